@@ -1,0 +1,103 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { AppInfo } from '../../shared/contract/app';
+import { Dispatcher, type Services } from '../core/dispatcher';
+import { EventBus } from '../core/event-bus';
+import { createActivityService } from '../services/activity/activity-service';
+import { createProfilesService, type ProfilesService } from '../services/profiles/profiles-service';
+import { openKeyringSecretStore, type SecretStore } from '../services/secrets/secret-store';
+import { lockDataDir } from '../services/store/data-dir-lock';
+import { Database } from '../services/store/database';
+import { openSettings, type Settings } from '../services/store/settings';
+
+/** How a host opens the services. */
+export interface AppContextOptions {
+  readonly dataDir: string;
+  readonly host: AppInfo['host'];
+  /**
+   * The persistent secret store. The Electron host passes safeStorage; omitted, the OS
+   * keyring is tried; `null` means none (secrets stay for this session only).
+   */
+  readonly secrets?: SecretStore | null;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/** The running services of one data dir, shared by whatever transports the host offers. */
+export interface AppContext {
+  readonly dataDir: string;
+  readonly dispatcher: Dispatcher;
+  readonly bus: EventBus;
+  readonly services: Services & { readonly profiles: ProfilesService };
+  readonly db: Database;
+  readonly settings: Settings;
+  /** Sandbox state shown in the status bar; set by the host that started one. */
+  sandbox: AppInfo['sandbox'];
+  /** Registers work to undo on close (servers, timers), run in reverse order. */
+  onClose(cleanup: () => Promise<void> | void): void;
+  close(): Promise<void>;
+}
+
+/** The version from package.json, read once. */
+export function appVersion(): string {
+  try {
+    return JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
+  } catch {
+    return '0.0.0';
+  }
+}
+
+/**
+ * The composition root: claims the data dir, opens the data file and settings, and wires
+ * every service. The Electron app, the browser host and the CLI all start here.
+ */
+export async function openAppContext(options: AppContextOptions): Promise<AppContext> {
+  const dataDir = resolve(options.dataDir);
+  const lock = lockDataDir(dataDir);
+  const cleanups: (() => Promise<void> | void)[] = [];
+  let db: Database;
+  try {
+    db = await Database.open(join(dataDir, 'loopdesk.duckdb'));
+  } catch (e) {
+    lock.release();
+    throw e;
+  }
+  const settings = openSettings(dataDir);
+  const bus = new EventBus();
+  const activity = createActivityService(db, bus);
+  const namespace = createHash('sha256').update(dataDir).digest('hex').slice(0, 12);
+  const secrets = options.secrets === null ? undefined : (options.secrets ?? (await openKeyringSecretStore(namespace)));
+  const profiles = createProfilesService({ settings, secrets, log: activity.log, env: options.env });
+  const version = appVersion();
+
+  const context: AppContext = {
+    dataDir,
+    bus,
+    db,
+    settings,
+    sandbox: { running: false, profile: null, port: null },
+    services: undefined as never,
+    dispatcher: undefined as never,
+    onClose(cleanup) {
+      cleanups.push(cleanup);
+    },
+    async close() {
+      for (const cleanup of cleanups.reverse()) {
+        await Promise.resolve(cleanup()).catch((e) => console.error('[loopdesk] cleanup failed', e));
+      }
+      await db.close();
+      lock.release();
+    },
+  };
+  const services = {
+    app: {
+      async info() {
+        return { version, host: options.host, dataDir, pid: process.pid, sandbox: context.sandbox };
+      },
+    },
+    profiles,
+    activity,
+  };
+  Object.assign(context, { services, dispatcher: new Dispatcher(services) });
+  return context;
+}

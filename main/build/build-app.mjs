@@ -1,0 +1,48 @@
+// Builds what the Electron app and the browser host load: the renderer (Vite) into
+// dist/renderer, and the Electron main process and preload (esbuild) into dist/electron.
+// Usage: node main/build/build-app.mjs [--renderer-only]
+import { build as esbuild } from 'esbuild';
+import { fileURLToPath } from 'node:url';
+import { build as viteBuild } from 'vite';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const rendererOnly = process.argv.includes('--renderer-only');
+
+/** Native or binary-shipping packages stay outside the bundle (electron-builder unpacks them). */
+const external = ['electron', '@duckdb/node-api', '@duckdb/node-bindings', '@duckdb/node-bindings-*', 'ssh2', 'cpu-features', '@napi-rs/keyring', 'exceljs'];
+
+export async function buildRenderer() {
+  await viteBuild({ configFile: `${root}renderer/vite.config.ts`, logLevel: 'warn' });
+}
+
+export async function buildElectron() {
+  // Main process: ESM, Node target of Electron 41.
+  await esbuild({
+    entryPoints: [`${root}main/host/electron/electron-main.ts`],
+    outfile: `${root}dist/electron/main.mjs`,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node22',
+    external,
+    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+    logLevel: 'warning',
+  });
+  // A sandboxed preload cannot require packages: one self-contained CommonJS file.
+  await esbuild({
+    entryPoints: [`${root}main/host/electron/preload.ts`],
+    outfile: `${root}dist/electron/preload.cjs`,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node22',
+    external: ['electron'],
+    logLevel: 'warning',
+  });
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  await buildRenderer();
+  if (!rendererOnly) await buildElectron();
+  console.log(`built ${rendererOnly ? 'renderer' : 'renderer and Electron main/preload'} into dist/`);
+}

@@ -1,0 +1,34 @@
+import type { CliIo } from '../cli-io';
+
+/** One benchmark figure, printed as one JSON line (issue: `npm run bench` format). */
+export interface BenchResult {
+  readonly bench: string;
+  readonly value: number;
+  readonly unit: string;
+  /** The same work done by the baseline tool in the same run. */
+  readonly baseline: number;
+  /** value / baseline, oriented as the target states. */
+  readonly ratio: number;
+  /** The target, in words (e.g. "ratio >= 1"). */
+  readonly target: string;
+  readonly peakRssMB: number;
+}
+
+/** The benchmark suites, loaded lazily: each starts its own servers and data. */
+const SUITES: Record<string, () => Promise<BenchResult[]>> = {
+  sftp: async () => (await import('../../../test/bench/sftp-bench')).runSftpBench(),
+};
+
+/** `loopdesk bench [suite…]`: runs the benchmarks and prints one JSON line per result. */
+export async function benchCommand(argv: string[], io: CliIo): Promise<number> {
+  const names = argv.length > 0 ? argv : Object.keys(SUITES);
+  for (const name of names) {
+    const suite = SUITES[name];
+    if (!suite) {
+      io.err(`Unknown benchmark "${name}". Known: ${Object.keys(SUITES).join(', ')}`);
+      return 2;
+    }
+    for (const result of await suite()) io.out(JSON.stringify(result));
+  }
+  return 0;
+}

@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import {
+  AppError,
+  contracts,
+  EVENT_CHANNELS,
+  fail,
+  isAppError,
+  METHOD_CHANNELS,
+  ok,
+  type Contracts,
+  type ImplOf,
+  type Result,
+} from '../../shared/contract';
+
+/** The implementations of every contract, keyed like {@link contracts}. */
+export type Services = { readonly [K in keyof Contracts]: ImplOf<Contracts[K]> };
+
+/** Who is calling: the transport vouches for it after its own sender check. */
+export interface CallContext {
+  readonly transport: 'electron' | 'websocket' | 'memory' | 'cli';
+}
+
+/** Logs bugs (non-AppError exceptions) with context; the renderer shows a generic message. */
+export type BugReporter = (channel: string, error: unknown) => void;
+
+/**
+ * The one place every call passes: checks the channel against the allowlist derived
+ * from the contract, validates the payload with its zod schema, calls the service and
+ * turns expected failures into result values. Both transports use it.
+ */
+export class Dispatcher {
+  constructor(
+    private readonly services: Services,
+    private readonly reportBug: BugReporter = (channel, e) => console.error(`[loopdesk] ${channel} failed:`, e),
+  ) {}
+
+  /** True when `channel` is a known event channel. */
+  isEventChannel(channel: unknown): channel is string {
+    return typeof channel === 'string' && EVENT_CHANNELS.has(channel);
+  }
+
+  /** Handles one call. Never throws. */
+  async handle(channel: unknown, payload: unknown, _ctx: CallContext): Promise<Result<unknown>> {
+    if (typeof channel !== 'string' || !METHOD_CHANNELS.has(channel)) {
+      return fail('UNKNOWN_CHANNEL', `Unknown channel ${JSON.stringify(String(channel)).slice(0, 80)}.`);
+    }
+    const dot = channel.indexOf('.');
+    const serviceName = channel.slice(0, dot) as keyof Contracts;
+    const methodName = channel.slice(dot + 1);
+    const spec = (contracts[serviceName].methods as Record<string, { input: z.ZodType }>)[methodName];
+    const parsed = spec.input.safeParse(payload ?? {});
+    if (!parsed.success) {
+      return fail('INVALID_INPUT', `Invalid input for ${channel}: ${describeIssues(parsed.error)}`, {
+        issues: parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })),
+      });
+    }
+    const impl = (this.services[serviceName] as unknown as Record<string, (input: unknown) => Promise<unknown>>)[methodName];
+    if (typeof impl !== 'function') return fail('NOT_IMPLEMENTED', `${channel} is not available in this host.`);
+    try {
+      return ok(await impl.call(this.services[serviceName], parsed.data));
+    } catch (e) {
+      if (isAppError(e)) return { ok: false, error: (e as AppError).toInfo?.() ?? { code: e.code, message: e.message } };
+      this.reportBug(channel, e);
+      return fail('INTERNAL', `Loopdesk hit an unexpected error in ${channel}: ${e instanceof Error ? e.message : String(e)}. It has been logged.`);
+    }
+  }
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
+    .join('; ');
+}

@@ -1,0 +1,127 @@
+// The Electron host: windows, IPC registration, safeStorage and the security rules.
+// Everything else is the same services the browser host and the CLI run.
+import { app, BrowserWindow, dialog, ipcMain, safeStorage, session, shell, type WebContents } from 'electron';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { openAppContext, type AppContext } from '../../app/app-context';
+import { startDemoSandbox } from '../../app/demo-sandbox';
+import { appRoot } from '../paths';
+import { openSafeStorageSecrets } from './safe-storage-secrets';
+import { CONTENT_SECURITY_POLICY, isAllowedExternalUrl, isNavigationAllowed, isTrustedSender } from './security-policy';
+
+const indexFile = join(appRoot(), 'dist', 'renderer', 'index.html');
+const indexUrl = pathToFileURL(indexFile).href;
+
+function dataDirFromArgs(): string {
+  const i = process.argv.indexOf('--data-dir');
+  if (i >= 0 && process.argv[i + 1]) return process.argv[i + 1];
+  return process.env.LOOPDESK_HOME || app.getPath('userData');
+}
+
+/** Opens an external link only when it passes the allowlist. */
+export async function openExternal(url: string): Promise<boolean> {
+  if (!isAllowedExternalUrl(url)) return false;
+  await shell.openExternal(url);
+  return true;
+}
+
+function registerIpc(context: AppContext): void {
+  const subscriptions = new Map<WebContents, Map<string, () => void>>();
+  ipcMain.handle('loopdesk:invoke', (event, channel: unknown, payload: unknown) => {
+    if (!isTrustedSender(event.senderFrame?.url, event.senderFrame === event.sender.mainFrame, indexUrl)) {
+      return { ok: false, error: { code: 'FORBIDDEN', message: 'This window may not call Loopdesk services.' } };
+    }
+    return context.dispatcher.handle(channel, payload, { transport: 'electron' });
+  });
+  ipcMain.on('loopdesk:subscribe', (event, name: unknown) => {
+    if (!isTrustedSender(event.senderFrame?.url, event.senderFrame === event.sender.mainFrame, indexUrl)) return;
+    if (!context.dispatcher.isEventChannel(name)) return;
+    const contents = event.sender;
+    let map = subscriptions.get(contents);
+    if (!map) {
+      subscriptions.set(contents, (map = new Map()));
+      contents.once('destroyed', () => {
+        for (const off of map!.values()) off();
+        subscriptions.delete(contents);
+      });
+    }
+    if (map.has(name)) return;
+    map.set(
+      name,
+      context.bus.on(name, (payload) => {
+        if (!contents.isDestroyed()) contents.send('loopdesk:event', name, payload);
+      }),
+    );
+  });
+  ipcMain.on('loopdesk:unsubscribe', (event, name: unknown) => {
+    const map = subscriptions.get(event.sender);
+    if (typeof name === 'string' && map?.has(name)) {
+      map.get(name)!();
+      map.delete(name);
+    }
+  });
+}
+
+function createWindow(): BrowserWindow {
+  const win = new BrowserWindow({
+    width: 1280,
+    height: 820,
+    minWidth: 960,
+    minHeight: 600,
+    title: 'Loopdesk',
+    show: false,
+    webPreferences: {
+      preload: join(appRoot(), 'dist', 'electron', 'preload.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      spellcheck: false,
+    },
+  });
+  win.once('ready-to-show', () => win.show());
+  void win.loadFile(indexFile);
+  return win;
+}
+
+async function boot(): Promise<void> {
+  app.on('web-contents-created', (_event, contents) => {
+    contents.on('will-navigate', (event, url) => {
+      if (!isNavigationAllowed(url)) event.preventDefault();
+    });
+    contents.on('will-attach-webview', (event) => event.preventDefault());
+    contents.setWindowOpenHandler(({ url }) => {
+      void openExternal(url);
+      return { action: 'deny' };
+    });
+  });
+  await app.whenReady();
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
+  });
+  session.defaultSession.setPermissionRequestHandler((_contents, permission, callback) => callback(permission === 'notifications'));
+
+  const dataDir = dataDirFromArgs();
+  let context: AppContext;
+  try {
+    context = await openAppContext({ dataDir, host: 'electron', secrets: openSafeStorageSecrets(dataDir, safeStorage) ?? null });
+  } catch (e) {
+    dialog.showErrorBox('Loopdesk cannot start', e instanceof Error ? e.message : String(e));
+    app.exit(1);
+    return;
+  }
+  registerIpc(context);
+  if (!process.argv.includes('--no-sandbox-server')) await startDemoSandbox(context);
+  createWindow();
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createWindow();
+  });
+  app.on('window-all-closed', () => app.quit());
+  app.on('will-quit', (event) => {
+    event.preventDefault();
+    void context.close().finally(() => app.exit(0));
+  });
+}
+
+if (!app.requestSingleInstanceLock()) app.quit();
+else void boot();

@@ -1,0 +1,26 @@
+// The only bridge between the sandboxed renderer and the main process: one flat `invoke`
+// and `subscribe`. Channels are checked against the allowlist derived from the contract;
+// Electron event objects never reach the page.
+import { contextBridge, ipcRenderer } from 'electron';
+import { EVENT_CHANNELS, METHOD_CHANNELS } from '../../../shared/contract';
+
+contextBridge.exposeInMainWorld('loopdesk', {
+  invoke(channel: unknown, payload: unknown) {
+    if (typeof channel !== 'string' || !METHOD_CHANNELS.has(channel)) {
+      return Promise.resolve({ ok: false, error: { code: 'UNKNOWN_CHANNEL', message: `Unknown channel ${String(channel)}.` } });
+    }
+    return ipcRenderer.invoke('loopdesk:invoke', channel, payload);
+  },
+  subscribe(event: unknown, listener: (payload: unknown) => void) {
+    if (typeof event !== 'string' || !EVENT_CHANNELS.has(event) || typeof listener !== 'function') return () => undefined;
+    const handler = (_e: unknown, name: string, payload: unknown) => {
+      if (name === event) listener(payload);
+    };
+    ipcRenderer.on('loopdesk:event', handler);
+    ipcRenderer.send('loopdesk:subscribe', event);
+    return () => {
+      ipcRenderer.off('loopdesk:event', handler);
+      ipcRenderer.send('loopdesk:unsubscribe', event);
+    };
+  },
+});

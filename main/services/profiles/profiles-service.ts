@@ -1,0 +1,279 @@
+import { readFile } from 'node:fs/promises';
+import { AppError, type ImplOf } from '../../../shared/contract';
+import { ProfileInput, type Profile, type profilesContract } from '../../../shared/contract/profiles';
+import type { LogActivity } from '../activity/activity-service';
+import type { SecretStore } from '../secrets/secret-store';
+import { openSftp, probeHostKey, type SftpSession, type SftpTarget } from '../sftp';
+import type { Settings } from '../store/settings';
+import { secretKeys, StoredProfile } from './stored-profile';
+
+const SETTINGS_KEY = 'profiles';
+
+/** What the profiles service needs from its host. */
+export interface ProfilesDeps {
+  readonly settings: Settings;
+  /** The persistent secret store, or undefined where none exists (then: this session only). */
+  readonly secrets: SecretStore | undefined;
+  readonly log: LogActivity;
+  /** Environment for `--password-env` style references (tests pass their own). */
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/** The profiles service plus what other services use to reach a server. */
+export type ProfilesService = ImplOf<typeof profilesContract> & {
+  /** Opens an SFTP session for a profile, logging connect and failures to the activity log. */
+  connect(name: string): Promise<SftpSession>;
+  /** Runs `work` on a fresh session and always closes it. */
+  withSession<T>(name: string, work: (session: SftpSession) => Promise<T>): Promise<T>;
+  /** The stored profile (no secrets). */
+  stored(name: string): StoredProfile;
+};
+
+/**
+ * Connection profiles: saved in the settings file without secrets; passwords, pasted keys
+ * and passphrases go to the secret store, or stay in memory for this session where the
+ * machine has no store, or are read from an environment variable named by the CLI.
+ */
+export function createProfilesService(deps: ProfilesDeps): ProfilesService {
+  const env = deps.env ?? process.env;
+  const sessionSecrets = new Map<string, string>();
+
+  const readAll = (): StoredProfile[] => {
+    const raw = deps.settings.get<unknown[]>(SETTINGS_KEY) ?? [];
+    return raw.map((p) => StoredProfile.parse(p));
+  };
+  const writeAll = (profiles: readonly StoredProfile[]) => deps.settings.set(SETTINGS_KEY, profiles);
+  const find = (name: string): StoredProfile => {
+    const p = readAll().find((x) => x.name === name);
+    if (!p) throw new AppError('NOT_FOUND', `There is no profile named "${name}". Check the name on the Connections screen (or \`loopdesk profile list\`).`);
+    return p;
+  };
+  const replace = (profile: StoredProfile) => writeAll(readAll().map((p) => (p.name === profile.name ? profile : p)));
+
+  const getSecret = async (key: string): Promise<string | undefined> => sessionSecrets.get(key) ?? (await deps.secrets?.get(key));
+  const putSecret = async (key: string, value: string, remember: boolean): Promise<'keyring' | 'safeStorage' | 'session'> => {
+    if (remember && deps.secrets) {
+      await deps.secrets.set(key, value);
+      sessionSecrets.delete(key);
+      return deps.secrets.kind;
+    }
+    sessionSecrets.set(key, value);
+    return 'session';
+  };
+  const dropSecrets = async (name: string) => {
+    for (const key of Object.values(secretKeys(name))) {
+      sessionSecrets.delete(key);
+      await deps.secrets?.delete(key);
+    }
+  };
+
+  /** Returns the secret material of a profile, or undefined fields where none is available. */
+  const loadSecrets = async (p: StoredProfile) => {
+    const keys = secretKeys(p.name);
+    if (p.auth.kind === 'password') {
+      const password = p.auth.passwordEnv ? env[p.auth.passwordEnv] : await getSecret(keys.password);
+      return { password };
+    }
+    const privateKey = p.auth.keyPath ? await readFile(p.auth.keyPath, 'utf8').catch(() => undefined) : await getSecret(keys.privateKey);
+    const passphrase = p.auth.passphraseEnv ? env[p.auth.passphraseEnv] : await getSecret(keys.passphrase);
+    return { privateKey, passphrase };
+  };
+
+  const view = async (p: StoredProfile): Promise<Profile> => {
+    const s = await loadSecrets(p);
+    const available = p.auth.kind === 'password' ? Boolean(s.password) : Boolean(s.privateKey);
+    return {
+      name: p.name,
+      host: p.host,
+      port: p.port,
+      user: p.user,
+      authKind: p.auth.kind,
+      keyPath: p.auth.kind === 'key' ? (p.auth.keyPath ?? null) : null,
+      secretAvailable: available,
+      secretStore: available && p.secretStore === 'none' ? 'session' : p.secretStore,
+      trustedKeys: p.trustedKeys,
+      clients: p.clients,
+      options: p.options,
+      sandbox: p.sandbox,
+    };
+  };
+
+  const targetOf = async (p: StoredProfile): Promise<SftpTarget> => {
+    const s = await loadSecrets(p);
+    if (p.auth.kind === 'password' && !s.password) {
+      throw new AppError(
+        'SECRET_UNAVAILABLE',
+        p.auth.passwordEnv
+          ? `The password for "${p.name}" should be in the environment variable ${p.auth.passwordEnv}, which is not set. Set it and try again.`
+          : `Loopdesk has no password for "${p.name}" in this session. Enter it on the Connections screen (or \`loopdesk profile add … --password-env VAR\`).`,
+        { profile: p.name },
+      );
+    }
+    if (p.auth.kind === 'key' && !s.privateKey) {
+      throw new AppError(
+        'SECRET_UNAVAILABLE',
+        p.auth.keyPath
+          ? `The key file ${p.auth.keyPath} of "${p.name}" cannot be read. Check that it exists and is readable.`
+          : `Loopdesk has no private key for "${p.name}" in this session. Paste it again on the Connections screen.`,
+        { profile: p.name },
+      );
+    }
+    return {
+      host: p.host,
+      port: p.port,
+      username: p.user,
+      password: 'password' in s ? s.password : undefined,
+      privateKey: 'privateKey' in s ? s.privateKey : undefined,
+      passphrase: 'passphrase' in s ? s.passphrase : undefined,
+      trustedKeys: p.trustedKeys,
+      options: p.options,
+    };
+  };
+
+  const connect = async (name: string): Promise<SftpSession> => {
+    const p = find(name);
+    const target = await targetOf(p);
+    try {
+      const session = await openSftp(target, {
+        log: (e) => void deps.log({ ...e, profile: name }).catch(() => undefined),
+      });
+      await deps.log({ level: 'info', kind: 'connect', profile: name, message: `Connected to ${p.user}@${p.host}:${p.port}` });
+      return session;
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      await deps.log({ level: 'error', kind: 'connect', profile: name, message: `Could not connect to ${p.host}:${p.port}: ${message}` });
+      throw e;
+    }
+  };
+
+  return {
+    async list() {
+      return Promise.all(readAll().map(view));
+    },
+    async get({ name }) {
+      return view(find(name));
+    },
+    async save({ profile, replace: allowReplace }) {
+      const input = ProfileInput.parse(profile);
+      const all = readAll();
+      const existing = all.find((p) => p.name === input.name);
+      if (existing && !allowReplace) {
+        throw new AppError('ALREADY_EXISTS', `A profile named "${input.name}" exists already. Pick another name, or edit that profile.`);
+      }
+      const keys = secretKeys(input.name);
+      let secretStore: StoredProfile['secretStore'] = existing?.secretStore ?? 'none';
+      let auth: StoredProfile['auth'];
+      if (input.auth.kind === 'password') {
+        auth = { kind: 'password', passwordEnv: input.auth.passwordEnv };
+        if (input.auth.passwordEnv) secretStore = 'env';
+        else if (input.auth.password) secretStore = await putSecret(keys.password, input.auth.password, true);
+        else if (existing?.auth.kind !== 'password') secretStore = 'none';
+      } else {
+        if (!input.auth.privateKey && !input.auth.keyPath && existing?.auth.kind !== 'key') {
+          throw new AppError('INVALID_INPUT', 'Key login needs a private key: paste it, or give the path of the key file.');
+        }
+        auth = { kind: 'key', keyPath: input.auth.keyPath, passphraseEnv: input.auth.passphraseEnv };
+        if (input.auth.privateKey) secretStore = await putSecret(keys.privateKey, input.auth.privateKey, true);
+        else if (input.auth.keyPath) secretStore = input.auth.passphraseEnv ? 'env' : secretStore === 'none' ? 'none' : secretStore;
+        if (input.auth.passphrase) await putSecret(keys.passphrase, input.auth.passphrase, true);
+      }
+      const stored: StoredProfile = {
+        name: input.name,
+        host: input.host,
+        port: input.port,
+        user: input.user,
+        auth,
+        secretStore,
+        trustedKeys: [...new Set(input.trustedKeys)],
+        clients: input.clients,
+        options: input.options,
+        sandbox: input.sandbox,
+      };
+      writeAll(existing ? all.map((p) => (p.name === stored.name ? stored : p)) : [...all, stored]);
+      await deps.log({ level: 'info', kind: 'profile', profile: stored.name, message: existing ? 'Profile updated' : 'Profile created' });
+      return view(stored);
+    },
+    async remove({ name }) {
+      const all = readAll();
+      if (!all.some((p) => p.name === name)) return { removed: false };
+      writeAll(all.filter((p) => p.name !== name));
+      await dropSecrets(name);
+      await deps.log({ level: 'info', kind: 'profile', profile: name, message: 'Profile removed' });
+      return { removed: true };
+    },
+    async probeHostKey({ name }) {
+      const p = find(name);
+      const probe = await probeHostKey({ host: p.host, port: p.port, timeoutMs: p.options.connectTimeoutSeconds * 1000 });
+      return { ...probe, trusted: p.trustedKeys.includes(probe.fingerprint) };
+    },
+    async trust({ name, fingerprint }) {
+      const p = find(name);
+      const updated = { ...p, trustedKeys: [...new Set([...p.trustedKeys, fingerprint])] };
+      replace(updated);
+      await deps.log({ level: 'info', kind: 'host-key', profile: name, message: `Host key ${fingerprint} trusted` });
+      return view(updated);
+    },
+    async untrust({ name, fingerprint }) {
+      const p = find(name);
+      const updated = { ...p, trustedKeys: p.trustedKeys.filter((k) => k !== fingerprint) };
+      replace(updated);
+      await deps.log({ level: 'warn', kind: 'host-key', profile: name, message: `Host key ${fingerprint} no longer trusted` });
+      return view(updated);
+    },
+    async setSecret({ name, secret, remember }) {
+      const p = find(name);
+      const keys = secretKeys(name);
+      const slot = p.auth.kind === 'password' ? keys.password : keys.passphrase;
+      const where = await putSecret(slot, secret, remember);
+      const updated: StoredProfile = { ...p, secretStore: p.auth.kind === 'password' || p.secretStore === 'none' ? where : p.secretStore };
+      replace(updated);
+      return view(updated);
+    },
+    async test({ name }) {
+      const p = find(name);
+      const started = performance.now();
+      const session = await connect(name);
+      try {
+        const latencyMs = Math.round(performance.now() - started);
+        const checks = [];
+        for (const client of p.clients) {
+          for (const [role, dir] of [
+            ['upload', client.uploadDir],
+            ['logs', client.logDir],
+            ['responses', client.responseDir],
+          ] as const) {
+            const check = await session.checkWritable(dir);
+            checks.push({ client: client.name, dir, role, ok: check.ok, message: check.message });
+          }
+        }
+        const report = {
+          ok: checks.every((c) => c.ok),
+          latencyMs,
+          serverIdent: session.serverIdent,
+          fingerprint: session.fingerprint,
+          extensions: [...session.extensions],
+          checks,
+        };
+        await deps.log({
+          level: report.ok ? 'info' : 'warn',
+          kind: 'test',
+          profile: name,
+          message: report.ok ? `Connection test passed (${latencyMs} ms)` : `Connection test: ${checks.filter((c) => !c.ok).length} directory check(s) failed`,
+        });
+        return report;
+      } finally {
+        await session.end();
+      }
+    },
+    connect,
+    async withSession(name, work) {
+      const session = await connect(name);
+      try {
+        return await work(session);
+      } finally {
+        await session.end();
+      }
+    },
+    stored: find,
+  };
+}

@@ -1,0 +1,60 @@
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { AppError } from '../../../shared/contract/result';
+
+/** A held lock on a data dir; release it on shutdown. */
+export interface DataDirLock {
+  readonly path: string;
+  release(): void;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Claims a data dir for this process. DuckDB allows one writer, and scheduled work must
+ * run exactly once, so a second process gets DATA_DIR_IN_USE naming the owner's PID.
+ * A lock left by a dead process (crash, SIGKILL) is taken over.
+ */
+export function lockDataDir(dataDir: string): DataDirLock {
+  mkdirSync(dataDir, { recursive: true });
+  const path = join(dataDir, 'loopdesk.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(path, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      let released = false;
+      return {
+        path,
+        release() {
+          if (released) return;
+          released = true;
+          try {
+            if (readFileSync(path, 'utf8').trim() === String(process.pid)) rmSync(path);
+          } catch {
+            // already gone: nothing to release
+          }
+        },
+      };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const owner = Number.parseInt(readFileSync(path, 'utf8').trim(), 10);
+      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner)) {
+        throw new AppError(
+          'DATA_DIR_IN_USE',
+          `The data dir ${dataDir} is in use by PID ${owner}. Close that Loopdesk (or use it instead), or pick another --data-dir.`,
+          { pid: owner, dataDir },
+        );
+      }
+      rmSync(path, { force: true });
+    }
+  }
+  throw new AppError('DATA_DIR_IN_USE', `Could not claim the data dir ${dataDir}; another Loopdesk is starting there.`);
+}

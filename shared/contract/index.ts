@@ -1,0 +1,40 @@
+import { activityContract } from './activity';
+import { appContract } from './app';
+import { channelOf, type ClientOf, type ServiceSpec } from './define';
+import { profilesContract } from './profiles';
+
+export * from './define';
+export * from './result';
+
+/**
+ * Every service contract. The channel and event allowlists are derived from this list,
+ * so the types and the run-time checks cannot drift apart.
+ */
+export const contracts = {
+  app: appContract,
+  profiles: profilesContract,
+  activity: activityContract,
+} as const;
+
+/** The record of contracts, keyed by service name. */
+export type Contracts = typeof contracts;
+
+/** The typed API the renderer and tests call: `api.profiles.list({})`. */
+export type Api = { readonly [K in keyof Contracts]: ClientOf<Contracts[K]> };
+
+function listChannels(specs: readonly ServiceSpec[]): { methods: string[]; events: string[] } {
+  const methods: string[] = [];
+  const events: string[] = [];
+  for (const spec of specs) {
+    for (const m of Object.keys(spec.methods)) methods.push(channelOf(spec.name, m));
+    for (const e of Object.keys(spec.events)) events.push(channelOf(spec.name, e));
+  }
+  return { methods, events };
+}
+
+const channels = listChannels(Object.values(contracts));
+
+/** Every callable channel, `service.method`. */
+export const METHOD_CHANNELS: ReadonlySet<string> = new Set(channels.methods);
+/** Every event channel, `service.onX`. */
+export const EVENT_CHANNELS: ReadonlySet<string> = new Set(channels.events);

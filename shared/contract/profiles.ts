@@ -1,0 +1,189 @@
+import { z } from 'zod';
+import { method, service } from './define';
+
+/** Type of a master-list field, as the client setup documents it. */
+export const FieldType = z.enum(['Varchar', 'Bigint', 'URL', 'Date']);
+
+/** One column of the client's master recipient list, in upload order. */
+export const MasterField = z.object({
+  /** Column name as agreed with the vendor (e.g. `Email`, `broadmail_ID`). */
+  name: z.string().min(1).max(100),
+  type: FieldType,
+  /** Maximum length for `Varchar(n)`; ignored for other types. */
+  length: z.number().int().positive().max(100000).optional(),
+  required: z.boolean().default(false),
+});
+export type MasterField = z.output<typeof MasterField>;
+
+/** The six fields of the vendor's example master list (spec: "Structure of the main recipient list"). */
+export const DEFAULT_MASTER_FIELDS: readonly MasterField[] = [
+  { name: 'Email', type: 'Varchar', length: 255, required: true },
+  { name: 'broadmail_ID', type: 'Bigint', required: true },
+  { name: 'WAVE_ID', type: 'Bigint', required: false },
+  { name: 'Salutation', type: 'Varchar', length: 255, required: false },
+  { name: 'First name', type: 'Varchar', length: 255, required: false },
+  { name: 'Last name', type: 'Varchar', length: 255, required: false },
+];
+
+/** Default product fields of the products file (interpretation.md). */
+export const DEFAULT_PRODUCT_FIELDS: readonly MasterField[] = [
+  { name: 'product_id', type: 'Varchar', length: 255, required: true },
+  { name: 'title', type: 'Varchar', length: 255, required: false },
+  { name: 'description', type: 'Varchar', length: 4000, required: false },
+  { name: 'image_url', type: 'URL', required: false },
+  { name: 'link_url', type: 'URL', required: false },
+  { name: 'price', type: 'Varchar', length: 50, required: false },
+];
+
+/** Decimal digits that fit a signed 64-bit integer; IDs never become JS numbers. */
+export const BigintString = z
+  .string()
+  .regex(/^\d{1,19}$/, 'must be decimal digits')
+  .refine((s) => BigInt(s) <= 9223372036854775807n, 'must fit in a 64-bit integer');
+
+/** A source mailing created in Smart Campaigns; its ID goes into `broadmail_ID`. */
+export const SourceMailing = z.object({
+  id: BigintString,
+  name: z.string().min(1).max(200),
+  notes: z.string().max(2000).default(''),
+  retired: z.boolean().default(false),
+});
+export type SourceMailing = z.output<typeof SourceMailing>;
+
+/** A test recipient; test sends go only to these addresses. */
+export const TestRecipient = z.object({
+  email: z.string().min(3).max(255),
+  name: z.string().max(200).default(''),
+});
+
+/** Encodings a recipient file may be written in (interpretation.md). */
+export const FileEncoding = z.enum(['utf-8', 'iso-8859-1', 'windows-1252']);
+
+/** A client inside a profile: its directories and master list. */
+export const ClientConfig = z.object({
+  name: z.string().min(1).max(100),
+  uploadDir: z.string().min(1).default('upload'),
+  logDir: z.string().min(1).default('logs'),
+  responseDir: z.string().min(1).default('responses'),
+  fields: z.array(MasterField).min(1).default(() => DEFAULT_MASTER_FIELDS.map((f) => ({ ...f }))),
+  productFields: z.array(MasterField).min(1).default(() => DEFAULT_PRODUCT_FIELDS.map((f) => ({ ...f }))),
+  encoding: FileEncoding.default('utf-8'),
+  /** IANA time zone for file-name timestamps; empty means the workstation's. */
+  timeZone: z.string().default(''),
+  testRecipients: z.array(TestRecipient).default([]),
+  mailings: z.array(SourceMailing).default([]),
+});
+export type ClientConfig = z.output<typeof ClientConfig>;
+
+/** How the operator proves identity; secrets themselves live in the secret store. */
+export const AuthInput = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('password'),
+    /** Given in the UI: goes to the secret store (or this session only). */
+    password: z.string().min(1).optional(),
+    /** CLI and servers: the name of an environment variable that holds it; only the name is stored. */
+    passwordEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).optional(),
+  }),
+  z.object({
+    kind: z.literal('key'),
+    /** A pasted OpenSSH/PEM private key: kept in the secret store like a password. */
+    privateKey: z.string().min(1).optional(),
+    /** Or the path of a key file the operator already keeps on disk. */
+    keyPath: z.string().min(1).optional(),
+    passphrase: z.string().min(1).optional(),
+    passphraseEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).optional(),
+  }),
+]);
+
+/** Connection options with operator-friendly defaults. */
+export const ConnectionOptions = z.object({
+  keepaliveSeconds: z.number().int().min(0).max(3600).default(15),
+  connectTimeoutSeconds: z.number().int().min(1).max(600).default(20),
+  operationTimeoutSeconds: z.number().int().min(1).max(3600).default(60),
+  transferMode: z.enum(['fast', 'plain']).default('fast'),
+  legacyAlgorithms: z.boolean().default(false),
+  retries: z.number().int().min(0).max(10).default(3),
+  pollMinutes: z.number().int().min(1).max(1440).default(10),
+});
+export type ConnectionOptions = z.output<typeof ConnectionOptions>;
+
+/** What the operator types to create or update a profile. */
+export const ProfileInput = z.object({
+  name: z.string().min(1).max(100).regex(/^[^\/\\]+$/, 'must not contain slashes'),
+  host: z.string().min(1).max(255),
+  port: z.number().int().min(1).max(65535).default(22),
+  user: z.string().min(1).max(255),
+  auth: AuthInput,
+  /** Pinned host keys in OpenSSH's `SHA256:<base64>` form; several allowed for rotation. */
+  trustedKeys: z.array(z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}=?$/)).default([]),
+  clients: z.array(ClientConfig).default([]),
+  options: ConnectionOptions.default(() => ConnectionOptions.parse({})),
+  /** True for the profile that points at the embedded sandbox. */
+  sandbox: z.boolean().default(false),
+});
+export type ProfileInput = z.input<typeof ProfileInput>;
+
+/** A stored profile as shown to the renderer: never carries a secret. */
+export const Profile = z.object({
+  name: z.string(),
+  host: z.string(),
+  port: z.number(),
+  user: z.string(),
+  authKind: z.enum(['password', 'key']),
+  /** Key file path for key auth from a file. */
+  keyPath: z.string().nullable(),
+  /** Whether a secret is available right now (stored, or given for this session). */
+  secretAvailable: z.boolean(),
+  /** Where the secret lives: OS keyring, environment variable, this session only, or nowhere. */
+  secretStore: z.enum(['keyring', 'safeStorage', 'env', 'session', 'none']),
+  trustedKeys: z.array(z.string()),
+  clients: z.array(ClientConfig),
+  options: ConnectionOptions,
+  sandbox: z.boolean(),
+});
+export type Profile = z.output<typeof Profile>;
+
+/** Result of a connection test, one line per check. */
+export const ConnectionReport = z.object({
+  ok: z.boolean(),
+  latencyMs: z.number(),
+  serverIdent: z.string(),
+  fingerprint: z.string(),
+  extensions: z.array(z.string()),
+  checks: z.array(z.object({ client: z.string(), dir: z.string(), role: z.string(), ok: z.boolean(), message: z.string() })),
+});
+export type ConnectionReport = z.output<typeof ConnectionReport>;
+
+/** The server's key as first seen, for the operator to trust or reject. */
+export const HostKeyProbe = z.object({ fingerprint: z.string(), keyType: z.string(), serverIdent: z.string(), trusted: z.boolean() });
+
+const ByName = z.object({ name: z.string().min(1) });
+
+/** Connection profiles: servers, credentials, pinned keys and client setups. */
+export const profilesContract = service(
+  'profiles',
+  {
+    list: method('List all profiles', z.object({}), z.array(Profile)),
+    get: method('One profile by name', ByName, Profile),
+    save: method(
+      'Create or replace a profile (secrets go to the secret store, never the settings file)',
+      z.object({ profile: ProfileInput, replace: z.boolean().default(false) }),
+      Profile,
+    ),
+    remove: method('Delete a profile and its stored secrets', ByName, z.object({ removed: z.boolean() })),
+    probeHostKey: method('Connect far enough to read the server key, without logging in', ByName, HostKeyProbe),
+    trust: method(
+      'Pin a host key fingerprint (SHA256:…) for a profile',
+      z.object({ name: z.string().min(1), fingerprint: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}=?$/) }),
+      Profile,
+    ),
+    untrust: method('Remove a pinned host key', z.object({ name: z.string().min(1), fingerprint: z.string() }), Profile),
+    setSecret: method(
+      'Give the password or passphrase for this session (and keep it in the secret store when possible)',
+      z.object({ name: z.string().min(1), secret: z.string().min(1), remember: z.boolean().default(true) }),
+      Profile,
+    ),
+    test: method('Connect, check every client directory is writable, report latency and server identity', ByName, ConnectionReport),
+  },
+  {},
+);

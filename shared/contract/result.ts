@@ -1,0 +1,83 @@
+/**
+ * Error codes every service may return. One enum for the whole app, so the renderer
+ * can decide what to show (and what to offer) from the code alone.
+ */
+export const ERROR_CODES = [
+  'INVALID_INPUT',
+  'UNKNOWN_CHANNEL',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'ALREADY_EXISTS',
+  'CONFLICT',
+  'AUTH_FAILED',
+  'HOST_KEY_UNKNOWN',
+  'HOST_KEY_CHANGED',
+  'CONNECTION_FAILED',
+  'TIMEOUT',
+  'REMOTE_ERROR',
+  'PERMISSION_DENIED',
+  'TARGET_EXISTS',
+  'TRANSFER_FAILED',
+  'DATA_DIR_IN_USE',
+  'SECRET_UNAVAILABLE',
+  'UNSUPPORTED_FILE',
+  'VALIDATION_FAILED',
+  'NOT_IMPLEMENTED',
+  'INTERNAL',
+] as const;
+
+/** One of {@link ERROR_CODES}. */
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** An expected failure, carried as a value across every transport. */
+export interface AppErrorInfo {
+  /** Machine-readable reason; the renderer branches on it. */
+  readonly code: ErrorCode;
+  /** One or two sentences for the operator: what happened and what to do. */
+  readonly message: string;
+  /** Structured extras (fingerprints, row numbers, paths) for the UI to render. */
+  readonly details?: unknown;
+}
+
+/** The result of every service call: a value, or an expected failure. */
+export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: AppErrorInfo };
+
+/**
+ * Thrown by services for expected failures; the dispatcher turns it into a result value,
+ * because custom error fields do not survive Electron IPC.
+ */
+export class AppError extends Error {
+  /** See {@link AppErrorInfo.code}. */
+  readonly code: ErrorCode;
+  /** See {@link AppErrorInfo.details}. */
+  readonly details?: unknown;
+
+  constructor(code: ErrorCode, message: string, details?: unknown) {
+    super(message);
+    this.name = 'AppError';
+    this.code = code;
+    this.details = details;
+  }
+
+  /** The plain-data form sent over the wire. */
+  toInfo(): AppErrorInfo {
+    return this.details === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, details: this.details };
+  }
+}
+
+/** Builds a success result. */
+export function ok<T>(value: T): Result<T> {
+  return { ok: true, value };
+}
+
+/** Builds a failure result. */
+export function fail(code: ErrorCode, message: string, details?: unknown): Result<never> {
+  return { ok: false, error: details === undefined ? { code, message } : { code, message, details } };
+}
+
+/** Narrowing helper: true for an {@link AppError} (also across realms, by shape). */
+export function isAppError(e: unknown): e is AppError {
+  return e instanceof AppError || (typeof e === 'object' && e !== null && (e as { name?: string }).name === 'AppError' && typeof (e as { code?: unknown }).code === 'string');
+}

@@ -1,0 +1,140 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { METHOD_CHANNELS, type Result } from '../../shared/contract';
+import { createApi, type Transport } from '../../shared/contract/client';
+import { createSocketTransport } from '../../shared/contract/wire';
+import { openAppContext, type AppContext } from '../../main/app/app-context';
+import { createMemoryTransport } from '../../main/core/memory-transport';
+import { startBrowserHost, type BrowserHost } from '../../main/host/browser/browser-host';
+import { tempDir } from '../helpers/temp-dir';
+
+/**
+ * One valid payload per channel. The test below fails when a channel is added to the
+ * contract without a sample here, so every method is exercised over both transports.
+ */
+const SAMPLES: Record<string, unknown> = {
+  'app.info': {},
+  'profiles.list': {},
+  'profiles.save': {
+    replace: true,
+    profile: { name: 'contract', host: '127.0.0.1', port: 1, user: 'u', auth: { kind: 'password', password: 'pw-contract-secret' }, clients: [{ name: 'c' }] },
+  },
+  'profiles.get': { name: 'contract' },
+  'profiles.probeHostKey': { name: 'contract' },
+  'profiles.trust': { name: 'contract', fingerprint: `SHA256:${'A'.repeat(43)}` },
+  'profiles.untrust': { name: 'contract', fingerprint: `SHA256:${'A'.repeat(43)}` },
+  'profiles.setSecret': { name: 'contract', secret: 'pw2', remember: false },
+  'profiles.test': { name: 'contract' },
+  'activity.list': { limit: 5 },
+  'profiles.remove': { name: 'contract' },
+};
+
+/** Channels that must reach a server: with nothing listening they end in a clear expected error. */
+const EXPECTED_FAILURES: Record<string, string> = {
+  'profiles.probeHostKey': 'CONNECTION_FAILED',
+  'profiles.test': 'CONNECTION_FAILED',
+};
+
+let data: ReturnType<typeof tempDir>;
+let context: AppContext;
+let host: BrowserHost;
+
+beforeAll(async () => {
+  data = tempDir();
+  context = await openAppContext({ dataDir: data.path, host: 'memory', secrets: null });
+  host = await startBrowserHost(context, { port: 0, rendererDir: data.path });
+});
+afterAll(async () => {
+  await host?.close();
+  await context?.close();
+  data?.cleanup();
+});
+
+function openSocket(url: string, headers: Record<string, string>): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { headers });
+    ws.once('open', () => resolve(ws));
+    ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+    ws.once('error', reject);
+  });
+}
+
+async function socketTransport(): Promise<{ transport: Transport; ws: WebSocket }> {
+  const ws = await openSocket(`ws://127.0.0.1:${host.port}/ws?token=${host.token}`, { origin: `http://127.0.0.1:${host.port}` });
+  return { transport: createSocketTransport(ws as never), ws };
+}
+
+async function runAll(transport: Transport): Promise<Record<string, Result<unknown>>> {
+  const results: Record<string, Result<unknown>> = {};
+  for (const [channel, payload] of Object.entries(SAMPLES)) results[channel] = await transport.invoke(channel, payload);
+  return results;
+}
+
+describe('contract', () => {
+  it('has a sample payload for every channel', () => {
+    expect([...METHOD_CHANNELS].sort()).toEqual(Object.keys(SAMPLES).sort());
+  });
+
+  for (const kind of ['memory', 'websocket'] as const) {
+    it(`answers every method over the ${kind} transport`, async () => {
+      const { transport, ws } = kind === 'memory' ? { transport: createMemoryTransport(context.dispatcher, context.bus), ws: undefined } : await socketTransport();
+      const results = await runAll(transport);
+      for (const [channel, result] of Object.entries(results)) {
+        if (EXPECTED_FAILURES[channel]) {
+          expect(result, channel).toMatchObject({ ok: false, error: { code: EXPECTED_FAILURES[channel] } });
+          expect((result as { error: { message: string } }).error.message.length, channel).toBeGreaterThan(20);
+        } else {
+          expect(result, `${channel}: ${JSON.stringify(result)}`).toMatchObject({ ok: true });
+        }
+      }
+      expect(results['profiles.remove']).toEqual({ ok: true, value: { removed: true } });
+      expect((results['profiles.list'] as { value: unknown[] }).value).toEqual([]);
+      ws?.close();
+    });
+  }
+
+  it('the typed client reaches services and events arrive over the WebSocket', async () => {
+    const { transport, ws } = await socketTransport();
+    const api = createApi(transport);
+    const seen: unknown[] = [];
+    const off = transport.subscribe('activity.onEntry', (e) => seen.push(e));
+    await new Promise((r) => setTimeout(r, 50));
+    const saved = await api.profiles.save({ replace: true, profile: { name: 'events', host: 'h', user: 'u', auth: { kind: 'password' } } });
+    expect(saved.ok).toBe(true);
+    await expect.poll(() => seen.length).toBeGreaterThan(0);
+    expect(seen[0]).toMatchObject({ kind: 'profile', profile: 'events', message: 'Profile created' });
+    off();
+    await api.profiles.remove({ name: 'events' });
+    ws.close();
+  });
+
+  it('refuses a payload that fails its schema, naming the field', async () => {
+    const transport = createMemoryTransport(context.dispatcher, context.bus);
+    const result = await transport.invoke('profiles.save', { profile: { name: 'x', host: 'h', port: 'not a number', user: 'u', auth: { kind: 'password' } } });
+    expect(result).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    expect((result as { error: { message: string } }).error.message).toContain('profile.port');
+  });
+
+  it('refuses an unknown channel over both transports', async () => {
+    const memory = createMemoryTransport(context.dispatcher, context.bus);
+    expect(await memory.invoke('profiles.dropTables', {})).toMatchObject({ ok: false, error: { code: 'UNKNOWN_CHANNEL' } });
+    expect(await memory.invoke('__proto__.constructor', {})).toMatchObject({ ok: false, error: { code: 'UNKNOWN_CHANNEL' } });
+    const { transport, ws } = await socketTransport();
+    expect(await transport.invoke('app.shutdown', {})).toMatchObject({ ok: false, error: { code: 'UNKNOWN_CHANNEL' } });
+    ws.close();
+  });
+
+  it('refuses a WebSocket without the token, with a wrong token, from a foreign Origin or Host', async () => {
+    const origin = `http://127.0.0.1:${host.port}`;
+    await expect(openSocket(`ws://127.0.0.1:${host.port}/ws`, { origin })).rejects.toThrow('HTTP 401');
+    await expect(openSocket(`ws://127.0.0.1:${host.port}/ws?token=${host.token}x`, { origin })).rejects.toThrow('HTTP 401');
+    await expect(openSocket(`ws://127.0.0.1:${host.port}/ws?token=${host.token}`, { origin: 'http://evil.example' })).rejects.toThrow('HTTP 403');
+    await expect(openSocket(`ws://127.0.0.1:${host.port}/ws?token=${host.token}`, { origin: `http://127.0.0.1:${host.port + 1}` })).rejects.toThrow('HTTP 403');
+    await expect(
+      openSocket(`ws://127.0.0.1:${host.port}/ws?token=${host.token}`, { origin: `http://rebind.example:${host.port}`, host: `rebind.example:${host.port}` }),
+    ).rejects.toThrow('HTTP 421');
+    const page = await fetch(`http://127.0.0.1:${host.port}/`, { headers: { host: `rebind.example:${host.port}` } }).catch(() => undefined);
+    // fetch may refuse to override Host; when it does send, the host must refuse it.
+    if (page) expect([421, 503, 200]).toContain(page.status);
+  });
+});
