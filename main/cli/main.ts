@@ -47,8 +47,13 @@ function untilStopped(): Promise<void> {
   });
 }
 
-async function withContext(options: GlobalOptions, host: 'cli' | 'browser', work: (context: AppContext) => Promise<number>): Promise<number> {
-  const context = await openAppContext({ dataDir: options.dataDir, host });
+async function withContext(
+  options: GlobalOptions,
+  host: 'cli' | 'browser',
+  work: (context: AppContext) => Promise<number>,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
+  const context = await openAppContext({ dataDir: options.dataDir, host, env });
   try {
     return await work(context);
   } finally {
@@ -77,7 +82,7 @@ export async function main(argv: string[], io: CliIo = processIo, env: NodeJS.Pr
       }
       case 'profile': {
         const { profileCommand } = await import('./commands/profile-command');
-        return await withContext(options, 'cli', (context) => profileCommand(rest, context, options, io));
+        return await withContext(options, 'cli', (context) => profileCommand(rest, context, options, io), env);
       }
       case 'bench': {
         const { benchCommand } = await import('./commands/bench-command');
