@@ -5,7 +5,11 @@ import type { AppInfo } from '../../shared/contract/app';
 import { Dispatcher, type Services } from '../core/dispatcher';
 import { EventBus } from '../core/event-bus';
 import { createActivityService } from '../services/activity/activity-service';
+import { createMailingsService } from '../services/mailings/mailings-service';
 import { createProfilesService, type ProfilesService } from '../services/profiles/profiles-service';
+import { cleanScratch, createRecipientsService } from '../services/recipients/recipients-service';
+import { createSendsService, type SendsService } from '../services/sends/sends-service';
+import { SuppressionList } from '../services/suppression/suppression-list';
 import { openKeyringSecretStore, type SecretStore } from '../services/secrets/secret-store';
 import { lockDataDir } from '../services/store/data-dir-lock';
 import { Database } from '../services/store/database';
@@ -28,7 +32,7 @@ export interface AppContext {
   readonly dataDir: string;
   readonly dispatcher: Dispatcher;
   readonly bus: EventBus;
-  readonly services: Services & { readonly profiles: ProfilesService };
+  readonly services: Services & { readonly profiles: ProfilesService; readonly sends: SendsService };
   readonly db: Database;
   readonly settings: Settings;
   /** Sandbox state shown in the status bar; set by the host that started one. */
@@ -69,6 +73,12 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
   const secrets = options.secrets === null ? undefined : (options.secrets ?? (await openKeyringSecretStore(namespace)));
   const profiles = createProfilesService({ settings, secrets, log: activity.log, env: options.env });
   const version = appVersion();
+  const suppression = new SuppressionList(db);
+  const suppressed = () => suppression.lookup();
+  await cleanScratch(dataDir);
+  const recipients = createRecipientsService({ db, bus, dataDir, profiles, suppressed });
+  const sends = createSendsService({ db, bus, dataDir, profiles, log: activity.log, suppressed });
+  const mailings = createMailingsService({ db, profiles });
 
   const context: AppContext = {
     dataDir,
@@ -82,6 +92,7 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
       cleanups.push(cleanup);
     },
     async close() {
+      await sends.stopScheduler();
       for (const cleanup of cleanups.reverse()) {
         await Promise.resolve(cleanup()).catch((e) => console.error('[loopdesk] cleanup failed', e));
       }
@@ -97,6 +108,9 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
     },
     profiles,
     activity,
+    recipients,
+    sends,
+    mailings,
   };
   Object.assign(context, { services, dispatcher: new Dispatcher(services) });
   return context;

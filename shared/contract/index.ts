@@ -1,7 +1,10 @@
 import { activityContract } from './activity';
 import { appContract } from './app';
 import { channelOf, type ClientOf, type ServiceSpec } from './define';
+import { mailingsContract } from './mailings';
 import { profilesContract } from './profiles';
+import { recipientsContract } from './recipients';
+import { sendsContract } from './sends';
 
 export * from './define';
 export * from './result';
@@ -14,6 +17,9 @@ export const contracts = {
   app: appContract,
   profiles: profilesContract,
   activity: activityContract,
+  recipients: recipientsContract,
+  sends: sendsContract,
+  mailings: mailingsContract,
 } as const;
 
 /** The record of contracts, keyed by service name. */

@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { METHOD_CHANNELS, type Result } from '../../shared/contract';
@@ -12,12 +14,19 @@ import { tempDir } from '../helpers/temp-dir';
  * One valid payload per channel. The test below fails when a channel is added to the
  * contract without a sample here, so every method is exercised over both transports.
  */
-const SAMPLES: Record<string, unknown> = {
+const samples = (csv: string): Record<string, unknown> => ({
   'app.info': {},
   'profiles.list': {},
   'profiles.save': {
     replace: true,
-    profile: { name: 'contract', host: '127.0.0.1', port: 1, user: 'u', auth: { kind: 'password', password: 'pw-contract-secret' }, clients: [{ name: 'c' }] },
+    profile: {
+      name: 'contract',
+      host: '127.0.0.1',
+      port: 1,
+      user: 'u',
+      auth: { kind: 'password', password: 'pw-contract-secret' },
+      clients: [{ name: 'c', mailings: [{ id: '44018617811', name: 'Newsletter' }] }],
+    },
   },
   'profiles.get': { name: 'contract' },
   'profiles.probeHostKey': { name: 'contract' },
@@ -26,21 +35,39 @@ const SAMPLES: Record<string, unknown> = {
   'profiles.setSecret': { name: 'contract', secret: 'pw2', remember: false },
   'profiles.test': { name: 'contract' },
   'activity.list': { limit: 5 },
+  'recipients.inspect': { profile: 'contract', client: 'c', path: csv },
+  'recipients.inspectCatalog': { profile: 'contract', client: 'c', path: csv },
+  'recipients.validate': { profile: 'contract', client: 'c', path: csv, sourceMailingId: '44018617811', mapping: [] },
+  'recipients.saveMapping': { profile: 'contract', client: 'c', headers: ['Email'], mapping: [] },
+  'mailings.save': { profile: 'contract', client: 'c', mailing: { id: '44018617812', name: 'Second' } },
+  'mailings.retire': { profile: 'contract', client: 'c', id: '44018617812' },
+  'mailings.list': {},
+  'sends.create': { profile: 'contract', client: 'c', path: csv, sourceMailingId: '44018617811', mapping: [] },
+  'sends.list': {},
+  'sends.get': { id: 'no-such-send' },
+  'sends.cancel': { id: 'no-such-send' },
+  'sends.refresh': {},
   'profiles.remove': { name: 'contract' },
-};
+});
 
 /** Channels that must reach a server: with nothing listening they end in a clear expected error. */
 const EXPECTED_FAILURES: Record<string, string> = {
   'profiles.probeHostKey': 'CONNECTION_FAILED',
   'profiles.test': 'CONNECTION_FAILED',
+  'sends.get': 'NOT_FOUND',
+  'sends.cancel': 'NOT_FOUND',
 };
 
 let data: ReturnType<typeof tempDir>;
 let context: AppContext;
 let host: BrowserHost;
+let SAMPLES: Record<string, unknown>;
 
 beforeAll(async () => {
   data = tempDir();
+  const csv = join(data.path, 'recipients.csv');
+  writeFileSync(csv, 'Email;First name\nanna@example.com;Anna\n');
+  SAMPLES = samples(csv);
   context = await openAppContext({ dataDir: data.path, host: 'memory', secrets: null });
   host = await startBrowserHost(context, { port: 0, rendererDir: data.path });
 });
@@ -72,7 +99,7 @@ async function runAll(transport: Transport): Promise<Record<string, Result<unkno
 
 describe('contract', () => {
   it('has a sample payload for every channel', () => {
-    expect([...METHOD_CHANNELS].sort()).toEqual(Object.keys(SAMPLES).sort());
+    expect([...METHOD_CHANNELS].sort()).toEqual(Object.keys(samples('x')).sort());
   });
 
   for (const kind of ['memory', 'websocket'] as const) {
@@ -89,6 +116,9 @@ describe('contract', () => {
       }
       expect(results['profiles.remove']).toEqual({ ok: true, value: { removed: true } });
       expect((results['profiles.list'] as { value: unknown[] }).value).toEqual([]);
+      // The next round starts clean: the send made this round must not block the source mailing.
+      const created = results['sends.create'] as { ok: true; value: { id: string } };
+      expect(await transport.invoke('sends.cancel', { id: created.value.id })).toMatchObject({ ok: true });
       ws?.close();
     });
   }

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { AppError, type ImplOf } from '../../../shared/contract';
-import { ProfileInput, type Profile, type profilesContract } from '../../../shared/contract/profiles';
+import { ClientConfig, ProfileInput, type Profile, type profilesContract } from '../../../shared/contract/profiles';
 import type { LogActivity } from '../activity/activity-service';
 import type { SecretStore } from '../secrets/secret-store';
 import { openSftp, probeHostKey, type SftpSession, type SftpTarget } from '../sftp';
@@ -27,6 +27,8 @@ export type ProfilesService = ImplOf<typeof profilesContract> & {
   withSession<T>(name: string, work: (session: SftpSession) => Promise<T>): Promise<T>;
   /** The stored profile (no secrets). */
   stored(name: string): StoredProfile;
+  /** Changes one client of a profile (source mailings, fields) without touching its secrets. */
+  updateClient(profile: string, client: string, change: (c: StoredProfile['clients'][number]) => StoredProfile['clients'][number]): Promise<void>;
 };
 
 /**
@@ -275,5 +277,9 @@ export function createProfilesService(deps: ProfilesDeps): ProfilesService {
       }
     },
     stored: find,
+    async updateClient(profile, client, change) {
+      const p = find(profile);
+      replace({ ...p, clients: p.clients.map((c) => (c.name === client ? ClientConfig.parse(change(c)) : c)) });
+    },
   };
 }

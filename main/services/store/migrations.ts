@@ -27,4 +27,58 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX activity_occurred_at ON activity(occurred_at);
     `,
   },
+  {
+    version: 2,
+    name: 'send journal, mapping memory, suppression list',
+    sql: `
+      CREATE TABLE sends (
+        id VARCHAR PRIMARY KEY,
+        profile VARCHAR NOT NULL,
+        client VARCHAR NOT NULL,
+        source_mailing_id VARCHAR NOT NULL,
+        source_mailing_name VARCHAR NOT NULL,
+        wave_id VARCHAR NOT NULL,
+        test BOOLEAN NOT NULL,
+        state VARCHAR NOT NULL,
+        scheduled_at TIMESTAMPTZ NOT NULL,
+        created_at TIMESTAMPTZ NOT NULL,
+        updated_at TIMESTAMPTZ NOT NULL,
+        input_file VARCHAR NOT NULL,
+        draft_json VARCHAR NOT NULL,
+        recipients INTEGER NOT NULL,
+        excluded INTEGER NOT NULL,
+        file_name VARCHAR NOT NULL,
+        products_file_name VARCHAR,
+        work_dir VARCHAR NOT NULL,
+        archive_dir VARCHAR NOT NULL,
+        upload_dir VARCHAR NOT NULL,
+        log_dir VARCHAR NOT NULL,
+        upload_attempts INTEGER NOT NULL DEFAULT 0,
+        mailing_id VARCHAR,
+        error_json VARCHAR,
+        server_halted BOOLEAN NOT NULL DEFAULT false,
+        last_checked_at TIMESTAMPTZ
+      );
+      CREATE TABLE send_events (
+        send_id VARCHAR NOT NULL,
+        occurred_at TIMESTAMPTZ NOT NULL,
+        state VARCHAR NOT NULL,
+        message VARCHAR NOT NULL
+      );
+      CREATE TABLE mapping_memory (
+        profile VARCHAR NOT NULL,
+        client VARCHAR NOT NULL,
+        header_key VARCHAR NOT NULL,
+        mapping_json VARCHAR NOT NULL,
+        saved_at TIMESTAMPTZ NOT NULL,
+        PRIMARY KEY (profile, client, header_key)
+      );
+      CREATE TABLE suppression (
+        email VARCHAR PRIMARY KEY,
+        reason VARCHAR NOT NULL,
+        source VARCHAR NOT NULL,
+        added_at TIMESTAMPTZ NOT NULL
+      );
+    `,
+  },
 ];

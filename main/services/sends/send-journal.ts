@@ -1,0 +1,248 @@
+import type { Send, SendState } from '../../../shared/contract/sends';
+import type { Database } from '../store/database';
+
+/** A send's journal row: what the Send DTO shows plus what only main needs. */
+export interface SendRecord {
+  readonly id: string;
+  readonly profile: string;
+  readonly client: string;
+  readonly sourceMailingId: string;
+  readonly sourceMailingName: string;
+  readonly waveId: string;
+  readonly test: boolean;
+  readonly state: SendState;
+  readonly scheduledAt: Date;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+  readonly inputFile: string;
+  readonly draftJson: string;
+  readonly recipients: number;
+  readonly excluded: number;
+  readonly fileName: string;
+  readonly productsFileName: string | null;
+  /** Local folder with the files to upload (removed once they are on the server). */
+  readonly workDir: string;
+  /** Local folder with the compressed copies kept for audit and resend. */
+  readonly archiveDir: string;
+  readonly uploadDir: string;
+  readonly logDir: string;
+  readonly uploadAttempts: number;
+  readonly mailingId: string | null;
+  readonly error: { message: string; rows: { line: number; field: string; code: string; message: string }[] } | null;
+  readonly serverHalted: boolean;
+  readonly lastCheckedAt: Date | null;
+}
+
+/** States in which a send occupies its source mailing. */
+export const ACTIVE_STATES: readonly SendState[] = ['scheduled', 'queued', 'uploading', 'on_server', 'taken', 'imported', 'mailing_created', 'sending'];
+/** States the server side moves (polled). */
+export const SERVER_STATES: readonly SendState[] = ['on_server', 'taken', 'imported', 'mailing_created', 'sending'];
+
+interface Row {
+  id: string;
+  profile: string;
+  client: string;
+  source_mailing_id: string;
+  source_mailing_name: string;
+  wave_id: string;
+  test: boolean;
+  state: SendState;
+  scheduled_at: Date;
+  created_at: Date;
+  updated_at: Date;
+  input_file: string;
+  draft_json: string;
+  recipients: number;
+  excluded: number;
+  file_name: string;
+  products_file_name: string | null;
+  work_dir: string;
+  archive_dir: string;
+  upload_dir: string;
+  log_dir: string;
+  upload_attempts: number;
+  mailing_id: string | null;
+  error_json: string | null;
+  server_halted: boolean;
+  last_checked_at: Date | null;
+}
+
+function fromRow(r: Row): SendRecord {
+  return {
+    id: r.id,
+    profile: r.profile,
+    client: r.client,
+    sourceMailingId: r.source_mailing_id,
+    sourceMailingName: r.source_mailing_name,
+    waveId: r.wave_id,
+    test: r.test,
+    state: r.state,
+    scheduledAt: r.scheduled_at,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    inputFile: r.input_file,
+    draftJson: r.draft_json,
+    recipients: Number(r.recipients),
+    excluded: Number(r.excluded),
+    fileName: r.file_name,
+    productsFileName: r.products_file_name,
+    workDir: r.work_dir,
+    archiveDir: r.archive_dir,
+    uploadDir: r.upload_dir,
+    logDir: r.log_dir,
+    uploadAttempts: Number(r.upload_attempts),
+    mailingId: r.mailing_id,
+    error: r.error_json ? JSON.parse(r.error_json) : null,
+    serverHalted: r.server_halted,
+    lastCheckedAt: r.last_checked_at,
+  };
+}
+
+/** What can change on a send after it was created. */
+export type SendPatch = Partial<Pick<SendRecord, 'state' | 'mailingId' | 'error' | 'serverHalted' | 'lastCheckedAt' | 'uploadAttempts' | 'fileName' | 'productsFileName'>>;
+
+/**
+ * The send journal in the data file: one row per send plus its timeline. Every state change
+ * is written here before the next step starts, so a restart knows where each send stood.
+ */
+export class SendJournal {
+  constructor(private readonly db: Database) {}
+
+  /** Records a new send and its first timeline entry in one transaction. */
+  async insert(record: SendRecord, message: string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx.run(
+        `INSERT INTO sends VALUES ($id, $profile, $client, $smid, $smname, $wave, $test, $state, $scheduled, $created, $updated, $input, $draft,
+          $recipients, $excluded, $file, $products, $work, $archive, $upload, $log, 0, NULL, NULL, false, NULL)`,
+        {
+          id: record.id,
+          profile: record.profile,
+          client: record.client,
+          smid: record.sourceMailingId,
+          smname: record.sourceMailingName,
+          wave: record.waveId,
+          test: record.test,
+          state: record.state,
+          scheduled: record.scheduledAt.toISOString(),
+          created: record.createdAt.toISOString(),
+          updated: record.updatedAt.toISOString(),
+          input: record.inputFile,
+          draft: record.draftJson,
+          recipients: record.recipients,
+          excluded: record.excluded,
+          file: record.fileName,
+          products: record.productsFileName,
+          work: record.workDir,
+          archive: record.archiveDir,
+          upload: record.uploadDir,
+          log: record.logDir,
+        } as never,
+      );
+      await tx.run('INSERT INTO send_events VALUES ($1, now(), $2, $3)', [record.id, record.state, message]);
+    });
+  }
+
+  /** Applies a patch and, when given, appends a timeline entry, in one transaction. */
+  async update(id: string, patch: SendPatch, event?: { state: SendState; message: string }): Promise<SendRecord> {
+    const sets: string[] = ['updated_at = now()'];
+    const params: Record<string, unknown> = { id };
+    const column: Record<keyof SendPatch, string> = {
+      state: 'state',
+      mailingId: 'mailing_id',
+      error: 'error_json',
+      serverHalted: 'server_halted',
+      lastCheckedAt: 'last_checked_at',
+      uploadAttempts: 'upload_attempts',
+      fileName: 'file_name',
+      productsFileName: 'products_file_name',
+    };
+    for (const [key, value] of Object.entries(patch) as [keyof SendPatch, unknown][]) {
+      if (value === undefined) continue;
+      sets.push(`${column[key]} = $${key}`);
+      params[key] = key === 'error' ? (value === null ? null : JSON.stringify(value)) : value instanceof Date ? value.toISOString() : value;
+    }
+    await this.db.transaction(async (tx) => {
+      await tx.run(`UPDATE sends SET ${sets.join(', ')} WHERE id = $id`, params as never);
+      if (event) await tx.run('INSERT INTO send_events VALUES ($1, now(), $2, $3)', [id, event.state, event.message]);
+    });
+    return this.get(id);
+  }
+
+  /** One send, or throws when unknown. */
+  async get(id: string): Promise<SendRecord> {
+    const rows = await this.db.all<Row>('SELECT * FROM sends WHERE id = $1', [id]);
+    if (rows.length === 0) throw new Error(`unknown send ${id}`);
+    return fromRow(rows[0]);
+  }
+
+  /** One send, or undefined. */
+  async find(id: string): Promise<SendRecord | undefined> {
+    const rows = await this.db.all<Row>('SELECT * FROM sends WHERE id = $1', [id]);
+    return rows[0] ? fromRow(rows[0]) : undefined;
+  }
+
+  /** Sends, newest first. */
+  async list(filter: { profile?: string; states?: readonly SendState[]; limit?: number } = {}): Promise<SendRecord[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filter.profile) where.push(`profile = $${params.push(filter.profile)}`);
+    if (filter.states) where.push(`state IN (${filter.states.map((s) => `$${params.push(s)}`).join(', ')})`);
+    const sql = `SELECT * FROM sends ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT ${Math.max(1, Math.min(filter.limit ?? 1000, 100000))}`;
+    return (await this.db.all<Row>(sql, params as never)).map(fromRow);
+  }
+
+  /** The timeline of a send, oldest first. */
+  async timeline(id: string): Promise<{ at: string; state: SendState; message: string }[]> {
+    const rows = await this.db.all<{ occurred_at: Date; state: SendState; message: string }>(
+      'SELECT occurred_at, state, message FROM send_events WHERE send_id = $1 ORDER BY occurred_at, rowid',
+      [id],
+    );
+    return rows.map((r) => ({ at: r.occurred_at.toISOString(), state: r.state, message: r.message }));
+  }
+
+  /** The send occupying a source mailing, if any. */
+  async inFlight(profile: string, client: string, sourceMailingId: string): Promise<SendRecord | undefined> {
+    const rows = await this.db.all<Row>(
+      `SELECT * FROM sends WHERE profile = $1 AND client = $2 AND source_mailing_id = $3 AND state IN (${ACTIVE_STATES.map((s) => `'${s}'`).join(', ')}) ORDER BY created_at DESC LIMIT 1`,
+      [profile, client, sourceMailingId],
+    );
+    return rows[0] ? fromRow(rows[0]) : undefined;
+  }
+
+  /** File names already used in an upload directory, so a new send never reuses one. */
+  async namesUsed(profile: string, uploadDir: string): Promise<Set<string>> {
+    const rows = await this.db.all<{ file_name: string; products_file_name: string | null }>(
+      'SELECT file_name, products_file_name FROM sends WHERE profile = $1 AND upload_dir = $2',
+      [profile, uploadDir],
+    );
+    return new Set(rows.flatMap((r) => [r.file_name, r.products_file_name].filter((x): x is string => Boolean(x))));
+  }
+
+  /** Converts a record to the DTO the renderer sees. */
+  async toDto(record: SendRecord, progress: Send['progress'] = null): Promise<Send> {
+    return {
+      id: record.id,
+      profile: record.profile,
+      client: record.client,
+      sourceMailingId: record.sourceMailingId,
+      sourceMailingName: record.sourceMailingName,
+      waveId: record.waveId,
+      test: record.test,
+      state: record.state,
+      scheduledAt: record.scheduledAt.toISOString(),
+      createdAt: record.createdAt.toISOString(),
+      updatedAt: record.updatedAt.toISOString(),
+      inputFile: record.inputFile,
+      recipients: record.recipients,
+      excluded: record.excluded,
+      fileName: record.fileName,
+      productsFileName: record.productsFileName,
+      mailingId: record.mailingId,
+      progress,
+      error: record.error,
+      serverHalted: record.serverHalted,
+      lastCheckedAt: record.lastCheckedAt ? record.lastCheckedAt.toISOString() : null,
+      timeline: await this.timeline(record.id),
+    };
+  }
+}

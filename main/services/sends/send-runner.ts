@@ -1,0 +1,172 @@
+import { existsSync, statSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { join, posix } from 'node:path';
+import { AppError, isAppError } from '../../../shared/contract/result';
+import type { Send, SendState } from '../../../shared/contract/sends';
+import type { LogActivity } from '../activity/activity-service';
+import type { SftpSession } from '../sftp';
+import { deriveStatus, parseErrorFile, parseLogFile, statusFileNames, type ServerObservation } from './server-status-adapter';
+import { SERVER_STATES, type SendJournal, type SendRecord } from './send-journal';
+
+/** What the runner needs from its surroundings. */
+export interface RunnerDeps {
+  readonly journal: SendJournal;
+  readonly withSession: <T>(profile: string, work: (session: SftpSession) => Promise<T>) => Promise<T>;
+  readonly log: LogActivity;
+  /** Called after every change, with upload progress while uploading. */
+  readonly changed: (record: SendRecord, progress?: Send['progress']) => void;
+  /** Scratch folder for downloaded status files. */
+  readonly scratchDir: string;
+}
+
+function remote(dir: string, name: string): string {
+  return posix.join(dir, name);
+}
+
+/**
+ * Uploads a due send: products file first (the recipient file triggers the dispatch), then
+ * the recipient file, each atomically. Safe to run again after a crash or a cut: a file the
+ * server already has (or has already taken) is never uploaded a second time.
+ */
+export async function uploadSend(deps: RunnerDeps, id: string): Promise<SendRecord> {
+  let record = await deps.journal.get(id);
+  if (record.state !== 'queued' && record.state !== 'uploading' && record.state !== 'scheduled') return record;
+  const attempt = record.uploadAttempts + 1;
+  record = await deps.journal.update(
+    id,
+    { state: 'uploading', uploadAttempts: attempt },
+    { state: 'uploading', message: attempt === 1 ? 'Uploading.' : `Uploading again (attempt ${attempt}) after an interruption.` },
+  );
+  deps.changed(record);
+  try {
+    record = await deps.withSession(record.profile, async (session) => {
+      if (await alreadyTaken(session, record)) {
+        return deps.journal.update(id, { state: 'taken' }, { state: 'taken', message: 'The server had already taken the file before the interruption; nothing was uploaded again.' });
+      }
+      record = await claimFreeNames(deps, session, record);
+      for (const name of [record.productsFileName, record.fileName]) {
+        if (!name) continue;
+        const local = join(record.workDir, name);
+        const existing = await session.stat(remote(record.uploadDir, name));
+        if (existing && attempt > 1 && existing.size === statSync(local).size) continue; // ours, from the interrupted attempt
+        if (existing) {
+          throw new AppError('TARGET_EXISTS', `The server already has a file named ${name} in ${record.uploadDir}, which Loopdesk did not put there. Nothing was overwritten; check the upload directory.`);
+        }
+        await session.uploadAtomic(local, record.uploadDir, name, {
+          onProgress: (p) => deps.changed(record, { bytes: p.bytes, total: p.total, rateBytesPerSec: p.rateBytesPerSec, etaSeconds: p.etaSeconds ?? -1 }),
+        });
+        await deps.log({ level: 'info', kind: 'upload', profile: record.profile, message: `Uploaded ${name} to ${record.uploadDir}`, details: `send ${record.id}` });
+      }
+      return deps.journal.update(id, { state: 'on_server' }, { state: 'on_server', message: `${record.fileName} is on the server, waiting for the server's import run.` });
+    });
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    await deps.log({ level: 'error', kind: 'upload', profile: record.profile, message: `Upload of send ${record.id} failed: ${message}` });
+    if (isAppError(e) && (e.code === 'TARGET_EXISTS' || e.code === 'HOST_KEY_CHANGED' || e.code === 'HOST_KEY_UNKNOWN' || e.code === 'AUTH_FAILED' || e.code === 'SECRET_UNAVAILABLE')) {
+      record = await deps.journal.update(id, { state: 'error', error: { message, rows: [] } }, { state: 'error', message });
+    } else {
+      // A transient failure: the send stays "uploading" and the scheduler tries again; nothing partial is on the server.
+      record = await deps.journal.update(id, {}, { state: 'uploading', message: `Interrupted: ${message} Loopdesk will try again.` });
+    }
+    deps.changed(record);
+    return record;
+  }
+  deps.changed(record);
+  if (record.state === 'on_server' || SERVER_STATES.includes(record.state)) await rm(record.workDir, { recursive: true, force: true }).catch(() => undefined);
+  return record;
+}
+
+/**
+ * After an interruption: the server has already taken the recipient file when its log
+ * exists. Then nothing may be uploaded again, whatever is left in the upload directory.
+ */
+async function alreadyTaken(session: SftpSession, record: SendRecord): Promise<boolean> {
+  if (record.uploadAttempts <= 1) return false;
+  return session.exists(remote(record.logDir, statusFileNames(record.fileName).log));
+}
+
+/**
+ * On a first attempt, moves the send's files to the next free second when another file in
+ * the upload directory already has their timestamp (interpretation.md: two uploads never
+ * share a name). Renames the local files and records the new names.
+ */
+async function claimFreeNames(deps: RunnerDeps, session: SftpSession, record: SendRecord): Promise<SendRecord> {
+  if (record.uploadAttempts > 1) return record;
+  const listing = new Set((await session.list(record.uploadDir)).map((e) => e.name.replace(/\.part$/, '')));
+  const stampOf = (name: string) => name.slice(0, 14);
+  let stamp = stampOf(record.fileName);
+  const taken = (s: string) => listing.has(`${s}_subscribers.csv`) || listing.has(`${s}_products.csv`);
+  if (!taken(stamp)) return record;
+  while (taken(stamp)) stamp = nextSecond(stamp);
+  const { rename } = await import('node:fs/promises');
+  const fileName = `${stamp}${record.fileName.slice(14)}`;
+  const productsFileName = record.productsFileName ? `${stamp}${record.productsFileName.slice(14)}` : null;
+  await rename(join(record.workDir, record.fileName), join(record.workDir, fileName));
+  if (record.productsFileName && productsFileName) await rename(join(record.workDir, record.productsFileName), join(record.workDir, productsFileName));
+  return deps.journal.update(record.id, { fileName, productsFileName }, { state: 'uploading', message: `A file with the same timestamp was already on the server; this send uses ${fileName} instead.` });
+}
+
+/** `YYYYMMDDHHMMSS` plus one second, as calendar time (no time zone shift). */
+export function nextSecond(stamp: string): string {
+  const d = new Date(Date.UTC(+stamp.slice(0, 4), +stamp.slice(4, 6) - 1, +stamp.slice(6, 8), +stamp.slice(8, 10), +stamp.slice(10, 12), +stamp.slice(12, 14) + 1));
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
+  return `${p(d.getUTCFullYear(), 4)}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}`;
+}
+
+/** Reads what the server shows about a send's upload. */
+export async function observe(session: SftpSession, record: SendRecord, scratchDir: string): Promise<ServerObservation> {
+  const names = statusFileNames(record.fileName);
+  const stillInUpload = await session.exists(remote(record.uploadDir, record.fileName));
+  const readText = async (name: string): Promise<string | undefined> => {
+    const path = remote(record.logDir, name);
+    if (!(await session.exists(path))) return undefined;
+    const local = join(scratchDir, `${record.id}-${name}`);
+    await session.download(path, local);
+    const { readFile } = await import('node:fs/promises');
+    const text = await readFile(local, 'utf8');
+    await rm(local, { force: true });
+    return text;
+  };
+  const logText = await readText(names.log);
+  const errorText = await readText(names.error);
+  const halted = await session.exists(remote(record.logDir, names.halted));
+  return {
+    stillInUpload,
+    events: logText ? parseLogFile(logText) : [],
+    errorRows: errorText ? parseErrorFile(errorText) : [],
+    halted,
+  };
+}
+
+/** Checks the server for one send and records what changed. */
+export async function pollSend(deps: RunnerDeps, id: string): Promise<SendRecord> {
+  let record = await deps.journal.get(id);
+  if (!SERVER_STATES.includes(record.state)) return record;
+  try {
+    const observation = await deps.withSession(record.profile, (session) => observe(session, record, deps.scratchDir));
+    const derived = deriveStatus(observation, record.state);
+    const timeline = await deps.journal.timeline(id);
+    const knownMessages = new Set(timeline.map((t) => t.message));
+    const newSteps = derived.steps.filter((s) => !knownMessages.has(s.message));
+    const error =
+      derived.state === 'error'
+        ? { message: derived.steps.filter((s) => s.state === 'error').map((s) => s.message).join(' ') || 'The server reported an error.', rows: [...observation.errorRows] }
+        : record.error;
+    const patch = { state: derived.state as SendState, mailingId: derived.mailingId ?? record.mailingId, serverHalted: observation.halted, lastCheckedAt: new Date(), error };
+    for (const [i, step] of newSteps.entries()) {
+      record = await deps.journal.update(id, i === newSteps.length - 1 ? patch : {}, { state: step.state, message: step.message });
+    }
+    if (newSteps.length === 0) record = await deps.journal.update(id, patch);
+    if (record.state === 'error' && newSteps.length > 0) {
+      await deps.log({ level: 'error', kind: 'send', profile: record.profile, message: `Send ${record.id}: the server rejected ${record.fileName}.`, details: error?.message });
+    } else if (record.state === 'sent' && newSteps.length > 0) {
+      await deps.log({ level: 'info', kind: 'send', profile: record.profile, message: `Send ${record.id}: mailing ${record.mailingId} sent.` });
+    }
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    await deps.log({ level: 'warn', kind: 'status', profile: record.profile, message: `Could not check send ${record.id}: ${message}` });
+    record = await deps.journal.update(id, { lastCheckedAt: new Date() });
+  }
+  deps.changed(record);
+  return record;
+}

@@ -1,0 +1,228 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, rm } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import type { ImplOf } from '../../../shared/contract';
+import type { SendDraft } from '../../../shared/contract/recipients';
+import { AppError } from '../../../shared/contract/result';
+import type { Send, sendsContract } from '../../../shared/contract/sends';
+import type { EventBus } from '../../core/event-bus';
+import type { LogActivity } from '../activity/activity-service';
+import type { ProfilesService } from '../profiles/profiles-service';
+import { prepareDraft, resolveTarget } from '../recipients/recipients-service';
+import type { Database } from '../store/database';
+import { archiveFiles } from './send-archive';
+import { ACTIVE_STATES, SendJournal, SERVER_STATES, type SendRecord } from './send-journal';
+import { pollSend, uploadSend, type RunnerDeps } from './send-runner';
+import { personaliseForTest } from './test-send';
+
+/** What the sends service needs. */
+export interface SendsDeps {
+  readonly db: Database;
+  readonly bus: EventBus;
+  readonly dataDir: string;
+  readonly profiles: ProfilesService;
+  readonly log: LogActivity;
+  /** Suppression lookup for validation. */
+  readonly suppressed: () => Promise<(email: string) => string | undefined>;
+}
+
+/** The sends service plus the scheduler controls the host uses. */
+export type SendsService = ImplOf<typeof sendsContract> & {
+  /** Starts the scheduler: due sends are uploaded, active sends polled. */
+  startScheduler(options?: { tickMs?: number; pollMs?: number }): void;
+  stopScheduler(): Promise<void>;
+  /** Runs one scheduler pass now (tests and "check now"). */
+  tick(): Promise<void>;
+  readonly journal: SendJournal;
+};
+
+function newSendId(now: Date): string {
+  return `${now.toISOString().slice(0, 10).replaceAll('-', '')}-${randomBytes(4).toString('hex')}`;
+}
+
+/**
+ * Sends: prepares and archives the files, keeps the journal, uploads due sends exactly
+ * once, and follows each through the server's log to the mailing ID.
+ */
+export function createSendsService(deps: SendsDeps): SendsService {
+  const journal = new SendJournal(deps.db);
+  const progress = new Map<string, Send['progress']>();
+  const retryAfter = new Map<string, number>();
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  let pollMs: number | undefined;
+
+  const changed = (record: SendRecord, p?: Send['progress']) => {
+    if (p !== undefined) progress.set(record.id, p);
+    if (record.state !== 'uploading') progress.delete(record.id);
+    void journal.toDto(record, progress.get(record.id) ?? null).then(
+      (dto) => deps.bus.emit('sends.onChanged', dto),
+      () => undefined,
+    );
+  };
+  const runner: RunnerDeps = {
+    journal,
+    withSession: (profile, work) => deps.profiles.withSession(profile, work),
+    log: deps.log,
+    changed,
+    scratchDir: join(deps.dataDir, 'tmp'),
+  };
+  const dto = async (id: string) => {
+    const r = await journal.find(id);
+    if (!r) throw new AppError('NOT_FOUND', `There is no send ${id}.`);
+    return journal.toDto(r, progress.get(id) ?? null);
+  };
+
+  const tick = async () => {
+    await mkdir(runner.scratchDir, { recursive: true });
+    const now = Date.now();
+    for (const s of await journal.list({ states: ['scheduled'] })) {
+      if (s.scheduledAt.getTime() <= now) {
+        changed(await journal.update(s.id, { state: 'queued' }, { state: 'queued', message: 'Scheduled time reached.' }));
+      }
+    }
+    for (const s of await journal.list({ states: ['queued', 'uploading'] })) {
+      if ((retryAfter.get(s.id) ?? 0) > Date.now()) continue;
+      const after = await uploadSend(runner, s.id);
+      if (after.state === 'uploading') retryAfter.set(s.id, Date.now() + Math.min(300_000, 2_000 * 2 ** Math.min(after.uploadAttempts, 8)));
+      else retryAfter.delete(s.id);
+    }
+    for (const s of await journal.list({ states: SERVER_STATES })) {
+      const every = pollMs ?? deps.profiles.stored(s.profile).options.pollMinutes * 60_000;
+      if (!s.lastCheckedAt || Date.now() - s.lastCheckedAt.getTime() >= every) await pollSend(runner, s.id);
+    }
+  };
+  /** One pass at a time: a slow upload never overlaps the next tick. */
+  const runTick = () => {
+    if (!running) {
+      running = tick()
+        .catch((e) => console.error('[loopdesk] scheduler pass failed', e))
+        .finally(() => {
+          running = undefined;
+        });
+    }
+    return running;
+  };
+
+  return {
+    journal,
+    tick: () => runTick(),
+    startScheduler(options = {}) {
+      pollMs = options.pollMs;
+      if (timer) return;
+      timer = setInterval(() => void runTick(), options.tickMs ?? 5_000);
+      void runTick();
+    },
+    async stopScheduler() {
+      if (timer) clearInterval(timer);
+      timer = undefined;
+      await running;
+    },
+    async create(input) {
+      const target = resolveTarget(deps.profiles, input.profile, input.client);
+      const mailing = target.client.mailings.find((m) => m.id === input.sourceMailingId && !m.retired);
+      if (!mailing) {
+        throw new AppError('NOT_FOUND', `Source mailing ${input.sourceMailingId} is not set up for client "${input.client}". Add it on the Mailings screen, or pick another.`);
+      }
+      const busy = await journal.inFlight(input.profile, input.client, input.sourceMailingId);
+      if (busy) {
+        throw new AppError(
+          'CONFLICT',
+          `Source mailing ${mailing.name} (${mailing.id}) already has a send in flight (${busy.id}, ${busy.state.replaceAll('_', ' ')}). The vendor asks to change or reuse a source mailing only after the previous send; wait for it to finish, cancel it, or use another source mailing.`,
+          { sendId: busy.id, state: busy.state },
+        );
+      }
+      const now = new Date();
+      const scheduledAt = input.scheduledAt ? new Date(input.scheduledAt) : now;
+      const id = newSendId(now);
+      const workDir = join(deps.dataDir, 'sends', id);
+      const archiveDir = join(deps.dataDir, 'archive', id);
+      await mkdir(workDir, { recursive: true });
+      try {
+        const used = await journal.namesUsed(input.profile, target.client.uploadDir);
+        const report = await prepareDraft({
+          draft: input as SendDraft,
+          client: target.client,
+          outDir: workDir,
+          suppressed: await deps.suppressed(),
+          now: scheduledAt.getTime() > now.getTime() ? scheduledAt : now,
+          taken: (name) => used.has(name),
+        });
+        let recipients = report.valid;
+        if (input.test) recipients = await personaliseForTest(join(workDir, basename(report.files.subscribers)), target.client, input.testRows);
+        // The rejected rows stay with the validation report, not with the upload.
+        if (report.rejectedFile) await rm(report.rejectedFile, { force: true });
+        await archiveFiles(workDir, archiveDir);
+        const record: SendRecord = {
+          id,
+          profile: input.profile,
+          client: input.client,
+          sourceMailingId: mailing.id,
+          sourceMailingName: mailing.name,
+          waveId: report.waveId,
+          test: input.test,
+          state: scheduledAt.getTime() > now.getTime() ? 'scheduled' : 'queued',
+          scheduledAt,
+          createdAt: now,
+          updatedAt: now,
+          inputFile: input.path,
+          draftJson: JSON.stringify(input),
+          recipients,
+          excluded: report.excludedCount,
+          fileName: basename(report.files.subscribers),
+          productsFileName: report.files.products ? basename(report.files.products) : null,
+          workDir,
+          archiveDir,
+          uploadDir: target.client.uploadDir,
+          logDir: target.client.logDir,
+          uploadAttempts: 0,
+          mailingId: null,
+          error: null,
+          serverHalted: false,
+          lastCheckedAt: null,
+        };
+        await journal.insert(
+          record,
+          `${input.test ? 'Test send' : 'Send'} of ${recipients} recipient(s) on ${mailing.name} ${record.state === 'scheduled' ? `scheduled for ${scheduledAt.toISOString()}` : 'queued'}.`,
+        );
+        await deps.log({ level: 'info', kind: 'send', profile: input.profile, message: `${input.test ? 'Test send' : 'Send'} ${id} created: ${recipients} recipient(s), source mailing ${mailing.id}.` });
+        changed(record);
+        if (timer) setImmediate(() => void runTick());
+        return dto(id);
+      } catch (e) {
+        await rm(workDir, { recursive: true, force: true });
+        await rm(archiveDir, { recursive: true, force: true });
+        throw e;
+      }
+    },
+    async list({ profile, limit }) {
+      const records = await journal.list({ profile, limit });
+      return Promise.all(records.map((r) => journal.toDto(r, progress.get(r.id) ?? null)));
+    },
+    async get({ id }) {
+      return dto(id);
+    },
+    async cancel({ id }) {
+      const r = await journal.find(id);
+      if (!r) throw new AppError('NOT_FOUND', `There is no send ${id}.`);
+      if (r.state !== 'scheduled' && r.state !== 'queued') {
+        throw new AppError('CONFLICT', `Send ${id} cannot be cancelled: it is ${r.state.replaceAll('_', ' ')}. Only a send that has not started uploading can be cancelled.`);
+      }
+      const updated = await journal.update(id, { state: 'cancelled' }, { state: 'cancelled', message: 'Cancelled by the operator before upload.' });
+      await rm(r.workDir, { recursive: true, force: true });
+      await deps.log({ level: 'info', kind: 'send', profile: r.profile, message: `Send ${id} cancelled.` });
+      changed(updated);
+      return dto(id);
+    },
+    async refresh({ id }) {
+      const targets = id ? [await journal.get(id).catch(() => undefined)].filter((r): r is SendRecord => Boolean(r)) : await journal.list({ states: ACTIVE_STATES });
+      if (id && targets.length === 0) throw new AppError('NOT_FOUND', `There is no send ${id}.`);
+      const out: Send[] = [];
+      for (const r of targets) {
+        if (SERVER_STATES.includes(r.state)) await pollSend(runner, r.id);
+        out.push(await dto(r.id));
+      }
+      return out;
+    },
+  };
+}

@@ -1,0 +1,146 @@
+import { AppError, isAppError } from '../../../shared/contract/result';
+
+/** Node/socket error codes that mean "the network path failed", not "you are not allowed". */
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ERR_NOT_CONNECTED']);
+
+/** Network codes that can heal by themselves (a reconnect may work); a bad host name will not. */
+const TRANSIENT_CODES = new Set(['ECONNREFUSED', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ETIMEDOUT', 'ERR_NOT_CONNECTED']);
+
+/** Numeric SFTP status codes (draft-ietf-secsh-filexfer-02) that ssh2 puts into `err.code`. */
+const SFTP_NO_SUCH_FILE = 2;
+const SFTP_PERMISSION_DENIED = 3;
+
+/** Text ssh2 and ssh2-sftp-client use when the link dies under a pending request. */
+const CONNECTION_LOST_RE = /No response from server|Unexpected (end|close) event|Not connected|connection (lost|closed)|ECONNRESET|socket hang up|write after end|Channel not open/i;
+
+function errCode(e: unknown): string | number | undefined {
+  return typeof e === 'object' && e !== null ? (e as { code?: string | number }).code : undefined;
+}
+
+function errMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/**
+ * Whether an error means the SSH connection itself is gone (as opposed to one failed request).
+ *
+ * ssh2-sftp-client re-wraps errors and drops ssh2's `level`, so we look at codes and text.
+ */
+export function isConnectionLoss(e: unknown): boolean {
+  const code = errCode(e);
+  if (typeof code === 'string' && NETWORK_CODES.has(code)) return true;
+  return CONNECTION_LOST_RE.test(errMessage(e));
+}
+
+/**
+ * Turns an error from connecting into the AppError the operator sees.
+ *
+ * Auth, network and timeout failures each get a message that says what to check.
+ */
+export function mapConnectError(e: unknown, where: { host: string; port: number; username: string }): AppError {
+  if (isAppError(e)) return e;
+  const code = errCode(e);
+  const msg = errMessage(e);
+  const at = `${where.host}:${where.port}`;
+  if (/authentication methods failed|Authentication failure|auth.*fail/i.test(msg)) {
+    return new AppError(
+      'AUTH_FAILED',
+      `The server at ${at} rejected the login for user "${where.username}". Check the user name and the password or private key (and its passphrase) in the profile.`,
+      { host: where.host, port: where.port, username: where.username, cause: msg },
+    );
+  }
+  if (/Cannot parse privateKey|Encrypted private (OpenSSH )?key detected|bad passphrase|private key/i.test(msg)) {
+    return new AppError(
+      'AUTH_FAILED',
+      `The private key of the profile could not be used (${msg}). Check the key file and its passphrase.`,
+      { host: where.host, port: where.port, username: where.username, cause: msg },
+    );
+  }
+  if (code === 'ETIMEDOUT' || /timed out|timeout/i.test(msg)) {
+    return new AppError(
+      'TIMEOUT',
+      `No answer from ${at} in time. Check that the host and port are right and that a firewall or VPN lets you through; raise the connect timeout for slow links.`,
+      { host: where.host, port: where.port, cause: msg, transient: true },
+    );
+  }
+  if (code === 'ENOTFOUND') {
+    return new AppError('CONNECTION_FAILED', `The host name "${where.host}" could not be resolved. Check the host in the profile.`, {
+      host: where.host,
+      port: where.port,
+      cause: code,
+      transient: false,
+    });
+  }
+  if (code === 'ECONNREFUSED') {
+    return new AppError('CONNECTION_FAILED', `${at} refused the connection. Check the port, and that the SFTP server is running.`, {
+      host: where.host,
+      port: where.port,
+      cause: code,
+      transient: true,
+    });
+  }
+  if ((typeof code === 'string' && NETWORK_CODES.has(code)) || isConnectionLoss(e) || /handshake|Connection lost|kex|Unsupported algorithm|no matching/i.test(msg)) {
+    const noMatch = /no matching|handshake failed/i.test(msg);
+    return new AppError(
+      'CONNECTION_FAILED',
+      noMatch
+        ? `Could not agree on encryption with ${at} (${msg}). If this is an old server, enable "legacy algorithms" in the profile.`
+        : `The connection to ${at} failed (${msg}). Check the network and try again.`,
+      { host: where.host, port: where.port, cause: typeof code === 'string' ? code : msg, transient: !noMatch },
+    );
+  }
+  return new AppError('CONNECTION_FAILED', `Could not connect to ${at}: ${msg}`, { host: where.host, port: where.port, cause: msg, transient: false });
+}
+
+/**
+ * Turns an error from one remote file operation into an AppError.
+ *
+ * A lost connection becomes CONNECTION_FAILED (transient), so callers can reconnect and retry.
+ */
+export function mapRemoteError(e: unknown, op: string, path: string): AppError {
+  if (isAppError(e)) return e;
+  const code = errCode(e);
+  const msg = errMessage(e);
+  if (isConnectionLoss(e)) {
+    return new AppError('CONNECTION_FAILED', `The connection was lost during ${op} of ${path}. Reconnect and try again.`, {
+      op,
+      path,
+      cause: msg,
+      transient: true,
+    });
+  }
+  if (code === SFTP_NO_SUCH_FILE || code === 'ENOENT' || /No such file/i.test(msg)) {
+    return new AppError('NOT_FOUND', `${path} does not exist on the server (during ${op}). Check the directory settings of the client.`, { op, path, cause: msg });
+  }
+  if (code === SFTP_PERMISSION_DENIED || code === 'EACCES' || code === 'EPERM' || /Permission denied/i.test(msg)) {
+    return new AppError('PERMISSION_DENIED', `The server denied ${op} of ${path}. Ask the server administrator for write/read rights on that directory.`, {
+      op,
+      path,
+      cause: msg,
+    });
+  }
+  return new AppError('REMOTE_ERROR', `The server reported an error during ${op} of ${path}: ${msg}`, { op, path, cause: msg });
+}
+
+/**
+ * Whether retrying could help: lost connections and timeouts, never auth, trust or "exists".
+ *
+ * Retrying an AUTH_FAILED can lock the account; retrying HOST_KEY_* would hammer a possible attacker.
+ */
+export function isTransientError(e: unknown): boolean {
+  if (isAppError(e)) {
+    const details = e.details as { transient?: unknown } | undefined;
+    switch (e.code) {
+      case 'TIMEOUT':
+        return details?.transient !== false;
+      case 'CONNECTION_FAILED':
+      case 'TRANSFER_FAILED':
+        return details?.transient === true;
+      default:
+        return false;
+    }
+  }
+  const code = errCode(e);
+  if (typeof code === 'string' && TRANSIENT_CODES.has(code)) return true;
+  return isConnectionLoss(e);
+}

@@ -1,0 +1,119 @@
+import SftpClient from 'ssh2-sftp-client';
+import type { Client, ConnectConfig, SFTPWrapper } from 'ssh2';
+import { AppError } from '../../../shared/contract/result';
+import { algorithmsFor } from './algorithms';
+import { mapConnectError } from './errors';
+import { fingerprintOf, keyTypeOf } from './fingerprint';
+import { checkHostKey } from './host-key-policy';
+import { createSession } from './sftp-session';
+import { withTimeout } from './timeout';
+import type { OpenSftpOptions, SftpSession, SftpTarget } from './types';
+
+/** The parts of ssh2-sftp-client that its type definitions leave out but we rely on. */
+export interface SftpClientInternals {
+  readonly client: Client;
+  readonly sftp?: SFTPWrapper;
+}
+
+/** Extra time on top of readyTimeout for opening the SFTP subsystem after login. */
+const SUBSYSTEM_GRACE_MS = 5_000;
+
+/** ssh2's remote ident lives on its protocol object; not part of the typed API. */
+function serverIdentOf(client: Client): string {
+  const internals = client as unknown as { _protocol?: { _remoteIdentRaw?: Buffer }; _remoteVer?: string };
+  return internals._protocol?._remoteIdentRaw?.toString('latin1') ?? internals._remoteVer ?? '';
+}
+
+/** SFTP extensions the server announced in its VERSION packet (ssh2 keeps them on `_extensions`). */
+function extensionsOf(sftp: SFTPWrapper | undefined): string[] {
+  const ext = (sftp as unknown as { _extensions?: Record<string, string> } | undefined)?._extensions;
+  return ext ? Object.keys(ext).sort() : [];
+}
+
+/**
+ * Opens one SFTP connection after verifying the server's host key against the pinned list.
+ *
+ * One SftpClient per connection (a shared one leaks listeners). TCP_NODELAY is switched on
+ * because without it uploads to OpenSSH are ~100x slower (design.md). Failures come back as
+ * AppError: HOST_KEY_UNKNOWN / HOST_KEY_CHANGED, AUTH_FAILED, CONNECTION_FAILED or TIMEOUT.
+ */
+export async function openSftp(target: SftpTarget, opts: OpenSftpOptions = {}): Promise<SftpSession> {
+  const log = opts.log ?? (() => undefined);
+  const { host, port, username, options } = target;
+  if (!target.password && !target.privateKey) {
+    throw new AppError('SECRET_UNAVAILABLE', `No password or private key is available for ${username}@${host}. Enter it in the profile, then connect again.`, {
+      host,
+      port,
+      username,
+    });
+  }
+
+  let hostKeyError: AppError | undefined;
+  let seen: { fingerprint: string; keyType: string } | undefined;
+  const client = new SftpClient(`loopdesk:${host}:${port}`, {
+    // The library's defaults print to the console; route its events to our log instead.
+    error: (err) => log({ level: 'warn', kind: 'sftp.connection.error', message: `SFTP connection error on ${host}:${port}`, details: String((err as Error)?.message ?? err) }),
+    end: () => log({ level: 'info', kind: 'sftp.connection.end', message: `Server ${host}:${port} ended the connection` }),
+    close: () => log({ level: 'info', kind: 'sftp.connection.close', message: `Connection to ${host}:${port} closed` }),
+  });
+  const internals = client as unknown as SftpClientInternals;
+  const ssh = internals.client;
+
+  // Some servers (PAM setups) only offer keyboard-interactive for passwords.
+  if (target.password) {
+    ssh.on('keyboard-interactive', (_name, _instructions, _lang, prompts, finish) => finish(prompts.map(() => target.password ?? '')));
+  }
+
+  const readyTimeout = options.connectTimeoutSeconds * 1000;
+  const config: ConnectConfig = {
+    host,
+    port,
+    username,
+    password: target.password,
+    privateKey: target.privateKey,
+    passphrase: target.passphrase,
+    tryKeyboard: Boolean(target.password),
+    readyTimeout,
+    keepaliveInterval: options.keepaliveSeconds * 1000,
+    keepaliveCountMax: 3,
+    algorithms: algorithmsFor(options.legacyAlgorithms),
+    hostVerifier: (key: Buffer) => {
+      const fingerprint = fingerprintOf(key);
+      const keyType = keyTypeOf(key);
+      seen = { fingerprint, keyType };
+      const refusal = checkHostKey(fingerprint, keyType, target.trustedKeys);
+      if (refusal) {
+        hostKeyError = refusal;
+        log({ level: refusal.code === 'HOST_KEY_CHANGED' ? 'error' : 'warn', kind: 'sftp.hostkey.refused', message: refusal.message, details: JSON.stringify(refusal.details) });
+        return false;
+      }
+      return true;
+    },
+  };
+
+  const started = Date.now();
+  try {
+    await withTimeout(client.connect(config), readyTimeout + SUBSYSTEM_GRACE_MS, `Connecting to ${host}:${port}`, () => ssh.destroy());
+  } catch (err) {
+    ssh.destroy();
+    const appErr = hostKeyError ?? mapConnectError(err, { host, port, username });
+    log({ level: 'warn', kind: 'sftp.connect.failed', message: appErr.message, details: `${appErr.code}: ${(err as Error)?.message ?? String(err)}` });
+    throw appErr;
+  }
+  if (!seen) {
+    // ssh2 never asked our verifier: refusing is the only safe answer.
+    ssh.destroy();
+    throw new AppError('HOST_KEY_UNKNOWN', `The server ${host}:${port} was not verified. Probe its host key and trust it in the profile.`, { fingerprint: '', keyType: '' });
+  }
+
+  ssh.setNoDelay(true);
+  const serverIdent = serverIdentOf(ssh);
+  const extensions = extensionsOf(internals.sftp);
+  log({
+    level: 'info',
+    kind: 'sftp.connect',
+    message: `Connected to ${username}@${host}:${port} in ${Date.now() - started} ms`,
+    details: JSON.stringify({ serverIdent, fingerprint: seen.fingerprint, extensions }),
+  });
+  return createSession({ client, target, log, serverIdent, fingerprint: seen.fingerprint, keyType: seen.keyType, extensions, reconnect: () => openSftp(target, opts) });
+}

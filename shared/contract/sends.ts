@@ -1,0 +1,84 @@
+import { z } from 'zod';
+import { method, service } from './define';
+import { RowProblem, SendDraft } from './recipients';
+
+/**
+ * The life of a send. `scheduled` waits for its time; `queued` is due now; the server-side
+ * states follow the log file (interpretation.md); `error` and `cancelled` are final, as is `sent`.
+ */
+export const SEND_STATES = [
+  'scheduled',
+  'queued',
+  'uploading',
+  'on_server',
+  'taken',
+  'imported',
+  'mailing_created',
+  'sending',
+  'sent',
+  'error',
+  'cancelled',
+] as const;
+export const SendState = z.enum(SEND_STATES);
+export type SendState = z.output<typeof SendState>;
+
+/** One step of a send's timeline. */
+export const SendEvent = z.object({ at: z.string(), state: SendState, message: z.string() });
+
+/** A send as the Sends screen shows it. */
+export const Send = z.object({
+  id: z.string(),
+  profile: z.string(),
+  client: z.string(),
+  sourceMailingId: z.string(),
+  sourceMailingName: z.string(),
+  waveId: z.string(),
+  test: z.boolean(),
+  state: SendState,
+  /** ISO time the send is due (scheduled sends) or was queued. */
+  scheduledAt: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  inputFile: z.string(),
+  recipients: z.number(),
+  excluded: z.number(),
+  fileName: z.string(),
+  productsFileName: z.string().nullable(),
+  /** The mailing ID the server gave the copy it sent. */
+  mailingId: z.string().nullable(),
+  /** Upload progress while uploading. */
+  progress: z.object({ bytes: z.number(), total: z.number(), rateBytesPerSec: z.number(), etaSeconds: z.number() }).nullable(),
+  error: z.object({ message: z.string(), rows: z.array(RowProblem) }).nullable(),
+  /** The server's interface is halted (after an error) and processes nothing until restarted. */
+  serverHalted: z.boolean(),
+  lastCheckedAt: z.string().nullable(),
+  timeline: z.array(SendEvent),
+});
+export type Send = z.output<typeof Send>;
+
+/** Sends: test and real mailings, now or later, watched through to the mailing ID. */
+export const sendsContract = service(
+  'sends',
+  {
+    create: method(
+      'Prepare the files and queue the send (now, or at scheduledAt); the operator has confirmed',
+      SendDraft.extend({
+        test: z.boolean().default(false),
+        /** ISO date-time; absent or past = now. */
+        scheduledAt: z.string().datetime({ offset: true }).nullable().default(null),
+        /** For test sends: how many real rows personalise the test mails. */
+        testRows: z.number().int().min(1).max(20).default(3),
+      }),
+      Send,
+    ),
+    list: method(
+      'Sends, newest first',
+      z.object({ profile: z.string().optional(), limit: z.number().int().min(1).max(1000).default(200) }),
+      z.array(Send),
+    ),
+    get: method('One send with its timeline', z.object({ id: z.string() }), Send),
+    cancel: method('Cancel a send that has not started uploading', z.object({ id: z.string() }), Send),
+    refresh: method('Check the server now for one send, or for every active send', z.object({ id: z.string().optional() }), z.array(Send)),
+  },
+  { onChanged: Send },
+);

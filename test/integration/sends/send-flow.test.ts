@@ -1,0 +1,119 @@
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Send } from '../../../shared/contract/sends';
+import { openAppContext, type AppContext } from '../../../main/app/app-context';
+import { startDemoSandbox } from '../../../main/app/demo-sandbox';
+import type { SandboxHandle } from '../../../main/services/sandbox';
+import { tempDir } from '../../helpers/temp-dir';
+
+let data: ReturnType<typeof tempDir>;
+let context: AppContext;
+let sandbox: SandboxHandle;
+
+const RECIPIENTS = [
+  'E-Mail;Anrede;Vorname;Nachname',
+  'anna.schmidt@example.com;Frau;Anna;Schmidt',
+  'bernd.meier@example.com;Herr;Bernd;Meier',
+  'not-an-address;Herr;Carl;Invalid',
+  'doris.koch@example.com;Frau;Doris;Koch',
+].join('\r\n');
+
+async function call<T>(channel: string, payload: unknown): Promise<T> {
+  const result = await context.dispatcher.handle(channel, payload, { transport: 'memory' });
+  if (!result.ok) throw new Error(`${channel}: ${result.error.code} ${result.error.message}`);
+  return result.value as T;
+}
+
+async function draft(mailingId: string, file = 'recipients.csv') {
+  const path = join(data.path, file);
+  if (!existsSync(path)) writeFileSync(path, RECIPIENTS, 'latin1');
+  const inspection = await call<{ mapping: unknown[] }>('recipients.inspect', { profile: 'Sandbox', client: 'demo', path });
+  return { profile: 'Sandbox', client: 'demo', path, sourceMailingId: mailingId, mapping: inspection.mapping };
+}
+
+function uploadedFiles(): string[] {
+  return readdirSync(join(sandbox.clients[0].localDir, 'upload'));
+}
+
+function logOf(send: Send): string {
+  return readFileSync(join(sandbox.clients[0].localDir, 'logs', send.fileName.replace(/\.csv$/, '.log')), 'utf8');
+}
+
+/** Runs the loop until the send stops moving: upload, server run, status check. */
+async function drive(id: string): Promise<Send> {
+  await context.services.sends.tick();
+  await sandbox.processNow();
+  const [after] = await call<Send[]>('sends.refresh', { id });
+  return after;
+}
+
+beforeAll(async () => {
+  data = tempDir();
+  context = await openAppContext({ dataDir: data.path, host: 'memory', secrets: null });
+  sandbox = await startDemoSandbox(context, { interval: 0, exportInterval: 0 });
+});
+afterAll(async () => {
+  await context?.close();
+  data?.cleanup();
+});
+
+describe('sending through the sandbox', () => {
+  it('a test send reaches the mailing with the ID from the server log, with the test recipients only', async () => {
+    const mailing = sandbox.clients[0].mailings[0].id;
+    const created = await call<Send>('sends.create', { ...(await draft(mailing)), test: true });
+    expect(created).toMatchObject({ state: 'queued', test: true, recipients: 2, excluded: 1 });
+    const done = await drive(created.id);
+    expect(['mailing_created', 'sending', 'sent']).toContain(done.state);
+    expect(done.mailingId).toMatch(/^\d{11}$/);
+    expect(logOf(done)).toContain(done.mailingId!);
+    expect(done.timeline.map((t) => t.state)).toEqual(expect.arrayContaining(['queued', 'uploading', 'on_server', 'imported', 'mailing_created']));
+    // The archive keeps a compressed copy; the working copy is gone once on the server.
+    expect(readdirSync(join(data.path, 'archive', done.id))).toEqual([`${done.fileName}.gz`]);
+    expect(existsSync(join(data.path, 'sends', done.id))).toBe(false);
+  });
+
+  it('a real send goes out, and a second send on the same source mailing is refused while it is in flight', async () => {
+    const mailing = sandbox.clients[0].mailings[1].id;
+    const first = await call<Send>('sends.create', await draft(mailing));
+    expect(first).toMatchObject({ state: 'queued', test: false, recipients: 3, excluded: 1 });
+    const refused = await context.dispatcher.handle('sends.create', await draft(mailing), { transport: 'memory' });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+    expect((refused as { error: { message: string } }).error.message).toContain(first.id);
+    const done = await drive(first.id);
+    expect(done.mailingId).toMatch(/^\d{11}$/);
+    expect(logOf(done)).toContain('sending_finished');
+    const again = await call<Send[]>('sends.refresh', { id: first.id });
+    expect(again[0].state).toBe('sent');
+  });
+
+  it('a file the server rejects reaches "error" with the server\'s reasons', async () => {
+    const activated = sandbox.clients[0].activatedMailingIds[0];
+    await call('mailings.save', { profile: 'Sandbox', client: 'demo', mailing: { id: activated, name: 'Activated by mistake' } });
+    const created = await call<Send>('sends.create', await draft(activated));
+    const done = await drive(created.id);
+    expect(done.state).toBe('error');
+    expect(done.error?.rows.length).toBeGreaterThan(0);
+    expect(done.error?.rows[0]).toMatchObject({ field: 'broadmail_ID' });
+    expect(done.serverHalted).toBe(true);
+    await sandbox.restart();
+  });
+
+  it('a scheduled send waits, survives a restart of the services, and goes out once', async () => {
+    const mailing = sandbox.clients[0].mailings[2].id;
+    const at = new Date(Date.now() + 1500).toISOString();
+    const created = await call<Send>('sends.create', { ...(await draft(mailing)), scheduledAt: at });
+    expect(created.state).toBe('scheduled');
+    await context.services.sends.tick();
+    expect((await call<Send>('sends.get', { id: created.id })).state).toBe('scheduled');
+    // Restart everything on the same data dir, as `npm start` again would (the sandbox too).
+    await context.close();
+    context = await openAppContext({ dataDir: data.path, host: 'memory', secrets: null });
+    sandbox = await startDemoSandbox(context, { interval: 0, exportInterval: 0 });
+    expect((await call<Send>('sends.get', { id: created.id })).state).toBe('scheduled');
+    await new Promise((r) => setTimeout(r, 1600));
+    const done = await drive(created.id);
+    expect(done.mailingId).toMatch(/^\d{11}$/);
+    expect(done.timeline.filter((t) => t.state === 'uploading')).toHaveLength(1);
+  });
+});
