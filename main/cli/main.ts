@@ -15,6 +15,11 @@ Commands:
                              run the embedded closed-loop server emulator
   profile add|list|test|trust|remove …
                              connection profiles (see \`loopdesk profile\`)
+  prepare <file> --mailing <id> [--profile P --client C] [--mapping m.json] [--products p.csv] [--out DIR]
+                             read, map, validate and write the closed-loop files; nothing is sent
+  send <file> --profile P [--client C] --mailing <id> [--test] [--at <ISO time>] [--yes]
+                             validate, confirm, and upload a send (or schedule it)
+  status [<send>] [--watch]  where each send stands on the server
   bench                      speed and memory benchmarks
 
 Global options:
@@ -83,6 +88,18 @@ export async function main(argv: string[], io: CliIo = processIo, env: NodeJS.Pr
       case 'profile': {
         const { profileCommand } = await import('./commands/profile-command');
         return await withContext(options, 'cli', (context) => profileCommand(rest, context, options, io), env);
+      }
+      case 'prepare': {
+        const { prepareCommand } = await import('./commands/send-commands');
+        return await prepareCommand(rest, options, io);
+      }
+      case 'send': {
+        const { sendCommand } = await import('./commands/send-commands');
+        return await withContext(options, 'cli', (context) => sendCommand(rest, context, options, io), env);
+      }
+      case 'status': {
+        const { statusCommand } = await import('./commands/send-commands');
+        return await withContext(options, 'cli', (context) => statusCommand(rest, context, options, io), env);
       }
       case 'bench': {
         const { benchCommand } = await import('./commands/bench-command');

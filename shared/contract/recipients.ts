@@ -53,6 +53,7 @@ export const Inspection = z.object({
   /** True when the mapping came from a saved one for the same headers. */
   mappingSaved: z.boolean(),
 });
+export type Inspection = z.output<typeof Inspection>;
 
 /** The validation report shown before anything is sent. */
 export const ValidationReport = z.object({

@@ -1,8 +1,10 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, statSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, normalize, resolve, sep } from 'node:path';
+import { basename, extname, join, normalize, resolve, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { CallMessage, EventMessage, ReplyMessage, SubscriptionMessage } from '../../../shared/contract/wire';
 import type { AppContext } from '../../app/app-context';
@@ -32,6 +34,8 @@ const MIME: Record<string, string> = {
   '.ico': 'image/x-icon',
   '.woff2': 'font/woff2',
   '.json': 'application/json',
+  '.csv': 'text/csv; charset=utf-8',
+  '.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
 };
 
 const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' ws://127.0.0.1:*; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
@@ -60,6 +64,10 @@ export async function startBrowserHost(context: AppContext, options: BrowserHost
       res.writeHead(421, { 'content-type': 'text/plain' }).end('Misdirected request: Loopdesk answers only on 127.0.0.1.');
       return;
     }
+    if (req.url?.startsWith('/files')) {
+      void serveFiles(req, res);
+      return;
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { allow: 'GET, HEAD' }).end();
       return;
@@ -85,6 +93,45 @@ export async function startBrowserHost(context: AppContext, options: BrowserHost
     });
     if (req.method === 'HEAD') res.end();
     else createReadStream(file).pipe(res);
+  };
+
+  /**
+   * `POST /files?token=…&name=…` stores a file the operator dropped (streamed to the data
+   * dir's `incoming/`, never held in memory) and answers its path for the services;
+   * `GET /files?token=…&path=…` hands back a file Loopdesk wrote under the data dir
+   * (rejected rows, Excel reports). Both need the token and the host's own Origin.
+   */
+  const serveFiles = async (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+    const json = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    if (!sameToken(url.searchParams.get('token'), token)) return json(401, { error: 'missing or wrong token' });
+    if (req.method === 'POST') {
+      if (!allowedOrigins().has(req.headers.origin ?? '')) return json(403, { error: 'foreign Origin' });
+      const name = basename(url.searchParams.get('name') ?? '').replace(/[\u0000-\u001f]/g, '') || 'upload';
+      const dir = join(context.dataDir, 'incoming', randomBytes(8).toString('hex'));
+      await mkdir(dir, { recursive: true });
+      const target = join(dir, name);
+      try {
+        await pipeline(req, createWriteStream(target));
+      } catch (e) {
+        await rm(dir, { recursive: true, force: true });
+        return json(400, { error: `The upload was interrupted: ${(e as Error).message}` });
+      }
+      return json(200, { path: target });
+    }
+    if (req.method === 'GET') {
+      const wanted = resolve(url.searchParams.get('path') ?? '');
+      const dataDir = resolve(context.dataDir);
+      if (!wanted.startsWith(dataDir + sep) || !existsSync(wanted) || !statSync(wanted).isFile()) return json(404, { error: 'no such file' });
+      res.writeHead(200, {
+        'content-type': MIME[extname(wanted)] ?? 'application/octet-stream',
+        'content-disposition': `attachment; filename="${basename(wanted).replace(/"/g, '')}"`,
+        'cache-control': 'no-store',
+      });
+      createReadStream(wanted).pipe(res);
+      return;
+    }
+    res.writeHead(405, { allow: 'GET, POST' }).end();
   };
 
   const server: Server = createServer(serveStatic);

@@ -1,0 +1,200 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { createInterface } from 'node:readline/promises';
+import { parseArgs } from 'node:util';
+import { DEFAULT_MASTER_FIELDS, DEFAULT_PRODUCT_FIELDS } from '../../../shared/contract/profiles';
+import type { Inspection, ValidationReport } from '../../../shared/contract/recipients';
+import type { Send } from '../../../shared/contract/sends';
+import { openAppContext, type AppContext } from '../../app/app-context';
+import { prepare } from '../../services/recipients/prepare';
+import { CliError, EXIT_USAGE, type CliIo, type GlobalOptions } from '../cli-io';
+
+type Call = <T>(channel: string, payload: unknown) => Promise<T>;
+
+function caller(context: AppContext): Call {
+  return async <T>(channel: string, payload: unknown) => {
+    const result = await context.dispatcher.handle(channel, payload, { transport: 'cli' });
+    if (!result.ok) throw new CliError(`error ${result.error.code}: ${result.error.message}`, 1, result.error.code);
+    return result.value as T;
+  };
+}
+
+/** The profile's only client, or the one named. */
+function pickClient(context: AppContext, profile: string, client: string | undefined): string {
+  const clients = context.services.profiles.stored(profile).clients;
+  if (client) return client;
+  if (clients.length === 1) return clients[0].name;
+  throw new CliError(`Profile "${profile}" has ${clients.length} clients (${clients.map((c) => c.name).join(', ')}); name one with --client.`, EXIT_USAGE);
+}
+
+function readMapping(path: string | undefined): unknown[] | undefined {
+  if (!path) return undefined;
+  try {
+    const parsed = JSON.parse(readFileSync(path, 'utf8'));
+    if (!Array.isArray(parsed)) throw new Error('not a JSON array');
+    return parsed;
+  } catch (e) {
+    throw new CliError(`The mapping file ${path} cannot be read: ${(e as Error).message}. It must be a JSON array of {field, source}.`, EXIT_USAGE);
+  }
+}
+
+/** `loopdesk prepare <file> --mailing <id> …`: read, map, validate and write the files; nothing is sent. */
+export async function prepareCommand(argv: string[], options: GlobalOptions, io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      mailing: { type: 'string' },
+      profile: { type: 'string' },
+      client: { type: 'string' },
+      mapping: { type: 'string' },
+      products: { type: 'string' },
+      out: { type: 'string', default: '.' },
+      encoding: { type: 'string' },
+    },
+  });
+  const input = positionals[0];
+  if (!input || !values.mailing) throw new CliError('Usage: loopdesk prepare <file> --mailing <id> [--profile P --client C] [--mapping m.json] [--products p.csv] [--out DIR] [--json]', EXIT_USAGE);
+  let fields = DEFAULT_MASTER_FIELDS.map((f) => ({ ...f }));
+  let productFields = DEFAULT_PRODUCT_FIELDS.map((f) => ({ ...f }));
+  let encoding: 'utf-8' | 'iso-8859-1' | 'windows-1252' = 'utf-8';
+  let timeZone = '';
+  let suppressed: ((email: string) => string | undefined) | undefined;
+  let context: AppContext | undefined;
+  if (values.profile) {
+    context = await openAppContext({ dataDir: options.dataDir, host: 'cli' });
+    const client = context.services.profiles.stored(values.profile).clients.find((c) => c.name === pickClient(context!, values.profile!, values.client));
+    if (!client) throw new CliError(`Profile "${values.profile}" has no client "${values.client}".`, EXIT_USAGE);
+    ({ fields, productFields, encoding, timeZone } = client);
+    const { SuppressionList } = await import('../../services/suppression/suppression-list');
+    suppressed = await new SuppressionList(context.db).lookup();
+  }
+  try {
+    const report = await prepare({
+      input: resolve(input),
+      fields,
+      mapping: readMapping(values.mapping) as never,
+      sourceMailingId: values.mailing,
+      outDir: resolve(values.out),
+      encoding,
+      timeZone,
+      suppressed,
+      products: values.products ? { input: resolve(values.products), fields: productFields } : undefined,
+      open: values.encoding ? { encoding: values.encoding } : undefined,
+    });
+    if (options.json) {
+      io.out(
+        JSON.stringify({
+          rows: report.rows,
+          valid: report.valid,
+          excludedCount: report.excludedCount,
+          excluded: report.excluded.map((x) => ({ line: x.line, reasons: x.reasons.map((r) => `${r.field}: ${r.message}`) })),
+          files: report.files,
+          rejectedFile: report.rejectedFile ?? null,
+          waveId: report.waveId,
+          products: report.products ?? null,
+        }),
+      );
+    } else {
+      io.out(`${report.rows} rows read, ${report.valid} valid, ${report.excludedCount} excluded.`);
+      for (const x of report.excluded.slice(0, 20)) io.out(`  line ${x.line}: ${x.reasons.map((r) => `${r.field}: ${r.message}`).join('; ')}`);
+      if (report.excludedCount > 20) io.out(`  … and ${report.excludedCount - 20} more in ${report.rejectedFile}`);
+      io.out(`Written: ${report.files.subscribers}${report.files.products ? ` and ${report.files.products}` : ''}`);
+    }
+    return 0;
+  } finally {
+    await context?.close();
+  }
+}
+
+async function confirm(io: CliIo, question: string): Promise<boolean> {
+  if (!process.stdin.isTTY) return false;
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
+  } finally {
+    rl.close();
+  }
+}
+
+/** `loopdesk send <file> --profile P --mailing <id> [--test] [--at ISO] [--yes]`. */
+export async function sendCommand(argv: string[], context: AppContext, options: GlobalOptions, io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      profile: { type: 'string' },
+      client: { type: 'string' },
+      mailing: { type: 'string' },
+      mapping: { type: 'string' },
+      products: { type: 'string' },
+      test: { type: 'boolean', default: false },
+      at: { type: 'string' },
+      yes: { type: 'boolean', default: false },
+    },
+  });
+  const input = positionals[0];
+  if (!input || !values.profile || !values.mailing) {
+    throw new CliError('Usage: loopdesk send <file> --profile P [--client C] --mailing <id> [--test] [--at <ISO time>] [--yes]', EXIT_USAGE);
+  }
+  const call = caller(context);
+  const client = pickClient(context, values.profile, values.client);
+  const path = resolve(input);
+  const scheduledAt = values.at ? new Date(values.at) : null;
+  if (scheduledAt && Number.isNaN(scheduledAt.getTime())) throw new CliError(`--at "${values.at}" is not a date-time; use ISO form like 2026-12-01T09:30:00+01:00.`, EXIT_USAGE);
+  const mapping = readMapping(values.mapping) ?? (await call<Inspection>('recipients.inspect', { profile: values.profile, client, path })).mapping;
+  const draft = {
+    profile: values.profile,
+    client,
+    path,
+    sourceMailingId: values.mailing,
+    mapping,
+    products: values.products ? { path: resolve(values.products) } : null,
+  };
+  const report = await call<ValidationReport>('recipients.validate', draft);
+  if (report.valid === 0) throw new CliError(`None of the ${report.rows} rows can be sent; the reasons are in ${report.rejectedFile}.`, 1, 'VALIDATION_FAILED');
+  const mailing = context.services.profiles.stored(values.profile).clients.find((c) => c.name === client)?.mailings.find((m) => m.id === values.mailing);
+  const when = scheduledAt && scheduledAt.getTime() > Date.now() ? `at ${scheduledAt.toISOString()}` : 'now';
+  const summary = `${values.test ? 'TEST send' : 'REAL send'} to client "${client}" of profile "${values.profile}", source mailing ${mailing?.name ?? '?'} (${values.mailing}), ${values.test ? 'the client\'s test recipients' : `${report.valid} recipient(s)`} (${report.excludedCount} excluded), ${when}.`;
+  io.err(summary);
+  if (!values.yes && !(await confirm(io, 'Send?'))) {
+    io.err(process.stdin.isTTY ? 'Nothing was sent.' : 'Nothing was sent: confirm with --yes when running without a terminal.');
+    return 1;
+  }
+  let send = await call<Send>('sends.create', { ...draft, test: values.test, scheduledAt: scheduledAt ? scheduledAt.toISOString() : null });
+  if (send.state === 'scheduled') {
+    io.out(options.json ? JSON.stringify(send) : `Send ${send.id} is scheduled for ${send.scheduledAt}. The Loopdesk process that owns this data dir (the app, or \`loopdesk serve\`) uploads it then.`);
+    return 0;
+  }
+  const sends = context.services.sends;
+  for (let i = 0; i < 100 && (send.state === 'queued' || send.state === 'uploading'); i++) {
+    await sends.tick();
+    send = await call<Send>('sends.get', { id: send.id });
+    if (send.state === 'uploading') await new Promise((r) => setTimeout(r, 2000));
+  }
+  io.out(options.json ? JSON.stringify(send) : `Send ${send.id}: ${send.state.replaceAll('_', ' ')}${send.error ? ` — ${send.error.message}` : ''}. Follow it with \`loopdesk status ${send.id} --watch\`.`);
+  return send.state === 'error' || send.state === 'uploading' ? 1 : 0;
+}
+
+function line(s: Send): string {
+  return `${s.id}\t${s.test ? 'test' : 'real'}\t${s.state}\t${s.client}\t${s.sourceMailingId}\t${s.recipients} rcpt\t${s.mailingId ?? '-'}\t${s.fileName}`;
+}
+
+/** `loopdesk status [<send>] [--watch]`: checks the server and prints where each send stands. */
+export async function statusCommand(argv: string[], context: AppContext, options: GlobalOptions, io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { watch: { type: 'boolean', default: false }, every: { type: 'string', default: '10' } } });
+  const call = caller(context);
+  const id = positionals[0];
+  const final = new Set(['sent', 'error', 'cancelled']);
+  let last = '';
+  for (;;) {
+    await context.services.sends.tick();
+    await call<Send[]>('sends.refresh', id ? { id } : {});
+    const sends = id ? [await call<Send>('sends.get', { id })] : await call<Send[]>('sends.list', { limit: 50 });
+    const text = options.json ? JSON.stringify(id ? sends[0] : sends) : sends.length ? sends.map(line).join('\n') : 'No sends yet.';
+    if (text !== last) io.out(text);
+    last = text;
+    if (!values.watch || sends.every((s) => final.has(s.state))) return sends.some((s) => s.state === 'error') && id ? 1 : 0;
+    await new Promise((r) => setTimeout(r, Number(values.every) * 1000));
+  }
+}

@@ -1,0 +1,94 @@
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openAppContext } from '../../../main/app/app-context';
+import { main } from '../../../main/cli/main';
+import { startSandbox, type SandboxHandle } from '../../../main/services/sandbox';
+import { tempDir } from '../../helpers/temp-dir';
+
+let data: ReturnType<typeof tempDir>;
+let sandbox: SandboxHandle;
+
+async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(['--data-dir', join(data.path, 'home'), ...args], { out: (l) => out.push(l), err: (l) => err.push(l) }, { ...process.env, SB_PW: sandbox.password });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+beforeAll(async () => {
+  data = tempDir();
+  sandbox = await startSandbox({ root: join(data.path, 'sandbox'), port: 0, interval: 0 });
+  const c = sandbox.clients[0];
+  const context = await openAppContext({ dataDir: join(data.path, 'home'), host: 'cli', secrets: null });
+  try {
+    const saved = await context.dispatcher.handle(
+      'profiles.save',
+      {
+        profile: {
+          name: 'sb',
+          host: sandbox.host,
+          port: sandbox.port,
+          user: sandbox.user,
+          auth: { kind: 'password', passwordEnv: 'SB_PW' },
+          trustedKeys: [sandbox.fingerprint],
+          clients: [{ name: c.name, uploadDir: c.uploadDir, logDir: c.logDir, responseDir: c.responseDir, fields: c.fields, productFields: c.productFields, mailings: c.mailings.map((m) => ({ id: m.id, name: m.name })) }],
+        },
+      },
+      { transport: 'memory' },
+    );
+    expect(saved.ok).toBe(true);
+  } finally {
+    await context.close();
+  }
+  writeFileSync(join(data.path, 'list.csv'), 'Email,First name,Last name\nanna@example.com,Anna,Schmidt\nbad-address,Bad,Row\nbernd@example.com,Bernd,Meier\n');
+  writeFileSync(join(data.path, 'none.csv'), 'Email\nbad-address\n');
+});
+afterAll(async () => {
+  await sandbox?.stop();
+  data?.cleanup();
+});
+
+describe('loopdesk prepare / send / status', () => {
+  it('prepare writes the closed-loop file with the default fields and reports as JSON', async () => {
+    const out = join(data.path, 'out');
+    const r = await cli(['--json', 'prepare', join(data.path, 'list.csv'), '--mailing', '44018617811', '--out', out]);
+    expect(r.code, r.err).toBe(0);
+    const report = JSON.parse(r.out);
+    expect(report).toMatchObject({ rows: 3, valid: 2, excludedCount: 1 });
+    expect(report.excluded[0].line).toBe(3);
+    const written = readFileSync(report.files.subscribers, 'utf8');
+    expect(written.split('\n')[0]).toMatch(/^"anna@example.com";"44018617811";"\d+";"";"Anna";"Schmidt"$/);
+    expect(readdirSync(out).some((n) => /^\d{14}_subscribers\.csv$/.test(n))).toBe(true);
+  });
+
+  it('prepare exits non-zero when no row can be sent', async () => {
+    const r = await cli(['prepare', join(data.path, 'none.csv'), '--mailing', '44018617811', '--out', join(data.path, 'out2')]);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('VALIDATION_FAILED');
+  });
+
+  it('send refuses without confirmation when there is no terminal', async () => {
+    const r = await cli(['send', join(data.path, 'list.csv'), '--profile', 'sb', '--mailing', sandbox.clients[0].mailings[0].id]);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('REAL send to client "demo"');
+    expect(r.err).toContain('2 recipient(s)');
+    expect(r.err).toContain('--yes');
+    expect(readdirSync(join(sandbox.clients[0].localDir, 'upload'))).toEqual([]);
+  });
+
+  it('send --yes uploads once; status follows it to the mailing ID', async () => {
+    const r = await cli(['--json', 'send', join(data.path, 'list.csv'), '--profile', 'sb', '--mailing', sandbox.clients[0].mailings[0].id, '--yes']);
+    expect(r.code, r.err).toBe(0);
+    const send = JSON.parse(r.out);
+    expect(send.state).toBe('on_server');
+    expect(readdirSync(join(sandbox.clients[0].localDir, 'upload'))).toEqual([send.fileName]);
+    const report = await sandbox.processNow();
+    expect(report.processed).toHaveLength(1);
+    const status = await cli(['--json', 'status', send.id]);
+    expect(status.code, status.err).toBe(0);
+    const after = JSON.parse(status.out);
+    expect(after.mailingId).toBe(report.processed[0].mailingIds[0]);
+    expect(existsSync(join(sandbox.clients[0].localDir, 'upload', send.fileName))).toBe(false);
+  });
+});
