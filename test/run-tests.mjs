@@ -64,6 +64,9 @@ const npx = (bin) => `${root}node_modules/.bin/${bin}`;
 step('import rules', 'node', ['main/build/lint-imports.mjs']);
 step('type check', npx('tsc'), ['-p', 'tsconfig.json']);
 
+// Built once before the tests: the browser-host, packaging and end-to-end tests load it.
+step('renderer build', 'node', ['main/build/build-app.mjs', '--renderer-only']);
+
 const vitestFile = `${reports}/vitest.json`;
 run('unit, contract and integration tests (Vitest)', npx('vitest'), ['run', '--config', 'test/vitest.config.ts', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestFile}`]);
 if (!countVitest(vitestFile)) {
@@ -71,7 +74,6 @@ if (!countVitest(vitestFile)) {
   failures.push('Vitest did not produce a report');
 }
 
-step('renderer build', 'node', ['main/build/build-app.mjs', '--renderer-only']);
 if (existsSync(`${root}test/playwright.config.ts`)) {
   const playwrightFile = `${reports}/playwright.json`;
   run('end-to-end tests (Playwright, Chromium)', npx('playwright'), ['test', '--config', 'test/playwright.config.ts', '--reporter=list,json'], {

@@ -20,9 +20,12 @@ export function electronBinary(): string | undefined {
  */
 export async function startCommand(argv: string[], options: GlobalOptions, io: CliIo): Promise<number> {
   const { buildRenderer, buildElectron } = await import('../../build/build-app.mjs' as string);
+  const { rendererIsStale } = await import('../../build/renderer-freshness.mjs' as string);
   const binary = electronBinary();
-  io.out('Building the Loopdesk UI…');
-  await buildRenderer();
+  if (rendererIsStale()) {
+    io.out('Building the Loopdesk UI…');
+    await buildRenderer();
+  }
   if (!binary) {
     io.out('No Electron binary is installed (it was skipped with ELECTRON_SKIP_BINARY_DOWNLOAD=1 or could not be downloaded),');
     io.out('so Loopdesk starts as a browser host instead: same app, same services, opened in your browser.');

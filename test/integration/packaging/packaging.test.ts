@@ -1,0 +1,135 @@
+import { execFile } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { extractFile, listPackage, statFile } from '@electron/asar';
+import { FuseV1Options, getCurrentFuseWire } from '@electron/fuses';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createElectronStandIn, ELECTRON_DEFAULT_FUSE_WIRE, installedElectronVersion } from '../../helpers/electron-stand-in';
+import { tempDir } from '../../helpers/temp-dir';
+
+// Proves `electron-builder --linux dir` turns the built app into a correct package: what goes
+// into app.asar, what must stay outside it (native modules), and that the security fuses are
+// flipped. The Electron binary cannot be downloaded here, so a stand-in carrying Electron 41's
+// fuse wire takes its place (test/helpers/electron-stand-in.ts).
+
+const run = promisify(execFile);
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const DISABLE = '0'.charCodeAt(0);
+const ENABLE = '1'.charCodeAt(0);
+
+/** Size of a file recorded in the asar header; fails when the entry is a folder or link. */
+function packedSize(asarPath: string, entry: string): number {
+  const stat = statFile(asarPath, entry.replace(/^\//, ''));
+  if (!('size' in stat)) throw new Error(`${entry} in ${asarPath} is not a file`);
+  return stat.size;
+}
+
+describe('electron-builder --linux dir with a stand-in Electron', () => {
+  const work = tempDir('loopdesk-packaging-');
+  const standInDir = join(work.path, 'electron-dist');
+  const outputDir = join(work.path, 'release');
+  const appOutDir = join(outputDir, 'linux-unpacked');
+  const asarPath = join(appOutDir, 'resources', 'app.asar');
+  let asarEntries: string[] = [];
+
+  beforeAll(async () => {
+    // Always build: the check is about what the current sources produce (about 4 s).
+    await run(process.execPath, ['main/build/build-app.mjs'], { cwd: root, timeout: 60_000 });
+    createElectronStandIn(standInDir, installedElectronVersion(root));
+    // npmRebuild=false: rebuilding natives for Electron needs its headers from the network and
+    // rewrites node_modules in place under every other test; `npm run dist` still rebuilds.
+    const builder = join(root, 'node_modules/.bin/electron-builder');
+    const args = ['--linux', 'dir', '--config', 'electron-builder.yml', `-c.electronDist=${standInDir}`, `-c.directories.output=${outputDir}`, '-c.npmRebuild=false', '--publish', 'never'];
+    try {
+      await run(builder, args, { cwd: root, timeout: 90_000, maxBuffer: 32 * 1024 * 1024, env: { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '1', CI: 'true' } });
+    } catch (error) {
+      const e = error as { stdout?: string; stderr?: string; message: string; code?: unknown; signal?: unknown };
+      throw new Error(`electron-builder failed (exit ${String(e.code)}, signal ${String(e.signal)}): ${e.message}\n--- stdout\n${e.stdout ?? ''}\n--- stderr\n${e.stderr ?? ''}`);
+    }
+    asarEntries = listPackage(asarPath, { isPack: false });
+  }, 150_000);
+
+  afterAll(() => work.cleanup());
+
+  it('lays out the Linux app folder with the product executable and app.asar', () => {
+    expect(statSync(join(appOutDir, 'loopdesk')).mode & 0o111).not.toBe(0);
+    expect(existsSync(asarPath)).toBe(true);
+    // The stand-in's `electron` was renamed, not copied alongside.
+    expect(existsSync(join(appOutDir, 'electron'))).toBe(false);
+  });
+
+  it('packs the built main, preload and renderer into app.asar', () => {
+    for (const file of ['/package.json', '/dist/electron/main.mjs', '/dist/electron/preload.cjs', '/dist/renderer/index.html']) {
+      expect(asarEntries, file).toContain(file);
+    }
+    const pkg = JSON.parse(extractFile(asarPath, 'package.json').toString('utf8')) as { main: string; type: string };
+    expect(pkg.main).toBe('dist/electron/main.mjs');
+    expect(pkg.type).toBe('module');
+    // The packed main is the file just built, byte for byte in size.
+    expect(packedSize(asarPath, 'dist/electron/main.mjs')).toBe(statSync(join(root, 'dist/electron/main.mjs')).size);
+  });
+
+  it('keeps sources, tests, type declarations and source maps out of app.asar', () => {
+    const topLevel = new Set(asarEntries.map((entry) => entry.split('/')[1]));
+    expect([...topLevel].sort()).toEqual(['dist', 'node_modules', 'package.json']);
+    expect(asarEntries.filter((entry) => /\.(ts|tsx|mts|cts)$/.test(entry))).toEqual([]);
+    expect(asarEntries.filter((entry) => entry.endsWith('.map'))).toEqual([]);
+    expect(asarEntries.filter((entry) => /\/(test|tests|__tests__)(\/|$)/.test(entry))).toEqual([]);
+  });
+
+  it('leaves out packages only the CLI or the Vite bundle need', () => {
+    const packaged = (name: string) => asarEntries.includes(`/node_modules/${name}`);
+    for (const name of ['tsx', 'esbuild', 'react', 'react-dom', 'ag-grid-community', 'ag-grid-react']) {
+      expect(packaged(name), name).toBe(false);
+    }
+    // The externals of the main bundle must still be there.
+    for (const name of ['@duckdb/node-api', 'ssh2', 'exceljs', '@napi-rs/keyring']) {
+      expect(packaged(name), name).toBe(true);
+    }
+  });
+
+  it('puts the DuckDB native module in app.asar.unpacked, not inside the archive', () => {
+    const duckdbNatives = asarEntries.filter((entry) => entry.includes('/node_modules/@duckdb/') && entry.endsWith('.node'));
+    expect(duckdbNatives.length).toBeGreaterThan(0);
+    for (const entry of duckdbNatives) {
+      // Listed in the header (so require() finds it) but flagged unpacked, with the bytes on disk.
+      expect(statFile(asarPath, entry.slice(1)).unpacked, entry).toBe(true);
+      const onDisk = join(appOutDir, 'resources', 'app.asar.unpacked', entry);
+      expect(statSync(onDisk).size, onDisk).toBe(packedSize(asarPath, entry));
+    }
+    const allNatives = asarEntries.filter((entry) => entry.endsWith('.node'));
+    expect(allNatives.filter((entry) => statFile(asarPath, entry.slice(1)).unpacked !== true)).toEqual([]);
+  });
+
+  it('flips the security fuses in the packaged executable', async () => {
+    const wire = await getCurrentFuseWire(join(appOutDir, 'loopdesk'));
+    expect(wire.version).toBe('1');
+    expect(wire[FuseV1Options.RunAsNode]).toBe(DISABLE);
+    expect(wire[FuseV1Options.EnableNodeOptionsEnvironmentVariable]).toBe(DISABLE);
+    expect(wire[FuseV1Options.EnableNodeCliInspectArguments]).toBe(DISABLE);
+    expect(wire[FuseV1Options.EnableEmbeddedAsarIntegrityValidation]).toBe(ENABLE);
+    expect(wire[FuseV1Options.OnlyLoadAppFromAsar]).toBe(ENABLE);
+    expect(wire[FuseV1Options.EnableCookieEncryption]).toBe(ENABLE);
+    expect(wire[FuseV1Options.GrantFileProtocolExtraPrivileges]).toBe(DISABLE);
+    // Fuses the config does not name keep Electron's defaults (the ninth, WasmTrapHandlers, too).
+    expect(wire[FuseV1Options.LoadBrowserProcessSpecificV8Snapshot]).toBe(ELECTRON_DEFAULT_FUSE_WIRE.charCodeAt(6));
+    expect((wire as Record<number, number>)[8]).toBe(ELECTRON_DEFAULT_FUSE_WIRE.charCodeAt(8));
+  });
+});
+
+describe('Electron stand-in', () => {
+  it('starts from Electron default fuses, so the flips above are electron-builder’s doing', async () => {
+    const work = tempDir('loopdesk-stand-in-');
+    try {
+      const standIn = createElectronStandIn(work.path, installedElectronVersion(root));
+      const wire = await getCurrentFuseWire(join(standIn.dir, 'electron'));
+      const bytes = Array.from({ length: ELECTRON_DEFAULT_FUSE_WIRE.length }, (_, i) => (wire as Record<number, number>)[i]);
+      expect(String.fromCharCode(...bytes)).toBe(ELECTRON_DEFAULT_FUSE_WIRE);
+      expect(wire[FuseV1Options.RunAsNode]).toBe(ENABLE);
+    } finally {
+      work.cleanup();
+    }
+  });
+});
