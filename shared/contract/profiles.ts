@@ -39,7 +39,8 @@ export const DEFAULT_PRODUCT_FIELDS: readonly MasterField[] = [
 export const BigintString = z
   .string()
   .regex(/^\d{1,19}$/, 'must be decimal digits')
-  .refine((s) => BigInt(s) <= 9223372036854775807n, 'must fit in a 64-bit integer');
+  // zod runs refinements after a failed regex too: guard the BigInt conversion.
+  .refine((s) => /^\d{1,19}$/.test(s) && BigInt(s) <= 9223372036854775807n, 'must fit in a 64-bit integer');
 
 /** A source mailing created in Smart Campaigns; its ID goes into `broadmail_ID`. */
 export const SourceMailing = z.object({

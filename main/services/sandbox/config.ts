@@ -1,0 +1,249 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import ssh2 from 'ssh2';
+import { z } from 'zod';
+import { BigintString, DEFAULT_MASTER_FIELDS, DEFAULT_PRODUCT_FIELDS, MasterField } from '../../../shared/contract/profiles';
+import { AppError } from '../../../shared/contract/result';
+import { hashId11 } from './prng';
+
+/** A tracked link of a source mailing; every copy of the mailing carries it. */
+export const SandboxLink = z.object({ name: z.string().min(1), url: z.string().min(1) });
+export type SandboxLink = z.output<typeof SandboxLink>;
+
+/** A source mailing as the server knows it (Smart Campaigns side). */
+export const SandboxMailing = z.object({
+  id: BigintString,
+  name: z.string().min(1),
+  /** Campaign ID in Smart Campaigns (`compoundMasterId` in the export). */
+  campaignId: BigintString,
+  /** An activated source mailing cannot be copied: uploads naming it fail. */
+  activated: z.boolean().default(false),
+  links: z.array(SandboxLink).default([]),
+});
+export type SandboxMailing = z.output<typeof SandboxMailing>;
+
+/** One client (sub-directory) of the interface and its master-list setup. */
+export const SandboxClient = z.object({
+  name: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only'),
+  fields: z.array(MasterField).min(1),
+  productFields: z.array(MasterField).min(1),
+  /** Master-list fields that hold product IDs; checked against the products file. */
+  productIdFields: z.array(z.string()).default([]),
+  /** The field holding the e-mail address. */
+  emailField: z.string().default('Email'),
+  /** The field holding the source mailing ID. */
+  mailingIdField: z.string().default('broadmail_ID'),
+  /** The products-file field holding the product ID, title and link. */
+  productIdColumn: z.string().default('product_id'),
+  productTitleColumn: z.string().default('title'),
+  productUrlColumn: z.string().default('link_url'),
+  encoding: z.enum(['utf-8', 'iso-8859-1', 'windows-1252']).default('utf-8'),
+  /** Recipient list ID (`mailing.recipientLists` in the export). */
+  recipientListId: BigintString,
+  mailings: z.array(SandboxMailing).min(1),
+});
+export type SandboxClient = z.output<typeof SandboxClient>;
+
+/** Probabilities that shape the simulated responses; each is per recipient unless noted. */
+export const SandboxRates = z.object({
+  couldNotBeSent: z.number().min(0).max(1).default(0.01),
+  fatalBounce: z.number().min(0).max(1).default(0.02),
+  bounce: z.number().min(0).max(1).default(0.01),
+  temporaryBounce: z.number().min(0).max(1).default(0.01),
+  autoresponder: z.number().min(0).max(1).default(0.02),
+  unknown: z.number().min(0).max(1).default(0.005),
+  open: z.number().min(0).max(1).default(0.4),
+  /** Chance of each further open after one, so repeats thin out geometrically. */
+  repeatOpen: z.number().min(0).max(0.95).default(0.35),
+  /** Of the recipients who opened. */
+  click: z.number().min(0).max(1).default(0.35),
+  /** Of the clickers: clicks more than one link. */
+  multiClick: z.number().min(0).max(1).default(0.3),
+  /** Of the clicks: another click in the same second. */
+  burst: z.number().min(0).max(1).default(0.15),
+  unsubscribe: z.number().min(0).max(1).default(0.01),
+  /** Recipients sent per second, so large files take a while, as on the real server. */
+  sendPerSecond: z.number().int().min(1).max(100000).default(50),
+});
+export type SandboxRates = z.output<typeof SandboxRates>;
+
+/** `sandbox.json`: everything the emulated server side is configured with. */
+export const SandboxConfig = z.object({
+  version: z.literal(1).default(1),
+  /** Default seed; `startSandbox({seed})` overrides it. */
+  seed: z.string().min(1),
+  users: z.array(z.object({ name: z.string().min(1), password: z.string().min(8) })).min(1),
+  /** Daily response export time, local `HH:MM`. */
+  exportAt: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/).default('06:00'),
+  retentionDays: z.number().int().min(1).max(3650).default(30),
+  /** Response file name; `{date}` is `YYYYMMDD`, `{kind}` one of the seven kinds. */
+  responseFileName: z.string().default('{date}_{kind}.csv'),
+  rates: SandboxRates.default(() => SandboxRates.parse({})),
+  clients: z.array(SandboxClient).min(1),
+});
+export type SandboxConfig = z.output<typeof SandboxConfig>;
+
+/** Where the sandbox keeps what inside its root. */
+export interface SandboxPaths {
+  readonly root: string;
+  readonly config: string;
+  readonly hostKey: string;
+  readonly authorizedKeys: string;
+  /** The directory SFTP users are chrooted to. */
+  readonly sftpRoot: string;
+  /** Private state (taken uploads, ledger); never visible over SFTP. */
+  readonly stateDir: string;
+}
+
+/** The fixed layout below a sandbox root. */
+export function sandboxPaths(root: string): SandboxPaths {
+  const r = path.resolve(root);
+  return {
+    root: r,
+    config: path.join(r, 'sandbox.json'),
+    hostKey: path.join(r, 'host_key'),
+    authorizedKeys: path.join(r, 'authorized_keys'),
+    sftpRoot: path.join(r, 'sftp'),
+    stateDir: path.join(r, 'state'),
+  };
+}
+
+const LINK_SETS: readonly (readonly SandboxLink[])[] = [
+  [
+    { name: 'Sale overview', url: 'https://shop.example.com/sale' },
+    { name: 'Newsletter archive', url: 'https://www.example.com/newsletter' },
+    { name: 'Impressum', url: 'https://www.example.com/impressum' },
+  ],
+  [
+    { name: 'New arrivals', url: 'https://shop.example.com/new' },
+    { name: 'Store finder', url: 'https://www.example.com/stores' },
+    { name: 'Customer service', url: 'https://www.example.com/help' },
+    { name: 'Impressum', url: 'https://www.example.com/impressum' },
+  ],
+  [
+    { name: 'Your cart', url: 'https://shop.example.com/cart' },
+    { name: 'Delivery information', url: 'https://www.example.com/delivery' },
+    { name: 'Impressum', url: 'https://www.example.com/impressum' },
+  ],
+];
+
+/**
+ * The config a fresh root starts with: one client `demo`, three usable source mailings,
+ * one activated mailing (so error paths can be shown), the default master list plus
+ * `product_1`, `product_2`, and a user `loopdesk` with a generated password.
+ *
+ * IDs derive from the seed so two roots created with the same seed behave identically.
+ */
+export function defaultConfig(seed: string, password: string): SandboxConfig {
+  const names = ['Weekly newsletter', 'New arrivals', 'Abandoned cart reminder'];
+  const mailings: SandboxMailing[] = names.map((name, i) => ({
+    id: hashId11(seed, 'source-mailing', i),
+    name,
+    campaignId: hashId11(seed, 'campaign', i),
+    activated: false,
+    links: LINK_SETS[i].map((l) => ({ ...l })),
+  }));
+  mailings.push({
+    id: hashId11(seed, 'source-mailing', 'activated'),
+    name: 'Spring sale (activated, cannot be copied)',
+    campaignId: hashId11(seed, 'campaign', 'activated'),
+    activated: true,
+    links: [{ name: 'Spring sale', url: 'https://shop.example.com/spring' }],
+  });
+  const productField = (name: string): MasterField => ({ name, type: 'Varchar', length: 255, required: false });
+  return SandboxConfig.parse({
+    version: 1,
+    seed,
+    users: [{ name: 'loopdesk', password }],
+    clients: [
+      {
+        name: 'demo',
+        fields: [...DEFAULT_MASTER_FIELDS.map((f) => ({ ...f })), productField('product_1'), productField('product_2')],
+        productFields: DEFAULT_PRODUCT_FIELDS.map((f) => ({ ...f })),
+        productIdFields: ['product_1', 'product_2'],
+        recipientListId: hashId11(seed, 'recipient-list', 'demo'),
+        mailings,
+      },
+    ],
+  });
+}
+
+/** Writes a file so a reader sees either the old or the new content, never half. */
+export async function writeFileAtomic(file: string, data: string | Uint8Array, mode?: number): Promise<void> {
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  await writeFile(tmp, data, mode === undefined ? undefined : { mode });
+  if (mode !== undefined) await chmod(tmp, mode);
+  await rename(tmp, file);
+}
+
+/** Loaded config and host key of a root, created on first start. */
+export interface LoadedRoot {
+  readonly paths: SandboxPaths;
+  readonly config: SandboxConfig;
+  readonly hostKey: string;
+}
+
+/**
+ * Reads (or on first start creates) `sandbox.json` and the host key, and makes the
+ * per-client directories. A broken config is reported, never silently replaced, because
+ * it may hold the operator's own client setup.
+ */
+export async function loadOrCreateRoot(root: string, seed?: string): Promise<LoadedRoot> {
+  const paths = sandboxPaths(root);
+  await mkdir(paths.root, { recursive: true });
+  let config: SandboxConfig;
+  const text = await readFile(paths.config, 'utf8').catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') return null;
+    throw e;
+  });
+  if (text === null) {
+    config = defaultConfig(seed ?? randomBytes(8).toString('hex'), randomBytes(18).toString('base64url'));
+    await writeFileAtomic(paths.config, JSON.stringify(config, null, 2) + '\n', 0o600);
+  } else {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch (e) {
+      throw new AppError('INVALID_INPUT', `The sandbox config ${paths.config} is not valid JSON (${(e as Error).message}). Fix or delete it; a new one is created on the next start.`);
+    }
+    const parsed = SandboxConfig.safeParse(raw);
+    if (!parsed.success) {
+      throw new AppError(
+        'INVALID_INPUT',
+        `The sandbox config ${paths.config} is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}. Fix or delete it.`,
+        { issues: parsed.error.issues },
+      );
+    }
+    config = parsed.data;
+  }
+
+  let hostKey = await readFile(paths.hostKey, 'utf8').catch(() => null);
+  if (hostKey === null) {
+    hostKey = ssh2.utils.generateKeyPairSync('ed25519').private;
+    await writeFileAtomic(paths.hostKey, hostKey, 0o600);
+  }
+
+  await mkdir(paths.stateDir, { recursive: true });
+  for (const c of config.clients) {
+    for (const d of ['upload', 'logs', 'responses']) await mkdir(path.join(paths.sftpRoot, c.name, d), { recursive: true });
+    await mkdir(path.join(paths.stateDir, c.name, 'taken'), { recursive: true });
+  }
+  return { paths, config, hostKey };
+}
+
+/** OpenSSH-style `SHA256:<base64 without padding>` fingerprint of a host key. */
+export function hostKeyFingerprint(privateKey: string): string {
+  const parsed = ssh2.utils.parseKey(privateKey);
+  if (parsed instanceof Error) throw new AppError('INVALID_INPUT', `The sandbox host key cannot be read (${parsed.message}). Delete it to have a new one generated.`);
+  const key = Array.isArray(parsed) ? parsed[0] : parsed;
+  return 'SHA256:' + createHash('sha256').update(key.getPublicSSH()).digest('base64').replace(/=+$/, '');
+}
+
+/** The host key's public line (`ssh-ed25519 AAAA…`), for a known_hosts file. */
+export function hostPublicKeyLine(privateKey: string): string {
+  const parsed = ssh2.utils.parseKey(privateKey);
+  if (parsed instanceof Error) throw parsed;
+  const key = Array.isArray(parsed) ? parsed[0] : parsed;
+  return `${key.type} ${key.getPublicSSH().toString('base64')}`;
+}
