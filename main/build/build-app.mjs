@@ -1,12 +1,14 @@
 // Builds what the Electron app and the browser host load: the renderer (Vite) into
 // dist/renderer, and the Electron main process and preload (esbuild) into dist/electron.
-// Usage: node main/build/build-app.mjs [--renderer-only]
+// Usage: node main/build/build-app.mjs [--renderer-only | --electron-only]
+// --electron-only leaves dist/renderer alone, so tests that serve it are not disturbed.
 import { build as esbuild } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import { build as viteBuild } from 'vite';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const rendererOnly = process.argv.includes('--renderer-only');
+const electronOnly = process.argv.includes('--electron-only');
 
 /** Native or binary-shipping packages stay outside the bundle (electron-builder unpacks them). */
 const external = ['electron', '@duckdb/node-api', '@duckdb/node-bindings', '@duckdb/node-bindings-*', 'ssh2', 'cpu-features', '@napi-rs/keyring', 'exceljs'];
@@ -42,7 +44,7 @@ export async function buildElectron() {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  await buildRenderer();
+  if (!electronOnly) await buildRenderer();
   if (!rendererOnly) await buildElectron();
-  console.log(`built ${rendererOnly ? 'renderer' : 'renderer and Electron main/preload'} into dist/`);
+  console.log(`built ${rendererOnly ? 'the renderer' : electronOnly ? 'Electron main/preload' : 'renderer and Electron main/preload'} into dist/`);
 }

@@ -36,7 +36,10 @@ describe('electron-builder --linux dir with a stand-in Electron', () => {
 
   beforeAll(async () => {
     // Always build: the check is about what the current sources produce (about 4 s).
-    await run(process.execPath, ['main/build/build-app.mjs'], { cwd: root, timeout: 60_000 });
+    // The renderer is built once before the tests (npm test); rebuilding it here would empty
+    // dist/renderer under the tests that serve it. Build it only when it is missing.
+    const rendererBuilt = existsSync(join(root, 'dist', 'renderer', 'index.html'));
+    await run(process.execPath, ['main/build/build-app.mjs', ...(rendererBuilt ? ['--electron-only'] : [])], { cwd: root, timeout: 60_000 });
     createElectronStandIn(standInDir, installedElectronVersion(root));
     // npmRebuild=false: rebuilding natives for Electron needs its headers from the network and
     // rewrites node_modules in place under every other test; `npm run dist` still rebuilds.

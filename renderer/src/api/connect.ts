@@ -1,0 +1,72 @@
+import type { Transport } from '../../../shared/contract/client';
+import type { Result } from '../../../shared/contract/result';
+import { createSocketTransport } from '../../../shared/contract/wire';
+
+/** What the Electron preload puts on `window`: one flat invoke and subscribe. */
+export interface PreloadBridge {
+  invoke(channel: string, payload: unknown): Promise<Result<unknown>>;
+  subscribe(event: string, listener: (payload: unknown) => void): () => void;
+}
+
+declare global {
+  interface Window {
+    /** Present only inside the Electron host (set by the preload script). */
+    loopdesk?: PreloadBridge;
+  }
+}
+
+/** Which host the window talks to, and how to reach it. */
+export interface HostConnection {
+  readonly transport: Transport;
+  readonly kind: 'electron' | 'browser';
+  /** Called once if the connection to the host goes away (browser host only). */
+  onLost(listener: () => void): void;
+}
+
+/** Explains a connection problem to the operator; shown instead of the app. */
+export class HostConnectionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'HostConnectionError';
+  }
+}
+
+/**
+ * Picks the transport: the preload bridge inside Electron, otherwise the browser host's
+ * WebSocket, authenticated with the per-launch token from the page URL.
+ */
+export async function connectToHost(win: Window = window): Promise<HostConnection> {
+  const bridge = win.loopdesk;
+  if (bridge) {
+    return { kind: 'electron', transport: { invoke: (c, p) => bridge.invoke(c, p), subscribe: (e, l) => bridge.subscribe(e, l) }, onLost: () => {} };
+  }
+  const token = new URLSearchParams(win.location.search).get('token');
+  if (!token) {
+    throw new HostConnectionError(
+      'This page was opened without its access token. Open the full address that `loopdesk serve` printed (it ends in ?token=…).',
+    );
+  }
+  const scheme = win.location.protocol === 'https:' ? 'wss:' : 'ws:';
+  const url = `${scheme}//${win.location.host}/ws?token=${encodeURIComponent(token)}`;
+  const socket = new WebSocket(url);
+  await new Promise<void>((resolve, reject) => {
+    const failed = () =>
+      reject(
+        new HostConnectionError(
+          'Loopdesk could not connect to its host. Check that `loopdesk serve` is still running and that you opened the address it printed most recently.',
+        ),
+      );
+    socket.addEventListener('open', () => resolve(), { once: true });
+    socket.addEventListener('error', failed, { once: true });
+    socket.addEventListener('close', failed, { once: true });
+  });
+  const lostListeners = new Set<() => void>();
+  socket.addEventListener('close', () => {
+    for (const l of lostListeners) l();
+  });
+  return {
+    kind: 'browser',
+    transport: createSocketTransport(socket),
+    onLost: (listener) => void lostListeners.add(listener),
+  };
+}

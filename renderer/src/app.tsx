@@ -1,0 +1,64 @@
+import { useEffect, useState, type ReactNode } from 'react';
+import { ProblemBanner } from './components/problem-banner';
+import { SideNav } from './components/side-nav';
+import { StatusBar } from './components/status-bar';
+import { usePrefersDark } from './components/use-prefers-dark';
+import { ActivityScreen } from './features/activity/activity-screen';
+import { ConnectionsScreen } from './features/connections/connections-screen';
+import { MailingsScreen, NewSendScreen, ResponsesScreen, SendsScreen } from './features/placeholders/placeholder-screens';
+import { ROUTES, routeFromHash, type RouteId } from './routes';
+
+const SCREENS: Record<RouteId, () => ReactNode> = {
+  connections: () => <ConnectionsScreen />,
+  mailings: () => <MailingsScreen />,
+  'new-send': () => <NewSendScreen />,
+  sends: () => <SendsScreen />,
+  responses: () => <ResponsesScreen />,
+  activity: () => <ActivityScreen />,
+};
+
+/** Tracks the screen in the URL hash, which works from file:// as well as http://. */
+function useRoute(): RouteId {
+  const [route, setRoute] = useState<RouteId>(() => routeFromHash(window.location.hash));
+  useEffect(() => {
+    const onChange = () => setRoute(routeFromHash(window.location.hash));
+    window.addEventListener('hashchange', onChange);
+    return () => window.removeEventListener('hashchange', onChange);
+  }, []);
+  useEffect(() => {
+    const label = ROUTES.find((r) => r.id === route)?.label ?? '';
+    document.title = `${label} · Loopdesk`;
+  }, [route]);
+  return route;
+}
+
+/** The application shell: skip link, navigation, the current screen, problems and the status bar. */
+export function App() {
+  const route = useRoute();
+  const dark = usePrefersDark();
+  useEffect(() => {
+    // AG Grid's theming API picks its light or dark parameters from this attribute.
+    document.body.dataset.agThemeMode = dark ? 'dark' : 'light';
+  }, [dark]);
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main" onClick={focusMain}>
+        Skip to main content
+      </a>
+      <SideNav current={route} />
+      <div className="shell-body">
+        <ProblemBanner />
+        <main id="main" className="screen" tabIndex={-1} aria-live="off">
+          {SCREENS[route]()}
+        </main>
+        <StatusBar />
+      </div>
+    </div>
+  );
+}
+
+// The hash is our router, so the skip link moves focus itself instead of navigating.
+function focusMain(ev: React.MouseEvent<HTMLAnchorElement>): void {
+  ev.preventDefault();
+  document.getElementById('main')?.focus();
+}

@@ -1,0 +1,41 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { createApi } from '../../shared/contract/client';
+import { ApiProvider } from './api/api-context';
+import { connectToHost, HostConnectionError } from './api/connect';
+import { installGlobalErrorHandlers, ProblemReporter, withProblemReporting } from './api/error-reporting';
+import { App } from './app';
+import { ConnectionFailure } from './components/connection-failure';
+import './styles.css';
+
+async function start(): Promise<void> {
+  const rootElement = document.getElementById('root');
+  if (!rootElement) throw new Error('index.html lacks #root');
+  const root = createRoot(rootElement);
+  const reporter = new ProblemReporter();
+  installGlobalErrorHandlers(reporter);
+  try {
+    const host = await connectToHost();
+    host.onLost(() =>
+      reporter.report(
+        'Connection to the Loopdesk host lost',
+        'Nothing you do now is saved. Restart `loopdesk serve` (or the app) and reload this page.',
+      ),
+    );
+    const transport = withProblemReporting(host.transport, reporter);
+    const api = createApi(transport);
+    const subscribe = transport.subscribe.bind(transport);
+    root.render(
+      <StrictMode>
+        <ApiProvider api={api} reporter={reporter} subscribe={subscribe}>
+          <App />
+        </ApiProvider>
+      </StrictMode>,
+    );
+  } catch (e) {
+    const message = e instanceof HostConnectionError ? e.message : `Loopdesk could not start: ${e instanceof Error ? e.message : String(e)}`;
+    root.render(<ConnectionFailure message={message} />);
+  }
+}
+
+void start();

@@ -1,0 +1,114 @@
+import { expect, screenshot, test } from './fixtures';
+
+const SCREENS = [
+  { link: 'Connections', heading: 'Connections', shot: '01-connections-empty' },
+  { link: 'Mailings', heading: 'Mailings', shot: '02-mailings' },
+  { link: 'New send', heading: 'New send', shot: '03-new-send' },
+  { link: 'Sends', heading: 'Sends', shot: '04-sends' },
+  { link: 'Responses', heading: 'Responses', shot: '05-responses' },
+  { link: 'Activity', heading: 'Activity', shot: '06-activity-empty' },
+] as const;
+
+test.describe('shell', () => {
+  test('every screen is reachable by keyboard and has its heading', async ({ app: page }) => {
+    // The first Tab lands on the skip link, which is visible while focused and jumps to the content.
+    await page.keyboard.press('Tab');
+    const skip = page.getByRole('link', { name: 'Skip to main content' });
+    await expect(skip).toBeFocused();
+    await expect(skip).toBeInViewport();
+    await page.keyboard.press('Enter');
+    await expect(page.locator('main#main')).toBeFocused();
+
+    // Tab walks the navigation in order; Enter opens each screen.
+    await page.reload();
+    await expect(page.getByRole('heading', { level: 1, name: 'Connections' })).toBeVisible();
+    await page.keyboard.press('Tab');
+    await expect(skip).toBeFocused();
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    for (const s of SCREENS) {
+      await page.keyboard.press('Tab');
+      const link = nav.getByRole('link', { name: new RegExp(`^${s.link}\\b`) });
+      await expect(link).toBeFocused();
+      await page.keyboard.press('Enter');
+      await expect(page.getByRole('heading', { level: 1, name: s.heading, exact: true })).toBeVisible();
+      await expect(link).toHaveAttribute('aria-current', 'page');
+      await expect(page).toHaveTitle(`${s.heading} · Loopdesk`);
+      await expect(page.getByRole('heading', { level: 1 })).toHaveCount(1);
+      await screenshot(page, s.shot);
+    }
+
+    // Arrow keys, Home and End move between entries too.
+    await expect(nav.getByRole('link', { name: /^Activity\b/ })).toBeFocused();
+    await page.keyboard.press('Home');
+    await expect(nav.getByRole('link', { name: /^Connections\b/ })).toBeFocused();
+    await page.keyboard.press('ArrowDown');
+    await expect(nav.getByRole('link', { name: /^Mailings\b/ })).toBeFocused();
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('ArrowUp');
+    await expect(nav.getByRole('link', { name: /^Activity\b/ })).toBeFocused();
+    await page.keyboard.press('End');
+    await page.keyboard.press('ArrowDown');
+    await expect(nav.getByRole('link', { name: /^Connections\b/ })).toBeFocused();
+    await page.keyboard.press('Enter');
+    await expect(page.getByRole('heading', { level: 1, name: 'Connections' })).toBeVisible();
+  });
+
+  test('screens without their feature say so plainly and show no data', async ({ app: page }) => {
+    for (const [link, feature] of [
+      ['Mailings', 'the mailings feature'],
+      ['New send', 'the sends feature'],
+      ['Sends', 'the sends feature'],
+      ['Responses', 'the responses feature'],
+    ] as const) {
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: new RegExp(`^${link}\\b`) }).click();
+      await expect(page.getByRole('heading', { level: 2, name: `This screen arrives with ${feature}` })).toBeVisible();
+      await expect(page.getByRole('table')).toHaveCount(0);
+    }
+  });
+
+  test('status bar shows the host kind, the data dir and the sandbox state', async ({ app: page, host }) => {
+    const status = page.getByRole('contentinfo', { name: 'Status' });
+    await expect(status.getByTestId('status-host')).toHaveText(/Browser host/);
+    await expect(status.getByTestId('status-data-dir')).toContainText(host.dataDir);
+    await expect(status.getByTestId('status-sandbox')).toHaveText(/Sandbox\s+not running/);
+  });
+
+  test('dark theme follows the operating system', async ({ app: page }) => {
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /^Activity\b/ }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Activity' })).toBeVisible();
+    const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    expect(bg).toBe('rgb(20, 24, 29)');
+    await expect(page.locator('body')).toHaveAttribute('data-ag-theme-mode', 'dark');
+    await screenshot(page, '07-activity-dark');
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /^Connections\b/ }).click();
+    await screenshot(page, '08-connections-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+    expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(246, 247, 249)');
+  });
+
+  test('an unexpected error shows one dismissible banner', async ({ page, host }) => {
+    // Not the `app` fixture: this test provokes a page error on purpose.
+    await page.goto(host.url);
+    await expect(page.getByRole('heading', { level: 1, name: 'Connections' })).toBeVisible();
+    await page.evaluate(() => {
+      setTimeout(() => {
+        throw new Error('synthetic failure for the e2e test');
+      });
+      void Promise.reject(new Error('synthetic rejection for the e2e test'));
+    });
+    const alerts = page.getByRole('alert').filter({ hasText: 'Something went wrong in this window' });
+    await expect(alerts).toHaveCount(2);
+    await expect(alerts.first()).toContainText('synthetic');
+    await screenshot(page, '09-error-banner');
+    await alerts.first().getByRole('button', { name: /^Dismiss/ }).click();
+    await alerts.first().getByRole('button', { name: /^Dismiss/ }).click();
+    await expect(alerts).toHaveCount(0);
+  });
+
+  test('a page opened without its token explains what to open instead', async ({ page, host }) => {
+    await page.goto(host.url.replace(/\?token=.*/, ''));
+    await expect(page.getByRole('heading', { level: 1, name: 'Loopdesk cannot reach its host' })).toBeVisible();
+    await expect(page.getByRole('alert')).toContainText('loopdesk serve');
+  });
+});
