@@ -64,6 +64,13 @@ export async function startBrowserHost(context: AppContext, options: BrowserHost
       res.writeHead(421, { 'content-type': 'text/plain' }).end('Misdirected request: Loopdesk answers only on 127.0.0.1.');
       return;
     }
+    // Browsers send Origin on every cross-origin fetch and form post (never on a plain
+    // navigation): one from another site is refused before anything is read or served.
+    const origin = req.headers.origin;
+    if (origin !== undefined && !allowedOrigins().has(origin)) {
+      res.writeHead(403, { 'content-type': 'text/plain' }).end('Forbidden: requests from another site are refused.');
+      return;
+    }
     if (req.url?.startsWith('/files')) {
       void serveFiles(req, res);
       return;
@@ -99,7 +106,8 @@ export async function startBrowserHost(context: AppContext, options: BrowserHost
    * `POST /files?token=…&name=…` stores a file the operator dropped (streamed to the data
    * dir's `incoming/`, never held in memory) and answers its path for the services;
    * `GET /files?token=…&path=…` hands back a file Loopdesk wrote under the data dir
-   * (rejected rows, Excel reports). Both need the token and the host's own Origin.
+   * (rejected rows, Excel reports). Both need the token; an upload must carry the host's
+   * own Origin, a download may come without one (a plain link) but never from another.
    */
   const serveFiles = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);

@@ -7,7 +7,7 @@ import { openAppContext, type AppContext } from '../../app/app-context';
 import { startDemoSandbox } from '../../app/demo-sandbox';
 import { appRoot } from '../paths';
 import { openSafeStorageSecrets } from './safe-storage-secrets';
-import { CONTENT_SECURITY_POLICY, isAllowedExternalUrl, isNavigationAllowed, isTrustedSender } from './security-policy';
+import { CONTENT_SECURITY_POLICY, isAllowedExternalUrl, isInside, isNavigationAllowed, isTrustedSender } from './security-policy';
 
 const indexFile = join(appRoot(), 'dist', 'renderer', 'index.html');
 const indexUrl = pathToFileURL(indexFile).href;
@@ -33,6 +33,12 @@ function registerIpc(context: AppContext): void {
     }
     return context.dispatcher.handle(channel, payload, { transport: 'electron' });
   });
+  ipcMain.handle('loopdesk:reveal', (event, path: unknown) => {
+    if (!isTrustedSender(event.senderFrame?.url, event.senderFrame === event.sender.mainFrame, indexUrl)) return false;
+    if (typeof path !== 'string' || !isInside(context.dataDir, path)) return false;
+    shell.showItemInFolder(path);
+    return true;
+  });
   ipcMain.on('loopdesk:subscribe', (event, name: unknown) => {
     if (!isTrustedSender(event.senderFrame?.url, event.senderFrame === event.sender.mainFrame, indexUrl)) return;
     if (!context.dispatcher.isEventChannel(name)) return;
@@ -54,6 +60,7 @@ function registerIpc(context: AppContext): void {
     );
   });
   ipcMain.on('loopdesk:unsubscribe', (event, name: unknown) => {
+    if (!isTrustedSender(event.senderFrame?.url, event.senderFrame === event.sender.mainFrame, indexUrl)) return;
     const map = subscriptions.get(event.sender);
     if (typeof name === 'string' && map?.has(name)) {
       map.get(name)!();
@@ -76,6 +83,8 @@ function createWindow(): BrowserWindow {
       sandbox: true,
       nodeIntegration: false,
       webSecurity: true,
+      // Middle-click would otherwise open links as new windows (Electronegativity AUXCLICK_JS_CHECK).
+      disableBlinkFeatures: 'Auxclick',
       spellcheck: false,
     },
   });
@@ -89,6 +98,10 @@ async function boot(): Promise<void> {
     contents.on('will-navigate', (event, url) => {
       if (!isNavigationAllowed(url)) event.preventDefault();
     });
+    // `will-navigate` covers only the main frame; subframes (none today) get the same rule.
+    contents.on('will-frame-navigate', (event) => {
+      if (!isNavigationAllowed(event.url)) event.preventDefault();
+    });
     contents.on('will-attach-webview', (event) => event.preventDefault());
     contents.setWindowOpenHandler(({ url }) => {
       void openExternal(url);
@@ -99,7 +112,13 @@ async function boot(): Promise<void> {
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
   });
-  session.defaultSession.setPermissionRequestHandler((_contents, permission, callback) => callback(permission === 'notifications'));
+  // Only the app's own page may show notifications; every other permission is refused.
+  session.defaultSession.setPermissionRequestHandler((_contents, permission, callback, details) =>
+    callback(permission === 'notifications' && isTrustedSender(details.requestingUrl, details.isMainFrame, indexUrl)),
+  );
+  session.defaultSession.setPermissionCheckHandler((_contents, permission, _origin, details) =>
+    permission === 'notifications' && isTrustedSender(details.requestingUrl, details.isMainFrame, indexUrl),
+  );
 
   const dataDir = dataDirFromArgs();
   let context: AppContext;

@@ -1,7 +1,7 @@
 // The only bridge between the sandboxed renderer and the main process: one flat `invoke`
 // and `subscribe`. Channels are checked against the allowlist derived from the contract;
 // Electron event objects never reach the page.
-import { contextBridge, ipcRenderer } from 'electron';
+import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import { EVENT_CHANNELS, METHOD_CHANNELS } from '../../../shared/contract';
 
 contextBridge.exposeInMainWorld('loopdesk', {
@@ -22,5 +22,13 @@ contextBridge.exposeInMainWorld('loopdesk', {
       ipcRenderer.off('loopdesk:event', handler);
       ipcRenderer.send('loopdesk:unsubscribe', event);
     };
+  },
+  /** The path of a dropped or picked file: the main process reads it from disk (no copy through the page). */
+  pathForFile(file: unknown): string {
+    return file instanceof File ? webUtils.getPathForFile(file) : '';
+  },
+  /** Shows a file Loopdesk wrote (rejected rows, reports) in the system file manager. */
+  reveal(path: unknown): Promise<boolean> {
+    return typeof path === 'string' ? ipcRenderer.invoke('loopdesk:reveal', path) : Promise.resolve(false);
   },
 });

@@ -40,3 +40,15 @@ export function isTrustedSender(frameUrl: string | undefined, isTopFrame: boolea
 export function isNavigationAllowed(_targetUrl: string): boolean {
   return false;
 }
+
+/** True when `path` lies inside `dir` (after resolving `..`): files the app may reveal. */
+export function isInside(dir: string, path: string): boolean {
+  const norm = (p: string) => p.replace(/\\/g, '/').split('/').reduce<string[]>((acc, part) => {
+    if (part === '..') acc.pop();
+    else if (part !== '.' && part !== '') acc.push(part);
+    return acc;
+  }, []).join('/');
+  const base = norm(dir);
+  const target = norm(path);
+  return target.startsWith(`${base}/`) && (path.startsWith('/') === dir.startsWith('/'));
+}

@@ -137,7 +137,13 @@ export function createProfilesService(deps: ProfilesDeps): ProfilesService {
     const target = await targetOf(p);
     try {
       const session = await openSftp(target, {
-        log: (e) => void deps.log({ ...e, profile: name }).catch(() => undefined),
+        // Transfers and every warning or error go to the activity log; routine connection
+        // chatter (end/close) would drown them, and the connect itself is logged below.
+        log: (e) => {
+          if (e.level !== 'info' || e.kind === 'sftp.upload.done' || e.kind === 'sftp.download.done') {
+            void deps.log({ ...e, kind: e.kind.replace(/^sftp\./, ''), profile: name }).catch(() => undefined);
+          }
+        },
       });
       await deps.log({ level: 'info', kind: 'connect', profile: name, message: `Connected to ${p.user}@${p.host}:${p.port}` });
       return session;

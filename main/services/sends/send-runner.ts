@@ -55,7 +55,6 @@ export async function uploadSend(deps: RunnerDeps, id: string): Promise<SendReco
         await session.uploadAtomic(local, record.uploadDir, name, {
           onProgress: (p) => deps.changed(record, { bytes: p.bytes, total: p.total, rateBytesPerSec: p.rateBytesPerSec, etaSeconds: p.etaSeconds ?? -1 }),
         });
-        await deps.log({ level: 'info', kind: 'upload', profile: record.profile, message: `Uploaded ${name} to ${record.uploadDir}`, details: `send ${record.id}` });
       }
       return deps.journal.update(id, { state: 'on_server' }, { state: 'on_server', message: `${record.fileName} is on the server, waiting for the server's import run.` });
     });

@@ -31,3 +31,14 @@ describe('Electron security policy', () => {
     expect(CONTENT_SECURITY_POLICY).toMatch(/script-src 'self';/);
   });
 });
+
+describe('isInside', () => {
+  it('accepts files under the data dir and refuses escapes', async () => {
+    const { isInside } = await import('../../../main/host/electron/security-policy');
+    expect(isInside('/home/op/.loopdesk', '/home/op/.loopdesk/rejected/a.csv')).toBe(true);
+    expect(isInside('/home/op/.loopdesk', '/home/op/.loopdesk/../.ssh/id_ed25519')).toBe(false);
+    expect(isInside('/home/op/.loopdesk', '/home/op/.loopdesk-evil/x')).toBe(false);
+    expect(isInside('/home/op/.loopdesk', '/home/op/.loopdesk')).toBe(false);
+    expect(isInside('/home/op/.loopdesk', 'relative/.loopdesk/x')).toBe(false);
+  });
+});

@@ -1,0 +1,114 @@
+import { z } from 'zod';
+import { method, service } from './define';
+
+/** Views the response grids can show (tables and joined views). */
+export const GridView = z.enum([
+  'mailings',
+  'mailing_recipients',
+  'links',
+  'clicks',
+  'opens',
+  'unsubscribes',
+  'responses',
+  'clicks_with_links',
+  'recipient_journey',
+  'bounces_by_category',
+]);
+
+const SortItem = z.object({ colId: z.string().max(100), sort: z.enum(['asc', 'desc']) });
+/** AG Grid's filter model (text, number, date and combined filters); checked against a column allowlist in main. */
+const FilterModel = z.record(z.string().max(100), z.any());
+
+/** One grid request: the block AG Grid's infinite row model asks for, as sorted and filtered. */
+export const GridRequest = z.object({
+  view: GridView,
+  startRow: z.number().int().min(0),
+  endRow: z.number().int().min(0),
+  sortModel: z.array(SortItem).max(10).default([]),
+  filterModel: FilterModel.default({}),
+  scope: z.object({ userId: z.string().max(255).optional(), mailingId: z.string().regex(/^\d{1,19}$/).optional() }).default({}),
+});
+
+/** A column of a grid view. */
+export const GridColumn = z.object({ field: z.string(), header: z.string(), type: z.enum(['id', 'number', 'text', 'date']) });
+
+/** One pulled file and what happened to it. */
+export const PulledFile = z.object({
+  client: z.string(),
+  name: z.string(),
+  kind: z.string(),
+  outcome: z.enum(['ingested', 'replaced', 'skipped', 'rejected']),
+  rows: z.number(),
+  message: z.string(),
+});
+
+/** A mailing in the response data, tied to the send that created it where known. */
+export const ResponseMailing = z.object({
+  mailingId: z.string(),
+  sourceMailingId: z.string().nullable(),
+  started: z.string().nullable(),
+  finished: z.string().nullable(),
+  sendId: z.string().nullable(),
+  inputFile: z.string().nullable(),
+  waveId: z.string().nullable(),
+  test: z.boolean().nullable(),
+  /** How the send was found: the mailing ID in its log, or source mailing + start time. */
+  link: z.enum(['log', 'time', 'none']),
+});
+
+/** KPIs with their formulas, per-link clicks, activity over time and client stats. */
+export const MailingReport = z.object({
+  mailingIds: z.array(z.string()),
+  kpis: z.array(z.object({ key: z.string(), label: z.string(), unit: z.enum(['count', 'rate']), formula: z.string(), value: z.number().nullable() })),
+  bouncesByCategory: z.array(z.object({ category: z.string(), recipients: z.number() })),
+  links: z.array(z.object({ linkId: z.string(), name: z.string().nullable(), url: z.string().nullable(), total: z.number(), unique: z.number() })),
+  timeline: z.array(z.object({ hour: z.string(), opens: z.number(), clicks: z.number() })),
+  clients: z.array(z.object({ source: z.string(), dimension: z.string(), value: z.string().nullable(), events: z.number(), recipients: z.number() })),
+});
+
+/** A suppression list entry. */
+export const SuppressionEntry = z.object({ email: z.string(), reason: z.string(), source: z.string(), addedAt: z.string() });
+
+const Ids = z.object({ mailingIds: z.array(z.string().regex(/^\d{1,19}$/)).min(1).max(1000) });
+
+/** Response data: pull, browse, KPIs, Excel, soft-bounce resend, suppression. */
+export const responsesContract = service(
+  'responses',
+  {
+    pull: method(
+      'Download and ingest the response files of a profile (one client or all)',
+      z.object({ profile: z.string().min(1), client: z.string().optional() }),
+      z.object({ files: z.array(PulledFile) }),
+    ),
+    files: method(
+      'The file ledger: every response file seen, with its checksum and status',
+      z.object({ profile: z.string().optional() }),
+      z.array(z.object({ id: z.string(), profile: z.string(), client: z.string(), name: z.string(), kind: z.string(), size: z.number(), sha256: z.string(), rows: z.number(), ingestedAt: z.string(), status: z.string(), error: z.string().nullable() })),
+    ),
+    columns: method('Columns of a grid view', z.object({ view: GridView }), z.array(GridColumn)),
+    query: method('One block of a grid view, sorted and filtered in SQL', GridRequest, z.object({ rows: z.array(z.record(z.string(), z.union([z.string(), z.number(), z.null()]))), lastRow: z.number() })),
+    mailings: method('Mailings in the response data with the send that created each', z.object({}), z.array(ResponseMailing)),
+    report: method('KPIs, clicks per link, activity over time and devices for one mailing or a wave', Ids, MailingReport),
+    exportView: method(
+      'Write the grid view as filtered and sorted to an Excel file',
+      GridRequest.omit({ startRow: true, endRow: true }),
+      z.object({ path: z.string(), rows: z.number(), sheets: z.array(z.string()) }),
+    ),
+    exportReport: method('Write the mailing report workbook', Ids, z.object({ path: z.string(), rows: z.number(), sheets: z.array(z.string()) })),
+    softBounceDraft: method(
+      'Build a send draft for the soft-bounced recipients of a mailing, from the original rows in the send archive',
+      z.object({ mailingId: z.string().regex(/^\d{1,19}$/) }),
+      z.object({ path: z.string(), recipients: z.number(), left: z.number(), profile: z.string(), client: z.string(), sourceMailingId: z.string() }),
+    ),
+    deleteOlderThan: method('Delete response data older than a date (explicit; nothing is deleted otherwise)', z.object({ before: z.string().datetime({ offset: true }) }), z.record(z.string(), z.number())),
+    suppressionList: method(
+      'The suppression list',
+      z.object({ search: z.string().max(255).optional(), offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(10000).default(500) }),
+      z.object({ entries: z.array(SuppressionEntry), total: z.number() }),
+    ),
+    suppressionRemove: method('Remove an address from the suppression list, with the reason', z.object({ email: z.string().min(3), reason: z.string().min(3).max(500) }), z.object({ removed: z.boolean() })),
+    suppressionImport: method('Add the addresses of a file (a column named like e-mail) to the suppression list', z.object({ path: z.string().min(1), reason: z.string().min(1).max(200) }), z.object({ added: z.number(), skipped: z.number() })),
+    suppressionExport: method('Write the suppression list to a CSV file', z.object({}), z.object({ path: z.string(), rows: z.number() })),
+  },
+  { onProgress: z.object({ task: z.string(), done: z.number(), total: z.number(), message: z.string() }) },
+);
