@@ -27,6 +27,11 @@ export interface SendRecord {
   readonly uploadDir: string;
   readonly logDir: string;
   readonly uploadAttempts: number;
+  /**
+   * Set just before the first byte of an upload may leave: from then on the file names
+   * are final, and a file of that name on the server may be ours.
+   */
+  readonly namesFinal: boolean;
   readonly mailingId: string | null;
   readonly error: { message: string; rows: { line: number; field: string; code: string; message: string }[] } | null;
   readonly serverHalted: boolean;
@@ -61,6 +66,7 @@ interface Row {
   upload_dir: string;
   log_dir: string;
   upload_attempts: number;
+  names_final: boolean;
   mailing_id: string | null;
   error_json: string | null;
   server_halted: boolean;
@@ -91,6 +97,7 @@ function fromRow(r: Row): SendRecord {
     uploadDir: r.upload_dir,
     logDir: r.log_dir,
     uploadAttempts: Number(r.upload_attempts),
+    namesFinal: r.names_final,
     mailingId: r.mailing_id,
     error: r.error_json ? JSON.parse(r.error_json) : null,
     serverHalted: r.server_halted,
@@ -99,7 +106,7 @@ function fromRow(r: Row): SendRecord {
 }
 
 /** What can change on a send after it was created. */
-export type SendPatch = Partial<Pick<SendRecord, 'state' | 'mailingId' | 'error' | 'serverHalted' | 'lastCheckedAt' | 'uploadAttempts' | 'fileName' | 'productsFileName'>>;
+export type SendPatch = Partial<Pick<SendRecord, 'state' | 'mailingId' | 'error' | 'serverHalted' | 'lastCheckedAt' | 'uploadAttempts' | 'namesFinal' | 'fileName' | 'productsFileName'>>;
 
 /**
  * The send journal in the data file: one row per send plus its timeline. Every state change
@@ -113,7 +120,7 @@ export class SendJournal {
     await this.db.transaction(async (tx) => {
       await tx.run(
         `INSERT INTO sends VALUES ($id, $profile, $client, $smid, $smname, $wave, $test, $state, $scheduled, $created, $updated, $input, $draft,
-          $recipients, $excluded, $file, $products, $work, $archive, $upload, $log, 0, NULL, NULL, false, NULL)`,
+          $recipients, $excluded, $file, $products, $work, $archive, $upload, $log, 0, NULL, NULL, false, NULL, false)`,
         {
           id: record.id,
           profile: record.profile,
@@ -153,6 +160,7 @@ export class SendJournal {
       serverHalted: 'server_halted',
       lastCheckedAt: 'last_checked_at',
       uploadAttempts: 'upload_attempts',
+      namesFinal: 'names_final',
       fileName: 'file_name',
       productsFileName: 'products_file_name',
     };

@@ -44,11 +44,13 @@ export async function uploadSend(deps: RunnerDeps, id: string): Promise<SendReco
         return deps.journal.update(id, { state: 'taken' }, { state: 'taken', message: 'The server had already taken the file before the interruption; nothing was uploaded again.' });
       }
       record = await claimFreeNames(deps, session, record);
+      if (!record.namesFinal) record = await deps.journal.update(id, { namesFinal: true });
       for (const name of [record.productsFileName, record.fileName]) {
         if (!name) continue;
         const local = join(record.workDir, name);
         const existing = await session.stat(remote(record.uploadDir, name));
-        if (existing && attempt > 1 && existing.size === statSync(local).size) continue; // ours, from the interrupted attempt
+        // Same name and size after an interrupted attempt: ours (the rename went through but its reply was lost).
+        if (existing && attempt > 1 && existing.size === statSync(local).size) continue;
         if (existing) {
           throw new AppError('TARGET_EXISTS', `The server already has a file named ${name} in ${record.uploadDir}, which Loopdesk did not put there. Nothing was overwritten; check the upload directory.`);
         }
@@ -80,17 +82,17 @@ export async function uploadSend(deps: RunnerDeps, id: string): Promise<SendReco
  * exists. Then nothing may be uploaded again, whatever is left in the upload directory.
  */
 async function alreadyTaken(session: SftpSession, record: SendRecord): Promise<boolean> {
-  if (record.uploadAttempts <= 1) return false;
+  if (!record.namesFinal) return false;
   return session.exists(remote(record.logDir, statusFileNames(record.fileName).log));
 }
 
 /**
- * On a first attempt, moves the send's files to the next free second when another file in
+ * Until the names are final, moves the send's files to the next free second when another file in
  * the upload directory already has their timestamp (interpretation.md: two uploads never
  * share a name). Renames the local files and records the new names.
  */
 async function claimFreeNames(deps: RunnerDeps, session: SftpSession, record: SendRecord): Promise<SendRecord> {
-  if (record.uploadAttempts > 1) return record;
+  if (record.namesFinal) return record;
   const listing = new Set((await session.list(record.uploadDir)).map((e) => e.name.replace(/\.part$/, '')));
   const stampOf = (name: string) => name.slice(0, 14);
   let stamp = stampOf(record.fileName);

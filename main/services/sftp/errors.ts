@@ -142,5 +142,7 @@ export function isTransientError(e: unknown): boolean {
   }
   const code = errCode(e);
   if (typeof code === 'string' && TRANSIENT_CODES.has(code)) return true;
-  return isConnectionLoss(e);
+  // A network code outside the transient set (ENOTFOUND: bad host name) stays failed however often we retry.
+  if (typeof code === 'string' && NETWORK_CODES.has(code)) return false;
+  return CONNECTION_LOST_RE.test(errMessage(e));
 }

@@ -15,7 +15,11 @@ export interface SftpClientInternals {
   readonly sftp?: SFTPWrapper;
 }
 
-/** Extra time on top of readyTimeout for opening the SFTP subsystem after login. */
+/**
+ * Extra time on top of readyTimeout for opening the SFTP subsystem after login, at most one
+ * operation timeout: a server that stalls right after login must not hold a short-timeout
+ * profile for 5 s more than it asked for.
+ */
 const SUBSYSTEM_GRACE_MS = 5_000;
 
 /** ssh2's remote ident lives on its protocol object; not part of the typed API. */
@@ -93,7 +97,8 @@ export async function openSftp(target: SftpTarget, opts: OpenSftpOptions = {}): 
 
   const started = Date.now();
   try {
-    await withTimeout(client.connect(config), readyTimeout + SUBSYSTEM_GRACE_MS, `Connecting to ${host}:${port}`, () => ssh.destroy());
+    const grace = Math.min(SUBSYSTEM_GRACE_MS, options.operationTimeoutSeconds * 1000);
+    await withTimeout(client.connect(config), readyTimeout + grace, `Connecting to ${host}:${port}`, () => ssh.destroy());
   } catch (err) {
     ssh.destroy();
     const appErr = hostKeyError ?? mapConnectError(err, { host, port, username });

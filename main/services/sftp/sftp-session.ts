@@ -7,7 +7,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type SftpClient from 'ssh2-sftp-client';
 import { AppError, isAppError } from '../../../shared/contract/result';
-import { isConnectionLoss, mapRemoteError } from './errors';
+import { isTransientError, mapRemoteError } from './errors';
 import type { SftpClientInternals } from './open-sftp';
 import { createProgressTracker } from './progress';
 import { withTimeout } from './timeout';
@@ -264,6 +264,14 @@ class Session implements SftpSession {
 
     const started = Date.now();
     const tracker = createProgressTracker(size, opts.onProgress);
+    const finish = (how: string): UploadResult => {
+      tracker.update(size);
+      const result = { remotePath: finalPath, bytes: size, seconds: (Date.now() - started) / 1000 };
+      this.log({ level: 'info', kind: 'sftp.upload.done', message: `Uploaded ${finalPath} (${size} bytes) in ${result.seconds.toFixed(2)} s${how}` });
+      return result;
+    };
+    /** Set once the rename request may have reached the server: from then on "failed" does not mean "not published". */
+    let renameSent = false;
     this.log({ level: 'info', kind: 'sftp.upload.start', message: `Uploading ${localPath} to ${partPath} (${size} bytes, ${mode} mode)` });
     try {
       await this.transfer(`upload of ${finalName}`, partPath, async (kick) => {
@@ -289,24 +297,40 @@ class Session implements SftpSession {
         );
       }
       try {
+        renameSent = true;
         await this.run('rename', partPath, () => this.client.rename(partPath, finalPath));
       } catch (err) {
         // Plain SFTP rename refuses an existing target: someone else published that name meanwhile.
-        if (!isConnectionLoss(err) && (await this.stat(finalPath).catch(() => null))) {
+        if (!isTransientError(err) && (await this.stat(finalPath).catch(() => null))) {
           throw new AppError('TARGET_EXISTS', `${finalPath} appeared on the server during the upload; it was not overwritten. Use a new file name.`, { path: finalPath });
         }
         throw err;
       }
     } catch (err) {
+      if (renameSent && isTransientError(err)) {
+        // The link died around the rename: the server may have published the file and only the
+        // confirmation got lost. Ask again rather than report a failure that is not one.
+        const state = await this.publishedState(finalPath, partPath, size);
+        if (state === 'published') {
+          this.log({ level: 'warn', kind: 'sftp.upload.confirmed', message: `The confirmation of ${finalPath} was lost with the connection; a new connection shows it complete on the server.` });
+          return finish(' (confirmed over a new connection)');
+        }
+        if (state === 'unknown') {
+          const failure = new AppError(
+            'TRANSFER_FAILED',
+            `The connection was lost just as ${finalName} was being published in ${remoteDir}, and the server could not be asked again. It may already be there: check the directory (or let Loopdesk check on the next attempt) before sending it again.`,
+            { path: finalPath, cause: isAppError(err) ? err.code : String(err), transient: true, published: 'unknown' },
+          );
+          this.log({ level: 'error', kind: 'sftp.upload.failed', message: failure.message, details: JSON.stringify({ code: failure.code, cause: (err as Error)?.message }) });
+          throw failure;
+        }
+      }
       const partRemoved = await this.removePart(partPath);
       const failure = this.transferFailure(err, 'upload', finalPath, partRemoved);
       this.log({ level: 'error', kind: 'sftp.upload.failed', message: failure.message, details: JSON.stringify({ code: failure.code, partRemoved, cause: (err as Error)?.message }) });
       throw failure;
     }
-    tracker.update(size);
-    const result = { remotePath: finalPath, bytes: size, seconds: (Date.now() - started) / 1000 };
-    this.log({ level: 'info', kind: 'sftp.upload.done', message: `Uploaded ${finalPath} (${size} bytes) in ${result.seconds.toFixed(2)} s` });
-    return result;
+    return finish('');
   }
 
   async end(): Promise<void> {
@@ -335,30 +359,57 @@ class Session implements SftpSession {
     }
   }
 
-  /** Best-effort removal of a `.part` file, over this link or a fresh one if it died; never throws. */
-  private async removePart(partPath: string): Promise<boolean> {
-    const attempt = async (): Promise<boolean> => {
+  /**
+   * Runs a small clean-up or check over this link, or over a fresh one when this one died;
+   * bounded in time, so a server that stays away cannot hold the caller.
+   */
+  private async onAnyLink<T>(what: string, work: (link: Pick<SftpSession, 'stat' | 'remove'>) => Promise<T>): Promise<T> {
+    const attempt = async (): Promise<T> => {
       if (!this.closed) {
         try {
-          await this.remove(partPath);
-          return true;
+          return await work(this);
         } catch {
           // Fall through to a fresh connection: this one may have died on the way.
         }
       }
       const fresh = await this.reconnect();
       try {
-        await fresh.remove(partPath);
-        return true;
+        return await work(fresh);
       } finally {
         await fresh.end();
       }
     };
+    return withTimeout(attempt(), CLEANUP_TIMEOUT_MS, what);
+  }
+
+  /** Best-effort removal of a `.part` file, over this link or a fresh one if it died; never throws. */
+  private async removePart(partPath: string): Promise<boolean> {
     try {
-      return await withTimeout(attempt(), CLEANUP_TIMEOUT_MS, `Removing ${partPath}`);
+      await this.onAnyLink(`Removing ${partPath}`, (link) => link.remove(partPath));
+      return true;
     } catch (err) {
       this.log({ level: 'warn', kind: 'sftp.upload.cleanup', message: `Could not remove ${partPath}; the server ignores it, but you may delete it by hand.`, details: String((err as Error)?.message ?? err) });
       return false;
+    }
+  }
+
+  /**
+   * After a link lost around the rename: did the server publish the file?
+   *
+   * Published means the final name holds exactly our size and the `.part` is gone (the rename
+   * moved it). A final name next to a surviving `.part` belongs to someone else.
+   */
+  private async publishedState(finalPath: string, partPath: string, size: number): Promise<'published' | 'not-published' | 'unknown'> {
+    try {
+      return await this.onAnyLink(`Checking ${finalPath}`, async (link) => {
+        const final = await link.stat(finalPath);
+        if (!final) return 'not-published' as const;
+        const part = await link.stat(partPath);
+        return final.isFile && final.size === size && !part ? ('published' as const) : ('not-published' as const);
+      });
+    } catch (err) {
+      this.log({ level: 'warn', kind: 'sftp.upload.unconfirmed', message: `Could not check whether ${finalPath} was published.`, details: String((err as Error)?.message ?? err) });
+      return 'unknown';
     }
   }
 

@@ -57,7 +57,8 @@ export const MIGRATIONS: readonly Migration[] = [
         mailing_id VARCHAR,
         error_json VARCHAR,
         server_halted BOOLEAN NOT NULL DEFAULT false,
-        last_checked_at TIMESTAMPTZ
+        last_checked_at TIMESTAMPTZ,
+        names_final BOOLEAN NOT NULL DEFAULT false
       );
       CREATE TABLE send_events (
         send_id VARCHAR NOT NULL,

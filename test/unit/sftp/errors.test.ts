@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { AppError } from '../../../shared/contract/result';
+import { algorithmsFor, isTransientError, mapConnectError, mapRemoteError } from '../../../main/services/sftp';
+
+const where = { host: 'sftp.example.com', port: 22, username: 'loop' };
+const withCode = (message: string, code: string | number) => Object.assign(new Error(message), { code });
+
+describe('isTransientError', () => {
+  it('retries lost links and timeouts', () => {
+    expect(isTransientError(new AppError('TIMEOUT', 'slow'))).toBe(true);
+    expect(isTransientError(new AppError('TIMEOUT', 'slow', { transient: true }))).toBe(true);
+    expect(isTransientError(new AppError('CONNECTION_FAILED', 'lost', { transient: true }))).toBe(true);
+    expect(isTransientError(new AppError('TRANSFER_FAILED', 'cut', { transient: true }))).toBe(true);
+  });
+
+  it('never retries what a retry cannot heal: auth, trust, existing targets, bad input', () => {
+    for (const code of ['AUTH_FAILED', 'HOST_KEY_UNKNOWN', 'HOST_KEY_CHANGED', 'TARGET_EXISTS', 'PERMISSION_DENIED', 'NOT_FOUND', 'INVALID_INPUT', 'SECRET_UNAVAILABLE'] as const) {
+      expect(isTransientError(new AppError(code, 'no', { transient: true })), code).toBe(false);
+    }
+  });
+
+  it('follows the transient flag where the code alone does not tell', () => {
+    expect(isTransientError(new AppError('CONNECTION_FAILED', 'bad host name', { transient: false }))).toBe(false);
+    expect(isTransientError(new AppError('CONNECTION_FAILED', 'no flag'))).toBe(false);
+    expect(isTransientError(new AppError('TRANSFER_FAILED', 'no flag'))).toBe(false);
+    expect(isTransientError(new AppError('TIMEOUT', 'explicitly final', { transient: false }))).toBe(false);
+  });
+
+  it('classifies raw socket and ssh2 errors', () => {
+    for (const code of ['ECONNRESET', 'EPIPE', 'ECONNREFUSED', 'ETIMEDOUT', 'EHOSTUNREACH', 'ECONNABORTED']) {
+      expect(isTransientError(withCode('socket', code)), code).toBe(true);
+    }
+    expect(isTransientError(new Error('No response from server'))).toBe(true);
+    expect(isTransientError(new Error('put: Unexpected end event'))).toBe(true);
+    expect(isTransientError(withCode('getaddrinfo ENOTFOUND nowhere', 'ENOTFOUND'))).toBe(false);
+    expect(isTransientError(new Error('All configured authentication methods failed'))).toBe(false);
+    expect(isTransientError('a string')).toBe(false);
+    expect(isTransientError(undefined)).toBe(false);
+  });
+});
+
+describe('mapConnectError / mapRemoteError', () => {
+  it('turns connect failures into codes with advice', () => {
+    expect(mapConnectError(new Error('All configured authentication methods failed'), where).code).toBe('AUTH_FAILED');
+    const timeout = mapConnectError(new Error('Timed out while waiting for handshake'), where);
+    expect(timeout.code).toBe('TIMEOUT');
+    expect(isTransientError(timeout)).toBe(true);
+    const refused = mapConnectError(withCode('connect ECONNREFUSED', 'ECONNREFUSED'), where);
+    expect(refused).toMatchObject({ code: 'CONNECTION_FAILED', details: { transient: true } });
+    expect(refused.message).toContain('sftp.example.com:22');
+    expect(mapConnectError(withCode('getaddrinfo', 'ENOTFOUND'), where)).toMatchObject({ code: 'CONNECTION_FAILED', details: { transient: false } });
+    const kex = mapConnectError(new Error('Handshake failed: no matching key exchange algorithm'), where);
+    expect(kex.message).toMatch(/legacy algorithms/);
+    expect(isTransientError(kex)).toBe(false);
+  });
+
+  it('keeps an AppError as it is', () => {
+    const original = new AppError('HOST_KEY_CHANGED', 'changed');
+    expect(mapConnectError(original, where)).toBe(original);
+    expect(mapRemoteError(original, 'stat', '/x')).toBe(original);
+  });
+
+  it('turns remote failures into NOT_FOUND, PERMISSION_DENIED, or a retryable lost link', () => {
+    expect(mapRemoteError(withCode('No such file', 2), 'stat', '/up/a.csv').code).toBe('NOT_FOUND');
+    expect(mapRemoteError(withCode('Permission denied', 3), 'put', '/up/a.csv').code).toBe('PERMISSION_DENIED');
+    const lost = mapRemoteError(withCode('read ECONNRESET', 'ECONNRESET'), 'put', '/up/a.csv');
+    expect(lost).toMatchObject({ code: 'CONNECTION_FAILED', details: { transient: true } });
+    expect(mapRemoteError(new Error('Failure'), 'rename', '/up/a.csv').code).toBe('REMOTE_ERROR');
+  });
+});
+
+describe('algorithmsFor', () => {
+  it('offers nothing extra by default (ssh2 picks modern algorithms)', () => {
+    expect(algorithmsFor(false)).toBeUndefined();
+  });
+
+  it('appends legacy algorithms, never replacing the modern ones', () => {
+    const algorithms = algorithmsFor(true) as Record<string, Record<string, string[]>>;
+    for (const [kind, spec] of Object.entries(algorithms)) {
+      expect(Object.keys(spec), kind).toEqual(['append']);
+    }
+    expect(algorithms.kex.append).toContain('diffie-hellman-group14-sha1');
+    expect(algorithms.cipher.append).toContain('aes128-cbc');
+    expect(algorithms.serverHostKey.append).toContain('ssh-rsa');
+    expect(algorithms.hmac.append).toContain('hmac-sha1');
+  });
+});
