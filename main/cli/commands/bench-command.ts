@@ -17,6 +17,7 @@ export interface BenchResult {
 /** The benchmark suites, loaded lazily: each starts its own servers and data. */
 const SUITES: Record<string, () => Promise<BenchResult[]>> = {
   sftp: async () => (await import('../../../test/bench/sftp-bench')).runSftpBench(),
+  prepare: async () => (await import('../../../test/bench/prepare-bench')).runPrepareBench(),
 };
 
 /** `loopdesk bench [suite…]`: runs the benchmarks and prints one JSON line per result. */

@@ -1,0 +1,254 @@
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import iconv from 'iconv-lite';
+import { AppError } from '../../../shared/contract/result';
+
+/** Encodings a closed-loop file may be written in (interpretation.md; see FileEncoding). */
+export type ClosedLoopEncoding = 'utf-8' | 'iso-8859-1' | 'windows-1252';
+
+/** Options of {@link writeClosedLoopFile}. */
+export interface WriteOptions {
+  /** Target encoding; UTF-8 is written without BOM. */
+  readonly encoding?: ClosedLoopEncoding;
+  /** Every row must have exactly this many fields (the spec: constant number of separators). */
+  readonly fieldCount: number;
+}
+
+/** What was written. */
+export interface WriteResult {
+  readonly path: string;
+  readonly rows: number;
+  readonly bytes: number;
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const NON_ASCII = /[^\x00-\x7f]/;
+const ANY_SURROGATE = /[\uD800-\uDFFF]/;
+
+/**
+ * Formats one record in the closed-loop dialect: every field in `"`, inner `"` doubled, `;` between,
+ * `\n` at the end. A CR inside a value (Windows line break) becomes LF so the file never holds `\r\n`.
+ */
+export function formatClosedLoopLine(values: readonly string[]): string {
+  let line = '';
+  for (let i = 0; i < values.length; i++) {
+    let v = values[i] ?? '';
+    if (v.includes('"')) v = v.replace(/"/g, '""');
+    if (v.includes('\r')) v = v.replace(/\r\n?/g, '\n');
+    line += i === 0 ? '"' + v + '"' : ';"' + v + '"';
+  }
+  return line + '\n';
+}
+
+/**
+ * A character class of everything a single-byte charset can hold, derived from iconv-lite by
+ * decoding every byte and keeping what encodes back to the same byte (so it matches iconv-lite's
+ * round trip exactly, e.g. Windows-1252's € but not its five unassigned bytes).
+ */
+function unencodablePattern(encoding: 'iso-8859-1' | 'windows-1252'): RegExp {
+  let cls = '';
+  for (let b = 0; b < 256; b++) {
+    const ch = iconv.decode(Buffer.from([b]), encoding);
+    if (ch.length !== 1 || ch === '\uFFFD') continue;
+    const back = iconv.encode(ch, encoding);
+    if (back.length === 1 && back[0] === b) cls += '\\u' + ch.charCodeAt(0).toString(16).padStart(4, '0');
+  }
+  return new RegExp(`[^${cls}]`, 'u');
+}
+
+const UNENCODABLE: Record<'iso-8859-1' | 'windows-1252', RegExp> = {
+  'iso-8859-1': unencodablePattern('iso-8859-1'),
+  'windows-1252': unencodablePattern('windows-1252'),
+};
+
+/**
+ * Returns the first character of `text` the target encoding cannot hold, or undefined.
+ * iconv-lite itself would silently write `?` for it; for UTF-8 only lone surrogates qualify.
+ */
+export function findUnencodable(text: string, encoding: ClosedLoopEncoding): string | undefined {
+  if (encoding === 'utf-8') {
+    // Most text has no surrogates at all; the lookbehind regex is only needed when it does.
+    if (!ANY_SURROGATE.test(text)) return undefined;
+    const m = LONE_SURROGATE.exec(text);
+    return m ? m[0] : undefined;
+  }
+  if (!NON_ASCII.test(text)) return undefined;
+  const m = UNENCODABLE[encoding].exec(text);
+  return m ? m[0] : undefined;
+}
+
+/** Describes a character for an operator: the glyph and its code point. */
+export function describeChar(ch: string): string {
+  const cp = ch.codePointAt(0) ?? 0;
+  return `"${ch}" (U+${cp.toString(16).toUpperCase().padStart(4, '0')})`;
+}
+
+function encodeChunk(text: string, encoding: ClosedLoopEncoding): Buffer {
+  return encoding === 'utf-8' ? Buffer.from(text, 'utf8') : iconv.encode(text, encoding);
+}
+
+async function writeChunk(out: WriteStream, buf: Buffer): Promise<void> {
+  if (!out.write(buf)) {
+    await new Promise<void>((resolve, reject) => {
+      const onDrain = (): void => {
+        out.off('error', onError);
+        resolve();
+      };
+      const onError = (e: Error): void => {
+        out.off('drain', onDrain);
+        reject(e);
+      };
+      out.once('drain', onDrain);
+      out.once('error', onError);
+    });
+  }
+}
+
+function unencodableError(row: readonly string[], rowNumber: number, encoding: ClosedLoopEncoding): AppError {
+  for (let f = 0; f < row.length; f++) {
+    const c = findUnencodable(row[f] ?? '', encoding);
+    if (c !== undefined) {
+      return new AppError(
+        'VALIDATION_FAILED',
+        `Row ${rowNumber}, field ${f + 1} contains ${describeChar(c)}, which ${encoding.toUpperCase()} cannot hold. Remove the character or choose UTF-8 for this client.`,
+        { row: rowNumber, field: f + 1, character: c, encoding },
+      );
+    }
+  }
+  return new AppError('VALIDATION_FAILED', `Row ${rowNumber} contains a character ${encoding.toUpperCase()} cannot hold.`, { row: rowNumber, encoding });
+}
+
+/**
+ * Writes rows as a closed-loop recipient or products file (interpretation.md, "Recipient file"):
+ * no header, `;`, all fields quoted, LF, constant field count, UTF-8 without BOM or a Latin charset.
+ * Streams to `<out>.tmp` and renames at the end, so a crash never leaves a partial file under the
+ * final name. Throws AppError('VALIDATION_FAILED') for a wrong field count or an unencodable value
+ * (the partial temp file is removed).
+ */
+export async function writeClosedLoopFile(
+  rows: AsyncIterable<readonly string[]> | Iterable<readonly string[]>,
+  outPath: string,
+  opts: WriteOptions,
+): Promise<WriteResult> {
+  async function* batched(): AsyncGenerator<readonly (readonly string[])[]> {
+    let batch: (readonly string[])[] = [];
+    for await (const row of rows as AsyncIterable<readonly string[]>) {
+      batch.push(row);
+      if (batch.length >= 1024) {
+        yield batch;
+        batch = [];
+      }
+    }
+    if (batch.length > 0) yield batch;
+  }
+  return writeClosedLoopBatches(batched(), outPath, opts);
+}
+
+/**
+ * Same as {@link writeClosedLoopFile} but takes rows in batches, which saves one await per row
+ * in the million-row pipeline.
+ */
+export async function writeClosedLoopBatches(
+  batches: AsyncIterable<readonly (readonly string[])[]> | Iterable<readonly (readonly string[])[]>,
+  outPath: string,
+  opts: WriteOptions,
+): Promise<WriteResult> {
+  const encoding = opts.encoding ?? 'utf-8';
+  const tmp = `${outPath}.tmp`;
+  const out = createWriteStream(tmp, { flags: 'w', highWaterMark: 1 << 20 });
+  const opened = new Promise<void>((resolve, reject) => {
+    out.once('open', () => resolve());
+    out.once('error', reject);
+  });
+  let count = 0;
+  let bytes = 0;
+  let chunk = '';
+  // Rows of the current chunk, so an encoding error can name its row and field.
+  let chunkRows: (readonly string[])[] = [];
+  const flush = async (): Promise<void> => {
+    if (chunk === '') return;
+    if (findUnencodable(chunk, encoding) !== undefined) {
+      const first = count - chunkRows.length + 1;
+      for (let r = 0; r < chunkRows.length; r++) {
+        if (findUnencodable(formatClosedLoopLine(chunkRows[r]), encoding) !== undefined) throw unencodableError(chunkRows[r], first + r, encoding);
+      }
+    }
+    chunkRows = [];
+    const buf = encodeChunk(chunk, encoding);
+    bytes += buf.length;
+    chunk = '';
+    await writeChunk(out, buf);
+  };
+  try {
+    await opened;
+    for await (const batch of batches as AsyncIterable<readonly (readonly string[])[]>) {
+      for (const row of batch) {
+        if (row.length !== opts.fieldCount) {
+          throw new AppError(
+            'VALIDATION_FAILED',
+            `Row ${count + 1} has ${row.length} fields, but the file needs exactly ${opts.fieldCount}. Check the column mapping.`,
+            { row: count + 1, fields: row.length, expected: opts.fieldCount },
+          );
+        }
+        count++;
+        chunk += formatClosedLoopLine(row);
+        chunkRows.push(row);
+      }
+      if (chunk.length >= 64 * 1024) await flush();
+    }
+    await flush();
+    await new Promise<void>((resolve, reject) => {
+      out.once('error', reject);
+      out.end(() => resolve());
+    });
+    await rename(tmp, outPath);
+  } catch (e) {
+    out.destroy();
+    await rm(tmp, { force: true });
+    throw e;
+  }
+  return { path: outPath, rows: count, bytes };
+}
+
+/** Parts of a wall-clock time in one IANA zone. */
+function stampParts(date: Date, timeZone: string): string {
+  const fmt = new Intl.DateTimeFormat('en-GB', {
+    timeZone: timeZone === '' ? undefined : timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+  });
+  const p: Record<string, string> = {};
+  for (const part of fmt.formatToParts(date)) p[part.type] = part.value;
+  return `${p.year}${p.month}${p.day}${p.hour}${p.minute}${p.second}`;
+}
+
+/**
+ * `YYYYMMDDHHMMSS_<kind>.csv` for a moment in a time zone (empty = the workstation's).
+ * When `taken(name)` says the name exists, moves on to the next free second (interpretation.md).
+ * Throws AppError('INVALID_INPUT') for an unknown time zone.
+ */
+export function closedLoopFileName(
+  date: Date,
+  timeZone: string,
+  kind: 'subscribers' | 'products',
+  taken?: (name: string) => boolean,
+): string {
+  let t = Math.floor(date.getTime() / 1000) * 1000;
+  for (let i = 0; i < 100000; i++) {
+    let stamp: string;
+    try {
+      stamp = stampParts(new Date(t), timeZone);
+    } catch {
+      throw new AppError('INVALID_INPUT', `The time zone "${timeZone}" is not known. Use an IANA name such as Europe/Berlin, or leave it empty.`);
+    }
+    const name = `${stamp}_${kind}.csv`;
+    if (!taken || !taken(name)) return name;
+    t += 1000;
+  }
+  throw new AppError('CONFLICT', 'No free file name found for the next 100000 seconds. Clean up the output directory.');
+}

@@ -1,0 +1,366 @@
+import validator from 'validator';
+import type { MasterField } from '../../../shared/contract/profiles';
+import { describeChar, findUnencodable, type ClosedLoopEncoding } from './closed-loop-writer';
+import { isEmailField } from './mapping';
+
+/** Why a row cannot be sent. */
+export type ProblemCode =
+  | 'REQUIRED'
+  | 'INVALID_EMAIL'
+  | 'DUPLICATE_EMAIL'
+  | 'DUPLICATE_ID'
+  | 'SUPPRESSED'
+  | 'TOO_LONG'
+  | 'NOT_A_NUMBER'
+  | 'OUT_OF_RANGE'
+  | 'INVALID_URL'
+  | 'INVALID_DATE'
+  | 'UNENCODABLE';
+
+/** A change made to a value so it can be sent (not an error). */
+export type FixCode = 'TRIMMED' | 'DATE_NORMALISED';
+
+/** One reason a row is excluded. */
+export interface RowProblem {
+  readonly line: number;
+  readonly field: string;
+  readonly code: ProblemCode;
+  readonly message: string;
+}
+
+/** One automatic correction, reported so the operator knows the file was touched. */
+export interface RowFix {
+  readonly line: number;
+  readonly field: string;
+  readonly code: FixCode;
+  readonly message: string;
+}
+
+/** The outcome for one row: the (possibly fixed) values, problems and fixes. */
+export interface RowCheck {
+  readonly line: number;
+  readonly values: string[];
+  readonly problems: RowProblem[];
+  readonly fixes: RowFix[];
+}
+
+/** The part of a Set the duplicate check needs. */
+export interface SeenSet {
+  has(key: string): boolean;
+  add(key: string): unknown;
+}
+
+/**
+ * A set of strings kept as 64-bit fingerprints in typed arrays (open addressing), not as strings:
+ * a million addresses take 16 MB instead of ~100 MB plus garbage-collector time.
+ * Two different addresses share a fingerprint with probability ~3e-8 per million rows; such a row
+ * would be reported as a duplicate (visible in the rejected file), never sent twice.
+ */
+export class EmailSeenSet implements SeenSet {
+  // Fingerprint halves interleaved (slot i at 2i, 2i+1) so a probe touches one cache line.
+  private table = new Uint32Array(2 << 16);
+  private count = 0;
+  private ha = 0;
+  private hb = 0;
+  // The validator asks has(k) and then add(k) for the same key: remember where has() looked.
+  private lastKey: string | undefined;
+  private lastSlot = 0;
+
+  /** Number of keys added. */
+  get size(): number {
+    return this.count;
+  }
+
+  private hash(key: string): void {
+    // FNV-1a and a multiplicative hash over the UTF-16 units, seeded differently.
+    let a = 0x811c9dc5;
+    let b = 0x9e3779b9;
+    for (let i = 0; i < key.length; i++) {
+      const c = key.charCodeAt(i);
+      a = Math.imul(a ^ c, 0x01000193);
+      b = Math.imul(b ^ c, 0x5bd1e995);
+      b ^= b >>> 13;
+    }
+    a >>>= 0;
+    b = (b ^ (b >>> 15)) >>> 0;
+    // 0/0 marks an empty slot.
+    if (a === 0 && b === 0) b = 1;
+    this.ha = a;
+    this.hb = b;
+  }
+
+  private find(t: Uint32Array, a: number, b: number): number {
+    const mask = (t.length >> 1) - 1;
+    let i = (a ^ Math.imul(b, 0x27d4eb2d)) & mask;
+    for (;;) {
+      const x = t[2 * i];
+      const y = t[2 * i + 1];
+      if ((x === 0 && y === 0) || (x === a && y === b)) return i;
+      i = (i + 1) & mask;
+    }
+  }
+
+  /** True when the key (or one with the same fingerprint) was added. */
+  has(key: string): boolean {
+    this.hash(key);
+    const i = this.find(this.table, this.ha, this.hb);
+    this.lastKey = key;
+    this.lastSlot = i;
+    return this.table[2 * i] === this.ha && this.table[2 * i + 1] === this.hb;
+  }
+
+  /** Adds a key. */
+  add(key: string): this {
+    let i: number;
+    if (key === this.lastKey) {
+      i = this.lastSlot;
+    } else {
+      this.hash(key);
+      i = this.find(this.table, this.ha, this.hb);
+    }
+    this.lastKey = undefined;
+    const t = this.table;
+    if (t[2 * i] === this.ha && t[2 * i + 1] === this.hb) return this;
+    t[2 * i] = this.ha;
+    t[2 * i + 1] = this.hb;
+    if (++this.count * 4 > t.length) this.grow();
+    return this;
+  }
+
+  private grow(): void {
+    const old = this.table;
+    const t = new Uint32Array(old.length * 2);
+    for (let j = 0; j < old.length; j += 2) {
+      const a = old[j];
+      const b = old[j + 1];
+      if (a === 0 && b === 0) continue;
+      const i = this.find(t, a, b);
+      t[2 * i] = a;
+      t[2 * i + 1] = b;
+    }
+    this.table = t;
+  }
+}
+
+/** What the checks need besides the row itself. */
+export interface ValidateOptions {
+  /** Target encoding of the file; values it cannot hold are problems. */
+  readonly encoding: ClosedLoopEncoding;
+  /** Suppression-list lookup by lower-cased address; returns the reason when suppressed. */
+  readonly suppressed?: (email: string) => string | undefined;
+  /**
+   * Lower-cased addresses of earlier valid rows; valid rows are added to it. A `Set<string>` works;
+   * {@link EmailSeenSet} does the same in a fraction of the memory for million-row files.
+   */
+  readonly seenEmails: SeenSet;
+  /**
+   * For UTF-8 output: look for lone surrogates (the only thing UTF-8 cannot hold). Default true;
+   * `prepare` turns it off for sources that cannot produce them (UTF-8/Latin CSV, xlsx), because
+   * it costs a scan of every value and the writer checks every chunk anyway.
+   */
+  readonly checkSurrogates?: boolean;
+}
+
+const INT64_MAX = 9223372036854775807n;
+const DIGITS = /^\d+$/;
+/** The characters String.prototype.trim removes, tested by code (a regex per value is too slow). */
+function isSpace(c: number): boolean {
+  if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
+  if (c < 160) return false;
+  return c === 160 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+const MAYBE_SURROGATE = /[\uD800-\uDFFF]/;
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?$/;
+const GERMAN_DATE = /^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$/;
+
+function validDate(y: number, m: number, d: number, hh = 0, mm = 0, ss = 0): boolean {
+  if (m < 1 || m > 12 || d < 1 || hh > 23 || mm > 59 || ss > 59) return false;
+  const days = new Date(Date.UTC(y, m, 0)).getUTCDate();
+  return d <= days;
+}
+
+/** Counts characters as the database does (code points, so an emoji is one, not two). */
+export function charLength(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) n--;
+  }
+  return n;
+}
+
+/** True for an absolute http(s) URL with a host. */
+export function isHttpUrl(v: string): boolean {
+  try {
+    const u = new URL(v);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '' && !/\s/.test(v);
+  } catch {
+    return false;
+  }
+}
+
+const NO_PROBLEMS: RowProblem[] = [];
+const NO_FIXES: RowFix[] = [];
+
+/**
+ * Plain addresses (letters, digits, `._+-` local part, LDH domain labels, alphabetic TLD) that
+ * validator's isEmail always accepts; checking them with one regex skips its option merging and
+ * FQDN parsing. Everything else goes to isEmail, so the verdict is isEmail's in every case.
+ */
+const PLAIN_EMAIL = /^[a-z0-9_+-]{1,64}(?:\.[a-z0-9_+-]+)*@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
+
+function withProblem(list: RowProblem[], line: number, field: string, code: ProblemCode, message: string): RowProblem[] {
+  const out = list === NO_PROBLEMS ? [] : list;
+  out.push({ line, field, code, message });
+  return out;
+}
+
+/** validator's isEmail (default options), with a fast path for plain addresses. */
+export function isEmailAddress(v: string): boolean {
+  if (v.length <= 254 && PLAIN_EMAIL.test(v) && v.indexOf('@') <= 64) return true;
+  return validator.isEmail(v);
+}
+
+/**
+ * A row checker compiled for one field list, for the hot loop of a big file.
+ * It may change the array it is given (fixes are written into it); pass a copy to keep the original.
+ */
+export type RowValidator = (values: readonly string[], line: number) => RowCheck;
+
+/**
+ * Builds the checker for a field list: e-mail syntax (validator's isEmail after trimming) and
+ * duplicates (case-insensitive), required fields, Varchar(n) length in characters, Bigint as
+ * decimal digits in the signed 64-bit range (BigInt, never Number), http(s) URLs, dates, values
+ * the target encoding cannot hold, and suppression-list hits.
+ */
+export function compileValidator(fields: readonly MasterField[], opts: ValidateOptions): RowValidator {
+  const emailIndex = fields.findIndex((f) => isEmailField(f.name));
+  const enc = opts.encoding;
+  const n = fields.length;
+  const checkSurrogates = opts.checkSurrogates !== false;
+  // The last value of each field that passed its checks: sources repeat values a lot (the mailing
+  // ID, salutations, cities), and a repeat needs no second look. Not used for the e-mail field,
+  // whose duplicate and suppression checks depend on more than the value.
+  const lastGood: (string | undefined)[] = new Array<string | undefined>(n).fill(undefined);
+  // No closures or arrays per row unless a row has a problem: this runs a million times.
+  return (input, line) => {
+    const values = input.length === n ? (input as string[]) : input.slice(0, n);
+    while (values.length < n) values.push('');
+    let problems: RowProblem[] = NO_PROBLEMS;
+    let fixes: RowFix[] = NO_FIXES;
+    let emailKey: string | undefined;
+    for (let i = 0; i < fields.length; i++) {
+      const f = fields[i];
+      let v = values[i];
+      const trimmable = i === emailIndex || f.type !== 'Varchar';
+      if (trimmable && v !== '' && (isSpace(v.charCodeAt(0)) || isSpace(v.charCodeAt(v.length - 1)))) {
+        const t = v.trim();
+        if (t !== v) {
+          if (fixes === NO_FIXES) fixes = [];
+          fixes.push({ line, field: f.name, code: 'TRIMMED', message: `${f.name}: spaces around the value removed` });
+          v = t;
+          values[i] = t;
+        }
+      }
+      if (v === '') {
+        if (f.required) problems = withProblem(problems, line, f.name, 'REQUIRED', `${f.name} is empty but required`);
+        continue;
+      }
+      if (v === lastGood[i]) continue;
+      const before = problems.length;
+      const bad = enc === 'utf-8' && (!checkSurrogates || !MAYBE_SURROGATE.test(v)) ? undefined : findUnencodable(v, enc);
+      if (bad !== undefined) {
+        problems = withProblem(problems, line, f.name, 'UNENCODABLE', `${f.name} contains ${describeChar(bad)}, which ${enc.toUpperCase()} cannot hold`);
+      }
+      switch (f.type) {
+        case 'Varchar': {
+          const max = f.length ?? 255;
+          if (v.length > max) {
+            const n = charLength(v);
+            if (n > max) problems = withProblem(problems, line, f.name, 'TOO_LONG', `${f.name} has ${n} characters; at most ${max} are allowed`);
+          }
+          break;
+        }
+        case 'Bigint':
+          if (!DIGITS.test(v)) problems = withProblem(problems, line, f.name, 'NOT_A_NUMBER', `${f.name} "${v.slice(0, 40)}" must be a whole number (digits only)`);
+          else if (v.length >= 19 && BigInt(v) > INT64_MAX) problems = withProblem(problems, line, f.name, 'OUT_OF_RANGE', `${f.name} ${v.slice(0, 40)} is larger than a 64-bit number allows`);
+          break;
+        case 'URL':
+          if (!isHttpUrl(v)) problems = withProblem(problems, line, f.name, 'INVALID_URL', `${f.name} "${v.slice(0, 80)}" is not an http(s) address`);
+          break;
+        case 'Date': {
+          let m = ISO_DATE.exec(v);
+          if (m) {
+            if (!validDate(+m[1], +m[2], +m[3], +(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0))) problems = withProblem(problems, line, f.name, 'INVALID_DATE', `${f.name} "${v}" is not a real date`);
+            break;
+          }
+          m = GERMAN_DATE.exec(v);
+          if (m && validDate(+m[3], +m[2], +m[1], +(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0))) {
+            const iso =
+              `${m[3]}-${m[2].padStart(2, '0')}-${m[1].padStart(2, '0')}` +
+              (m[4] !== undefined ? ` ${m[4].padStart(2, '0')}:${m[5]}:${m[6] ?? '00'}` : '');
+            values[i] = iso;
+            if (fixes === NO_FIXES) fixes = [];
+            fixes.push({ line, field: f.name, code: 'DATE_NORMALISED', message: `${f.name}: ${v} written as ${iso}` });
+          } else {
+            problems = withProblem(problems, line, f.name, 'INVALID_DATE', `${f.name} "${v.slice(0, 40)}" is not a date (use YYYY-MM-DD)`);
+          }
+          break;
+        }
+      }
+      if (i === emailIndex) {
+        if (!isEmailAddress(v)) {
+          problems = withProblem(problems, line, f.name, 'INVALID_EMAIL', `"${v.slice(0, 80)}" is not a valid e-mail address`);
+        } else {
+          emailKey = v.toLowerCase();
+          if (opts.seenEmails.has(emailKey)) problems = withProblem(problems, line, f.name, 'DUPLICATE_EMAIL', `${v} appears more than once; only its first valid row is sent`);
+          const reason = opts.suppressed?.(emailKey);
+          if (reason !== undefined) problems = withProblem(problems, line, f.name, 'SUPPRESSED', `${v} is on the suppression list (${reason})`);
+        }
+      } else if (problems.length === before && values[i] === v) {
+        lastGood[i] = v;
+      }
+    }
+    if (problems.length === 0 && emailKey !== undefined) opts.seenEmails.add(emailKey);
+    return { line, values, problems, fixes };
+  };
+}
+
+/**
+ * Checks one mapped row (values in field order). Pure apart from adding a valid row's address to
+ * `seenEmails`, which is how later duplicates are recognised.
+ */
+export function validateRow(values: readonly string[], fields: readonly MasterField[], opts: ValidateOptions & { readonly line?: number }): RowCheck {
+  return compileValidator(fields, opts)(values.slice(), opts.line ?? 0);
+}
+
+/** Counts for the operator: rows, valid, excluded, problems and fixes by code. */
+export interface ValidationSummary {
+  rows: number;
+  valid: number;
+  excluded: number;
+  problems: Partial<Record<ProblemCode, number>>;
+  fixes: Partial<Record<FixCode, number>>;
+}
+
+/** An empty {@link ValidationSummary} to accumulate into while streaming. */
+export function emptySummary(): ValidationSummary {
+  return { rows: 0, valid: 0, excluded: 0, problems: {}, fixes: {} };
+}
+
+/** Adds one row's outcome to a running summary (mutates it: streaming, 1M rows). */
+export function addToSummary(s: ValidationSummary, check: RowCheck): ValidationSummary {
+  s.rows++;
+  if (check.problems.length === 0) s.valid++;
+  else s.excluded++;
+  for (const p of check.problems) s.problems[p.code] = (s.problems[p.code] ?? 0) + 1;
+  for (const f of check.fixes) s.fixes[f.code] = (s.fixes[f.code] ?? 0) + 1;
+  return s;
+}
+
+/** Summarises a set of row outcomes. */
+export function summarise(checks: Iterable<RowCheck>): ValidationSummary {
+  const s = emptySummary();
+  for (const c of checks) addToSummary(s, c);
+  return s;
+}

@@ -1,0 +1,108 @@
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import iconv from 'iconv-lite';
+import { describe, expect, it } from 'vitest';
+import { closedLoopFileName, formatClosedLoopLine, writeClosedLoopFile } from '../../../main/services/recipients/closed-loop-writer';
+
+const dir = mkdtempSync(join(tmpdir(), 'loopdesk-writer-'));
+
+describe('formatClosedLoopLine', () => {
+  it('quotes every field, doubles quotes, separates with ; and ends with LF', () => {
+    expect(formatClosedLoopLine(['a@example.de', '44018617811', '', 'Sag "Hallo"', 'x;y'])).toBe(
+      '"a@example.de";"44018617811";"";"Sag ""Hallo""";"x;y"\n',
+    );
+  });
+
+  it('keeps line breaks inside a quoted value but never writes CR', () => {
+    expect(formatClosedLoopLine(['eins\r\nzwei', 'drei\rvier', 'fünf\nsechs'])).toBe('"eins\nzwei";"drei\nvier";"fünf\nsechs"\n');
+  });
+});
+
+describe('writeClosedLoopFile', () => {
+  it('writes the exact dialect: no header, no BOM, LF only, constant field count', async () => {
+    const out = join(dir, 'plain.csv');
+    const rows = [
+      ['jürgen@example.de', '44018617811', '46623317811', 'Herr', 'Jürgen', 'Müller'],
+      ['x@example.de', '44018617811', '46623317811', '', '', 'O"Brien; Jr.\nline'],
+    ];
+    const res = await writeClosedLoopFile(rows, out, { fieldCount: 6 });
+    const bytes = readFileSync(out);
+    expect(res.rows).toBe(2);
+    expect(res.bytes).toBe(bytes.length);
+    expect([...bytes.subarray(0, 3)]).not.toEqual([0xef, 0xbb, 0xbf]);
+    const text = bytes.toString('utf8');
+    expect(text).not.toContain('\r');
+    expect(text).toBe(
+      '"jürgen@example.de";"44018617811";"46623317811";"Herr";"Jürgen";"Müller"\n' +
+        '"x@example.de";"44018617811";"46623317811";"";"";"O""Brien; Jr.\nline"\n',
+    );
+    // Separators outside quotes: exactly fieldCount - 1 on every record.
+    expect(text.replace(/"(?:[^"]|"")*"/g, '')).toBe(';;;;;\n;;;;;\n');
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('streams from an async iterable and keeps a 255-character value whole', async () => {
+    const long = 'ä'.repeat(255);
+    async function* gen(): AsyncGenerator<string[]> {
+      for (let i = 0; i < 5000; i++) yield [`u${i}@example.de`, long];
+    }
+    const out = join(dir, 'long.csv');
+    const res = await writeClosedLoopFile(gen(), out, { fieldCount: 2 });
+    expect(res.rows).toBe(5000);
+    const lines = readFileSync(out, 'utf8').split('\n');
+    expect(lines).toHaveLength(5001);
+    expect(lines[4999]).toBe(`"u4999@example.de";"${long}"`);
+  });
+
+  it('writes ISO-8859-1 and Windows-1252 bytes', async () => {
+    const latin = join(dir, 'latin1.csv');
+    await writeClosedLoopFile([['Größe', 'ä']], latin, { fieldCount: 2, encoding: 'iso-8859-1' });
+    expect(readFileSync(latin)).toEqual(Buffer.from([0x22, 0x47, 0x72, 0xf6, 0xdf, 0x65, 0x22, 0x3b, 0x22, 0xe4, 0x22, 0x0a]));
+    const win = join(dir, 'win.csv');
+    await writeClosedLoopFile([['10 €']], win, { fieldCount: 1, encoding: 'windows-1252' });
+    expect(iconv.decode(readFileSync(win), 'windows-1252')).toBe('"10 €"\n');
+    expect(readFileSync(win).includes(0x80)).toBe(true);
+  });
+
+  it('refuses a value the encoding cannot hold instead of writing ?', async () => {
+    const out = join(dir, 'euro-latin1.csv');
+    await expect(writeClosedLoopFile([['ok'], ['10 €']], out, { fieldCount: 1, encoding: 'iso-8859-1' })).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: { row: 2, field: 1, character: '€' },
+    });
+    await expect(writeClosedLoopFile([['😀']], out, { fieldCount: 1, encoding: 'windows-1252' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    await expect(writeClosedLoopFile([['bad \uD800 surrogate']], out, { fieldCount: 1 })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    expect(readdirSync(dir).filter((f) => f.startsWith('euro-latin1'))).toEqual([]);
+  });
+
+  it('throws on a row with a different field count and leaves no file behind', async () => {
+    const out = join(dir, 'count.csv');
+    await expect(writeClosedLoopFile([['a', 'b'], ['c']], out, { fieldCount: 2 })).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: { row: 2, fields: 1, expected: 2 },
+    });
+    expect(readdirSync(dir).filter((f) => f.startsWith('count'))).toEqual([]);
+  });
+});
+
+describe('closedLoopFileName', () => {
+  const t = new Date('2024-03-31T00:59:59Z');
+
+  it('uses the given IANA time zone', () => {
+    expect(closedLoopFileName(t, 'UTC', 'subscribers')).toBe('20240331005959_subscribers.csv');
+    // 01:59:59 CET, the second before the switch to summer time.
+    expect(closedLoopFileName(t, 'Europe/Berlin', 'subscribers')).toBe('20240331015959_subscribers.csv');
+    expect(closedLoopFileName(new Date('2024-03-31T01:00:00Z'), 'Europe/Berlin', 'products')).toBe('20240331030000_products.csv');
+  });
+
+  it('moves to the next free second when the name is taken', () => {
+    const taken = new Set(['20240331005959_subscribers.csv', '20240331010000_subscribers.csv']);
+    expect(closedLoopFileName(t, 'UTC', 'subscribers', (n) => taken.has(n))).toBe('20240331010001_subscribers.csv');
+  });
+
+  it('uses the workstation zone when empty and rejects unknown zones', () => {
+    expect(closedLoopFileName(t, '', 'subscribers')).toMatch(/^\d{14}_subscribers\.csv$/);
+    expect(() => closedLoopFileName(t, 'Mars/Olympus', 'subscribers')).toThrow(/time zone/);
+  });
+});

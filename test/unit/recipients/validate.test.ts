@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_MASTER_FIELDS, type MasterField } from '../../../shared/contract/profiles';
+import validator from 'validator';
+import { compileValidator, EmailSeenSet, isEmailAddress, summarise, validateRow, type ValidateOptions } from '../../../main/services/recipients/validate';
+
+const F = DEFAULT_MASTER_FIELDS;
+const opts = (extra: Partial<ValidateOptions> = {}): ValidateOptions => ({ encoding: 'utf-8', seenEmails: new Set(), ...extra });
+const row = (email: string, rest: Partial<Record<number, string>> = {}): string[] => {
+  const r = [email, '44018617811', '46623317811', 'Herr', 'Jürgen', 'Müller'];
+  for (const [i, v] of Object.entries(rest)) r[Number(i)] = v as string;
+  return r;
+};
+const codes = (r: { problems: { code: string }[] }): string[] => r.problems.map((p) => p.code);
+
+describe('validateRow', () => {
+  it('accepts a good row', () => {
+    const r = validateRow(row('jürgen@example.de'), F, { ...opts(), line: 7 });
+    expect(r.problems).toEqual([]);
+    expect(r.line).toBe(7);
+  });
+
+  it('trims e-mail addresses as a fix, not an error', () => {
+    const r = validateRow(row('  a@example.de\t'), F, opts());
+    expect(r.problems).toEqual([]);
+    expect(r.values[0]).toBe('a@example.de');
+    expect(r.fixes.map((f) => f.code)).toEqual(['TRIMMED']);
+  });
+
+  it('rejects bad e-mail syntax and empty required fields', () => {
+    expect(codes(validateRow(row('kein-at.example.de'), F, opts()))).toEqual(['INVALID_EMAIL']);
+    expect(codes(validateRow(row('a@b'), F, opts()))).toEqual(['INVALID_EMAIL']);
+    expect(codes(validateRow(row(''), F, opts()))).toEqual(['REQUIRED']);
+    expect(codes(validateRow(row('a@example.de', { 1: '' }), F, opts()))).toEqual(['REQUIRED']);
+  });
+
+  it('finds duplicates case-insensitively, after the first valid row', () => {
+    const o = opts();
+    expect(codes(validateRow(row('Anna@Example.de', { 4: 'x'.repeat(300) }), F, { ...o, line: 1 }))).toEqual(['TOO_LONG']);
+    expect(codes(validateRow(row('anna@example.de'), F, { ...o, line: 2 }))).toEqual([]);
+    const dup = validateRow(row('ANNA@example.DE'), F, { ...o, line: 3 });
+    expect(dup.problems).toEqual([{ line: 3, field: 'Email', code: 'DUPLICATE_EMAIL', message: expect.stringContaining('more than once') }]);
+  });
+
+  it('counts Varchar length in characters, not bytes or UTF-16 units', () => {
+    expect(codes(validateRow(row('a@example.de', { 5: 'ü'.repeat(255) }), F, opts()))).toEqual([]);
+    expect(codes(validateRow(row('a@example.de', { 5: '😀'.repeat(255) }), F, opts()))).toEqual([]);
+    expect(codes(validateRow(row('a@example.de', { 5: 'ü'.repeat(256) }), F, opts()))).toEqual(['TOO_LONG']);
+  });
+
+  it('checks Bigint digits and the signed 64-bit range with BigInt', () => {
+    expect(codes(validateRow(row('a@example.de', { 2: '9223372036854775807' }), F, opts()))).toEqual([]);
+    expect(codes(validateRow(row('a@example.de', { 2: '9223372036854775808' }), F, opts()))).toEqual(['OUT_OF_RANGE']);
+    expect(codes(validateRow(row('a@example.de', { 2: '000000000000000000001' }), F, opts()))).toEqual([]);
+    expect(codes(validateRow(row('a@example.de', { 2: '1.2E+13' }), F, opts()))).toEqual(['NOT_A_NUMBER']);
+    expect(codes(validateRow(row('a@example.de', { 2: '-5' }), F, opts()))).toEqual(['NOT_A_NUMBER']);
+    expect(codes(validateRow(row('a@example.de', { 2: '' }), F, opts()))).toEqual([]);
+  });
+
+  it('checks URL and Date fields, normalising German dates', () => {
+    const fields: MasterField[] = [F[0], { name: 'link', type: 'URL', required: false }, { name: 'birthday', type: 'Date', required: false }];
+    expect(codes(validateRow(['a@example.de', 'https://shop.example.de/p?id=1', '2024-02-29'], fields, opts()))).toEqual([]);
+    expect(codes(validateRow(['a@example.de', 'ftp://x.de/a', '2023-02-29'], fields, opts()))).toEqual(['INVALID_URL', 'INVALID_DATE']);
+    expect(codes(validateRow(['a@example.de', 'www.example.de', 'morgen'], fields, opts()))).toEqual(['INVALID_URL', 'INVALID_DATE']);
+    const german = validateRow(['a@example.de', '', '1.7.1985'], fields, opts());
+    expect(german.values[2]).toBe('1985-07-01');
+    expect(german.fixes.map((f) => f.code)).toEqual(['DATE_NORMALISED']);
+  });
+
+  it('reports values the target encoding cannot hold, naming the character', () => {
+    const latin = validateRow(row('a@example.de', { 5: 'Łukasz' }), F, opts({ encoding: 'iso-8859-1' }));
+    expect(latin.problems).toEqual([expect.objectContaining({ field: 'Last name', code: 'UNENCODABLE', message: expect.stringContaining('"Ł" (U+0141)') })]);
+    expect(codes(validateRow(row('a@example.de', { 5: 'Müller €' }), F, opts({ encoding: 'windows-1252' })))).toEqual([]);
+    expect(codes(validateRow(row('a@example.de', { 5: 'Müller €' }), F, opts({ encoding: 'iso-8859-1' })))).toEqual(['UNENCODABLE']);
+    expect(codes(validateRow(row('a@example.de', { 5: 'Łukasz 😀' }), F, opts()))).toEqual([]);
+  });
+
+  it('excludes suppressed addresses with the reason', () => {
+    const suppressed = (e: string): string | undefined => (e === 'weg@example.de' ? 'unsubscribed 2024-01-02' : undefined);
+    const r = validateRow(row('Weg@Example.de'), F, opts({ suppressed }));
+    expect(r.problems).toEqual([expect.objectContaining({ code: 'SUPPRESSED', message: expect.stringContaining('unsubscribed 2024-01-02') })]);
+  });
+});
+
+describe('summarise', () => {
+  it('counts rows, valid, excluded, problems and fixes', () => {
+    const o = opts();
+    const checks = [row(' a@example.de'), row('a@example.de'), row('x'), row('b@example.de', { 2: 'abc' })].map((r, i) => validateRow(r, F, { ...o, line: i + 2 }));
+    expect(summarise(checks)).toEqual({
+      rows: 4,
+      valid: 1,
+      excluded: 3,
+      problems: { DUPLICATE_EMAIL: 1, INVALID_EMAIL: 1, NOT_A_NUMBER: 1 },
+      fixes: { TRIMMED: 1 },
+    });
+  });
+});
+
+describe('fast paths give the same verdicts', () => {
+  it('isEmailAddress agrees with validator.isEmail', () => {
+    const samples = [
+      'a@example.de', 'first.last+tag@sub.example.co.uk', 'a..b@example.de', '.a@example.de', 'a.@example.de', 'a@-example.de',
+      'a@example-.de', 'a@exa_mple.de', 'a@example.d', 'a@example.123', 'jürgen@müller.de', '"quoted"@example.de', 'a@b',
+      `${'x'.repeat(64)}@example.de`, `${'x'.repeat(65)}@example.de`, `a@${'x'.repeat(64)}.de`, 'A_B-C@Example.COM', 'a@[127.0.0.1]', 'a b@example.de',
+    ];
+    for (const e of samples) expect(isEmailAddress(e), e).toBe(validator.isEmail(e));
+  });
+
+  it('EmailSeenSet behaves like a Set across growth', () => {
+    const set = new EmailSeenSet();
+    for (let i = 0; i < 200_000; i++) set.add(`user${i}@example.com`);
+    expect(set.size).toBe(200_000);
+    expect(set.has('user123456@example.com')).toBe(true);
+    expect(set.has('user200000@example.com')).toBe(false);
+    set.add('user5@example.com');
+    expect(set.size).toBe(200_000);
+  });
+
+  it('a repeated value is still normalised and still checked', () => {
+    const fields: MasterField[] = [F[0], { name: 'birthday', type: 'Date', required: false }, { name: 'n', type: 'Bigint', required: false }];
+    const check = compileValidator(fields, opts());
+    expect(check(['a@example.de', '1.7.1985', '12'], 1).values[1]).toBe('1985-07-01');
+    expect(check(['b@example.de', '1.7.1985', '12'], 2).values[1]).toBe('1985-07-01');
+    expect(codes(check(['c@example.de', '2024-01-01', 'x'], 3))).toEqual(['NOT_A_NUMBER']);
+    expect(codes(check(['d@example.de', '2024-01-01', 'x'], 4))).toEqual(['NOT_A_NUMBER']);
+  });
+});
