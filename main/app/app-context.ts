@@ -78,6 +78,7 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
   await cleanScratch(dataDir);
   const recipients = createRecipientsService({ db, bus, dataDir, profiles, suppressed });
   const sends = createSendsService({ db, bus, dataDir, profiles, log: activity.log, suppressed });
+  await sends.removeOrphans();
   const mailings = createMailingsService({ db, profiles });
 
   const context: AppContext = {

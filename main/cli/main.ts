@@ -149,6 +149,8 @@ export async function serve(argv: string[], options: GlobalOptions, io: CliIo): 
     }
     const host = await startBrowserHost(context, { port: Number(values.port), rendererDir: rendererDir() });
     context.onClose(() => host.close());
+    // This process owns the data dir: it uploads due sends and follows them on the server.
+    context.services.sends.startScheduler();
     if (options.json) io.out(JSON.stringify({ url: host.url, port: host.port, dataDir: context.dataDir, pid: process.pid }));
     else {
       io.out(`Loopdesk is running at ${host.url}`);

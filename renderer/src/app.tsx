@@ -5,7 +5,11 @@ import { StatusBar } from './components/status-bar';
 import { usePrefersDark } from './components/use-prefers-dark';
 import { ActivityScreen } from './features/activity/activity-screen';
 import { ConnectionsScreen } from './features/connections/connections-screen';
-import { MailingsScreen, NewSendScreen, ResponsesScreen, SendsScreen } from './features/placeholders/placeholder-screens';
+import { MailingsScreen } from './features/mailings/mailings-screen';
+import { NewSendScreen } from './features/new-send/new-send-screen';
+import { ResponsesScreen } from './features/placeholders/placeholder-screens';
+import { SendNotifier } from './features/sends/send-notifications';
+import { SendsScreen } from './features/sends/sends-screen';
 import { ROUTES, routeFromHash, type RouteId } from './routes';
 
 const SCREENS: Record<RouteId, () => ReactNode> = {
@@ -46,6 +50,7 @@ export function App() {
         Skip to main content
       </a>
       <SideNav current={route} />
+      <SendNotifier />
       <div className="shell-body">
         <ProblemBanner />
         <main id="main" className="screen" tabIndex={-1} aria-live="off">

@@ -22,10 +22,12 @@ export interface ServedHost {
  * Starts `node main/cli/bin.mjs serve --port 0 --json` on a fresh data dir and resolves
  * once it printed its URL.
  */
-export async function startServe(opts: { sandbox: boolean }): Promise<{ host: ServedHost; stop(): Promise<void> }> {
+export async function startServe(opts: { sandbox: boolean; sandboxInterval?: number }): Promise<{ host: ServedHost; stop(): Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'loopdesk-e2e-'));
   const args = [join(repo, 'main/cli/bin.mjs'), 'serve', '--data-dir', dataDir, '--port', '0', '--json'];
   if (!opts.sandbox) args.push('--no-sandbox');
+  // The sandbox's cron pass; short in tests so sends move through their states in seconds.
+  if (opts.sandbox && opts.sandboxInterval) args.push('--sandbox-interval', String(opts.sandboxInterval));
   const child: ChildProcess = spawn(process.execPath, args, { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -85,6 +87,8 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 interface Fixtures {
   /** Whether `serve` starts the embedded sandbox (and its "Sandbox" profile). */
   sandbox: boolean;
+  /** Seconds between the sandbox's processing passes (default: the host's own). */
+  sandboxInterval: number | undefined;
   host: ServedHost;
   /** The page, already opened on the host's URL with the shell rendered. */
   app: Page;
@@ -96,8 +100,9 @@ interface Fixtures {
  */
 export const test = base.extend<Fixtures>({
   sandbox: [false, { option: true }],
-  host: async ({ sandbox }, use) => {
-    const served = await startServe({ sandbox });
+  sandboxInterval: [undefined, { option: true }],
+  host: async ({ sandbox, sandboxInterval }, use) => {
+    const served = await startServe({ sandbox, sandboxInterval });
     try {
       await use(served.host);
     } finally {

@@ -18,6 +18,7 @@ export interface BenchResult {
 const SUITES: Record<string, () => Promise<BenchResult[]>> = {
   sftp: async () => (await import('../../../test/bench/sftp-bench')).runSftpBench(),
   prepare: async () => (await import('../../../test/bench/prepare-bench')).runPrepareBench(),
+  responses: async () => (await import('../../../test/bench/responses-bench')).runResponsesBench(),
 };
 
 /** `loopdesk bench [suite…]`: runs the benchmarks and prints one JSON line per result. */

@@ -131,6 +131,7 @@ async function boot(): Promise<void> {
   }
   registerIpc(context);
   if (!process.argv.includes('--no-sandbox-server')) await startDemoSandbox(context);
+  context.services.sends.startScheduler();
   createWindow();
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow();

@@ -8,7 +8,7 @@ import { compileMapping, newWaveId, rebaseMapping, suggestMapping, type FieldMap
 import { missingProductIds, productReferenceFields, readCatalog, writeProductsFile } from './products';
 import { openSpreadsheet } from './spreadsheet';
 import { TextSink } from './text-sink';
-import type { OpenOptions, ProgressCallback } from './types';
+import type { OpenOptions, ProgressCallback, SheetRow } from './types';
 import { addToSummary, compileValidator, EmailSeenSet, emptySummary, type RowProblem, type ValidationSummary } from './validate';
 
 /** The product catalog part of a send. */
@@ -23,6 +23,26 @@ export interface PrepareProductsInput {
   readonly open?: OpenOptions;
   /** Recipient fields holding product IDs; fields named `product…` when absent. */
   readonly referenceFields?: readonly string[];
+}
+
+/** One value the operator corrected inline: replaces the mapped value of `field` on `line`. */
+export interface ValueOverride {
+  /** Row number as in the report (Excel row / CSV record, 1-based). */
+  readonly line: number;
+  /** A master-list field name. */
+  readonly field: string;
+  readonly value: string;
+}
+
+/**
+ * Corrections from the New send screen, applied on the next run so the operator need not edit the
+ * source file: overridden values are validated like any other, excluded lines are left out.
+ */
+export interface RowEdits {
+  /** Applied after mapping, before validation; a later override of the same line and field wins. */
+  readonly overrides?: readonly ValueOverride[];
+  /** Lines the operator chose not to send; lines that are not data rows are ignored. */
+  readonly excludedLines?: readonly number[];
 }
 
 /** Everything `loopdesk prepare` (and the Sending screen) hands over. */
@@ -55,23 +75,34 @@ export interface PrepareInput {
   readonly now?: Date;
   /** Extra "name taken" check, e.g. names already on the server; local files are always checked. */
   readonly taken?: (name: string) => boolean;
+  /** Inline corrections and operator exclusions from an earlier validation. */
+  readonly edits?: RowEdits;
 }
 
 /** An excluded row with all its reasons. */
 export interface ExcludedRow {
   readonly line: number;
   readonly reasons: readonly RowProblem[];
+  /**
+   * The row's mapped values in master-list field order, overrides applied, before automatic fixes:
+   * what the operator edits inline.
+   */
+  readonly values: readonly string[];
 }
 
 /** What `prepare` did, for the operator and the send journal. */
 export interface PrepareReport {
-  /** Data rows read (empty rows not included). */
+  /** Data rows read (empty rows not included): `valid + excludedCount + excludedByOperator`. */
   readonly rows: number;
   readonly valid: number;
-  /** Excluded rows (the first 1000; all of them are in the rejected file). */
+  /** Rows with problems (the first 1000; all of them are in the rejected file). */
   readonly excluded: readonly ExcludedRow[];
+  /** Rows with problems; operator exclusions are not among them. */
   readonly excludedCount: number;
+  /** Rows left out because the operator excluded their line (not validated, not in the rejected file). */
+  readonly excludedByOperator: number;
   readonly emptyRows: number;
+  /** Counts over the validated rows (operator exclusions not included). */
   readonly summary: ValidationSummary;
   readonly mapping: readonly FieldMapping[];
   readonly waveId: string;
@@ -108,6 +139,35 @@ function orderMapping(fields: readonly MasterField[], given: readonly FieldMappi
   });
 }
 
+/** Compiled edits: overrides by line (field index → value) and excluded lines, O(1) per row. */
+interface CompiledEdits {
+  readonly overrides: ReadonlyMap<number, ReadonlyMap<number, string>>;
+  readonly excluded: ReadonlySet<number>;
+}
+
+/** Checks the edits against the field list and indexes them by line; unknown fields are INVALID_INPUT. */
+function compileEdits(edits: RowEdits | undefined, fields: readonly MasterField[]): CompiledEdits {
+  const byName = new Map(fields.map((f, i) => [f.name, i]));
+  const overrides = new Map<number, Map<number, string>>();
+  for (const o of edits?.overrides ?? []) {
+    if (!Number.isSafeInteger(o.line) || o.line < 1) {
+      throw new AppError('INVALID_INPUT', `A corrected value names line ${String(o.line)}, which is not a row number. Validate the file again and redo the correction.`, { line: o.line, field: o.field });
+    }
+    const index = byName.get(o.field);
+    if (index === undefined) {
+      throw new AppError(
+        'INVALID_INPUT',
+        `The correction on line ${o.line} is for the field "${o.field}", which is not in this client's master list (${fields.map((f) => f.name).join(', ')}). Validate the file again and redo the correction.`,
+        { line: o.line, field: o.field },
+      );
+    }
+    let row = overrides.get(o.line);
+    if (!row) overrides.set(o.line, (row = new Map()));
+    row.set(index, o.value);
+  }
+  return { overrides, excluded: new Set(edits?.excludedLines ?? []) };
+}
+
 function reasonText(problems: readonly RowProblem[]): string {
   return problems.map((p) => p.message).join('; ');
 }
@@ -124,6 +184,7 @@ export async function prepare(opts: PrepareInput): Promise<PrepareReport> {
   if (!BIGINT_ID.test(opts.sourceMailingId) || BigInt(opts.sourceMailingId) > 9223372036854775807n) {
     throw new AppError('INVALID_INPUT', `The source mailing ID "${opts.sourceMailingId}" is not a valid mailing ID (digits only, 64-bit). Copy it again from Smart Campaigns.`);
   }
+  const edits = compileEdits(opts.edits, opts.fields);
   const waveId = opts.waveId ?? newWaveId(opts.now);
   if (!BIGINT_ID.test(waveId)) throw new AppError('INVALID_INPUT', `The wave ID "${waveId}" must be a whole number.`);
   await mkdir(opts.outDir, { recursive: true });
@@ -166,20 +227,38 @@ export async function prepare(opts: PrepareInput): Promise<PrepareReport> {
     const refFields = opts.products ? (opts.products.referenceFields ?? productReferenceFields(opts.fields)) : [];
     const refIndexes = refFields.map((n) => opts.fields.findIndex((f) => f.name === n)).filter((i) => i >= 0);
     const referenced = new Set<string>();
+    let excludedByOperator = 0;
+    const overridden = new Set<number>();
+    const hasOverrides = edits.overrides.size > 0;
+    const hasExclusions = edits.excluded.size > 0;
+    /** The mapped values of a source row with the operator's overrides on top. */
+    const mapRow = (row: SheetRow): string[] => {
+      const values = apply(row.values);
+      const o = hasOverrides ? edits.overrides.get(row.line) : undefined;
+      if (o) for (const [i, v] of o) values[i] = v;
+      return values;
+    };
 
     async function* validRows(): AsyncGenerator<string[][]> {
       for await (const batch of sheet.batches()) {
         const out: string[][] = [];
         let rejectedText = '';
         for (const row of batch) {
-          const r = check(apply(row.values), row.line);
+          if (hasExclusions && edits.excluded.has(row.line)) {
+            excludedByOperator++;
+            if (hasOverrides && edits.overrides.has(row.line)) overridden.add(row.line);
+            continue;
+          }
+          if (hasOverrides && edits.overrides.has(row.line)) overridden.add(row.line);
+          const r = check(mapRow(row), row.line);
           addToSummary(summary, r);
           if (r.problems.length === 0) {
             out.push(r.values);
             for (const i of refIndexes) if (r.values[i] !== '') referenced.add(r.values[i]);
             continue;
           }
-          if (excluded.length < MAX_LISTED) excluded.push({ line: r.line, reasons: r.problems });
+          // Mapped again because the validator fixes values in place; only for the listed rows.
+          if (excluded.length < MAX_LISTED) excluded.push({ line: r.line, reasons: r.problems, values: mapRow(row) });
           if (!sinkRejected) {
             sinkRejected = new TextSink(rejectedPath);
             await sinkRejected.write('\uFEFF' + formatClosedLoopLine(['line', 'reasons', ...sheet.headers]));
@@ -189,6 +268,14 @@ export async function prepare(opts: PrepareInput): Promise<PrepareReport> {
         if (rejectedText !== '') await sinkRejected!.write(rejectedText);
         if (out.length > 0) yield out;
       }
+      if (overridden.size < edits.overrides.size) {
+        const missing = [...edits.overrides.keys()].filter((l) => !overridden.has(l)).sort((a, b) => a - b);
+        throw new AppError(
+          'INVALID_INPUT',
+          `Corrected values name ${missing.length === 1 ? 'line' : 'lines'} ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', …' : ''}, which ${missing.length === 1 ? 'is' : 'are'} not a recipient row of this file (the file may have changed). Validate the file again and redo the corrections.`,
+          { lines: missing.slice(0, MAX_LISTED) },
+        );
+      }
     }
 
     const written = await writeClosedLoopBatches(validRows(), subscribersPath, { encoding: opts.encoding, fieldCount: opts.fields.length });
@@ -196,10 +283,11 @@ export async function prepare(opts: PrepareInput): Promise<PrepareReport> {
     sinkRejected = undefined;
 
     const base = {
-      rows: summary.rows,
+      rows: summary.rows + excludedByOperator,
       valid: summary.valid,
       excluded,
       excludedCount: summary.excluded,
+      excludedByOperator,
       emptyRows: sheet.stats.emptyRows,
       summary,
       mapping,
@@ -214,9 +302,11 @@ export async function prepare(opts: PrepareInput): Promise<PrepareReport> {
       await rm(subscribersPath, { force: true });
       throw new AppError(
         'VALIDATION_FAILED',
-        summary.rows === 0
+        base.rows === 0
           ? 'The file has a header but no recipient rows. Export the recipients again.'
-          : `None of the ${summary.rows} rows can be sent. The reasons are in ${rejectedFile ?? 'the report'}.`,
+          : summary.rows === 0
+            ? `All ${base.rows} rows are excluded, so there is nothing to send. Include at least one row again.`
+            : `None of the ${summary.rows} rows can be sent. The reasons are in ${rejectedFile ?? 'the report'}.`,
         { ...base, files: {}, durationMs: Date.now() - started },
       );
     }

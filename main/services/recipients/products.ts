@@ -64,7 +64,7 @@ export interface ProductsWriteResult extends WriteResult {
   /** Product IDs written (for the missing-products check). */
   readonly ids: ReadonlySet<string>;
   /** Catalog rows left out, with reasons. */
-  readonly excluded: readonly { readonly line: number; readonly reasons: readonly RowProblem[] }[];
+  readonly excluded: readonly { readonly line: number; readonly reasons: readonly RowProblem[]; readonly values: readonly string[] }[];
   readonly excludedCount: number;
 }
 
@@ -80,7 +80,7 @@ export async function writeProductsFile(
   const apply = compileMapping(catalog.mapping, { sourceMailingId: '', waveId: '' });
   const check = compileValidator(catalog.fields, { encoding: opts.encoding, seenEmails: new EmailSeenSet() });
   const ids = new Set<string>();
-  const excluded: { line: number; reasons: RowProblem[] }[] = [];
+  const excluded: { line: number; reasons: RowProblem[]; values: string[] }[] = [];
   let excludedCount = 0;
   const idField = catalog.fields[0].name;
   async function* valid(): AsyncGenerator<string[][]> {
@@ -95,7 +95,8 @@ export async function writeProductsFile(
         }
         if (problems.length > 0) {
           excludedCount++;
-          if (excluded.length < 1000) excluded.push({ line: row.line, reasons: problems });
+          // Mapped again, unfixed: the validator trims and normalises in place.
+          if (excluded.length < 1000) excluded.push({ line: row.line, reasons: problems, values: apply(row.values) });
           continue;
         }
         ids.add(id);

@@ -30,6 +30,8 @@ export async function prepareDraft(args: {
   now?: Date;
   taken?: (name: string) => boolean;
   onProgress?: (p: { bytesRead: number; totalBytes: number; rows: number }) => void;
+  /** Sending refuses missing product IDs (the server would reject the file); checking only reports them. */
+  failOnMissingProducts?: boolean;
 }): Promise<PrepareReport> {
   const { draft, client } = args;
   const report = await prepare({
@@ -49,8 +51,8 @@ export async function prepareDraft(args: {
     products: draft.products
       ? { input: draft.products.path, open: draft.products.open, fields: client.productFields, mapping: draft.products.mapping as FieldMapping[] | undefined, referenceFields: draft.products.referenceFields }
       : undefined,
-  } as Parameters<typeof prepare>[0]);
-  if (report.products && report.products.missingCount > 0) {
+  });
+  if (args.failOnMissingProducts !== false && report.products && report.products.missingCount > 0) {
     throw new AppError(
       'VALIDATION_FAILED',
       `${report.products.missingCount} product ID(s) used by the recipients are missing from the catalog (${report.products.missingIds.slice(0, 5).join(', ')}${report.products.missingCount > 5 ? ', …' : ''}). The server would reject the file: add them to the catalog or exclude those rows.`,
@@ -125,7 +127,7 @@ export function createRecipientsService(deps: RecipientsDeps): ImplOf<typeof rec
       try {
         let report: PrepareReport;
         try {
-          report = await prepareDraft({ draft, client: target.client, outDir, suppressed: await deps.suppressed(), onProgress: progress(draft.path) });
+          report = await prepareDraft({ draft, client: target.client, outDir, suppressed: await deps.suppressed(), onProgress: progress(draft.path), failOnMissingProducts: false });
         } catch (e) {
           // "No valid row" is still a report the operator needs to see.
           const details = (e as { details?: Partial<PrepareReport> }).details;
@@ -143,13 +145,12 @@ export function createRecipientsService(deps: RecipientsDeps): ImplOf<typeof rec
         const byCode: Record<string, number> = {};
         for (const [code, n] of Object.entries(report.summary.problems)) byCode[code] = n ?? 0;
         const fixes = Object.values(report.summary.fixes).reduce((a: number, n) => a + (n ?? 0), 0);
-        const excludedValues = new Map<number, readonly string[]>((report.excluded as readonly { line: number; values?: readonly string[] }[]).map((x) => [x.line, x.values ?? []]));
         const result: ValidationReport = {
           rows: report.rows,
           valid: report.valid,
           excludedCount: report.excludedCount,
           emptyRows: report.emptyRows,
-          excluded: report.excluded.map((x) => ({ line: x.line, reasons: x.reasons.map((r) => ({ ...r })), values: [...(excludedValues.get(x.line) ?? [])] })),
+          excluded: report.excluded.map((x) => ({ line: x.line, reasons: x.reasons.map((r) => ({ ...r })), values: [...x.values] })),
           byCode,
           fixes,
           sample,

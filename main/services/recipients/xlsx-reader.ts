@@ -33,9 +33,24 @@ interface ReaderInternals {
 interface ZipFile {
   readonly path: string;
   readonly type: string;
+  readonly compressedSize: number;
   readonly uncompressedSize: number;
   stream(): Readable;
 }
+
+/**
+ * Zip-bomb limits (found by test/fuzz: a 1.4 MB workbook whose sheet inflates to 1 GB exhausted the
+ * heap). Real worksheets deflate about 10:1; Apache POI refuses entries above 100:1, and so do we,
+ * once a part is past a size no bomb check needs to bother with. The declared sizes in the zip can
+ * lie, so the inflated text is counted as it streams.
+ */
+const MAX_INFLATE_RATIO = 100;
+const INFLATE_GRACE_CHARS = 16 * 1024 * 1024;
+/**
+ * Longest text between two tags. Excel cells hold at most 32,767 characters, and ExcelJS's SAX parser
+ * keeps a text run whole in memory, so one huge run (a whitespace or text bomb) would fill the heap.
+ */
+const MAX_TEXT_RUN_CHARS = 4 * 1024 * 1024;
 
 // ExcelJS's own unzipper (a dependency of exceljs, so always installed next to it).
 const requireFromExcel = createRequire(createRequire(import.meta.url).resolve('exceljs'));
@@ -52,11 +67,46 @@ function zipPathOf(target: string): string {
   return parts.join('/');
 }
 
-function textStream(file: ZipFile): Readable {
+function textStream(path: string, file: ZipFile): Readable {
   // Strings, not Buffers: ExcelJS decodes each chunk on its own, which would split a multi-byte
   // character at a chunk boundary.
   const s = file.stream();
   s.setEncoding('utf8');
+  // Past the grace size, neither the running ratio nor the whole part may exceed MAX_INFLATE_RATIO.
+  const budget = Math.max(INFLATE_GRACE_CHARS, MAX_INFLATE_RATIO * file.compressedSize);
+  let chars = 0;
+  let run = 0;
+  // unzipper pipes its inflater into the entry stream; its bytesWritten is the compressed input
+  // consumed so far, which gives the running ratio (the zip's own sizes are the file's word only).
+  let inflater: { readonly bytesWritten?: number } | undefined;
+  s.on('pipe', (src: { readonly bytesWritten?: number }) => {
+    inflater = src;
+  });
+  s.on('data', (chunk: string) => {
+    chars += chunk.length;
+    const packed = inflater?.bytesWritten ?? 0;
+    const bomb = chars > budget || (chars > INFLATE_GRACE_CHARS && packed > 0 && chars / packed > MAX_INFLATE_RATIO);
+    const first = chunk.indexOf('<');
+    const longest = first === -1 ? run + chunk.length : run + first;
+    run = first === -1 ? run + chunk.length : chunk.length - chunk.lastIndexOf('<') - 1;
+    if (bomb) {
+      s.destroy(
+        new AppError(
+          'UNSUPPORTED_FILE',
+          `"${path}" is not a workbook Loopdesk will read: its part ${file.path} unpacks to more than ${MAX_INFLATE_RATIO} times its packed size (${Math.round(chars / 1048576)} MB so far from ${Math.ceil(file.compressedSize / 1024)} KB), which only a damaged file or a zip bomb does. Open it in Excel, save it again as .xlsx (or CSV) and drop it again.`,
+          { path, part: file.path, compressedSize: file.compressedSize },
+        ),
+      );
+    } else if (longest > MAX_TEXT_RUN_CHARS) {
+      s.destroy(
+        new AppError(
+          'UNSUPPORTED_FILE',
+          `"${path}" is not a workbook Loopdesk will read: its part ${file.path} holds more than ${MAX_TEXT_RUN_CHARS / 1048576} MB of text in one piece (an Excel cell holds at most 32,767 characters). Open it in Excel, save it again as .xlsx (or CSV) and drop it again.`,
+          { path, part: file.path },
+        ),
+      );
+    }
+  });
   return s;
 }
 
@@ -87,12 +137,12 @@ export async function* xlsxBatches(path: string, sheet: string | undefined, info
     if (!workbook || !rels) {
       throw new AppError('UNSUPPORTED_FILE', `"${path}" is a zip file but not an Excel workbook. Save it as .xlsx or CSV from Excel and drop it again.`, { path });
     }
-    await reader._parseRels(textStream(rels));
-    await reader._parseWorkbook(textStream(workbook));
+    await reader._parseRels(textStream(path, rels));
+    await reader._parseWorkbook(textStream(path, workbook));
     const shared = byPath.get('xl/sharedStrings.xml');
-    if (shared) for await (const _ of reader._parseSharedStrings(textStream(shared))) void _;
+    if (shared) for await (const _ of reader._parseSharedStrings(textStream(path, shared))) void _;
     const styles = byPath.get('xl/styles.xml');
-    if (styles) await reader._parseStyles(textStream(styles));
+    if (styles) await reader._parseStyles(textStream(path, styles));
     date1904 = Boolean(reader.properties?.date1904 ?? reader.properties?.model?.date1904);
 
     const sheets = reader.model?.sheets ?? [];
@@ -109,7 +159,7 @@ export async function* xlsxBatches(path: string, sheet: string | undefined, info
     }
     info.sheet = wanted.name;
     sheetSize = Math.max(1, file.uncompressedSize);
-    sheetStream = textStream(file);
+    sheetStream = textStream(path, file);
     sheetStream.on('data', (chunk: string) => {
       consumed += chunk.length;
     });

@@ -42,6 +42,15 @@ export const SandboxClient = z.object({
   /** Recipient list ID (`mailing.recipientLists` in the export). */
   recipientListId: BigintString,
   mailings: z.array(SandboxMailing).min(1),
+  /**
+   * Fault switch for rehearsing a full disk: the most bytes the client's directory tree may hold.
+   *
+   * An SFTP WRITE that would grow it beyond this answers SSH_FX_FAILURE ("Failure"), exactly
+   * what OpenSSH's sftp-server sends on ENOSPC, so the client sees a real full disk. Files the
+   * server side writes itself (logs, responses) count towards it but are never refused. Absent
+   * (the default): no limit. Deleting files in the tree makes room again at once.
+   */
+  diskQuotaBytes: z.number().int().min(0).optional(),
 });
 export type SandboxClient = z.output<typeof SandboxClient>;
 

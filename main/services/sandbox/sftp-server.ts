@@ -28,6 +28,12 @@ export interface SftpServerOptions {
   readonly port: number;
   /** Defaults to 127.0.0.1; the sandbox never listens elsewhere. */
   readonly host?: string;
+  /**
+   * Fault switch: asked before a WRITE that grows a file by `growth` bytes (`virtualPath` is the
+   * SFTP path). `false` makes the WRITE fail with SSH_FX_FAILURE, as OpenSSH does on a full disk.
+   * Absent: every write is allowed.
+   */
+  readonly canWrite?: (virtualPath: string, growth: number) => Promise<boolean>;
 }
 
 /** A running SFTP server. */
@@ -165,7 +171,7 @@ export async function startSftpServer(opts: SftpServerOptions): Promise<SftpServ
     client.on('ready', () => {
       client.on('session', (acceptSession) => {
         const session = acceptSession();
-        session.on('sftp', (acceptSftp) => serveSftp(acceptSftp(), jail, userName));
+        session.on('sftp', (acceptSftp) => serveSftp(acceptSftp(), jail, userName, opts.canWrite));
       });
     });
     client.on('error', () => {
@@ -198,7 +204,7 @@ export async function startSftpServer(opts: SftpServerOptions): Promise<SftpServ
   };
 }
 
-function serveSftp(sftp: SFTPWrapper, jail: PathJail, owner: string): void {
+function serveSftp(sftp: SFTPWrapper, jail: PathJail, owner: string, canWrite?: SftpServerOptions['canWrite']): void {
   const handles = new Map<number, Handle>();
   let nextHandle = 1;
 
@@ -269,6 +275,11 @@ function serveSftp(sftp: SFTPWrapper, jail: PathJail, owner: string): void {
     guard(reqid, async () => {
       const [, h] = getHandle(handle);
       if (!h || h.kind !== 'file') return void sftp.status(reqid, STATUS_CODE.FAILURE, 'Invalid handle');
+      if (canWrite) {
+        const growth = Math.max(0, offset + data.length - (await h.fh.stat()).size);
+        // The bare "Failure" is all OpenSSH says on ENOSPC (SFTP v3 has no "disk full" code).
+        if (growth > 0 && !(await canWrite(h.virtual, growth))) return void sftp.status(reqid, STATUS_CODE.FAILURE, STATUS_TEXT[STATUS_CODE.FAILURE]);
+      }
       let done = 0;
       while (done < data.length) {
         const { bytesWritten } = await h.fh.write(data, done, data.length - done, offset + done);

@@ -176,6 +176,33 @@ export class SendJournal {
     return this.get(id);
   }
 
+  /**
+   * Fixes the names just before the first byte may leave, unless the send was cancelled
+   * meanwhile. One statement, so a cancel and an upload can never both win.
+   */
+  async markNamesFinal(id: string): Promise<boolean> {
+    const rows = await this.db.all<{ id: string }>(
+      "UPDATE sends SET names_final = true, updated_at = now() WHERE id = $1 AND state = 'uploading' RETURNING id",
+      [id],
+    );
+    return rows.length === 1;
+  }
+
+  /**
+   * Cancels a send that cannot have put anything on the server yet: scheduled, queued, or
+   * retrying an upload whose names are not final. Returns false when it is too late.
+   */
+  async cancelIfNotStarted(id: string, message: string): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      const rows = await tx.all<{ id: string }>(
+        "UPDATE sends SET state = 'cancelled', updated_at = now() WHERE id = $1 AND (state IN ('scheduled', 'queued') OR (state = 'uploading' AND NOT names_final)) RETURNING id",
+        [id],
+      );
+      if (rows.length === 1) await tx.run("INSERT INTO send_events VALUES ($1, now(), 'cancelled', $2)", [id, message]);
+      return rows.length === 1;
+    });
+  }
+
   /** One send, or throws when unknown. */
   async get(id: string): Promise<SendRecord> {
     const rows = await this.db.all<Row>('SELECT * FROM sends WHERE id = $1', [id]);

@@ -30,7 +30,7 @@ function remote(dir: string, name: string): string {
  */
 export async function uploadSend(deps: RunnerDeps, id: string): Promise<SendRecord> {
   let record = await deps.journal.get(id);
-  if (record.state !== 'queued' && record.state !== 'uploading' && record.state !== 'scheduled') return record;
+  if (record.state !== 'queued' && record.state !== 'uploading') return record;
   const attempt = record.uploadAttempts + 1;
   record = await deps.journal.update(
     id,
@@ -44,10 +44,20 @@ export async function uploadSend(deps: RunnerDeps, id: string): Promise<SendReco
         return deps.journal.update(id, { state: 'taken' }, { state: 'taken', message: 'The server had already taken the file before the interruption; nothing was uploaded again.' });
       }
       record = await claimFreeNames(deps, session, record);
-      if (!record.namesFinal) record = await deps.journal.update(id, { namesFinal: true });
-      for (const name of [record.productsFileName, record.fileName]) {
+      if (!record.namesFinal) {
+        if (!(await deps.journal.markNamesFinal(id))) return deps.journal.get(id); // cancelled meanwhile: upload nothing
+        record = await deps.journal.get(id);
+      }
+      const locals = await preparedFiles(record.workDir);
+      const uploads = [
+        { name: record.productsFileName, local: locals.products },
+        { name: record.fileName, local: locals.subscribers },
+      ];
+      for (const { name, local } of uploads) {
         if (!name) continue;
-        const local = join(record.workDir, name);
+        if (!local) {
+          throw new AppError('NOT_FOUND', `The prepared file of send ${record.id} is missing from ${record.workDir}; nothing was uploaded. Prepare the send again from its spreadsheet.`);
+        }
         const existing = await session.stat(remote(record.uploadDir, name));
         // Same name and size after an interrupted attempt: ours (the rename went through but its reply was lost).
         if (existing && attempt > 1 && existing.size === statSync(local).size) continue;
@@ -63,7 +73,7 @@ export async function uploadSend(deps: RunnerDeps, id: string): Promise<SendReco
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     await deps.log({ level: 'error', kind: 'upload', profile: record.profile, message: `Upload of send ${record.id} failed: ${message}` });
-    if (isAppError(e) && (e.code === 'TARGET_EXISTS' || e.code === 'HOST_KEY_CHANGED' || e.code === 'HOST_KEY_UNKNOWN' || e.code === 'AUTH_FAILED' || e.code === 'SECRET_UNAVAILABLE')) {
+    if (isAppError(e) && (e.code === 'TARGET_EXISTS' || e.code === 'NOT_FOUND' || e.code === 'HOST_KEY_CHANGED' || e.code === 'HOST_KEY_UNKNOWN' || e.code === 'AUTH_FAILED' || e.code === 'SECRET_UNAVAILABLE')) {
       record = await deps.journal.update(id, { state: 'error', error: { message, rows: [] } }, { state: 'error', message });
     } else {
       // A transient failure: the send stays "uploading" and the scheduler tries again; nothing partial is on the server.
@@ -87,24 +97,31 @@ async function alreadyTaken(session: SftpSession, record: SendRecord): Promise<b
 }
 
 /**
- * Until the names are final, moves the send's files to the next free second when another file in
- * the upload directory already has their timestamp (interpretation.md: two uploads never
- * share a name). Renames the local files and records the new names.
+ * Until the names are final, moves the send's remote names to the next free second when
+ * another file in the upload directory already has their timestamp (interpretation.md: two
+ * uploads never share a name). Only the journal changes: the prepared local files keep
+ * their names, so a crash here leaves nothing inconsistent.
  */
 async function claimFreeNames(deps: RunnerDeps, session: SftpSession, record: SendRecord): Promise<SendRecord> {
   if (record.namesFinal) return record;
   const listing = new Set((await session.list(record.uploadDir)).map((e) => e.name.replace(/\.part$/, '')));
-  const stampOf = (name: string) => name.slice(0, 14);
-  let stamp = stampOf(record.fileName);
   const taken = (s: string) => listing.has(`${s}_subscribers.csv`) || listing.has(`${s}_products.csv`);
+  let stamp = record.fileName.slice(0, 14);
   if (!taken(stamp)) return record;
   while (taken(stamp)) stamp = nextSecond(stamp);
-  const { rename } = await import('node:fs/promises');
   const fileName = `${stamp}${record.fileName.slice(14)}`;
   const productsFileName = record.productsFileName ? `${stamp}${record.productsFileName.slice(14)}` : null;
-  await rename(join(record.workDir, record.fileName), join(record.workDir, fileName));
-  if (record.productsFileName && productsFileName) await rename(join(record.workDir, record.productsFileName), join(record.workDir, productsFileName));
   return deps.journal.update(record.id, { fileName, productsFileName }, { state: 'uploading', message: `A file with the same timestamp was already on the server; this send uses ${fileName} instead.` });
+}
+
+/** The prepared recipient and products files of a send, whatever their local names. */
+async function preparedFiles(workDir: string): Promise<{ subscribers?: string; products?: string }> {
+  const { readdir } = await import('node:fs/promises');
+  const names = await readdir(workDir).catch(() => [] as string[]);
+  const find = (suffix: string) => names.find((n) => /^\d{14}_/.test(n) && n.endsWith(suffix));
+  const subscribers = find('_subscribers.csv');
+  const products = find('_products.csv');
+  return { subscribers: subscribers && join(workDir, subscribers), products: products && join(workDir, products) };
 }
 
 /** `YYYYMMDDHHMMSS` plus one second, as calendar time (no time zone shift). */

@@ -33,8 +33,19 @@ export type SendsService = ImplOf<typeof sendsContract> & {
   stopScheduler(): Promise<void>;
   /** Runs one scheduler pass now (tests and "check now"). */
   tick(): Promise<void>;
+  /** Removes work and archive folders a crash left behind before their send was recorded. */
+  removeOrphans(): Promise<string[]>;
   readonly journal: SendJournal;
 };
+
+/** A time as the operator's clock shows it, with the offset: `2026-12-01 09:30 (UTC+01:00)`. */
+export function localTime(d: Date): string {
+  const offset = -d.getTimezoneOffset();
+  const local = new Date(d.getTime() + offset * 60_000).toISOString().slice(0, 16).replace('T', ' ');
+  const sign = offset >= 0 ? '+' : '-';
+  const abs = Math.abs(offset);
+  return `${local} (UTC${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')})`;
+}
 
 function newSendId(now: Date): string {
   return `${now.toISOString().slice(0, 10).replaceAll('-', '')}-${randomBytes(4).toString('hex')}`;
@@ -107,6 +118,18 @@ export function createSendsService(deps: SendsDeps): SendsService {
   return {
     journal,
     tick: () => runTick(),
+    async removeOrphans() {
+      const { readdir } = await import('node:fs/promises');
+      const removed: string[] = [];
+      for (const area of ['sends', 'archive']) {
+        for (const id of await readdir(join(deps.dataDir, area)).catch(() => [] as string[])) {
+          if (await journal.find(id)) continue;
+          await rm(join(deps.dataDir, area, id), { recursive: true, force: true });
+          removed.push(join(area, id));
+        }
+      }
+      return removed;
+    },
     startScheduler(options = {}) {
       pollMs = options.pollMs;
       if (timer) return;
@@ -176,6 +199,7 @@ export function createSendsService(deps: SendsDeps): SendsService {
           uploadDir: target.client.uploadDir,
           logDir: target.client.logDir,
           uploadAttempts: 0,
+          namesFinal: false,
           mailingId: null,
           error: null,
           serverHalted: false,
@@ -183,7 +207,7 @@ export function createSendsService(deps: SendsDeps): SendsService {
         };
         await journal.insert(
           record,
-          `${input.test ? 'Test send' : 'Send'} of ${recipients} recipient(s) on ${mailing.name} ${record.state === 'scheduled' ? `scheduled for ${scheduledAt.toISOString()}` : 'queued'}.`,
+          `${input.test ? 'Test send' : 'Send'} of ${recipients} recipient(s) on ${mailing.name} ${record.state === 'scheduled' ? `scheduled for ${localTime(scheduledAt)}` : 'queued'}.`,
         );
         await deps.log({ level: 'info', kind: 'send', profile: input.profile, message: `${input.test ? 'Test send' : 'Send'} ${id} created: ${recipients} recipient(s), source mailing ${mailing.id}.` });
         changed(record);
@@ -205,16 +229,21 @@ export function createSendsService(deps: SendsDeps): SendsService {
     async cancel({ id }) {
       const r = await journal.find(id);
       if (!r) throw new AppError('NOT_FOUND', `There is no send ${id}.`);
-      if (r.state !== 'scheduled' && r.state !== 'queued') {
-        throw new AppError('CONFLICT', `Send ${id} cannot be cancelled: it is ${r.state.replaceAll('_', ' ')}. Only a send that has not started uploading can be cancelled.`);
+      if (!(await journal.cancelIfNotStarted(id, 'Cancelled by the operator before anything reached the server.'))) {
+        throw new AppError(
+          'CONFLICT',
+          `Send ${id} cannot be cancelled: it is ${r.state.replaceAll('_', ' ')}${r.state === 'uploading' ? ' and may already have data on the server' : ''}. Only a send that has not started uploading can be cancelled.`,
+        );
       }
-      const updated = await journal.update(id, { state: 'cancelled' }, { state: 'cancelled', message: 'Cancelled by the operator before upload.' });
       await rm(r.workDir, { recursive: true, force: true });
       await deps.log({ level: 'info', kind: 'send', profile: r.profile, message: `Send ${id} cancelled.` });
+      const updated = await journal.get(id);
       changed(updated);
       return dto(id);
     },
     async refresh({ id }) {
+      // "Check now" also uploads what is due, so a queued send never waits for the next tick.
+      await runTick();
       const targets = id ? [await journal.get(id).catch(() => undefined)].filter((r): r is SendRecord => Boolean(r)) : await journal.list({ states: ACTIVE_STATES });
       if (id && targets.length === 0) throw new AppError('NOT_FOUND', `There is no send ${id}.`);
       const out: Send[] = [];

@@ -9,6 +9,14 @@ const TRANSIENT_CODES = new Set(['ECONNREFUSED', 'EAI_AGAIN', 'EHOSTUNREACH', 'E
 /** Numeric SFTP status codes (draft-ietf-secsh-filexfer-02) that ssh2 puts into `err.code`. */
 const SFTP_NO_SUCH_FILE = 2;
 const SFTP_PERMISSION_DENIED = 3;
+/**
+ * SSH_FX_FAILURE: SFTP v3 has no "disk full" status, so OpenSSH's sftp-server answers ENOSPC
+ * and EDQUOT with this generic code (and the bare text "Failure").
+ */
+const SFTP_FAILURE = 4;
+
+/** Operations that write data; a generic failure there most often means no space is left. */
+const WRITE_OPS = new Set(['upload', 'write', 'write test']);
 
 /** Text ssh2 and ssh2-sftp-client use when the link dies under a pending request. */
 const CONNECTION_LOST_RE = /No response from server|Unexpected (end|close) event|Not connected|connection (lost|closed)|ECONNRESET|socket hang up|write after end|Channel not open/i;
@@ -110,6 +118,13 @@ export function mapRemoteError(e: unknown, op: string, path: string): AppError {
     });
   }
   if (code === SFTP_NO_SUCH_FILE || code === 'ENOENT' || /No such file/i.test(msg)) {
+    if (op === 'list') {
+      return new AppError('NOT_FOUND', `The directory ${path} does not exist on the server. Check the client's directories in the connection profile, or ask the server administrator to create it.`, {
+        op,
+        path,
+        cause: msg,
+      });
+    }
     return new AppError('NOT_FOUND', `${path} does not exist on the server (during ${op}). Check the directory settings of the client.`, { op, path, cause: msg });
   }
   if (code === SFTP_PERMISSION_DENIED || code === 'EACCES' || code === 'EPERM' || /Permission denied/i.test(msg)) {
@@ -118,6 +133,13 @@ export function mapRemoteError(e: unknown, op: string, path: string): AppError {
       path,
       cause: msg,
     });
+  }
+  if (code === SFTP_FAILURE && WRITE_OPS.has(op)) {
+    return new AppError(
+      'REMOTE_ERROR',
+      `The server refused to store more data for ${path} (it answered only "Failure"). The server may be out of disk space or over its quota: ask the server administrator to free space, then send again.`,
+      { op, path, cause: msg, likelyCause: 'disk-full' },
+    );
   }
   return new AppError('REMOTE_ERROR', `The server reported an error during ${op} of ${path}: ${msg}`, { op, path, cause: msg });
 }

@@ -33,6 +33,8 @@ const CLEANUP_TIMEOUT_MS = 10_000;
  * ssh2 clamps requests to the limits the server advertises, so small-limit servers still work.
  */
 const FAST_TRANSFER = { chunkSize: 128 * 1024, concurrency: 32 } as const;
+/** Read size for plain uploads: one WRITE request (split by ssh2 to the server's limit) per chunk. */
+const PLAIN_CHUNK = 128 * 1024;
 
 /** Everything a session needs from {@link openSftp}. */
 export interface SessionParts {
@@ -186,10 +188,19 @@ class Session implements SftpSession {
 
   async checkWritable(dir: string): Promise<{ readonly ok: boolean; readonly message: string }> {
     const probe = posix.join(dir, `.loopdesk-write-test-${randomBytes(6).toString('hex')}.tmp`);
+    const content = Buffer.from('loopdesk write test\n');
     try {
-      await this.run('write test', probe, () => this.client.put(Buffer.from('loopdesk write test\n'), probe));
+      await this.run('write test', probe, () => this.putPlain(content, probe));
     } catch (err) {
-      return { ok: false, message: isAppError(err) ? err.message : String(err) };
+      // A refused WRITE leaves the opened (empty) probe behind; it must not litter the directory.
+      if (this.connected) await this.remove(probe).catch(() => undefined);
+      return { ok: false, message: await this.explainRefusal(err, dir, 'write test') };
+    }
+    // A server may accept the request yet keep fewer bytes; then the directory is not usable.
+    const kept = await this.stat(probe).catch(() => null);
+    if (kept && kept.size !== content.length) {
+      await this.remove(probe).catch(() => undefined);
+      return { ok: false, message: `${dir} accepted a test file but kept only ${kept.size} of its ${content.length} bytes. The server may be out of disk space: ask its administrator.` };
     }
     try {
       await this.remove(probe);
@@ -278,14 +289,7 @@ class Session implements SftpSession {
         if (mode === 'fast') {
           await this.client.fastPut(localPath, partPath, { ...FAST_TRANSFER, step: (done) => (kick(), tracker.update(done)) });
         } else {
-          const source = createReadStream(localPath);
-          let done = 0;
-          source.on('data', (chunk) => {
-            done += chunk.length;
-            kick();
-            tracker.update(done);
-          });
-          await this.client.put(source, partPath);
+          await this.putPlain(createReadStream(localPath, { highWaterMark: PLAIN_CHUNK }), partPath, (done) => (kick(), tracker.update(done)));
         }
       });
       const remote = await this.stat(partPath);
@@ -326,7 +330,7 @@ class Session implements SftpSession {
         }
       }
       const partRemoved = await this.removePart(partPath);
-      const failure = this.transferFailure(err, 'upload', finalPath, partRemoved);
+      const failure = this.transferFailure(await this.explainUploadRefusal(err, remoteDir, finalName), 'upload', finalPath, partRemoved);
       this.log({ level: 'error', kind: 'sftp.upload.failed', message: failure.message, details: JSON.stringify({ code: failure.code, partRemoved, cause: (err as Error)?.message }) });
       throw failure;
     }
@@ -413,6 +417,65 @@ class Session implements SftpSession {
     }
   }
 
+  /**
+   * Writes a buffer or stream to `remotePath` one request at a time; the first refused WRITE fails it.
+   *
+   * ssh2's WriteStream (behind ssh2-sftp-client's put()) destroys itself before it reports a
+   * failed WRITE, so Node drops the error and put() resolves on a short file: a full disk
+   * then looked like garbled data. Here every refusal reaches the caller with its SFTP code.
+   */
+  private async putPlain(source: Buffer | AsyncIterable<Buffer>, remotePath: string, onBytes: (done: number) => void = () => undefined): Promise<void> {
+    const sftp = this.internals.sftp;
+    if (!sftp) throw new AppError('CONNECTION_FAILED', 'The SFTP channel is closed.', { transient: true });
+    const handle = await new Promise<Buffer>((resolve, reject) => sftp.open(remotePath, 'w', (err, h) => (err ? reject(err) : resolve(h))));
+    let failed = false;
+    try {
+      let pos = 0;
+      for await (const chunk of Buffer.isBuffer(source) ? [source] : source) {
+        if (chunk.length === 0) continue;
+        const at = pos;
+        await new Promise<void>((resolve, reject) => sftp.write(handle, chunk, 0, chunk.length, at, (err) => (err ? reject(err) : resolve())));
+        pos += chunk.length;
+        onBytes(pos);
+      }
+    } catch (err) {
+      failed = true;
+      throw err;
+    } finally {
+      const closing = new Promise<void>((resolve, reject) => sftp.close(handle, (err) => (err ? reject(err) : resolve())));
+      // After a refused write the close result adds nothing; the write's error is the story.
+      if (failed) await closing.catch(() => undefined);
+      else await closing;
+    }
+  }
+
+  /**
+   * Puts a refused upload in the operator's terms: which directory is missing or not writable.
+   * The server only says "no such file" or "permission denied" about the `.part` name.
+   */
+  private async explainUploadRefusal(err: unknown, remoteDir: string, finalName: string): Promise<unknown> {
+    const mapped = isAppError(err) ? err : mapRemoteError(err, 'upload', posix.join(remoteDir, finalName));
+    if (mapped.code !== 'NOT_FOUND' && mapped.code !== 'PERMISSION_DENIED') return err;
+    return new AppError(mapped.code, await this.explainRefusal(err, remoteDir, 'upload'), { ...(mapped.details as object), dir: remoteDir });
+  }
+
+  /** The operator's message for a write refused in `dir` (missing, not a directory, denied, full). */
+  private async explainRefusal(err: unknown, dir: string, op: string): Promise<string> {
+    const mapped = isAppError(err) ? err : mapRemoteError(err, op, dir);
+    if (mapped.code === 'NOT_FOUND') {
+      const s = this.connected ? await this.stat(dir).catch(() => undefined) : undefined;
+      if (s === null) return `The directory ${dir} does not exist on the server. Check the client's directories in the connection profile, or ask the server administrator to create it.`;
+      if (s && !s.isDirectory) return `${dir} exists on the server but is not a directory. Check the client's directories in the connection profile.`;
+    }
+    if (mapped.code === 'PERMISSION_DENIED') {
+      return `The server does not let user "${this.target.username}" write into ${dir} (permission denied). Ask the server administrator for write rights on that directory, or check the client's directories in the connection profile.`;
+    }
+    if ((mapped.details as { likelyCause?: unknown } | undefined)?.likelyCause === 'disk-full') {
+      return `The server refused to store data in ${dir} (it answered only "Failure"). The server may be out of disk space or over its quota: ask the server administrator to free space.`;
+    }
+    return mapped.message;
+  }
+
   /** Wraps any transfer error into TRANSFER_FAILED, keeping TARGET_EXISTS and the transient flag. */
   private transferFailure(err: unknown, op: 'upload' | 'download', path: string, partRemoved?: boolean): AppError {
     if (isAppError(err) && (err.code === 'TARGET_EXISTS' || err.code === 'INVALID_INPUT')) return err;
@@ -420,7 +483,8 @@ class Session implements SftpSession {
     if (mapped.code === 'TRANSFER_FAILED') return new AppError('TRANSFER_FAILED', mapped.message, { ...(mapped.details as object), path, partRemoved });
     const transient = mapped.code === 'CONNECTION_FAILED' || mapped.code === 'TIMEOUT';
     const tail = op === 'upload' ? ' Nothing was published under the final name.' : ' No partial file was kept.';
-    return new AppError('TRANSFER_FAILED', `The ${op} of ${path} failed: ${mapped.message}${tail}`, { path, cause: mapped.code, transient, partRemoved });
+    const likelyCause = (mapped.details as { likelyCause?: string } | undefined)?.likelyCause;
+    return new AppError('TRANSFER_FAILED', `The ${op} of ${path} failed: ${mapped.message}${tail}`, { path, cause: mapped.code, transient, partRemoved, ...(likelyCause ? { likelyCause } : {}) });
   }
 }
 

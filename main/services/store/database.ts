@@ -1,4 +1,5 @@
 import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import { RESPONSES_MIGRATIONS } from '../responses/responses-migrations';
 import { MIGRATIONS, type Migration } from './migrations';
 
 /** A row as plain JS values (BIGINT as bigint, timestamps as DuckDB values' JS form). */
@@ -19,7 +20,7 @@ export class Database {
   ) {}
 
   /** Opens (creating if needed) the data file and runs pending migrations. */
-  static async open(path: string, migrations: readonly Migration[] = MIGRATIONS): Promise<Database> {
+  static async open(path: string, migrations: readonly Migration[] = [...MIGRATIONS, ...RESPONSES_MIGRATIONS]): Promise<Database> {
     const instance = await DuckDBInstance.create(path);
     const connection = await instance.connect();
     const db = new Database(instance, connection, path);

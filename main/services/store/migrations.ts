@@ -8,7 +8,7 @@ export interface Migration {
   readonly sql: string;
 }
 
-/** Every migration, in order. */
+/** The core migrations (versions 1…99); see {@link ALL_MIGRATIONS} for the full list. */
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,

@@ -6,6 +6,11 @@ import { createSocketTransport } from '../../../shared/contract/wire';
 export interface PreloadBridge {
   invoke(channel: string, payload: unknown): Promise<Result<unknown>>;
   subscribe(event: string, listener: (payload: unknown) => void): () => void;
+  /**
+   * The path of a dropped or picked file on this machine. TODO(lead): not in the preload yet;
+   * add it with Electron's `webUtils.getPathForFile`.
+   */
+  pathForFile?(file: File): string;
 }
 
 declare global {

@@ -93,6 +93,83 @@ describe('prepare', () => {
   });
 });
 
+describe('prepare with operator edits', () => {
+  const input = join(FIX, 'german-excel.csv');
+  const suppressed = (e: string): string | undefined => (e === 'zitat@example.de' ? 'bounced' : undefined);
+
+  it('lists excluded rows with their mapped values in field order', async () => {
+    const outDir = mkdtempSync(join(tmpdir(), 'loopdesk-edit-'));
+    const report = await prepare({ ...base, input, outDir, suppressed });
+    expect(report.excludedByOperator).toBe(0);
+    expect(report.excluded.map((e) => [e.line, e.values])).toEqual([
+      [5, ['kein-at-zeichen.example.de', '44018617811', '46623317811', 'Herr', 'Björn', 'Weiß']],
+      [6, ['anna.schoen@example.de', '44018617811', '46623317811', 'Frau', 'Anna', 'Schön (Duplikat)']],
+      [7, ['zitat@example.de', '44018617811', '46623317811', 'Frau', 'Eva "Evi"', 'Groß']],
+    ]);
+  });
+
+  it('validates an overridden e-mail again: the fixed row is sent, a still-bad override stays excluded', async () => {
+    const outDir = mkdtempSync(join(tmpdir(), 'loopdesk-edit-'));
+    const report = await prepare({
+      ...base,
+      input,
+      outDir,
+      suppressed,
+      edits: {
+        overrides: [
+          { line: 5, field: 'Email', value: 'wrong-again' },
+          { line: 5, field: 'Email', value: ' bjoern.weiss@example.de' },
+          { line: 7, field: 'Last name', value: 'Groß-Berg' },
+        ],
+        excludedLines: [],
+      },
+    });
+    expect(report).toMatchObject({ rows: 5, valid: 3, excludedCount: 2, excludedByOperator: 0 });
+    expect(readFileSync(report.files.subscribers, 'utf8').split('\n')).toContain('"bjoern.weiss@example.de";"44018617811";"46623317811";"Herr";"Björn";"Weiß"');
+    // The override of line 7 is applied, but the address is still suppressed.
+    expect(report.excluded.map((e) => [e.line, e.reasons.map((r) => r.code), e.values[5]])).toEqual([
+      [6, ['DUPLICATE_EMAIL'], 'Schön (Duplikat)'],
+      [7, ['SUPPRESSED'], 'Groß-Berg'],
+    ]);
+    const bad = await prepare({ ...base, input, outDir, edits: { overrides: [{ line: 2, field: 'Email', value: 'kaputt@' }], excludedLines: [] } });
+    expect(bad.excluded.find((e) => e.line === 2)).toMatchObject({ reasons: [{ code: 'INVALID_EMAIL' }], values: ['kaputt@', '44018617811', '46623317811', 'Herr', 'Jürgen', 'Müller'] });
+  });
+
+  it('leaves an excluded line out: not sent, not in the rejected list or file, counted apart', async () => {
+    const outDir = mkdtempSync(join(tmpdir(), 'loopdesk-edit-'));
+    const report = await prepare({ ...base, input, outDir, suppressed, edits: { overrides: [], excludedLines: [2, 5, 99] } });
+    expect(report).toMatchObject({ rows: 5, valid: 1, excludedCount: 2, excludedByOperator: 2 });
+    expect(report.summary).toMatchObject({ rows: 3, valid: 1, excluded: 2, problems: { DUPLICATE_EMAIL: 1, SUPPRESSED: 1 } });
+    expect(report.excluded.map((e) => e.line)).toEqual([6, 7]);
+    expect(readFileSync(report.files.subscribers, 'utf8')).toBe('"Anna.Schoen@Example.de";"44018617811";"46623317811";"Frau";"Anna";"Schön"\n');
+    const rejected = readFileSync(report.rejectedFile!, 'utf8');
+    expect([...rejected.matchAll(/^"(\d+)";/gm)].map((m) => m[1])).toEqual(['6', '7']);
+  });
+
+  it('says so when every row is excluded by the operator', async () => {
+    const outDir = mkdtempSync(join(tmpdir(), 'loopdesk-edit-'));
+    const err = await prepare({ ...base, input, outDir, edits: { excludedLines: [2, 3, 5, 6, 7] } }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'VALIDATION_FAILED', details: { rows: 5, valid: 0, excludedCount: 0, excludedByOperator: 5 } });
+    expect((err as Error).message).toMatch(/All 5 rows are excluded/);
+    expect(readdirSync(outDir)).toEqual([]);
+  });
+
+  it.each([
+    ['a field that is not in the master list', { line: 5, field: 'E-Mail', value: 'x@example.de' }, /"E-Mail", which is not in this client's master list/],
+    ['a line past the end', { line: 99, field: 'Email', value: 'x@example.de' }, /line 99, which is not a recipient row/],
+    ['an empty row', { line: 4, field: 'Email', value: 'x@example.de' }, /line 4, which is not a recipient row/],
+    ['the header row', { line: 1, field: 'Email', value: 'x@example.de' }, /line 1, which is not a recipient row/],
+    ['line 0', { line: 0, field: 'Email', value: 'x@example.de' }, /line 0, which is not a row number/],
+  ])('refuses an override for %s with INVALID_INPUT and leaves no files', async (_, override, message) => {
+    const outDir = mkdtempSync(join(tmpdir(), 'loopdesk-edit-'));
+    const err = await prepare({ ...base, input, outDir, edits: { overrides: [override], excludedLines: [] } }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'INVALID_INPUT' });
+    expect((err as Error).message).toMatch(message);
+    expect((err as Error).message).toMatch(/redo the correction/);
+    expect(readdirSync(outDir)).toEqual([]);
+  });
+});
+
 describe('missingProductIds', () => {
   it('lists referenced IDs the catalog lacks, once, sorted', () => {
     expect(missingProductIds(['B', 'A', '', 'B', 'C'], new Set(['C']))).toEqual(['A', 'B']);

@@ -1,0 +1,586 @@
+import { AppError } from '../../../shared/contract/result';
+import type { Database } from '../store/database';
+
+/** How a column is filtered, sorted and exported. `id` = BIGINT shown as text (64-bit safe). */
+export type GridColumnType = 'id' | 'number' | 'text' | 'date';
+
+/** One column a grid may show, sort and filter on. */
+export interface GridColumn {
+  /** The AG Grid colId. */
+  readonly colId: string;
+  /** Header text for grids and exports. */
+  readonly title: string;
+  readonly type: GridColumnType;
+}
+
+/** One sort entry of AG Grid's sortModel. */
+export interface SortModelItem {
+  readonly colId: string;
+  readonly sort: 'asc' | 'desc';
+}
+
+/** AG Grid's simple text filter. */
+export interface TextFilterModel {
+  readonly filterType: 'text';
+  readonly type: 'equals' | 'notEqual' | 'contains' | 'notContains' | 'startsWith' | 'endsWith' | 'blank' | 'notBlank';
+  readonly filter?: string | null;
+}
+
+/** AG Grid's simple number filter. */
+export interface NumberFilterModel {
+  readonly filterType: 'number';
+  readonly type: 'equals' | 'notEqual' | 'lessThan' | 'lessThanOrEqual' | 'greaterThan' | 'greaterThanOrEqual' | 'inRange' | 'blank' | 'notBlank';
+  readonly filter?: number | string | null;
+  readonly filterTo?: number | string | null;
+}
+
+/** AG Grid's simple date filter (`dateFrom`/`dateTo` as `YYYY-MM-DD[ HH:MM:SS]`). */
+export interface DateFilterModel {
+  readonly filterType: 'date';
+  readonly type: 'equals' | 'notEqual' | 'lessThan' | 'greaterThan' | 'inRange' | 'blank' | 'notBlank';
+  readonly dateFrom?: string | null;
+  readonly dateTo?: string | null;
+}
+
+/** One simple filter condition. */
+export type SimpleFilterModel = TextFilterModel | NumberFilterModel | DateFilterModel;
+
+/** AG Grid's combined filter: two or more conditions joined by AND/OR. */
+export interface CombinedFilterModel {
+  readonly filterType: SimpleFilterModel['filterType'];
+  readonly operator: 'AND' | 'OR';
+  readonly conditions: readonly SimpleFilterModel[];
+}
+
+/** AG Grid's filterModel: colId → filter. */
+export type FilterModel = Readonly<Record<string, SimpleFilterModel | CombinedFilterModel>>;
+
+/** Views the grids can query. */
+export const GRID_VIEW_NAMES = [
+  'mailings',
+  'mailing_recipients',
+  'links',
+  'clicks',
+  'opens',
+  'unsubscribes',
+  'responses',
+  'clicks_with_links',
+  'recipient_journey',
+  'bounces_by_category',
+] as const;
+
+/** One of {@link GRID_VIEW_NAMES}. */
+export type GridViewName = (typeof GRID_VIEW_NAMES)[number];
+
+/** A grid request (AG Grid infinite row model's getRows params, plus scope). */
+export interface GridQuery {
+  readonly view: GridViewName;
+  /** First row index (inclusive). */
+  readonly startRow: number;
+  /** Last row index (exclusive). */
+  readonly endRow: number;
+  readonly sortModel?: readonly SortModelItem[];
+  readonly filterModel?: FilterModel;
+  /** Required for `recipient_journey` (`userId`); `mailingId` narrows any view that has `mailing_id`. */
+  readonly scope?: { readonly userId?: string; readonly mailingId?: string };
+}
+
+/** Grid rows: BIGINT as decimal strings, times as `YYYY-MM-DD HH:MM:SS` (JSON-safe). */
+export type GridRow = Readonly<Record<string, string | number | null>>;
+
+/** The answer to a grid request; `lastRow` is the total row count after filtering. */
+export interface GridResult {
+  readonly rows: readonly GridRow[];
+  readonly lastRow: number;
+}
+
+interface ColumnDef extends GridColumn {
+  /** SQL expression, ours only. */
+  readonly sql: string;
+}
+
+interface ViewDef {
+  readonly columns: readonly ColumnDef[];
+  /** The FROM source; `$scope` placeholders are filled by {@link scopeSql}. */
+  readonly from: (scope: ScopeSql) => string;
+  /** Appended to every ORDER BY so paging is deterministic. */
+  readonly tieBreak: string;
+  readonly defaultSort: readonly SortModelItem[];
+  readonly requiresUser?: boolean;
+  /**
+   * For views over one big table: the expression holding that table's rowid. Such views
+   * page through a cached, sorted rowid list instead of sorting all columns per block.
+   */
+  readonly rowKey?: string;
+}
+
+interface ScopeSql {
+  /** `AND …` for the user scope, or ''. */
+  readonly user: (alias: string) => string;
+  readonly mailing: (alias: string) => string;
+  /** `AND rowid IN (…)` when fetching known rows of a `rowKey` view, or ''. */
+  readonly rows: () => string;
+}
+
+const c = (colId: string, title: string, type: GridColumnType, sql = colId): ColumnDef => ({ colId, title, type, sql });
+
+const BOUNCE_CATEGORIES = `('bounce', 'temporary_bounce', 'fatal_bounce')`;
+
+function tableView(table: string, columns: ColumnDef[], defaultSort: SortModelItem[]): ViewDef {
+  const hasMailing = columns.some((x) => x.colId === 'mailing_id');
+  const hasUser = columns.some((x) => x.colId === 'user_id');
+  return {
+    columns: columns.map((x) => ({ ...x, sql: `t.${x.sql}` })),
+    from: (s) => `(SELECT rowid AS _rid, * FROM ${table} WHERE TRUE ${s.rows()} ${hasMailing ? s.mailing('') : ''} ${hasUser ? s.user('') : ''}) t`,
+    tieBreak: 't._rid',
+    rowKey: 't._rid',
+    defaultSort,
+  };
+}
+
+const EVENT_COMMON = [
+  c('mailing_id', 'Mailing ID', 'id'),
+  c('mailing_to_user_id', 'Mailing-to-user ID', 'id'),
+  c('mailing_group_id', 'Mailing group ID', 'id'),
+  c('user_id', 'Recipient', 'text'),
+  c('created', 'Time', 'date'),
+];
+
+const VIEWS: Readonly<Record<GridViewName, ViewDef>> = {
+  mailings: tableView(
+    'mailings',
+    [
+      c('id', 'Mailing ID', 'id'),
+      c('compound_master_id', 'Campaign ID', 'id'),
+      c('mailing_group_id', 'Mailing group ID', 'id'),
+      c('recipient_lists', 'Recipient lists', 'text'),
+      c('started', 'Started', 'date'),
+      c('finished', 'Finished', 'date'),
+    ],
+    [{ colId: 'started', sort: 'desc' }],
+  ),
+  mailing_recipients: tableView(
+    'mailing_recipients',
+    [
+      c('mailing_to_user_id', 'Mailing-to-user ID', 'id'),
+      c('mailing_id', 'Mailing ID', 'id'),
+      c('mailing_group_id', 'Mailing group ID', 'id'),
+      c('user_id', 'Recipient', 'text'),
+      c('created', 'Sent', 'date'),
+      c('sending_status', 'Sending status', 'text'),
+      c('delivery_status', 'Delivery status', 'text'),
+      c('response_category', 'Response category', 'text'),
+    ],
+    [{ colId: 'created', sort: 'desc' }],
+  ),
+  links: tableView(
+    'links',
+    [
+      c('id', 'Link ID', 'id'),
+      c('mailing_id', 'Mailing ID', 'id'),
+      c('mailing_to_user_id', 'Mailing-to-user ID', 'id'),
+      c('mailing_group_id', 'Mailing group ID', 'id'),
+      c('name', 'Link name', 'text'),
+      c('url', 'URL', 'text'),
+    ],
+    [{ colId: 'id', sort: 'asc' }],
+  ),
+  clicks: tableView(
+    'clicks',
+    [c('link_id', 'Link ID', 'id'), ...EVENT_COMMON, c('click_browser', 'Browser', 'text'), c('click_platform', 'Platform', 'text'), c('click_device', 'Device', 'text')],
+    [{ colId: 'created', sort: 'desc' }],
+  ),
+  opens: tableView(
+    'opens',
+    [c('link_id', 'Link ID', 'id'), ...EVENT_COMMON, c('open_browser', 'Browser', 'text'), c('open_platform', 'Platform', 'text'), c('open_device', 'Device', 'text')],
+    [{ colId: 'created', sort: 'desc' }],
+  ),
+  unsubscribes: tableView('unsubscribes', [...EVENT_COMMON], [{ colId: 'created', sort: 'desc' }]),
+  responses: tableView('responses', [...EVENT_COMMON, c('category', 'Category', 'text')], [{ colId: 'created', sort: 'desc' }]),
+  clicks_with_links: {
+    columns: [
+      c('link_id', 'Link ID', 'id', 'k.link_id'),
+      c('link_name', 'Link name', 'text', 'l.name'),
+      c('url', 'URL', 'text', 'l.url'),
+      ...EVENT_COMMON.map((x) => ({ ...x, sql: `k.${x.sql}` })),
+      c('click_browser', 'Browser', 'text', 'k.click_browser'),
+      c('click_platform', 'Platform', 'text', 'k.click_platform'),
+      c('click_device', 'Device', 'text', 'k.click_device'),
+    ],
+    // Links may repeat across daily files (and per recipient); one name/url per link.
+    from: (s) => `(SELECT rowid AS _rid, * FROM clicks WHERE TRUE ${s.rows()} ${s.mailing('')} ${s.user('')}) k
+      LEFT JOIN (SELECT id, mailing_id, any_value(name) AS name, any_value(url) AS url FROM links GROUP BY id, mailing_id) l
+      ON l.id = k.link_id AND l.mailing_id = k.mailing_id`,
+    tieBreak: 'k._rid',
+    rowKey: 'k._rid',
+    defaultSort: [{ colId: 'created', sort: 'desc' }],
+  },
+  recipient_journey: {
+    columns: [
+      c('created', 'Time', 'date', 'j.created'),
+      c('event', 'Event', 'text', 'j.event'),
+      c('mailing_id', 'Mailing ID', 'id', 'j.mailing_id'),
+      c('mailing_to_user_id', 'Mailing-to-user ID', 'id', 'j.mailing_to_user_id'),
+      c('user_id', 'Recipient', 'text', 'j.user_id'),
+      c('detail', 'Detail', 'text', 'j.detail'),
+    ],
+    from: (s) => `(
+      SELECT created, 'sent' AS event, 1 AS step, mailing_id, mailing_to_user_id, user_id, sending_status AS detail FROM mailing_recipients WHERE TRUE ${s.user('')} ${s.mailing('')}
+      UNION ALL SELECT created, 'open', 2, mailing_id, mailing_to_user_id, user_id, concat_ws(' / ', open_device, open_platform, open_browser) FROM opens WHERE TRUE ${s.user('')} ${s.mailing('')}
+      UNION ALL SELECT k.created, 'click', 3, k.mailing_id, k.mailing_to_user_id, k.user_id, coalesce(l.name || ' ', '') || coalesce(l.url, CAST(k.link_id AS VARCHAR))
+        FROM clicks k LEFT JOIN (SELECT id, mailing_id, any_value(name) AS name, any_value(url) AS url FROM links GROUP BY id, mailing_id) l ON l.id = k.link_id AND l.mailing_id = k.mailing_id
+        WHERE TRUE ${s.user('k.')} ${s.mailing('k.')}
+      UNION ALL SELECT created, CASE WHEN category = 'fatal_bounce' THEN 'hard bounce' WHEN category IN ('bounce', 'temporary_bounce') THEN 'soft bounce' ELSE 'response' END, 4,
+        mailing_id, mailing_to_user_id, user_id, category FROM responses WHERE TRUE ${s.user('')} ${s.mailing('')}
+      UNION ALL SELECT created, 'unsubscribe', 5, mailing_id, mailing_to_user_id, user_id, NULL FROM unsubscribes WHERE TRUE ${s.user('')} ${s.mailing('')}
+    ) j`,
+    tieBreak: 'j.step, j.mailing_id, j.detail',
+    defaultSort: [{ colId: 'created', sort: 'asc' }],
+    requiresUser: true,
+  },
+  bounces_by_category: {
+    columns: [
+      c('mailing_id', 'Mailing ID', 'id', 'b.mailing_id'),
+      c('category', 'Category', 'text', 'b.category'),
+      c('bounce_class', 'Class', 'text', 'b.bounce_class'),
+      c('recipients', 'Recipients', 'number', 'b.recipients'),
+      c('events', 'Events', 'number', 'b.events'),
+      c('first_at', 'First', 'date', 'b.first_at'),
+      c('last_at', 'Last', 'date', 'b.last_at'),
+    ],
+    from: (s) => `(
+      SELECT mailing_id, category, CASE WHEN category = 'fatal_bounce' THEN 'hard' ELSE 'soft' END AS bounce_class,
+        count(DISTINCT mailing_to_user_id) AS recipients, count(*) AS events, min(created) AS first_at, max(created) AS last_at
+      FROM (
+        SELECT mailing_id, mailing_to_user_id, user_id, category, created FROM responses WHERE category IN ${BOUNCE_CATEGORIES} ${s.mailing('')} ${s.user('')}
+        UNION ALL SELECT mailing_id, mailing_to_user_id, user_id, response_category, created FROM mailing_recipients WHERE response_category IN ${BOUNCE_CATEGORIES} ${s.mailing('')} ${s.user('')}
+      ) GROUP BY mailing_id, category
+    ) b`,
+    tieBreak: 'b.mailing_id, b.category',
+    defaultSort: [{ colId: 'mailing_id', sort: 'desc' }],
+  },
+};
+
+/** The columns of a view (the allowlist), for grid column definitions and exports. */
+export function gridColumns(view: GridViewName): readonly GridColumn[] {
+  return viewDef(view).columns.map(({ colId, title, type }) => ({ colId, title, type }));
+}
+
+/** A compiled grid query: SQL and its parameters; nothing from the caller is in the text. */
+export interface CompiledGridQuery {
+  readonly select: string;
+  readonly count: string;
+  /** For `rowKey` views: the sorted, filtered rowids (no paging). */
+  readonly rowKeys: string | null;
+  readonly rowKeyAlias: string | null;
+  readonly params: readonly (string | number)[];
+  readonly columns: readonly GridColumn[];
+}
+
+/**
+ * Compiles a grid request to SQL. Column names come only from the view's allowlist
+ * (an unknown colId is refused), values only as parameters. `limit`/`offset` are checked
+ * integers; pass `null` for no paging (exports).
+ */
+export function compileGridQuery(
+  query: Omit<GridQuery, 'startRow' | 'endRow'>,
+  paging: { readonly offset: number; readonly limit: number } | null,
+  rowIds: readonly bigint[] | null = null,
+): CompiledGridQuery {
+  const def = viewDef(query.view);
+  const params: (string | number)[] = [];
+  const param = (v: string | number): string => {
+    params.push(v);
+    return `$${params.length}`;
+  };
+  const scopeUser = query.scope?.userId;
+  const scopeMailing = query.scope?.mailingId;
+  if (def.requiresUser && !scopeUser) {
+    throw new AppError('INVALID_INPUT', `The ${query.view} view needs a recipient (scope.userId). Pick a recipient first.`);
+  }
+  if (scopeMailing !== undefined && !/^-?\d{1,19}$/.test(scopeMailing)) {
+    throw new AppError('INVALID_INPUT', `Mailing ID "${scopeMailing}" is not a number. Use the numeric mailing ID.`);
+  }
+  // One parameter per scope value, referenced from every branch of a union.
+  const userParam = scopeUser ? param(scopeUser) : null;
+  const mailingParam = scopeMailing ? param(scopeMailing) : null;
+  const scope: ScopeSql = {
+    user: (a) => (userParam ? `AND ${a}user_id = ${userParam}` : ''),
+    mailing: (a) => (mailingParam ? `AND ${a}mailing_id = CAST(${mailingParam} AS BIGINT)` : ''),
+    // bigint values we read ourselves, printed as integers: nothing from the caller.
+    // The BETWEEN lets DuckDB skip row groups (an IN list alone scans the whole table);
+    // rows of one block are usually close together because ingest stores them in time order.
+    rows: () => (rowIds ? rowIdFilter(rowIds) : ''),
+  };
+  const byId = new Map(def.columns.map((x) => [x.colId, x]));
+  const column = (colId: string): ColumnDef => {
+    const found = byId.get(colId);
+    if (!found) {
+      throw new AppError('INVALID_INPUT', `Column "${colId}" is not available in the ${query.view} view. Reset the grid's columns.`, {
+        colId,
+        allowed: [...byId.keys()],
+      });
+    }
+    return found;
+  };
+
+  const where: string[] = [];
+  for (const [colId, model] of Object.entries(query.filterModel ?? {})) {
+    const col = column(colId);
+    if ('conditions' in model && Array.isArray(model.conditions)) {
+      if (model.operator !== 'AND' && model.operator !== 'OR') throw invalidFilter(colId, 'operator must be AND or OR');
+      const parts = model.conditions.map((m) => filterSql(col, m, param));
+      if (parts.length > 0) where.push(`(${parts.join(` ${model.operator} `)})`);
+    } else {
+      where.push(filterSql(col, model as SimpleFilterModel, param));
+    }
+  }
+
+  const sorts = query.sortModel && query.sortModel.length > 0 ? query.sortModel : def.defaultSort;
+  const orderBy = sorts.map((s) => {
+    if (s.sort !== 'asc' && s.sort !== 'desc') throw new AppError('INVALID_INPUT', `Sort direction must be asc or desc, not "${String(s.sort)}".`);
+    return `${column(s.colId).sql} ${s.sort === 'asc' ? 'ASC NULLS FIRST' : 'DESC NULLS LAST'}`;
+  });
+  orderBy.push(def.tieBreak);
+
+  const selectList = def.columns.map((x) => `${x.sql} AS "${x.colId}"`).join(', ');
+  const whereSql = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+  let paging_ = '';
+  if (paging) {
+    if (!Number.isSafeInteger(paging.offset) || paging.offset < 0 || !Number.isSafeInteger(paging.limit) || paging.limit < 0) {
+      throw new AppError('INVALID_INPUT', 'startRow/endRow must be non-negative integers with endRow >= startRow.');
+    }
+    paging_ = `LIMIT ${paging.limit} OFFSET ${paging.offset}`;
+  }
+  return {
+    select: `SELECT ${selectList} FROM ${def.from(scope)} ${whereSql} ORDER BY ${orderBy.join(', ')} ${paging_}`,
+    count: `SELECT count(*) AS n FROM ${def.from(scope)} ${whereSql}`,
+    rowKeys: def.rowKey ? `SELECT ${def.rowKey} AS _rid FROM ${def.from(scope)} ${whereSql} ORDER BY ${orderBy.join(', ')}` : null,
+    rowKeyAlias: def.rowKey ? '_rid' : null,
+    params,
+    columns: def.columns.map(({ colId, title, type }) => ({ colId, title, type })),
+  };
+}
+
+/** Maximum rows one grid request may fetch (AG Grid blocks are 100 by default). */
+export const MAX_GRID_BLOCK = 10_000;
+
+/**
+ * Fetches one block of a grid view, sorted and filtered in SQL.
+ * `lastRow` is the filtered row count, so AG Grid can size its scrollbar.
+ */
+export async function queryRows(db: Database, query: GridQuery): Promise<GridResult> {
+  const limit = query.endRow - query.startRow;
+  if (!Number.isSafeInteger(query.startRow) || query.startRow < 0 || !Number.isSafeInteger(limit) || limit < 0 || limit > MAX_GRID_BLOCK) {
+    throw new AppError('INVALID_INPUT', `Rows ${query.startRow}..${query.endRow} is not a valid block (at most ${MAX_GRID_BLOCK} rows, startRow >= 0).`);
+  }
+  const compiled = compileGridQuery(query, { offset: query.startRow, limit });
+  const run = async <T>(sql: string, params: readonly (string | number)[] = compiled.params): Promise<T[]> => {
+    try {
+      return await db.all<T>(sql, [...params]);
+    } catch (e) {
+      throw asQueryError(e);
+    }
+  };
+  if (compiled.rowKeys) {
+    // Deep blocks of big tables: sort only (key, rowid) once per sort/filter, keep that
+    // list, then fetch each block's rows by rowid. AG Grid asks block after block with
+    // the same sort and filter, so only the first block after a change pays the sort.
+    const cache = await sortedRowCache(db, query, compiled.rowKeys, compiled.params);
+    const ids = (await run<{ _rid: bigint }>(`SELECT _rid FROM ${cache.table} WHERE rowid >= ${query.startRow} AND rowid < ${query.endRow} ORDER BY rowid`, [])).map((r) => r._rid);
+    if (ids.length === 0) return { rows: [], lastRow: cache.rows };
+    const fetched = compileGridQuery(query, null, ids);
+    const found = await run<Record<string, unknown>>(fetched.select.replace(/^SELECT /, `SELECT ${compiled.rowKeyAlias === '_rid' ? ridExpr(query.view) : 'NULL'} AS _rid, `), fetched.params);
+    const byId = new Map(found.map((r) => [String(r._rid), r]));
+    const rows = ids.map((id) => byId.get(String(id))).filter((r): r is Record<string, unknown> => r !== undefined);
+    return { rows: rows.map((r) => toGridRow(r, compiled.columns)), lastRow: cache.rows };
+  }
+  const rows = await run<Record<string, unknown>>(compiled.select);
+  // A short block is the last one; only then is the count free.
+  const lastRow = rows.length < limit || (limit === 0 && query.startRow === 0) ? query.startRow + rows.length : Number((await run<{ n: bigint }>(compiled.count))[0]?.n ?? 0);
+  return { rows: rows.map((r) => toGridRow(r, compiled.columns)), lastRow };
+}
+
+function rowIdFilter(rowIds: readonly bigint[]): string {
+  if (rowIds.length === 0) return 'AND FALSE';
+  let min = rowIds[0]!;
+  let max = rowIds[0]!;
+  for (const r of rowIds) {
+    if (r < min) min = r;
+    if (r > max) max = r;
+  }
+  return `AND rowid BETWEEN ${BigInt(min).toString()} AND ${BigInt(max).toString()} AND rowid IN (${rowIds.map((r) => BigInt(r).toString()).join(', ')})`;
+}
+
+function ridExpr(view: GridViewName): string {
+  return viewDef(view).rowKey ?? 'NULL';
+}
+
+interface RowCacheEntry {
+  readonly key: string;
+  readonly table: string;
+  readonly rows: number;
+}
+
+/** Per database: the data version (bumped by every write) and the cached row lists. */
+const ROW_CACHES = new WeakMap<Database, { version: number; entries: RowCacheEntry[]; next: number }>();
+
+/** How many sorted row lists stay cached (each is 8 bytes per row). */
+const ROW_CACHE_SIZE = 2;
+
+/**
+ * Invalidates cached grid orderings; every writer of response tables calls it
+ * (ingest, retention). A stale list would page through rows that moved or vanished.
+ */
+export function bumpGridDataVersion(db: Database): void {
+  const state = ROW_CACHES.get(db);
+  if (state) state.version++;
+}
+
+async function sortedRowCache(db: Database, query: GridQuery, rowKeysSql: string, params: readonly (string | number)[]): Promise<RowCacheEntry> {
+  let state = ROW_CACHES.get(db);
+  if (!state) {
+    state = { version: 0, entries: [], next: 0 };
+    ROW_CACHES.set(db, state);
+  }
+  const key = JSON.stringify([state.version, query.view, query.sortModel ?? null, query.filterModel ?? null, query.scope ?? null]);
+  const hit = state.entries.find((e) => e.key === key);
+  if (hit) {
+    // Most recently used last, so eviction drops the oldest.
+    state.entries = [...state.entries.filter((e) => e !== hit), hit];
+    return hit;
+  }
+  const table = `grid_rows_${state.next++ % (ROW_CACHE_SIZE + 1)}`;
+  // TEMP tables live in this process's connection only and keep insertion order (= rowid).
+  try {
+    await db.run(`CREATE OR REPLACE TEMP TABLE ${table} AS ${rowKeysSql}`, [...params]);
+  } catch (e) {
+    throw asQueryError(e);
+  }
+  const [{ n }] = await db.all<{ n: bigint }>(`SELECT count(*) AS n FROM ${table}`);
+  const entry = { key, table, rows: Number(n) };
+  const kept = [...state.entries.filter((e) => e.table !== table), entry];
+  for (const gone of kept.slice(0, -ROW_CACHE_SIZE)) await db.run(`DROP TABLE IF EXISTS ${gone.table}`);
+  state.entries = kept.slice(-ROW_CACHE_SIZE);
+  return entry;
+}
+
+/** Converts DuckDB JS values to JSON-safe grid values. */
+export function toGridRow(row: Record<string, unknown>, columns: readonly GridColumn[]): GridRow {
+  const out: Record<string, string | number | null> = {};
+  for (const col of columns) {
+    const v = row[col.colId];
+    // Counts are BIGINT in SQL but small: numbers, so the grid sorts and sums them as such.
+    out[col.colId] = col.type === 'number' && typeof v === 'bigint' ? Number(v) : gridValue(v);
+  }
+  return out;
+}
+
+/** One DuckDB JS value as a JSON-safe grid value. */
+export function gridValue(v: unknown): string | number | null {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'bigint') return v.toString();
+  if (v instanceof Date) return formatTimestamp(v);
+  if (typeof v === 'number' || typeof v === 'string') return v;
+  return String(v);
+}
+
+/** `YYYY-MM-DD HH:MM:SS` of a DuckDB TIMESTAMP (which node-api hands over as a UTC Date). */
+export function formatTimestamp(d: Date): string {
+  return d.toISOString().slice(0, 19).replace('T', ' ');
+}
+
+function viewDef(view: string): ViewDef {
+  const def = (VIEWS as Record<string, ViewDef | undefined>)[view];
+  if (!def || !Object.prototype.hasOwnProperty.call(VIEWS, view)) {
+    throw new AppError('INVALID_INPUT', `Unknown view "${view}". Known views: ${GRID_VIEW_NAMES.join(', ')}.`);
+  }
+  return def;
+}
+
+function invalidFilter(colId: string, why: string): AppError {
+  return new AppError('INVALID_INPUT', `The filter on "${colId}" is not valid: ${why}. Clear the filter and set it again.`, { colId });
+}
+
+const DATE_RE = /^\d{4}-\d{2}-\d{2}( \d{2}:\d{2}:\d{2})?$/;
+const NUMBER_RE = /^-?\d+(\.\d+)?$/;
+
+function filterSql(col: ColumnDef, model: SimpleFilterModel, param: (v: string | number) => string): string {
+  if (typeof model !== 'object' || model === null) throw invalidFilter(col.colId, 'not an object');
+  if (model.type === 'blank') return col.type === 'text' ? `(${col.sql} IS NULL OR ${col.sql} = '')` : `${col.sql} IS NULL`;
+  if (model.type === 'notBlank') return col.type === 'text' ? `(${col.sql} IS NOT NULL AND ${col.sql} <> '')` : `${col.sql} IS NOT NULL`;
+  switch (model.filterType) {
+    case 'text': {
+      if (typeof model.filter !== 'string') throw invalidFilter(col.colId, 'text filter needs a string');
+      // Text filters work on any column (IDs too, exactly as shown), case-insensitively like AG Grid.
+      const subject = col.type === 'text' ? `lower(${col.sql})` : col.type === 'date' ? `strftime(${col.sql}, '%Y-%m-%d %H:%M:%S')` : `CAST(${col.sql} AS VARCHAR)`;
+      const p = `lower(${param(model.filter)})`;
+      switch (model.type) {
+        case 'equals':
+          return `${subject} = ${p}`;
+        case 'notEqual':
+          return `(${subject} IS NULL OR ${subject} <> ${p})`;
+        case 'contains':
+          return `contains(${subject}, ${p})`;
+        case 'notContains':
+          return `(${subject} IS NULL OR NOT contains(${subject}, ${p}))`;
+        case 'startsWith':
+          return `starts_with(${subject}, ${p})`;
+        case 'endsWith':
+          return `ends_with(${subject}, ${p})`;
+        default:
+          throw invalidFilter(col.colId, `unknown text filter type "${String((model as { type: unknown }).type)}"`);
+      }
+    }
+    case 'number': {
+      if (col.type !== 'number' && col.type !== 'id') throw invalidFilter(col.colId, 'number filter on a non-numeric column');
+      const cast = col.type === 'id' ? 'BIGINT' : 'DOUBLE';
+      const value = (v: unknown): string => {
+        const s = typeof v === 'number' && Number.isFinite(v) ? String(v) : typeof v === 'string' ? v.trim() : '';
+        if (!NUMBER_RE.test(s) || (cast === 'BIGINT' && !/^-?\d{1,19}$/.test(s))) throw invalidFilter(col.colId, `"${String(v)}" is not a number`);
+        return `CAST(${param(s)} AS ${cast})`;
+      };
+      const ops: Record<string, string> = { equals: '=', notEqual: '<>', lessThan: '<', lessThanOrEqual: '<=', greaterThan: '>', greaterThanOrEqual: '>=' };
+      if (model.type === 'inRange') return `(${col.sql} >= ${value(model.filter)} AND ${col.sql} <= ${value(model.filterTo)})`;
+      const op = ops[model.type];
+      if (!op) throw invalidFilter(col.colId, `unknown number filter type "${String(model.type)}"`);
+      return `${col.sql} ${op} ${value(model.filter)}`;
+    }
+    case 'date': {
+      if (col.type !== 'date') throw invalidFilter(col.colId, 'date filter on a non-date column');
+      const day = (v: unknown): string => {
+        if (typeof v !== 'string' || !DATE_RE.test(v.trim())) throw invalidFilter(col.colId, `"${String(v)}" is not a date (YYYY-MM-DD)`);
+        return `CAST(${param(v.trim().slice(0, 10))} AS DATE)`;
+      };
+      // AG Grid's date filter compares whole days; written as ranges so zone maps can prune.
+      switch (model.type) {
+        case 'equals': {
+          const d = day(model.dateFrom);
+          return `(${col.sql} >= ${d} AND ${col.sql} < ${d} + INTERVAL 1 DAY)`;
+        }
+        case 'notEqual': {
+          const d = day(model.dateFrom);
+          return `(${col.sql} < ${d} OR ${col.sql} >= ${d} + INTERVAL 1 DAY)`;
+        }
+        case 'lessThan':
+          return `${col.sql} < ${day(model.dateFrom)}`;
+        case 'greaterThan':
+          return `${col.sql} >= ${day(model.dateFrom)} + INTERVAL 1 DAY`;
+        case 'inRange':
+          return `(${col.sql} >= ${day(model.dateFrom)} AND ${col.sql} < ${day(model.dateTo)} + INTERVAL 1 DAY)`;
+        default:
+          throw invalidFilter(col.colId, `unknown date filter type "${String((model as { type: unknown }).type)}"`);
+      }
+    }
+    default:
+      throw invalidFilter(col.colId, `unknown filterType "${String((model as { filterType: unknown }).filterType)}"`);
+  }
+}
+
+function asQueryError(e: unknown): Error {
+  const message = e instanceof Error ? e.message : String(e);
+  if (/Conversion Error|Could not convert/i.test(message)) {
+    return new AppError('INVALID_INPUT', `A filter value does not fit its column: ${message.split('\n')[0]}. Correct the filter.`);
+  }
+  return e instanceof Error ? e : new Error(message);
+}

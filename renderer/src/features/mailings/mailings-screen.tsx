@@ -1,0 +1,268 @@
+import { useCallback, useEffect, useId, useState } from 'react';
+import type { MailingUse } from '../../../../shared/contract/mailings';
+import type { Profile } from '../../../../shared/contract/profiles';
+import { useApi, useHostEvent } from '../../api/api-context';
+import { ConfirmDialog } from '../../components/confirm-dialog';
+import { formatDateTime } from '../../components/format';
+
+interface Editing {
+  readonly profile: string;
+  readonly client: string;
+  /** The ID being edited, or null for a new mailing. */
+  readonly id: string | null;
+}
+
+/** Source mailings per connection and client: their IDs go into `broadmail_ID`. */
+export function MailingsScreen() {
+  const api = useApi();
+  const [profiles, setProfiles] = useState<Profile[] | null>(null);
+  const [mailings, setMailings] = useState<MailingUse[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [editing, setEditing] = useState<Editing | null>(null);
+  const [retiring, setRetiring] = useState<MailingUse | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  const load = useCallback(async () => {
+    const [p, m] = await Promise.all([api.profiles.list({}), api.mailings.list({})]);
+    if (!p.ok) return setError(p.error.message);
+    if (!m.ok) return setError(m.error.message);
+    setError(null);
+    setProfiles(p.value);
+    setMailings(m.value);
+  }, [api]);
+  useEffect(() => {
+    void load();
+  }, [load]);
+  // A send starting or finishing changes which mailings are in flight.
+  useHostEvent('sends.onChanged', () => void load());
+
+  return (
+    <section className="screen-inner" aria-labelledby="screen-title">
+      <header className="screen-header">
+        <h1 id="screen-title">Mailings</h1>
+        <p className="lead">
+          The source mailings you created in Optimizely Campaign, per client. Each send names one; the server copies it and sends the copy. A source mailing can carry only one send at a time.
+        </p>
+      </header>
+      {error && (
+        <div className="callout callout-error" role="alert">
+          <p>{error}</p>
+        </div>
+      )}
+      {notice && (
+        <p className="callout callout-ok" role="status">
+          {notice}
+        </p>
+      )}
+      {profiles && profiles.length === 0 && (
+        <div className="empty-state">
+          <h2>No connections yet</h2>
+          <p>
+            Source mailings belong to a client of a connection. Add a connection on the <a href="#/connections">Connections</a> screen first.
+          </p>
+        </div>
+      )}
+      {profiles?.map((p) =>
+        p.clients.map((c) => {
+          const rows = mailings.filter((m) => m.profile === p.name && m.client === c.name);
+          const title = `${c.name} on ${p.name}`;
+          return (
+            <section key={`${p.name}/${c.name}`} className="card client-mailings" aria-label={`Source mailings of ${title}`}>
+              <header className="detail-head">
+                <h2>
+                  Client {c.name} <span className="muted small">on {p.name}</span>
+                </h2>
+                <button type="button" className="button" onClick={() => setEditing({ profile: p.name, client: c.name, id: null })} aria-label={`Add source mailing to ${title}`}>
+                  Add source mailing
+                </button>
+              </header>
+              {editing && editing.profile === p.name && editing.client === c.name && editing.id === null && (
+                <MailingForm
+                  target={editing}
+                  onCancel={() => setEditing(null)}
+                  onSaved={(m) => {
+                    setEditing(null);
+                    setNotice(`Source mailing “${m.name}” (${m.id}) saved.`);
+                    void load();
+                  }}
+                />
+              )}
+              {rows.length === 0 ? (
+                <p className="muted">No source mailings yet. Add the ID and name of a mailing you created in Optimizely Campaign.</p>
+              ) : (
+                <div className="table-scroll">
+                  <table className="data-table" aria-label={`Mailings of ${title}`}>
+                    <thead>
+                      <tr>
+                        <th scope="col">ID</th>
+                        <th scope="col">Name</th>
+                        <th scope="col">Notes</th>
+                        <th scope="col">Status</th>
+                        <th scope="col">Last used</th>
+                        <th scope="col">
+                          <span className="visually-hidden">Actions</span>
+                        </th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {rows.map((m) =>
+                        editing && editing.profile === p.name && editing.client === c.name && editing.id === m.id ? (
+                          <tr key={m.id}>
+                            <td colSpan={6}>
+                              <MailingForm
+                                target={editing}
+                                initial={m}
+                                onCancel={() => setEditing(null)}
+                                onSaved={(saved) => {
+                                  setEditing(null);
+                                  setNotice(`Source mailing “${saved.name}” (${saved.id}) saved.`);
+                                  void load();
+                                }}
+                              />
+                            </td>
+                          </tr>
+                        ) : (
+                          <tr key={m.id} className={m.retired ? 'row-retired' : undefined}>
+                            <td className="mono">{m.id}</td>
+                            <td>{m.name}</td>
+                            <td className="small">{m.notes || <span className="muted">—</span>}</td>
+                            <td>
+                              {m.retired ? (
+                                <span className="badge badge-state-plain">Retired</span>
+                              ) : m.inFlightSendId ? (
+                                <a href={`#/sends/${encodeURIComponent(m.inFlightSendId)}`} className="badge badge-state-pending">
+                                  In flight: send {m.inFlightSendId}
+                                </a>
+                              ) : (
+                                <span className="badge badge-state-ok">Ready</span>
+                              )}
+                            </td>
+                            <td className="small">
+                              {m.lastUsedAt ? (
+                                <>
+                                  {formatDateTime(m.lastUsedAt)}
+                                  {m.lastSendId && (
+                                    <>
+                                      {' '}
+                                      <a href={`#/sends/${encodeURIComponent(m.lastSendId)}`}>(send)</a>
+                                    </>
+                                  )}
+                                </>
+                              ) : (
+                                <span className="muted">never</span>
+                              )}
+                            </td>
+                            <td className="row-actions">
+                              <button type="button" className="button" aria-label={`Edit ${m.name}`} onClick={() => setEditing({ profile: p.name, client: c.name, id: m.id })}>
+                                Edit
+                              </button>
+                              <button
+                                type="button"
+                                className={`button${m.retired ? '' : ' danger-outline'}`}
+                                aria-label={`${m.retired ? 'Restore' : 'Retire'} ${m.name}`}
+                                disabled={!m.retired && Boolean(m.inFlightSendId)}
+                                title={!m.retired && m.inFlightSendId ? 'A send is in flight on this mailing; retire it after that send has finished.' : undefined}
+                                onClick={() => setRetiring(m)}
+                              >
+                                {m.retired ? 'Restore' : 'Retire'}
+                              </button>
+                            </td>
+                          </tr>
+                        ),
+                      )}
+                    </tbody>
+                  </table>
+                </div>
+              )}
+            </section>
+          );
+        }),
+      )}
+      {retiring && (
+        <ConfirmDialog
+          title={retiring.retired ? `Restore “${retiring.name}”?` : `Retire “${retiring.name}”?`}
+          confirmLabel={retiring.retired ? 'Restore it' : 'Retire it'}
+          cancelLabel="Keep as is"
+          danger={!retiring.retired}
+          onClose={() => setRetiring(null)}
+          onConfirm={async () => {
+            const r = await api.mailings.retire({ profile: retiring.profile, client: retiring.client, id: retiring.id, retired: !retiring.retired });
+            if (!r.ok) return r.error.message;
+            setNotice(`Source mailing “${r.value.name}” (${r.value.id}) ${r.value.retired ? 'retired' : 'restored'}.`);
+            await load();
+            return null;
+          }}
+        >
+          <p>
+            {retiring.retired
+              ? `Mailing ${retiring.id} can be chosen for new sends again.`
+              : `Mailing ${retiring.id} can no longer be chosen for new sends. Its past sends stay on the Sends screen, and you can restore it at any time.`}
+          </p>
+        </ConfirmDialog>
+      )}
+    </section>
+  );
+}
+
+/** Add or edit one source mailing; the ID is fixed once saved (it is the key Optimizely knows). */
+function MailingForm(props: { target: Editing; initial?: MailingUse; onCancel: () => void; onSaved: (m: MailingUse) => void }) {
+  const api = useApi();
+  const id = useId();
+  const [mailingId, setMailingId] = useState(props.initial?.id ?? '');
+  const [name, setName] = useState(props.initial?.name ?? '');
+  const [notes, setNotes] = useState(props.initial?.notes ?? '');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const save = async () => {
+    const problems: string[] = [];
+    if (!/^\d{1,19}$/.test(mailingId.trim())) problems.push('The mailing ID is the number shown in Optimizely Campaign (digits only).');
+    if (!name.trim()) problems.push('Give the mailing a name you will recognise.');
+    if (problems.length) return setError(problems.join(' '));
+    setBusy(true);
+    try {
+      const r = await api.mailings.save({ profile: props.target.profile, client: props.target.client, mailing: { id: mailingId.trim(), name: name.trim(), notes } });
+      if (!r.ok) return setError(r.error.message);
+      props.onSaved(r.value);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form
+      className="mailing-form"
+      aria-label={props.initial ? `Edit source mailing ${props.initial.id}` : 'Add source mailing'}
+      onSubmit={(e) => {
+        e.preventDefault();
+        void save();
+      }}
+    >
+      <div className="grid-3">
+        <div className="field">
+          <label htmlFor={`${id}-id`}>Mailing ID</label>
+          <input id={`${id}-id`} inputMode="numeric" value={mailingId} readOnly={Boolean(props.initial)} onChange={(e) => setMailingId(e.target.value)} />
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-name`}>Mailing name</label>
+          <input id={`${id}-name`} value={name} onChange={(e) => setName(e.target.value)} />
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-notes`}>Notes</label>
+          <input id={`${id}-notes`} value={notes} onChange={(e) => setNotes(e.target.value)} />
+        </div>
+      </div>
+      {error && (
+        <p className="field-error" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="button-row">
+        <button type="submit" className="button primary" disabled={busy}>
+          Save mailing
+        </button>
+        <button type="button" className="button" onClick={props.onCancel}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,300 @@
+import { useEffect, useRef, useState } from 'react';
+import type { ValidationReport } from '../../../../shared/contract/recipients';
+import { useApi, useHostEvent } from '../../api/api-context';
+import { hostFileUrl } from '../../api/files';
+import { formatBytes, plural } from '../../components/format';
+import { problemValue, reasonText, setExcluded, setOverride, toSendDraft, type NewSendState } from './draft-model';
+import type { StepProps } from './new-send-screen';
+
+/** Progress of the check, from `recipients.onProgress`. */
+interface Progress {
+  readonly bytesRead: number;
+  readonly totalBytes: number;
+  readonly rows: number;
+}
+
+/** Runs the whole file through mapping and validation; returns an error message or null. */
+export function useValidation(draft: NewSendState, update: StepProps['update']) {
+  const api = useApi();
+  const [running, setRunning] = useState(false);
+  const [progress, setProgress] = useState<Progress | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [errorDetails, setErrorDetails] = useState<unknown>(null);
+  const path = draft.inspection?.path;
+  useHostEvent('recipients.onProgress', (payload) => {
+    const p = payload as Progress & { path: string };
+    if (running && p.path === path) setProgress({ bytesRead: p.bytesRead, totalBytes: p.totalBytes, rows: p.rows });
+  });
+  const run = async () => {
+    setRunning(true);
+    setError(null);
+    setErrorDetails(null);
+    setProgress({ bytesRead: 0, totalBytes: draft.inspection?.totalBytes ?? 0, rows: 0 });
+    try {
+      const r = await api.recipients.validate(toSendDraft(draft));
+      if (r.ok) update({ report: r.value, reportStale: false });
+      else {
+        setError(r.error.message);
+        setErrorDetails(r.error.details ?? null);
+      }
+    } finally {
+      setRunning(false);
+    }
+  };
+  return { run, running, progress, error, errorDetails };
+}
+
+/** A bar with the words next to it (what is happening, how far). */
+export function CheckProgress(props: { progress: Progress | null; label: string }) {
+  const p = props.progress;
+  const max = Math.max(1, p?.totalBytes ?? 1);
+  return (
+    <div className="progress-block" role="status">
+      <progress aria-label={props.label} max={max} value={Math.min(max, p?.bytesRead ?? 0)} />
+      <span className="small muted">
+        {props.label}: {p ? `${formatBytes(p.bytesRead)} of ${formatBytes(p.totalBytes)} read, ${plural(p.rows, 'row')}` : 'starting…'}
+      </span>
+    </div>
+  );
+}
+
+/** Step 3: the validation report, with inline fixes and exclusions. */
+export function CheckStep(props: StepProps) {
+  const { draft, update, goTo } = props;
+  const { run, running, progress, error } = useValidation(draft, update);
+  const started = useRef(false);
+  useEffect(() => {
+    // Entering the step checks at once when there is nothing current to show.
+    if (!started.current && (!draft.report || draft.reportStale)) {
+      started.current = true;
+      void run();
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only on entering the step
+  }, []);
+  const report = draft.report;
+  const editsCount = draft.edits.overrides.length + draft.edits.excludedLines.length;
+
+  return (
+    <>
+      <p>Loopdesk reads the whole file, applies the mapping and checks every row against the client’s master list. Nothing leaves this computer in this step.</p>
+      {running && <CheckProgress progress={progress} label="Checking the file" />}
+      {error && (
+        <div className="callout callout-error" role="alert">
+          <h3>The check could not finish</h3>
+          <p>{error}</p>
+        </div>
+      )}
+      {report && !running && <ReportView report={report} draft={draft} update={update} />}
+      {draft.reportStale && !running && (
+        <p className="callout callout-warn" role="status">
+          {editsCount > 0 ? `You changed ${plural(draft.edits.overrides.length, 'value')} and left out ${plural(draft.edits.excludedLines.length, 'line')}. ` : 'The mapping or the source mailing changed. '}
+          Check again to see the result.
+        </p>
+      )}
+      <div className="button-row">
+        <button type="button" className="button" onClick={() => goTo('mapping')}>
+          Back
+        </button>
+        <button type="button" className={`button${draft.reportStale ? ' primary' : ''}`} disabled={running} onClick={() => void run()}>
+          Check again
+        </button>
+        <button type="button" className="button" disabled={!report || draft.reportStale || running || report.valid === 0} onClick={() => goTo('products')}>
+          Add products (optional)
+        </button>
+        <button
+          type="button"
+          className="button primary"
+          disabled={!report || draft.reportStale || running || report.valid === 0 || draft.useProducts}
+          onClick={() => goTo('send')}
+        >
+          Continue to send
+        </button>
+      </div>
+    </>
+  );
+}
+
+function ReportView(props: { report: ValidationReport; draft: NewSendState; update: StepProps['update'] }) {
+  const { report, draft, update } = props;
+  const rejectedUrl = report.rejectedFile ? hostFileUrl(report.rejectedFile) : null;
+  const codes = Object.entries(report.byCode).filter(([, n]) => n > 0);
+  const problemRows = report.excluded.flatMap((row) => row.reasons.map((reason) => ({ row, reason })));
+  return (
+    <section aria-label="Check result">
+      <div className={`callout ${report.excludedCount === 0 ? 'callout-ok' : report.valid === 0 ? 'callout-error' : 'callout-warn'}`} role="status">
+        <h3>
+          {report.valid === 0
+            ? 'No row can be sent'
+            : report.excludedCount === 0
+              ? `All ${plural(report.valid, 'row')} can be sent`
+              : `${plural(report.valid, 'row')} can be sent, ${plural(report.excludedCount, 'row')} will be left out`}
+        </h3>
+        <p className="small muted">Checked in {(report.durationMs / 1000).toFixed(1)} s.</p>
+      </div>
+      <dl className="stat-tiles" aria-label="Counts">
+        <div>
+          <dt>Rows in the file</dt>
+          <dd data-testid="count-rows">{report.rows.toLocaleString('en-GB')}</dd>
+        </div>
+        <div>
+          <dt>Will be sent</dt>
+          <dd data-testid="count-valid">{report.valid.toLocaleString('en-GB')}</dd>
+        </div>
+        <div>
+          <dt>Left out</dt>
+          <dd data-testid="count-excluded">{report.excludedCount.toLocaleString('en-GB')}</dd>
+        </div>
+        <div>
+          <dt>Values tidied automatically</dt>
+          <dd data-testid="count-fixes">{report.fixes.toLocaleString('en-GB')}</dd>
+        </div>
+        {report.emptyRows > 0 && (
+          <div>
+            <dt>Empty lines skipped</dt>
+            <dd>{report.emptyRows.toLocaleString('en-GB')}</dd>
+          </div>
+        )}
+      </dl>
+      {codes.length > 0 && (
+        <>
+          <h3>Problems by reason</h3>
+          <ul className="reason-list" aria-label="Problems by reason">
+            {codes.map(([code, n]) => (
+              <li key={code}>
+                {reasonText(code)}: <strong>{n.toLocaleString('en-GB')}</strong>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      <LeftOutByYou report={report} draft={draft} update={update} />
+      {problemRows.length > 0 && (
+        <>
+          <h3>Rows that cannot be sent</h3>
+          <p className="hint">Type a corrected value, or leave the row out, then press “Check again”. Your corrections change only what is uploaded, never your file.</p>
+          <div className="table-scroll">
+            <table className="data-table problem-table" aria-label="Rows that cannot be sent">
+              <thead>
+                <tr>
+                  <th scope="col">Line</th>
+                  <th scope="col">Field</th>
+                  <th scope="col">Reason</th>
+                  <th scope="col">Value</th>
+                  <th scope="col">Correct it</th>
+                  <th scope="col">Leave out</th>
+                </tr>
+              </thead>
+              <tbody>
+                {problemRows.map(({ row, reason }) => {
+                  const value = problemValue(report, row, reason.field, draft.inspection, draft.mapping);
+                  const override = draft.edits.overrides.find((o) => o.line === row.line && o.field === reason.field);
+                  const excluded = draft.edits.excludedLines.includes(row.line);
+                  return (
+                    <tr key={`${row.line}-${reason.field}-${reason.code}`} className={excluded ? 'row-excluded' : undefined}>
+                      <td className="num">{row.line}</td>
+                      <td>{reason.field}</td>
+                      <td>
+                        {reasonText(reason.code)}
+                        <span className="hint">{reason.message}</span>
+                      </td>
+                      <td className="mono">{value === null ? <span className="muted">not shown</span> : value === '' ? <span className="muted">empty</span> : value}</td>
+                      <td>
+                        <input
+                          aria-label={`Corrected ${reason.field} for line ${row.line}`}
+                          value={override?.value ?? value ?? ''}
+                          disabled={excluded}
+                          onChange={(e) =>
+                            update({
+                              edits: setOverride(draft.edits, row.line, reason.field, e.target.value === (value ?? '') ? null : e.target.value),
+                              reportStale: true,
+                            })
+                          }
+                        />
+                      </td>
+                      <td className="center">
+                        <input
+                          type="checkbox"
+                          aria-label={`Leave out line ${row.line}`}
+                          checked={excluded}
+                          onChange={(e) => update({ edits: setExcluded(draft.edits, row.line, e.target.checked), reportStale: true })}
+                        />
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+          {report.excludedCount > report.excluded.length && (
+            <p className="hint">Showing the first {report.excluded.length} of {report.excludedCount} rows; the download has them all.</p>
+          )}
+        </>
+      )}
+      {report.rejectedFile &&
+        (rejectedUrl ? (
+          <p>
+            <a className="button" href={rejectedUrl} download>
+              Download rejected rows
+            </a>{' '}
+            <span className="hint">A CSV with every rejected row and its reasons, to fix in Excel.</span>
+          </p>
+        ) : (
+          <p className="hint">
+            Rejected rows with their reasons: <code>{report.rejectedFile}</code>
+          </p>
+        ))}
+      {report.sample.length > 0 && (
+        <div className="table-scroll">
+          <table className="data-table preview-table" aria-label="First rows exactly as they will be uploaded">
+            <caption>First rows exactly as they will be uploaded</caption>
+            <thead>
+              <tr>
+                {report.fields.map((f) => (
+                  <th key={f} scope="col">
+                    {f}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {report.sample.slice(0, 5).map((r, i) => (
+                <tr key={i}>
+                  {r.map((v, j) => (
+                    <td key={j}>{v}</td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
+/** Lines the operator left out that the report no longer lists, so they can be taken back. */
+function LeftOutByYou(props: { report: ValidationReport; draft: NewSendState; update: StepProps['update'] }) {
+  const listed = new Set(props.report.excluded.map((x) => x.line));
+  const hidden = props.draft.edits.excludedLines.filter((l) => !listed.has(l));
+  if (hidden.length === 0) return null;
+  return (
+    <div className="note">
+      <p>Lines you left out: </p>
+      <ul className="chip-list" aria-label="Lines you left out">
+        {hidden.map((line) => (
+          <li key={line} className="chip">
+            Line {line}{' '}
+            <button
+              type="button"
+              className="link-button"
+              aria-label={`Take line ${line} back in`}
+              onClick={() => props.update({ edits: setExcluded(props.draft.edits, line, false), reportStale: true })}
+            >
+              take back
+            </button>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}

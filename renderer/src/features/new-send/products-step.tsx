@@ -1,0 +1,170 @@
+import { useId, useState } from 'react';
+import type { MasterField } from '../../../../shared/contract/profiles';
+import { useApi } from '../../api/api-context';
+import { fileToHostPath } from '../../api/files';
+import { plural } from '../../components/format';
+import { CheckProgress, useValidation } from './check-step';
+import { FileDrop } from './file-drop';
+import { MappingTable } from './mapping-table';
+import type { StepProps } from './new-send-screen';
+
+/** Recipient fields that look like they hold product IDs, as a starting choice. */
+function defaultReferenceFields(fields: readonly MasterField[]): string[] {
+  return fields.filter((f) => /product|produkt|artikel|sku/i.test(f.name)).map((f) => f.name);
+}
+
+/** Step 4 (optional): a product catalog uploaded with the recipients. */
+export function ProductsStep(props: StepProps & { fields: readonly MasterField[]; productFields: readonly MasterField[] }) {
+  const api = useApi();
+  const id = useId();
+  const { draft, update, goTo } = props;
+  const { run, running, progress, error, errorDetails } = useValidation(draft, update);
+  const [busy, setBusy] = useState(false);
+  const [fileError, setFileError] = useState<string | null>(null);
+  const refs = draft.products?.referenceFields ?? (draft.productReferenceFields.length > 0 ? draft.productReferenceFields : defaultReferenceFields(props.fields));
+  const missingFromError = (errorDetails as { missingIds?: string[] } | null)?.missingIds ?? null;
+  const productsReport = draft.reportStale ? null : draft.report?.products;
+
+  const onFile = async (file: File) => {
+    setBusy(true);
+    setFileError(null);
+    try {
+      const path = await fileToHostPath(file);
+      const r = await api.recipients.inspectCatalog({ profile: draft.profile, client: draft.client, path, open: {} });
+      if (!r.ok) return setFileError(r.error.message);
+      update({ useProducts: true, products: { catalog: r.value, open: {}, mapping: r.value.mapping, referenceFields: refs }, reportStale: true });
+    } catch (e) {
+      setFileError(e instanceof Error ? e.message : String(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <>
+      <p>
+        If the mailing shows products (for example “recommended for you”), the server needs a product catalog with every product ID the recipients refer to. It is uploaded just before the recipient file.
+        Skip this step when the mailing has no products.
+      </p>
+      <fieldset>
+        <legend>Recipient fields that hold product IDs</legend>
+        {props.fields.map((f) => (
+          <label key={f.name} className="check-field">
+            <input
+              type="checkbox"
+              checked={refs.includes(f.name)}
+              onChange={(e) => {
+                const next = e.target.checked ? [...refs, f.name] : refs.filter((r) => r !== f.name);
+                update({ productReferenceFields: next, products: draft.products ? { ...draft.products, referenceFields: next } : null, reportStale: draft.products !== null });
+              }}
+            />
+            <span>{f.name}</span>
+          </label>
+        ))}
+      </fieldset>
+      <fieldset>
+        <legend>Product catalog</legend>
+        <FileDrop
+          label="Choose a product catalog"
+          hint="CSV or Excel with one product per row and the column names in the first row."
+          accept=".csv,.txt,.xlsx"
+          busy={busy}
+          onFile={(f) => void onFile(f)}
+        />
+        {fileError && (
+          <div className="callout callout-error" role="alert">
+            <p>{fileError}</p>
+          </div>
+        )}
+        {draft.products && (
+          <>
+            <p>
+              Catalog: <strong>{draft.products.catalog.fileName}</strong> ({draft.products.catalog.headers.length} columns)
+            </p>
+            <MappingTable
+              caption="Product fields, in upload order"
+              fields={props.productFields}
+              inspection={draft.products.catalog}
+              mapping={draft.products.mapping}
+              chosen={[]}
+              recipientFields={false}
+              onChange={(field, source) =>
+                update({
+                  products: draft.products && {
+                    ...draft.products,
+                    mapping: draft.products.mapping.some((m) => m.field === field)
+                      ? draft.products.mapping.map((m) => (m.field === field ? { field, source } : m))
+                      : [...draft.products.mapping, { field, source }],
+                  },
+                  reportStale: true,
+                })
+              }
+            />
+            <label className="check-field">
+              <input type="checkbox" id={`${id}-use`} checked={draft.useProducts} onChange={(e) => update({ useProducts: e.target.checked, reportStale: true })} />
+              <span>Upload this catalog with the send</span>
+            </label>
+          </>
+        )}
+      </fieldset>
+      {running && <CheckProgress progress={progress} label="Checking recipients and catalog" />}
+      {error && !running && (
+        <div className="callout callout-error" role="alert">
+          <h3>{missingFromError ? 'Products are missing from the catalog' : 'The check could not finish'}</h3>
+          <p>{error}</p>
+          {missingFromError && <MissingIds ids={missingFromError} />}
+        </div>
+      )}
+      {productsReport && !running && (
+        <div className={`callout ${productsReport.missingCount === 0 ? 'callout-ok' : 'callout-error'}`} role="status">
+          <h3>{productsReport.missingCount === 0 ? `Catalog complete: ${plural(productsReport.rows, 'product')}` : `${plural(productsReport.missingCount, 'product ID')} missing from the catalog`}</h3>
+          {productsReport.excludedCount > 0 && <p>{plural(productsReport.excludedCount, 'catalog row')} cannot be used and will be left out.</p>}
+          {productsReport.missingCount > 0 && <MissingIds ids={productsReport.missingIds} />}
+        </div>
+      )}
+      <div className="button-row">
+        <button type="button" className="button" onClick={() => goTo('check')}>
+          Back
+        </button>
+        <button type="button" className="button" disabled={!draft.products || !draft.useProducts || running} onClick={() => void run()}>
+          Check with the catalog
+        </button>
+        <button
+          type="button"
+          className="button"
+          onClick={() => {
+            // Only catalog changes can make the report stale on this step; without a catalog it holds.
+            update({ useProducts: false, reportStale: false });
+            goTo('send');
+          }}
+          disabled={running || !draft.report}
+        >
+          Send without products
+        </button>
+        <button
+          type="button"
+          className="button primary"
+          disabled={running || !draft.useProducts || !productsReport || productsReport.missingCount > 0}
+          onClick={() => goTo('send')}
+        >
+          Continue to send
+        </button>
+      </div>
+    </>
+  );
+}
+
+function MissingIds(props: { ids: readonly string[] }) {
+  return (
+    <>
+      <p>Add these product IDs to the catalog, or leave out the recipients that use them:</p>
+      <ul className="chip-list" aria-label="Missing product IDs">
+        {props.ids.slice(0, 50).map((id) => (
+          <li key={id} className="chip mono">
+            {id}
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}

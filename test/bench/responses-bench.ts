@@ -1,0 +1,235 @@
+/**
+ * Responses benchmarks: (a) ingest of 10M click rows vs DuckDB's bare read_csv,
+ * (b) a deep grid block (offset 5M of 10M, sorted and filtered), (c) Excel export of one
+ * full sheet vs ExcelJS's bare streaming writer. Each measurement runs in its own child
+ * process so peak RSS belongs to that measurement alone.
+ *
+ * Run: `npx tsx test/bench/responses-bench.ts` (or through `loopdesk bench responses`).
+ * Sizes can be lowered for a quick look with BENCH_CLICK_ROWS / BENCH_EXPORT_ROWS.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Same shape as `BenchResult` in main/cli/commands/bench-command.ts. */
+export interface BenchResult {
+  readonly bench: string;
+  readonly value: number;
+  readonly unit: string;
+  readonly baseline: number;
+  readonly ratio: number;
+  readonly target: string;
+  readonly peakRssMB: number;
+}
+
+const CLICK_ROWS = Number(process.env.BENCH_CLICK_ROWS ?? 10_000_000);
+const EXPORT_ROWS = Number(process.env.BENCH_EXPORT_ROWS ?? 1_048_575);
+const GRID_RUNS = 20;
+const SELF = fileURLToPath(import.meta.url);
+
+interface ChildOutput {
+  readonly ms: number;
+  readonly peakRssMB: number;
+  readonly extra?: Record<string, number>;
+}
+
+/** Runs one measurement of this file in a fresh Node process (with tsx). */
+function child(task: string, args: string[]): Promise<ChildOutput> {
+  return new Promise((resolve, reject) => {
+    const tsx = import.meta.resolve('tsx');
+    const proc = spawn(process.execPath, ['--import', tsx, SELF, '--child', task, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    proc.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    proc.on('error', reject);
+    proc.on('close', (code) => {
+      const line = out.trim().split('\n').at(-1) ?? '';
+      if (code !== 0) return reject(new Error(`bench child ${task} exited ${code}: ${out}`));
+      resolve(JSON.parse(line) as ChildOutput);
+    });
+  });
+}
+
+const peakRssMB = () => Math.round(process.resourceUsage().maxRSS / 1024);
+
+/** Runs the three benchmarks and returns one result per figure. */
+export async function runResponsesBench(): Promise<BenchResult[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'loopdesk-responses-bench-'));
+  try {
+    const { generateClickFiles } = await import('../fixtures/responses/generate-responses');
+    const files = await generateClickFiles(dir, CLICK_ROWS, 1_000_000);
+    const results: BenchResult[] = [];
+
+    // (a) ingest: baseline first, so the page cache is equally warm for ours.
+    const bare = await child('bare-read-csv', [join(dir, 'bare.duckdb'), ...files]);
+    const ours = await child('ingest', [join(dir, 'ours.duckdb'), ...files]);
+    results.push({
+      bench: `responses.ingest ${CLICK_ROWS} click rows (${files.length} files)`,
+      value: Math.round(ours.ms),
+      unit: 'ms',
+      baseline: Math.round(bare.ms),
+      ratio: round(ours.ms / bare.ms),
+      target: 'ratio <= 1.5 (vs DuckDB bare read_csv into a table)',
+      peakRssMB: ours.peakRssMB,
+    });
+
+    // (b) grid block at offset 5M of the ingested 10M rows.
+    const grid = await child('grid', [join(dir, 'ours.duckdb')]);
+    results.push({
+      bench: `responses.grid p95 of ${GRID_RUNS} blocks (100 rows at offset ${Math.floor(CLICK_ROWS / 2)}, sort + filter)`,
+      value: round(grid.extra!.p95!),
+      unit: 'ms',
+      baseline: round(grid.extra!.median!),
+      ratio: round(grid.extra!.p95! / 150),
+      target: 'p95 < 150 ms (baseline column = median; ratio = p95 / 150)',
+      peakRssMB: grid.peakRssMB,
+    });
+    results.push({
+      bench: 'responses.grid first block after a sort/filter change (cold)',
+      value: round(grid.extra!.first!),
+      unit: 'ms',
+      baseline: round(grid.extra!.median!),
+      ratio: round(grid.extra!.first! / grid.extra!.median!),
+      target: 'informational',
+      peakRssMB: grid.peakRssMB,
+    });
+
+    // (c) Excel export of one full sheet, 8 columns.
+    const exportDb = join(dir, 'export.duckdb');
+    await child('prepare-export', [exportDb, String(EXPORT_ROWS)]);
+    const bareXlsx = await child('bare-exceljs', [join(dir, 'bare.xlsx'), String(EXPORT_ROWS)]);
+    const oursXlsx = await child('export', [exportDb, join(dir, 'ours.xlsx')]);
+    results.push({
+      bench: `responses.export ${EXPORT_ROWS} rows x 8 columns to xlsx`,
+      value: Math.round(oursXlsx.ms),
+      unit: 'ms',
+      baseline: Math.round(bareXlsx.ms),
+      ratio: round(oursXlsx.ms / bareXlsx.ms),
+      target: 'ratio vs bare ExcelJS streaming writer (informational)',
+      peakRssMB: oursXlsx.peakRssMB,
+    });
+    results.push({
+      bench: 'responses.export peak RSS',
+      value: oursXlsx.peakRssMB,
+      unit: 'MB',
+      baseline: bareXlsx.peakRssMB,
+      ratio: round(oursXlsx.peakRssMB / 300),
+      target: 'peak < 300 MB (baseline column = bare ExcelJS peak; ratio = peak / 300)',
+      peakRssMB: oursXlsx.peakRssMB,
+    });
+    return results;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const round = (n: number) => Math.round(n * 100) / 100;
+
+async function runChild(task: string, args: string[]): Promise<ChildOutput> {
+  const { Database } = await import('../../main/services/store/database');
+  const { MIGRATIONS } = await import('../../main/services/store/migrations');
+  const { RESPONSES_MIGRATIONS } = await import('../../main/services/responses/responses-migrations');
+  const openDb = (path: string) => Database.open(path, [...MIGRATIONS, ...RESPONSES_MIGRATIONS]);
+  switch (task) {
+    case 'bare-read-csv': {
+      const [dbPath, ...files] = args;
+      const db = await openDb(dbPath!);
+      const t = performance.now();
+      await db.run('CREATE TABLE bare_clicks AS SELECT * FROM read_csv($1, delim = \';\', header = true) LIMIT 0', [files[0]!]);
+      for (const f of files) await db.run("INSERT INTO bare_clicks SELECT * FROM read_csv($1, delim = ';', header = true)", [f]);
+      const ms = performance.now() - t;
+      await db.close();
+      return { ms, peakRssMB: peakRssMB() };
+    }
+    case 'ingest': {
+      const [dbPath, ...files] = args;
+      const { ingestFile } = await import('../../main/services/responses/ingest');
+      const { statSync } = await import('node:fs');
+      const db = await openDb(dbPath!);
+      const t = performance.now();
+      for (const f of files) {
+        const st = statSync(f);
+        await ingestFile(db, { profile: 'bench', client: 'bench', kind: 'clicks', localPath: f, remoteName: f.split('/').at(-1)!, size: st.size, mtime: st.mtime });
+      }
+      const ms = performance.now() - t;
+      await db.close();
+      return { ms, peakRssMB: peakRssMB() };
+    }
+    case 'grid': {
+      const { queryRows } = await import('../../main/services/responses/grid-query');
+      const db = await openDb(args[0]!);
+      const [{ n }] = await db.all<{ n: bigint }>('SELECT count(*) AS n FROM clicks');
+      const offset = Math.floor(Number(n) / 2);
+      const query = {
+        view: 'clicks' as const,
+        startRow: offset,
+        endRow: offset + 100,
+        sortModel: [{ colId: 'created', sort: 'desc' as const }],
+        // Keeps ~83% of rows, so offset 5M stays inside the filtered set.
+        filterModel: { click_browser: { filterType: 'text' as const, type: 'notContains' as const, filter: 'opera' } },
+      };
+      const times: number[] = [];
+      let rows = 0;
+      for (let i = 0; i <= GRID_RUNS; i++) {
+        const t = performance.now();
+        const res = await queryRows(db, query);
+        times.push(performance.now() - t);
+        rows = res.rows.length;
+      }
+      if (rows !== 100) throw new Error(`grid bench got ${rows} rows, expected 100`);
+      const first = times.shift()!;
+      const sorted = [...times].sort((a, b) => a - b);
+      const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+      await db.close();
+      return { ms: pct(50), peakRssMB: peakRssMB(), extra: { first, median: pct(50), p95: pct(95) } };
+    }
+    case 'prepare-export': {
+      const db = await openDb(args[0]!);
+      await db.run(
+        `INSERT INTO mailing_recipients SELECT 25951836000 + i, 51106527229, 44018617811, 'user' || i || '@example.com',
+           TIMESTAMP '2021-01-01 00:00:00' + to_seconds(i), 'sent', 'delivered', CASE WHEN i % 50 = 0 THEN 'bounce' END, 0
+         FROM range(${Number(args[1])}) t(i)`,
+      );
+      await db.close();
+      return { ms: 0, peakRssMB: peakRssMB() };
+    }
+    case 'export': {
+      const { exportRows } = await import('../../main/services/responses/excel-export');
+      const db = await openDb(args[0]!);
+      const t = performance.now();
+      await exportRows(db, { query: { view: 'mailing_recipients', sortModel: [{ colId: 'mailing_to_user_id', sort: 'asc' }] }, outPath: args[1]! });
+      const ms = performance.now() - t;
+      await db.close();
+      return { ms, peakRssMB: peakRssMB() };
+    }
+    case 'bare-exceljs': {
+      // The same 8 values per row, straight into ExcelJS's streaming writer, no database.
+      const ExcelJS = (await import('exceljs')).default;
+      const total = Number(args[1]);
+      const t = performance.now();
+      const book = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: args[0]!, useSharedStrings: false, useStyles: true });
+      const sheet = book.addWorksheet('bare');
+      sheet.addRow(['Mailing-to-user ID', 'Mailing ID', 'Mailing group ID', 'Recipient', 'Sent', 'Sending status', 'Delivery status', 'Response category']).commit();
+      const base = Date.UTC(2021, 0, 1);
+      for (let i = 0; i < total; i++) {
+        sheet.addRow([25951836000 + i, 51106527229, 44018617811, `user${i}@example.com`, new Date(base + i * 1000), 'sent', 'delivered', i % 50 === 0 ? 'bounce' : null]).commit();
+        if (i % 2048 === 2047) await new Promise<void>((r) => setImmediate(r));
+      }
+      await book.commit();
+      return { ms: performance.now() - t, peakRssMB: peakRssMB() };
+    }
+    default:
+      throw new Error(`unknown bench child task ${task}`);
+  }
+}
+
+if (process.argv[1] === SELF) {
+  const i = process.argv.indexOf('--child');
+  if (i !== -1) {
+    const out = await runChild(process.argv[i + 1]!, process.argv.slice(i + 2));
+    process.stdout.write(`${JSON.stringify(out)}\n`);
+  } else {
+    for (const r of await runResponsesBench()) console.log(JSON.stringify(r));
+  }
+}

@@ -1,0 +1,135 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../../helpers/temp-dir';
+import type { Database } from '../../../main/services/store/database';
+import { MAX_SHEET_DATA_ROWS, exportMailingReport, exportRows, type ExportProgress } from '../../../main/services/responses/excel-export';
+import { ZipFile, counter, ingestFixtures, openDb, rawRows } from '../../unit/responses/helpers';
+
+let dir: ReturnType<typeof tempDir>;
+let db: Database;
+
+beforeAll(async () => {
+  dir = tempDir('loopdesk-export-');
+  db = await openDb(join(dir.path, 'data.duckdb'));
+  await ingestFixtures(db);
+});
+afterAll(async () => {
+  await db.close();
+  dir.cleanup();
+});
+
+const unescapeXml = (s: string) => s.replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&#x([0-9a-f]+);/gi, (_m, h: string) => String.fromCodePoint(parseInt(h, 16))).replace(/&amp;/g, '&');
+
+/** Every text cell value of a sheet's XML (inline or shared strings). */
+function sheetTexts(zip: ZipFile, sheetXml: string): string[] {
+  const shared = zip.names().includes('xl/sharedStrings.xml') ? [...zip.text('xl/sharedStrings.xml').matchAll(/<si>([\s\S]*?)<\/si>/g)].map((m) => m[1]!) : [];
+  const texts: string[] = [];
+  for (const m of sheetXml.matchAll(/<c ([^>]*)>([\s\S]*?)<\/c>/g)) {
+    const attrs = m[1]!;
+    const body = m[2]!;
+    if (/t="str"/.test(attrs)) {
+      // A string value with no <f>: what ExcelJS writes for plain strings without shared strings.
+      texts.push(unescapeXml(/<v>([\s\S]*?)<\/v>/.exec(body)?.[1] ?? ''));
+      continue;
+    }
+    const raw = /t="s"/.test(attrs) ? shared[Number(/<v>(\d+)<\/v>/.exec(body)![1])]! : /t="inlineStr"/.test(attrs) ? body : null;
+    if (raw === null) continue;
+    texts.push(unescapeXml([...raw.matchAll(/<t[^>]*>([\s\S]*?)<\/t>/g)].map((t) => t[1]).join('')));
+  }
+  return texts;
+}
+
+describe('Excel export (read back without ExcelJS)', () => {
+  it('writes a grid view as typed, inert cells with a frozen header', async () => {
+    const out = join(dir.path, 'clicks.xlsx');
+    const progress: ExportProgress[] = [];
+    const result = await exportRows(db, {
+      query: { view: 'clicks_with_links', sortModel: [{ colId: 'created', sort: 'asc' }] },
+      outPath: out,
+      onProgress: (p) => progress.push(p),
+    });
+    expect(result).toMatchObject({ rows: 7, sheets: ['clicks_with_links'] });
+    expect(progress.at(-1)).toMatchObject({ done: true, rowsWritten: 7, totalRows: 7 });
+    expect(readdirSync(dir.path).filter((f) => f.endsWith('.partial'))).toEqual([]);
+
+    const zip = ZipFile.open(out);
+    const xml = zip.text('xl/worksheets/sheet1.xml');
+    expect(xml).not.toMatch(/<f[ >]/);
+    expect(xml).toMatch(/<pane [^>]*ySplit="1"[^>]*state="frozen"|<pane [^>]*state="frozen"[^>]*ySplit="1"/);
+    expect(xml).toMatch(/<col [^>]*width="/);
+    const texts = sheetTexts(zip, xml);
+    for (const dangerous of ['=1+2', '+SUM(A1:A2)', '-3', '@cmd', '\tTabbed', 'Firefox; 64 "quoted"\nsecond line', '=HYPERLINK("http://evil.example/x";"click me")']) {
+      expect(texts, dangerous).toContain(dangerous);
+    }
+    expect(texts.slice(0, 3)).toEqual(['Link ID', 'Link name', 'URL']);
+    // Row 2 (earliest click): link ID as a number cell, time as a date-formatted number.
+    const row2 = /<row r="2"[^>]*>([\s\S]*?)<\/row>/.exec(xml)![1]!;
+    expect(row2).toMatch(/<c r="A2"[^>]*><v>44018617936<\/v><\/c>/);
+    const timeCell = /<c r="H2" s="(\d+)"[^>]*><v>([\d.]+)<\/v><\/c>/.exec(row2)!;
+    // 2021-01-01 12:30:00 as an Excel serial day number.
+    expect(Number(timeCell[2])).toBeCloseTo(44197 + 12.5 / 24, 6);
+    const styles = zip.text('xl/styles.xml');
+    expect(styles).toContain('formatCode="yyyy-mm-dd hh:mm:ss"');
+  });
+
+  it('writes a mailing report with KPIs, their formulas, links and detail sheets', async () => {
+    const out = join(dir.path, 'report.xlsx');
+    const result = await exportMailingReport(db, { mailingId: '51106527229', outPath: out });
+    expect(result.sheets).toEqual(['KPIs', 'Bounces by category', 'Clicks per link', 'Activity per hour', 'Devices', 'Recipients', 'Opens', 'Clicks', 'Unsubscribes', 'Responses']);
+    const zip = ZipFile.open(out);
+    const workbook = zip.text('xl/workbook.xml');
+    expect(workbook).toContain('name="Clicks per link"');
+    for (let i = 1; i <= result.sheets.length; i++) expect(zip.text(`xl/worksheets/sheet${i}.xml`)).not.toMatch(/<f[ >]/);
+    const kpiTexts = sheetTexts(zip, zip.text('xl/worksheets/sheet1.xml'));
+    expect(kpiTexts).toContain('Click-to-open rate');
+    expect(kpiTexts).toContain('unique clickers / unique opens');
+    const recipients = rawRows('mailingrecipients').filter((r) => r.mailingId === '51106527229').length;
+    expect([...zip.text('xl/worksheets/sheet6.xml').matchAll(/<row /g)]).toHaveLength(recipients + 1);
+    expect(sheetTexts(zip, zip.text('xl/worksheets/sheet3.xml'))).toContain('=HYPERLINK("http://evil.example/x";"click me")');
+  });
+
+  it('leaves no file behind when the export fails', async () => {
+    const out = join(dir.path, 'missing-dir', 'x.xlsx');
+    await expect(exportRows(db, { query: { view: 'clicks' }, outPath: out })).rejects.toMatchObject({ code: 'PERMISSION_DENIED' });
+    expect(existsSync(`${out}.partial`)).toBe(false);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('continues on a second sheet, header repeated, when rows exceed one sheet', { timeout: 240_000 }, async () => {
+    const extra = 5;
+    const total = MAX_SHEET_DATA_ROWS + extra;
+    await db.run(`DELETE FROM clicks`);
+    await db.run(
+      `INSERT INTO clicks SELECT 44018617936, 51106527229, i, 44018617811, 'u' || i || '@example.com', TIMESTAMP '2021-01-01 00:00:00' + to_seconds(i),
+         'Browser', 'Platform', 'Desktop', 0 FROM range(${total}) t(i)`,
+    );
+    const out = join(dir.path, 'big.xlsx');
+    const progress: ExportProgress[] = [];
+    const result = await exportRows(db, {
+      query: { view: 'clicks', sortModel: [{ colId: 'mailing_to_user_id', sort: 'asc' }] },
+      outPath: out,
+      onProgress: (p) => progress.push(p),
+    });
+    expect(result).toMatchObject({ rows: total, sheets: ['clicks', 'clicks (2)'] });
+    expect(progress.length).toBeGreaterThan(100);
+    expect(progress.at(-1)).toMatchObject({ rowsWritten: total, totalRows: total, done: true });
+
+    const zip = ZipFile.open(out);
+    const rows1 = counter('<row ');
+    const formulas1 = counter('<f>');
+    await zip.scan('xl/worksheets/sheet1.xml', (t) => {
+      rows1.feed(t);
+      formulas1.feed(t);
+    });
+    expect(rows1.count).toBe(MAX_SHEET_DATA_ROWS + 1);
+    expect(formulas1.count).toBe(0);
+    const sheet2 = zip.text('xl/worksheets/sheet2.xml');
+    const rows2 = [...sheet2.matchAll(/<row r="(\d+)"[^>]*>([\s\S]*?)<\/row>/g)];
+    expect(rows2).toHaveLength(extra + 1);
+    expect(sheetTexts(zip, rows2[0]![0]).slice(0, 2)).toEqual(['Link ID', 'Mailing ID']);
+    // Column C = mailing_to_user_id: the rows after the first sheet's last, in order.
+    const ids = rows2.slice(1).map((r) => Number(/<c r="C\d+"[^>]*><v>(\d+)<\/v>/.exec(r[2]!)![1]));
+    expect(ids).toEqual([...Array(extra).keys()].map((k) => MAX_SHEET_DATA_ROWS + k));
+  });
+});
