@@ -8,6 +8,7 @@ import { createActivityService } from '../services/activity/activity-service';
 import { createMailingsService } from '../services/mailings/mailings-service';
 import { createProfilesService, type ProfilesService } from '../services/profiles/profiles-service';
 import { cleanScratch, createRecipientsService } from '../services/recipients/recipients-service';
+import { createResponsesService, type ResponsesService } from '../services/responses/responses-service';
 import { createSendsService, type SendsService } from '../services/sends/sends-service';
 import { SuppressionList } from '../services/suppression/suppression-list';
 import { openKeyringSecretStore, type SecretStore } from '../services/secrets/secret-store';
@@ -32,7 +33,7 @@ export interface AppContext {
   readonly dataDir: string;
   readonly dispatcher: Dispatcher;
   readonly bus: EventBus;
-  readonly services: Services & { readonly profiles: ProfilesService; readonly sends: SendsService };
+  readonly services: Services & { readonly profiles: ProfilesService; readonly sends: SendsService; readonly responses: ResponsesService };
   readonly db: Database;
   readonly settings: Settings;
   /** Sandbox state shown in the status bar; set by the host that started one. */
@@ -80,6 +81,7 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
   const sends = createSendsService({ db, bus, dataDir, profiles, log: activity.log, suppressed });
   await sends.removeOrphans();
   const mailings = createMailingsService({ db, profiles });
+  const responses = createResponsesService({ db, bus, dataDir, profiles, journal: sends.journal, log: activity.log });
 
   const context: AppContext = {
     dataDir,
@@ -94,6 +96,7 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
     },
     async close() {
       await sends.stopScheduler();
+      responses.stopPullSchedule();
       for (const cleanup of cleanups.reverse()) {
         await Promise.resolve(cleanup()).catch((e) => console.error('[loopdesk] cleanup failed', e));
       }
@@ -112,6 +115,7 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
     recipients,
     sends,
     mailings,
+    responses,
   };
   Object.assign(context, { services, dispatcher: new Dispatcher(services) });
   return context;

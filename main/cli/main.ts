@@ -20,6 +20,10 @@ Commands:
   send <file> --profile P [--client C] --mailing <id> [--test] [--at <ISO time>] [--yes]
                              validate, confirm, and upload a send (or schedule it)
   status [<send>] [--watch]  where each send stands on the server
+  pull --profile P [--client C]
+                             download and ingest the response files
+  export [--profile P] (--mailing <id> | --table <name> [--where col=value …]) --out <file.xlsx>
+                             Excel report of a mailing, or a table as filtered
   bench                      speed and memory benchmarks
 
 Global options:
@@ -101,6 +105,14 @@ export async function main(argv: string[], io: CliIo = processIo, env: NodeJS.Pr
         const { statusCommand } = await import('./commands/send-commands');
         return await withContext(options, 'cli', (context) => statusCommand(rest, context, options, io), env);
       }
+      case 'pull': {
+        const { pullCommand } = await import('./commands/response-commands');
+        return await withContext(options, 'cli', (context) => pullCommand(rest, context, options, io), env);
+      }
+      case 'export': {
+        const { exportCommand } = await import('./commands/response-commands');
+        return await withContext(options, 'cli', (context) => exportCommand(rest, context, options, io), env);
+      }
       case 'bench': {
         const { benchCommand } = await import('./commands/bench-command');
         return await benchCommand(rest, io);
@@ -151,6 +163,7 @@ export async function serve(argv: string[], options: GlobalOptions, io: CliIo): 
     context.onClose(() => host.close());
     // This process owns the data dir: it uploads due sends and follows them on the server.
     context.services.sends.startScheduler();
+    context.services.responses.startPullSchedule();
     if (options.json) io.out(JSON.stringify({ url: host.url, port: host.port, dataDir: context.dataDir, pid: process.pid }));
     else {
       io.out(`Loopdesk is running at ${host.url}`);

@@ -4,6 +4,7 @@ import { channelOf, type ClientOf, type ServiceSpec } from './define';
 import { mailingsContract } from './mailings';
 import { profilesContract } from './profiles';
 import { recipientsContract } from './recipients';
+import { responsesContract } from './responses';
 import { sendsContract } from './sends';
 
 export * from './define';
@@ -20,6 +21,7 @@ export const contracts = {
   recipients: recipientsContract,
   sends: sendsContract,
   mailings: mailingsContract,
+  responses: responsesContract,
 } as const;
 
 /** The record of contracts, keyed by service name. */

@@ -105,6 +105,8 @@ export const ConnectionOptions = z.object({
   legacyAlgorithms: z.boolean().default(false),
   retries: z.number().int().min(0).max(10).default(3),
   pollMinutes: z.number().int().min(1).max(1440).default(10),
+  /** Local time of the daily response pull (`HH:MM`); the server exports its files once a day. */
+  pullTime: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/).default('07:00'),
 });
 export type ConnectionOptions = z.output<typeof ConnectionOptions>;
 

@@ -30,7 +30,7 @@ export const GridRequest = z.object({
 });
 
 /** A column of a grid view. */
-export const GridColumn = z.object({ field: z.string(), header: z.string(), type: z.enum(['id', 'number', 'text', 'date']) });
+export const GridColumn = z.object({ colId: z.string(), title: z.string(), type: z.enum(['id', 'number', 'text', 'date']) });
 
 /** One pulled file and what happened to it. */
 export const PulledFile = z.object({
@@ -94,7 +94,7 @@ export const responsesContract = service(
       GridRequest.omit({ startRow: true, endRow: true }),
       z.object({ path: z.string(), rows: z.number(), sheets: z.array(z.string()) }),
     ),
-    exportReport: method('Write the mailing report workbook', Ids, z.object({ path: z.string(), rows: z.number(), sheets: z.array(z.string()) })),
+    exportReport: method('Write the mailing report workbook', z.object({ mailingId: z.string().regex(/^\d{1,19}$/) }), z.object({ path: z.string(), rows: z.number(), sheets: z.array(z.string()) })),
     softBounceDraft: method(
       'Build a send draft for the soft-bounced recipients of a mailing, from the original rows in the send archive',
       z.object({ mailingId: z.string().regex(/^\d{1,19}$/) }),

@@ -47,6 +47,20 @@ const samples = (csv: string): Record<string, unknown> => ({
   'sends.get': { id: 'no-such-send' },
   'sends.cancel': { id: 'no-such-send' },
   'sends.refresh': {},
+  'responses.pull': { profile: 'contract' },
+  'responses.files': {},
+  'responses.columns': { view: 'clicks' },
+  'responses.query': { view: 'clicks', startRow: 0, endRow: 100, sortModel: [{ colId: 'created', sort: 'desc' }] },
+  'responses.mailings': {},
+  'responses.report': { mailingIds: ['51106527229'] },
+  'responses.exportView': { view: 'opens' },
+  'responses.exportReport': { mailingId: '51106527229' },
+  'responses.softBounceDraft': { mailingId: '51106527229' },
+  'responses.deleteOlderThan': { before: '2000-01-01T00:00:00Z' },
+  'responses.suppressionImport': { path: csv, reason: 'contract test' },
+  'responses.suppressionList': {},
+  'responses.suppressionExport': {},
+  'responses.suppressionRemove': { email: 'anna@example.com', reason: 'contract test' },
   'profiles.remove': { name: 'contract' },
 });
 
@@ -55,6 +69,8 @@ const EXPECTED_FAILURES: Record<string, string> = {
   'profiles.probeHostKey': 'CONNECTION_FAILED',
   'profiles.test': 'CONNECTION_FAILED',
   'sends.get': 'NOT_FOUND',
+  'responses.pull': 'CONNECTION_FAILED',
+  'responses.softBounceDraft': 'NOT_FOUND',
   'sends.cancel': 'NOT_FOUND',
 };
 

@@ -196,7 +196,7 @@ interface XlsxParts {
   entries: FuzzZipEntry[];
 }
 
-function xlsxParts(rng: FuzzRng): XlsxParts {
+function xlsxParts(rng: FuzzRng, clean = false): XlsxParts {
   const table = recipientTable(rng);
   const strings: string[] = [];
   const idx = new Map<string, number>();
@@ -214,11 +214,11 @@ function xlsxParts(rng: FuzzRng): XlsxParts {
     const rr = r + 1;
     const cells = row.map((v, c) => {
       const ref = `${colName(c)}${rr}`;
-      if (rng.chance(0.06)) return rng.pick(ODD_CELLS).replace('%R', ref);
+      if (!clean && rng.chance(0.06)) return rng.pick(ODD_CELLS).replace('%R', ref);
       if (r > 0 && rng.chance(0.1)) return `<c r="${ref}" s="${rng.int(0, 2)}"><v>${rng.pick(['44197', '0.5', '123456789012345678', '-1', '3.14159'])}</v></c>`;
       return rng.chance(0.8) ? `<c r="${ref}" t="s"><v>${sIdx(v)}</v></c>` : `<c r="${ref}" t="inlineStr"><is><t xml:space="preserve">${xmlEscape(v)}</t></is></c>`;
     });
-    const open = rng.chance(0.04) ? rng.pick(ODD_ROWS) : `<row r="${rr}">`;
+    const open = !clean && rng.chance(0.04) ? rng.pick(ODD_ROWS) : `<row r="${rr}">`;
     rows.push(`${open}${cells.join('')}</row>`);
   });
   const sheet = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet ${NS}><sheetData>${rows.join('')}</sheetData></worksheet>`;
@@ -470,8 +470,8 @@ export function structuralCases(): FuzzCase[] {
     c('override-bogus-encoding', 'ok.csv', 'override', 'E-Mail;Name\na@b.de;X\n', { options: { encoding: 'klingon' } }),
     c('override-quote-delimiter', 'ok2.csv', 'override', 'E-Mail;Name\na@b.de;X\n', { options: { delimiter: '"' } }),
     c('override-utf16-on-utf8', 'ok3.csv', 'override', 'E-Mail;Name\na@b.de;X\n', { options: { encoding: 'utf-16be' } }),
-    c('override-missing-sheet', 'ok4.xlsx', 'override', buildFuzzZip(xlsxParts(new FuzzRng('ok4')).entries), { options: { sheet: 'Nope' } }),
-    c('xlsx-valid', 'valid.xlsx', 'prepare', buildFuzzZip(xlsxParts(new FuzzRng('valid')).entries)),
+    c('override-missing-sheet', 'ok4.xlsx', 'override', buildFuzzZip(xlsxParts(new FuzzRng('ok4'), true).entries), { options: { sheet: 'Nope' } }),
+    c('xlsx-valid', 'valid.xlsx', 'prepare', buildFuzzZip(xlsxParts(new FuzzRng('valid'), true).entries)),
   ];
   for (const kind of RESPONSE_KIND_NAMES) {
     cases.push(c(`resp-empty-${kind}`, `20210101_${kind}.csv`, 'ingest', '', { kind }));
@@ -516,6 +516,7 @@ export function heavyCases(): FuzzCase[] {
     h('csv-unterminated-quote-20mb', 'open-quote.csv', 'sheet', () => Buffer.concat([Buffer.from('E-Mail;Notiz\na@example.de;"'), Buffer.from('line;\n'.repeat(3_500_000))])),
     h('csv-2m-separators', 'wide.csv', 'sheet', () => Buffer.from(';'.repeat(2_000_000) + '\n')),
     h('csv-2m-separators-prepare', 'wide2.csv', 'prepare', () => Buffer.from('E-Mail' + ';'.repeat(2_000_000) + '\na@example.de\n')),
+    h('csv-header-1mb-unclosed-quote', 'open-header.csv', 'prepare', () => Buffer.from('"E-Mail;Name\n' + 'a@example.de;Anna\n'.repeat(58_000))),
     h('csv-long-lines', 'long-lines.csv', 'sheet', () => Buffer.from('E-Mail;Notiz\n' + ('a@example.de;' + 'z'.repeat(1_000_000) + '\n').repeat(20))),
     h('xlsx-bomb-whitespace-1g', 'bomb-ws.xlsx', 'sheet', async () =>
       workbookWith({ name: 'xl/worksheets/sheet1.xml', packed: await deflateRepeated(sheetHead, Buffer.alloc(65536, 0x20), GIB / 65536 + 1, sheetTail) }),

@@ -132,6 +132,7 @@ async function boot(): Promise<void> {
   registerIpc(context);
   if (!process.argv.includes('--no-sandbox-server')) await startDemoSandbox(context);
   context.services.sends.startScheduler();
+  context.services.responses.startPullSchedule();
   createWindow();
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow();

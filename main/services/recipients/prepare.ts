@@ -3,13 +3,13 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { MasterField } from '../../../shared/contract/profiles';
 import { AppError } from '../../../shared/contract/result';
-import { closedLoopFileName, formatClosedLoopLine, writeClosedLoopBatches, type ClosedLoopEncoding } from './closed-loop-writer';
+import { closedLoopFileName, describeChar, findUnencodable, formatClosedLoopLine, writeClosedLoopBatches, type ClosedLoopEncoding } from './closed-loop-writer';
 import { compileMapping, newWaveId, rebaseMapping, suggestMapping, type FieldMapping } from './mapping';
 import { missingProductIds, productReferenceFields, readCatalog, writeProductsFile } from './products';
 import { openSpreadsheet } from './spreadsheet';
 import { TextSink } from './text-sink';
 import type { OpenOptions, ProgressCallback, SheetRow } from './types';
-import { addToSummary, compileValidator, EmailSeenSet, emptySummary, type RowProblem, type ValidationSummary } from './validate';
+import { addToSummary, compileValidator, EmailSeenSet, emptySummary, listedRow, type ExcludedRow, type RowProblem, type ValidationSummary } from './validate';
 
 /** The product catalog part of a send. */
 export interface PrepareProductsInput {
@@ -77,17 +77,6 @@ export interface PrepareInput {
   readonly taken?: (name: string) => boolean;
   /** Inline corrections and operator exclusions from an earlier validation. */
   readonly edits?: RowEdits;
-}
-
-/** An excluded row with all its reasons. */
-export interface ExcludedRow {
-  readonly line: number;
-  readonly reasons: readonly RowProblem[];
-  /**
-   * The row's mapped values in master-list field order, overrides applied, before automatic fixes:
-   * what the operator edits inline.
-   */
-  readonly values: readonly string[];
 }
 
 /** What `prepare` did, for the operator and the send journal. */
@@ -160,6 +149,12 @@ function compileEdits(edits: RowEdits | undefined, fields: readonly MasterField[
         `The correction on line ${o.line} is for the field "${o.field}", which is not in this client's master list (${fields.map((f) => f.name).join(', ')}). Validate the file again and redo the correction.`,
         { line: o.line, field: o.field },
       );
+    }
+    // Typed text can carry a lone surrogate, which no file encoding holds; the row check skips that
+    // test for sources that cannot produce one, so catch it here.
+    const broken = findUnencodable(o.value, 'utf-8');
+    if (broken !== undefined) {
+      throw new AppError('INVALID_INPUT', `The corrected ${o.field} on line ${o.line} contains a broken character (${describeChar(broken)}). Type the value again.`, { line: o.line, field: o.field });
     }
     let row = overrides.get(o.line);
     if (!row) overrides.set(o.line, (row = new Map()));
@@ -258,7 +253,7 @@ export async function prepare(opts: PrepareInput): Promise<PrepareReport> {
             continue;
           }
           // Mapped again because the validator fixes values in place; only for the listed rows.
-          if (excluded.length < MAX_LISTED) excluded.push({ line: r.line, reasons: r.problems, values: mapRow(row) });
+          if (excluded.length < MAX_LISTED) excluded.push(listedRow(r.line, r.problems, mapRow(row)));
           if (!sinkRejected) {
             sinkRejected = new TextSink(rejectedPath);
             await sinkRejected.write('\uFEFF' + formatClosedLoopLine(['line', 'reasons', ...sheet.headers]));

@@ -4,7 +4,7 @@ import { writeClosedLoopBatches, type ClosedLoopEncoding, type WriteResult } fro
 import { compileMapping, normaliseHeader, rebaseMapping, suggestMapping, type FieldMapping } from './mapping';
 import { openSpreadsheet } from './spreadsheet';
 import type { OpenOptions, ProgressCallback, Spreadsheet } from './types';
-import { compileValidator, EmailSeenSet, type RowProblem } from './validate';
+import { compileValidator, EmailSeenSet, listedRow, type ExcludedRow } from './validate';
 
 /** An opened product catalog with its mapping onto the client's product fields. */
 export interface Catalog {
@@ -64,7 +64,7 @@ export interface ProductsWriteResult extends WriteResult {
   /** Product IDs written (for the missing-products check). */
   readonly ids: ReadonlySet<string>;
   /** Catalog rows left out, with reasons. */
-  readonly excluded: readonly { readonly line: number; readonly reasons: readonly RowProblem[]; readonly values: readonly string[] }[];
+  readonly excluded: readonly ExcludedRow[];
   readonly excludedCount: number;
 }
 
@@ -80,7 +80,7 @@ export async function writeProductsFile(
   const apply = compileMapping(catalog.mapping, { sourceMailingId: '', waveId: '' });
   const check = compileValidator(catalog.fields, { encoding: opts.encoding, seenEmails: new EmailSeenSet() });
   const ids = new Set<string>();
-  const excluded: { line: number; reasons: RowProblem[]; values: string[] }[] = [];
+  const excluded: ExcludedRow[] = [];
   let excludedCount = 0;
   const idField = catalog.fields[0].name;
   async function* valid(): AsyncGenerator<string[][]> {
@@ -96,7 +96,7 @@ export async function writeProductsFile(
         if (problems.length > 0) {
           excludedCount++;
           // Mapped again, unfixed: the validator trims and normalises in place.
-          if (excluded.length < 1000) excluded.push({ line: row.line, reasons: problems, values: apply(row.values) });
+          if (excluded.length < 1000) excluded.push(listedRow(row.line, problems, apply(row.values)));
           continue;
         }
         ids.add(id);

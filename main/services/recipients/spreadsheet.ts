@@ -11,6 +11,8 @@ import { xlsxBatches, type XlsxInfo } from './xlsx-reader';
 const TEXT_EXTENSIONS = new Set(['.csv', '.txt', '.tsv']);
 const XLSX_EXTENSIONS = new Set(['.xlsx', '.xlsm']);
 const SAVE_AS = 'Save it as .xlsx or CSV from Excel and drop it again.';
+/** Excel's column limit (XFD); a header row wider than this is not a spreadsheet export. */
+export const MAX_COLUMNS = 16_384;
 
 function unsupported(path: string, what: string, hint = SAVE_AS): AppError {
   return new AppError('UNSUPPORTED_FILE', `"${path}" ${what}. ${hint}`, { path });
@@ -139,6 +141,15 @@ export async function openSpreadsheet(path: string, opts: OpenOptions = {}): Pro
   if (!header) {
     await primed.return(undefined);
     throw unsupported(path, 'contains no rows', 'Export the recipients again (with a header row) and drop the new file.');
+  }
+  if (header.values.length > MAX_COLUMNS) {
+    // Found by test/fuzz: 2,000,000 columns made column mapping run for minutes.
+    await primed.return(undefined);
+    throw unsupported(
+      path,
+      `has ${header.values.length} columns in its header row (row ${header.line}), more than the ${MAX_COLUMNS} a spreadsheet can have`,
+      'Check the separator (choose it by hand if the detected one is wrong) or save the file again from Excel, and drop it again.',
+    );
   }
   opts.onProgress?.({ bytesRead: primedBytes, totalBytes: size, rows: 0 });
   const headerLine = header.line;

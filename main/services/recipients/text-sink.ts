@@ -7,7 +7,9 @@ import { rename, rm } from 'node:fs/promises';
  */
 export class TextSink {
   private readonly out: WriteStream;
-  private buffer = '';
+  // Encoded at once: pending text would be slices of whole read chunks and keep them all alive.
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
   private readonly opened: Promise<void>;
 
   constructor(private readonly path: string) {
@@ -20,15 +22,19 @@ export class TextSink {
 
   /** Appends text; flushes (and waits for the disk) once 256 KB are buffered. */
   async write(text: string): Promise<void> {
-    this.buffer += text;
-    if (this.buffer.length >= 256 * 1024) await this.flush();
+    if (text === '') return;
+    const buf = Buffer.from(text, 'utf8');
+    this.pending.push(buf);
+    this.pendingBytes += buf.length;
+    if (this.pendingBytes >= 256 * 1024) await this.flush();
   }
 
   private async flush(): Promise<void> {
     await this.opened;
-    if (this.buffer === '') return;
-    const ok = this.out.write(this.buffer, 'utf8');
-    this.buffer = '';
+    if (this.pendingBytes === 0) return;
+    const ok = this.out.write(Buffer.concat(this.pending, this.pendingBytes));
+    this.pending = [];
+    this.pendingBytes = 0;
     if (!ok) await new Promise<void>((resolve) => this.out.once('drain', () => resolve()));
   }
 

@@ -36,6 +36,35 @@ export interface RowFix {
   readonly message: string;
 }
 
+/** An excluded row with all its reasons. */
+export interface ExcludedRow {
+  readonly line: number;
+  readonly reasons: readonly RowProblem[];
+  /**
+   * The row's mapped values in master-list field order, overrides applied, before automatic fixes:
+   * what the operator edits inline.
+   */
+  readonly values: readonly string[];
+}
+
+/**
+ * A copy of a string that shares no memory with the text it was cut from. Values and messages are
+ * slices of a whole 64 KB read chunk; keeping 1000 listed rows as slices kept 1000 chunks alive
+ * (over 100 MB for a big file).
+ */
+export function detachString(s: string): string {
+  return s.length < 13 ? s : Buffer.from(s, 'utf16le').toString('utf16le');
+}
+
+/** A listed excluded row, detached from the read buffers (see {@link detachString}). */
+export function listedRow(line: number, reasons: readonly RowProblem[], values: readonly string[]): ExcludedRow {
+  return {
+    line,
+    reasons: reasons.map((p) => ({ line: p.line, field: p.field, code: p.code, message: detachString(p.message) })),
+    values: values.map(detachString),
+  };
+}
+
 /** The outcome for one row: the (possibly fixed) values, problems and fixes. */
 export interface RowCheck {
   readonly line: number;

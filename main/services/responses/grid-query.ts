@@ -1,3 +1,4 @@
+import { GridView } from '../../../shared/contract/responses';
 import { AppError } from '../../../shared/contract/result';
 import type { Database } from '../store/database';
 
@@ -56,18 +57,7 @@ export interface CombinedFilterModel {
 export type FilterModel = Readonly<Record<string, SimpleFilterModel | CombinedFilterModel>>;
 
 /** Views the grids can query. */
-export const GRID_VIEW_NAMES = [
-  'mailings',
-  'mailing_recipients',
-  'links',
-  'clicks',
-  'opens',
-  'unsubscribes',
-  'responses',
-  'clicks_with_links',
-  'recipient_journey',
-  'bounces_by_category',
-] as const;
+export const GRID_VIEW_NAMES = GridView.options;
 
 /** One of {@link GRID_VIEW_NAMES}. */
 export type GridViewName = (typeof GRID_VIEW_NAMES)[number];

@@ -73,7 +73,7 @@ export async function uploadSend(deps: RunnerDeps, id: string): Promise<SendReco
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     await deps.log({ level: 'error', kind: 'upload', profile: record.profile, message: `Upload of send ${record.id} failed: ${message}` });
-    if (isAppError(e) && (e.code === 'TARGET_EXISTS' || e.code === 'NOT_FOUND' || e.code === 'HOST_KEY_CHANGED' || e.code === 'HOST_KEY_UNKNOWN' || e.code === 'AUTH_FAILED' || e.code === 'SECRET_UNAVAILABLE')) {
+    if (isAppError(e) && (e.code === 'TARGET_EXISTS' || e.code === 'NOT_FOUND' || (e.code === 'TRANSFER_FAILED' && (e.details as { cause?: string } | undefined)?.cause === 'NOT_FOUND') || e.code === 'HOST_KEY_CHANGED' || e.code === 'HOST_KEY_UNKNOWN' || e.code === 'AUTH_FAILED' || e.code === 'SECRET_UNAVAILABLE')) {
       record = await deps.journal.update(id, { state: 'error', error: { message, rows: [] } }, { state: 'error', message });
     } else {
       // A transient failure: the send stays "uploading" and the scheduler tries again; nothing partial is on the server.
@@ -148,10 +148,23 @@ export async function observe(session: SftpSession, record: SendRecord, scratchD
   const logText = await readText(names.log);
   const errorText = await readText(names.error);
   const halted = await session.exists(remote(record.logDir, names.halted));
+  const parse = <T>(text: string | undefined, name: string, what: 'log' | 'error', parser: (t: string) => T[]): T[] => {
+    if (!text) return [];
+    try {
+      return parser(text);
+    } catch (e) {
+      const path = remote(record.logDir, name);
+      throw new AppError(
+        'REMOTE_ERROR',
+        `The server's ${what} file could not be read (${path}): ${(e as Error).message} The send keeps its last known state; Loopdesk checks again at the next status check. If this repeats, ask the server side whether the log format changed.`,
+        { path, statusFile: what },
+      );
+    }
+  };
   return {
     stillInUpload,
-    events: logText ? parseLogFile(logText) : [],
-    errorRows: errorText ? parseErrorFile(errorText) : [],
+    events: parse(logText, names.log, 'log', parseLogFile),
+    errorRows: parse(errorText, names.error, 'error', parseErrorFile),
     halted,
   };
 }
@@ -183,7 +196,10 @@ export async function pollSend(deps: RunnerDeps, id: string): Promise<SendRecord
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     await deps.log({ level: 'warn', kind: 'status', profile: record.profile, message: `Could not check send ${record.id}: ${message}` });
-    record = await deps.journal.update(id, { lastCheckedAt: new Date() });
+    const statusFile = isAppError(e) ? (e.details as { statusFile?: string } | undefined)?.statusFile : undefined;
+    const last = (await deps.journal.timeline(id)).at(-1);
+    const event = statusFile && last?.message !== message ? { state: record.state, message } : undefined;
+    record = await deps.journal.update(id, { lastCheckedAt: new Date() }, event);
   }
   deps.changed(record);
   return record;

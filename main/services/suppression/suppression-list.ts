@@ -29,3 +29,47 @@ export class SuppressionList {
     return added;
   }
 }
+
+/** One entry as the operator sees it. */
+export interface SuppressionRow {
+  readonly email: string;
+  readonly reason: string;
+  readonly source: string;
+  readonly addedAt: string;
+}
+
+/** Listing, removal and export of the suppression list. */
+export class SuppressionAdmin extends SuppressionList {
+  constructor(private readonly database: Database) {
+    super(database);
+  }
+
+  /** Entries, newest first, optionally filtered by a part of the address. */
+  async list(args: { search?: string; offset: number; limit: number }): Promise<{ entries: SuppressionRow[]; total: number }> {
+    const where = args.search ? 'WHERE email ILIKE $1' : '';
+    const params = args.search ? [`%${args.search}%`] : [];
+    const total = await this.database.all<{ n: bigint }>(`SELECT count(*) AS n FROM suppression ${where}`, params);
+    const rows = await this.database.all<{ email: string; reason: string; source: string; added_at: Date }>(
+      `SELECT * FROM suppression ${where} ORDER BY added_at DESC, email LIMIT ${args.limit} OFFSET ${args.offset}`,
+      params,
+    );
+    return { entries: rows.map((r) => ({ email: r.email, reason: r.reason, source: r.source, addedAt: r.added_at.toISOString() })), total: Number(total[0].n) };
+  }
+
+  /** Removes one address; returns whether it was listed. */
+  async remove(email: string): Promise<boolean> {
+    const rows = await this.database.all<{ email: string }>('DELETE FROM suppression WHERE email = $1 RETURNING email', [email.trim().toLowerCase()]);
+    return rows.length === 1;
+  }
+
+  /** Writes the whole list as CSV (UTF-8 with BOM for Excel, `;`). */
+  async exportCsv(path: string): Promise<number> {
+    const { writeFile, rename } = await import('node:fs/promises');
+    const rows = await this.database.all<{ email: string; reason: string; source: string; added_at: Date }>('SELECT * FROM suppression ORDER BY email');
+    const quote = (v: string) => `"${v.replaceAll('"', '""')}"`;
+    const text = ['email;reason;source;added_at', ...rows.map((r) => [r.email, r.reason, r.source, r.added_at.toISOString()].map(quote).join(';'))].join('\n');
+    await writeFile(`${path}.tmp`, `\uFEFF${text}\n`);
+    await rename(`${path}.tmp`, path);
+    return rows.length;
+  }
+}

@@ -191,11 +191,7 @@ describe('a malformed log file on the server', () => {
     expect(repaired.mailingId).toMatch(/^\d{11}$/);
     expect(original).toContain(repaired.mailingId!);
   });
-
-  // Known gap, fix described in the report (send-runner.ts observe/pollSend): the operator should
-  // read "the server's log file could not be read" plus what to do, in the send's own timeline.
-  // Flip to it() once the fix lands.
-  it.fails('names the unreadable log file in the send timeline, once, with what to do', async () => {
+  it('names the unreadable log file in the send timeline, once, with what to do', async () => {
     const created = await call<Send>('sends.create', await draft(sandbox.clients[0].mailings[2].id));
     await context.services.sends.tick();
     await sandbox.processNow();

@@ -160,12 +160,13 @@ describe('prepare with operator edits', () => {
     ['an empty row', { line: 4, field: 'Email', value: 'x@example.de' }, /line 4, which is not a recipient row/],
     ['the header row', { line: 1, field: 'Email', value: 'x@example.de' }, /line 1, which is not a recipient row/],
     ['line 0', { line: 0, field: 'Email', value: 'x@example.de' }, /line 0, which is not a row number/],
+    ['a value with a lone surrogate', { line: 2, field: 'First name', value: 'J\uD800rgen' }, /broken character/],
   ])('refuses an override for %s with INVALID_INPUT and leaves no files', async (_, override, message) => {
     const outDir = mkdtempSync(join(tmpdir(), 'loopdesk-edit-'));
     const err = await prepare({ ...base, input, outDir, edits: { overrides: [override], excludedLines: [] } }).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'INVALID_INPUT' });
     expect((err as Error).message).toMatch(message);
-    expect((err as Error).message).toMatch(/redo the correction/);
+    expect((err as Error).message).toMatch(/redo the correction|Type the value again/);
     expect(readdirSync(outDir)).toEqual([]);
   });
 });

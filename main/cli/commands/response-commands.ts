@@ -1,0 +1,81 @@
+import { copyFile, rm } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { AppContext } from '../../app/app-context';
+import { gridColumns, GRID_VIEW_NAMES, type GridViewName } from '../../services/responses/grid-query';
+import { CliError, EXIT_USAGE, type CliIo, type GlobalOptions } from '../cli-io';
+
+async function call<T>(context: AppContext, channel: string, payload: unknown): Promise<T> {
+  const result = await context.dispatcher.handle(channel, payload, { transport: 'cli' });
+  if (!result.ok) throw new CliError(`error ${result.error.code}: ${result.error.message}`, 1, result.error.code);
+  return result.value as T;
+}
+
+/** `loopdesk pull --profile P [--client C]`: downloads and ingests the response files, printing per-file counts. */
+export async function pullCommand(argv: string[], context: AppContext, options: GlobalOptions, io: CliIo): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { profile: { type: 'string' }, client: { type: 'string' } } });
+  if (!values.profile) throw new CliError('Usage: loopdesk pull --profile P [--client C]', EXIT_USAGE);
+  const { files } = await call<{ files: { client: string; name: string; outcome: string; rows: number; message: string }[] }>(context, 'responses.pull', {
+    profile: values.profile,
+    client: values.client,
+  });
+  if (options.json) io.out(JSON.stringify({ files }));
+  else if (files.length === 0) io.out('No response files on the server yet.');
+  else for (const f of files) io.out(`${f.outcome.padEnd(8)} ${f.client}/${f.name}\t${f.rows} rows\t${f.message}`);
+  return files.some((f) => f.outcome === 'rejected') ? 1 : 0;
+}
+
+/**
+ * Turns `--where` conditions into the grid's filter model: `col=value` (equals), `col~text`
+ * (contains), `col>value`, `col<value`. Columns are checked against the view's allowlist;
+ * nothing typed here ever becomes SQL text.
+ */
+export function whereToFilterModel(view: GridViewName, conditions: readonly string[]): Record<string, unknown> {
+  const columns = new Map(gridColumns(view).map((c) => [c.colId, c]));
+  const model: Record<string, unknown> = {};
+  for (const condition of conditions) {
+    const m = /^([A-Za-z_.]+)\s*(=|~|>|<)\s*(.*)$/.exec(condition);
+    if (!m) throw new CliError(`--where "${condition}" is not of the form column=value, column~text, column>value or column<value.`, EXIT_USAGE);
+    const [, colId, op, value] = m;
+    const column = columns.get(colId);
+    if (!column) throw new CliError(`--where: "${colId}" is not a column of ${view}. Columns: ${[...columns.keys()].join(', ')}`, EXIT_USAGE);
+    if (column.type === 'date') {
+      model[colId] = { filterType: 'date', type: op === '>' ? 'greaterThan' : op === '<' ? 'lessThan' : 'equals', dateFrom: value };
+    } else if (column.type === 'number' || column.type === 'id') {
+      if (op === '~') throw new CliError(`--where: use = > or < with the number column ${colId}.`, EXIT_USAGE);
+      model[colId] = { filterType: 'number', type: op === '>' ? 'greaterThan' : op === '<' ? 'lessThan' : 'equals', filter: value };
+    } else {
+      if (op === '>' || op === '<') throw new CliError(`--where: use = or ~ with the text column ${colId}.`, EXIT_USAGE);
+      model[colId] = { filterType: 'text', type: op === '~' ? 'contains' : 'equals', filter: value };
+    }
+  }
+  return model;
+}
+
+/** `loopdesk export (--mailing <id> | --table <view> [--where …]) --out <file.xlsx>`. */
+export async function exportCommand(argv: string[], context: AppContext, options: GlobalOptions, io: CliIo): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { profile: { type: 'string' }, mailing: { type: 'string' }, table: { type: 'string' }, where: { type: 'string', multiple: true }, out: { type: 'string' } },
+  });
+  if (!values.out || Boolean(values.mailing) === Boolean(values.table)) {
+    throw new CliError(`Usage: loopdesk export [--profile P] (--mailing <id> | --table <name> [--where col=value …]) --out <file.xlsx>\nTables: ${GRID_VIEW_NAMES.join(', ')}`, EXIT_USAGE);
+  }
+  if (values.profile) context.services.profiles.stored(values.profile); // a clear error for a wrong name
+  let written: { path: string; rows: number; sheets: string[] };
+  if (values.mailing) {
+    written = await call(context, 'responses.exportReport', { mailingId: values.mailing });
+  } else {
+    if (!(GRID_VIEW_NAMES as readonly string[]).includes(values.table!)) throw new CliError(`Unknown table "${values.table}". Tables: ${GRID_VIEW_NAMES.join(', ')}`, EXIT_USAGE);
+    const view = values.table as GridViewName;
+    written = await call(context, 'responses.exportView', { view, filterModel: whereToFilterModel(view, values.where ?? []) });
+  }
+  const out = resolve(values.out);
+  await copyFile(written.path, `${out}.partial`);
+  const { rename } = await import('node:fs/promises');
+  await rename(`${out}.partial`, out);
+  await rm(written.path, { force: true });
+  if (options.json) io.out(JSON.stringify({ path: out, rows: written.rows, sheets: written.sheets }));
+  else io.out(`Wrote ${written.rows} rows (${written.sheets.join(', ')}) to ${out}`);
+  return 0;
+}

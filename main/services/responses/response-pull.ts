@@ -1,0 +1,93 @@
+import { mkdir } from 'node:fs/promises';
+import { join, posix } from 'node:path';
+import { isAppError } from '../../../shared/contract/result';
+import type { ClientConfig } from '../../../shared/contract/profiles';
+import type { SftpSession } from '../sftp';
+import type { Database } from '../store/database';
+import { ingestFile, listResponseFiles } from './ingest';
+import { RESPONSE_KIND_NAMES, type ResponseKindName } from './response-kinds';
+
+/** What happened to one file of a pull. */
+export interface PulledFile {
+  readonly client: string;
+  readonly name: string;
+  readonly kind: string;
+  readonly outcome: 'ingested' | 'replaced' | 'skipped' | 'rejected';
+  readonly rows: number;
+  readonly message: string;
+}
+
+/** The default response file names: `YYYYMMDD_<kind>.csv` (interpretation.md). */
+const FILE_NAME = new RegExp(`^(\\d{8})_(${RESPONSE_KIND_NAMES.join('|')})\\.csv$`);
+
+/** Ingest order within a day: mailings first, so a report never shows events without their mailing. */
+const KIND_ORDER = new Map(RESPONSE_KIND_NAMES.map((k, i) => [k, i]));
+
+/** The response files in a listing, oldest day first, with their kind. */
+export function responseFilesIn(names: readonly { name: string; size: number; modifyTime: number }[]) {
+  return names
+    .map((e) => ({ ...e, match: FILE_NAME.exec(e.name) }))
+    .filter((e) => e.match)
+    .map((e) => ({ name: e.name, size: e.size, mtime: new Date(e.modifyTime), day: e.match![1], kind: e.match![2] as ResponseKindName }))
+    .sort((a, b) => a.day.localeCompare(b.day) || (KIND_ORDER.get(a.kind)! - KIND_ORDER.get(b.kind)!));
+}
+
+/**
+ * Pulls one client's response directory: a file already ingested with the same size and
+ * modification time is not even downloaded; every other file is downloaded completely
+ * (the SFTP layer writes `.part` and renames) and then ingested in one transaction, so a
+ * cut download or a broken file never leaves half its rows. One bad file does not stop
+ * the others; it is retried on the next pull.
+ */
+export async function pullClient(args: {
+  db: Database;
+  session: SftpSession;
+  profile: string;
+  client: ClientConfig;
+  downloadDir: string;
+  onFile?: (file: PulledFile, index: number, total: number) => void;
+}): Promise<PulledFile[]> {
+  const { db, session, profile, client } = args;
+  const listing = await session.list(client.responseDir);
+  const files = responseFilesIn(listing.filter((e) => e.type === '-'));
+  const ledger = new Map((await listResponseFiles(db, { profile, client: client.name })).map((f) => [f.name, f]));
+  const dir = join(args.downloadDir, safeSegment(profile), safeSegment(client.name));
+  await mkdir(dir, { recursive: true });
+  const results: PulledFile[] = [];
+  for (const [index, file] of files.entries()) {
+    const known = ledger.get(file.name);
+    let result: PulledFile;
+    if (known && known.status === 'ingested' && known.size === file.size && known.mtime.getTime() === file.mtime.getTime() && !known.error) {
+      result = { client: client.name, name: file.name, kind: file.kind, outcome: 'skipped', rows: known.rows, message: 'Unchanged since the last pull.' };
+    } else {
+      const local = join(dir, file.name);
+      try {
+        await session.download(posix.join(client.responseDir, file.name), local);
+        const ingested = await ingestFile(db, { profile, client: client.name, kind: file.kind, localPath: local, remoteName: file.name, size: file.size, mtime: file.mtime });
+        result = {
+          client: client.name,
+          name: file.name,
+          kind: file.kind,
+          outcome: ingested.outcome,
+          rows: ingested.rows,
+          message:
+            ingested.outcome === 'replaced'
+              ? `Changed on the server: its ${ingested.rows} rows replace the earlier ones.`
+              : ingested.outcome === 'skipped'
+                ? 'Same content as already ingested.'
+                : `${ingested.rows} rows ingested.`,
+        };
+      } catch (e) {
+        if (!isAppError(e) && !(e instanceof Error)) throw e;
+        result = { client: client.name, name: file.name, kind: file.kind, outcome: 'rejected', rows: 0, message: `${e.message} It will be tried again on the next pull.` };
+      }
+    }
+    results.push(result);
+    args.onFile?.(result, index, files.length);
+  }
+  return results;
+}
+
+function safeSegment(s: string): string {
+  return s.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 80) || '_';
+}
