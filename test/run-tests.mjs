@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const reports = `${root}test-results/reports`;
 rmSync(reports, { recursive: true, force: true });
+// Reliability figures must come from this run only.
+rmSync(`${root}test-results/reliability`, { recursive: true, force: true });
 mkdirSync(reports, { recursive: true });
 
 let passed = 0;
@@ -84,6 +86,10 @@ if (existsSync(`${root}test/playwright.config.ts`)) {
     failures.push('Playwright did not produce a report');
   }
 }
+
+// The README's reliability figures come from this run, never from a hand.
+const { updateReadme } = await import('./reliability-report.mjs');
+updateReadme();
 
 if (failures.length) {
   console.log('\nFailed:');

@@ -182,7 +182,7 @@ async function streamSheet(
   onProgress: ((p: ExportProgress) => void) | undefined,
 ): Promise<number> {
   const sink = new SheetSink(book, name, columns, totalRows, onProgress);
-  await db.exclusive(async (connection) => {
+  await db.onReader(async (connection) => {
     const result = await connection.stream(sql, [...params]);
     for await (const chunk of result.yieldRowsJs()) {
       for (const row of chunk) sink.add(row);

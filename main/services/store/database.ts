@@ -73,6 +73,21 @@ export class Database {
     return this.enqueue(() => work(this.connection));
   }
 
+  /**
+   * Runs long reads (an Excel export streaming a million rows) on a connection of their
+   * own, so grids, ingests and the send journal are not held up meanwhile. DuckDB gives
+   * each connection a consistent snapshot. Temp tables of the main connection are not
+   * visible there.
+   */
+  async onReader<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+    const connection = await this.instance.connect();
+    try {
+      return await work(connection);
+    } finally {
+      connection.closeSync();
+    }
+  }
+
   /** Closes the file; further calls fail. */
   async close(): Promise<void> {
     await this.queue.catch(() => undefined);
