@@ -30,6 +30,10 @@ export async function buildElectron() {
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
     logLevel: 'warning',
   });
+  // The tray icon (the window keeps running there while sends wait).
+  const { mkdirSync, copyFileSync } = await import('node:fs');
+  mkdirSync(`${root}dist/electron`, { recursive: true });
+  copyFileSync(`${root}assets/icon.png`, `${root}dist/electron/tray.png`);
   // A sandboxed preload cannot require packages: one self-contained CommonJS file.
   await esbuild({
     entryPoints: [`${root}main/host/electron/preload.ts`],

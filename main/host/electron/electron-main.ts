@@ -1,6 +1,6 @@
 // The Electron host: windows, IPC registration, safeStorage and the security rules.
 // Everything else is the same services the browser host and the CLI run.
-import { app, BrowserWindow, dialog, ipcMain, safeStorage, session, shell, type WebContents } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, safeStorage, session, shell, Tray, type WebContents } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { openAppContext, type AppContext } from '../../app/app-context';
@@ -93,6 +93,59 @@ function createWindow(): BrowserWindow {
   return win;
 }
 
+/**
+ * Closing the last window while a send is scheduled or on its way would stop it: ask
+ * first, and keep running in the tray (the scheduler lives in this process) if wanted.
+ */
+function keepRunningWhileSendsWait(context: AppContext): void {
+  let tray: Tray | undefined;
+  let quitting = false;
+  const showWindow = () => {
+    const win = BrowserWindow.getAllWindows()[0] ?? createWindow();
+    win.show();
+    win.focus();
+  };
+  app.on('before-quit', () => {
+    quitting = true;
+  });
+  app.on('browser-window-created', (_e, win) => {
+    win.on('close', (event) => {
+      if (quitting || BrowserWindow.getAllWindows().length > 1) return;
+      event.preventDefault();
+      void (async () => {
+        const waiting = (await context.services.sends.journal.list({ states: ['scheduled', 'queued', 'uploading'] })).length;
+        if (waiting === 0) {
+          quitting = true;
+          app.quit();
+          return;
+        }
+        const { response } = await dialog.showMessageBox(win, {
+          type: 'question',
+          buttons: ['Keep running in the tray', 'Quit anyway', 'Cancel'],
+          defaultId: 0,
+          cancelId: 2,
+          title: 'Sends are waiting',
+          message: `${waiting} send(s) are scheduled or on their way.`,
+          detail: 'Loopdesk uploads them only while it runs. Keep it running in the tray, or quit: waiting sends go out the next time Loopdesk starts after their time.',
+        });
+        if (response === 0) {
+          win.hide();
+          tray ??= new Tray(join(appRoot(), 'dist', 'electron', 'tray.png'));
+          tray.setToolTip(`Loopdesk: ${waiting} send(s) waiting`);
+          tray.setContextMenu(Menu.buildFromTemplate([{ label: 'Open Loopdesk', click: showWindow }, { type: 'separator' }, { label: 'Quit', click: () => app.quit() }]));
+          tray.on('click', showWindow);
+        } else if (response === 1) {
+          quitting = true;
+          app.quit();
+        }
+      })();
+    });
+  });
+  app.on('window-all-closed', () => {
+    if (!tray) app.quit();
+  });
+}
+
 async function boot(): Promise<void> {
   app.on('web-contents-created', (_event, contents) => {
     contents.on('will-navigate', (event, url) => {
@@ -137,7 +190,7 @@ async function boot(): Promise<void> {
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow();
   });
-  app.on('window-all-closed', () => app.quit());
+  keepRunningWhileSendsWait(context);
   app.on('will-quit', (event) => {
     event.preventDefault();
     void context.close().finally(() => app.exit(0));
