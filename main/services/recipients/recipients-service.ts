@@ -62,6 +62,11 @@ export async function prepareDraft(args: {
   return report;
 }
 
+/** Remembers a mapping for files with the same headers as this one (per profile and client). */
+export async function rememberMapping(db: Database, profile: string, client: string, headers: readonly string[], mapping: readonly unknown[]): Promise<void> {
+  await db.run('INSERT OR REPLACE INTO mapping_memory VALUES ($1, $2, $3, $4, now())', [profile, client, mappingKey(headers), JSON.stringify(mapping)]);
+}
+
 /** What the recipients service needs. */
 export interface RecipientsDeps {
   readonly db: Database;
@@ -81,9 +86,7 @@ export function createRecipientsService(deps: RecipientsDeps): ImplOf<typeof rec
     ]);
     return rows[0] ? rebaseMapping(JSON.parse(rows[0].mapping_json), headers) : undefined;
   };
-  const saveMapping = async (profile: string, client: string, headers: readonly string[], mapping: readonly unknown[]) => {
-    await deps.db.run('INSERT OR REPLACE INTO mapping_memory VALUES ($1, $2, $3, $4, now())', [profile, client, mappingKey(headers), JSON.stringify(mapping)]);
-  };
+  const saveMapping = (profile: string, client: string, headers: readonly string[], mapping: readonly unknown[]) => rememberMapping(deps.db, profile, client, headers, mapping);
   const progress = (path: string) => (p: { bytesRead: number; totalBytes: number; rows: number }) =>
     deps.bus.emit('recipients.onProgress', { path, bytesRead: p.bytesRead, totalBytes: p.totalBytes, rows: p.rows });
 

@@ -8,7 +8,8 @@ import type { Send, sendsContract } from '../../../shared/contract/sends';
 import type { EventBus } from '../../core/event-bus';
 import type { LogActivity } from '../activity/activity-service';
 import type { ProfilesService } from '../profiles/profiles-service';
-import { prepareDraft, resolveTarget } from '../recipients/recipients-service';
+import { prepareDraft, rememberMapping, resolveTarget } from '../recipients/recipients-service';
+import { previewSpreadsheet } from '../recipients/spreadsheet';
 import type { Database } from '../store/database';
 import { archiveFiles } from './send-archive';
 import { ACTIVE_STATES, SendJournal, SERVER_STATES, type SendRecord } from './send-journal';
@@ -209,6 +210,9 @@ export function createSendsService(deps: SendsDeps): SendsService {
           record,
           `${input.test ? 'Test send' : 'Send'} of ${recipients} recipient(s) on ${mailing.name} ${record.state === 'scheduled' ? `scheduled for ${localTime(scheduledAt)}` : 'queued'}.`,
         );
+        // The mapping that was good enough to send is offered next time for files with these headers.
+        const { headers } = await previewSpreadsheet(input.path, 0, input.open);
+        await rememberMapping(deps.db, input.profile, input.client, headers, report.mapping);
         await deps.log({ level: 'info', kind: 'send', profile: input.profile, message: `${input.test ? 'Test send' : 'Send'} ${id} created: ${recipients} recipient(s), source mailing ${mailing.id}.` });
         changed(record);
         if (timer) setImmediate(() => void runTick());

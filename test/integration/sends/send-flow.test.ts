@@ -117,3 +117,13 @@ describe('sending through the sandbox', () => {
     expect(done.timeline.filter((t) => t.state === 'uploading')).toHaveLength(1);
   });
 });
+
+describe('mapping memory', () => {
+  it('offers the mapping of the last send for a file with the same headers', async () => {
+    const path = join(data.path, 'same-headers.csv');
+    writeFileSync(path, 'E-Mail;Anrede;Vorname;Nachname\nx@example.com;Frau;X;Y\n', 'latin1');
+    const inspection = await call<{ mappingSaved: boolean; mapping: { field: string; source: { kind: string; header?: string } }[] }>('recipients.inspect', { profile: 'Sandbox', client: 'demo', path });
+    expect(inspection.mappingSaved).toBe(true);
+    expect(inspection.mapping.find((m) => m.field === 'Email')?.source).toMatchObject({ kind: 'column', header: 'E-Mail' });
+  });
+});
