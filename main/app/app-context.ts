@@ -12,8 +12,10 @@ import { createResponsesService, type ResponsesService } from '../services/respo
 import { createSendsService, type SendsService } from '../services/sends/sends-service';
 import { SuppressionList } from '../services/suppression/suppression-list';
 import { openKeyringSecretStore, type SecretStore } from '../services/secrets/secret-store';
+import { resolveDataKey, type DataKey } from '../services/store/data-key';
+import { applyRetention, readDataAtRestSettings } from '../services/store/retention';
 import { lockDataDir } from '../services/store/data-dir-lock';
-import { Database } from '../services/store/database';
+import { CRYPTO_EXTENSION_ENV, Database } from '../services/store/database';
 import { openSettings, type Settings } from '../services/store/settings';
 
 /** How a host opens the services. */
@@ -60,28 +62,41 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
   const dataDir = resolve(options.dataDir);
   const lock = lockDataDir(dataDir);
   const cleanups: (() => Promise<void> | void)[] = [];
+  const env = options.env ?? process.env;
+  const settings = openSettings(dataDir);
+  const namespace = createHash('sha256').update(dataDir).digest('hex').slice(0, 12);
   let db: Database;
+  let secrets: SecretStore | undefined;
+  let dataKey: DataKey | undefined;
+  const atRest = readDataAtRestSettings(settings);
   try {
-    db = await Database.open(join(dataDir, 'loopdesk.duckdb'));
+    secrets = options.secrets === null ? undefined : (options.secrets ?? (await openKeyringSecretStore(namespace)));
+    // Personal data at rest: the data file and the send archive are encrypted with a key
+    // kept like the other secrets (or LOOPDESK_DATA_KEY on servers) when the operator asks.
+    dataKey = await resolveDataKey({ secrets, env, create: atRest.encrypt });
+    db = await Database.open(join(dataDir, 'loopdesk.duckdb'), undefined, { encryptionKey: dataKey?.key, cryptoExtension: env[CRYPTO_EXTENSION_ENV] });
   } catch (e) {
     lock.release();
     throw e;
   }
-  const settings = openSettings(dataDir);
   const bus = new EventBus();
   const activity = createActivityService(db, bus);
-  const namespace = createHash('sha256').update(dataDir).digest('hex').slice(0, 12);
-  const secrets = options.secrets === null ? undefined : (options.secrets ?? (await openKeyringSecretStore(namespace)));
-  const profiles = createProfilesService({ settings, secrets, log: activity.log, env: options.env });
+  const profiles = createProfilesService({ settings, secrets, log: activity.log, env });
   const version = appVersion();
   const suppression = new SuppressionList(db);
   const suppressed = () => suppression.lookup();
   await cleanScratch(dataDir);
   const recipients = createRecipientsService({ db, bus, dataDir, profiles, suppressed });
-  const sends = createSendsService({ db, bus, dataDir, profiles, log: activity.log, suppressed });
+  const sends = createSendsService({ db, bus, dataDir, profiles, log: activity.log, suppressed, dataKey: dataKey?.key });
   await sends.removeOrphans();
+  const retain = async () => {
+    if (atRest.retentionDays === 0) return;
+    const report = await applyRetention(db, dataDir, { days: atRest.retentionDays });
+    await activity.log({ level: 'info', kind: 'retention', message: `Retention (${atRest.retentionDays} days) deleted data older than ${report.cutoff}`, details: JSON.stringify(report) });
+  };
+  await retain();
   const mailings = createMailingsService({ db, profiles });
-  const responses = createResponsesService({ db, bus, dataDir, profiles, journal: sends.journal, log: activity.log });
+  const responses = createResponsesService({ db, bus, dataDir, profiles, journal: sends.journal, log: activity.log, dataKey: dataKey?.key, afterPull: retain });
 
   const context: AppContext = {
     dataDir,

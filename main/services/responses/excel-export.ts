@@ -39,7 +39,7 @@ export interface ExportRowsInput {
 
 const PROGRESS_EVERY = 10_000;
 /** Unzipped sheet XML allowed to wait for the zip writer before rows pause. */
-const MAX_BUFFERED_BYTES = 32 * 1024 * 1024;
+const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 
 interface PassThroughLike {
   readonly _writableState?: { readonly length?: number };

@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { isAppError } from '../../../shared/contract/result';
 import type { ClientConfig } from '../../../shared/contract/profiles';
@@ -53,6 +53,8 @@ export async function pullClient(args: {
   const ledger = new Map((await listResponseFiles(db, { profile, client: client.name })).map((f) => [f.name, f]));
   const dir = join(args.downloadDir, safeSegment(profile), safeSegment(client.name));
   await mkdir(dir, { recursive: true });
+  // Downloads cut by a crash leave `.part` files; one process owns the data dir, so none is in use now.
+  for (const name of await readdir(dir)) if (name.endsWith('.part')) await rm(join(dir, name), { force: true });
   const results: PulledFile[] = [];
   for (const [index, file] of files.entries()) {
     const known = ledger.get(file.name);

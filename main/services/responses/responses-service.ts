@@ -1,7 +1,5 @@
-import { createReadStream } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createGunzip } from 'node:zlib';
 import Papa from 'papaparse';
 import type { ImplOf } from '../../../shared/contract';
 import { AppError } from '../../../shared/contract/result';
@@ -11,6 +9,7 @@ import type { LogActivity } from '../activity/activity-service';
 import type { ProfilesService } from '../profiles/profiles-service';
 import { isEmailField, isSourceMailingField, isWaveField } from '../recipients/mapping';
 import { openSpreadsheet } from '../recipients/spreadsheet';
+import { openArchived } from '../sends/send-archive';
 import type { SendJournal } from '../sends/send-journal';
 import type { Database } from '../store/database';
 import { SuppressionAdmin } from '../suppression/suppression-list';
@@ -29,6 +28,10 @@ export interface ResponsesDeps {
   readonly profiles: ProfilesService;
   readonly journal: SendJournal;
   readonly log: LogActivity;
+  /** Decrypts the send archive when it is encrypted (data at rest). */
+  readonly dataKey?: Buffer;
+  /** Runs after every pull (retention). */
+  readonly afterPull?: () => Promise<void>;
 }
 
 /** The responses service plus the daily pull schedule the owning host starts. */
@@ -79,6 +82,7 @@ export function createResponsesService(deps: ResponsesDeps): ResponsesService {
     const added = await suppression.add(
       (await suppressionCandidates(db)).map((s) => ({ email: s.userId, reason: s.reason === 'unsubscribe' ? 'Unsubscribed' : 'Hard bounce', source: `mailing ${s.mailingId ?? '?'}` })),
     );
+    await deps.afterPull?.();
     const counts = (o: string) => files.filter((f) => f.outcome === o).length;
     await deps.log({
       level: counts('rejected') > 0 ? 'warn' : 'info',
@@ -195,7 +199,7 @@ export function createResponsesService(deps: ResponsesDeps): ResponsesService {
       const rows: string[][] = [];
       const found = new Set<string>();
       await new Promise<void>((resolve, reject) => {
-        const input = createReadStream(archived).on('error', reject).pipe(createGunzip()).on('error', reject);
+        const input = openArchived(archived, deps.dataKey).on('error', reject);
         Papa.parse<string[]>(input as never, {
           delimiter: ';',
           step: (r) => {
@@ -209,6 +213,7 @@ export function createResponsesService(deps: ResponsesDeps): ResponsesService {
           error: (e: Error) => reject(e),
         });
       }).catch((e) => {
+        if (e instanceof AppError) throw e;
         throw new AppError('NOT_FOUND', `The archived file of send ${send.id} cannot be read (${(e as Error).message}).`);
       });
       const dir = join(deps.dataDir, 'drafts');

@@ -25,6 +25,8 @@ export interface SendsDeps {
   readonly log: LogActivity;
   /** Suppression lookup for validation. */
   readonly suppressed: () => Promise<(email: string) => string | undefined>;
+  /** Encrypts the send archive when set (data at rest). */
+  readonly dataKey?: Buffer;
 }
 
 /** The sends service plus the scheduler controls the host uses. */
@@ -176,7 +178,7 @@ export function createSendsService(deps: SendsDeps): SendsService {
         if (input.test) recipients = await personaliseForTest(join(workDir, basename(report.files.subscribers)), target.client, input.testRows);
         // The rejected rows stay with the validation report, not with the upload.
         if (report.rejectedFile) await rm(report.rejectedFile, { force: true });
-        await archiveFiles(workDir, archiveDir);
+        await archiveFiles(workDir, archiveDir, deps.dataKey);
         const record: SendRecord = {
           id,
           profile: input.profile,

@@ -25,8 +25,20 @@ describe('data dir lock', () => {
     await new Promise((r) => child.on('exit', r));
     writeFileSync(join(d.path, 'loopdesk.lock'), String(deadPid));
     const lock = lockDataDir(d.path);
-    expect(readFileSync(lock.path, 'utf8')).toBe(String(process.pid));
+    expect(readFileSync(lock.path, 'utf8').split(' ')[0]).toBe(String(process.pid));
     lock.release();
     expect(existsSync(lock.path)).toBe(false);
+  });
+});
+
+describe('data dir lock after a crash', () => {
+  it('takes over a lock whose PID now belongs to another program (start time differs)', () => {
+    const d = tempDir();
+    dirs.push(d);
+    // Our parent is alive, but it did not start at time 1: a reused PID, not the owner.
+    writeFileSync(join(d.path, 'loopdesk.lock'), `${process.ppid} 1`);
+    const lock = lockDataDir(d.path);
+    expect(readFileSync(lock.path, 'utf8').split(' ')[0]).toBe(String(process.pid));
+    lock.release();
   });
 });

@@ -1,0 +1,154 @@
+import { readdir, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { deleteOlderThan } from '../responses/ingest';
+import type { Database } from './database';
+import type { Settings } from './settings';
+
+/** Send states after which nothing more happens to a send (never touched while active). */
+export const FINISHED_SEND_STATES = ['sent', 'error', 'cancelled'] as const;
+
+/** How {@link applyRetention} runs. */
+export interface RetentionOptions {
+  /** Keep this many days; 0 (the default setting) keeps everything and does nothing. */
+  readonly days: number;
+  /** The clock, for tests. */
+  readonly now?: Date;
+}
+
+/** What {@link applyRetention} removed. */
+export interface RetentionReport {
+  /** ISO time before which data was removed; null when retention is off. */
+  readonly cutoff: string | null;
+  /** Response rows deleted per table (mailings, clicks, …). */
+  readonly responseRows: Readonly<Record<string, number>>;
+  /** Finished sends removed from the journal (with their timelines and archive folders). */
+  readonly sends: number;
+  readonly sendEvents: number;
+  /** Archive and work folders of those sends removed from disk. */
+  readonly sendFolders: number;
+  /** Downloaded raw response files removed from `<dataDir>/responses/`. */
+  readonly responseFiles: number;
+  readonly activity: number;
+  /** Whether the data file was rewritten so the deleted rows are gone from it. */
+  readonly compacted: boolean;
+  readonly fileBytesBefore: number | null;
+  readonly fileBytesAfter: number | null;
+  readonly ms: number;
+}
+
+const DAY_MS = 86_400_000;
+
+/** Settings keys of data at rest (in `settings.json`, next to the profiles). */
+export const DATA_AT_REST_SETTINGS = {
+  /** Boolean: encrypt the data file and the send archive (default false). */
+  encrypt: 'dataAtRest.encrypt',
+  /** Whole days to keep personal data; 0 keeps everything (the default). */
+  retentionDays: 'dataAtRest.retentionDays',
+} as const;
+
+/**
+ * Reads the data-at-rest settings, falling back to the defaults (no encryption, keep
+ * everything) for anything missing or malformed, so a hand-edited file cannot delete data.
+ */
+export function readDataAtRestSettings(settings: Pick<Settings, 'get'>): { readonly encrypt: boolean; readonly retentionDays: number } {
+  const days = settings.get<unknown>(DATA_AT_REST_SETTINGS.retentionDays);
+  return {
+    encrypt: settings.get<unknown>(DATA_AT_REST_SETTINGS.encrypt) === true,
+    retentionDays: typeof days === 'number' && Number.isInteger(days) && days > 0 ? days : 0,
+  };
+}
+
+/**
+ * Deletes personal data older than the retention setting, everywhere Loopdesk keeps it:
+ * response rows (by event time, through {@link deleteOlderThan}), finished sends (journal
+ * row, timeline, archive and work folders) last changed before the cutoff, downloaded raw
+ * response files, and the activity log. Then rewrites the data file ({@link Database.compact})
+ * so the deleted values are gone from its bytes, not just unreferenced.
+ *
+ * Kept on purpose: active sends whatever their age, the response-file ledger (names, sizes,
+ * hashes; without it the next pull would download and ingest the deleted files again), the
+ * suppression list (it exists to keep honouring unsubscribes) and mapping memory (no
+ * personal data).
+ */
+export async function applyRetention(db: Database, dataDir: string, options: RetentionOptions): Promise<RetentionReport> {
+  const started = Date.now();
+  if (!(options.days > 0)) {
+    return { cutoff: null, responseRows: {}, sends: 0, sendEvents: 0, sendFolders: 0, responseFiles: 0, activity: 0, compacted: false, fileBytesBefore: null, fileBytesAfter: null, ms: 0 };
+  }
+  const cutoff = new Date((options.now ?? new Date()).getTime() - options.days * DAY_MS);
+  const cutoffIso = cutoff.toISOString();
+
+  const responseRows = await deleteOlderThan(db, cutoff);
+
+  const finished = FINISHED_SEND_STATES.map((s) => `'${s}'`).join(', ');
+  const { sendIds, sendEvents, activity } = await db.transaction(async (tx) => {
+    const gone = await tx.all<{ id: string }>(`SELECT id FROM sends WHERE state IN (${finished}) AND updated_at < $1::TIMESTAMPTZ ORDER BY id`, [cutoffIso]);
+    const ids = gone.map((r) => r.id);
+    let events = 0;
+    if (ids.length) {
+      const list = ids.map((_, i) => `$${i + 1}`).join(', ');
+      events = countOf(await tx.all(`DELETE FROM send_events WHERE send_id IN (${list})`, ids));
+      await tx.run(`DELETE FROM sends WHERE id IN (${list})`, ids);
+    }
+    const act = countOf(await tx.all('DELETE FROM activity WHERE occurred_at < $1::TIMESTAMPTZ', [cutoffIso]));
+    return { sendIds: ids, sendEvents: events, activity: act };
+  });
+
+  // Folders by id under the data dir, never by the paths stored in the row.
+  let sendFolders = 0;
+  for (const id of sendIds) {
+    for (const area of ['archive', 'sends']) {
+      const dir = join(dataDir, area, id);
+      if (await exists(dir)) {
+        await rm(dir, { recursive: true, force: true });
+        sendFolders++;
+      }
+    }
+  }
+
+  const responseFiles = await removeOlderFiles(join(dataDir, 'responses'), cutoff.getTime());
+
+  const deletedRows = Object.values(responseRows).reduce((a, b) => a + b, 0) + sendIds.length + sendEvents + activity;
+  let compacted = false;
+  let fileBytesBefore: number | null = null;
+  let fileBytesAfter: number | null = null;
+  if (deletedRows > 0 && db.path !== ':memory:') {
+    const result = await db.compact();
+    compacted = true;
+    fileBytesBefore = result.bytesBefore;
+    fileBytesAfter = result.bytesAfter;
+  }
+  return { cutoff: cutoffIso, responseRows, sends: sendIds.length, sendEvents, sendFolders, responseFiles, activity, compacted, fileBytesBefore, fileBytesAfter, ms: Date.now() - started };
+}
+
+/** Removes regular files last modified before `before` (ms), depth-first; returns how many. */
+async function removeOlderFiles(dir: string, before: number): Promise<number> {
+  let removed = 0;
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch {
+    return 0;
+  }
+  for (const e of entries) {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) {
+      removed += await removeOlderFiles(path, before);
+    } else if (e.isFile() && (await stat(path)).mtimeMs < before) {
+      await rm(path, { force: true });
+      removed++;
+    }
+  }
+  return removed;
+}
+
+function countOf(rows: Record<string, unknown>[]): number {
+  return Number(rows[0]?.Count ?? 0);
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}
