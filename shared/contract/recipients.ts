@@ -60,6 +60,8 @@ export const ValidationReport = z.object({
   rows: z.number(),
   valid: z.number(),
   excludedCount: z.number(),
+  /** Rows the operator chose to leave out (not errors). */
+  excludedByOperator: z.number(),
   emptyRows: z.number(),
   /** Problem rows (the first 1000), each with every reason. */
   excluded: z.array(z.object({ line: z.number(), reasons: z.array(RowProblem), values: z.array(z.string()) })),

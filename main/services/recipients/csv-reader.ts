@@ -22,7 +22,7 @@ export async function* csvBatches(path: string, opts: CsvSourceOptions): AsyncGe
   const batchSize = opts.batchSize ?? 1024;
   const file = createReadStream(path, { start: opts.bomLength, highWaterMark: 64 * 1024 });
   const decoder = iconv.getDecoder(opts.encoding, { stripBOM: false });
-  const splitter = new CsvSplitter(opts.delimiter);
+  const splitter = new CsvSplitter(opts.delimiter, { source: path });
   let bytesRead = opts.bomLength;
   let line = 0;
   let current: SheetRow[] = [];

@@ -152,6 +152,7 @@ export function createRecipientsService(deps: RecipientsDeps): ImplOf<typeof rec
           rows: report.rows,
           valid: report.valid,
           excludedCount: report.excludedCount,
+          excludedByOperator: report.excludedByOperator ?? 0,
           emptyRows: report.emptyRows,
           excluded: report.excluded.map((x) => ({ line: x.line, reasons: x.reasons.map((r) => ({ ...r })), values: [...x.values] })),
           byCode,

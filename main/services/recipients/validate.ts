@@ -247,7 +247,12 @@ function withProblem(list: RowProblem[], line: number, field: string, code: Prob
 /** validator's isEmail (default options), with a fast path for plain addresses. */
 export function isEmailAddress(v: string): boolean {
   if (v.length <= 254 && PLAIN_EMAIL.test(v) && v.indexOf('@') <= 64) return true;
-  return validator.isEmail(v);
+  try {
+    return validator.isEmail(v);
+  } catch {
+    // isEmail throws URIError on a lone surrogate (encodeURI inside); such text is no address.
+    return false;
+  }
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { WriteStream } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import ExcelJS from 'exceljs';
 import { AppError } from '../../../shared/contract/result';
 import type { Database } from '../store/database';
@@ -39,7 +40,7 @@ export interface ExportRowsInput {
 
 const PROGRESS_EVERY = 10_000;
 /** Unzipped sheet XML allowed to wait for the zip writer before rows pause. */
-const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 
 interface PassThroughLike {
   readonly _writableState?: { readonly length?: number };
@@ -183,12 +184,24 @@ async function streamSheet(
 ): Promise<number> {
   const sink = new SheetSink(book, name, columns, totalRows, onProgress);
   await db.onReader(async (connection) => {
+    // An export is a background job: DuckDB sorts within a small memory budget on one
+    // thread (spilling to its temp dir) instead of taking hundreds of MB next to ExcelJS.
+    // The settings are the database's; they are put back when the export ends.
+    const before = (await connection.runAndReadAll("SELECT current_setting('memory_limit') AS m, current_setting('threads') AS t")).getRowObjectsJS()[0] as { m: string; t: bigint };
+    await connection.run("SET memory_limit = '64MB'; SET threads = 1");
+    try {
+      await streamRows(connection);
+    } finally {
+      await connection.run(`SET memory_limit = '${String(before.m).replace(/'/g, '')}'; SET threads = ${Number(before.t)}`);
+    }
+  });
+  async function streamRows(connection: DuckDBConnection): Promise<void> {
     const result = await connection.stream(sql, [...params]);
     for await (const chunk of result.yieldRowsJs()) {
       for (const row of chunk) sink.add(row);
       await sink.drain();
     }
-  });
+  }
   sink.finish();
   return sink.rows;
 }

@@ -127,3 +127,18 @@ describe('mapping memory', () => {
     expect(inspection.mapping.find((m) => m.field === 'Email')?.source).toMatchObject({ kind: 'column', header: 'E-Mail' });
   });
 });
+
+describe('inline corrections before sending', () => {
+  it('a fixed value is validated again and sent; an excluded line is left out and counted apart', async () => {
+    const base = await draft(sandbox.clients[0].mailings[0].id);
+    const before = await call<{ valid: number; excludedCount: number; excluded: { line: number; values: string[] }[] }>('recipients.validate', base);
+    expect(before).toMatchObject({ valid: 3, excludedCount: 1 });
+    const bad = before.excluded[0];
+    expect(bad.values[0]).toBe('not-an-address');
+    const fixed = await call<{ valid: number; excludedCount: number; excludedByOperator: number }>('recipients.validate', {
+      ...base,
+      edits: { overrides: [{ line: bad.line, field: 'Email', value: 'carl.fixed@example.com' }], excludedLines: [2] },
+    });
+    expect(fixed).toMatchObject({ valid: 3, excludedCount: 0, excludedByOperator: 1 });
+  });
+});

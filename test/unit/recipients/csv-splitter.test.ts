@@ -97,3 +97,20 @@ describe('CsvSplitter agrees with papaparse', () => {
     expect(splitterRecords(['"unterminated;x\ny'], ';')).toEqual(await papaRecords(['"unterminated;x\ny'], ';'));
   });
 });
+
+describe('CsvSplitter limits', () => {
+  it('refuses a record longer than the limit (an unclosed quote) instead of re-scanning it forever', () => {
+    const s = new CsvSplitter(';', { source: 'open.csv', maxRecordChars: 1000 });
+    const rows: string[][] = [];
+    s.push('E-Mail;Notiz\na@example.de;ok\nb@example.de;"', (r) => rows.push(r));
+    let err: unknown;
+    try {
+      for (let i = 0; i < 20; i++) s.push('line;\n'.repeat(20), (r) => rows.push(r));
+    } catch (e) {
+      err = e;
+    }
+    expect(rows).toEqual([['E-Mail', 'Notiz'], ['a@example.de', 'ok']]);
+    expect(err).toMatchObject({ code: 'UNSUPPORTED_FILE', details: { path: 'open.csv', record: 3 } });
+    expect((err as Error).message).toMatch(/record 3\) longer than .*quote is probably never closed.*drop it again/);
+  });
+});

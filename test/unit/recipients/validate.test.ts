@@ -124,3 +124,9 @@ describe('fast paths give the same verdicts', () => {
     expect(codes(check(['d@example.de', '2024-01-01', 'x'], 4))).toEqual(['NOT_A_NUMBER']);
   });
 });
+
+describe('isEmailAddress on broken text', () => {
+  it('says no to a lone surrogate instead of throwing (validator.isEmail throws URIError)', () => {
+    expect(isEmailAddress('x\uD800y@example.de')).toBe(false);
+  });
+});
