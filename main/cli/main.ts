@@ -24,6 +24,7 @@ Commands:
                              download and ingest the response files
   export [--profile P] (--mailing <id> | --table <name> [--where col=value …]) --out <file.xlsx>
                              Excel report of a mailing, or a table as filtered
+  settings show|set …        data at rest: encryption and retention days
   bench                      speed and memory benchmarks
 
 Global options:
@@ -112,6 +113,10 @@ export async function main(argv: string[], io: CliIo = processIo, env: NodeJS.Pr
       case 'export': {
         const { exportCommand } = await import('./commands/response-commands');
         return await withContext(options, 'cli', (context) => exportCommand(rest, context, options, io), env);
+      }
+      case 'settings': {
+        const { settingsCommand } = await import('./commands/settings-command');
+        return await settingsCommand(rest, options, io);
       }
       case 'bench': {
         const { benchCommand } = await import('./commands/bench-command');
