@@ -7,7 +7,7 @@ import { ActivityScreen } from './features/activity/activity-screen';
 import { ConnectionsScreen } from './features/connections/connections-screen';
 import { MailingsScreen } from './features/mailings/mailings-screen';
 import { NewSendScreen } from './features/new-send/new-send-screen';
-import { ResponsesScreen } from './features/placeholders/placeholder-screens';
+import { ResponsesScreen } from './features/responses/responses-screen';
 import { SendNotifier } from './features/sends/send-notifications';
 import { SendsScreen } from './features/sends/sends-screen';
 import { ROUTES, routeFromHash, type RouteId } from './routes';

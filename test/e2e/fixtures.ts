@@ -22,12 +22,14 @@ export interface ServedHost {
  * Starts `node main/cli/bin.mjs serve --port 0 --json` on a fresh data dir and resolves
  * once it printed its URL.
  */
-export async function startServe(opts: { sandbox: boolean; sandboxInterval?: number }): Promise<{ host: ServedHost; stop(): Promise<void> }> {
+export async function startServe(opts: { sandbox: boolean; sandboxInterval?: number; sandboxExportInterval?: number }): Promise<{ host: ServedHost; stop(): Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'loopdesk-e2e-'));
   const args = [join(repo, 'main/cli/bin.mjs'), 'serve', '--data-dir', dataDir, '--port', '0', '--json'];
   if (!opts.sandbox) args.push('--no-sandbox');
   // The sandbox's cron pass; short in tests so sends move through their states in seconds.
   if (opts.sandbox && opts.sandboxInterval) args.push('--sandbox-interval', String(opts.sandboxInterval));
+  // The sandbox's response export; daily by default, seconds in tests so a send's responses can be pulled.
+  if (opts.sandbox && opts.sandboxExportInterval) args.push('--sandbox-export-interval', String(opts.sandboxExportInterval));
   const child: ChildProcess = spawn(process.execPath, args, { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -89,6 +91,8 @@ interface Fixtures {
   sandbox: boolean;
   /** Seconds between the sandbox's processing passes (default: the host's own). */
   sandboxInterval: number | undefined;
+  /** Seconds between the sandbox's response exports (default: the host's own). */
+  sandboxExportInterval: number | undefined;
   host: ServedHost;
   /** The page, already opened on the host's URL with the shell rendered. */
   app: Page;
@@ -101,8 +105,9 @@ interface Fixtures {
 export const test = base.extend<Fixtures>({
   sandbox: [false, { option: true }],
   sandboxInterval: [undefined, { option: true }],
-  host: async ({ sandbox, sandboxInterval }, use) => {
-    const served = await startServe({ sandbox, sandboxInterval });
+  sandboxExportInterval: [undefined, { option: true }],
+  host: async ({ sandbox, sandboxInterval, sandboxExportInterval }, use) => {
+    const served = await startServe({ sandbox, sandboxInterval, sandboxExportInterval });
     try {
       await use(served.host);
     } finally {

@@ -1,37 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Locator, Page } from '@playwright/test';
 import { expect, screenshot, test } from './fixtures';
+import { checkUntil, dropFile, nav } from './helpers';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/e2e/${name}`, import.meta.url));
 const RECIPIENTS = fixture('empfaenger.csv');
 const CATALOG = fixture('produkte.csv');
-
-const nav = (page: Page, name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: new RegExp(`^${name}\\b`) });
-
-/** Drops a file on a drop zone the way a file manager would (a DataTransfer with a File). */
-async function dropFile(page: Page, zone: Locator, path: string, name: string): Promise<void> {
-  const text = readFileSync(path, 'utf8');
-  const dataTransfer = await page.evaluateHandle(
-    ({ text, name }) => {
-      const dt = new DataTransfer();
-      dt.items.add(new File([text], name, { type: 'text/csv' }));
-      return dt;
-    },
-    { text, name },
-  );
-  await zone.dispatchEvent('drop', { dataTransfer });
-}
-
-/** Presses "Check now" until the detail panel shows `text` (the poll interval of the profile is minutes). */
-async function checkUntil(page: Page, detail: Locator, text: RegExp | string, timeoutMs = 25_000): Promise<void> {
-  await expect(async () => {
-    await detail.getByRole('button', { name: 'Check now' }).click();
-    await expect(detail.getByRole('button', { name: 'Check now' })).toBeEnabled();
-    await expect(detail.getByTestId('send-state')).toHaveText(text, { timeout: 1_500 });
-  }).toPass({ timeout: timeoutMs, intervals: [500, 1000] });
-}
 
 test.describe('sending', () => {
   test.use({ sandbox: true, sandboxInterval: 1 });

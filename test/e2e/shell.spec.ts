@@ -53,9 +53,20 @@ test.describe('shell', () => {
     await expect(page.getByRole('heading', { level: 1, name: 'Connections' })).toBeVisible();
   });
 
-  test('screens without their feature say so plainly and show no data', async ({ app: page }) => {
+  test('the responses screen says what to do first when nothing was pulled', async ({ app: page }) => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /^Responses\b/ }).click();
-    await expect(page.getByRole('heading', { level: 2, name: 'This screen arrives with the responses feature' })).toBeVisible();
+    await expect(page.getByText('Response files come from a connection. Add one on the Connections screen first.')).toBeVisible();
+    await expect(page.getByRole('tab', { name: 'Mailings' })).toHaveAttribute('aria-selected', 'true');
+    await expect(page.getByRole('heading', { level: 2, name: 'No response data yet' })).toBeVisible();
+    // The tabs follow the arrow keys (WAI-ARIA tabs pattern).
+    await page.getByRole('tab', { name: 'Mailings' }).focus();
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    await expect(page.getByRole('tab', { name: 'Files' })).toBeFocused();
+    await expect(page.getByText('No response files yet.')).toBeVisible();
+    await page.keyboard.press('End');
+    await expect(page.getByRole('tab', { name: 'Suppression list' })).toHaveAttribute('aria-selected', 'true');
+    await expect(page.getByText('The list is empty.')).toBeVisible();
     await expect(page.getByRole('table')).toHaveCount(0);
   });
 

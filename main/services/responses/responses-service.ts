@@ -1,5 +1,5 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import Papa from 'papaparse';
 import type { ImplOf } from '../../../shared/contract';
 import { AppError } from '../../../shared/contract/result';
@@ -14,7 +14,7 @@ import type { SendJournal } from '../sends/send-journal';
 import type { Database } from '../store/database';
 import { SuppressionAdmin } from '../suppression/suppression-list';
 import { exportMailingReport, exportRows } from './excel-export';
-import { gridColumns, queryRows, type GridViewName } from './grid-query';
+import { formatTimestamp, gridColumns, queryRows, type GridViewName } from './grid-query';
 import { deleteOlderThan, listResponseFiles } from './ingest';
 import { activityTimeline, clicksPerLink, clientStats, KPI_DEFINITIONS, kpisForMailings } from './kpis';
 import { pullClient, type PulledFile } from './response-pull';
@@ -112,7 +112,8 @@ export function createResponsesService(deps: ResponsesDeps): ResponsesService {
           .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())[0];
         if (send) link = 'time';
       }
-      const iso = (d: Date | null) => (d ? d.toISOString() : null);
+      // The server's clock, without a time zone: shown as written, like the grids.
+      const iso = (d: Date | null) => (d ? formatTimestamp(d) : null);
       return {
         mailingId: id,
         sourceMailingId: group,
@@ -250,11 +251,11 @@ export function createResponsesService(deps: ResponsesDeps): ResponsesService {
       let skipped = 0;
       for await (const row of sheet.rows()) {
         const email = (row.values[column] ?? '').trim();
-        if (email.includes('@')) entries.push({ email, reason, source: `import ${path}` });
+        if (email.includes('@')) entries.push({ email, reason, source: `import ${basename(path)}` });
         else skipped++;
       }
       const added = await suppression.add(entries);
-      await deps.log({ level: 'info', kind: 'suppression', profile: null, message: `Imported ${added} address(es) into the suppression list from ${path}` });
+      await deps.log({ level: 'info', kind: 'suppression', profile: null, message: `Imported ${added} address(es) into the suppression list from ${basename(path)}` });
       return { added, skipped: skipped + (entries.length - added) };
     },
     async suppressionExport() {

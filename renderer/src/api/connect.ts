@@ -6,11 +6,10 @@ import { createSocketTransport } from '../../../shared/contract/wire';
 export interface PreloadBridge {
   invoke(channel: string, payload: unknown): Promise<Result<unknown>>;
   subscribe(event: string, listener: (payload: unknown) => void): () => void;
-  /**
-   * The path of a dropped or picked file on this machine. TODO(lead): not in the preload yet;
-   * add it with Electron's `webUtils.getPathForFile`.
-   */
+  /** The path of a dropped or picked file on this machine (Electron's `webUtils.getPathForFile`). */
   pathForFile?(file: File): string;
+  /** Shows a file Loopdesk wrote under its data dir in the system file manager; false when it cannot. */
+  reveal?(path: string): Promise<boolean>;
 }
 
 declare global {

@@ -5,11 +5,10 @@
 export async function fileToHostPath(file: File, win: Window = window): Promise<string> {
   const bridge = win.loopdesk;
   if (bridge) {
-    // TODO(lead): the preload will expose `pathForFile` (Electron's webUtils.getPathForFile);
-    // until then the Electron window cannot hand a dropped file to the services.
     const path = bridge.pathForFile?.(file);
     if (path) return path;
-    throw new Error('This version of the desktop app cannot read dropped files yet (the preload lacks pathForFile). Use `loopdesk serve` in a browser for now.');
+    // A File made in the page (not from disk) has no path; only a real file can be handed over.
+    throw new Error(`“${file.name}” has no place on disk that Loopdesk can read. Save it to a folder first, then drop or choose it from there.`);
   }
   const token = new URLSearchParams(win.location.search).get('token') ?? '';
   const url = `/files?token=${encodeURIComponent(token)}&name=${encodeURIComponent(file.name)}`;
@@ -21,11 +20,27 @@ export async function fileToHostPath(file: File, win: Window = window): Promise<
 }
 
 /**
- * A link that downloads a file the host wrote (rejected rows, reports), or null where the
- * host offers no download (Electron, until the lead adds one: the path is shown instead).
+ * A link that downloads a file the host wrote (rejected rows, reports), or null in the
+ * Electron window, where the file already is on this machine ({@link revealHostFile} shows it).
  */
 export function hostFileUrl(path: string, win: Window = window): string | null {
   if (win.loopdesk) return null;
   const token = new URLSearchParams(win.location.search).get('token') ?? '';
   return `/files?token=${encodeURIComponent(token)}&path=${encodeURIComponent(path)}`;
+}
+
+/** Whether this window can show a host file in the system file manager (the Electron app). */
+export function canRevealHostFiles(win: Window = window): boolean {
+  return typeof win.loopdesk?.reveal === 'function';
+}
+
+/** Shows a file Loopdesk wrote in the system file manager; resolves false when the host could not. */
+export async function revealHostFile(path: string, win: Window = window): Promise<boolean> {
+  const reveal = win.loopdesk?.reveal;
+  return reveal ? reveal(path) : false;
+}
+
+/** The file name of a host path (either separator), for labels. */
+export function baseName(path: string): string {
+  return path.split(/[\\/]/).pop() ?? path;
 }

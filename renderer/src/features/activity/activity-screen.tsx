@@ -1,25 +1,15 @@
-import { AllCommunityModule, ModuleRegistry, themeQuartz, type ColDef, type IRowNode } from 'ag-grid-community';
+import { AllCommunityModule, ModuleRegistry, type ColDef, type IRowNode } from 'ag-grid-community';
 import { AgGridReact } from 'ag-grid-react';
 import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { ActivityEntry } from '../../../../shared/contract/activity';
 import type { AppErrorInfo } from '../../../../shared/contract/result';
 import { useApi, useHostEvent } from '../../api/api-context';
+import { gridTheme } from '../../components/grid-theme';
 
 ModuleRegistry.registerModules([AllCommunityModule]);
 
 /** How many entries the screen loads; older ones stay in the data file. */
 const PAGE = 2000;
-
-/** Quartz, tuned to the app's palette, with a dark variant picked by `data-ag-theme-mode`. */
-const gridTheme = themeQuartz
-  .withParams(
-    { accentColor: '#2563eb', backgroundColor: '#ffffff', foregroundColor: '#1f2933', headerBackgroundColor: '#f4f6f8', fontFamily: 'inherit', fontSize: 13 },
-    'light',
-  )
-  .withParams(
-    { accentColor: '#60a5fa', backgroundColor: '#1b2129', foregroundColor: '#e3e8ee', headerBackgroundColor: '#222a33', browserColorScheme: 'dark', fontFamily: 'inherit', fontSize: 13 },
-    'dark',
-  );
 
 type LevelFilter = 'all' | ActivityEntry['level'];
 

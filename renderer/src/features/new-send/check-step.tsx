@@ -1,8 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
 import type { ValidationReport } from '../../../../shared/contract/recipients';
 import { useApi, useHostEvent } from '../../api/api-context';
-import { hostFileUrl } from '../../api/files';
 import { formatBytes, plural } from '../../components/format';
+import { HostFileLink } from '../../components/host-file-link';
 import { problemValue, reasonText, setExcluded, setOverride, toSendDraft, type NewSendState } from './draft-model';
 import type { StepProps } from './new-send-screen';
 
@@ -116,7 +116,6 @@ export function CheckStep(props: StepProps) {
 
 function ReportView(props: { report: ValidationReport; draft: NewSendState; update: StepProps['update'] }) {
   const { report, draft, update } = props;
-  const rejectedUrl = report.rejectedFile ? hostFileUrl(report.rejectedFile) : null;
   const codes = Object.entries(report.byCode).filter(([, n]) => n > 0);
   const problemRows = report.excluded.flatMap((row) => row.reasons.map((reason) => ({ row, reason })));
   return (
@@ -230,19 +229,7 @@ function ReportView(props: { report: ValidationReport; draft: NewSendState; upda
           )}
         </>
       )}
-      {report.rejectedFile &&
-        (rejectedUrl ? (
-          <p>
-            <a className="button" href={rejectedUrl} download>
-              Download rejected rows
-            </a>{' '}
-            <span className="hint">A CSV with every rejected row and its reasons, to fix in Excel.</span>
-          </p>
-        ) : (
-          <p className="hint">
-            Rejected rows with their reasons: <code>{report.rejectedFile}</code>
-          </p>
-        ))}
+      {report.rejectedFile && <HostFileLink path={report.rejectedFile} label="Download rejected rows" hint="A CSV with every rejected row and its reasons, to fix in Excel." />}
       {report.sample.length > 0 && (
         <div className="table-scroll">
           <table className="data-table preview-table" aria-label="First rows exactly as they will be uploaded">

@@ -1,0 +1,229 @@
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
+import { useApi } from '../../api/api-context';
+import { ConfirmDialog } from '../../components/confirm-dialog';
+import { plural } from '../../components/format';
+import { HostFileLink } from '../../components/host-file-link';
+import { navigate } from '../../routes';
+import { setNewSendPrefill, type NewSendPrefill } from '../new-send/handoff';
+import { ProgressLine } from './progress-line';
+import { kpiValueText, type MailingReportData } from './response-text';
+
+// The chart library is large; it loads when the first report opens, not with the app.
+const TimelineChart = lazy(() => import('./report-charts').then((m) => ({ default: m.TimelineChart })));
+const ClientCharts = lazy(() => import('./report-charts').then((m) => ({ default: m.ClientCharts })));
+
+/** The result of `responses.softBounceDraft`. */
+type Draft = NewSendPrefill & { readonly recipients: number; readonly left: number };
+
+const BOUNCE_TEXT: Record<string, string> = {
+  fatal_bounce: 'Hard bounce (fatal_bounce)',
+  bounce: 'Soft bounce (bounce)',
+  temporary_bounce: 'Soft bounce (temporary_bounce)',
+};
+
+/**
+ * KPIs of one mailing or a wave (several mailings counted together): every value beside the
+ * formula that produced it, bounces, clicks per link and charts; export and soft-bounce resend.
+ */
+export function MailingReport(props: { mailingIds: readonly string[] }) {
+  const api = useApi();
+  const ids = props.mailingIds;
+  const single = ids.length === 1 ? ids[0] : null;
+  // A fresh array arrives with every render; the IDs' text decides when to count again.
+  const idsKey = ids.join(',');
+  const [report, setReport] = useState<MailingReportData | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [exporting, setExporting] = useState(false);
+  const [exported, setExported] = useState<{ path: string; rows: number } | null>(null);
+  const [actionError, setActionError] = useState<string | null>(null);
+  const [drafting, setDrafting] = useState(false);
+  const [draft, setDraft] = useState<Draft | null>(null);
+
+  const load = useCallback(async () => {
+    setReport(null);
+    const r = await api.responses.report({ mailingIds: idsKey.split(',') });
+    if (r.ok) {
+      setReport(r.value);
+      setError(null);
+    } else setError(r.error.message);
+  }, [api, idsKey]);
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const exportReport = async () => {
+    if (!single) return;
+    setExporting(true);
+    setActionError(null);
+    setExported(null);
+    try {
+      const r = await api.responses.exportReport({ mailingId: single });
+      if (r.ok) setExported({ path: r.value.path, rows: r.value.rows });
+      else setActionError(r.error.message);
+    } finally {
+      setExporting(false);
+    }
+  };
+
+  const startResend = async () => {
+    if (!single) return;
+    setDrafting(true);
+    setActionError(null);
+    try {
+      const r = await api.responses.softBounceDraft({ mailingId: single });
+      if (r.ok) setDraft(r.value);
+      else setActionError(r.error.message);
+    } finally {
+      setDrafting(false);
+    }
+  };
+
+  const title = single ? `Mailing ${single}` : `Wave of ${ids.length} mailings`;
+  return (
+    <section className="mailing-report" aria-labelledby="report-title">
+      <header className="detail-head">
+        <div>
+          <h2 id="report-title">KPIs of {title.charAt(0).toLowerCase() + title.slice(1)}</h2>
+          {!single && <p className="muted small mono">{ids.join(', ')}</p>}
+        </div>
+        <a className="button" href="#/responses/mailings">
+          Back to mailings
+        </a>
+      </header>
+      <div className="button-row">
+        <button type="button" className="button" disabled={!single || exporting} onClick={() => void exportReport()} title={single ? undefined : 'The Excel report covers one mailing; open a single mailing to export it.'}>
+          {exporting ? 'Exporting…' : 'Export report'}
+        </button>
+        <button type="button" className="button" disabled={!single || drafting} onClick={() => void startResend()} title={single ? undefined : 'Soft bounces are resent per mailing.'}>
+          {drafting ? 'Preparing…' : 'Resend soft bounces…'}
+        </button>
+        {single && (
+          <a className="button" href={`#/responses/data/clicks_with_links/${single}`}>
+            Browse the clicks
+          </a>
+        )}
+        {!single && <span className="hint">Export and soft-bounce resend work on one mailing at a time.</span>}
+      </div>
+      <ProgressLine task="export" active={exporting} label="Export progress" />
+      {actionError && (
+        <div className="callout callout-error" role="alert">
+          <p>{actionError}</p>
+        </div>
+      )}
+      {exported && (
+        <div className="callout callout-ok" role="status">
+          <p>The report of mailing {single} is written ({plural(exported.rows, 'row')}).</p>
+          <HostFileLink path={exported.path} label="Download the report" />
+        </div>
+      )}
+      {error && (
+        <div className="callout callout-error" role="alert">
+          <p>{error}</p>
+          <button type="button" className="button" onClick={() => void load()}>
+            Try again
+          </button>
+        </div>
+      )}
+      {!report && !error && <p className="muted">Counting…</p>}
+      {report && (
+        <>
+          <h3>Key figures</h3>
+          <ul className="kpi-cards" aria-label="Key figures">
+            {report.kpis.map((k) => (
+              <li key={k.key} className="kpi-card" aria-label={k.label}>
+                <span className="kpi-label">{k.label}</span>
+                <strong className="kpi-value" data-testid={`kpi-${k.key}`}>
+                  {kpiValueText(k)}
+                </strong>
+                <span className="kpi-formula">{k.formula}</span>
+              </li>
+            ))}
+          </ul>
+          <div className="report-columns">
+            <section aria-labelledby="bounces-title">
+              <h3 id="bounces-title">Bounces by category</h3>
+              {report.bouncesByCategory.length === 0 ? (
+                <p className="muted">No bounces.</p>
+              ) : (
+                <table className="data-table" aria-label="Bounces by category">
+                  <thead>
+                    <tr>
+                      <th scope="col">Category</th>
+                      <th scope="col">Recipients</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {report.bouncesByCategory.map((b) => (
+                      <tr key={b.category}>
+                        <td>{BOUNCE_TEXT[b.category] ?? b.category}</td>
+                        <td className="num">{b.recipients.toLocaleString('en-GB')}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              )}
+            </section>
+            <section aria-labelledby="links-title">
+              <h3 id="links-title">Clicks per link</h3>
+              {report.links.length === 0 ? (
+                <p className="muted">No links recorded.</p>
+              ) : (
+                <div className="table-scroll">
+                  <table className="data-table" aria-label="Clicks per link">
+                    <thead>
+                      <tr>
+                        <th scope="col">Link</th>
+                        <th scope="col">URL</th>
+                        <th scope="col">Clicks</th>
+                        <th scope="col">Unique clickers</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {report.links.map((l) => (
+                        <tr key={l.linkId}>
+                          <td>
+                            {l.name ?? <span className="muted">unnamed</span>} <span className="mono small muted">{l.linkId}</span>
+                          </td>
+                          <td className="small url-cell">{l.url ?? '—'}</td>
+                          <td className="num">{l.total.toLocaleString('en-GB')}</td>
+                          <td className="num">{l.unique.toLocaleString('en-GB')}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </div>
+              )}
+            </section>
+          </div>
+          <h3>Activity and devices</h3>
+          <Suspense fallback={<p className="muted">Drawing the charts…</p>}>
+            <TimelineChart timeline={report.timeline} />
+            <ClientCharts clients={report.clients} />
+          </Suspense>
+        </>
+      )}
+      {draft && (
+        <ConfirmDialog
+          title={`Resend mailing ${single} to its soft bounces?`}
+          confirmLabel="Open in New send"
+          cancelLabel="Not now"
+          onClose={() => setDraft(null)}
+          onConfirm={async () => {
+            setNewSendPrefill({ profile: draft.profile, client: draft.client, sourceMailingId: draft.sourceMailingId, path: draft.path });
+            navigate('new-send');
+            return null;
+          }}
+        >
+          <p data-testid="resend-summary">
+            {plural(draft.recipients, 'recipient')} soft-bounced and can get the mailing again
+            {draft.left > 0 ? `; ${plural(draft.left, 'address', 'addresses')} left out because they are not in the original file` : ''}.
+          </p>
+          <p className="hint">
+            Anyone who unsubscribed or hard-bounced since is already left out. The draft opens in New send for client {draft.client} on {draft.profile} with source mailing {draft.sourceMailingId}; you check it and send it
+            there as usual. Nothing is sent yet.
+          </p>
+        </ConfirmDialog>
+      )}
+    </section>
+  );
+}

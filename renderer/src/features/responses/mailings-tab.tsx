@@ -1,0 +1,142 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { MailingUse } from '../../../../shared/contract/mailings';
+import { useApi } from '../../api/api-context';
+import { baseName } from '../../api/files';
+import { plural } from '../../components/format';
+import { navigate } from '../../routes';
+import { fileTime, linkKindText, type ResponseMailingRow } from './response-text';
+
+/** Opens the KPI view of one mailing or several (a wave). */
+export function openReport(ids: readonly string[]): void {
+  navigate('responses', `report/${ids.join(',')}`);
+}
+
+/**
+ * The mailings found in the response data, each tied to the send (file, wave) that produced
+ * it where Loopdesk knows it. Pick one for its KPIs, or tick several to see them as one wave.
+ */
+export function MailingsTab(props: { reloadKey: number }) {
+  const api = useApi();
+  const [rows, setRows] = useState<ResponseMailingRow[] | null>(null);
+  const [sources, setSources] = useState<MailingUse[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [picked, setPicked] = useState<ReadonlySet<string>>(new Set());
+
+  const load = useCallback(async () => {
+    const [m, s] = await Promise.all([api.responses.mailings({}), api.mailings.list({})]);
+    if (!m.ok) return setError(m.error.message);
+    setError(null);
+    setRows(m.value);
+    if (s.ok) setSources(s.value);
+  }, [api]);
+  useEffect(() => {
+    void load();
+  }, [load, props.reloadKey]);
+
+  const sourceName = (id: string | null) => (id ? sources.find((s) => s.id === id)?.name : undefined);
+  const toggle = (id: string, on: boolean) =>
+    setPicked((prev) => {
+      const next = new Set(prev);
+      if (on) next.add(id);
+      else next.delete(id);
+      return next;
+    });
+  const pickWave = (waveId: string) => setPicked(new Set((rows ?? []).filter((r) => r.waveId === waveId).map((r) => r.mailingId)));
+
+  if (error)
+    return (
+      <div className="callout callout-error" role="alert">
+        <p>{error}</p>
+        <button type="button" className="button" onClick={() => void load()}>
+          Try again
+        </button>
+      </div>
+    );
+  if (!rows) return <p className="muted">Loading mailings…</p>;
+  if (rows.length === 0)
+    return (
+      <div className="empty-state">
+        <h2>No response data yet</h2>
+        <p>The server writes response files once a day. Press “Pull now” above to download what is there (a connection is needed); Loopdesk also pulls by itself every day.</p>
+      </div>
+    );
+  return (
+    <section aria-label="Mailings with response data">
+      <div className="toolbar">
+        <button type="button" className="button primary" disabled={picked.size === 0} onClick={() => openReport([...picked])}>
+          {picked.size > 1 ? `Show KPIs of ${picked.size} mailings together` : 'Show KPIs of the ticked mailing'}
+        </button>
+        <p className="muted small toolbar-count" role="status">
+          {plural(rows.length, 'mailing')}
+          {picked.size > 0 ? `, ${picked.size} ticked` : ''}
+        </p>
+      </div>
+      <div className="table-scroll">
+        <table className="data-table" aria-label="Response mailings">
+          <thead>
+            <tr>
+              <th scope="col">
+                <span className="visually-hidden">Tick</span>
+              </th>
+              <th scope="col">Mailing ID</th>
+              <th scope="col">Source mailing</th>
+              <th scope="col">Started</th>
+              <th scope="col">Produced by</th>
+              <th scope="col">How it was matched</th>
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((m) => (
+              <tr key={m.mailingId}>
+                <td>
+                  <input type="checkbox" aria-label={`Tick mailing ${m.mailingId}`} checked={picked.has(m.mailingId)} onChange={(e) => toggle(m.mailingId, e.target.checked)} />
+                </td>
+                <td className="mono">
+                  {m.mailingId}
+                  {m.test && <span className="badge badge-test">TEST</span>}
+                </td>
+                <td>
+                  {sourceName(m.sourceMailingId) ?? <span className="muted">unknown name</span>} <span className="mono small muted">{m.sourceMailingId ?? '—'}</span>
+                </td>
+                <td className="small">{fileTime(m.started)}</td>
+                <td className="small">
+                  {m.sendId ? (
+                    <>
+                      <a href={`#/sends/${encodeURIComponent(m.sendId)}`}>Send {m.sendId}</a>
+                      {m.inputFile && (
+                        <>
+                          <br />
+                          <span className="muted">file</span> {baseName(m.inputFile)}
+                        </>
+                      )}
+                      {m.waveId && (
+                        <>
+                          <br />
+                          <span className="muted">wave</span> <span className="mono">{m.waveId}</span>{' '}
+                          <button type="button" className="link-button" onClick={() => pickWave(m.waveId!)} aria-label={`Tick every mailing of wave ${m.waveId}`}>
+                            (tick wave)
+                          </button>
+                        </>
+                      )}
+                    </>
+                  ) : (
+                    <span className="muted">a send outside Loopdesk</span>
+                  )}
+                </td>
+                <td className="small">{linkKindText(m.link)}</td>
+                <td className="row-actions">
+                  <button type="button" className="button" aria-label={`Show KPIs of mailing ${m.mailingId}`} onClick={() => openReport([m.mailingId])}>
+                    KPIs
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}

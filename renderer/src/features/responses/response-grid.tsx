@@ -1,0 +1,236 @@
+import { AllCommunityModule, ModuleRegistry, type ColDef, type IDatasource, type IGetRowsParams } from 'ag-grid-community';
+import { AgGridReact } from 'ag-grid-react';
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
+import type { z } from 'zod';
+import type { GridColumn } from '../../../../shared/contract/responses';
+import { useApi } from '../../api/api-context';
+import { plural } from '../../components/format';
+import { gridTheme } from '../../components/grid-theme';
+import { HostFileLink } from '../../components/host-file-link';
+import { ProgressLine } from './progress-line';
+import { VIEW_CHOICES, viewLabel, type GridViewName } from './response-text';
+
+ModuleRegistry.registerModules([AllCommunityModule]);
+
+type Column = z.infer<typeof GridColumn>;
+type Row = Record<string, string | number | null>;
+type Scope = { userId?: string; mailingId?: string };
+
+const TEXT_OPTIONS = ['contains', 'notContains', 'equals', 'notEqual', 'startsWith', 'endsWith', 'blank', 'notBlank'];
+// IDs are 64-bit and travel as text: a number filter would round them in the browser.
+const ID_OPTIONS = ['equals', 'notEqual', 'startsWith', 'contains', 'blank', 'notBlank'];
+
+/** Grid column definitions from the service's column list: filter and width by type. */
+function columnDefs(columns: readonly Column[]): ColDef<Row>[] {
+  return columns.map((c): ColDef<Row> => {
+    const base: ColDef<Row> = { colId: c.colId, field: c.colId, headerName: c.title, sortable: true, resizable: true };
+    switch (c.type) {
+      case 'number':
+        return { ...base, filter: 'agNumberColumnFilter', type: 'numericColumn', width: 120 };
+      case 'date':
+        return { ...base, filter: 'agDateColumnFilter', width: 190, filterParams: { debounceMs: 400 } };
+      case 'id':
+        return { ...base, filter: 'agTextColumnFilter', width: 170, cellClass: 'mono', filterParams: { filterOptions: ID_OPTIONS, debounceMs: 400, maxNumConditions: 1 } };
+      default:
+        return { ...base, filter: 'agTextColumnFilter', flex: 1, minWidth: c.colId === 'url' ? 260 : c.colId === 'user_id' ? 230 : 150, filterParams: { filterOptions: TEXT_OPTIONS, debounceMs: 400 } };
+    }
+  });
+}
+
+/** The grid's current sort, in the order the operator applied it. */
+function currentSort(grid: AgGridReact<Row> | null): { colId: string; sort: 'asc' | 'desc' }[] {
+  const state = grid?.api?.getColumnState() ?? [];
+  return state
+    .filter((c) => c.sort === 'asc' || c.sort === 'desc')
+    .sort((a, b) => (a.sortIndex ?? 0) - (b.sortIndex ?? 0))
+    .map((c) => ({ colId: c.colId, sort: c.sort as 'asc' | 'desc' }));
+}
+
+/**
+ * Browse data: pick a table or joined view, sort and filter in the column headers (done in
+ * the database, so millions of rows stay quick), and export exactly what is shown to Excel.
+ */
+export function ResponseGrid(props: { initialView?: GridViewName; initialMailingId?: string }) {
+  const api = useApi();
+  const id = useId();
+  const [view, setView] = useState<GridViewName>(props.initialView ?? 'clicks_with_links');
+  const [mailingInput, setMailingInput] = useState(props.initialMailingId ?? '');
+  const [emailInput, setEmailInput] = useState('');
+  const [userId, setUserId] = useState('');
+  const [columns, setColumns] = useState<readonly Column[] | null>(null);
+  const [rowCount, setRowCount] = useState<number | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [exporting, setExporting] = useState(false);
+  const [exported, setExported] = useState<{ path: string; rows: number } | null>(null);
+  const [exportError, setExportError] = useState<string | null>(null);
+  const gridRef = useRef<AgGridReact<Row>>(null);
+
+  const mailingId = /^\d{1,19}$/.test(mailingInput.trim()) ? mailingInput.trim() : undefined;
+  const mailingInvalid = mailingInput.trim() !== '' && !mailingId;
+  const needsUser = view === 'recipient_journey';
+  const scope = useMemo<Scope>(() => ({ ...(mailingId ? { mailingId } : {}), ...(needsUser && userId ? { userId } : {}) }), [mailingId, needsUser, userId]);
+  const ready = !needsUser || Boolean(userId);
+
+  useEffect(() => {
+    let live = true;
+    setColumns(null);
+    setRowCount(null);
+    setExported(null);
+    void api.responses.columns({ view }).then((r) => {
+      if (!live) return;
+      if (r.ok) setColumns(r.value);
+      else setError(r.error.message);
+    });
+    return () => {
+      live = false;
+    };
+  }, [api, view]);
+
+  const defs = useMemo(() => (columns ? columnDefs(columns) : []), [columns]);
+
+  // A new datasource object makes the grid start again from the first block.
+  const datasource = useMemo<IDatasource>(
+    () => ({
+      getRows(params: IGetRowsParams) {
+        void api.responses
+          .query({
+            view,
+            startRow: params.startRow,
+            endRow: params.endRow,
+            sortModel: params.sortModel.map((s) => ({ colId: s.colId, sort: s.sort })),
+            filterModel: params.filterModel as Record<string, unknown>,
+            scope,
+          })
+          .then((r) => {
+            if (r.ok) {
+              setError(null);
+              setRowCount(r.value.lastRow);
+              params.successCallback(r.value.rows, r.value.lastRow);
+            } else {
+              setError(r.error.message);
+              params.failCallback();
+            }
+          });
+      },
+    }),
+    [api, view, scope],
+  );
+
+  const exportToExcel = async () => {
+    setExporting(true);
+    setExportError(null);
+    setExported(null);
+    try {
+      const r = await api.responses.exportView({
+        view,
+        sortModel: currentSort(gridRef.current),
+        filterModel: (gridRef.current?.api?.getFilterModel() ?? {}) as Record<string, unknown>,
+        scope,
+      });
+      if (r.ok) setExported({ path: r.value.path, rows: r.value.rows });
+      else setExportError(r.error.message);
+    } finally {
+      setExporting(false);
+    }
+  };
+
+  const explain = VIEW_CHOICES.find((v) => v.view === view)?.explain;
+  return (
+    <section aria-label="Browse response data">
+      <div className="toolbar">
+        <div className="field inline">
+          <label htmlFor={`${id}-view`}>View</label>
+          <select id={`${id}-view`} value={view} onChange={(e) => setView(e.target.value as GridViewName)}>
+            {VIEW_CHOICES.map((v) => (
+              <option key={v.view} value={v.view}>
+                {v.label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field inline">
+          <label htmlFor={`${id}-mailing`}>Limit to mailing ID</label>
+          <input
+            id={`${id}-mailing`}
+            inputMode="numeric"
+            value={mailingInput}
+            placeholder="all mailings"
+            aria-invalid={mailingInvalid || undefined}
+            aria-describedby={mailingInvalid ? `${id}-mailing-error` : undefined}
+            onChange={(e) => setMailingInput(e.target.value)}
+          />
+        </div>
+        {needsUser && (
+          <form
+            className="toolbar-form"
+            aria-label="Recipient"
+            onSubmit={(e) => {
+              e.preventDefault();
+              setUserId(emailInput.trim());
+            }}
+          >
+            <div className="field inline">
+              <label htmlFor={`${id}-email`}>E-mail address</label>
+              <input id={`${id}-email`} type="search" value={emailInput} placeholder="name@example.com" onChange={(e) => setEmailInput(e.target.value)} />
+            </div>
+            <button type="submit" className="button" disabled={!emailInput.trim()}>
+              Show journey
+            </button>
+          </form>
+        )}
+        <p className="muted small toolbar-count" role="status" aria-live="polite" data-testid="row-count">
+          {!ready ? '' : rowCount === null ? 'Loading…' : plural(rowCount, 'row')}
+        </p>
+        <button type="button" className="button" onClick={() => void exportToExcel()} disabled={!ready || exporting || !columns}>
+          {exporting ? 'Exporting…' : 'Export to Excel'}
+        </button>
+      </div>
+      {explain && <p className="hint">{explain} Sort by clicking a column header; filter in the boxes under the headers.</p>}
+      {mailingInvalid && (
+        <p className="field-error" id={`${id}-mailing-error`}>
+          A mailing ID has digits only. Leave the box empty to see every mailing.
+        </p>
+      )}
+      <ProgressLine task="export" active={exporting} label="Export progress" />
+      {exportError && (
+        <div className="callout callout-error" role="alert">
+          <p>{exportError}</p>
+        </div>
+      )}
+      {exported && (
+        <div className="callout callout-ok" role="status">
+          <p>
+            Exported {plural(exported.rows, 'row')} of “{viewLabel(view)}”, sorted and filtered as shown.
+          </p>
+          <HostFileLink path={exported.path} label="Download the Excel file" />
+        </div>
+      )}
+      {error && (
+        <div className="callout callout-error" role="alert">
+          <p>{error}</p>
+        </div>
+      )}
+      {!ready ? (
+        <p className="note">Enter an e-mail address and press “Show journey” to see everything that happened to it.</p>
+      ) : (
+        columns && (
+          <div className="grid-host response-grid" role="region" aria-label={`${viewLabel(view)} grid`}>
+            <AgGridReact<Row>
+              key={`${view}`}
+              ref={gridRef}
+              theme={gridTheme}
+              rowModelType="infinite"
+              datasource={datasource}
+              cacheBlockSize={100}
+              maxBlocksInCache={50}
+              columnDefs={defs}
+              defaultColDef={{ floatingFilter: true, suppressHeaderMenuButton: false }}
+              overlayNoRowsTemplate="No rows. Pull responses first, or loosen the filters."
+              enableCellTextSelection
+            />
+          </div>
+        )
+      )}
+    </section>
+  );
+}
