@@ -230,7 +230,8 @@ describe('loopdesk sandbox CLI', () => {
         const deadline = Date.now() + 10_000;
         while ((await c.exists(`/demo/logs/${stamp}_subscribers.log`)) === false && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
         expect(await c.exists(`/demo/logs/${stamp}_subscribers.log`)).toBe('-');
-        while ((await c.list('/demo/responses')).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+        // The export writes its seven files one after another: wait for all of them.
+        while ((await c.list('/demo/responses')).length < 7 && Date.now() < deadline + 10_000) await new Promise((r) => setTimeout(r, 200));
         expect((await c.list('/demo/responses')).length).toBeGreaterThanOrEqual(7);
       } finally {
         await c.end();
