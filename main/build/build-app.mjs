@@ -30,6 +30,24 @@ export async function buildElectron() {
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
     logLevel: 'warning',
   });
+  // Worker threads (prepare pipeline, Excel writer): bundles next to main.mjs, found by
+  // main/services/worker-spec.ts.
+  for (const [entry, out] of [
+    ['main/services/recipients/prepare-worker.ts', 'prepare-worker.mjs'],
+    ['main/services/responses/excel-worker.ts', 'excel-worker.mjs'],
+  ]) {
+    await esbuild({
+      entryPoints: [`${root}${entry}`],
+      outfile: `${root}dist/electron/${out}`,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node22',
+      external,
+      banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+      logLevel: 'warning',
+    });
+  }
   // The tray icon (the window keeps running there while sends wait).
   const { mkdirSync, copyFileSync } = await import('node:fs');
   mkdirSync(`${root}dist/electron`, { recursive: true });

@@ -96,7 +96,10 @@ export function describeChar(ch: string): string {
 }
 
 function encodeChunk(text: string, encoding: ClosedLoopEncoding): Buffer {
-  return encoding === 'utf-8' ? Buffer.from(text, 'utf8') : iconv.encode(text, encoding);
+  if (encoding !== 'utf-8') return iconv.encode(text, encoding);
+  // One pass into a worst-case buffer instead of Buffer.from's measuring pass plus writing pass.
+  const buf = Buffer.allocUnsafe(text.length * 3);
+  return buf.subarray(0, buf.write(text, 0, 'utf8'));
 }
 
 async function writeChunk(out: WriteStream, buf: Buffer): Promise<void> {
@@ -174,16 +177,15 @@ export async function writeClosedLoopBatches(
   });
   let count = 0;
   let bytes = 0;
-  // Lines of the current chunk, joined once per flush.
-  let lines: string[] = [];
-  let chunkLength = 0;
+  // The current chunk: appended line by line (V8 keeps it as a rope and flattens it once, when it
+  // is encoded; measured faster than collecting the lines and joining them).
+  let text = '';
   // Rows of the current chunk, so an encoding error can name its row and field.
   let chunkRows: (readonly string[])[] = [];
   const flush = async (): Promise<void> => {
-    if (lines.length === 0) return;
-    const chunk = lines.join('');
-    lines = [];
-    chunkLength = 0;
+    if (text === '') return;
+    const chunk = text;
+    text = '';
     if (findUnencodable(chunk, encoding) !== undefined) {
       const first = count - chunkRows.length + 1;
       for (let r = 0; r < chunkRows.length; r++) {
@@ -207,12 +209,10 @@ export async function writeClosedLoopBatches(
           );
         }
         count++;
-        const line = formatClosedLoopLine(row);
-        lines.push(line);
-        chunkLength += line.length;
+        text += formatClosedLoopLine(row);
         chunkRows.push(row);
       }
-      if (chunkLength >= 64 * 1024) await flush();
+      if (text.length >= 64 * 1024) await flush();
     }
     await flush();
     await new Promise<void>((resolve, reject) => {

@@ -12,19 +12,50 @@ export interface CsvSourceOptions {
   readonly batchSize?: number;
 }
 
+/** One decoded piece of a text file and how many bytes of the file are consumed with it. */
+export interface TextChunk {
+  readonly text: string;
+  readonly bytesRead: number;
+}
+
 /**
- * Streams a CSV/TXT file as batches of records: bytes → iconv-lite decoder → {@link CsvSplitter}
- * (papaparse's records, with a fast path for lines without quotes). Strings, not Buffers, go into
- * the splitter, so multi-byte characters split across chunks stay intact. Pulling the file with
- * `for await` applies back-pressure for free: nothing is read ahead of the consumer.
+ * Reads and decodes a text file in 64 KB pieces (iconv-lite's streaming decoder, so multi-byte
+ * characters split across pieces stay intact). Pulling with `for await` applies back-pressure.
  */
-export async function* csvBatches(path: string, opts: CsvSourceOptions): AsyncGenerator<RawBatch> {
-  const batchSize = opts.batchSize ?? 1024;
+export async function* decodedChunks(path: string, opts: { readonly encoding: string; readonly bomLength: number }): AsyncGenerator<TextChunk> {
   const file = createReadStream(path, { start: opts.bomLength, highWaterMark: 64 * 1024 });
   const decoder = iconv.getDecoder(opts.encoding, { stripBOM: false });
-  const splitter = new CsvSplitter(opts.delimiter, { source: path });
   let bytesRead = opts.bomLength;
+  try {
+    for await (const chunk of file) {
+      bytesRead += (chunk as Buffer).length;
+      const text = decoder.write(chunk as Buffer);
+      if (text) yield { text, bytesRead };
+    }
+    const rest = decoder.end();
+    if (rest) yield { text: rest, bytesRead };
+  } finally {
+    file.destroy();
+  }
+}
+
+/** How {@link splitTexts} cuts decoded text into records. */
+export interface SplitOptions {
+  readonly delimiter: string;
+  /** File name for error messages. */
+  readonly source?: string;
+  /** Rows per yielded batch. */
+  readonly batchSize?: number;
+  /** Also yield the unfinished batch after every piece of text (the consumer waits on every row). */
+  readonly flushEachChunk?: boolean;
+}
+
+/** Splits decoded text into numbered records (see {@link CsvSplitter}), in batches. */
+export async function* splitTexts(texts: AsyncIterable<TextChunk>, opts: SplitOptions): AsyncGenerator<RawBatch> {
+  const batchSize = opts.batchSize ?? 1024;
+  const splitter = new CsvSplitter(opts.delimiter, { source: opts.source });
   let line = 0;
+  let bytesRead = 0;
   let current: SheetRow[] = [];
   const ready: SheetRow[][] = [];
   const onRecord = (values: string[]): void => {
@@ -34,21 +65,29 @@ export async function* csvBatches(path: string, opts: CsvSourceOptions): AsyncGe
       current = [];
     }
   };
-  try {
-    for await (const chunk of file) {
-      bytesRead += (chunk as Buffer).length;
-      splitter.push(decoder.write(chunk as Buffer), onRecord);
-      while (ready.length > 0) yield { rows: ready.shift()!, bytesRead };
+  for await (const chunk of texts) {
+    bytesRead = chunk.bytesRead;
+    splitter.push(chunk.text, onRecord);
+    if (opts.flushEachChunk && current.length > 0) {
+      ready.push(current);
+      current = [];
     }
-    const rest = decoder.end();
-    if (rest) splitter.push(rest, onRecord);
-    splitter.end(onRecord);
-    if (current.length > 0) ready.push(current);
-    current = [];
     while (ready.length > 0) yield { rows: ready.shift()!, bytesRead };
-  } finally {
-    file.destroy();
   }
+  splitter.end(onRecord);
+  if (current.length > 0) ready.push(current);
+  current = [];
+  while (ready.length > 0) yield { rows: ready.shift()!, bytesRead };
+}
+
+/**
+ * Streams a CSV/TXT file as batches of records: bytes → iconv-lite decoder → {@link CsvSplitter}
+ * (papaparse's records, with a fast path for lines without quotes). Strings, not Buffers, go into
+ * the splitter, so multi-byte characters split across chunks stay intact. Pulling the file with
+ * `for await` applies back-pressure for free: nothing is read ahead of the consumer.
+ */
+export function csvBatches(path: string, opts: CsvSourceOptions): AsyncGenerator<RawBatch> {
+  return splitTexts(decodedChunks(path, opts), { delimiter: opts.delimiter, source: path, batchSize: opts.batchSize });
 }
 
 /** Reads up to `maxBytes` from the start of a file (for sniffing encoding and separator). */

@@ -5,6 +5,7 @@ import { AppError } from '../../../shared/contract/result';
 import { csvBatches, readHead } from './csv-reader';
 import { DELIMITERS, detectDelimiter } from './delimiter';
 import { detectEncoding, looksBinary, normaliseEncodingName, SAMPLE_BYTES, sniffBom, type EncodingGuess } from './encoding';
+import { isEmptyRow } from './empty-row';
 import type { OpenOptions, ProgressCallback, RawBatch, ReadStats, SheetRow, Spreadsheet } from './types';
 import { xlsxBatches, type XlsxInfo } from './xlsx-reader';
 
@@ -18,14 +19,7 @@ function unsupported(path: string, what: string, hint = SAVE_AS): AppError {
   return new AppError('UNSUPPORTED_FILE', `"${path}" ${what}. ${hint}`, { path });
 }
 
-/** True for a row that holds nothing but blanks; such rows are skipped (and counted). */
-export function isEmptyRow(values: readonly string[]): boolean {
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (v !== '' && v.trim() !== '') return false;
-  }
-  return true;
-}
+export { isEmptyRow };
 
 /** Trims header names and names blank ones `Column N`, so every column can be shown and mapped. */
 export function normaliseHeaders(values: readonly string[]): string[] {

@@ -86,14 +86,22 @@ export interface SeenSet {
  * would be reported as a duplicate (visible in the rejected file), never sent twice.
  */
 export class EmailSeenSet implements SeenSet {
-  // Fingerprint halves interleaved (slot i at 2i, 2i+1) so a probe touches one cache line.
-  private table = new Uint32Array(2 << 16);
+  // Fingerprint halves interleaved (slot i at 2i, 2i+1) so a probe touches one cache line. Signed
+  // 32-bit throughout: unsigned values above 2^31 are heap numbers in V8, one allocation per key.
+  private table: Int32Array;
   private count = 0;
   private ha = 0;
   private hb = 0;
   // The validator asks has(k) and then add(k) for the same key: remember where has() looked.
   private lastKey: string | undefined;
   private lastSlot = 0;
+
+  /** `expected`: roughly how many keys will be added, so the table need not grow step by step. */
+  constructor(expected = 0) {
+    let slots = 1 << 17;
+    while (slots < expected * 2 && slots < 1 << 26) slots <<= 1;
+    this.table = new Int32Array(2 * slots);
+  }
 
   /** Number of keys added. */
   get size(): number {
@@ -102,23 +110,22 @@ export class EmailSeenSet implements SeenSet {
 
   private hash(key: string): void {
     // FNV-1a and a multiplicative hash over the UTF-16 units, seeded differently.
-    let a = 0x811c9dc5;
-    let b = 0x9e3779b9;
+    let a = 0x811c9dc5 | 0;
+    let b = 0x9e3779b9 | 0;
     for (let i = 0; i < key.length; i++) {
       const c = key.charCodeAt(i);
       a = Math.imul(a ^ c, 0x01000193);
       b = Math.imul(b ^ c, 0x5bd1e995);
       b ^= b >>> 13;
     }
-    a >>>= 0;
-    b = (b ^ (b >>> 15)) >>> 0;
+    b = b ^ (b >>> 15);
     // 0/0 marks an empty slot.
     if (a === 0 && b === 0) b = 1;
     this.ha = a;
     this.hb = b;
   }
 
-  private find(t: Uint32Array, a: number, b: number): number {
+  private find(t: Int32Array, a: number, b: number): number {
     const mask = (t.length >> 1) - 1;
     let i = (a ^ Math.imul(b, 0x27d4eb2d)) & mask;
     for (;;) {
@@ -158,7 +165,7 @@ export class EmailSeenSet implements SeenSet {
 
   private grow(): void {
     const old = this.table;
-    const t = new Uint32Array(old.length * 2);
+    const t = new Int32Array(old.length * 2);
     for (let j = 0; j < old.length; j += 2) {
       const a = old[j];
       const b = old[j + 1];

@@ -1,9 +1,10 @@
-import type { WriteStream } from 'node:fs';
-import { open, rename, rm } from 'node:fs/promises';
+import { type FileHandle, open, rename, rm } from 'node:fs/promises';
+import { Worker } from 'node:worker_threads';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import ExcelJS from 'exceljs';
 import { AppError } from '../../../shared/contract/result';
+import { workerSpec, type WorkerSpec } from '../worker-spec';
 import type { Database } from '../store/database';
+import type { CellValue, ExcelWorkerJob, FromExcelWorker, ToExcelWorker } from './excel-worker';
 import { compileGridQuery, type GridColumn, type GridColumnType, type GridQuery } from './grid-query';
 import { KPI_DEFINITIONS, activityTimeline, clicksPerLink, clientStats, kpisForMailings } from './kpis';
 
@@ -38,14 +39,6 @@ export interface ExportRowsInput {
   readonly onProgress?: (p: ExportProgress) => void;
 }
 
-const PROGRESS_EVERY = 10_000;
-/** Unzipped sheet XML allowed to wait for the zip writer before rows pause. */
-const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
-
-interface PassThroughLike {
-  readonly _writableState?: { readonly length?: number };
-  once(event: 'drain', listener: () => void): unknown;
-}
 const EXCEL_MAX_CELL_CHARS = 32_767;
 // XML 1.0 forbids these; a file containing them does not open.
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
@@ -53,7 +46,8 @@ const INVALID_XML_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/
 
 /**
  * Exports a grid view, filtered and sorted as the grid shows it, to an .xlsx file.
- * Streams rows from DuckDB into ExcelJS's streaming writer, so memory stays flat.
+ * Streams rows from DuckDB into ExcelJS's streaming writer, which runs in a worker thread with
+ * a small young generation (see excel-worker.ts), so memory stays flat and low.
  * The file is complete or absent: written to `<out>.partial`, renamed at the end.
  */
 export async function exportRows(db: Database, input: ExportRowsInput): Promise<ExportResult> {
@@ -85,33 +79,33 @@ export async function exportMailingReport(db: Database, input: ExportMailingRepo
   const timeline = await activityTimeline(db, { mailingIds });
   const clients = await clientStats(db, { mailingIds });
   return writeWorkbook(input.outPath, async (book) => {
-    const sheet = (name: string, columns: readonly GridColumn[], rows: readonly (readonly unknown[])[]) => {
-      const sink = new SheetSink(book, name, columns);
-      for (const r of rows) sink.add(r);
-      sink.finish();
-      return sink.sheets;
+    const sheet = async (name: string, columns: readonly GridColumn[], rows: readonly (readonly unknown[])[]) => {
+      const writer = new SheetWriter(book, name, columns);
+      await writer.start();
+      await writer.add(rows.map((r) => [...r]));
+      await writer.finish();
     };
-    sheet(
+    await sheet(
       'KPIs',
       [col('kpi', 'KPI', 'text'), col('value', 'Value', 'number'), col('unit', 'Unit', 'text'), col('formula', 'How it is computed', 'text')],
       KPI_DEFINITIONS.map((d) => [d.label, kpis.values[d.key], d.unit, d.formula]),
     );
-    sheet(
+    await sheet(
       'Bounces by category',
       [col('category', 'Category', 'text'), col('recipients', 'Recipients', 'number')],
       kpis.bouncesByCategory.map((b) => [b.category, b.recipients]),
     );
-    sheet(
+    await sheet(
       'Clicks per link',
       [col('link_id', 'Link ID', 'id'), col('name', 'Link name', 'text'), col('url', 'URL', 'text'), col('total', 'Clicks', 'number'), col('unique', 'Unique clickers', 'number')],
       links.map((l) => [l.linkId, l.name, l.url, l.total, l.unique]),
     );
-    sheet(
+    await sheet(
       'Activity per hour',
       [col('hour', 'Hour', 'date'), col('opens', 'Opens', 'number'), col('clicks', 'Clicks', 'number')],
       timeline.map((t) => [new Date(`${t.hour.replace(' ', 'T')}Z`), t.opens, t.clicks]),
     );
-    sheet(
+    await sheet(
       'Devices',
       [col('source', 'Event', 'text'), col('dimension', 'Dimension', 'text'), col('value', 'Value', 'text'), col('events', 'Events', 'number'), col('recipients', 'Recipients', 'number')],
       clients.map((s) => [s.source, s.dimension, s.value, s.events, s.recipients]),
@@ -137,35 +131,137 @@ function col(colId: string, title: string, type: GridColumnType): GridColumn {
   return { colId, title, type };
 }
 
-type Book = ExcelJS.stream.xlsx.WorkbookWriter & { __sheets?: string[] };
+/**
+ * Young generation of the writer thread. ExcelJS makes several short-lived objects per cell;
+ * a small nursery collects them every few MB instead of letting it grow to tens of MB.
+ */
+const WORKER_YOUNG_GEN_MB = 2;
+/**
+ * Old generation cap of the writer thread. With a small nursery, per-row objects get promoted
+ * early; the cap makes V8 collect them at a few tens of MB instead of letting the heap grow.
+ * The writer's live set is about 15-20 MB (ExcelJS's code, one or two batches of at most
+ * {@link MAX_BATCH_CHARS} of text, the zip entry's buffer): 16 MB ran out of memory, 32 MB
+ * keeps a margin. Running out is reported as an error, never as a truncated file.
+ */
+const WORKER_OLD_GEN_MB = 32;
+/** Batches posted to the writer and not yet written; two keep it busy while DuckDB reads on. */
+const IN_FLIGHT_BATCHES = 2;
+/** Text posted to the writer in one batch; a chunk of very long texts is split further. */
+const MAX_BATCH_CHARS = 1024 * 1024;
+/**
+ * DuckDB's memory budget during an export. It sorts a million rows spilling to its temp dir;
+ * the budget adds its size to the export's peak memory. 32MB is too little: a million-row
+ * sort then fails with DuckDB's "Out of Memory Error".
+ */
+const EXPORT_DUCKDB_MEMORY = '64MB';
 
-/** Runs `fill` against a streaming workbook written to `<out>.partial`, then renames it. */
+/** The writer thread of one workbook, seen from the main thread. */
+class WorkbookWorker {
+  private readonly worker: Worker;
+  private readonly pending: { resolve: (m: FromExcelWorker) => void; reject: (e: Error) => void }[] = [];
+  private failure: Error | null = null;
+  private gone = false;
+  private readonly exited: Promise<void>;
+  onProgress: ((p: ExportProgress) => void) | undefined;
+
+  constructor(fd: number) {
+    const spec = excelWorkerSpec();
+    this.worker = new Worker(spec.entry, {
+      eval: spec.eval,
+      workerData: { fd } satisfies ExcelWorkerJob,
+      resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GEN_MB, maxOldGenerationSizeMb: WORKER_OLD_GEN_MB },
+      stdout: false,
+      stderr: false,
+    });
+    this.exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
+    this.worker.on('message', (m: FromExcelWorker) => {
+      if (m.kind === 'progress') {
+        this.onProgress?.({ sheet: m.sheet, rowsWritten: m.rowsWritten, totalRows: m.totalRows, done: m.done });
+        return;
+      }
+      if (m.kind === 'error') {
+        const e = Object.assign(new Error(m.message), { code: m.code }) as NodeJS.ErrnoException;
+        if (m.stack) e.stack = m.stack;
+        this.fail(e);
+        return;
+      }
+      this.pending.shift()?.resolve(m);
+    });
+    this.worker.on('error', (e) => this.fail(e));
+    this.worker.on('exit', (code) => {
+      this.gone = true;
+      this.fail(new Error(`The Excel writer thread stopped unexpectedly (exit code ${code}).`));
+    });
+  }
+
+  /** Posts a message; resolves with its answer, rejects with the writer's first error. */
+  send(m: ToExcelWorker): Promise<FromExcelWorker> {
+    if (this.failure) return Promise.reject(this.failure);
+    const answer = new Promise<FromExcelWorker>((resolve, reject) => this.pending.push({ resolve, reject }));
+    this.worker.postMessage(m);
+    return answer;
+  }
+
+  /** Stops the thread (done or failed); afterwards its descriptor may be closed. */
+  async stop(): Promise<void> {
+    if (!this.gone) await this.worker.terminate();
+    await this.exited;
+  }
+
+  private fail(e: Error): void {
+    this.failure ??= e;
+    for (const p of this.pending.splice(0)) p.reject(this.failure);
+  }
+}
+
+/**
+ * The writer thread's entry. Reuses the recipients worker's resolution (sources vs bundle and the
+ * tsx bootstrap): from sources its module is `main/services/recipients/prepare-worker.ts`, from the
+ * bundle `dist/electron/prepare-worker.mjs`; this entry sits next to it in the same way
+ * (`excel-worker.ts` here, `dist/electron/excel-worker.mjs` in the bundle).
+ */
+function excelWorkerSpec(): WorkerSpec {
+  return workerSpec(import.meta.url, 'excel-worker');
+}
+
+/** A workbook being written by its worker thread. */
+interface Book {
+  readonly worker: WorkbookWorker;
+  readonly sheets: string[];
+}
+
+/**
+ * Runs `fill` against a workbook written by a worker thread to `<out>.partial`, then renames it.
+ * The main thread opens and closes the file, so a thread that is stopped never leaks it.
+ */
 async function writeWorkbook(outPath: string, fill: (book: Book) => Promise<number>): Promise<ExportResult> {
   const partial = `${outPath}.partial`;
-  let out: WriteStream | null = null;
+  let handle: FileHandle | null = null;
+  let worker: WorkbookWorker | null = null;
   try {
     // Opened up front so a missing folder or a read-only disk fails here, not mid-stream.
-    const handle = await open(partial, 'w');
-    const stream = handle.createWriteStream();
-    out = stream;
-    const failed = new Promise<never>((_resolve, reject) => stream.on('error', reject));
-    failed.catch(() => undefined);
-    const closed = new Promise<void>((resolve) => stream.on('close', resolve));
-    // Not shared strings: that table would grow with every distinct value (memory).
-    const book = new ExcelJS.stream.xlsx.WorkbookWriter({ stream, useSharedStrings: false, useStyles: true }) as Book;
-    book.__sheets = [];
-    const rows = await Promise.race([fill(book), failed]);
-    await Promise.race([book.commit(), failed]);
-    await Promise.race([closed, failed]);
+    handle = await open(partial, 'w');
+    worker = new WorkbookWorker(handle.fd);
+    const book: Book = { worker, sheets: [] };
+    const rows = await fill(book);
+    await worker.send({ kind: 'commit' });
+    await worker.stop();
+    worker = null;
+    await handle.close();
+    handle = null;
     await rename(partial, outPath);
-    return { outPath, rows, sheets: [...book.__sheets] };
+    return { outPath, rows, sheets: [...book.sheets] };
   } catch (e) {
-    out?.destroy();
+    await worker?.stop().catch(() => undefined);
+    await handle?.close().catch(() => undefined);
     await rm(partial, { force: true });
     if (e instanceof AppError) throw e;
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'ENOSPC' || err.code === 'EACCES' || err.code === 'ENOENT' || err.code === 'EROFS') {
       throw new AppError('PERMISSION_DENIED', `Could not write ${outPath}: ${err.code}. Choose another folder or free some disk space.`, { code: err.code });
+    }
+    if (err.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+      throw new AppError('INTERNAL', `The export of ${outPath} ran out of memory and was stopped; nothing was written. Export fewer rows or columns (filter the view) and try again.`, { code: err.code });
     }
     throw e;
   }
@@ -182,13 +278,14 @@ async function streamSheet(
   totalRows: number,
   onProgress: ((p: ExportProgress) => void) | undefined,
 ): Promise<number> {
-  const sink = new SheetSink(book, name, columns, totalRows, onProgress);
+  const sheet = new SheetWriter(book, name, columns, totalRows, onProgress);
+  await sheet.start();
   await db.onReader(async (connection) => {
     // An export is a background job: DuckDB sorts within a small memory budget on one
     // thread (spilling to its temp dir) instead of taking hundreds of MB next to ExcelJS.
     // The settings are the database's; they are put back when the export ends.
     const before = (await connection.runAndReadAll("SELECT current_setting('memory_limit') AS m, current_setting('threads') AS t")).getRowObjectsJS()[0] as { m: string; t: bigint };
-    await connection.run("SET memory_limit = '64MB'; SET threads = 1");
+    await connection.run(`SET memory_limit = '${EXPORT_DUCKDB_MEMORY}'; SET threads = 1`);
     try {
       await streamRows(connection);
     } finally {
@@ -197,118 +294,72 @@ async function streamSheet(
   });
   async function streamRows(connection: DuckDBConnection): Promise<void> {
     const result = await connection.stream(sql, [...params]);
-    for await (const chunk of result.yieldRowsJs()) {
-      for (const row of chunk) sink.add(row);
-      await sink.drain();
-    }
+    for await (const chunk of result.yieldRowsJs()) await sheet.add(chunk as unknown[][]);
   }
-  sink.finish();
-  return sink.rows;
+  return sheet.finish();
 }
 
-/** Writes typed rows to a sheet, continuing on a new sheet when one is full. */
-class SheetSink {
-  rows = 0;
-  readonly sheets: string[] = [];
-  private sheet: ExcelJS.Worksheet | null = null;
-  private inSheet = 0;
-  private readonly styles: Partial<ExcelJS.Style>[];
+/** Feeds one sheet (and its continuation sheets) to the writer thread, a few batches ahead. */
+class SheetWriter {
+  private readonly inFlight: Promise<FromExcelWorker>[] = [];
+  private readonly types: GridColumnType[];
 
   constructor(
     private readonly book: Book,
-    private readonly baseName: string,
+    private readonly name: string,
     private readonly columns: readonly GridColumn[],
     private readonly totalRows = 0,
     private readonly onProgress?: (p: ExportProgress) => void,
   ) {
-    this.styles = columns.map((c) => columnStyle(c.type));
-    this.open();
+    this.types = columns.map((c) => c.type);
   }
 
-  add(values: readonly unknown[]): void {
-    if (this.inSheet >= MAX_SHEET_DATA_ROWS) {
-      this.sheet!.commit();
-      this.open();
-    }
-    const row = this.sheet!.getRow(this.inSheet + 2);
-    for (let i = 0; i < this.columns.length; i++) {
-      const v = cellValue(values[i], this.columns[i]!.type);
-      if (v === null) continue;
-      const cell = row.getCell(i + 1);
-      // One shared style object per column: ExcelJS caches style ids by object identity,
-      // and a fresh object per cell costs a style lookup (XML render) for every cell.
-      cell.style = this.styles[i]!;
-      cell.value = v;
-    }
-    row.commit();
-    this.inSheet++;
-    this.rows++;
-    if (this.rows % PROGRESS_EVERY === 0) this.progress(false);
+  async start(): Promise<void> {
+    this.book.worker.onProgress = this.onProgress;
+    const columns = this.columns.map((c) => ({ colId: c.colId, title: cleanText(c.title), type: c.type }));
+    await this.book.worker.send({ kind: 'sheet', name: this.name, columns, maxRows: MAX_SHEET_DATA_ROWS, totalRows: this.totalRows, progress: this.onProgress !== undefined });
   }
 
   /**
-   * Waits while the zip entry holds more than {@link MAX_BUFFERED_BYTES} of unzipped XML.
-   * ExcelJS's sheet stream ignores back-pressure (it never checks `write()`'s result), so
-   * without this the whole sheet's XML piles up in memory (≈ 700 MB per million rows).
-   * Reaches into ExcelJS internals (`stream.pipes[0]`, a readable-stream PassThrough);
-   * if their shape changes it degrades to a plain yield, never to an error.
+   * Converts rows in place to cell values and posts them, split so no batch carries more than
+   * {@link MAX_BATCH_CHARS} of text (the writer's heap is capped); waits while enough are queued.
    */
-  async drain(): Promise<void> {
-    const pipe = (this.sheet as unknown as { stream?: { pipes?: PassThroughLike[] } } | null)?.stream?.pipes?.[0];
-    const buffered = pipe?._writableState?.length;
-    if (pipe && typeof buffered === 'number' && buffered > MAX_BUFFERED_BYTES && typeof pipe.once === 'function') {
-      await new Promise<void>((resolve) => pipe.once('drain', () => resolve()));
-    } else {
-      await new Promise<void>((resolve) => setImmediate(resolve));
+  async add(rows: unknown[][]): Promise<void> {
+    const types = this.types;
+    let start = 0;
+    let chars = 0;
+    for (let r = 0; r < rows.length; r++) {
+      const row = rows[r]!;
+      for (let i = 0; i < types.length; i++) {
+        const v = cellValue(row[i], types[i]!);
+        if (typeof v === 'string') chars += v.length;
+        row[i] = v;
+      }
+      if (chars >= MAX_BATCH_CHARS) {
+        await this.post((start === 0 && r === rows.length - 1 ? rows : rows.slice(start, r + 1)) as CellValue[][]);
+        start = r + 1;
+        chars = 0;
+      }
     }
+    if (start < rows.length) await this.post((start === 0 ? rows : rows.slice(start)) as CellValue[][]);
   }
 
-  finish(): void {
-    this.sheet!.commit();
-    this.progress(true);
+  private async post(rows: CellValue[][]): Promise<void> {
+    const answer = this.book.worker.send({ kind: 'rows', rows });
+    // Awaited below or in finish(); a failure meanwhile also rejects every later send.
+    answer.catch(() => undefined);
+    this.inFlight.push(answer);
+    if (this.inFlight.length >= IN_FLIGHT_BATCHES) await this.inFlight.shift();
   }
 
-  private progress(done: boolean): void {
-    this.onProgress?.({ sheet: this.sheets[this.sheets.length - 1]!, rowsWritten: this.rows, totalRows: Math.max(this.totalRows, this.rows), done });
+  /** Waits for the queued batches, closes the sheet; returns its rows. */
+  async finish(): Promise<number> {
+    for (const answer of this.inFlight.splice(0)) await answer;
+    const last = await this.book.worker.send({ kind: 'end-sheet' });
+    if (last.kind !== 'ack') throw new Error(`unexpected answer ${last.kind} from the Excel writer thread`);
+    this.book.sheets.push(...last.sheets);
+    return last.rows;
   }
-
-  private open(): void {
-    const name = sheetName(this.baseName, this.sheets.length, this.book.__sheets!);
-    this.sheets.push(name);
-    this.book.__sheets!.push(name);
-    const ws = this.book.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
-    ws.columns = this.columns.map((c, i) => ({ key: c.colId, width: columnWidth(c), style: this.styles[i] }));
-    const header = ws.getRow(1);
-    this.columns.forEach((c, i) => {
-      const cell = header.getCell(i + 1);
-      cell.style = HEADER_STYLE;
-      cell.value = cleanText(c.title);
-    });
-    header.commit();
-    this.sheet = ws;
-    this.inSheet = 0;
-  }
-}
-
-/** Sheet names: max 31 chars, no `[]:*?/\`, unique; continuation sheets get " (n)". */
-function sheetName(base: string, index: number, taken: readonly string[]): string {
-  const suffix = index === 0 ? '' : ` (${index + 1})`;
-  let name = base.replace(/[[\]:*?/\\]/g, '_').slice(0, 31 - suffix.length) + suffix;
-  for (let n = 2; taken.includes(name); n++) name = `${base.slice(0, 25)}~${n}${suffix}`.slice(0, 31);
-  return name;
-}
-
-const HEADER_STYLE: Partial<ExcelJS.Style> = { font: { bold: true } };
-
-function columnWidth(c: GridColumn): number {
-  const byType = { id: 16, number: 12, date: 20, text: 24 }[c.type];
-  return Math.max(byType, Math.min(60, c.title.length + 2));
-}
-
-function columnStyle(type: GridColumnType): Partial<ExcelJS.Style> {
-  if (type === 'date') return { numFmt: 'yyyy-mm-dd hh:mm:ss' };
-  if (type === 'id') return { numFmt: '0' };
-  return {};
 }
 
 /**

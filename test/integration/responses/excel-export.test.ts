@@ -96,6 +96,45 @@ describe('Excel export (read back without ExcelJS)', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('leaves no file behind when the query fails after the writer thread started', async () => {
+    const broken = await openDb(join(dir.path, 'broken.duckdb'));
+    try {
+      await broken.run('DROP TABLE unsubscribes');
+      const out = join(dir.path, 'broken.xlsx');
+      await expect(exportRows(broken, { query: { view: 'unsubscribes' }, outPath: out })).rejects.toThrow(/unsubscribes/i);
+      expect(existsSync(`${out}.partial`)).toBe(false);
+      expect(existsSync(out)).toBe(false);
+    } finally {
+      await broken.close();
+    }
+  });
+
+  it('writes very long texts (split into several writer batches) truncated to the Excel cell limit, in order', async () => {
+    // 120 rows x 40,000 chars = 4.8M chars: more than one batch to the writer thread, whose heap is capped.
+    const rows = 120;
+    await db.run(
+      `INSERT INTO opens SELECT 1, 999, i, 2, 'long' || i, TIMESTAMP '2022-01-01 00:00:00' + to_seconds(i),
+         lpad(CAST(i AS VARCHAR), 5, '0') || repeat('é', 39995), 'P', 'D', 0 FROM range(${rows}) t(i)`,
+    );
+    const out = join(dir.path, 'long.xlsx');
+    const progress: ExportProgress[] = [];
+    const result = await exportRows(db, {
+      query: { view: 'opens', scope: { mailingId: '999' }, sortModel: [{ colId: 'mailing_to_user_id', sort: 'asc' }] },
+      outPath: out,
+      onProgress: (p) => progress.push(p),
+    });
+    expect(result).toMatchObject({ rows, sheets: ['opens'] });
+    expect(progress.at(-1)).toMatchObject({ rowsWritten: rows, totalRows: rows, done: true });
+    const zip = ZipFile.open(out);
+    const texts = sheetTexts(zip, zip.text('xl/worksheets/sheet1.xml')).filter((t) => t.length > 1000);
+    expect(texts).toHaveLength(rows);
+    texts.forEach((t, i) => {
+      expect(t).toHaveLength(32_767);
+      expect(t.slice(0, 6)).toBe(`${String(i).padStart(5, '0')}é`);
+    });
+    await db.run('DELETE FROM opens WHERE mailing_id = 999');
+  });
+
   it('continues on a second sheet, header repeated, when rows exceed one sheet', { timeout: 240_000 }, async () => {
     const extra = 5;
     const total = MAX_SHEET_DATA_ROWS + extra;

@@ -1,0 +1,130 @@
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import iconv from 'iconv-lite';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_MASTER_FIELDS, type MasterField } from '../../../shared/contract/profiles';
+import { PARALLEL_MIN_BYTES, worthAWorker } from '../../../main/services/recipients/parallel-subscribers';
+import { prepare, type PrepareInput, type PrepareReport } from '../../../main/services/recipients/prepare';
+
+const now = new Date('2024-06-01T10:00:00Z');
+const FIELDS: MasterField[] = [
+  ...DEFAULT_MASTER_FIELDS,
+  { name: 'Kundennummer', type: 'Bigint', required: false },
+  { name: 'Geburtstag', type: 'Date', required: false },
+  { name: 'Stadt', type: 'Varchar', length: 20, required: false },
+];
+const HEADER = ['E-Mail', 'Anrede', 'Vorname', 'Nachname', 'Kundennummer', 'Geburtstag', 'Stadt', 'Notiz'];
+const NAMES = ['Jürgen', 'Zoë', 'Łukasz', 'Renée', 'Anna "Anni"', 'Groß; Klein', 'O\'Brien', 'Ärger\nzweizeilig'];
+const CITIES = ['München', 'Köln', ' Düsseldorf ', 'Zürich', 'Frankfurt am Main an der Oder', '', 'Wien'];
+
+/** A few thousand rows with everything the validator and the writer treat specially. */
+function hostileCsv(rows: number): string {
+  const q = (v: string): string => (/[;"\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+  const lines = [HEADER.join(';')];
+  for (let i = 1; i <= rows; i++) {
+    // Duplicates reach back across batch boundaries (1024 rows), some to an earlier invalid row.
+    const email =
+      i % 97 === 0 ? `kaputt${i}.example.de`
+      : i % 89 === 0 ? `  USER${i - 1500}@Example.COM `
+      : i % 131 === 0 ? `user${i - 1030}@example.com`
+      : i % 151 === 0 ? `kaputt${i - 151 * 2}@`
+      : `user${i}@example.com`;
+    const date = i % 7 === 0 ? `${(i % 28) + 1}.${(i % 12) + 1}.1980` : i % 53 === 0 ? '31.02.1999' : i % 11 === 0 ? '' : `1990-0${(i % 9) + 1}-1${i % 9}`;
+    const id = i % 211 === 0 ? `12a${i}` : i % 223 === 0 ? ` ${i} ` : String(i);
+    lines.push([email, i % 2 ? 'Herr' : 'Frau', NAMES[i % NAMES.length], NAMES[(i >> 3) % NAMES.length], id, date, CITIES[i % CITIES.length], `Notiz ${i} "x"`].map(q).join(';'));
+    if (i % 401 === 0) lines.push(';;;;;;;');
+    if (i % 677 === 0) lines.push('');
+  }
+  return lines.join('\r\n') + '\r\n';
+}
+
+function files(dir: string): Record<string, Buffer> {
+  return Object.fromEntries(readdirSync(dir).sort().map((n) => [n, readFileSync(join(dir, n))]));
+}
+
+async function both(input: string, extra: Partial<PrepareInput> = {}): Promise<{ single: PrepareReport; parallel: PrepareReport; a: string; b: string }> {
+  const a = mkdtempSync(join(tmpdir(), 'loopdesk-par-a-'));
+  const b = mkdtempSync(join(tmpdir(), 'loopdesk-par-b-'));
+  const opts = { input, fields: FIELDS, sourceMailingId: '44018617811', waveId: '46623317811', encoding: 'utf-8' as const, timeZone: 'UTC', now, ...extra };
+  const single = await prepare({ ...opts, outDir: a, parallel: false });
+  const parallel = await prepare({ ...opts, outDir: b, parallel: true });
+  return { single, parallel, a, b };
+}
+
+function comparable(r: PrepareReport): unknown {
+  return { ...r, durationMs: 0, files: Object.keys(r.files), rejectedFile: r.rejectedFile !== undefined };
+}
+
+describe('prepare with a writer thread', () => {
+  it('writes byte for byte the same subscribers and rejected files as the single-threaded path', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'loopdesk-par-in-'));
+    const input = join(dir, 'empfänger.csv');
+    writeFileSync(input, hostileCsv(3500));
+    const suppressed = (e: string): string | undefined => (e === 'user42@example.com' || e === 'user2100@example.com' ? 'unsubscribed' : undefined);
+    const edits = { overrides: [{ line: 98, field: 'Email', value: 'repariert@example.com' }, { line: 300, field: 'Stadt', value: 'Neu-Ulm' }], excludedLines: [5, 1500, 3000] };
+    const { single, parallel, a, b } = await both(input, { suppressed, edits });
+    // The file exercises what it should: fixes (patched rows), problems of every kind, duplicates.
+    expect(single.summary.fixes.TRIMMED).toBeGreaterThan(10);
+    expect(single.summary.fixes.DATE_NORMALISED).toBeGreaterThan(100);
+    expect(single.summary.problems).toMatchObject({ INVALID_EMAIL: expect.any(Number), DUPLICATE_EMAIL: expect.any(Number), TOO_LONG: expect.any(Number), NOT_A_NUMBER: expect.any(Number), INVALID_DATE: expect.any(Number), SUPPRESSED: 2 });
+    expect(single.summary.problems.DUPLICATE_EMAIL).toBeGreaterThan(20);
+    expect(single.excludedByOperator).toBe(3);
+    expect(single.emptyRows).toBeGreaterThan(5);
+    expect(comparable(parallel)).toEqual(comparable(single));
+    const fa = files(a);
+    const fb = files(b);
+    expect(Object.keys(fb)).toEqual(['20240601100000_rejected.csv', '20240601100000_subscribers.csv']);
+    expect(Object.keys(fb)).toEqual(Object.keys(fa));
+    for (const name of Object.keys(fa)) expect(fb[name].equals(fa[name]), name).toBe(true);
+    const text = fa['20240601100000_subscribers.csv'].toString('utf8');
+    expect(text).toContain('"repariert@example.com"');
+    expect(text).toContain('"Ärger\nzweizeilig"');
+    expect(text).toContain('"Anna ""Anni"""');
+    // First occurrence wins: user1 (row 1) is written, its later duplicate (row 1031 → user1) is not.
+    expect(text.split('"user1@example.com"').length).toBe(2);
+  });
+
+  it('same result for Windows-1252 input and output, with unencodable values', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'loopdesk-par-in-'));
+    const input = join(dir, 'latin.csv');
+    writeFileSync(input, Buffer.concat([iconv.encode(hostileCsv(1200).replace(/Łukasz/g, 'Lukasz'), 'windows-1252')]));
+    const { single, parallel, a, b } = await both(input, { encoding: 'iso-8859-1' });
+    expect(single.sourceEncoding).toBe('windows-1252');
+    expect(comparable(parallel)).toEqual(comparable(single));
+    const fa = files(a);
+    const fb = files(b);
+    expect(Object.keys(fb)).toEqual(Object.keys(fa));
+    for (const name of Object.keys(fa)) expect(fb[name].equals(fa[name]), name).toBe(true);
+  });
+
+  it('an error on the validating side stops the writer thread and leaves no partial files', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'loopdesk-par-in-'));
+    const input = join(dir, 'r.csv');
+    writeFileSync(input, hostileCsv(300));
+    const out = mkdtempSync(join(tmpdir(), 'loopdesk-par-out-'));
+    const run = prepare({ input, fields: FIELDS, sourceMailingId: '1', waveId: '2', encoding: 'utf-8', timeZone: 'UTC', now, outDir: out, parallel: true, edits: { overrides: [{ line: 99999, field: 'Email', value: 'x@example.com' }] } });
+    await expect(run).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('99999') });
+    expect(readdirSync(out)).toEqual([]);
+  });
+
+  it('a quote that never closes in a big file ends in the reader\'s clear error, not a hang or a pile-up', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'loopdesk-par-in-'));
+    const input = join(dir, 'kaputt.csv');
+    writeFileSync(input, 'E-Mail;Vorname\r\na@example.com;Anna\r\n"b@example.com;' + 'x;'.repeat(3_500_000) + '\r\n');
+    const out = mkdtempSync(join(tmpdir(), 'loopdesk-par-out-'));
+    const run = prepare({ input, fields: FIELDS, sourceMailingId: '1', waveId: '2', encoding: 'utf-8', timeZone: 'UTC', now, outDir: out, parallel: true });
+    await expect(run).rejects.toMatchObject({ code: 'UNSUPPORTED_FILE', message: expect.stringContaining('quote is probably never closed') });
+    expect(readdirSync(out)).toEqual([]);
+  });
+});
+
+describe('worthAWorker', () => {
+  it('uses a second thread only for big files and only when a core is free', () => {
+    expect(worthAWorker(100e6, 2, 0.3)).toBe(true);
+    expect(worthAWorker(100e6, 2, 1.5)).toBe(false);
+    expect(worthAWorker(100e6, 1, 0)).toBe(false);
+    expect(worthAWorker(100e6, 8, 4)).toBe(true);
+    expect(worthAWorker(PARALLEL_MIN_BYTES - 1, 8, 0)).toBe(false);
+  });
+});
