@@ -66,6 +66,18 @@ const npx = (bin) => `${root}node_modules/.bin/${bin}`;
 step('import rules', 'node', ['main/build/lint-imports.mjs']);
 step('type check', npx('tsc'), ['-p', 'tsconfig.json']);
 
+// Production dependencies with a high or critical advisory fail the run. Where the registry
+// does not answer npm's audit endpoint (exit 2) nothing was checked: said loudly, not counted.
+{
+  const audited = spawnSync('node', ['main/build/audit-check.mjs'], { cwd: root, stdio: 'inherit' });
+  if (audited.status === 0) passed++;
+  else if (audited.status === 2) console.log('=== dependency audit: NOT CHECKED (the registry refused npm audit); see the output above');
+  else {
+    failed++;
+    failures.push('dependency audit (npm audit --omit=dev): high or critical findings');
+  }
+}
+
 // Built once before the tests: the browser-host, packaging and end-to-end tests load it.
 step('renderer build', 'node', ['main/build/build-app.mjs', '--renderer-only']);
 

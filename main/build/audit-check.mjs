@@ -78,7 +78,7 @@ function main() {
       console.error(`  npm said: ${report.reason}`);
       const hint = result.stderr.split('\n').filter((l) => /warn|error/i.test(l)).slice(0, 3).join('\n  ');
       if (hint) console.error(`  ${hint}`);
-      console.error('  Run it where https://registry.npmjs.org (or a registry that implements /-/npm/v1/security/advisories/bulk) is reachable.');
+      console.error('  Run it where the configured npm registry implements /-/npm/v1/security/advisories/bulk.');
       return 2;
     }
     const found = report.findings;
