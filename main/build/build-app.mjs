@@ -18,21 +18,10 @@ export async function buildRenderer() {
 }
 
 export async function buildElectron() {
-  // Main process: ESM, Node target of Electron 41.
-  await esbuild({
-    entryPoints: [`${root}main/host/electron/electron-main.ts`],
-    outfile: `${root}dist/electron/main.mjs`,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node22',
-    external,
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-    logLevel: 'warning',
-  });
-  // Worker threads (prepare pipeline, Excel writer): bundles next to main.mjs, found by
-  // main/services/worker-spec.ts.
+  // Main process and its worker threads (prepare pipeline, Excel writer): ESM for Electron
+  // 41's Node; the workers sit next to main.mjs, where main/services/worker-spec.ts finds them.
   for (const [entry, out] of [
+    ['main/host/electron/electron-main.ts', 'main.mjs'],
     ['main/services/recipients/prepare-worker.ts', 'prepare-worker.mjs'],
     ['main/services/responses/excel-worker.ts', 'excel-worker.mjs'],
   ]) {

@@ -13,16 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** Same shape as `BenchResult` in main/cli/commands/bench-command.ts. */
-export interface BenchResult {
-  readonly bench: string;
-  readonly value: number;
-  readonly unit: string;
-  readonly baseline: number;
-  readonly ratio: number;
-  readonly target: string;
-  readonly peakRssMB: number;
-}
+import type { BenchResult } from '../../main/cli/commands/bench-command';
 
 const CLICK_ROWS = Number(process.env.BENCH_CLICK_ROWS ?? 10_000_000);
 const EXPORT_ROWS = Number(process.env.BENCH_EXPORT_ROWS ?? 1_048_575);
