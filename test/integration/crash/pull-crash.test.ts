@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { calibrationOf, planPullKills, runPullKillPoint, runReference, type PullCalibration, type PullKillOutcome, type PullLane, type PullReference } from '../../helpers/pull-crash-harness';
@@ -16,7 +16,8 @@ const ROWS_PER_DAY = 2_000;
 const DAYS = 1;
 const BYTES_PER_SECOND = 1_000_000;
 
-const RESULTS = join(process.cwd(), 'test-results', 'reliability', 'crashes.json');
+// A file of its own: the send crash test runs at the same time and writes crashes.json.
+const RESULTS = join(process.cwd(), 'test-results', 'reliability', 'pull-crashes.json');
 
 const data = tempDir('loopdesk-pull-crash-');
 const lanes: PullLane[] = [];
@@ -84,10 +85,8 @@ describe('a response pull survives SIGKILL at any point', () => {
       durationMs: Date.now() - started,
       outcomes,
     };
-    // Read-modify-write: the send crash test keeps its keys in the same file.
     mkdirSync(join(RESULTS, '..'), { recursive: true });
-    const existing = existsSync(RESULTS) ? (JSON.parse(readFileSync(RESULTS, 'utf8')) as Record<string, unknown>) : {};
-    writeFileSync(RESULTS, JSON.stringify({ ...existing, pull: summary }, null, 2) + '\n');
+    writeFileSync(RESULTS, JSON.stringify(summary, null, 2) + '\n');
 
     expect(failed.map((o) => ({ index: o.index, anchor: o.anchor, file: o.file, phase: o.phase, violations: o.violations }))).toEqual([]);
     expect(killed.length).toBeGreaterThanOrEqual(15);
