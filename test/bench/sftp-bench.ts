@@ -1,12 +1,12 @@
 import { execFile } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, readFileSync } from 'node:fs';
-import { mkdtemp, open as openFile, rm, stat, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { BenchResult } from '../../main/cli/commands/bench-command';
+import { sha256Of, writeRandomFile } from '../helpers/random-file';
 import { openSftp } from '../../main/services/sftp';
 import { startSshd, type SshdHandle } from '../helpers/sshd';
 import { sshdTarget } from '../helpers/sshd-target';
@@ -26,25 +26,6 @@ function median(values: number[]): number {
 function peakRssMB(): number {
   // maxRSS is in kilobytes on Linux and covers the whole run (the peak we care about).
   return Math.round(process.resourceUsage().maxRSS / 1024);
-}
-
-function sha256Of(path: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const h = createHash('sha256');
-    createReadStream(path)
-      .on('data', (d) => h.update(d))
-      .on('end', () => resolve(h.digest('hex')))
-      .on('error', reject);
-  });
-}
-
-async function randomFile(path: string, bytes: number): Promise<void> {
-  const fh = await openFile(path, 'w');
-  try {
-    for (let done = 0; done < bytes; done += 4 << 20) await fh.write(randomBytes(Math.min(4 << 20, bytes - done)));
-  } finally {
-    await fh.close();
-  }
 }
 
 /** Runs OpenSSH's own `sftp -b` with key auth and strict host key checking against our known_hosts. */
@@ -87,7 +68,7 @@ export async function runSftpBench(): Promise<BenchResult[]> {
   try {
     const bytes = FILE_MB * 1024 * 1024;
     const source = join(work, 'source.bin');
-    await randomFile(source, bytes);
+    await writeRandomFile(source, bytes);
     const sourceHash = await sha256Of(source);
     const knownHosts = join(work, 'known_hosts');
     const pub = readFileSync(sshd.hostPublicKeyPath, 'utf8').trim().split(/\s+/).slice(0, 2).join(' ');

@@ -1,10 +1,10 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, open as openFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AppError, isAppError } from '../../../shared/contract/result';
 import type { Rng } from '../../../main/services/sandbox/prng';
+import { sha256Of, writeRandomFile } from '../../helpers/random-file';
 import type { FaultDirection, FaultPlan } from '../../helpers/fault-proxy';
 
 /** Seed of every "random" fault in this folder; change it to explore other cut points. */
@@ -35,23 +35,13 @@ export async function outcomeOf(p: Promise<unknown>): Promise<AppError | null> {
   }
 }
 
-/** SHA-256 of a local file, streamed. */
-export function sha256Of(path: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const h = createHash('sha256');
-    createReadStream(path)
-      .on('data', (d) => h.update(d))
-      .on('end', () => resolve(h.digest('hex')))
-      .on('error', reject);
-  });
-}
-
 /** Writes `bytes` of random data; returns its SHA-256. */
 export async function randomFile(path: string, bytes: number): Promise<string> {
-  const data = randomBytes(bytes);
-  await writeFile(path, data);
-  return createHash('sha256').update(data).digest('hex');
+  await writeRandomFile(path, bytes);
+  return sha256Of(path);
 }
+
+export { sha256Of };
 
 /** A cut point chosen before the byte counts are known: a share of the stream, or a distance from its end. */
 export interface CutSpec {

@@ -1,12 +1,12 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, open as openFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError, isAppError } from '../../../shared/contract/result';
 import { openSftp, type SftpSession, type TransferProgress } from '../../../main/services/sftp';
 import { startSshd, type SshdHandle } from '../../helpers/sshd';
+import { sha256Of, writeRandomFile } from '../../helpers/random-file';
 import { sshdTarget } from '../../helpers/sshd-target';
 
 async function appErrorOf(p: Promise<unknown>): Promise<AppError> {
@@ -17,31 +17,6 @@ async function appErrorOf(p: Promise<unknown>): Promise<AppError> {
     throw new Error(`expected an AppError, got ${String(err)}`);
   }
   throw new Error('expected a failure, but the call succeeded');
-}
-
-function sha256Of(path: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const h = createHash('sha256');
-    createReadStream(path)
-      .on('data', (d) => h.update(d))
-      .on('end', () => resolve(h.digest('hex')))
-      .on('error', reject);
-  });
-}
-
-/** Writes `bytes` of random data in 1 MiB pieces, so the test itself never holds the file in memory. */
-async function randomFile(path: string, bytes: number): Promise<string> {
-  const fh = await openFile(path, 'w');
-  try {
-    for (let done = 0; done < bytes; ) {
-      const n = Math.min(1 << 20, bytes - done);
-      await fh.write(randomBytes(n));
-      done += n;
-    }
-  } finally {
-    await fh.close();
-  }
-  return path;
 }
 
 describe('SFTP transfers against a real OpenSSH sshd', () => {
@@ -57,7 +32,8 @@ describe('SFTP transfers against a real OpenSSH sshd', () => {
     session = await openSftp(sshdTarget(sshd));
     upload = `${sshd.root}/client-a/upload`;
     await session.mkdirp(upload);
-    big = await randomFile(join(local, 'big.bin'), 50 * 1024 * 1024);
+    big = join(local, 'big.bin');
+    await writeRandomFile(big, 50 * 1024 * 1024);
   });
 
   afterAll(async () => {
@@ -83,7 +59,8 @@ describe('SFTP transfers against a real OpenSSH sshd', () => {
   ] as const) {
     for (const mode of ['fast', 'plain'] as const) {
       it(`uploads ${label} atomically (${mode}) and downloads it byte-identical`, async () => {
-        const src = await randomFile(join(local, `small-${size}-${mode}.bin`), size);
+        const src = join(local, `small-${size}-${mode}.bin`);
+        await writeRandomFile(src, size);
         const name = `2026010112000${size === 0 ? 0 : 1}_${mode}_subscribers.csv`;
         const result = await session.uploadAtomic(src, upload, name, { mode });
         expect(result).toMatchObject({ remotePath: `${upload}/${name}`, bytes: size });
