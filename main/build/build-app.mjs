@@ -3,6 +3,7 @@
 // Usage: node main/build/build-app.mjs [--renderer-only | --electron-only]
 // --electron-only leaves dist/renderer alone, so tests that serve it are not disturbed.
 import { build as esbuild } from 'esbuild';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build as viteBuild } from 'vite';
 
@@ -38,7 +39,6 @@ export async function buildElectron() {
     });
   }
   // The tray icon (the window keeps running there while sends wait).
-  const { mkdirSync, copyFileSync } = await import('node:fs');
   mkdirSync(`${root}dist/electron`, { recursive: true });
   copyFileSync(`${root}assets/icon.png`, `${root}dist/electron/tray.png`);
   // A sandboxed preload cannot require packages: one self-contained CommonJS file.

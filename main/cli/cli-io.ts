@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Result } from '../../shared/contract';
+import type { AppContext } from '../app/app-context';
 
 /** Options every command understands. */
 export interface GlobalOptions {
@@ -54,4 +55,14 @@ export function report<T>(io: CliIo, options: GlobalOptions, result: Result<unkn
   if (options.json) io.out(JSON.stringify({ error: result.error }));
   io.err(`error ${result.error.code}: ${result.error.message}`);
   return 1;
+}
+
+/**
+ * Calls a service through the dispatcher (so the CLI gets the same checks as every other
+ * host) and returns its value; an expected failure becomes a {@link CliError} with its code.
+ */
+export async function callService<T>(context: AppContext, channel: string, payload: unknown): Promise<T> {
+  const result = await context.dispatcher.handle(channel, payload, { transport: 'cli' });
+  if (!result.ok) throw new CliError(`error ${result.error.code}: ${result.error.message}`, 1, result.error.code);
+  return result.value as T;
 }

@@ -1,21 +1,15 @@
-import { copyFile, rm } from 'node:fs/promises';
+import { copyFile, rename, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { AppContext } from '../../app/app-context';
 import { gridColumns, GRID_VIEW_NAMES, type GridViewName } from '../../services/responses/grid-query';
-import { CliError, EXIT_USAGE, type CliIo, type GlobalOptions } from '../cli-io';
-
-async function call<T>(context: AppContext, channel: string, payload: unknown): Promise<T> {
-  const result = await context.dispatcher.handle(channel, payload, { transport: 'cli' });
-  if (!result.ok) throw new CliError(`error ${result.error.code}: ${result.error.message}`, 1, result.error.code);
-  return result.value as T;
-}
+import { callService, CliError, EXIT_USAGE, type CliIo, type GlobalOptions } from '../cli-io';
 
 /** `loopdesk pull --profile P [--client C]`: downloads and ingests the response files, printing per-file counts. */
 export async function pullCommand(argv: string[], context: AppContext, options: GlobalOptions, io: CliIo): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { profile: { type: 'string' }, client: { type: 'string' } } });
   if (!values.profile) throw new CliError('Usage: loopdesk pull --profile P [--client C]', EXIT_USAGE);
-  const { files } = await call<{ files: { client: string; name: string; outcome: string; rows: number; message: string }[] }>(context, 'responses.pull', {
+  const { files } = await callService<{ files: { client: string; name: string; outcome: string; rows: number; message: string }[] }>(context, 'responses.pull', {
     profile: values.profile,
     client: values.client,
   });
@@ -64,15 +58,14 @@ export async function exportCommand(argv: string[], context: AppContext, options
   if (values.profile) context.services.profiles.stored(values.profile); // a clear error for a wrong name
   let written: { path: string; rows: number; sheets: string[] };
   if (values.mailing) {
-    written = await call(context, 'responses.exportReport', { mailingId: values.mailing });
+    written = await callService(context, 'responses.exportReport', { mailingId: values.mailing });
   } else {
     if (!(GRID_VIEW_NAMES as readonly string[]).includes(values.table!)) throw new CliError(`Unknown table "${values.table}". Tables: ${GRID_VIEW_NAMES.join(', ')}`, EXIT_USAGE);
     const view = values.table as GridViewName;
-    written = await call(context, 'responses.exportView', { view, filterModel: whereToFilterModel(view, values.where ?? []) });
+    written = await callService(context, 'responses.exportView', { view, filterModel: whereToFilterModel(view, values.where ?? []) });
   }
   const out = resolve(values.out);
   await copyFile(written.path, `${out}.partial`);
-  const { rename } = await import('node:fs/promises');
   await rename(`${out}.partial`, out);
   await rm(written.path, { force: true });
   if (options.json) io.out(JSON.stringify({ path: out, rows: written.rows, sheets: written.sheets }));

@@ -7,17 +7,7 @@ import type { Inspection, ValidationReport } from '../../../shared/contract/reci
 import type { Send } from '../../../shared/contract/sends';
 import { openAppContext, type AppContext } from '../../app/app-context';
 import { prepare } from '../../services/recipients/prepare';
-import { CliError, EXIT_USAGE, type CliIo, type GlobalOptions } from '../cli-io';
-
-type Call = <T>(channel: string, payload: unknown) => Promise<T>;
-
-function caller(context: AppContext): Call {
-  return async <T>(channel: string, payload: unknown) => {
-    const result = await context.dispatcher.handle(channel, payload, { transport: 'cli' });
-    if (!result.ok) throw new CliError(`error ${result.error.code}: ${result.error.message}`, 1, result.error.code);
-    return result.value as T;
-  };
-}
+import { callService, CliError, EXIT_USAGE, type CliIo, type GlobalOptions } from '../cli-io';
 
 /** The profile's only client, or the one named. */
 function pickClient(context: AppContext, profile: string, client: string | undefined): string {
@@ -137,7 +127,7 @@ export async function sendCommand(argv: string[], context: AppContext, options: 
   if (!input || !values.profile || !values.mailing) {
     throw new CliError('Usage: loopdesk send <file> --profile P [--client C] --mailing <id> [--test] [--at <ISO time>] [--yes]', EXIT_USAGE);
   }
-  const call = caller(context);
+  const call = <T>(channel: string, payload: unknown) => callService<T>(context, channel, payload);
   const client = pickClient(context, values.profile, values.client);
   const path = resolve(input);
   const scheduledAt = values.at ? new Date(values.at) : null;
@@ -183,7 +173,7 @@ function line(s: Send): string {
 /** `loopdesk status [<send>] [--watch]`: checks the server and prints where each send stands. */
 export async function statusCommand(argv: string[], context: AppContext, options: GlobalOptions, io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { watch: { type: 'boolean', default: false }, every: { type: 'string', default: '10' } } });
-  const call = caller(context);
+  const call = <T>(channel: string, payload: unknown) => callService<T>(context, channel, payload);
   const id = positionals[0];
   const final = new Set(['sent', 'error', 'cancelled']);
   let last = '';

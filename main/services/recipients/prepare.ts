@@ -104,6 +104,8 @@ export interface PrepareReport {
   /** Counts over the validated rows (operator exclusions not included). */
   readonly summary: ValidationSummary;
   readonly mapping: readonly FieldMapping[];
+  /** The file's header row, the key under which the mapping is remembered. */
+  readonly headers: readonly string[];
   readonly waveId: string;
   readonly format: 'csv' | 'xlsx';
   readonly sourceEncoding?: string;
@@ -339,6 +341,7 @@ export async function prepare(opts: PrepareInput): Promise<PrepareReport> {
       emptyRows: parallel ? parallelStats.emptyRows : sheet.stats.emptyRows,
       summary,
       mapping,
+      headers: sheet.headers,
       waveId,
       format: sheet.format,
       sourceEncoding: sheet.encoding,

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { ImplOf } from '../../../shared/contract';
 import type { ClientConfig } from '../../../shared/contract/profiles';
@@ -141,7 +141,6 @@ export function createRecipientsService(deps: RecipientsDeps): ImplOf<typeof rec
         let rejectedFile: string | null = null;
         if (report.rejectedFile) {
           rejectedFile = join(keepDir, `${basename(draft.path).replace(/\.[^.]+$/, '')}-rejected-${basename(report.rejectedFile).slice(0, 14)}.csv`);
-          const { rename } = await import('node:fs/promises');
           await rename(report.rejectedFile, rejectedFile);
         }
         const sample = report.files.subscribers ? await readFirstRows(report.files.subscribers, 10, target.client.encoding) : [];

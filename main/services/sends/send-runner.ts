@@ -1,5 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { AppError, isAppError } from '../../../shared/contract/result';
 import type { Send, SendState } from '../../../shared/contract/sends';
@@ -116,7 +116,6 @@ async function claimFreeNames(deps: RunnerDeps, session: SftpSession, record: Se
 
 /** The prepared recipient and products files of a send, whatever their local names. */
 async function preparedFiles(workDir: string): Promise<{ subscribers?: string; products?: string }> {
-  const { readdir } = await import('node:fs/promises');
   const names = await readdir(workDir).catch(() => [] as string[]);
   const find = (suffix: string) => names.find((n) => /^\d{14}_/.test(n) && n.endsWith(suffix));
   const subscribers = find('_subscribers.csv');
@@ -140,7 +139,6 @@ export async function observe(session: SftpSession, record: SendRecord, scratchD
     if (!(await session.exists(path))) return undefined;
     const local = join(scratchDir, `${record.id}-${name}`);
     await session.download(path, local);
-    const { readFile } = await import('node:fs/promises');
     const text = await readFile(local, 'utf8');
     await rm(local, { force: true });
     return text;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { ImplOf } from '../../../shared/contract';
 import type { SendDraft } from '../../../shared/contract/recipients';
@@ -9,7 +9,6 @@ import type { EventBus } from '../../core/event-bus';
 import type { LogActivity } from '../activity/activity-service';
 import type { ProfilesService } from '../profiles/profiles-service';
 import { prepareDraft, rememberMapping, resolveTarget } from '../recipients/recipients-service';
-import { previewSpreadsheet } from '../recipients/spreadsheet';
 import type { Database } from '../store/database';
 import { archiveFiles } from './send-archive';
 import { ACTIVE_STATES, SendJournal, SERVER_STATES, type SendRecord } from './send-journal';
@@ -122,7 +121,6 @@ export function createSendsService(deps: SendsDeps): SendsService {
     journal,
     tick: () => runTick(),
     async removeOrphans() {
-      const { readdir } = await import('node:fs/promises');
       const removed: string[] = [];
       for (const area of ['sends', 'archive']) {
         for (const id of await readdir(join(deps.dataDir, area)).catch(() => [] as string[])) {
@@ -213,8 +211,7 @@ export function createSendsService(deps: SendsDeps): SendsService {
           `${input.test ? 'Test send' : 'Send'} of ${recipients} recipient(s) on ${mailing.name} ${record.state === 'scheduled' ? `scheduled for ${localTime(scheduledAt)}` : 'queued'}.`,
         );
         // The mapping that was good enough to send is offered next time for files with these headers.
-        const { headers } = await previewSpreadsheet(input.path, 0, input.open);
-        await rememberMapping(deps.db, input.profile, input.client, headers, report.mapping);
+        await rememberMapping(deps.db, input.profile, input.client, report.headers, report.mapping);
         await deps.log({ level: 'info', kind: 'send', profile: input.profile, message: `${input.test ? 'Test send' : 'Send'} ${id} created: ${recipients} recipient(s), source mailing ${mailing.id}.` });
         changed(record);
         if (timer) setImmediate(() => void runTick());

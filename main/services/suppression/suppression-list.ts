@@ -1,3 +1,4 @@
+import { rename, writeFile } from 'node:fs/promises';
 import type { Database } from '../store/database';
 
 /**
@@ -64,7 +65,6 @@ export class SuppressionAdmin extends SuppressionList {
 
   /** Writes the whole list as CSV (UTF-8 with BOM for Excel, `;`). */
   async exportCsv(path: string): Promise<number> {
-    const { writeFile, rename } = await import('node:fs/promises');
     const rows = await this.database.all<{ email: string; reason: string; source: string; added_at: Date }>('SELECT * FROM suppression ORDER BY email');
     const quote = (v: string) => `"${v.replaceAll('"', '""')}"`;
     const text = ['email;reason;source;added_at', ...rows.map((r) => [r.email, r.reason, r.source, r.added_at.toISOString()].map(quote).join(';'))].join('\n');

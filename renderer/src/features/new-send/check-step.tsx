@@ -5,6 +5,7 @@ import { formatBytes, plural } from '../../components/format';
 import { HostFileLink } from '../../components/host-file-link';
 import { problemValue, reasonText, setExcluded, setOverride, toSendDraft, type NewSendState } from './draft-model';
 import type { StepProps } from './new-send-screen';
+import { RowsTable } from '../../components/rows-table';
 
 /** Progress of the check, from `recipients.onProgress`. */
 interface Progress {
@@ -230,31 +231,7 @@ function ReportView(props: { report: ValidationReport; draft: NewSendState; upda
         </>
       )}
       {report.rejectedFile && <HostFileLink path={report.rejectedFile} label="Download rejected rows" hint="A CSV with every rejected row and its reasons, to fix in Excel." />}
-      {report.sample.length > 0 && (
-        <div className="table-scroll">
-          <table className="data-table preview-table" aria-label="First rows exactly as they will be uploaded">
-            <caption>First rows exactly as they will be uploaded</caption>
-            <thead>
-              <tr>
-                {report.fields.map((f) => (
-                  <th key={f} scope="col">
-                    {f}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {report.sample.slice(0, 5).map((r, i) => (
-                <tr key={i}>
-                  {r.map((v, j) => (
-                    <td key={j}>{v}</td>
-                  ))}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      {report.sample.length > 0 && <RowsTable caption="First rows exactly as they will be uploaded" columns={report.fields} rows={report.sample.slice(0, 5)} />}
     </section>
   );
 }

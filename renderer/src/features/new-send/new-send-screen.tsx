@@ -11,6 +11,7 @@ import { takeNewSendPrefill } from './handoff';
 import { MappingTable } from './mapping-table';
 import { ProductsStep } from './products-step';
 import { SendStep } from './send-step';
+import { RowsTable } from '../../components/rows-table';
 
 /** The steps of a new send, in order. */
 const STEPS = [
@@ -216,31 +217,7 @@ function MappedPreview(props: { draft: NewSendState; fields: readonly string[] }
   if (!draft.inspection) return null;
   const ordered = props.fields.map((f) => draft.mapping.find((m) => m.field === f) ?? { field: f, source: { kind: 'none' as const } });
   const rows = previewMapped(draft.inspection, ordered, draft.sourceMailingId, 5);
-  return (
-    <div className="table-scroll">
-      <table className="data-table preview-table" aria-label="First rows as they will be sent">
-        <caption>First rows as they will be sent</caption>
-        <thead>
-          <tr>
-            {props.fields.map((f) => (
-              <th key={f} scope="col">
-                {f}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((r, i) => (
-            <tr key={i}>
-              {r.map((v, j) => (
-                <td key={j}>{v}</td>
-              ))}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  );
+  return <RowsTable caption="First rows as they will be sent" columns={props.fields} rows={rows} />;
 }
 
 const ENCODINGS = ['utf-8', 'windows-1252', 'iso-8859-1', 'utf-16le'];
