@@ -36,6 +36,8 @@ export interface ResponsesDeps {
 
 /** The responses service plus the daily pull schedule the owning host starts. */
 export type ResponsesService = ImplOf<typeof responsesContract> & {
+  /** One pass of the daily schedule at `now`; returns the profiles it pulled. */
+  pullDue(now: Date): Promise<string[]>;
   startPullSchedule(): void;
   stopPullSchedule(): void;
 };
@@ -53,6 +55,25 @@ export function createResponsesService(deps: ResponsesDeps): ResponsesService {
   const progress = (task: string, done: number, total: number, message: string) => deps.bus.emit('responses.onProgress', { task, done, total, message });
   let timer: NodeJS.Timeout | undefined;
   const pulledOn = new Map<string, string>();
+
+  /**
+   * Pulls every profile whose daily pull time (local clock) has come and that was not pulled
+   * yet on this local day. Profiles without a secret this session or without clients wait.
+   */
+  const pullDue = async (now: Date): Promise<string[]> => {
+    const p2 = (n: number) => String(n).padStart(2, '0');
+    const today = `${now.getFullYear()}-${p2(now.getMonth() + 1)}-${p2(now.getDate())}`;
+    const hhmm = `${p2(now.getHours())}:${p2(now.getMinutes())}`;
+    const pulled: string[] = [];
+    for (const p of await deps.profiles.list({})) {
+      const due = (p.options as { pullTime?: string }).pullTime ?? '07:00';
+      if (pulledOn.get(p.name) === today || hhmm < due || !p.secretAvailable || p.clients.length === 0) continue;
+      pulledOn.set(p.name, today);
+      pulled.push(p.name);
+      await pull({ profile: p.name }).catch((e) => deps.log({ level: 'error', kind: 'pull', profile: p.name, message: `Scheduled response pull failed: ${(e as Error).message}` }));
+    }
+    return pulled;
+  };
 
   const exportPath = async (name: string) => {
     const dir = join(deps.dataDir, 'exports');
@@ -264,22 +285,12 @@ export function createResponsesService(deps: ResponsesDeps): ResponsesService {
       const path = join(dir, `suppression-${stamp()}.csv`);
       return { path, rows: await suppression.exportCsv(path) };
     },
+    pullDue,
     startPullSchedule() {
       if (timer) return;
-      // Once a minute: each profile is pulled once a day at its pull time (and at start-up
-      // when that time has passed today without a pull).
-      const check = async () => {
-        const now = new Date();
-        const today = now.toISOString().slice(0, 10);
-        const hhmm = `${String(now.getHours()).padStart(2, '0')}:${String(now.getMinutes()).padStart(2, '0')}`;
-        for (const p of await deps.profiles.list({})) {
-          const due = (p.options as { pullTime?: string }).pullTime ?? '07:00';
-          if (pulledOn.get(p.name) === today || hhmm < due || !p.secretAvailable || p.clients.length === 0) continue;
-          pulledOn.set(p.name, today);
-          await pull({ profile: p.name }).catch((e) => deps.log({ level: 'error', kind: 'pull', profile: p.name, message: `Scheduled response pull failed: ${(e as Error).message}` }));
-        }
-      };
-      timer = setInterval(() => void check(), 60_000);
+      // Now (a pull time that passed today while the app was closed) and then once a minute.
+      void pullDue(new Date());
+      timer = setInterval(() => void pullDue(new Date()), 60_000);
     },
     stopPullSchedule() {
       if (timer) clearInterval(timer);

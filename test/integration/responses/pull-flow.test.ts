@@ -147,3 +147,19 @@ describe('response data: send, process, export, pull', () => {
     expect(inspection.mapping.find((m) => m.field === 'broadmail_ID')?.source.kind).toBe('sourceMailing');
   });
 });
+
+describe('daily pull schedule', () => {
+  it('pulls each profile once a day, at its pull time on the local clock', async () => {
+    const at = (h: number, m: number) => {
+      const d = new Date();
+      d.setHours(h, m, 0, 0);
+      return d;
+    };
+    const responses = context.services.responses;
+    expect(await responses.pullDue(at(6, 59))).toEqual([]);
+    expect(await responses.pullDue(at(7, 0))).toEqual(['Sandbox']);
+    expect(await responses.pullDue(at(23, 59))).toEqual([]);
+    const activity = await call<{ entries: { kind: string; profile: string | null }[] }>('activity.list', { limit: 3 });
+    expect(activity.entries.some((e) => e.kind === 'pull' && e.profile === 'Sandbox')).toBe(true);
+  });
+});
