@@ -111,7 +111,7 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
     },
     async close() {
       await sends.stopScheduler();
-      responses.stopPullSchedule();
+      await responses.stopPullSchedule();
       for (const cleanup of cleanups.reverse()) {
         await Promise.resolve(cleanup()).catch((e) => console.error('[loopdesk] cleanup failed', e));
       }

@@ -39,7 +39,8 @@ export type ResponsesService = ImplOf<typeof responsesContract> & {
   /** One pass of the daily schedule at `now`; returns the profiles it pulled. */
   pullDue(now: Date): Promise<string[]>;
   startPullSchedule(): void;
-  stopPullSchedule(): void;
+  /** Stops the schedule and waits for a pass under way, so nothing runs after the data file closes. */
+  stopPullSchedule(): Promise<void>;
 };
 
 const stamp = () => new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
@@ -54,6 +55,7 @@ export function createResponsesService(deps: ResponsesDeps): ResponsesService {
   const suppression = new SuppressionAdmin(db);
   const progress = (task: string, done: number, total: number, message: string) => deps.bus.emit('responses.onProgress', { task, done, total, message });
   let timer: NodeJS.Timeout | undefined;
+  let running: Promise<unknown> | undefined;
   const pulledOn = new Map<string, string>();
 
   /**
@@ -288,13 +290,20 @@ export function createResponsesService(deps: ResponsesDeps): ResponsesService {
     pullDue,
     startPullSchedule() {
       if (timer) return;
-      // Now (a pull time that passed today while the app was closed) and then once a minute.
-      void pullDue(new Date());
-      timer = setInterval(() => void pullDue(new Date()), 60_000);
+      // Now (a pull time that passed today while the app was closed) and then once a minute;
+      // one pass at a time.
+      const pass = () => {
+        running ??= pullDue(new Date()).finally(() => {
+          running = undefined;
+        });
+      };
+      pass();
+      timer = setInterval(pass, 60_000);
     },
-    stopPullSchedule() {
+    async stopPullSchedule() {
       if (timer) clearInterval(timer);
       timer = undefined;
+      await running;
     },
   };
 }
