@@ -1,8 +1,13 @@
 import Papa from 'papaparse';
 import { AppError } from '../../../shared/contract/result';
 
-/** Called once per record, in file order. */
-export type RecordCallback = (values: string[]) => void;
+/**
+ * Called once per record, in file order. A record split on the fast path (no quote in its line) also
+ * gets its range in all the text pushed so far (character offsets, line break excluded): cutting
+ * that range and splitting it at the delimiter gives the same values. Records papaparse parsed get
+ * no range.
+ */
+export type RecordCallback = (values: string[], start?: number, end?: number) => void;
 
 /** The part of papaparse's internal Parser we use: parse a string, report where parsing stopped. */
 interface PapaParser {
@@ -45,6 +50,8 @@ export function guessNewline(firstChunk: string, delimiter: string): '\n' | '\r\
  */
 export class CsvSplitter {
   private rest = '';
+  /** Offset of `rest` in all the text pushed so far. */
+  private restAt = 0;
   private newline: string | undefined;
   private one: PapaParser | undefined;
   private records = 0;
@@ -103,7 +110,7 @@ export class CsvSplitter {
           values.push(buf.slice(start, at));
           start = at + dLen;
         }
-        onRecord(values);
+        onRecord(values, this.restAt + pos, this.restAt + end);
         n++;
         pos = end + nlLen;
         continue;
@@ -120,6 +127,7 @@ export class CsvSplitter {
     }
     this.records += n;
     this.rest = pos === 0 ? buf : buf.slice(pos);
+    this.restAt += pos;
     if (this.rest.length > this.maxRecordChars) {
       this.rest = '';
       throw this.tooLong();

@@ -2,33 +2,28 @@ import { rm } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 import { AppError, type ErrorCode } from '../../../shared/contract/result';
 import type { ClosedLoopEncoding, WriteResult } from './closed-loop-writer';
-import { splitTexts, type TextChunk } from './csv-reader';
-import { isEmptyRow } from './empty-row';
 import type { FieldMapping, MappingContext } from './mapping';
-import type { ProgressCallback, SheetRow } from './types';
+import type { SheetRow } from './types';
 import { prepareWorkerSpec } from './worker-url';
 
 /** Files at least this big are prepared with a second thread; below it the start-up cost wins. */
 export const PARALLEL_MIN_BYTES = 5 * 1024 * 1024;
 
 /**
- * Whether a second thread pays off for a file of `bytes`: big enough, two cores or more, and one
- * of them to spare (cores minus the 1-minute load average; Windows reports no load).
- * The worker re-reads and re-splits the file, about 40 % more CPU in total, so on a machine whose
- * other core is busy it is slower than one thread (measured: 4.8 s against 3.5 s for 1M rows).
+ * Whether a second thread pays off for a file of `bytes`: big enough and two cores or more.
+ * The writer thread does the formatting and writing the single thread would do, plus a second
+ * decoding of the file (cheap next to splitting and validating), so it costs little extra CPU.
  */
-export function worthAWorker(bytes: number, cores: number, load: number): boolean {
-  return bytes >= PARALLEL_MIN_BYTES && cores >= 2 && cores - load >= 1;
+export function worthAWorker(bytes: number, cores: number): boolean {
+  return bytes >= PARALLEL_MIN_BYTES && cores >= 2;
 }
 
-/** What the worker needs to read the file as the main thread's reader would and write its valid rows. */
+/** What the writer thread needs to read the file as the main thread's reader does and write the rows. */
 export interface WorkerJob {
   readonly path: string;
   readonly encoding: string;
   readonly bomLength: number;
   readonly delimiter: string;
-  /** Rows up to and including this line are the header (and blank rows before it). */
-  readonly headerLine: number;
   readonly mapping: readonly FieldMapping[];
   readonly ctx: MappingContext;
   readonly outPath: string;
@@ -37,48 +32,49 @@ export interface WorkerJob {
 }
 
 /**
- * Verdicts for consecutive data rows, in file order: 0 = not written, 1 = written as mapped,
- * 2 = written with the next entry of `patches` (the validator fixed a value or the operator
- * overrode one).
+ * The next valid rows, in file order. Each row is two numbers in `spans`: the record's range in the
+ * file's decoded text (cut, split and mapped again by the worker), or -1, -1 for "the next entry of
+ * `patches`" (a value the validator fixed, one the operator overrode, a quoted record).
  */
-export interface VerdictBatch {
-  readonly kind: 'batch';
-  readonly flags: Uint8Array;
+export interface RowsBatch {
+  readonly kind: 'rows';
+  readonly spans: Float64Array;
   readonly patches: readonly (readonly string[])[];
 }
 
-/** Main thread → worker: verdicts, the end of them, and "one more piece of text taken" (flow control). */
-export type ToWorker = VerdictBatch | { readonly kind: 'end' } | { readonly kind: 'taken' };
+/** Main thread → worker: rows to write, then the end of them. */
+export type ToWorker = RowsBatch | { readonly kind: 'end' };
 
-/** Worker → main thread: decoded text, then the write result or the error (rebuilt as an AppError here). */
+/** Worker → main thread: a batch taken (flow control), then the write result or the error (rebuilt as an AppError here). */
 export type FromWorker =
-  | { readonly kind: 'text'; readonly text: string; readonly bytesRead: number }
-  | { readonly kind: 'eof' }
+  | { readonly kind: 'taken' }
   | { readonly kind: 'done'; readonly rows: number; readonly bytes: number }
   | { readonly kind: 'failed'; readonly code?: ErrorCode; readonly message: string; readonly details?: unknown };
 
-/** Row counters of the parallel read, as {@link Spreadsheet.stats} has them. */
-export interface ParallelReadStats {
-  rows: number;
-  emptyRows: number;
-}
+/** Batches posted but not yet taken by the worker before `flush` waits (bounds the memory in between). */
+const MAX_IN_FLIGHT = 8;
 
 /**
- * Runs the subscribers file through a worker thread while the caller validates. The worker reads
- * and decodes the file and passes the text over (a string copy is cheap; copying a million split
- * rows would cost more than formatting them), the caller splits and validates it and posts one
- * verdict per data row, and the worker, splitting the same text with the same code, formats,
- * encodes and writes the rows it is told to. Duplicate detection and the suppression list stay with
- * the caller, so "first occurrence wins" is decided in one place and in file order.
+ * Writes the subscribers file in a worker thread while the caller reads and validates. Strings are
+ * expensive to pass between threads (more than formatting them), so the worker reads and decodes
+ * the file itself, and the caller passes, per valid row, where its record is in the decoded text;
+ * the worker cuts the record again, maps, formats, encodes and writes it. Rows whose values differ
+ * from their text (fixed, overridden) or that have no range (quoted records) go over as values.
+ * Everything that decides what is written (validation, duplicates, the suppression list) stays with
+ * the caller, so the file is the one the single-threaded path writes, byte for byte.
  */
 export class ParallelSubscribersWriter {
   private readonly worker: Worker;
   private readonly done: Promise<WriteResult>;
   private settle!: { resolve: (r: WriteResult) => void; reject: (e: Error) => void };
   private failure: Error | undefined;
-  private readonly texts: (TextChunk | undefined)[] = [];
-  private wake: (() => void) | undefined;
   private finished = false;
+  private inFlight = 0;
+  private wake: (() => void) | undefined;
+  // The batch being built.
+  private spans = new Float64Array(2 * 1024);
+  private count = 0;
+  private patches: (readonly string[])[] = [];
 
   constructor(private readonly job: WorkerJob) {
     const spec = prepareWorkerSpec();
@@ -87,8 +83,7 @@ export class ParallelSubscribersWriter {
     this.done.catch(() => undefined);
     this.worker = new Worker(spec.entry, { eval: spec.eval, workerData: job });
     this.worker.on('message', (m: FromWorker) => {
-      if (m.kind === 'text') this.texts.push({ text: m.text, bytesRead: m.bytesRead });
-      else if (m.kind === 'eof') this.texts.push(undefined);
+      if (m.kind === 'taken') this.inFlight--;
       else if (m.kind === 'done') this.settle.resolve({ path: job.outPath, rows: m.rows, bytes: m.bytes });
       else this.fail(m.code ? new AppError(m.code, m.message, m.details) : new Error(`Writing the subscribers file failed: ${m.message}`));
       this.poke();
@@ -109,48 +104,49 @@ export class ParallelSubscribersWriter {
     w?.();
   }
 
-  /** The file's decoded text as the worker reads it; throws the worker's error if it fails first. */
-  private async *text(): AsyncGenerator<TextChunk> {
-    for (;;) {
-      while (this.texts.length === 0) {
-        if (this.failure) throw this.failure;
-        await new Promise<void>((resolve) => (this.wake = resolve));
-      }
-      const c = this.texts.shift();
-      if (c === undefined) return;
-      this.worker.postMessage({ kind: 'taken' } satisfies ToWorker);
-      yield c;
-    }
-  }
-
   /**
-   * Data rows in batches, exactly as {@link Spreadsheet.batches} gives them (header and blank rows
-   * skipped, blank rows counted in `stats`), split from the worker's text.
+   * Adds a valid row. Without `values` the worker cuts the row from the file (the row must have a
+   * range, and its mapped values must be what mapping that record gives); with `values` they are
+   * written as given.
    */
-  async *batches(headerLine: number, stats: ParallelReadStats, totalBytes: number, onProgress?: ProgressCallback): AsyncGenerator<readonly SheetRow[]> {
-    for await (const raw of splitTexts(this.text(), { delimiter: this.job.delimiter, source: this.job.path, flushEachChunk: true })) {
-      const out: SheetRow[] = [];
-      for (const row of raw.rows) {
-        if (row.line <= headerLine) continue;
-        if (isEmptyRow(row.values)) stats.emptyRows++;
-        else out.push(row);
-      }
-      stats.rows += out.length;
-      onProgress?.({ bytesRead: raw.bytesRead, totalBytes, rows: stats.rows });
-      if (out.length > 0) yield out;
+  add(row: SheetRow, values?: readonly string[]): void {
+    if (2 * this.count === this.spans.length) {
+      const grown = new Float64Array(this.spans.length * 2);
+      grown.set(this.spans);
+      this.spans = grown;
     }
-    onProgress?.({ bytesRead: totalBytes, totalBytes, rows: stats.rows });
+    const at = 2 * this.count++;
+    if (values === undefined) {
+      if (row.start === undefined || row.end === undefined) throw new Error(`Row ${row.line} has no range in the file and no values for the writer thread.`);
+      this.spans[at] = row.start;
+      this.spans[at + 1] = row.end;
+    } else {
+      this.spans[at] = -1;
+      this.spans[at + 1] = -1;
+      this.patches.push(values);
+    }
   }
 
-  /** Hands over the verdicts of the next rows (see {@link VerdictBatch}). */
-  post(flags: Uint8Array, patches: readonly (readonly string[])[]): void {
-    this.worker.postMessage({ kind: 'batch', flags, patches } satisfies ToWorker, [flags.buffer as ArrayBuffer]);
+  /** Hands the rows added so far to the worker; waits while it is far behind; throws its error. */
+  async flush(): Promise<void> {
+    if (this.failure) throw this.failure;
+    if (this.count > 0) {
+      const spans = this.spans.slice(0, 2 * this.count);
+      const batch: RowsBatch = { kind: 'rows', spans, patches: this.patches };
+      this.worker.postMessage(batch satisfies ToWorker, [spans.buffer as ArrayBuffer]);
+      this.inFlight++;
+      this.count = 0;
+      this.patches = [];
+    }
+    while (this.inFlight >= MAX_IN_FLIGHT && !this.failure) await new Promise<void>((resolve) => (this.wake = resolve));
+    if (this.failure) throw this.failure;
   }
 
-  /** Signals the end of the rows and waits for the file to be complete under its final name. */
+  /** Writes the last rows and waits for the file to be complete under its final name. */
   async finish(): Promise<WriteResult> {
-    this.worker.postMessage({ kind: 'end' } satisfies ToWorker);
     try {
+      await this.flush();
+      this.worker.postMessage({ kind: 'end' } satisfies ToWorker);
       return await this.done;
     } catch (e) {
       await rm(`${this.job.outPath}.tmp`, { force: true });

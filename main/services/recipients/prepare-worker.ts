@@ -1,46 +1,26 @@
 /**
  * Worker-thread half of the parallel `prepare` (see parallel-subscribers.ts): reads and decodes the
- * CSV, hands each decoded piece to the main thread (which splits and validates it), splits the same
- * text itself, and formats, encodes and writes the rows the main thread's verdicts say to write.
- * Imports only the reader, mapping and writer, so it starts fast.
+ * CSV as the main thread's reader does, takes the valid rows as ranges of that text (or as values),
+ * cuts and maps each record again, and formats, encodes and writes the subscribers file. Imports
+ * only the reader, the mapping and the writer, so it starts fast.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { AppError } from '../../../shared/contract/result';
 import { writeClosedLoopBatches } from './closed-loop-writer';
-import { decodedChunks, splitTexts, type TextChunk } from './csv-reader';
-import { isEmptyRow } from './empty-row';
+import { decodedChunks } from './csv-reader';
 import { compileMapping } from './mapping';
-import type { FromWorker, ToWorker, VerdictBatch, WorkerJob } from './parallel-subscribers';
+import type { FromWorker, ToWorker, WorkerJob } from './parallel-subscribers';
 
 const job = workerData as WorkerJob;
 const port = parentPort!;
-/** Decoded pieces read ahead of this thread's own splitting, so the main thread never waits for text. */
-const AHEAD = 16;
-/**
- * Pieces posted but not yet taken by the main thread. A file that yields no rows (one endless quoted
- * record) needs no verdicts, so without this bound the whole file could pile up in the main
- * thread's queue.
- */
-const MAX_UNTAKEN = 32;
 
 const queue: ToWorker[] = [];
 let wake: (() => void) | undefined;
-let taken = 0;
-let takenWake: (() => void) | undefined;
 port.on('message', (m: ToWorker) => {
-  if (m.kind === 'taken') {
-    taken++;
-    const w = takenWake;
-    takenWake = undefined;
-    w?.();
-    return;
-  }
   queue.push(m);
-  if (wake) {
-    const w = wake;
-    wake = undefined;
-    w();
-  }
+  const w = wake;
+  wake = undefined;
+  w?.();
 });
 
 async function next(): Promise<ToWorker> {
@@ -52,65 +32,74 @@ function post(m: FromWorker): void {
   port.postMessage(m);
 }
 
-/** Both threads split the same text, so row counts can only differ through a bug here: not an AppError. */
-function changed(): Error {
-  return new Error(`The subscribers writer and the validator disagree on the rows of "${job.path}".`);
+/** Both threads decode the same bytes, so a range past the text can only come from a bug here: not an AppError. */
+function outOfStep(start: number, end: number): Error {
+  return new Error(`The subscribers writer could not find characters ${start}–${end} of "${job.path}": it and the validator read the file differently.`);
 }
 
-/** The file's text for the local splitter, each piece posted to the main thread first. */
-async function* texts(): AsyncGenerator<TextChunk> {
-  const source = decodedChunks(job.path, { encoding: job.encoding, bomLength: job.bomLength });
-  const ahead: TextChunk[] = [];
-  let eof = false;
-  let posted = 0;
-  try {
-    for (;;) {
-      while (!eof && ahead.length < AHEAD) {
-        while (posted - taken >= MAX_UNTAKEN) await new Promise<void>((resolve) => (takenWake = resolve));
-        const r = await source.next();
-        if (r.done) {
-          eof = true;
-          post({ kind: 'eof' });
-        } else {
-          post({ kind: 'text', text: r.value.text, bytesRead: r.value.bytesRead });
-          posted++;
-          ahead.push(r.value);
-        }
-      }
-      const c = ahead.shift();
-      if (!c) return;
-      yield c;
+/**
+ * The decoded text of the file from the earliest record still to come: read further as ranges
+ * reach past it, the part before a record dropped once the record is cut (ranges come in order).
+ */
+class TextWindow {
+  private readonly chunks = decodedChunks(job.path, { encoding: job.encoding, bomLength: job.bomLength });
+  private text = '';
+  /** Offset of `text` in the whole decoded file. */
+  private at = 0;
+
+  /** Offset just past the text read so far. */
+  get end(): number {
+    return this.at + this.text.length;
+  }
+
+  /** Reads on until the text reaches `end`, dropping what lies before `start`. */
+  async fill(start: number, end: number): Promise<void> {
+    if (start < this.at) throw outOfStep(start, end);
+    while (end > this.at + this.text.length) {
+      const r = await this.chunks.next();
+      if (r.done) throw outOfStep(start, end);
+      // Keep only what this record and later ones can need.
+      const drop = Math.min(start - this.at, this.text.length);
+      this.text = this.text.slice(drop) + r.value.text;
+      this.at += drop;
     }
-  } finally {
-    await source.return(undefined);
+  }
+
+  /** The text of a range that {@link fill} has reached. */
+  cut(start: number, end: number): string {
+    if (start < this.at || end > this.at + this.text.length) throw outOfStep(start, end);
+    return this.text.slice(start - this.at, end - this.at);
+  }
+
+  async close(): Promise<void> {
+    await this.chunks.return(undefined);
   }
 }
 
 async function* rows(): AsyncGenerator<readonly (readonly string[])[]> {
   const apply = compileMapping(job.mapping, job.ctx);
-  let cur: VerdictBatch | undefined;
-  let pos = 0;
-  let patch = 0;
-  for await (const raw of splitTexts(texts(), { delimiter: job.delimiter, source: job.path, flushEachChunk: true })) {
-    const out: (readonly string[])[] = [];
-    for (const row of raw.rows) {
-      if (row.line <= job.headerLine || isEmptyRow(row.values)) continue;
-      while (!cur || pos === cur.flags.length) {
-        const m = queue.length > 0 ? queue.shift()! : await next();
-        if (m.kind !== 'batch') throw changed();
-        cur = m;
-        pos = 0;
-        patch = 0;
+  const d = job.delimiter;
+  const window = new TextWindow();
+  try {
+    for (;;) {
+      const m = await next();
+      if (m.kind === 'end') return;
+      const out: (readonly string[])[] = [];
+      const s = m.spans;
+      let patch = 0;
+      for (let i = 0; i < s.length; i += 2) {
+        if (s[i] < 0) out.push(m.patches[patch++]);
+        else {
+          if (s[i + 1] > window.end) await window.fill(s[i], s[i + 1]);
+          out.push(apply(window.cut(s[i], s[i + 1]).split(d)));
+        }
       }
-      const f = cur.flags[pos++];
-      if (f === 1) out.push(apply(row.values));
-      else if (f === 2) out.push(cur.patches[patch++]);
+      post({ kind: 'taken' });
+      yield out;
     }
-    if (out.length > 0) yield out;
+  } finally {
+    await window.close();
   }
-  if (cur && pos !== cur.flags.length) throw changed();
-  const end = await next();
-  if (end.kind !== 'end') throw changed();
 }
 
 writeClosedLoopBatches(rows(), job.outPath, { encoding: job.writeEncoding, fieldCount: job.fieldCount }).then(

@@ -1,12 +1,10 @@
 import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
-import { availableParallelism, loadavg } from 'node:os';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { MasterField } from '../../../shared/contract/profiles';
 import { AppError } from '../../../shared/contract/result';
 import { closedLoopFileName, describeChar, findUnencodable, formatClosedLoopLine, writeClosedLoopBatches, type ClosedLoopEncoding } from './closed-loop-writer';
-import { readHead } from './csv-reader';
-import { sniffBom } from './encoding';
 import { compileMapping, newWaveId, rebaseMapping, suggestMapping, type FieldMapping } from './mapping';
 import { ParallelSubscribersWriter, worthAWorker } from './parallel-subscribers';
 import { missingProductIds, productReferenceFields, readCatalog, writeProductsFile } from './products';
@@ -83,7 +81,7 @@ export interface PrepareInput {
   readonly edits?: RowEdits;
   /**
    * Write the subscribers file in a second thread while this one validates (CSV only; the output
-   * is the same byte for byte). Default: for CSV files of at least 5 MB when a core is free
+   * is the same byte for byte). Default: for CSV files of at least 5 MB on two cores or more
    * (see worthAWorker).
    */
   readonly parallel?: boolean;
@@ -248,16 +246,12 @@ export async function prepare(opts: PrepareInput): Promise<PrepareReport> {
       return values;
     };
 
-    let parallel = false;
-    if (sheet.format === 'csv' && (opts.parallel ?? worthAWorker(sheet.totalBytes, availableParallelism(), loadavg()[0]))) {
-      const bom = sniffBom(await readHead(opts.input, 4));
-      parallel = true;
+    if (sheet.format === 'csv' && (opts.parallel ?? worthAWorker(sheet.totalBytes, availableParallelism()))) {
       worker = new ParallelSubscribersWriter({
         path: opts.input,
         encoding: sheet.encoding!,
-        bomLength: bom && bom.encoding === sheet.encoding ? bom.bomLength : 0,
+        bomLength: sheet.bomLength!,
         delimiter: sheet.delimiter!,
-        headerLine: sheet.headerLine,
         mapping,
         ctx: { sourceMailingId: opts.sourceMailingId, waveId },
         outPath: subscribersPath,
@@ -266,20 +260,11 @@ export async function prepare(opts: PrepareInput): Promise<PrepareReport> {
       });
     }
 
-    // Parallel: the rows come from the worker's text, counted here instead of in sheet.stats.
-    const parallelStats = { rows: 0, emptyRows: sheet.stats.emptyRows };
-    const source = worker ? worker.batches(sheet.headerLine, parallelStats, sheet.totalBytes, opts.onProgress) : sheet.batches();
-
     async function* validRows(): AsyncGenerator<string[][]> {
-      for await (const batch of source) {
+      for await (const batch of sheet.batches()) {
         const out: string[][] = [];
-        // Parallel: one verdict per row for the worker instead of the rows (see VerdictBatch).
-        const flags = worker ? new Uint8Array(batch.length) : undefined;
-        const patches: string[][] = [];
-        let k = -1;
         let rejectedText = '';
         for (const row of batch) {
-          k++;
           if (hasExclusions && edits.excluded.has(row.line)) {
             excludedByOperator++;
             if (hasOverrides && edits.overrides.has(row.line)) overridden.add(row.line);
@@ -289,12 +274,10 @@ export async function prepare(opts: PrepareInput): Promise<PrepareReport> {
           const r = check(mapRow(row), row.line);
           addToSummary(summary, r);
           if (r.problems.length === 0) {
-            if (!flags) out.push(r.values);
-            else if (r.fixes.length === 0 && !(hasOverrides && edits.overrides.has(row.line))) flags[k] = 1;
-            else {
-              flags[k] = 2;
-              patches.push(r.values);
-            }
+            if (!worker) out.push(r.values);
+            // The worker cuts the record from the file again, unless a value differs from the file.
+            else if (r.fixes.length === 0 && !(hasOverrides && edits.overrides.has(row.line)) && row.start !== undefined) worker.add(row);
+            else worker.add(row, r.values);
             for (const i of refIndexes) if (r.values[i] !== '') referenced.add(r.values[i]);
             continue;
           }
@@ -307,7 +290,7 @@ export async function prepare(opts: PrepareInput): Promise<PrepareReport> {
           rejectedText += formatClosedLoopLine([String(row.line), reasonText(r.problems), ...row.values]);
         }
         if (rejectedText !== '') await sinkRejected!.write(rejectedText);
-        if (flags) worker!.post(flags, patches);
+        if (worker) await worker.flush();
         if (out.length > 0) yield out;
       }
       if (overridden.size < edits.overrides.size) {
@@ -338,7 +321,7 @@ export async function prepare(opts: PrepareInput): Promise<PrepareReport> {
       excluded,
       excludedCount: summary.excluded,
       excludedByOperator,
-      emptyRows: parallel ? parallelStats.emptyRows : sheet.stats.emptyRows,
+      emptyRows: sheet.stats.emptyRows,
       summary,
       mapping,
       headers: sheet.headers,

@@ -202,6 +202,7 @@ export async function openSpreadsheet(path: string, opts: OpenOptions = {}): Pro
     path,
     format: kind.format,
     encoding: kind.format === 'csv' ? kind.guess.encoding : undefined,
+    bomLength: kind.format === 'csv' ? kind.guess.bomLength : undefined,
     encodingSource: kind.format === 'csv' ? kind.guess.source : undefined,
     delimiter: kind.format === 'csv' ? kind.delimiter : undefined,
     get sheets() {

@@ -15,6 +15,14 @@ export type ProgressCallback = (p: ReadProgress) => void;
 export interface SheetRow {
   readonly line: number;
   readonly values: readonly string[];
+  /**
+   * For a CSV record without quotes: its range in the file's decoded text (character offsets from
+   * the first character after the BOM, line break excluded), so the writer thread can cut the same
+   * values from its own reading of the file (see parallel-subscribers.ts). Absent for other records
+   * and for .xlsx rows.
+   */
+  readonly start?: number;
+  readonly end?: number;
 }
 
 /** Overrides for reading; anything not given is detected. */
@@ -45,6 +53,8 @@ export interface Spreadsheet {
   readonly format: 'csv' | 'xlsx';
   /** Encoding used to decode a CSV (undefined for xlsx). */
   readonly encoding?: TextEncoding;
+  /** Bytes of byte-order mark skipped before the text of a CSV (undefined for xlsx). */
+  readonly bomLength?: number;
   /** How the encoding was found, so the UI can say "detected" or "chosen". */
   readonly encodingSource?: string;
   /** Separator used for a CSV (undefined for xlsx). */

@@ -73,10 +73,111 @@ export interface RowCheck {
   readonly fixes: RowFix[];
 }
 
-/** The part of a Set the duplicate check needs. */
-export interface SeenSet {
-  has(key: string): boolean;
-  add(key: string): unknown;
+// The e-mail fingerprint: FNV-1a and a multiplicative hash over the UTF-16 units, seeded differently.
+const SEED_A = 0x811c9dc5 | 0;
+const SEED_B = 0x9e3779b9 | 0;
+function mixA(a: number, c: number): number {
+  return Math.imul(a ^ c, 0x01000193);
+}
+function mixB(b: number, c: number): number {
+  const m = Math.imul(b ^ c, 0x5bd1e995);
+  return m ^ (m >>> 13);
+}
+/** The second half, finished; never 0 when the first is (0/0 marks an empty slot). */
+function finishB(a: number, b: number): number {
+  const f = b ^ (b >>> 15);
+  return a === 0 && f === 0 ? 1 : f;
+}
+
+/** Where {@link plainEmailFingerprint} and {@link fingerprint} put their result: [a, b]. */
+export type Fingerprint = Int32Array;
+
+/** The 64-bit fingerprint of a string, as two signed 32-bit halves in `out`. */
+export function fingerprint(key: string, out: Fingerprint): void {
+  let a = SEED_A;
+  let b = SEED_B;
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    a = mixA(a, c);
+    b = mixB(b, c);
+  }
+  out[0] = a;
+  out[1] = finishB(a, b);
+}
+
+const LOCAL = 1;
+const ALNUM = 2;
+const ALPHA = 4;
+const HYPHEN = 8;
+/** Character classes of the ASCII range for {@link plainEmailFingerprint}. */
+const CLASS = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const ch = String.fromCharCode(c);
+  if (/[a-z]/i.test(ch)) CLASS[c] = LOCAL | ALNUM | ALPHA;
+  else if (/[0-9]/.test(ch)) CLASS[c] = LOCAL | ALNUM;
+  else if (ch === '_' || ch === '+') CLASS[c] = LOCAL;
+  else if (ch === '-') CLASS[c] = LOCAL | HYPHEN;
+}
+
+/**
+ * True for a plain address, one validator's isEmail always accepts: a local part of at most 64
+ * characters in dot-separated runs of letters, digits and `_+-`; `@`; one or more domain labels of
+ * 1–63 letters, digits and inner hyphens, each followed by a dot; an alphabetic top-level domain of
+ * 2–63 letters; at most 254 characters in all (validate.test.ts holds it against the same rule as a
+ * regular expression). Then `out` holds the fingerprint of the address in lower case, found in the
+ * same pass; otherwise `out` is garbage. Everything else is for isEmail to judge.
+ */
+export function plainEmailFingerprint(v: string, out: Fingerprint): boolean {
+  const n = v.length;
+  if (n > 254) return false;
+  let a = SEED_A;
+  let b = SEED_B;
+  let i = 0;
+  let run = 0;
+  for (; i < n; i++) {
+    let c = v.charCodeAt(i);
+    if (c === 64) break;
+    if (c === 46) {
+      if (run === 0) return false;
+      run = 0;
+    } else {
+      if (c >= 128 || (CLASS[c] & LOCAL) === 0) return false;
+      if (c <= 90 && c >= 65) c |= 32;
+      run++;
+    }
+    a = mixA(a, c);
+    b = mixB(b, c);
+  }
+  if (i === n || run === 0 || i > 64) return false;
+  a = mixA(a, 64);
+  b = mixB(b, 64);
+  let labels = 0;
+  let len = 0;
+  let alpha = true;
+  let first = 0;
+  let last = 0;
+  for (i++; i < n; i++) {
+    let c = v.charCodeAt(i);
+    if (c === 46) {
+      if (len === 0 || len > 63 || (CLASS[first] & HYPHEN) !== 0 || (CLASS[last] & HYPHEN) !== 0) return false;
+      labels++;
+      len = 0;
+      alpha = true;
+    } else {
+      if (c >= 128 || (CLASS[c] & (ALNUM | HYPHEN)) === 0) return false;
+      if ((CLASS[c] & ALPHA) === 0) alpha = false;
+      else if (c <= 90) c |= 32;
+      if (len === 0) first = c;
+      last = c;
+      len++;
+    }
+    a = mixA(a, c);
+    b = mixB(b, c);
+  }
+  if (labels === 0 || !alpha || len < 2 || len > 63) return false;
+  out[0] = a;
+  out[1] = finishB(a, b);
+  return true;
 }
 
 /**
@@ -85,16 +186,16 @@ export interface SeenSet {
  * Two different addresses share a fingerprint with probability ~3e-8 per million rows; such a row
  * would be reported as a duplicate (visible in the rejected file), never sent twice.
  */
-export class EmailSeenSet implements SeenSet {
+export class EmailSeenSet {
   // Fingerprint halves interleaved (slot i at 2i, 2i+1) so a probe touches one cache line. Signed
   // 32-bit throughout: unsigned values above 2^31 are heap numbers in V8, one allocation per key.
   private table: Int32Array;
   private count = 0;
-  private ha = 0;
-  private hb = 0;
-  // The validator asks has(k) and then add(k) for the same key: remember where has() looked.
-  private lastKey: string | undefined;
-  private lastSlot = 0;
+  private readonly fp: Fingerprint = new Int32Array(2);
+  // hasFingerprint() remembers where it looked, for the addFingerprint() of the same key.
+  private lastA = 0;
+  private lastB = 0;
+  private lastSlot = -1;
 
   /** `expected`: roughly how many keys will be added, so the table need not grow step by step. */
   constructor(expected = 0) {
@@ -108,24 +209,7 @@ export class EmailSeenSet implements SeenSet {
     return this.count;
   }
 
-  private hash(key: string): void {
-    // FNV-1a and a multiplicative hash over the UTF-16 units, seeded differently.
-    let a = 0x811c9dc5 | 0;
-    let b = 0x9e3779b9 | 0;
-    for (let i = 0; i < key.length; i++) {
-      const c = key.charCodeAt(i);
-      a = Math.imul(a ^ c, 0x01000193);
-      b = Math.imul(b ^ c, 0x5bd1e995);
-      b ^= b >>> 13;
-    }
-    b = b ^ (b >>> 15);
-    // 0/0 marks an empty slot.
-    if (a === 0 && b === 0) b = 1;
-    this.ha = a;
-    this.hb = b;
-  }
-
-  private find(t: Int32Array, a: number, b: number): number {
+  private static find(t: Int32Array, a: number, b: number): number {
     const mask = (t.length >> 1) - 1;
     let i = (a ^ Math.imul(b, 0x27d4eb2d)) & mask;
     for (;;) {
@@ -136,30 +220,37 @@ export class EmailSeenSet implements SeenSet {
     }
   }
 
+  /** True when a key with this fingerprint was added. */
+  hasFingerprint(a: number, b: number): boolean {
+    const t = this.table;
+    const i = EmailSeenSet.find(t, a, b);
+    this.lastA = a;
+    this.lastB = b;
+    this.lastSlot = i;
+    return t[2 * i] === a && t[2 * i + 1] === b;
+  }
+
+  /** Adds a fingerprint. */
+  addFingerprint(a: number, b: number): void {
+    const t = this.table;
+    const i = this.lastSlot >= 0 && this.lastA === a && this.lastB === b ? this.lastSlot : EmailSeenSet.find(t, a, b);
+    this.lastSlot = -1;
+    if (t[2 * i] === a && t[2 * i + 1] === b) return;
+    t[2 * i] = a;
+    t[2 * i + 1] = b;
+    if (++this.count * 4 > t.length) this.grow();
+  }
+
   /** True when the key (or one with the same fingerprint) was added. */
   has(key: string): boolean {
-    this.hash(key);
-    const i = this.find(this.table, this.ha, this.hb);
-    this.lastKey = key;
-    this.lastSlot = i;
-    return this.table[2 * i] === this.ha && this.table[2 * i + 1] === this.hb;
+    fingerprint(key, this.fp);
+    return this.hasFingerprint(this.fp[0], this.fp[1]);
   }
 
   /** Adds a key. */
   add(key: string): this {
-    let i: number;
-    if (key === this.lastKey) {
-      i = this.lastSlot;
-    } else {
-      this.hash(key);
-      i = this.find(this.table, this.ha, this.hb);
-    }
-    this.lastKey = undefined;
-    const t = this.table;
-    if (t[2 * i] === this.ha && t[2 * i + 1] === this.hb) return this;
-    t[2 * i] = this.ha;
-    t[2 * i + 1] = this.hb;
-    if (++this.count * 4 > t.length) this.grow();
+    fingerprint(key, this.fp);
+    this.addFingerprint(this.fp[0], this.fp[1]);
     return this;
   }
 
@@ -170,7 +261,7 @@ export class EmailSeenSet implements SeenSet {
       const a = old[j];
       const b = old[j + 1];
       if (a === 0 && b === 0) continue;
-      const i = this.find(t, a, b);
+      const i = EmailSeenSet.find(t, a, b);
       t[2 * i] = a;
       t[2 * i + 1] = b;
     }
@@ -184,11 +275,8 @@ export interface ValidateOptions {
   readonly encoding: ClosedLoopEncoding;
   /** Suppression-list lookup by lower-cased address; returns the reason when suppressed. */
   readonly suppressed?: (email: string) => string | undefined;
-  /**
-   * Lower-cased addresses of earlier valid rows; valid rows are added to it. A `Set<string>` works;
-   * {@link EmailSeenSet} does the same in a fraction of the memory for million-row files.
-   */
-  readonly seenEmails: SeenSet;
+  /** Lower-cased addresses of earlier valid rows; valid rows are added to it. */
+  readonly seenEmails: EmailSeenSet;
   /**
    * For UTF-8 output: look for lone surrogates (the only thing UTF-8 cannot hold). Default true;
    * `prepare` turns it off for sources that cannot produce them (UTF-8/Latin CSV, xlsx), because
@@ -238,22 +326,17 @@ export function isHttpUrl(v: string): boolean {
 const NO_PROBLEMS: RowProblem[] = [];
 const NO_FIXES: RowFix[] = [];
 
-/**
- * Plain addresses (letters, digits, `._+-` local part, LDH domain labels, alphabetic TLD) that
- * validator's isEmail always accepts; checking them with one regex skips its option merging and
- * FQDN parsing. Everything else goes to isEmail, so the verdict is isEmail's in every case.
- */
-const PLAIN_EMAIL = /^[a-z0-9_+-]{1,64}(?:\.[a-z0-9_+-]+)*@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
-
 function withProblem(list: RowProblem[], line: number, field: string, code: ProblemCode, message: string): RowProblem[] {
   const out = list === NO_PROBLEMS ? [] : list;
   out.push({ line, field, code, message });
   return out;
 }
 
+const SCRATCH: Fingerprint = new Int32Array(2);
+
 /** validator's isEmail (default options), with a fast path for plain addresses. */
 export function isEmailAddress(v: string): boolean {
-  if (v.length <= 254 && PLAIN_EMAIL.test(v) && v.indexOf('@') <= 64) return true;
+  if (plainEmailFingerprint(v, SCRATCH)) return true;
   try {
     return validator.isEmail(v);
   } catch {
@@ -279,6 +362,9 @@ export function compileValidator(fields: readonly MasterField[], opts: ValidateO
   const enc = opts.encoding;
   const n = fields.length;
   const checkSurrogates = opts.checkSurrogates !== false;
+  const seen = opts.seenEmails;
+  const suppressed = opts.suppressed;
+  const fp: Fingerprint = new Int32Array(2);
   // The last value of each field that passed its checks: sources repeat values a lot (the mailing
   // ID, salutations, cities), and a repeat needs no second look. Not used for the e-mail field,
   // whose duplicate and suppression checks depend on more than the value.
@@ -289,7 +375,7 @@ export function compileValidator(fields: readonly MasterField[], opts: ValidateO
     while (values.length < n) values.push('');
     let problems: RowProblem[] = NO_PROBLEMS;
     let fixes: RowFix[] = NO_FIXES;
-    let emailKey: string | undefined;
+    let hasEmail = false;
     for (let i = 0; i < fields.length; i++) {
       const f = fields[i];
       let v = values[i];
@@ -350,19 +436,22 @@ export function compileValidator(fields: readonly MasterField[], opts: ValidateO
         }
       }
       if (i === emailIndex) {
-        if (!isEmailAddress(v)) {
+        // A plain address is checked and fingerprinted in one pass; others go to isEmail.
+        const plain = plainEmailFingerprint(v, fp);
+        if (!plain && !isEmailAddress(v)) {
           problems = withProblem(problems, line, f.name, 'INVALID_EMAIL', `"${v.slice(0, 80)}" is not a valid e-mail address`);
         } else {
-          emailKey = v.toLowerCase();
-          if (opts.seenEmails.has(emailKey)) problems = withProblem(problems, line, f.name, 'DUPLICATE_EMAIL', `${v} appears more than once; only its first valid row is sent`);
-          const reason = opts.suppressed?.(emailKey);
+          if (!plain) fingerprint(v.toLowerCase(), fp);
+          hasEmail = true;
+          if (seen.hasFingerprint(fp[0], fp[1])) problems = withProblem(problems, line, f.name, 'DUPLICATE_EMAIL', `${v} appears more than once; only its first valid row is sent`);
+          const reason = suppressed?.(v.toLowerCase());
           if (reason !== undefined) problems = withProblem(problems, line, f.name, 'SUPPRESSED', `${v} is on the suppression list (${reason})`);
         }
       } else if (problems.length === before && values[i] === v) {
         lastGood[i] = v;
       }
     }
-    if (problems.length === 0 && emailKey !== undefined) opts.seenEmails.add(emailKey);
+    if (problems.length === 0 && hasEmail) seen.addFingerprint(fp[0], fp[1]);
     return { line, values, problems, fixes };
   };
 }

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_MASTER_FIELDS, type MasterField } from '../../../shared/contract/profiles';
 import validator from 'validator';
-import { compileValidator, EmailSeenSet, isEmailAddress, summarise, validateRow, type ValidateOptions } from '../../../main/services/recipients/validate';
+import { compileValidator, EmailSeenSet, fingerprint, isEmailAddress, plainEmailFingerprint, summarise, validateRow, type ValidateOptions } from '../../../main/services/recipients/validate';
 
 const F = DEFAULT_MASTER_FIELDS;
-const opts = (extra: Partial<ValidateOptions> = {}): ValidateOptions => ({ encoding: 'utf-8', seenEmails: new Set(), ...extra });
+const opts = (extra: Partial<ValidateOptions> = {}): ValidateOptions => ({ encoding: 'utf-8', seenEmails: new EmailSeenSet(), ...extra });
 const row = (email: string, rest: Partial<Record<number, string>> = {}): string[] => {
   const r = [email, '44018617811', '46623317811', 'Herr', 'Jürgen', 'Müller'];
   for (const [i, v] of Object.entries(rest)) r[Number(i)] = v as string;
@@ -103,6 +103,39 @@ describe('fast paths give the same verdicts', () => {
       `${'x'.repeat(64)}@example.de`, `${'x'.repeat(65)}@example.de`, `a@${'x'.repeat(64)}.de`, 'A_B-C@Example.COM', 'a@[127.0.0.1]', 'a b@example.de',
     ];
     for (const e of samples) expect(isEmailAddress(e), e).toBe(validator.isEmail(e));
+  });
+
+  it('the plain-address scanner accepts exactly what its rule says, and fingerprints the lower-case address', () => {
+    // The rule as a regular expression (the scanner's specification), plus the length limits.
+    const PLAIN = /^[a-z0-9_+-]{1,64}(?:\.[a-z0-9_+-]+)*@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
+    const rule = (v: string): boolean => v.length <= 254 && PLAIN.test(v) && v.indexOf('@') <= 64;
+    const fp = new Int32Array(2);
+    const lower = new Int32Array(2);
+    const alphabet = ['a', 'Z', '0', '9', '.', '-', '_', '+', '@', 'ä', ' ', '"', 'x', 'Q', 'de', 'com'];
+    let seed = 7;
+    const rnd = (n: number): number => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % n);
+    const samples: string[] = [
+      'a@example.de', 'A.B@Sub.Example.COM', 'a@b.c', 'a@b.cd', 'a@b-.cd', 'a@-b.cd', 'a@b.c-d', 'a@1.de', 'a@b.d3',
+      `${'x'.repeat(64)}@example.de`, `${'x'.repeat(65)}@example.de`, `a@${'x'.repeat(63)}.de`, `a@${'x'.repeat(64)}.de`,
+      `a@example.${'x'.repeat(63)}`, `a@example.${'x'.repeat(64)}`, `${'x'.repeat(60)}@${'y.'.repeat(95)}de`,
+    ];
+    for (let i = 0; i < 40000; i++) {
+      const parts: string[] = [];
+      const n = 1 + rnd(14);
+      for (let j = 0; j < n; j++) parts.push(alphabet[rnd(alphabet.length)]);
+      // Most samples get the shape of an address, so the domain rules are reached.
+      samples.push(rnd(3) === 0 ? parts.join('') : `${parts.slice(0, n >> 1).join('')}@${parts.slice(n >> 1).join('')}.${rnd(2) ? 'de' : 'D3'}`);
+    }
+    let plain = 0;
+    for (const v of samples) {
+      const got = plainEmailFingerprint(v, fp);
+      expect(got, v).toBe(rule(v));
+      if (!got) continue;
+      plain++;
+      fingerprint(v.toLowerCase(), lower);
+      expect([...fp], v).toEqual([...lower]);
+    }
+    expect(plain).toBeGreaterThan(500);
   });
 
   it('EmailSeenSet behaves like a Set across growth', () => {
