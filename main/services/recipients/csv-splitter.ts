@@ -115,12 +115,24 @@ export class CsvSplitter {
         pos = end + nlLen;
         continue;
       }
-      // A quote in this line: the record may span lines. papaparse parses exactly one record;
-      // one that runs to the end of the text may continue in the next chunk, so it waits.
-      const r = this.one!.parse(buf.slice(pos), 0, false);
-      const next = pos + r.meta.cursor;
-      if (next >= buf.length || next <= pos || r.data.length === 0) break;
-      onRecord(r.data[0]);
+      // A quote in this line: the record may span lines. papaparse parses exactly one record, from
+      // a window of the text that grows until the record ends inside it (papaparse's work grows
+      // with the text it is given, not with the record); a record that runs to the end of the
+      // text may continue in the next chunk, so it waits.
+      let record: string[] | undefined;
+      let next = pos;
+      for (let win = 4096; ; win *= 4) {
+        const stop = Math.min(buf.length, pos + win);
+        const r = this.one!.parse(buf.slice(pos, stop), 0, false);
+        next = pos + r.meta.cursor;
+        if (next < stop && next > pos && r.data.length > 0) {
+          record = r.data[0];
+          break;
+        }
+        if (stop === buf.length) break;
+      }
+      if (!record) break;
+      onRecord(record);
       n++;
       pos = next;
       quote = buf.indexOf(QUOTE, pos);
