@@ -5,7 +5,8 @@
  *
  * Usage: node --max-old-space-size=256 --import tsx test/helpers/fuzz-child.ts <manifest.json>
  */
-import { readFileSync, rmSync, mkdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_MASTER_FIELDS } from '../../shared/contract/profiles';
 import { isAppError } from '../../shared/contract/result';
@@ -42,6 +43,36 @@ async function database(): Promise<Database> {
   return db;
 }
 
+/** One prepare run: its counts, or its error; `outcome` also names every file it wrote, by hash. */
+async function prepareOnce(path: string, parallel: boolean): Promise<{ summary: string; outcome: string; error?: unknown }> {
+  // The same folder for both paths, so messages naming a file agree.
+  const outDir = join(manifest.workDir, `out-${process.pid}`);
+  mkdirSync(outDir, { recursive: true });
+  try {
+    const report = await prepare({
+      input: path,
+      fields: DEFAULT_MASTER_FIELDS,
+      sourceMailingId: '44018617811',
+      waveId: '46623317811',
+      outDir,
+      encoding: 'utf-8',
+      timeZone: 'UTC',
+      now: new Date('2024-06-01T10:00:00Z'),
+      parallel,
+    });
+    const files = readdirSync(outDir)
+      .sort()
+      .map((n) => `${n}:${createHash('sha256').update(readFileSync(join(outDir, n))).digest('hex').slice(0, 16)}`);
+    const summary = `${report.rows} rows, ${report.valid} valid, ${report.excludedCount} excluded`;
+    return { summary, outcome: `${summary}, ${report.emptyRows} empty; ${files.join(' ')}` };
+  } catch (e) {
+    const outcome = `error ${isAppError(e) ? `${e.code}: ${e.message}` : String(e)}; left ${readdirSync(outDir).length} files`;
+    return { summary: outcome, outcome, error: e };
+  } finally {
+    rmSync(outDir, { recursive: true, force: true });
+  }
+}
+
 async function feed(c: ChildManifest['cases'][number]): Promise<string> {
   switch (c.op) {
     case 'sheet': {
@@ -64,23 +95,16 @@ async function feed(c: ChildManifest['cases'][number]): Promise<string> {
       return `${preview.format} ${preview.headers.length} cols, ${preview.rows.length} preview rows`;
     }
     case 'prepare': {
-      const outDir = join(manifest.workDir, `out-${process.pid}`);
-      mkdirSync(outDir, { recursive: true });
-      try {
-        const report = await prepare({
-          input: c.path,
-          fields: DEFAULT_MASTER_FIELDS,
-          sourceMailingId: '44018617811',
-          waveId: '46623317811',
-          outDir,
-          encoding: 'utf-8',
-          timeZone: 'UTC',
-          now: new Date('2024-06-01T10:00:00Z'),
-        });
-        return `${report.rows} rows, ${report.valid} valid, ${report.excludedCount} excluded`;
-      } finally {
-        rmSync(outDir, { recursive: true, force: true });
+      // Text files go through both paths, the single-threaded one and the one with the writer
+      // thread; they must agree byte for byte (or fail alike). The single-threaded outcome counts.
+      const both = /\.(csv|txt|tsv)$/i.test(c.path);
+      const single = await prepareOnce(c.path, false);
+      if (both) {
+        const parallel = await prepareOnce(c.path, true);
+        if (parallel.outcome !== single.outcome) throw new Error(`prepare with the writer thread differs from the single-threaded path: ${parallel.outcome} against ${single.outcome}`);
       }
+      if (single.error !== undefined) throw single.error;
+      return single.summary;
     }
     case 'ingest': {
       const d = await database();

@@ -2,8 +2,10 @@ import { rm } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 import { AppError, type ErrorCode } from '../../../shared/contract/result';
 import type { ClosedLoopEncoding, WriteResult } from './closed-loop-writer';
+import { splitTexts, type TextChunk } from './csv-reader';
+import { isEmptyRow } from './empty-row';
 import type { FieldMapping, MappingContext } from './mapping';
-import type { SheetRow } from './types';
+import type { ProgressCallback, SheetRow } from './types';
 import { prepareWorkerSpec } from './worker-url';
 
 /** Files at least this big are prepared with a second thread; below it the start-up cost wins. */
@@ -11,14 +13,14 @@ export const PARALLEL_MIN_BYTES = 5 * 1024 * 1024;
 
 /**
  * Whether a second thread pays off for a file of `bytes`: big enough and two cores or more.
- * The writer thread does the formatting and writing the single thread would do, plus a second
- * decoding of the file (cheap next to splitting and validating), so it costs little extra CPU.
+ * The two threads share the single thread's work (plus a copy of the text between them), so the
+ * second thread costs little extra CPU.
  */
 export function worthAWorker(bytes: number, cores: number): boolean {
   return bytes >= PARALLEL_MIN_BYTES && cores >= 2;
 }
 
-/** What the writer thread needs to read the file as the main thread's reader does and write the rows. */
+/** What the worker needs to read the file as the main thread's reader does and write the rows. */
 export interface WorkerJob {
   readonly path: string;
   readonly encoding: string;
@@ -42,11 +44,16 @@ export interface RowsBatch {
   readonly patches: readonly (readonly string[])[];
 }
 
-/** Main thread → worker: rows to write, then the end of them. */
-export type ToWorker = RowsBatch | { readonly kind: 'end' };
+/** Main thread → worker: a piece of text taken (flow control), rows to write, then the end of them. */
+export type ToWorker = { readonly kind: 'took' } | RowsBatch | { readonly kind: 'end' };
 
-/** Worker → main thread: a batch taken (flow control), then the write result or the error (rebuilt as an AppError here). */
+/**
+ * Worker → main thread: the file's decoded text piece by piece, its end, a batch of rows taken
+ * (flow control), then the write result or the error (rebuilt as an AppError here).
+ */
 export type FromWorker =
+  | { readonly kind: 'text'; readonly text: string; readonly bytesRead: number }
+  | { readonly kind: 'eof' }
   | { readonly kind: 'taken' }
   | { readonly kind: 'done'; readonly rows: number; readonly bytes: number }
   | { readonly kind: 'failed'; readonly code?: ErrorCode; readonly message: string; readonly details?: unknown };
@@ -54,12 +61,19 @@ export type FromWorker =
 /** Batches posted but not yet taken by the worker before `flush` waits (bounds the memory in between). */
 const MAX_IN_FLIGHT = 8;
 
+/** Row counters of the parallel read, as {@link Spreadsheet.stats} has them. */
+export interface ParallelReadStats {
+  rows: number;
+  emptyRows: number;
+}
+
 /**
- * Writes the subscribers file in a worker thread while the caller reads and validates. Strings are
- * expensive to pass between threads (more than formatting them), so the worker reads and decodes
- * the file itself, and the caller passes, per valid row, where its record is in the decoded text;
- * the worker cuts the record again, maps, formats, encodes and writes it. Rows whose values differ
- * from their text (fixed, overridden) or that have no range (quoted records) go over as values.
+ * Prepares a CSV's subscribers file in two threads. The worker reads and decodes the file and passes
+ * each piece of text over (one string copy); the caller splits it into rows and validates them (see
+ * {@link batches}) and passes, per valid row, where its record is in that text; the worker cuts the
+ * record from its own copy, maps, formats, encodes and writes it. Split rows themselves never cross
+ * (a million small strings cost more to pass than to format). Rows whose values differ from their
+ * text (fixed, overridden) or that have no range (quoted records) go over as values.
  * Everything that decides what is written (validation, duplicates, the suppression list) stays with
  * the caller, so the file is the one the single-threaded path writes, byte for byte.
  */
@@ -71,6 +85,8 @@ export class ParallelSubscribersWriter {
   private finished = false;
   private inFlight = 0;
   private wake: (() => void) | undefined;
+  /** Text from the worker not yet split here; `undefined` marks the end of the file. */
+  private readonly texts: (TextChunk | undefined)[] = [];
   // The batch being built.
   private spans = new Float64Array(2 * 1024);
   private count = 0;
@@ -83,7 +99,9 @@ export class ParallelSubscribersWriter {
     this.done.catch(() => undefined);
     this.worker = new Worker(spec.entry, { eval: spec.eval, workerData: job });
     this.worker.on('message', (m: FromWorker) => {
-      if (m.kind === 'taken') this.inFlight--;
+      if (m.kind === 'text') this.texts.push({ text: m.text, bytesRead: m.bytesRead });
+      else if (m.kind === 'eof') this.texts.push(undefined);
+      else if (m.kind === 'taken') this.inFlight--;
       else if (m.kind === 'done') this.settle.resolve({ path: job.outPath, rows: m.rows, bytes: m.bytes });
       else this.fail(m.code ? new AppError(m.code, m.message, m.details) : new Error(`Writing the subscribers file failed: ${m.message}`));
       this.poke();
@@ -102,6 +120,39 @@ export class ParallelSubscribersWriter {
     const w = this.wake;
     this.wake = undefined;
     w?.();
+  }
+
+  /** The file's decoded text as the worker reads it; throws the worker's error if it fails first. */
+  private async *text(): AsyncGenerator<TextChunk> {
+    for (;;) {
+      while (this.texts.length === 0) {
+        if (this.failure) throw this.failure;
+        await new Promise<void>((resolve) => (this.wake = resolve));
+      }
+      const c = this.texts.shift();
+      if (c === undefined) return;
+      this.worker.postMessage({ kind: 'took' } satisfies ToWorker);
+      yield c;
+    }
+  }
+
+  /**
+   * Data rows in batches, exactly as {@link Spreadsheet.batches} gives them (header and blank rows
+   * skipped, blank rows counted in `stats`), split from the worker's text.
+   */
+  async *batches(headerLine: number, stats: ParallelReadStats, totalBytes: number, onProgress?: ProgressCallback): AsyncGenerator<readonly SheetRow[]> {
+    for await (const raw of splitTexts(this.text(), { delimiter: this.job.delimiter, source: this.job.path })) {
+      const out: SheetRow[] = [];
+      for (const row of raw.rows) {
+        if (row.line <= headerLine) continue;
+        if (isEmptyRow(row.values)) stats.emptyRows++;
+        else out.push(row);
+      }
+      stats.rows += out.length;
+      onProgress?.({ bytesRead: raw.bytesRead, totalBytes, rows: stats.rows });
+      if (out.length > 0) yield out;
+    }
+    onProgress?.({ bytesRead: totalBytes, totalBytes, rows: stats.rows });
   }
 
   /**

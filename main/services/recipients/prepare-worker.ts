@@ -1,8 +1,9 @@
 /**
  * Worker-thread half of the parallel `prepare` (see parallel-subscribers.ts): reads and decodes the
- * CSV as the main thread's reader does, takes the valid rows as ranges of that text (or as values),
- * cuts and maps each record again, and formats, encodes and writes the subscribers file. Imports
- * only the reader, the mapping and the writer, so it starts fast.
+ * CSV and passes each piece of text to the main thread, which splits and validates it; takes the
+ * valid rows back as ranges of that text (or as values), cuts and maps each record from its own copy,
+ * and formats, encodes and writes the subscribers file. Imports only the reader, the mapping and the
+ * writer, so it starts fast.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { AppError } from '../../../shared/contract/result';
@@ -13,10 +14,25 @@ import type { FromWorker, ToWorker, WorkerJob } from './parallel-subscribers';
 
 const job = workerData as WorkerJob;
 const port = parentPort!;
+/**
+ * Pieces of text passed to the main thread but not yet taken by its splitter: the read-ahead. It
+ * bounds the text held in both threads (a file with no rows to write, one endless quoted record,
+ * would otherwise pile up in the main thread's queue).
+ */
+const MAX_UNTAKEN = 32;
 
 const queue: ToWorker[] = [];
 let wake: (() => void) | undefined;
+let took = 0;
+let tookWake: (() => void) | undefined;
 port.on('message', (m: ToWorker) => {
+  if (m.kind === 'took') {
+    took++;
+    const w = tookWake;
+    tookWake = undefined;
+    w?.();
+    return;
+  }
   queue.push(m);
   const w = wake;
   wake = undefined;
@@ -32,83 +48,79 @@ function post(m: FromWorker): void {
   port.postMessage(m);
 }
 
-/** Both threads decode the same bytes, so a range past the text can only come from a bug here: not an AppError. */
-function outOfStep(start: number, end: number): Error {
-  return new Error(`The subscribers writer could not find characters ${start}–${end} of "${job.path}": it and the validator read the file differently.`);
+function failed(e: unknown): void {
+  post({
+    kind: 'failed',
+    code: e instanceof AppError ? e.code : undefined,
+    message: e instanceof Error ? e.message : String(e),
+    details: e instanceof AppError ? e.details : undefined,
+  });
 }
 
-/**
- * The decoded text of the file from the earliest record still to come: read further as ranges
- * reach past it, the part before a record dropped once the record is cut (ranges come in order).
- */
-class TextWindow {
-  private readonly chunks = decodedChunks(job.path, { encoding: job.encoding, bomLength: job.bomLength });
-  private text = '';
-  /** Offset of `text` in the whole decoded file. */
-  private at = 0;
+/** A range the main thread cannot have seen can only come from a bug here: not an AppError. */
+function outOfStep(start: number, end: number): Error {
+  return new Error(`The subscribers writer has no characters ${start}–${end} of "${job.path}": it and the validator are out of step.`);
+}
 
-  /** Offset just past the text read so far. */
-  get end(): number {
-    return this.at + this.text.length;
+/** The decoded text passed to the main thread, from the earliest record still to be written on. */
+class TextWindow {
+  private readonly pieces: { at: number; text: string }[] = [];
+  private end = 0;
+
+  push(text: string): void {
+    this.pieces.push({ at: this.end, text });
+    this.end += text.length;
   }
 
-  /** Reads on until the text reaches `end`, dropping what lies before `start`. */
-  async fill(start: number, end: number): Promise<void> {
-    if (start < this.at) throw outOfStep(start, end);
-    while (end > this.at + this.text.length) {
-      const r = await this.chunks.next();
-      if (r.done) throw outOfStep(start, end);
-      // Keep only what this record and later ones can need.
-      const drop = Math.min(start - this.at, this.text.length);
-      this.text = this.text.slice(drop) + r.value.text;
-      this.at += drop;
+  /** The text of a range; ranges come in file order, so the pieces before it are let go. */
+  cut(start: number, end: number): string {
+    const p = this.pieces;
+    while (p.length > 1 && p[0].at + p[0].text.length <= start) p.shift();
+    if (p.length === 0 || start < p[0].at || end > this.end) throw outOfStep(start, end);
+    const first = p[0];
+    if (end <= first.at + first.text.length) return first.text.slice(start - first.at, end - first.at);
+    // A record across pieces.
+    let s = first.text.slice(start - first.at);
+    for (let i = 1; ; i++) {
+      const q = p[i];
+      if (end <= q.at + q.text.length) return s + q.text.slice(0, end - q.at);
+      s += q.text;
     }
   }
+}
 
-  /** The text of a range that {@link fill} has reached. */
-  cut(start: number, end: number): string {
-    if (start < this.at || end > this.at + this.text.length) throw outOfStep(start, end);
-    return this.text.slice(start - this.at, end - this.at);
-  }
+const window = new TextWindow();
 
-  async close(): Promise<void> {
-    await this.chunks.return(undefined);
+/** Reads the file ahead of the main thread's splitter, keeping each piece for cutting rows from. */
+async function readAhead(): Promise<void> {
+  let posted = 0;
+  for await (const c of decodedChunks(job.path, { encoding: job.encoding, bomLength: job.bomLength })) {
+    while (posted - took >= MAX_UNTAKEN) await new Promise<void>((resolve) => (tookWake = resolve));
+    window.push(c.text);
+    post({ kind: 'text', text: c.text, bytesRead: c.bytesRead });
+    posted++;
   }
+  post({ kind: 'eof' });
 }
 
 async function* rows(): AsyncGenerator<readonly (readonly string[])[]> {
   const apply = compileMapping(job.mapping, job.ctx);
   const d = job.delimiter;
-  const window = new TextWindow();
-  try {
-    for (;;) {
-      const m = await next();
-      if (m.kind === 'end') return;
-      const out: (readonly string[])[] = [];
-      const s = m.spans;
-      let patch = 0;
-      for (let i = 0; i < s.length; i += 2) {
-        if (s[i] < 0) out.push(m.patches[patch++]);
-        else {
-          if (s[i + 1] > window.end) await window.fill(s[i], s[i + 1]);
-          out.push(apply(window.cut(s[i], s[i + 1]).split(d)));
-        }
-      }
-      post({ kind: 'taken' });
-      yield out;
+  for (;;) {
+    const m = await next();
+    if (m.kind === 'end') return;
+    if (m.kind !== 'rows') continue;
+    const out: (readonly string[])[] = [];
+    const s = m.spans;
+    let patch = 0;
+    for (let i = 0; i < s.length; i += 2) {
+      if (s[i] < 0) out.push(m.patches[patch++]);
+      else out.push(apply(window.cut(s[i], s[i + 1]).split(d)));
     }
-  } finally {
-    await window.close();
+    post({ kind: 'taken' });
+    yield out;
   }
 }
 
-writeClosedLoopBatches(rows(), job.outPath, { encoding: job.writeEncoding, fieldCount: job.fieldCount }).then(
-  (r) => post({ kind: 'done', rows: r.rows, bytes: r.bytes }),
-  (e: unknown) =>
-    post({
-      kind: 'failed',
-      code: e instanceof AppError ? e.code : undefined,
-      message: e instanceof Error ? e.message : String(e),
-      details: e instanceof AppError ? e.details : undefined,
-    }),
-);
+readAhead().catch(failed);
+writeClosedLoopBatches(rows(), job.outPath, { encoding: job.writeEncoding, fieldCount: job.fieldCount }).then((r) => post({ kind: 'done', rows: r.rows, bytes: r.bytes }), failed);

@@ -246,7 +246,8 @@ export async function prepare(opts: PrepareInput): Promise<PrepareReport> {
       return values;
     };
 
-    if (sheet.format === 'csv' && (opts.parallel ?? worthAWorker(sheet.totalBytes, availableParallelism()))) {
+    const parallel = sheet.format === 'csv' && (opts.parallel ?? worthAWorker(sheet.totalBytes, availableParallelism()));
+    if (parallel) {
       worker = new ParallelSubscribersWriter({
         path: opts.input,
         encoding: sheet.encoding!,
@@ -260,8 +261,12 @@ export async function prepare(opts: PrepareInput): Promise<PrepareReport> {
       });
     }
 
+    // With the worker, rows come from its reading of the file, counted here instead of in sheet.stats.
+    const parallelStats = { rows: 0, emptyRows: sheet.stats.emptyRows };
+    const source = worker ? worker.batches(sheet.headerLine, parallelStats, sheet.totalBytes, opts.onProgress) : sheet.batches();
+
     async function* validRows(): AsyncGenerator<string[][]> {
-      for await (const batch of sheet.batches()) {
+      for await (const batch of source) {
         const out: string[][] = [];
         let rejectedText = '';
         for (const row of batch) {
@@ -321,7 +326,7 @@ export async function prepare(opts: PrepareInput): Promise<PrepareReport> {
       excluded,
       excludedCount: summary.excluded,
       excludedByOperator,
-      emptyRows: sheet.stats.emptyRows,
+      emptyRows: parallel ? parallelStats.emptyRows : sheet.stats.emptyRows,
       summary,
       mapping,
       headers: sheet.headers,
