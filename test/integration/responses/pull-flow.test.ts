@@ -95,6 +95,29 @@ describe('response data: send, process, export, pull', () => {
     expect((await call<{ lastRow: number }>('responses.query', { view: 'clicks', startRow: 0, endRow: 1 })).lastRow).toBe(before.lastRow);
   });
 
+  it('reports progress while pulling and while exporting, ending at the total', async () => {
+    const events: { task: string; done: number; total: number; message: string }[] = [];
+    const off = context.bus.on('responses.onProgress', (e) => events.push(e as (typeof events)[number]));
+    try {
+      const pulled = await call<Pull>('responses.pull', { profile: 'Sandbox' });
+      const pull = events.filter((e) => e.task === 'pull');
+      expect(pull.map((e) => e.done)).toEqual(pulled.files.map((_, i) => i + 1));
+      expect(pull.every((e) => e.total === pulled.files.length)).toBe(true);
+      for (const f of pulled.files) expect(pull.some((e) => e.message.includes(f.name)), f.name).toBe(true);
+
+      const exported = await call<{ rows: number }>('responses.exportView', { view: 'mailing_recipients' });
+      const exp = events.filter((e) => e.task === 'export');
+      expect(exported.rows).toBeGreaterThanOrEqual(400);
+      expect(exp.length).toBeGreaterThan(0);
+      expect(exp.at(-1)).toMatchObject({ done: exported.rows, total: exported.rows });
+      // Never backwards, never past the total.
+      for (let i = 1; i < exp.length; i++) expect(exp[i].done).toBeGreaterThanOrEqual(exp[i - 1].done);
+      expect(exp.every((e) => e.done <= e.total)).toBe(true);
+    } finally {
+      off();
+    }
+  });
+
   it('a changed file replaces its rows; a truncated one is rejected and the earlier rows stay', async () => {
     const dir = join(sandbox.clients[0].localDir, 'responses');
     // A day with data rows (the export also writes header-only files for quiet days).
