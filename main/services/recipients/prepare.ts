@@ -81,7 +81,7 @@ export interface PrepareInput {
   readonly edits?: RowEdits;
   /**
    * Write the subscribers file in a second thread while this one validates (CSV only; the output
-   * is the same byte for byte). Default: for CSV files of at least 5 MB on two cores or more
+   * is the same byte for byte). Default: for CSV files of at least 20 MB on two cores or more
    * (see worthAWorker).
    */
   readonly parallel?: boolean;
