@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { method, service } from './define';
+import { DEFAULT_RESPONSE_FILE_NAMES, responseFileNamesProblem } from './response-file-names';
 
 /** Type of a master-list field, as the client setup documents it. */
 export const FieldType = z.enum(['Varchar', 'Bigint', 'URL', 'Date']);
@@ -66,6 +67,14 @@ export const ClientConfig = z.object({
   uploadDir: z.string().min(1).default('upload'),
   logDir: z.string().min(1).default('logs'),
   responseDir: z.string().min(1).default('responses'),
+  /** How the response files are named on the server: `{date}` and `{kind}` (response-file-names.ts). */
+  responseFileNames: z
+    .string()
+    .default(DEFAULT_RESPONSE_FILE_NAMES)
+    .superRefine((v, ctx) => {
+      const problem = responseFileNamesProblem(v);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
   fields: z.array(MasterField).min(1).default(() => DEFAULT_MASTER_FIELDS.map((f) => ({ ...f }))),
   productFields: z.array(MasterField).min(1).default(() => DEFAULT_PRODUCT_FIELDS.map((f) => ({ ...f }))),
   encoding: FileEncoding.default('utf-8'),

@@ -37,6 +37,15 @@ async function addConnection(page: Page, name: string, password: string, shot?: 
   await page.getByLabel('Upload directory').fill(dirs.upload);
   await page.getByLabel('Log directory').fill(dirs.logs);
   await page.getByLabel('Response directory').fill(dirs.responses);
+  // The response file names: the default, explained with an example; a broken pattern says why.
+  const names = page.getByLabel('Response file names');
+  await expect(names).toHaveValue('{date}_{kind}.csv');
+  const namesHint = page.locator('#' + (await names.getAttribute('aria-describedby')));
+  await expect(namesHint).toContainText('the clicks of 1 June 2024: 20240601_clicks.csv');
+  await names.fill('{date}.csv');
+  await expect(namesHint).toContainText('need {kind} exactly once');
+  await names.fill('{date}_{kind}.csv');
+  await expect(namesHint).toContainText('20240601_clicks.csv');
   // The master list starts with the six fields of the spec, in order.
   await expect(page.getByLabel(/^Main master list field \d+ name$/)).toHaveCount(6);
   await expect(page.getByLabel('Main master list field 1 name')).toHaveValue('Email');

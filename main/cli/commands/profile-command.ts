@@ -4,7 +4,7 @@ import type { ProfileInput } from '../../../shared/contract/profiles';
 import type { AppContext } from '../../app/app-context';
 import { CliError, EXIT_USAGE, report, type CliIo, type GlobalOptions } from '../cli-io';
 
-const USAGE = `loopdesk profile add --name N --host H [--port P] --user U (--password-env VAR | --key FILE [--passphrase-env VAR]) [--trust SHA256:…] [--client NAME --upload-dir D --log-dir D --response-dir D]
+const USAGE = `loopdesk profile add --name N --host H [--port P] --user U (--password-env VAR | --key FILE [--passphrase-env VAR]) [--trust SHA256:…] [--client NAME --upload-dir D --log-dir D --response-dir D [--response-names '{date}_{kind}.csv']]
 loopdesk profile list
 loopdesk profile test NAME
 loopdesk profile trust NAME SHA256:…
@@ -31,6 +31,7 @@ export async function profileCommand(argv: string[], context: AppContext, option
           'upload-dir': { type: 'string' },
           'log-dir': { type: 'string' },
           'response-dir': { type: 'string' },
+          'response-names': { type: 'string' },
           replace: { type: 'boolean', default: false },
         },
       });
@@ -54,6 +55,7 @@ export async function profileCommand(argv: string[], context: AppContext, option
                 uploadDir: values['upload-dir'] ?? 'upload',
                 logDir: values['log-dir'] ?? 'logs',
                 responseDir: values['response-dir'] ?? 'responses',
+                ...(values['response-names'] !== undefined ? { responseFileNames: values['response-names'] } : {}),
               },
             ]
           : [],

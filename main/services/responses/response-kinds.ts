@@ -29,11 +29,9 @@ export interface ResponseKind {
   readonly timeColumn: string | null;
 }
 
-/** The kinds the spec names. */
-export const RESPONSE_KIND_NAMES = ['mailings', 'mailingrecipients', 'links', 'clicks', 'opens', 'unsubscribes', 'responses'] as const;
+import { RESPONSE_KIND_NAMES, type ResponseKindName } from '../../../shared/contract/response-file-names';
 
-/** One of {@link RESPONSE_KIND_NAMES}. */
-export type ResponseKindName = (typeof RESPONSE_KIND_NAMES)[number];
+export { RESPONSE_KIND_NAMES, type ResponseKindName };
 
 const col = (header: string, column: string, type: ResponseColumnType, required = true): ResponseColumn => ({ header, column, type, required });
 

@@ -5,7 +5,8 @@ import type { ClientConfig } from '../../../shared/contract/profiles';
 import type { SftpSession } from '../sftp';
 import type { Database } from '../store/database';
 import { ingestFile, listResponseFiles } from './ingest';
-import { RESPONSE_KIND_NAMES, type ResponseKindName } from './response-kinds';
+import { DEFAULT_RESPONSE_FILE_NAMES, responseFileNameMatcher } from '../../../shared/contract/response-file-names';
+import { RESPONSE_KIND_NAMES } from './response-kinds';
 
 /** What happened to one file of a pull. */
 export interface PulledFile {
@@ -17,18 +18,17 @@ export interface PulledFile {
   readonly message: string;
 }
 
-/** The default response file names: `YYYYMMDD_<kind>.csv` (interpretation.md). */
-const FILE_NAME = new RegExp(`^(\\d{8})_(${RESPONSE_KIND_NAMES.join('|')})\\.csv$`);
 
 /** Ingest order within a day: mailings first, so a report never shows events without their mailing. */
 const KIND_ORDER = new Map(RESPONSE_KIND_NAMES.map((k, i) => [k, i]));
 
-/** The response files in a listing, oldest day first, with their kind. */
-export function responseFilesIn(names: readonly { name: string; size: number; modifyTime: number }[]) {
+/** The response files in a listing whose names fit the client's pattern, oldest day first, with their kind. */
+export function responseFilesIn(names: readonly { name: string; size: number; modifyTime: number }[], pattern: string = DEFAULT_RESPONSE_FILE_NAMES) {
+  const recognise = responseFileNameMatcher(pattern);
   return names
-    .map((e) => ({ ...e, match: FILE_NAME.exec(e.name) }))
+    .map((e) => ({ ...e, match: recognise(e.name) }))
     .filter((e) => e.match)
-    .map((e) => ({ name: e.name, size: e.size, mtime: new Date(e.modifyTime), day: e.match![1], kind: e.match![2] as ResponseKindName }))
+    .map((e) => ({ name: e.name, size: e.size, mtime: new Date(e.modifyTime), day: e.match!.day, kind: e.match!.kind }))
     .sort((a, b) => a.day.localeCompare(b.day) || (KIND_ORDER.get(a.kind)! - KIND_ORDER.get(b.kind)!));
 }
 
@@ -49,7 +49,7 @@ export async function pullClient(args: {
 }): Promise<PulledFile[]> {
   const { db, session, profile, client } = args;
   const listing = await session.list(client.responseDir);
-  const files = responseFilesIn(listing.filter((e) => e.type === '-'));
+  const files = responseFilesIn(listing.filter((e) => e.type === '-'), client.responseFileNames);
   const ledger = new Map((await listResponseFiles(db, { profile, client: client.name })).map((f) => [f.name, f]));
   const dir = join(args.downloadDir, safeSegment(profile), safeSegment(client.name));
   await mkdir(dir, { recursive: true });

@@ -43,6 +43,23 @@ beforeAll(async () => {
     '--client', 'acme', '--upload-dir', join(sshd.root, 'upload'), '--log-dir', join(sshd.root, 'logs'), '--response-dir', responses,
   ]);
   expect(add.code, add.err).toBe(0);
+
+  // A second client whose server names the files its own way (with characters a pattern must take
+  // literally), next to files that do not fit the pattern and must be left alone.
+  const custom = join(sshd.root, 'custom');
+  mkdirSync(custom, { recursive: true });
+  for (const f of readdirSync(FIXTURES).filter((n) => n.endsWith('.csv'))) {
+    const [, day, kind] = /^(\d{8})_(\w+)\.csv$/.exec(f)!;
+    copyFileSync(join(FIXTURES, f), join(custom, `OC.export (${kind[0].toUpperCase()}${kind.slice(1)}) ${day}.csv`));
+  }
+  copyFileSync(join(FIXTURES, '20210101_clicks.csv'), join(custom, '20210101_clicks.csv'));
+  copyFileSync(join(FIXTURES, '20210101_clicks.csv'), join(custom, 'OCXexport (Clicks) 20210101.csv'));
+  await run('chown', ['-R', `${sshd.user}:`, sshd.root]);
+  const other = await cli([
+    'profile', 'add', '--name', 'named', '--host', '127.0.0.1', '--port', String(sshd.port), '--user', sshd.user, '--password-env', 'RESP_PW', '--trust', sshd.hostKeyFingerprint,
+    '--client', 'named', '--upload-dir', join(sshd.root, 'upload'), '--log-dir', join(sshd.root, 'logs'), '--response-dir', custom, '--response-names', 'OC.export ({kind}) {date}.csv',
+  ]);
+  expect(other.code, other.err).toBe(0);
 });
 afterAll(async () => {
   await sshd?.stop();
@@ -58,6 +75,26 @@ describe('response files from a real OpenSSH server', () => {
     expect(files.every((f: { outcome: string; rows: number }) => f.outcome === 'ingested' && f.rows > 0)).toBe(true);
     const again = await cli(['pull', '--profile', 'acme']);
     expect(again.out.split('\n').every((l) => l.startsWith('skipped'))).toBe(true);
+  });
+
+  it('finds the files by the client\'s own name pattern and leaves other names alone', async () => {
+    const r = await cli(['--json', 'pull', '--profile', 'named']);
+    expect(r.code, r.err).toBe(0);
+    const { files } = JSON.parse(r.out) as { files: { name: string; kind: string; outcome: string; rows: number }[] };
+    expect(files.map((f) => f.kind).sort()).toEqual(['clicks', 'links', 'mailingrecipients', 'mailings', 'opens', 'responses', 'unsubscribes']);
+    expect(files.every((f) => f.outcome === 'ingested' && f.rows > 0 && f.name.startsWith('OC.export ('))).toBe(true);
+    expect(files.find((f) => f.kind === 'mailings')!.name).toBe('OC.export (Mailings) 20210101.csv');
+    // Mailings first within the day, as with the default names.
+    expect(files[0].kind).toBe('mailings');
+  });
+
+  it('a pattern without {kind} is refused with what to do', async () => {
+    const bad = await cli([
+      'profile', 'add', '--name', 'bad', '--host', '127.0.0.1', '--port', String(sshd.port), '--user', sshd.user, '--password-env', 'RESP_PW',
+      '--client', 'bad', '--response-names', '{date}.csv',
+    ]);
+    expect(bad.code).not.toBe(0);
+    expect(bad.err).toContain('{kind} exactly once');
   });
 
   it('exports a table as inert text: formula-like values, ; quotes and line breaks survive, no formula cells', async () => {

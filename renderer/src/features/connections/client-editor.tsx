@@ -1,6 +1,14 @@
 import { useId, useMemo } from 'react';
 import { defaultFieldDrafts, defaultProductFieldDrafts, type ClientDraft, type MailingDraft } from './profile-draft';
+import { responseFileName, responseFileNamesProblem } from '../../../../shared/contract/response-file-names';
 import { FieldListEditor } from './field-list-editor';
+
+/** What the pattern makes of one file, or what is wrong with it. */
+function responseNamesHint(pattern: string): string {
+  const problem = responseFileNamesProblem(pattern);
+  if (problem) return problem;
+  return `{date} is the day (YYYYMMDD), {kind} one of mailings, mailingrecipients, links, clicks, opens, unsubscribes, responses. Example, the clicks of 1 June 2024: ${responseFileName(pattern, '20240601', 'clicks')}`;
+}
 
 function timeZones(): string[] {
   try {
@@ -46,6 +54,19 @@ export function ClientEditor(props: { client: ClientDraft; index: number; onChan
         <div className="field">
           <label htmlFor={`${id}-responses`}>Response directory</label>
           <input id={`${id}-responses`} value={c.responseDir} onChange={(e) => set({ responseDir: e.target.value })} />
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-response-names`}>Response file names</label>
+          <input
+            id={`${id}-response-names`}
+            value={c.responseFileNames}
+            spellCheck={false}
+            aria-describedby={`${id}-response-names-hint`}
+            onChange={(e) => set({ responseFileNames: e.target.value })}
+          />
+          <p className="hint" id={`${id}-response-names-hint`}>
+            {responseNamesHint(c.responseFileNames.trim())}
+          </p>
         </div>
         <div className="field">
           <label htmlFor={`${id}-tz`}>Time zone</label>

@@ -6,6 +6,7 @@ import {
   type Profile,
   type ProfileInput,
 } from '../../../../shared/contract/profiles';
+import { DEFAULT_RESPONSE_FILE_NAMES, responseFileNamesProblem } from '../../../../shared/contract/response-file-names';
 
 /** One master-list field as the form holds it (numbers stay text until saved). */
 export interface FieldDraft {
@@ -29,6 +30,8 @@ export interface ClientDraft {
   readonly uploadDir: string;
   readonly logDir: string;
   readonly responseDir: string;
+  /** Pattern of the response file names, with {date} and {kind}. */
+  readonly responseFileNames: string;
   readonly encoding: ClientConfig['encoding'];
   readonly timeZone: string;
   /** One recipient per line: `email` or `email, name`. */
@@ -92,6 +95,7 @@ export function emptyClientDraft(name: string): ClientDraft {
     uploadDir: 'upload',
     logDir: 'logs',
     responseDir: 'responses',
+    responseFileNames: DEFAULT_RESPONSE_FILE_NAMES,
     encoding: 'utf-8',
     timeZone: '',
     testRecipients: '',
@@ -152,6 +156,7 @@ export function draftFromProfile(p: Profile): ProfileDraft {
       uploadDir: c.uploadDir,
       logDir: c.logDir,
       responseDir: c.responseDir,
+      responseFileNames: c.responseFileNames,
       encoding: c.encoding,
       timeZone: c.timeZone,
       testRecipients: c.testRecipients.map((t) => (t.name ? `${t.email}, ${t.name}` : t.email)).join('\n'),
@@ -240,6 +245,8 @@ export function draftToInput(d: ProfileDraft, editing: boolean): { input: Profil
     ] as const) {
       if (!value.trim()) problems.push({ field: `${where} ${label}`, message: `${where}: the ${label} is empty.` });
     }
+    const namesProblem = responseFileNamesProblem(c.responseFileNames.trim());
+    if (namesProblem) problems.push({ field: `${where} response file names`, message: `${where}: ${namesProblem}` });
     const testRecipients = c.testRecipients
       .split('\n')
       .map((line) => line.trim())
@@ -269,6 +276,7 @@ export function draftToInput(d: ProfileDraft, editing: boolean): { input: Profil
       uploadDir: c.uploadDir.trim(),
       logDir: c.logDir.trim(),
       responseDir: c.responseDir.trim(),
+      responseFileNames: c.responseFileNames.trim(),
       encoding: c.encoding,
       timeZone: c.timeZone.trim(),
       testRecipients,

@@ -1,0 +1,64 @@
+/**
+ * Names of the response files on the server. The spec's names are examples and "can be
+ * configured" per installation (interpretation.md: default `YYYYMMDD_<kind>.csv`), so each client
+ * has a pattern with two placeholders: `{date}` (the file's day, eight digits YYYYMMDD) and
+ * `{kind}` (one of the seven kinds). The pattern lives in the client's settings; main uses it to
+ * find the files, the Connections screen to check it and show an example.
+ */
+
+/** The seven response file kinds the spec names, in the order they are ingested within a day. */
+export const RESPONSE_KIND_NAMES = ['mailings', 'mailingrecipients', 'links', 'clicks', 'opens', 'unsubscribes', 'responses'] as const;
+
+/** One of {@link RESPONSE_KIND_NAMES}. */
+export type ResponseKindName = (typeof RESPONSE_KIND_NAMES)[number];
+
+/** The spec's example names: `20240601_clicks.csv`. */
+export const DEFAULT_RESPONSE_FILE_NAMES = '{date}_{kind}.csv';
+
+const PLACEHOLDER = /\{([^{}]*)\}/g;
+
+/** Why a file-name pattern cannot be used, in words for the operator; undefined when it can. */
+export function responseFileNamesProblem(pattern: string): string | undefined {
+  if (pattern.trim() === '') return 'The response file names are empty. Use {date}_{kind}.csv unless the server names its files differently.';
+  if (pattern.length > 200) return 'The response file name pattern is longer than 200 characters.';
+  if (/[/\\]/.test(pattern)) return 'The response file names cannot contain / or \\; set the folder in “Response directory”.';
+  const names = [...pattern.matchAll(PLACEHOLDER)].map((m) => m[1]);
+  const unknown = names.find((n) => n !== 'date' && n !== 'kind');
+  if (unknown !== undefined) return `The response file names contain {${unknown}}; only {date} and {kind} can be used.`;
+  for (const name of ['date', 'kind']) {
+    const count = names.filter((n) => n === name).length;
+    if (count !== 1) return `The response file names need {${name}} exactly once (found ${count}), e.g. {date}_{kind}.csv.`;
+  }
+  if (/[{}]/.test(pattern.replace(PLACEHOLDER, ''))) return 'The response file names contain a { or } that is not part of {date} or {kind}.';
+  return undefined;
+}
+
+/** A response file recognised by its name. */
+export interface ResponseFileName {
+  /** The file's day, YYYYMMDD. */
+  readonly day: string;
+  readonly kind: ResponseKindName;
+}
+
+/**
+ * The recogniser of a valid pattern (see {@link responseFileNamesProblem}): the day and kind of a
+ * file name, or undefined for names that do not fit. Letter case is ignored, as servers export
+ * `Clicks` as readily as `clicks`.
+ */
+export function responseFileNameMatcher(pattern: string): (name: string) => ResponseFileName | undefined {
+  const problem = responseFileNamesProblem(pattern);
+  if (problem) throw new Error(problem);
+  const parts = pattern.split(PLACEHOLDER);
+  // split() with a capture group alternates literal text and placeholder names.
+  const source = parts.map((p, i) => (i % 2 === 0 ? p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : p === 'date' ? '(?<day>\\d{8})' : `(?<kind>${RESPONSE_KIND_NAMES.join('|')})`)).join('');
+  const re = new RegExp(`^${source}$`, 'i');
+  return (name) => {
+    const m = re.exec(name);
+    return m?.groups ? { day: m.groups.day, kind: m.groups.kind.toLowerCase() as ResponseKindName } : undefined;
+  };
+}
+
+/** The name a pattern gives one file, e.g. for the example under the setting. */
+export function responseFileName(pattern: string, day: string, kind: ResponseKindName): string {
+  return pattern.replace('{date}', day).replace('{kind}', kind);
+}
