@@ -13,7 +13,7 @@ import { createSendsService, type SendsService } from '../services/sends/sends-s
 import { SuppressionList } from '../services/suppression/suppression-list';
 import { openKeyringSecretStore, type SecretStore } from '../services/secrets/secret-store';
 import { resolveDataKey, type DataKey } from '../services/store/data-key';
-import { applyRetention, readDataAtRestSettings } from '../services/store/retention';
+import { applyRetention, DATA_AT_REST_SETTINGS, readDataAtRestSettings } from '../services/store/retention';
 import { lockDataDir } from '../services/store/data-dir-lock';
 import { CRYPTO_EXTENSION_ENV, Database } from '../services/store/database';
 import { openSettings, type Settings } from '../services/store/settings';
@@ -89,14 +89,17 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
   const recipients = createRecipientsService({ db, bus, dataDir, profiles, suppressed });
   const sends = createSendsService({ db, bus, dataDir, profiles, log: activity.log, suppressed, dataKey: dataKey?.key });
   await sends.removeOrphans();
+  // The screen can change it while running; the pull schedule applies it after every pull.
+  let retentionDays = atRest.retentionDays;
   const retain = async () => {
-    if (atRest.retentionDays === 0) return;
-    const report = await applyRetention(db, dataDir, { days: atRest.retentionDays });
-    await activity.log({ level: 'info', kind: 'retention', message: `Retention (${atRest.retentionDays} days) deleted data older than ${report.cutoff}`, details: JSON.stringify(report) });
+    if (retentionDays === 0) return undefined;
+    const report = await applyRetention(db, dataDir, { days: retentionDays });
+    await activity.log({ level: 'info', kind: 'retention', message: `Retention (${retentionDays} days) deleted data older than ${report.cutoff}`, details: JSON.stringify(report) });
+    return report;
   };
   await retain();
   const mailings = createMailingsService({ db, profiles });
-  const responses = createResponsesService({ db, bus, dataDir, profiles, journal: sends.journal, log: activity.log, dataKey: dataKey?.key, afterPull: retain });
+  const responses = createResponsesService({ db, bus, dataDir, profiles, journal: sends.journal, log: activity.log, dataKey: dataKey?.key, afterPull: async () => void (await retain()) });
 
   const context: AppContext = {
     dataDir,
@@ -123,6 +126,23 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
     app: {
       async info() {
         return { version, host: options.host, dataDir, pid: process.pid, sandbox: context.sandbox };
+      },
+      async dataAtRest() {
+        return { retentionDays, encrypt: atRest.encrypt };
+      },
+      async setRetention({ days }: { days: number }) {
+        settings.set(DATA_AT_REST_SETTINGS.retentionDays, days);
+        retentionDays = days;
+        if (days === 0) await activity.log({ level: 'info', kind: 'retention', message: 'Retention turned off: personal data is kept until deleted by hand.' });
+        const report = await retain();
+        return {
+          retentionDays: days,
+          cutoff: report?.cutoff ?? null,
+          responseRows: Object.values(report?.responseRows ?? {}).reduce((a, b) => a + b, 0),
+          sends: report?.sends ?? 0,
+          responseFiles: report?.responseFiles ?? 0,
+          activity: report?.activity ?? 0,
+        };
       },
     },
     profiles,

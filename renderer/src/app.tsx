@@ -10,6 +10,7 @@ import { NewSendScreen } from './features/new-send/new-send-screen';
 import { ResponsesScreen } from './features/responses/responses-screen';
 import { SendNotifier } from './features/sends/send-notifications';
 import { SendsScreen } from './features/sends/sends-screen';
+import { SettingsScreen } from './features/settings/settings-screen';
 import { ROUTES, routeFromHash, type RouteId } from './routes';
 
 const SCREENS: Record<RouteId, () => ReactNode> = {
@@ -19,6 +20,7 @@ const SCREENS: Record<RouteId, () => ReactNode> = {
   sends: () => <SendsScreen />,
   responses: () => <ResponsesScreen />,
   activity: () => <ActivityScreen />,
+  settings: () => <SettingsScreen />,
 };
 
 /** Tracks the screen in the URL hash, which works from file:// as well as http://. */

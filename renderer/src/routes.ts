@@ -6,6 +6,7 @@ export const ROUTES = [
   { id: 'sends', label: 'Sends', hint: 'Status of uploads' },
   { id: 'responses', label: 'Responses', hint: 'Opens, clicks, bounces' },
   { id: 'activity', label: 'Activity', hint: 'What happened, live' },
+  { id: 'settings', label: 'Settings', hint: 'Data retention' },
 ] as const;
 
 /** Identifier of a screen; also its URL hash (`#/connections`). */

@@ -11,7 +11,34 @@ export const AppInfo = z.object({
 });
 export type AppInfo = z.output<typeof AppInfo>;
 
+/** How long personal data is kept, and whether it is encrypted at rest. */
+export const DataAtRest = z.object({
+  /** Whole days personal data is kept; 0 keeps everything. */
+  retentionDays: z.number().int().min(0),
+  /** Whether the data file and the send archive are encrypted (set with `loopdesk settings`). */
+  encrypt: z.boolean(),
+});
+export type DataAtRest = z.output<typeof DataAtRest>;
+
+/** What applying a retention setting deleted. */
+export const RetentionOutcome = z.object({
+  retentionDays: z.number().int().min(0),
+  /** ISO time before which data was deleted; null when everything is kept. */
+  cutoff: z.string().nullable(),
+  responseRows: z.number().int(),
+  sends: z.number().int(),
+  responseFiles: z.number().int(),
+  activity: z.number().int(),
+});
+export type RetentionOutcome = z.output<typeof RetentionOutcome>;
+
 /** The app itself. */
 export const appContract = service('app', {
   info: method('Version, host kind, data dir and sandbox state', z.object({}), AppInfo),
+  dataAtRest: method('Retention and encryption settings of this data dir', z.object({}), DataAtRest),
+  setRetention: method(
+    'Keep personal data this many days (0 = keep everything); older data is deleted now and after every pull',
+    z.object({ days: z.number().int().min(0).max(36_500) }),
+    RetentionOutcome,
+  ),
 });

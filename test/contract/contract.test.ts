@@ -29,6 +29,7 @@ const samples = (csv: string): Record<string, unknown> => ({
     },
   },
   'profiles.get': { name: 'contract' },
+  'app.dataAtRest': {},
   'profiles.probeHostKey': { name: 'contract' },
   'profiles.trust': { name: 'contract', fingerprint: `SHA256:${'A'.repeat(43)}` },
   'profiles.untrust': { name: 'contract', fingerprint: `SHA256:${'A'.repeat(43)}` },
@@ -61,6 +62,7 @@ const samples = (csv: string): Record<string, unknown> => ({
   'responses.suppressionList': {},
   'responses.suppressionExport': {},
   'responses.suppressionRemove': { email: 'anna@example.com', reason: 'contract test' },
+  'app.setRetention': { days: 0 },
   'profiles.remove': { name: 'contract' },
 });
 

@@ -7,6 +7,7 @@ const SCREENS = [
   { link: 'Sends', heading: 'Sends', shot: '04-sends' },
   { link: 'Responses', heading: 'Responses', shot: '05-responses' },
   { link: 'Activity', heading: 'Activity', shot: '06-activity-empty' },
+  { link: 'Settings', heading: 'Settings', shot: '50-settings' },
 ] as const;
 
 test.describe('shell', () => {
@@ -38,19 +39,57 @@ test.describe('shell', () => {
     }
 
     // Arrow keys, Home and End move between entries too.
-    await expect(nav.getByRole('link', { name: /^Activity\b/ })).toBeFocused();
+    await expect(nav.getByRole('link', { name: /^Settings\b/ })).toBeFocused();
     await page.keyboard.press('Home');
     await expect(nav.getByRole('link', { name: /^Connections\b/ })).toBeFocused();
     await page.keyboard.press('ArrowDown');
     await expect(nav.getByRole('link', { name: /^Mailings\b/ })).toBeFocused();
     await page.keyboard.press('ArrowUp');
     await page.keyboard.press('ArrowUp');
-    await expect(nav.getByRole('link', { name: /^Activity\b/ })).toBeFocused();
+    await expect(nav.getByRole('link', { name: /^Settings\b/ })).toBeFocused();
     await page.keyboard.press('End');
     await page.keyboard.press('ArrowDown');
     await expect(nav.getByRole('link', { name: /^Connections\b/ })).toBeFocused();
     await page.keyboard.press('Enter');
     await expect(page.getByRole('heading', { level: 1, name: 'Connections' })).toBeVisible();
+  });
+
+  test('settings: retention asks before deleting, can be cancelled, and says what it deleted', async ({ app: page }) => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /^Settings\b/ }).click();
+    const card = page.getByRole('region', { name: 'Data retention' });
+    await expect(card).toContainText('Personal data is now kept until you delete it.');
+    const days = card.getByLabel('Keep personal data for (days)');
+    const save = card.getByRole('button', { name: 'Save retention' });
+    await expect(days).toHaveValue('0');
+    await expect(save).toBeDisabled();
+    await days.fill('abc');
+    await expect(card).toContainText('Enter a whole number of days from 0 to 36500.');
+    await expect(save).toBeDisabled();
+
+    // Cancel: nothing is saved or deleted.
+    await days.fill('30');
+    await save.click();
+    const dialog = page.getByRole('dialog', { name: 'Delete personal data older than 30 days?' });
+    await expect(dialog).toContainText('Deleted data cannot be brought back.');
+    await screenshot(page, '51-settings-confirm-retention');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect(dialog).toHaveCount(0);
+    await expect(card).toContainText('Personal data is now kept until you delete it.');
+
+    // Confirm: saved, applied, and reported.
+    await save.click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete and keep 30 days' }).click();
+    await expect(page.getByRole('status')).toContainText('Saved. Deleted everything from before');
+    await expect(page.getByRole('status')).toContainText('0 response rows');
+    await expect(card).toContainText('Personal data is now kept for 30 days.');
+    await expect(page.getByRole('region', { name: 'Encryption at rest' })).toContainText('not encrypted');
+    await screenshot(page, '52-settings-retention-saved');
+
+    // Back to keeping everything needs no confirmation: nothing is deleted.
+    await days.fill('0');
+    await save.click();
+    await expect(page.getByRole('status')).toContainText('Retention is off');
+    await expect(card).toContainText('Personal data is now kept until you delete it.');
   });
 
   test('the responses screen says what to do first when nothing was pulled', async ({ app: page }) => {

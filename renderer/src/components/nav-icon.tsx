@@ -7,6 +7,7 @@ const PATHS: Record<RouteId, string> = {
   sends: 'M4 12l16-8-6 16-2-6-8-2z',
   responses: 'M5 19V11M11 19V5M17 19v-6',
   activity: 'M3 12h4l3-7 4 14 3-7h4',
+  settings: 'M4 7h10M18 7h2M4 17h2M10 17h10M14 5v4M6 15v4',
 };
 
 /** A small line icon per screen; decorative, so hidden from assistive technology. */
