@@ -21,10 +21,13 @@ export async function buildRenderer() {
 export async function buildElectron() {
   // Main process and its worker threads (prepare pipeline, Excel writer): ESM for Electron
   // 41's Node; the workers sit next to main.mjs, where main/services/worker-spec.ts finds them.
-  for (const [entry, out] of [
-    ['main/host/electron/electron-main.ts', 'main.mjs'],
-    ['main/services/recipients/prepare-worker.ts', 'prepare-worker.mjs'],
-    ['main/services/responses/excel-worker.ts', 'excel-worker.mjs'],
+  // A worker thread cannot load packages from inside app.asar (Electron resolves modules in the
+  // archive for the main thread only), and the workers run from app.asar.unpacked: each worker
+  // bundle carries every package it uses.
+  for (const [entry, out, outside] of [
+    ['main/host/electron/electron-main.ts', 'main.mjs', external],
+    ['main/services/recipients/prepare-worker.ts', 'prepare-worker.mjs', ['electron']],
+    ['main/services/responses/excel-worker.ts', 'excel-worker.mjs', ['electron']],
   ]) {
     await esbuild({
       entryPoints: [`${root}${entry}`],
@@ -33,7 +36,7 @@ export async function buildElectron() {
       platform: 'node',
       format: 'esm',
       target: 'node22',
-      external,
+      external: outside,
       banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
       logLevel: 'warning',
     });

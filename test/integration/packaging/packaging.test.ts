@@ -1,8 +1,9 @@
 import { execFile } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { Worker } from 'node:worker_threads';
 import { extractFile, listPackage, statFile } from '@electron/asar';
 import { FuseV1Options, getCurrentFuseWire } from '@electron/fuses';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -104,6 +105,73 @@ describe('electron-builder --linux dir with a stand-in Electron', () => {
     }
     const allNatives = asarEntries.filter((entry) => entry.endsWith('.node'));
     expect(allNatives.filter((entry) => statFile(asarPath, entry.slice(1)).unpacked !== true)).toEqual([]);
+  });
+
+  it('runs each worker thread from app.asar.unpacked with nothing but what it carries', async () => {
+    // Worker threads cannot load packages from inside app.asar, and nothing above the unpacked
+    // folder (a temp dir) has node_modules: an import the bundle left outside fails here as it
+    // would in the installed app.
+    const dir = join(appOutDir, 'resources', 'app.asar.unpacked', 'dist', 'electron');
+    expect(readdirSync(dir).filter((n) => n.endsWith('-worker.mjs')).sort()).toEqual(['excel-worker.mjs', 'prepare-worker.mjs']);
+
+    // The prepare worker: reads a CSV, is told which records to write, writes them.
+    const csv = join(work.path, 'two.csv');
+    writeFileSync(csv, 'a@example.com;Anna\nb@example.com;Ben\n');
+    const outPath = join(work.path, 'subscribers.csv');
+    const prepared = new Worker(join(dir, 'prepare-worker.mjs'), {
+      workerData: {
+        path: csv, encoding: 'utf-8', bomLength: 0, delimiter: ';', outPath, writeEncoding: 'utf-8', fieldCount: 2,
+        mapping: [{ field: 'Email', source: { kind: 'column', column: 0 } }, { field: 'Name', source: { kind: 'column', column: 1 } }],
+        ctx: { sourceMailingId: '1', waveId: '2' },
+      },
+    });
+    const written = await new Promise<{ rows: number }>((resolve, reject) => {
+      prepared.on('error', reject);
+      prepared.on('message', (m: { kind: string; text?: string; rows?: number; message?: string }) => {
+        if (m.kind === 'text') {
+          prepared.postMessage({ kind: 'took' });
+          // Both records, by their ranges in the text: 0–18 and 19–36.
+          prepared.postMessage({ kind: 'rows', spans: new Float64Array([0, 18, 19, 36]), patches: [] });
+          prepared.postMessage({ kind: 'end' });
+        } else if (m.kind === 'done') resolve({ rows: m.rows! });
+        else if (m.kind === 'failed') reject(new Error(m.message));
+      });
+    });
+    await prepared.terminate();
+    expect(written.rows).toBe(2);
+    expect(readFileSync(outPath, 'utf8')).toBe('"a@example.com";"Anna"\n"b@example.com";"Ben"\n');
+
+    // The Excel worker: one sheet, one row, a complete workbook.
+    const xlsx = join(work.path, 'one.xlsx');
+    const fd = openSync(xlsx, 'w');
+    const excel = new Worker(join(dir, 'excel-worker.mjs'), { workerData: { fd } });
+    try {
+      const answers: { kind: string; message?: string }[] = [];
+      const next = () => new Promise<{ kind: string; message?: string }>((resolve, reject) => {
+        const take = () => {
+          const i = answers.findIndex((a) => a.kind !== 'progress');
+          if (i >= 0) return resolve(answers.splice(i, 1)[0]);
+          setTimeout(take, 5);
+        };
+        excel.once('error', reject);
+        take();
+      });
+      excel.on('message', (m: { kind: string; message?: string }) => answers.push(m));
+      excel.postMessage({ kind: 'sheet', name: 'Clicks', maxRows: 1000, columns: [{ colId: 'user_id', title: 'User', type: 'text' }], totalRows: 1, progress: false });
+      expect((await next()).kind).toBe('ack');
+      excel.postMessage({ kind: 'rows', rows: [['packaged@example.com']] });
+      expect((await next()).kind).toBe('ack');
+      excel.postMessage({ kind: 'end-sheet' });
+      expect((await next()).kind).toBe('ack');
+      excel.postMessage({ kind: 'commit' });
+      expect(await next()).toEqual({ kind: 'done' });
+    } finally {
+      await excel.terminate();
+      closeSync(fd);
+    }
+    const zip = readFileSync(xlsx);
+    expect(zip.subarray(0, 2).toString('latin1')).toBe('PK');
+    expect(zip.length).toBeGreaterThan(1000);
   });
 
   it('flips the security fuses in the packaged executable', async () => {
