@@ -280,7 +280,7 @@ export async function prepare(opts: PrepareInput): Promise<PrepareReport> {
           addToSummary(summary, r);
           if (r.problems.length === 0) {
             if (!worker) out.push(r.values);
-            // The worker cuts the record from the file again, unless a value differs from the file.
+            // The worker cuts the record from its copy of the text, unless a value differs from it.
             else if (r.fixes.length === 0 && !(hasOverrides && edits.overrides.has(row.line)) && row.start !== undefined) worker.add(row);
             else worker.add(row, r.values);
             for (const i of refIndexes) if (r.values[i] !== '') referenced.add(r.values[i]);

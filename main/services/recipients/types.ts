@@ -17,9 +17,9 @@ export interface SheetRow {
   readonly values: readonly string[];
   /**
    * For a CSV record without quotes: its range in the file's decoded text (character offsets from
-   * the first character after the BOM, line break excluded), so the writer thread can cut the same
-   * values from its own reading of the file (see parallel-subscribers.ts). Absent for other records
-   * and for .xlsx rows.
+   * the first character after the BOM, line break excluded), so the worker thread can cut the same
+   * values from its copy of the text (see parallel-subscribers.ts). Absent for other records and
+   * for .xlsx rows.
    */
   readonly start?: number;
   readonly end?: number;
