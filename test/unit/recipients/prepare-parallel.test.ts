@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_MASTER_FIELDS, type MasterField } from '../../../shared/contract/profiles';
-import { PARALLEL_MIN_BYTES, worthAWorker } from '../../../main/services/recipients/parallel-subscribers';
+import { PARALLEL_MIN_BYTES, ParallelSubscribersWriter, worthAWorker, type WorkerJob } from '../../../main/services/recipients/parallel-subscribers';
 import { prepare, type PrepareInput, type PrepareReport } from '../../../main/services/recipients/prepare';
 
 const now = new Date('2024-06-01T10:00:00Z');
@@ -156,6 +156,41 @@ describe('prepare with a writer thread, records cut from the file', () => {
       expect(fa['20240601100000_subscribers.csv'].toString('latin1')).toContain('"Neu-Ulm"');
     });
   }
+});
+
+describe('the worker thread failing', () => {
+  const job = (over: Partial<WorkerJob>): WorkerJob => ({
+    path: '', encoding: 'utf-8', bomLength: 0, delimiter: ';', outPath: '', writeEncoding: 'utf-8', fieldCount: 1,
+    mapping: [{ field: 'Email', source: { kind: 'column', column: 0, header: 'E-Mail', confidence: 1 } }], ctx: { sourceMailingId: '1', waveId: '2' }, ...over,
+  });
+
+  it('a file it cannot read ends the caller\'s reading with that error', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'loopdesk-par-fail-'));
+    const w = new ParallelSubscribersWriter(job({ path: join(dir, 'gone.csv'), outPath: join(dir, 'out.csv') }));
+    const read = (async () => {
+      for await (const _ of w.batches(0, { rows: 0, emptyRows: 0 }, 0)) void _;
+    })();
+    await expect(read).rejects.toThrow(/ENOENT|no such file/);
+    await w.abort();
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('a file it cannot write ends the caller\'s next hand-over with that error, and nothing is left', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'loopdesk-par-fail-'));
+    const input = join(dir, 'in.csv');
+    writeFileSync(input, 'a@example.com\nb@example.com\n');
+    const w = new ParallelSubscribersWriter(job({ path: input, outPath: join(dir, 'missing-folder', 'out.csv') }));
+    const run = (async () => {
+      for await (const batch of w.batches(0, { rows: 0, emptyRows: 0 }, 0)) {
+        for (const row of batch) w.add(row);
+        await w.flush();
+      }
+      return w.finish();
+    })();
+    await expect(run).rejects.toThrow(/ENOENT|no such file/);
+    await w.abort();
+    expect(readdirSync(dir)).toEqual(['in.csv']);
+  });
 });
 
 describe('worthAWorker', () => {
