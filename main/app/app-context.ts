@@ -141,6 +141,7 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
           responseRows: Object.values(report?.responseRows ?? {}).reduce((a, b) => a + b, 0),
           sends: report?.sends ?? 0,
           responseFiles: report?.responseFiles ?? 0,
+          draftAndExportFiles: report?.draftAndExportFiles ?? 0,
           activity: report?.activity ?? 0,
         };
       },

@@ -28,6 +28,8 @@ export const RetentionOutcome = z.object({
   responseRows: z.number().int(),
   sends: z.number().int(),
   responseFiles: z.number().int(),
+  /** Resend drafts and Excel exports in the data dir. */
+  draftAndExportFiles: z.number().int(),
   activity: z.number().int(),
 });
 export type RetentionOutcome = z.output<typeof RetentionOutcome>;

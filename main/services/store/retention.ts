@@ -28,6 +28,8 @@ export interface RetentionReport {
   readonly sendFolders: number;
   /** Downloaded raw response files removed from `<dataDir>/responses/`. */
   readonly responseFiles: number;
+  /** Resend drafts and Excel exports removed from `<dataDir>/drafts/` and `<dataDir>/exports/`. */
+  readonly draftAndExportFiles: number;
   readonly activity: number;
   /** Whether the data file was rewritten so the deleted rows are gone from it. */
   readonly compacted: boolean;
@@ -62,8 +64,9 @@ export function readDataAtRestSettings(settings: Pick<Settings, 'get'>): { reado
  * Deletes personal data older than the retention setting, everywhere Loopdesk keeps it:
  * response rows (by event time, through {@link deleteOlderThan}), finished sends (journal
  * row, timeline, archive and work folders) last changed before the cutoff, downloaded raw
- * response files, and the activity log. Then rewrites the data file ({@link Database.compact})
- * so the deleted values are gone from its bytes, not just unreferenced.
+ * response files, resend drafts and Excel exports in the data dir, and the activity log. Then
+ * rewrites the data file ({@link Database.compact}) so the deleted values are gone from its
+ * bytes, not just unreferenced.
  *
  * Kept on purpose: active sends whatever their age, the response-file ledger (names, sizes,
  * hashes; without it the next pull would download and ingest the deleted files again), the
@@ -73,7 +76,7 @@ export function readDataAtRestSettings(settings: Pick<Settings, 'get'>): { reado
 export async function applyRetention(db: Database, dataDir: string, options: RetentionOptions): Promise<RetentionReport> {
   const started = Date.now();
   if (!(options.days > 0)) {
-    return { cutoff: null, responseRows: {}, sends: 0, sendEvents: 0, sendFolders: 0, responseFiles: 0, activity: 0, compacted: false, fileBytesBefore: null, fileBytesAfter: null, ms: 0 };
+    return { cutoff: null, responseRows: {}, sends: 0, sendEvents: 0, sendFolders: 0, responseFiles: 0, draftAndExportFiles: 0, activity: 0, compacted: false, fileBytesBefore: null, fileBytesAfter: null, ms: 0 };
   }
   const cutoff = new Date((options.now ?? new Date()).getTime() - options.days * DAY_MS);
   const cutoffIso = cutoff.toISOString();
@@ -107,6 +110,8 @@ export async function applyRetention(db: Database, dataDir: string, options: Ret
   }
 
   const responseFiles = await removeOlderFiles(join(dataDir, 'responses'), cutoff.getTime());
+  // Drafts and exports hold recipients too; copies the operator saved elsewhere are theirs.
+  const draftAndExportFiles = (await removeOlderFiles(join(dataDir, 'drafts'), cutoff.getTime())) + (await removeOlderFiles(join(dataDir, 'exports'), cutoff.getTime()));
 
   const deletedRows = Object.values(responseRows).reduce((a, b) => a + b, 0) + sendIds.length + sendEvents + activity;
   let compacted = false;
@@ -118,7 +123,7 @@ export async function applyRetention(db: Database, dataDir: string, options: Ret
     fileBytesBefore = result.bytesBefore;
     fileBytesAfter = result.bytesAfter;
   }
-  return { cutoff: cutoffIso, responseRows, sends: sendIds.length, sendEvents, sendFolders, responseFiles, activity, compacted, fileBytesBefore, fileBytesAfter, ms: Date.now() - started };
+  return { cutoff: cutoffIso, responseRows, sends: sendIds.length, sendEvents, sendFolders, responseFiles, draftAndExportFiles, activity, compacted, fileBytesBefore, fileBytesAfter, ms: Date.now() - started };
 }
 
 /** Removes regular files last modified before `before` (ms), depth-first; returns how many. */

@@ -108,6 +108,21 @@ async function seed(db: Database, dataDir: string, key: Buffer | undefined): Pro
   utimesSync(join(raw, '20310307_clicks.csv'), OLD, OLD);
   writeFileSync(join(raw, '20310610_clicks.csv'), `user_id\n${fresh.raw}\n`);
   utimesSync(join(raw, '20310610_clicks.csv'), RECENT, RECENT);
+  // A resend draft and an Excel export of each age (files Loopdesk wrote into its data dir).
+  for (const [area, name] of [
+    ['drafts', 'soft-bounces.csv'],
+    ['exports', 'clicks.xlsx'],
+  ] as const) {
+    mkdirSync(join(dataDir, area), { recursive: true });
+    for (const [age, at, m] of [
+      ['old', OLD, old.raw],
+      ['new', RECENT, fresh.raw],
+    ] as const) {
+      const file = join(dataDir, area, `${age}-${name}`);
+      writeFileSync(file, `email\n${m}\n`);
+      utimesSync(file, at, at);
+    }
+  }
   return { dataDir, dbPath: db.path, old, fresh };
 }
 
@@ -136,7 +151,7 @@ describe.each([
     const report = await applyRetention(db, d.path, { days: 30, now: NOW });
     console.info(`[data-at-rest] retention (${mode}): ${JSON.stringify(report)}`);
     expect(report.responseRows).toMatchObject({ clicks: 1, mailing_recipients: 1, responses: 1 });
-    expect(report).toMatchObject({ sends: 1, sendFolders: 2, responseFiles: 1, activity: 1, compacted: true });
+    expect(report).toMatchObject({ sends: 1, sendFolders: 2, responseFiles: 1, draftAndExportFiles: 2, activity: 1, compacted: true });
     expect(report.sendEvents).toBeGreaterThanOrEqual(1);
 
     // The live database still works after the file was swapped underneath it.
@@ -170,6 +185,10 @@ describe.each([
     const rawDir = rawBytes(join(d.path, 'responses'));
     expect(bytesHave(rawDir, f.old.raw)).toBe(false);
     expect(bytesHave(rawDir, f.fresh.raw)).toBe(true);
+
+    // Drafts and exports: the old ones gone, the recent ones kept.
+    expect(readdirSync(join(d.path, 'drafts'))).toEqual(['new-soft-bounces.csv']);
+    expect(readdirSync(join(d.path, 'exports'))).toEqual(['new-clicks.xlsx']);
   });
 });
 

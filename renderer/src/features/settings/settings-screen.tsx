@@ -12,7 +12,13 @@ function keptFor(days: number): string {
 /** What applying retention deleted, in one sentence. */
 function outcomeText(o: RetentionOutcome): string {
   if (o.cutoff === null) return 'Retention is off: personal data is kept until you delete it.';
-  const parts = [`${o.responseRows} response rows`, `${o.sends} finished sends with their archives`, `${o.responseFiles} downloaded response files`, `${o.activity} activity entries`];
+  const parts = [
+    `${o.responseRows} response rows`,
+    `${o.sends} finished sends with their archives`,
+    `${o.responseFiles} downloaded response files`,
+    `${o.draftAndExportFiles} resend drafts and Excel exports`,
+    `${o.activity} activity entries`,
+  ];
   return `Saved. Deleted everything from before ${formatDateTime(o.cutoff)}: ${parts.join(', ')}. From now on this runs after every pull.`;
 }
 
@@ -64,7 +70,7 @@ export function SettingsScreen() {
     <section className="screen-inner" aria-labelledby="screen-title">
       <header className="screen-header">
         <h1 id="screen-title">Settings</h1>
-        <p className="lead">How long Loopdesk keeps the personal data it holds on this computer: response data, sends and their archived files, downloaded response files and the activity log.</p>
+        <p className="lead">How long Loopdesk keeps the personal data it holds on this computer: response data, sends and their archived files, downloaded response files, resend drafts and Excel exports in its data folder, and the activity log.</p>
       </header>
       {error && (
         <div className="callout callout-error" role="alert">
@@ -134,7 +140,7 @@ export function SettingsScreen() {
           onClose={() => setConfirming(null)}
         >
           <p>
-            Response rows, finished sends with their archived files, downloaded response files and activity entries from before{' '}
+            Response rows, finished sends with their archived files, downloaded response files, resend drafts, Excel exports in Loopdesk’s data folder and activity entries from before{' '}
             <strong>{formatDateTime(new Date(Date.now() - confirming * 86_400_000).toISOString())}</strong> are deleted now, and older data again after every pull. Deleted data cannot be brought back.
           </p>
           <p>Sends still under way and the suppression list are kept.</p>
