@@ -7,7 +7,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { AppError } from '../../../shared/contract/result';
-import { writeClosedLoopBatches } from './closed-loop-writer';
+import { writeClosedLoopBatches, type ClosedLoopRow } from './closed-loop-writer';
 import { decodedChunks } from './csv-reader';
 import { compileMapping } from './mapping';
 import type { FromWorker, ToWorker, WorkerJob } from './parallel-subscribers';
@@ -103,19 +103,28 @@ async function readAhead(): Promise<void> {
   post({ kind: 'eof' });
 }
 
-async function* rows(): AsyncGenerator<readonly (readonly string[])[]> {
+async function* rows(): AsyncGenerator<readonly ClosedLoopRow[]> {
   const apply = compileMapping(job.mapping, job.ctx);
   const d = job.delimiter;
+  // A record cut from the text has no quote in it (the reader's fast path), so its line needs no
+  // escaping unless it holds a CR or a fixed value of the mapping holds a quote or CR.
+  const fixedPlain = apply([]).every((v) => !v.includes('"') && !v.includes('\r'));
   for (;;) {
     const m = await next();
     if (m.kind === 'end') return;
     if (m.kind !== 'rows') continue;
-    const out: (readonly string[])[] = [];
+    const out: ClosedLoopRow[] = [];
     const s = m.spans;
     let patch = 0;
     for (let i = 0; i < s.length; i += 2) {
-      if (s[i] < 0) out.push(m.patches[patch++]);
-      else out.push(apply(window.cut(s[i], s[i + 1]).split(d)));
+      if (s[i] < 0) {
+        out.push(m.patches[patch++]);
+        continue;
+      }
+      const line = window.cut(s[i], s[i + 1]);
+      const values = apply(line.split(d));
+      // What formatClosedLoopLine makes of values with nothing to escape.
+      out.push(fixedPlain && line.indexOf('\r') === -1 ? '"' + values.join('";"') + '"\n' : values);
     }
     post({ kind: 'taken' });
     yield out;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
-import { closedLoopFileName, formatClosedLoopLine, writeClosedLoopFile } from '../../../main/services/recipients/closed-loop-writer';
+import { closedLoopFileName, formatClosedLoopLine, writeClosedLoopBatches, writeClosedLoopFile } from '../../../main/services/recipients/closed-loop-writer';
 
 const dir = mkdtempSync(join(tmpdir(), 'loopdesk-writer-'));
 
@@ -74,6 +74,18 @@ describe('writeClosedLoopFile', () => {
     await expect(writeClosedLoopFile([['😀']], out, { fieldCount: 1, encoding: 'windows-1252' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
     await expect(writeClosedLoopFile([['bad \uD800 surrogate']], out, { fieldCount: 1 })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
     expect(readdirSync(dir).filter((f) => f.startsWith('euro-latin1'))).toEqual([]);
+  });
+
+  it('takes lines a caller formatted already, between rows of values, and still checks them', async () => {
+    const out = join(dir, 'mixed.csv');
+    await writeClosedLoopBatches([[['a@example.de', 'Anna'], '"b@example.de";"Ben"\n', ['c@example.de', 'Sag "Hallo"']]], out, { fieldCount: 2 });
+    expect(readFileSync(out, 'utf8')).toBe('"a@example.de";"Anna"\n"b@example.de";"Ben"\n"c@example.de";"Sag ""Hallo"""\n');
+    const bad = join(dir, 'mixed-latin1.csv');
+    await expect(writeClosedLoopBatches([[['a@example.de', 'Anna'], '"b@example.de";"10 €"\n']], bad, { fieldCount: 2, encoding: 'iso-8859-1' })).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: { row: 2, field: 2, character: '€' },
+    });
+    expect(readdirSync(dir).filter((f) => f.startsWith('mixed-latin1'))).toEqual([]);
   });
 
   it('throws on a row with a different field count and leaves no file behind', async () => {

@@ -126,7 +126,9 @@ function plainCsv(rows: number, newline: string): string {
   for (let i = 1; i <= rows; i++) {
     const email = i % 97 === 0 ? ` user${i}@example.com ` : i % 89 === 0 ? `kaputt${i}` : `user${i}@example.com`;
     const note = i % 500 === 0 ? '"mit ""Anführung"""' : `Notiz ${i}`;
-    lines.push([email, i % 2 ? 'Herr' : 'Frau', names[i % names.length], names[(i >> 3) % names.length], String(i), i % 7 === 0 ? '1.2.1980' : '', 'Köln', note].join(';'));
+    // Now and then a lone CR inside a value (a Mac line break pasted into a cell): written as LF.
+    const first = i % 997 === 0 ? 'Ann\ra' : names[i % names.length];
+    lines.push([email, i % 2 ? 'Herr' : 'Frau', first, names[(i >> 3) % names.length], String(i), i % 7 === 0 ? '1.2.1980' : '', 'Köln', note].join(';'));
   }
   return lines.join(newline) + newline;
 }
@@ -154,8 +156,25 @@ describe('prepare with a writer thread, records cut from the file', () => {
       expect(Object.keys(fb)).toEqual(Object.keys(fa));
       for (const f of Object.keys(fa)) expect(fb[f].equals(fa[f]), f).toBe(true);
       expect(fa['20240601100000_subscribers.csv'].toString('latin1')).toContain('"Neu-Ulm"');
+      expect(fa['20240601100000_subscribers.csv'].toString('latin1')).toContain('"Ann\na"');
     });
   }
+});
+
+describe('prepare with a writer thread, fixed values', () => {
+  it('a fixed value with quotes is escaped the same way on both paths', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'loopdesk-par-in-'));
+    const input = join(dir, 'plain.csv');
+    writeFileSync(input, plainCsv(3000, '\n'));
+    const first = await both(input);
+    const mapping = first.single.mapping.map((m) => (m.field === 'Salutation' ? { field: m.field, source: { kind: 'constant' as const, value: 'Liebe "Kundin"; lieber Kunde' } } : m));
+    const { single, parallel, a, b } = await both(input, { mapping });
+    expect(comparable(parallel)).toEqual(comparable(single));
+    const fa = files(a);
+    const fb = files(b);
+    for (const f of Object.keys(fa)) expect(fb[f].equals(fa[f]), f).toBe(true);
+    expect(fa['20240601100000_subscribers.csv'].toString('utf8')).toContain('"Liebe ""Kundin""; lieber Kunde"');
+  });
 });
 
 describe('the worker thread failing', () => {
