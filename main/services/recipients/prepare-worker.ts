@@ -17,9 +17,10 @@ const port = parentPort!;
 /**
  * Pieces of text passed to the main thread but not yet taken by its splitter: the read-ahead. It
  * bounds the text held in both threads (a file with no rows to write, one endless quoted record,
- * would otherwise pile up in the main thread's queue).
+ * would otherwise pile up in the main thread's queue). Measured on 1M rows: 8 is as fast as 32
+ * and peaks at 190 MB instead of 220–240 MB; 4 is a little slower.
  */
-const MAX_UNTAKEN = 32;
+const MAX_UNTAKEN = 8;
 
 const queue: ToWorker[] = [];
 let wake: (() => void) | undefined;
