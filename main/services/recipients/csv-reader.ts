@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import iconv from 'iconv-lite';
 import { CsvSplitter } from './csv-splitter';
-import type { RawBatch, SheetRow } from './types';
+import type { RawBatch, SheetRow, TextChunk } from './types';
 
 /** What the CSV reader needs to know to stream a file. */
 export interface CsvSourceOptions {
@@ -12,11 +12,6 @@ export interface CsvSourceOptions {
   readonly batchSize?: number;
 }
 
-/** One decoded piece of a text file and how many bytes of the file are consumed with it. */
-export interface TextChunk {
-  readonly text: string;
-  readonly bytesRead: number;
-}
 
 /** A streaming decoder: characters split across pieces come out whole. */
 interface StreamDecoder {

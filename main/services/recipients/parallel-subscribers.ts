@@ -2,10 +2,8 @@ import { rm } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 import { AppError, type ErrorCode } from '../../../shared/contract/result';
 import type { ClosedLoopEncoding, WriteResult } from './closed-loop-writer';
-import { splitTexts, type TextChunk } from './csv-reader';
-import { isEmptyRow } from './empty-row';
 import type { FieldMapping, MappingContext } from './mapping';
-import type { ProgressCallback, SheetRow } from './types';
+import type { SheetRow, TextChunk } from './types';
 import { prepareWorkerSpec } from './worker-url';
 
 /**
@@ -65,16 +63,10 @@ export type FromWorker =
 /** Batches posted but not yet taken by the worker before `flush` waits (bounds the memory in between). */
 const MAX_IN_FLIGHT = 8;
 
-/** Row counters of the parallel read, as {@link Spreadsheet.stats} has them. */
-export interface ParallelReadStats {
-  rows: number;
-  emptyRows: number;
-}
-
 /**
  * Prepares a CSV's subscribers file in two threads. The worker reads and decodes the file and passes
- * each piece of text over (one string copy); the caller splits it into rows and validates them (see
- * {@link batches}) and passes, per valid row, where its record is in that text; the worker cuts the
+ * each piece of text over (one string copy); the caller splits it into rows (see {@link text};
+ * `Spreadsheet.batches` does the splitting) and validates them, and passes, per valid row, where its record is in that text; the worker cuts the
  * record from its own copy, maps, formats, encodes and writes it. Split rows themselves never cross
  * (a million small strings cost more to pass than to format). Rows whose values differ from their
  * text (fixed, overridden) or that have no range (quoted records) go over as values.
@@ -126,8 +118,11 @@ export class ParallelSubscribersWriter {
     w?.();
   }
 
-  /** The file's decoded text as the worker reads it; throws the worker's error if it fails first. */
-  private async *text(): AsyncGenerator<TextChunk> {
+  /**
+   * The file's decoded text as the worker reads it, for `Spreadsheet.batches` to split; throws
+   * the worker's error if it fails first.
+   */
+  async *text(): AsyncGenerator<TextChunk> {
     for (;;) {
       while (this.texts.length === 0) {
         if (this.failure) throw this.failure;
@@ -138,25 +133,6 @@ export class ParallelSubscribersWriter {
       this.worker.postMessage({ kind: 'took' } satisfies ToWorker);
       yield c;
     }
-  }
-
-  /**
-   * Data rows in batches, exactly as {@link Spreadsheet.batches} gives them (header and blank rows
-   * skipped, blank rows counted in `stats`), split from the worker's text.
-   */
-  async *batches(headerLine: number, stats: ParallelReadStats, totalBytes: number, onProgress?: ProgressCallback): AsyncGenerator<readonly SheetRow[]> {
-    for await (const raw of splitTexts(this.text(), { delimiter: this.job.delimiter, source: this.job.path })) {
-      const out: SheetRow[] = [];
-      for (const row of raw.rows) {
-        if (row.line <= headerLine) continue;
-        if (isEmptyRow(row.values)) stats.emptyRows++;
-        else out.push(row);
-      }
-      stats.rows += out.length;
-      onProgress?.({ bytesRead: raw.bytesRead, totalBytes, rows: stats.rows });
-      if (out.length > 0) yield out;
-    }
-    onProgress?.({ bytesRead: totalBytes, totalBytes, rows: stats.rows });
   }
 
   /**

@@ -261,9 +261,8 @@ export async function prepare(opts: PrepareInput): Promise<PrepareReport> {
       });
     }
 
-    // With the worker, rows come from its reading of the file, counted here instead of in sheet.stats.
-    const parallelStats = { rows: 0, emptyRows: sheet.stats.emptyRows };
-    const source = worker ? worker.batches(sheet.headerLine, parallelStats, sheet.totalBytes, opts.onProgress) : sheet.batches();
+    // With the worker, the rows are split from its reading of the file.
+    const source = sheet.batches(undefined, worker?.text());
 
     async function* validRows(): AsyncGenerator<string[][]> {
       for await (const batch of source) {
@@ -326,7 +325,7 @@ export async function prepare(opts: PrepareInput): Promise<PrepareReport> {
       excluded,
       excludedCount: summary.excluded,
       excludedByOperator,
-      emptyRows: parallel ? parallelStats.emptyRows : sheet.stats.emptyRows,
+      emptyRows: sheet.stats.emptyRows,
       summary,
       mapping,
       headers: sheet.headers,

@@ -73,10 +73,20 @@ export interface Spreadsheet {
   readonly stats: ReadStats;
   /** Data rows after the header, empty rows skipped; each call starts from the top again. */
   rows(onProgress?: ProgressCallback): AsyncIterable<SheetRow>;
-  /** Same rows in batches, cheaper per row for the big pipelines. */
-  batches(onProgress?: ProgressCallback): AsyncIterable<readonly SheetRow[]>;
+  /**
+   * Same rows in batches, cheaper per row for the big pipelines. A CSV can be split from `text`
+   * instead of its own reading of the file: the file's decoded text as another reader (the parallel
+   * prepare's worker) passes it on.
+   */
+  batches(onProgress?: ProgressCallback, text?: AsyncIterable<TextChunk>): AsyncIterable<readonly SheetRow[]>;
   /** Releases the file if rows were never iterated to the end. */
   close(): Promise<void>;
+}
+
+/** One decoded piece of a text file and how many bytes of the file are consumed with it. */
+export interface TextChunk {
+  readonly text: string;
+  readonly bytesRead: number;
 }
 
 /** A low-level source of raw rows in batches; used by the format-independent part of the reader. */

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_MASTER_FIELDS, type MasterField } from '../../../shared/contract/profiles';
+import { splitTexts } from '../../../main/services/recipients/csv-reader';
 import { PARALLEL_MIN_BYTES, ParallelSubscribersWriter, worthAWorker, type WorkerJob } from '../../../main/services/recipients/parallel-subscribers';
 import { prepare, type PrepareInput, type PrepareReport } from '../../../main/services/recipients/prepare';
 
@@ -187,7 +188,7 @@ describe('the worker thread failing', () => {
     const dir = mkdtempSync(join(tmpdir(), 'loopdesk-par-fail-'));
     const w = new ParallelSubscribersWriter(job({ path: join(dir, 'gone.csv'), outPath: join(dir, 'out.csv') }));
     const read = (async () => {
-      for await (const _ of w.batches(0, { rows: 0, emptyRows: 0 }, 0)) void _;
+      for await (const _ of w.text()) void _;
     })();
     await expect(read).rejects.toThrow(/ENOENT|no such file/);
     await w.abort();
@@ -200,8 +201,8 @@ describe('the worker thread failing', () => {
     writeFileSync(input, 'a@example.com\nb@example.com\n');
     const w = new ParallelSubscribersWriter(job({ path: input, outPath: join(dir, 'missing-folder', 'out.csv') }));
     const run = (async () => {
-      for await (const batch of w.batches(0, { rows: 0, emptyRows: 0 }, 0)) {
-        for (const row of batch) w.add(row);
+      for await (const batch of splitTexts(w.text(), { delimiter: ';' })) {
+        for (const row of batch.rows) w.add(row);
         await w.flush();
       }
       return w.finish();
