@@ -181,7 +181,8 @@ export function plainEmailFingerprint(v: string, out: Fingerprint): boolean {
 }
 
 /**
- * A set of strings kept as 64-bit fingerprints in typed arrays (open addressing), not as strings:
+ * A set of strings kept as their 64-bit fingerprints ({@link fingerprint}) in typed arrays (open
+ * addressing), not as strings:
  * a million addresses take 16 MB instead of ~100 MB plus garbage-collector time.
  * Two different addresses share a fingerprint with probability ~3e-8 per million rows; such a row
  * would be reported as a duplicate (visible in the rejected file), never sent twice.
@@ -191,7 +192,6 @@ export class EmailSeenSet {
   // 32-bit throughout: unsigned values above 2^31 are heap numbers in V8, one allocation per key.
   private table: Int32Array;
   private count = 0;
-  private readonly fp: Fingerprint = new Int32Array(2);
   // hasFingerprint() remembers where it looked, for the addFingerprint() of the same key.
   private lastA = 0;
   private lastB = 0;
@@ -239,19 +239,6 @@ export class EmailSeenSet {
     t[2 * i] = a;
     t[2 * i + 1] = b;
     if (++this.count * 4 > t.length) this.grow();
-  }
-
-  /** True when the key (or one with the same fingerprint) was added. */
-  has(key: string): boolean {
-    fingerprint(key, this.fp);
-    return this.hasFingerprint(this.fp[0], this.fp[1]);
-  }
-
-  /** Adds a key. */
-  add(key: string): this {
-    fingerprint(key, this.fp);
-    this.addFingerprint(this.fp[0], this.fp[1]);
-    return this;
   }
 
   private grow(): void {
@@ -334,15 +321,19 @@ function withProblem(list: RowProblem[], line: number, field: string, code: Prob
 
 const SCRATCH: Fingerprint = new Int32Array(2);
 
-/** validator's isEmail (default options), with a fast path for plain addresses. */
-export function isEmailAddress(v: string): boolean {
-  if (plainEmailFingerprint(v, SCRATCH)) return true;
+/** validator's isEmail (default options), for what is not a plain address. */
+function isEmailByValidator(v: string): boolean {
   try {
     return validator.isEmail(v);
   } catch {
     // isEmail throws URIError on a lone surrogate (encodeURI inside); such text is no address.
     return false;
   }
+}
+
+/** validator's isEmail (default options), with a fast path for plain addresses. */
+export function isEmailAddress(v: string): boolean {
+  return plainEmailFingerprint(v, SCRATCH) || isEmailByValidator(v);
 }
 
 /**
@@ -438,7 +429,7 @@ export function compileValidator(fields: readonly MasterField[], opts: ValidateO
       if (i === emailIndex) {
         // A plain address is checked and fingerprinted in one pass; others go to isEmail.
         const plain = plainEmailFingerprint(v, fp);
-        if (!plain && !isEmailAddress(v)) {
+        if (!plain && !isEmailByValidator(v)) {
           problems = withProblem(problems, line, f.name, 'INVALID_EMAIL', `"${v.slice(0, 80)}" is not a valid e-mail address`);
         } else {
           if (!plain) fingerprint(v.toLowerCase(), fp);
