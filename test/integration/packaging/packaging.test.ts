@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { once } from 'node:events';
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -146,25 +147,16 @@ describe('electron-builder --linux dir with a stand-in Electron', () => {
     const fd = openSync(xlsx, 'w');
     const excel = new Worker(join(dir, 'excel-worker.mjs'), { workerData: { fd } });
     try {
-      const answers: { kind: string; message?: string }[] = [];
-      const next = () => new Promise<{ kind: string; message?: string }>((resolve, reject) => {
-        const take = () => {
-          const i = answers.findIndex((a) => a.kind !== 'progress');
-          if (i >= 0) return resolve(answers.splice(i, 1)[0]);
-          setTimeout(take, 5);
-        };
-        excel.once('error', reject);
-        take();
-      });
-      excel.on('message', (m: { kind: string; message?: string }) => answers.push(m));
-      excel.postMessage({ kind: 'sheet', name: 'Clicks', maxRows: 1000, columns: [{ colId: 'user_id', title: 'User', type: 'text' }], totalRows: 1, progress: false });
-      expect((await next()).kind).toBe('ack');
-      excel.postMessage({ kind: 'rows', rows: [['packaged@example.com']] });
-      expect((await next()).kind).toBe('ack');
-      excel.postMessage({ kind: 'end-sheet' });
-      expect((await next()).kind).toBe('ack');
-      excel.postMessage({ kind: 'commit' });
-      expect(await next()).toEqual({ kind: 'done' });
+      // Each message is answered by one message (no progress messages: progress is off).
+      const ask = async (m: unknown): Promise<{ kind: string; message?: string }> => {
+        const answer = once(excel, 'message');
+        excel.postMessage(m);
+        return (await answer)[0] as { kind: string; message?: string };
+      };
+      expect((await ask({ kind: 'sheet', name: 'Clicks', maxRows: 1000, columns: [{ colId: 'user_id', title: 'User', type: 'text' }], totalRows: 1, progress: false })).kind).toBe('ack');
+      expect((await ask({ kind: 'rows', rows: [['packaged@example.com']] })).kind).toBe('ack');
+      expect((await ask({ kind: 'end-sheet' })).kind).toBe('ack');
+      expect(await ask({ kind: 'commit' })).toEqual({ kind: 'done' });
     } finally {
       await excel.terminate();
       closeSync(fd);
