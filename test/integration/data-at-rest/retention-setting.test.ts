@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openAppContext, type AppContext } from '../../../main/app/app-context';
+import { callService } from '../../helpers/call-service';
 import { tempDir } from '../../helpers/temp-dir';
 
 const DAY = 86_400_000;
@@ -16,12 +17,6 @@ async function open(dataDir: string): Promise<AppContext> {
   return c;
 }
 
-async function call<T>(c: AppContext, channel: string, payload: unknown): Promise<T> {
-  const result = await c.dispatcher.handle(channel, payload, { transport: 'memory' });
-  if (!result.ok) throw new Error(`${channel}: ${result.error.code} ${result.error.message}`);
-  return result.value as T;
-}
-
 /** `YYYY-MM-DD HH:MM:SS` local wall time, as response files carry it. */
 function naive(d: Date): string {
   const p = (n: number) => String(n).padStart(2, '0');
@@ -33,7 +28,7 @@ describe('retention set from the app', () => {
     const data = tempDir();
     dirs.push(data);
     let c = await open(data.path);
-    expect(await call(c, 'app.dataAtRest', {})).toEqual({ retentionDays: 0, encrypt: false });
+    expect(await callService(c, 'app.dataAtRest', {})).toEqual({ retentionDays: 0, encrypt: false });
 
     const old = new Date(Date.now() - 100 * DAY);
     const recent = new Date(Date.now() - 5 * DAY);
@@ -45,7 +40,7 @@ describe('retention set from the app', () => {
       await c.db.run("INSERT INTO activity (occurred_at, level, kind, message) VALUES ($1::TIMESTAMPTZ, 'info', 'send', $2)", [at.toISOString(), `sent to ${who}`]);
     }
 
-    const outcome = await call<{ retentionDays: number; cutoff: string | null; responseRows: number; activity: number }>(c, 'app.setRetention', { days: 30 });
+    const outcome = await callService<{ retentionDays: number; cutoff: string | null; responseRows: number; activity: number }>(c, 'app.setRetention', { days: 30 });
     expect(outcome.retentionDays).toBe(30);
     expect(Date.parse(outcome.cutoff!)).toBeGreaterThan(old.getTime());
     expect(Date.parse(outcome.cutoff!)).toBeLessThan(recent.getTime());
@@ -62,11 +57,11 @@ describe('retention set from the app', () => {
     await c.close();
     contexts.splice(contexts.indexOf(c), 1);
     c = await open(data.path);
-    expect(await call(c, 'app.dataAtRest', {})).toEqual({ retentionDays: 30, encrypt: false });
+    expect(await callService(c, 'app.dataAtRest', {})).toEqual({ retentionDays: 30, encrypt: false });
 
-    const off = await call<{ cutoff: string | null; responseRows: number }>(c, 'app.setRetention', { days: 0 });
+    const off = await callService<{ cutoff: string | null; responseRows: number }>(c, 'app.setRetention', { days: 0 });
     expect(off).toMatchObject({ retentionDays: 0, cutoff: null, responseRows: 0 });
-    expect(await call(c, 'app.dataAtRest', {})).toEqual({ retentionDays: 0, encrypt: false });
+    expect(await callService(c, 'app.dataAtRest', {})).toEqual({ retentionDays: 0, encrypt: false });
     expect((await c.db.all('SELECT user_id FROM clicks')).length).toBe(1);
   });
 

@@ -9,6 +9,7 @@ import { createRng } from '../../../main/services/sandbox/prng';
 import { startFaultProxy, type FaultPlan, type FaultProxy } from '../../helpers/fault-proxy';
 import { tempDir } from '../../helpers/temp-dir';
 import { cutPlan, cutSpecs, FAULT_SEED, recordFaults } from './fault-support';
+import { callService } from '../../helpers/call-service';
 
 /** Sends cut during upload; each is cut on its first connection, then retried by the scheduler. */
 const CUT_SENDS = 10;
@@ -33,11 +34,7 @@ describe('sends survive connection cuts during upload (sandbox behind the proxy)
   const counts = { planned: 0, injected: 0, survived: 0 };
   const notes = { interruptedSends: 0, uploadAttempts: [] as number[], processedFiles: 0, seconds: 0 };
 
-  async function call<T>(channel: string, payload: unknown): Promise<T> {
-    const result = await context.dispatcher.handle(channel, payload, { transport: 'memory' });
-    if (!result.ok) throw new Error(`${channel}: ${result.error.code} ${result.error.message}`);
-    return result.value as T;
-  }
+  const call = <T>(channel: string, payload: unknown): Promise<T> => callService<T>(context, channel, payload);
 
   async function createSend(mailingId: string): Promise<Send> {
     const path = join(data.path, 'recipients.csv');

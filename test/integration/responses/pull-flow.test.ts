@@ -7,17 +7,14 @@ import { openAppContext, type AppContext } from '../../../main/app/app-context';
 import { startDemoSandbox } from '../../../main/app/demo-sandbox';
 import type { SandboxHandle } from '../../../main/services/sandbox';
 import { tempDir } from '../../helpers/temp-dir';
+import { callService } from '../../helpers/call-service';
 
 let data: ReturnType<typeof tempDir>;
 let context: AppContext;
 let sandbox: SandboxHandle;
 let send: Send;
 
-async function call<T>(channel: string, payload: unknown): Promise<T> {
-  const result = await context.dispatcher.handle(channel, payload, { transport: 'memory' });
-  if (!result.ok) throw new Error(`${channel}: ${result.error.code} ${result.error.message}`);
-  return result.value as T;
-}
+const call = <T>(channel: string, payload: unknown): Promise<T> => callService<T>(context, channel, payload);
 
 type Pull = { files: { name: string; kind: string; outcome: string; rows: number; message: string }[] };
 

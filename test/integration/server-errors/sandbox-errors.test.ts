@@ -13,6 +13,7 @@ import { parseLogFile } from '../../../main/services/sends/server-status-adapter
 import { openSftp } from '../../../main/services/sftp';
 import { appErrorOf } from '../faults/fault-support';
 import { tempDir } from '../../helpers/temp-dir';
+import { callService } from '../../helpers/call-service';
 
 /**
  * Server errors the embedded sandbox can stage: a full disk (its `diskQuotaBytes` fault
@@ -29,11 +30,7 @@ let sandbox: SandboxHandle;
 
 const RECIPIENTS = ['E-Mail;Anrede;Vorname;Nachname', 'anna.schmidt@example.com;Frau;Anna;Schmidt', 'bernd.meier@example.com;Herr;Bernd;Meier'].join('\n');
 
-async function call<T>(channel: string, payload: unknown): Promise<T> {
-  const result = await context.dispatcher.handle(channel, payload, { transport: 'memory' });
-  if (!result.ok) throw new Error(`${channel}: ${result.error.code} ${result.error.message}`);
-  return result.value as T;
-}
+const call = <T>(channel: string, payload: unknown): Promise<T> => callService<T>(context, channel, payload);
 
 async function draft(mailingId: string) {
   const path = join(data.path, 'recipients.csv');

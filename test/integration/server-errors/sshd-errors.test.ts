@@ -10,6 +10,7 @@ import { appErrorOf } from '../faults/fault-support';
 import { startSshd, type SshdHandle } from '../../helpers/sshd';
 import { sshdTarget } from '../../helpers/sshd-target';
 import { tempDir } from '../../helpers/temp-dir';
+import { callService } from '../../helpers/call-service';
 
 /**
  * Server errors from a real OpenSSH server: a directory the login may not write into, a
@@ -102,11 +103,7 @@ describe('sends and the connection test against OpenSSH', () => {
   let context: AppContext;
   let appData: ReturnType<typeof tempDir>;
 
-  async function call<T>(channel: string, payload: unknown): Promise<T> {
-    const result = await context.dispatcher.handle(channel, payload, { transport: 'memory' });
-    if (!result.ok) throw new Error(`${channel}: ${result.error.code} ${result.error.message}`);
-    return result.value as T;
-  }
+  const call = <T>(channel: string, payload: unknown): Promise<T> => callService<T>(context, channel, payload);
 
   async function createSend(client: string, mailingId: string): Promise<Send> {
     const path = join(appData.path, 'recipients.csv');
