@@ -228,8 +228,9 @@ export async function loadOrCreateRoot(root: string, seed?: string): Promise<Loa
   }
 
   let hostKey = await readFile(paths.hostKey, 'utf8').catch(() => null);
-  if (hostKey === null) {
-    hostKey = ssh2.utils.generateKeyPairSync('ed25519').private;
+  // A key ssh2 cannot read never let this sandbox start (see newHostKey): replace it.
+  if (hostKey === null || ssh2.utils.parseKey(hostKey) instanceof Error) {
+    hostKey = newHostKey();
     await writeFileAtomic(paths.hostKey, hostKey, 0o600);
   }
 
@@ -242,6 +243,19 @@ export async function loadOrCreateRoot(root: string, seed?: string): Promise<Loa
 }
 
 /** OpenSSH-style `SHA256:<base64 without padding>` fingerprint of a host key. */
+/**
+ * A new ed25519 host key (OpenSSH format) that ssh2 reads back. ssh2's generator strips leading
+ * zero bytes from the public key, so about one key in 256 is one its own parser rejects ("Malformed
+ * OpenSSH private key", a known ssh2 bug); the sandbox then could not start. Such keys are dropped.
+ */
+export function newHostKey(): string {
+  for (let i = 0; i < 20; i++) {
+    const pair = ssh2.utils.generateKeyPairSync('ed25519');
+    if (!(ssh2.utils.parseKey(pair.private) instanceof Error) && !(ssh2.utils.parseKey(pair.public) instanceof Error)) return pair.private;
+  }
+  throw new Error('ssh2 made 20 ed25519 host keys in a row that it cannot read back.');
+}
+
 export function hostKeyFingerprint(privateKey: string): string {
   const parsed = ssh2.utils.parseKey(privateKey);
   if (parsed instanceof Error) throw new AppError('INVALID_INPUT', `The sandbox host key cannot be read (${parsed.message}). Delete it to have a new one generated.`);
