@@ -201,6 +201,20 @@ test.describe('sending', () => {
     // The sandbox keeps one "activated" mailing that the server refuses to copy: the error path.
     const config = JSON.parse(readFileSync(join(host.dataDir, 'sandbox', 'sandbox.json'), 'utf8')) as { clients: { mailings: { id: string; activated: boolean }[] }[] };
     const activated = config.clients[0].mailings.find((m) => m.activated)!.id;
+    // Desktop notifications allowed, and each one the page shows noted (the real one is still made).
+    await page.context().grantPermissions(['notifications'], { origin: new URL(host.url).origin });
+    await page.addInitScript(() => {
+      const Real = window.Notification;
+      const shown: { title: string; body?: string }[] = [];
+      (window as unknown as { shownNotifications: typeof shown }).shownNotifications = shown;
+      window.Notification = class extends Real {
+        constructor(title: string, options?: NotificationOptions) {
+          super(title, options);
+          shown.push({ title, body: options?.body });
+        }
+      } as typeof Notification;
+    });
+    await page.reload();
     await nav(page, 'Mailings').click();
     const client = page.getByRole('region', { name: 'Source mailings of demo on Sandbox' });
     await client.getByRole('button', { name: 'Add source mailing to demo on Sandbox' }).click();
@@ -226,6 +240,10 @@ test.describe('sending', () => {
     const errorBox = detail.getByRole('alert').filter({ hasText: 'What went wrong' });
     await expect(errorBox.getByRole('table', { name: 'Rows the server rejected' }).getByRole('row').nth(1)).toBeVisible();
     await screenshot(page, '33-sends-error-halted');
+    // The failure is announced on the desktop too.
+    const shown = () => page.evaluate(() => (window as unknown as { shownNotifications: { title: string; body?: string }[] }).shownNotifications);
+    await expect.poll(shown).toContainEqual(expect.objectContaining({ title: 'Send on Spring sale (activated) (demo) failed' }));
+    expect((await shown()).find((n) => n.title.endsWith('failed'))!.body).toBeTruthy();
 
     // "Correct and send again" reopens New send with the same file, client and source mailing.
     await errorBox.getByRole('button', { name: 'Correct and send again' }).click();
