@@ -61,6 +61,27 @@ export const TestRecipient = z.object({
 /** Encodings a recipient file may be written in (interpretation.md). */
 export const FileEncoding = z.enum(['utf-8', 'iso-8859-1', 'windows-1252']);
 
+/** What to do with a line break inside a value (interpretation.md, "Line breaks inside a value"). */
+export const LineBreakPolicy = z.enum(['space', 'reject', 'keep']);
+export type LineBreakPolicy = z.output<typeof LineBreakPolicy>;
+
+/** The products file's default name: the recipient file's stamp, as the spec's example. */
+export const DEFAULT_PRODUCTS_FILE_NAME = '{stamp}_products.csv';
+
+/**
+ * The dialect of the server's response files. The vendor's default charset is often
+ * ISO-8859-1; without a header row the columns follow the spec's tables in order.
+ */
+export const ResponseDialect = z.object({
+  encoding: FileEncoding.default('utf-8'),
+  delimiter: z.enum([';', ',', '\t', '|']).default(';'),
+  /** True when the first line names the columns; false: the spec's column order. */
+  header: z.boolean().default(true),
+  /** How timestamps are written: `YYYY-MM-DD HH:mm:ss` (spec) or another layout of these tokens. */
+  timestampFormat: z.string().min(1).max(40).default('YYYY-MM-DD HH:mm:ss'),
+});
+export type ResponseDialect = z.output<typeof ResponseDialect>;
+
 /** A client inside a profile: its directories and master list. */
 export const ClientConfig = z.object({
   name: z.string().min(1).max(100),
@@ -82,6 +103,16 @@ export const ClientConfig = z.object({
   timeZone: z.string().default(''),
   testRecipients: z.array(TestRecipient).default([]),
   mailings: z.array(SourceMailing).default([]),
+  /**
+   * What happens to a CR/LF inside a value: the vendor text says a line feed ends a record, so a
+   * line-based importer would split it (interpretation.md). `space`: replaced by one space and
+   * counted as tidied; `reject`: the row is left out with a reason; `keep`: written quoted.
+   */
+  lineBreaks: LineBreakPolicy.default('space'),
+  /** How the products file is named on the server; `{stamp}` is the recipient file's 14-digit stamp. */
+  productsFileName: z.string().min(1).max(200).default(DEFAULT_PRODUCTS_FILE_NAME),
+  /** How the server writes its response files (interpretation.md: a client setting). */
+  responseDialect: ResponseDialect.default(() => ResponseDialect.parse({})),
 });
 export type ClientConfig = z.output<typeof ClientConfig>;
 

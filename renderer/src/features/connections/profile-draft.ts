@@ -1,6 +1,8 @@
 import {
   DEFAULT_MASTER_FIELDS,
   DEFAULT_PRODUCT_FIELDS,
+  DEFAULT_PRODUCTS_FILE_NAME,
+  ResponseDialect,
   type ClientConfig,
   type MasterField,
   type Profile,
@@ -34,6 +36,10 @@ export interface ClientDraft {
   readonly responseFileNames: string;
   readonly encoding: ClientConfig['encoding'];
   readonly timeZone: string;
+  readonly lineBreaks: ClientConfig['lineBreaks'];
+  /** Pattern of the products file name, with {stamp}. */
+  readonly productsFileName: string;
+  readonly responseDialect: ClientConfig['responseDialect'];
   /** One recipient per line: `email` or `email, name`. */
   readonly testRecipients: string;
   readonly mailings: readonly MailingDraft[];
@@ -98,6 +104,9 @@ export function emptyClientDraft(name: string): ClientDraft {
     responseFileNames: DEFAULT_RESPONSE_FILE_NAMES,
     encoding: 'utf-8',
     timeZone: '',
+    lineBreaks: 'space',
+    productsFileName: DEFAULT_PRODUCTS_FILE_NAME,
+    responseDialect: ResponseDialect.parse({}),
     testRecipients: '',
     mailings: [],
     fields: defaultFieldDrafts(),
@@ -159,6 +168,9 @@ export function draftFromProfile(p: Profile): ProfileDraft {
       responseFileNames: c.responseFileNames,
       encoding: c.encoding,
       timeZone: c.timeZone,
+      lineBreaks: c.lineBreaks,
+      productsFileName: c.productsFileName,
+      responseDialect: { ...c.responseDialect },
       testRecipients: c.testRecipients.map((t) => (t.name ? `${t.email}, ${t.name}` : t.email)).join('\n'),
       mailings: c.mailings.map((m) => ({ id: m.id, name: m.name, notes: m.notes, retired: m.retired })),
       fields: c.fields.map(fieldDraft),
@@ -279,6 +291,9 @@ export function draftToInput(d: ProfileDraft, editing: boolean): { input: Profil
       responseFileNames: c.responseFileNames.trim(),
       encoding: c.encoding,
       timeZone: c.timeZone.trim(),
+      lineBreaks: c.lineBreaks,
+      productsFileName: c.productsFileName.trim(),
+      responseDialect: { ...c.responseDialect },
       testRecipients,
       mailings,
       fields: fieldsFromDrafts(c.fields, `${where} master list`, problems),
