@@ -19,6 +19,8 @@ import { deleteOlderThan, listResponseFiles } from './ingest';
 import { activityTimeline, clicksPerLink, clientStats, KPI_DEFINITIONS, kpisForMailings } from './kpis';
 import { pullClient, type PulledFile } from './response-pull';
 import { softBouncedRecipients, suppressionCandidates } from './suppression';
+import { isKnownTimeZone, serverTimeToInstant } from '../../../shared/zoned-time';
+import { clientTimeZone } from '../profiles/client-time-zone';
 
 /** What the responses service needs. */
 export interface ResponsesDeps {
@@ -119,19 +121,30 @@ export function createResponsesService(deps: ResponsesDeps): ResponsesService {
 
   /** Response mailings with the send that created each: by the mailing ID in the send's log, else by source mailing and time. */
   const mailings = async () => {
-    const rows = await db.all<{ id: bigint; group_id: bigint | null; started: Date | null; finished: Date | null }>(
-      'SELECT id, any_value(mailing_group_id) AS group_id, min(started) AS started, max(finished) AS finished FROM mailings GROUP BY id ORDER BY min(started) DESC NULLS LAST',
+    const rows = await db.all<{ id: bigint; group_id: bigint | null; started: Date | null; finished: Date | null; profile: string | null; client: string | null }>(
+      `SELECT m.id, any_value(m.mailing_group_id) AS group_id, min(m.started) AS started, max(m.finished) AS finished, any_value(f.profile) AS profile, any_value(f.client) AS client
+       FROM mailings m LEFT JOIN response_files f ON f.id = m.source_file GROUP BY m.id ORDER BY min(m.started) DESC NULLS LAST`,
     );
     const sends = await deps.journal.list({ limit: 100000 });
+    const zones = new Map<string, string>();
+    /** The instant of a server time (a DuckDB TIMESTAMP holding the server's wall clock) in its client's zone. */
+    const serverInstant = (wall: Date, profile: string | null, client: string | null): Date | undefined => {
+      const key = `${profile}\u0000${client}`;
+      if (!zones.has(key)) zones.set(key, clientTimeZone(deps.profiles, profile, client));
+      const zone = zones.get(key)!;
+      return isKnownTimeZone(zone) ? serverTimeToInstant(formatTimestamp(wall), zone) : undefined;
+    };
     return rows.map((m) => {
       const id = String(m.id);
       const group = m.group_id === null ? null : String(m.group_id);
       let send = sends.find((s) => s.mailingId === id);
       let link: 'log' | 'time' | 'none' = send ? 'log' : 'none';
-      if (!send && group && m.started) {
+      // The server's start time has no zone: it is the client's wall clock (interpretation.md, "Server times").
+      const startedAt = m.started ? serverInstant(m.started, m.profile, m.client) : undefined;
+      if (!send && group && startedAt) {
         // The latest send on that source mailing created before the mailing started.
         send = sends
-          .filter((s) => s.sourceMailingId === group && s.createdAt.getTime() <= m.started!.getTime() + 60_000)
+          .filter((s) => s.sourceMailingId === group && s.createdAt.getTime() <= startedAt.getTime() + 60_000)
           .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())[0];
         if (send) link = 'time';
       }
