@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { method, service } from './define';
+import { productsFileNameProblem } from './products-file-name';
 import { DEFAULT_RESPONSE_FILE_NAMES, responseFileNamesProblem } from './response-file-names';
 
 /** Type of a master-list field, as the client setup documents it. */
@@ -110,7 +111,13 @@ export const ClientConfig = z.object({
    */
   lineBreaks: LineBreakPolicy.default('space'),
   /** How the products file is named on the server; `{stamp}` is the recipient file's 14-digit stamp. */
-  productsFileName: z.string().min(1).max(200).default(DEFAULT_PRODUCTS_FILE_NAME),
+  productsFileName: z
+    .string()
+    .default(DEFAULT_PRODUCTS_FILE_NAME)
+    .superRefine((v, ctx) => {
+      const problem = productsFileNameProblem(v);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
   /** How the server writes its response files (interpretation.md: a client setting). */
   responseDialect: ResponseDialect.default(() => ResponseDialect.parse({})),
 });

@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import type { MasterField } from '../../../shared/contract/profiles';
+import { productsFileNameFor, productsFileNameProblem } from '../../../shared/contract/products-file-name';
+import { DEFAULT_PRODUCTS_FILE_NAME, type MasterField } from '../../../shared/contract/profiles';
 import { AppError } from '../../../shared/contract/result';
 import { closedLoopFileName, describeChar, findUnencodable, formatClosedLoopLine, writeClosedLoopBatches, type ClosedLoopEncoding } from './closed-loop-writer';
 import { compileMapping, newWaveId, rebaseMapping, suggestMapping, type FieldMapping } from './mapping';
@@ -65,6 +66,8 @@ export interface PrepareInput {
   readonly encoding: ClosedLoopEncoding;
   /** IANA zone of the file-name timestamp; empty = the workstation's. */
   readonly timeZone: string;
+  /** Name pattern of the products file (`{stamp}` = the recipient file's stamp); default `{stamp}_products.csv`. */
+  readonly productsFileName?: string;
   /** Suppression-list lookup by lower-cased address. */
   readonly suppressed?: (email: string) => string | undefined;
   /** Product catalog, when the client sends recommendations. */
@@ -212,9 +215,12 @@ export async function prepare(opts: PrepareInput): Promise<PrepareReport> {
 
     const now = opts.now ?? new Date();
     const free = (name: string): boolean => !existsSync(join(opts.outDir, name)) && !existsSync(join(opts.outDir, `${name}.tmp`)) && !opts.taken?.(name);
+    const productsPattern = opts.productsFileName ?? DEFAULT_PRODUCTS_FILE_NAME;
+    const productsProblem = productsFileNameProblem(productsPattern);
+    if (productsProblem) throw new AppError('INVALID_INPUT', productsProblem, { setting: 'productsFileName', pattern: productsPattern });
     const subscribersName = closedLoopFileName(now, opts.timeZone, 'subscribers', (name) => {
       const stem = name.slice(0, 14);
-      return !free(name) || !free(`${stem}_products.csv`) || !free(`${stem}_rejected.csv`);
+      return !free(name) || !free(productsFileNameFor(productsPattern, stem)) || !free(`${stem}_rejected.csv`);
     });
     const stem = subscribersName.slice(0, 14);
     const subscribersPath = join(opts.outDir, subscribersName);
@@ -353,7 +359,7 @@ export async function prepare(opts: PrepareInput): Promise<PrepareReport> {
     let productsPath: string | undefined;
     if (opts.products) {
       const catalog = await readCatalog(opts.products.input, { ...opts.products.open, fields: opts.products.fields, mapping: opts.products.mapping });
-      productsPath = join(opts.outDir, `${stem}_products.csv`);
+      productsPath = join(opts.outDir, productsFileNameFor(productsPattern, stem));
       try {
         const p = await writeProductsFile(catalog, productsPath, { encoding: opts.encoding });
         const missing = missingProductIds(referenced, p.ids);

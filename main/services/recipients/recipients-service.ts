@@ -43,6 +43,7 @@ export async function prepareDraft(args: {
     outDir: args.outDir,
     encoding: client.encoding,
     timeZone: client.timeZone,
+    productsFileName: client.productsFileName,
     suppressed: args.suppressed,
     now: args.now,
     taken: args.taken,

@@ -97,29 +97,66 @@ async function alreadyTaken(session: SftpSession, record: SendRecord): Promise<b
 }
 
 /**
- * Until the names are final, moves the send's remote names to the next free second when
- * another file in the upload directory already has their timestamp (interpretation.md: two
- * uploads never share a name). Only the journal changes: the prepared local files keep
- * their names, so a crash here leaves nothing inconsistent.
+ * Until the names are final, moves the send's remote names to the next free second when a file
+ * of that stamp is already in the upload directory, or the log directory already has a log or
+ * error file of that stem (interpretation.md: two uploads never share a name). The log check
+ * catches what the upload listing cannot: a file another workstation (or an earlier send) used
+ * and the server has already taken; reusing its stem would make Loopdesk read the other file's
+ * mailing ID. Only the journal changes: the prepared local files keep their names, so a crash
+ * here leaves nothing inconsistent.
  */
 async function claimFreeNames(deps: RunnerDeps, session: SftpSession, record: SendRecord): Promise<SendRecord> {
   if (record.namesFinal) return record;
-  const listing = new Set((await session.list(record.uploadDir)).map((e) => e.name.replace(/\.part$/, '')));
-  const taken = (s: string) => listing.has(`${s}_subscribers.csv`) || listing.has(`${s}_products.csv`);
-  let stamp = record.fileName.slice(0, 14);
+  const uploads = new Set((await session.list(record.uploadDir)).map((e) => e.name.replace(/\.part$/, '')));
+  const logs = new Set((await listOrEmpty(session, record.logDir)).map((e) => e.name));
+  const oldStamp = record.fileName.slice(0, 14);
+  const namesFor = (stamp: string) => ({
+    fileName: `${stamp}${record.fileName.slice(14)}`,
+    productsFileName: record.productsFileName ? restamp(record.productsFileName, oldStamp, stamp) : null,
+  });
+  const taken = (stamp: string) => {
+    const names = namesFor(stamp);
+    const status = statusFileNames(names.fileName);
+    return uploads.has(names.fileName) || (names.productsFileName !== null && uploads.has(names.productsFileName)) || logs.has(status.log) || logs.has(status.error);
+  };
+  let stamp = oldStamp;
   if (!taken(stamp)) return record;
   while (taken(stamp)) stamp = nextSecond(stamp);
-  const fileName = `${stamp}${record.fileName.slice(14)}`;
-  const productsFileName = record.productsFileName ? `${stamp}${record.productsFileName.slice(14)}` : null;
-  return deps.journal.update(record.id, { fileName, productsFileName }, { state: 'uploading', message: `A file with the same timestamp was already on the server; this send uses ${fileName} instead.` });
+  const names = namesFor(stamp);
+  return deps.journal.update(record.id, names, {
+    state: 'uploading',
+    message: `The server already has a file, log or error file with the timestamp ${oldStamp} (from another send or workstation); this send uses ${names.fileName} instead.`,
+  });
 }
 
-/** The prepared recipient and products files of a send, whatever their local names. */
+/** A directory's entries; none when the directory does not exist (then it cannot hold a log either). */
+async function listOrEmpty(session: SftpSession, dir: string): Promise<{ name: string }[]> {
+  try {
+    return await session.list(dir);
+  } catch (e) {
+    if (isAppError(e) && e.code === 'NOT_FOUND') return [];
+    throw e;
+  }
+}
+
+/**
+ * A name with its recipient-file stamp replaced. The products file name comes from the client's
+ * pattern with `{stamp}` exactly once; its literal text holding the very same 14 digits first is
+ * not a case worth the pattern's storage, so the first occurrence is the stamp.
+ */
+function restamp(name: string, oldStamp: string, stamp: string): string {
+  const at = name.indexOf(oldStamp);
+  return at < 0 ? name : `${name.slice(0, at)}${stamp}${name.slice(at + oldStamp.length)}`;
+}
+
+/**
+ * The prepared recipient and products files of a send, whatever their local names: the recipient
+ * file is `<stamp>_subscribers.csv`, the products file (named by the client's pattern) is the other one.
+ */
 async function preparedFiles(workDir: string): Promise<{ subscribers?: string; products?: string }> {
-  const names = await readdir(workDir).catch(() => [] as string[]);
-  const find = (suffix: string) => names.find((n) => /^\d{14}_/.test(n) && n.endsWith(suffix));
-  const subscribers = find('_subscribers.csv');
-  const products = find('_products.csv');
+  const names = (await readdir(workDir).catch(() => [] as string[])).filter((n) => !n.endsWith('.tmp'));
+  const subscribers = names.find((n) => /^\d{14}_subscribers\.csv$/.test(n));
+  const products = names.find((n) => n !== subscribers && !/^\d{14}_rejected\.csv$/.test(n));
   return { subscribers: subscribers && join(workDir, subscribers), products: products && join(workDir, products) };
 }
 
