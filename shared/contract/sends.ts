@@ -22,8 +22,30 @@ export const SEND_STATES = [
 export const SendState = z.enum(SEND_STATES);
 export type SendState = z.output<typeof SendState>;
 
+/**
+ * The server's own time of a timeline step, from its log file. The server writes it without a
+ * zone; it is read in the client's time-zone setting (interpretation.md, "Server times").
+ */
+export const ServerTime = z.object({
+  /** As the server wrote it: `YYYY-MM-DD HH:MM:SS`, the server's clock. */
+  time: z.string(),
+  /** The IANA zone it was read in: the client's setting, or this workstation's zone when that is empty. */
+  timeZone: z.string(),
+  /** The instant it stands for (ISO, UTC), so it can be compared with this workstation's times. */
+  at: z.string().nullable(),
+});
+export type ServerTime = z.output<typeof ServerTime>;
+
 /** One step of a send's timeline. */
-export const SendEvent = z.object({ at: z.string(), state: SendState, message: z.string() });
+export const SendEvent = z.object({
+  /** When Loopdesk recorded the step: ISO time on this workstation's clock. */
+  at: z.string(),
+  state: SendState,
+  message: z.string(),
+  /** The server's own time of the step where its log file gives one; null for steps Loopdesk saw itself. */
+  server: ServerTime.nullable().default(null),
+});
+export type SendEvent = z.output<typeof SendEvent>;
 
 /** A send as the Sends screen shows it. */
 export const Send = z.object({

@@ -1,4 +1,5 @@
-import type { Send, SendState } from '../../../shared/contract/sends';
+import type { Send, SendEvent, SendState } from '../../../shared/contract/sends';
+import { isKnownTimeZone, serverTimeToInstant } from '../../../shared/zoned-time';
 import type { Database } from '../store/database';
 
 /** A send's journal row: what the Send DTO shows plus what only main needs. */
@@ -37,6 +38,16 @@ export interface SendRecord {
   readonly serverHalted: boolean;
   readonly lastCheckedAt: Date | null;
 }
+
+/** A timeline entry to record; `server` is the server's own time of the step, where its log file has one. */
+export interface TimelineEntry {
+  readonly state: SendState;
+  readonly message: string;
+  readonly server?: { readonly time: string; readonly timeZone: string };
+}
+
+// Columns named: the table grew the server-time columns in migration 3.
+const EVENT_INSERT = 'INSERT INTO send_events (send_id, occurred_at, state, message, server_time, server_zone) VALUES ($1, now(), $2, $3, $4, $5)';
 
 /** States in which a send occupies its source mailing. */
 export const ACTIVE_STATES: readonly SendState[] = ['scheduled', 'queued', 'uploading', 'on_server', 'taken', 'imported', 'mailing_created', 'sending'];
@@ -145,12 +156,12 @@ export class SendJournal {
           log: record.logDir,
         } as never,
       );
-      await tx.run('INSERT INTO send_events VALUES ($1, now(), $2, $3)', [record.id, record.state, message]);
+      await tx.run(EVENT_INSERT, [record.id, record.state, message, null, null]);
     });
   }
 
   /** Applies a patch and, when given, appends a timeline entry, in one transaction. */
-  async update(id: string, patch: SendPatch, event?: { state: SendState; message: string }): Promise<SendRecord> {
+  async update(id: string, patch: SendPatch, event?: TimelineEntry): Promise<SendRecord> {
     const sets: string[] = ['updated_at = now()'];
     const params: Record<string, unknown> = { id };
     const column: Record<keyof SendPatch, string> = {
@@ -171,7 +182,7 @@ export class SendJournal {
     }
     await this.db.transaction(async (tx) => {
       await tx.run(`UPDATE sends SET ${sets.join(', ')} WHERE id = $id`, params as never);
-      if (event) await tx.run('INSERT INTO send_events VALUES ($1, now(), $2, $3)', [id, event.state, event.message]);
+      if (event) await tx.run(EVENT_INSERT, [id, event.state, event.message, event.server?.time ?? null, event.server?.timeZone ?? null]);
     });
     return this.get(id);
   }
@@ -198,7 +209,7 @@ export class SendJournal {
         "UPDATE sends SET state = 'cancelled', updated_at = now() WHERE id = $1 AND (state IN ('scheduled', 'queued') OR (state = 'uploading' AND NOT names_final)) RETURNING id",
         [id],
       );
-      if (rows.length === 1) await tx.run("INSERT INTO send_events VALUES ($1, now(), 'cancelled', $2)", [id, message]);
+      if (rows.length === 1) await tx.run(EVENT_INSERT, [id, 'cancelled', message, null, null]);
       return rows.length === 1;
     });
   }
@@ -227,12 +238,20 @@ export class SendJournal {
   }
 
   /** The timeline of a send, oldest first. */
-  async timeline(id: string): Promise<{ at: string; state: SendState; message: string }[]> {
-    const rows = await this.db.all<{ occurred_at: Date; state: SendState; message: string }>(
-      'SELECT occurred_at, state, message FROM send_events WHERE send_id = $1 ORDER BY occurred_at, rowid',
+  async timeline(id: string): Promise<SendEvent[]> {
+    const rows = await this.db.all<{ occurred_at: Date; state: SendState; message: string; server_time: string | null; server_zone: string | null }>(
+      'SELECT occurred_at, state, message, server_time, server_zone FROM send_events WHERE send_id = $1 ORDER BY occurred_at, rowid',
       [id],
     );
-    return rows.map((r) => ({ at: r.occurred_at.toISOString(), state: r.state, message: r.message }));
+    return rows.map((r) => ({
+      at: r.occurred_at.toISOString(),
+      state: r.state,
+      message: r.message,
+      server:
+        r.server_time !== null && r.server_zone !== null
+          ? { time: r.server_time, timeZone: r.server_zone, at: isKnownTimeZone(r.server_zone) ? (serverTimeToInstant(r.server_time, r.server_zone)?.toISOString() ?? null) : null }
+          : null,
+    }));
   }
 
   /** The send occupying a source mailing, if any. */

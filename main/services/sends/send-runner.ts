@@ -4,6 +4,7 @@ import { join, posix } from 'node:path';
 import { AppError, isAppError } from '../../../shared/contract/result';
 import type { Send, SendState } from '../../../shared/contract/sends';
 import type { LogActivity } from '../activity/activity-service';
+import { formatWallClock, isKnownTimeZone, parseServerTime, resolveTimeZone } from '../../../shared/zoned-time';
 import type { SftpSession } from '../sftp';
 import { deriveStatus, parseErrorFile, parseLogFile, statusFileNames, type ServerObservation } from './server-status-adapter';
 import { SERVER_STATES, type SendJournal, type SendRecord } from './send-journal';
@@ -17,6 +18,8 @@ export interface RunnerDeps {
   readonly changed: (record: SendRecord, progress?: Send['progress']) => void;
   /** Scratch folder for downloaded status files. */
   readonly scratchDir: string;
+  /** The client's time-zone setting (empty: this workstation's), in which the server's log times are read. */
+  readonly timeZoneOf: (record: SendRecord) => string;
 }
 
 function remote(dir: string, name: string): string {
@@ -219,8 +222,13 @@ export async function pollSend(deps: RunnerDeps, id: string): Promise<SendRecord
         ? { message: derived.steps.filter((s) => s.state === 'error').map((s) => s.message).join(' ') || 'The server reported an error.', rows: [...observation.errorRows] }
         : record.error;
     const patch = { state: derived.state as SendState, mailingId: derived.mailingId ?? record.mailingId, serverHalted: observation.halted, lastCheckedAt: new Date(), error };
+    const zone = deps.timeZoneOf(record);
+    const timeZone = isKnownTimeZone(zone) ? resolveTimeZone(zone) : undefined;
     for (const [i, step] of newSteps.entries()) {
-      record = await deps.journal.update(id, i === newSteps.length - 1 ? patch : {}, { state: step.state, message: step.message });
+      // The server's own time of the step, as written, with the zone it is read in (its log has no zone).
+      const wall = timeZone ? parseServerTime(step.at) : undefined;
+      const server = wall && timeZone ? { time: formatWallClock(wall), timeZone } : undefined;
+      record = await deps.journal.update(id, i === newSteps.length - 1 ? patch : {}, { state: step.state, message: step.message, server });
     }
     if (newSteps.length === 0) record = await deps.journal.update(id, patch);
     if (record.state === 'error' && newSteps.length > 0) {

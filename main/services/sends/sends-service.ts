@@ -7,11 +7,13 @@ import { AppError } from '../../../shared/contract/result';
 import type { Send, sendsContract } from '../../../shared/contract/sends';
 import type { EventBus } from '../../core/event-bus';
 import type { LogActivity } from '../activity/activity-service';
+import { clientTimeZone } from '../profiles/client-time-zone';
 import type { ProfilesService } from '../profiles/profiles-service';
 import { prepareDraft, rememberMapping, resolveTarget } from '../recipients/recipients-service';
 import type { Database } from '../store/database';
 import { archiveFiles } from './send-archive';
 import { ACTIVE_STATES, SendJournal, SERVER_STATES, type SendRecord } from './send-journal';
+import { FAST_POLL_MS, pollDue } from './poll-schedule';
 import { pollSend, uploadSend, type RunnerDeps } from './send-runner';
 import { personaliseForTest } from './test-send';
 
@@ -30,8 +32,11 @@ export interface SendsDeps {
 
 /** The sends service plus the scheduler controls the host uses. */
 export type SendsService = ImplOf<typeof sendsContract> & {
-  /** Starts the scheduler: due sends are uploaded, active sends polled. */
-  startScheduler(options?: { tickMs?: number; pollMs?: number }): void;
+  /**
+   * Starts the scheduler: due sends are uploaded, active sends polled. `pollMs` replaces every
+   * poll interval; `fastPollMs` only the one right after an upload ({@link FAST_POLL_MS}).
+   */
+  startScheduler(options?: { tickMs?: number; pollMs?: number; fastPollMs?: number }): void;
   stopScheduler(): Promise<void>;
   /** Runs one scheduler pass now (tests and "check now"). */
   tick(): Promise<void>;
@@ -64,6 +69,7 @@ export function createSendsService(deps: SendsDeps): SendsService {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let pollMs: number | undefined;
+  let fastPollMs = FAST_POLL_MS;
 
   const changed = (record: SendRecord, p?: Send['progress']) => {
     if (p !== undefined) progress.set(record.id, p);
@@ -79,6 +85,7 @@ export function createSendsService(deps: SendsDeps): SendsService {
     log: deps.log,
     changed,
     scratchDir: join(deps.dataDir, 'tmp'),
+    timeZoneOf: (record) => clientTimeZone(deps.profiles, record.profile, record.client),
   };
   const dto = async (id: string) => {
     const r = await journal.find(id);
@@ -101,8 +108,8 @@ export function createSendsService(deps: SendsDeps): SendsService {
       else retryAfter.delete(s.id);
     }
     for (const s of await journal.list({ states: SERVER_STATES })) {
-      const every = pollMs ?? deps.profiles.stored(s.profile).options.pollMinutes * 60_000;
-      if (!s.lastCheckedAt || Date.now() - s.lastCheckedAt.getTime() >= every) await pollSend(runner, s.id);
+      const profileMs = pollMs ?? deps.profiles.stored(s.profile).options.pollMinutes * 60_000;
+      if (pollDue(s, Date.now(), { profileMs, fastMs: pollMs ?? fastPollMs })) await pollSend(runner, s.id);
     }
   };
   /** One pass at a time: a slow upload never overlaps the next tick. */
@@ -133,6 +140,7 @@ export function createSendsService(deps: SendsDeps): SendsService {
     },
     startScheduler(options = {}) {
       pollMs = options.pollMs;
+      fastPollMs = options.fastPollMs ?? FAST_POLL_MS;
       if (timer) return;
       timer = setInterval(() => void runTick(), options.tickMs ?? 5_000);
       void runTick();

@@ -82,4 +82,13 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'server times on the send timeline',
+    // The server's own time of a step (as written) and the zone it was read in; null for steps Loopdesk saw itself.
+    sql: `
+      ALTER TABLE send_events ADD COLUMN server_time VARCHAR;
+      ALTER TABLE send_events ADD COLUMN server_zone VARCHAR;
+    `,
+  },
 ];

@@ -12,13 +12,16 @@ import { tempDir } from '../../helpers/temp-dir';
 /**
  * Upload names against a real OpenSSH server: the products file takes the client's name pattern,
  * and a stamp whose log or error file is already in the log directory (another workstation's send,
- * or an earlier one the server has already taken) is never reused.
+ * or an earlier one the server has already taken) is never reused. The client is in New York:
+ * the server's log times are read there, whatever zone the test process runs in.
  */
 
 let sshd: SshdHandle;
 let data: ReturnType<typeof tempDir>;
 let context: AppContext;
 let owner: { uid: number; gid: number };
+/** The send of the first test, on the server (never taken: no cron job runs here). */
+let firstId: string;
 
 const call = <T>(channel: string, payload: unknown): Promise<T> => callService<T>(context, channel, payload);
 
@@ -61,6 +64,7 @@ beforeAll(async () => {
       clients: [{
         name: 'acme', uploadDir: serverDir('acme/upload'), logDir: serverDir('acme/logs'), responseDir: serverDir('acme/responses'),
         productsFileName: 'catalog-{stamp}.csv',
+        timeZone: 'America/New_York',
         mailings: [{ id: '44018617811', name: 'Newsletter' }, { id: '44018617822', name: 'Offers' }],
       }],
     },
@@ -75,6 +79,7 @@ afterAll(async () => {
 describe('upload names against OpenSSH', () => {
   it('the products file is named by the client pattern, uploaded with the recipient file', async () => {
     const created = await createSend('44018617811', true);
+    firstId = created.id;
     const stamp = created.fileName.slice(0, 14);
     expect(created.productsFileName).toBe(`catalog-${stamp}.csv`);
     await context.services.sends.tick();
@@ -82,6 +87,20 @@ describe('upload names against OpenSSH', () => {
     expect(after.state).toBe('on_server');
     expect(readdirSync(join(sshd.root, 'acme/upload')).sort()).toEqual([`${stamp}_subscribers.csv`, `catalog-${stamp}.csv`]);
     expect(readFileSync(join(sshd.root, 'acme/upload', `catalog-${stamp}.csv`), 'utf8')).toContain('"P-1";"Kettle"');
+  });
+
+  it('the timeline carries the server log times, read in the client zone (New York)', async () => {
+    const first = await call<Send>('sends.get', { id: firstId });
+    const stem = first.fileName.replace(/\.csv$/, '');
+    serverFile(
+      `acme/logs/${stem}.log`,
+      `timestamp;event;file;mailingId;records;message\n2026-12-05 10:00:00;received;${first.fileName};;;\n2026-12-05 10:00:05;mailing_created;${first.fileName};51106527300;2;\n`,
+    );
+    const [after] = await call<Send[]>('sends.refresh', { id: first.id });
+    expect(after.mailingId).toBe('51106527300');
+    expect(after.timeline.find((t) => t.state === 'mailing_created')?.server).toEqual({ time: '2026-12-05 10:00:05', timeZone: 'America/New_York', at: '2026-12-05T15:00:05.000Z' });
+    expect(after.timeline.find((t) => t.state === 'taken')?.server).toEqual({ time: '2026-12-05 10:00:00', timeZone: 'America/New_York', at: '2026-12-05T15:00:00.000Z' });
+    expect(after.timeline.find((t) => t.state === 'uploading')?.server).toBeNull();
   });
 
   it('a stamp whose log (or error file) another workstation left in the log directory is skipped', async () => {

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { Send } from '../../../../shared/contract/sends';
+import type { Send, SendEvent } from '../../../../shared/contract/sends';
 import { useApi, useHostEvent } from '../../api/api-context';
 import { ConfirmDialog } from '../../components/confirm-dialog';
 import { formatBytes, formatDateTime, formatSeconds, plural } from '../../components/format';
@@ -126,6 +126,30 @@ function StateBadge(props: { send: Send; testId?: string }) {
   );
 }
 
+/**
+ * The time of a timeline step with the clock it comes from: the server's own time from its log
+ * (as written, in the client's zone) where it has one, else this computer's time.
+ */
+function TimelineTimes(props: { event: SendEvent }) {
+  const e = props.event;
+  if (!e.server) {
+    return (
+      <span className="timeline-times small" data-testid="timeline-time">
+        <time dateTime={e.at}>{formatDateTime(e.at)}</time> <span className="clock-label">this computer</span>
+      </span>
+    );
+  }
+  return (
+    <span className="timeline-times small" data-testid="timeline-time">
+      <time dateTime={e.server.at ?? undefined}>{e.server.time}</time> <span className="clock-label clock-server">server clock, {e.server.timeZone}</span>
+      <span className="muted">
+        {' '}
+        · seen <time dateTime={e.at}>{formatDateTime(e.at)}</time> this computer
+      </span>
+    </span>
+  );
+}
+
 /** The detail panel: facts, progress, timeline, server errors and the actions that apply. */
 function SendDetail(props: { send: Send; onChanged: (s: Send) => void }) {
   const api = useApi();
@@ -244,14 +268,15 @@ function SendDetail(props: { send: Send; onChanged: (s: Send) => void }) {
           </span>
         </div>
       )}
-      <h3>Timeline</h3>
-      <ol className="timeline" aria-label="Timeline">
+      <h3 id="timeline-title">Timeline</h3>
+      <p className="hint" id="timeline-clocks">
+        Each time says whose clock it is: <em>server clock</em> times come from the server’s log file, read in the client’s time zone; <em>this computer</em> is when Loopdesk saw the step.
+      </p>
+      <ol className="timeline" aria-labelledby="timeline-title" aria-describedby="timeline-clocks">
         {s.timeline.map((e, i) => (
           <li key={i} className={`timeline-${STATE_TEXT[e.state].tone}`}>
             <span className="timeline-state">{STATE_TEXT[e.state].label}</span>
-            <time dateTime={e.at} className="muted small">
-              {formatDateTime(e.at)}
-            </time>
+            <TimelineTimes event={e} />
             {e.message && <span className="timeline-message">{e.message}</span>}
           </li>
         ))}
