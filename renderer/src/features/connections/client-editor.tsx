@@ -1,5 +1,6 @@
 import { useId, useMemo } from 'react';
 import { defaultFieldDrafts, defaultProductFieldDrafts, type ClientDraft, type MailingDraft } from './profile-draft';
+import { productsFileNameFor, productsFileNameProblem } from '../../../../shared/contract/products-file-name';
 import { responseFileName, responseFileNamesProblem } from '../../../../shared/contract/response-file-names';
 import { FieldListEditor } from './field-list-editor';
 
@@ -8,6 +9,13 @@ function responseNamesHint(pattern: string): string {
   const problem = responseFileNamesProblem(pattern);
   if (problem) return problem;
   return `{date} is the day (YYYYMMDD), {kind} one of mailings, mailingrecipients, links, clicks, opens, unsubscribes, responses. Example, the clicks of 1 June 2024: ${responseFileName(pattern, '20240601', 'clicks')}`;
+}
+
+/** What the products file of a send would be called, or what is wrong with the pattern. */
+function productsNameHint(pattern: string): string {
+  const problem = productsFileNameProblem(pattern);
+  if (problem) return problem;
+  return `{stamp} is the recipient file’s timestamp (YYYYMMDDHHMMSS). Example, with a recipient file sent at 09:30 on 1 June 2024: ${productsFileNameFor(pattern, '20240601093000')}`;
 }
 
 function timeZones(): string[] {
@@ -69,6 +77,20 @@ export function ClientEditor(props: { client: ClientDraft; index: number; onChan
           </p>
         </div>
         <div className="field">
+          <label htmlFor={`${id}-products-name`}>Products file name</label>
+          <input
+            id={`${id}-products-name`}
+            value={c.productsFileName}
+            spellCheck={false}
+            aria-describedby={`${id}-products-name-hint`}
+            aria-invalid={productsFileNameProblem(c.productsFileName.trim()) ? true : undefined}
+            onChange={(e) => set({ productsFileName: e.target.value })}
+          />
+          <p className="hint" id={`${id}-products-name-hint`}>
+            {productsNameHint(c.productsFileName.trim())}
+          </p>
+        </div>
+        <div className="field">
           <label htmlFor={`${id}-tz`}>Time zone</label>
           <input
             id={`${id}-tz`}
@@ -84,7 +106,7 @@ export function ClientEditor(props: { client: ClientDraft; index: number; onChan
             ))}
           </datalist>
           <p className="hint" id={`${id}-tz-hint`}>
-            Used for the timestamp in uploaded file names. Leave empty for this computer’s zone.
+            Used for the timestamp in uploaded file names, and to read the server’s times (log and response files carry no zone). Leave empty for this computer’s zone.
           </p>
         </div>
       </div>

@@ -8,6 +8,7 @@ import {
   type Profile,
   type ProfileInput,
 } from '../../../../shared/contract/profiles';
+import { productsFileNameProblem } from '../../../../shared/contract/products-file-name';
 import { DEFAULT_RESPONSE_FILE_NAMES, responseFileNamesProblem } from '../../../../shared/contract/response-file-names';
 
 /** One master-list field as the form holds it (numbers stay text until saved). */
@@ -259,6 +260,8 @@ export function draftToInput(d: ProfileDraft, editing: boolean): { input: Profil
     }
     const namesProblem = responseFileNamesProblem(c.responseFileNames.trim());
     if (namesProblem) problems.push({ field: `${where} response file names`, message: `${where}: ${namesProblem}` });
+    const productsNameProblem = productsFileNameProblem(c.productsFileName.trim());
+    if (productsNameProblem) problems.push({ field: `${where} products file name`, message: `${where}: ${productsNameProblem}` });
     const testRecipients = c.testRecipients
       .split('\n')
       .map((line) => line.trim())

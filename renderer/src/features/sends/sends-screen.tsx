@@ -141,10 +141,9 @@ function TimelineTimes(props: { event: SendEvent }) {
   }
   return (
     <span className="timeline-times small" data-testid="timeline-time">
-      <time dateTime={e.server.at ?? undefined}>{e.server.time}</time> <span className="clock-label clock-server">server clock, {e.server.timeZone}</span>
+      <time dateTime={e.server.at ?? undefined}>{e.server.time}</time> <span className="clock-label clock-server">server clock, {e.server.timeZone}</span>{' '}
       <span className="muted">
-        {' '}
-        · seen <time dateTime={e.at}>{formatDateTime(e.at)}</time> this computer
+        seen <time dateTime={e.at}>{formatDateTime(e.at)}</time> on this computer
       </span>
     </span>
   );
