@@ -9,6 +9,7 @@ import {
   type ProfileInput,
 } from '../../../../shared/contract/profiles';
 import { DEFAULT_RESPONSE_FILE_NAMES, responseFileNamesProblem } from '../../../../shared/contract/response-file-names';
+import { timestampFormatProblem } from '../../../../shared/contract/timestamp-format';
 
 /** One master-list field as the form holds it (numbers stay text until saved). */
 export interface FieldDraft {
@@ -259,6 +260,8 @@ export function draftToInput(d: ProfileDraft, editing: boolean): { input: Profil
     }
     const namesProblem = responseFileNamesProblem(c.responseFileNames.trim());
     if (namesProblem) problems.push({ field: `${where} response file names`, message: `${where}: ${namesProblem}` });
+    const timestampProblem = timestampFormatProblem(c.responseDialect.timestampFormat.trim());
+    if (timestampProblem) problems.push({ field: `${where} timestamp format`, message: `${where}: ${timestampProblem}` });
     const testRecipients = c.testRecipients
       .split('\n')
       .map((line) => line.trim())
@@ -293,7 +296,7 @@ export function draftToInput(d: ProfileDraft, editing: boolean): { input: Profil
       timeZone: c.timeZone.trim(),
       lineBreaks: c.lineBreaks,
       productsFileName: c.productsFileName.trim(),
-      responseDialect: { ...c.responseDialect },
+      responseDialect: { ...c.responseDialect, timestampFormat: c.responseDialect.timestampFormat.trim() },
       testRecipients,
       mailings,
       fields: fieldsFromDrafts(c.fields, `${where} master list`, problems),
