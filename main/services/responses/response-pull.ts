@@ -54,7 +54,8 @@ export async function pullClient(args: {
   const dir = join(args.downloadDir, safeSegment(profile), safeSegment(client.name));
   await mkdir(dir, { recursive: true });
   // Downloads cut by a crash leave `.part` files; one process owns the data dir, so none is in use now.
-  for (const name of await readdir(dir)) if (name.endsWith('.part')) await rm(join(dir, name), { force: true });
+  // The same for the UTF-8 copies an ingest makes of files in another encoding.
+  for (const name of await readdir(dir)) if (name.endsWith('.part') || name.endsWith('.utf8')) await rm(join(dir, name), { force: true });
   const results: PulledFile[] = [];
   for (const [index, file] of files.entries()) {
     const known = ledger.get(file.name);
