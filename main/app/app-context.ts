@@ -13,6 +13,7 @@ import { createSendsService, type SendsService } from '../services/sends/sends-s
 import { SuppressionList } from '../services/suppression/suppression-list';
 import { openKeyringSecretStore, type SecretStore } from '../services/secrets/secret-store';
 import { resolveDataKey, type DataKey } from '../services/store/data-key';
+import { removeUnneededIncoming } from '../services/store/incoming-files';
 import { applyRetention, DATA_AT_REST_SETTINGS, readDataAtRestSettings } from '../services/store/retention';
 import { lockDataDir } from '../services/store/data-dir-lock';
 import { CRYPTO_EXTENSION_ENV, Database } from '../services/store/database';
@@ -98,6 +99,15 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
     return report;
   };
   await retain();
+  // Spreadsheets the browser host received go once their send no longer needs them: checked at
+  // start (drafts left from earlier days) and whenever a send ends.
+  let tidying: Promise<unknown> = removeUnneededIncoming(db, dataDir);
+  await tidying;
+  const stopTidying = bus.on('sends.onChanged', (send) => {
+    const state = (send as { state?: string }).state;
+    if (state !== 'sent' && state !== 'cancelled') return;
+    tidying = tidying.then(() => removeUnneededIncoming(db, dataDir)).catch((e) => console.error('[loopdesk] removing received spreadsheets failed', e));
+  });
   const mailings = createMailingsService({ db, profiles });
   const responses = createResponsesService({ db, bus, dataDir, profiles, journal: sends.journal, log: activity.log, dataKey: dataKey?.key, afterPull: async () => void (await retain()) });
 
@@ -115,6 +125,8 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
     async close() {
       await sends.stopScheduler();
       await responses.stopPullSchedule();
+      stopTidying();
+      await tidying;
       for (const cleanup of cleanups.reverse()) {
         await Promise.resolve(cleanup()).catch((e) => console.error('[loopdesk] cleanup failed', e));
       }
@@ -142,6 +154,7 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
           sends: report?.sends ?? 0,
           responseFiles: report?.responseFiles ?? 0,
           draftAndExportFiles: report?.draftAndExportFiles ?? 0,
+          otherFiles: report?.otherFiles ?? 0,
           activity: report?.activity ?? 0,
         };
       },

@@ -30,6 +30,8 @@ export const RetentionOutcome = z.object({
   responseFiles: z.number().int(),
   /** Resend drafts and Excel exports in the data dir. */
   draftAndExportFiles: z.number().int(),
+  /** Rejected rows, uploads the browser host received and scratch files. */
+  otherFiles: z.number().int().default(0),
   activity: z.number().int(),
 });
 export type RetentionOutcome = z.output<typeof RetentionOutcome>;

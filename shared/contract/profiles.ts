@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { method, service } from './define';
 import { productsFileNameProblem } from './products-file-name';
 import { DEFAULT_RESPONSE_FILE_NAMES, responseFileNamesProblem } from './response-file-names';
+import { DEFAULT_TIMESTAMP_FORMAT, timestampFormatProblem } from './timestamp-format';
 
 /** Type of a master-list field, as the client setup documents it. */
 export const FieldType = z.enum(['Varchar', 'Bigint', 'URL', 'Date']);
@@ -78,8 +79,16 @@ export const ResponseDialect = z.object({
   delimiter: z.enum([';', ',', '\t', '|']).default(';'),
   /** True when the first line names the columns; false: the spec's column order. */
   header: z.boolean().default(true),
-  /** How timestamps are written: `YYYY-MM-DD HH:mm:ss` (spec) or another layout of these tokens. */
-  timestampFormat: z.string().min(1).max(40).default('YYYY-MM-DD HH:mm:ss'),
+  /** How timestamps are written: `YYYY-MM-DD HH:mm:ss` (spec) or another layout of the tokens in timestamp-format.ts. */
+  timestampFormat: z
+    .string()
+    .min(1)
+    .max(40)
+    .default(DEFAULT_TIMESTAMP_FORMAT)
+    .superRefine((v, ctx) => {
+      const problem = timestampFormatProblem(v);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
 });
 export type ResponseDialect = z.output<typeof ResponseDialect>;
 

@@ -2,8 +2,11 @@
  * Names of the response files on the server. The spec's names are examples and "can be
  * configured" per installation (interpretation.md: default `YYYYMMDD_<kind>.csv`), so each client
  * has a pattern with two placeholders: `{date}` (the file's day, eight digits YYYYMMDD) and
- * `{kind}` (one of the seven kinds). The pattern lives in the client's settings; main uses it to
- * find the files, the Connections screen to check it and show an example.
+ * `{kind}` (one of the seven kinds), and optionally `{part}`: a server that splits one kind's
+ * export of a day into several files numbers them (`20261204_clicks_1.csv`, `…_2.csv`). The text
+ * between the previous placeholder and `{part}` (here `_`) goes with it, so the same pattern also
+ * recognises a day that came as one file. The pattern lives in the client's settings; main uses it
+ * to find the files, the Connections screen to check it and show an example.
  */
 
 /** The seven response file kinds the spec names, in the order they are ingested within a day. */
@@ -23,13 +26,14 @@ export function responseFileNamesProblem(pattern: string): string | undefined {
   if (pattern.length > 200) return 'The response file name pattern is longer than 200 characters.';
   if (/[/\\]/.test(pattern)) return 'The response file names cannot contain / or \\; set the folder in “Response directory”.';
   const names = [...pattern.matchAll(PLACEHOLDER)].map((m) => m[1]);
-  const unknown = names.find((n) => n !== 'date' && n !== 'kind');
-  if (unknown !== undefined) return `The response file names contain {${unknown}}; only {date} and {kind} can be used.`;
+  const unknown = names.find((n) => n !== 'date' && n !== 'kind' && n !== 'part');
+  if (unknown !== undefined) return `The response file names contain {${unknown}}; only {date}, {kind} and {part} can be used.`;
   for (const name of ['date', 'kind']) {
     const count = names.filter((n) => n === name).length;
     if (count !== 1) return `The response file names need {${name}} exactly once (found ${count}), e.g. {date}_{kind}.csv.`;
   }
-  if (/[{}]/.test(pattern.replace(PLACEHOLDER, ''))) return 'The response file names contain a { or } that is not part of {date} or {kind}.';
+  if (names.filter((n) => n === 'part').length > 1) return 'The response file names can contain {part} only once, e.g. {date}_{kind}_{part}.csv.';
+  if (/[{}]/.test(pattern.replace(PLACEHOLDER, ''))) return 'The response file names contain a { or } that is not part of {date}, {kind} or {part}.';
   return undefined;
 }
 
@@ -38,6 +42,8 @@ export interface ResponseFileName {
   /** The file's day, YYYYMMDD. */
   readonly day: string;
   readonly kind: ResponseKindName;
+  /** The part number of a split export (`{part}`); undefined for a day that came as one file. */
+  readonly part?: number;
 }
 
 /**
@@ -49,16 +55,27 @@ export function responseFileNameMatcher(pattern: string): (name: string) => Resp
   const problem = responseFileNamesProblem(pattern);
   if (problem) throw new Error(problem);
   const parts = pattern.split(PLACEHOLDER);
-  // split() with a capture group alternates literal text and placeholder names.
-  const source = parts.map((p, i) => (i % 2 === 0 ? p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : p === 'date' ? '(?<day>\\d{8})' : `(?<kind>${RESPONSE_KIND_NAMES.join('|')})`)).join('');
+  const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  // split() with a capture group alternates literal text and placeholder names. The literal
+  // before {part} is optional together with it (a day that came as one file).
+  const source = parts
+    .map((p, i) => {
+      if (i % 2 === 0) return parts[i + 1] === 'part' ? '' : escape(p);
+      if (p === 'date') return '(?<day>\\d{8})';
+      if (p === 'part') return `(?:${escape(parts[i - 1]!)}(?<part>\\d{1,6}))?`;
+      return `(?<kind>${RESPONSE_KIND_NAMES.join('|')})`;
+    })
+    .join('');
   const re = new RegExp(`^${source}$`, 'i');
   return (name) => {
     const m = re.exec(name);
-    return m?.groups ? { day: m.groups.day, kind: m.groups.kind.toLowerCase() as ResponseKindName } : undefined;
+    if (!m?.groups) return undefined;
+    const kind = m.groups.kind.toLowerCase() as ResponseKindName;
+    return m.groups.part === undefined ? { day: m.groups.day, kind } : { day: m.groups.day, kind, part: Number(m.groups.part) };
   };
 }
 
-/** The name a pattern gives one file, e.g. for the example under the setting. */
-export function responseFileName(pattern: string, day: string, kind: ResponseKindName): string {
-  return pattern.replace('{date}', day).replace('{kind}', kind);
+/** The name a pattern gives one file (part 1 of a split export when the pattern has `{part}`), e.g. for the example under the setting. */
+export function responseFileName(pattern: string, day: string, kind: ResponseKindName, part = 1): string {
+  return pattern.replace('{date}', day).replace('{kind}', kind).replace('{part}', String(part));
 }

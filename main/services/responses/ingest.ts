@@ -1,7 +1,11 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { open, rm, stat } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
+import iconv from 'iconv-lite';
+import { ResponseDialect } from '../../../shared/contract/profiles';
 import { AppError } from '../../../shared/contract/result';
+import { duckdbTimestampFormat } from '../../../shared/contract/timestamp-format';
 import type { Database } from '../store/database';
 import { bumpGridDataVersion } from './grid-query';
 import { RESPONSE_KINDS, isResponseKind, type ResponseKind, type ResponseKindName } from './response-kinds';
@@ -21,6 +25,8 @@ export interface IngestFileInput {
   readonly size: number;
   /** Remote modification time. */
   readonly mtime: Date;
+  /** How the client's server writes its response files; the spec's dialect when absent. */
+  readonly dialect?: ResponseDialect;
 }
 
 /** The outcome of {@link ingestFile}. */
@@ -74,7 +80,8 @@ export async function ingestFile(db: Database, input: IngestFileInput): Promise<
     throw new AppError('INVALID_INPUT', `Unknown response file kind "${String(input.kind)}". Use one of: ${Object.keys(RESPONSE_KINDS).join(', ')}.`);
   }
   const kind = RESPONSE_KINDS[input.kind];
-  const [sha256, header] = await Promise.all([sha256File(input.localPath), readHeader(input.localPath)]);
+  const dialect = input.dialect ?? ResponseDialect.parse({});
+  const sha256 = await sha256File(input.localPath);
 
   const existing = (
     await db.all<LedgerRow>('SELECT id, kind, sha256, row_count, status FROM response_files WHERE profile = $1 AND client = $2 AND name = $3', [
@@ -87,8 +94,17 @@ export async function ingestFile(db: Database, input: IngestFileInput): Promise<
     return { outcome: 'skipped', fileId: String(existing.id), rows: Number(existing.row_count), sha256 };
   }
 
+  // DuckDB reads UTF-8 (and Latin-1) only; any other encoding is turned into a UTF-8 copy beside
+  // the download, removed again below, so the reader and its error messages see one encoding.
+  const readPath = dialect.encoding === 'utf-8' ? input.localPath : `${input.localPath}.utf8`;
+  let header: string[] = [];
   try {
+    if (readPath !== input.localPath) await pipeline(createReadStream(input.localPath), iconv.decodeStream(dialect.encoding), iconv.encodeStream('utf8'), createWriteStream(readPath));
+    const firstLine = await readFirstRecord(readPath, dialect.delimiter, !dialect.header);
+    // Without a header row the columns are the spec's, in its order (response-kinds.ts).
+    header = dialect.header ? firstLine : specColumns(kind, firstLine.length || kind.columns.length, input.remoteName);
     const layout = columnLayout(kind, header, input.remoteName);
+    const csvOptions = csvOptionsOf(dialect);
     const result = await db.transaction(async (tx) => {
       let fileId: bigint;
       if (existing) {
@@ -100,8 +116,8 @@ export async function ingestFile(db: Database, input: IngestFileInput): Promise<
       }
       const inserted = await tx.all<{ Count: bigint }>(
         `INSERT INTO ${kind.table} (${layout.targetColumns.join(', ')}, source_file)
-         SELECT ${layout.selectList.join(', ')}, $2::BIGINT FROM read_csv($1, ${CSV_OPTIONS}, columns = ${layout.columnsStruct}) ${layout.orderBy}`,
-        [input.localPath, fileId],
+         SELECT ${layout.selectList.join(', ')}, $2::BIGINT FROM read_csv($1, ${csvOptions}, columns = ${layout.columnsStruct}) ${layout.orderBy}`,
+        [readPath, fileId],
       );
       const rows = Number(inserted[0]?.Count ?? 0);
       const params = [input.profile, input.client, input.remoteName, kind.kind, input.size, input.mtime.toISOString(), sha256, rows, fileId];
@@ -123,9 +139,11 @@ export async function ingestFile(db: Database, input: IngestFileInput): Promise<
     bumpGridDataVersion(db);
     return result;
   } catch (e) {
-    const error = e instanceof AppError ? e : asValidationError(e, input.remoteName, header);
+    const error = e instanceof AppError ? e : asValidationError(e, input.remoteName, header, dialect.header);
     await recordRejection(db, input, kind, sha256, existing, error.message);
     throw error;
+  } finally {
+    if (readPath !== input.localPath) await rm(readPath, { force: true });
   }
 }
 
@@ -183,9 +201,31 @@ export function naiveTimestamp(d: Date): string {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }
 
-// Strict: a malformed row fails the whole statement instead of being skipped or padded.
-const CSV_OPTIONS = `delim = ';', quote = '"', escape = '"', header = true, auto_detect = false, strict_mode = true,
-  ignore_errors = false, null_padding = false, timestampformat = '%Y-%m-%d %H:%M:%S', encoding = 'utf-8'`;
+/**
+ * DuckDB's reader options for a dialect (read from a UTF-8 copy). Strict: a malformed row fails
+ * the whole statement instead of being skipped or padded. Every value put into the SQL text comes
+ * from the contract's enums or the checked timestamp tokens, never from a file.
+ */
+function csvOptionsOf(dialect: ResponseDialect): string {
+  const timestampFormat = duckdbTimestampFormat(dialect.timestampFormat).replace(/'/g, "''");
+  return `delim = '${dialect.delimiter}', quote = '"', escape = '"', header = ${dialect.header}, auto_detect = false, strict_mode = true,
+  ignore_errors = false, null_padding = false, timestampformat = '${timestampFormat}', encoding = 'utf-8'`;
+}
+
+/**
+ * The spec's columns of a kind for a file without a header row, in the spec's order: as many as
+ * the first record has (trailing optional columns may be left off), never more than the spec names.
+ */
+export function specColumns(kind: ResponseKind, count: number, fileName: string): string[] {
+  if (count > kind.columns.length) {
+    throw new AppError(
+      'VALIDATION_FAILED',
+      `${fileName}: line 1 has ${count} columns, but a ${kind.kind} file has at most ${kind.columns.length} (${kind.columns.map((c) => c.header).join(', ')}). Check the delimiter and the "header row" setting of the client's response files.`,
+      { line: 1, columns: count, expected: kind.columns.length },
+    );
+  }
+  return kind.columns.slice(0, count).map((c) => c.header);
+}
 
 interface ColumnLayout {
   readonly targetColumns: readonly string[];
@@ -229,8 +269,8 @@ export function columnLayout(kind: ResponseKind, header: readonly string[], file
   return { targetColumns, selectList, columnsStruct: `{${struct}}`, orderBy: timeIndex === undefined ? '' : `ORDER BY c${timeIndex}` };
 }
 
-/** Parses the first record of a `;`/`"` file (the header row). */
-export function parseHeaderLine(text: string): string[] {
+/** Parses the first record of a `"`-quoted file (the header row) with the given delimiter. */
+export function parseHeaderLine(text: string, delimiter = ';'): string[] {
   const fields: string[] = [];
   let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   let field = '';
@@ -245,7 +285,7 @@ export function parseHeaderLine(text: string): string[] {
         } else quoted = false;
       } else field += ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === ';') {
+    else if (ch === delimiter) {
       fields.push(field);
       field = '';
     } else if (ch === '\n') break;
@@ -255,7 +295,8 @@ export function parseHeaderLine(text: string): string[] {
   return fields.map((f) => f.trim());
 }
 
-async function readHeader(path: string): Promise<string[]> {
+/** The first record's fields; an empty file is an error unless `emptyOk` (no header row: a quiet day). */
+async function readFirstRecord(path: string, delimiter: string, emptyOk: boolean): Promise<string[]> {
   const handle = await open(path, 'r').catch((e: NodeJS.ErrnoException) => {
     throw new AppError('NOT_FOUND', `Cannot read the downloaded response file ${path}: ${e.code ?? e.message}. Download it again.`);
   });
@@ -264,9 +305,10 @@ async function readHeader(path: string): Promise<string[]> {
     const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
     const text = buf.subarray(0, bytesRead).toString('utf8');
     if (text.trim() === '') {
+      if (emptyOk) return [];
       throw new AppError('VALIDATION_FAILED', `${path} is empty: a response file needs at least its header row. Download it again or ask the server side.`, { line: 1 });
     }
-    return parseHeaderLine(text);
+    return parseHeaderLine(text, delimiter);
   } finally {
     await handle.close();
   }
@@ -287,7 +329,7 @@ function clip(text: string, max: number): string {
 }
 
 /** Turns DuckDB's CSV error into an operator message naming the record. */
-function asValidationError(e: unknown, fileName: string, header: readonly string[]): AppError {
+function asValidationError(e: unknown, fileName: string, header: readonly string[], hasHeader: boolean): AppError {
   // The reader's columns are named c0, c1, … (see columnLayout); name them as the file does.
   const message = (e instanceof Error ? e.message : String(e)).replace(/column "c(\d+)"/g, (m, i: string) =>
     header[Number(i)] !== undefined ? `column "${header[Number(i)]}"` : m,
@@ -308,7 +350,7 @@ function asValidationError(e: unknown, fileName: string, header: readonly string
     // Not a data problem (disk full, bug): keep it an exception with context.
     return new AppError('INTERNAL', `Ingesting ${fileName} failed: ${clip(lines[0] ?? '', 300)}`, { cause: clip(message, 4000) });
   }
-  const where = line ? `record ${line[1]} (the header is record 1)` : 'the file';
+  const where = line ? `record ${line[1]}${hasHeader ? ' (the header is record 1)' : ''}` : 'the file';
   return new AppError(
     'VALIDATION_FAILED',
     `${fileName} was rejected at ${where}: ${reason} Nothing from this file was stored and earlier data is unchanged; download the file again (it may be truncated) or ask the server side to fix the export.`,

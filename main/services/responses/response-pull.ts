@@ -28,8 +28,8 @@ export function responseFilesIn(names: readonly { name: string; size: number; mo
   return names
     .map((e) => ({ ...e, match: recognise(e.name) }))
     .filter((e) => e.match)
-    .map((e) => ({ name: e.name, size: e.size, mtime: new Date(e.modifyTime), day: e.match!.day, kind: e.match!.kind }))
-    .sort((a, b) => a.day.localeCompare(b.day) || (KIND_ORDER.get(a.kind)! - KIND_ORDER.get(b.kind)!));
+    .map((e) => ({ name: e.name, size: e.size, mtime: new Date(e.modifyTime), day: e.match!.day, kind: e.match!.kind, part: e.match!.part ?? 0 }))
+    .sort((a, b) => a.day.localeCompare(b.day) || KIND_ORDER.get(a.kind)! - KIND_ORDER.get(b.kind)! || a.part - b.part);
 }
 
 /**
@@ -54,7 +54,8 @@ export async function pullClient(args: {
   const dir = join(args.downloadDir, safeSegment(profile), safeSegment(client.name));
   await mkdir(dir, { recursive: true });
   // Downloads cut by a crash leave `.part` files; one process owns the data dir, so none is in use now.
-  for (const name of await readdir(dir)) if (name.endsWith('.part')) await rm(join(dir, name), { force: true });
+  // The same for the UTF-8 copies an ingest makes of files in another encoding.
+  for (const name of await readdir(dir)) if (name.endsWith('.part') || name.endsWith('.utf8')) await rm(join(dir, name), { force: true });
   const results: PulledFile[] = [];
   for (const [index, file] of files.entries()) {
     const known = ledger.get(file.name);
@@ -65,7 +66,7 @@ export async function pullClient(args: {
       const local = join(dir, file.name);
       try {
         await session.download(posix.join(client.responseDir, file.name), local);
-        const ingested = await ingestFile(db, { profile, client: client.name, kind: file.kind, localPath: local, remoteName: file.name, size: file.size, mtime: file.mtime });
+        const ingested = await ingestFile(db, { profile, client: client.name, kind: file.kind, localPath: local, remoteName: file.name, size: file.size, mtime: file.mtime, dialect: client.responseDialect });
         result = {
           client: client.name,
           name: file.name,

@@ -2,6 +2,7 @@ import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { deleteOlderThan } from '../responses/ingest';
 import type { Database } from './database';
+import { INCOMING_DIR, removeUnneededIncoming } from './incoming-files';
 import type { Settings } from './settings';
 
 /** Send states after which nothing more happens to a send (never touched while active). */
@@ -30,6 +31,11 @@ export interface RetentionReport {
   readonly responseFiles: number;
   /** Resend drafts and Excel exports removed from `<dataDir>/drafts/` and `<dataDir>/exports/`. */
   readonly draftAndExportFiles: number;
+  /**
+   * Other files with recipients removed: rejected rows (`rejected/`), spreadsheets the browser
+   * host received (`incoming/`, by upload) and scratch files (`tmp/`).
+   */
+  readonly otherFiles: number;
   readonly activity: number;
   /** Whether the data file was rewritten so the deleted rows are gone from it. */
   readonly compacted: boolean;
@@ -39,6 +45,26 @@ export interface RetentionReport {
 }
 
 const DAY_MS = 86_400_000;
+
+/**
+ * Every folder of the data dir whose files can hold recipients, apart from `archive/` and
+ * `sends/` (kept per send, with its journal row). A new folder with personal data belongs here;
+ * the retention test lists the whole data dir after a send cycle and fails on anything missed.
+ */
+export const PERSONAL_DATA_FOLDERS = {
+  /** Downloaded raw response files. */
+  responses: 'responses',
+  /** Soft-bounce resend drafts. */
+  drafts: 'drafts',
+  /** Excel reports and CSV exports. */
+  exports: 'exports',
+  /** Rows a validation left out, with their values. */
+  rejected: 'rejected',
+  /** Spreadsheets the browser host received. */
+  incoming: INCOMING_DIR,
+  /** Scratch: validation output, status files being read. */
+  tmp: 'tmp',
+} as const;
 
 /** Settings keys of data at rest (in `settings.json`, next to the profiles). */
 export const DATA_AT_REST_SETTINGS = {
@@ -64,7 +90,8 @@ export function readDataAtRestSettings(settings: Pick<Settings, 'get'>): { reado
  * Deletes personal data older than the retention setting, everywhere Loopdesk keeps it:
  * response rows (by event time, through {@link deleteOlderThan}), finished sends (journal
  * row, timeline, archive and work folders) last changed before the cutoff, downloaded raw
- * response files, resend drafts and Excel exports in the data dir, and the activity log. Then
+ * response files, resend drafts and Excel exports, rejected rows, uploads the browser host
+ * received and scratch files ({@link PERSONAL_DATA_FOLDERS}), and the activity log. Then
  * rewrites the data file ({@link Database.compact}) so the deleted values are gone from its
  * bytes, not just unreferenced.
  *
@@ -76,7 +103,7 @@ export function readDataAtRestSettings(settings: Pick<Settings, 'get'>): { reado
 export async function applyRetention(db: Database, dataDir: string, options: RetentionOptions): Promise<RetentionReport> {
   const started = Date.now();
   if (!(options.days > 0)) {
-    return { cutoff: null, responseRows: {}, sends: 0, sendEvents: 0, sendFolders: 0, responseFiles: 0, draftAndExportFiles: 0, activity: 0, compacted: false, fileBytesBefore: null, fileBytesAfter: null, ms: 0 };
+    return { cutoff: null, responseRows: {}, sends: 0, sendEvents: 0, sendFolders: 0, responseFiles: 0, draftAndExportFiles: 0, otherFiles: 0, activity: 0, compacted: false, fileBytesBefore: null, fileBytesAfter: null, ms: 0 };
   }
   const cutoff = new Date((options.now ?? new Date()).getTime() - options.days * DAY_MS);
   const cutoffIso = cutoff.toISOString();
@@ -109,9 +136,15 @@ export async function applyRetention(db: Database, dataDir: string, options: Ret
     }
   }
 
-  const responseFiles = await removeOlderFiles(join(dataDir, 'responses'), cutoff.getTime());
+  const older = (folder: string) => removeOlderFiles(join(dataDir, folder), cutoff.getTime());
+  const responseFiles = await older(PERSONAL_DATA_FOLDERS.responses);
   // Drafts and exports hold recipients too; copies the operator saved elsewhere are theirs.
-  const draftAndExportFiles = (await removeOlderFiles(join(dataDir, 'drafts'), cutoff.getTime())) + (await removeOlderFiles(join(dataDir, 'exports'), cutoff.getTime()));
+  const draftAndExportFiles = (await older(PERSONAL_DATA_FOLDERS.drafts)) + (await older(PERSONAL_DATA_FOLDERS.exports));
+  // Uploads go as a whole (by the time they arrived), and only when no active send needs them.
+  const otherFiles =
+    (await older(PERSONAL_DATA_FOLDERS.rejected)) +
+    (await older(PERSONAL_DATA_FOLDERS.tmp)) +
+    (await removeUnneededIncoming(db, dataDir, { now: options.now, cutoff }));
 
   const deletedRows = Object.values(responseRows).reduce((a, b) => a + b, 0) + sendIds.length + sendEvents + activity;
   let compacted = false;
@@ -123,7 +156,7 @@ export async function applyRetention(db: Database, dataDir: string, options: Ret
     fileBytesBefore = result.bytesBefore;
     fileBytesAfter = result.bytesAfter;
   }
-  return { cutoff: cutoffIso, responseRows, sends: sendIds.length, sendEvents, sendFolders, responseFiles, draftAndExportFiles, activity, compacted, fileBytesBefore, fileBytesAfter, ms: Date.now() - started };
+  return { cutoff: cutoffIso, responseRows, sends: sendIds.length, sendEvents, sendFolders, responseFiles, draftAndExportFiles, otherFiles, activity, compacted, fileBytesBefore, fileBytesAfter, ms: Date.now() - started };
 }
 
 /** Removes regular files last modified before `before` (ms), depth-first; returns how many. */

@@ -3,12 +3,14 @@ import { defaultFieldDrafts, defaultProductFieldDrafts, type ClientDraft, type M
 import { productsFileNameFor, productsFileNameProblem } from '../../../../shared/contract/products-file-name';
 import { responseFileName, responseFileNamesProblem } from '../../../../shared/contract/response-file-names';
 import { FieldListEditor } from './field-list-editor';
+import { ResponseDialectFields } from './response-dialect-fields';
 
 /** What the pattern makes of one file, or what is wrong with it. */
 function responseNamesHint(pattern: string): string {
   const problem = responseFileNamesProblem(pattern);
   if (problem) return problem;
-  return `{date} is the day (YYYYMMDD), {kind} one of mailings, mailingrecipients, links, clicks, opens, unsubscribes, responses. Example, the clicks of 1 June 2024: ${responseFileName(pattern, '20240601', 'clicks')}`;
+  const part = pattern.includes('{part}') ? ' {part} numbers the files of an export split into several.' : ' Add {part} if the server splits an export into numbered files.';
+  return `{date} is the day (YYYYMMDD), {kind} one of mailings, mailingrecipients, links, clicks, opens, unsubscribes, responses.${part} Example, the clicks of 1 June 2024: ${responseFileName(pattern, '20240601', 'clicks')}`;
 }
 
 /** What the products file of a send would be called, or what is wrong with the pattern. */
@@ -110,6 +112,7 @@ export function ClientEditor(props: { client: ClientDraft; index: number; onChan
           </p>
         </div>
       </div>
+      <ResponseDialectFields dialect={c.responseDialect} onChange={(responseDialect) => set({ responseDialect })} />
 
       <div className="field">
         <label htmlFor={`${id}-tests`}>Test recipients</label>

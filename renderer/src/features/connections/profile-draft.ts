@@ -10,6 +10,7 @@ import {
 } from '../../../../shared/contract/profiles';
 import { productsFileNameProblem } from '../../../../shared/contract/products-file-name';
 import { DEFAULT_RESPONSE_FILE_NAMES, responseFileNamesProblem } from '../../../../shared/contract/response-file-names';
+import { timestampFormatProblem } from '../../../../shared/contract/timestamp-format';
 
 /** One master-list field as the form holds it (numbers stay text until saved). */
 export interface FieldDraft {
@@ -262,6 +263,8 @@ export function draftToInput(d: ProfileDraft, editing: boolean): { input: Profil
     if (namesProblem) problems.push({ field: `${where} response file names`, message: `${where}: ${namesProblem}` });
     const productsNameProblem = productsFileNameProblem(c.productsFileName.trim());
     if (productsNameProblem) problems.push({ field: `${where} products file name`, message: `${where}: ${productsNameProblem}` });
+    const timestampProblem = timestampFormatProblem(c.responseDialect.timestampFormat.trim());
+    if (timestampProblem) problems.push({ field: `${where} timestamp format`, message: `${where}: ${timestampProblem}` });
     const testRecipients = c.testRecipients
       .split('\n')
       .map((line) => line.trim())
@@ -296,7 +299,7 @@ export function draftToInput(d: ProfileDraft, editing: boolean): { input: Profil
       timeZone: c.timeZone.trim(),
       lineBreaks: c.lineBreaks,
       productsFileName: c.productsFileName.trim(),
-      responseDialect: { ...c.responseDialect },
+      responseDialect: { ...c.responseDialect, timestampFormat: c.responseDialect.timestampFormat.trim() },
       testRecipients,
       mailings,
       fields: fieldsFromDrafts(c.fields, `${where} master list`, problems),

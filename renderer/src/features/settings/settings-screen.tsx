@@ -17,6 +17,7 @@ function outcomeText(o: RetentionOutcome): string {
     `${o.sends} finished sends with their archives`,
     `${o.responseFiles} downloaded response files`,
     `${o.draftAndExportFiles} resend drafts and Excel exports`,
+    `${o.otherFiles} rejected-row files, uploaded spreadsheets and scratch files`,
     `${o.activity} activity entries`,
   ];
   return `Saved. Deleted everything from before ${formatDateTime(o.cutoff)}: ${parts.join(', ')}. From now on this runs after every pull.`;
