@@ -49,13 +49,14 @@ export async function prepareCommand(argv: string[], options: GlobalOptions, io:
   let productFields = DEFAULT_PRODUCT_FIELDS.map((f) => ({ ...f }));
   let encoding: 'utf-8' | 'iso-8859-1' | 'windows-1252' = 'utf-8';
   let timeZone = '';
+  let lineBreaks: 'space' | 'reject' | 'keep' = 'space';
   let suppressed: ((email: string) => string | undefined) | undefined;
   let context: AppContext | undefined;
   if (values.profile) {
     context = await openAppContext({ dataDir: options.dataDir, host: 'cli' });
     const client = context.services.profiles.stored(values.profile).clients.find((c) => c.name === pickClient(context!, values.profile!, values.client));
     if (!client) throw new CliError(`Profile "${values.profile}" has no client "${values.client}".`, EXIT_USAGE);
-    ({ fields, productFields, encoding, timeZone } = client);
+    ({ fields, productFields, encoding, timeZone, lineBreaks } = client);
     const { SuppressionList } = await import('../../services/suppression/suppression-list');
     suppressed = await new SuppressionList(context.db).lookup();
   }
@@ -67,6 +68,7 @@ export async function prepareCommand(argv: string[], options: GlobalOptions, io:
       sourceMailingId: values.mailing,
       outDir: resolve(values.out),
       encoding,
+      lineBreaks,
       timeZone,
       suppressed,
       products: values.products ? { input: resolve(values.products), fields: productFields } : undefined,
