@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { method, service } from './define';
+import { LineBreakPolicy } from './profiles';
 
 /** Reader overrides: anything not given is detected. */
 export const OpenOptions = z.object({
@@ -36,6 +37,30 @@ export const RowEdits = z.object({
 /** One reason a row cannot be sent. */
 export const RowProblem = z.object({ line: z.number(), field: z.string(), code: z.string(), message: z.string() });
 
+/**
+ * Rows whose `broadmail_ID` is another source mailing than the one chosen for the send. A file
+ * carries one source mailing, so the one-send-per-source-mailing lock holds (interpretation.md):
+ * such a send is refused as a whole, never sent in part. The details of the error
+ * `SOURCE_MAILING_MISMATCH`, and part of the check report.
+ */
+export const SourceMailingMismatch = z.object({
+  /** The source mailing chosen for the send. */
+  chosen: z.string(),
+  /** Rows whose broadmail_ID differs (operator-excluded lines not counted). */
+  count: z.number().int(),
+  /** The first of them, in file order. */
+  lines: z.array(z.object({ line: z.number().int(), value: z.string() })).max(1000),
+  /** The other source mailing IDs the file names, in order of first appearance. */
+  others: z.array(z.string()).max(20),
+});
+export type SourceMailingMismatch = z.output<typeof SourceMailingMismatch>;
+
+/** A value changed automatically before sending (trimmed, date rewritten, line break replaced). */
+export const TidiedValue = z.object({ line: z.number(), field: z.string(), code: z.string(), before: z.string(), after: z.string() });
+
+/** A value sent as it is that deserves a look: a line break, or a formula a spreadsheet would run. */
+export const FlaggedValue = z.object({ line: z.number(), field: z.string(), code: z.enum(['LINE_BREAK', 'FORMULA']), value: z.string() });
+
 /** What an inspected file looks like, with the suggested mapping. */
 export const Inspection = z.object({
   path: z.string(),
@@ -66,7 +91,20 @@ export const ValidationReport = z.object({
   /** Problem rows (the first 1000), each with every reason. */
   excluded: z.array(z.object({ line: z.number(), reasons: z.array(RowProblem), values: z.array(z.string()) })),
   byCode: z.record(z.string(), z.number()),
+  /** Values tidied automatically, in all. */
   fixes: z.number(),
+  /** The same by kind (TRIMMED, DATE_NORMALISED, LINE_BREAK_REPLACED). */
+  fixesByCode: z.record(z.string(), z.number()),
+  /** The first 1000 tidied values, before and after. */
+  tidied: z.array(TidiedValue),
+  /** Risky values of the rows that are sent, by kind (LINE_BREAK, FORMULA). */
+  flagCounts: z.record(z.string(), z.number()),
+  /** The first 1000 of them. */
+  flagged: z.array(FlaggedValue),
+  /** The client's line-break setting the check applied. */
+  lineBreaks: LineBreakPolicy,
+  /** Rows naming another source mailing: the send is refused until they are resolved. */
+  sourceMailingMismatch: SourceMailingMismatch.nullable(),
   /** The first rows exactly as they will be sent (field order). */
   sample: z.array(z.array(z.string())),
   fields: z.array(z.string()),

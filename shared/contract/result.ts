@@ -22,6 +22,8 @@ export const ERROR_CODES = [
   'SECRET_UNAVAILABLE',
   'UNSUPPORTED_FILE',
   'VALIDATION_FAILED',
+  /** Rows name another source mailing than the chosen one; details: `SourceMailingMismatch` (recipients.ts). */
+  'SOURCE_MAILING_MISMATCH',
   'NOT_IMPLEMENTED',
   'INTERNAL',
 ] as const;

@@ -37,7 +37,7 @@ export type ChildEvent =
   | { readonly t: 'end' };
 
 /** Codes a reader may answer hostile input with; INTERNAL and the rest would mean a misfiled bug. */
-export const CLEAR_CODES: ReadonlySet<ErrorCode> = new Set(['UNSUPPORTED_FILE', 'VALIDATION_FAILED', 'INVALID_INPUT', 'NOT_FOUND']);
+export const CLEAR_CODES: ReadonlySet<ErrorCode> = new Set(['UNSUPPORTED_FILE', 'VALIDATION_FAILED', 'SOURCE_MAILING_MISMATCH', 'INVALID_INPUT', 'NOT_FOUND']);
 
 /** Messages are shown to the operator and stored in the ledger: long ones mean a payload leaked in. */
 export const MAX_MESSAGE_CHARS = 2000;

@@ -50,13 +50,14 @@ export async function prepareCommand(argv: string[], options: GlobalOptions, io:
   let encoding: 'utf-8' | 'iso-8859-1' | 'windows-1252' = 'utf-8';
   let timeZone = '';
   let productsFileName: string | undefined;
+  let lineBreaks: 'space' | 'reject' | 'keep' = 'space';
   let suppressed: ((email: string) => string | undefined) | undefined;
   let context: AppContext | undefined;
   if (values.profile) {
     context = await openAppContext({ dataDir: options.dataDir, host: 'cli' });
     const client = context.services.profiles.stored(values.profile).clients.find((c) => c.name === pickClient(context!, values.profile!, values.client));
     if (!client) throw new CliError(`Profile "${values.profile}" has no client "${values.client}".`, EXIT_USAGE);
-    ({ fields, productFields, encoding, timeZone, productsFileName } = client);
+    ({ fields, productFields, encoding, timeZone, productsFileName, lineBreaks } = client);
     const { SuppressionList } = await import('../../services/suppression/suppression-list');
     suppressed = await new SuppressionList(context.db).lookup();
   }
@@ -68,6 +69,7 @@ export async function prepareCommand(argv: string[], options: GlobalOptions, io:
       sourceMailingId: values.mailing,
       outDir: resolve(values.out),
       encoding,
+      lineBreaks,
       timeZone,
       productsFileName,
       suppressed,

@@ -1,10 +1,10 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
-import iconv from 'iconv-lite';
 import { AppError } from '../../../shared/contract/result';
+import { describeChar, encodeClosedLoopText, findUnencodable, type ClosedLoopEncoding } from './closed-loop-encoding';
 
-/** Encodings a closed-loop file may be written in (interpretation.md; see FileEncoding). */
-export type ClosedLoopEncoding = 'utf-8' | 'iso-8859-1' | 'windows-1252';
+// Moved to closed-loop-encoding.ts (shared with the readers); re-exported for existing imports.
+export { describeChar, findUnencodable, type ClosedLoopEncoding } from './closed-loop-encoding';
 
 /** Options of {@link writeClosedLoopFile}. */
 export interface WriteOptions {
@@ -20,10 +20,6 @@ export interface WriteResult {
   readonly rows: number;
   readonly bytes: number;
 }
-
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-const NON_ASCII = /[^\x00-\x7f]/;
-const ANY_SURROGATE = /[\uD800-\uDFFF]/;
 
 /**
  * Formats one record in the closed-loop dialect: every field in `"`, inner `"` doubled, `;` between,
@@ -50,56 +46,6 @@ function formatEscaped(values: readonly string[]): string {
     line += i === 0 ? '"' + v + '"' : ';"' + v + '"';
   }
   return line + '\n';
-}
-
-/**
- * A character class of everything a single-byte charset can hold, derived from iconv-lite by
- * decoding every byte and keeping what encodes back to the same byte (so it matches iconv-lite's
- * round trip exactly, e.g. Windows-1252's € but not its five unassigned bytes).
- */
-function unencodablePattern(encoding: 'iso-8859-1' | 'windows-1252'): RegExp {
-  let cls = '';
-  for (let b = 0; b < 256; b++) {
-    const ch = iconv.decode(Buffer.from([b]), encoding);
-    if (ch.length !== 1 || ch === '\uFFFD') continue;
-    const back = iconv.encode(ch, encoding);
-    if (back.length === 1 && back[0] === b) cls += '\\u' + ch.charCodeAt(0).toString(16).padStart(4, '0');
-  }
-  return new RegExp(`[^${cls}]`, 'u');
-}
-
-const UNENCODABLE: Record<'iso-8859-1' | 'windows-1252', RegExp> = {
-  'iso-8859-1': unencodablePattern('iso-8859-1'),
-  'windows-1252': unencodablePattern('windows-1252'),
-};
-
-/**
- * Returns the first character of `text` the target encoding cannot hold, or undefined.
- * iconv-lite itself would silently write `?` for it; for UTF-8 only lone surrogates qualify.
- */
-export function findUnencodable(text: string, encoding: ClosedLoopEncoding): string | undefined {
-  if (encoding === 'utf-8') {
-    // Most text has no surrogates at all; the lookbehind regex is only needed when it does.
-    if (!ANY_SURROGATE.test(text)) return undefined;
-    const m = LONE_SURROGATE.exec(text);
-    return m ? m[0] : undefined;
-  }
-  if (!NON_ASCII.test(text)) return undefined;
-  const m = UNENCODABLE[encoding].exec(text);
-  return m ? m[0] : undefined;
-}
-
-/** Describes a character for an operator: the glyph and its code point. */
-export function describeChar(ch: string): string {
-  const cp = ch.codePointAt(0) ?? 0;
-  return `"${ch}" (U+${cp.toString(16).toUpperCase().padStart(4, '0')})`;
-}
-
-function encodeChunk(text: string, encoding: ClosedLoopEncoding): Buffer {
-  if (encoding !== 'utf-8') return iconv.encode(text, encoding);
-  // One pass into a worst-case buffer instead of Buffer.from's measuring pass plus writing pass.
-  const buf = Buffer.allocUnsafe(text.length * 3);
-  return buf.subarray(0, buf.write(text, 0, 'utf8'));
 }
 
 async function writeChunk(out: WriteStream, buf: Buffer): Promise<void> {
@@ -202,7 +148,7 @@ export async function writeClosedLoopBatches(
       }
     }
     chunkRows = [];
-    const buf = encodeChunk(chunk, encoding);
+    const buf = encodeClosedLoopText(chunk, encoding);
     bytes += buf.length;
     await writeChunk(out, buf);
   };

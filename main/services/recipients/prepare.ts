@@ -3,16 +3,30 @@ import { mkdir, rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { productsFileNameFor, productsFileNameProblem } from '../../../shared/contract/products-file-name';
-import { DEFAULT_PRODUCTS_FILE_NAME, type MasterField } from '../../../shared/contract/profiles';
+import { DEFAULT_PRODUCTS_FILE_NAME, type LineBreakPolicy, type MasterField } from '../../../shared/contract/profiles';
+import type { SourceMailingMismatch } from '../../../shared/contract/recipients';
 import { AppError } from '../../../shared/contract/result';
 import { closedLoopFileName, describeChar, findUnencodable, formatClosedLoopLine, writeClosedLoopBatches, type ClosedLoopEncoding } from './closed-loop-writer';
-import { compileMapping, newWaveId, rebaseMapping, suggestMapping, type FieldMapping } from './mapping';
+import { compileMapping, isSourceMailingField, newWaveId, rebaseMapping, suggestMapping, type FieldMapping } from './mapping';
 import { ParallelSubscribersWriter, worthAWorker } from './parallel-subscribers';
 import { missingProductIds, productReferenceFields, readCatalog, writeProductsFile } from './products';
+import { SourceMailingCheck, sourceMailingMismatchError } from './source-mailing-check';
 import { openSpreadsheet } from './spreadsheet';
 import { TextSink } from './text-sink';
 import type { OpenOptions, ProgressCallback, SheetRow } from './types';
-import { addToSummary, compileValidator, EmailSeenSet, emptySummary, listedRow, type ExcludedRow, type RowProblem, type ValidationSummary } from './validate';
+import {
+  addToSummary,
+  compileValidator,
+  detachString,
+  EmailSeenSet,
+  emptySummary,
+  listedRow,
+  type ExcludedRow,
+  type RowFix,
+  type RowFlag,
+  type RowProblem,
+  type ValidationSummary,
+} from './validate';
 
 /** The product catalog part of a send. */
 export interface PrepareProductsInput {
@@ -64,6 +78,13 @@ export interface PrepareInput {
   readonly outDir: string;
   /** Target encoding of the files. */
   readonly encoding: ClosedLoopEncoding;
+  /** The client's `lineBreaks` setting for CR/LF inside values (default `space`, as the contract's). */
+  readonly lineBreaks?: LineBreakPolicy;
+  /**
+   * Rows whose broadmail_ID names another source mailing: `refuse` (default) throws
+   * SOURCE_MAILING_MISMATCH and leaves no file; `report` (the check step) returns them in the report.
+   */
+  readonly sourceMailingMismatch?: 'refuse' | 'report';
   /** IANA zone of the file-name timestamp; empty = the workstation's. */
   readonly timeZone: string;
   /** Name pattern of the products file (`{stamp}` = the recipient file's stamp); default `{stamp}_products.csv`. */
@@ -104,6 +125,12 @@ export interface PrepareReport {
   readonly emptyRows: number;
   /** Counts over the validated rows (operator exclusions not included). */
   readonly summary: ValidationSummary;
+  /** The first values tidied automatically, before and after (all are counted in `summary.fixes`). */
+  readonly tidied: readonly RowFix[];
+  /** The first risky values of the rows sent (all are counted in `summary.flags`). */
+  readonly flagged: readonly RowFlag[];
+  /** Rows naming another source mailing (only with `sourceMailingMismatch: 'report'`). */
+  readonly sourceMailingMismatch?: SourceMailingMismatch;
   readonly mapping: readonly FieldMapping[];
   /** The file's header row, the key under which the mapping is remembered. */
   readonly headers: readonly string[];
@@ -234,8 +261,13 @@ export async function prepare(opts: PrepareInput): Promise<PrepareReport> {
       seenEmails: new EmailSeenSet(Math.min(sheet.totalBytes / 100, 1 << 24)),
       // Only UTF-16 text can carry lone surrogates; decoded UTF-8, Latin and xlsx text cannot.
       checkSurrogates: sheet.encoding?.startsWith('utf-16') ?? false,
+      lineBreaks: opts.lineBreaks ?? 'space',
     });
     const summary = emptySummary();
+    const tidied: RowFix[] = [];
+    const flagged: RowFlag[] = [];
+    const mailingField = opts.fields.findIndex((f) => isSourceMailingField(f.name));
+    const mailingCheck = mailingField >= 0 && mapping[mailingField].source.kind !== 'sourceMailing' ? new SourceMailingCheck(opts.sourceMailingId, mailingField) : undefined;
     const excluded: ExcludedRow[] = [];
     const refFields = opts.products ? (opts.products.referenceFields ?? productReferenceFields(opts.fields)) : [];
     const refIndexes = refFields.map((n) => opts.fields.findIndex((f) => f.name === n)).filter((i) => i >= 0);
@@ -283,7 +315,12 @@ export async function prepare(opts: PrepareInput): Promise<PrepareReport> {
           if (hasOverrides && edits.overrides.has(row.line)) overridden.add(row.line);
           const r = check(mapRow(row), row.line);
           addToSummary(summary, r);
+          mailingCheck?.add(row.line, r.values);
+          if (r.fixes.length > 0 && tidied.length < MAX_LISTED) {
+            for (const f of r.fixes) tidied.push({ ...f, message: detachString(f.message), before: detachString(f.before), after: detachString(f.after) });
+          }
           if (r.problems.length === 0) {
+            if (r.flags.length > 0 && flagged.length < MAX_LISTED) for (const f of r.flags) flagged.push({ ...f, value: detachString(f.value) });
             if (!worker) out.push(r.values);
             // The worker cuts the record from its copy of the text, unless a value differs from it.
             else if (r.fixes.length === 0 && !(hasOverrides && edits.overrides.has(row.line)) && row.start !== undefined) worker.add(row);
@@ -324,6 +361,13 @@ export async function prepare(opts: PrepareInput): Promise<PrepareReport> {
     }
     const rejectedFile = sinkRejected ? await sinkRejected.close() : undefined;
     sinkRejected = undefined;
+    const mismatch = mailingCheck?.result() ?? undefined;
+    if (mismatch && opts.sourceMailingMismatch !== 'report') {
+      // Refused as a whole: no file with two source mailings is left behind.
+      await rm(subscribersPath, { force: true });
+      if (rejectedFile) await rm(rejectedFile, { force: true });
+      throw sourceMailingMismatchError(mismatch);
+    }
 
     const base = {
       rows: summary.rows + excludedByOperator,
@@ -333,6 +377,9 @@ export async function prepare(opts: PrepareInput): Promise<PrepareReport> {
       excludedByOperator,
       emptyRows: sheet.stats.emptyRows,
       summary,
+      tidied,
+      flagged,
+      sourceMailingMismatch: mismatch,
       mapping,
       headers: sheet.headers,
       waveId,
@@ -361,7 +408,7 @@ export async function prepare(opts: PrepareInput): Promise<PrepareReport> {
       const catalog = await readCatalog(opts.products.input, { ...opts.products.open, fields: opts.products.fields, mapping: opts.products.mapping });
       productsPath = join(opts.outDir, productsFileNameFor(productsPattern, stem));
       try {
-        const p = await writeProductsFile(catalog, productsPath, { encoding: opts.encoding });
+        const p = await writeProductsFile(catalog, productsPath, { encoding: opts.encoding, lineBreaks: opts.lineBreaks ?? 'space' });
         const missing = missingProductIds(referenced, p.ids);
         products = {
           rows: p.rows,

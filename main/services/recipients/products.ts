@@ -1,4 +1,4 @@
-import { DEFAULT_PRODUCT_FIELDS, type MasterField } from '../../../shared/contract/profiles';
+import { DEFAULT_PRODUCT_FIELDS, type LineBreakPolicy, type MasterField } from '../../../shared/contract/profiles';
 import { AppError } from '../../../shared/contract/result';
 import { writeClosedLoopBatches, type ClosedLoopEncoding, type WriteResult } from './closed-loop-writer';
 import { compileMapping, normaliseHeader, rebaseMapping, suggestMapping, type FieldMapping } from './mapping';
@@ -75,10 +75,11 @@ export interface ProductsWriteResult extends WriteResult {
 export async function writeProductsFile(
   catalog: Catalog,
   outPath: string,
-  opts: { readonly encoding: ClosedLoopEncoding; readonly onProgress?: ProgressCallback },
+  opts: { readonly encoding: ClosedLoopEncoding; readonly onProgress?: ProgressCallback; readonly lineBreaks?: LineBreakPolicy },
 ): Promise<ProductsWriteResult> {
   const apply = compileMapping(catalog.mapping, { sourceMailingId: '', waveId: '' });
-  const check = compileValidator(catalog.fields, { encoding: opts.encoding, seenEmails: new EmailSeenSet() });
+  // The products file is read line by line too: the client's line-break setting applies (default keep).
+  const check = compileValidator(catalog.fields, { encoding: opts.encoding, seenEmails: new EmailSeenSet(), lineBreaks: opts.lineBreaks });
   const ids = new Set<string>();
   const excluded: ExcludedRow[] = [];
   let excludedCount = 0;

@@ -32,6 +32,8 @@ export async function prepareDraft(args: {
   onProgress?: (p: { bytesRead: number; totalBytes: number; rows: number }) => void;
   /** Sending refuses missing product IDs (the server would reject the file); checking only reports them. */
   failOnMissingProducts?: boolean;
+  /** Sending refuses rows naming another source mailing; checking reports them (see prepare). */
+  sourceMailingMismatch?: 'refuse' | 'report';
 }): Promise<PrepareReport> {
   const { draft, client } = args;
   const report = await prepare({
@@ -42,6 +44,8 @@ export async function prepareDraft(args: {
     sourceMailingId: draft.sourceMailingId,
     outDir: args.outDir,
     encoding: client.encoding,
+    lineBreaks: client.lineBreaks,
+    sourceMailingMismatch: args.sourceMailingMismatch,
     timeZone: client.timeZone,
     productsFileName: client.productsFileName,
     suppressed: args.suppressed,
@@ -131,7 +135,7 @@ export function createRecipientsService(deps: RecipientsDeps): ImplOf<typeof rec
       try {
         let report: PrepareReport;
         try {
-          report = await prepareDraft({ draft, client: target.client, outDir, suppressed: await deps.suppressed(), onProgress: progress(draft.path), failOnMissingProducts: false });
+          report = await prepareDraft({ draft, client: target.client, outDir, suppressed: await deps.suppressed(), onProgress: progress(draft.path), failOnMissingProducts: false, sourceMailingMismatch: 'report' });
         } catch (e) {
           // "No valid row" is still a report the operator needs to see.
           const details = (e as { details?: Partial<PrepareReport> }).details;
@@ -148,6 +152,7 @@ export function createRecipientsService(deps: RecipientsDeps): ImplOf<typeof rec
         const byCode: Record<string, number> = {};
         for (const [code, n] of Object.entries(report.summary.problems)) byCode[code] = n ?? 0;
         const fixes = Object.values(report.summary.fixes).reduce((a: number, n) => a + (n ?? 0), 0);
+        const counts = (r: Partial<Record<string, number>>) => Object.fromEntries(Object.entries(r).map(([k, n]) => [k, n ?? 0]));
         const result: ValidationReport = {
           rows: report.rows,
           valid: report.valid,
@@ -157,6 +162,12 @@ export function createRecipientsService(deps: RecipientsDeps): ImplOf<typeof rec
           excluded: report.excluded.map((x) => ({ line: x.line, reasons: x.reasons.map((r) => ({ ...r })), values: [...x.values] })),
           byCode,
           fixes,
+          fixesByCode: counts(report.summary.fixes),
+          tidied: (report.tidied ?? []).map((f) => ({ line: f.line, field: f.field, code: f.code, before: f.before, after: f.after })),
+          flagCounts: counts(report.summary.flags ?? {}),
+          flagged: (report.flagged ?? []).map((f) => ({ line: f.line, field: f.field, code: f.code, value: f.value })),
+          lineBreaks: target.client.lineBreaks,
+          sourceMailingMismatch: report.sourceMailingMismatch ?? null,
           sample,
           fields: target.client.fields.map((f) => f.name),
           rejectedFile,

@@ -1,6 +1,6 @@
 import validator from 'validator';
-import type { MasterField } from '../../../shared/contract/profiles';
-import { describeChar, findUnencodable, type ClosedLoopEncoding } from './closed-loop-writer';
+import type { LineBreakPolicy, MasterField } from '../../../shared/contract/profiles';
+import { describeChar, findUnencodable, type ClosedLoopEncoding } from './closed-loop-encoding';
 import { isEmailField } from './mapping';
 
 /** Why a row cannot be sent. */
@@ -15,10 +15,18 @@ export type ProblemCode =
   | 'OUT_OF_RANGE'
   | 'INVALID_URL'
   | 'INVALID_DATE'
-  | 'UNENCODABLE';
+  | 'UNENCODABLE'
+  /** A line break inside a value, under the client's `lineBreaks: reject`. */
+  | 'LINE_BREAK';
 
 /** A change made to a value so it can be sent (not an error). */
-export type FixCode = 'TRIMMED' | 'DATE_NORMALISED';
+export type FixCode = 'TRIMMED' | 'DATE_NORMALISED' | 'LINE_BREAK_REPLACED';
+
+/**
+ * A value that is sent as it is but deserves a look: a line break (a line-based importer would
+ * split the record) or what a spreadsheet would run as a formula (`=HYPERLINK(…)`).
+ */
+export type FlagCode = 'LINE_BREAK' | 'FORMULA';
 
 /** One reason a row is excluded. */
 export interface RowProblem {
@@ -34,6 +42,17 @@ export interface RowFix {
   readonly field: string;
   readonly code: FixCode;
   readonly message: string;
+  /** The value as mapped, and as it is sent. */
+  readonly before: string;
+  readonly after: string;
+}
+
+/** One risky value (see {@link FlagCode}); `value` is the value as mapped, before any fix. */
+export interface RowFlag {
+  readonly line: number;
+  readonly field: string;
+  readonly code: FlagCode;
+  readonly value: string;
 }
 
 /** An excluded row with all its reasons. */
@@ -65,12 +84,13 @@ export function listedRow(line: number, reasons: readonly RowProblem[], values: 
   };
 }
 
-/** The outcome for one row: the (possibly fixed) values, problems and fixes. */
+/** The outcome for one row: the (possibly fixed) values, problems, fixes and flags. */
 export interface RowCheck {
   readonly line: number;
   readonly values: string[];
   readonly problems: RowProblem[];
   readonly fixes: RowFix[];
+  readonly flags: RowFlag[];
 }
 
 // The e-mail fingerprint: FNV-1a and a multiplicative hash over the UTF-16 units, seeded differently.
@@ -270,6 +290,40 @@ export interface ValidateOptions {
    * it costs a scan of every value and the writer checks every chunk anyway.
    */
   readonly checkSurrogates?: boolean;
+  /**
+   * The client's `lineBreaks` setting for a CR/LF inside a value: `space` replaces each run of
+   * them by one space (a fix), `reject` makes it a problem, `keep` (default here) leaves it to
+   * the writer, which quotes it. Every value with a line break is also flagged.
+   */
+  readonly lineBreaks?: LineBreakPolicy;
+}
+
+/** A plain number or telephone number after a leading + or -: what a spreadsheet shows as it is. */
+const SIGNED_NUMBER = /^[+-]\s?\d[\d\s.,()/-]*$/;
+
+/**
+ * True for a value a spreadsheet would run as a formula when the file (or a report of it) is
+ * opened: it starts with `=`, or with `+`, `-` or `@` and is not a plain (telephone) number
+ * such as `+49 30 1234-56` or `-3,5` (OWASP "CSV injection").
+ */
+export function looksLikeFormula(v: string): boolean {
+  const c = v.charCodeAt(0);
+  if (c === 61) return v.length > 1;
+  if (c === 64) return v.length > 1;
+  if (c === 43 || c === 45) return v.length > 1 && !SIGNED_NUMBER.test(v);
+  return false;
+}
+
+const LINE_BREAK_RUN = /[\r\n]+/g;
+
+/** True when a value holds a CR or LF. */
+export function hasLineBreak(v: string): boolean {
+  return v.indexOf('\n') !== -1 || v.indexOf('\r') !== -1;
+}
+
+/** A value with each run of CR/LF replaced by one space (the `space` policy). */
+export function lineBreaksToSpace(v: string): string {
+  return v.replace(LINE_BREAK_RUN, ' ');
 }
 
 const INT64_MAX = 9223372036854775807n;
@@ -312,6 +366,7 @@ export function isHttpUrl(v: string): boolean {
 
 const NO_PROBLEMS: RowProblem[] = [];
 const NO_FIXES: RowFix[] = [];
+const NO_FLAGS: RowFlag[] = [];
 
 function withProblem(list: RowProblem[], line: number, field: string, code: ProblemCode, message: string): RowProblem[] {
   const out = list === NO_PROBLEMS ? [] : list;
@@ -353,6 +408,7 @@ export function compileValidator(fields: readonly MasterField[], opts: ValidateO
   const enc = opts.encoding;
   const n = fields.length;
   const checkSurrogates = opts.checkSurrogates !== false;
+  const lineBreaks = opts.lineBreaks ?? 'keep';
   const seen = opts.seenEmails;
   const suppressed = opts.suppressed;
   const fp: Fingerprint = new Int32Array(2);
@@ -366,6 +422,7 @@ export function compileValidator(fields: readonly MasterField[], opts: ValidateO
     while (values.length < n) values.push('');
     let problems: RowProblem[] = NO_PROBLEMS;
     let fixes: RowFix[] = NO_FIXES;
+    let flags: RowFlag[] = NO_FLAGS;
     let hasEmail = false;
     for (let i = 0; i < fields.length; i++) {
       const f = fields[i];
@@ -375,7 +432,7 @@ export function compileValidator(fields: readonly MasterField[], opts: ValidateO
         const t = v.trim();
         if (t !== v) {
           if (fixes === NO_FIXES) fixes = [];
-          fixes.push({ line, field: f.name, code: 'TRIMMED', message: `${f.name}: spaces around the value removed` });
+          fixes.push({ line, field: f.name, code: 'TRIMMED', message: `${f.name}: spaces around the value removed`, before: v, after: t });
           v = t;
           values[i] = t;
         }
@@ -383,6 +440,24 @@ export function compileValidator(fields: readonly MasterField[], opts: ValidateO
       if (v === '') {
         if (f.required) problems = withProblem(problems, line, f.name, 'REQUIRED', `${f.name} is empty but required`);
         continue;
+      }
+      // Before the repeat check below: every row with such a value is flagged, not only the first.
+      if (hasLineBreak(v)) {
+        if (flags === NO_FLAGS) flags = [];
+        flags.push({ line, field: f.name, code: 'LINE_BREAK', value: v });
+        if (lineBreaks === 'reject') {
+          problems = withProblem(problems, line, f.name, 'LINE_BREAK', `${f.name} contains a line break, which would split the record on the server (client setting: reject)`);
+        } else if (lineBreaks === 'space') {
+          const spaced = lineBreaksToSpace(v);
+          if (fixes === NO_FIXES) fixes = [];
+          fixes.push({ line, field: f.name, code: 'LINE_BREAK_REPLACED', message: `${f.name}: line break replaced by a space`, before: v, after: spaced });
+          v = spaced;
+          values[i] = spaced;
+        }
+      }
+      if (looksLikeFormula(v)) {
+        if (flags === NO_FLAGS) flags = [];
+        flags.push({ line, field: f.name, code: 'FORMULA', value: v });
       }
       if (v === lastGood[i]) continue;
       const before = problems.length;
@@ -419,7 +494,7 @@ export function compileValidator(fields: readonly MasterField[], opts: ValidateO
               (m[4] !== undefined ? ` ${m[4].padStart(2, '0')}:${m[5]}:${m[6] ?? '00'}` : '');
             values[i] = iso;
             if (fixes === NO_FIXES) fixes = [];
-            fixes.push({ line, field: f.name, code: 'DATE_NORMALISED', message: `${f.name}: ${v} written as ${iso}` });
+            fixes.push({ line, field: f.name, code: 'DATE_NORMALISED', message: `${f.name}: ${v} written as ${iso}`, before: v, after: iso });
           } else {
             problems = withProblem(problems, line, f.name, 'INVALID_DATE', `${f.name} "${v.slice(0, 40)}" is not a date (use YYYY-MM-DD)`);
           }
@@ -443,7 +518,7 @@ export function compileValidator(fields: readonly MasterField[], opts: ValidateO
       }
     }
     if (problems.length === 0 && hasEmail) seen.addFingerprint(fp[0], fp[1]);
-    return { line, values, problems, fixes };
+    return { line, values, problems, fixes, flags };
   };
 }
 
@@ -455,18 +530,20 @@ export function validateRow(values: readonly string[], fields: readonly MasterFi
   return compileValidator(fields, opts)(values.slice(), opts.line ?? 0);
 }
 
-/** Counts for the operator: rows, valid, excluded, problems and fixes by code. */
+/** Counts for the operator: rows, valid, excluded, problems and fixes by code, flags of the rows sent. */
 export interface ValidationSummary {
   rows: number;
   valid: number;
   excluded: number;
   problems: Partial<Record<ProblemCode, number>>;
   fixes: Partial<Record<FixCode, number>>;
+  /** Risky values of the rows that are sent (excluded rows are not uploaded). */
+  flags: Partial<Record<FlagCode, number>>;
 }
 
 /** An empty {@link ValidationSummary} to accumulate into while streaming. */
 export function emptySummary(): ValidationSummary {
-  return { rows: 0, valid: 0, excluded: 0, problems: {}, fixes: {} };
+  return { rows: 0, valid: 0, excluded: 0, problems: {}, fixes: {}, flags: {} };
 }
 
 /** Adds one row's outcome to a running summary (mutates it: streaming, 1M rows). */
@@ -476,6 +553,7 @@ export function addToSummary(s: ValidationSummary, check: RowCheck): ValidationS
   else s.excluded++;
   for (const p of check.problems) s.problems[p.code] = (s.problems[p.code] ?? 0) + 1;
   for (const f of check.fixes) s.fixes[f.code] = (s.fixes[f.code] ?? 0) + 1;
+  if (check.problems.length === 0) for (const f of check.flags) s.flags[f.code] = (s.flags[f.code] ?? 0) + 1;
   return s;
 }
 

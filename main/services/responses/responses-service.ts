@@ -13,6 +13,7 @@ import { openArchived } from '../sends/send-archive';
 import type { SendJournal } from '../sends/send-journal';
 import type { Database } from '../store/database';
 import { SuppressionAdmin } from '../suppression/suppression-list';
+import { forEachArchivedRow } from './archived-rows';
 import { exportMailingReport, exportRows } from './excel-export';
 import { formatTimestamp, gridColumns, queryRows, type GridViewName } from './grid-query';
 import { deleteOlderThan, listResponseFiles } from './ingest';
@@ -235,20 +236,13 @@ export function createResponsesService(deps: ResponsesDeps): ResponsesService {
       const archived = join(send.archiveDir, `${send.fileName}.gz`);
       const rows: string[][] = [];
       const found = new Set<string>();
-      await new Promise<void>((resolve, reject) => {
-        const input = openArchived(archived, deps.dataKey).on('error', reject);
-        Papa.parse<string[]>(input as never, {
-          delimiter: ';',
-          step: (r) => {
-            const email = (r.data[emailIndex] ?? '').trim().toLowerCase();
-            if (bounced.has(email) && !found.has(email)) {
-              found.add(email);
-              rows.push(keep.map(({ i }) => r.data[i] ?? ''));
-            }
-          },
-          complete: () => resolve(),
-          error: (e: Error) => reject(e),
-        });
+      // In the client's encoding: the archive holds the file exactly as it was uploaded.
+      await forEachArchivedRow(openArchived(archived, deps.dataKey), client.encoding, (data) => {
+        const email = (data[emailIndex] ?? '').trim().toLowerCase();
+        if (bounced.has(email) && !found.has(email)) {
+          found.add(email);
+          rows.push(keep.map(({ i }) => data[i] ?? ''));
+        }
       }).catch((e) => {
         if (e instanceof AppError) throw e;
         throw new AppError('NOT_FOUND', `The archived file of send ${send.id} cannot be read (${(e as Error).message}).`);

@@ -4,12 +4,16 @@ import Papa from 'papaparse';
 import type { ClientConfig } from '../../../shared/contract/profiles';
 import { AppError } from '../../../shared/contract/result';
 import { writeClosedLoopFile } from '../recipients';
+import { closedLoopTextStream, type ClosedLoopEncoding } from '../recipients/closed-loop-encoding';
 import { isEmailField } from '../recipients/mapping';
 
-/** Reads the first `n` rows of a closed-loop file (our own dialect, no header). */
-export async function readFirstRows(path: string, n: number, encoding: string): Promise<string[][]> {
+/**
+ * Reads the first `n` rows of a closed-loop file (our own dialect, no header), decoded in the
+ * encoding it was written in (the client's), through the writer's own codec.
+ */
+export async function readFirstRows(path: string, n: number, encoding: ClosedLoopEncoding): Promise<string[][]> {
   const rows: string[][] = [];
-  const stream = createReadStream(path, { encoding: encoding === 'utf-8' ? 'utf8' : 'latin1' });
+  const stream = closedLoopTextStream(createReadStream(path), encoding);
   await new Promise<void>((resolve, reject) => {
     Papa.parse<string[]>(stream as never, {
       delimiter: ';',

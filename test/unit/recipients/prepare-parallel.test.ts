@@ -17,7 +17,7 @@ const FIELDS: MasterField[] = [
 ];
 const HEADER = ['E-Mail', 'Anrede', 'Vorname', 'Nachname', 'Kundennummer', 'Geburtstag', 'Stadt', 'Notiz'];
 const NAMES = ['Jürgen', 'Zoë', 'Łukasz', 'Renée', 'Anna "Anni"', 'Groß; Klein', 'O\'Brien', 'Ärger\nzweizeilig'];
-const CITIES = ['München', 'Köln', ' Düsseldorf ', 'Zürich', 'Frankfurt am Main an der Oder', '', 'Wien'];
+const CITIES = ['München', 'Köln', ' Düsseldorf ', 'Zürich', 'Frankfurt am Main an der Oder', '', 'Wien', '=1+1', '@SUM(A1)', 'Neu\r\nStadt'];
 
 /** A few thousand rows with everything the validator and the writer treat specially. */
 function hostileCsv(rows: number): string {
@@ -58,33 +58,58 @@ function comparable(r: PrepareReport): unknown {
 }
 
 describe('prepare with a writer thread', () => {
-  it('writes byte for byte the same subscribers and rejected files as the single-threaded path', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'loopdesk-par-in-'));
-    const input = join(dir, 'empfänger.csv');
-    writeFileSync(input, hostileCsv(3500));
-    const suppressed = (e: string): string | undefined => (e === 'user42@example.com' || e === 'user2100@example.com' ? 'unsubscribed' : undefined);
-    const edits = { overrides: [{ line: 98, field: 'Email', value: 'repariert@example.com' }, { line: 300, field: 'Stadt', value: 'Neu-Ulm' }], excludedLines: [5, 1500, 3000] };
-    const { single, parallel, a, b } = await both(input, { suppressed, edits });
-    // The file exercises what it should: fixes (patched rows), problems of every kind, duplicates.
-    expect(single.summary.fixes.TRIMMED).toBeGreaterThan(10);
-    expect(single.summary.fixes.DATE_NORMALISED).toBeGreaterThan(100);
-    expect(single.summary.problems).toMatchObject({ INVALID_EMAIL: expect.any(Number), DUPLICATE_EMAIL: expect.any(Number), TOO_LONG: expect.any(Number), NOT_A_NUMBER: expect.any(Number), INVALID_DATE: expect.any(Number), SUPPRESSED: 2 });
-    expect(single.summary.problems.DUPLICATE_EMAIL).toBeGreaterThan(20);
-    expect(single.excludedByOperator).toBe(3);
-    expect(single.emptyRows).toBeGreaterThan(5);
-    expect(comparable(parallel)).toEqual(comparable(single));
-    const fa = files(a);
-    const fb = files(b);
-    expect(Object.keys(fb)).toEqual(['20240601100000_rejected.csv', '20240601100000_subscribers.csv']);
-    expect(Object.keys(fb)).toEqual(Object.keys(fa));
-    for (const name of Object.keys(fa)) expect(fb[name].equals(fa[name]), name).toBe(true);
-    const text = fa['20240601100000_subscribers.csv'].toString('utf8');
-    expect(text).toContain('"repariert@example.com"');
-    expect(text).toContain('"Ärger\nzweizeilig"');
-    expect(text).toContain('"Anna ""Anni"""');
-    // First occurrence wins: user1 (row 1) is written, its later duplicate (row 1031 → user1) is not.
-    expect(text.split('"user1@example.com"').length).toBe(2);
-  });
+  // Each line-break setting on both paths (issue #10, item 7): the files and reports must agree.
+  for (const lineBreaks of ['space', 'reject', 'keep'] as const) {
+    it(`writes byte for byte the same subscribers and rejected files as the single-threaded path (lineBreaks: ${lineBreaks})`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'loopdesk-par-in-'));
+      const input = join(dir, 'empfänger.csv');
+      writeFileSync(input, hostileCsv(3500));
+      const suppressed = (e: string): string | undefined => (e === 'user42@example.com' || e === 'user2100@example.com' ? 'unsubscribed' : undefined);
+      const edits = { overrides: [{ line: 98, field: 'Email', value: 'repariert@example.com' }, { line: 300, field: 'Stadt', value: 'Neu-Ulm' }], excludedLines: [5, 1500, 3000] };
+      const { single, parallel, a, b } = await both(input, { suppressed, edits, lineBreaks });
+      // The file exercises what it should: fixes (patched rows), problems of every kind, duplicates.
+      expect(single.summary.fixes.TRIMMED).toBeGreaterThan(10);
+      expect(single.summary.fixes.DATE_NORMALISED).toBeGreaterThan(100);
+      expect(single.summary.problems).toMatchObject({ INVALID_EMAIL: expect.any(Number), DUPLICATE_EMAIL: expect.any(Number), TOO_LONG: expect.any(Number), NOT_A_NUMBER: expect.any(Number), INVALID_DATE: expect.any(Number), SUPPRESSED: 2 });
+      expect(single.summary.problems.DUPLICATE_EMAIL).toBeGreaterThan(20);
+      expect(single.summary.flags.FORMULA).toBeGreaterThan(100);
+      expect(single.flagged.some((f) => f.code === 'FORMULA' && f.value === '=1+1')).toBe(true);
+      expect(single.excludedByOperator).toBe(3);
+      expect(single.emptyRows).toBeGreaterThan(5);
+      expect(comparable(parallel)).toEqual(comparable(single));
+      const fa = files(a);
+      const fb = files(b);
+      expect(Object.keys(fb)).toEqual(['20240601100000_rejected.csv', '20240601100000_subscribers.csv']);
+      expect(Object.keys(fb)).toEqual(Object.keys(fa));
+      for (const name of Object.keys(fa)) expect(fb[name].equals(fa[name]), name).toBe(true);
+      const text = fa['20240601100000_subscribers.csv'].toString('utf8');
+      expect(text).toContain('"repariert@example.com"');
+      expect(text).toContain('"Anna ""Anni"""');
+      expect(text).toContain('"=1+1"');
+      if (lineBreaks === 'keep') {
+        expect(text).toContain('"Ärger\nzweizeilig"');
+        expect(text).toContain('"Neu\nStadt"');
+        expect(single.summary.fixes.LINE_BREAK_REPLACED).toBeUndefined();
+      } else if (lineBreaks === 'space') {
+        expect(text).toContain('"Ärger zweizeilig"');
+        expect(text).toContain('"Neu Stadt"');
+        expect(text).not.toMatch(/[^"]\n/);
+        expect(single.summary.fixes.LINE_BREAK_REPLACED).toBeGreaterThan(500);
+        expect(single.tidied.find((f) => f.code === 'LINE_BREAK_REPLACED')).toMatchObject({ before: expect.stringMatching(/\n/), after: expect.not.stringMatching(/[\r\n]/) });
+      } else {
+        expect(text).not.toContain('zweizeilig');
+        expect(text).not.toContain('Neu Stadt');
+        expect(text).not.toContain('Neu\nStadt');
+        expect(single.summary.problems.LINE_BREAK).toBeGreaterThan(500);
+        expect(fa['20240601100000_rejected.csv'].toString('utf8')).toContain('line break');
+      }
+      // Line breaks are flagged on the rows that are sent; under reject no such row is sent.
+      if (lineBreaks === 'reject') expect(single.summary.flags.LINE_BREAK).toBeUndefined();
+      else expect(single.summary.flags.LINE_BREAK).toBeGreaterThan(500);
+      // First occurrence wins: user1 (row 1) is written, its later duplicate (row 1031 → user1) is not.
+      expect(text.split('"user1@example.com"').length).toBe(2);
+    });
+  }
 
   it('same result for Windows-1252 input and output, with unencodable values', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'loopdesk-par-in-'));
@@ -142,13 +167,14 @@ describe('prepare with a writer thread, records cut from the file', () => {
     ['Windows-1252, CRLF', (t) => iconv.encode(t.replace(/[^\x00-\xff]/gu, '?'), 'windows-1252'), '\r\n', 'windows-1252'],
   ];
   for (const [name, encode, newline, out] of cases) {
-    it(`${name}: the same bytes as the single-threaded path over many read pieces`, async () => {
+   for (const lineBreaks of ['keep', 'space', 'reject'] as const) {
+    it(`${name}, lineBreaks ${lineBreaks}: the same bytes as the single-threaded path over many read pieces`, async () => {
       const dir = mkdtempSync(join(tmpdir(), 'loopdesk-par-in-'));
       const input = join(dir, 'plain.csv');
       // About 600 KB: ten and more read pieces, characters of two to four bytes across their edges.
       writeFileSync(input, encode(plainCsv(9000, newline)));
       const edits = { overrides: [{ line: 4000, field: 'Stadt', value: 'Neu-Ulm' }] };
-      const { single, parallel, a, b } = await both(input, { edits, encoding: out === 'utf-8' ? 'utf-8' : 'iso-8859-1' });
+      const { single, parallel, a, b } = await both(input, { edits, encoding: out === 'utf-8' ? 'utf-8' : 'iso-8859-1', lineBreaks });
       expect(single.summary.fixes.TRIMMED).toBeGreaterThan(50);
       expect(single.summary.problems.INVALID_EMAIL).toBeGreaterThan(50);
       expect(comparable(parallel)).toEqual(comparable(single));
@@ -157,8 +183,14 @@ describe('prepare with a writer thread, records cut from the file', () => {
       expect(Object.keys(fb)).toEqual(Object.keys(fa));
       for (const f of Object.keys(fa)) expect(fb[f].equals(fa[f]), f).toBe(true);
       expect(fa['20240601100000_subscribers.csv'].toString('latin1')).toContain('"Neu-Ulm"');
-      expect(fa['20240601100000_subscribers.csv'].toString('latin1')).toContain('"Ann\na"');
+      // A lone CR inside an unquoted record: the writer thread cuts such a record from the text.
+      const written = fa['20240601100000_subscribers.csv'].toString('latin1');
+      if (lineBreaks === 'keep') expect(written).toContain('"Ann\na"');
+      else expect(written).not.toContain('"Ann\na"');
+      if (lineBreaks === 'space') expect(written).toContain('"Ann a"');
+      if (lineBreaks === 'reject') expect(single.summary.problems.LINE_BREAK).toBe(9);
     });
+   }
   }
 });
 

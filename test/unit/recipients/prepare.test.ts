@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import iconv from 'iconv-lite';
@@ -168,6 +168,69 @@ describe('prepare with operator edits', () => {
     expect((err as Error).message).toMatch(message);
     expect((err as Error).message).toMatch(/redo the correction|Type the value again/);
     expect(readdirSync(outDir)).toEqual([]);
+  });
+});
+
+describe('one source mailing per file (broadmail_ID from a column)', () => {
+  /** A CSV with a broadmail_ID column; `ids[i]` is the value of data row i (line i + 2). */
+  function withIds(ids: readonly string[]): string {
+    const dir = mkdtempSync(join(tmpdir(), 'loopdesk-prep-in-'));
+    const path = join(dir, 'list.csv');
+    writeFileSync(path, ['E-Mail;broadmail_ID;Vorname', ...ids.map((id, i) => `p${i}@example.de;${id};P${i}`)].join('\n'));
+    return path;
+  }
+
+  it('refuses the whole file when a row names another source mailing, with the lines, and leaves no file', async () => {
+    const outDir = mkdtempSync(join(tmpdir(), 'loopdesk-prep-'));
+    const input = withIds(['44018617811', '44018617811', '55555555555', ' 044018617811 ', '66666666666', '55555555555']);
+    const run = prepare({ ...base, input, outDir });
+    await expect(run).rejects.toMatchObject({
+      code: 'SOURCE_MAILING_MISMATCH',
+      details: { chosen: '44018617811', count: 3, lines: [{ line: 4, value: '55555555555' }, { line: 6, value: '66666666666' }, { line: 7, value: '55555555555' }], others: ['55555555555', '66666666666'] },
+      message: expect.stringContaining('line 4: 55555555555'),
+    });
+    expect(readdirSync(outDir)).toEqual([]);
+  });
+
+  it('the same mailing (also with leading zeros or spaces) passes; operator-excluded lines do not count', async () => {
+    const outDir = mkdtempSync(join(tmpdir(), 'loopdesk-prep-'));
+    const input = withIds(['44018617811', '044018617811', ' 44018617811', '99999999999']);
+    const report = await prepare({ ...base, input, outDir, edits: { excludedLines: [5] } });
+    expect(report.valid).toBe(3);
+    expect(report.sourceMailingMismatch).toBeUndefined();
+  });
+
+  it('a constant broadmail_ID other than the chosen mailing is refused too', async () => {
+    const outDir = mkdtempSync(join(tmpdir(), 'loopdesk-prep-'));
+    const input = withIds(['', '']);
+    const first = await prepare({ ...base, input, outDir: mkdtempSync(join(tmpdir(), 'loopdesk-prep-')), edits: { excludedLines: [] } }).catch((e) => e);
+    expect(first).toMatchObject({ code: 'VALIDATION_FAILED' }); // empty broadmail_ID: REQUIRED on every row
+    const mapping = [
+      { field: 'Email', source: { kind: 'column' as const, column: 0, header: 'E-Mail', confidence: 1 } },
+      { field: 'broadmail_ID', source: { kind: 'constant' as const, value: '12345' } },
+    ];
+    await expect(prepare({ ...base, input, outDir, mapping })).rejects.toMatchObject({ code: 'SOURCE_MAILING_MISMATCH', details: { count: 2, others: ['12345'] } });
+  });
+
+  it('in report mode (the check step) the rows are listed, at most 1000, with the full count', async () => {
+    const outDir = mkdtempSync(join(tmpdir(), 'loopdesk-prep-'));
+    const ids = Array.from({ length: 1600 }, (_, i) => (i % 3 === 0 ? '44018617811' : String(70000000000 + (i % 30))));
+    const report = await prepare({ ...base, input: withIds(ids), outDir, sourceMailingMismatch: 'report' });
+    expect(report.sourceMailingMismatch).toMatchObject({ chosen: '44018617811', count: 1066 });
+    expect(report.sourceMailingMismatch!.lines).toHaveLength(1000);
+    expect(report.sourceMailingMismatch!.lines[0]).toEqual({ line: 3, value: '70000000001' });
+    expect(report.sourceMailingMismatch!.others).toHaveLength(20);
+  });
+
+  it('a mapping to the chosen mailing is never checked row by row', async () => {
+    const outDir = mkdtempSync(join(tmpdir(), 'loopdesk-prep-'));
+    const mapping = [
+      { field: 'Email', source: { kind: 'column' as const, column: 0, header: 'E-Mail', confidence: 1 } },
+      { field: 'broadmail_ID', source: { kind: 'sourceMailing' as const } },
+    ];
+    const report = await prepare({ ...base, input: withIds(['1', '2']), outDir, mapping });
+    expect(report.valid).toBe(2);
+    expect(readFileSync(report.files.subscribers, 'utf8')).toContain('"p1@example.de";"44018617811"');
   });
 });
 

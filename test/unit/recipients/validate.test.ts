@@ -1,7 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_MASTER_FIELDS, type MasterField } from '../../../shared/contract/profiles';
 import validator from 'validator';
-import { compileValidator, EmailSeenSet, fingerprint, isEmailAddress, plainEmailFingerprint, summarise, validateRow, type ValidateOptions } from '../../../main/services/recipients/validate';
+import {
+  compileValidator,
+  EmailSeenSet,
+  fingerprint,
+  isEmailAddress,
+  lineBreaksToSpace,
+  looksLikeFormula,
+  plainEmailFingerprint,
+  summarise,
+  validateRow,
+  type ValidateOptions,
+} from '../../../main/services/recipients/validate';
 
 const F = DEFAULT_MASTER_FIELDS;
 const opts = (extra: Partial<ValidateOptions> = {}): ValidateOptions => ({ encoding: 'utf-8', seenEmails: new EmailSeenSet(), ...extra });
@@ -91,7 +102,68 @@ describe('summarise', () => {
       excluded: 3,
       problems: { DUPLICATE_EMAIL: 1, INVALID_EMAIL: 1, NOT_A_NUMBER: 1 },
       fixes: { TRIMMED: 1 },
+      flags: {},
     });
+  });
+});
+
+describe('line breaks inside values (client setting lineBreaks)', () => {
+  const broken = () => row('a@example.de', { 4: 'Zeile\r\n\r\neins', 5: 'Mül\nler\r' });
+
+  it('space: each CR/LF run becomes one space, counted as a fix with before and after, and flagged', () => {
+    const r = validateRow(broken(), F, opts({ lineBreaks: 'space' }));
+    expect(r.problems).toEqual([]);
+    expect(r.values.slice(4)).toEqual(['Zeile eins', 'Mül ler ']);
+    expect(r.fixes.map((f) => [f.code, f.field, f.before, f.after])).toEqual([
+      ['LINE_BREAK_REPLACED', 'First name', 'Zeile\r\n\r\neins', 'Zeile eins'],
+      ['LINE_BREAK_REPLACED', 'Last name', 'Mül\nler\r', 'Mül ler '],
+    ]);
+    expect(r.flags.map((f) => [f.code, f.field])).toEqual([['LINE_BREAK', 'First name'], ['LINE_BREAK', 'Last name']]);
+    expect(summarise([r])).toMatchObject({ valid: 1, fixes: { LINE_BREAK_REPLACED: 2 }, flags: { LINE_BREAK: 2 } });
+  });
+
+  it('reject: the row is excluded with a LINE_BREAK problem per value, nothing changed', () => {
+    const r = validateRow(broken(), F, opts({ lineBreaks: 'reject' }));
+    expect(codes(r)).toEqual(['LINE_BREAK', 'LINE_BREAK']);
+    expect(r.problems[0]).toMatchObject({ field: 'First name', message: expect.stringContaining('line break') });
+    expect(r.values[4]).toBe('Zeile\r\n\r\neins');
+    expect(r.fixes).toEqual([]);
+    // Flags count only rows that are sent.
+    expect(summarise([r])).toMatchObject({ excluded: 1, problems: { LINE_BREAK: 2 }, flags: {} });
+  });
+
+  it('keep: the value is left as it is (the writer quotes it) and flagged', () => {
+    const r = validateRow(broken(), F, opts({ lineBreaks: 'keep' }));
+    expect(r.problems).toEqual([]);
+    expect(r.fixes).toEqual([]);
+    expect(r.values[4]).toBe('Zeile\r\n\r\neins');
+    expect(summarise([r]).flags).toEqual({ LINE_BREAK: 2 });
+  });
+
+  it('a repeated value is flagged on every row, not only the first (the repeat shortcut comes after)', () => {
+    const check = compileValidator(F, opts({ lineBreaks: 'keep' }));
+    const flags = [1, 2, 3].map((i) => check(row(`p${i}@example.de`, { 4: 'A\nB' }), i).flags.length);
+    expect(flags).toEqual([1, 1, 1]);
+    const spaced = compileValidator(F, opts({ lineBreaks: 'space' }));
+    expect([1, 2].map((i) => spaced(row(`q${i}@example.de`, { 4: 'A\nB' }), i).values[4])).toEqual(['A B', 'A B']);
+  });
+
+  it('lineBreaksToSpace replaces runs, not single characters', () => {
+    expect(lineBreaksToSpace('a\r\n\nb\rc')).toBe('a b c');
+  });
+});
+
+describe('formula-like values', () => {
+  it('flags what a spreadsheet would run, not phone numbers or signed numbers', () => {
+    for (const v of ['=HYPERLINK("https://evil.example";"Klick")', '=1+1', '+SUM(A1:A3)', '-2+3', '@SUM(A1)', '-Rabatt', '+ Bonus']) expect(looksLikeFormula(v), v).toBe(true);
+    for (const v of ['+49 30 1234-56', '-3,5', '-12', '+1 (555) 010-999', 'a=b', 'Müller', '=', '-', '']) expect(looksLikeFormula(v), v).toBe(false);
+  });
+
+  it('flags them on the row without changing the value', () => {
+    const r = validateRow(row('a@example.de', { 4: '=HYPERLINK("https://evil.example";"Klick")', 3: '+49 30 1234' }), F, opts());
+    expect(r.problems).toEqual([]);
+    expect(r.values[4]).toBe('=HYPERLINK("https://evil.example";"Klick")');
+    expect(r.flags).toEqual([{ line: 0, field: 'First name', code: 'FORMULA', value: '=HYPERLINK("https://evil.example";"Klick")' }]);
   });
 });
 

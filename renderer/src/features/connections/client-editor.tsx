@@ -54,6 +54,22 @@ export function ClientEditor(props: { client: ClientDraft; index: number; onChan
           </select>
         </div>
         <div className="field">
+          <label htmlFor={`${id}-line-breaks`}>Line breaks in values</label>
+          <select
+            id={`${id}-line-breaks`}
+            value={c.lineBreaks}
+            aria-describedby={`${id}-line-breaks-hint`}
+            onChange={(e) => set({ lineBreaks: e.target.value as ClientDraft['lineBreaks'] })}
+          >
+            <option value="space">Replace with a space (recommended)</option>
+            <option value="reject">Leave the row out</option>
+            <option value="keep">Keep, inside quotes</option>
+          </select>
+          <p className="hint" id={`${id}-line-breaks-hint`}>
+            A cell with a line break (“Zeile↵eins”) would otherwise span two lines of the uploaded file, and an importer that reads line by line splits the record.
+          </p>
+        </div>
+        <div className="field">
           <label htmlFor={`${id}-upload`}>Upload directory</label>
           <input id={`${id}-upload`} value={c.uploadDir} onChange={(e) => set({ uploadDir: e.target.value })} />
         </div>

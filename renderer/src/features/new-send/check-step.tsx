@@ -6,6 +6,7 @@ import { HostFileLink } from '../../components/host-file-link';
 import { problemValue, reasonText, setExcluded, setOverride, toSendDraft, type NewSendState } from './draft-model';
 import type { StepProps } from './new-send-screen';
 import { RowsTable } from '../../components/rows-table';
+import { lineBreakRejectHint, RiskyValues, SourceMailingMismatchCallout, sourceMailingBlock, TidiedValues } from './check-findings';
 
 /** Progress of the check, from `recipients.onProgress`. */
 interface Progress {
@@ -73,6 +74,8 @@ export function CheckStep(props: StepProps) {
     // eslint-disable-next-line react-hooks/exhaustive-deps -- only on entering the step
   }, []);
   const report = draft.report;
+  // Rows naming another source mailing: nothing goes on until they are resolved (check-findings.tsx).
+  const mailingBlock = draft.reportStale ? '' : sourceMailingBlock(report);
   const editsCount = draft.edits.overrides.length + draft.edits.excludedLines.length;
 
   return (
@@ -99,18 +102,24 @@ export function CheckStep(props: StepProps) {
         <button type="button" className={`button${draft.reportStale ? ' primary' : ''}`} disabled={running} onClick={() => void run()}>
           Check again
         </button>
-        <button type="button" className="button" disabled={!report || draft.reportStale || running || report.valid === 0} onClick={() => goTo('products')}>
+        <button type="button" className="button" disabled={!report || draft.reportStale || running || report.valid === 0 || mailingBlock !== ''} onClick={() => goTo('products')}>
           Add products (optional)
         </button>
         <button
           type="button"
           className="button primary"
-          disabled={!report || draft.reportStale || running || report.valid === 0 || draft.useProducts}
+          disabled={!report || draft.reportStale || running || report.valid === 0 || draft.useProducts || mailingBlock !== ''}
+          aria-describedby={mailingBlock ? 'check-blocked-reason' : undefined}
           onClick={() => goTo('send')}
         >
           Continue to send
         </button>
       </div>
+      {mailingBlock && !running && (
+        <p className="hint" id="check-blocked-reason">
+          {mailingBlock}
+        </p>
+      )}
     </>
   );
 }
@@ -121,16 +130,19 @@ function ReportView(props: { report: ValidationReport; draft: NewSendState; upda
   const problemRows = report.excluded.flatMap((row) => row.reasons.map((reason) => ({ row, reason })));
   return (
     <section aria-label="Check result">
-      <div className={`callout ${report.excludedCount === 0 ? 'callout-ok' : report.valid === 0 ? 'callout-error' : 'callout-warn'}`} role="status">
-        <h3>
-          {report.valid === 0
-            ? 'No row can be sent'
-            : report.excludedCount === 0
-              ? `All ${plural(report.valid, 'row')} can be sent`
-              : `${plural(report.valid, 'row')} can be sent, ${plural(report.excludedCount, 'row')} will be left out`}
-        </h3>
-        <p className="small muted">Checked in {(report.durationMs / 1000).toFixed(1)} s.</p>
-      </div>
+      <SourceMailingMismatchCallout report={report} draft={draft} update={update} />
+      {!report.sourceMailingMismatch && (
+        <div className={`callout ${report.excludedCount === 0 ? 'callout-ok' : report.valid === 0 ? 'callout-error' : 'callout-warn'}`} role="status">
+          <h3>
+            {report.valid === 0
+              ? 'No row can be sent'
+              : report.excludedCount === 0
+                ? `All ${plural(report.valid, 'row')} can be sent`
+                : `${plural(report.valid, 'row')} can be sent, ${plural(report.excludedCount, 'row')} will be left out`}
+          </h3>
+          <p className="small muted">Checked in {(report.durationMs / 1000).toFixed(1)} s.</p>
+        </div>
+      )}
       <dl className="stat-tiles" aria-label="Counts">
         <div>
           <dt>Rows in the file</dt>
@@ -155,6 +167,8 @@ function ReportView(props: { report: ValidationReport; draft: NewSendState; upda
           </div>
         )}
       </dl>
+      <TidiedValues report={report} />
+      <RiskyValues report={report} />
       {codes.length > 0 && (
         <>
           <h3>Problems by reason</h3>
@@ -165,6 +179,7 @@ function ReportView(props: { report: ValidationReport; draft: NewSendState; upda
               </li>
             ))}
           </ul>
+          {lineBreakRejectHint(report) && <p className="hint">{lineBreakRejectHint(report)}</p>}
         </>
       )}
       <LeftOutByYou report={report} draft={draft} update={update} />

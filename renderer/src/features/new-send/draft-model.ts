@@ -163,6 +163,7 @@ export const REASON_TEXT: Record<string, string> = {
   INVALID_URL: 'Not a valid web address',
   INVALID_DATE: 'Not a valid date',
   UNENCODABLE: 'Character the file encoding cannot hold',
+  LINE_BREAK: 'Line break inside a value',
 };
 
 /** The operator-facing name of a reason code. */
