@@ -2,6 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { createApi } from '../../../shared/contract/client';
+import { createSocketTransport } from '../../../shared/contract/wire';
 import { startSandbox, type SandboxHandle } from '../../../main/services/sandbox';
 import { DOOR_FILE } from '../../../main/host/browser/door-file';
 import { buildCliBundle, CLI_BIN, runCliLoop, spawnCli } from '../../helpers/cli-loop';
@@ -66,6 +69,43 @@ describe('the whole closed loop with the loopdesk CLI alone (spawned processes, 
       expect(outcome.printed).not.toContain(token);
       // The data dir's lock stayed with serve the whole time: the CLI never opened the data file.
       expect(readFileSync(join(home, 'loopdesk.lock'), 'utf8').split(' ')[0]).toBe(String(pid));
+
+      // `status --watch` follows a send started in the app (here: a client of the host's
+      // WebSocket, as the browser UI is), from queued to sent, one JSON document per change.
+      const watch = spawn(process.execPath, [CLI_BIN, '--data-dir', home, '--json', 'status', '--watch', '--every', '1'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      let watched = '';
+      watch.stdout!.on('data', (d: Buffer) => (watched += d.toString('utf8')));
+      watch.stderr!.on('data', (d: Buffer) => (watched += d.toString('utf8')));
+      try {
+        await expect.poll(() => watched, { timeout: 30_000 }).toMatch(/^\[/);
+        const socket = new WebSocket(`ws://127.0.0.1:${new URL(url).port}/ws?token=${token}`, { origin: new URL(url).origin });
+        await new Promise((r) => socket.once('open', r));
+        const api = createApi(createSocketTransport(socket as never));
+        const inspected = await api.recipients.inspect({ profile: 'sb', client: sandbox.clients[0].name, path: join(work, 'recipients.csv') });
+        if (!inspected.ok) throw new Error(inspected.error.message);
+        const started = await api.sends.create({
+          profile: 'sb',
+          client: sandbox.clients[0].name,
+          path: join(work, 'recipients.csv'),
+          sourceMailingId: outcome.sourceMailingId,
+          mapping: inspected.value.mapping,
+          products: { path: join(work, 'products.csv') },
+        });
+        socket.close();
+        expect(started.ok, JSON.stringify(started)).toBe(true);
+        const id = started.ok ? started.value.id : '';
+        const states = () =>
+          watched
+            .split('\n')
+            .filter((l) => l.startsWith('['))
+            .map((l) => (JSON.parse(l) as { id: string; state: string }[]).find((s) => s.id === id)?.state)
+            .filter(Boolean);
+        await expect.poll(states, { timeout: 60_000, interval: 250 }).toContain('sent');
+        expect(states()[0]).not.toBe('sent');
+      } finally {
+        watch.kill('SIGTERM');
+        await new Promise((r) => watch.once('close', r));
+      }
     } finally {
       serve.kill('SIGTERM');
       await new Promise((r) => serve.once('close', r));
@@ -74,6 +114,6 @@ describe('the whole closed loop with the loopdesk CLI alone (spawned processes, 
     // Once serve is gone, the CLI opens the data dir itself and finds what serve recorded.
     const after = await spawnCli(home, ['--json', 'status'], env);
     expect(after.code, after.err).toBe(0);
-    expect((JSON.parse(after.out) as unknown[]).length).toBe(2);
+    expect((JSON.parse(after.out) as unknown[]).length).toBe(3);
   }, 240_000);
 });
