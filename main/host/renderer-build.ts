@@ -39,7 +39,7 @@ export async function ensureRendererBuilt(say: (line: string) => void, root = ap
   }
   say('Building the Loopdesk UI (it was missing or older than its sources)…');
   const code = await new Promise<number>((resolve) => {
-    const child = spawn(process.execPath, [script, '--renderer-only'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+    const child = spawn(process.execPath, [script, '--renderer-only'], { cwd: root, stdio: ['ignore', 2, 2] });
     child.once('exit', (c) => resolve(c ?? 1));
     child.once('error', () => resolve(1));
   });
