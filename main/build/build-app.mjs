@@ -1,11 +1,13 @@
 // Builds what the Electron app and the browser host load: the renderer (Vite) into
 // dist/renderer, and the Electron main process and preload (esbuild) into dist/electron.
+// and the `loopdesk` CLI bundle (build-cli.mjs) into dist/cli.
 // Usage: node main/build/build-app.mjs [--renderer-only | --electron-only]
 // --electron-only leaves dist/renderer alone, so tests that serve it are not disturbed.
 import { build as esbuild } from 'esbuild';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build as viteBuild } from 'vite';
+import { buildCli } from './build-cli.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const rendererOnly = process.argv.includes('--renderer-only');
@@ -60,5 +62,6 @@ export async function buildElectron() {
 if (import.meta.url === `file://${process.argv[1]}`) {
   if (!electronOnly) await buildRenderer();
   if (!rendererOnly) await buildElectron();
-  console.log(`built ${rendererOnly ? 'the renderer' : electronOnly ? 'Electron main/preload' : 'renderer and Electron main/preload'} into dist/`);
+  if (!rendererOnly && !electronOnly) await buildCli();
+  console.log(`built ${rendererOnly ? 'the renderer' : electronOnly ? 'Electron main/preload' : 'renderer, Electron main/preload and the CLI'} into dist/`);
 }

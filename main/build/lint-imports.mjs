@@ -1,7 +1,9 @@
 // Enforces the design's import rules (../shared/design.md):
 //  - only main/host/electron/** imports `electron`;
 //  - shared/** imports nothing from Node, Electron, the DOM-only packages, main/ or renderer/;
-//  - renderer/** imports nothing from Node, Electron or main/.
+//  - renderer/** imports nothing from Node, Electron or main/;
+//  - shipped code (main/ outside main/build/, shared/, renderer/) imports neither test/ nor
+//    main/build/: the build scripts run at build time, the tests never ship.
 // Exit code 1 with one line per violation.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
@@ -10,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const nodeBuiltins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
-const IMPORT = /^\s*(?:import|export)\s[^;]*?\sfrom\s*['"]([^'"]+)['"]|\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)|^\s*import\s*['"]([^'"]+)['"]|\brequire\(\s*['"]([^'"]+)['"]\s*\)/gm;
+const IMPORT = /^\s*(?:import|export)\s[^;]*?\sfrom\s*['"]([^'"]+)['"]|\bimport\s*\(\s*['"]([^'"]+)['"]|^\s*import\s*['"]([^'"]+)['"]|\brequire\(\s*['"]([^'"]+)['"]\s*\)/gm;
 
 function* sourceFiles(dir) {
   for (const name of readdirSync(dir)) {
@@ -34,6 +36,9 @@ export function checkFile(file, source) {
       if (nodeBuiltins.has(spec)) problems.push(`${rel}: shared/ must not import the Node module "${spec}"`);
       if (target && (target.startsWith('main/') || target.startsWith('renderer/'))) problems.push(`${rel}: shared/ must not import ${target}`);
       if (/^(react|react-dom|ag-grid|ws$)/.test(spec)) problems.push(`${rel}: shared/ must not import "${spec}"`);
+    }
+    if (target && !rel.startsWith('main/build/') && !rel.startsWith('renderer/vite.config') && (target.startsWith('test/') || target.startsWith('main/build/'))) {
+      problems.push(`${rel}: shipped code must not import ${target} (tests and build scripts do not ship)`);
     }
     if (rel.startsWith('renderer/') && !rel.startsWith('renderer/vite.config')) {
       if (nodeBuiltins.has(spec)) problems.push(`${rel}: the renderer must not import the Node module "${spec}"`);

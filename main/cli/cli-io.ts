@@ -1,7 +1,6 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Result } from '../../shared/contract';
-import type { AppContext } from '../app/app-context';
 
 /** Options every command understands. */
 export interface GlobalOptions {
@@ -36,33 +35,34 @@ export class CliError extends Error {
   constructor(
     message: string,
     readonly exitCode = 1,
-    readonly code = 'USAGE',
+    /** The error code (`USAGE` for a usage mistake, else the service's code). */
+    readonly code = exitCode === EXIT_USAGE ? 'USAGE' : 'FAILED',
   ) {
     super(message);
   }
 }
 
+/** Exit code of a command that did its work. */
+export const EXIT_OK = 0;
+/** Exit code of a command that failed (the error code is on stderr, and in the JSON with --json). */
+export const EXIT_FAILED = 1;
+
+/** The one JSON document `--json` prints on stdout for a failure. */
+export function errorDocument(code: string, message: string, details?: unknown): string {
+  return JSON.stringify({ error: { code, message, ...(details === undefined ? {} : { details }) } });
+}
+
 /**
  * Prints a service result: the value (JSON with --json, or via `human`), or the error
- * code and message on stderr. Returns the exit code.
+ * code and message on stderr (and, with --json, the error document on stdout). Returns the exit code.
  */
 export function report<T>(io: CliIo, options: GlobalOptions, result: Result<unknown>, human: (value: T) => string[]): number {
   if (result.ok) {
     if (options.json) io.out(JSON.stringify(result.value));
     else for (const line of human(result.value as T)) io.out(line);
-    return 0;
+    return EXIT_OK;
   }
-  if (options.json) io.out(JSON.stringify({ error: result.error }));
+  if (options.json) io.out(errorDocument(result.error.code, result.error.message, result.error.details));
   io.err(`error ${result.error.code}: ${result.error.message}`);
-  return 1;
-}
-
-/**
- * Calls a service through the dispatcher (so the CLI gets the same checks as every other
- * host) and returns its value; an expected failure becomes a {@link CliError} with its code.
- */
-export async function callService<T>(context: AppContext, channel: string, payload: unknown): Promise<T> {
-  const result = await context.dispatcher.handle(channel, payload, { transport: 'cli' });
-  if (!result.ok) throw new CliError(`error ${result.error.code}: ${result.error.message}`, 1, result.error.code);
-  return result.value as T;
+  return EXIT_FAILED;
 }

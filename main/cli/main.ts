@@ -1,7 +1,7 @@
-import { parseArgs } from 'node:util';
+import { readFileSync } from 'node:fs';
 import { isAppError } from '../../shared/contract/result';
-import { openAppContext, type AppContext } from '../app/app-context';
-import { CliError, defaultDataDir, EXIT_USAGE, processIo, type CliIo, type GlobalOptions } from './cli-io';
+import { CliError, defaultDataDir, errorDocument, EXIT_FAILED, EXIT_USAGE, processIo, type CliIo, type GlobalOptions } from './cli-io';
+import type { Door } from './door';
 
 const HELP = `Loopdesk — the closed-loop interface for Optimizely Campaign.
 
@@ -13,8 +13,12 @@ Commands:
                              the app in your browser: serves the UI on 127.0.0.1 and prints its URL
   sandbox --root DIR [--port N] [--interval S] [--export-interval S] [--seed N]
                              run the embedded closed-loop server emulator
-  profile add|list|test|trust|remove …
+  profile add|set|list|show|export|import|test|trust|untrust|remove …
                              connection profiles (see \`loopdesk profile\`)
+  client set|show|add|remove …
+                             a client of a profile: master list, encoding, time zone, folders, file names (see \`loopdesk client\`)
+  mailing add|list|retire|restore …
+                             source mailings, whose IDs go into broadmail_ID (see \`loopdesk mailing\`)
   prepare <file> --mailing <id> [--profile P --client C] [--mapping m.json] [--products p.csv] [--out DIR]
                              read, map, validate and write the closed-loop files; nothing is sent
   send <file> --profile P [--client C] --mailing <id> [--test] [--at <ISO time>] [--yes]
@@ -25,11 +29,14 @@ Commands:
   export [--profile P] (--mailing <id> | --table <name> [--where col=value …]) --out <file.xlsx>
                              Excel report of a mailing, or a table as filtered
   settings show|set …        data at rest: encryption and retention days
-  bench                      speed and memory benchmarks
+  version                    the version (also --version)
 
 Global options:
   --data-dir DIR             where settings, the data file and archives live (also LOOPDESK_HOME; default ~/.loopdesk)
-  --json                     machine-readable output`;
+  --json                     machine-readable output: one JSON document on stdout (errors: {"error":{code,message}})
+
+While the app or \`loopdesk serve\` owns the data dir, commands talk to it instead of opening the data file.
+Exit codes: 0 done, 1 failed (stderr says \`error CODE: …\`), 2 usage mistake.`;
 
 /** Splits global options from the command and its own arguments. */
 function parseGlobal(argv: string[], env: NodeJS.ProcessEnv): { options: GlobalOptions; command: string | undefined; rest: string[] } {
@@ -42,6 +49,7 @@ function parseGlobal(argv: string[], env: NodeJS.ProcessEnv): { options: GlobalO
     if (arg === '--data-dir') dataDir = argv[++i];
     else if (arg.startsWith('--data-dir=')) dataDir = arg.slice('--data-dir='.length);
     else if (arg === '--json') json = true;
+    else if ((arg === '--version' || arg === '-v') && command === undefined) command = 'version';
     else if (command === undefined && !arg.startsWith('-')) command = arg;
     else rest.push(arg);
   }
@@ -49,39 +57,35 @@ function parseGlobal(argv: string[], env: NodeJS.ProcessEnv): { options: GlobalO
   return { options: { dataDir: dataDir ?? defaultDataDir(env), json }, command, rest };
 }
 
-/** Resolves when the process is asked to stop (Ctrl-C, SIGTERM). */
-function untilStopped(): Promise<void> {
-  return new Promise((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+/** The version from package.json (two folders up, from the sources and from the bundle alike). */
+function version(): string {
+  return JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version as string;
 }
 
-async function withContext(
-  options: GlobalOptions,
-  host: 'cli' | 'browser',
-  work: (context: AppContext) => Promise<number>,
-  env: NodeJS.ProcessEnv = process.env,
-): Promise<number> {
-  const context = await openAppContext({ dataDir: options.dataDir, host, env });
-  try {
-    return await work(context);
-  } finally {
-    await context.close();
-  }
+/** Runs a command through a door to the data dir's services (this process, or the Loopdesk that owns it). */
+async function viaDoor(options: GlobalOptions, env: NodeJS.ProcessEnv, work: (door: Door) => Promise<number>): Promise<number> {
+  const { withDoor } = await import('./door');
+  return withDoor(options, env, work);
 }
 
 /** Entry point of the `loopdesk` command; returns the exit code. */
 export async function main(argv: string[], io: CliIo = processIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  let json = argv.includes('--json');
   try {
     const { options, command, rest } = parseGlobal(argv, env);
+    json = options.json;
     switch (command) {
       case undefined:
       case 'help':
         io.out(HELP);
         return command ? 0 : EXIT_USAGE;
-      case 'serve':
-        return await serve(rest, options, io);
+      case 'version':
+        io.out(options.json ? JSON.stringify({ version: version() }) : version());
+        return 0;
+      case 'serve': {
+        const { serveCommand } = await import('./commands/serve-command');
+        return await serveCommand(rest, options, io);
+      }
       case 'start': {
         const { startCommand } = await import('./commands/start-command');
         return await startCommand(rest, options, io);
@@ -92,89 +96,70 @@ export async function main(argv: string[], io: CliIo = processIo, env: NodeJS.Pr
       }
       case 'profile': {
         const { profileCommand } = await import('./commands/profile-command');
-        return await withContext(options, 'cli', (context) => profileCommand(rest, context, options, io), env);
+        return await profileCommand(rest, options, io, env);
+      }
+      case 'client': {
+        const { clientCommand } = await import('./commands/client-command');
+        return await clientCommand(rest, options, io, env);
+      }
+      case 'mailing': {
+        const { mailingCommand } = await import('./commands/mailing-command');
+        return await mailingCommand(rest, options, io, env);
       }
       case 'prepare': {
         const { prepareCommand } = await import('./commands/send-commands');
-        return await prepareCommand(rest, options, io);
+        return await prepareCommand(rest, options, io, env);
       }
       case 'send': {
         const { sendCommand } = await import('./commands/send-commands');
-        return await withContext(options, 'cli', (context) => sendCommand(rest, context, options, io), env);
+        return await viaDoor(options, env, (door) => sendCommand(rest, door, options, io));
       }
       case 'status': {
         const { statusCommand } = await import('./commands/send-commands');
-        return await withContext(options, 'cli', (context) => statusCommand(rest, context, options, io), env);
+        return await viaDoor(options, env, (door) => statusCommand(rest, door, options, io));
       }
       case 'pull': {
         const { pullCommand } = await import('./commands/response-commands');
-        return await withContext(options, 'cli', (context) => pullCommand(rest, context, options, io), env);
+        return await viaDoor(options, env, (door) => pullCommand(rest, door, options, io));
       }
       case 'export': {
         const { exportCommand } = await import('./commands/response-commands');
-        return await withContext(options, 'cli', (context) => exportCommand(rest, context, options, io), env);
+        return await viaDoor(options, env, (door) => exportCommand(rest, door, options, io));
       }
       case 'settings': {
         const { settingsCommand } = await import('./commands/settings-command');
         return await settingsCommand(rest, options, io);
       }
-      case 'bench': {
-        const { benchCommand } = await import('./commands/bench-command');
-        return await benchCommand(rest, io);
-      }
       default:
-        io.err(`Unknown command "${command}".\n\n${HELP}`);
+        io.err(`error USAGE: unknown command "${command}".\n\n${HELP}`);
+        if (json) io.out(errorDocument('USAGE', `Unknown command "${command}".`));
         return EXIT_USAGE;
     }
   } catch (e) {
+    // Every failure ends here: `error CODE: message` on stderr, the error document on stdout with --json.
+    let code: string;
+    let message: string;
+    let details: unknown;
+    let exit = EXIT_FAILED;
     if (e instanceof CliError) {
-      (e.exitCode === 0 ? io.out : io.err)(e.message);
-      return e.exitCode;
+      if (e.exitCode === 0) {
+        io.out(e.message);
+        return 0;
+      }
+      ({ code, message } = e);
+      exit = e.exitCode;
+    } else if (isAppError(e)) {
+      ({ code, message, details } = e);
+    } else if (e instanceof TypeError && (e as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
+      code = 'USAGE';
+      message = `${e.message}. See \`loopdesk help\`.`;
+      exit = EXIT_USAGE;
+    } else {
+      code = 'INTERNAL';
+      message = `Loopdesk hit an unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`;
     }
-    if (isAppError(e)) {
-      io.err(`error ${e.code}: ${e.message}`);
-      return 1;
-    }
-    if (e instanceof TypeError && (e as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
-      io.err(`${e.message}. See \`loopdesk help\`.`);
-      return EXIT_USAGE;
-    }
-    throw e;
+    io.err(`error ${code}: ${message}`);
+    if (json) io.out(errorDocument(code, message.split('\n')[0], details));
+    return exit;
   }
-}
-
-/** `loopdesk serve`: the browser host, with the demo sandbox unless --no-sandbox. */
-export async function serve(argv: string[], options: GlobalOptions, io: CliIo): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      port: { type: 'string', default: '0' },
-      'no-sandbox': { type: 'boolean', default: false },
-      'sandbox-interval': { type: 'string' },
-      'sandbox-export-interval': { type: 'string' },
-    },
-  });
-  const { startBrowserHost } = await import('../host/browser/browser-host');
-  const { rendererDir } = await import('../host/paths');
-  return withContext(options, 'browser', async (context) => {
-    if (!values['no-sandbox']) {
-      const { startDemoSandbox } = await import('../app/demo-sandbox');
-      await startDemoSandbox(context, {
-        interval: values['sandbox-interval'] ? Number(values['sandbox-interval']) : undefined,
-        exportInterval: values['sandbox-export-interval'] ? Number(values['sandbox-export-interval']) : undefined,
-      });
-    }
-    const host = await startBrowserHost(context, { port: Number(values.port), rendererDir: rendererDir() });
-    context.onClose(() => host.close());
-    // This process owns the data dir: it uploads due sends and follows them on the server.
-    context.services.sends.startScheduler();
-    context.services.responses.startPullSchedule();
-    if (options.json) io.out(JSON.stringify({ url: host.url, port: host.port, dataDir: context.dataDir, pid: process.pid }));
-    else {
-      io.out(`Loopdesk is running at ${host.url}`);
-      io.out(`Open that address in Chromium, Chrome, Edge or Firefox. Data dir: ${context.dataDir}. Press Ctrl-C to stop.`);
-    }
-    await untilStopped();
-    return 0;
-  });
 }

@@ -191,6 +191,10 @@ export const Profile = z.object({
   authKind: z.enum(['password', 'key']),
   /** Key file path for key auth from a file. */
   keyPath: z.string().nullable(),
+  /** The environment variable the password is read from (its name only; CLI and servers). */
+  passwordEnv: z.string().nullable(),
+  /** The environment variable a key's passphrase is read from (its name only). */
+  passphraseEnv: z.string().nullable(),
   /** Whether a secret is available right now (stored, or given for this session). */
   secretAvailable: z.boolean(),
   /** Where the secret lives: OS keyring, environment variable, this session only, or nowhere. */
@@ -201,6 +205,19 @@ export const Profile = z.object({
   sandbox: z.boolean(),
 });
 export type Profile = z.output<typeof Profile>;
+
+/**
+ * A profile as `loopdesk profile export` writes it and `profile import` reads it: everything
+ * but the login (clients with their master lists and source mailings, pinned host keys,
+ * options). It never carries a secret; import asks for the password variable or key anew.
+ */
+export const ProfileExport = ProfileInput.omit({ auth: true }).extend({
+  /** Identifies the file's format, so a wrong JSON file is refused with a clear message. */
+  format: z.literal('loopdesk-profile/1'),
+  /** How the profile logs in; the secret itself is never exported. */
+  authKind: z.enum(['password', 'key']),
+});
+export type ProfileExport = z.output<typeof ProfileExport>;
 
 /** Result of a connection test, one line per check. */
 export const ConnectionReport = z.object({

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import ExcelJS from 'exceljs';
 import Papa from 'papaparse';
-import type { BenchResult } from '../../main/cli/commands/bench-command';
+import type { BenchResult } from './run-bench';
 import { prepare } from '../../main/services/recipients/prepare';
 import { openSpreadsheet } from '../../main/services/recipients/spreadsheet';
 import { DEFAULT_MASTER_FIELDS, type MasterField } from '../../shared/contract/profiles';

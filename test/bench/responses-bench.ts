@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import type { BenchResult } from '../../main/cli/commands/bench-command';
+import type { BenchResult } from './run-bench';
 
 const CLICK_ROWS = Number(process.env.BENCH_CLICK_ROWS ?? 10_000_000);
 const EXPORT_ROWS = Number(process.env.BENCH_EXPORT_ROWS ?? 1_048_575);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import type { BenchResult } from '../../main/cli/commands/bench-command';
+import type { BenchResult } from './run-bench';
 import { sha256Of, writeRandomFile } from '../helpers/random-file';
 import { openSftp } from '../../main/services/sftp';
 import { startSshd, type SshdHandle } from '../helpers/sshd';

@@ -6,8 +6,7 @@ const repo = fileURLToPath(new URL('../..', import.meta.url));
 
 /** Builds the renderer once: the browser host serves `dist/renderer`, and a stale build would test old code. */
 export default async function globalSetup(): Promise<void> {
-  // @ts-expect-error -- plain ESM build helper without type declarations
-  const { rendererIsStale } = await import('../../main/build/renderer-freshness.mjs');
+  const { rendererIsStale } = await import('../../main/host/renderer-build');
   if (!rendererIsStale()) return;
   const vite = fileURLToPath(new URL('../../node_modules/vite/bin/vite.js', import.meta.url));
   const r = spawnSync(process.execPath, [vite, 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'], {

@@ -1,15 +1,15 @@
 import { copyFile, rename, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { AppContext } from '../../app/app-context';
 import { gridColumns, GRID_VIEW_NAMES, type GridViewName } from '../../services/responses/grid-query';
-import { callService, CliError, EXIT_USAGE, type CliIo, type GlobalOptions } from '../cli-io';
+import { CliError, EXIT_USAGE, type CliIo, type GlobalOptions } from '../cli-io';
+import { call, type Door } from '../door';
 
 /** `loopdesk pull --profile P [--client C]`: downloads and ingests the response files, printing per-file counts. */
-export async function pullCommand(argv: string[], context: AppContext, options: GlobalOptions, io: CliIo): Promise<number> {
+export async function pullCommand(argv: string[], door: Door, options: GlobalOptions, io: CliIo): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { profile: { type: 'string' }, client: { type: 'string' } } });
   if (!values.profile) throw new CliError('Usage: loopdesk pull --profile P [--client C]', EXIT_USAGE);
-  const { files } = await callService<{ files: { client: string; name: string; outcome: string; rows: number; message: string }[] }>(context, 'responses.pull', {
+  const { files } = await call<{ files: { client: string; name: string; outcome: string; rows: number; message: string }[] }>(door, 'responses.pull', {
     profile: values.profile,
     client: values.client,
   });
@@ -47,7 +47,7 @@ export function whereToFilterModel(view: GridViewName, conditions: readonly stri
 }
 
 /** `loopdesk export (--mailing <id> | --table <view> [--where …]) --out <file.xlsx>`. */
-export async function exportCommand(argv: string[], context: AppContext, options: GlobalOptions, io: CliIo): Promise<number> {
+export async function exportCommand(argv: string[], door: Door, options: GlobalOptions, io: CliIo): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: { profile: { type: 'string' }, mailing: { type: 'string' }, table: { type: 'string' }, where: { type: 'string', multiple: true }, out: { type: 'string' } },
@@ -55,14 +55,14 @@ export async function exportCommand(argv: string[], context: AppContext, options
   if (!values.out || Boolean(values.mailing) === Boolean(values.table)) {
     throw new CliError(`Usage: loopdesk export [--profile P] (--mailing <id> | --table <name> [--where col=value …]) --out <file.xlsx>\nTables: ${GRID_VIEW_NAMES.join(', ')}`, EXIT_USAGE);
   }
-  if (values.profile) context.services.profiles.stored(values.profile); // a clear error for a wrong name
+  if (values.profile) await call(door, 'profiles.get', { name: values.profile }); // a clear error for a wrong name
   let written: { path: string; rows: number; sheets: string[] };
   if (values.mailing) {
-    written = await callService(context, 'responses.exportReport', { mailingId: values.mailing });
+    written = await call(door, 'responses.exportReport', { mailingId: values.mailing });
   } else {
     if (!(GRID_VIEW_NAMES as readonly string[]).includes(values.table!)) throw new CliError(`Unknown table "${values.table}". Tables: ${GRID_VIEW_NAMES.join(', ')}`, EXIT_USAGE);
     const view = values.table as GridViewName;
-    written = await callService(context, 'responses.exportView', { view, filterModel: whereToFilterModel(view, values.where ?? []) });
+    written = await call(door, 'responses.exportView', { view, filterModel: whereToFilterModel(view, values.where ?? []) });
   }
   const out = resolve(values.out);
   await copyFile(written.path, `${out}.partial`);

@@ -2,19 +2,29 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
-import { DEFAULT_MASTER_FIELDS, DEFAULT_PRODUCT_FIELDS } from '../../../shared/contract/profiles';
+import { DEFAULT_MASTER_FIELDS, DEFAULT_PRODUCT_FIELDS, type Profile } from '../../../shared/contract/profiles';
 import type { Inspection, ValidationReport } from '../../../shared/contract/recipients';
 import type { Send } from '../../../shared/contract/sends';
-import { openAppContext, type AppContext } from '../../app/app-context';
-import { prepare } from '../../services/recipients/prepare';
-import { callService, CliError, EXIT_USAGE, type CliIo, type GlobalOptions } from '../cli-io';
+import { CliError, EXIT_USAGE, type CliIo, type GlobalOptions } from '../cli-io';
+import { call, openDoor, type Door } from '../door';
+import { pickClient } from './client-command';
 
-/** The profile's only client, or the one named. */
-function pickClient(context: AppContext, profile: string, client: string | undefined): string {
-  const clients = context.services.profiles.stored(profile).clients;
-  if (client) return client;
-  if (clients.length === 1) return clients[0].name;
-  throw new CliError(`Profile "${profile}" has ${clients.length} clients (${clients.map((c) => c.name).join(', ')}); name one with --client.`, EXIT_USAGE);
+/**
+ * The suppression list as a lookup, read through the door: from this process's data file, or
+ * page by page from the Loopdesk that owns it.
+ */
+async function suppressionLookup(door: Door): Promise<(email: string) => string | undefined> {
+  if (door.context) {
+    const { SuppressionList } = await import('../../services/suppression/suppression-list');
+    return new SuppressionList(door.context.db).lookup();
+  }
+  const reasons = new Map<string, string>();
+  for (let offset = 0; ; offset += 10_000) {
+    const page = await call<{ entries: { email: string; reason: string }[]; total: number }>(door, 'responses.suppressionList', { offset, limit: 10_000 });
+    for (const e of page.entries) reasons.set(e.email.toLowerCase(), e.reason);
+    if (page.entries.length === 0 || offset + page.entries.length >= page.total) break;
+  }
+  return (email) => reasons.get(email.trim().toLowerCase());
 }
 
 function readMapping(path: string | undefined): unknown[] | undefined {
@@ -29,7 +39,7 @@ function readMapping(path: string | undefined): unknown[] | undefined {
 }
 
 /** `loopdesk prepare <file> --mailing <id> …`: read, map, validate and write the files; nothing is sent. */
-export async function prepareCommand(argv: string[], options: GlobalOptions, io: CliIo): Promise<number> {
+export async function prepareCommand(argv: string[], options: GlobalOptions, io: CliIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -52,16 +62,21 @@ export async function prepareCommand(argv: string[], options: GlobalOptions, io:
   let productsFileName: string | undefined;
   let lineBreaks: 'space' | 'reject' | 'keep' = 'space';
   let suppressed: ((email: string) => string | undefined) | undefined;
-  let context: AppContext | undefined;
+  let door: Door | undefined;
+  let client: Profile['clients'][number] | undefined;
   if (values.profile) {
-    context = await openAppContext({ dataDir: options.dataDir, host: 'cli' });
-    const client = context.services.profiles.stored(values.profile).clients.find((c) => c.name === pickClient(context!, values.profile!, values.client));
-    if (!client) throw new CliError(`Profile "${values.profile}" has no client "${values.client}".`, EXIT_USAGE);
-    ({ fields, productFields, encoding, timeZone, productsFileName, lineBreaks } = client);
-    const { SuppressionList } = await import('../../services/suppression/suppression-list');
-    suppressed = await new SuppressionList(context.db).lookup();
+    door = await openDoor(options, env);
+    try {
+      client = pickClient(await call<Profile>(door, 'profiles.get', { name: values.profile }), values.client);
+      ({ fields, productFields, encoding, timeZone, productsFileName, lineBreaks } = client);
+      suppressed = await suppressionLookup(door);
+    } catch (e) {
+      await door.close();
+      throw e;
+    }
   }
   try {
+    const { prepare } = await import('../../services/recipients/prepare');
     const report = await prepare({
       input: resolve(input),
       fields,
@@ -97,7 +112,7 @@ export async function prepareCommand(argv: string[], options: GlobalOptions, io:
     }
     return 0;
   } finally {
-    await context?.close();
+    await door?.close();
   }
 }
 
@@ -112,7 +127,7 @@ async function confirm(io: CliIo, question: string): Promise<boolean> {
 }
 
 /** `loopdesk send <file> --profile P --mailing <id> [--test] [--at ISO] [--yes]`. */
-export async function sendCommand(argv: string[], context: AppContext, options: GlobalOptions, io: CliIo): Promise<number> {
+export async function sendCommand(argv: string[], door: Door, options: GlobalOptions, io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -131,12 +146,13 @@ export async function sendCommand(argv: string[], context: AppContext, options: 
   if (!input || !values.profile || !values.mailing) {
     throw new CliError('Usage: loopdesk send <file> --profile P [--client C] --mailing <id> [--test] [--at <ISO time>] [--yes]', EXIT_USAGE);
   }
-  const call = <T>(channel: string, payload: unknown) => callService<T>(context, channel, payload);
-  const client = pickClient(context, values.profile, values.client);
+  const profile = await call<Profile>(door, 'profiles.get', { name: values.profile });
+  const clientConfig = pickClient(profile, values.client);
+  const client = clientConfig.name;
   const path = resolve(input);
   const scheduledAt = values.at ? new Date(values.at) : null;
   if (scheduledAt && Number.isNaN(scheduledAt.getTime())) throw new CliError(`--at "${values.at}" is not a date-time; use ISO form like 2026-12-01T09:30:00+01:00.`, EXIT_USAGE);
-  const mapping = readMapping(values.mapping) ?? (await call<Inspection>('recipients.inspect', { profile: values.profile, client, path })).mapping;
+  const mapping = readMapping(values.mapping) ?? (await call<Inspection>(door, 'recipients.inspect', { profile: values.profile, client, path })).mapping;
   const draft = {
     profile: values.profile,
     client,
@@ -145,9 +161,9 @@ export async function sendCommand(argv: string[], context: AppContext, options: 
     mapping,
     products: values.products ? { path: resolve(values.products) } : null,
   };
-  const report = await call<ValidationReport>('recipients.validate', draft);
+  const report = await call<ValidationReport>(door, 'recipients.validate', draft);
   if (report.valid === 0) throw new CliError(`None of the ${report.rows} rows can be sent; the reasons are in ${report.rejectedFile}.`, 1, 'VALIDATION_FAILED');
-  const mailing = context.services.profiles.stored(values.profile).clients.find((c) => c.name === client)?.mailings.find((m) => m.id === values.mailing);
+  const mailing = clientConfig.mailings.find((m) => m.id === values.mailing);
   const when = scheduledAt && scheduledAt.getTime() > Date.now() ? `at ${scheduledAt.toISOString()}` : 'now';
   const summary = `${values.test ? 'TEST send' : 'REAL send'} to client "${client}" of profile "${values.profile}", source mailing ${mailing?.name ?? '?'} (${values.mailing}), ${values.test ? 'the client\'s test recipients' : `${report.valid} recipient(s)`} (${report.excludedCount} excluded), ${when}.`;
   io.err(summary);
@@ -155,19 +171,50 @@ export async function sendCommand(argv: string[], context: AppContext, options: 
     io.err(process.stdin.isTTY ? 'Nothing was sent.' : 'Nothing was sent: confirm with --yes when running without a terminal.');
     return 1;
   }
-  let send = await call<Send>('sends.create', { ...draft, test: values.test, scheduledAt: scheduledAt ? scheduledAt.toISOString() : null });
+  let send = await call<Send>(door, 'sends.create', { ...draft, test: values.test, scheduledAt: scheduledAt ? scheduledAt.toISOString() : null });
   if (send.state === 'scheduled') {
     io.out(options.json ? JSON.stringify(send) : `Send ${send.id} is scheduled for ${send.scheduledAt}. The Loopdesk process that owns this data dir (the app, or \`loopdesk serve\`) uploads it then.`);
     return 0;
   }
-  const sends = context.services.sends;
-  for (let i = 0; i < 100 && (send.state === 'queued' || send.state === 'uploading'); i++) {
-    await sends.tick();
-    send = await call<Send>('sends.get', { id: send.id });
-    if (send.state === 'uploading') await new Promise((r) => setTimeout(r, 2000));
-  }
+  send = await untilUploaded(door, send);
   io.out(options.json ? JSON.stringify(send) : `Send ${send.id}: ${send.state.replaceAll('_', ' ')}${send.error ? ` — ${send.error.message}` : ''}. Follow it with \`loopdesk status ${send.id} --watch\`.`);
   return send.state === 'error' || send.state === 'uploading' ? 1 : 0;
+}
+
+/**
+ * Waits until a queued send has been uploaded (or failed). This process uploads it itself when
+ * it owns the data dir; otherwise the owner's scheduler does, and its progress arrives as
+ * `sends.onChanged` events (the Sends screen sees the same events).
+ */
+async function untilUploaded(door: Door, first: Send): Promise<Send> {
+  const pending = (s: Send) => s.state === 'queued' || s.state === 'uploading';
+  let send = first;
+  if (!door.remote) {
+    for (let i = 0; i < 100 && pending(send); i++) {
+      await door.tick();
+      send = await call<Send>(door, 'sends.get', { id: send.id });
+      if (send.state === 'uploading') await new Promise((r) => setTimeout(r, 2000));
+    }
+    return send;
+  }
+  let wake: () => void = () => undefined;
+  const off = door.subscribe('sends.onChanged', (payload) => {
+    if ((payload as Send).id === first.id) wake();
+  });
+  try {
+    // The owner's scheduler passes every few seconds; give an upload up to 10 minutes.
+    const deadline = Date.now() + 600_000;
+    while (pending(send) && Date.now() < deadline) {
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        setTimeout(resolve, 2000);
+      });
+      send = await call<Send>(door, 'sends.get', { id: send.id });
+    }
+    return send;
+  } finally {
+    off();
+  }
 }
 
 function line(s: Send): string {
@@ -175,20 +222,31 @@ function line(s: Send): string {
 }
 
 /** `loopdesk status [<send>] [--watch]`: checks the server and prints where each send stands. */
-export async function statusCommand(argv: string[], context: AppContext, options: GlobalOptions, io: CliIo): Promise<number> {
+export async function statusCommand(argv: string[], door: Door, options: GlobalOptions, io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { watch: { type: 'boolean', default: false }, every: { type: 'string', default: '10' } } });
-  const call = <T>(channel: string, payload: unknown) => callService<T>(context, channel, payload);
+  const every = Number(values.every);
+  if (!Number.isFinite(every) || every <= 0) throw new CliError(`--every takes seconds, e.g. 10 (got "${values.every}").`, EXIT_USAGE);
   const id = positionals[0];
   const final = new Set(['sent', 'error', 'cancelled']);
   let last = '';
-  for (;;) {
-    await context.services.sends.tick();
-    await call<Send[]>('sends.refresh', id ? { id } : {});
-    const sends = id ? [await call<Send>('sends.get', { id })] : await call<Send[]>('sends.list', { limit: 50 });
-    const text = options.json ? JSON.stringify(id ? sends[0] : sends) : sends.length ? sends.map(line).join('\n') : 'No sends yet.';
-    if (text !== last) io.out(text);
-    last = text;
-    if (!values.watch || sends.every((s) => final.has(s.state))) return sends.some((s) => s.state === 'error') && id ? 1 : 0;
-    await new Promise((r) => setTimeout(r, Number(values.every) * 1000));
+  // A change anywhere (a send started in the app, an upload's progress) wakes the watch at once.
+  let wake: () => void = () => undefined;
+  const off = values.watch ? door.subscribe('sends.onChanged', (payload) => (!id || (payload as Send).id === id) && wake()) : () => undefined;
+  try {
+    for (;;) {
+      await door.tick();
+      await call<Send[]>(door, 'sends.refresh', id ? { id } : {});
+      const sends = id ? [await call<Send>(door, 'sends.get', { id })] : await call<Send[]>(door, 'sends.list', { limit: 50 });
+      const text = options.json ? JSON.stringify(id ? sends[0] : sends) : sends.length ? sends.map(line).join('\n') : 'No sends yet.';
+      if (text !== last) io.out(text);
+      last = text;
+      if (!values.watch || (id && sends.every((s) => final.has(s.state)))) return sends.some((s) => s.state === 'error') && id ? 1 : 0;
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        setTimeout(resolve, every * 1000);
+      });
+    }
+  } finally {
+    off();
   }
 }

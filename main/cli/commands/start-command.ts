@@ -1,8 +1,11 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { appRoot } from '../../host/paths';
+import { ensureRendererBuilt } from '../../host/renderer-build';
 import type { CliIo, GlobalOptions } from '../cli-io';
-import { serve } from '../main';
+import { serveCommand } from './serve-command';
 
 /** Path of the Electron binary, or undefined when it was never downloaded (offline install). */
 export function electronBinary(): string | undefined {
@@ -14,24 +17,31 @@ export function electronBinary(): string | undefined {
   }
 }
 
+/** Runs a build script as its own process (shipped code never imports `main/build/`). */
+function runBuild(args: string[]): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(appRoot(), 'main', 'build', 'build-app.mjs'), ...args], { cwd: appRoot(), stdio: ['ignore', 'inherit', 'inherit'] });
+    child.once('exit', (code) => resolve(code ?? 1));
+    child.once('error', () => resolve(1));
+  });
+}
+
 /**
  * `npm start`: the desktop app against the embedded sandbox. Where no Electron binary exists
  * (installed with ELECTRON_SKIP_BINARY_DOWNLOAD=1) it says so and serves the browser host.
  */
 export async function startCommand(argv: string[], options: GlobalOptions, io: CliIo): Promise<number> {
-  const { buildRenderer, buildElectron } = await import('../../build/build-app.mjs' as string);
-  const { rendererIsStale } = await import('../../build/renderer-freshness.mjs' as string);
   const binary = electronBinary();
-  if (rendererIsStale()) {
-    io.out('Building the Loopdesk UI…');
-    await buildRenderer();
-  }
   if (!binary) {
     io.out('No Electron binary is installed (it was skipped with ELECTRON_SKIP_BINARY_DOWNLOAD=1 or could not be downloaded),');
     io.out('so Loopdesk starts as a browser host instead: same app, same services, opened in your browser.');
-    return serve(argv, options, io);
+    return serveCommand(argv, options, io);
   }
-  await buildElectron();
-  const child = spawn(binary, ['dist/electron/main.mjs', '--data-dir', options.dataDir, ...argv], { stdio: 'inherit' });
+  await ensureRendererBuilt(io.out);
+  if (existsSync(join(appRoot(), 'main', 'build', 'build-app.mjs'))) {
+    const code = await runBuild(['--electron-only']);
+    if (code !== 0) return code;
+  }
+  const child = spawn(binary, [join(appRoot(), 'dist/electron/main.mjs'), '--data-dir', options.dataDir, ...argv], { stdio: 'inherit' });
   return new Promise((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
 }

@@ -8,6 +8,7 @@ import { basename, extname, join, normalize, resolve, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { CallMessage, EventMessage, ReplyMessage, SubscriptionMessage } from '../../../shared/contract/wire';
 import type { AppContext } from '../../app/app-context';
+import { removeDoorFile, writeDoorFile } from './door-file';
 
 /** A running browser host. */
 export interface BrowserHost {
@@ -23,6 +24,11 @@ export interface BrowserHostOptions {
   readonly port?: number;
   /** Folder of the built renderer (`dist/renderer`). */
   readonly rendererDir: string;
+  /**
+   * Write the door file (port and token, mode 0600) into the data dir so the `loopdesk` CLI
+   * talks to this process instead of refusing; only the data dir's owner sets it.
+   */
+  readonly doorFile?: boolean;
 }
 
 const MIME: Record<string, string> = {
@@ -195,11 +201,13 @@ export async function startBrowserHost(context: AppContext, options: BrowserHost
   });
   port = (server.address() as AddressInfo).port;
   const url = `http://127.0.0.1:${port}/?token=${token}`;
+  if (options.doorFile) writeDoorFile(context.dataDir, { port, token, pid: process.pid });
   return {
     url,
     port,
     token,
     async close() {
+      if (options.doorFile) removeDoorFile(context.dataDir, token);
       for (const client of wss.clients) client.terminate();
       wss.close();
       await new Promise<void>((ok) => server.close(() => ok()));

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { openAppContext, type AppContext } from '../../app/app-context';
 import { startDemoSandbox } from '../../app/demo-sandbox';
-import { appRoot } from '../paths';
+import { startBrowserHost } from '../browser/browser-host';
+import { appRoot, rendererDir } from '../paths';
 import { openSafeStorageSecrets } from './safe-storage-secrets';
 import { CONTENT_SECURITY_POLICY, isAllowedExternalUrl, isInside, isNavigationAllowed, isTrustedSender } from './security-policy';
 
@@ -183,6 +184,11 @@ async function boot(): Promise<void> {
     return;
   }
   registerIpc(context);
+  // The `loopdesk` CLI's door while the app owns the data dir: the browser host's token-checked
+  // loopback WebSocket (same dispatcher), its port and token in a 0600 file of the data dir, so
+  // a command run meanwhile talks to this process instead of stopping with DATA_DIR_IN_USE.
+  const door = await startBrowserHost(context, { port: 0, rendererDir: rendererDir(), doorFile: true });
+  context.onClose(() => door.close());
   if (!process.argv.includes('--no-sandbox-server')) await startDemoSandbox(context);
   context.services.sends.startScheduler();
   context.services.responses.startPullSchedule();

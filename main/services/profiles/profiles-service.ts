@@ -91,6 +91,8 @@ export function createProfilesService(deps: ProfilesDeps): ProfilesService {
       user: p.user,
       authKind: p.auth.kind,
       keyPath: p.auth.kind === 'key' ? (p.auth.keyPath ?? null) : null,
+      passwordEnv: p.auth.kind === 'password' ? (p.auth.passwordEnv ?? null) : null,
+      passphraseEnv: p.auth.kind === 'key' ? (p.auth.passphraseEnv ?? null) : null,
       secretAvailable: available,
       secretStore: available && p.secretStore === 'none' ? 'session' : p.secretStore,
       trustedKeys: p.trustedKeys,

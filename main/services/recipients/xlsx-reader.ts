@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import type { Readable } from 'node:stream';
-import ExcelJS from 'exceljs';
+import type ExcelJSModule from 'exceljs';
 import { AppError } from '../../../shared/contract/result';
 import { formatCellValue } from './cell-format';
 import type { RawBatch, SheetRow } from './types';
@@ -52,9 +52,20 @@ const INFLATE_GRACE_CHARS = 16 * 1024 * 1024;
  */
 const MAX_TEXT_RUN_CHARS = 4 * 1024 * 1024;
 
-// ExcelJS's own unzipper (a dependency of exceljs, so always installed next to it).
-const requireFromExcel = createRequire(createRequire(import.meta.url).resolve('exceljs'));
-const unzipper = requireFromExcel('unzipper') as { Open: { file(path: string): Promise<{ files: ZipFile[] }> } };
+type Unzipper = { Open: { file(path: string): Promise<{ files: ZipFile[] }> } };
+let excel: Promise<{ ExcelJS: typeof ExcelJSModule; unzipper: Unzipper }> | undefined;
+/**
+ * ExcelJS and ExcelJS's own unzipper (a dependency of exceljs, so always installed next to it),
+ * loaded on first use: loading them takes about a quarter second, which every `loopdesk`
+ * command would otherwise pay at start.
+ */
+function loadExcel(): Promise<{ ExcelJS: typeof ExcelJSModule; unzipper: Unzipper }> {
+  excel ??= import('exceljs').then((m) => ({
+    ExcelJS: m.default,
+    unzipper: createRequire(createRequire(import.meta.url).resolve('exceljs'))('unzipper') as Unzipper,
+  }));
+  return excel;
+}
 
 /** Resolves a relationship target (relative to `xl/`, or absolute) to a zip path. */
 function zipPathOf(target: string): string {
@@ -117,6 +128,7 @@ function textStream(path: string, file: ZipFile): Readable {
  * loses entries in some zip orders (exceljs#683, #3064), which gave `{sharedString: 0}` cells.
  */
 export async function* xlsxBatches(path: string, sheet: string | undefined, info: XlsxInfo, totalBytes: number, batchSize = 1024): AsyncGenerator<RawBatch> {
+  const { ExcelJS, unzipper } = await loadExcel();
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {
     sharedStrings: 'cache',
     styles: 'cache',

@@ -154,7 +154,11 @@ export function createSendsService(deps: SendsDeps): SendsService {
       const target = resolveTarget(deps.profiles, input.profile, input.client);
       const mailing = target.client.mailings.find((m) => m.id === input.sourceMailingId && !m.retired);
       if (!mailing) {
-        throw new AppError('NOT_FOUND', `Source mailing ${input.sourceMailingId} is not set up for client "${input.client}". Add it on the Mailings screen, or pick another.`);
+        throw new AppError(
+          'NOT_FOUND',
+          `Source mailing ${input.sourceMailingId} is not set up for client "${input.client}". Add it on the Mailings screen or with \`loopdesk mailing add --profile ${input.profile} --client ${input.client} --id ${input.sourceMailingId} --name …\`, or pick another.`,
+          { profile: input.profile, client: input.client, sourceMailingId: input.sourceMailingId },
+        );
       }
       const busy = await journal.inFlight(input.profile, input.client, input.sourceMailingId);
       if (busy) {

@@ -39,7 +39,7 @@ export async function readFirstRows(path: string, n: number, encoding: ClosedLoo
  */
 export async function personaliseForTest(path: string, client: ClientConfig, sampleRows: number): Promise<number> {
   if (client.testRecipients.length === 0) {
-    throw new AppError('VALIDATION_FAILED', `Client "${client.name}" has no test recipients. Add them on the Connections screen (client settings) first.`);
+    throw new AppError('VALIDATION_FAILED', `Client "${client.name}" has no test recipients. Add them on the Connections screen (client settings) or with \`loopdesk client set --profile P --client ${client.name} --test-recipient EMAIL\` first.`);
   }
   const emailIndex = client.fields.findIndex((f) => isEmailField(f.name));
   if (emailIndex < 0) throw new AppError('VALIDATION_FAILED', `Client "${client.name}" has no e-mail field in its master list.`);

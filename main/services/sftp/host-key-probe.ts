@@ -1,4 +1,8 @@
-import { Client } from 'ssh2';
+import type { Client as Ssh2Client } from 'ssh2';
+import { createRequire } from 'node:module';
+
+/** ssh2 loads on first use (a tenth of a second at every CLI start otherwise). */
+const loadClient = (): typeof Ssh2Client => (createRequire(import.meta.url)('ssh2') as { Client: typeof Ssh2Client }).Client;
 import { AppError } from '../../../shared/contract/result';
 import { mapConnectError } from './errors';
 import { fingerprintOf, keyTypeOf } from './fingerprint';
@@ -19,6 +23,7 @@ export interface HostKeyInfo {
 export function probeHostKey(params: { readonly host: string; readonly port: number; readonly timeoutMs: number }): Promise<HostKeyInfo> {
   const { host, port, timeoutMs } = params;
   return new Promise<HostKeyInfo>((resolve, reject) => {
+    const Client = loadClient();
     const client = new Client();
     let captured: HostKeyInfo | undefined;
     let settled = false;

@@ -1,4 +1,5 @@
-import SftpClient from 'ssh2-sftp-client';
+import type SftpClientType from 'ssh2-sftp-client';
+import { createRequire } from 'node:module';
 import type { Client, ConnectConfig, SFTPWrapper } from 'ssh2';
 import { AppError } from '../../../shared/contract/result';
 import { algorithmsFor } from './algorithms';
@@ -54,6 +55,8 @@ export async function openSftp(target: SftpTarget, opts: OpenSftpOptions = {}): 
 
   let hostKeyError: AppError | undefined;
   let seen: { fingerprint: string; keyType: string } | undefined;
+  // Loaded on first connect, not at every CLI start (ssh2 and its client take a tenth of a second).
+  const SftpClient = createRequire(import.meta.url)('ssh2-sftp-client') as typeof SftpClientType;
   const client = new SftpClient(`loopdesk:${host}:${port}`, {
     // The library's defaults print to the console; route its events to our log instead.
     error: (err) => log({ level: 'warn', kind: 'sftp.connection.error', message: `SFTP connection error on ${host}:${port}`, details: String((err as Error)?.message ?? err) }),

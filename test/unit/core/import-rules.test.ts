@@ -26,4 +26,12 @@ describe('import rules', () => {
     expect(checkFile(`${root}renderer/src/x.ts`, "import { openAppContext } from '../../main/app/app-context';")).toHaveLength(1);
     expect(checkFile(`${root}renderer/src/x.ts`, "import path from 'node:path';")).toHaveLength(1);
   });
+
+  it('keeps tests and build scripts out of shipped code (the CLI bench and the UI build once were imported by the CLI)', () => {
+    expect(checkFile(`${root}main/cli/commands/x.ts`, "const m = await import('../../../test/bench/sftp-bench');")).toHaveLength(1);
+    expect(checkFile(`${root}main/cli/commands/x.ts`, "const b = await import('../../build/build-app.mjs' as string);")).toHaveLength(1);
+    expect(checkFile(`${root}main/host/x.ts`, "import { x } from '../build/renderer-freshness.mjs';")).toHaveLength(1);
+    expect(checkFile(`${root}main/build/x.mjs`, "import { buildCli } from './build-cli.mjs';")).toEqual([]);
+    expect(checkFile(`${root}test/bench/x.ts`, "import { main } from '../../main/cli/main';")).toEqual([]);
+  });
 });

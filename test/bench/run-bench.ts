@@ -1,4 +1,11 @@
-import type { CliIo } from '../cli-io';
+// `npm run bench [suite…]`: the benchmarks, run through tsx from the sources (they are not part
+// of the shipped CLI). New suites: one line in SUITES below.
+
+/** Where the figures go. */
+interface CliIo {
+  out(line: string): void;
+  err(line: string): void;
+}
 
 /** One benchmark figure, printed as one JSON line (issue: `npm run bench` format). */
 export interface BenchResult {
@@ -16,9 +23,10 @@ export interface BenchResult {
 
 /** The benchmark suites, loaded lazily: each starts its own servers and data. */
 const SUITES: Record<string, () => Promise<BenchResult[]>> = {
-  sftp: async () => (await import('../../../test/bench/sftp-bench')).runSftpBench(),
-  prepare: async () => (await import('../../../test/bench/prepare-bench')).runPrepareBench(),
-  responses: async () => (await import('../../../test/bench/responses-bench')).runResponsesBench(),
+  sftp: async () => (await import('./sftp-bench')).runSftpBench(),
+  prepare: async () => (await import('./prepare-bench')).runPrepareBench(),
+  responses: async () => (await import('./responses-bench')).runResponsesBench(),
+  startup: async () => (await import('./startup-bench')).runStartupBench(),
 };
 
 /** `loopdesk bench [suite…]`: runs the benchmarks and prints one JSON line per result. */
@@ -33,4 +41,11 @@ export async function benchCommand(argv: string[], io: CliIo): Promise<number> {
     for (const result of await suite()) io.out(JSON.stringify(result));
   }
   return 0;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  process.exitCode = await benchCommand(process.argv.slice(2), {
+    out: (line) => process.stdout.write(`${line}\n`),
+    err: (line) => process.stderr.write(`${line}\n`),
+  });
 }

@@ -1,0 +1,53 @@
+// Builds the `loopdesk` command as one ESM bundle (dist/cli/main.mjs, with its worker threads
+// beside it), so the CLI starts without compiling TypeScript at run time. Run by npm's
+// `prepare` (so `npm install` / `npm ci` leave a current bundle) and by `npm run build`.
+// main/cli/bin.mjs uses the bundle while every source it was built from is older than the
+// build (dist/cli/inputs.json), and the TypeScript sources through tsx otherwise.
+// Usage: node main/build/build-cli.mjs
+import { build } from 'esbuild';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const outdir = `${root}dist/cli`;
+
+/** Native or binary-shipping packages are loaded from node_modules at run time. */
+const external = ['electron', '@duckdb/node-api', '@duckdb/node-bindings', '@duckdb/node-bindings-*', 'ssh2', 'cpu-features', '@napi-rs/keyring', 'exceljs', 'tsx', 'vite', 'esbuild'];
+
+/** Builds dist/cli and records its inputs; returns the number of source files in it. */
+export async function buildCli() {
+  const startedAt = Date.now();
+  rmSync(outdir, { recursive: true, force: true });
+  mkdirSync(outdir, { recursive: true });
+  const result = await build({
+    entryPoints: {
+      main: `${root}main/cli/main.ts`,
+      // Worker threads: main/services/worker-spec.ts finds `<name>.mjs` beside the calling chunk.
+      'prepare-worker': `${root}main/services/recipients/prepare-worker.ts`,
+      'excel-worker': `${root}main/services/responses/excel-worker.ts`,
+    },
+    outdir,
+    bundle: true,
+    splitting: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    outExtension: { '.js': '.mjs' },
+    chunkNames: 'chunk-[hash]',
+    external,
+    metafile: true,
+    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+    logLevel: 'warning',
+  });
+  const inputs = Object.keys(result.metafile.inputs)
+    .map((p) => relative(root, fileURLToPath(new URL(p, `file://${root}`))).split('\\').join('/'))
+    .filter((p) => !p.includes('node_modules/'));
+  writeFileSync(`${outdir}/inputs.json`, JSON.stringify({ builtAt: startedAt, inputs: [...inputs, 'package.json'] }));
+  return inputs.length;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const count = await buildCli();
+  console.log(`built the loopdesk CLI bundle from ${count} sources into dist/cli/`);
+}

@@ -1,0 +1,57 @@
+import { parseArgs } from 'node:util';
+import type { CliIo, GlobalOptions } from '../cli-io';
+
+/** Resolves when the process is asked to stop (Ctrl-C, SIGTERM). */
+function untilStopped(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+}
+
+/**
+ * `loopdesk serve`: the browser host, with the demo sandbox unless --no-sandbox. It owns the
+ * data dir: it builds a missing or stale UI first, runs the scheduler, and opens a door (a
+ * 0600 file with its port and token) so `loopdesk` commands talk to it instead of refusing.
+ */
+export async function serveCommand(argv: string[], options: GlobalOptions, io: CliIo): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string', default: '0' },
+      'no-sandbox': { type: 'boolean', default: false },
+      'sandbox-interval': { type: 'string' },
+      'sandbox-export-interval': { type: 'string' },
+    },
+  });
+  const { ensureRendererBuilt } = await import('../../host/renderer-build');
+  await ensureRendererBuilt(io.err);
+  const { startBrowserHost } = await import('../../host/browser/browser-host');
+  const { rendererDir } = await import('../../host/paths');
+  const { openAppContext } = await import('../../app/app-context');
+  const context = await openAppContext({ dataDir: options.dataDir, host: 'browser' });
+  try {
+    if (!values['no-sandbox']) {
+      const { startDemoSandbox } = await import('../../app/demo-sandbox');
+      await startDemoSandbox(context, {
+        interval: values['sandbox-interval'] ? Number(values['sandbox-interval']) : undefined,
+        exportInterval: values['sandbox-export-interval'] ? Number(values['sandbox-export-interval']) : undefined,
+      });
+    }
+    const host = await startBrowserHost(context, { port: Number(values.port), rendererDir: rendererDir(), doorFile: true });
+    context.onClose(() => host.close());
+    // This process owns the data dir: it uploads due sends and follows them on the server.
+    context.services.sends.startScheduler();
+    context.services.responses.startPullSchedule();
+    if (options.json) io.out(JSON.stringify({ url: host.url, port: host.port, dataDir: context.dataDir, pid: process.pid }));
+    else {
+      io.out(`Loopdesk is running at ${host.url}`);
+      io.out(`Open that address in Chromium, Chrome, Edge or Firefox. Data dir: ${context.dataDir}. Press Ctrl-C to stop.`);
+      io.out('`loopdesk` commands on this data dir now go through this process.');
+    }
+    await untilStopped();
+    return 0;
+  } finally {
+    await context.close();
+  }
+}
