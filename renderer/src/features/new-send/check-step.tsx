@@ -26,13 +26,14 @@ export function useValidation(draft: NewSendState, update: StepProps['update']) 
     const p = payload as Progress & { path: string };
     if (running && p.path === path) setProgress({ bytesRead: p.bytesRead, totalBytes: p.totalBytes, rows: p.rows });
   });
-  const run = async () => {
+  // `next` checks a draft that was just changed (the state update has not reached this closure yet).
+  const run = async (next: NewSendState = draft) => {
     setRunning(true);
     setError(null);
     setErrorDetails(null);
     setProgress({ bytesRead: 0, totalBytes: draft.inspection?.totalBytes ?? 0, rows: 0 });
     try {
-      const r = await api.recipients.validate(toSendDraft(draft));
+      const r = await api.recipients.validate(toSendDraft(next));
       if (r.ok) update({ report: r.value, reportStale: false });
       else {
         setError(r.error.message);
@@ -73,6 +74,16 @@ export function CheckStep(props: StepProps) {
     // eslint-disable-next-line react-hooks/exhaustive-deps -- only on entering the step
   }, []);
   const report = draft.report;
+  // A disabled action always says why (one sentence under the buttons).
+  const blocked = running
+    ? 'Wait until the check has finished.'
+    : !report
+      ? 'The file has not been checked yet: press “Check again”.'
+      : draft.reportStale
+        ? 'You changed something since the check: press “Check again” first.'
+        : report.valid === 0
+          ? 'No row can be sent: correct the rows below or take left-out lines back in, then check again.'
+          : null;
   const editsCount = draft.edits.overrides.length + draft.edits.excludedLines.length;
 
   return (
@@ -99,18 +110,24 @@ export function CheckStep(props: StepProps) {
         <button type="button" className={`button${draft.reportStale ? ' primary' : ''}`} disabled={running} onClick={() => void run()}>
           Check again
         </button>
-        <button type="button" className="button" disabled={!report || draft.reportStale || running || report.valid === 0} onClick={() => goTo('products')}>
-          Add products (optional)
+        <button type="button" className="button" disabled={Boolean(blocked)} aria-describedby={blocked ? 'check-blocked' : undefined} onClick={() => goTo('products')}>
+          {draft.useProducts ? 'Continue to products' : 'Add products (optional)'}
         </button>
         <button
           type="button"
           className="button primary"
-          disabled={!report || draft.reportStale || running || report.valid === 0 || draft.useProducts}
+          disabled={Boolean(blocked) || draft.useProducts}
+          aria-describedby={blocked || draft.useProducts ? 'check-blocked' : undefined}
           onClick={() => goTo('send')}
         >
           Continue to send
         </button>
       </div>
+      {(blocked || draft.useProducts) && (
+        <p className="hint blocked-reason" id="check-blocked" data-testid="check-blocked">
+          {blocked ?? 'You added a product catalog: continue through the Products step, where it is checked (or choose “Send without products” there).'}
+        </p>
+      )}
     </>
   );
 }
@@ -119,16 +136,19 @@ function ReportView(props: { report: ValidationReport; draft: NewSendState; upda
   const { report, draft, update } = props;
   const codes = Object.entries(report.byCode).filter(([, n]) => n > 0);
   const problemRows = report.excluded.flatMap((row) => row.reasons.map((reason) => ({ row, reason })));
+  // Every row that will not go out: rows with problems and the lines the operator left out.
+  const leftOut = report.excludedCount + report.excludedByOperator;
   return (
     <section aria-label="Check result">
-      <div className={`callout ${report.excludedCount === 0 ? 'callout-ok' : report.valid === 0 ? 'callout-error' : 'callout-warn'}`} role="status">
+      <div className={`callout ${leftOut === 0 ? 'callout-ok' : report.valid === 0 ? 'callout-error' : 'callout-warn'}`} role="status">
         <h3>
           {report.valid === 0
             ? 'No row can be sent'
-            : report.excludedCount === 0
+            : leftOut === 0
               ? `All ${plural(report.valid, 'row')} can be sent`
-              : `${plural(report.valid, 'row')} can be sent, ${plural(report.excludedCount, 'row')} will be left out`}
+              : `${plural(report.valid, 'row')} can be sent, ${plural(leftOut, 'row')} will be left out`}
         </h3>
+        {report.excludedByOperator > 0 && <p className="small">{plural(report.excludedByOperator, 'line')} left out by you{report.excludedCount > 0 ? `, ${plural(report.excludedCount, 'row')} with problems` : ''}.</p>}
         <p className="small muted">Checked in {(report.durationMs / 1000).toFixed(1)} s.</p>
       </div>
       <dl className="stat-tiles" aria-label="Counts">
@@ -142,7 +162,7 @@ function ReportView(props: { report: ValidationReport; draft: NewSendState; upda
         </div>
         <div>
           <dt>Left out</dt>
-          <dd data-testid="count-excluded">{report.excludedCount.toLocaleString('en-GB')}</dd>
+          <dd data-testid="count-excluded">{leftOut.toLocaleString('en-GB')}</dd>
         </div>
         <div>
           <dt>Values tidied automatically</dt>

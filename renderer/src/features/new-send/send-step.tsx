@@ -30,7 +30,7 @@ export function SendStep(props: StepProps & { testRecipients: readonly { email: 
         <dt>Recipients</dt>
         <dd>
           {plural(report.valid, 'recipient')}
-          {report.excludedCount > 0 ? `, ${plural(report.excludedCount, 'row')} left out` : ''}
+          {report.excludedCount + report.excludedByOperator > 0 ? `, ${plural(report.excludedCount + report.excludedByOperator, 'row')} left out` : ''}
         </dd>
         <dt>Product catalog</dt>
         <dd>{draft.useProducts && draft.products ? draft.products.catalog.fileName : 'none'}</dd>
@@ -111,7 +111,7 @@ function SendDialog(props: StepProps & { test: boolean; testRecipients: readonly
   const testRows = Math.min(3, report.valid);
   const recipientsText = test
     ? `${plural(props.testRecipients.length, 'test recipient')} (${props.testRecipients.map((t) => t.email).join(', ')}), personalised with ${plural(testRows, 'real row')}`
-    : `${plural(report.valid, 'recipient')}${report.excludedCount > 0 ? ` (${plural(report.excludedCount, 'row')} of the file left out)` : ''}`;
+    : `${plural(report.valid, 'recipient')}${report.excludedCount + report.excludedByOperator > 0 ? ` (${plural(report.excludedCount + report.excludedByOperator, 'row')} of the file left out)` : ''}`;
 
   return (
     <ConfirmDialog
