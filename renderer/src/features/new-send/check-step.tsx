@@ -3,6 +3,7 @@ import type { ValidationReport } from '../../../../shared/contract/recipients';
 import { useApi, useHostEvent } from '../../api/api-context';
 import { formatBytes, plural } from '../../components/format';
 import { HostFileLink } from '../../components/host-file-link';
+import { LongValue } from '../../components/long-value';
 import { problemValue, reasonText, setExcluded, setOverride, toSendDraft, type NewSendState } from './draft-model';
 import type { StepProps } from './new-send-screen';
 import { RowsTable } from '../../components/rows-table';
@@ -217,7 +218,7 @@ function ReportView(props: { report: ValidationReport; draft: NewSendState; upda
                         {reasonText(reason.code)}
                         <span className="hint">{reason.message}</span>
                       </td>
-                      <td className="mono">{value === null ? <span className="muted">not shown</span> : value === '' ? <span className="muted">empty</span> : value}</td>
+                      <td className="mono value-cell">{value === null ? <span className="muted">not shown</span> : value === '' ? <span className="muted">empty</span> : <LongValue value={value} label={`${reason.field} of line ${row.line}`} />}</td>
                       <td>
                         <input
                           aria-label={`Corrected ${reason.field} for line ${row.line}`}
