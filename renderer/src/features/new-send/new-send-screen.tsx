@@ -5,7 +5,7 @@ import type { FieldMapping, Inspection } from '../../../../shared/contract/recip
 import { useApi } from '../../api/api-context';
 import { fileToHostPath } from '../../api/files';
 import { CheckStep } from './check-step';
-import { EMPTY_DRAFT, previewMapped, type NewSendState, type OpenOverrides } from './draft-model';
+import { EMPTY_DRAFT, operatorWords, previewMapped, type NewSendState, type OpenOverrides } from './draft-model';
 import { FileDrop } from './file-drop';
 import { takeNewSendPrefill } from './handoff';
 import { MappingTable } from './mapping-table';
@@ -244,12 +244,25 @@ function FileStep(
   const profile = profiles?.find((p) => p.name === draft.profile);
   const targetChosen = Boolean(draft.profile && draft.client);
 
-  const inspect = async (path: string, open: OpenOverrides) => {
+  /** Forgets the file (and everything made from it), so nothing is offered for a file that could not be read. */
+  const dropFile = (message: string) => {
+    setError(message);
+    update({ inspection: null, report: null, reportStale: false, mapping: [], chosen: [], open: {}, edits: { overrides: [], excludedLines: [] } });
+  };
+  // `shownName` is given for a newly chosen file; without it the same file is read with other options.
+  const inspect = async (path: string, open: OpenOverrides, shownName?: string) => {
     setBusy(true);
     setError(null);
     try {
       const r = await api.recipients.inspect({ profile: draft.profile, client: draft.client, path, open });
-      if (!r.ok) return setError(r.error.message);
+      if (!r.ok) {
+        const message = operatorWords(r.error.message, path, shownName ?? draft.inspection?.fileName ?? '');
+        // A new file that cannot be read replaces the old one: Continue must not go on with the previous file.
+        return shownName !== undefined ? dropFile(message) : setError(message);
+      }
+      if (r.value.preview.length === 0) {
+        return dropFile(`“${shownName || r.value.fileName}” has column names (${r.value.headers.slice(0, 6).join(', ')}${r.value.headers.length > 6 ? ', …' : ''}) but no recipient rows below them. Export the recipients again with their rows and choose the new file.`);
+      }
       const sameHeaders = draft.inspection && draft.inspection.path === path && draft.inspection.headers.join('\u0000') === r.value.headers.join('\u0000');
       update({
         inspection: r.value,
@@ -269,9 +282,9 @@ function FileStep(
     setError(null);
     try {
       const path = await fileToHostPath(file);
-      await inspect(path, {});
+      await inspect(path, {}, file.name);
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      dropFile(e instanceof Error ? e.message : String(e));
     } finally {
       setBusy(false);
     }

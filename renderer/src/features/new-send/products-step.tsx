@@ -7,6 +7,7 @@ import { plural } from '../../components/format';
 import { CheckProgress, useValidation } from './check-step';
 import { FileDrop } from './file-drop';
 import { MappingTable } from './mapping-table';
+import { operatorWords } from './draft-model';
 import type { StepProps } from './new-send-screen';
 
 /** Recipient fields that look like they hold product IDs, as a starting choice. */
@@ -45,7 +46,11 @@ export function ProductsStep(props: StepProps & { fields: readonly MasterField[]
     try {
       const path = await fileToHostPath(file);
       const r = await api.recipients.inspectCatalog({ profile: draft.profile, client: draft.client, path, open: {} });
-      if (!r.ok) return setFileError(r.error.message);
+      if (!r.ok) {
+        // The catalog that could not be read is not kept: nothing is offered for it.
+        update({ useProducts: false, products: null, reportStale: draft.products !== null });
+        return setFileError(operatorWords(r.error.message, path, file.name));
+      }
       update({ useProducts: true, products: { catalog: r.value, open: {}, mapping: r.value.mapping, referenceFields: refs }, reportStale: true });
     } catch (e) {
       setFileError(e instanceof Error ? e.message : String(e));
