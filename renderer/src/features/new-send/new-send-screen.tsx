@@ -11,6 +11,7 @@ import { takeNewSendPrefill } from './handoff';
 import { MappingTable } from './mapping-table';
 import { ProductsStep } from './products-step';
 import { SendStep } from './send-step';
+import { ConfirmDialog } from '../../components/confirm-dialog';
 import { RowsTable } from '../../components/rows-table';
 
 /** The steps of a new send, in order. */
@@ -45,6 +46,7 @@ export function NewSendScreen() {
   const [mailings, setMailings] = useState<MailingUse[]>([]);
   const [loadError, setLoadError] = useState<string | null>(null);
   const headingRef = useRef<HTMLHeadingElement>(null);
+  const [confirmStartOver, setConfirmStartOver] = useState(false);
 
   const update = useCallback((patch: Partial<NewSendState>) => {
     setDraft((d) => {
@@ -114,15 +116,44 @@ export function NewSendScreen() {
     send: checked && productsOk,
   };
   const current = STEPS.findIndex((s) => s.id === step);
+  // Anything chosen beyond the connection and client can be thrown away in one action.
+  const unfinished = Boolean(draft.sourceMailingId || draft.inspection || draft.products || draft.edits.overrides.length || draft.edits.excludedLines.length);
 
   const stepProps: StepProps = { draft, update, profile, mailing, goTo };
 
   return (
     <section className="screen-inner new-send" aria-labelledby="screen-title">
-      <header className="screen-header">
-        <h1 id="screen-title">New send</h1>
-        <p className="lead">Prepare a recipient file for a client and upload it. Nothing is uploaded until you confirm on the last step.</p>
+      <header className="screen-header with-actions">
+        <div>
+          <h1 id="screen-title">New send</h1>
+          <p className="lead">Prepare a recipient file for a client and upload it. Nothing is uploaded until you confirm on the last step.</p>
+        </div>
+        {unfinished && (
+          <button type="button" className="button" onClick={() => setConfirmStartOver(true)}>
+            Start over…
+          </button>
+        )}
       </header>
+      {confirmStartOver && (
+        <ConfirmDialog
+          title="Start this send over?"
+          confirmLabel="Start over"
+          cancelLabel="Keep working on it"
+          onClose={() => setConfirmStartOver(false)}
+          onConfirm={async () => {
+            const fresh = { ...EMPTY_DRAFT, profile: draft.profile, client: draft.client };
+            keptDraft = fresh;
+            setDraft(fresh);
+            goTo('file');
+            return null;
+          }}
+        >
+          <p>
+            Loopdesk forgets the file{draft.inspection ? ` “${draft.inspection.fileName}”` : ''}, the source mailing, the mapping, your corrections and the product catalog of this draft. Your files stay as
+            they are{draft.createdSends.length > 0 ? ', and sends already created from this draft go on' : ''}. The connection and client stay chosen.
+          </p>
+        </ConfirmDialog>
+      )}
       <nav aria-label="Steps">
         <ol className="stepper">
           {STEPS.map((s, i) => (
