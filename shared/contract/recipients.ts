@@ -111,7 +111,14 @@ export const ValidationReport = z.object({
   /** A file with the rejected rows and their reasons, to fix in Excel. */
   rejectedFile: z.string().nullable(),
   products: z
-    .object({ rows: z.number(), excludedCount: z.number(), missingIds: z.array(z.string()), missingCount: z.number() })
+    .object({
+      rows: z.number(),
+      excludedCount: z.number(),
+      missingIds: z.array(z.string()),
+      missingCount: z.number(),
+      /** Per missing product ID: the sendable rows that use it (count, and their file lines up to a cap), so they can be left out in one action. */
+      missingUses: z.array(z.object({ id: z.string(), rows: z.number(), lines: z.array(z.number()) })).default([]),
+    })
     .nullable(),
   durationMs: z.number(),
 });

@@ -102,7 +102,7 @@ test.describe('sending', () => {
     let dialog = page.getByRole('dialog', { name: 'Send a test?' });
     await expect(dialog).toContainText('demo');
     await expect(dialog).toContainText(`Weekly newsletter (ID ${sourceId})`);
-    await expect(dialog.getByTestId('confirm-recipients')).toHaveText(/2 test recipients \(test\.one@example\.com, test\.two@example\.com\), personalised with 3 real rows/);
+    await expect(dialog.getByTestId('confirm-recipients')).toHaveText('The test file holds exactly 2 rows: one per test recipient (test.one@example.com, test.two@example.com), each with the values of one of the first 2 rows of your file');
     await expect(dialog.getByTestId('confirm-when')).toHaveText('Now');
     await dialog.getByRole('radio', { name: 'At a date and time' }).check();
     await expect(dialog.getByLabel('Send at')).toBeVisible();

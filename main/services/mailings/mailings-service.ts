@@ -19,8 +19,11 @@ export function createMailingsService(deps: { db: Database; profiles: ProfilesSe
     for (const r of rows) {
       const k = key(r.profile, r.client, r.source_mailing_id);
       const u = map.get(k) ?? { inFlight: null, lastAt: null, lastId: null };
-      u.lastAt = r.created_at;
-      u.lastId = r.id;
+      // A cancelled send never reached the server, so it did not use the mailing.
+      if (r.state !== 'cancelled') {
+        u.lastAt = r.created_at;
+        u.lastId = r.id;
+      }
       if ((ACTIVE_STATES as readonly string[]).includes(r.state)) u.inFlight = r.id;
       map.set(k, u);
     }

@@ -149,11 +149,18 @@ export interface PrepareReport {
     readonly excluded: readonly ExcludedRow[];
     readonly missingIds: readonly string[];
     readonly missingCount: number;
+    /** Per missing product ID (same order as `missingIds`): how many sendable rows use it and their file lines (the first {@link LINES_PER_PRODUCT}). */
+    readonly missingUses: readonly { readonly id: string; readonly rows: number; readonly lines: readonly number[] }[];
   };
   readonly durationMs: number;
 }
 
 const MAX_LISTED = 1000;
+/**
+ * File lines remembered per referenced product ID, so the operator can leave out the rows of a
+ * missing product in one action; the count stays exact beyond it.
+ */
+export const LINES_PER_PRODUCT = 10_000;
 const BIGINT_ID = /^\d{1,19}$/;
 
 /** Puts a mapping into field order, filling unmapped fields with their defaults. */
@@ -271,7 +278,16 @@ export async function prepare(opts: PrepareInput): Promise<PrepareReport> {
     const excluded: ExcludedRow[] = [];
     const refFields = opts.products ? (opts.products.referenceFields ?? productReferenceFields(opts.fields)) : [];
     const refIndexes = refFields.map((n) => opts.fields.findIndex((f) => f.name === n)).filter((i) => i >= 0);
-    const referenced = new Set<string>();
+    // Product ID → the rows that use it (count and the first lines), to name them if the catalog lacks the ID.
+    const referenced = new Map<string, { rows: number; lines: number[] }>();
+    const reference = (id: string, line: number) => {
+      let use = referenced.get(id);
+      if (!use) referenced.set(id, (use = { rows: 0, lines: [] }));
+      // A row naming the same product in two fields is one row.
+      if (use.lines[use.lines.length - 1] === line) return;
+      use.rows++;
+      if (use.lines.length < LINES_PER_PRODUCT) use.lines.push(line);
+    };
     let excludedByOperator = 0;
     const overridden = new Set<number>();
     const hasOverrides = edits.overrides.size > 0;
@@ -325,7 +341,7 @@ export async function prepare(opts: PrepareInput): Promise<PrepareReport> {
             // The worker cuts the record from its copy of the text, unless a value differs from it.
             else if (r.fixes.length === 0 && !(hasOverrides && edits.overrides.has(row.line)) && row.start !== undefined) worker.add(row);
             else worker.add(row, r.values);
-            for (const i of refIndexes) if (r.values[i] !== '') referenced.add(r.values[i]);
+            for (const i of refIndexes) if (r.values[i] !== '') reference(r.values[i], row.line);
             continue;
           }
           // Mapped again because the validator fixes values in place; only for the listed rows.
@@ -409,13 +425,14 @@ export async function prepare(opts: PrepareInput): Promise<PrepareReport> {
       productsPath = join(opts.outDir, productsFileNameFor(productsPattern, stem));
       try {
         const p = await writeProductsFile(catalog, productsPath, { encoding: opts.encoding, lineBreaks: opts.lineBreaks ?? 'space' });
-        const missing = missingProductIds(referenced, p.ids);
+        const missing = missingProductIds(referenced.keys(), p.ids);
         products = {
           rows: p.rows,
           excludedCount: p.excludedCount,
           excluded: p.excluded,
           missingIds: missing.slice(0, MAX_LISTED),
           missingCount: missing.length,
+          missingUses: missing.slice(0, MAX_LISTED).map((id) => ({ id, rows: referenced.get(id)!.rows, lines: referenced.get(id)!.lines })),
         };
       } finally {
         await catalog.spreadsheet.close();

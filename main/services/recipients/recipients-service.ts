@@ -172,7 +172,13 @@ export function createRecipientsService(deps: RecipientsDeps): ImplOf<typeof rec
           fields: target.client.fields.map((f) => f.name),
           rejectedFile,
           products: report.products
-            ? { rows: report.products.rows, excludedCount: report.products.excludedCount, missingIds: [...report.products.missingIds], missingCount: report.products.missingCount }
+            ? {
+                rows: report.products.rows,
+                excludedCount: report.products.excludedCount,
+                missingIds: [...report.products.missingIds],
+                missingCount: report.products.missingCount,
+                missingUses: report.products.missingUses.map((u) => ({ id: u.id, rows: u.rows, lines: [...u.lines] })),
+              }
             : null,
           durationMs: report.durationMs,
         };

@@ -88,6 +88,8 @@ describe('prepare', () => {
         '"P-2";"Tasse";"Mit ""Henkel""";"https://shop.example.de/p2.jpg";"https://shop.example.de/p2";"4,50"\n',
     );
     expect(report.products).toMatchObject({ rows: 2, excludedCount: 2, missingIds: ['P-9'], missingCount: 1 });
+    // The rows using a missing product are named by their file line, so they can be left out in one action.
+    expect(report.products?.missingUses).toEqual([{ id: 'P-9', rows: 1, lines: [4] }]);
     expect(report.products?.excluded.map((e) => e.reasons.map((r) => r.code))).toEqual([['DUPLICATE_ID'], ['INVALID_URL', 'INVALID_URL']]);
     expect(existsSync(join(outDir, '20240601120000_subscribers.csv'))).toBe(true);
   });

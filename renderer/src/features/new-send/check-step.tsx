@@ -3,6 +3,7 @@ import type { ValidationReport } from '../../../../shared/contract/recipients';
 import { useApi, useHostEvent } from '../../api/api-context';
 import { formatBytes, plural } from '../../components/format';
 import { HostFileLink } from '../../components/host-file-link';
+import { LongValue } from '../../components/long-value';
 import { problemValue, reasonText, setExcluded, setOverride, toSendDraft, type NewSendState } from './draft-model';
 import type { StepProps } from './new-send-screen';
 import { RowsTable } from '../../components/rows-table';
@@ -27,13 +28,14 @@ export function useValidation(draft: NewSendState, update: StepProps['update']) 
     const p = payload as Progress & { path: string };
     if (running && p.path === path) setProgress({ bytesRead: p.bytesRead, totalBytes: p.totalBytes, rows: p.rows });
   });
-  const run = async () => {
+  // `next` checks a draft that was just changed (the state update has not reached this closure yet).
+  const run = async (next: NewSendState = draft) => {
     setRunning(true);
     setError(null);
     setErrorDetails(null);
     setProgress({ bytesRead: 0, totalBytes: draft.inspection?.totalBytes ?? 0, rows: 0 });
     try {
-      const r = await api.recipients.validate(toSendDraft(draft));
+      const r = await api.recipients.validate(toSendDraft(next));
       if (r.ok) update({ report: r.value, reportStale: false });
       else {
         setError(r.error.message);
@@ -76,6 +78,18 @@ export function CheckStep(props: StepProps) {
   const report = draft.report;
   // Rows naming another source mailing: nothing goes on until they are resolved (check-findings.tsx).
   const mailingBlock = draft.reportStale ? '' : sourceMailingBlock(report);
+  // A disabled action always says why (one sentence under the buttons).
+  const blocked = running
+    ? 'Wait until the check has finished.'
+    : !report
+      ? 'The file has not been checked yet: press “Check again”.'
+      : draft.reportStale
+        ? 'You changed something since the check: press “Check again” first.'
+        : mailingBlock
+          ? mailingBlock
+          : report.valid === 0
+            ? 'No row can be sent: correct the rows below or take left-out lines back in, then check again.'
+            : null;
   const editsCount = draft.edits.overrides.length + draft.edits.excludedLines.length;
 
   return (
@@ -102,22 +116,22 @@ export function CheckStep(props: StepProps) {
         <button type="button" className={`button${draft.reportStale ? ' primary' : ''}`} disabled={running} onClick={() => void run()}>
           Check again
         </button>
-        <button type="button" className="button" disabled={!report || draft.reportStale || running || report.valid === 0 || mailingBlock !== ''} onClick={() => goTo('products')}>
-          Add products (optional)
+        <button type="button" className="button" disabled={Boolean(blocked)} aria-describedby={blocked ? 'check-blocked' : undefined} onClick={() => goTo('products')}>
+          {draft.useProducts ? 'Continue to products' : 'Add products (optional)'}
         </button>
         <button
           type="button"
           className="button primary"
-          disabled={!report || draft.reportStale || running || report.valid === 0 || draft.useProducts || mailingBlock !== ''}
-          aria-describedby={mailingBlock ? 'check-blocked-reason' : undefined}
+          disabled={Boolean(blocked) || draft.useProducts}
+          aria-describedby={blocked || draft.useProducts ? 'check-blocked' : undefined}
           onClick={() => goTo('send')}
         >
           Continue to send
         </button>
       </div>
-      {mailingBlock && !running && (
-        <p className="hint" id="check-blocked-reason">
-          {mailingBlock}
+      {(blocked || draft.useProducts) && (
+        <p className="hint blocked-reason" id="check-blocked" data-testid="check-blocked">
+          {blocked ?? 'You added a product catalog: continue through the Products step, where it is checked (or choose “Send without products” there).'}
         </p>
       )}
     </>
@@ -128,18 +142,21 @@ function ReportView(props: { report: ValidationReport; draft: NewSendState; upda
   const { report, draft, update } = props;
   const codes = Object.entries(report.byCode).filter(([, n]) => n > 0);
   const problemRows = report.excluded.flatMap((row) => row.reasons.map((reason) => ({ row, reason })));
+  // Every row that will not go out: rows with problems and the lines the operator left out.
+  const leftOut = report.excludedCount + report.excludedByOperator;
   return (
     <section aria-label="Check result">
       <SourceMailingMismatchCallout report={report} draft={draft} update={update} />
       {!report.sourceMailingMismatch && (
-        <div className={`callout ${report.excludedCount === 0 ? 'callout-ok' : report.valid === 0 ? 'callout-error' : 'callout-warn'}`} role="status">
+        <div className={`callout ${leftOut === 0 ? 'callout-ok' : report.valid === 0 ? 'callout-error' : 'callout-warn'}`} role="status">
           <h3>
             {report.valid === 0
               ? 'No row can be sent'
-              : report.excludedCount === 0
+              : leftOut === 0
                 ? `All ${plural(report.valid, 'row')} can be sent`
-                : `${plural(report.valid, 'row')} can be sent, ${plural(report.excludedCount, 'row')} will be left out`}
+                : `${plural(report.valid, 'row')} can be sent, ${plural(leftOut, 'row')} will be left out`}
           </h3>
+          {report.excludedByOperator > 0 && <p className="small">{plural(report.excludedByOperator, 'line')} left out by you{report.excludedCount > 0 ? `, ${plural(report.excludedCount, 'row')} with problems` : ''}.</p>}
           <p className="small muted">Checked in {(report.durationMs / 1000).toFixed(1)} s.</p>
         </div>
       )}
@@ -154,7 +171,7 @@ function ReportView(props: { report: ValidationReport; draft: NewSendState; upda
         </div>
         <div>
           <dt>Left out</dt>
-          <dd data-testid="count-excluded">{report.excludedCount.toLocaleString('en-GB')}</dd>
+          <dd data-testid="count-excluded">{leftOut.toLocaleString('en-GB')}</dd>
         </div>
         <div>
           <dt>Values tidied automatically</dt>
@@ -212,7 +229,7 @@ function ReportView(props: { report: ValidationReport; draft: NewSendState; upda
                         {reasonText(reason.code)}
                         <span className="hint">{reason.message}</span>
                       </td>
-                      <td className="mono">{value === null ? <span className="muted">not shown</span> : value === '' ? <span className="muted">empty</span> : value}</td>
+                      <td className="mono value-cell">{value === null ? <span className="muted">not shown</span> : value === '' ? <span className="muted">empty</span> : <LongValue value={value} label={`${reason.field} of line ${row.line}`} />}</td>
                       <td>
                         <input
                           aria-label={`Corrected ${reason.field} for line ${row.line}`}

@@ -193,3 +193,12 @@ export function toSendDraft(d: NewSendState) {
         : null,
   };
 }
+
+/**
+ * A service message about a file, with the host's copy of it (the browser host keeps uploads in
+ * its data dir) named as the operator knows it: the name of the file they chose.
+ */
+export function operatorWords(message: string, hostPath: string, shownName: string): string {
+  if (!shownName) return message;
+  return message.split(`"${hostPath}"`).join(`“${shownName}”`).split(hostPath).join(`“${shownName}”`);
+}

@@ -5,12 +5,13 @@ import type { FieldMapping, Inspection } from '../../../../shared/contract/recip
 import { useApi } from '../../api/api-context';
 import { fileToHostPath } from '../../api/files';
 import { CheckStep } from './check-step';
-import { EMPTY_DRAFT, previewMapped, type NewSendState, type OpenOverrides } from './draft-model';
+import { EMPTY_DRAFT, operatorWords, previewMapped, type NewSendState, type OpenOverrides } from './draft-model';
 import { FileDrop } from './file-drop';
 import { takeNewSendPrefill } from './handoff';
 import { MappingTable } from './mapping-table';
 import { ProductsStep } from './products-step';
 import { SendStep } from './send-step';
+import { ConfirmDialog } from '../../components/confirm-dialog';
 import { RowsTable } from '../../components/rows-table';
 
 /** The steps of a new send, in order. */
@@ -45,6 +46,7 @@ export function NewSendScreen() {
   const [mailings, setMailings] = useState<MailingUse[]>([]);
   const [loadError, setLoadError] = useState<string | null>(null);
   const headingRef = useRef<HTMLHeadingElement>(null);
+  const [confirmStartOver, setConfirmStartOver] = useState(false);
 
   const update = useCallback((patch: Partial<NewSendState>) => {
     setDraft((d) => {
@@ -114,15 +116,44 @@ export function NewSendScreen() {
     send: checked && productsOk,
   };
   const current = STEPS.findIndex((s) => s.id === step);
+  // Anything chosen beyond the connection and client can be thrown away in one action.
+  const unfinished = Boolean(draft.sourceMailingId || draft.inspection || draft.products || draft.edits.overrides.length || draft.edits.excludedLines.length);
 
   const stepProps: StepProps = { draft, update, profile, mailing, goTo };
 
   return (
     <section className="screen-inner new-send" aria-labelledby="screen-title">
-      <header className="screen-header">
-        <h1 id="screen-title">New send</h1>
-        <p className="lead">Prepare a recipient file for a client and upload it. Nothing is uploaded until you confirm on the last step.</p>
+      <header className="screen-header with-actions">
+        <div>
+          <h1 id="screen-title">New send</h1>
+          <p className="lead">Prepare a recipient file for a client and upload it. Nothing is uploaded until you confirm on the last step.</p>
+        </div>
+        {unfinished && (
+          <button type="button" className="button" onClick={() => setConfirmStartOver(true)}>
+            Start over…
+          </button>
+        )}
       </header>
+      {confirmStartOver && (
+        <ConfirmDialog
+          title="Start this send over?"
+          confirmLabel="Start over"
+          cancelLabel="Keep working on it"
+          onClose={() => setConfirmStartOver(false)}
+          onConfirm={async () => {
+            const fresh = { ...EMPTY_DRAFT, profile: draft.profile, client: draft.client };
+            keptDraft = fresh;
+            setDraft(fresh);
+            goTo('file');
+            return null;
+          }}
+        >
+          <p>
+            Loopdesk forgets the file{draft.inspection ? ` “${draft.inspection.fileName}”` : ''}, the source mailing, the mapping, your corrections and the product catalog of this draft. Your files stay as
+            they are{draft.createdSends.length > 0 ? ', and sends already created from this draft go on' : ''}. The connection and client stay chosen.
+          </p>
+        </ConfirmDialog>
+      )}
       <nav aria-label="Steps">
         <ol className="stepper">
           {STEPS.map((s, i) => (
@@ -244,12 +275,25 @@ function FileStep(
   const profile = profiles?.find((p) => p.name === draft.profile);
   const targetChosen = Boolean(draft.profile && draft.client);
 
-  const inspect = async (path: string, open: OpenOverrides) => {
+  /** Forgets the file (and everything made from it), so nothing is offered for a file that could not be read. */
+  const dropFile = (message: string) => {
+    setError(message);
+    update({ inspection: null, report: null, reportStale: false, mapping: [], chosen: [], open: {}, edits: { overrides: [], excludedLines: [] } });
+  };
+  // `shownName` is given for a newly chosen file; without it the same file is read with other options.
+  const inspect = async (path: string, open: OpenOverrides, shownName?: string) => {
     setBusy(true);
     setError(null);
     try {
       const r = await api.recipients.inspect({ profile: draft.profile, client: draft.client, path, open });
-      if (!r.ok) return setError(r.error.message);
+      if (!r.ok) {
+        const message = operatorWords(r.error.message, path, shownName ?? draft.inspection?.fileName ?? '');
+        // A new file that cannot be read replaces the old one: Continue must not go on with the previous file.
+        return shownName !== undefined ? dropFile(message) : setError(message);
+      }
+      if (r.value.preview.length === 0) {
+        return dropFile(`“${shownName || r.value.fileName}” has column names (${r.value.headers.slice(0, 6).join(', ')}${r.value.headers.length > 6 ? ', …' : ''}) but no recipient rows below them. Export the recipients again with their rows and choose the new file.`);
+      }
       const sameHeaders = draft.inspection && draft.inspection.path === path && draft.inspection.headers.join('\u0000') === r.value.headers.join('\u0000');
       update({
         inspection: r.value,
@@ -269,9 +313,9 @@ function FileStep(
     setError(null);
     try {
       const path = await fileToHostPath(file);
-      await inspect(path, {});
+      await inspect(path, {}, file.name);
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      dropFile(e instanceof Error ? e.message : String(e));
     } finally {
       setBusy(false);
     }

@@ -1,11 +1,13 @@
 import { useId, useState } from 'react';
 import type { MasterField } from '../../../../shared/contract/profiles';
+import type { ValidationReport } from '../../../../shared/contract/recipients';
 import { useApi } from '../../api/api-context';
 import { fileToHostPath } from '../../api/files';
 import { plural } from '../../components/format';
 import { CheckProgress, useValidation } from './check-step';
 import { FileDrop } from './file-drop';
 import { MappingTable } from './mapping-table';
+import { operatorWords } from './draft-model';
 import type { StepProps } from './new-send-screen';
 
 /** Recipient fields that look like they hold product IDs, as a starting choice. */
@@ -25,13 +27,30 @@ export function ProductsStep(props: StepProps & { fields: readonly MasterField[]
   const missingFromError = (errorDetails as { missingIds?: string[] } | null)?.missingIds ?? null;
   const productsReport = draft.reportStale ? null : draft.report?.products;
 
+  // A disabled "Continue to send" always says why.
+  const blocked = running
+    ? 'Wait until the check has finished.'
+    : !draft.products
+      ? 'Choose a product catalog first, or send without products.'
+      : !draft.useProducts
+        ? 'Tick “Upload this catalog with the send”, or send without products.'
+        : !productsReport
+          ? 'Press “Check with the catalog” first.'
+          : productsReport.missingCount > 0
+            ? `${plural(productsReport.missingCount, 'product ID')} the recipients use ${productsReport.missingCount === 1 ? 'is' : 'are'} missing from the catalog: leave those rows out (above) or complete the catalog.`
+            : null;
+
   const onFile = async (file: File) => {
     setBusy(true);
     setFileError(null);
     try {
       const path = await fileToHostPath(file);
       const r = await api.recipients.inspectCatalog({ profile: draft.profile, client: draft.client, path, open: {} });
-      if (!r.ok) return setFileError(r.error.message);
+      if (!r.ok) {
+        // The catalog that could not be read is not kept: nothing is offered for it.
+        update({ useProducts: false, products: null, reportStale: draft.products !== null });
+        return setFileError(operatorWords(r.error.message, path, file.name));
+      }
       update({ useProducts: true, products: { catalog: r.value, open: {}, mapping: r.value.mapping, referenceFields: refs }, reportStale: true });
     } catch (e) {
       setFileError(e instanceof Error ? e.message : String(e));
@@ -119,7 +138,17 @@ export function ProductsStep(props: StepProps & { fields: readonly MasterField[]
         <div className={`callout ${productsReport.missingCount === 0 ? 'callout-ok' : 'callout-error'}`} role="status">
           <h3>{productsReport.missingCount === 0 ? `Catalog complete: ${plural(productsReport.rows, 'product')}` : `${plural(productsReport.missingCount, 'product ID')} missing from the catalog`}</h3>
           {productsReport.excludedCount > 0 && <p>{plural(productsReport.excludedCount, 'catalog row')} cannot be used and will be left out.</p>}
-          {productsReport.missingCount > 0 && <MissingIds ids={productsReport.missingIds} />}
+          {productsReport.missingCount > 0 && (
+            <MissingProducts
+              uses={productsReport.missingUses}
+              missingCount={productsReport.missingCount}
+              onLeaveOut={(lines) => {
+                const next = { ...draft, edits: { ...draft.edits, excludedLines: [...new Set([...draft.edits.excludedLines, ...lines])].sort((a, b) => a - b) }, reportStale: true };
+                update({ edits: next.edits, reportStale: true });
+                void run(next);
+              }}
+            />
+          )}
         </div>
       )}
       <div className="button-row">
@@ -141,15 +170,65 @@ export function ProductsStep(props: StepProps & { fields: readonly MasterField[]
         >
           Send without products
         </button>
-        <button
-          type="button"
-          className="button primary"
-          disabled={running || !draft.useProducts || !productsReport || productsReport.missingCount > 0}
-          onClick={() => goTo('send')}
-        >
+        <button type="button" className="button primary" disabled={Boolean(blocked)} aria-describedby={blocked ? `${id}-blocked` : undefined} onClick={() => goTo('send')}>
           Continue to send
         </button>
       </div>
+      {blocked && (
+        <p className="hint blocked-reason" id={`${id}-blocked`} data-testid="products-blocked">
+          {blocked}
+        </p>
+      )}
+    </>
+  );
+}
+
+type MissingUse = NonNullable<ValidationReport['products']>['missingUses'][number];
+
+/** The lines of a product ID, shortened when there are many. */
+function linesText(u: MissingUse): string {
+  const shown = u.lines.slice(0, 12).join(', ');
+  return u.rows > 12 ? `${shown} and ${plural(u.rows - 12, 'more')}` : shown;
+}
+
+/**
+ * Each missing product ID with the rows that use it, and one action that leaves those rows out
+ * (the other way out, adding the products to the catalog, happens in the operator's file).
+ */
+function MissingProducts(props: { uses: readonly MissingUse[]; missingCount: number; onLeaveOut: (lines: number[]) => void }) {
+  const lines = [...new Set(props.uses.flatMap((u) => u.lines))];
+  const named = props.uses.reduce((n, u) => n + u.lines.length, 0) === props.uses.reduce((n, u) => n + u.rows, 0) && props.uses.length === props.missingCount;
+  return (
+    <>
+      <p>Add these product IDs to the catalog and choose it again, or leave out the recipients that use them:</p>
+      <div className="table-scroll">
+        <table className="data-table" aria-label="Missing product IDs">
+          <thead>
+            <tr>
+              <th scope="col">Product ID</th>
+              <th scope="col">Recipient rows</th>
+              <th scope="col">Lines of your file</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.uses.map((u) => (
+              <tr key={u.id}>
+                <td className="mono">{u.id}</td>
+                <td className="num">{u.rows.toLocaleString('en-GB')}</td>
+                <td>{linesText(u)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {lines.length > 0 && (
+        <div className="button-row">
+          <button type="button" className="button primary" onClick={() => props.onLeaveOut(lines)}>
+            Leave out {lines.length === 1 ? 'this row' : `these ${lines.length.toLocaleString('en-GB')} rows`}
+          </button>
+          {!named && <span className="hint">Too many rows to list them all: this leaves out the rows listed; check again for the rest, or complete the catalog.</span>}
+        </div>
+      )}
     </>
   );
 }

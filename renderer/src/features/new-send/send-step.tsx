@@ -30,7 +30,7 @@ export function SendStep(props: StepProps & { testRecipients: readonly { email: 
         <dt>Recipients</dt>
         <dd>
           {plural(report.valid, 'recipient')}
-          {report.excludedCount > 0 ? `, ${plural(report.excludedCount, 'row')} left out` : ''}
+          {report.excludedCount + report.excludedByOperator > 0 ? `, ${plural(report.excludedCount + report.excludedByOperator, 'row')} left out` : ''}
         </dd>
         <dt>Product catalog</dt>
         <dd>{draft.useProducts && draft.products ? draft.products.catalog.fileName : 'none'}</dd>
@@ -108,10 +108,14 @@ function SendDialog(props: StepProps & { test: boolean; testRecipients: readonly
   const [at, setAt] = useState(nowForInput(60));
   const report = draft.report!;
   const atIso = when === 'later' ? localInputToIso(at) : null;
-  const testRows = Math.min(3, report.valid);
+  // One row per test recipient, each with the values of a different real row while there are enough (the service's cap is 20).
+  const testRows = Math.max(1, Math.min(20, props.testRecipients.length, report.valid));
+  const testFileRows = props.testRecipients.length;
   const recipientsText = test
-    ? `${plural(props.testRecipients.length, 'test recipient')} (${props.testRecipients.map((t) => t.email).join(', ')}), personalised with ${plural(testRows, 'real row')}`
-    : `${plural(report.valid, 'recipient')}${report.excludedCount > 0 ? ` (${plural(report.excludedCount, 'row')} of the file left out)` : ''}`;
+    ? `The test file holds exactly ${plural(testFileRows, 'row')}: one per test recipient (${props.testRecipients.map((t) => t.email).join(', ')}), ${
+        testRows === 1 ? `${testFileRows === 1 ? 'with' : 'each with'} the values of the first row of your file` : `each with the values of one of the first ${testRows} rows of your file`
+      }`
+    : `${plural(report.valid, 'recipient')}${report.excludedCount + report.excludedByOperator > 0 ? ` (${plural(report.excludedCount + report.excludedByOperator, 'row')} of the file left out)` : ''}`;
 
   return (
     <ConfirmDialog
@@ -124,7 +128,7 @@ function SendDialog(props: StepProps & { test: boolean; testRecipients: readonly
         if (when === 'later' && !atIso) return 'Enter a valid date and time, or choose “Now”.';
         if (when === 'later' && atIso && new Date(atIso).getTime() < Date.now() - 60_000) return 'That time has passed. Pick a time in the future, or choose “Now”.';
         requestNotificationPermission();
-        const r = await api.sends.create({ ...toSendDraft(draft), test, scheduledAt: atIso, testRows: Math.max(1, testRows) });
+        const r = await api.sends.create({ ...toSendDraft(draft), test, scheduledAt: atIso, testRows });
         if (!r.ok) return r.error.message;
         props.onCreated(r.value.id, test);
         return null;

@@ -240,14 +240,24 @@ function SendDetail(props: { send: Send; onChanged: (s: Send) => void }) {
           {s.sourceMailingName} <span className="mono">({s.sourceMailingId})</span>
         </dd>
         <dt>Mailing ID</dt>
-        <dd data-testid="mailing-id">{s.mailingId ? <strong className="mono">{s.mailingId}</strong> : <span className="muted">not known yet (the server reports it after creating the mailing)</span>}</dd>
+        <dd data-testid="mailing-id">
+          {s.mailingId ? (
+            <strong className="mono">{s.mailingId}</strong>
+          ) : s.state === 'cancelled' ? (
+            <span className="muted">none: the send was cancelled before anything was uploaded</span>
+          ) : s.state === 'error' ? (
+            <span className="muted">none: the server created no mailing</span>
+          ) : (
+            <span className="muted">not known yet (the server reports it after creating the mailing)</span>
+          )}
+        </dd>
         <dt>Recipients</dt>
         <dd>
           {plural(s.recipients, 'recipient')}
           {s.test ? ' (test recipients only)' : ''}
           {s.excluded > 0 ? `; ${plural(s.excluded, 'row')} left out` : ''}
         </dd>
-        <dt>{s.state === 'scheduled' ? 'Due' : 'Queued for'}</dt>
+        <dt>{s.state === 'scheduled' ? 'Due' : s.state === 'cancelled' ? 'Was due' : 'Queued for'}</dt>
         <dd>{formatDateTime(s.scheduledAt)}</dd>
         <dt>Files</dt>
         <dd className="mono small">
@@ -256,8 +266,12 @@ function SendDetail(props: { send: Send; onChanged: (s: Send) => void }) {
         </dd>
         <dt>Wave ID</dt>
         <dd className="mono small">{s.waveId}</dd>
-        <dt>Last checked</dt>
-        <dd>{formatDateTime(s.lastCheckedAt)}</dd>
+        {s.state !== 'cancelled' && (
+          <>
+            <dt>Last checked</dt>
+            <dd>{formatDateTime(s.lastCheckedAt)}</dd>
+          </>
+        )}
       </dl>
       {s.state === 'uploading' && s.progress && (
         <div className="progress-block" role="status">
@@ -281,9 +295,12 @@ function SendDetail(props: { send: Send; onChanged: (s: Send) => void }) {
         ))}
       </ol>
       <div className="button-row">
-        <button type="button" className="button" onClick={() => void checkNow()} disabled={checking}>
-          {checking ? 'Checking…' : 'Check now'}
-        </button>
+        {/* A cancelled send never reached the server: there is nothing to check. */}
+        {s.state !== 'cancelled' && (
+          <button type="button" className="button" onClick={() => void checkNow()} disabled={checking}>
+            {checking ? 'Checking…' : 'Check now'}
+          </button>
+        )}
         {canCancel(s.state) && (
           <button type="button" className="button danger-outline" onClick={() => setConfirmCancel(true)}>
             Cancel send
