@@ -9,10 +9,10 @@ Usage: loopdesk [--data-dir DIR] [--json] <command> …
 
 Commands:
   start                      the desktop app (falls back to the browser host without an Electron binary)
-  serve [--port N] [--no-sandbox]
+  serve [--port N] [--no-sandbox] [--no-sandbox-history] [--sandbox-no-halt-on-error] [--sandbox-time-scale N]
                              the app in your browser: serves the UI on 127.0.0.1 and prints its URL
-  sandbox --root DIR [--port N] [--interval S] [--export-interval S] [--seed N]
-                             run the embedded closed-loop server emulator
+  sandbox --root DIR [--port N] [--interval S] [--export-interval S] [--seed N] [--no-halt-on-error] [--history-days N] [--time-scale N]
+                             run the embedded closed-loop server emulator (\`loopdesk sandbox --help\`)
   profile add|list|test|trust|remove …
                              connection profiles (see \`loopdesk profile\`)
   prepare <file> --mailing <id> [--profile P --client C] [--mapping m.json] [--products p.csv] [--out DIR]
@@ -152,6 +152,10 @@ export async function serve(argv: string[], options: GlobalOptions, io: CliIo): 
       'no-sandbox': { type: 'boolean', default: false },
       'sandbox-interval': { type: 'string' },
       'sandbox-export-interval': { type: 'string' },
+      // The demo sandbox seeds ~60 days of past mailings on its first start; tests that count rows turn it off.
+      'no-sandbox-history': { type: 'boolean', default: false },
+      'sandbox-no-halt-on-error': { type: 'boolean', default: false },
+      'sandbox-time-scale': { type: 'string' },
     },
   });
   const { startBrowserHost } = await import('../host/browser/browser-host');
@@ -162,6 +166,9 @@ export async function serve(argv: string[], options: GlobalOptions, io: CliIo): 
       await startDemoSandbox(context, {
         interval: values['sandbox-interval'] ? Number(values['sandbox-interval']) : undefined,
         exportInterval: values['sandbox-export-interval'] ? Number(values['sandbox-export-interval']) : undefined,
+        history: !values['no-sandbox-history'],
+        haltOnError: values['sandbox-no-halt-on-error'] ? false : undefined,
+        timeScale: values['sandbox-time-scale'] ? Number(values['sandbox-time-scale']) : undefined,
       });
     }
     const host = await startBrowserHost(context, { port: Number(values.port), rendererDir: rendererDir() });

@@ -183,7 +183,7 @@ async function boot(): Promise<void> {
     return;
   }
   registerIpc(context);
-  if (!process.argv.includes('--no-sandbox-server')) await startDemoSandbox(context);
+  if (!process.argv.includes('--no-sandbox-server')) await startDemoSandbox(context, { history: !process.argv.includes('--no-sandbox-history') });
   context.services.sends.startScheduler();
   context.services.responses.startPullSchedule();
   createWindow();
