@@ -1,7 +1,28 @@
+import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ProfileInput } from '../../shared/contract/profiles';
+import { ingestFile } from '../services/responses/ingest';
+import { responseDownloadDir, responseFilesIn } from '../services/responses/response-pull';
 import { startSandbox, type SandboxHandle } from '../services/sandbox';
 import type { AppContext } from './app-context';
+
+/** Options of the demo sandbox. */
+export interface DemoSandboxOptions {
+  /** Seconds between the sandbox's processing runs (default 60). */
+  readonly interval?: number;
+  /** Seconds between extra response exports (default 300). */
+  readonly exportInterval?: number;
+  /** Whether a server error halts the sandbox's interface until restarted (default: `sandbox.json`, on). */
+  readonly haltOnError?: boolean;
+  /**
+   * Seed about 60 days of past mailings on the sandbox's first start and load them into this
+   * data dir, so a new user sees full grids at once. Off unless asked: `npm start` and
+   * `loopdesk serve` ask; tests that count rows do not.
+   */
+  readonly history?: boolean;
+  /** How much faster than real time new sends unfold on the sandbox (default 1). */
+  readonly timeScale?: number;
+}
 
 /** Name of the profile that points at the embedded sandbox. */
 export const SANDBOX_PROFILE = 'Sandbox';
@@ -17,12 +38,15 @@ const TEST_RECIPIENTS = [
  * the sandbox profile exists. The operator's own edits to the sandbox profile (test
  * recipients, source mailings, options) are kept. Other profiles are never touched.
  */
-export async function startDemoSandbox(context: AppContext, options: { interval?: number; exportInterval?: number } = {}): Promise<SandboxHandle> {
+export async function startDemoSandbox(context: AppContext, options: DemoSandboxOptions = {}): Promise<SandboxHandle & { readonly historyLoaded: Promise<void> }> {
   const sandbox = await startSandbox({
     root: join(context.dataDir, 'sandbox'),
     port: 0,
     interval: options.interval ?? 60,
     exportInterval: options.exportInterval ?? 300,
+    haltOnError: options.haltOnError,
+    history: options.history ?? false,
+    timeScale: options.timeScale,
   });
   context.onClose(() => sandbox.stop());
   const profiles = context.services.profiles;
@@ -30,7 +54,7 @@ export async function startDemoSandbox(context: AppContext, options: { interval?
   const current = existing.find((p) => p.sandbox);
   if (existing.length > 0 && !current) {
     context.sandbox = { running: true, profile: null, port: sandbox.port };
-    return sandbox;
+    return { ...sandbox, historyLoaded: Promise.resolve() };
   }
   const name = current?.name ?? SANDBOX_PROFILE;
   const profile: ProfileInput = {
@@ -60,5 +84,37 @@ export async function startDemoSandbox(context: AppContext, options: { interval?
   await profiles.save({ replace: true, profile: profile as never });
   await profiles.setSecret({ name, secret: sandbox.password, remember: false });
   context.sandbox = { running: true, profile: name, port: sandbox.port };
-  return sandbox;
+  if (sandbox.historyMailings === 0) return { ...sandbox, historyLoaded: Promise.resolve() };
+  // A failed load loses nothing: the next pull (Pull now, or the daily one) takes the server's files.
+  const stop = { requested: false };
+  const historyLoaded = loadHistory(context, sandbox, name, stop).catch((e: unknown) => console.error('[loopdesk] the sandbox demo history could not be loaded:', e));
+  // Registered after the sandbox's own stop, so it runs first on close: the load stops at the next
+  // file (what is in stays in; the next pull takes the rest) before the sandbox and data file go.
+  context.onClose(async () => {
+    stop.requested = true;
+    await historyLoaded;
+  });
+  return { ...sandbox, historyLoaded };
+}
+
+/**
+ * Gives a new demo data dir the sandbox's seeded history as if Loopdesk had pulled it every
+ * day: the files the server no longer offers (past its 30-day retention) are ingested as
+ * earlier pulls would have left them, then one ordinary pull takes the rest over SFTP. Runs in
+ * the background; the Responses screen fills as it goes.
+ */
+async function loadHistory(context: AppContext, sandbox: SandboxHandle, profile: string, stop: { readonly requested: boolean }): Promise<void> {
+  for (const client of sandbox.clients) {
+    const dir = responseDownloadDir(join(context.dataDir, 'responses'), profile, client.name);
+    const names = await sandbox.earlierExports(client.name, dir);
+    for (const file of responseFilesIn(names.map((name) => ({ name, size: 0, modifyTime: 0 })))) {
+      if (stop.requested) return;
+      const localPath = join(dir, file.name);
+      const st = await stat(localPath);
+      await ingestFile(context.db, { profile, client: client.name, kind: file.kind, localPath, remoteName: file.name, size: st.size, mtime: st.mtime });
+      // Like a pulled file past the server's retention: its rows stay, the copy is not needed.
+      await rm(localPath, { force: true });
+    }
+  }
+  if (!stop.requested) await context.services.responses.pull({ profile });
 }

@@ -9,10 +9,10 @@ Usage: loopdesk [--data-dir DIR] [--json] <command> …
 
 Commands:
   start                      the desktop app (falls back to the browser host without an Electron binary)
-  serve [--port N] [--no-sandbox]
+  serve [--port N] [--no-sandbox] [--no-sandbox-history] [--sandbox-no-halt-on-error] [--sandbox-time-scale N]
                              the app in your browser: serves the UI on 127.0.0.1 and prints its URL
-  sandbox --root DIR [--port N] [--interval S] [--export-interval S] [--seed N]
-                             run the embedded closed-loop server emulator
+  sandbox --root DIR [--port N] [--interval S] [--export-interval S] [--seed N] [--no-halt-on-error] [--history-days N] [--time-scale N]
+                             run the embedded closed-loop server emulator (\`loopdesk sandbox --help\`)
   profile add|set|list|show|export|import|test|trust|untrust|remove …
                              connection profiles (see \`loopdesk profile\`)
   client set|show|add|remove …

@@ -22,7 +22,13 @@ export interface ServedHost {
  * Starts `node main/cli/bin.mjs serve --port 0 --json` on a fresh data dir and resolves
  * once it printed its URL.
  */
-export async function startServe(opts: { sandbox: boolean; sandboxInterval?: number; sandboxExportInterval?: number }): Promise<{ host: ServedHost; stop(): Promise<void> }> {
+export async function startServe(opts: {
+  sandbox: boolean;
+  sandboxInterval?: number;
+  sandboxExportInterval?: number;
+  sandboxTimeScale?: number;
+  sandboxHistory?: boolean;
+}): Promise<{ host: ServedHost; stop(): Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'loopdesk-e2e-'));
   const args = [join(repo, 'main/cli/bin.mjs'), 'serve', '--data-dir', dataDir, '--port', '0', '--json'];
   if (!opts.sandbox) args.push('--no-sandbox');
@@ -30,6 +36,10 @@ export async function startServe(opts: { sandbox: boolean; sandboxInterval?: num
   if (opts.sandbox && opts.sandboxInterval) args.push('--sandbox-interval', String(opts.sandboxInterval));
   // The sandbox's response export; daily by default, seconds in tests so a send's responses can be pulled.
   if (opts.sandbox && opts.sandboxExportInterval) args.push('--sandbox-export-interval', String(opts.sandboxExportInterval));
+  // The sandbox exports only what has happened; a faster timeline lets a test see a day of responses in seconds.
+  if (opts.sandbox && opts.sandboxTimeScale) args.push('--sandbox-time-scale', String(opts.sandboxTimeScale));
+  // `serve` seeds a demo history on a new data dir; tests see only their own sends unless they ask for it.
+  if (opts.sandbox && !opts.sandboxHistory) args.push('--no-sandbox-history');
   const child: ChildProcess = spawn(process.execPath, args, { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -93,6 +103,10 @@ interface Fixtures {
   sandboxInterval: number | undefined;
   /** Seconds between the sandbox's response exports (default: the host's own). */
   sandboxExportInterval: number | undefined;
+  /** How much faster than real time the sandbox's sends unfold (default: real time). */
+  sandboxTimeScale: number | undefined;
+  /** Whether the sandbox seeds its ~60-day demo history, as `npm start` does (default: no). */
+  sandboxHistory: boolean;
   host: ServedHost;
   /** The page, already opened on the host's URL with the shell rendered. */
   app: Page;
@@ -106,8 +120,10 @@ export const test = base.extend<Fixtures>({
   sandbox: [false, { option: true }],
   sandboxInterval: [undefined, { option: true }],
   sandboxExportInterval: [undefined, { option: true }],
-  host: async ({ sandbox, sandboxInterval, sandboxExportInterval }, use) => {
-    const served = await startServe({ sandbox, sandboxInterval, sandboxExportInterval });
+  sandboxTimeScale: [undefined, { option: true }],
+  sandboxHistory: [false, { option: true }],
+  host: async ({ sandbox, sandboxInterval, sandboxExportInterval, sandboxTimeScale, sandboxHistory }, use) => {
+    const served = await startServe({ sandbox, sandboxInterval, sandboxExportInterval, sandboxTimeScale, sandboxHistory });
     try {
       await use(served.host);
     } finally {

@@ -41,7 +41,8 @@ async function sendForReal(page: Page, file: string): Promise<{ mailingId: strin
 }
 
 test.describe('responses', () => {
-  test.use({ sandbox: true, sandboxInterval: 1, sandboxExportInterval: 2 });
+  // An hour of the send's responses per second: the exports every 2 s hold only what has happened.
+  test.use({ sandbox: true, sandboxInterval: 1, sandboxExportInterval: 2, sandboxTimeScale: 3600 });
 
   test('pull after a real send, read the KPIs, filter and export the data, resend soft bounces', async ({ app: page }) => {
     const recipients = test.info().outputPath('kunden.csv');

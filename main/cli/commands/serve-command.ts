@@ -22,6 +22,10 @@ export async function serveCommand(argv: string[], options: GlobalOptions, io: C
       'no-sandbox': { type: 'boolean', default: false },
       'sandbox-interval': { type: 'string' },
       'sandbox-export-interval': { type: 'string' },
+      // The demo sandbox seeds ~60 days of past mailings on its first start; tests that count rows turn it off.
+      'no-sandbox-history': { type: 'boolean', default: false },
+      'sandbox-no-halt-on-error': { type: 'boolean', default: false },
+      'sandbox-time-scale': { type: 'string' },
     },
   });
   const { ensureRendererBuilt } = await import('../../host/renderer-build');
@@ -36,6 +40,9 @@ export async function serveCommand(argv: string[], options: GlobalOptions, io: C
       await startDemoSandbox(context, {
         interval: values['sandbox-interval'] ? Number(values['sandbox-interval']) : undefined,
         exportInterval: values['sandbox-export-interval'] ? Number(values['sandbox-export-interval']) : undefined,
+        history: !values['no-sandbox-history'],
+        haltOnError: values['sandbox-no-halt-on-error'] ? false : undefined,
+        timeScale: values['sandbox-time-scale'] ? Number(values['sandbox-time-scale']) : undefined,
       });
     }
     const host = await startBrowserHost(context, { port: Number(values.port), rendererDir: rendererDir(), doorFile: true });

@@ -189,7 +189,7 @@ async function boot(): Promise<void> {
   // a command run meanwhile talks to this process instead of stopping with DATA_DIR_IN_USE.
   const door = await startBrowserHost(context, { port: 0, rendererDir: rendererDir(), doorFile: true });
   context.onClose(() => door.close());
-  if (!process.argv.includes('--no-sandbox-server')) await startDemoSandbox(context);
+  if (!process.argv.includes('--no-sandbox-server')) await startDemoSandbox(context, { history: !process.argv.includes('--no-sandbox-history') });
   context.services.sends.startScheduler();
   context.services.responses.startPullSchedule();
   createWindow();

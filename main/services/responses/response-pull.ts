@@ -51,7 +51,7 @@ export async function pullClient(args: {
   const listing = await session.list(client.responseDir);
   const files = responseFilesIn(listing.filter((e) => e.type === '-'), client.responseFileNames);
   const ledger = new Map((await listResponseFiles(db, { profile, client: client.name })).map((f) => [f.name, f]));
-  const dir = join(args.downloadDir, safeSegment(profile), safeSegment(client.name));
+  const dir = responseDownloadDir(args.downloadDir, profile, client.name);
   await mkdir(dir, { recursive: true });
   // Downloads cut by a crash leave `.part` files; one process owns the data dir, so none is in use now.
   // The same for the UTF-8 copies an ingest makes of files in another encoding.
@@ -89,6 +89,11 @@ export async function pullClient(args: {
     args.onFile?.(result, index, files.length);
   }
   return results;
+}
+
+/** Where a pull keeps one profile's and client's downloaded response files below `downloadDir`. */
+export function responseDownloadDir(downloadDir: string, profile: string, client: string): string {
+  return join(downloadDir, safeSegment(profile), safeSegment(client));
 }
 
 function safeSegment(s: string): string {

@@ -2,7 +2,11 @@ import { parseArgs } from 'node:util';
 import { isAppError } from '../../../shared/contract/result';
 import { startSandbox } from './sandbox';
 
-const USAGE = 'usage: loopdesk sandbox --root DIR [--port N] [--interval S] [--export-interval S] [--seed N] [--export-at HH:MM] [--restart]';
+const USAGE =
+  'usage: loopdesk sandbox --root DIR [--port N] [--interval S] [--export-interval S] [--seed N] [--export-at HH:MM] [--restart] [--no-halt-on-error] [--history-days N] [--time-scale N]\n' +
+  '  --no-halt-on-error  an error writes its error file and the next uploads are still processed (default: halt, as sandbox.json says)\n' +
+  '  --history-days N    on a new root, seed N days (e.g. 60) of past mailings and their responses (default 0: none)\n' +
+  '  --time-scale N      new uploads are sent and answered N times faster than real time (default 1; 3600: an hour a second)';
 
 function num(name: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
@@ -29,6 +33,9 @@ export async function runSandboxCli(argv: readonly string[], signals: NodeJS.Eve
         'export-at': { type: 'string' },
         seed: { type: 'string' },
         restart: { type: 'boolean', default: false },
+        'no-halt-on-error': { type: 'boolean', default: false },
+        'history-days': { type: 'string' },
+        'time-scale': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -56,6 +63,10 @@ export async function runSandboxCli(argv: readonly string[], signals: NodeJS.Eve
       exportAt: values['export-at'],
       seed: values.seed,
       restart: values.restart,
+      // Absent: each client's `haltOnError` in sandbox.json decides.
+      haltOnError: values['no-halt-on-error'] ? false : undefined,
+      history: { days: num('history-days', values['history-days']) ?? 0 },
+      timeScale: num('time-scale', values['time-scale']),
     };
   } catch (e) {
     process.stderr.write(`${(e as Error).message}\n${USAGE}\n`);

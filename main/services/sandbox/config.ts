@@ -19,6 +19,12 @@ export const SandboxMailing = z.object({
   campaignId: BigintString,
   /** An activated source mailing cannot be copied: uploads naming it fail. */
   activated: z.boolean().default(false),
+  /**
+   * Deactivated in Smart Campaigns after the upload was imported: the import succeeds and the
+   * copy is created, but starting it fails. This is the vendor's second error case ("Error when
+   * mailing is started after data import"); set it to rehearse that case.
+   */
+  deactivated: z.boolean().default(false),
   links: z.array(SandboxLink).default([]),
 });
 export type SandboxMailing = z.output<typeof SandboxMailing>;
@@ -51,6 +57,13 @@ export const SandboxClient = z.object({
    * (the default): no limit. Deleting files in the tree makes room again at once.
    */
   diskQuotaBytes: z.number().int().min(0).optional(),
+  /**
+   * Whether an error stops the interface (`logs/HALTED`) until it is restarted. The vendor text
+   * makes this configurable during implementation and says it can be switched off afterwards;
+   * on (the default), as most installations start. Off: the error file is written and the next
+   * uploads are still processed.
+   */
+  haltOnError: z.boolean().default(true),
 });
 export type SandboxClient = z.output<typeof SandboxClient>;
 
@@ -139,7 +152,8 @@ const LINK_SETS: readonly (readonly SandboxLink[])[] = [
 
 /**
  * The config a fresh root starts with: one client `demo`, three usable source mailings,
- * one activated mailing (so error paths can be shown), the default master list plus
+ * one activated mailing (its import fails) and one deactivated mailing (its import works and
+ * the start fails), so both error cases of the vendor text can be shown, the default master list plus
  * `product_1`, `product_2`, and a user `loopdesk` with a generated password.
  *
  * IDs derive from the seed so two roots created with the same seed behave identically.
@@ -151,6 +165,7 @@ export function defaultConfig(seed: string, password: string): SandboxConfig {
     name,
     campaignId: hashId11(seed, 'campaign', i),
     activated: false,
+    deactivated: false,
     links: LINK_SETS[i].map((l) => ({ ...l })),
   }));
   mailings.push({
@@ -158,7 +173,16 @@ export function defaultConfig(seed: string, password: string): SandboxConfig {
     name: 'Spring sale (activated, cannot be copied)',
     campaignId: hashId11(seed, 'campaign', 'activated'),
     activated: true,
+    deactivated: false,
     links: [{ name: 'Spring sale', url: 'https://shop.example.com/spring' }],
+  });
+  mailings.push({
+    id: hashId11(seed, 'source-mailing', 'deactivated'),
+    name: 'Winter clearance (deactivated: imports, then fails to start)',
+    campaignId: hashId11(seed, 'campaign', 'deactivated'),
+    activated: false,
+    deactivated: true,
+    links: [{ name: 'Winter clearance', url: 'https://shop.example.com/winter' }],
   });
   const productField = (name: string): MasterField => ({ name, type: 'Varchar', length: 255, required: false });
   return SandboxConfig.parse({
@@ -191,6 +215,8 @@ export interface LoadedRoot {
   readonly paths: SandboxPaths;
   readonly config: SandboxConfig;
   readonly hostKey: string;
+  /** True when this call created `sandbox.json` (the root's first start). */
+  readonly created: boolean;
 }
 
 /**
@@ -206,6 +232,7 @@ export async function loadOrCreateRoot(root: string, seed?: string): Promise<Loa
     if (e.code === 'ENOENT') return null;
     throw e;
   });
+  const created = text === null;
   if (text === null) {
     config = defaultConfig(seed ?? randomBytes(8).toString('hex'), randomBytes(18).toString('base64url'));
     await writeFileAtomic(paths.config, JSON.stringify(config, null, 2) + '\n', 0o600);
@@ -239,7 +266,7 @@ export async function loadOrCreateRoot(root: string, seed?: string): Promise<Loa
     for (const d of ['upload', 'logs', 'responses']) await mkdir(path.join(paths.sftpRoot, c.name, d), { recursive: true });
     await mkdir(path.join(paths.stateDir, c.name, 'taken'), { recursive: true });
   }
-  return { paths, config, hostKey };
+  return { paths, config, hostKey, created };
 }
 
 /** OpenSSH-style `SHA256:<base64 without padding>` fingerprint of a host key. */

@@ -13,8 +13,15 @@ export interface LedgerEntry {
   readonly client: string;
   /** Upload name without `.csv`. */
   readonly stem: string;
-  /** Taken upload, relative to the state dir. */
+  /** Taken upload, relative to the state dir; empty for a seeded demo mailing (see `audience`). */
   readonly takenFile: string;
+  /**
+   * A seeded demo-history mailing has no upload: its recipients are customers
+   * `start … start+recipientCount-1` (modulo `size`) of a seeded customer base.
+   */
+  readonly audience?: { readonly start: number; readonly size: number };
+  /** The copy was created but could not be started (source mailing deactivated): nothing is sent or exported. */
+  readonly startFailed?: boolean;
   readonly seed: string;
   readonly mailingId: string;
   readonly sourceMailingId: string;
@@ -33,6 +40,8 @@ export interface LedgerEntry {
   readonly linkOffset: number;
   readonly linkCount: number;
   readonly rates: SandboxRates;
+  /** The time scale the mailing was sent with (absent: 1, real time). */
+  readonly timeScale?: number;
 }
 
 /** The sandbox's record of sent mailings, kept in its private state dir. */

@@ -19,6 +19,12 @@ export interface MailingSpec {
   readonly recipientOffset: number;
   /** Position of this mailing's first link in the sandbox-wide ID sequence. */
   readonly linkOffset: number;
+  /**
+   * How much faster than real time the mailing's timeline runs after its stamp (default 1):
+   * 3600 turns an hour of sending and responses into a second, for rehearsals and tests.
+   * Only times change; who bounces, opens and clicks stays the same.
+   */
+  readonly timeScale?: number;
 }
 
 /** Response categories of the spec. */
@@ -112,12 +118,24 @@ const SEC = 1000;
 const MIN = 60 * SEC;
 const HOUR = 60 * MIN;
 
-/** When a recipient first opens: most within hours, a tail over two days. */
+const DAY = 24 * HOUR;
+
+/**
+ * When a recipient first opens: most within hours, many over the next two days, and a long
+ * tail over two weeks (mail read after a holiday, a newsletter kept for the weekend), so
+ * responses keep arriving for days after a send as they do on a real server.
+ */
 function openDelay(rng: Rng): number {
   const r = rng.next();
-  if (r < 0.45) return rng.int(20 * SEC, 60 * MIN);
-  if (r < 0.8) return rng.int(1 * HOUR, 8 * HOUR);
-  return rng.int(8 * HOUR, 48 * HOUR);
+  if (r < 0.42) return rng.int(20 * SEC, 60 * MIN);
+  if (r < 0.74) return rng.int(1 * HOUR, 8 * HOUR);
+  if (r < 0.9) return rng.int(8 * HOUR, 48 * HOUR);
+  return rng.int(2 * DAY, 14 * DAY);
+}
+
+/** The gap before a repeat open: mostly the same day, sometimes days later. */
+function repeatGap(rng: Rng): number {
+  return rng.chance(0.2) ? rng.int(1 * DAY, 7 * DAY) : rng.int(1 * MIN, 18 * HOUR);
 }
 
 /** Keeps times on whole seconds, as the export shows them. */
@@ -132,6 +150,9 @@ const sec = (ms: number): number => Math.floor(ms / SEC) * SEC;
 export function generateMailing(spec: MailingSpec): GeneratedMailing {
   const rng = createRng(spec.seed, 'mailing', spec.mailingId);
   const r = spec.rates;
+  const k = spec.timeScale ?? 1;
+  /** A simulated time on the (possibly faster) timeline, on whole seconds. */
+  const w = k === 1 ? (t: number): number => t : (t: number): number => spec.baseMs + Math.floor((t - spec.baseMs) / k / SEC) * SEC;
   const group = spec.sourceMailingId;
   const created = spec.baseMs + rng.int(20, 90) * SEC;
   const started = created + rng.int(5, 60) * SEC;
@@ -159,7 +180,7 @@ export function generateMailing(spec: MailingSpec): GeneratedMailing {
     last = Math.max(last, sentAt);
     const base = { mailingId: spec.mailingId, mailingToUserId: id, mailingGroupId: group, userId: rcpt.email };
     if (rng.chance(r.couldNotBeSent)) {
-      recipients.push({ id, mailingId: spec.mailingId, mailingGroupId: group, userId: rcpt.email, created: sentAt, sendingStatus: 'could_not_be_sent', deliveryStatus: 'not_delivered', responseCategory: '' });
+      recipients.push({ id, mailingId: spec.mailingId, mailingGroupId: group, userId: rcpt.email, created: w(sentAt), sendingStatus: 'could_not_be_sent', deliveryStatus: 'not_delivered', responseCategory: '' });
       return;
     }
     const category = rng.weighted<ResponseCategory | ''>([
@@ -171,10 +192,10 @@ export function generateMailing(spec: MailingSpec): GeneratedMailing {
       ['', Math.max(0, 1 - r.fatalBounce - r.bounce - r.temporaryBounce - r.autoresponder - r.unknown)],
     ]);
     const bounced = category === 'fatal_bounce' || category === 'bounce' || category === 'temporary_bounce';
-    recipients.push({ id, mailingId: spec.mailingId, mailingGroupId: group, userId: rcpt.email, created: sentAt, sendingStatus: 'sent', deliveryStatus: bounced ? 'bounced' : 'delivered', responseCategory: category });
+    recipients.push({ id, mailingId: spec.mailingId, mailingGroupId: group, userId: rcpt.email, created: w(sentAt), sendingStatus: 'sent', deliveryStatus: bounced ? 'bounced' : 'delivered', responseCategory: category });
     if (category !== '') {
       const delay = bounced ? rng.int(2, 900) * SEC : category === 'autoresponder' ? rng.int(30, 1800) * SEC : rng.int(1 * HOUR, 36 * HOUR);
-      responses.push({ ...base, created: sec(sentAt + delay), category });
+      responses.push({ ...base, created: w(sec(sentAt + delay)), category });
     }
     if (bounced) return;
 
@@ -184,13 +205,13 @@ export function generateMailing(spec: MailingSpec): GeneratedMailing {
       let t = sentAt + openDelay(rng);
       openTimes.push(t);
       while (openTimes.length < 12 && rng.chance(r.repeatOpen)) {
-        t += rng.int(1 * MIN, 18 * HOUR);
+        t += repeatGap(rng);
         openTimes.push(t);
       }
       for (const ot of openTimes) {
         // Now and then the same person opens on another device.
         const a = rng.chance(0.15) ? rng.weighted(AGENTS) : agent;
-        opens.push({ ...base, linkId: '', created: sec(ot), browser: a[0], platform: a[1], device: a[2] });
+        opens.push({ ...base, linkId: '', created: w(sec(ot)), browser: a[0], platform: a[1], device: a[2] });
       }
       if (rng.chance(r.click)) {
         const own = rcpt.productIds.map((p) => linkFor.get(p)).filter((l): l is LinkRow => l !== undefined);
@@ -198,7 +219,7 @@ export function generateMailing(spec: MailingSpec): GeneratedMailing {
         if (choices.length > 0) {
           const n = rng.chance(r.multiClick) ? rng.int(2, 4) : 1;
           for (let k = 0; k < n; k++) {
-            const at = sec(rng.pick(openTimes) + rng.int(3, 900) * SEC);
+            const at = w(sec(rng.pick(openTimes) + rng.int(3, 900) * SEC));
             const link = rng.weighted(choices);
             clicks.push({ ...base, linkId: link.id, created: at, browser: agent[0], platform: agent[1], device: agent[2] });
             // Several clicks in one second happen (double clicks, prefetching mail clients).
@@ -209,10 +230,10 @@ export function generateMailing(spec: MailingSpec): GeneratedMailing {
           }
         }
       }
-      if (rng.chance(r.unsubscribe)) unsubscribes.push({ ...base, created: sec(openTimes[0] + rng.int(10, 3600) * SEC) });
+      if (rng.chance(r.unsubscribe)) unsubscribes.push({ ...base, created: w(sec(openTimes[0] + rng.int(10, 3600) * SEC)) });
     } else if (rng.chance(r.unsubscribe / 4)) {
       // Some unsubscribe through the list-unsubscribe header without an open being tracked.
-      unsubscribes.push({ ...base, created: sec(sentAt + rng.int(5 * MIN, 24 * HOUR)) });
+      unsubscribes.push({ ...base, created: w(sec(sentAt + rng.int(5 * MIN, 24 * HOUR))) });
     }
   });
 
@@ -223,9 +244,9 @@ export function generateMailing(spec: MailingSpec): GeneratedMailing {
       compoundMasterId: spec.campaignId,
       mailingGroupId: group,
       recipientLists: spec.recipientListId,
-      created,
-      started,
-      finished: last + rng.int(2, 20) * SEC,
+      created: w(created),
+      started: w(started),
+      finished: w(last + rng.int(2, 20) * SEC),
     },
     recipients,
     links,

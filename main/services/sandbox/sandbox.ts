@@ -1,11 +1,12 @@
-import { appendFile, lstat, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { appendFile, lstat, mkdir, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { Cron } from 'croner';
 import type { MasterField } from '../../../shared/contract/profiles';
 import { AppError } from '../../../shared/contract/result';
 import { hostKeyFingerprint, hostPublicKeyLine, loadOrCreateRoot, writeFileAtomic, type SandboxClient, type SandboxConfig, type SandboxPaths } from './config';
 import { csvFile, csvLine, headerLine, parseRecord, splitRecords } from './csv';
-import { buildResponseFiles, writeResponseFiles } from './export';
+import { buildResponseFiles, writeResponseFiles, type BuiltExport } from './export';
+import { audienceOf, planHistory } from './history';
 import { Ledger, type LedgerEntry } from './ledger';
 import { generateMailing, type GeneratedMailing } from './outcomes';
 import { hashId11 } from './prng';
@@ -31,6 +32,25 @@ export interface SandboxOptions {
   readonly restart?: boolean;
   /** Failures of timer-driven runs go here (default: console.error); API calls throw instead. */
   readonly onError?: (error: unknown) => void;
+  /**
+   * Whether an error halts the interface; overrides every client's `haltOnError` in
+   * `sandbox.json` (on by default there). Off: error file written, next uploads processed.
+   */
+  readonly haltOnError?: boolean;
+  /**
+   * On the root's first start, seed a history of past mailings (`true`: 60 days) with their
+   * responses, so a demo shows full grids and charts at once. Off by default; the demo set-up of
+   * `npm start` / `loopdesk serve` turns it on. Deterministic by seed.
+   */
+  readonly history?: boolean | { readonly days: number };
+  /** The server's clock (default: the machine's); tests move it to let days pass. */
+  readonly now?: () => Date;
+  /**
+   * How much faster than real time a new upload's sending and responses unfold (default 1,
+   * real time): 3600 makes an hour a second, so a rehearsal or test sees a day of opens and
+   * clicks within half a minute. Recorded per mailing, so changing it never rewrites history.
+   */
+  readonly timeScale?: number;
 }
 
 /** A source mailing as the operator needs it for a profile. */
@@ -46,12 +66,14 @@ export interface SandboxClientInfo {
   readonly uploadDir: string;
   readonly logDir: string;
   readonly responseDir: string;
-  /** Source mailings uploads may use (the activated one is not among them). */
+  /** Source mailings uploads may use (the activated and deactivated ones are not among them). */
   readonly mailings: readonly SandboxMailingInfo[];
   /** IDs of {@link mailings}, in the same order. */
   readonly mailingIds: readonly string[];
   /** Activated source mailings: an upload naming one fails (for error demos and tests). */
   readonly activatedMailingIds: readonly string[];
+  /** Source mailings whose copies are imported but fail to start (the second error case). */
+  readonly deactivatedMailingIds: readonly string[];
   /** Master-list fields in upload order; a profile for this client must use exactly these. */
   readonly fields: readonly MasterField[];
   /** Fields of the products file. */
@@ -90,10 +112,18 @@ export interface SandboxHandle {
   readonly sftpRoot: string;
   readonly seed: string;
   readonly clients: readonly SandboxClientInfo[];
+  /** Mailings seeded as demo history on this start (0 when none were). */
+  readonly historyMailings: number;
   /** Runs the cron job now (waits for a run already in progress). */
   processNow(): Promise<ProcessReport>;
   /** Writes the response files now. */
   exportNow(): Promise<ExportReport>;
+  /**
+   * Writes into a local `dir` the response files of `client` that earlier daily exports wrote and
+   * the server has deleted since (past retention); answers their names. For seeding a demo's own
+   * history of pulled files; nothing changes on the server.
+   */
+  earlierExports(client: string, dir: string): Promise<readonly string[]>;
   /** Clears every halt (removes `logs/HALTED`); the failed upload stays out of `upload/`. */
   restart(): Promise<{ readonly cleared: readonly string[] }>;
   /** Adds an OpenSSH public key line to the root's `authorized_keys`. */
@@ -121,6 +151,8 @@ export type LogEvent = 'received' | 'imported' | 'mailing_created' | 'sending_st
 class SandboxRuntime {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly cache = new Map<string, GeneratedMailing>();
+  /** Per client: the built files of days before today and what they depend on (see `build`). */
+  private readonly pastDays = new Map<string, { key: string; built: BuiltExport }>();
   private cachedRecipients = 0;
   private readonly timers: NodeJS.Timeout[] = [];
   private cron: Cron | null = null;
@@ -132,7 +164,19 @@ class SandboxRuntime {
     readonly seed: string,
     private readonly ledger: Ledger,
     private readonly onError: (e: unknown) => void,
+    private readonly haltOverride: boolean | undefined,
+    private readonly clock: () => Date,
+    private readonly timeScale: number,
   ) {}
+
+  /** The server's wall clock as a naive time. */
+  now(): number {
+    return localNow(this.clock());
+  }
+
+  private haltsOnError(c: SandboxClient): boolean {
+    return this.haltOverride ?? c.haltOnError;
+  }
 
   clientDir(c: SandboxClient, sub: 'upload' | 'logs' | 'responses'): string {
     return path.join(this.paths.sftpRoot, c.name, sub);
@@ -188,7 +232,7 @@ class SandboxRuntime {
       const st = await lstat(path.join(uploadDir, name)).catch(() => null);
       if (!st?.isFile()) continue;
       const ok = await this.processUpload(c, name, report);
-      if (!ok) {
+      if (!ok && this.haltsOnError(c)) {
         report.halted.push(c.name);
         return;
       }
@@ -206,14 +250,31 @@ class SandboxRuntime {
     }
   }
 
-  private async log(c: SandboxClient, stem: string, rows: readonly (readonly [LogEvent, string, string, string, string])[], stampMs = localNow()): Promise<void> {
+  private async log(c: SandboxClient, stem: string, rows: readonly (readonly [LogEvent, string, string, string, string])[], stampMs = this.now()): Promise<void> {
     const file = path.join(this.clientDir(c, 'logs'), `${stem}.log`);
     const current = await readFile(file, 'utf8').catch(() => headerLine(LOG_HEADER));
     const add = rows.map(([event, fileName, mailingId, records, message]) => csvLine([formatTimestamp(stampMs), event, fileName, mailingId, records, message])).join('');
     await writeFileAtomic(file, current + add);
   }
 
-  /** Takes one upload through validation, sending and logging; false when the interface halted. */
+  /**
+   * Writes an upload's error file and, when the client halts on errors, the halt marker; the
+   * log line saying which of the two happened is the caller's.
+   */
+  private async fail(c: SandboxClient, stem: string, problems: readonly UploadProblem[]): Promise<string> {
+    const errorFile = `${stem}.error.csv`;
+    const logsDir = this.clientDir(c, 'logs');
+    await writeFileAtomic(path.join(logsDir, errorFile), csvFile(ERROR_HEADER, problems.map((p) => [String(p.line), p.field, p.code, p.message])));
+    if (this.haltsOnError(c)) await writeFileAtomic(path.join(logsDir, HALTED_FILE), `${errorFile}\n`);
+    return errorFile;
+  }
+
+  /** What the log says happens next after an error. */
+  private afterError(c: SandboxClient): string {
+    return this.haltsOnError(c) ? 'the interface is halted until it is restarted' : 'halting on errors is off, so the next uploads are still processed';
+  }
+
+  /** Takes one upload through validation, sending and logging; false when it failed (import or start). */
   private async processUpload(c: SandboxClient, name: string, report: { processed: ProcessReport['processed'][number][]; failed: ProcessReport['failed'][number][] }): Promise<boolean> {
     const uploadDir = this.clientDir(c, 'upload');
     const stamp = SUBSCRIBERS_FILE.exec(name)![1];
@@ -245,11 +306,8 @@ class SandboxRuntime {
         : validateUpload({ client: c, subscribers: bytes, products: productsRel ? await readFile(path.join(this.paths.stateDir, productsRel)) : undefined, productsName });
     if (!result.ok) {
       const problems = result.problems;
-      const errorFile = `${stem}.error.csv`;
-      const logsDir = this.clientDir(c, 'logs');
-      await writeFileAtomic(path.join(logsDir, errorFile), csvFile(ERROR_HEADER, problems.map((p) => [String(p.line), p.field, p.code, p.message])));
-      await this.log(c, stem, [['error', name, '', String(problems.length), `Import failed with ${problems.length} problem(s), see ${errorFile}; the interface is halted until it is restarted.`]]);
-      await writeFileAtomic(path.join(logsDir, HALTED_FILE), `${errorFile}\n`);
+      const errorFile = await this.fail(c, stem, problems);
+      await this.log(c, stem, [['error', name, '', String(problems.length), `Import failed with ${problems.length} problem(s), see ${errorFile}; ${this.afterError(c)}.`]]);
       report.failed.push({ client: c.name, file: name, errorFile, problems });
       return false;
     }
@@ -291,6 +349,8 @@ class SandboxRuntime {
         linkOffset,
         linkCount: source.links.length + result.products.length,
         rates: this.config.rates,
+        ...(this.timeScale !== 1 ? { timeScale: this.timeScale } : {}),
+        ...(source.deactivated ? { startFailed: true } : {}),
       };
       recipientOffset += count;
       linkOffset += entry.linkCount;
@@ -298,7 +358,23 @@ class SandboxRuntime {
     }
     await this.ledger.add(entries);
     const mailingIds: string[] = [];
+    const startProblems: UploadProblem[] = [];
     for (const entry of entries) {
+      if (entry.startFailed) {
+        // The vendor's second error case: imported and copied, but the copy cannot be started.
+        const source = c.mailings.find((m) => m.id === entry.sourceMailingId)!;
+        const problem: UploadProblem = {
+          line: 0,
+          field: c.mailingIdField,
+          code: 'MAILING_START_FAILED',
+          message: `Mailing ${entry.mailingId} (copy of source mailing ${source.id} "${source.name}") could not be started: the source mailing was deactivated after the import. Nothing was sent to its ${entry.recipientCount} recipient(s). Put the source mailing back into status New or Activation required, then upload the file again.`,
+        };
+        startProblems.push(problem);
+        await this.log(c, stem, [['mailing_created', name, entry.mailingId, String(entry.recipientCount), `Copy of source mailing ${source.id} "${source.name}" created`]]);
+        const errorFile = await this.fail(c, stem, startProblems);
+        await this.log(c, stem, [['error', name, entry.mailingId, String(entry.recipientCount), `Mailing ${entry.mailingId} could not be started: source mailing ${source.id} "${source.name}" was deactivated after the import; nothing was sent. See ${errorFile}; ${this.afterError(c)}.`]]);
+        continue;
+      }
       const g = await this.generated(entry);
       const sent = g.recipients.filter((r) => r.sendingStatus === 'sent').length;
       const source = c.mailings.find((m) => m.id === entry.sourceMailingId)!;
@@ -309,7 +385,11 @@ class SandboxRuntime {
       ]);
       mailingIds.push(entry.mailingId);
     }
-    report.processed.push({ client: c.name, file: name, mailingIds, records: result.recipients.length });
+    if (mailingIds.length > 0) report.processed.push({ client: c.name, file: name, mailingIds, records: result.recipients.length });
+    if (startProblems.length > 0) {
+      report.failed.push({ client: c.name, file: name, errorFile: `${stem}.error.csv`, problems: startProblems });
+      return false;
+    }
     return true;
   }
 
@@ -317,15 +397,7 @@ class SandboxRuntime {
   private async generated(e: LedgerEntry): Promise<GeneratedMailing> {
     const hit = this.cache.get(e.mailingId);
     if (hit) return hit;
-    const decoded = decodeStrict(await readFile(path.join(this.paths.stateDir, e.takenFile)), e.encoding);
-    if ('badLine' in decoded) throw new AppError('INTERNAL', `The taken upload ${e.takenFile} no longer decodes; the sandbox state is damaged.`);
-    const text = decoded.text.charCodeAt(0) === 0xfeff ? decoded.text.slice(1) : decoded.text;
-    const recipients: { email: string; productIds: string[] }[] = [];
-    for (const rec of splitRecords(text)) {
-      const v = parseRecord(rec.raw, ';').fields;
-      if (v[e.mailingIdIndex] !== e.sourceMailingId) continue;
-      recipients.push({ email: v[e.emailIndex], productIds: e.productIdIndexes.map((i) => v[i]).filter((p) => p !== '') });
-    }
+    const recipients = e.audience ? audienceOf(e) : await this.takenRecipients(e);
     const g = generateMailing({
       seed: e.seed,
       mailingId: e.mailingId,
@@ -339,6 +411,7 @@ class SandboxRuntime {
       rates: e.rates,
       recipientOffset: e.recipientOffset,
       linkOffset: e.linkOffset,
+      timeScale: e.timeScale,
     });
     this.cache.set(e.mailingId, g);
     this.cachedRecipients += e.recipientCount;
@@ -351,24 +424,115 @@ class SandboxRuntime {
     return g;
   }
 
+  /** The recipients of an uploaded mailing, read back from its taken upload. */
+  private async takenRecipients(e: LedgerEntry): Promise<{ email: string; productIds: string[] }[]> {
+    const decoded = decodeStrict(await readFile(path.join(this.paths.stateDir, e.takenFile)), e.encoding);
+    if ('badLine' in decoded) throw new AppError('INTERNAL', `The taken upload ${e.takenFile} no longer decodes; the sandbox state is damaged.`);
+    const text = decoded.text.charCodeAt(0) === 0xfeff ? decoded.text.slice(1) : decoded.text;
+    const recipients: { email: string; productIds: string[] }[] = [];
+    for (const rec of splitRecords(text)) {
+      const v = parseRecord(rec.raw, ';').fields;
+      if (v[e.mailingIdIndex] !== e.sourceMailingId) continue;
+      recipients.push({ email: v[e.emailIndex], productIds: e.productIdIndexes.map((i) => v[i]).filter((p) => p !== '') });
+    }
+    return recipients;
+  }
+
+  /**
+   * The mailings of a client whose rows an export at `now` can hold: a mailing's events reach at
+   * most one retention period past its start, and a day's file is kept while it holds data of a
+   * mailing started within the retention, so mailings older than two periods cannot matter.
+   */
+  private async exportable(c: SandboxClient, now: number, all = false): Promise<GeneratedMailing[]> {
+    const oldest = now - (2 * this.config.retentionDays + 1) * DAY_MS;
+    const mailings: GeneratedMailing[] = [];
+    for (const e of this.ledger.entries()) {
+      if (e.client !== c.name || e.startFailed || (!all && e.baseMs < oldest)) continue;
+      const cached = this.cache.has(e.mailingId);
+      mailings.push(await this.generated(e));
+      // Generating a big mailing takes tens of milliseconds: let the host's other work run in between.
+      if (!cached) await new Promise((resolve) => setImmediate(resolve));
+    }
+    return mailings;
+  }
+
+  /**
+   * One client's export at `now`. Files of past days never change while no mailing is added,
+   * starts, finishes or passes retention, so they are reused and only today's rows are
+   * formatted: a demo exporting every few minutes stays cheap.
+   */
+  private async build(c: SandboxClient, now: number): Promise<BuiltExport> {
+    const mailings = await this.exportable(c, now);
+    const opts = { fileName: this.config.responseFileName, now, retentionDays: this.config.retentionDays };
+    const todayMs = Math.floor(now / DAY_MS) * DAY_MS;
+    const count = (f: (m: GeneratedMailing) => boolean): number => mailings.filter(f).length;
+    const key = [
+      this.ledger.entries().length,
+      todayMs,
+      count((m) => m.mailing.started <= now),
+      count((m) => m.mailing.finished <= now),
+      count((m) => m.mailing.started >= now - this.config.retentionDays * DAY_MS),
+    ].join('|');
+    let past = this.pastDays.get(c.name);
+    if (past?.key !== key) {
+      past = { key, built: await buildResponseFiles(mailings, { ...opts, toMs: todayMs }) };
+      this.pastDays.set(c.name, past);
+    }
+    const today = await buildResponseFiles(mailings, { ...opts, fromMs: todayMs });
+    return { files: new Map([...past.built.files, ...today.files]), expiredDays: new Set([...past.built.expiredDays, ...today.expiredDays]), cutoffDay: today.cutoffDay };
+  }
+
   exportNow(): Promise<ExportReport> {
     return this.run(async () => {
-      const now = localNow();
-      const today = formatDay(now);
-      const cutoff = formatDay(now - this.config.retentionDays * DAY_MS);
+      const now = this.now();
       const clients: ExportReport['clients'][number][] = [];
       for (const c of this.config.clients) {
-        const mailings: GeneratedMailing[] = [];
-        // Events trail a send by at most ~10 days (repeat opens), so older sends cannot reach a kept day.
-        const oldest = now - (this.config.retentionDays + 14) * DAY_MS;
-        for (const e of this.ledger.entries()) if (e.client === c.name && e.baseMs >= oldest) mailings.push(await this.generated(e));
-        const files = buildResponseFiles(mailings, { fileName: this.config.responseFileName, alwaysDays: [today], cutoffDay: cutoff });
-        const res = await writeResponseFiles(this.clientDir(c, 'responses'), files, this.config.responseFileName, cutoff);
+        const built = await this.build(c, now);
+        const res = await writeResponseFiles(this.clientDir(c, 'responses'), built, this.config.responseFileName);
         await this.pruneLogs(c, now);
         clients.push({ client: c.name, ...res });
       }
       return { clients };
     });
+  }
+
+  /**
+   * Writes into `dir` the response files of `client` that earlier daily exports wrote and the
+   * server has since deleted (past retention), with the content they had. A demo uses it to give
+   * Loopdesk the part of the seeded history it would have pulled on those days.
+   */
+  earlierExports(client: string, dir: string): Promise<string[]> {
+    return this.run(async () => {
+      const c = this.config.clients.find((x) => x.name === client);
+      if (!c) throw new AppError('NOT_FOUND', `The sandbox has no client "${client}".`);
+      const now = this.now();
+      const built = await buildResponseFiles(await this.exportable(c, now, true), { fileName: this.config.responseFileName, now, retentionDays: this.config.retentionDays, withExpired: true });
+      const written: string[] = [];
+      await mkdir(dir, { recursive: true });
+      for (const [name, content] of built.files) {
+        const day = /(\d{8})/.exec(name.replace(/^.*[\\/]/, ''))?.[1] ?? '';
+        if (!built.expiredDays.has(day)) continue;
+        await writeFileAtomic(path.join(dir, name), content);
+        written.push(name);
+      }
+      return written;
+    });
+  }
+
+  /** Seeds the demo history on a root's first start; answers how many mailings it added. */
+  async seedHistory(days: number): Promise<number> {
+    const usedIds = this.ledger.mailingIds();
+    for (const cl of this.config.clients) for (const m of cl.mailings) usedIds.add(m.id);
+    const entries: LedgerEntry[] = [];
+    let offsets = this.ledger.nextOffsets();
+    for (const c of this.config.clients) {
+      const planned = planHistory({ seed: this.seed, client: c, rates: this.config.rates, now: this.now(), days, usedIds, ...offsets });
+      entries.push(...planned);
+      const last = planned.at(-1);
+      if (last) offsets = { recipientOffset: last.recipientOffset + last.recipientCount, linkOffset: last.linkOffset + last.linkCount };
+    }
+    await this.ledger.add(entries);
+    return entries.length;
   }
 
   /** Log and error files stay as long as response files do; the one a halt points at stays. */
@@ -378,7 +542,7 @@ class SandboxRuntime {
     for (const name of await readdir(dir)) {
       if (name === HALTED_FILE || name === keep || !/\.(log|error\.csv)$/.test(name)) continue;
       const st = await stat(path.join(dir, name)).catch(() => null);
-      if (st && localNow(st.mtime) < now - this.config.retentionDays * DAY_MS) await unlink(path.join(dir, name)).catch(() => undefined);
+      if (st && localNow(st.mtime) < localNow() - this.config.retentionDays * DAY_MS) await unlink(path.join(dir, name)).catch(() => undefined);
     }
   }
 
@@ -438,11 +602,22 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
   for (const [k, v] of [['port', options.port], ['interval', options.interval], ['exportInterval', options.exportInterval]] as const)
     if (v !== undefined && (!Number.isFinite(v) || v < 0 || (k === 'port' && (v > 65535 || !Number.isInteger(v)))))
       throw new AppError('INVALID_INPUT', `Sandbox option ${k} must be a non-negative number${k === 'port' ? ' up to 65535' : ''}; got ${v}.`);
-  const { paths, config, hostKey } = await loadOrCreateRoot(options.root, seedOpt);
+  if (options.timeScale !== undefined && !(Number.isFinite(options.timeScale) && options.timeScale >= 1 && options.timeScale <= 1_000_000))
+    throw new AppError('INVALID_INPUT', `Sandbox time scale must be a number from 1 (real time) to 1000000; got ${options.timeScale}.`);
+  const historyDays = options.history === true ? 60 : options.history ? options.history.days : 0;
+  if (!Number.isInteger(historyDays) || historyDays < 0 || historyDays > 366)
+    throw new AppError('INVALID_INPUT', `Sandbox history must be 0 to 366 days; got ${historyDays}.`);
+  const { paths, config, hostKey, created } = await loadOrCreateRoot(options.root, seedOpt);
   const seed = seedOpt ?? config.seed;
   const ledger = await Ledger.load(paths.stateDir);
-  const runtime = new SandboxRuntime(paths, config, seed, ledger, options.onError ?? ((e) => console.error('[sandbox]', e)));
+  const onError = options.onError ?? ((e: unknown) => console.error('[sandbox]', e));
+  const runtime = new SandboxRuntime(paths, config, seed, ledger, onError, options.haltOnError, options.now ?? (() => new Date()), options.timeScale ?? 1);
   if (options.restart) await runtime.restart();
+  // Only a new root gets a history: an existing one already has whatever it has sent.
+  const historyMailings = created && historyDays > 0 && ledger.entries().length === 0 ? await runtime.seedHistory(historyDays) : 0;
+  // The seeded history's files are written in the background, so start-up does not wait;
+  // every later run queues behind this export.
+  if (historyMailings > 0) void runtime.exportNow().catch(onError);
 
   let server: SftpServerHandle;
   try {
@@ -465,7 +640,7 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
 
   const user = config.users[0];
   const clients: SandboxClientInfo[] = config.clients.map((c) => {
-    const usable = c.mailings.filter((m) => !m.activated);
+    const usable = c.mailings.filter((m) => !m.activated && !m.deactivated);
     return {
       name: c.name,
       uploadDir: `/${c.name}/upload`,
@@ -474,6 +649,7 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
       mailings: usable.map((m) => ({ id: m.id, name: m.name })),
       mailingIds: usable.map((m) => m.id),
       activatedMailingIds: c.mailings.filter((m) => m.activated).map((m) => m.id),
+      deactivatedMailingIds: c.mailings.filter((m) => m.deactivated && !m.activated).map((m) => m.id),
       fields: c.fields,
       productFields: c.productFields,
       productIdFields: c.productIdFields,
@@ -492,8 +668,10 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
     sftpRoot: paths.sftpRoot,
     seed,
     clients,
+    historyMailings,
     processNow: () => runtime.processNow(),
     exportNow: () => runtime.exportNow(),
+    earlierExports: (client, dir) => runtime.earlierExports(client, dir),
     restart: () => runtime.restart(),
     authorizeKey: async (line) => {
       const t = line.trim();

@@ -28,6 +28,8 @@ export const UPLOAD_ERROR_CODES = [
   'DUPLICATE_PRODUCT',
   'TOO_MANY_PROBLEMS',
   'BAD_FILE_NAME',
+  /** Not an import problem: the copy was made but could not be started (the vendor's second error case). */
+  'MAILING_START_FAILED',
 ] as const;
 /** One of {@link UPLOAD_ERROR_CODES}. */
 export type UploadErrorCode = (typeof UPLOAD_ERROR_CODES)[number];

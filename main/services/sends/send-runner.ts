@@ -232,7 +232,8 @@ export async function pollSend(deps: RunnerDeps, id: string): Promise<SendRecord
     }
     if (newSteps.length === 0) record = await deps.journal.update(id, patch);
     if (record.state === 'error' && newSteps.length > 0) {
-      await deps.log({ level: 'error', kind: 'send', profile: record.profile, message: `Send ${record.id}: the server rejected ${record.fileName}.`, details: error?.message });
+      const what = derived.failedAt === 'start' ? `the server imported ${record.fileName}, but mailing ${record.mailingId ?? '?'} could not be started` : `the server rejected ${record.fileName}`;
+      await deps.log({ level: 'error', kind: 'send', profile: record.profile, message: `Send ${record.id}: ${what}.`, details: error?.message });
     } else if (record.state === 'sent' && newSteps.length > 0) {
       await deps.log({ level: 'info', kind: 'send', profile: record.profile, message: `Send ${record.id}: mailing ${record.mailingId} sent.` });
     }

@@ -94,6 +94,12 @@ export interface DerivedStatus {
   readonly mailingId: string | null;
   /** Human lines for the timeline, one per log event. */
   readonly steps: readonly { readonly state: SendState; readonly message: string; readonly at: string }[];
+  /**
+   * Where a failed send failed: `import` (the file was rejected) or `start` (the file was
+   * imported, but the mailing could not be started: the vendor's second error case). Null
+   * unless the state is `error`.
+   */
+  readonly failedAt: 'import' | 'start' | null;
 }
 
 /**
@@ -103,6 +109,8 @@ export interface DerivedStatus {
 export function deriveStatus(observation: ServerObservation, recorded: SendState): DerivedStatus {
   let state: SendState = recorded;
   let mailingId: string | null = null;
+  let imported = false;
+  let failedAt: DerivedStatus['failedAt'] = null;
   const steps: { state: SendState; message: string; at: string }[] = [];
   if (!observation.stillInUpload && observation.events.length === 0 && ORDER.indexOf(state) < ORDER.indexOf('taken') && ORDER.includes(state)) {
     state = 'taken';
@@ -112,8 +120,11 @@ export function deriveStatus(observation: ServerObservation, recorded: SendState
     const next = EVENT_STATES[e.event];
     if (!next) continue;
     if (e.mailingId) mailingId = e.mailingId;
+    if (next === 'imported') imported = true;
     if (next === 'error') {
       state = 'error';
+      // An error after `imported` is the start failing, not the file: the recipients were fine.
+      failedAt ??= imported ? 'start' : 'import';
       steps.push({ state, message: e.message || 'The server reported an error.', at: e.timestamp });
       continue;
     }
@@ -124,7 +135,8 @@ export function deriveStatus(observation: ServerObservation, recorded: SendState
     state = 'error';
     steps.push({ state, message: `The server rejected the file (${observation.errorRows.length} problem(s)).`, at: '' });
   }
-  return { state, mailingId, steps };
+  if (state === 'error') failedAt ??= imported ? 'start' : 'import';
+  return { state, mailingId, steps, failedAt: state === 'error' ? failedAt : null };
 }
 
 function describe(e: LogEvent): string {

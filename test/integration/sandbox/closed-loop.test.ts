@@ -169,11 +169,13 @@ describe('sandbox closed loop', () => {
 describe('sandbox determinism', () => {
   it('the same seed and uploads give byte-identical response files; another seed does not', async () => {
     const stamps = [stampDaysAgo(4), stampDaysAgo(2, 30)];
+    // Exports hold what has happened by the server's clock: every run exports at the same instant.
+    const at = new Date();
     const runOnce = async (seed: string): Promise<Map<string, string>> => {
       // The config (source mailing IDs) comes from one seed; the outcome seed is the one under test.
       const root = path.join(tempDir('sandbox-det'), 'root');
       await (await startSandbox({ root, seed: 'config-seed', interval: 0 })).stop();
-      const t = await startSandbox({ root, seed, interval: 0 });
+      const t = await startSandbox({ root, seed, interval: 0, now: () => at });
       try {
         const m = t.clients[0].mailingIds;
         const up = path.join(t.clients[0].localDir, 'upload');

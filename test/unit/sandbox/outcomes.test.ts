@@ -94,9 +94,9 @@ describe('generateMailing', () => {
     for (const o of g.opens) expect(o.created).toBeGreaterThanOrEqual(sentAt.get(o.mailingToUserId)!);
   });
 
-  it('export files carry the spec columns, one file per day and kind, every row in its day', () => {
+  it('export files carry the spec columns, one file per day and kind, every row in its day', async () => {
     const g = generateMailing(spec('files', 400));
-    const files = buildResponseFiles([g], { fileName: '{date}_{kind}.csv', alwaysDays: [], cutoffDay: '20250101' });
+    const { files } = await buildResponseFiles([g], { fileName: '{date}_{kind}.csv', now: parseFileStamp('20250501000000')!, retentionDays: 3650 });
     const days = new Set([...files.keys()].map((f) => f.slice(0, 8)));
     expect(days.has('20250301')).toBe(true);
     for (const d of days) for (const k of RESPONSE_KINDS) expect(files.has(`${d}_${k}.csv`)).toBe(true);
@@ -113,7 +113,7 @@ describe('generateMailing', () => {
     }
     expect(opens).toBe(g.opens.length);
     // Days before the cutoff get no file.
-    const cut = buildResponseFiles([g], { fileName: '{date}_{kind}.csv', alwaysDays: [], cutoffDay: '20250302' });
+    const cut = (await buildResponseFiles([g], { fileName: '{date}_{kind}.csv', now: parseFileStamp('20250401000000')!, retentionDays: 30 })).files;
     expect([...cut.keys()].some((f) => f.startsWith('20250301'))).toBe(false);
   });
 });
