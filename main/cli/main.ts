@@ -84,7 +84,7 @@ export async function main(argv: string[], io: CliIo = processIo, env: NodeJS.Pr
         return await serve(rest, options, io);
       case 'start': {
         const { startCommand } = await import('./commands/start-command');
-        return await startCommand(rest, options, io);
+        return await startCommand(rest, options, io, serve);
       }
       case 'sandbox': {
         const { runSandboxCli } = await import('../services/sandbox');

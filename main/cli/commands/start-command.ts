@@ -2,7 +2,6 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { CliIo, GlobalOptions } from '../cli-io';
-import { serve } from '../main';
 
 /** Path of the Electron binary, or undefined when it was never downloaded (offline install). */
 export function electronBinary(): string | undefined {
@@ -16,9 +15,10 @@ export function electronBinary(): string | undefined {
 
 /**
  * `npm start`: the desktop app against the embedded sandbox. Where no Electron binary exists
- * (installed with ELECTRON_SKIP_BINARY_DOWNLOAD=1) it says so and serves the browser host.
+ * (installed with ELECTRON_SKIP_BINARY_DOWNLOAD=1) it says so and serves the browser host
+ * through `serve` (main.ts's, handed in so the two modules do not import each other).
  */
-export async function startCommand(argv: string[], options: GlobalOptions, io: CliIo): Promise<number> {
+export async function startCommand(argv: string[], options: GlobalOptions, io: CliIo, serve: (argv: string[], options: GlobalOptions, io: CliIo) => Promise<number>): Promise<number> {
   const { buildRenderer, buildElectron } = await import('../../build/build-app.mjs' as string);
   const { rendererIsStale } = await import('../../build/renderer-freshness.mjs' as string);
   const binary = electronBinary();
