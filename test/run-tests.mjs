@@ -1,4 +1,4 @@
-// `npm test`: every test, one summary. Steps: import rules, type check, Vitest (unit,
+// `npm test`: every test, one summary. Steps: lint (code and architecture rules), type check, Vitest (unit,
 // contract, integration), renderer build, Playwright end-to-end. Prints `N passed, N failed`
 // as its last line and exits non-zero when anything failed.
 import { spawnSync } from 'node:child_process';
@@ -63,7 +63,7 @@ function countPlaywright(file) {
 
 const npx = (bin) => `${root}node_modules/.bin/${bin}`;
 
-step('import rules', 'node', ['main/build/lint-imports.mjs']);
+step('lint (ESLint: code rules and the architecture rules)', npx('eslint'), ['.']);
 step('type check', npx('tsc'), ['-p', 'tsconfig.json']);
 
 // Production dependencies with a high or critical advisory fail the run. Where the registry

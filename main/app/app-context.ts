@@ -3,11 +3,13 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { AppInfo } from '../../shared/contract/app';
 import { Dispatcher, type Services } from '../core/dispatcher';
+import { ALL_MIGRATIONS } from './app-migrations';
 import { EventBus } from '../core/event-bus';
 import { createActivityService } from '../services/activity/activity-service';
 import { createMailingsService } from '../services/mailings/mailings-service';
 import { createProfilesService, type ProfilesService } from '../services/profiles/profiles-service';
 import { cleanScratch, createRecipientsService } from '../services/recipients/recipients-service';
+import { deleteOlderThan } from '../services/responses/ingest';
 import { createResponsesService, type ResponsesService } from '../services/responses/responses-service';
 import { createSendsService, type SendsService } from '../services/sends/sends-service';
 import { SuppressionList } from '../services/suppression/suppression-list';
@@ -75,7 +77,7 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
     // Personal data at rest: the data file and the send archive are encrypted with a key
     // kept like the other secrets (or LOOPDESK_DATA_KEY on servers) when the operator asks.
     dataKey = await resolveDataKey({ secrets, env, create: atRest.encrypt });
-    db = await Database.open(join(dataDir, 'loopdesk.duckdb'), undefined, { encryptionKey: dataKey?.key, cryptoExtension: env[CRYPTO_EXTENSION_ENV] });
+    db = await Database.open(join(dataDir, 'loopdesk.duckdb'), ALL_MIGRATIONS, { encryptionKey: dataKey?.key, cryptoExtension: env[CRYPTO_EXTENSION_ENV] });
   } catch (e) {
     lock.release();
     throw e;
@@ -94,7 +96,7 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
   let retentionDays = atRest.retentionDays;
   const retain = async () => {
     if (retentionDays === 0) return undefined;
-    const report = await applyRetention(db, dataDir, { days: retentionDays });
+    const report = await applyRetention(db, dataDir, { days: retentionDays, deleteResponseRows: deleteOlderThan });
     await activity.log({ level: 'info', kind: 'retention', message: `Retention (${retentionDays} days) deleted data older than ${report.cutoff}`, details: JSON.stringify(report) });
     return report;
   };

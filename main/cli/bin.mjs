@@ -20,6 +20,7 @@ function bundleIsCurrent() {
 
 let main;
 if (process.env.LOOPDESK_FROM_SOURCES !== '1' && bundleIsCurrent()) {
+  // eslint-disable-next-line no-restricted-syntax -- the built bundle is an absolute file URL, not a source import the rules need to see
   ({ main } = await import(new URL('dist/cli/main.mjs', root).href));
 } else {
   const { register } = await import('tsx/esm/api');

@@ -168,7 +168,7 @@ export type ConnectionOptions = z.output<typeof ConnectionOptions>;
 
 /** What the operator types to create or update a profile. */
 export const ProfileInput = z.object({
-  name: z.string().min(1).max(100).regex(/^[^\/\\]+$/, 'must not contain slashes'),
+  name: z.string().min(1).max(100).regex(/^[^/\\]+$/, 'must not contain slashes'),
   host: z.string().min(1).max(255),
   port: z.number().int().min(1).max(65535).default(22),
   user: z.string().min(1).max(255),

@@ -1,8 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { METHOD_CHANNELS, type Result } from '../../shared/contract';
+import { contracts, METHOD_CHANNELS, type Result } from '../../shared/contract';
 import { createApi, type Transport } from '../../shared/contract/client';
 import { createSocketTransport } from '../../shared/contract/wire';
 import { openAppContext, type AppContext } from '../../main/app/app-context';
@@ -109,6 +110,19 @@ async function socketTransport(): Promise<{ transport: Transport; ws: WebSocket 
   return { transport: createSocketTransport(ws as never), ws };
 }
 
+/**
+ * Where the value a method returned breaks the method's output schema (its contract), as
+ * `path: message` lines; empty when it fits. Checked on what the client received.
+ */
+function outputProblems(channel: string, value: unknown): string[] {
+  const [service, name] = channel.split('.') as [keyof typeof contracts, string];
+  const spec = (contracts[service].methods as Record<string, { output: { safeParse(v: unknown): { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } } } }>)[name];
+  const parsed = spec.output.safeParse(value) as { success: boolean; data?: unknown; error?: { issues: { path: PropertyKey[]; message: string }[] } };
+  if (!parsed.success) return (parsed.error?.issues ?? []).map((i) => `${i.path.map(String).join('.') || '(value)'}: ${i.message}`);
+  // Parsing drops keys the schema does not name: a value that lost any carried fields outside its contract.
+  return isDeepStrictEqual(parsed.data, value) ? [] : [`fields outside the contract: parsed ${JSON.stringify(parsed.data).slice(0, 300)}`];
+}
+
 async function runAll(transport: Transport): Promise<Record<string, Result<unknown>>> {
   const results: Record<string, Result<unknown>> = {};
   for (const [channel, payload] of Object.entries(SAMPLES)) results[channel] = await transport.invoke(channel, payload);
@@ -130,6 +144,7 @@ describe('contract', () => {
           expect((result as { error: { message: string } }).error.message.length, channel).toBeGreaterThan(20);
         } else {
           expect(result, `${channel}: ${JSON.stringify(result)}`).toMatchObject({ ok: true });
+          expect(outputProblems(channel, (result as { value: unknown }).value), `${channel} returned ${JSON.stringify(result).slice(0, 400)}`).toEqual([]);
         }
       }
       expect(results['profiles.remove']).toEqual({ ok: true, value: { removed: true } });
@@ -151,6 +166,8 @@ describe('contract', () => {
     expect(saved.ok).toBe(true);
     await expect.poll(() => seen.length).toBeGreaterThan(0);
     expect(seen[0]).toMatchObject({ kind: 'profile', profile: 'events', message: 'Profile created' });
+    // The event payload fits its schema in the contract too.
+    expect(contracts.activity.events.onEntry.parse(seen[0])).toEqual(seen[0]);
     off();
     await api.profiles.remove({ name: 'events' });
     ws.close();

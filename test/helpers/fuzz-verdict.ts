@@ -51,7 +51,7 @@ export function judgeError(e: unknown): { readonly clear: boolean; readonly mess
     const err = e as Error;
     return { clear: false, message: `${err?.name}: ${String(err?.message).slice(0, 400)}`, problem: `not an AppError (${err?.constructor?.name ?? typeof e}) at ${String(err?.stack).split('\n')[1]?.trim() ?? '?'}` };
   }
-  let detailsBytes = 0;
+  let detailsBytes: number;
   try {
     detailsBytes = e.details === undefined ? 0 : JSON.stringify(e.details, (_k, v) => (typeof v === 'bigint' ? String(v) : v)).length;
   } catch {

@@ -121,6 +121,7 @@ export async function startBrowserHost(context: AppContext, options: BrowserHost
     if (!sameToken(url.searchParams.get('token'), token)) return json(401, { error: 'missing or wrong token' });
     if (req.method === 'POST') {
       if (!allowedOrigins().has(req.headers.origin ?? '')) return json(403, { error: 'foreign Origin' });
+      // eslint-disable-next-line no-control-regex -- control characters are what this removes from the file name
       const name = basename(url.searchParams.get('name') ?? '').replace(/[\u0000-\u001f]/g, '') || 'upload';
       const dir = join(context.dataDir, 'incoming', randomBytes(8).toString('hex'));
       await mkdir(dir, { recursive: true });

@@ -67,6 +67,7 @@ export function closedLoopTextStream(source: Readable, encoding: ClosedLoopEncod
 }
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+// eslint-disable-next-line no-control-regex -- the ASCII range starts at \x00 on purpose
 const NON_ASCII = /[^\x00-\x7f]/;
 const ANY_SURROGATE = /[\uD800-\uDFFF]/;
 

@@ -120,7 +120,7 @@ export class CsvSplitter {
       // with the text it is given, not with the record); a record that runs to the end of the
       // text may continue in the next chunk, so it waits.
       let record: string[] | undefined;
-      let next = pos;
+      let next: number;
       for (let win = 4096; ; win *= 4) {
         const stop = Math.min(buf.length, pos + win);
         const r = this.one!.parse(buf.slice(pos, stop), 0, false);

@@ -7,19 +7,12 @@ import type { recipientsContract, SendDraft, ValidationReport } from '../../../s
 import { AppError } from '../../../shared/contract/result';
 import type { EventBus } from '../../core/event-bus';
 import type { ProfilesService } from '../profiles/profiles-service';
+import { resolveTarget } from '../profiles/resolve-target';
 import type { Database } from '../store/database';
 import { mappingKey, rebaseMapping, suggestMapping, type FieldMapping } from './mapping';
 import { prepare, type PrepareReport } from './prepare';
 import { previewSpreadsheet } from './spreadsheet';
-import { readFirstRows } from '../sends/test-send';
-
-/** A profile's client, or a clear error. */
-export function resolveTarget(profiles: ProfilesService, profile: string, client: string): { client: ClientConfig } {
-  const stored = profiles.stored(profile);
-  const found = stored.clients.find((c) => c.name === client);
-  if (!found) throw new AppError('NOT_FOUND', `Profile "${profile}" has no client "${client}". Add the client on the Connections screen.`);
-  return { client: found };
-}
+import { readFirstRows } from './closed-loop-reader';
 
 /** Runs the whole preparation of a draft into `outDir`. */
 export async function prepareDraft(args: {

@@ -11,7 +11,7 @@ import { Ledger, type LedgerEntry } from './ledger';
 import { generateMailing, type GeneratedMailing } from './outcomes';
 import { hashId11 } from './prng';
 import { startSftpServer, type SftpServerHandle } from './sftp-server';
-import { formatDay, formatTimestamp, localNow, parseFileStamp } from './time';
+import { formatTimestamp, localNow, parseFileStamp } from './time';
 import { decodeStrict, validateUpload, type UploadProblem } from './validate-upload';
 
 /** Options of {@link startSandbox}. */

@@ -1,36 +1,9 @@
-import { createReadStream } from 'node:fs';
 import { rename } from 'node:fs/promises';
-import Papa from 'papaparse';
 import type { ClientConfig } from '../../../shared/contract/profiles';
 import { AppError } from '../../../shared/contract/result';
 import { writeClosedLoopFile } from '../recipients';
-import { closedLoopTextStream, type ClosedLoopEncoding } from '../recipients/closed-loop-encoding';
+import { readFirstRows } from '../recipients/closed-loop-reader';
 import { isEmailField } from '../recipients/mapping';
-
-/**
- * Reads the first `n` rows of a closed-loop file (our own dialect, no header), decoded in the
- * encoding it was written in (the client's), through the writer's own codec.
- */
-export async function readFirstRows(path: string, n: number, encoding: ClosedLoopEncoding): Promise<string[][]> {
-  const rows: string[][] = [];
-  const stream = closedLoopTextStream(createReadStream(path), encoding);
-  await new Promise<void>((resolve, reject) => {
-    Papa.parse<string[]>(stream as never, {
-      delimiter: ';',
-      quoteChar: '"',
-      step: (result, parser) => {
-        rows.push(result.data);
-        if (rows.length >= n) {
-          parser.abort();
-        }
-      },
-      complete: () => resolve(),
-      error: (e: Error) => reject(e),
-    });
-  });
-  stream.destroy();
-  return rows;
-}
 
 /**
  * Rewrites a prepared recipient file for a test send: one row per test recipient, each

@@ -1,9 +1,8 @@
 import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 import { rename, rm, stat } from 'node:fs/promises';
 import { AppError } from '../../../shared/contract/result';
-import { RESPONSES_MIGRATIONS } from '../responses/responses-migrations';
 import { deriveKey } from './data-key';
-import { MIGRATIONS, type Migration } from './migrations';
+import type { Migration } from './migrations';
 
 /** A row as plain JS values (BIGINT as bigint, timestamps as DuckDB values' JS form). */
 export type Row = Record<string, unknown>;
@@ -78,7 +77,8 @@ export class Database {
    */
   static async open(
     path: string,
-    migrations: readonly Migration[] = [...MIGRATIONS, ...RESPONSES_MIGRATIONS],
+    /** Every migration the file must have run (the composition root's ALL_MIGRATIONS). */
+    migrations: readonly Migration[],
     options: DatabaseOptions = {},
   ): Promise<Database> {
     const onDisk = path !== ':memory:';
@@ -236,7 +236,7 @@ export class Database {
         await this.connection.run('COMMIT');
       } catch (e) {
         await this.connection.run('ROLLBACK').catch(() => undefined);
-        throw new Error(`migration ${m.version} (${m.name}) failed: ${(e as Error).message}`);
+        throw new Error(`migration ${m.version} (${m.name}) failed: ${(e as Error).message}`, { cause: e });
       }
     }
   }

@@ -8,7 +8,7 @@ export interface Migration {
   readonly sql: string;
 }
 
-/** The core migrations (versions 1…99); see {@link ALL_MIGRATIONS} for the full list. */
+/** The core migrations (versions 1…99); the composition root adds the other services' (`ALL_MIGRATIONS` in main/app/app-migrations.ts). */
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,

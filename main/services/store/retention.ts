@@ -1,6 +1,5 @@
 import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { deleteOlderThan } from '../responses/ingest';
 import type { Database } from './database';
 import { INCOMING_DIR, removeUnneededIncoming } from './incoming-files';
 import type { Settings } from './settings';
@@ -14,6 +13,11 @@ export interface RetentionOptions {
   readonly days: number;
   /** The clock, for tests. */
   readonly now?: Date;
+  /**
+   * Deletes response rows older than a date and says how many per table (the responses
+   * service's `deleteOlderThan`, handed in by the composition root: the store sits below it).
+   */
+  readonly deleteResponseRows: (db: Database, before: Date) => Promise<Readonly<Record<string, number>>>;
 }
 
 /** What {@link applyRetention} removed. */
@@ -88,7 +92,7 @@ export function readDataAtRestSettings(settings: Pick<Settings, 'get'>): { reado
 
 /**
  * Deletes personal data older than the retention setting, everywhere Loopdesk keeps it:
- * response rows (by event time, through {@link deleteOlderThan}), finished sends (journal
+ * response rows (by event time, through `options.deleteResponseRows`), finished sends (journal
  * row, timeline, archive and work folders) last changed before the cutoff, downloaded raw
  * response files, resend drafts and Excel exports, rejected rows, uploads the browser host
  * received and scratch files ({@link PERSONAL_DATA_FOLDERS}), and the activity log. Then
@@ -108,7 +112,7 @@ export async function applyRetention(db: Database, dataDir: string, options: Ret
   const cutoff = new Date((options.now ?? new Date()).getTime() - options.days * DAY_MS);
   const cutoffIso = cutoff.toISOString();
 
-  const responseRows = await deleteOlderThan(db, cutoff);
+  const responseRows = await options.deleteResponseRows(db, cutoff);
 
   const finished = FINISHED_SEND_STATES.map((s) => `'${s}'`).join(', ');
   const { sendIds, sendEvents, activity } = await db.transaction(async (tx) => {

@@ -118,7 +118,7 @@ describe('a send survives SIGKILL at any point', () => {
       lane.foreign = blockStamps(lane.rig, 60);
       outcome = await runKillPoint(lane, { index: 0, lane: 0, anchor: 'subscribers-part', fraction: 0, restartVia: 'in-process', serverRunFirst: false }, { summaryMs: 0, productsFinalMs: 0, subscribersPartMs: 0, subscribersFinalMs: 0, exitMs: 0 });
     } catch (e) {
-      throw new Error(`the crash harness broke: ${(e as Error).message}`);
+      throw new Error(`the crash harness broke: ${(e as Error).message}`, { cause: e });
     }
     const summary = existsSync(RESULTS) ? JSON.parse(readFileSync(RESULTS, 'utf8')) : {};
     writeFileSync(RESULTS, JSON.stringify({ ...summary, claimWindow: outcome }, null, 2) + '\n');

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ALL_MIGRATIONS } from '../../../main/app/app-migrations';
 import { Database, type DatabaseOptions } from '../../../main/services/store/database';
 import { tempDir } from '../../helpers/temp-dir';
 import { bytesHave, dataFileBytes, marker } from './raw-bytes';
@@ -40,13 +41,13 @@ describe('DuckDB data file at rest', () => {
   it('without a key stays a plain file, as today (and the byte search finds plaintext)', async () => {
     const path = join(dataDir(), 'loopdesk.duckdb');
     const markers = [marker('plain'), marker('plain')];
-    const db = await Database.open(path);
+    const db = await Database.open(path, ALL_MIGRATIONS);
     expect(db.encrypted).toBe(false);
     await writeMarkers(db, markers);
     await db.close();
     const bytes = dataFileBytes(path);
     for (const m of markers) expect(bytesHave(bytes, m), m).toBe(true);
-    const again = await Database.open(path);
+    const again = await Database.open(path, ALL_MIGRATIONS);
     expect(await suppressed(again)).toEqual([...markers].sort());
     await again.close();
   });
@@ -56,7 +57,7 @@ describe('DuckDB data file at rest', () => {
     const key = randomBytes(32);
     const markers = [marker('enc'), marker('enc'), marker('enc')];
     const t0 = Date.now();
-    const db = await Database.open(path, undefined, { ...TEST_CRYPTO, encryptionKey: key });
+    const db = await Database.open(path, ALL_MIGRATIONS, { ...TEST_CRYPTO, encryptionKey: key });
     const openMs = Date.now() - t0;
     expect(db.encrypted).toBe(true);
     await writeMarkers(db, markers);
@@ -72,17 +73,17 @@ describe('DuckDB data file at rest', () => {
     for (const m of markers) expect(bytesHave(bytes, m), m).toBe(false);
     expect(bytesHave(bytes, 'marker.example')).toBe(false);
 
-    const again = await Database.open(path, undefined, { ...TEST_CRYPTO, encryptionKey: key });
+    const again = await Database.open(path, ALL_MIGRATIONS, { ...TEST_CRYPTO, encryptionKey: key });
     expect(await suppressed(again)).toEqual([...markers].sort());
     await again.close();
 
-    await expect(Database.open(path)).rejects.toMatchObject({ code: 'SECRET_UNAVAILABLE', message: expect.stringContaining('no data key') });
-    await expect(Database.open(path, undefined, { ...TEST_CRYPTO, encryptionKey: randomBytes(32) })).rejects.toMatchObject({
+    await expect(Database.open(path, ALL_MIGRATIONS)).rejects.toMatchObject({ code: 'SECRET_UNAVAILABLE', message: expect.stringContaining('no data key') });
+    await expect(Database.open(path, ALL_MIGRATIONS, { ...TEST_CRYPTO, encryptionKey: randomBytes(32) })).rejects.toMatchObject({
       code: 'SECRET_UNAVAILABLE',
       message: expect.stringContaining('different data key'),
     });
     // Still intact after the refused attempts.
-    const third = await Database.open(path, undefined, { ...TEST_CRYPTO, encryptionKey: key });
+    const third = await Database.open(path, ALL_MIGRATIONS, { ...TEST_CRYPTO, encryptionKey: key });
     expect((await suppressed(third)).length).toBe(3);
     await third.close();
     console.info(`[data-at-rest] encrypted open+migrate ${openMs} ms`);
@@ -91,14 +92,14 @@ describe('DuckDB data file at rest', () => {
   it('converts an existing plain file to encrypted once, keeping every row and sequence', async () => {
     const path = join(dataDir(), 'loopdesk.duckdb');
     const markers = [marker('conv'), marker('conv')];
-    const plain = await Database.open(path);
+    const plain = await Database.open(path, ALL_MIGRATIONS);
     await writeMarkers(plain, markers);
     await plain.close();
     expect(bytesHave(dataFileBytes(path), markers[0])).toBe(true);
 
     const key = randomBytes(32);
     const t0 = Date.now();
-    const db = await Database.open(path, undefined, { ...TEST_CRYPTO, encryptionKey: key });
+    const db = await Database.open(path, ALL_MIGRATIONS, { ...TEST_CRYPTO, encryptionKey: key });
     const convertMs = Date.now() - t0;
     expect(await suppressed(db)).toEqual([...markers].sort());
     // The activity sequence continued: a new row gets a fresh id, no primary-key clash.
@@ -109,23 +110,23 @@ describe('DuckDB data file at rest', () => {
     expect(existsSync(`${path}.encrypting`)).toBe(false);
     const bytes = dataFileBytes(path);
     for (const m of markers) expect(bytesHave(bytes, m), m).toBe(false);
-    await expect(Database.open(path)).rejects.toMatchObject({ code: 'SECRET_UNAVAILABLE' });
+    await expect(Database.open(path, ALL_MIGRATIONS)).rejects.toMatchObject({ code: 'SECRET_UNAVAILABLE' });
     console.info(`[data-at-rest] plain→encrypted conversion ${convertMs} ms`);
   });
 
   it('without a secure crypto module refuses to encrypt and leaves the plain file alone', async () => {
     const path = join(dataDir(), 'loopdesk.duckdb');
     const m = marker('keep');
-    const plain = await Database.open(path);
+    const plain = await Database.open(path, ALL_MIGRATIONS);
     await writeMarkers(plain, [m]);
     await plain.close();
     const before = readFileSync(path);
-    await expect(Database.open(path, undefined, { encryptionKey: randomBytes(32), cryptoExtension: join(dataDir(), 'missing-httpfs.duckdb_extension') })).rejects.toMatchObject({
+    await expect(Database.open(path, ALL_MIGRATIONS, { encryptionKey: randomBytes(32), cryptoExtension: join(dataDir(), 'missing-httpfs.duckdb_extension') })).rejects.toMatchObject({
       code: 'NOT_IMPLEMENTED',
       message: expect.stringContaining('httpfs'),
     });
     expect(readFileSync(path).equals(before)).toBe(true);
-    const db = await Database.open(path);
+    const db = await Database.open(path, ALL_MIGRATIONS);
     expect(await suppressed(db)).toEqual([m]);
     await db.close();
   });

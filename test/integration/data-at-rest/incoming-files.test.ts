@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ALL_MIGRATIONS } from '../../../main/app/app-migrations';
 import { SendJournal, type SendRecord } from '../../../main/services/sends/send-journal';
 import { Database } from '../../../main/services/store/database';
 import { DRAFT_KEEP_MS, removeUnneededIncoming } from '../../../main/services/store/incoming-files';
@@ -28,7 +29,7 @@ describe('spreadsheets the browser host received', () => {
   it('go when their real send is sent or a draft is a day old; an active or failed send keeps its file', async () => {
     const d = tempDir('loopdesk-incoming-');
     dirs.push(d);
-    const db = await Database.open(join(d.path, 'loopdesk.duckdb'));
+    const db = await Database.open(join(d.path, 'loopdesk.duckdb'), ALL_MIGRATIONS);
     dbs.push(db);
     const journal = new SendJournal(db);
     const now = new Date();

@@ -10,6 +10,7 @@ import { openAppContext, type AppContext } from '../../../main/app/app-context';
 import { startDemoSandbox } from '../../../main/app/demo-sandbox';
 import { startBrowserHost, type BrowserHost } from '../../../main/host/browser/browser-host';
 import type { SandboxHandle } from '../../../main/services/sandbox';
+import { deleteOlderThan } from '../../../main/services/responses/ingest';
 import { applyRetention } from '../../../main/services/store/retention';
 import { callService } from '../../helpers/call-service';
 import { tempDir } from '../../helpers/temp-dir';
@@ -141,7 +142,7 @@ describe('retention covers every folder of the data dir', () => {
     }
 
     // 100 days later, with 30 days of retention (what the app runs at start and after each pull).
-    await applyRetention(context.db, context.dataDir, { days: 30, now: new Date(Date.now() + 100 * DAY) });
+    await applyRetention(context.db, context.dataDir, { days: 30, now: new Date(Date.now() + 100 * DAY), deleteResponseRows: deleteOlderThan });
     expect(await filesWithRecipients()).toEqual([]);
 
     // The data file: only the suppression list (kept on purpose) may still name a recipient.

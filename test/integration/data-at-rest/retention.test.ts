@@ -3,6 +3,8 @@ import { existsSync, mkdirSync, readdirSync, utimesSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ALL_MIGRATIONS } from '../../../main/app/app-migrations';
+import { deleteOlderThan } from '../../../main/services/responses/ingest';
 import { archiveFiles, openArchived } from '../../../main/services/sends/send-archive';
 import { SendJournal, type SendRecord } from '../../../main/services/sends/send-journal';
 import { Database, type DatabaseOptions } from '../../../main/services/store/database';
@@ -136,7 +138,7 @@ describe.each([
     const d = tempDir('loopdesk-retention-');
     dirs.push(d);
     const dbPath = join(d.path, 'loopdesk.duckdb');
-    let db = await Database.open(dbPath, undefined, options);
+    let db = await Database.open(dbPath, ALL_MIGRATIONS, options);
     const f = await seed(db, d.path, key);
     await db.run('CHECKPOINT');
     if (!key) {
@@ -146,9 +148,9 @@ describe.each([
     }
 
     // Retention off changes nothing.
-    expect(await applyRetention(db, d.path, { days: 0, now: NOW })).toMatchObject({ cutoff: null, sends: 0, compacted: false });
+    expect(await applyRetention(db, d.path, { days: 0, now: NOW, deleteResponseRows: deleteOlderThan })).toMatchObject({ cutoff: null, sends: 0, compacted: false });
 
-    const report = await applyRetention(db, d.path, { days: 30, now: NOW });
+    const report = await applyRetention(db, d.path, { days: 30, now: NOW, deleteResponseRows: deleteOlderThan });
     console.info(`[data-at-rest] retention (${mode}): ${JSON.stringify(report)}`);
     expect(report.responseRows).toMatchObject({ clicks: 1, mailing_recipients: 1, responses: 1 });
     expect(report).toMatchObject({ sends: 1, sendFolders: 2, responseFiles: 1, draftAndExportFiles: 2, activity: 1, compacted: true });
@@ -166,7 +168,7 @@ describe.each([
     if (!key) {
       for (const kind of ['response', 'recipient', 'send', 'activity', 'activeSend'] as const) expect(bytesHave(bytes, f.fresh[kind]), `new ${kind} in the data file`).toBe(true);
     }
-    db = await Database.open(dbPath, undefined, options);
+    db = await Database.open(dbPath, ALL_MIGRATIONS, options);
     const users = (await db.all<{ user_id: string }>('SELECT user_id FROM clicks UNION ALL SELECT user_id FROM mailing_recipients')).map((r) => r.user_id).sort();
     expect(users).toEqual([f.fresh.response, f.fresh.recipient].sort());
     const messages = (await db.all<{ message: string }>('SELECT message FROM activity ORDER BY id')).map((r) => r.message);
@@ -197,7 +199,7 @@ describe('why retention rewrites the file', () => {
     const d = tempDir('loopdesk-compact-');
     dirs.push(d);
     const dbPath = join(d.path, 'loopdesk.duckdb');
-    const db = await Database.open(dbPath);
+    const db = await Database.open(dbPath, ALL_MIGRATIONS);
     const gone = marker('deleted');
     const kept = marker('kept');
     for (const m of [gone, kept]) await db.run("INSERT INTO activity (occurred_at, level, kind, message) VALUES (now(), 'info', 'send', $1)", [m]);

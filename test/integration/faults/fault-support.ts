@@ -19,7 +19,7 @@ export async function appErrorOf(p: Promise<unknown>): Promise<AppError> {
     await p;
   } catch (err) {
     if (isAppError(err)) return err;
-    throw new Error(`expected an AppError, got ${err instanceof Error ? `${err.name}: ${err.message}\n${err.stack}` : String(err)}`);
+    throw new Error(`expected an AppError, got ${err instanceof Error ? `${err.name}: ${err.message}\n${err.stack}` : String(err)}`, { cause: err });
   }
   throw new Error('expected a failure, but the call succeeded');
 }
@@ -31,7 +31,7 @@ export async function outcomeOf(p: Promise<unknown>): Promise<AppError | null> {
     return null;
   } catch (err) {
     if (isAppError(err)) return err;
-    throw new Error(`expected an AppError, got ${err instanceof Error ? `${err.name}: ${err.message}\n${err.stack}` : String(err)}`);
+    throw new Error(`expected an AppError, got ${err instanceof Error ? `${err.name}: ${err.message}\n${err.stack}` : String(err)}`, { cause: err });
   }
 }
 

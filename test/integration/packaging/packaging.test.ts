@@ -51,7 +51,7 @@ describe('electron-builder --linux dir with a stand-in Electron', () => {
       await run(builder, args, { cwd: root, timeout: 90_000, maxBuffer: 32 * 1024 * 1024, env: { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '1', CI: 'true' } });
     } catch (error) {
       const e = error as { stdout?: string; stderr?: string; message: string; code?: unknown; signal?: unknown };
-      throw new Error(`electron-builder failed (exit ${String(e.code)}, signal ${String(e.signal)}): ${e.message}\n--- stdout\n${e.stdout ?? ''}\n--- stderr\n${e.stderr ?? ''}`);
+      throw new Error(`electron-builder failed (exit ${String(e.code)}, signal ${String(e.signal)}): ${e.message}\n--- stdout\n${e.stdout ?? ''}\n--- stderr\n${e.stderr ?? ''}`, { cause: error });
     }
     asarEntries = listPackage(asarPath, { isPack: false });
   }, 150_000);

@@ -116,7 +116,7 @@ function decodeAddress(hex: string): string {
 function listeningSockets(pids: readonly number[]): { proto: string; address: string; port: number }[] {
   const inodes = new Set<string>();
   for (const pid of pids) {
-    let fds: string[] = [];
+    let fds: string[];
     try {
       fds = readdirSync(`/proc/${pid}/fd`);
     } catch {

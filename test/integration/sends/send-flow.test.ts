@@ -29,10 +29,6 @@ async function draft(mailingId: string, file = 'recipients.csv') {
   return { profile: 'Sandbox', client: 'demo', path, sourceMailingId: mailingId, mapping: inspection.mapping };
 }
 
-function uploadedFiles(): string[] {
-  return readdirSync(join(sandbox.clients[0].localDir, 'upload'));
-}
-
 function logOf(send: Send): string {
   return readFileSync(join(sandbox.clients[0].localDir, 'logs', send.fileName.replace(/\.csv$/, '.log')), 'utf8');
 }

@@ -14,7 +14,7 @@ async function appErrorOf(p: Promise<unknown>): Promise<AppError> {
     await p;
   } catch (err) {
     if (isAppError(err)) return err;
-    throw new Error(`expected an AppError, got ${String(err)}`);
+    throw new Error(`expected an AppError, got ${String(err)}`, { cause: err });
   }
   throw new Error('expected a failure, but the call succeeded');
 }

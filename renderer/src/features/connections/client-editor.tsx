@@ -32,7 +32,7 @@ function timeZones(): string[] {
 export function ClientEditor(props: { client: ClientDraft; index: number; onChange: (c: ClientDraft) => void; onRemove: () => void }) {
   const { client: c, onChange } = props;
   const id = useId();
-  const zones = useMemo(timeZones, []);
+  const zones = useMemo(() => timeZones(), []);
   const label = c.name.trim() || `Client ${props.index + 1}`;
   const set = (patch: Partial<ClientDraft>) => onChange({ ...c, ...patch });
   const setMailing = (i: number, patch: Partial<MailingDraft>) => set({ mailings: c.mailings.map((m, j) => (j === i ? { ...m, ...patch } : m)) });

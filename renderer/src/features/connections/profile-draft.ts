@@ -215,7 +215,7 @@ export function draftToInput(d: ProfileDraft, editing: boolean): { input: Profil
   const problems: DraftProblem[] = [];
   const name = d.name.trim();
   if (!name) problems.push({ field: 'Connection name', message: 'Give the connection a name, for example “Optimizely production”.' });
-  if (/[\/\\]/.test(name)) problems.push({ field: 'Connection name', message: 'The connection name must not contain slashes.' });
+  if (/[/\\]/.test(name)) problems.push({ field: 'Connection name', message: 'The connection name must not contain slashes.' });
   if (!d.host.trim()) problems.push({ field: 'Host', message: 'Type the SFTP server’s host name or IP address.' });
   if (!d.user.trim()) problems.push({ field: 'User', message: 'Type the SFTP user name Optimizely gave you.' });
   const port = wholeNumber(d.port, 'Port', 1, 65535, problems);

@@ -1,0 +1,4 @@
+// The lint plugins that need TypeScript's JavaScript API, re-exported for eslint.config.mjs.
+// They resolve `typescript` from this workspace (TypeScript 6); see package.json here.
+export { default as tseslint } from 'typescript-eslint';
+export { default as importX, createNodeResolver } from 'eslint-plugin-import-x';
