@@ -96,7 +96,8 @@ beforeAll(async () => {
   writeFileSync(join(ui, 'index.html'), '<!doctype html><title>Loopdesk</title>');
   context = await openAppContext({ dataDir: join(data.path, 'data'), host: 'browser', secrets: null });
   host = await startBrowserHost(context, { port: 0, rendererDir: ui });
-  sandbox = await startDemoSandbox(context, { interval: 0, exportInterval: 0 });
+  // Sends unfold a million times faster than real time: the export right after sending has their responses.
+  sandbox = await startDemoSandbox(context, { interval: 0, exportInterval: 0, timeScale: 1_000_000 });
 });
 afterAll(async () => {
   await host?.close();
@@ -126,6 +127,8 @@ describe('retention covers every folder of the data dir', () => {
     await vi.waitFor(() => expect(existsSync(listPath), 'the upload is removed once its real send is sent').toBe(false), { timeout: 5000 });
     expect(existsSync(abandoned), 'a draft never sent waits (the operator may still send it today)').toBe(true);
 
+    // At this time scale a day of the mailing's life passes in under 0.1 s.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
     await sandbox.exportNow();
     await call('responses.pull', { profile: 'Sandbox' });
     await call('responses.exportView', { view: 'mailing_recipients' });
