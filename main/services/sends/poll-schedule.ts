@@ -15,9 +15,15 @@ export interface PollIntervals {
   readonly fastMs: number;
 }
 
-/** True while a send is on the server and the server has reported neither its mailing nor an error. */
+/** The server states before the server reports the mailing it created. */
+const BEFORE_MAILING: readonly SendRecord['state'][] = ['on_server', 'taken', 'imported'];
+
+/**
+ * True while a send is on the server and the server has reported neither its mailing nor an
+ * error. A server whose log names no mailing ID still ends the short interval at `mailing_created`.
+ */
 export function awaitingServer(record: Pick<SendRecord, 'state' | 'mailingId'>): boolean {
-  return SERVER_STATES.includes(record.state) && record.mailingId === null;
+  return BEFORE_MAILING.includes(record.state) && record.mailingId === null;
 }
 
 /** The interval between status checks of a send; never longer than the profile's. */

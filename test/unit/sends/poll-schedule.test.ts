@@ -29,6 +29,9 @@ describe('status checks after an upload', () => {
     expect(pollDue(created, T0 + 599_999, PROFILE)).toBe(false);
     expect(pollDue(created, T0 + 600_000, PROFILE)).toBe(true);
     expect(pollDue(send('sending', '51106527229', T0), T0 + 60_000, PROFILE)).toBe(false);
+    // A log without a mailing ID still ends the short interval once the mailing is created.
+    expect(pollIntervalMs(send('mailing_created', null, T0), PROFILE)).toBe(600_000);
+    expect(pollIntervalMs(send('imported', '51106527229', T0), PROFILE)).toBe(600_000);
   });
 
   it('stops after an error, a finished send, or before the upload', () => {
