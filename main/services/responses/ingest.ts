@@ -101,6 +101,13 @@ export async function ingestFile(db: Database, input: IngestFileInput): Promise<
   try {
     if (readPath !== input.localPath) await pipeline(createReadStream(input.localPath), iconv.decodeStream(dialect.encoding), iconv.encodeStream('utf8'), createWriteStream(readPath));
     const firstLine = await readFirstRecord(readPath, dialect.delimiter, !dialect.header);
+    if (!dialect.header && firstLine.length > 0 && firstLine.every((f) => kind.columns.some((c) => c.header === f))) {
+      throw new AppError(
+        'VALIDATION_FAILED',
+        `${input.remoteName} starts with a header row (${clip(firstLine.join(', '), 200)}), but the client's response files are set to have none. Set "First line" to "Column names" in the client's response file settings.`,
+        { line: 1, header: firstLine },
+      );
+    }
     // Without a header row the columns are the spec's, in its order (response-kinds.ts).
     header = dialect.header ? firstLine : specColumns(kind, firstLine.length || kind.columns.length, input.remoteName);
     const layout = columnLayout(kind, header, input.remoteName);
@@ -251,7 +258,7 @@ export function columnLayout(kind: ResponseKind, header: readonly string[], file
   if (missing.length > 0) {
     throw new AppError(
       'VALIDATION_FAILED',
-      `${fileName}: line 1 (header) lacks the column(s) ${missing.map((m) => `"${m}"`).join(', ')} of a ${kind.kind} file. Check the file kind and the export configuration.`,
+      `${fileName}: line 1 (header) lacks the column(s) ${missing.map((m) => `"${m}"`).join(', ')} of a ${kind.kind} file. Check the file kind and the export configuration, and the client's response file settings (delimiter; "First line" when the server writes no header row).`,
       { line: 1, missing, header },
     );
   }

@@ -1,5 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ingestFile } from '../../../main/services/responses/ingest';
+import { tempDir } from '../../helpers/temp-dir';
+import { ingestArgs, openDb } from './helpers';
 import { RESPONSE_KINDS } from '../../../main/services/responses/response-kinds';
 import { ResponseDialect } from '../../../shared/contract/profiles';
 import { responseFileName, responseFileNameMatcher, responseFileNamesProblem } from '../../../shared/contract/response-file-names';
@@ -58,5 +62,27 @@ describe('the spec\'s column order (files without a header row)', () => {
     }
     const ours = Object.values(RESPONSE_KINDS).map((k) => k.columns.map((c) => c.header));
     expect(ours).toEqual(tables);
+  });
+});
+
+describe('a dialect that does not fit the file says which setting to change', () => {
+  it('a header row where none is expected, and a first line without the column names', async () => {
+    const dir = tempDir('loopdesk-dialect-');
+    const db = await openDb(join(dir.path, 'data.duckdb'));
+    try {
+      const path = join(dir.path, 'clicks.csv');
+      writeFileSync(path, 'linkId;mailingId;mailingToUserId;mailingGroupId;userId;created\n1;2;3;4;a@example.com;2026-12-04 10:00:00\n');
+      const noHeader = ResponseDialect.parse({ header: false });
+      await expect(ingestFile(db, { ...ingestArgs('clicks', path), dialect: noHeader })).rejects.toMatchObject({
+        code: 'VALIDATION_FAILED',
+        message: expect.stringContaining('starts with a header row (linkId, mailingId'),
+      });
+      writeFileSync(path, '1;2;3;4;a@example.com;2026-12-04 10:00:00\n');
+      await expect(ingestFile(db, ingestArgs('clicks', path))).rejects.toMatchObject({ message: expect.stringContaining('"First line" when the server writes no header row') });
+      expect(await ingestFile(db, { ...ingestArgs('clicks', path), dialect: noHeader })).toMatchObject({ rows: 1 });
+    } finally {
+      await db.close();
+      dir.cleanup();
+    }
   });
 });
