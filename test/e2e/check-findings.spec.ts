@@ -140,4 +140,20 @@ test.describe('check step findings', () => {
     await expect(problems.getByRole('row')).toHaveCount(3);
     await expect(page.getByRole('region', { name: /Values to look at/ })).toHaveCount(0);
   });
+
+  test('"Keep, inside quotes": the line break is flagged as uploaded over two lines, and the sample shows it', async ({ app: page }) => {
+    await nav(page, 'Connections').click();
+    const card = page.getByRole('listitem').filter({ has: page.getByRole('heading', { level: 2, name: 'Sandbox' }) });
+    await card.getByRole('button', { name: 'Edit Sandbox' }).click();
+    await page.getByLabel('Line breaks in values').selectOption({ label: 'Keep, inside quotes' });
+    await page.getByRole('button', { name: 'Save connection' }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'Connection “Sandbox” saved' })).toBeVisible();
+
+    await toCheck(page, csv('keep.csv', ['E-Mail;Vorname;Nachname', 'anna@example.com;"Zeile\r\neins";Schmidt', 'bernd@example.com;Bernd;Meier']), 'keep.csv');
+    await expect(page.getByTestId('count-valid')).toHaveText('2');
+    await expect(page.getByTestId('count-fixes')).toHaveText('0');
+    await expect(page.getByTestId('flag-line-breaks')).toContainText('1 value with a line break (lines 2)');
+    await expect(page.getByTestId('flag-line-breaks')).toContainText('uploaded as they are');
+    await expect(page.getByRole('table', { name: 'First rows exactly as they will be uploaded' })).toContainText('Zeile↵eins');
+  });
 });

@@ -441,7 +441,10 @@ export function compileValidator(fields: readonly MasterField[], opts: ValidateO
         if (f.required) problems = withProblem(problems, line, f.name, 'REQUIRED', `${f.name} is empty but required`);
         continue;
       }
-      // Before the repeat check below: every row with such a value is flagged, not only the first.
+      // A value is remembered as good only when it raised no flag (below), so a repeated risky
+      // value is flagged on every row, and the common case costs one comparison.
+      if (v === lastGood[i]) continue;
+      const flagsBefore = flags.length;
       if (hasLineBreak(v)) {
         if (flags === NO_FLAGS) flags = [];
         flags.push({ line, field: f.name, code: 'LINE_BREAK', value: v });
@@ -459,7 +462,6 @@ export function compileValidator(fields: readonly MasterField[], opts: ValidateO
         if (flags === NO_FLAGS) flags = [];
         flags.push({ line, field: f.name, code: 'FORMULA', value: v });
       }
-      if (v === lastGood[i]) continue;
       const before = problems.length;
       const bad = enc === 'utf-8' && (!checkSurrogates || !MAYBE_SURROGATE.test(v)) ? undefined : findUnencodable(v, enc);
       if (bad !== undefined) {
@@ -513,7 +515,7 @@ export function compileValidator(fields: readonly MasterField[], opts: ValidateO
           const reason = suppressed?.(v.toLowerCase());
           if (reason !== undefined) problems = withProblem(problems, line, f.name, 'SUPPRESSED', `${v} is on the suppression list (${reason})`);
         }
-      } else if (problems.length === before && values[i] === v) {
+      } else if (problems.length === before && values[i] === v && flags.length === flagsBefore) {
         lastGood[i] = v;
       }
     }

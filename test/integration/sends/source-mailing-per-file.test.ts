@@ -1,7 +1,7 @@
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ValidationReport } from '../../../shared/contract/recipients';
+import { SourceMailingMismatch, type ValidationReport } from '../../../shared/contract/recipients';
 import type { Send } from '../../../shared/contract/sends';
 import { openAppContext, type AppContext } from '../../../main/app/app-context';
 import { startDemoSandbox } from '../../../main/app/demo-sandbox';
@@ -49,6 +49,8 @@ describe('one source mailing per file', () => {
       ok: false,
       error: { code: 'SOURCE_MAILING_MISMATCH', details: { chosen, count: 2, lines: [{ line: 3, value: other }, { line: 5, value: other }] } },
     });
+    // The details are the contract's typed SourceMailingMismatch, so any client can build its own message.
+    expect(SourceMailingMismatch.safeParse((refused as { error: { details: unknown } }).error.details).success).toBe(true);
     expect(await call<Send[]>('sends.list', {})).toEqual([]);
     await context.services.sends.tick();
     expect(readdirSync(join(sandbox.clients[0].localDir, 'upload'))).toEqual([]);

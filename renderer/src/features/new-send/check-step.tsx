@@ -263,7 +263,10 @@ function ReportView(props: { report: ValidationReport; draft: NewSendState; upda
         </>
       )}
       {report.rejectedFile && <HostFileLink path={report.rejectedFile} label="Download rejected rows" hint="A CSV with every rejected row and its reasons, to fix in Excel." />}
-      {report.sample.length > 0 && <RowsTable caption="First rows exactly as they will be uploaded" columns={report.fields} rows={report.sample.slice(0, 5)} />}
+      {/* A kept line break shows as ↵: HTML would fold it into a space and hide the second line of the record. */}
+      {report.sample.length > 0 && (
+        <RowsTable caption="First rows exactly as they will be uploaded" columns={report.fields} rows={report.sample.slice(0, 5).map((r) => r.map((v) => v.replace(/\r\n|\r|\n/g, '↵')))} />
+      )}
     </section>
   );
 }
