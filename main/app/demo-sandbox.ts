@@ -22,6 +22,8 @@ export interface DemoSandboxOptions {
   readonly history?: boolean;
   /** How much faster than real time new sends unfold on the sandbox (default 1). */
   readonly timeScale?: number;
+  /** Seed of a new sandbox root (default: a random one); the same seed gives the same history. */
+  readonly seed?: string;
 }
 
 /** Name of the profile that points at the embedded sandbox. */
@@ -47,6 +49,7 @@ export async function startDemoSandbox(context: AppContext, options: DemoSandbox
     haltOnError: options.haltOnError,
     history: options.history ?? false,
     timeScale: options.timeScale,
+    seed: options.seed,
   });
   context.onClose(() => sandbox.stop());
   const profiles = context.services.profiles;
@@ -100,8 +103,8 @@ export async function startDemoSandbox(context: AppContext, options: DemoSandbox
 /**
  * Gives a new demo data dir the sandbox's seeded history as if Loopdesk had pulled it every
  * day: the files the server no longer offers (past its 30-day retention) are ingested as
- * earlier pulls would have left them, then one ordinary pull takes the rest over SFTP. Runs in
- * the background; the Responses screen fills as it goes.
+ * earlier pulls would have left them, then the server exports the rest and one ordinary pull
+ * takes it over SFTP. Runs in the background; the Responses screen fills as it goes.
  */
 async function loadHistory(context: AppContext, sandbox: SandboxHandle, profile: string, stop: { readonly requested: boolean }): Promise<void> {
   for (const client of sandbox.clients) {
@@ -116,5 +119,7 @@ async function loadHistory(context: AppContext, sandbox: SandboxHandle, profile:
       await rm(localPath, { force: true });
     }
   }
+  if (stop.requested) return;
+  await sandbox.exportNow();
   if (!stop.requested) await context.services.responses.pull({ profile });
 }

@@ -112,7 +112,7 @@ export interface SandboxHandle {
   readonly sftpRoot: string;
   readonly seed: string;
   readonly clients: readonly SandboxClientInfo[];
-  /** Mailings seeded as demo history on this start (0 when none were). */
+  /** Mailings seeded as demo history on this start (0 when none were); the next export writes their files. */
   readonly historyMailings: number;
   /** Runs the cron job now (waits for a run already in progress). */
   processNow(): Promise<ProcessReport>;
@@ -615,9 +615,8 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
   if (options.restart) await runtime.restart();
   // Only a new root gets a history: an existing one already has whatever it has sent.
   const historyMailings = created && historyDays > 0 && ledger.entries().length === 0 ? await runtime.seedHistory(historyDays) : 0;
-  // The seeded history's files are written in the background, so start-up does not wait;
-  // every later run queues behind this export.
-  if (historyMailings > 0) void runtime.exportNow().catch(onError);
+  // The seeded history's files are written by the next export (timer, daily run or exportNow()),
+  // not here: formatting ~100 000 recipients' rows must not slow the host's start-up.
 
   let server: SftpServerHandle;
   try {
