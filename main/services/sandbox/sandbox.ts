@@ -112,7 +112,7 @@ export interface SandboxHandle {
   readonly sftpRoot: string;
   readonly seed: string;
   readonly clients: readonly SandboxClientInfo[];
-  /** Mailings seeded as demo history on this start (0 when none were); the next export writes their files. */
+  /** Mailings of the root's seeded demo history (seeded on its first start; 0 when it has none). */
   readonly historyMailings: number;
   /** Runs the cron job now (waits for a run already in progress). */
   processNow(): Promise<ProcessReport>;
@@ -448,6 +448,8 @@ class SandboxRuntime {
     const mailings: GeneratedMailing[] = [];
     for (const e of this.ledger.entries()) {
       if (e.client !== c.name || e.startFailed || (!all && e.baseMs < oldest)) continue;
+      // A long export (a seeded history) gives way to stop(), so closing the app never waits for it.
+      if (this.stopped) throw new AppError('CONFLICT', 'The sandbox is stopping; the export was not finished.');
       const cached = this.cache.has(e.mailingId);
       mailings.push(await this.generated(e));
       // Generating a big mailing takes tens of milliseconds: let the host's other work run in between.
@@ -615,7 +617,8 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
   const runtime = new SandboxRuntime(paths, config, seed, ledger, onError, options.haltOnError, options.now ?? (() => new Date()), options.timeScale ?? 1);
   if (options.restart) await runtime.restart();
   // Only a new root gets a history: an existing one already has whatever it has sent.
-  const historyMailings = created && historyDays > 0 && ledger.entries().length === 0 ? await runtime.seedHistory(historyDays) : 0;
+  if (created && historyDays > 0 && ledger.entries().length === 0) await runtime.seedHistory(historyDays);
+  const historyMailings = ledger.entries().filter((e) => e.audience).length;
   // The seeded history's files are written by the next export (timer, daily run or exportNow()),
   // not here: formatting ~100 000 recipients' rows must not slow the host's start-up.
 

@@ -112,7 +112,10 @@ describe('seeded demo history', () => {
     await a.sb.stop();
     const again = await startSandbox({ root, interval: 0, history: true, now: () => at });
     cleanups.push(() => again.stop());
-    expect(again.historyMailings).toBe(0);
+    expect(again.historyMailings).toBe(a.sb.historyMailings);
+    await again.exportNow();
+    const files = await filesOver(again);
+    for (const [name, text] of a.files) expect(files.get(name), name).toBe(text);
   });
 });
 
@@ -142,6 +145,19 @@ describe('the demo on a new data dir', () => {
     expect(kpi('totalClicks')).toBeGreaterThan(1000);
     expect(kpi('unsubscribes')).toBeGreaterThan(0);
     expect(report.links.filter((l) => l.total > 0).length).toBeGreaterThanOrEqual(3);
+
+    // The next start of the same data dir loads nothing again: same mailings, same files.
+    // Both parts are in the file ledger: ~60 days of seven files, every one ingested.
+    const ledger = await call<{ status: string }[]>('responses.files', { profile: 'Sandbox' });
+    expect(ledger.length).toBeGreaterThanOrEqual(50 * 7);
+    expect(ledger.filter((f) => f.status !== 'ingested')).toEqual([]);
+    const files = ledger.length;
+    await context.close();
+    context = await openAppContext({ dataDir: data.path, host: 'memory', secrets: null });
+    const restarted = await startDemoSandbox(context, { interval: 0, exportInterval: 0, history: true });
+    await restarted.historyLoaded;
+    expect(await call<unknown[]>('responses.mailings', {})).toHaveLength(mailings.length);
+    expect(await call<unknown[]>('responses.files', { profile: 'Sandbox' })).toHaveLength(files);
 
     // The tests' default: no history.
     const plain = helperTempDir();
