@@ -1,4 +1,4 @@
-import { rm, stat } from 'node:fs/promises';
+import { rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ProfileInput } from '../../shared/contract/profiles';
 import { ingestFile } from '../services/responses/ingest';
@@ -22,6 +22,8 @@ export interface DemoSandboxOptions {
   readonly history?: boolean;
   /** How much faster than real time new sends unfold on the sandbox (default 1). */
   readonly timeScale?: number;
+  /** Seed of a new sandbox root (default: a random one); the same seed gives the same history. */
+  readonly seed?: string;
 }
 
 /** Name of the profile that points at the embedded sandbox. */
@@ -47,6 +49,7 @@ export async function startDemoSandbox(context: AppContext, options: DemoSandbox
     haltOnError: options.haltOnError,
     history: options.history ?? false,
     timeScale: options.timeScale,
+    seed: options.seed,
   });
   context.onClose(() => sandbox.stop());
   const profiles = context.services.profiles;
@@ -84,14 +87,20 @@ export async function startDemoSandbox(context: AppContext, options: DemoSandbox
   await profiles.save({ replace: true, profile: profile as never });
   await profiles.setSecret({ name, secret: sandbox.password, remember: false });
   context.sandbox = { running: true, profile: name, port: sandbox.port };
-  if (sandbox.historyMailings === 0) return { ...sandbox, historyLoaded: Promise.resolve() };
+  // Loaded once per data dir; a load cut short by closing the app is done again on the next start.
+  const loadedMarker = join(context.dataDir, 'sandbox', HISTORY_LOADED);
+  if (sandbox.historyMailings === 0 || (await stat(loadedMarker).then(() => true, () => false))) return { ...sandbox, historyLoaded: Promise.resolve() };
   // A failed load loses nothing: the next pull (Pull now, or the daily one) takes the server's files.
   const stop = { requested: false };
-  const historyLoaded = loadHistory(context, sandbox, name, stop).catch((e: unknown) => console.error('[loopdesk] the sandbox demo history could not be loaded:', e));
+  const historyLoaded = loadHistory(context, sandbox, name, stop).catch((e: unknown) => {
+    if (!stop.requested) console.error('[loopdesk] the sandbox demo history could not be loaded:', e);
+  });
   // Registered after the sandbox's own stop, so it runs first on close: the load stops at the next
-  // file (what is in stays in; the next pull takes the rest) before the sandbox and data file go.
+  // step (what is in stays in; the next pull takes the rest) and the sandbox stops its export,
+  // before the data file goes. Closing never waits for the whole history.
   context.onClose(async () => {
     stop.requested = true;
+    await sandbox.stop();
     await historyLoaded;
   });
   return { ...sandbox, historyLoaded };
@@ -100,8 +109,8 @@ export async function startDemoSandbox(context: AppContext, options: DemoSandbox
 /**
  * Gives a new demo data dir the sandbox's seeded history as if Loopdesk had pulled it every
  * day: the files the server no longer offers (past its 30-day retention) are ingested as
- * earlier pulls would have left them, then one ordinary pull takes the rest over SFTP. Runs in
- * the background; the Responses screen fills as it goes.
+ * earlier pulls would have left them, then the server exports the rest and one ordinary pull
+ * takes it over SFTP. Runs in the background; the Responses screen fills as it goes.
  */
 async function loadHistory(context: AppContext, sandbox: SandboxHandle, profile: string, stop: { readonly requested: boolean }): Promise<void> {
   for (const client of sandbox.clients) {
@@ -116,5 +125,12 @@ async function loadHistory(context: AppContext, sandbox: SandboxHandle, profile:
       await rm(localPath, { force: true });
     }
   }
-  if (!stop.requested) await context.services.responses.pull({ profile });
+  if (stop.requested) return;
+  await sandbox.exportNow();
+  if (stop.requested) return;
+  await context.services.responses.pull({ profile });
+  await writeFile(join(context.dataDir, 'sandbox', HISTORY_LOADED), `${new Date().toISOString()}\n`);
 }
+
+/** Marker in the sandbox root: this data dir has the seeded history (ingesting it again would change nothing, but costs seconds). */
+const HISTORY_LOADED = 'demo-history-loaded';

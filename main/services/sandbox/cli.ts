@@ -88,6 +88,8 @@ export async function runSandboxCli(argv: readonly string[], signals: NodeJS.Eve
     clients: sandbox.clients.map((c) => ({ name: c.name, uploadDir: c.uploadDir, logDir: c.logDir, responseDir: c.responseDir, mailings: c.mailingIds })),
   };
   process.stdout.write(JSON.stringify(ready) + '\n');
+  // A seeded history's response files are there soon after start, without waiting for the daily export.
+  if (sandbox.historyMailings > 0) void sandbox.exportNow().catch((e) => process.stderr.write(`sandbox: the history export failed: ${isAppError(e) ? e.message : String(e)}\n`));
   await new Promise<void>((resolve) => {
     const done = (): void => {
       signals.off('SIGINT', done);

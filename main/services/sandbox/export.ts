@@ -45,6 +45,8 @@ export interface BuiltExport {
   readonly expiredDays: ReadonlySet<string>;
   /** Days before this one are past retention whatever they hold. */
   readonly cutoffDay: string;
+  /** Files known to be on disk with the right content already: neither rewritten nor deleted. */
+  readonly kept?: ReadonlySet<string>;
 }
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -153,6 +155,7 @@ export interface ExportWriteResult {
  */
 export async function writeResponseFiles(dir: string, built: BuiltExport, pattern: string): Promise<ExportWriteResult> {
   const { files, expiredDays, cutoffDay } = built;
+  const kept = built.kept ?? new Set<string>();
   const written: string[] = [];
   const unchanged: string[] = [];
   const deleted: string[] = [];
@@ -176,10 +179,11 @@ export async function writeResponseFiles(dir: string, built: BuiltExport, patter
   );
   for (const name of await readdir(dir)) {
     const m = matcher.exec(name);
-    if (m?.groups?.date && (m.groups.date < cutoffDay || expiredDays.has(m.groups.date)) && !files.has(name)) {
+    if (m?.groups?.date && (m.groups.date < cutoffDay || expiredDays.has(m.groups.date)) && !files.has(name) && !kept.has(name)) {
       await unlink(path.join(dir, name)).catch(() => undefined);
       deleted.push(name);
     }
   }
+  unchanged.push(...kept);
   return { written, unchanged, deleted };
 }

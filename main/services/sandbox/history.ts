@@ -1,7 +1,6 @@
 import type { SandboxClient, SandboxRates } from './config';
 import type { LedgerEntry } from './ledger';
 import { createRng, hashId11 } from './prng';
-import { formatDay } from './time';
 
 const DAY_MS = 24 * 3600 * 1000;
 /** Customers in the seeded demo base; each history mailing goes to a slice of them, so people recur across mailings. */
@@ -53,7 +52,7 @@ export function planHistory(input: HistoryInput): LedgerEntry[] {
   const sources = input.client.mailings.filter((m) => !m.activated && !m.deactivated);
   const emailIndex = input.client.fields.findIndex((f) => f.name === input.client.emailField);
   const mailingIdIndex = input.client.fields.findIndex((f) => f.name === input.client.mailingIdField);
-  const today = Date.UTC(+formatDay(input.now).slice(0, 4), +formatDay(input.now).slice(4, 6) - 1, +formatDay(input.now).slice(6, 8));
+  const today = Math.floor(input.now / DAY_MS) * DAY_MS;
   const entries: LedgerEntry[] = [];
   let { recipientOffset, linkOffset } = input;
   for (let back = input.days; back >= 1; back--) {

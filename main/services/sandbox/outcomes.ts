@@ -215,7 +215,9 @@ export function generateMailing(spec: MailingSpec): GeneratedMailing {
       }
       if (rng.chance(r.click)) {
         const own = rcpt.productIds.map((p) => linkFor.get(p)).filter((l): l is LinkRow => l !== undefined);
-        const choices: (readonly [LinkRow, number])[] = [...general.map((l) => [l, 1] as const), ...own.map((l) => [l, 3] as const)];
+        // The first link is the mailing's call to action; a last one of three or more is the footer (imprint).
+        const weight = (i: number): number => (i === 0 ? 4 : i === general.length - 1 && general.length >= 3 ? 0.3 : 1.5);
+        const choices: (readonly [LinkRow, number])[] = [...general.map((l, i) => [l, weight(i)] as const), ...own.map((l) => [l, 3] as const)];
         if (choices.length > 0) {
           const n = rng.chance(r.multiClick) ? rng.int(2, 4) : 1;
           for (let k = 0; k < n; k++) {

@@ -112,7 +112,7 @@ export interface SandboxHandle {
   readonly sftpRoot: string;
   readonly seed: string;
   readonly clients: readonly SandboxClientInfo[];
-  /** Mailings seeded as demo history on this start (0 when none were). */
+  /** Mailings of the root's seeded demo history (seeded on its first start; 0 when it has none). */
   readonly historyMailings: number;
   /** Runs the cron job now (waits for a run already in progress). */
   processNow(): Promise<ProcessReport>;
@@ -152,7 +152,7 @@ class SandboxRuntime {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly cache = new Map<string, GeneratedMailing>();
   /** Per client: the built files of days before today and what they depend on (see `build`). */
-  private readonly pastDays = new Map<string, { key: string; built: BuiltExport }>();
+  private readonly pastDays = new Map<string, { key: string; names: ReadonlySet<string>; expiredDays: ReadonlySet<string> }>();
   private cachedRecipients = 0;
   private readonly timers: NodeJS.Timeout[] = [];
   private cron: Cron | null = null;
@@ -448,6 +448,8 @@ class SandboxRuntime {
     const mailings: GeneratedMailing[] = [];
     for (const e of this.ledger.entries()) {
       if (e.client !== c.name || e.startFailed || (!all && e.baseMs < oldest)) continue;
+      // A long export (a seeded history) gives way to stop(), so closing the app never waits for it.
+      if (this.stopped) throw new AppError('CONFLICT', 'The sandbox is stopping; the export was not finished.');
       const cached = this.cache.has(e.mailingId);
       mailings.push(await this.generated(e));
       // Generating a big mailing takes tens of milliseconds: let the host's other work run in between.
@@ -458,8 +460,9 @@ class SandboxRuntime {
 
   /**
    * One client's export at `now`. Files of past days never change while no mailing is added,
-   * starts, finishes or passes retention, so they are reused and only today's rows are
-   * formatted: a demo exporting every few minutes stays cheap.
+   * starts, finishes or passes retention, so while none of that happened they stay as written
+   * and only today's rows are formatted: a demo exporting every few minutes stays cheap, and
+   * only the names of those files are remembered, not their content.
    */
   private async build(c: SandboxClient, now: number): Promise<BuiltExport> {
     const mailings = await this.exportable(c, now);
@@ -473,13 +476,12 @@ class SandboxRuntime {
       count((m) => m.mailing.finished <= now),
       count((m) => m.mailing.started >= now - this.config.retentionDays * DAY_MS),
     ].join('|');
-    let past = this.pastDays.get(c.name);
-    if (past?.key !== key) {
-      past = { key, built: await buildResponseFiles(mailings, { ...opts, toMs: todayMs }) };
-      this.pastDays.set(c.name, past);
-    }
     const today = await buildResponseFiles(mailings, { ...opts, fromMs: todayMs });
-    return { files: new Map([...past.built.files, ...today.files]), expiredDays: new Set([...past.built.expiredDays, ...today.expiredDays]), cutoffDay: today.cutoffDay };
+    const past = this.pastDays.get(c.name);
+    if (past?.key === key) return { ...today, expiredDays: new Set([...past.expiredDays, ...today.expiredDays]), kept: past.names };
+    const built = await buildResponseFiles(mailings, { ...opts, toMs: todayMs });
+    this.pastDays.set(c.name, { key, names: new Set(built.files.keys()), expiredDays: built.expiredDays });
+    return { files: new Map([...built.files, ...today.files]), expiredDays: new Set([...built.expiredDays, ...today.expiredDays]), cutoffDay: today.cutoffDay };
   }
 
   exportNow(): Promise<ExportReport> {
@@ -489,7 +491,7 @@ class SandboxRuntime {
       for (const c of this.config.clients) {
         const built = await this.build(c, now);
         const res = await writeResponseFiles(this.clientDir(c, 'responses'), built, this.config.responseFileName);
-        await this.pruneLogs(c, now);
+        await this.pruneLogs(c);
         clients.push({ client: c.name, ...res });
       }
       return { clients };
@@ -536,12 +538,13 @@ class SandboxRuntime {
   }
 
   /** Log and error files stay as long as response files do; the one a halt points at stays. */
-  private async pruneLogs(c: SandboxClient, now: number): Promise<void> {
+  private async pruneLogs(c: SandboxClient): Promise<void> {
     const dir = this.clientDir(c, 'logs');
     const keep = (await readFile(path.join(dir, HALTED_FILE), 'utf8').catch(() => '')).trim();
     for (const name of await readdir(dir)) {
       if (name === HALTED_FILE || name === keep || !/\.(log|error\.csv)$/.test(name)) continue;
       const st = await stat(path.join(dir, name)).catch(() => null);
+      // File times are the machine's, so the machine's clock (not the server's, which tests move) decides.
       if (st && localNow(st.mtime) < localNow() - this.config.retentionDays * DAY_MS) await unlink(path.join(dir, name)).catch(() => undefined);
     }
   }
@@ -614,10 +617,10 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
   const runtime = new SandboxRuntime(paths, config, seed, ledger, onError, options.haltOnError, options.now ?? (() => new Date()), options.timeScale ?? 1);
   if (options.restart) await runtime.restart();
   // Only a new root gets a history: an existing one already has whatever it has sent.
-  const historyMailings = created && historyDays > 0 && ledger.entries().length === 0 ? await runtime.seedHistory(historyDays) : 0;
-  // The seeded history's files are written in the background, so start-up does not wait;
-  // every later run queues behind this export.
-  if (historyMailings > 0) void runtime.exportNow().catch(onError);
+  if (created && historyDays > 0 && ledger.entries().length === 0) await runtime.seedHistory(historyDays);
+  const historyMailings = ledger.entries().filter((e) => e.audience).length;
+  // The seeded history's files are written by the next export (timer, daily run or exportNow()),
+  // not here: formatting ~100 000 recipients' rows must not slow the host's start-up.
 
   let server: SftpServerHandle;
   try {
