@@ -22,6 +22,9 @@ export const SEND_STATES = [
 export const SendState = z.enum(SEND_STATES);
 export type SendState = z.output<typeof SendState>;
 
+/** States after which nothing more happens to a send (the one list; every other is in flight). */
+export const FINISHED_SEND_STATES = ['sent', 'error', 'cancelled'] as const satisfies readonly SendState[];
+
 /** One step of a send's timeline. */
 export const SendEvent = z.object({ at: z.string(), state: SendState, message: z.string() });
 

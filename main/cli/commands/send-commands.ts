@@ -4,7 +4,7 @@ import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { DEFAULT_MASTER_FIELDS, DEFAULT_PRODUCT_FIELDS } from '../../../shared/contract/profiles';
 import type { Inspection, ValidationReport } from '../../../shared/contract/recipients';
-import type { Send } from '../../../shared/contract/sends';
+import { FINISHED_SEND_STATES, type Send } from '../../../shared/contract/sends';
 import { openAppContext, type AppContext } from '../../app/app-context';
 import { prepare } from '../../services/recipients/prepare';
 import { callService, CliError, EXIT_USAGE, type CliIo, type GlobalOptions } from '../cli-io';
@@ -175,7 +175,7 @@ export async function statusCommand(argv: string[], context: AppContext, options
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { watch: { type: 'boolean', default: false }, every: { type: 'string', default: '10' } } });
   const call = <T>(channel: string, payload: unknown) => callService<T>(context, channel, payload);
   const id = positionals[0];
-  const final = new Set(['sent', 'error', 'cancelled']);
+  const final = new Set<string>(FINISHED_SEND_STATES);
   let last = '';
   for (;;) {
     await context.services.sends.tick();

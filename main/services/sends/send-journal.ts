@@ -1,4 +1,4 @@
-import type { Send, SendState } from '../../../shared/contract/sends';
+import { FINISHED_SEND_STATES, SEND_STATES, type Send, type SendState } from '../../../shared/contract/sends';
 import type { Database } from '../store/database';
 
 /** A send's journal row: what the Send DTO shows plus what only main needs. */
@@ -39,7 +39,7 @@ export interface SendRecord {
 }
 
 /** States in which a send occupies its source mailing. */
-export const ACTIVE_STATES: readonly SendState[] = ['scheduled', 'queued', 'uploading', 'on_server', 'taken', 'imported', 'mailing_created', 'sending'];
+export const ACTIVE_STATES: readonly SendState[] = SEND_STATES.filter((s) => !(FINISHED_SEND_STATES as readonly SendState[]).includes(s));
 /** States the server side moves (polled). */
 export const SERVER_STATES: readonly SendState[] = ['on_server', 'taken', 'imported', 'mailing_created', 'sending'];
 
