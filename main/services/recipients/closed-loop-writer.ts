@@ -2,6 +2,9 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import iconv from 'iconv-lite';
 import { AppError } from '../../../shared/contract/result';
+import { formatClosedLoopLine } from '../csv-line';
+
+export { formatClosedLoopLine };
 
 /** Encodings a closed-loop file may be written in (interpretation.md; see FileEncoding). */
 export type ClosedLoopEncoding = 'utf-8' | 'iso-8859-1' | 'windows-1252';
@@ -25,33 +28,6 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 // eslint-disable-next-line no-control-regex -- the ASCII range starts at \x00 on purpose
 const NON_ASCII = /[^\x00-\x7f]/;
 const ANY_SURROGATE = /[\uD800-\uDFFF]/;
-
-/**
- * Formats one record in the closed-loop dialect: every field in `"`, inner `"` doubled, `;` between,
- * `\n` at the end. A CR inside a value (Windows line break) becomes LF so the file never holds `\r\n`.
- */
-export function formatClosedLoopLine(values: readonly string[]): string {
-  const n = values.length;
-  if (n === 0) return '\n';
-  // Almost no value needs escaping; then one native join builds the line flat, without a
-  // concatenation tree to walk later (measured: a third of the formatting time on 1M rows).
-  for (let i = 0; i < n; i++) {
-    const v = values[i];
-    if (typeof v === 'string' && (v.indexOf('"') !== -1 || v.indexOf('\r') !== -1)) return formatEscaped(values);
-  }
-  return '"' + values.join('";"') + '"\n';
-}
-
-function formatEscaped(values: readonly string[]): string {
-  let line = '';
-  for (let i = 0; i < values.length; i++) {
-    let v = values[i] ?? '';
-    if (v.includes('"')) v = v.replace(/"/g, '""');
-    if (v.includes('\r')) v = v.replace(/\r\n?/g, '\n');
-    line += i === 0 ? '"' + v + '"' : ';"' + v + '"';
-  }
-  return line + '\n';
-}
 
 /**
  * A character class of everything a single-byte charset can hold, derived from iconv-lite by
