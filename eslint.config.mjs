@@ -5,7 +5,7 @@
 import js from '@eslint/js';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
-import { createNodeResolver, importX, tseslint } from 'loopdesk-eslint';
+import { createNodeResolver, importX, tseslint, vitest } from 'loopdesk-eslint';
 
 /** Code that ships (runs in the app, the browser host or the CLI); build scripts and tests do not. */
 const SHIPPED = ['main/app', 'main/core', 'main/host', 'main/cli', 'main/services', 'shared', 'renderer/src'];
@@ -144,6 +144,22 @@ export default tseslint.config(
       // `refs` flags the latest-callback ref that useHostEvent keeps on purpose.
       'react-hooks/purity': 'off',
       'react-hooks/refs': 'off',
+    },
+  },
+  {
+    // A test that cannot fail is worse than none: each test asserts, unconditionally, and runs.
+    files: ['test/unit/**', 'test/contract/**', 'test/integration/**'],
+    plugins: { vitest },
+    rules: {
+      'vitest/expect-expect': 'error',
+      // expect(value, message) is Vitest's way to say which value failed.
+      'vitest/valid-expect': ['error', { maxArgs: 2 }],
+      // Hooks may assert their set-up (a calibration that found nothing must stop the file).
+      'vitest/no-standalone-expect': ['error', { additionalTestBlockFunctions: ['beforeAll', 'beforeEach', 'afterAll', 'afterEach'] }],
+      // Not no-conditional-expect: the fault tests assert on both branches of "did the cut fire".
+      'vitest/no-disabled-tests': 'error',
+      'vitest/no-focused-tests': 'error',
+      'vitest/no-identical-title': 'error',
     },
   },
   {

@@ -35,6 +35,8 @@ export const ServerTime = z.object({
   at: z.string().nullable(),
 });
 export type ServerTime = z.output<typeof ServerTime>;
+/** States after which nothing more happens to a send (the one list; every other is in flight). */
+export const FINISHED_SEND_STATES = ['sent', 'error', 'cancelled'] as const satisfies readonly SendState[];
 
 /** One step of a send's timeline. */
 export const SendEvent = z.object({

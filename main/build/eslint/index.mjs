@@ -2,3 +2,4 @@
 // They resolve `typescript` from this workspace (TypeScript 6); see package.json here.
 export { default as tseslint } from 'typescript-eslint';
 export { default as importX, createNodeResolver } from 'eslint-plugin-import-x';
+export { default as vitest } from '@vitest/eslint-plugin';

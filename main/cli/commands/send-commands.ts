@@ -4,7 +4,7 @@ import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { DEFAULT_MASTER_FIELDS, DEFAULT_PRODUCT_FIELDS, type Profile } from '../../../shared/contract/profiles';
 import type { Inspection, ValidationReport } from '../../../shared/contract/recipients';
-import type { Send } from '../../../shared/contract/sends';
+import { FINISHED_SEND_STATES, type Send } from '../../../shared/contract/sends';
 import { CliError, EXIT_USAGE, type CliIo, type GlobalOptions } from '../cli-io';
 import { call, openDoor, type Door } from '../door';
 import { pickClient } from './client-command';
@@ -227,7 +227,7 @@ export async function statusCommand(argv: string[], door: Door, options: GlobalO
   const every = Number(values.every);
   if (!Number.isFinite(every) || every <= 0) throw new CliError(`--every takes seconds, e.g. 10 (got "${values.every}").`, EXIT_USAGE);
   const id = positionals[0];
-  const final = new Set(['sent', 'error', 'cancelled']);
+  const final = new Set<string>(FINISHED_SEND_STATES);
   let last = '';
   // A change anywhere (a send started in the app, an upload's progress) wakes the watch at once.
   let wake: () => void = () => undefined;

@@ -1,6 +1,7 @@
 import { GridView } from '../../../shared/contract/responses';
 import { AppError } from '../../../shared/contract/result';
 import type { Database } from '../store/database';
+import { RESPONSE_KINDS, type ResponseColumnType, type ResponseKindName } from './response-kinds';
 
 /** How a column is filtered, sorted and exported. `id` = BIGINT shown as text (64-bit safe). */
 export type GridColumnType = 'id' | 'number' | 'text' | 'date';
@@ -128,65 +129,57 @@ function tableView(table: string, columns: ColumnDef[], defaultSort: SortModelIt
   };
 }
 
-const EVENT_COMMON = [
-  c('mailing_id', 'Mailing ID', 'id'),
-  c('mailing_to_user_id', 'Mailing-to-user ID', 'id'),
-  c('mailing_group_id', 'Mailing group ID', 'id'),
-  c('user_id', 'Recipient', 'text'),
-  c('created', 'Time', 'date'),
-];
+/** Grid titles of the response tables' columns; a view may name one differently. */
+const TITLES: Readonly<Record<string, string>> = {
+  compound_master_id: 'Campaign ID',
+  mailing_id: 'Mailing ID',
+  mailing_to_user_id: 'Mailing-to-user ID',
+  mailing_group_id: 'Mailing group ID',
+  link_id: 'Link ID',
+  user_id: 'Recipient',
+  created: 'Time',
+  recipient_lists: 'Recipient lists',
+  started: 'Started',
+  finished: 'Finished',
+  sending_status: 'Sending status',
+  delivery_status: 'Delivery status',
+  response_category: 'Response category',
+  name: 'Link name',
+  url: 'URL',
+  category: 'Category',
+  click_browser: 'Browser',
+  click_platform: 'Platform',
+  click_device: 'Device',
+  open_browser: 'Browser',
+  open_platform: 'Platform',
+  open_device: 'Device',
+};
+
+const GRID_TYPE: Readonly<Record<ResponseColumnType, GridColumnType>> = { BIGINT: 'id', TIMESTAMP: 'date', VARCHAR: 'text' };
+
+/** The grid columns of one response table, as response-kinds.ts defines them, in order. */
+function kindColumns(kind: ResponseKindName, titles: Readonly<Record<string, string>> = {}): ColumnDef[] {
+  return RESPONSE_KINDS[kind].columns.map((x) => c(x.column, titles[x.column] ?? TITLES[x.column] ?? x.column, GRID_TYPE[x.type]));
+}
+
+/** A grid over one response table, all its columns. */
+function kindView(kind: ResponseKindName, defaultSort: SortModelItem[], titles: Readonly<Record<string, string>> = {}): ViewDef {
+  return tableView(RESPONSE_KINDS[kind].table, kindColumns(kind, titles), defaultSort);
+}
+
+/** The columns every event table has (an unsubscribe is nothing but them). */
+const EVENT_COMMON = kindColumns('unsubscribes');
+
+const NEWEST_FIRST: SortModelItem[] = [{ colId: 'created', sort: 'desc' }];
 
 const VIEWS: Readonly<Record<GridViewName, ViewDef>> = {
-  mailings: tableView(
-    'mailings',
-    [
-      c('id', 'Mailing ID', 'id'),
-      c('compound_master_id', 'Campaign ID', 'id'),
-      c('mailing_group_id', 'Mailing group ID', 'id'),
-      c('recipient_lists', 'Recipient lists', 'text'),
-      c('started', 'Started', 'date'),
-      c('finished', 'Finished', 'date'),
-    ],
-    [{ colId: 'started', sort: 'desc' }],
-  ),
-  mailing_recipients: tableView(
-    'mailing_recipients',
-    [
-      c('mailing_to_user_id', 'Mailing-to-user ID', 'id'),
-      c('mailing_id', 'Mailing ID', 'id'),
-      c('mailing_group_id', 'Mailing group ID', 'id'),
-      c('user_id', 'Recipient', 'text'),
-      c('created', 'Sent', 'date'),
-      c('sending_status', 'Sending status', 'text'),
-      c('delivery_status', 'Delivery status', 'text'),
-      c('response_category', 'Response category', 'text'),
-    ],
-    [{ colId: 'created', sort: 'desc' }],
-  ),
-  links: tableView(
-    'links',
-    [
-      c('id', 'Link ID', 'id'),
-      c('mailing_id', 'Mailing ID', 'id'),
-      c('mailing_to_user_id', 'Mailing-to-user ID', 'id'),
-      c('mailing_group_id', 'Mailing group ID', 'id'),
-      c('name', 'Link name', 'text'),
-      c('url', 'URL', 'text'),
-    ],
-    [{ colId: 'id', sort: 'asc' }],
-  ),
-  clicks: tableView(
-    'clicks',
-    [c('link_id', 'Link ID', 'id'), ...EVENT_COMMON, c('click_browser', 'Browser', 'text'), c('click_platform', 'Platform', 'text'), c('click_device', 'Device', 'text')],
-    [{ colId: 'created', sort: 'desc' }],
-  ),
-  opens: tableView(
-    'opens',
-    [c('link_id', 'Link ID', 'id'), ...EVENT_COMMON, c('open_browser', 'Browser', 'text'), c('open_platform', 'Platform', 'text'), c('open_device', 'Device', 'text')],
-    [{ colId: 'created', sort: 'desc' }],
-  ),
-  unsubscribes: tableView('unsubscribes', [...EVENT_COMMON], [{ colId: 'created', sort: 'desc' }]),
-  responses: tableView('responses', [...EVENT_COMMON, c('category', 'Category', 'text')], [{ colId: 'created', sort: 'desc' }]),
+  mailings: kindView('mailings', [{ colId: 'started', sort: 'desc' }], { id: 'Mailing ID' }),
+  mailing_recipients: kindView('mailingrecipients', NEWEST_FIRST, { created: 'Sent' }),
+  links: kindView('links', [{ colId: 'id', sort: 'asc' }], { id: 'Link ID' }),
+  clicks: kindView('clicks', NEWEST_FIRST),
+  opens: kindView('opens', NEWEST_FIRST),
+  unsubscribes: kindView('unsubscribes', NEWEST_FIRST),
+  responses: kindView('responses', NEWEST_FIRST),
   clicks_with_links: {
     columns: [
       c('link_id', 'Link ID', 'id', 'k.link_id'),

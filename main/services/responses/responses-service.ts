@@ -5,6 +5,7 @@ import type { ImplOf } from '../../../shared/contract';
 import { AppError } from '../../../shared/contract/result';
 import type { responsesContract } from '../../../shared/contract/responses';
 import type { EventBus } from '../../core/event-bus';
+import { formatClosedLoopLine } from '../csv-line';
 import type { LogActivity } from '../activity/activity-service';
 import type { ProfilesService } from '../profiles/profiles-service';
 import { isEmailField, isSourceMailingField, isWaveField } from '../recipients/mapping';
@@ -250,8 +251,8 @@ export function createResponsesService(deps: ResponsesDeps): ResponsesService {
       const dir = join(deps.dataDir, 'drafts');
       await mkdir(dir, { recursive: true });
       const path = join(dir, `soft-bounces-${mailingId}-${stamp()}.csv`);
-      const text = Papa.unparse({ fields: keep.map(({ f }) => f.name), data: rows }, { delimiter: ';', quotes: true, newline: '\n' });
-      await writeFile(`${path}.tmp`, `${text}\n`);
+      const text = [keep.map(({ f }) => f.name), ...rows].map(formatClosedLoopLine).join('');
+      await writeFile(`${path}.tmp`, text);
       await rename(`${path}.tmp`, path);
       // The draft is read like any spreadsheet: make sure it opens.
       await (await openSpreadsheet(path)).close();

@@ -2,6 +2,10 @@
  * The closed-loop CSV dialect, read strictly and written exactly: `;` separator, every
  * field in `"`, embedded `"` doubled, LF line ends. The reader reports what is wrong
  * instead of guessing, because the sandbox must reject what the real interface rejects.
+ *
+ * Kept apart from Loopdesk's own writer (main/services/csv-line.ts) on purpose: the sandbox
+ * plays the vendor's side, so a bug in our writer must not be mirrored by the server that
+ * tests it.
  */
 
 /** A dialect violation inside one record, before field meanings are known. */

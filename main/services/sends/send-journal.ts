@@ -1,4 +1,4 @@
-import type { Send, SendEvent, SendState } from '../../../shared/contract/sends';
+import { FINISHED_SEND_STATES, SEND_STATES, type Send, type SendEvent, type SendState } from '../../../shared/contract/sends';
 import { isKnownTimeZone, serverTimeToInstant } from '../../../shared/zoned-time';
 import type { Database } from '../store/database';
 
@@ -50,7 +50,7 @@ export interface TimelineEntry {
 const EVENT_INSERT = 'INSERT INTO send_events (send_id, occurred_at, state, message, server_time, server_zone) VALUES ($1, now(), $2, $3, $4, $5)';
 
 /** States in which a send occupies its source mailing. */
-export const ACTIVE_STATES: readonly SendState[] = ['scheduled', 'queued', 'uploading', 'on_server', 'taken', 'imported', 'mailing_created', 'sending'];
+export const ACTIVE_STATES: readonly SendState[] = SEND_STATES.filter((s) => !(FINISHED_SEND_STATES as readonly SendState[]).includes(s));
 /** States the server side moves (polled). */
 export const SERVER_STATES: readonly SendState[] = ['on_server', 'taken', 'imported', 'mailing_created', 'sending'];
 

@@ -1,11 +1,10 @@
 import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { FINISHED_SEND_STATES } from '../../../shared/contract/sends';
 import type { Database } from './database';
 import { INCOMING_DIR, removeUnneededIncoming } from './incoming-files';
 import type { Settings } from './settings';
 
-/** Send states after which nothing more happens to a send (never touched while active). */
-export const FINISHED_SEND_STATES = ['sent', 'error', 'cancelled'] as const;
 
 /** How {@link applyRetention} runs. */
 export interface RetentionOptions {

@@ -1,4 +1,5 @@
 import { rename, writeFile } from 'node:fs/promises';
+import { formatClosedLoopLine } from '../csv-line';
 import type { Database } from '../store/database';
 
 /**
@@ -66,9 +67,8 @@ export class SuppressionAdmin extends SuppressionList {
   /** Writes the whole list as CSV (UTF-8 with BOM for Excel, `;`). */
   async exportCsv(path: string): Promise<number> {
     const rows = await this.database.all<{ email: string; reason: string; source: string; added_at: Date }>('SELECT * FROM suppression ORDER BY email');
-    const quote = (v: string) => `"${v.replaceAll('"', '""')}"`;
-    const text = ['email;reason;source;added_at', ...rows.map((r) => [r.email, r.reason, r.source, r.added_at.toISOString()].map(quote).join(';'))].join('\n');
-    await writeFile(`${path}.tmp`, `\uFEFF${text}\n`);
+    const text = rows.map((r) => formatClosedLoopLine([r.email, r.reason, r.source, r.added_at.toISOString()])).join('');
+    await writeFile(`${path}.tmp`, `\uFEFFemail;reason;source;added_at\n${text}`);
     await rename(`${path}.tmp`, path);
     return rows.length;
   }

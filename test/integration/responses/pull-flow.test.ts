@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Send } from '../../../shared/contract/sends';
 import { openAppContext, type AppContext } from '../../../main/app/app-context';
 import { startDemoSandbox } from '../../../main/app/demo-sandbox';
+import { formatClosedLoopLine } from '../../../main/services/csv-line';
 import type { SandboxHandle } from '../../../main/services/sandbox';
 import { tempDir } from '../../helpers/temp-dir';
 import { callService } from '../../helpers/call-service';
@@ -148,6 +149,8 @@ describe('response data: send, process, export, pull', () => {
     const draft = await call<{ path: string; recipients: number; sourceMailingId: string }>('responses.softBounceDraft', { mailingId: send.mailingId });
     const rows = Papa.parse<Record<string, string>>(readFileSync(draft.path, 'utf8'), { header: true, delimiter: ';', skipEmptyLines: true }).data;
     expect(rows).toHaveLength(draft.recipients);
+    // Written by the one CSV writer of Loopdesk's files (quoted, `;`, LF).
+    expect(readFileSync(draft.path, 'utf8')).toBe([Object.keys(rows[0]), ...rows.map((r) => Object.values(r))].map(formatClosedLoopLine).join(''));
     expect(draft.sourceMailingId).toBe(send.sourceMailingId);
     expect(Object.keys(rows[0] ?? { Email: '' })).not.toContain('broadmail_ID');
     const id = send.mailingId!;

@@ -18,7 +18,7 @@ async function rulesBroken(file: string, code: string): Promise<string[]> {
 
 const ZONE = 'import-x/no-restricted-paths';
 
-describe('architecture rules (ESLint, eslint-plugin-import-x)', { timeout: 60_000 }, () => {
+describe('architecture rules (ESLint, eslint-plugin-import-x)', { timeout: 180_000 }, () => {
   it('lets only the Electron host import electron, also through import() and require()', async () => {
     expect(await rulesBroken('main/host/electron/x.ts', "import { app } from 'electron';\nexport { app };")).toEqual([]);
     expect(await rulesBroken('main/services/sftp/x.ts', "import { app } from 'electron';\nexport { app };")).toEqual([expect.stringContaining(`${ZONE}: Unexpected path "electron"`)]);
@@ -67,10 +67,15 @@ describe('architecture rules (ESLint, eslint-plugin-import-x)', { timeout: 60_00
   });
 });
 
-describe('code rules', { timeout: 60_000 }, () => {
+describe('code rules', { timeout: 180_000 }, () => {
   it('checks the rules of hooks in the renderer', async () => {
     const component = "import { useState } from 'react';\nexport function C(p: { on: boolean }) {\n  if (p.on) useState(0);\n  return null;\n}\n";
     expect(await rulesBroken('renderer/src/x.tsx', component)).toEqual([expect.stringContaining('react-hooks/rules-of-hooks')]);
+  });
+
+  it('rejects a test that cannot fail: no assertion, or skipped', async () => {
+    expect(await rulesBroken('test/unit/x.test.ts', "import { it } from 'vitest';\nit('adds', () => {\n  void (1 + 1);\n});\n")).toEqual([expect.stringContaining('vitest/expect-expect')]);
+    expect(await rulesBroken('test/unit/x.test.ts', "import { expect, it } from 'vitest';\nit.skip('adds', () => {\n  expect(1 + 1).toBe(2);\n});\n")).toEqual([expect.stringContaining('vitest/no-disabled-tests')]);
   });
 
   it('rejects a disable comment that disables nothing', async () => {

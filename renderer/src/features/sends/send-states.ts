@@ -15,9 +15,6 @@ export const STATE_TEXT: Record<SendState, { label: string; explain: string; ton
   cancelled: { label: 'Cancelled', explain: 'Cancelled before the upload.', tone: 'plain' },
 };
 
-/** States that end a send. */
-export const FINAL_STATES: readonly SendState[] = ['sent', 'error', 'cancelled'];
-
 /** A send that has not started uploading can still be cancelled. */
 export function canCancel(state: SendState): boolean {
   return state === 'scheduled' || state === 'queued';
