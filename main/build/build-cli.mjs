@@ -5,7 +5,7 @@
 // build (dist/cli/inputs.json), and the TypeScript sources through tsx otherwise.
 // Usage: node main/build/build-cli.mjs
 import { build } from 'esbuild';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -18,9 +18,11 @@ const external = ['electron', '@duckdb/node-api', '@duckdb/node-bindings', '@duc
 /** Builds dist/cli and records its inputs; returns the number of source files in it. */
 export async function buildCli() {
   const startedAt = Date.now();
-  rmSync(outdir, { recursive: true, force: true });
   mkdirSync(outdir, { recursive: true });
   const result = await build({
+    // Written below file by file, atomically: a `loopdesk` running meanwhile (a test, a cron
+    // job) loads either the old or the new file, never half of one.
+    write: false,
     entryPoints: {
       main: `${root}main/cli/main.ts`,
       // Worker threads: main/services/worker-spec.ts finds `<name>.mjs` beside the calling chunk.
@@ -40,10 +42,23 @@ export async function buildCli() {
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
     logLevel: 'warning',
   });
+  const written = new Set();
+  for (const file of result.outputFiles) {
+    written.add(file.path);
+    if (existsSync(file.path) && Buffer.compare(readFileSync(file.path), Buffer.from(file.contents)) === 0) continue;
+    writeFileSync(`${file.path}.${process.pid}.tmp`, file.contents);
+    renameSync(`${file.path}.${process.pid}.tmp`, file.path);
+  }
+  // Chunks of older builds are left for processes still running from them, except old ones.
+  for (const name of readdirSync(outdir)) {
+    const path = `${outdir}/${name}`;
+    if (/^chunk-.*\.mjs$/.test(name) && !written.has(path) && Date.now() - statSync(path).mtimeMs > 3_600_000) rmSync(path, { force: true });
+  }
   const inputs = Object.keys(result.metafile.inputs)
     .map((p) => relative(root, fileURLToPath(new URL(p, `file://${root}`))).split('\\').join('/'))
     .filter((p) => !p.includes('node_modules/'));
-  writeFileSync(`${outdir}/inputs.json`, JSON.stringify({ builtAt: startedAt, inputs: [...inputs, 'package.json'] }));
+  writeFileSync(`${outdir}/inputs.json.${process.pid}.tmp`, JSON.stringify({ builtAt: startedAt, inputs: [...inputs, 'package.json'] }));
+  renameSync(`${outdir}/inputs.json.${process.pid}.tmp`, `${outdir}/inputs.json`);
   return inputs.length;
 }
 
