@@ -4,7 +4,6 @@
 // main/cli/bin.mjs uses the bundle while every source it was built from is older than the
 // build (dist/cli/inputs.json), and the TypeScript sources through tsx otherwise.
 // Usage: node main/build/build-cli.mjs
-import { build } from 'esbuild';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +17,7 @@ const external = ['electron', '@duckdb/node-api', '@duckdb/node-bindings', '@duc
 /** Builds dist/cli and records its inputs; returns the number of source files in it. */
 export async function buildCli() {
   const startedAt = Date.now();
+  const { build } = await import('esbuild');
   mkdirSync(outdir, { recursive: true });
   const result = await build({
     // Written below file by file, atomically: a `loopdesk` running meanwhile (a test, a cron
@@ -63,6 +63,13 @@ export async function buildCli() {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const count = await buildCli();
-  console.log(`built the loopdesk CLI bundle from ${count} sources into dist/cli/`);
+  try {
+    const count = await buildCli();
+    console.log(`built the loopdesk CLI bundle from ${count} sources into dist/cli/`);
+  } catch (e) {
+    // A production-only install (`npm ci --omit=dev`) has no esbuild: the CLI then runs its
+    // sources through tsx, so an install must not fail for want of the bundle.
+    if (e?.code !== 'ERR_MODULE_NOT_FOUND') throw e;
+    console.warn('loopdesk: esbuild is not installed, so the CLI is not bundled; it runs from its TypeScript sources (slower start).');
+  }
 }

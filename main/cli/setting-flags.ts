@@ -69,6 +69,18 @@ export function readFieldsFile(flag: string, path: string): z.output<typeof Mast
   return checked.data;
 }
 
+/** An IANA time zone (checked now, not at the next upload), or empty for the workstation's. */
+function timeZone(t: string | string[]): string {
+  const zone = String(t).trim();
+  if (zone === '') return '';
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+  } catch {
+    throw new CliError(`--time-zone "${zone}" is not a time zone; use an IANA name like Europe/Berlin or America/New_York, or '' for this workstation's.`, EXIT_USAGE);
+  }
+  return zone;
+}
+
 /** Test recipients as typed: `email` or `email,Name`. */
 function testRecipients(t: string | string[]): ClientConfig['testRecipients'] {
   return (Array.isArray(t) ? t : [t]).map((entry) => {
@@ -89,7 +101,7 @@ export const CLIENT_FLAGS: readonly SettingFlag[] = [
   { path: ['fields'], flag: 'fields', value: 'FILE.json', parse: (t) => readFieldsFile('fields', String(t)), example: '@fields' },
   { path: ['productFields'], flag: 'product-fields', value: 'FILE.json', parse: (t) => readFieldsFile('product-fields', String(t)), example: '@product-fields' },
   { path: ['encoding'], flag: 'encoding', value: 'utf-8|iso-8859-1|windows-1252', parse: oneOf('encoding', ['utf-8', 'iso-8859-1', 'windows-1252'] as const), example: 'windows-1252' },
-  { path: ['timeZone'], flag: 'time-zone', value: "Europe/Berlin|''", parse: text, example: 'Europe/Berlin' },
+  { path: ['timeZone'], flag: 'time-zone', value: "Europe/Berlin|''", parse: timeZone, example: 'Europe/Berlin' },
   { path: ['testRecipients'], flag: 'test-recipient', value: "'EMAIL[,NAME]' (repeat; replaces the list)", multiple: true, parse: testRecipients, example: ['qa@example.com,QA Desk', 'boss@example.com'] },
   { path: ['lineBreaks'], flag: 'line-breaks', value: 'space|reject|keep', parse: oneOf('line-breaks', ['space', 'reject', 'keep'] as const), example: 'reject' },
   { path: ['productsFileName'], flag: 'products-name', value: "'{stamp}_products.csv'", parse: text, example: '{stamp}_items.csv' },

@@ -47,6 +47,8 @@ export async function clientCommand(argv: string[], options: GlobalOptions, io: 
   });
   if (!values.profile) throw new CliError(`--profile is required.\n${USAGE}`, EXIT_USAGE);
   if ((sub === 'add' || sub === 'remove') && !values.client) throw new CliError(`--client is required.\n${USAGE}`, EXIT_USAGE);
+  // Usage mistakes in the settings (a bad zone, an unreadable fields file) are told before anything is opened.
+  applyFlags(ClientConfig.parse({ name: 'check' }), CLIENT_FLAGS, values);
   return withDoor(options, env, (door) => clientSub(sub, values as Record<string, unknown> & { profile: string; client?: string }, door, options, io));
 }
 

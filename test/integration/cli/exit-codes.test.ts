@@ -31,6 +31,9 @@ describe('exit codes and output (README: "Exit codes and output")', () => {
     expect(unknownFlag.code).toBe(2);
     expect(unknownFlag.err[0]).toMatch(/^error USAGE: .*--colour/);
     expect((await cli(['frobnicate'])).code).toBe(2);
+    const zone = await cli(['client', 'set', '--profile', 'p', '--time-zone', 'Europe/Berlim']);
+    expect(zone.code).toBe(2);
+    expect(zone.err[0]).toContain('is not a time zone');
   });
 
   it('1 for a failure, with the service error code on stderr and in the JSON document', async () => {
