@@ -183,23 +183,20 @@ export function applyFlags<T extends object>(target: T, flags: readonly SettingF
  * command changed.
  */
 export function profileToInput(p: Profile): ProfileInput {
+  // Everything but the view-only login facts is carried over as it is, so a setting added to
+  // the contract later survives a `client set` without a change here.
+  const { authKind, keyPath, passwordEnv, passphraseEnv, secretAvailable: _available, secretStore: _store, ...settings } = p;
   return {
-    name: p.name,
-    host: p.host,
-    port: p.port,
-    user: p.user,
+    ...settings,
     auth:
-      p.authKind === 'password'
-        ? { kind: 'password', ...(p.passwordEnv ? { passwordEnv: p.passwordEnv } : {}) }
-        : { kind: 'key', ...(p.keyPath ? { keyPath: p.keyPath } : {}), ...(p.passphraseEnv ? { passphraseEnv: p.passphraseEnv } : {}) },
-    trustedKeys: p.trustedKeys,
-    clients: p.clients,
-    options: p.options,
-    sandbox: p.sandbox,
+      authKind === 'password'
+        ? { kind: 'password', ...(passwordEnv ? { passwordEnv } : {}) }
+        : { kind: 'key', ...(keyPath ? { keyPath } : {}), ...(passphraseEnv ? { passphraseEnv } : {}) },
   };
 }
 
 /** What `loopdesk profile export` writes: the whole profile without its login. */
 export function profileToExport(p: Profile): ProfileExport {
-  return { format: 'loopdesk-profile/1', name: p.name, host: p.host, port: p.port, user: p.user, authKind: p.authKind, trustedKeys: p.trustedKeys, clients: p.clients, options: p.options, sandbox: p.sandbox };
+  const { auth: _login, ...settings } = profileToInput(p);
+  return { format: 'loopdesk-profile/1', ...settings, authKind: p.authKind } as ProfileExport;
 }

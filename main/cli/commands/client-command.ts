@@ -26,7 +26,7 @@ function describe(c: ClientConfig): string[] {
   const fields = (fs: ClientConfig['fields']) => fs.map((f) => `${f.name} ${f.type}${f.length ? `(${f.length})` : ''}${f.required ? ' required' : ''}`).join('; ');
   return [
     `client ${c.name}`,
-    `  folders: upload ${c.uploadDir}, logs ${c.logDir}, responses ${c.responseDir}`,
+    `  server folders: upload "${c.uploadDir}", logs "${c.logDir}", responses "${c.responseDir}"`,
     `  recipient file: ${c.encoding}, time zone ${c.timeZone || "the workstation's"}, line breaks in values: ${c.lineBreaks}`,
     `  master list: ${fields(c.fields)}`,
     `  product fields: ${fields(c.productFields)}; products file ${c.productsFileName}`,
