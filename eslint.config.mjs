@@ -71,12 +71,7 @@ const ARCHITECTURE = [
  * Files that break a rule today, each for a reason being fixed elsewhere. The lead removes an
  * entry when the fix is merged; a new entry needs the same kind of reason.
  */
-const KNOWN_EXCEPTIONS = {
-  // TEMPORARY: `loopdesk bench` loads test/bench/*; the "cli" helper moves the bench entry out of the CLI.
-  'main/cli/commands/bench-command.ts': ['shipped-code-without-tests-or-build'],
-  // TEMPORARY: `loopdesk start` builds the app at run time from main/build/*; the "cli" helper moves that out.
-  'main/cli/commands/start-command.ts': ['shipped-code-without-tests-or-build', 'literal-dynamic-imports'],
-};
+const KNOWN_EXCEPTIONS = {};
 
 /** The import-x rule options for a file that is excused from `skip`. */
 function restrictedPaths(skip = []) {

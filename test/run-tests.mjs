@@ -80,6 +80,8 @@ step('type check', npx('tsc'), ['-p', 'tsconfig.json']);
 
 // Built once before the tests: the browser-host, packaging and end-to-end tests load it.
 step('renderer build', 'node', ['main/build/build-app.mjs', '--renderer-only']);
+// The `loopdesk` bundle, as `npm install` leaves it: tests that spawn the CLI run what ships.
+step('CLI bundle build', 'node', ['main/build/build-cli.mjs']);
 
 const vitestFile = `${reports}/vitest.json`;
 run('unit, contract and integration tests (Vitest)', npx('vitest'), ['run', '--config', 'test/vitest.config.ts', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestFile}`]);

@@ -100,6 +100,27 @@ export async function openDoor(options: GlobalOptions, env: NodeJS.ProcessEnv = 
   }
 }
 
+/**
+ * The door of a Loopdesk that owns the data dir right now, or undefined when none runs (then
+ * the caller may work on the data dir's files itself, without opening the data file).
+ */
+export async function ownerDoor(options: GlobalOptions): Promise<Door | undefined> {
+  const { resolve } = await import('node:path');
+  const { readDoorFile } = await import('../host/browser/door-file');
+  const info = readDoorFile(resolve(options.dataDir));
+  if (!info || !processAlive(info.pid)) return undefined;
+  return remoteDoor(options.dataDir, info);
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** Runs `work` through a door and always closes it. */
 export async function withDoor(options: GlobalOptions, env: NodeJS.ProcessEnv, work: (door: Door) => Promise<number>): Promise<number> {
   const door = await openDoor(options, env);

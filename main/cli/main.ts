@@ -23,7 +23,9 @@ Commands:
                              read, map, validate and write the closed-loop files; nothing is sent
   send <file> --profile P [--client C] --mailing <id> [--test] [--at <ISO time>] [--yes]
                              validate, confirm, and upload a send (or schedule it)
-  status [<send>] [--watch]  where each send stands on the server
+  status [<send>] [--watch [--every S]]
+                             where each send stands on the server; --watch follows one send until it ends,
+                             or every send (also those started in the app) until Ctrl-C
   pull --profile P [--client C]
                              download and ingest the response files
   export [--profile P] (--mailing <id> | --table <name> [--where col=value …]) --out <file.xlsx>

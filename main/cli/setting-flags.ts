@@ -69,6 +69,18 @@ export function readFieldsFile(flag: string, path: string): z.output<typeof Mast
   return checked.data;
 }
 
+/** An IANA time zone (checked now, not at the next upload), or empty for the workstation's. */
+function timeZone(t: string | string[]): string {
+  const zone = String(t).trim();
+  if (zone === '') return '';
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+  } catch {
+    throw new CliError(`--time-zone "${zone}" is not a time zone; use an IANA name like Europe/Berlin or America/New_York, or '' for this workstation's.`, EXIT_USAGE);
+  }
+  return zone;
+}
+
 /** Test recipients as typed: `email` or `email,Name`. */
 function testRecipients(t: string | string[]): ClientConfig['testRecipients'] {
   return (Array.isArray(t) ? t : [t]).map((entry) => {
@@ -89,7 +101,7 @@ export const CLIENT_FLAGS: readonly SettingFlag[] = [
   { path: ['fields'], flag: 'fields', value: 'FILE.json', parse: (t) => readFieldsFile('fields', String(t)), example: '@fields' },
   { path: ['productFields'], flag: 'product-fields', value: 'FILE.json', parse: (t) => readFieldsFile('product-fields', String(t)), example: '@product-fields' },
   { path: ['encoding'], flag: 'encoding', value: 'utf-8|iso-8859-1|windows-1252', parse: oneOf('encoding', ['utf-8', 'iso-8859-1', 'windows-1252'] as const), example: 'windows-1252' },
-  { path: ['timeZone'], flag: 'time-zone', value: "Europe/Berlin|''", parse: text, example: 'Europe/Berlin' },
+  { path: ['timeZone'], flag: 'time-zone', value: "Europe/Berlin|''", parse: timeZone, example: 'Europe/Berlin' },
   { path: ['testRecipients'], flag: 'test-recipient', value: "'EMAIL[,NAME]' (repeat; replaces the list)", multiple: true, parse: testRecipients, example: ['qa@example.com,QA Desk', 'boss@example.com'] },
   { path: ['lineBreaks'], flag: 'line-breaks', value: 'space|reject|keep', parse: oneOf('line-breaks', ['space', 'reject', 'keep'] as const), example: 'reject' },
   { path: ['productsFileName'], flag: 'products-name', value: "'{stamp}_products.csv'", parse: text, example: '{stamp}_items.csv' },
@@ -171,23 +183,20 @@ export function applyFlags<T extends object>(target: T, flags: readonly SettingF
  * command changed.
  */
 export function profileToInput(p: Profile): ProfileInput {
+  // Everything but the view-only login facts is carried over as it is, so a setting added to
+  // the contract later survives a `client set` without a change here.
+  const { authKind, keyPath, passwordEnv, passphraseEnv, secretAvailable: _available, secretStore: _store, ...settings } = p;
   return {
-    name: p.name,
-    host: p.host,
-    port: p.port,
-    user: p.user,
+    ...settings,
     auth:
-      p.authKind === 'password'
-        ? { kind: 'password', ...(p.passwordEnv ? { passwordEnv: p.passwordEnv } : {}) }
-        : { kind: 'key', ...(p.keyPath ? { keyPath: p.keyPath } : {}), ...(p.passphraseEnv ? { passphraseEnv: p.passphraseEnv } : {}) },
-    trustedKeys: p.trustedKeys,
-    clients: p.clients,
-    options: p.options,
-    sandbox: p.sandbox,
+      authKind === 'password'
+        ? { kind: 'password', ...(passwordEnv ? { passwordEnv } : {}) }
+        : { kind: 'key', ...(keyPath ? { keyPath } : {}), ...(passphraseEnv ? { passphraseEnv } : {}) },
   };
 }
 
 /** What `loopdesk profile export` writes: the whole profile without its login. */
 export function profileToExport(p: Profile): ProfileExport {
-  return { format: 'loopdesk-profile/1', name: p.name, host: p.host, port: p.port, user: p.user, authKind: p.authKind, trustedKeys: p.trustedKeys, clients: p.clients, options: p.options, sandbox: p.sandbox };
+  const { auth: _login, ...settings } = profileToInput(p);
+  return { format: 'loopdesk-profile/1', ...settings, authKind: p.authKind } as ProfileExport;
 }

@@ -32,7 +32,9 @@ function timed(args: string[], env: NodeJS.ProcessEnv = process.env): number {
  * `npm install` / `npm run build` leave in dist/cli.
  */
 export async function runStartupBench(): Promise<BenchResult[]> {
-  if (!existsSync(join(repo, 'dist', 'cli', 'main.mjs'))) throw new Error('dist/cli is missing: run `npm run build` (or `node main/build/build-cli.mjs`) first.');
+  // Measure what ships: the bundle as `npm install` / `npm run build` leave it, current with the sources.
+  const built = spawnSync(process.execPath, [join(repo, 'main', 'build', 'build-cli.mjs')], { cwd: repo, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (built.status !== 0 || !existsSync(join(repo, 'dist', 'cli', 'main.cjs'))) throw new Error('building the CLI bundle (main/build/build-cli.mjs) failed');
   const dataDir = mkdtempSync(join(tmpdir(), 'loopdesk-startup-'));
   try {
     timed([bin, '--data-dir', dataDir, 'status']); // creates the data file once, like any first start

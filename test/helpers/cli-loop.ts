@@ -31,7 +31,7 @@ export function spawnCli(dataDir: string, args: readonly string[], env: NodeJS.P
 /** Builds the CLI bundle as `npm install` (prepare) does, so the loop runs the shipped bundle. */
 export async function buildCliBundle(): Promise<void> {
   const r = await new Promise<number>((resolve) => spawn(process.execPath, [join(REPO, 'main/build/build-cli.mjs')], { cwd: REPO, stdio: 'inherit' }).once('close', (c) => resolve(c ?? 1)));
-  if (r !== 0 || !existsSync(join(REPO, 'dist/cli/main.mjs'))) throw new Error('building the CLI bundle failed');
+  if (r !== 0 || !existsSync(join(REPO, 'dist/cli/main.cjs'))) throw new Error('building the CLI bundle failed');
 }
 
 /** Parses the one JSON document a `--json` command prints, with its output in the message when it does not. */

@@ -26,7 +26,7 @@ function describe(c: ClientConfig): string[] {
   const fields = (fs: ClientConfig['fields']) => fs.map((f) => `${f.name} ${f.type}${f.length ? `(${f.length})` : ''}${f.required ? ' required' : ''}`).join('; ');
   return [
     `client ${c.name}`,
-    `  folders: upload ${c.uploadDir}, logs ${c.logDir}, responses ${c.responseDir}`,
+    `  server folders: upload "${c.uploadDir}", logs "${c.logDir}", responses "${c.responseDir}"`,
     `  recipient file: ${c.encoding}, time zone ${c.timeZone || "the workstation's"}, line breaks in values: ${c.lineBreaks}`,
     `  master list: ${fields(c.fields)}`,
     `  product fields: ${fields(c.productFields)}; products file ${c.productsFileName}`,
@@ -47,6 +47,8 @@ export async function clientCommand(argv: string[], options: GlobalOptions, io: 
   });
   if (!values.profile) throw new CliError(`--profile is required.\n${USAGE}`, EXIT_USAGE);
   if ((sub === 'add' || sub === 'remove') && !values.client) throw new CliError(`--client is required.\n${USAGE}`, EXIT_USAGE);
+  // Usage mistakes in the settings (a bad zone, an unreadable fields file) are told before anything is opened.
+  applyFlags(ClientConfig.parse({ name: 'check' }), CLIENT_FLAGS, values);
   return withDoor(options, env, (door) => clientSub(sub, values as Record<string, unknown> & { profile: string; client?: string }, door, options, io));
 }
 

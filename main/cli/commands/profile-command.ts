@@ -118,6 +118,7 @@ async function profileSub(argv: string[], door: Door, options: GlobalOptions, io
       const name = positionals[0];
       if (!name) throw new CliError(`Name the profile to change.\n${USAGE}`, EXIT_USAGE);
       const auth = authFrom(values, false);
+      applyFlags({}, PROFILE_FLAGS, values); // usage mistakes first, before anything is opened
       const current = profileToInput(await call<Profile>(door, 'profiles.get', { name }));
       const { result, changed } = applyFlags(current, PROFILE_FLAGS, values);
       if (changed.length === 0 && !auth) throw new CliError(`Nothing to change: give at least one setting.\n${USAGE}`, EXIT_USAGE);

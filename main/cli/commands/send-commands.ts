@@ -168,8 +168,7 @@ export async function sendCommand(argv: string[], door: Door, options: GlobalOpt
   const summary = `${values.test ? 'TEST send' : 'REAL send'} to client "${client}" of profile "${values.profile}", source mailing ${mailing?.name ?? '?'} (${values.mailing}), ${values.test ? 'the client\'s test recipients' : `${report.valid} recipient(s)`} (${report.excludedCount} excluded), ${when}.`;
   io.err(summary);
   if (!values.yes && !(await confirm(io, 'Send?'))) {
-    io.err(process.stdin.isTTY ? 'Nothing was sent.' : 'Nothing was sent: confirm with --yes when running without a terminal.');
-    return 1;
+    throw new CliError(process.stdin.isTTY ? 'Nothing was sent.' : 'Nothing was sent: confirm with --yes when running without a terminal.', 1, 'NOT_CONFIRMED');
   }
   let send = await call<Send>(door, 'sends.create', { ...draft, test: values.test, scheduledAt: scheduledAt ? scheduledAt.toISOString() : null });
   if (send.state === 'scheduled') {

@@ -63,6 +63,11 @@ describe('the whole closed loop with the loopdesk CLI alone (spawned processes, 
       const info = await spawnCli(home, ['--json', 'status'], env);
       expect(info.code, info.err).toBe(0);
       expect(info.err).not.toContain('DATA_DIR_IN_USE');
+      // Retention set from the CLI is applied by the running owner at once.
+      const retention = await spawnCli(home, ['--json', 'settings', 'set', 'retention-days', '400'], env);
+      expect(retention.code, retention.err).toBe(0);
+      expect(JSON.parse(retention.out)).toMatchObject({ retentionDays: 400 });
+      expect(JSON.parse((await spawnCli(home, ['--json', 'settings', 'show'], env)).out)).toEqual({ retentionDays: 400, encrypt: false });
 
       const outcome = await runCliLoop({ dataDir: home, workDir: work, sandbox, env });
       expectLoop(outcome);

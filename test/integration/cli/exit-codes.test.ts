@@ -31,6 +31,9 @@ describe('exit codes and output (README: "Exit codes and output")', () => {
     expect(unknownFlag.code).toBe(2);
     expect(unknownFlag.err[0]).toMatch(/^error USAGE: .*--colour/);
     expect((await cli(['frobnicate'])).code).toBe(2);
+    const zone = await cli(['client', 'set', '--profile', 'p', '--time-zone', 'Europe/Berlim']);
+    expect(zone.code).toBe(2);
+    expect(zone.err[0]).toContain('is not a time zone');
   });
 
   it('1 for a failure, with the service error code on stderr and in the JSON document', async () => {
@@ -46,5 +49,13 @@ describe('exit codes and output (README: "Exit codes and output")', () => {
     const r = await cli(['send', join(__dirname, '../../fixtures/e2e/empfaenger.csv'), '--profile', 'p', '--mailing', '44018617811', '--yes']);
     expect(r.code).toBe(1);
     expect(r.err.join('\n')).toMatch(/error NOT_FOUND: Source mailing 44018617811 is not set up .*`loopdesk mailing add --profile p --client acme --id 44018617811/);
+  });
+
+  it('an unconfirmed send exits 1 with NOT_CONFIRMED, and with --json still prints one document', async () => {
+    const r = await cli(['--json', 'send', join(__dirname, '../../fixtures/e2e/empfaenger.csv'), '--profile', 'p', '--mailing', '44018617811']);
+    expect(r.code).toBe(1);
+    expect(r.err.join('\n')).toMatch(/error NOT_CONFIRMED: Nothing was sent: confirm with --yes/);
+    expect(r.out).toHaveLength(1);
+    expect(JSON.parse(r.out[0]).error.code).toBe('NOT_CONFIRMED');
   });
 });
