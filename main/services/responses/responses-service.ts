@@ -1,6 +1,5 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import Papa from 'papaparse';
 import type { ImplOf } from '../../../shared/contract';
 import { AppError } from '../../../shared/contract/result';
 import type { responsesContract } from '../../../shared/contract/responses';

@@ -37,6 +37,7 @@ function expectLoop(outcome: Awaited<ReturnType<typeof runCliLoop>>) {
 }
 
 describe('the whole closed loop with the loopdesk CLI alone (spawned processes, fresh data dir)', () => {
+  // eslint-disable-next-line vitest/expect-expect -- expectLoop asserts every step of the loop
   it('import → client set → mailing add → prepare → test send → real send → status → pull → export', async () => {
     const work = join(data.path, 'alone');
     mkdirSync(work, { recursive: true });
