@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ProfileInput } from '../../shared/contract/profiles';
 import { startSandbox, type SandboxHandle } from '../services/sandbox';
@@ -10,6 +12,26 @@ const TEST_RECIPIENTS = [
   { email: 'test.one@example.com', name: 'Test One' },
   { email: 'test.two@example.com', name: 'Test Two' },
 ];
+
+/** The demo recipients: made-up people at example.com, in the demo client's field names (so the mapping is exact). */
+const DEMO_LIST = [
+  'Email;Salutation;First name;Last name',
+  'anna.schmidt@example.com;Frau;Anna;Schmidt',
+  'jonas.mueller@example.com;Herr;Jonas;Müller',
+  'lena.weber@example.com;Frau;Lena;Weber',
+  'felix.wagner@example.com;Herr;Felix;Wagner',
+  'marie.becker@example.com;Frau;Marie;Becker',
+].join('\n');
+
+/** Writes the demo recipient list into the data dir once (an operator's edits to it are kept); answers its path. */
+export async function ensureDemoList(dataDir: string): Promise<string> {
+  const path = join(dataDir, 'demo', 'demo-recipients.csv');
+  if (!existsSync(path)) {
+    await mkdir(join(dataDir, 'demo'), { recursive: true });
+    await writeFile(path, `${DEMO_LIST}\n`, 'utf8');
+  }
+  return path;
+}
 
 /**
  * Starts the embedded sandbox inside the data dir and makes sure a ready profile points at
@@ -29,7 +51,7 @@ export async function startDemoSandbox(context: AppContext, options: { interval?
   const existing = await profiles.list({});
   const current = existing.find((p) => p.sandbox);
   if (existing.length > 0 && !current) {
-    context.sandbox = { running: true, profile: null, port: sandbox.port };
+    context.sandbox = { running: true, profile: null, port: sandbox.port, demoList: null };
     return sandbox;
   }
   const name = current?.name ?? SANDBOX_PROFILE;
@@ -59,6 +81,6 @@ export async function startDemoSandbox(context: AppContext, options: { interval?
   };
   await profiles.save({ replace: true, profile: profile as never });
   await profiles.setSecret({ name, secret: sandbox.password, remember: false });
-  context.sandbox = { running: true, profile: name, port: sandbox.port };
+  context.sandbox = { running: true, profile: name, port: sandbox.port, demoList: await ensureDemoList(context.dataDir) };
   return sandbox;
 }
