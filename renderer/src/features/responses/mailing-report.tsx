@@ -12,6 +12,40 @@ import { kpiValueText, type MailingReportData } from './response-text';
 const TimelineChart = lazy(() => import('./report-charts').then((m) => ({ default: m.TimelineChart })));
 const ClientCharts = lazy(() => import('./report-charts').then((m) => ({ default: m.ClientCharts })));
 
+/**
+ * What several mailings have in common, in words ("of wave 123 (Weekly newsletter)", "of
+ * Weekly newsletter (4401…)"), so a selection is named by it; null while loading or when
+ * they share nothing.
+ */
+function useSharedName(ids: readonly string[]): string | null {
+  const api = useApi();
+  const [name, setName] = useState<string | null>(null);
+  const idsKey = ids.join(',');
+  useEffect(() => {
+    if (ids.length < 2) return;
+    let live = true;
+    void Promise.all([api.responses.mailings({}), api.mailings.list({})]).then(([m, s]) => {
+      if (!live || !m.ok) return;
+      const picked = m.value.filter((r) => idsKey.split(',').includes(r.mailingId));
+      const one = <T,>(values: readonly T[]): T | null => (values.length > 0 && values.every((v) => v !== null && v === values[0]) ? values[0] : null);
+      const source = one(picked.map((r) => r.sourceMailingId));
+      const sourceName = source ? (s.ok ? s.value.find((x) => x.id === source)?.name : undefined) : undefined;
+      const sourceText = source ? (sourceName ? `“${sourceName}” (${source})` : `source mailing ${source}`) : null;
+      const wave = one(picked.map((r) => r.waveId));
+      if (picked.length !== idsKey.split(',').length) setName(null);
+      else if (wave) setName(`of wave ${wave}${sourceText ? `, ${sourceText}` : ''}`);
+      else if (sourceText) setName(`of ${sourceText}`);
+      else setName(null);
+    });
+    return () => {
+      live = false;
+    };
+    // The IDs' text decides; a fresh array arrives with every render.
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- keyed by idsKey
+  }, [api, idsKey]);
+  return name;
+}
+
 /** The result of `responses.softBounceDraft`. */
 type Draft = NewSendPrefill & { readonly recipients: number; readonly left: number };
 
@@ -38,6 +72,8 @@ export function MailingReport(props: { mailingIds: readonly string[] }) {
   const [actionError, setActionError] = useState<string | null>(null);
   const [drafting, setDrafting] = useState(false);
   const [draft, setDraft] = useState<Draft | null>(null);
+
+  const shared = useSharedName(ids);
 
   const load = useCallback(async () => {
     setReport(null);
@@ -78,7 +114,7 @@ export function MailingReport(props: { mailingIds: readonly string[] }) {
     }
   };
 
-  const title = single ? `Mailing ${single}` : `Wave of ${ids.length} mailings`;
+  const title = single ? `Mailing ${single}` : shared ? `${ids.length} mailings ${shared}` : `${ids.length} mailings`;
   return (
     <section className="mailing-report" aria-labelledby="report-title">
       <header className="detail-head">
@@ -135,7 +171,11 @@ export function MailingReport(props: { mailingIds: readonly string[] }) {
                 <strong className="kpi-value" data-testid={`kpi-${k.key}`}>
                   {kpiValueText(k)}
                 </strong>
-                <span className="kpi-formula">{k.formula}</span>
+                <span className="kpi-explain">{k.explain}</span>
+                <details className="kpi-definition">
+                  <summary>Exact definition</summary>
+                  <span className="kpi-formula">{k.formula}</span>
+                </details>
               </li>
             ))}
           </ul>
