@@ -2,6 +2,7 @@ import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { useApi } from '../../api/api-context';
 import { ConfirmDialog } from '../../components/confirm-dialog';
 import { plural } from '../../components/format';
+import { offerHostFile } from '../../api/files';
 import { HostFileLink } from '../../components/host-file-link';
 import { navigate } from '../../routes';
 import { setNewSendPrefill, type NewSendPrefill } from '../new-send/handoff';
@@ -94,8 +95,11 @@ export function MailingReport(props: { mailingIds: readonly string[] }) {
     setExported(null);
     try {
       const r = await api.responses.exportReport({ mailingId: single });
-      if (r.ok) setExported({ path: r.value.path, rows: r.value.rows });
-      else setActionError(r.error.message);
+      if (r.ok) {
+        setExported({ path: r.value.path, rows: r.value.rows });
+        // Written and offered in one step: no second click for the download.
+        await offerHostFile(r.value.path);
+      } else setActionError(r.error.message);
     } finally {
       setExporting(false);
     }
@@ -128,7 +132,7 @@ export function MailingReport(props: { mailingIds: readonly string[] }) {
       </header>
       <div className="button-row">
         <button type="button" className="button" disabled={!single || exporting} onClick={() => void exportReport()} title={single ? undefined : 'The Excel report covers one mailing; open a single mailing to export it.'}>
-          {exporting ? 'Exporting…' : 'Export report'}
+          {exporting ? 'Writing the report…' : 'Download the Excel report'}
         </button>
         <button type="button" className="button" disabled={!single || drafting} onClick={() => void startResend()} title={single ? undefined : 'Soft bounces are resent per mailing.'}>
           {drafting ? 'Preparing…' : 'Resend soft bounces…'}
@@ -148,8 +152,8 @@ export function MailingReport(props: { mailingIds: readonly string[] }) {
       )}
       {exported && (
         <div className="callout callout-ok" role="status">
-          <p>The report of mailing {single} is written ({plural(exported.rows, 'row')}).</p>
-          <HostFileLink path={exported.path} label="Download the report" />
+          <p>The report of mailing {single} is written ({plural(exported.rows, 'row')}) and offered as a download.</p>
+          <HostFileLink path={exported.path} label="Download it again" />
         </div>
       )}
       {error && (

@@ -4,6 +4,7 @@ import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { z } from 'zod';
 import type { GridColumn } from '../../../../shared/contract/responses';
 import { useApi } from '../../api/api-context';
+import { offerHostFile } from '../../api/files';
 import { plural } from '../../components/format';
 import { gridTheme } from '../../components/grid-theme';
 import { HostFileLink } from '../../components/host-file-link';
@@ -135,8 +136,11 @@ export function ResponseGrid(props: { initialView?: GridViewName; initialMailing
         filterModel: (gridRef.current?.api?.getFilterModel() ?? {}) as Record<string, unknown>,
         scope,
       });
-      if (r.ok) setExported({ path: r.value.path, rows: r.value.rows });
-      else setExportError(r.error.message);
+      if (r.ok) {
+        setExported({ path: r.value.path, rows: r.value.rows });
+        // Written and offered in one step: no second click for the download.
+        await offerHostFile(r.value.path);
+      } else setExportError(r.error.message);
     } finally {
       setExporting(false);
     }
@@ -210,7 +214,7 @@ export function ResponseGrid(props: { initialView?: GridViewName; initialMailing
           <p>
             Exported {plural(exported.rows, 'row')} of “{viewLabel(view)}”, sorted and filtered as shown.
           </p>
-          <HostFileLink path={exported.path} label="Download the Excel file" />
+          <HostFileLink path={exported.path} label="Download it again" />
         </div>
       )}
       {error && (
