@@ -118,7 +118,7 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
     bus,
     db,
     settings,
-    sandbox: { running: false, profile: null, port: null },
+    sandbox: { running: false, profile: null, port: null, demoList: null },
     services: undefined as never,
     dispatcher: undefined as never,
     onClose(cleanup) {

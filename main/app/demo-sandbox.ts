@@ -1,4 +1,5 @@
-import { rm, stat, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ProfileInput } from '../../shared/contract/profiles';
 import { ingestFile } from '../services/responses/ingest';
@@ -34,6 +35,26 @@ const TEST_RECIPIENTS = [
   { email: 'test.two@example.com', name: 'Test Two' },
 ];
 
+/** The demo recipients: made-up people at example.com, in the demo client's field names (so the mapping is exact). */
+const DEMO_LIST = [
+  'Email;Salutation;First name;Last name',
+  'anna.schmidt@example.com;Frau;Anna;Schmidt',
+  'jonas.mueller@example.com;Herr;Jonas;Müller',
+  'lena.weber@example.com;Frau;Lena;Weber',
+  'felix.wagner@example.com;Herr;Felix;Wagner',
+  'marie.becker@example.com;Frau;Marie;Becker',
+].join('\n');
+
+/** Writes the demo recipient list into the data dir once (an operator's edits to it are kept); answers its path. */
+export async function ensureDemoList(dataDir: string): Promise<string> {
+  const path = join(dataDir, 'demo', 'demo-recipients.csv');
+  if (!existsSync(path)) {
+    await mkdir(join(dataDir, 'demo'), { recursive: true });
+    await writeFile(path, `${DEMO_LIST}\n`, 'utf8');
+  }
+  return path;
+}
+
 /**
  * Starts the embedded sandbox inside the data dir and makes sure a ready profile points at
  * it: created when no profiles exist yet, kept up to date (port, host key, password) when
@@ -56,7 +77,7 @@ export async function startDemoSandbox(context: AppContext, options: DemoSandbox
   const existing = await profiles.list({});
   const current = existing.find((p) => p.sandbox);
   if (existing.length > 0 && !current) {
-    context.sandbox = { running: true, profile: null, port: sandbox.port };
+    context.sandbox = { running: true, profile: null, port: sandbox.port, demoList: null };
     return { ...sandbox, historyLoaded: Promise.resolve() };
   }
   const name = current?.name ?? SANDBOX_PROFILE;
@@ -86,7 +107,7 @@ export async function startDemoSandbox(context: AppContext, options: DemoSandbox
   };
   await profiles.save({ replace: true, profile: profile as never });
   await profiles.setSecret({ name, secret: sandbox.password, remember: false });
-  context.sandbox = { running: true, profile: name, port: sandbox.port };
+  context.sandbox = { running: true, profile: name, port: sandbox.port, demoList: await ensureDemoList(context.dataDir) };
   // Loaded once per data dir; a load cut short by closing the app is done again on the next start.
   const loadedMarker = join(context.dataDir, 'sandbox', HISTORY_LOADED);
   if (sandbox.historyMailings === 0 || (await stat(loadedMarker).then(() => true, () => false))) return { ...sandbox, historyLoaded: Promise.resolve() };

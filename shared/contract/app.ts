@@ -7,7 +7,13 @@ export const AppInfo = z.object({
   host: z.enum(['electron', 'browser', 'cli', 'memory']),
   dataDir: z.string(),
   pid: z.number(),
-  sandbox: z.object({ running: z.boolean(), profile: z.string().nullable(), port: z.number().nullable() }),
+  sandbox: z.object({
+    running: z.boolean(),
+    profile: z.string().nullable(),
+    port: z.number().nullable(),
+    /** A small recipient list for the sandbox's demo client, so a first send needs no file of one's own. */
+    demoList: z.string().nullable().default(null),
+  }),
 });
 export type AppInfo = z.output<typeof AppInfo>;
 

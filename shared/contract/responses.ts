@@ -59,7 +59,18 @@ export const ResponseMailing = z.object({
 /** KPIs with their formulas, per-link clicks, activity over time and client stats. */
 export const MailingReport = z.object({
   mailingIds: z.array(z.string()),
-  kpis: z.array(z.object({ key: z.string(), label: z.string(), unit: z.enum(['count', 'rate']), formula: z.string(), value: z.number().nullable() })),
+  kpis: z.array(
+    z.object({
+      key: z.string(),
+      label: z.string(),
+      unit: z.enum(['count', 'rate']),
+      /** The exact definition over the response files' columns. */
+      formula: z.string(),
+      /** What the figure counts, in one plain sentence. */
+      explain: z.string().default(''),
+      value: z.number().nullable(),
+    }),
+  ),
   bouncesByCategory: z.array(z.object({ category: z.string(), recipients: z.number() })),
   links: z.array(z.object({ linkId: z.string(), name: z.string().nullable(), url: z.string().nullable(), total: z.number(), unique: z.number() })),
   timeline: z.array(z.object({ hour: z.string(), opens: z.number(), clicks: z.number() })),

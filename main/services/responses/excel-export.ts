@@ -64,6 +64,8 @@ export async function exportRows(db: Database, input: ExportRowsInput): Promise<
 export interface ExportMailingReportInput {
   readonly mailingId: string;
   readonly outPath: string;
+  /** When the report is written (the KPI sheet says so); now by default. */
+  readonly now?: Date;
   readonly onProgress?: (p: ExportProgress) => void;
 }
 
@@ -78,17 +80,34 @@ export async function exportMailingReport(db: Database, input: ExportMailingRepo
   const links = await clicksPerLink(db, { mailingIds });
   const timeline = await activityTimeline(db, { mailingIds });
   const clients = await clientStats(db, { mailingIds });
+  const [aboutRow] = await db.all<{ source: bigint | null; started: Date | null }>(
+    'SELECT any_value(mailing_group_id) AS source, min(started) AS started FROM mailings WHERE id = CAST($1 AS BIGINT)',
+    [input.mailingId],
+  );
+  const about = aboutRow ? { source: aboutRow.source === null ? null : String(aboutRow.source), started: aboutRow.started ? aboutRow.started.toISOString().replace('T', ' ').slice(0, 19) : null } : null;
   return writeWorkbook(input.outPath, async (book) => {
-    const sheet = async (name: string, columns: readonly GridColumn[], rows: readonly (readonly unknown[])[]) => {
+    const sheet = async (name: string, columns: readonly ReportColumn[], rows: readonly (readonly unknown[])[], preamble?: readonly (readonly [string, string])[]) => {
       const writer = new SheetWriter(book, name, columns);
-      await writer.start();
+      await writer.start(preamble);
       await writer.add(rows.map((r) => [...r]));
       await writer.finish();
     };
+    // Counts and rates in their own columns, so each column has one number format (rates as Excel percentages).
     await sheet(
       'KPIs',
-      [col('kpi', 'KPI', 'text'), col('value', 'Value', 'number'), col('unit', 'Unit', 'text'), col('formula', 'How it is computed', 'text')],
-      KPI_DEFINITIONS.map((d) => [d.label, kpis.values[d.key], d.unit, d.formula]),
+      [
+        col('kpi', 'KPI', 'text'),
+        col('count', 'Count', 'number'),
+        { ...col('rate', 'Rate', 'number'), numFmt: '0.0%' },
+        col('explain', 'What it counts', 'text'),
+        col('formula', 'Exact definition', 'text'),
+      ],
+      KPI_DEFINITIONS.map((d) => [d.label, d.unit === 'count' ? kpis.values[d.key] : null, d.unit === 'rate' ? kpis.values[d.key] : null, d.explain, d.formula]),
+      [
+        ['Mailing', mailingIds.join(', ')],
+        ...(about ? ([['Source mailing ID', about.source ?? '—'], ['Started', about.started ?? '—']] as [string, string][]) : []),
+        ['Report written', localTimeText(input.now ?? new Date())],
+      ],
     );
     await sheet(
       'Bounces by category',
@@ -129,6 +148,17 @@ export async function exportMailingReport(db: Database, input: ExportMailingRepo
 
 function col(colId: string, title: string, type: GridColumnType): GridColumn {
   return { colId, title, type };
+}
+
+/** A column of a report sheet; `numFmt` overrides the type's Excel number format. */
+type ReportColumn = GridColumn & { readonly numFmt?: string };
+
+/** This computer's local time as `YYYY-MM-DD HH:MM:SS (UTC+01:00)`: when a report was written. */
+export function localTimeText(d: Date): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  const offset = -d.getTimezoneOffset();
+  const zone = `UTC${offset >= 0 ? '+' : '-'}${p(Math.floor(Math.abs(offset) / 60))}:${p(Math.abs(offset) % 60)}`;
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())} (${zone})`;
 }
 
 /**
@@ -307,17 +337,25 @@ class SheetWriter {
   constructor(
     private readonly book: Book,
     private readonly name: string,
-    private readonly columns: readonly GridColumn[],
+    private readonly columns: readonly ReportColumn[],
     private readonly totalRows = 0,
     private readonly onProgress?: (p: ExportProgress) => void,
   ) {
     this.types = columns.map((c) => c.type);
   }
 
-  async start(): Promise<void> {
+  async start(preamble?: readonly (readonly [string, string])[]): Promise<void> {
     this.book.worker.onProgress = this.onProgress;
-    const columns = this.columns.map((c) => ({ colId: c.colId, title: cleanText(c.title), type: c.type }));
-    await this.book.worker.send({ kind: 'sheet', name: this.name, columns, maxRows: MAX_SHEET_DATA_ROWS, totalRows: this.totalRows, progress: this.onProgress !== undefined });
+    const columns = this.columns.map((c) => ({ colId: c.colId, title: cleanText(c.title), type: c.type, ...(c.numFmt ? { numFmt: c.numFmt } : {}) }));
+    await this.book.worker.send({
+      kind: 'sheet',
+      name: this.name,
+      columns,
+      maxRows: MAX_SHEET_DATA_ROWS,
+      totalRows: this.totalRows,
+      progress: this.onProgress !== undefined,
+      ...(preamble && preamble.length > 0 ? { preamble: preamble.map(([l, v]) => [cleanText(l), cleanText(v)] as const) } : {}),
+    });
   }
 
   /**

@@ -16,6 +16,8 @@ export interface SheetColumn {
   readonly colId: string;
   readonly title: string;
   readonly type: GridColumnType;
+  /** An Excel number format instead of the type's own (`0.0%` for rates). */
+  readonly numFmt?: string;
 }
 
 /** One cell value, already typed and cleaned by the main thread (null = empty cell). */
@@ -29,7 +31,16 @@ export interface ExcelWorkerJob {
 
 /** Messages to the worker; each is answered by exactly one `ack`, `done` or `error`. */
 export type ToExcelWorker =
-  | { readonly kind: 'sheet'; readonly name: string; readonly maxRows: number; readonly columns: readonly SheetColumn[]; readonly totalRows: number; readonly progress: boolean }
+  | {
+      readonly kind: 'sheet';
+      readonly name: string;
+      readonly maxRows: number;
+      readonly columns: readonly SheetColumn[];
+      readonly totalRows: number;
+      readonly progress: boolean;
+      /** Label/value lines above the table of the first sheet (what the sheet is about, when it was written). */
+      readonly preamble?: readonly (readonly [string, string])[];
+    }
   | { readonly kind: 'rows'; readonly rows: CellValue[][] }
   | { readonly kind: 'end-sheet' }
   | { readonly kind: 'commit' };
@@ -72,17 +83,21 @@ class SheetSink {
     private readonly report: boolean,
     /** Data rows per sheet (MAX_SHEET_DATA_ROWS of excel-export.ts). */
     private readonly maxRows: number,
+    private readonly preamble: readonly (readonly [string, string])[] = [],
   ) {
-    this.styles = columns.map((c) => columnStyle(c.type));
+    this.styles = columns.map((c) => columnStyle(c.type, c.numFmt));
     this.open();
   }
+
+  /** The row of the column titles: 1, or below the preamble and a blank line on the first sheet. */
+  private headerRow = 1;
 
   add(values: readonly CellValue[]): void {
     if (this.inSheet >= this.maxRows) {
       this.sheet!.commit();
       this.open();
     }
-    const row = this.sheet!.getRow(this.inSheet + 2);
+    const row = this.sheet!.getRow(this.inSheet + this.headerRow + 1);
     for (let i = 0; i < this.columns.length; i++) {
       const v = values[i];
       if (v === null || v === undefined) continue;
@@ -135,9 +150,19 @@ class SheetSink {
     const name = sheetName(this.baseName, this.sheets.length, this.taken);
     this.sheets.push(name);
     this.taken.push(name);
-    const ws = this.book.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
+    const lines = this.sheets.length === 1 ? this.preamble : [];
+    this.headerRow = lines.length > 0 ? lines.length + 2 : 1;
+    const ws = this.book.addWorksheet(name, { views: [{ state: 'frozen', ySplit: this.headerRow }] });
     ws.columns = this.columns.map((c, i) => ({ key: c.colId, width: columnWidth(c), style: this.styles[i] }));
-    const header = ws.getRow(1);
+    lines.forEach(([label, value], i) => {
+      const row = ws.getRow(i + 1);
+      const labelCell = row.getCell(1);
+      labelCell.style = HEADER_STYLE;
+      labelCell.value = label;
+      row.getCell(2).value = value;
+      row.commit();
+    });
+    const header = ws.getRow(this.headerRow);
     this.columns.forEach((c, i) => {
       const cell = header.getCell(i + 1);
       cell.style = HEADER_STYLE;
@@ -162,7 +187,8 @@ function columnWidth(c: SheetColumn): number {
   return Math.max(byType, Math.min(60, c.title.length + 2));
 }
 
-function columnStyle(type: GridColumnType): Partial<ExcelJS.Style> {
+function columnStyle(type: GridColumnType, numFmt?: string): Partial<ExcelJS.Style> {
+  if (numFmt) return { numFmt };
   if (type === 'date') return { numFmt: 'yyyy-mm-dd hh:mm:ss' };
   if (type === 'id') return { numFmt: '0' };
   return {};
@@ -185,7 +211,7 @@ async function handle(m: ToExcelWorker): Promise<FromExcelWorker> {
   if (streamError) throw streamError;
   switch (m.kind) {
     case 'sheet':
-      sink = new SheetSink(book, taken, m.name, m.columns, m.totalRows, m.progress, m.maxRows);
+      sink = new SheetSink(book, taken, m.name, m.columns, m.totalRows, m.progress, m.maxRows, m.preamble);
       return { kind: 'ack', rows: 0, sheets: sink.sheets };
     case 'rows':
       for (const r of m.rows) sink!.add(r);

@@ -322,7 +322,10 @@ export function compileGridQuery(
   const sorts = query.sortModel && query.sortModel.length > 0 ? query.sortModel : def.defaultSort;
   const orderBy = sorts.map((s) => {
     if (s.sort !== 'asc' && s.sort !== 'desc') throw new AppError('INVALID_INPUT', `Sort direction must be asc or desc, not "${String(s.sort)}".`);
-    return `${column(s.colId).sql} ${s.sort === 'asc' ? 'ASC NULLS FIRST' : 'DESC NULLS LAST'}`;
+    const col = column(s.colId);
+    const dir = s.sort === 'asc' ? 'ASC NULLS FIRST' : 'DESC NULLS LAST';
+    // Text sorts ignore case, as the text filters do; the exact text then keeps the order stable.
+    return col.type === 'text' ? `lower(${col.sql}) ${dir}, ${col.sql} ${dir}` : `${col.sql} ${dir}`;
   });
   orderBy.push(def.tieBreak);
 

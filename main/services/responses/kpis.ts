@@ -27,8 +27,10 @@ export interface KpiDefinition {
   readonly label: string;
   /** `count` = whole number; `rate` = fraction 0..1 (null when its denominator is 0). */
   readonly unit: 'count' | 'rate';
-  /** The formula in words, over the closed-loop files' column names. */
+  /** The exact formula, over the closed-loop files' column names (one click away in the UI). */
   readonly formula: string;
+  /** What the number counts, in one plain sentence for operators. */
+  readonly explain: string;
 }
 
 /**
@@ -36,32 +38,34 @@ export interface KpiDefinition {
  * the SQL in {@link kpisForMailings} implements exactly these sentences.
  */
 export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
-  { key: 'sent', label: 'Sent', unit: 'count', formula: "distinct mailingrecipients.id (mailingToUserId) with sendingStatus = 'sent'" },
+  { key: 'sent', label: 'Sent', unit: 'count', formula: "distinct mailingrecipients.id (mailingToUserId) with sendingStatus = 'sent'", explain: 'Recipients the server sent the mailing to.' },
   {
     key: 'hardBounces',
     label: 'Hard bounces',
     unit: 'count',
     formula: "distinct mailingToUserId with category 'fatal_bounce' (responses.category or mailingrecipients.response.category)",
+    explain: 'Recipients whose address does not work (the mail came back for good).',
   },
   {
     key: 'softBounces',
     label: 'Soft bounces',
     unit: 'count',
     formula: "distinct mailingToUserId with category 'bounce' or 'temporary_bounce' and no 'fatal_bounce' (a recipient counts once, hard wins)",
+    explain: 'Recipients whose mail came back for now (mailbox full, server busy); a resend may reach them.',
   },
-  { key: 'bounces', label: 'Bounces', unit: 'count', formula: 'hard bounces + soft bounces' },
-  { key: 'delivered', label: 'Delivered', unit: 'count', formula: 'sent − bounces' },
-  { key: 'bounceRate', label: 'Bounce rate', unit: 'rate', formula: 'bounces / sent' },
-  { key: 'totalOpens', label: 'Opens (total)', unit: 'count', formula: 'rows in opens (every open counts)' },
-  { key: 'uniqueOpens', label: 'Unique opens', unit: 'count', formula: 'distinct opens.mailingToUserId' },
-  { key: 'openRate', label: 'Open rate', unit: 'rate', formula: 'unique opens / delivered' },
-  { key: 'totalClicks', label: 'Clicks (total)', unit: 'count', formula: 'rows in clicks (every click counts)' },
-  { key: 'uniqueClicks', label: 'Unique clicks', unit: 'count', formula: 'distinct (clicks.mailingToUserId, clicks.linkId) pairs' },
-  { key: 'uniqueClickers', label: 'Unique clickers', unit: 'count', formula: 'distinct clicks.mailingToUserId' },
-  { key: 'clickRate', label: 'Click rate', unit: 'rate', formula: 'unique clickers / delivered' },
-  { key: 'clickToOpenRate', label: 'Click-to-open rate', unit: 'rate', formula: 'unique clickers / unique opens' },
-  { key: 'unsubscribes', label: 'Unsubscribes', unit: 'count', formula: 'distinct unsubscribes.mailingToUserId' },
-  { key: 'unsubscribeRate', label: 'Unsubscribe rate', unit: 'rate', formula: 'unsubscribes / delivered' },
+  { key: 'bounces', label: 'Bounces', unit: 'count', formula: 'hard bounces + soft bounces', explain: 'Recipients whose mail came back, hard or soft.' },
+  { key: 'delivered', label: 'Delivered', unit: 'count', formula: 'sent − bounces', explain: 'Recipients whose mail did not come back.' },
+  { key: 'bounceRate', label: 'Bounce rate', unit: 'rate', formula: 'bounces / sent', explain: 'Share of the recipients sent to whose mail came back.' },
+  { key: 'totalOpens', label: 'Opens (total)', unit: 'count', formula: 'rows in opens (every open counts)', explain: 'Every time the mailing was opened, repeats included.' },
+  { key: 'uniqueOpens', label: 'Unique opens', unit: 'count', formula: 'distinct opens.mailingToUserId', explain: 'Recipients who opened the mailing at least once.' },
+  { key: 'openRate', label: 'Open rate', unit: 'rate', formula: 'unique opens / delivered', explain: 'Share of the delivered recipients who opened the mailing.' },
+  { key: 'totalClicks', label: 'Clicks (total)', unit: 'count', formula: 'rows in clicks (every click counts)', explain: 'Every click on a link, repeats included.' },
+  { key: 'uniqueClicks', label: 'Unique clicks', unit: 'count', formula: 'distinct (clicks.mailingToUserId, clicks.linkId) pairs', explain: 'Links clicked, counting each link once per recipient.' },
+  { key: 'uniqueClickers', label: 'Unique clickers', unit: 'count', formula: 'distinct clicks.mailingToUserId', explain: 'Recipients who clicked at least one link.' },
+  { key: 'clickRate', label: 'Click rate', unit: 'rate', formula: 'unique clickers / delivered', explain: 'Share of the delivered recipients who clicked a link.' },
+  { key: 'clickToOpenRate', label: 'Click-to-open rate', unit: 'rate', formula: 'unique clickers / unique opens', explain: 'Share of the recipients who opened the mailing and then clicked a link.' },
+  { key: 'unsubscribes', label: 'Unsubscribes', unit: 'count', formula: 'distinct unsubscribes.mailingToUserId', explain: 'Recipients who unsubscribed through this mailing.' },
+  { key: 'unsubscribeRate', label: 'Unsubscribe rate', unit: 'rate', formula: 'unsubscribes / delivered', explain: 'Share of the delivered recipients who unsubscribed.' },
 ];
 
 /** KPI values of one mailing or a set (a wave). */
@@ -184,15 +188,18 @@ export function mailingKpis(db: Database, args: { readonly mailingId: string }):
   return kpisForMailings(db, { mailingIds: [args.mailingId] });
 }
 
-/** Clicks per link of a set of mailings, most clicked first. */
+/**
+ * Clicks per link of a set of mailings, most clicked first: every link of the links file (the
+ * ones Browse shows, with 0 when nobody clicked them yet) and every clicked link ID.
+ */
 export async function clicksPerLink(db: Database, args: { readonly mailingIds: readonly string[] }): Promise<LinkClicks[]> {
-  const rows = await db.all<{ link_id: bigint | null; name: string | null; url: string | null; total: bigint; uniq: bigint }>(
-    `SELECT k.link_id, any_value(l.name) AS name, any_value(l.url) AS url, count(*) AS total, count(DISTINCT k.mailing_to_user_id) AS uniq
-     FROM clicks k
-     LEFT JOIN (SELECT id, mailing_id, any_value(name) AS name, any_value(url) AS url FROM links GROUP BY id, mailing_id) l
+  const rows = await db.all<{ link_id: bigint | null; name: string | null; url: string | null; total: bigint | number; uniq: bigint | number }>(
+    `SELECT coalesce(l.id, k.link_id) AS link_id, any_value(l.name) AS name, any_value(l.url) AS url,
+       coalesce(sum(k.total), 0) AS total, coalesce(sum(k.uniq), 0) AS uniq
+     FROM (SELECT id, mailing_id, any_value(name) AS name, any_value(url) AS url FROM links WHERE ${IN_SET} GROUP BY id, mailing_id) l
+     FULL OUTER JOIN (SELECT link_id, mailing_id, count(*) AS total, count(DISTINCT mailing_to_user_id) AS uniq FROM clicks WHERE ${IN_SET} GROUP BY link_id, mailing_id) k
        ON l.id = k.link_id AND l.mailing_id = k.mailing_id
-     WHERE k.${IN_SET}
-     GROUP BY k.link_id ORDER BY total DESC, k.link_id`,
+     GROUP BY coalesce(l.id, k.link_id) ORDER BY total DESC, link_id`,
     [idsParam(args.mailingIds)],
   );
   return rows.map((r) => ({ linkId: r.link_id === null ? '' : String(r.link_id), name: r.name, url: r.url, total: Number(r.total), unique: Number(r.uniq) }));

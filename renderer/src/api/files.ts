@@ -44,3 +44,22 @@ export async function revealHostFile(path: string, win: Window = window): Promis
 export function baseName(path: string): string {
   return path.split(/[\\/]/).pop() ?? path;
 }
+
+/**
+ * Hands a file Loopdesk just wrote to the operator in the same step: the browser host starts
+ * its download, the desktop app shows it in the file manager. Resolves false where neither works.
+ */
+export async function offerHostFile(path: string, win: Window = window): Promise<boolean> {
+  const url = hostFileUrl(path, win);
+  if (url) {
+    const a = win.document.createElement('a');
+    a.href = url;
+    a.download = baseName(path);
+    a.style.display = 'none';
+    win.document.body.append(a);
+    a.click();
+    a.remove();
+    return true;
+  }
+  return revealHostFile(path, win);
+}

@@ -41,20 +41,22 @@ export function plural(n: number, one: string, many = `${one}s`): string {
  * wall-clock time unambiguous.
  */
 export function localInputToIso(value: string): string | null {
-  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(value);
+  const m = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{1,2}):(\d{2})(?::(\d{2}))?$/.exec(value.trim());
   if (!m) return null;
   const d = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0));
   if (Number.isNaN(d.getTime())) return null;
+  // 2026-02-31 rolls over to March in Date: refuse it instead of scheduling another day.
+  if (d.getMonth() !== Number(m[2]) - 1 || d.getDate() !== Number(m[3]) || d.getHours() !== Number(m[4])) return null;
   const offset = -d.getTimezoneOffset();
   const sign = offset >= 0 ? '+' : '-';
   const abs = Math.abs(offset);
   const p = (n: number) => String(n).padStart(2, '0');
-  return `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${p(Number(m[6] ?? 0))}${sign}${p(Math.floor(abs / 60))}:${p(abs % 60)}`;
+  return `${m[1]}-${m[2]}-${m[3]}T${p(Number(m[4]))}:${m[5]}:${p(Number(m[6] ?? 0))}${sign}${p(Math.floor(abs / 60))}:${p(abs % 60)}`;
 }
 
-/** The current local time as a `datetime-local` value, a sensible start for the picker. */
+/** The current local time as `YYYY-MM-DD HH:MM` (the form the app shows times in), a sensible start for a time box. */
 export function nowForInput(addMinutes = 0): string {
   const d = new Date(Date.now() + addMinutes * 60_000);
   const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
 }

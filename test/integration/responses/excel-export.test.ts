@@ -75,7 +75,7 @@ describe('Excel export (read back without ExcelJS)', () => {
 
   it('writes a mailing report with KPIs, their formulas, links and detail sheets', async () => {
     const out = join(dir.path, 'report.xlsx');
-    const result = await exportMailingReport(db, { mailingId: '51106527229', outPath: out });
+    const result = await exportMailingReport(db, { mailingId: '51106527229', outPath: out, now: new Date(2026, 11, 6, 9, 30, 5) });
     expect(result.sheets).toEqual(['KPIs', 'Bounces by category', 'Clicks per link', 'Activity per hour', 'Devices', 'Recipients', 'Opens', 'Clicks', 'Unsubscribes', 'Responses']);
     const zip = ZipFile.open(out);
     const workbook = zip.text('xl/workbook.xml');
@@ -84,6 +84,15 @@ describe('Excel export (read back without ExcelJS)', () => {
     const kpiTexts = sheetTexts(zip, zip.text('xl/worksheets/sheet1.xml'));
     expect(kpiTexts).toContain('Click-to-open rate');
     expect(kpiTexts).toContain('unique clickers / unique opens');
+    // The sheet names its mailing and when it was written, above the table.
+    expect(kpiTexts.slice(0, 2)).toEqual(['Mailing', '51106527229']);
+    expect(kpiTexts).toContain('Report written');
+    expect(kpiTexts.some((t) => t.startsWith('2026-12-06 09:30:05 (UTC'))).toBe(true);
+    // Rates are numbers formatted as percentages, in their own column.
+    const styles = zip.text('xl/styles.xml');
+    const percent = /<numFmt numFmtId="(\d+)" formatCode="0\.0%"\/>/.exec(styles);
+    expect(percent, 'a 0.0% number format').not.toBeNull();
+    expect(kpiTexts).toContain('Rate');
     const recipients = rawRows('mailingrecipients').filter((r) => r.mailingId === '51106527229').length;
     expect([...zip.text('xl/worksheets/sheet6.xml').matchAll(/<row /g)]).toHaveLength(recipients + 1);
     expect(sheetTexts(zip, zip.text('xl/worksheets/sheet3.xml'))).toContain('=HYPERLINK("http://evil.example/x";"click me")');

@@ -22,6 +22,45 @@ function formatTime(iso: string): string {
 
 const LEVEL_LABEL: Record<ActivityEntry['level'], string> = { info: 'Info', warn: 'Warning', error: 'Error' };
 
+/** The services' machine kinds in the operator's words. */
+const KIND_TEXT: Record<string, string> = {
+  'sftp.connect': 'Connected',
+  'sftp.connect.failed': 'Could not connect',
+  'sftp.connection.close': 'Disconnected',
+  'sftp.connection.end': 'Server hung up',
+  'sftp.connection.error': 'Connection error',
+  'sftp.hostkey.refused': 'Server key refused',
+  'sftp.upload.start': 'Upload started',
+  'sftp.upload.done': 'Uploaded',
+  'sftp.upload.confirmed': 'Upload confirmed',
+  'sftp.upload.failed': 'Upload failed',
+  'sftp.upload.cleanup': 'Clean-up',
+  'sftp.upload.unconfirmed': 'Upload not confirmed',
+  'sftp.download.done': 'Downloaded',
+  connect: 'Connection',
+  test: 'Connection test',
+  profile: 'Connection settings',
+  export: 'Excel export',
+  suppression: 'Suppression list',
+  upload: 'Upload',
+  send: 'Send',
+  status: 'Status check',
+  pull: 'Response pull',
+  retention: 'Retention',
+  keyring: 'Keyring',
+};
+
+/** A kind in words; unknown ones read from their last part (`sftp.foo.bar` → `Bar`). */
+export function kindText(kind: string): string {
+  const known = KIND_TEXT[kind];
+  if (known) return known;
+  const last = kind.split('.').pop() ?? kind;
+  return last.charAt(0).toUpperCase() + last.slice(1).replaceAll('_', ' ');
+}
+
+/** Connection housekeeping that happens on every check and pull; one filter hides it. */
+const ROUTINE_KINDS = new Set(['connect', 'sftp.connect', 'sftp.connection.close', 'sftp.connection.end']);
+
 /** The activity log: every connect, upload, download and error, newest first, live. */
 export function ActivityScreen() {
   const api = useApi();
@@ -32,6 +71,8 @@ export function ActivityScreen() {
   const [quick, setQuick] = useState('');
   const [level, setLevel] = useState<LevelFilter>('all');
   const levelRef = useRef<LevelFilter>('all');
+  const [hideRoutine, setHideRoutine] = useState(false);
+  const hideRoutineRef = useRef(false);
   const gridRef = useRef<AgGridReact<ActivityEntry>>(null);
 
   const load = useCallback(async () => {
@@ -55,28 +96,34 @@ export function ActivityScreen() {
 
   useEffect(() => {
     levelRef.current = level;
+    hideRoutineRef.current = hideRoutine;
     gridRef.current?.api?.onFilterChanged();
-  }, [level]);
+  }, [level, hideRoutine]);
 
   const columns = useMemo<ColDef<ActivityEntry>[]>(
     () => [
-      { field: 'at', headerName: 'Time', width: 180, sort: 'desc', valueFormatter: (p) => formatTime(String(p.value ?? '')), getQuickFilterText: (p) => formatTime(String(p.value ?? '')) },
+      { field: 'at', headerName: 'Time', width: 170, sort: 'desc', valueFormatter: (p) => formatTime(String(p.value ?? '')), getQuickFilterText: (p) => formatTime(String(p.value ?? '')) },
       {
         field: 'level',
         headerName: 'Level',
-        width: 110,
+        width: 90,
         valueFormatter: (p) => LEVEL_LABEL[p.value as ActivityEntry['level']] ?? String(p.value),
         cellClass: (p) => `level-cell level-${String(p.value)}`,
       },
-      { field: 'kind', headerName: 'Kind', width: 130 },
-      { field: 'profile', headerName: 'Connection', width: 170, valueFormatter: (p) => (p.value ? String(p.value) : '—') },
-      { field: 'message', headerName: 'Message', flex: 1, minWidth: 300, tooltipValueGetter: (p) => p.data?.details ?? p.data?.message },
+      { field: 'kind', headerName: 'What', width: 160, valueFormatter: (p) => kindText(String(p.value ?? '')), getQuickFilterText: (p) => `${kindText(String(p.value ?? ''))} ${String(p.value ?? '')}`, tooltipValueGetter: (p) => String(p.value ?? '') },
+      { field: 'profile', headerName: 'Connection', width: 120, valueFormatter: (p) => (p.value ? String(p.value) : '—') },
+      { field: 'message', headerName: 'Message', flex: 1, minWidth: 200, tooltipValueGetter: (p) => p.data?.details ?? p.data?.message },
     ],
     [],
   );
 
-  const isExternalFilterPresent = useCallback(() => levelRef.current !== 'all', []);
-  const doesExternalFilterPass = useCallback((node: IRowNode<ActivityEntry>) => node.data?.level === levelRef.current, []);
+  const isExternalFilterPresent = useCallback(() => levelRef.current !== 'all' || hideRoutineRef.current, []);
+  const doesExternalFilterPass = useCallback(
+    (node: IRowNode<ActivityEntry>) =>
+      (levelRef.current === 'all' || node.data?.level === levelRef.current) && !(hideRoutineRef.current && node.data && node.data.level === 'info' && ROUTINE_KINDS.has(node.data.kind)),
+    [],
+  );
+  const routineCount = rows?.filter((e) => e.level === 'info' && ROUTINE_KINDS.has(e.kind)).length ?? 0;
 
   return (
     <section className="screen-inner activity-screen" aria-labelledby="screen-title">
@@ -87,7 +134,7 @@ export function ActivityScreen() {
       <div className="toolbar" role="search">
         <div className="field inline">
           <label htmlFor={`${id}-quick`}>Search activity</label>
-          <input id={`${id}-quick`} type="search" value={quick} placeholder="Message, connection, kind…" onChange={(e) => setQuick(e.target.value)} />
+          <input id={`${id}-quick`} type="search" value={quick} placeholder="Message, connection, what…" onChange={(e) => setQuick(e.target.value)} />
         </div>
         <div className="field inline">
           <label htmlFor={`${id}-level`}>Level</label>
@@ -98,6 +145,10 @@ export function ActivityScreen() {
             <option value="error">Errors</option>
           </select>
         </div>
+        <label className="check-field inline-check">
+          <input type="checkbox" checked={hideRoutine} onChange={(e) => setHideRoutine(e.target.checked)} />
+          <span>Hide routine connection entries{routineCount > 0 ? ` (${routineCount.toLocaleString('en-GB')})` : ''}</span>
+        </label>
         <p className="muted small toolbar-count" role="status">
           {rows === null ? 'Loading…' : total > rows.length ? `Showing the newest ${rows.length} of ${total} entries` : `${total} ${total === 1 ? 'entry' : 'entries'}`}
         </p>

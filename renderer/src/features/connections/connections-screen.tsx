@@ -2,6 +2,8 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Profile } from '../../../../shared/contract/profiles';
 import type { AppErrorInfo } from '../../../../shared/contract/result';
 import { useApi } from '../../api/api-context';
+import { navigate, routeParam } from '../../routes';
+import { FirstRunGuide } from '../shell/first-run';
 import { ConnectionTestPanel, useConnectionTest } from './connection-test';
 import { draftFromProfile, emptyProfileDraft, type ProfileDraft } from './profile-draft';
 import { ProfileForm } from './profile-form';
@@ -37,6 +39,18 @@ export function ConnectionsScreen() {
     void reload();
   }, [reload]);
 
+  // `#/connections/add` (the first-run guide) opens the form for a new connection.
+  useEffect(() => {
+    const openAdd = () => {
+      if (routeParam(window.location.hash) !== 'add') return;
+      setMode({ kind: 'form', draft: emptyProfileDraft(), editing: false });
+      navigate('connections');
+    };
+    openAdd();
+    window.addEventListener('hashchange', openAdd);
+    return () => window.removeEventListener('hashchange', openAdd);
+  }, []);
+
   const replaceProfile = (p: Profile) => setProfiles((prev) => (prev ?? []).map((x) => (x.name === p.name ? p : x)));
 
   return (
@@ -52,6 +66,7 @@ export function ConnectionsScreen() {
           </button>
         )}
       </header>
+      {mode.kind === 'list' && <FirstRunGuide />}
 
       {notice && (
         <div className="callout callout-ok notice" role="status">

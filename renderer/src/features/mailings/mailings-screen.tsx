@@ -4,6 +4,8 @@ import type { Profile } from '../../../../shared/contract/profiles';
 import { useApi, useHostEvent } from '../../api/api-context';
 import { ConfirmDialog } from '../../components/confirm-dialog';
 import { formatDateTime } from '../../components/format';
+import { navigate } from '../../routes';
+import { setNewSendPrefill } from '../new-send/handoff';
 
 interface Editing {
   readonly profile: string;
@@ -91,7 +93,7 @@ export function MailingsScreen() {
                 <p className="muted">No source mailings yet. Add the ID and name of a mailing you created in Optimizely Campaign.</p>
               ) : (
                 <div className="table-scroll">
-                  <table className="data-table" aria-label={`Mailings of ${title}`}>
+                  <table className="data-table mailings-table" aria-label={`Mailings of ${title}`}>
                     <thead>
                       <tr>
                         <th scope="col">ID</th>
@@ -153,6 +155,21 @@ export function MailingsScreen() {
                               )}
                             </td>
                             <td className="row-actions">
+                              {!m.retired && (
+                                <button
+                                  type="button"
+                                  className="button primary"
+                                  aria-label={`New send with ${m.name}`}
+                                  disabled={Boolean(m.inFlightSendId)}
+                                  title={m.inFlightSendId ? `Send ${m.inFlightSendId} is still in flight on this mailing; start the next one when it has finished.` : undefined}
+                                  onClick={() => {
+                                    setNewSendPrefill({ profile: p.name, client: c.name, sourceMailingId: m.id });
+                                    navigate('new-send');
+                                  }}
+                                >
+                                  New send
+                                </button>
+                              )}
                               <button type="button" className="button" aria-label={`Edit ${m.name}`} onClick={() => setEditing({ profile: p.name, client: c.name, id: m.id })}>
                                 Edit
                               </button>

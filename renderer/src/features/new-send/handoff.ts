@@ -1,9 +1,12 @@
-/** What "Correct and send again" hands to the New send screen. */
+/** What "Correct and send again", "New send" on a mailing row and the first-run guide hand to the New send screen. */
 export interface NewSendPrefill {
   readonly profile: string;
   readonly client: string;
   readonly sourceMailingId: string;
-  readonly path: string;
+  /** The recipient file on the host; absent when only the mailing is chosen. */
+  readonly path?: string;
+  /** Map and check the file at once and open the Send step when every row can go (the demo list). */
+  readonly autoCheck?: boolean;
 }
 
 let pending: NewSendPrefill | null = null;

@@ -5,7 +5,7 @@ import type { FieldMapping, Inspection } from '../../../../shared/contract/recip
 import { useApi } from '../../api/api-context';
 import { fileToHostPath } from '../../api/files';
 import { CheckStep } from './check-step';
-import { EMPTY_DRAFT, operatorWords, previewMapped, type NewSendState, type OpenOverrides } from './draft-model';
+import { EMPTY_DRAFT, operatorWords, previewMapped, toSendDraft, type NewSendState, type OpenOverrides } from './draft-model';
 import { FileDrop } from './file-drop';
 import { takeNewSendPrefill } from './handoff';
 import { MappingTable } from './mapping-table';
@@ -81,9 +81,17 @@ export function NewSendScreen() {
         keptDraft = fresh;
         setDraft(fresh);
         goTo('file');
+        if (!prefill.path) return;
         const r = await api.recipients.inspect({ profile: prefill.profile, client: prefill.client, path: prefill.path, open: {} });
-        if (r.ok) update({ inspection: r.value, mapping: r.value.mapping, chosen: [] });
-        else setLoadError(r.error.message);
+        if (!r.ok) return setLoadError(r.error.message);
+        update({ inspection: r.value, mapping: r.value.mapping, chosen: [] });
+        if (prefill.autoCheck) {
+          const withFile: NewSendState = { ...fresh, inspection: r.value, mapping: r.value.mapping };
+          const checked = await api.recipients.validate(toSendDraft(withFile));
+          if (!checked.ok) return setLoadError(checked.error.message);
+          update({ report: checked.value, reportStale: false });
+          goTo(checked.value.valid > 0 && checked.value.excludedCount === 0 ? 'send' : 'check');
+        }
         return;
       }
       // First visit: preselect when there is only one choice.

@@ -163,8 +163,21 @@ function SendDialog(props: StepProps & { test: boolean; testRecipients: readonly
         {when === 'later' && (
           <div className="field">
             <label htmlFor={`${id}-at`}>Send at</label>
-            <input id={`${id}-at`} type="datetime-local" value={at} onChange={(e) => setAt(e.target.value)} />
-            <p className="hint">Your computer’s time zone ({Intl.DateTimeFormat().resolvedOptions().timeZone}). Loopdesk must be running at that time to upload.</p>
+            {/* A text box in the app's one date form (YYYY-MM-DD HH:MM), not the browser's locale picker. */}
+            <input
+              id={`${id}-at`}
+              type="text"
+              inputMode="numeric"
+              placeholder="YYYY-MM-DD HH:MM"
+              value={at}
+              aria-invalid={!atIso || undefined}
+              aria-describedby={`${id}-at-hint`}
+              onChange={(e) => setAt(e.target.value)}
+            />
+            <p className="hint" id={`${id}-at-hint`}>
+              {atIso ? '' : 'Write the time as YYYY-MM-DD HH:MM, for example 2026-12-24 09:30. '}
+              Your computer’s time zone ({Intl.DateTimeFormat().resolvedOptions().timeZone}). Loopdesk must be running at that time to upload.
+            </p>
           </div>
         )}
       </fieldset>

@@ -2,6 +2,7 @@ import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { useApi } from '../../api/api-context';
 import { ConfirmDialog } from '../../components/confirm-dialog';
 import { plural } from '../../components/format';
+import { offerHostFile } from '../../api/files';
 import { HostFileLink } from '../../components/host-file-link';
 import { navigate } from '../../routes';
 import { setNewSendPrefill, type NewSendPrefill } from '../new-send/handoff';
@@ -11,6 +12,40 @@ import { kpiValueText, type MailingReportData } from './response-text';
 // The chart library is large; it loads when the first report opens, not with the app.
 const TimelineChart = lazy(() => import('./report-charts').then((m) => ({ default: m.TimelineChart })));
 const ClientCharts = lazy(() => import('./report-charts').then((m) => ({ default: m.ClientCharts })));
+
+/**
+ * What several mailings have in common, in words ("of wave 123 (Weekly newsletter)", "of
+ * Weekly newsletter (4401…)"), so a selection is named by it; null while loading or when
+ * they share nothing.
+ */
+function useSharedName(ids: readonly string[]): string | null {
+  const api = useApi();
+  const [name, setName] = useState<string | null>(null);
+  const idsKey = ids.join(',');
+  useEffect(() => {
+    if (ids.length < 2) return;
+    let live = true;
+    void Promise.all([api.responses.mailings({}), api.mailings.list({})]).then(([m, s]) => {
+      if (!live || !m.ok) return;
+      const picked = m.value.filter((r) => idsKey.split(',').includes(r.mailingId));
+      const one = <T,>(values: readonly T[]): T | null => (values.length > 0 && values.every((v) => v !== null && v === values[0]) ? values[0] : null);
+      const source = one(picked.map((r) => r.sourceMailingId));
+      const sourceName = source ? (s.ok ? s.value.find((x) => x.id === source)?.name : undefined) : undefined;
+      const sourceText = source ? (sourceName ? `“${sourceName}” (${source})` : `source mailing ${source}`) : null;
+      const wave = one(picked.map((r) => r.waveId));
+      if (picked.length !== idsKey.split(',').length) setName(null);
+      else if (wave) setName(`of wave ${wave}${sourceText ? `, ${sourceText}` : ''}`);
+      else if (sourceText) setName(`of ${sourceText}`);
+      else setName(null);
+    });
+    return () => {
+      live = false;
+    };
+    // The IDs' text decides; a fresh array arrives with every render.
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- keyed by idsKey
+  }, [api, idsKey]);
+  return name;
+}
 
 /** The result of `responses.softBounceDraft`. */
 type Draft = NewSendPrefill & { readonly recipients: number; readonly left: number };
@@ -39,6 +74,8 @@ export function MailingReport(props: { mailingIds: readonly string[] }) {
   const [drafting, setDrafting] = useState(false);
   const [draft, setDraft] = useState<Draft | null>(null);
 
+  const shared = useSharedName(ids);
+
   const load = useCallback(async () => {
     setReport(null);
     const r = await api.responses.report({ mailingIds: idsKey.split(',') });
@@ -58,8 +95,11 @@ export function MailingReport(props: { mailingIds: readonly string[] }) {
     setExported(null);
     try {
       const r = await api.responses.exportReport({ mailingId: single });
-      if (r.ok) setExported({ path: r.value.path, rows: r.value.rows });
-      else setActionError(r.error.message);
+      if (r.ok) {
+        setExported({ path: r.value.path, rows: r.value.rows });
+        // Written and offered in one step: no second click for the download.
+        await offerHostFile(r.value.path);
+      } else setActionError(r.error.message);
     } finally {
       setExporting(false);
     }
@@ -78,7 +118,7 @@ export function MailingReport(props: { mailingIds: readonly string[] }) {
     }
   };
 
-  const title = single ? `Mailing ${single}` : `Wave of ${ids.length} mailings`;
+  const title = single ? `Mailing ${single}` : shared ? `${ids.length} mailings ${shared}` : `${ids.length} mailings`;
   return (
     <section className="mailing-report" aria-labelledby="report-title">
       <header className="detail-head">
@@ -92,7 +132,7 @@ export function MailingReport(props: { mailingIds: readonly string[] }) {
       </header>
       <div className="button-row">
         <button type="button" className="button" disabled={!single || exporting} onClick={() => void exportReport()} title={single ? undefined : 'The Excel report covers one mailing; open a single mailing to export it.'}>
-          {exporting ? 'Exporting…' : 'Export report'}
+          {exporting ? 'Writing the report…' : 'Download the Excel report'}
         </button>
         <button type="button" className="button" disabled={!single || drafting} onClick={() => void startResend()} title={single ? undefined : 'Soft bounces are resent per mailing.'}>
           {drafting ? 'Preparing…' : 'Resend soft bounces…'}
@@ -112,8 +152,8 @@ export function MailingReport(props: { mailingIds: readonly string[] }) {
       )}
       {exported && (
         <div className="callout callout-ok" role="status">
-          <p>The report of mailing {single} is written ({plural(exported.rows, 'row')}).</p>
-          <HostFileLink path={exported.path} label="Download the report" />
+          <p>The report of mailing {single} is written ({plural(exported.rows, 'row')}) and offered as a download.</p>
+          <HostFileLink path={exported.path} label="Download it again" />
         </div>
       )}
       {error && (
@@ -135,7 +175,11 @@ export function MailingReport(props: { mailingIds: readonly string[] }) {
                 <strong className="kpi-value" data-testid={`kpi-${k.key}`}>
                   {kpiValueText(k)}
                 </strong>
-                <span className="kpi-formula">{k.formula}</span>
+                <span className="kpi-explain">{k.explain}</span>
+                <details className="kpi-definition">
+                  <summary>Exact definition</summary>
+                  <span className="kpi-formula">{k.formula}</span>
+                </details>
               </li>
             ))}
           </ul>

@@ -1,26 +1,44 @@
 import { AllCommunityModule, ModuleRegistry, type AgCartesianChartOptions } from 'ag-charts-community';
 import { AgCharts } from 'ag-charts-react';
-import { useId, useMemo } from 'react';
+import { useId, useMemo, type ReactNode } from 'react';
+import { timelinePoints } from './timeline-data';
 import { usePrefersDark } from '../../components/use-prefers-dark';
 import type { MailingReportData } from './response-text';
 
 ModuleRegistry.registerModules([AllCommunityModule]);
 
 /** A chart with a caption and, for screen readers and exact numbers, the same data as a table. */
-function ChartFigure(props: { title: string; options: AgCartesianChartOptions; head: readonly string[]; rows: readonly (readonly (string | number)[])[]; empty: string }) {
+function ChartFigure(props: {
+  title: string;
+  subtitle?: string;
+  options?: AgCartesianChartOptions;
+  /** A chart drawn in HTML instead of `options`. */
+  children?: ReactNode;
+  head: readonly string[];
+  rows: readonly (readonly (string | number)[])[];
+  empty: string;
+}) {
   const id = useId();
   const dark = usePrefersDark();
-  const options = useMemo<AgCartesianChartOptions>(() => ({ ...props.options, theme: dark ? 'ag-default-dark' : 'ag-default', background: { visible: false } }), [props.options, dark]);
+  const options = useMemo<AgCartesianChartOptions | null>(
+    () => (props.options ? { ...props.options, theme: dark ? 'ag-default-dark' : 'ag-default', background: { visible: false } } : null),
+    [props.options, dark],
+  );
   return (
     <figure className="chart-figure" aria-labelledby={`${id}-title`}>
       <figcaption id={`${id}-title`}>{props.title}</figcaption>
+      {props.subtitle && <p className="hint chart-subtitle">{props.subtitle}</p>}
       {props.rows.length === 0 ? (
         <p className="muted">{props.empty}</p>
       ) : (
         <>
-          <div className="chart-box" aria-hidden="true">
-            <AgCharts options={options} />
-          </div>
+          {options ? (
+            <div className="chart-box" aria-hidden="true">
+              <AgCharts options={options} />
+            </div>
+          ) : (
+            props.children
+          )}
           <details className="sub-details">
             <summary>Show the numbers</summary>
             <table className="data-table" aria-label={props.title}>
@@ -52,29 +70,28 @@ function ChartFigure(props: { title: string; options: AgCartesianChartOptions; h
   );
 }
 
-/** `YYYY-MM-DD HH:00:00` of the files (server wall clock) as a Date showing the same numbers. */
-function hourDate(hour: string): Date {
-  const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2})/.exec(hour);
-  return m ? new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4])) : new Date(hour);
-}
-
-/** Opens and clicks per hour since the mailing started. */
+/** Opens and clicks per hour since the mailing started; dates on the axis when it spans days, gaps where no hour was recorded. */
 export function TimelineChart(props: { timeline: MailingReportData['timeline'] }) {
+  const shape = useMemo(() => timelinePoints(props.timeline), [props.timeline]);
   const options = useMemo<AgCartesianChartOptions>(
     () => ({
-      data: props.timeline.map((t) => ({ time: hourDate(t.hour), opens: t.opens, clicks: t.clicks })),
+      data: shape.points.map((p) => ({ ...p })),
       series: [
-        { type: 'line', xKey: 'time', yKey: 'opens', yName: 'Opens' },
-        { type: 'line', xKey: 'time', yKey: 'clicks', yName: 'Clicks' },
+        { type: 'line', xKey: 'time', yKey: 'opens', yName: 'Opens', connectMissingData: false },
+        { type: 'line', xKey: 'time', yKey: 'clicks', yName: 'Clicks', connectMissingData: false },
       ],
-      axes: { x: { type: 'time', position: 'bottom' }, y: { type: 'number', position: 'left', title: { text: 'Events per hour' } } },
+      axes: {
+        x: { type: 'time', position: 'bottom', label: { format: shape.spansDays ? '%Y-%m-%d %H:%M' : '%H:%M' } },
+        y: { type: 'number', position: 'left', title: { text: 'Events per hour' } },
+      },
       legend: { position: 'bottom' },
     }),
-    [props.timeline],
+    [shape],
   );
   return (
     <ChartFigure
       title="Opens and clicks over time"
+      subtitle={shape.from && shape.to ? `Per hour, from ${shape.from} to ${shape.to} (server time). Gaps are hours with no opens or clicks recorded.` : undefined}
       options={options}
       head={['Hour', 'Opens', 'Clicks']}
       rows={props.timeline.map((t) => [t.hour.slice(0, 16), t.opens, t.clicks])}
@@ -100,6 +117,10 @@ export function ClientCharts(props: { clients: MailingReportData['clients'] }) {
   );
 }
 
+/**
+ * Opens and clicks per value as bars drawn in HTML: the names (such as "Chrome Mobile 126.0")
+ * wrap in their own column and are never cut off, whatever the window size.
+ */
 function DimensionChart(props: { title: string; clients: MailingReportData['clients'] }) {
   const data = useMemo(() => {
     const byValue = new Map<string, { value: string; opens: number; clicks: number }>();
@@ -112,16 +133,28 @@ function DimensionChart(props: { title: string; clients: MailingReportData['clie
     }
     return [...byValue.values()].sort((a, b) => b.opens + b.clicks - (a.opens + a.clicks));
   }, [props.clients]);
-  const options = useMemo<AgCartesianChartOptions>(
-    () => ({
-      data,
-      series: [
-        { type: 'bar', direction: 'horizontal', xKey: 'value', yKey: 'opens', yName: 'Opens' },
-        { type: 'bar', direction: 'horizontal', xKey: 'value', yKey: 'clicks', yName: 'Clicks' },
-      ],
-      legend: { position: 'bottom' },
-    }),
-    [data],
+  const max = Math.max(1, ...data.map((d) => Math.max(d.opens, d.clicks)));
+  const title = `${props.title}: opens and clicks`;
+  return (
+    <ChartFigure title={title} head={[props.title.replace(/s$/, ''), 'Opens', 'Clicks']} rows={data.map((d) => [d.value, d.opens, d.clicks])} empty="No opens or clicks yet.">
+      <div className="bar-chart" aria-hidden="true">
+        <p className="bar-legend small">
+          <span className="bar-key bar-opens" /> Opens <span className="bar-key bar-clicks" /> Clicks
+        </p>
+        {data.map((d) => (
+          <div key={d.value} className="bar-row">
+            <span className="bar-label" data-testid="bar-label">
+              {d.value}
+            </span>
+            <span className="bar-pair">
+              <span className="bar bar-opens" style={{ width: `${(d.opens / max) * 100}%` }} />
+              <span className="bar-count">{d.opens.toLocaleString('en-GB')}</span>
+              <span className="bar bar-clicks" style={{ width: `${(d.clicks / max) * 100}%` }} />
+              <span className="bar-count">{d.clicks.toLocaleString('en-GB')}</span>
+            </span>
+          </div>
+        ))}
+      </div>
+    </ChartFigure>
   );
-  return <ChartFigure title={`${props.title}: opens and clicks`} options={options} head={[props.title.replace(/s$/, ''), 'Opens', 'Clicks']} rows={data.map((d) => [d.value, d.opens, d.clicks])} empty="No opens or clicks yet." />;
 }

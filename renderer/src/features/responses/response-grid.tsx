@@ -4,6 +4,7 @@ import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { z } from 'zod';
 import type { GridColumn } from '../../../../shared/contract/responses';
 import { useApi } from '../../api/api-context';
+import { offerHostFile } from '../../api/files';
 import { plural } from '../../components/format';
 import { gridTheme } from '../../components/grid-theme';
 import { HostFileLink } from '../../components/host-file-link';
@@ -20,19 +21,27 @@ const TEXT_OPTIONS = ['contains', 'notContains', 'equals', 'notEqual', 'startsWi
 // IDs are 64-bit and travel as text: a number filter would round them in the browser.
 const ID_OPTIONS = ['equals', 'notEqual', 'startsWith', 'contains', 'blank', 'notBlank'];
 
-/** Grid column definitions from the service's column list: filter and width by type. */
+/** Shown first in every view that has them: who and when, the columns operators read first. */
+const LEADING = ['created', 'user_id'];
+
+/**
+ * Grid column definitions from the service's column list: filter and width by type. Time and
+ * recipient lead and IDs are narrow, so both are visible without scrolling sideways.
+ */
 function columnDefs(columns: readonly Column[]): ColDef<Row>[] {
-  return columns.map((c): ColDef<Row> => {
+  const ordered = [...columns.filter((c) => LEADING.includes(c.colId)).sort((a, b) => LEADING.indexOf(a.colId) - LEADING.indexOf(b.colId)), ...columns.filter((c) => !LEADING.includes(c.colId))];
+  return ordered.map((c): ColDef<Row> => {
     const base: ColDef<Row> = { colId: c.colId, field: c.colId, headerName: c.title, sortable: true, resizable: true };
     switch (c.type) {
       case 'number':
         return { ...base, filter: 'agNumberColumnFilter', type: 'numericColumn', width: 120 };
       case 'date':
-        return { ...base, filter: 'agDateColumnFilter', width: 190, filterParams: { debounceMs: 400 } };
+        // A text box in the grids' own date form (YYYY-MM-DD), not the browser's locale date picker.
+        return { ...base, filter: 'agDateColumnFilter', width: 180, filterParams: { debounceMs: 400, browserDatePicker: false } };
       case 'id':
-        return { ...base, filter: 'agTextColumnFilter', width: 170, cellClass: 'mono', filterParams: { filterOptions: ID_OPTIONS, debounceMs: 400, maxNumConditions: 1 } };
+        return { ...base, filter: 'agTextColumnFilter', width: 125, cellClass: 'mono', filterParams: { filterOptions: ID_OPTIONS, debounceMs: 400, maxNumConditions: 1 } };
       default:
-        return { ...base, filter: 'agTextColumnFilter', flex: 1, minWidth: c.colId === 'url' ? 260 : c.colId === 'user_id' ? 230 : 150, filterParams: { filterOptions: TEXT_OPTIONS, debounceMs: 400 } };
+        return { ...base, filter: 'agTextColumnFilter', flex: 1, minWidth: c.colId === 'url' ? 200 : c.colId === 'user_id' ? 220 : 130, filterParams: { filterOptions: TEXT_OPTIONS, debounceMs: 400 } };
     }
   });
 }
@@ -127,8 +136,11 @@ export function ResponseGrid(props: { initialView?: GridViewName; initialMailing
         filterModel: (gridRef.current?.api?.getFilterModel() ?? {}) as Record<string, unknown>,
         scope,
       });
-      if (r.ok) setExported({ path: r.value.path, rows: r.value.rows });
-      else setExportError(r.error.message);
+      if (r.ok) {
+        setExported({ path: r.value.path, rows: r.value.rows });
+        // Written and offered in one step: no second click for the download.
+        await offerHostFile(r.value.path);
+      } else setExportError(r.error.message);
     } finally {
       setExporting(false);
     }
@@ -202,7 +214,7 @@ export function ResponseGrid(props: { initialView?: GridViewName; initialMailing
           <p>
             Exported {plural(exported.rows, 'row')} of “{viewLabel(view)}”, sorted and filtered as shown.
           </p>
-          <HostFileLink path={exported.path} label="Download the Excel file" />
+          <HostFileLink path={exported.path} label="Download it again" />
         </div>
       )}
       {error && (

@@ -1,0 +1,93 @@
+import { useEffect, useState } from 'react';
+import type { AppInfo } from '../../../../shared/contract/app';
+import type { MailingUse } from '../../../../shared/contract/mailings';
+import { useApi } from '../../api/api-context';
+import { navigate } from '../../routes';
+import { setNewSendPrefill } from '../new-send/handoff';
+
+const DISMISSED_KEY = 'loopdesk.firstRunGuide.hidden';
+
+/** What the guide needs to know: the sandbox, its first usable mailing, and whether anything was sent yet. */
+interface Start {
+  readonly sandbox: AppInfo['sandbox'];
+  readonly client: string | null;
+  readonly mailing: MailingUse | null;
+  readonly hasSends: boolean;
+}
+
+/**
+ * The first screen's "where to start": send the sandbox's demo list (three clicks: this
+ * button, "Send for real…", "Send now"), or add one's own connection. It goes away by itself
+ * after the first send, or when the operator hides it.
+ */
+export function FirstRunGuide() {
+  const api = useApi();
+  const [start, setStart] = useState<Start | null>(null);
+  const [hidden, setHidden] = useState(() => window.localStorage.getItem(DISMISSED_KEY) === '1');
+
+  useEffect(() => {
+    let live = true;
+    void (async () => {
+      const [info, sends, mailings] = await Promise.all([api.app.info({}), api.sends.list({ limit: 1 }), api.mailings.list({})]);
+      if (!live || !info.ok || !sends.ok) return;
+      const sandbox = info.value.sandbox;
+      const usable = (mailings.ok ? mailings.value : []).filter((m) => m.profile === sandbox.profile && !m.retired && !m.inFlightSendId);
+      const mailing = usable.find((m) => /newsletter/i.test(m.name)) ?? usable[0] ?? null;
+      setStart({ sandbox, client: mailing?.client ?? null, mailing, hasSends: sends.value.length > 0 });
+    })();
+    return () => {
+      live = false;
+    };
+  }, [api]);
+
+  if (hidden || !start || start.hasSends) return null;
+  const demo = start.sandbox.profile && start.sandbox.demoList && start.mailing ? { profile: start.sandbox.profile, path: start.sandbox.demoList, mailing: start.mailing } : null;
+
+  return (
+    <section className="card first-run" aria-labelledby="first-run-title">
+      <div className="detail-head">
+        <h2 id="first-run-title">Where to start</h2>
+        <button
+          type="button"
+          className="button ghost"
+          onClick={() => {
+            window.localStorage.setItem(DISMISSED_KEY, '1');
+            setHidden(true);
+          }}
+        >
+          Hide this guide
+        </button>
+      </div>
+      <div className="first-run-choices">
+        {demo && (
+          <div className="first-run-choice">
+            <h3>Try it on the sandbox</h3>
+            <p>
+              Loopdesk runs a practice server on this computer, the connection <strong>{demo.profile}</strong>. Send its demo list of 5 made-up recipients with the source mailing <strong>{demo.mailing.name}</strong>: nothing
+              leaves this computer.
+            </p>
+            <button
+              type="button"
+              className="button primary"
+              onClick={() => {
+                setNewSendPrefill({ profile: demo.profile, client: demo.mailing.client, sourceMailingId: demo.mailing.id, path: demo.path, autoCheck: true });
+                navigate('new-send');
+              }}
+            >
+              Send the demo list
+            </button>
+            <p className="hint">Then press “Send for real…” and “Send now”. The Sends screen follows the send to “Sent”; the Responses screen shows its opens and clicks.</p>
+          </div>
+        )}
+        <div className="first-run-choice">
+          <h3>Use your own server</h3>
+          <p>Add the SFTP connection your Optimizely Campaign administrator gave you: server, user, password or key, and the folders of each client.</p>
+          <a className={`button${demo ? '' : ' primary'}`} href="#/connections/add">
+            Add your own connection
+          </a>
+          <p className="hint">Then add the client’s source mailings on the Mailings screen, and start a send from there.</p>
+        </div>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,47 @@
+import { expect, test } from './fixtures';
+import { openCheckStep, writeText } from './flow-helpers';
+import { checkUntil, nav } from './helpers';
+import { shootBoth } from './shots';
+
+test.describe('report charts', () => {
+  test.use({ sandbox: true, sandboxInterval: 1, sandboxExportInterval: 2 });
+
+  test('device, platform and browser names are never cut off; the time chart states its span', async ({ app: page }) => {
+    const lines = ['E-Mail;Anrede;Vorname;Nachname'];
+    for (let i = 1; i <= 150; i++) lines.push(`kunde${String(i).padStart(3, '0')}@example.com;Frau;V${i};N${i}`);
+    await openCheckStep(page, writeText(test.info().outputPath('kunden.csv'), lines));
+    await expect(page.getByTestId('count-valid')).toHaveText('150');
+    await page.getByRole('button', { name: 'Continue to send' }).click();
+    await page.getByRole('button', { name: 'Send for real…' }).click();
+    await page.getByRole('dialog', { name: 'Send for real?' }).getByRole('button', { name: 'Send now' }).click();
+    const detail = page.getByRole('region', { name: /^Send \d{8}-[0-9a-f]+$/ });
+    await checkUntil(page, detail, 'Sent');
+    const mailingId = (await detail.getByTestId('mailing-id').textContent())!.trim();
+
+    await nav(page, 'Responses').click();
+    await expect(async () => {
+      await page.getByRole('button', { name: 'Pull now' }).click();
+      await expect(page.getByRole('status').filter({ hasText: /^Pulled \d+ files?:/ })).toBeVisible({ timeout: 5_000 });
+      await expect(page.getByRole('table', { name: 'Response mailings' }).getByRole('row', { name: new RegExp(mailingId) })).toBeVisible({ timeout: 1_000 });
+    }).toPass({ timeout: 30_000, intervals: [1_000, 2_000] });
+    await page.setViewportSize({ width: 1024, height: 700 });
+    await page.goto(`${page.url().split('#')[0]}#/responses/report/${mailingId}`);
+    const report = page.getByRole('region', { name: `KPIs of mailing ${mailingId}` });
+
+    const time = report.getByRole('figure', { name: 'Opens and clicks over time' });
+    await expect(time).toContainText(/Per hour, from \d{4}-\d{2}-\d{2} \d{2}:\d{2} to \d{4}-\d{2}-\d{2} \d{2}:\d{2} \(server time\)/);
+
+    for (const caption of ['Devices: opens and clicks', 'Platforms: opens and clicks', 'Browsers: opens and clicks']) {
+      const figure = report.getByRole('figure', { name: caption });
+      const labels = figure.getByTestId('bar-label');
+      await expect(labels.first()).toBeVisible();
+      // Every name is shown whole: the same text as the table of numbers, and nothing overflows its box.
+      const names = await figure.getByRole('table', { includeHidden: true }).locator('tbody tr td:first-child').allTextContents();
+      await expect(labels).toHaveText(names);
+      const clipped = await labels.evaluateAll((els) => els.filter((e) => e.scrollWidth > e.clientWidth + 1 || e.getBoundingClientRect().right > (e.closest('figure')?.getBoundingClientRect().right ?? Infinity)).map((e) => e.textContent));
+      expect(clipped, `${caption}: names cut off`).toEqual([]);
+    }
+    await shootBoth(page, 'ops-95-report-charts', report.getByRole('figure', { name: 'Browsers: opens and clicks' }));
+    await shootBoth(page, 'ops-96-report-timeline', time);
+  });
+});

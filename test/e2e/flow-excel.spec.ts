@@ -1,0 +1,52 @@
+import ExcelJS from 'exceljs';
+import { expect, test } from './fixtures';
+import { checkUntil, nav } from './helpers';
+import { shootBoth } from './shots';
+
+test.describe('Excel report', () => {
+  test.use({ sandbox: true, sandboxInterval: 1, sandboxExportInterval: 2 });
+
+  test('one action writes and downloads the report; the KPI sheet names the mailing and the time, rates are percentages', async ({ app: page }) => {
+    await page.getByRole('region', { name: 'Where to start' }).getByRole('button', { name: 'Send the demo list' }).click();
+    await page.getByRole('button', { name: 'Send for real…' }).click();
+    await page.getByRole('dialog', { name: 'Send for real?' }).getByRole('button', { name: 'Send now' }).click();
+    const detail = page.getByRole('region', { name: /^Send \d{8}-[0-9a-f]+$/ });
+    await checkUntil(page, detail, 'Sent');
+    const mailingId = (await detail.getByTestId('mailing-id').textContent())!.trim();
+
+    await nav(page, 'Responses').click();
+    await expect(async () => {
+      await page.getByRole('button', { name: 'Pull now' }).click();
+      await expect(page.getByRole('status').filter({ hasText: /^Pulled \d+ files?:/ })).toBeVisible({ timeout: 5_000 });
+      await expect(page.getByRole('table', { name: 'Response mailings' }).getByRole('row', { name: new RegExp(mailingId) })).toBeVisible({ timeout: 1_000 });
+    }).toPass({ timeout: 30_000, intervals: [1_000, 2_000] });
+    await page.goto(`${page.url().split('#')[0]}#/responses/report/${mailingId}`);
+    const report = page.getByRole('region', { name: `KPIs of mailing ${mailingId}` });
+
+    const before = Date.now();
+    const download = page.waitForEvent('download');
+    await report.getByRole('button', { name: 'Download the Excel report' }).click();
+    const file = await download;
+    expect(file.suggestedFilename()).toMatch(/\.xlsx$/);
+    await expect(report.getByRole('status').filter({ hasText: 'offered as a download' })).toBeVisible();
+    await shootBoth(page, 'ops-90-report-downloaded', report.getByRole('status').filter({ hasText: 'offered as a download' }));
+
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.readFile((await file.path())!);
+    const kpis = book.getWorksheet('KPIs')!;
+    expect(kpis.getCell('A1').value).toBe('Mailing');
+    expect(String(kpis.getCell('B1').value)).toBe(mailingId);
+    const labels = kpis.getColumn(1).values as unknown[];
+    const written = labels.indexOf('Report written');
+    expect(written).toBeGreaterThan(0);
+    const when = String(kpis.getCell(written, 2).value);
+    expect(when).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} \(UTC[+-]\d{2}:\d{2}\)$/);
+    expect(Math.abs(new Date(when.slice(0, 19).replace(' ', 'T')).getTime() - before)).toBeLessThan(120_000);
+    const header = labels.indexOf('KPI');
+    expect(kpis.getRow(header).values).toEqual([undefined, 'KPI', 'Count', 'Rate', 'What it counts', 'Exact definition']);
+    const openRate = kpis.getRow(labels.indexOf('Open rate'));
+    expect(typeof openRate.getCell(3).value).toBe('number');
+    expect(openRate.getCell(3).numFmt).toBe('0.0%');
+    expect(typeof kpis.getRow(labels.indexOf('Sent')).getCell(2).value).toBe('number');
+  });
+});

@@ -1,0 +1,63 @@
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures';
+import { checkUntil, nav } from './helpers';
+import { shootBoth } from './shots';
+
+/** Sends the draft on the New send screen for real, now, and waits for "Sent"; answers the mailing ID. */
+async function sendNow(page: Page): Promise<string> {
+  await page.getByRole('button', { name: 'Send for real…' }).click();
+  await page.getByRole('dialog', { name: 'Send for real?' }).getByRole('button', { name: 'Send now' }).click();
+  const detail = page.getByRole('region', { name: /^Send \d{8}-[0-9a-f]+$/ });
+  await checkUntil(page, detail, 'Sent');
+  return (await detail.getByTestId('mailing-id').textContent())!.trim();
+}
+
+test.describe('KPIs in operator words', () => {
+  test.use({ sandbox: true, sandboxInterval: 1, sandboxExportInterval: 2 });
+
+  test('cards say what they count, the definition is one click away, every link shows, a selection is named by what it shares', async ({ app: page }) => {
+    // Two sends of the demo list with the same source mailing.
+    await page.getByRole('region', { name: 'Where to start' }).getByRole('button', { name: 'Send the demo list' }).click();
+    const first = await sendNow(page);
+    await nav(page, 'New send').click();
+    const second = await sendNow(page);
+
+    await nav(page, 'Responses').click();
+    const mailings = page.getByRole('table', { name: 'Response mailings' });
+    await expect(async () => {
+      await page.getByRole('button', { name: 'Pull now' }).click();
+      await expect(page.getByRole('status').filter({ hasText: /^Pulled \d+ files?:/ })).toBeVisible({ timeout: 5_000 });
+      await expect(mailings.getByRole('row', { name: new RegExp(first) })).toBeVisible({ timeout: 1_000 });
+      await expect(mailings.getByRole('row', { name: new RegExp(second) })).toBeVisible({ timeout: 1_000 });
+    }).toPass({ timeout: 30_000, intervals: [1_000, 2_000] });
+
+    // The links Browse shows for the first mailing.
+    await page.goto(`${page.url().split('#')[0]}#/responses/data/links/${first}`);
+    const browse = page.getByRole('region', { name: 'Browse response data' });
+    await expect(browse.getByTestId('row-count')).toHaveText(/^\d+ rows?$/);
+    const linkCount = Number((await browse.getByTestId('row-count').textContent())!.split(' ')[0]);
+    expect(linkCount).toBeGreaterThan(0);
+
+    await page.goto(`${page.url().split('#')[0]}#/responses/report/${first}`);
+    const report = page.getByRole('region', { name: `KPIs of mailing ${first}` });
+    const sent = report.getByRole('listitem', { name: 'Sent', exact: true });
+    await expect(sent).toContainText('Recipients the server sent the mailing to.');
+    const definition = sent.getByText("distinct mailingrecipients.id (mailingToUserId) with sendingStatus = 'sent'");
+    await expect(definition).toBeHidden();
+    await sent.getByText('Exact definition').click();
+    await expect(definition).toBeVisible();
+    await expect(report.getByRole('listitem', { name: 'Open rate', exact: true })).toContainText('Share of the delivered recipients who opened the mailing.');
+    // Clicks per link: the same links as Browse, clicked or not.
+    await expect(report.getByRole('table', { name: 'Clicks per link' }).getByRole('row')).toHaveCount(linkCount + 1);
+    await shootBoth(page, 'ops-60-kpis-words', report.getByRole('list', { name: 'Key figures' }));
+
+    // Two mailings of the same source mailing, named by it.
+    await page.getByRole('link', { name: 'Back to mailings' }).click();
+    await mailings.getByRole('checkbox', { name: `Tick mailing ${first}` }).check();
+    await mailings.getByRole('checkbox', { name: `Tick mailing ${second}` }).check();
+    await page.getByRole('button', { name: 'Show KPIs of 2 mailings together' }).click();
+    await expect(page.getByRole('heading', { level: 2, name: /^KPIs of 2 mailings of “Weekly newsletter” \(\d+\)$/ })).toBeVisible();
+    await expect(page.getByRole('list', { name: 'Key figures' })).toBeVisible();
+    await shootBoth(page, 'ops-61-kpis-selection');
+  });
+});
