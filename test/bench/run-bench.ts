@@ -25,21 +25,31 @@ export interface BenchResult {
 const SUITES: Record<string, () => Promise<BenchResult[]>> = {
   sftp: async () => (await import('./sftp-bench')).runSftpBench(),
   prepare: async () => (await import('./prepare-bench')).runPrepareBench(),
+  xlsx: async () => (await import('./xlsx-bench')).runXlsxBench(),
   responses: async () => (await import('./responses-bench')).runResponsesBench(),
   startup: async () => (await import('./startup-bench')).runStartupBench(),
 };
 
-/** `loopdesk bench [suite…]`: runs the benchmarks and prints one JSON line per result. */
+/**
+ * `loopdesk bench [suite…]`: runs the benchmarks, prints one JSON line per result (with `met`:
+ * whether its target held), keeps the run and rewrites the README's performance section.
+ */
 export async function benchCommand(argv: string[], io: CliIo): Promise<number> {
   const names = argv.length > 0 ? argv : Object.keys(SUITES);
+  const report = await import('./bench-report');
+  const all: BenchResult[] = [];
   for (const name of names) {
     const suite = SUITES[name];
     if (!suite) {
       io.err(`Unknown benchmark "${name}". Known: ${Object.keys(SUITES).join(', ')}`);
       return 2;
     }
-    for (const result of await suite()) io.out(JSON.stringify(result));
+    for (const result of await suite()) {
+      io.out(report.benchLine(result));
+      all.push(result);
+    }
   }
+  report.recordBenchRun(all, names);
   return 0;
 }
 

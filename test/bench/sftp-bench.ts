@@ -10,6 +10,7 @@ import { sha256Of, writeRandomFile } from '../helpers/random-file';
 import { openSftp } from '../../main/services/sftp';
 import { startSshd, type SshdHandle } from '../helpers/sshd';
 import { sshdTarget } from '../helpers/sshd-target';
+import { startFaultProxy } from '../helpers/fault-proxy';
 
 const run = promisify(execFile);
 
@@ -17,6 +18,9 @@ const run = promisify(execFile);
 const FILE_MB = 200;
 /** Each side runs this many times; the median is reported, so one hiccup does not decide. */
 const REPEATS = 5;
+/** Added latency each way for the far-server upload, and its repeats (each is seconds long). */
+const LATENCY_MS = 20;
+const LATENCY_REPEATS = 3;
 
 function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
@@ -29,7 +33,7 @@ function peakRssMB(): number {
 }
 
 /** Runs OpenSSH's own `sftp -b` with key auth and strict host key checking against our known_hosts. */
-async function openSshSftp(sshd: SshdHandle, knownHosts: string, batch: string): Promise<number> {
+async function openSshSftp(sshd: SshdHandle, knownHosts: string, batch: string, port = sshd.port): Promise<number> {
   const batchFile = join(sshd.dir, `batch-${Date.now()}`);
   await writeFile(batchFile, `${batch}\n`);
   const started = process.hrtime.bigint();
@@ -38,7 +42,7 @@ async function openSshSftp(sshd: SshdHandle, knownHosts: string, batch: string):
     '-F', '/dev/null',
     '-b', batchFile,
     '-i', sshd.clientKeyPath,
-    '-P', String(sshd.port),
+    '-P', String(port),
     '-o', 'StrictHostKeyChecking=yes',
     '-o', `UserKnownHostsFile=${knownHosts}`,
     '-o', 'GlobalKnownHostsFile=/dev/null',
@@ -120,7 +124,40 @@ export async function runSftpBench(): Promise<BenchResult[]> {
       const baseline = mbps(median(theirSeconds));
       return { bench, value, unit: 'MB/s', baseline, ratio: Math.round((value / baseline) * 100) / 100, target: 'ratio >= 1', peakRssMB: peakRssMB() };
     };
-    return [row(`sftp.upload.${FILE_MB}MB.vs-openssh-sftp`, ours.up, theirs.up), row(`sftp.download.${FILE_MB}MB.vs-openssh-sftp`, ours.down, theirs.down)];
+    // The same upload over a link with LATENCY_MS added each way (through the test fault proxy):
+    // what an operator's real server looks like. OpenSSH keeps 64 requests in flight; ours is
+    // ssh2's fastPut with the session's chunk size and concurrency.
+    const proxy = await startFaultProxy({ targetPort: sshd.port });
+    proxy.setDefault({ kind: 'latency', ms: LATENCY_MS });
+    const far = { up: [] as number[], theirUp: [] as number[] };
+    try {
+      const farTarget = { ...target, port: proxy.port };
+      const farKnownHosts = join(work, 'known_hosts_far');
+      await writeFile(farKnownHosts, `[${sshd.host}]:${proxy.port} ${pub}\n`);
+      for (let i = 0; i < LATENCY_REPEATS; i++) {
+        const name = `far-${i}.bin`;
+        far.up.push(
+          await timed(async () => {
+            const s = await openSftp(farTarget);
+            await s.uploadAtomic(source, remoteDir, name, { mode: 'fast' });
+            await s.end();
+          }),
+        );
+        if ((await stat(`${remoteDir}/${name}`)).size !== bytes) throw new Error('Loopdesk upload over latency has the wrong size');
+        await rm(`${remoteDir}/${name}`);
+        const theirName = `far-openssh-${i}.bin`;
+        far.theirUp.push(await openSshSftp(sshd, farKnownHosts, `put ${source} ${remoteDir}/${theirName}`, proxy.port));
+        if ((await stat(`${remoteDir}/${theirName}`)).size !== bytes) throw new Error('OpenSSH upload over latency has the wrong size');
+        await rm(`${remoteDir}/${theirName}`);
+      }
+    } finally {
+      await proxy.stop();
+    }
+    return [
+      row(`sftp.upload.${FILE_MB}MB.vs-openssh-sftp`, ours.up, theirs.up),
+      row(`sftp.download.${FILE_MB}MB.vs-openssh-sftp`, ours.down, theirs.down),
+      row(`sftp.upload.${FILE_MB}MB.latency-${LATENCY_MS}ms-each-way.vs-openssh-sftp`, far.up, far.theirUp),
+    ];
   } finally {
     await rm(work, { recursive: true, force: true });
     await sshd.stop();

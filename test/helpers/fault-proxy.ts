@@ -13,6 +13,8 @@ export type FaultDirection = 'toServer' | 'toClient';
  * - `stall`: forwards `afterBytes` bytes in `direction`, then forwards nothing more that way
  *   while both sockets stay open (a hung server or a black-holed route).
  * - `throttle`: forwards both ways at most `bytesPerSecond` each (a slow but working link).
+ * - `latency`: forwards everything, each chunk `ms` later, both ways (a real server is not on
+ *   loopback: 20 ms each way is a link across a country). Bandwidth stays the loopback's.
  * - `cut-reply`: forwards everything until the client has sent `requestEndsAt` bytes, then
  *   drops the link on the server's next byte: the server got the request, the client never
  *   sees the answer. Anchored on the client's byte count, which (unlike the server's window
@@ -23,6 +25,7 @@ export type FaultPlan =
   | { readonly kind: 'cut'; readonly direction: FaultDirection; readonly afterBytes: number; readonly reset?: boolean }
   | { readonly kind: 'stall'; readonly direction: FaultDirection; readonly afterBytes: number }
   | { readonly kind: 'throttle'; readonly bytesPerSecond: number }
+  | { readonly kind: 'latency'; readonly ms: number }
   | { readonly kind: 'cut-reply'; readonly requestEndsAt: number; readonly reset?: boolean };
 
 /** What happened on one proxied connection. */
@@ -149,6 +152,20 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
         pending.push(chunk);
         // Back-pressure, so a throttled upload really slows the sender down.
         if (pending.reduce((s, b) => s + b.length, 0) > perTick * 8) from.pause();
+      });
+      return;
+    }
+    if (plan.kind === 'latency') {
+      // Timers of one delay fire in the order they were set, so the stream stays in order. What is
+      // in flight is bounded by the SSH windows (2 MB per channel), as on a real link.
+      from.on('data', (chunk: Buffer) => {
+        const t = setTimeout(() => {
+          c.timers.splice(c.timers.indexOf(t), 1);
+          if (to.destroyed) return;
+          add(chunk.length);
+          to.write(chunk);
+        }, plan.ms);
+        c.timers.push(t);
       });
       return;
     }

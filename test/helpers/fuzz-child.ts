@@ -18,6 +18,7 @@ import { MIGRATIONS } from '../../main/services/store/migrations';
 import { RESPONSES_MIGRATIONS } from '../../main/services/responses/responses-migrations';
 import type { ResponseKindName } from '../../main/services/responses/response-kinds';
 import { judgeError, type ChildEvent, type ChildManifest } from './fuzz-verdict';
+import { compareXlsxReaders, readsAsWorkbook } from './xlsx-oracle-compare';
 
 const manifest = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as ChildManifest;
 let current: string | undefined;
@@ -125,6 +126,15 @@ async function feed(c: ChildManifest['cases'][number]): Promise<string> {
 emit({ t: 'ready' });
 for (const c of manifest.cases) {
   current = c.id;
+  // Every workbook also goes through the ExcelJS-based reader Loopdesk used before: the two must give
+  // the same rows or both refuse the file clearly. Timed apart from the input's own run (ExcelJS is
+  // slower); a difference fails the input.
+  let oracleProblem: string | undefined;
+  if (c.op !== 'ingest' && readsAsWorkbook(c.path)) {
+    emit({ t: 'oracle', id: c.id });
+    const cmp = await compareXlsxReaders(c.path, c.options?.sheet);
+    if (!cmp.agree) oracleProblem = `the xlsx reader differs from the ExcelJS oracle: ${cmp.difference}`;
+  }
   emit({ t: 'start', id: c.id });
   const started = performance.now();
   let event: ChildEvent;
@@ -135,6 +145,7 @@ for (const c of manifest.cases) {
     const v = judgeError(e);
     event = { t: 'done', id: c.id, outcome: v.clear ? 'clear-error' : 'unclear-error', code: isAppError(e) ? e.code : undefined, message: v.message, problem: v.problem, detailsBytes: v.detailsBytes, ms: Math.round(performance.now() - started) };
   }
+  if (oracleProblem) event = { t: 'done', id: c.id, outcome: 'unclear-error', message: oracleProblem, problem: 'differs from the ExcelJS oracle', ms: Math.round(performance.now() - started) };
   // Let stray stream errors of this input surface now, while it is still the current one.
   await new Promise((r) => setTimeout(r, 5));
   lastDone = c.id;

@@ -78,7 +78,7 @@ function runChild(items: readonly Prepared[], workDir: string, limits: FuzzLimit
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, NODE_OPTIONS: '' },
     });
-    let current: { id: string; started: number; peak: number } | undefined;
+    let current: { id: string; started: number; peak: number; budgetMs?: number } | undefined;
     let killedFor: FuzzOutcome | undefined;
     let crash: { id: string; error: string } | undefined;
     let stderr = '';
@@ -98,7 +98,7 @@ function runChild(items: readonly Prepared[], workDir: string, limits: FuzzLimit
         if (rss > limits.rssMb && !killedFor) {
           killedFor = 'oom';
           child.kill('SIGKILL');
-        } else if (Date.now() - current.started > limits.timeMs && !killedFor) {
+        } else if (Date.now() - current.started > (current.budgetMs ?? limits.timeMs) && !killedFor) {
           killedFor = 'hang';
           child.kill('SIGKILL');
         }
@@ -120,7 +120,8 @@ function runChild(items: readonly Prepared[], workDir: string, limits: FuzzLimit
           continue; // a library printing to stdout
         }
         if (e.t === 'ready') ready = true;
-        else if (e.t === 'start') current = { id: e.id, started: Date.now(), peak: rssOf(child.pid!) };
+        else if (e.t === 'oracle') current = { id: e.id, started: Date.now(), peak: rssOf(child.pid!), budgetMs: limits.timeMs * 3 };
+        else if (e.t === 'start') current = { id: e.id, started: Date.now(), peak: Math.max(current?.id === e.id ? current.peak : 0, rssOf(child.pid!)) };
         else if (e.t === 'done') {
           const peak = Math.max(current?.peak ?? 0, e.rssMb ?? 0);
           record(e.id, e.outcome, { code: e.code, message: e.message, problem: e.problem, summary: e.summary, detailsBytes: e.detailsBytes }, e.ms, peak);

@@ -21,6 +21,8 @@ export interface ChildManifest {
 export type ChildEvent =
   | { readonly t: 'ready' }
   | { readonly t: 'start'; readonly id: string }
+  /** The input is being compared with the ExcelJS oracle (timed apart, with three times the budget). */
+  | { readonly t: 'oracle'; readonly id: string }
   | {
       readonly t: 'done';
       readonly id: string;

@@ -368,10 +368,20 @@ export async function queryRows(db: Database, query: GridQuery): Promise<GridRes
       throw asQueryError(e);
     }
   };
+  if (compiled.rowKeys && query.endRow <= DIRECT_BLOCK_LIMIT && !hasSortedRows(db, query)) {
+    // The top of a big table after a sort or filter change: DuckDB's top-N answers the block
+    // itself as fast as the bare query (measured on 10M clicks: 0.16 s, where sorting every
+    // rowid first took 3.2 s). The row count depends on the filter only, so it is kept per
+    // filter: a sort change needs no count.
+    const rows = await run<Record<string, unknown>>(compiled.select);
+    const lastRow = rows.length < limit ? query.startRow + rows.length : await filteredCount(db, query, compiled.count, compiled.params);
+    return { rows: rows.map((r) => toGridRow(r, compiled.columns)), lastRow };
+  }
   if (compiled.rowKeys) {
     // Deep blocks of big tables: sort only (key, rowid) once per sort/filter, keep that
     // list, then fetch each block's rows by rowid. AG Grid asks block after block with
-    // the same sort and filter, so only the first block after a change pays the sort.
+    // the same sort and filter, so only the first deep block after a change pays the sort
+    // (DuckDB's own LIMIT/OFFSET at offset 5M of 10M took 7.5 s; this 2.2 s, then ~0.1 s).
     const cache = await sortedRowCache(db, query, compiled.rowKeys, compiled.params);
     const ids = (await run<{ _rid: bigint }>(`SELECT _rid FROM ${cache.table} WHERE rowid >= ${query.startRow} AND rowid < ${query.endRow} ORDER BY rowid`, [])).map((r) => r._rid);
     if (ids.length === 0) return { rows: [], lastRow: cache.rows };
@@ -408,8 +418,51 @@ interface RowCacheEntry {
   readonly rows: number;
 }
 
-/** Per database: the data version (bumped by every write) and the cached row lists. */
-const ROW_CACHES = new WeakMap<Database, { version: number; entries: RowCacheEntry[]; next: number }>();
+/** Per database: the data version (bumped by every write), the cached row lists and filtered row counts. */
+const ROW_CACHES = new WeakMap<Database, { version: number; entries: RowCacheEntry[]; next: number; counts?: Map<string, number> }>();
+
+/**
+ * Blocks ending at or before this row are answered by DuckDB's top-N directly (see queryRows);
+ * deeper ones page through the sorted rowid list, whose one sort pays off over many blocks.
+ */
+export const DIRECT_BLOCK_LIMIT = 10_000;
+
+function cacheState(db: Database): { version: number; entries: RowCacheEntry[]; next: number; counts?: Map<string, number> } {
+  let state = ROW_CACHES.get(db);
+  if (!state) {
+    state = { version: 0, entries: [], next: 0 };
+    ROW_CACHES.set(db, state);
+  }
+  return state;
+}
+
+function sortedKey(version: number, query: GridQuery): string {
+  return JSON.stringify([version, query.view, query.sortModel ?? null, query.filterModel ?? null, query.scope ?? null]);
+}
+
+function hasSortedRows(db: Database, query: GridQuery): boolean {
+  const state = cacheState(db);
+  const key = sortedKey(state.version, query);
+  return state.entries.some((e) => e.key === key);
+}
+
+/** The filtered row count of a view, kept per data version and filter (a sort change keeps it). */
+async function filteredCount(db: Database, query: GridQuery, countSql: string, params: readonly (string | number)[]): Promise<number> {
+  const state = cacheState(db);
+  const key = JSON.stringify([state.version, query.view, query.filterModel ?? null, query.scope ?? null]);
+  state.counts ??= new Map();
+  const known = state.counts.get(key);
+  if (known !== undefined) return known;
+  let n: number;
+  try {
+    n = Number((await db.all<{ n: bigint }>(countSql, [...params]))[0]?.n ?? 0);
+  } catch (e) {
+    throw asQueryError(e);
+  }
+  if (state.counts.size >= 32) state.counts.clear();
+  state.counts.set(key, n);
+  return n;
+}
 
 /** How many sorted row lists stay cached (each is 8 bytes per row). */
 const ROW_CACHE_SIZE = 2;
@@ -420,16 +473,15 @@ const ROW_CACHE_SIZE = 2;
  */
 export function bumpGridDataVersion(db: Database): void {
   const state = ROW_CACHES.get(db);
-  if (state) state.version++;
+  if (state) {
+    state.version++;
+    state.counts?.clear();
+  }
 }
 
 async function sortedRowCache(db: Database, query: GridQuery, rowKeysSql: string, params: readonly (string | number)[]): Promise<RowCacheEntry> {
-  let state = ROW_CACHES.get(db);
-  if (!state) {
-    state = { version: 0, entries: [], next: 0 };
-    ROW_CACHES.set(db, state);
-  }
-  const key = JSON.stringify([state.version, query.view, query.sortModel ?? null, query.filterModel ?? null, query.scope ?? null]);
+  const state = cacheState(db);
+  const key = sortedKey(state.version, query);
   const hit = state.entries.find((e) => e.key === key);
   if (hit) {
     // Most recently used last, so eviction drops the oldest.
@@ -445,6 +497,9 @@ async function sortedRowCache(db: Database, query: GridQuery, rowKeysSql: string
   }
   const [{ n }] = await db.all<{ n: bigint }>(`SELECT count(*) AS n FROM ${table}`);
   const entry = { key, table, rows: Number(n) };
+  // The same count serves the shallow blocks of any sort of this filter.
+  state.counts ??= new Map();
+  state.counts.set(JSON.stringify([state.version, query.view, query.filterModel ?? null, query.scope ?? null]), entry.rows);
   const kept = [...state.entries.filter((e) => e.table !== table), entry];
   for (const gone of kept.slice(0, -ROW_CACHE_SIZE)) await db.run(`DROP TABLE IF EXISTS ${gone.table}`);
   state.entries = kept.slice(-ROW_CACHE_SIZE);

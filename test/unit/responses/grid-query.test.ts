@@ -115,4 +115,34 @@ describe('queryRows', () => {
     expect(after.lastRow).toBe(whole.lastRow + 1);
     expect(after.rows[0]!.user_id).toBe('0@example.com');
   });
+
+  it('gives the same order across the top-N blocks and the deep blocks of the cached ordering', async () => {
+    const big = await openDb(join(dir.path, 'big.duckdb'));
+    try {
+      // 25,000 clicks with only 5 browsers: the sort has many ties, decided by the rowid tie-break.
+      await big.run(`INSERT INTO clicks SELECT 1 + i % 7, 51106527229, 25951836000 + i, 44018617811, 'u' || (i % 997) || '@example.com',
+        TIMESTAMP '2021-01-01' + to_seconds(i % 3600), ['Firefox', 'Chrome', 'Safari', 'Edge', 'Opera'][1 + i % 5], 'Linux', 'Desktop', 1 FROM range(25000) t(i)`);
+      const query = { view: 'clicks' as const, sortModel: [{ colId: 'click_browser', sort: 'desc' as const }], filterModel: { click_browser: { filterType: 'text' as const, type: 'notContains' as const, filter: 'edge' } } };
+      const compiled = compileGridQuery(query, null);
+      const expected = (await big.all<{ mailing_to_user_id: bigint }>(compiled.select, [...compiled.params])).map((r) => String(r.mailing_to_user_id));
+      expect(expected.length).toBe(20000);
+      const ids = async (start: number, end: number) => {
+        const r = await queryRows(big, { ...query, startRow: start, endRow: end });
+        expect(r.lastRow).toBe(20000);
+        return r.rows.map((x) => x.mailing_to_user_id);
+      };
+      // Shallow blocks (DuckDB's top-N), then deep ones (the sorted rowid list), then shallow again.
+      expect(await ids(0, 100)).toEqual(expected.slice(0, 100));
+      expect(await ids(9_900, 10_000)).toEqual(expected.slice(9_900, 10_000));
+      expect(await ids(10_000, 10_100)).toEqual(expected.slice(10_000, 10_100));
+      expect(await ids(19_950, 20_050)).toEqual(expected.slice(19_950));
+      expect(await ids(100, 200)).toEqual(expected.slice(100, 200));
+      // Another sort of the same filter: same count, new order.
+      const asc = await queryRows(big, { ...query, sortModel: [{ colId: 'click_browser', sort: 'asc' }], startRow: 0, endRow: 3 });
+      expect(asc.lastRow).toBe(20000);
+      expect(asc.rows.map((r) => r.click_browser)).toEqual(['Chrome', 'Chrome', 'Chrome']);
+    } finally {
+      await big.close();
+    }
+  });
 });
