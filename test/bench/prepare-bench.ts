@@ -4,7 +4,7 @@
  * own child process, so peak RSS is that step's alone. Run: `npx tsx test/bench/prepare-bench.ts`.
  */
 import { execFile } from 'node:child_process';
-import { createReadStream, createWriteStream, writeFileSync } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

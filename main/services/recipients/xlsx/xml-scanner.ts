@@ -38,6 +38,7 @@ export class MalformedXml extends DamagedPart {
 }
 
 /** Characters that cannot stand in XML text or attributes (a raw `<` means broken markup). */
+// eslint-disable-next-line no-control-regex -- XML 1.0 forbids these control characters; matching them is the point
 const FORBIDDEN = /[<\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
 const ENTITY = /&(?:#x([0-9a-fA-F]{1,6})|#([0-9]{1,7})|(amp|lt|gt|quot|apos));/g;
 const NAMED: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
