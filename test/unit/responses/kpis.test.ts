@@ -94,6 +94,13 @@ describe('KPIs', () => {
       { linkId: '44018617936', name: 'Impressum', url: 'http://www.example.com/impressum', total: 3, unique: 2 },
       { linkId: '44018617937', name: '=HYPERLINK("http://evil.example/x";"click me")', url: 'http://www.example.com/a;b?x="y"', total: 2, unique: 2 },
     ]);
+    // A link nobody clicked yet is listed too, with 0 (as the links view of Browse shows it).
+    await db.run(`INSERT INTO links VALUES (44018617999, ${M1}, NULL, NULL, 'Never clicked', 'http://www.example.com/quiet', 0)`);
+    try {
+      expect((await clicksPerLink(db, { mailingIds: [M1] })).at(-1)).toEqual({ linkId: '44018617999', name: 'Never clicked', url: 'http://www.example.com/quiet', total: 0, unique: 0 });
+    } finally {
+      await db.run('DELETE FROM links WHERE id = 44018617999');
+    }
     expect(await activityTimeline(db, { mailingIds: [M1] })).toEqual([
       { hour: '2021-01-01 12:00:00', opens: 2, clicks: 2 },
       { hour: '2021-01-01 13:00:00', opens: 3, clicks: 3 },

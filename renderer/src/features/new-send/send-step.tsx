@@ -175,8 +175,8 @@ function SendDialog(props: StepProps & { test: boolean; testRecipients: readonly
               onChange={(e) => setAt(e.target.value)}
             />
             <p className="hint" id={`${id}-at-hint`}>
-              {atIso ? '' : 'Write the time as YYYY-MM-DD HH:MM, for example 2026-12-24 09:30. '}
-              Your computer’s time zone ({Intl.DateTimeFormat().resolvedOptions().timeZone}). Loopdesk must be running at that time to upload.
+              {atIso ? 'As YYYY-MM-DD HH:MM' : 'Write the time as YYYY-MM-DD HH:MM, for example 2026-12-24 09:30,'} in your computer’s time zone ({Intl.DateTimeFormat().resolvedOptions().timeZone}). Loopdesk must be running at that
+              time to upload.
             </p>
           </div>
         )}
