@@ -4,7 +4,8 @@ import { checkUntil, nav } from './helpers';
 import { shootBoth } from './shots';
 
 test.describe('report charts', () => {
-  test.use({ sandbox: true, sandboxInterval: 1, sandboxExportInterval: 2 });
+  // Sends unfold an hour a second, so the export right after a send has its opens and clicks.
+  test.use({ sandbox: true, sandboxInterval: 1, sandboxExportInterval: 2, sandboxTimeScale: 3600 });
 
   test('device, platform and browser names are never cut off; the time chart states its span', async ({ app: page }) => {
     const lines = ['E-Mail;Anrede;Vorname;Nachname'];

@@ -4,7 +4,8 @@ import { checkUntil, nav } from './helpers';
 import { shootBoth } from './shots';
 
 test.describe('grids for operators', () => {
-  test.use({ sandbox: true, sandboxInterval: 1, sandboxExportInterval: 2 });
+  // Sends unfold an hour a second, so the export right after a send has its opens and clicks.
+  test.use({ sandbox: true, sandboxInterval: 1, sandboxExportInterval: 2, sandboxTimeScale: 3600 });
 
   test('text sorts ignore case like the filter, time and recipient show without scrolling, dates are typed in the form the grids show', async ({ app: page }) => {
     await page.setViewportSize({ width: 1440, height: 900 });

@@ -13,7 +13,8 @@ async function sendNow(page: Page): Promise<string> {
 }
 
 test.describe('KPIs in operator words', () => {
-  test.use({ sandbox: true, sandboxInterval: 1, sandboxExportInterval: 2 });
+  // Sends unfold an hour a second, so the export right after a send has its opens and clicks.
+  test.use({ sandbox: true, sandboxInterval: 1, sandboxExportInterval: 2, sandboxTimeScale: 3600 });
 
   test('cards say what they count, the definition is one click away, every link shows, a selection is named by what it shares', async ({ app: page }) => {
     // Two sends of the demo list with the same source mailing.
