@@ -9,7 +9,7 @@ import { createActivityService } from '../services/activity/activity-service';
 import { createMailingsService } from '../services/mailings/mailings-service';
 import { createProfilesService, type ProfilesService } from '../services/profiles/profiles-service';
 import { cleanScratch, createRecipientsService } from '../services/recipients/recipients-service';
-import { deleteOlderThan } from '../services/responses/ingest';
+import { deleteOlderThan } from '../services/responses/response-retention';
 import { createPullSchedule } from '../services/responses/pull-schedule';
 import { createResponseExportService } from '../services/responses/response-export-service';
 import { createResponseGridsService } from '../services/responses/response-grids-service';
