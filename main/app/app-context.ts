@@ -9,8 +9,16 @@ import { createActivityService } from '../services/activity/activity-service';
 import { createMailingsService } from '../services/mailings/mailings-service';
 import { createProfilesService, type ProfilesService } from '../services/profiles/profiles-service';
 import { cleanScratch, createRecipientsService } from '../services/recipients/recipients-service';
-import { deleteOlderThan } from '../services/responses/ingest';
-import { createResponsesService, type ResponsesService } from '../services/responses/responses-service';
+import { deleteOlderThan } from '../services/responses/response-retention';
+import { createPullSchedule } from '../services/responses/pull-schedule';
+import { createResponseExportService } from '../services/responses/response-export-service';
+import { createResponseGridsService } from '../services/responses/response-grids-service';
+import { createResponseMailings } from '../services/responses/response-mailings';
+import { createResponsePullService } from '../services/responses/response-pull-service';
+import { createResponseReportService } from '../services/responses/response-report-service';
+import type { ResponsesService } from '../services/responses/responses-service';
+import { createSoftBounceDraftService } from '../services/responses/soft-bounce-draft-service';
+import { createSuppressionAdminService } from '../services/responses/suppression-admin-service';
 import { createSendsService, type SendsService } from '../services/sends/sends-service';
 import { SuppressionList } from '../services/suppression/suppression-list';
 import { openKeyringSecretStore, type SecretStore } from '../services/secrets/secret-store';
@@ -111,7 +119,19 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
     tidying = tidying.then(() => removeUnneededIncoming(db, dataDir)).catch((e) => console.error('[loopdesk] removing received spreadsheets failed', e));
   });
   const mailings = createMailingsService({ db, profiles });
-  const responses = createResponsesService({ db, bus, dataDir, profiles, journal: sends.journal, log: activity.log, dataKey: dataKey?.key, afterPull: async () => void (await retain()) });
+  // The responses contract is one service for clients and parts with one job each here; the
+  // type of `responses` makes sure together they implement every method of the contract.
+  const responseMailings = createResponseMailings({ db, profiles, journal: sends.journal });
+  const responsePull = createResponsePullService({ db, bus, dataDir, profiles, log: activity.log, afterPull: async () => void (await retain()) });
+  const responses: ResponsesService = {
+    ...responsePull,
+    ...createResponseGridsService({ db, mailings: responseMailings }),
+    ...createResponseReportService({ db }),
+    ...createResponseExportService({ db, bus, dataDir, log: activity.log }),
+    ...createSoftBounceDraftService({ db, dataDir, profiles, journal: sends.journal, mailings: responseMailings, dataKey: dataKey?.key }),
+    ...createSuppressionAdminService({ db, dataDir, log: activity.log }),
+    ...createPullSchedule({ profiles, pull: responsePull.pull, log: activity.log }),
+  };
 
   const context: AppContext = {
     dataDir,

@@ -1,5 +1,5 @@
 /**
- * Worker-thread half of the Excel export (see excel-export.ts): owns the ExcelJS streaming
+ * Worker-thread half of the Excel export (see workbook-writer.ts): owns the ExcelJS streaming
  * writer. The main thread streams rows out of DuckDB, turns them into cell values and posts
  * them here in batches. ExcelJS makes several short-lived objects per cell; in a worker started
  * with a small young generation that garbage is collected in a few MB instead of the tens of MB
@@ -81,7 +81,7 @@ class SheetSink {
     private readonly columns: readonly SheetColumn[],
     private readonly totalRows: number,
     private readonly report: boolean,
-    /** Data rows per sheet (MAX_SHEET_DATA_ROWS of excel-export.ts). */
+    /** Data rows per sheet (MAX_SHEET_DATA_ROWS of workbook-writer.ts). */
     private readonly maxRows: number,
     private readonly preamble: readonly (readonly [string, string])[] = [],
   ) {

@@ -1,14 +1,17 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { open, rm, stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import iconv from 'iconv-lite';
 import { ResponseDialect } from '../../../shared/contract/profiles';
 import { AppError } from '../../../shared/contract/result';
-import { duckdbTimestampFormat } from '../../../shared/contract/timestamp-format';
 import type { Database } from '../store/database';
 import { bumpGridDataVersion } from './grid-query';
 import { RESPONSE_KINDS, isResponseKind, type ResponseKind, type ResponseKindName } from './response-kinds';
+import { asValidationError, columnLayout, csvOptionsOf, readFirstRecord, specColumns, clip } from './response-file-shape';
+
+export { columnLayout, parseHeaderLine, specColumns } from './response-file-shape';
+export { deleteOlderThan, naiveTimestamp, type RetentionResult } from './response-retention';
 
 /** What the caller knows about a downloaded response file. */
 export interface IngestFileInput {
@@ -177,194 +180,6 @@ export async function listResponseFiles(db: Database, filter: { readonly profile
   }));
 }
 
-/** How many rows each retention call removed, per table. */
-export type RetentionResult = Readonly<Record<string, number>>;
-
-/**
- * Deletes response rows older than `before` (retention is explicit: by default Loopdesk
- * keeps everything). Links have no time of their own and go with their mailing.
- * The ledger stays, so a file still on the server is not ingested again.
- */
-export async function deleteOlderThan(db: Database, before: Date): Promise<RetentionResult> {
-  const cutoff = naiveTimestamp(before);
-  const result = await db.transaction(async (tx) => {
-    const counts: Record<string, number> = {};
-    const goneMailings = `SELECT id FROM mailings WHERE started < $1::TIMESTAMP`;
-    counts.links = Number((await tx.all<{ Count: bigint }>(`DELETE FROM links WHERE mailing_id IN (${goneMailings})`, [cutoff]))[0]?.Count ?? 0);
-    for (const kind of Object.values(RESPONSE_KINDS)) {
-      if (!kind.timeColumn) continue;
-      const res = await tx.all<{ Count: bigint }>(`DELETE FROM ${kind.table} WHERE ${kind.timeColumn} < $1::TIMESTAMP`, [cutoff]);
-      counts[kind.table] = Number(res[0]?.Count ?? 0);
-    }
-    return counts;
-  });
-  bumpGridDataVersion(db);
-  return result;
-}
-
-/** `YYYY-MM-DD HH:MM:SS` of a Date read as local wall time (response times are naive). */
-export function naiveTimestamp(d: Date): string {
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
-}
-
-/**
- * DuckDB's reader options for a dialect (read from a UTF-8 copy). Strict: a malformed row fails
- * the whole statement instead of being skipped or padded. Every value put into the SQL text comes
- * from the contract's enums or the checked timestamp tokens, never from a file.
- */
-function csvOptionsOf(dialect: ResponseDialect): string {
-  const timestampFormat = duckdbTimestampFormat(dialect.timestampFormat).replace(/'/g, "''");
-  return `delim = '${dialect.delimiter}', quote = '"', escape = '"', header = ${dialect.header}, auto_detect = false, strict_mode = true,
-  ignore_errors = false, null_padding = false, timestampformat = '${timestampFormat}', encoding = 'utf-8'`;
-}
-
-/**
- * The spec's columns of a kind for a file without a header row, in the spec's order: as many as
- * the first record has (trailing optional columns may be left off), never more than the spec names.
- */
-export function specColumns(kind: ResponseKind, count: number, fileName: string): string[] {
-  if (count > kind.columns.length) {
-    throw new AppError(
-      'VALIDATION_FAILED',
-      `${fileName}: line 1 has ${count} columns, but a ${kind.kind} file has at most ${kind.columns.length} (${kind.columns.map((c) => c.header).join(', ')}). Check the delimiter and the "header row" setting of the client's response files.`,
-      { line: 1, columns: count, expected: kind.columns.length },
-    );
-  }
-  return kind.columns.slice(0, count).map((c) => c.header);
-}
-
-interface ColumnLayout {
-  readonly targetColumns: readonly string[];
-  readonly selectList: readonly string[];
-  readonly columnsStruct: string;
-  /** Rows are stored in time order: daily files then make the tables nearly time-sorted,
-   * which keeps the rows of one grid block (sorted by time) close together on disk. */
-  readonly orderBy: string;
-}
-
-/**
- * Maps the file's header (any order) onto the kind's columns. The `columns` struct names
- * are ours (`c0`, `c1`, …), never the file's header text, so nothing from the file is
- * interpolated into SQL.
- */
-export function columnLayout(kind: ResponseKind, header: readonly string[], fileName: string): ColumnLayout {
-  const seen = new Map<string, number>();
-  header.forEach((h, i) => {
-    if (seen.has(h)) throw new AppError('VALIDATION_FAILED', `${fileName}: the header names column "${clip(h, 100)}" twice. Ask the server side to check the export.`, { line: 1 });
-    seen.set(h, i);
-  });
-  const missing = kind.columns.filter((c) => c.required && !seen.has(c.header)).map((c) => c.header);
-  if (missing.length > 0) {
-    throw new AppError(
-      'VALIDATION_FAILED',
-      `${fileName}: line 1 (header) lacks the column(s) ${missing.map((m) => `"${m}"`).join(', ')} of a ${kind.kind} file. Check the file kind and the export configuration, and the client's response file settings (delimiter; "First line" when the server writes no header row).`,
-      { line: 1, missing, header },
-    );
-  }
-  const byHeader = new Map(kind.columns.map((c) => [c.header, c]));
-  const struct = header.map((h, i) => `'c${i}': '${byHeader.get(h)?.type ?? 'VARCHAR'}'`).join(', ');
-  const targetColumns: string[] = [];
-  const selectList: string[] = [];
-  for (const c of kind.columns) {
-    const i = seen.get(c.header);
-    if (i === undefined) continue;
-    targetColumns.push(c.column);
-    selectList.push(`c${i}`);
-  }
-  const timeIndex = kind.timeColumn ? seen.get(kind.columns.find((c) => c.column === kind.timeColumn)!.header) : undefined;
-  return { targetColumns, selectList, columnsStruct: `{${struct}}`, orderBy: timeIndex === undefined ? '' : `ORDER BY c${timeIndex}` };
-}
-
-/** Parses the first record of a `"`-quoted file (the header row) with the given delimiter. */
-export function parseHeaderLine(text: string, delimiter = ';'): string[] {
-  const fields: string[] = [];
-  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  let field = '';
-  let quoted = false;
-  for (; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i++;
-        } else quoted = false;
-      } else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === delimiter) {
-      fields.push(field);
-      field = '';
-    } else if (ch === '\n') break;
-    else if (ch !== '\r') field += ch;
-  }
-  fields.push(field);
-  return fields.map((f) => f.trim());
-}
-
-/** The first record's fields; an empty file is an error unless `emptyOk` (no header row: a quiet day). */
-async function readFirstRecord(path: string, delimiter: string, emptyOk: boolean): Promise<string[]> {
-  const handle = await open(path, 'r').catch((e: NodeJS.ErrnoException) => {
-    throw new AppError('NOT_FOUND', `Cannot read the downloaded response file ${path}: ${e.code ?? e.message}. Download it again.`);
-  });
-  try {
-    const buf = Buffer.alloc(64 * 1024);
-    const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
-    const text = buf.subarray(0, bytesRead).toString('utf8');
-    if (text.trim() === '') {
-      if (emptyOk) return [];
-      throw new AppError('VALIDATION_FAILED', `${path} is empty: a response file needs at least its header row. Download it again or ask the server side.`, { line: 1 });
-    }
-    return parseHeaderLine(text, delimiter);
-  } finally {
-    await handle.close();
-  }
-}
-
-async function sha256File(path: string): Promise<string> {
-  await stat(path).catch((e: NodeJS.ErrnoException) => {
-    throw new AppError('NOT_FOUND', `Cannot read the downloaded response file ${path}: ${e.code ?? e.message}. Download it again.`);
-  });
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
-
-/** Shortens text taken from a file to `max` characters, saying how long it was. */
-function clip(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length} characters)`;
-}
-
-/** Turns DuckDB's CSV error into an operator message naming the record. */
-function asValidationError(e: unknown, fileName: string, header: readonly string[], hasHeader: boolean): AppError {
-  // The reader's columns are named c0, c1, … (see columnLayout); name them as the file does.
-  const message = (e instanceof Error ? e.message : String(e)).replace(/column "c(\d+)"/g, (m, i: string) =>
-    header[Number(i)] !== undefined ? `column "${header[Number(i)]}"` : m,
-  );
-  const line = /CSV Error on Line: (\d+)/.exec(message);
-  const original = /Original Line: ([^\n]*)/.exec(message);
-  const lines = message.split('\n').map((l) => l.trim());
-  // DuckDB quotes the offending value and line verbatim; a hostile file can make those megabytes
-  // long, and the message is shown to the operator and stored in the ledger (found by test/fuzz).
-  const reason = clip(
-    lines.find((l) => /^(Error when converting|Value with unterminated quote|Expected Number of Columns|Invalid unicode)/i.test(l)) ??
-      lines.find((l) => l.length > 0 && !/^(Conversion Error|Invalid Input Error)/.test(l)) ??
-      lines[0] ??
-      '',
-    300,
-  );
-  if (!line && !/Conversion Error|Invalid Input Error|CSV/i.test(message)) {
-    // Not a data problem (disk full, bug): keep it an exception with context.
-    return new AppError('INTERNAL', `Ingesting ${fileName} failed: ${clip(lines[0] ?? '', 300)}`, { cause: clip(message, 4000) });
-  }
-  const where = line ? `record ${line[1]}${hasHeader ? ' (the header is record 1)' : ''}` : 'the file';
-  return new AppError(
-    'VALIDATION_FAILED',
-    `${fileName} was rejected at ${where}: ${reason} Nothing from this file was stored and earlier data is unchanged; download the file again (it may be truncated) or ask the server side to fix the export.`,
-    { line: line ? Number(line[1]) : null, originalLine: original ? clip(original[1]!, 1000) : null, reason },
-  );
-}
-
 async function recordRejection(
   db: Database,
   input: IngestFileInput,
@@ -383,4 +198,14 @@ async function recordRejection(
      VALUES ($1, $2, $3, $4, $5, $6::TIMESTAMPTZ, $7, 0, now(), 'rejected', $8, now())`,
     [input.profile, input.client, input.remoteName, kind.kind, input.size, input.mtime.toISOString(), sha256, message],
   );
+}
+
+/** The file's SHA-256: the ledger knows a file it has seen by name and content. */
+async function sha256File(path: string): Promise<string> {
+  await stat(path).catch((e: NodeJS.ErrnoException) => {
+    throw new AppError('NOT_FOUND', `Cannot read the downloaded response file ${path}: ${e.code ?? e.message}. Download it again.`);
+  });
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+  return hash.digest('hex');
 }

@@ -1,16 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { mkdir, rename, rm, stat as localStat } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import { posix } from 'node:path';
-import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { dirname, posix } from 'node:path';
 import type SftpClient from 'ssh2-sftp-client';
 import { AppError, isAppError } from '../../../shared/contract/result';
 import { isTransientError, mapRemoteError } from './errors';
 import type { SftpClientInternals } from './open-sftp';
 import { createProgressTracker } from './progress';
-import { withTimeout } from './timeout';
+import { publishedState, removePart, type RecoveryLinks } from './link-recovery';
+import { FAST_TRANSFER, PLAIN_CHUNK, readToFile, writeInRequests } from './transfer-modes';
+import { stallWatch, withTimeout } from './timeout';
+import { explainRefusal, explainUploadRefusal, transferFailure, type RefusalContext } from './transfer-failures';
 import type {
   DownloadOptions,
   DownloadResult,
@@ -25,16 +25,6 @@ import type {
 
 /** How long end() may take before the socket is simply destroyed (end() can hang after ECONNRESET). */
 const END_TIMEOUT_MS = 3_000;
-/** Upper bound for removing a stale `.part` after a failure, reconnect included. */
-const CLEANUP_TIMEOUT_MS = 10_000;
-/**
- * fastGet/fastPut request size and parallelism. ssh2's default (32 KiB x 64) moved 200 MB to
- * OpenSSH on loopback at ~240 MB/s; 128 KiB x 32 (4 MiB in flight) at ~450 MB/s, measured here.
- * ssh2 clamps requests to the limits the server advertises, so small-limit servers still work.
- */
-const FAST_TRANSFER = { chunkSize: 128 * 1024, concurrency: 32 } as const;
-/** Read size for plain uploads: one WRITE request (split by ssh2 to the server's limit) per chunk. */
-const PLAIN_CHUNK = 128 * 1024;
 
 /** Everything a session needs from {@link openSftp}. */
 export interface SessionParts {
@@ -47,23 +37,6 @@ export interface SessionParts {
   readonly extensions: readonly string[];
   /** Opens a fresh connection to the same target (used to clean up after a lost link). */
   readonly reconnect: () => Promise<SftpSession>;
-}
-
-/**
- * Calls `onStall` when `kick()` has not been called for `ms` milliseconds.
- *
- * Transfers have no total time limit (big files on slow links are legitimate), but a transfer
- * that moves no byte for a whole operation timeout is dead.
- */
-function stallWatch(ms: number, onStall: () => void) {
-  let timer: NodeJS.Timeout | undefined;
-  const arm = () => {
-    clearTimeout(timer);
-    timer = setTimeout(onStall, ms);
-    timer.unref?.();
-  };
-  arm();
-  return { kick: arm, stop: () => clearTimeout(timer) };
 }
 
 /** A final file name must be a plain name: the server only looks inside its own directory. */
@@ -190,11 +163,11 @@ class Session implements SftpSession {
     const probe = posix.join(dir, `.loopdesk-write-test-${randomBytes(6).toString('hex')}.tmp`);
     const content = Buffer.from('loopdesk write test\n');
     try {
-      await this.run('write test', probe, () => this.putPlain(content, probe));
+      await this.run('write test', probe, () => writeInRequests(this.internals.sftp, content, probe));
     } catch (err) {
       // A refused WRITE leaves the opened (empty) probe behind; it must not litter the directory.
       if (this.connected) await this.remove(probe).catch(() => undefined);
-      return { ok: false, message: await this.explainRefusal(err, dir, 'write test') };
+      return { ok: false, message: await explainRefusal(err, dir, 'write test', this.refusalContext()) };
     }
     // A server may accept the request yet keep fewer bytes; then the directory is not usable.
     const kept = await this.stat(probe).catch(() => null);
@@ -223,18 +196,7 @@ class Session implements SftpSession {
         if (this.target.options.transferMode === 'fast') {
           await this.client.fastGet(remotePath, part, { ...FAST_TRANSFER, step: (done) => (kick(), tracker.update(done)) });
         } else {
-          const sftp = this.internals.sftp;
-          if (!sftp) throw new AppError('CONNECTION_FAILED', 'The SFTP channel is closed.', { transient: true });
-          let done = 0;
-          const counter = new Transform({
-            transform(chunk: Buffer, _enc, cb) {
-              done += chunk.length;
-              kick();
-              tracker.update(done);
-              cb(null, chunk);
-            },
-          });
-          await pipeline(sftp.createReadStream(remotePath), counter, createWriteStream(part));
+          await readToFile(this.internals.sftp, remotePath, part, (done) => (kick(), tracker.update(done)));
         }
       });
       const got = (await localStat(part)).size;
@@ -248,7 +210,7 @@ class Session implements SftpSession {
       await rename(part, localPath);
     } catch (err) {
       await rm(part, { force: true }).catch(() => undefined);
-      throw this.transferFailure(err, 'download', remotePath);
+      throw transferFailure(err, 'download', remotePath);
     }
     tracker.update(remote.size);
     const result = { localPath, bytes: remote.size, seconds: (Date.now() - started) / 1000 };
@@ -289,7 +251,7 @@ class Session implements SftpSession {
         if (mode === 'fast') {
           await this.client.fastPut(localPath, partPath, { ...FAST_TRANSFER, step: (done) => (kick(), tracker.update(done)) });
         } else {
-          await this.putPlain(createReadStream(localPath, { highWaterMark: PLAIN_CHUNK }), partPath, (done) => (kick(), tracker.update(done)));
+          await writeInRequests(this.internals.sftp, createReadStream(localPath, { highWaterMark: PLAIN_CHUNK }), partPath, (done) => (kick(), tracker.update(done)));
         }
       });
       const remote = await this.stat(partPath);
@@ -314,7 +276,7 @@ class Session implements SftpSession {
       if (renameSent && isTransientError(err)) {
         // The link died around the rename: the server may have published the file and only the
         // confirmation got lost. Ask again rather than report a failure that is not one.
-        const state = await this.publishedState(finalPath, partPath, size);
+        const state = await publishedState(this.recoveryLinks, finalPath, partPath, size);
         if (state === 'published') {
           this.log({ level: 'warn', kind: 'sftp.upload.confirmed', message: `The confirmation of ${finalPath} was lost with the connection; a new connection shows it complete on the server.` });
           return finish(' (confirmed over a new connection)');
@@ -329,8 +291,8 @@ class Session implements SftpSession {
           throw failure;
         }
       }
-      const partRemoved = await this.removePart(partPath);
-      const failure = this.transferFailure(await this.explainUploadRefusal(err, remoteDir, finalName), 'upload', finalPath, partRemoved);
+      const partRemoved = await removePart(this.recoveryLinks, partPath);
+      const failure = transferFailure(await explainUploadRefusal(err, remoteDir, finalName, this.refusalContext()), 'upload', finalPath, partRemoved);
       this.log({ level: 'error', kind: 'sftp.upload.failed', message: failure.message, details: JSON.stringify({ code: failure.code, partRemoved, cause: (err as Error)?.message }) });
       throw failure;
     }
@@ -363,128 +325,16 @@ class Session implements SftpSession {
     }
   }
 
-  /**
-   * Runs a small clean-up or check over this link, or over a fresh one when this one died;
-   * bounded in time, so a server that stays away cannot hold the caller.
-   */
-  private async onAnyLink<T>(what: string, work: (link: Pick<SftpSession, 'stat' | 'remove'>) => Promise<T>): Promise<T> {
-    const attempt = async (): Promise<T> => {
-      if (!this.closed) {
-        try {
-          return await work(this);
-        } catch {
-          // Fall through to a fresh connection: this one may have died on the way.
-        }
-      }
-      const fresh = await this.reconnect();
-      try {
-        return await work(fresh);
-      } finally {
-        await fresh.end();
-      }
-    };
-    return withTimeout(attempt(), CLEANUP_TIMEOUT_MS, what);
-  }
+  /** This link while it is up, a fresh one otherwise: for clean-ups and checks after a failure. */
+  private readonly recoveryLinks: RecoveryLinks = {
+    current: () => (this.closed ? undefined : this),
+    reconnect: () => this.reconnect(),
+    log: (e) => this.log(e),
+  };
 
-  /** Best-effort removal of a `.part` file, over this link or a fresh one if it died; never throws. */
-  private async removePart(partPath: string): Promise<boolean> {
-    try {
-      await this.onAnyLink(`Removing ${partPath}`, (link) => link.remove(partPath));
-      return true;
-    } catch (err) {
-      this.log({ level: 'warn', kind: 'sftp.upload.cleanup', message: `Could not remove ${partPath}; the server ignores it, but you may delete it by hand.`, details: String((err as Error)?.message ?? err) });
-      return false;
-    }
-  }
-
-  /**
-   * After a link lost around the rename: did the server publish the file?
-   *
-   * Published means the final name holds exactly our size and the `.part` is gone (the rename
-   * moved it). A final name next to a surviving `.part` belongs to someone else.
-   */
-  private async publishedState(finalPath: string, partPath: string, size: number): Promise<'published' | 'not-published' | 'unknown'> {
-    try {
-      return await this.onAnyLink(`Checking ${finalPath}`, async (link) => {
-        const final = await link.stat(finalPath);
-        if (!final) return 'not-published' as const;
-        const part = await link.stat(partPath);
-        return final.isFile && final.size === size && !part ? ('published' as const) : ('not-published' as const);
-      });
-    } catch (err) {
-      this.log({ level: 'warn', kind: 'sftp.upload.unconfirmed', message: `Could not check whether ${finalPath} was published.`, details: String((err as Error)?.message ?? err) });
-      return 'unknown';
-    }
-  }
-
-  /**
-   * Writes a buffer or stream to `remotePath` one request at a time; the first refused WRITE fails it.
-   *
-   * ssh2's WriteStream (behind ssh2-sftp-client's put()) destroys itself before it reports a
-   * failed WRITE, so Node drops the error and put() resolves on a short file: a full disk
-   * then looked like garbled data. Here every refusal reaches the caller with its SFTP code.
-   */
-  private async putPlain(source: Buffer | AsyncIterable<Buffer>, remotePath: string, onBytes: (done: number) => void = () => undefined): Promise<void> {
-    const sftp = this.internals.sftp;
-    if (!sftp) throw new AppError('CONNECTION_FAILED', 'The SFTP channel is closed.', { transient: true });
-    const handle = await new Promise<Buffer>((resolve, reject) => sftp.open(remotePath, 'w', (err, h) => (err ? reject(err) : resolve(h))));
-    let failed = false;
-    try {
-      let pos = 0;
-      for await (const chunk of Buffer.isBuffer(source) ? [source] : source) {
-        if (chunk.length === 0) continue;
-        const at = pos;
-        await new Promise<void>((resolve, reject) => sftp.write(handle, chunk, 0, chunk.length, at, (err) => (err ? reject(err) : resolve())));
-        pos += chunk.length;
-        onBytes(pos);
-      }
-    } catch (err) {
-      failed = true;
-      throw err;
-    } finally {
-      const closing = new Promise<void>((resolve, reject) => sftp.close(handle, (err) => (err ? reject(err) : resolve())));
-      // After a refused write the close result adds nothing; the write's error is the story.
-      if (failed) await closing.catch(() => undefined);
-      else await closing;
-    }
-  }
-
-  /**
-   * Puts a refused upload in the operator's terms: which directory is missing or not writable.
-   * The server only says "no such file" or "permission denied" about the `.part` name.
-   */
-  private async explainUploadRefusal(err: unknown, remoteDir: string, finalName: string): Promise<unknown> {
-    const mapped = isAppError(err) ? err : mapRemoteError(err, 'upload', posix.join(remoteDir, finalName));
-    if (mapped.code !== 'NOT_FOUND' && mapped.code !== 'PERMISSION_DENIED') return err;
-    return new AppError(mapped.code, await this.explainRefusal(err, remoteDir, 'upload'), { ...(mapped.details as object), dir: remoteDir });
-  }
-
-  /** The operator's message for a write refused in `dir` (missing, not a directory, denied, full). */
-  private async explainRefusal(err: unknown, dir: string, op: string): Promise<string> {
-    const mapped = isAppError(err) ? err : mapRemoteError(err, op, dir);
-    if (mapped.code === 'NOT_FOUND') {
-      const s = this.connected ? await this.stat(dir).catch(() => undefined) : undefined;
-      if (s === null) return `The directory ${dir} does not exist on the server. Check the client's directories in the connection profile, or ask the server administrator to create it.`;
-      if (s && !s.isDirectory) return `${dir} exists on the server but is not a directory. Check the client's directories in the connection profile.`;
-    }
-    if (mapped.code === 'PERMISSION_DENIED') {
-      return `The server does not let user "${this.target.username}" write into ${dir} (permission denied). Ask the server administrator for write rights on that directory, or check the client's directories in the connection profile.`;
-    }
-    if ((mapped.details as { likelyCause?: unknown } | undefined)?.likelyCause === 'disk-full') {
-      return `The server refused to store data in ${dir} (it answered only "Failure"). The server may be out of disk space or over its quota: ask the server administrator to free space.`;
-    }
-    return mapped.message;
-  }
-
-  /** Wraps any transfer error into TRANSFER_FAILED, keeping TARGET_EXISTS and the transient flag. */
-  private transferFailure(err: unknown, op: 'upload' | 'download', path: string, partRemoved?: boolean): AppError {
-    if (isAppError(err) && (err.code === 'TARGET_EXISTS' || err.code === 'INVALID_INPUT')) return err;
-    const mapped = isAppError(err) ? err : mapRemoteError(err, op, path);
-    if (mapped.code === 'TRANSFER_FAILED') return new AppError('TRANSFER_FAILED', mapped.message, { ...(mapped.details as object), path, partRemoved });
-    const transient = mapped.code === 'CONNECTION_FAILED' || mapped.code === 'TIMEOUT';
-    const tail = op === 'upload' ? ' Nothing was published under the final name.' : ' No partial file was kept.';
-    const likelyCause = (mapped.details as { likelyCause?: string } | undefined)?.likelyCause;
-    return new AppError('TRANSFER_FAILED', `The ${op} of ${path} failed: ${mapped.message}${tail}`, { path, cause: mapped.code, transient, partRemoved, ...(likelyCause ? { likelyCause } : {}) });
+  /** The server's view for explaining a refused write: asked only while this link is up. */
+  private refusalContext(): RefusalContext {
+    return { stat: this.connected ? (path) => this.stat(path) : undefined, username: this.target.username };
   }
 }
 

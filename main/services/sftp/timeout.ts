@@ -26,3 +26,20 @@ export function withTimeout<T>(work: Promise<T>, ms: number, what: string, onTim
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/**
+ * Calls `onStall` when `kick()` has not been called for `ms` milliseconds.
+ *
+ * Transfers have no total time limit (big files on slow links are legitimate), but a transfer
+ * that moves no byte for a whole operation timeout is dead.
+ */
+export function stallWatch(ms: number, onStall: () => void): { readonly kick: () => void; readonly stop: () => void } {
+  let timer: NodeJS.Timeout | undefined;
+  const arm = () => {
+    clearTimeout(timer);
+    timer = setTimeout(onStall, ms);
+    timer.unref?.();
+  };
+  arm();
+  return { kick: arm, stop: () => clearTimeout(timer) };
+}

@@ -1,0 +1,89 @@
+import { join } from 'node:path';
+import { AppError } from '../../../shared/contract/result';
+import type { EventBus } from '../../core/event-bus';
+import type { LogActivity } from '../activity/activity-service';
+import type { ProfilesService } from '../profiles/profiles-service';
+import type { Database } from '../store/database';
+import { SuppressionList } from '../suppression/suppression-list';
+import { listResponseFiles } from './ingest';
+import { deleteOlderThan } from './response-retention';
+import { pullClient, type PulledFile } from './response-pull';
+import type { ResponsesPart } from './responses-service';
+import { suppressionCandidates } from './suppression';
+
+/** What pulling response files needs. */
+export interface ResponsePullDeps {
+  readonly db: Database;
+  readonly bus: EventBus;
+  readonly dataDir: string;
+  readonly profiles: ProfilesService;
+  readonly log: LogActivity;
+  /** Runs after every pull (retention). */
+  readonly afterPull?: () => Promise<void>;
+}
+
+/**
+ * Response data in the data file: pulls a profile's daily files into DuckDB (and feeds the
+ * suppression list from them), lists the pulled files, deletes data by age.
+ */
+export function createResponsePullService(deps: ResponsePullDeps): ResponsesPart<'pull' | 'files' | 'deleteOlderThan'> {
+  const { db } = deps;
+  const suppression = new SuppressionList(db);
+  return {
+    async pull({ profile, client }) {
+      const stored = deps.profiles.stored(profile);
+      const clients = stored.clients.filter((c) => !client || c.name === client);
+      if (clients.length === 0) throw new AppError('NOT_FOUND', client ? `Profile "${profile}" has no client "${client}".` : `Profile "${profile}" has no clients yet.`);
+      const files: PulledFile[] = [];
+      await deps.profiles.withSession(profile, async (session) => {
+        for (const c of clients) {
+          files.push(
+            ...(await pullClient({
+              db,
+              session,
+              profile,
+              client: c,
+              downloadDir: join(deps.dataDir, 'responses'),
+              onFile: (f, i, total) => deps.bus.emit('responses.onProgress', { task: 'pull', done: i + 1, total, message: `${c.name}: ${f.name} ${f.outcome}` }),
+            })),
+          );
+        }
+      });
+      const added = await suppression.add(
+        (await suppressionCandidates(db)).map((s) => ({ email: s.userId, reason: s.reason === 'unsubscribe' ? 'Unsubscribed' : 'Hard bounce', source: `mailing ${s.mailingId ?? '?'}` })),
+      );
+      await deps.afterPull?.();
+      const counts = (o: string) => files.filter((f) => f.outcome === o).length;
+      await deps.log({
+        level: counts('rejected') > 0 ? 'warn' : 'info',
+        kind: 'pull',
+        profile,
+        message: `Response pull: ${counts('ingested')} new, ${counts('replaced')} replaced, ${counts('skipped')} unchanged, ${counts('rejected')} rejected file(s); ${added} address(es) added to the suppression list.`,
+        details: files.filter((f) => f.outcome === 'rejected').map((f) => `${f.name}: ${f.message}`).join('\n') || null,
+      });
+      return { files };
+    },
+
+    async files({ profile }) {
+      return (await listResponseFiles(db, { profile })).map((f) => ({
+        id: f.id,
+        profile: f.profile,
+        client: f.client,
+        name: f.name,
+        kind: f.kind,
+        size: f.size,
+        sha256: f.sha256,
+        rows: f.rows,
+        ingestedAt: f.ingestedAt.toISOString(),
+        status: f.status,
+        error: f.error,
+      }));
+    },
+
+    async deleteOlderThan({ before }) {
+      const result = await deleteOlderThan(db, new Date(before));
+      await deps.log({ level: 'warn', kind: 'retention', profile: null, message: `Deleted response data older than ${before}`, details: JSON.stringify(result) });
+      return { ...result };
+    },
+  };
+}
