@@ -4,7 +4,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { productsFileNameFor, productsFileNameProblem } from '../../../shared/contract/products-file-name';
 import { DEFAULT_PRODUCTS_FILE_NAME, type LineBreakPolicy, type MasterField } from '../../../shared/contract/profiles';
-import type { SourceMailingMismatch } from '../../../shared/contract/recipients';
+import type { RowEdits, SourceMailingMismatch } from '../../../shared/contract/recipients';
 import { AppError } from '../../../shared/contract/result';
 import { closedLoopFileName, describeChar, findUnencodable, formatClosedLoopLine, writeClosedLoopBatches, type ClosedLoopEncoding } from './closed-loop-writer';
 import { compileMapping, isSourceMailingField, newWaveId, rebaseMapping, suggestMapping, type FieldMapping } from './mapping';
@@ -42,25 +42,7 @@ export interface PrepareProductsInput {
   readonly referenceFields?: readonly string[];
 }
 
-/** One value the operator corrected inline: replaces the mapped value of `field` on `line`. */
-export interface ValueOverride {
-  /** Row number as in the report (Excel row / CSV record, 1-based). */
-  readonly line: number;
-  /** A master-list field name. */
-  readonly field: string;
-  readonly value: string;
-}
-
-/**
- * Corrections from the New send screen, applied on the next run so the operator need not edit the
- * source file: overridden values are validated like any other, excluded lines are left out.
- */
-export interface RowEdits {
-  /** Applied after mapping, before validation; a later override of the same line and field wins. */
-  readonly overrides?: readonly ValueOverride[];
-  /** Lines the operator chose not to send; lines that are not data rows are ignored. */
-  readonly excludedLines?: readonly number[];
-}
+export type { RowEdits, ValueOverride } from '../../../shared/contract/recipients';
 
 /** Everything `loopdesk prepare` (and the Sending screen) hands over. */
 export interface PrepareInput {

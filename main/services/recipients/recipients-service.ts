@@ -33,7 +33,7 @@ export async function prepareDraft(args: {
     input: draft.path,
     open: draft.open,
     fields: client.fields,
-    mapping: draft.mapping.length > 0 ? (draft.mapping as FieldMapping[]) : undefined,
+    mapping: draft.mapping.length > 0 ? draft.mapping : undefined,
     sourceMailingId: draft.sourceMailingId,
     outDir: args.outDir,
     encoding: client.encoding,
@@ -47,7 +47,7 @@ export async function prepareDraft(args: {
     onProgress: args.onProgress,
     edits: draft.edits,
     products: draft.products
-      ? { input: draft.products.path, open: draft.products.open, fields: client.productFields, mapping: draft.products.mapping as FieldMapping[] | undefined, referenceFields: draft.products.referenceFields }
+      ? { input: draft.products.path, open: draft.products.open, fields: client.productFields, mapping: draft.products.mapping, referenceFields: draft.products.referenceFields }
       : undefined,
   });
   if (args.failOnMissingProducts !== false && report.products && report.products.missingCount > 0) {
