@@ -9,6 +9,8 @@ import type { FieldMapping } from '../../../main/services/recipients/mapping';
 import type { RowEdits } from '../../../main/services/recipients/prepare';
 import type { RowProblem } from '../../../main/services/recipients/validate';
 import type { FilterModel, GridColumn } from '../../../main/services/responses/grid-query';
+import { ProblemCode } from '../../../shared/contract/recipients';
+import { REASON_TEXT, type DraftEdits, type ValueOverride } from '../../../renderer/src/features/new-send/draft-model';
 
 // The type assertions are checked by `tsc -p tsconfig.json` (vitest runs them as no-ops).
 describe('types come from the contract', () => {
@@ -18,6 +20,12 @@ describe('types come from the contract', () => {
     expectTypeOf<RowProblem>().toEqualTypeOf<ContractRowProblem>();
     expectTypeOf<GridColumn>().toEqualTypeOf<ContractGridColumn>();
     expectTypeOf<FilterModel>().toEqualTypeOf<ContractFilterModel>();
+  });
+
+  it('the New send draft keeps the contract\u2019s edits, and words for every problem code', () => {
+    expectTypeOf<DraftEdits>().toEqualTypeOf<Required<ContractRowEdits>>();
+    expectTypeOf<ValueOverride>().toEqualTypeOf<Required<ContractRowEdits>['overrides'][number]>();
+    expect(Object.keys(REASON_TEXT).sort()).toEqual([...ProblemCode.options].sort());
   });
 
   it('event payloads are typed by their channel, and an error code narrows its details', () => {
