@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SourceMailingMismatch } from './recipients';
+import { ExcludedRow, FieldMapping, FixCode, FlagCode, FlaggedValue, ProblemCode, SourceMailingMismatch, TidiedValue } from './recipients';
 import type { ErrorCode } from './result';
 import { SendState } from './sends';
 
@@ -44,15 +44,39 @@ const RemoteFailure = z.strictObject({
 const Issue = z.strictObject({ path: list(z.string()), message: z.string() });
 
 /**
- * The report so far when a check found no row to send: the counts a message needs are named,
- * the rest of the report rides along for the check screen.
+ * The report so far when a check found no row to send (every row excluded, or none in the
+ * file): the check screen shows it like any report.
  */
-const NoValidRows = z.looseObject({
+const NoValidRows = z.strictObject({
+  /** Data rows read: `valid + excludedCount + excludedByOperator`. */
   rows: z.number(),
   valid: z.number(),
+  excluded: list(ExcludedRow),
   excludedCount: z.number(),
   excludedByOperator: z.number(),
   emptyRows: z.number(),
+  /** Counts over the validated rows, by problem, fix and flag code. */
+  summary: z.strictObject({
+    rows: z.number(),
+    valid: z.number(),
+    excluded: z.number(),
+    problems: z.partialRecord(ProblemCode, z.number()),
+    fixes: z.partialRecord(FixCode, z.number()),
+    flags: z.partialRecord(FlagCode, z.number()),
+  }),
+  tidied: list(TidiedValue.extend({ message: z.string() })),
+  flagged: list(FlaggedValue),
+  sourceMailingMismatch: SourceMailingMismatch.optional(),
+  mapping: list(FieldMapping),
+  headers: list(z.string()),
+  waveId: z.string(),
+  format: z.enum(['csv', 'xlsx']),
+  sourceEncoding: z.string().optional(),
+  delimiter: z.string().optional(),
+  sheet: z.string().optional(),
+  rejectedFile: z.string().optional(),
+  /** No file was written. */
+  files: z.strictObject({}),
   durationMs: z.number(),
 });
 

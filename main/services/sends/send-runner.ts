@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { AppError, isAppError, isAppErrorOf } from '../../../shared/contract/result';
-import type { Send, SendState } from '../../../shared/contract/sends';
+import type { Send } from '../../../shared/contract/sends';
 import type { LogActivity } from '../activity/activity-service';
 import { formatWallClock, isKnownTimeZone, parseServerTime, resolveTimeZone } from '../../../shared/zoned-time';
 import type { SftpSession } from '../sftp';
@@ -221,7 +221,7 @@ export async function pollSend(deps: RunnerDeps, id: string): Promise<SendRecord
       derived.state === 'error'
         ? { message: derived.steps.filter((s) => s.state === 'error').map((s) => s.message).join(' ') || 'The server reported an error.', rows: [...observation.errorRows] }
         : record.error;
-    const patch = { state: derived.state as SendState, mailingId: derived.mailingId ?? record.mailingId, serverHalted: observation.halted, lastCheckedAt: new Date(), error };
+    const patch = { state: derived.state, mailingId: derived.mailingId ?? record.mailingId, serverHalted: observation.halted, lastCheckedAt: new Date(), error };
     const zone = deps.timeZoneOf(record);
     const timeZone = isKnownTimeZone(zone) ? resolveTimeZone(zone) : undefined;
     for (const [i, step] of newSteps.entries()) {

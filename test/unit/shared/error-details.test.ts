@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { AppError, ERROR_CODES, isAppError } from '../../../shared/contract';
 import { ERROR_DETAILS, errorDetailsProblems } from '../../../shared/contract/error-details';
 import { Dispatcher, type Services } from '../../../main/core/dispatcher';
+import { DEFAULT_MASTER_FIELDS } from '../../../shared/contract/profiles';
+import { prepare } from '../../../main/services/recipients/prepare';
 import { writeClosedLoopFile } from '../../../main/services/recipients/closed-loop-writer';
 import { sourceMailingMismatchError } from '../../../main/services/recipients/source-mailing-check';
 import { compileGridQuery } from '../../../main/services/responses/grid-query';
@@ -72,9 +74,17 @@ describe('error details', () => {
           writeFileSync(sandboxPaths(join(data.path, 'sandbox')).config, JSON.stringify({ version: 'x', clients: 3 }));
           return loadOrCreateRoot(join(data.path, 'sandbox'));
         }),
+        // Every row excluded: the report so far rides along.
+        await caught(() => {
+          writeFileSync(join(data.path, 'bad.csv'), 'Email;broadmail_ID\nnot-an-address;1\nanna@example.com;1\n');
+          return prepare({ input: join(data.path, 'bad.csv'), fields: DEFAULT_MASTER_FIELDS.slice(0, 2), sourceMailingId: '1', encoding: 'utf-8', timeZone: 'UTC', outDir: join(data.path, 'out'), edits: { excludedLines: [3] } });
+        }),
+        // No column for a required field.
+        await caught(() => prepare({ input: join(data.path, 'bad.csv'), fields: [{ name: 'Salutation', type: 'Varchar', required: true }], sourceMailingId: '1', encoding: 'utf-8', timeZone: 'UTC', outDir: join(data.path, 'out') })),
         sourceMailingMismatchError({ chosen: '1', count: 1, lines: [{ line: 2, value: '3' }], others: ['3'] }),
       ];
       expect(errors.every((e) => e.details !== undefined)).toBe(true);
+      expect(errors.filter((e) => e.code === 'VALIDATION_FAILED' && e.details && 'summary' in e.details)).toHaveLength(1);
       for (const e of errors) expect(errorDetailsProblems(e), `${e.code}: ${JSON.stringify(e.details)}`).toEqual([]);
     } finally {
       data.cleanup();

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import type { EventPayload } from '../../../../shared/contract';
+import type { AppErrorInfo, EventPayload } from '../../../../shared/contract';
 import type { ValidationReport } from '../../../../shared/contract/recipients';
 import { useApi, useHostEvent } from '../../api/api-context';
 import { formatBytes, plural } from '../../components/format';
@@ -19,7 +19,7 @@ export function useValidation(draft: NewSendState, update: StepProps['update']) 
   const [running, setRunning] = useState(false);
   const [progress, setProgress] = useState<Progress | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [errorDetails, setErrorDetails] = useState<unknown>(null);
+  const [errorDetails, setErrorDetails] = useState<AppErrorInfo['details'] | null>(null);
   const path = draft.inspection?.path;
   useHostEvent('recipients.onProgress', (p) => {
     if (running && p.path === path) setProgress({ bytesRead: p.bytesRead, totalBytes: p.totalBytes, rows: p.rows });
