@@ -1,3 +1,4 @@
+import type { EventChannel, EventPayload } from '../../shared/contract';
 import type { Result } from '../../shared/contract/result';
 import { isAppError } from '../../shared/contract/result';
 import type { AppContext } from '../app/app-context';
@@ -13,8 +14,8 @@ export interface Door {
   readonly remote: boolean;
   /** Calls a service method through the dispatcher; never throws for expected failures. */
   invoke(channel: string, payload: unknown): Promise<Result<unknown>>;
-  /** Subscribes to a service event (`sends.onChanged`); returns the unsubscribe function. */
-  subscribe(event: string, listener: (payload: unknown) => void): () => void;
+  /** Subscribes to a service event (`sends.onChanged`), its payload typed by the contract; returns the unsubscribe function. */
+  subscribe<E extends EventChannel>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
   /**
    * Local owner only: runs one scheduler pass (uploads due sends, polls active ones). A remote
    * owner runs its own scheduler, so this does nothing there.
@@ -51,7 +52,7 @@ export function localDoor(context: AppContext, ownsContext = true): Door {
 
 /** Opens the owner's WebSocket door described by the data dir's door file. */
 export async function remoteDoor(dataDir: string, info: { port: number; token: string }): Promise<Door> {
-  const [{ WebSocket }, { createSocketTransport }] = await Promise.all([import('ws'), import('../../shared/contract/wire')]);
+  const [{ WebSocket }, { createSocketTransport }, { subscribeEvent }] = await Promise.all([import('ws'), import('../../shared/contract/wire'), import('../../shared/contract/client')]);
   const origin = `http://127.0.0.1:${info.port}`;
   // The host checks Origin and Host like a browser's; the token comes from the 0600 door file.
   const socket = new WebSocket(`ws://127.0.0.1:${info.port}/ws?token=${encodeURIComponent(info.token)}`, { origin });
@@ -71,7 +72,7 @@ export async function remoteDoor(dataDir: string, info: { port: number; token: s
     remote: true,
     context: undefined,
     invoke: (channel, payload) => transport.invoke(channel, payload),
-    subscribe: (event, listener) => transport.subscribe(event, listener),
+    subscribe: (event, listener) => subscribeEvent(transport, event, listener),
     tick: async () => undefined,
     close: async () => {
       if (socket.readyState === socket.CLOSED) return;

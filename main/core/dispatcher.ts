@@ -7,10 +7,12 @@ import {
   isAppError,
   METHOD_CHANNELS,
   ok,
+  type AppErrorInfo,
   type Contracts,
   type ImplOf,
   type Result,
 } from '../../shared/contract';
+import { errorDetailsProblems } from '../../shared/contract/error-details';
 
 /** The implementations of every contract, keyed like {@link contracts}. */
 export type Services = { readonly [K in keyof Contracts]: ImplOf<Contracts[K]> };
@@ -32,6 +34,12 @@ export class Dispatcher {
   constructor(
     private readonly services: Services,
     private readonly reportBug: BugReporter = (channel, e) => console.error(`[loopdesk] ${channel} failed:`, e),
+    /**
+     * Checks every error's details against its code's schema and reports a mismatch as a bug
+     * (the error still goes out as it is). On everywhere but in production: it costs one small
+     * parse per failed call, and a mismatch means a client cannot build its message.
+     */
+    private readonly checkErrorDetails = process.env.NODE_ENV !== 'production',
   ) {}
 
   /** True when `channel` is a known event channel. */
@@ -59,7 +67,12 @@ export class Dispatcher {
     try {
       return ok(await impl.call(this.services[serviceName], parsed.data));
     } catch (e) {
-      if (isAppError(e)) return { ok: false, error: (e as AppError).toInfo?.() ?? { code: e.code, message: e.message } };
+      if (isAppError(e)) {
+        const error: AppErrorInfo = (e as AppError).toInfo?.() ?? { code: e.code, message: e.message };
+        const problems = this.checkErrorDetails ? errorDetailsProblems(error) : [];
+        if (problems.length > 0) this.reportBug(channel, new Error(`${error.code} details do not match their schema (shared/contract/error-details.ts): ${problems.join('; ')}`));
+        return { ok: false, error };
+      }
       this.reportBug(channel, e);
       return fail('INTERNAL', `Loopdesk hit an unexpected error in ${channel}: ${e instanceof Error ? e.message : String(e)}. It has been logged.`);
     }

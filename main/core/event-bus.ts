@@ -1,4 +1,4 @@
-import { EVENT_CHANNELS } from '../../shared/contract';
+import { EVENT_CHANNELS, type EventChannel, type EventPayload } from '../../shared/contract';
 
 /** Receives one event payload. */
 export type Listener = (payload: unknown) => void;
@@ -10,8 +10,8 @@ export type Listener = (payload: unknown) => void;
 export class EventBus {
   private readonly listeners = new Map<string, Set<Listener>>();
 
-  /** Sends an event to every subscriber. Unknown channels are a programming error. */
-  emit(channel: string, payload: unknown): void {
+  /** Sends an event to every subscriber; the payload is typed by its schema in the contract. Unknown channels are a programming error. */
+  emit<E extends EventChannel>(channel: E, payload: EventPayload<E>): void {
     if (!EVENT_CHANNELS.has(channel)) throw new Error(`unknown event channel ${channel}`);
     for (const listener of this.listeners.get(channel) ?? []) {
       try {
@@ -22,8 +22,12 @@ export class EventBus {
     }
   }
 
-  /** Subscribes; returns the unsubscribe function. */
-  on(channel: string, listener: Listener): () => void {
+  /** Subscribes; returns the unsubscribe function. A known channel types the payload; transports pass the names they were given. */
+  on<E extends EventChannel>(channel: E, listener: (payload: EventPayload<E>) => void): () => void;
+  on(channel: string, listener: Listener): () => void;
+  on(channel: string, typed: (payload: never) => void): () => void {
+    // emit() only sends a channel's contract type, so the typed listener gets what it expects.
+    const listener = typed as Listener;
     let set = this.listeners.get(channel);
     if (!set) this.listeners.set(channel, (set = new Set()));
     set.add(listener);

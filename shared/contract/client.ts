@@ -1,4 +1,4 @@
-import { contracts, type Api } from './index';
+import { contracts, type Api, type EventChannel, type EventPayload } from './index';
 import type { Result } from './result';
 
 /**
@@ -21,4 +21,13 @@ export function createApi(transport: Transport): Api {
     api[serviceName] = Object.freeze(methods);
   }
   return Object.freeze(api) as unknown as Api;
+}
+
+/**
+ * Subscribes to a host event with its payload typed by the contract. Hosts emit only that type
+ * (their EventBus is typed by the same contract), so this is the one place where the
+ * transport's `unknown` payload becomes it.
+ */
+export function subscribeEvent<E extends EventChannel>(transport: Pick<Transport, 'subscribe'>, event: E, listener: (payload: EventPayload<E>) => void): () => void {
+  return transport.subscribe(event, listener as (payload: unknown) => void);
 }

@@ -1,6 +1,6 @@
 import { activityContract } from './activity';
 import { appContract } from './app';
-import { channelOf, type ClientOf, type ServiceSpec } from './define';
+import { channelOf, type ClientOf, type EventOf, type ServiceSpec } from './define';
 import { mailingsContract } from './mailings';
 import { profilesContract } from './profiles';
 import { recipientsContract } from './recipients';
@@ -29,6 +29,16 @@ export type Contracts = typeof contracts;
 
 /** The typed API the renderer and tests call: `api.profiles.list({})`. */
 export type Api = { readonly [K in keyof Contracts]: ClientOf<Contracts[K]> };
+
+/** Every event channel, `service.onX`, as a type. */
+export type EventChannel = { [K in keyof Contracts]: `${K}.${keyof Contracts[K]['events'] & string}` }[keyof Contracts];
+
+/** The payload of an event channel: the output type of its schema in the contract. */
+export type EventPayload<E extends EventChannel> = E extends `${infer S extends keyof Contracts}.${infer N}`
+  ? N extends keyof Contracts[S]['events']
+    ? EventOf<Contracts[S], N>
+    : never
+  : never;
 
 function listChannels(specs: readonly ServiceSpec[]): { methods: string[]; events: string[] } {
   const methods: string[] = [];

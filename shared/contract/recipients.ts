@@ -8,17 +8,27 @@ export const OpenOptions = z.object({
   delimiter: z.string().max(2).optional(),
   sheet: z.string().max(200).optional(),
 });
+export type OpenOptions = z.output<typeof OpenOptions>;
 
 /** Where a master-list field takes its value from. */
 export const MappingSource = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('column'), column: z.number().int().min(0), header: z.string(), confidence: z.number().min(0).max(1) }),
+  z.object({
+    kind: z.literal('column'),
+    /** 0-based index into the file's headers. */
+    column: z.number().int().min(0),
+    /** The header text, so a saved mapping can be re-found when columns move. */
+    header: z.string(),
+    /** 1 = exact name, ~0.9 = known synonym, lower = fuzzy guess, 1 also for operator choices. */
+    confidence: z.number().min(0).max(1),
+  }),
   z.object({ kind: z.literal('constant'), value: z.string().max(4000) }),
   z.object({ kind: z.literal('sourceMailing') }),
   z.object({ kind: z.literal('generatedWave') }),
   z.object({ kind: z.literal('none') }),
 ]);
+export type MappingSource = z.output<typeof MappingSource>;
 
-/** One field of a mapping. */
+/** One field of a mapping: a master-list field and its source. */
 export const FieldMapping = z.object({ field: z.string(), source: MappingSource });
 export type FieldMapping = z.output<typeof FieldMapping>;
 
@@ -28,14 +38,65 @@ export const FileRef = z.object({ path: z.string().min(1).max(4096) });
 /** Which client's master list a file is mapped to. */
 export const ClientRef = z.object({ profile: z.string().min(1), client: z.string().min(1) });
 
-/** Corrections the operator made inline: values by line and field, and lines left out. */
+/** One value the operator corrected inline: replaces the mapped value of `field` on `line`. */
+export const ValueOverride = z.object({
+  /** Row number as in the report (Excel row / CSV record, 1-based). */
+  line: z.number().int().min(1),
+  /** A master-list field name. */
+  field: z.string(),
+  value: z.string().max(100000),
+});
+export type ValueOverride = z.output<typeof ValueOverride>;
+
+/**
+ * Corrections the operator made inline, applied on the next run so the source file need not be
+ * edited: overridden values are validated like any other, excluded lines are left out.
+ */
 export const RowEdits = z.object({
-  overrides: z.array(z.object({ line: z.number().int().min(1), field: z.string(), value: z.string().max(100000) })).max(100000).default([]),
+  /** Applied after mapping, before validation; a later override of the same line and field wins. */
+  overrides: z.array(ValueOverride).max(100000).default([]),
+  /** Lines the operator chose not to send; lines that are not data rows are ignored. */
   excludedLines: z.array(z.number().int().min(1)).max(1000000).default([]),
 });
+/** As a caller gives it: both lists may be left out. */
+export type RowEdits = z.input<typeof RowEdits>;
 
-/** One reason a row cannot be sent. */
-export const RowProblem = z.object({ line: z.number(), field: z.string(), code: z.string(), message: z.string() });
+/** Why a row cannot be sent (the check's own reasons). */
+export const ProblemCode = z.enum([
+  'REQUIRED',
+  'INVALID_EMAIL',
+  'DUPLICATE_EMAIL',
+  'DUPLICATE_ID',
+  'SUPPRESSED',
+  'TOO_LONG',
+  'NOT_A_NUMBER',
+  'OUT_OF_RANGE',
+  'INVALID_URL',
+  'INVALID_DATE',
+  'UNENCODABLE',
+  /** A line break inside a value, under the client's `lineBreaks: reject`. */
+  'LINE_BREAK',
+]);
+export type ProblemCode = z.output<typeof ProblemCode>;
+
+/** One reason a row cannot be sent, as the check found it. */
+export const RowProblem = z.object({ line: z.number(), field: z.string(), code: ProblemCode, message: z.string() });
+export type RowProblem = z.output<typeof RowProblem>;
+
+/** One row the server's error file names; its `code` is the server's own text, not one of {@link ProblemCode}. */
+export const ServerRowProblem = RowProblem.extend({ code: z.string() });
+export type ServerRowProblem = z.output<typeof ServerRowProblem>;
+
+/** A change made to a value so it can be sent (not an error). */
+export const FixCode = z.enum(['TRIMMED', 'DATE_NORMALISED', 'LINE_BREAK_REPLACED']);
+export type FixCode = z.output<typeof FixCode>;
+
+/**
+ * A value that is sent as it is but deserves a look: a line break (a line-based importer would
+ * split the record) or what a spreadsheet would run as a formula (`=HYPERLINK(…)`).
+ */
+export const FlagCode = z.enum(['LINE_BREAK', 'FORMULA']);
+export type FlagCode = z.output<typeof FlagCode>;
 
 /**
  * Rows whose `broadmail_ID` is another source mailing than the one chosen for the send. A file
@@ -56,10 +117,31 @@ export const SourceMailingMismatch = z.object({
 export type SourceMailingMismatch = z.output<typeof SourceMailingMismatch>;
 
 /** A value changed automatically before sending (trimmed, date rewritten, line break replaced). */
-export const TidiedValue = z.object({ line: z.number(), field: z.string(), code: z.string(), before: z.string(), after: z.string() });
+export const TidiedValue = z.object({
+  line: z.number(),
+  field: z.string(),
+  code: FixCode,
+  /** The value as mapped, and as it is sent. */
+  before: z.string(),
+  after: z.string(),
+});
+export type TidiedValue = z.output<typeof TidiedValue>;
 
-/** A value sent as it is that deserves a look: a line break, or a formula a spreadsheet would run. */
-export const FlaggedValue = z.object({ line: z.number(), field: z.string(), code: z.enum(['LINE_BREAK', 'FORMULA']), value: z.string() });
+/** A value sent as it is that deserves a look (see {@link FlagCode}); `value` is the value as mapped, before any fix. */
+export const FlaggedValue = z.object({ line: z.number(), field: z.string(), code: FlagCode, value: z.string() });
+export type FlaggedValue = z.output<typeof FlaggedValue>;
+
+/** A row the check excluded, with every reason. */
+export const ExcludedRow = z.object({
+  line: z.number(),
+  reasons: z.array(RowProblem),
+  /**
+   * The row's mapped values in master-list field order, overrides applied, before automatic fixes:
+   * what the operator edits inline.
+   */
+  values: z.array(z.string()),
+});
+export type ExcludedRow = z.output<typeof ExcludedRow>;
 
 /** What an inspected file looks like, with the suggested mapping. */
 export const Inspection = z.object({
@@ -89,7 +171,7 @@ export const ValidationReport = z.object({
   excludedByOperator: z.number(),
   emptyRows: z.number(),
   /** Problem rows (the first 1000), each with every reason. */
-  excluded: z.array(z.object({ line: z.number(), reasons: z.array(RowProblem), values: z.array(z.string()) })),
+  excluded: z.array(ExcludedRow),
   byCode: z.record(z.string(), z.number()),
   /** Values tidied automatically, in all. */
   fixes: z.number(),

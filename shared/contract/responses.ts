@@ -15,22 +15,88 @@ export const GridView = z.enum([
   'bounces_by_category',
 ]);
 
-const SortItem = z.object({ colId: z.string().max(100), sort: z.enum(['asc', 'desc']) });
-/** AG Grid's filter model (text, number, date and combined filters); checked against a column allowlist in main. */
-const FilterModel = z.record(z.string().max(100), z.any());
+/** One of the views, by name. */
+export type GridViewName = z.output<typeof GridView>;
+
+/** One sort entry of AG Grid's sortModel. */
+export const SortModelItem = z.object({ colId: z.string().max(100), sort: z.enum(['asc', 'desc']) });
+export type SortModelItem = z.output<typeof SortModelItem>;
+
+/** AG Grid's simple text filter (on any column: IDs and dates are compared as shown). */
+export const TextFilterModel = z.object({
+  filterType: z.literal('text'),
+  type: z.enum(['equals', 'notEqual', 'contains', 'notContains', 'startsWith', 'endsWith', 'blank', 'notBlank']),
+  filter: z.string().max(10_000).nullish(),
+});
+export type TextFilterModel = z.output<typeof TextFilterModel>;
+
+/** AG Grid's simple number filter; a value may come as text (IDs beyond 2^53 are typed as text). */
+export const NumberFilterModel = z.object({
+  filterType: z.literal('number'),
+  type: z.enum(['equals', 'notEqual', 'lessThan', 'lessThanOrEqual', 'greaterThan', 'greaterThanOrEqual', 'inRange', 'blank', 'notBlank']),
+  filter: z.union([z.number(), z.string().max(100)]).nullish(),
+  filterTo: z.union([z.number(), z.string().max(100)]).nullish(),
+});
+export type NumberFilterModel = z.output<typeof NumberFilterModel>;
+
+/** AG Grid's simple date filter (`dateFrom`/`dateTo` as `YYYY-MM-DD[ HH:MM:SS]`). */
+export const DateFilterModel = z.object({
+  filterType: z.literal('date'),
+  type: z.enum(['equals', 'notEqual', 'lessThan', 'greaterThan', 'inRange', 'blank', 'notBlank']),
+  dateFrom: z.string().max(40).nullish(),
+  dateTo: z.string().max(40).nullish(),
+});
+export type DateFilterModel = z.output<typeof DateFilterModel>;
+
+/** One simple filter condition. */
+export const SimpleFilterModel = z.discriminatedUnion('filterType', [TextFilterModel, NumberFilterModel, DateFilterModel]);
+export type SimpleFilterModel = z.output<typeof SimpleFilterModel>;
+
+/** AG Grid's combined filter: two or more conditions joined by AND/OR. */
+export const CombinedFilterModel = z.object({
+  filterType: z.enum(['text', 'number', 'date']),
+  operator: z.enum(['AND', 'OR']),
+  conditions: z.array(SimpleFilterModel).max(20),
+});
+export type CombinedFilterModel = z.output<typeof CombinedFilterModel>;
+
+/** AG Grid's filter model, colId → filter; the colIds are checked against the view's columns in main. */
+export const FilterModel = z.record(z.string().max(100), z.union([CombinedFilterModel, SimpleFilterModel]));
+export type FilterModel = z.output<typeof FilterModel>;
 
 /** One grid request: the block AG Grid's infinite row model asks for, as sorted and filtered. */
 export const GridRequest = z.object({
   view: GridView,
   startRow: z.number().int().min(0),
   endRow: z.number().int().min(0),
-  sortModel: z.array(SortItem).max(10).default([]),
+  sortModel: z.array(SortModelItem).max(10).default([]),
   filterModel: FilterModel.default({}),
   scope: z.object({ userId: z.string().max(255).optional(), mailingId: z.string().regex(/^\d{1,19}$/).optional() }).default({}),
 });
+/** A grid request as a caller gives it (sort, filter and scope may be left out). */
+export type GridRequest = z.input<typeof GridRequest>;
 
-/** A column of a grid view. */
-export const GridColumn = z.object({ colId: z.string(), title: z.string(), type: z.enum(['id', 'number', 'text', 'date']) });
+/** How a column is filtered, sorted and exported. `id` = BIGINT shown as text (64-bit safe). */
+export const GridColumnType = z.enum(['id', 'number', 'text', 'date']);
+export type GridColumnType = z.output<typeof GridColumnType>;
+
+/** One column a grid may show, sort and filter on. */
+export const GridColumn = z.object({
+  /** The AG Grid colId. */
+  colId: z.string(),
+  /** Header text for grids and exports. */
+  title: z.string(),
+  type: GridColumnType,
+});
+export type GridColumn = z.output<typeof GridColumn>;
+
+/** Grid rows: BIGINT as decimal strings, times as `YYYY-MM-DD HH:MM:SS` (JSON-safe). */
+export const GridRow = z.record(z.string(), z.union([z.string(), z.number(), z.null()]));
+export type GridRow = z.output<typeof GridRow>;
+
+/** The answer to a grid request; `lastRow` is the total row count after filtering. */
+export const GridResult = z.object({ rows: z.array(GridRow), lastRow: z.number() });
+export type GridResult = z.output<typeof GridResult>;
 
 /** One pulled file and what happened to it. */
 export const PulledFile = z.object({
@@ -41,6 +107,7 @@ export const PulledFile = z.object({
   rows: z.number(),
   message: z.string(),
 });
+export type PulledFile = z.output<typeof PulledFile>;
 
 /** A mailing in the response data, tied to the send that created it where known. */
 export const ResponseMailing = z.object({
@@ -55,6 +122,7 @@ export const ResponseMailing = z.object({
   /** How the send was found: the mailing ID in its log, or source mailing + start time. */
   link: z.enum(['log', 'time', 'none']),
 });
+export type ResponseMailing = z.output<typeof ResponseMailing>;
 
 /** KPIs with their formulas, per-link clicks, activity over time and client stats. */
 export const MailingReport = z.object({
@@ -76,9 +144,27 @@ export const MailingReport = z.object({
   timeline: z.array(z.object({ hour: z.string(), opens: z.number(), clicks: z.number() })),
   clients: z.array(z.object({ source: z.string(), dimension: z.string(), value: z.string().nullable(), events: z.number(), recipients: z.number() })),
 });
+export type MailingReport = z.output<typeof MailingReport>;
 
 /** A suppression list entry. */
 export const SuppressionEntry = z.object({ email: z.string(), reason: z.string(), source: z.string(), addedAt: z.string() });
+export type SuppressionEntry = z.output<typeof SuppressionEntry>;
+
+/** One response file in the ledger: every file seen, with its checksum and status. */
+export const ResponseFile = z.object({
+  id: z.string(),
+  profile: z.string(),
+  client: z.string(),
+  name: z.string(),
+  kind: z.string(),
+  size: z.number(),
+  sha256: z.string(),
+  rows: z.number(),
+  ingestedAt: z.string(),
+  status: z.string(),
+  error: z.string().nullable(),
+});
+export type ResponseFile = z.output<typeof ResponseFile>;
 
 const Ids = z.object({ mailingIds: z.array(z.string().regex(/^\d{1,19}$/)).min(1).max(1000) });
 
@@ -94,10 +180,10 @@ export const responsesContract = service(
     files: method(
       'The file ledger: every response file seen, with its checksum and status',
       z.object({ profile: z.string().optional() }),
-      z.array(z.object({ id: z.string(), profile: z.string(), client: z.string(), name: z.string(), kind: z.string(), size: z.number(), sha256: z.string(), rows: z.number(), ingestedAt: z.string(), status: z.string(), error: z.string().nullable() })),
+      z.array(ResponseFile),
     ),
     columns: method('Columns of a grid view', z.object({ view: GridView }), z.array(GridColumn)),
-    query: method('One block of a grid view, sorted and filtered in SQL', GridRequest, z.object({ rows: z.array(z.record(z.string(), z.union([z.string(), z.number(), z.null()]))), lastRow: z.number() })),
+    query: method('One block of a grid view, sorted and filtered in SQL', GridRequest, GridResult),
     mailings: method('Mailings in the response data with the send that created each', z.object({}), z.array(ResponseMailing)),
     report: method('KPIs, clicks per link, activity over time and devices for one mailing or a wave', Ids, MailingReport),
     exportView: method(

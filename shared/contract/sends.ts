@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { method, service } from './define';
-import { RowProblem, SendDraft } from './recipients';
+import { SendDraft, ServerRowProblem } from './recipients';
 
 /**
  * The life of a send. `scheduled` waits for its time; `queued` is due now; the server-side
@@ -72,7 +72,7 @@ export const Send = z.object({
   mailingId: z.string().nullable(),
   /** Upload progress while uploading. */
   progress: z.object({ bytes: z.number(), total: z.number(), rateBytesPerSec: z.number(), etaSeconds: z.number() }).nullable(),
-  error: z.object({ message: z.string(), rows: z.array(RowProblem) }).nullable(),
+  error: z.object({ message: z.string(), rows: z.array(ServerRowProblem) }).nullable(),
   /** The server's interface is halted (after an error) and processes nothing until restarted. */
   serverHalted: z.boolean(),
   lastCheckedAt: z.string().nullable(),

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { contracts, METHOD_CHANNELS, type Result } from '../../shared/contract';
+import { contracts, METHOD_CHANNELS, type AppErrorInfo, type Result } from '../../shared/contract';
+import { errorDetailsProblems } from '../../shared/contract/error-details';
 import { createApi, type Transport } from '../../shared/contract/client';
 import { createSocketTransport } from '../../shared/contract/wire';
 import { openAppContext, type AppContext } from '../../main/app/app-context';
@@ -142,6 +143,8 @@ describe('contract', () => {
         if (EXPECTED_FAILURES[channel]) {
           expect(result, channel).toMatchObject({ ok: false, error: { code: EXPECTED_FAILURES[channel] } });
           expect((result as { error: { message: string } }).error.message.length, channel).toBeGreaterThan(20);
+          // A client builds its own message from code + details: the details fit the code's schema.
+          expect(errorDetailsProblems((result as { error: AppErrorInfo }).error), `${channel} failed with ${JSON.stringify(result).slice(0, 400)}`).toEqual([]);
         } else {
           expect(result, `${channel}: ${JSON.stringify(result)}`).toMatchObject({ ok: true });
           expect(outputProblems(channel, (result as { value: unknown }).value), `${channel} returned ${JSON.stringify(result).slice(0, 400)}`).toEqual([]);
@@ -178,6 +181,7 @@ describe('contract', () => {
     const result = await transport.invoke('profiles.save', { profile: { name: 'x', host: 'h', port: 'not a number', user: 'u', auth: { kind: 'password' } } });
     expect(result).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
     expect((result as { error: { message: string } }).error.message).toContain('profile.port');
+    expect(errorDetailsProblems((result as { error: AppErrorInfo }).error)).toEqual([]);
   });
 
   it('refuses an unknown channel over both transports', async () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ProfileExport, type Profile, type ProfileInput } from '../../../shared/contract/profiles';
+import { ProfileExport, type ConnectionReport, type Profile, type ProfileInput } from '../../../shared/contract/profiles';
 import { CliError, EXIT_USAGE, report, type CliIo, type GlobalOptions } from '../cli-io';
 import { call, withDoor, type Door } from '../door';
 import { applyFlags, flagOptions, flagUsage, PROFILE_FLAGS, profileToExport, profileToInput } from '../setting-flags';
@@ -167,11 +167,11 @@ async function profileSub(argv: string[], door: Door, options: GlobalOptions, io
       if (!name) throw new CliError(`Name the profile to test.\n${USAGE}`, EXIT_USAGE);
       const result = await invoke('profiles.test', { name });
       if (!result.ok && result.error.code === 'HOST_KEY_UNKNOWN' && !options.json) {
-        const fp = (result.error.details as { fingerprint?: string } | undefined)?.fingerprint;
+        const fp = result.error.details?.fingerprint;
         io.err(`The server's host key is not trusted yet. Its fingerprint is ${fp}.`);
         io.err(`Compare it with the one your server administrator gave you, then run: loopdesk profile trust ${name} ${fp}`);
       }
-      const code = report(io, options, result, (r: { latencyMs: number; serverIdent: string; fingerprint: string; extensions: string[]; checks: { client: string; role: string; dir: string; ok: boolean; message: string }[]; ok: boolean }) => [
+      const code = report(io, options, result, (r: ConnectionReport) => [
         `${r.ok ? 'OK' : 'PROBLEMS'}: ${r.serverIdent}, ${r.latencyMs} ms, host key ${r.fingerprint}`,
         `SFTP extensions: ${r.extensions.join(', ') || 'none'}`,
         ...r.checks.map((c) => `${c.ok ? 'ok  ' : 'FAIL'} ${c.client} ${c.role} ${c.dir}: ${c.message}`),

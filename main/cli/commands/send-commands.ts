@@ -198,7 +198,7 @@ async function untilUploaded(door: Door, first: Send): Promise<Send> {
   }
   let wake: () => void = () => undefined;
   const off = door.subscribe('sends.onChanged', (payload) => {
-    if ((payload as Send).id === first.id) wake();
+    if (payload.id === first.id) wake();
   });
   try {
     // The owner's scheduler passes every few seconds; give an upload up to 10 minutes.
@@ -230,7 +230,7 @@ export async function statusCommand(argv: string[], door: Door, options: GlobalO
   let last = '';
   // A change anywhere (a send started in the app, an upload's progress) wakes the watch at once.
   let wake: () => void = () => undefined;
-  const off = values.watch ? door.subscribe('sends.onChanged', (payload) => (!id || (payload as Send).id === id) && wake()) : () => undefined;
+  const off = values.watch ? door.subscribe('sends.onChanged', (payload) => (!id || payload.id === id) && wake()) : () => undefined;
   try {
     for (;;) {
       await door.tick();

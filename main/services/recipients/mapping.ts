@@ -1,27 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { MasterField } from '../../../shared/contract/profiles';
+import type { FieldMapping } from '../../../shared/contract/recipients';
 
-/** Where the value of one master-list field comes from. */
-export type MappingSource =
-  | {
-      readonly kind: 'column';
-      /** 0-based index into the file's headers. */
-      readonly column: number;
-      /** The header text, so a saved mapping can be re-found when columns move. */
-      readonly header: string;
-      /** 1 = exact name, ~0.9 = known synonym, lower = fuzzy guess, 1 also for operator choices. */
-      readonly confidence: number;
-    }
-  | { readonly kind: 'constant'; readonly value: string }
-  | { readonly kind: 'sourceMailing' }
-  | { readonly kind: 'generatedWave' }
-  | { readonly kind: 'none' };
-
-/** One entry of a mapping: a master-list field and its source. */
-export interface FieldMapping {
-  readonly field: string;
-  readonly source: MappingSource;
-}
+export type { FieldMapping, MappingSource } from '../../../shared/contract/recipients';
 
 /** Values that are the same for the whole send. */
 export interface MappingContext {

@@ -99,7 +99,7 @@ export class ParallelSubscribersWriter {
       else if (m.kind === 'eof') this.texts.push(undefined);
       else if (m.kind === 'taken') this.inFlight--;
       else if (m.kind === 'done') this.settle.resolve({ path: job.outPath, rows: m.rows, bytes: m.bytes });
-      else this.fail(m.code ? new AppError(m.code, m.message, m.details) : new Error(`Preparing the subscribers file failed in its worker thread: ${m.message}`));
+      else this.fail(m.code ? AppError.fromInfo({ code: m.code, message: m.message, details: m.details }) : new Error(`Preparing the subscribers file failed in its worker thread: ${m.message}`));
       this.poke();
     });
     this.worker.once('error', (e) => this.fail(new Error(`The subscribers worker thread failed: ${e.message}`)));

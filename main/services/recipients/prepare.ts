@@ -90,7 +90,7 @@ export interface PrepareReport {
   readonly flagged: readonly RowFlag[];
   /** Rows naming another source mailing (only with `sourceMailingMismatch: 'report'`). */
   readonly sourceMailingMismatch?: SourceMailingMismatch;
-  readonly mapping: FieldMapping[];
+  readonly mapping: readonly FieldMapping[];
   /** The file's header row, the key under which the mapping is remembered. */
   readonly headers: readonly string[];
   readonly waveId: string;

@@ -4,7 +4,7 @@ import { basename, join } from 'node:path';
 import type { ImplOf } from '../../../shared/contract';
 import type { ClientConfig } from '../../../shared/contract/profiles';
 import type { recipientsContract, SendDraft, ValidationReport } from '../../../shared/contract/recipients';
-import { AppError } from '../../../shared/contract/result';
+import { AppError, isAppErrorOf } from '../../../shared/contract/result';
 import type { EventBus } from '../../core/event-bus';
 import type { ProfilesService } from '../profiles/profiles-service';
 import { resolveTarget } from '../profiles/resolve-target';
@@ -33,7 +33,7 @@ export async function prepareDraft(args: {
     input: draft.path,
     open: draft.open,
     fields: client.fields,
-    mapping: draft.mapping.length > 0 ? (draft.mapping as FieldMapping[]) : undefined,
+    mapping: draft.mapping.length > 0 ? draft.mapping : undefined,
     sourceMailingId: draft.sourceMailingId,
     outDir: args.outDir,
     encoding: client.encoding,
@@ -47,7 +47,7 @@ export async function prepareDraft(args: {
     onProgress: args.onProgress,
     edits: draft.edits,
     products: draft.products
-      ? { input: draft.products.path, open: draft.products.open, fields: client.productFields, mapping: draft.products.mapping as FieldMapping[] | undefined, referenceFields: draft.products.referenceFields }
+      ? { input: draft.products.path, open: draft.products.open, fields: client.productFields, mapping: draft.products.mapping, referenceFields: draft.products.referenceFields }
       : undefined,
   });
   if (args.failOnMissingProducts !== false && report.products && report.products.missingCount > 0) {
@@ -131,9 +131,8 @@ export function createRecipientsService(deps: RecipientsDeps): ImplOf<typeof rec
           report = await prepareDraft({ draft, client: target.client, outDir, suppressed: await deps.suppressed(), onProgress: progress(draft.path), failOnMissingProducts: false, sourceMailingMismatch: 'report' });
         } catch (e) {
           // "No valid row" is still a report the operator needs to see.
-          const details = (e as { details?: Partial<PrepareReport> }).details;
-          if (e instanceof AppError && e.code === 'VALIDATION_FAILED' && details && typeof details.rows === 'number') {
-            report = { ...(details as PrepareReport), files: { subscribers: '' } };
+          if (e instanceof AppError && isAppErrorOf(e, 'VALIDATION_FAILED') && e.details && 'summary' in e.details) {
+            report = { ...e.details, files: { subscribers: '' } };
           } else throw e;
         }
         let rejectedFile: string | null = null;

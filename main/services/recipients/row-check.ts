@@ -1,67 +1,14 @@
 /** What validating one recipient row finds: problems (the row is left out), fixes and flags. */
 
-/** Why a row cannot be sent. */
-export type ProblemCode =
-  | 'REQUIRED'
-  | 'INVALID_EMAIL'
-  | 'DUPLICATE_EMAIL'
-  | 'DUPLICATE_ID'
-  | 'SUPPRESSED'
-  | 'TOO_LONG'
-  | 'NOT_A_NUMBER'
-  | 'OUT_OF_RANGE'
-  | 'INVALID_URL'
-  | 'INVALID_DATE'
-  | 'UNENCODABLE'
-  /** A line break inside a value, under the client's `lineBreaks: reject`. */
-  | 'LINE_BREAK';
+import type { ExcludedRow, FlaggedValue, RowProblem, TidiedValue } from '../../../shared/contract/recipients';
 
-/** A change made to a value so it can be sent (not an error). */
-export type FixCode = 'TRIMMED' | 'DATE_NORMALISED' | 'LINE_BREAK_REPLACED';
-
-/**
- * A value that is sent as it is but deserves a look: a line break (a line-based importer would
- * split the record) or what a spreadsheet would run as a formula (`=HYPERLINK(…)`).
- */
-export type FlagCode = 'LINE_BREAK' | 'FORMULA';
-
-/** One reason a row is excluded. */
-export interface RowProblem {
-  readonly line: number;
-  readonly field: string;
-  readonly code: ProblemCode;
-  readonly message: string;
-}
+export type { ExcludedRow, FixCode, FlagCode, ProblemCode, RowProblem } from '../../../shared/contract/recipients';
 
 /** One automatic correction, reported so the operator knows the file was touched. */
-export interface RowFix {
-  readonly line: number;
-  readonly field: string;
-  readonly code: FixCode;
-  readonly message: string;
-  /** The value as mapped, and as it is sent. */
-  readonly before: string;
-  readonly after: string;
-}
+export type RowFix = TidiedValue & { readonly message: string };
 
 /** One risky value (see {@link FlagCode}); `value` is the value as mapped, before any fix. */
-export interface RowFlag {
-  readonly line: number;
-  readonly field: string;
-  readonly code: FlagCode;
-  readonly value: string;
-}
-
-/** An excluded row with all its reasons. */
-export interface ExcludedRow {
-  readonly line: number;
-  readonly reasons: readonly RowProblem[];
-  /**
-   * The row's mapped values in master-list field order, overrides applied, before automatic fixes:
-   * what the operator edits inline.
-   */
-  readonly values: readonly string[];
-}
+export type RowFlag = FlaggedValue;
 
 /**
  * A copy of a string that shares no memory with the text it was cut from. Values and messages are

@@ -1,26 +1,9 @@
 import type { MasterField } from '../../../shared/contract/profiles';
+import type { RowEdits } from '../../../shared/contract/recipients';
 import { AppError } from '../../../shared/contract/result';
 import { describeChar, findUnencodable } from './closed-loop-writer';
 
-/** One value the operator corrected inline: replaces the mapped value of `field` on `line`. */
-export interface ValueOverride {
-  /** Row number as in the report (Excel row / CSV record, 1-based). */
-  readonly line: number;
-  /** A master-list field name. */
-  readonly field: string;
-  readonly value: string;
-}
-
-/**
- * Corrections from the New send screen, applied on the next run so the operator need not edit the
- * source file: overridden values are validated like any other, excluded lines are left out.
- */
-export interface RowEdits {
-  /** Applied after mapping, before validation; a later override of the same line and field wins. */
-  readonly overrides?: readonly ValueOverride[];
-  /** Lines the operator chose not to send; lines that are not data rows are ignored. */
-  readonly excludedLines?: readonly number[];
-}
+export type { RowEdits, ValueOverride } from '../../../shared/contract/recipients';
 
 /** Compiled edits: overrides by line (field index → value) and excluded lines, O(1) per row. */
 export interface CompiledEdits {

@@ -1,89 +1,42 @@
-import { GridView } from '../../../shared/contract/responses';
+import {
+  GridView,
+  type GridColumn,
+  type GridColumnType,
+  type GridRequest,
+  type GridResult,
+  type GridRow,
+  type GridViewName,
+  type SimpleFilterModel,
+  type SortModelItem,
+} from '../../../shared/contract/responses';
 import { AppError } from '../../../shared/contract/result';
 import type { Database } from '../store/database';
 import { RESPONSE_KINDS, type ResponseColumnType, type ResponseKindName } from './response-kinds';
 
-/** How a column is filtered, sorted and exported. `id` = BIGINT shown as text (64-bit safe). */
-export type GridColumnType = 'id' | 'number' | 'text' | 'date';
-
-/** One column a grid may show, sort and filter on. */
-export interface GridColumn {
-  /** The AG Grid colId. */
-  readonly colId: string;
-  /** Header text for grids and exports. */
-  readonly title: string;
-  readonly type: GridColumnType;
-}
-
-/** One sort entry of AG Grid's sortModel. */
-export interface SortModelItem {
-  readonly colId: string;
-  readonly sort: 'asc' | 'desc';
-}
-
-/** AG Grid's simple text filter. */
-export interface TextFilterModel {
-  readonly filterType: 'text';
-  readonly type: 'equals' | 'notEqual' | 'contains' | 'notContains' | 'startsWith' | 'endsWith' | 'blank' | 'notBlank';
-  readonly filter?: string | null;
-}
-
-/** AG Grid's simple number filter. */
-export interface NumberFilterModel {
-  readonly filterType: 'number';
-  readonly type: 'equals' | 'notEqual' | 'lessThan' | 'lessThanOrEqual' | 'greaterThan' | 'greaterThanOrEqual' | 'inRange' | 'blank' | 'notBlank';
-  readonly filter?: number | string | null;
-  readonly filterTo?: number | string | null;
-}
-
-/** AG Grid's simple date filter (`dateFrom`/`dateTo` as `YYYY-MM-DD[ HH:MM:SS]`). */
-export interface DateFilterModel {
-  readonly filterType: 'date';
-  readonly type: 'equals' | 'notEqual' | 'lessThan' | 'greaterThan' | 'inRange' | 'blank' | 'notBlank';
-  readonly dateFrom?: string | null;
-  readonly dateTo?: string | null;
-}
-
-/** One simple filter condition. */
-export type SimpleFilterModel = TextFilterModel | NumberFilterModel | DateFilterModel;
-
-/** AG Grid's combined filter: two or more conditions joined by AND/OR. */
-export interface CombinedFilterModel {
-  readonly filterType: SimpleFilterModel['filterType'];
-  readonly operator: 'AND' | 'OR';
-  readonly conditions: readonly SimpleFilterModel[];
-}
-
-/** AG Grid's filterModel: colId → filter. */
-export type FilterModel = Readonly<Record<string, SimpleFilterModel | CombinedFilterModel>>;
+export type {
+  CombinedFilterModel,
+  DateFilterModel,
+  FilterModel,
+  GridColumn,
+  GridColumnType,
+  GridResult,
+  GridRow,
+  GridViewName,
+  NumberFilterModel,
+  SimpleFilterModel,
+  SortModelItem,
+  TextFilterModel,
+} from '../../../shared/contract/responses';
 
 /** Views the grids can query. */
 export const GRID_VIEW_NAMES = GridView.options;
 
-/** One of {@link GRID_VIEW_NAMES}. */
-export type GridViewName = (typeof GRID_VIEW_NAMES)[number];
-
-/** A grid request (AG Grid infinite row model's getRows params, plus scope). */
-export interface GridQuery {
-  readonly view: GridViewName;
-  /** First row index (inclusive). */
-  readonly startRow: number;
-  /** Last row index (exclusive). */
-  readonly endRow: number;
-  readonly sortModel?: readonly SortModelItem[];
-  readonly filterModel?: FilterModel;
-  /** Required for `recipient_journey` (`userId`); `mailingId` narrows any view that has `mailing_id`. */
-  readonly scope?: { readonly userId?: string; readonly mailingId?: string };
-}
-
-/** Grid rows: BIGINT as decimal strings, times as `YYYY-MM-DD HH:MM:SS` (JSON-safe). */
-export type GridRow = Readonly<Record<string, string | number | null>>;
-
-/** The answer to a grid request; `lastRow` is the total row count after filtering. */
-export interface GridResult {
-  readonly rows: readonly GridRow[];
-  readonly lastRow: number;
-}
+/**
+ * A grid request (AG Grid infinite row model's getRows params, plus scope): `startRow` inclusive,
+ * `endRow` exclusive; `scope.userId` is required for `recipient_journey`, `scope.mailingId`
+ * narrows any view that has `mailing_id`.
+ */
+export type GridQuery = GridRequest;
 
 interface ColumnDef extends GridColumn {
   /** SQL expression, ours only. */

@@ -2,22 +2,14 @@ import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { isAppError } from '../../../shared/contract/result';
 import type { ClientConfig } from '../../../shared/contract/profiles';
+import type { PulledFile } from '../../../shared/contract/responses';
 import type { SftpSession } from '../sftp';
 import type { Database } from '../store/database';
 import { ingestFile, listResponseFiles } from './ingest';
 import { DEFAULT_RESPONSE_FILE_NAMES, responseFileNameMatcher } from '../../../shared/contract/response-file-names';
 import { RESPONSE_KIND_NAMES } from './response-kinds';
 
-/** What happened to one file of a pull. */
-export interface PulledFile {
-  readonly client: string;
-  readonly name: string;
-  readonly kind: string;
-  readonly outcome: 'ingested' | 'replaced' | 'skipped' | 'rejected';
-  readonly rows: number;
-  readonly message: string;
-}
-
+export type { PulledFile } from '../../../shared/contract/responses';
 
 /** Ingest order within a day: mailings first, so a report never shows events without their mailing. */
 const KIND_ORDER = new Map(RESPONSE_KIND_NAMES.map((k, i) => [k, i]));

@@ -248,7 +248,7 @@ export async function loadOrCreateRoot(root: string, seed?: string): Promise<Loa
       throw new AppError(
         'INVALID_INPUT',
         `The sandbox config ${paths.config} is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}. Fix or delete it.`,
-        { issues: parsed.error.issues },
+        { issues: parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })) },
       );
     }
     config = parsed.data;

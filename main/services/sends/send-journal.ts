@@ -1,4 +1,5 @@
 import { FINISHED_SEND_STATES, SEND_STATES, type Send, type SendEvent, type SendState } from '../../../shared/contract/sends';
+import type { ServerRowProblem } from '../../../shared/contract/recipients';
 import { isKnownTimeZone, serverTimeToInstant } from '../../../shared/zoned-time';
 import type { Database } from '../store/database';
 
@@ -34,7 +35,7 @@ export interface SendRecord {
    */
   readonly namesFinal: boolean;
   readonly mailingId: string | null;
-  readonly error: { message: string; rows: { line: number; field: string; code: string; message: string }[] } | null;
+  readonly error: { message: string; rows: ServerRowProblem[] } | null;
   readonly serverHalted: boolean;
   readonly lastCheckedAt: Date | null;
 }

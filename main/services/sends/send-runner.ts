@@ -1,8 +1,8 @@
 import { statSync } from 'node:fs';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join, posix } from 'node:path';
-import { AppError, isAppError } from '../../../shared/contract/result';
-import type { Send, SendState } from '../../../shared/contract/sends';
+import { AppError, isAppError, isAppErrorOf } from '../../../shared/contract/result';
+import type { Send } from '../../../shared/contract/sends';
 import type { LogActivity } from '../activity/activity-service';
 import { formatWallClock, isKnownTimeZone, parseServerTime, resolveTimeZone } from '../../../shared/zoned-time';
 import type { SftpSession } from '../sftp';
@@ -76,7 +76,7 @@ export async function uploadSend(deps: RunnerDeps, id: string): Promise<SendReco
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     await deps.log({ level: 'error', kind: 'upload', profile: record.profile, message: `Upload of send ${record.id} failed: ${message}` });
-    if (isAppError(e) && (e.code === 'TARGET_EXISTS' || e.code === 'NOT_FOUND' || (e.code === 'TRANSFER_FAILED' && (e.details as { cause?: string } | undefined)?.cause === 'NOT_FOUND') || e.code === 'HOST_KEY_CHANGED' || e.code === 'HOST_KEY_UNKNOWN' || e.code === 'AUTH_FAILED' || e.code === 'SECRET_UNAVAILABLE')) {
+    if (isAppError(e) && (e.code === 'TARGET_EXISTS' || e.code === 'NOT_FOUND' || (isAppErrorOf(e, 'TRANSFER_FAILED') && e.details?.cause === 'NOT_FOUND') || e.code === 'HOST_KEY_CHANGED' || e.code === 'HOST_KEY_UNKNOWN' || e.code === 'AUTH_FAILED' || e.code === 'SECRET_UNAVAILABLE')) {
       record = await deps.journal.update(id, { state: 'error', error: { message, rows: [] } }, { state: 'error', message });
     } else {
       // A transient failure: the send stays "uploading" and the scheduler tries again; nothing partial is on the server.
@@ -221,7 +221,7 @@ export async function pollSend(deps: RunnerDeps, id: string): Promise<SendRecord
       derived.state === 'error'
         ? { message: derived.steps.filter((s) => s.state === 'error').map((s) => s.message).join(' ') || 'The server reported an error.', rows: [...observation.errorRows] }
         : record.error;
-    const patch = { state: derived.state as SendState, mailingId: derived.mailingId ?? record.mailingId, serverHalted: observation.halted, lastCheckedAt: new Date(), error };
+    const patch = { state: derived.state, mailingId: derived.mailingId ?? record.mailingId, serverHalted: observation.halted, lastCheckedAt: new Date(), error };
     const zone = deps.timeZoneOf(record);
     const timeZone = isKnownTimeZone(zone) ? resolveTimeZone(zone) : undefined;
     for (const [i, step] of newSteps.entries()) {
@@ -240,7 +240,7 @@ export async function pollSend(deps: RunnerDeps, id: string): Promise<SendRecord
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     await deps.log({ level: 'warn', kind: 'status', profile: record.profile, message: `Could not check send ${record.id}: ${message}` });
-    const statusFile = isAppError(e) ? (e.details as { statusFile?: string } | undefined)?.statusFile : undefined;
+    const statusFile = isAppErrorOf(e, 'REMOTE_ERROR') && e.details && 'statusFile' in e.details ? e.details.statusFile : undefined;
     const last = (await deps.journal.timeline(id)).at(-1);
     const event = statusFile && last?.message !== message ? { state: record.state, message } : undefined;
     record = await deps.journal.update(id, { lastCheckedAt: new Date() }, event);

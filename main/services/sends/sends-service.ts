@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { ImplOf } from '../../../shared/contract';
-import type { SendDraft } from '../../../shared/contract/recipients';
 import { AppError } from '../../../shared/contract/result';
 import type { Send, sendsContract } from '../../../shared/contract/sends';
 import type { EventBus } from '../../core/event-bus';
@@ -178,7 +177,7 @@ export function createSendsService(deps: SendsDeps): SendsService {
       try {
         const used = await journal.namesUsed(input.profile, target.client.uploadDir);
         const report = await prepareDraft({
-          draft: input as SendDraft,
+          draft: input,
           client: target.client,
           outDir: workDir,
           suppressed: await deps.suppressed(),

@@ -1,4 +1,4 @@
-import { AppError, isAppError } from '../../../shared/contract/result';
+import { AppError, isAppError, isAppErrorOf } from '../../../shared/contract/result';
 
 /** Node/socket error codes that mean "the network path failed", not "you are not allowed". */
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ERR_NOT_CONNECTED']);
@@ -150,18 +150,9 @@ export function mapRemoteError(e: unknown, op: string, path: string): AppError {
  * Retrying an AUTH_FAILED can lock the account; retrying HOST_KEY_* would hammer a possible attacker.
  */
 export function isTransientError(e: unknown): boolean {
-  if (isAppError(e)) {
-    const details = e.details as { transient?: unknown } | undefined;
-    switch (e.code) {
-      case 'TIMEOUT':
-        return details?.transient !== false;
-      case 'CONNECTION_FAILED':
-      case 'TRANSFER_FAILED':
-        return details?.transient === true;
-      default:
-        return false;
-    }
-  }
+  if (isAppErrorOf(e, 'TIMEOUT')) return e.details?.transient !== false;
+  if (isAppErrorOf(e, 'CONNECTION_FAILED') || isAppErrorOf(e, 'TRANSFER_FAILED')) return e.details?.transient === true;
+  if (isAppError(e)) return false;
   const code = errCode(e);
   if (typeof code === 'string' && TRANSIENT_CODES.has(code)) return true;
   // A network code outside the transient set (ENOTFOUND: bad host name) stays failed however often we retry.

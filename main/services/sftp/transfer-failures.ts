@@ -45,6 +45,6 @@ export function transferFailure(err: unknown, op: 'upload' | 'download', path: s
   if (mapped.code === 'TRANSFER_FAILED') return new AppError('TRANSFER_FAILED', mapped.message, { ...(mapped.details as object), path, partRemoved });
   const transient = mapped.code === 'CONNECTION_FAILED' || mapped.code === 'TIMEOUT';
   const tail = op === 'upload' ? ' Nothing was published under the final name.' : ' No partial file was kept.';
-  const likelyCause = (mapped.details as { likelyCause?: string } | undefined)?.likelyCause;
+  const likelyCause = (mapped.details as { likelyCause?: 'disk-full' } | undefined)?.likelyCause;
   return new AppError('TRANSFER_FAILED', `The ${op} of ${path} failed: ${mapped.message}${tail}`, { path, cause: mapped.code, transient, partRemoved, ...(likelyCause ? { likelyCause } : {}) });
 }

@@ -1,6 +1,6 @@
 import { createContext, useContext, useEffect, useMemo, useRef, type ReactNode } from 'react';
-import type { Api } from '../../../shared/contract';
-import type { Transport } from '../../../shared/contract/client';
+import type { Api, EventChannel, EventPayload } from '../../../shared/contract';
+import { subscribeEvent, type Transport } from '../../../shared/contract/client';
 import type { ProblemReporter } from './error-reporting';
 
 /** Subscribes to a host event (`activity.onEntry`); returns the unsubscribe function. */
@@ -36,14 +36,14 @@ export function useReporter(): ProblemReporter {
 }
 
 /**
- * Listens to a host event while the component is mounted. The latest callback is used
+ * Listens to a host event while the component is mounted, its payload typed by the contract. The latest callback is used
  * without resubscribing, so callers need not memoise it.
  */
-export function useHostEvent(event: string, listener: (payload: unknown) => void): void {
+export function useHostEvent<E extends EventChannel>(event: E, listener: (payload: EventPayload<E>) => void): void {
   const ctx = useContext(ApiContext);
   if (!ctx) throw new Error('useHostEvent used outside ApiProvider');
   const latest = useRef(listener);
   latest.current = listener;
   const { subscribe } = ctx;
-  useEffect(() => subscribe(event, (payload) => latest.current(payload)), [subscribe, event]);
+  useEffect(() => subscribeEvent({ subscribe }, event, (payload) => latest.current(payload)), [subscribe, event]);
 }

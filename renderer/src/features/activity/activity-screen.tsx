@@ -88,8 +88,7 @@ export function ActivityScreen() {
     void load();
   }, [load]);
 
-  useHostEvent('activity.onEntry', (payload) => {
-    const entry = payload as ActivityEntry;
+  useHostEvent('activity.onEntry', (entry) => {
     setRows((prev) => (prev && !prev.some((e) => e.id === entry.id) ? [entry, ...prev].slice(0, PAGE) : prev));
     setTotal((t) => t + 1);
   });

@@ -12,18 +12,14 @@ export type TestState =
 
 const FINGERPRINT = /^SHA256:[A-Za-z0-9+/]{43}=?$/;
 
-function detail(error: AppErrorInfo, key: string): unknown {
-  return typeof error.details === 'object' && error.details !== null ? (error.details as Record<string, unknown>)[key] : undefined;
+/** The key the server offered (and, for a changed key, the ones pinned), from a HOST_KEY_* error's details. */
+function hostKey(error: AppErrorInfo): { readonly fingerprint?: string; readonly keyType?: string; readonly trusted?: readonly string[] } {
+  return (error.code === 'HOST_KEY_UNKNOWN' || error.code === 'HOST_KEY_CHANGED') && error.details ? error.details : {};
 }
 
 /** The fingerprints the host says it had pinned, falling back to the profile's list. */
 function pinnedKeys(error: AppErrorInfo, profile: Profile): string[] {
-  for (const key of ['pinned', 'trustedKeys', 'trusted', 'expected', 'known']) {
-    const v = detail(error, key);
-    if (typeof v === 'string' && v) return [v];
-    if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v as string[];
-  }
-  return [...profile.trustedKeys];
+  return [...(hostKey(error).trusted ?? profile.trustedKeys)];
 }
 
 /**
@@ -172,8 +168,7 @@ function ReportView(props: { report: ConnectionReport; trustedNow?: string }) {
 }
 
 function UnknownKey(props: { error: AppErrorInfo; onTrust: (fingerprint: string) => void }) {
-  const fp = detail(props.error, 'fingerprint');
-  const keyType = detail(props.error, 'keyType');
+  const { fingerprint: fp, keyType } = hostKey(props.error);
   const valid = typeof fp === 'string' && FINGERPRINT.test(fp);
   return (
     <div className="callout callout-info" role="alert">
@@ -203,7 +198,7 @@ function UnknownKey(props: { error: AppErrorInfo; onTrust: (fingerprint: string)
 function ChangedKey(props: { error: AppErrorInfo; pinned: readonly string[]; onTrust: (fingerprint: string, replace: readonly string[]) => void }) {
   const id = useId();
   const [confirmed, setConfirmed] = useState(false);
-  const fp = detail(props.error, 'fingerprint');
+  const fp = hostKey(props.error).fingerprint;
   const valid = typeof fp === 'string' && FINGERPRINT.test(fp);
   return (
     <div className="callout callout-danger" role="alert">

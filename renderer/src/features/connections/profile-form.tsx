@@ -48,9 +48,7 @@ export function ProfileForm(props: { initial: ProfileDraft; editing: boolean; on
   };
 
   const title = props.editing ? `Edit connection ${props.initial.name}` : 'Add connection';
-  const issues = saveError && Array.isArray((saveError.details as { issues?: unknown })?.issues)
-    ? ((saveError.details as { issues: { path: string[]; message: string }[] }).issues)
-    : [];
+  const issues = saveError?.code === 'INVALID_INPUT' && saveError.details && 'issues' in saveError.details ? saveError.details.issues : [];
 
   return (
     <form className="profile-form card" onSubmit={submit} aria-labelledby={`${id}-title`} noValidate>

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import type { AppErrorInfo, EventPayload } from '../../../../shared/contract';
 import type { ValidationReport } from '../../../../shared/contract/recipients';
 import { useApi, useHostEvent } from '../../api/api-context';
 import { formatBytes, plural } from '../../components/format';
@@ -10,11 +11,7 @@ import { RowsTable } from '../../components/rows-table';
 import { lineBreakRejectHint, RiskyValues, SourceMailingMismatchCallout, sourceMailingBlock, TidiedValues } from './check-findings';
 
 /** Progress of the check, from `recipients.onProgress`. */
-interface Progress {
-  readonly bytesRead: number;
-  readonly totalBytes: number;
-  readonly rows: number;
-}
+type Progress = Omit<EventPayload<'recipients.onProgress'>, 'path'>;
 
 /** Runs the whole file through mapping and validation; returns an error message or null. */
 export function useValidation(draft: NewSendState, update: StepProps['update']) {
@@ -22,10 +19,9 @@ export function useValidation(draft: NewSendState, update: StepProps['update']) 
   const [running, setRunning] = useState(false);
   const [progress, setProgress] = useState<Progress | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [errorDetails, setErrorDetails] = useState<unknown>(null);
+  const [errorDetails, setErrorDetails] = useState<AppErrorInfo['details'] | null>(null);
   const path = draft.inspection?.path;
-  useHostEvent('recipients.onProgress', (payload) => {
-    const p = payload as Progress & { path: string };
+  useHostEvent('recipients.onProgress', (p) => {
     if (running && p.path === path) setProgress({ bytesRead: p.bytesRead, totalBytes: p.totalBytes, rows: p.rows });
   });
   // `next` checks a draft that was just changed (the state update has not reached this closure yet).

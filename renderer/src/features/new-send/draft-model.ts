@@ -1,24 +1,12 @@
-import type { FieldMapping, Inspection, ValidationReport } from '../../../../shared/contract/recipients';
+import type { FieldMapping, Inspection, OpenOptions, ProblemCode, RowEdits, SendDraft, ValidationReport } from '../../../../shared/contract/recipients';
+
+export type { ValueOverride } from '../../../../shared/contract/recipients';
 
 /** Reader overrides the operator may set (empty = detect). */
-export interface OpenOverrides {
-  readonly encoding?: string;
-  readonly delimiter?: string;
-  readonly sheet?: string;
-}
+export type OpenOverrides = OpenOptions;
 
-/** A value typed over a problem cell, by file line and field. */
-export interface ValueOverride {
-  readonly line: number;
-  readonly field: string;
-  readonly value: string;
-}
-
-/** Inline corrections to send with the draft. */
-export interface DraftEdits {
-  readonly overrides: readonly ValueOverride[];
-  readonly excludedLines: readonly number[];
-}
+/** Inline corrections to send with the draft (both lists always present here). */
+export type DraftEdits = Required<RowEdits>;
 
 /** The catalog part of a send. */
 export interface ProductsDraft {
@@ -151,7 +139,7 @@ export function problemValue(
 }
 
 /** Plain words for the reason codes of the validation report. */
-export const REASON_TEXT: Record<string, string> = {
+export const REASON_TEXT: Readonly<Record<ProblemCode, string>> = {
   REQUIRED: 'Required value missing',
   INVALID_EMAIL: 'Not a valid e-mail address',
   DUPLICATE_EMAIL: 'E-mail address appears twice',
@@ -168,11 +156,13 @@ export const REASON_TEXT: Record<string, string> = {
 
 /** The operator-facing name of a reason code. */
 export function reasonText(code: string): string {
-  return REASON_TEXT[code] ?? code.replaceAll('_', ' ').toLowerCase();
+  // Server error files bring codes of their own.
+  const known: Readonly<Record<string, string | undefined>> = REASON_TEXT;
+  return known[code] ?? code.replaceAll('_', ' ').toLowerCase();
 }
 
 /** The contract's draft for validate and create; products only when the operator added a catalog. */
-export function toSendDraft(d: NewSendState) {
+export function toSendDraft(d: NewSendState): SendDraft {
   if (!d.inspection) throw new Error('toSendDraft needs an inspected file');
   return {
     profile: d.profile,

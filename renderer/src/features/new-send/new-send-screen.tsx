@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { MailingUse } from '../../../../shared/contract/mailings';
 import type { Profile } from '../../../../shared/contract/profiles';
-import type { FieldMapping, Inspection } from '../../../../shared/contract/recipients';
+import type { Inspection } from '../../../../shared/contract/recipients';
 import { useApi } from '../../api/api-context';
 import { fileToHostPath } from '../../api/files';
 import { CheckStep } from './check-step';
@@ -232,7 +232,7 @@ export function NewSendScreen() {
                 disabled={!reachable.check}
                 onClick={async () => {
                   if (draft.rememberMapping && draft.inspection) {
-                    await api.recipients.saveMapping({ profile: draft.profile, client: draft.client, headers: draft.inspection.headers, mapping: draft.mapping as FieldMapping[] });
+                    await api.recipients.saveMapping({ profile: draft.profile, client: draft.client, headers: draft.inspection.headers, mapping: [...draft.mapping] });
                   }
                   goTo('check');
                 }}

@@ -24,7 +24,7 @@ export function ProductsStep(props: StepProps & { fields: readonly MasterField[]
   const [busy, setBusy] = useState(false);
   const [fileError, setFileError] = useState<string | null>(null);
   const refs = draft.products?.referenceFields ?? (draft.productReferenceFields.length > 0 ? draft.productReferenceFields : defaultReferenceFields(props.fields));
-  const missingFromError = (errorDetails as { missingIds?: string[] } | null)?.missingIds ?? null;
+  const missingFromError = errorDetails && 'missingIds' in errorDetails ? errorDetails.missingIds : null;
   const productsReport = draft.reportStale ? null : draft.report?.products;
 
   // A disabled "Continue to send" always says why.

@@ -1,18 +1,13 @@
 import { useEffect, useState } from 'react';
+import type { EventPayload } from '../../../../shared/contract';
 import { useHostEvent } from '../../api/api-context';
 
-interface Progress {
-  readonly task: string;
-  readonly done: number;
-  readonly total: number;
-  readonly message: string;
-}
+type Progress = EventPayload<'responses.onProgress'>;
 
 /** Live progress of a responses task (`pull`, `export`) from `responses.onProgress`, while it runs. */
 export function ProgressLine(props: { task: string; active: boolean; label: string }) {
   const [progress, setProgress] = useState<Progress | null>(null);
-  useHostEvent('responses.onProgress', (payload) => {
-    const p = payload as Progress;
+  useHostEvent('responses.onProgress', (p) => {
     if (p.task === props.task) setProgress(p);
   });
   // A new run starts from nothing, not from where the last one ended.

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useId, useState } from 'react';
 import type { Profile } from '../../../../shared/contract/profiles';
+import type { ResponseFile } from '../../../../shared/contract/responses';
 import { useApi } from '../../api/api-context';
 import { formatBytes, formatDateTime, plural } from '../../components/format';
 import { ProgressLine } from './progress-line';
@@ -131,7 +132,7 @@ export function PullPanel(props: { onPulled: () => void }) {
   );
 }
 
-type LedgerRow = { readonly id: string; readonly profile: string; readonly client: string; readonly name: string; readonly kind: string; readonly size: number; readonly sha256: string; readonly rows: number; readonly ingestedAt: string; readonly status: string; readonly error: string | null };
+type LedgerRow = ResponseFile;
 
 /** The file ledger: every response file Loopdesk has seen, with checksum and status, newest first. */
 export function FilesTab(props: { reloadKey: number }) {

@@ -1,8 +1,7 @@
 import { AllCommunityModule, ModuleRegistry, type ColDef, type IDatasource, type IGetRowsParams } from 'ag-grid-community';
 import { AgGridReact } from 'ag-grid-react';
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
-import type { z } from 'zod';
-import type { GridColumn } from '../../../../shared/contract/responses';
+import type { GridColumn, GridRequest, GridRow } from '../../../../shared/contract/responses';
 import { useApi } from '../../api/api-context';
 import { offerHostFile } from '../../api/files';
 import { plural } from '../../components/format';
@@ -13,9 +12,9 @@ import { VIEW_CHOICES, viewLabel, type GridViewName } from './response-text';
 
 ModuleRegistry.registerModules([AllCommunityModule]);
 
-type Column = z.infer<typeof GridColumn>;
-type Row = Record<string, string | number | null>;
-type Scope = { userId?: string; mailingId?: string };
+type Column = GridColumn;
+type Row = GridRow;
+type Scope = NonNullable<GridRequest['scope']>;
 
 const TEXT_OPTIONS = ['contains', 'notContains', 'equals', 'notEqual', 'startsWith', 'endsWith', 'blank', 'notBlank'];
 // IDs are 64-bit and travel as text: a number filter would round them in the browser.
@@ -107,7 +106,7 @@ export function ResponseGrid(props: { initialView?: GridViewName; initialMailing
             startRow: params.startRow,
             endRow: params.endRow,
             sortModel: params.sortModel.map((s) => ({ colId: s.colId, sort: s.sort })),
-            filterModel: params.filterModel as Record<string, unknown>,
+            filterModel: params.filterModel,
             scope,
           })
           .then((r) => {
@@ -133,7 +132,7 @@ export function ResponseGrid(props: { initialView?: GridViewName; initialMailing
       const r = await api.responses.exportView({
         view,
         sortModel: currentSort(gridRef.current),
-        filterModel: (gridRef.current?.api?.getFilterModel() ?? {}) as Record<string, unknown>,
+        filterModel: gridRef.current?.api?.getFilterModel() ?? {},
         scope,
       });
       if (r.ok) {

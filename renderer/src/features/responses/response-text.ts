@@ -1,14 +1,12 @@
-import type { z } from 'zod';
-import type { GridView, MailingReport, PulledFile, ResponseMailing } from '../../../../shared/contract/responses';
+import type { GridViewName, MailingReport, PulledFile, ResponseMailing } from '../../../../shared/contract/responses';
 
-/** A grid view name (`clicks_with_links`). */
-export type GridViewName = z.infer<typeof GridView>;
+export type { GridViewName } from '../../../../shared/contract/responses';
 /** One mailing row of `responses.mailings`. */
-export type ResponseMailingRow = z.infer<typeof ResponseMailing>;
+export type ResponseMailingRow = ResponseMailing;
 /** The answer of `responses.report`. */
-export type MailingReportData = z.infer<typeof MailingReport>;
+export type MailingReportData = MailingReport;
 /** One file outcome of `responses.pull`. */
-export type PulledFileRow = z.infer<typeof PulledFile>;
+export type PulledFileRow = PulledFile;
 
 /** The views operators pick from, joined views first because they answer the usual questions. */
 export const VIEW_CHOICES: readonly { readonly view: GridViewName; readonly label: string; readonly explain: string }[] = [

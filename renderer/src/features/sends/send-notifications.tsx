@@ -22,8 +22,7 @@ export function finishNotice(s: Send): { title: string; body: string } | null {
  */
 export function SendNotifier() {
   const last = useRef(new Map<string, Send['state']>());
-  useHostEvent('sends.onChanged', (payload) => {
-    const s = payload as Send;
+  useHostEvent('sends.onChanged', (s) => {
     const before = last.current.get(s.id);
     last.current.set(s.id, s.state);
     if (before === s.state) return;

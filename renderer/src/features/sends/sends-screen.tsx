@@ -40,7 +40,7 @@ export function SendsScreen() {
     void load();
   }, [load]);
   const merge = useCallback((s: Send) => setSends((prev) => (prev ? [s, ...prev.filter((x) => x.id !== s.id)].sort(byNewest) : prev)), []);
-  useHostEvent('sends.onChanged', (payload) => merge(payload as Send));
+  useHostEvent('sends.onChanged', merge);
 
   const selected = sends?.find((s) => s.id === selectedId) ?? null;
 
