@@ -60,7 +60,7 @@ async function takeUploadLease(deps: RunnerDeps, record: SendRecord): Promise<tr
     const ended = await deps.journal.update(
       record.id,
       { state: 'error', error: { message: lease.message, rows: [] } },
-      { state: 'error', message: `Another workstation of the team ended this send while this one was away (${lease.state}): ${lease.message} Nothing is uploaded from here.` },
+      { state: 'error', message: `Another workstation of the team took this send over while this one was away (it is ${lease.state.replaceAll('_', ' ')} there): ${lease.message} Nothing is uploaded from here; follow it in the team's journal.` },
     );
     deps.changed(ended);
     return ended;

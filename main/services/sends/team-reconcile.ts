@@ -25,6 +25,13 @@ export interface ReconcileDeps {
  */
 export async function reconcileAbandoned(deps: ReconcileDeps): Promise<string[]> {
   const settled: string[] = [];
+  // A claim whose commit reached the database while its answer did not (connection cut): this
+  // workstation never recorded the send, so nothing of it can be uploaded; free the mailing.
+  for (const id of await deps.team.ownClaims()) {
+    if (await deps.journal.find(id)) continue;
+    await deps.team.recordState({ sendId: id, state: 'cancelled', message: 'Claimed while the connection to the team database broke; this workstation never recorded the send, nothing was uploaded.' });
+    settled.push(id);
+  }
   for (const send of await deps.team.abandoned()) {
     if (await deps.journal.find(send.id)) continue; // ours: the runner resumes it with its own files
     if (!(await deps.team.takeOver(send.id))) continue;

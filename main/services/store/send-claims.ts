@@ -76,7 +76,10 @@ export interface SendClaims {
   assertLease(sendId: string): Promise<void>;
   /** Gives the lease up (upload done or failed for now). */
   releaseLease(sendId: string): Promise<void>;
-  /** Records a state change; a final state releases the source-mailing lock. */
+  /**
+   * Records a state change of a send this workstation owns (others' changes are ignored: only
+   * the owner moves a send); a final state releases the source-mailing lock.
+   */
   recordState(change: ClaimStateChange): Promise<void>;
 }
 

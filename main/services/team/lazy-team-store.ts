@@ -34,6 +34,7 @@ export function lazyTeamStore(open: () => Promise<TeamStore>, info: { readonly w
     heartbeat: via('heartbeat') as TeamStore['heartbeat'],
     abandoned: via('abandoned') as TeamStore['abandoned'],
     takeOver: via('takeOver') as TeamStore['takeOver'],
+    ownClaims: via('ownClaims') as TeamStore['ownClaims'],
     adopt: via('adopt') as TeamStore['adopt'],
     list: via('list') as TeamStore['list'],
     activeWorkstations: via('activeWorkstations') as TeamStore['activeWorkstations'],

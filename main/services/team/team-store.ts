@@ -90,6 +90,8 @@ export interface TeamStore extends SendClaims {
   heartbeat(): Promise<void>;
   /** Sends left mid-upload by a workstation whose lease ran out (or that is gone). */
   abandoned(): Promise<AbandonedSend[]>;
+  /** Active sends this workstation owns, claimed longer ago than a create can take (to find claims whose send was never recorded here). */
+  ownClaims(): Promise<string[]>;
   /** Takes the lease of an abandoned send for this workstation; false when someone else was faster or it ended. */
   takeOver(sendId: string): Promise<boolean>;
   /** Makes this workstation the send's owner (it follows the send from now on). */
@@ -176,6 +178,10 @@ export async function openTeamStore(options: TeamStoreOptions): Promise<TeamStor
       throw unavailable(options.url, e);
     }
     let broken = false;
+    // A connection that drops between two statements reports it as an 'error' event on the client;
+    // unheard, that would end the process. The failing statement reports it to us as well.
+    const onError = () => (broken = true);
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       const result = await work(client);
@@ -187,6 +193,7 @@ export async function openTeamStore(options: TeamStoreOptions): Promise<TeamStor
       // Unique violations are answers the caller handles (lock taken, name taken); the rest are not.
       throw isAppError(e) || (isPgError(e) && e.code === '23505') || (e as { taken?: boolean }).taken ? e : unavailable(options.url, e);
     } finally {
+      client.off('error', onError);
       client.release(broken);
     }
   };
@@ -347,8 +354,8 @@ export async function openTeamStore(options: TeamStoreOptions): Promise<TeamStor
           `UPDATE team_sends SET state = $2, active = active AND NOT $3, mailing_id = COALESCE($4, mailing_id), updated_at = now(),
              released_at = CASE WHEN $3 AND released_at IS NULL THEN now() ELSE released_at END,
              lease_holder = CASE WHEN $3 THEN NULL ELSE lease_holder END, lease_until = CASE WHEN $3 THEN NULL ELSE lease_until END
-           WHERE id = $1 AND active AND (state <> $2 OR mailing_id IS DISTINCT FROM COALESCE($4, mailing_id))`,
-          [change.sendId, change.state, final, change.mailingId ?? null],
+           WHERE id = $1 AND active AND workstation = $5 AND (state <> $2 OR mailing_id IS DISTINCT FROM COALESCE($4, mailing_id))`,
+          [change.sendId, change.state, final, change.mailingId ?? null, me],
         );
         if (r.rowCount === 0) return;
         await c.query('INSERT INTO team_send_events (send_id, state, message, workstation) VALUES ($1, $2, $3, $4)', [change.sendId, change.state, change.message ?? '', me]);
@@ -387,6 +394,11 @@ export async function openTeamStore(options: TeamStoreOptions): Promise<TeamStor
         workstation: String(r.workstation),
         createdAt: r.created_at as Date,
       }));
+    },
+
+    async ownClaims() {
+      const rows = (await query<{ id: string }>('SELECT id FROM team_sends WHERE active AND workstation = $1 AND created_at < now() - make_interval(secs => $2::double precision / 1000)', [me, lease.staleAfterMs])).rows;
+      return rows.map((r) => r.id);
     },
 
     async takeOver(sendId) {
