@@ -77,8 +77,8 @@ export interface SendClaims {
   /** Gives the lease up (upload done or failed for now). */
   releaseLease(sendId: string): Promise<void>;
   /**
-   * Records a state change of a send this workstation owns (others' changes are ignored: only
-   * the owner moves a send); a final state releases the source-mailing lock.
+   * Records a state change of a send this workstation owns or holds the lease of (others'
+   * changes are ignored: only they move a send); a final state releases the source-mailing lock.
    */
   recordState(change: ClaimStateChange): Promise<void>;
 }

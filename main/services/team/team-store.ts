@@ -354,7 +354,7 @@ export async function openTeamStore(options: TeamStoreOptions): Promise<TeamStor
           `UPDATE team_sends SET state = $2, active = active AND NOT $3, mailing_id = COALESCE($4, mailing_id), updated_at = now(),
              released_at = CASE WHEN $3 AND released_at IS NULL THEN now() ELSE released_at END,
              lease_holder = CASE WHEN $3 THEN NULL ELSE lease_holder END, lease_until = CASE WHEN $3 THEN NULL ELSE lease_until END
-           WHERE id = $1 AND active AND workstation = $5 AND (state <> $2 OR mailing_id IS DISTINCT FROM COALESCE($4, mailing_id))`,
+           WHERE id = $1 AND active AND (workstation = $5 OR lease_holder = $5) AND (state <> $2 OR mailing_id IS DISTINCT FROM COALESCE($4, mailing_id))`,
           [change.sendId, change.state, final, change.mailingId ?? null, me],
         );
         if (r.rowCount === 0) return;
