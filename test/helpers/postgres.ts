@@ -70,7 +70,7 @@ function psqlBin(): string {
  * the postgres user, password (scram) authentication over TCP, the unix socket in the same folder
  * so no system-wide cluster is touched. Stop it in `afterAll` with {@link PostgresHandle.stop}.
  */
-export async function startPostgres(): Promise<PostgresHandle> {
+export async function startPostgres(options: { readonly tls?: boolean } = {}): Promise<PostgresHandle> {
   requirePostgres();
   const dir = await mkdtemp(join(tmpdir(), 'loopdesk-pg-'));
   const { uid, gid } = pgIds();
@@ -81,10 +81,20 @@ export async function startPostgres(): Promise<PostgresHandle> {
   await chown(pwFile, uid, gid);
   asPostgres(join(PG_BIN, 'initdb'), ['-D', data, '-U', PG_TEST_SUPERUSER, '--pwfile', pwFile, '-A', 'scram-sha-256', '-E', 'UTF8', '--locale', 'C', '--no-sync']);
   const port = await freePort();
+  const tlsArgs: string[] = [];
+  if (options.tls) {
+    // A self-signed certificate for 127.0.0.1: enough for sslmode=require, refused by verify-full.
+    const cert = join(dir, 'server.crt');
+    const key = join(dir, 'server.key');
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=loopdesk-test-db', '-keyout', key, '-out', cert], { stdio: 'ignore' });
+    await chown(cert, uid, gid);
+    await chown(key, uid, gid);
+    tlsArgs.push('-c', 'ssl=on', '-c', `ssl_cert_file=${cert}`, '-c', `ssl_key_file=${key}`);
+  }
   const logFile = join(dir, 'server.log');
   const child = spawn(
     'runuser',
-    ['-u', PG_USER, '--', join(PG_BIN, 'postgres'), '-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'max_connections=200', '-c', `log_destination=stderr`],
+    ['-u', PG_USER, '--', join(PG_BIN, 'postgres'), '-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'max_connections=200', '-c', `log_destination=stderr`, ...tlsArgs],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   running.set(child, data);
