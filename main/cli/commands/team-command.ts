@@ -13,14 +13,15 @@ const USAGE = `loopdesk team init --url postgres://ROLE@HOST:5432/DB[?sslmode=ve
                                   create or update the team schema (once per team; numbered migrations under a lock)
 loopdesk team join --url postgres://ROLE@HOST:5432/DB[?sslmode=…] [--name NAME]
                                   connect this data dir's workstation to the team (from the next start)
-loopdesk team status              the team connection, who else is active, sends in flight
+loopdesk team status [--watch]    the team connection, who else is active, sends in flight;
+                                  --watch: then one line per send state change of any workstation, as it happens
 loopdesk team leave               back to this workstation alone (from the next start)
 The password comes from ${TEAM_PASSWORD_ENV} (join also keeps it in the OS keyring when there is one), never from the URL.`;
 
 /** `loopdesk team …`: team mode on PostgreSQL (README, "Team mode"). */
 export async function teamCommand(argv: string[], options: GlobalOptions, io: CliIo, env: NodeJS.ProcessEnv): Promise<number> {
   const [sub, ...rest] = argv;
-  const { values } = parseArgs({ args: rest, options: { url: { type: 'string' }, name: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({ args: rest, options: { url: { type: 'string' }, name: { type: 'string' }, watch: { type: 'boolean' } }, strict: true });
   const settings = openSettings(options.dataDir);
   // The same keyring namespace as the app context of this data dir.
   const namespace = createHash('sha256').update(resolve(options.dataDir)).digest('hex').slice(0, 12);
@@ -66,6 +67,16 @@ export async function teamCommand(argv: string[], options: GlobalOptions, io: Cl
           io.out(`Team: ${describeUrl(setting.url)} (this workstation: ${setting.name})`);
           io.out(`Active workstations: ${workstations.map((w) => w.name).join(', ') || 'none'}`);
           for (const s of sends) io.out(`  ${s.id}  ${s.state.padEnd(15)} ${s.profile}/${s.client} mailing ${s.sourceMailingId}  ${s.fileName}`);
+        }
+        if (values.watch) {
+          // LISTEN/NOTIFY: every workstation's state change arrives here within milliseconds.
+          const stop = await store.watch((n) => io.out(options.json ? JSON.stringify({ notice: n, at: new Date().toISOString() }) : `${new Date().toISOString()}  ${n.sendId}  ${n.state}  (workstation ${n.workstation})`));
+          io.err('Watching the team; Ctrl+C ends.');
+          await new Promise<void>((resolve) => {
+            process.once('SIGINT', resolve);
+            process.once('SIGTERM', resolve);
+          });
+          await stop();
         }
       } finally {
         await store.close();

@@ -86,17 +86,21 @@ describe('team store on a real PostgreSQL 15', () => {
   });
 
   it('releases the source mailing when the send ends, and tells the other workstations in under a second', async () => {
-    const [a, b] = [byId('a'), byId('b')];
+    const b = byId('b');
     const seen: { notice: TeamNotice; at: number }[] = [];
     const stop = await b.watch((notice) => seen.push({ notice, at: Date.now() }));
-    const claimed = (await a.list()).find((s) => s.id.startsWith('s-lock-') && s.active)!;
+    const claimed = (await b.list()).find((s) => s.id.startsWith('s-lock-') && s.active)!;
+    // Only the owner (or the lease holder) moves a send; the others' changes are ignored.
+    await byId(claimed.workstation === 'a' ? 'b' : 'a').recordState({ sendId: claimed.id, state: 'error', message: 'not mine' });
+    expect((await b.list()).find((s) => s.id === claimed.id)).toMatchObject({ active: true });
+    const a = byId(claimed.workstation);
     const started = Date.now();
     await a.recordState({ sendId: claimed.id, state: 'sent', message: 'Mailing sent.' });
     const deadline = Date.now() + 1_000;
     while (!seen.some((s) => s.notice.sendId === claimed.id) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
     await stop();
     const hit = seen.find((s) => s.notice.sendId === claimed.id);
-    expect(hit?.notice).toEqual({ sendId: claimed.id, state: 'sent', workstation: 'a' });
+    expect(hit?.notice).toEqual({ sendId: claimed.id, state: 'sent', workstation: claimed.workstation });
     expect(hit!.at - started).toBeLessThan(1_000);
     await expect(b.claim(request('s-after', { fileName: '20261206020000_subscribers.csv' }))).resolves.toBeTruthy();
   });
@@ -131,5 +135,51 @@ describe('team store on a real PostgreSQL 15', () => {
     expect(Date.now() - started).toBeLessThan(3_000);
     const wrong = await openTeamStore({ url: pgServer.url, password: 'wrong', workstation: 'z', workstationName: 'z' }).catch((e) => e);
     expect((wrong as { details: { reason: string } }).details.reason).toBe('auth');
+  });
+});
+
+describe('loopdesk team status --watch on a second workstation', () => {
+  let pgServer: PostgresHandle;
+  beforeAll(async () => {
+    pgServer = await startPostgres();
+    await migrateTeamDatabase({ url: pgServer.url, password: pgServer.password });
+  });
+  afterAll(async () => {
+    await pgServer?.stop();
+  });
+
+  it('prints another workstation\'s state change in under a second', async () => {
+    const { spawn } = await import('node:child_process');
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { main } = await import('../../../main/cli/main');
+    const dataDir = mkdtempSync(join(tmpdir(), 'loopdesk-watch-'));
+    const env = { ...process.env, LOOPDESK_TEAM_PASSWORD: pgServer.password };
+    expect(await main(['--data-dir', dataDir, 'team', 'join', '--url', pgServer.url, '--name', 'watcher'], { out: () => undefined, err: () => undefined } as never, env)).toBe(0);
+    const child = spawn(process.execPath, ['--import', 'tsx', 'main/cli/bin.mjs', '--data-dir', dataDir, '--json', 'team', 'status', '--watch'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const ready = new Promise<void>((resolve) => child.stderr.on('data', (d: Buffer) => ((err += d.toString()), err.includes('Watching') && resolve())));
+    try {
+      await ready;
+      const a = await openTeamStore({ url: pgServer.url, password: pgServer.password, workstation: 'a', workstationName: 'a' });
+      const started = Date.now();
+      await a.claim(request('s-watched'));
+      let seenAt = 0;
+      while (!seenAt && Date.now() - started < 2_000) {
+        if (out.includes('"s-watched"')) seenAt = Date.now();
+        else await new Promise((r) => setTimeout(r, 5));
+      }
+      await a.close();
+      expect(seenAt, `watcher printed: ${out} ${err}`).toBeGreaterThan(0);
+      expect(seenAt - started).toBeLessThan(1_000);
+      const line = out.split('\n').find((l) => l.includes('"s-watched"'))!;
+      expect(JSON.parse(line).notice).toEqual({ sendId: 's-watched', state: 'queued', workstation: 'a' });
+    } finally {
+      child.kill('SIGTERM');
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
