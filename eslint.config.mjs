@@ -17,6 +17,8 @@ const SHIPPED = ['main/app', 'main/core', 'main/host', 'main/cli', 'main/service
 const SERVICE_LAYERS = [
   ['sftp', 'secrets', 'sandbox'],
   ['store'],
+  // The team database (PostgreSQL): implements store's send-claims port for team mode.
+  ['team'],
   ['activity', 'suppression'],
   ['profiles'],
   ['recipients'],

@@ -28,6 +28,7 @@ import { applyRetention, DATA_AT_REST_SETTINGS, readDataAtRestSettings } from '.
 import { lockDataDir } from '../services/store/data-dir-lock';
 import { CRYPTO_EXTENSION_ENV, Database } from '../services/store/database';
 import { openSettings, type Settings } from '../services/store/settings';
+import { readTeamSetting, teamStoreFor } from '../services/team/team-settings';
 
 /** How a host opens the services. */
 export interface AppContextOptions {
@@ -98,7 +99,10 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
   const suppressed = () => suppression.lookup();
   await cleanScratch(dataDir);
   const recipients = createRecipientsService({ db, bus, dataDir, profiles, suppressed });
-  const sends = createSendsService({ db, bus, dataDir, profiles, log: activity.log, suppressed, dataKey: dataKey?.key });
+  // Team mode (`loopdesk team join`): sends are claimed through the team database.
+  const teamSetting = readTeamSetting(settings);
+  const team = teamSetting ? teamStoreFor(teamSetting, env, secrets) : undefined;
+  const sends = createSendsService({ db, bus, dataDir, profiles, log: activity.log, suppressed, dataKey: dataKey?.key, team });
   await sends.removeOrphans();
   // The screen can change it while running; the pull schedule applies it after every pull.
   let retentionDays = atRest.retentionDays;
@@ -146,6 +150,7 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
     },
     async close() {
       await sends.stopScheduler();
+      await team?.close();
       await responses.stopPullSchedule();
       stopTidying();
       await tidying;

@@ -31,6 +31,8 @@ Commands:
   export [--profile P] (--mailing <id> | --table <name> [--where col=value …]) --out <file.xlsx>
                              Excel report of a mailing, or a table as filtered
   settings show|set …        data at rest: encryption and retention days
+  team init|join|status|leave …
+                             team mode: share sends, locks and file names through PostgreSQL (see \`loopdesk team\`)
   version                    the version (also --version)
 
 Global options:
@@ -127,6 +129,10 @@ export async function main(argv: string[], io: CliIo = processIo, env: NodeJS.Pr
       case 'export': {
         const { exportCommand } = await import('./commands/response-commands');
         return await viaDoor(options, env, (door) => exportCommand(rest, door, options, io));
+      }
+      case 'team': {
+        const { teamCommand } = await import('./commands/team-command');
+        return await teamCommand(rest, options, io, env);
       }
       case 'settings': {
         const { settingsCommand } = await import('./commands/settings-command');

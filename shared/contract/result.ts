@@ -27,6 +27,8 @@ export const ERROR_CODES = [
   /** Rows name another source mailing than the chosen one; details: `SourceMailingMismatch` (recipients.ts). */
   'SOURCE_MAILING_MISMATCH',
   'NOT_IMPLEMENTED',
+  /** Team mode: the team database cannot be reached (or refused the login); new sends wait, everything local keeps working. */
+  'TEAM_UNAVAILABLE',
   'INTERNAL',
 ] as const;
 

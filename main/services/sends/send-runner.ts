@@ -6,6 +6,7 @@ import type { Send } from '../../../shared/contract/sends';
 import type { LogActivity } from '../activity/activity-service';
 import { formatWallClock, isKnownTimeZone, parseServerTime, resolveTimeZone } from '../../../shared/zoned-time';
 import type { SftpSession } from '../sftp';
+import type { SendClaims } from '../store/send-claims';
 import { deriveStatus, parseErrorFile, parseLogFile, statusFileNames, type ServerObservation } from './server-status-adapter';
 import { SERVER_STATES, type SendJournal, type SendRecord } from './send-journal';
 
@@ -20,6 +21,8 @@ export interface RunnerDeps {
   readonly scratchDir: string;
   /** The client's time-zone setting (empty: this workstation's), in which the server's log times are read. */
   readonly timeZoneOf: (record: SendRecord) => string;
+  /** Team mode: the upload lease and the shared name reservations (absent: one workstation, nothing to share). */
+  readonly claims?: SendClaims;
 }
 
 function remote(dir: string, name: string): string {
@@ -32,8 +35,49 @@ function remote(dir: string, name: string): string {
  * server already has (or has already taken) is never uploaded a second time.
  */
 export async function uploadSend(deps: RunnerDeps, id: string): Promise<SendRecord> {
-  let record = await deps.journal.get(id);
+  const record = await deps.journal.get(id);
   if (record.state !== 'queued' && record.state !== 'uploading') return record;
+  const leased = await takeUploadLease(deps, record);
+  if (leased !== true) return leased;
+  try {
+    return await uploadLeased(deps, id);
+  } finally {
+    await deps.claims?.releaseLease(id).catch(() => undefined);
+  }
+}
+
+/**
+ * Team mode: only the workstation holding a send's lease uploads it. Returns true when this one
+ * does; otherwise the record as it stays (another holds it, or the team database cannot be
+ * reached: nothing starts) or as it ended (another workstation reconciled it meanwhile).
+ */
+async function takeUploadLease(deps: RunnerDeps, record: SendRecord): Promise<true | SendRecord> {
+  if (!deps.claims) return true;
+  try {
+    const lease = await deps.claims.acquireLease(record.id);
+    if (lease.kind === 'held') return true;
+    if (lease.kind === 'busy') return record;
+    const ended = await deps.journal.update(
+      record.id,
+      { state: 'error', error: { message: lease.message, rows: [] } },
+      { state: 'error', message: `Another workstation of the team took this send over while this one was away (it is ${lease.state.replaceAll('_', ' ')} there): ${lease.message} Nothing is uploaded from here; follow it in the team's journal.` },
+    );
+    deps.changed(ended);
+    return ended;
+  } catch (e) {
+    if (!isAppError(e) || e.code !== 'TEAM_UNAVAILABLE') throw e;
+    const last = (await deps.journal.timeline(record.id)).at(-1);
+    if (last?.message !== e.message) {
+      await deps.log({ level: 'warn', kind: 'upload', profile: record.profile, message: `Send ${record.id} waits for the team database: ${e.message}` });
+      record = await deps.journal.update(record.id, {}, { state: record.state, message: e.message });
+      deps.changed(record);
+    }
+    return record;
+  }
+}
+
+async function uploadLeased(deps: RunnerDeps, id: string): Promise<SendRecord> {
+  let record = await deps.journal.get(id);
   const attempt = record.uploadAttempts + 1;
   record = await deps.journal.update(
     id,
@@ -68,6 +112,7 @@ export async function uploadSend(deps: RunnerDeps, id: string): Promise<SendReco
           throw new AppError('TARGET_EXISTS', `The server already has a file named ${name} in ${record.uploadDir}, which Loopdesk did not put there. Nothing was overwritten; check the upload directory.`);
         }
         await session.uploadAtomic(local, record.uploadDir, name, {
+          beforePublish: deps.claims ? () => deps.claims!.assertLease(id) : undefined,
           onProgress: (p) => deps.changed(record, { bytes: p.bytes, total: p.total, rateBytesPerSec: p.rateBytesPerSec, etaSeconds: p.etaSeconds ?? -1 }),
         });
       }
@@ -124,7 +169,9 @@ async function claimFreeNames(deps: RunnerDeps, session: SftpSession, record: Se
   };
   let stamp = oldStamp;
   if (!taken(stamp)) return record;
-  while (taken(stamp)) stamp = nextSecond(stamp);
+  // Team mode: a name is only ours once the team database reserved it for this send.
+  const reserved = async (at: string) => !deps.claims || deps.claims.reserveNames(record.id, record.profile, record.uploadDir, namesFor(at));
+  while (taken(stamp) || !(await reserved(stamp))) stamp = nextSecond(stamp);
   const names = namesFor(stamp);
   return deps.journal.update(record.id, names, {
     state: 'uploading',
@@ -161,6 +208,17 @@ async function preparedFiles(workDir: string): Promise<{ subscribers?: string; p
   const subscribers = names.find((n) => /^\d{14}_subscribers\.csv$/.test(n));
   const products = names.find((n) => n !== subscribers && !/^\d{14}_rejected\.csv$/.test(n));
   return { subscribers: subscribers && join(workDir, subscribers), products: products && join(workDir, products) };
+}
+
+/**
+ * A send's remote names moved `seconds` later (recipient file stamp, and the products file's
+ * `{stamp}`), as a claim needs them when the prepared second is already reserved.
+ */
+export function namesShiftedBy(fileName: string, productsFileName: string | null, seconds: number): { fileName: string; productsFileName: string | null } {
+  const oldStamp = fileName.slice(0, 14);
+  let stamp = oldStamp;
+  for (let i = 0; i < seconds; i++) stamp = nextSecond(stamp);
+  return { fileName: `${stamp}${fileName.slice(14)}`, productsFileName: productsFileName ? restamp(productsFileName, oldStamp, stamp) : null };
 }
 
 /** `YYYYMMDDHHMMSS` plus one second, as calendar time (no time zone shift). */

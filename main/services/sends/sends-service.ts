@@ -11,10 +11,15 @@ import type { ProfilesService } from '../profiles/profiles-service';
 import { resolveTarget } from '../profiles/resolve-target';
 import { prepareDraft, rememberMapping } from '../recipients/recipients-service';
 import type { Database } from '../store/database';
+import type { SendClaims } from '../store/send-claims';
+import type { TeamStore } from '../team/team-store';
+import { localSendClaims } from './local-send-claims';
+import { createStateMirror } from './team-state-mirror';
+import { reconcileAbandoned } from './team-reconcile';
 import { archiveFiles } from './send-archive';
 import { ACTIVE_STATES, SendJournal, SERVER_STATES, type SendRecord } from './send-journal';
 import { FAST_POLL_MS, pollDue } from './poll-schedule';
-import { pollSend, uploadSend, type RunnerDeps } from './send-runner';
+import { namesShiftedBy, pollSend, uploadSend, type RunnerDeps } from './send-runner';
 import { personaliseForTest } from './test-send';
 
 /** What the sends service needs. */
@@ -28,6 +33,11 @@ export interface SendsDeps {
   readonly suppressed: () => Promise<(email: string) => string | undefined>;
   /** Encrypts the send archive when set (data at rest). */
   readonly dataKey?: Buffer;
+  /**
+   * Team mode: the team database through which every workstation claims sends, names and
+   * upload leases (README, "Team mode"). Absent: this workstation alone, as before.
+   */
+  readonly team?: TeamStore;
 }
 
 /** The sends service plus the scheduler controls the host uses. */
@@ -64,6 +74,10 @@ function newSendId(now: Date): string {
  */
 export function createSendsService(deps: SendsDeps): SendsService {
   const journal = new SendJournal(deps.db);
+  const claims: SendClaims = deps.team ?? localSendClaims();
+  // Team mode: every local state change is told to the team (in order, retried until it lands).
+  const mirror = deps.team ? createStateMirror(deps.team, journal) : undefined;
+  let mirrorPrimed = false;
   const progress = new Map<string, Send['progress']>();
   const retryAfter = new Map<string, number>();
   let timer: NodeJS.Timeout | undefined;
@@ -74,6 +88,7 @@ export function createSendsService(deps: SendsDeps): SendsService {
   const changed = (record: SendRecord, p?: Send['progress']) => {
     if (p !== undefined) progress.set(record.id, p);
     if (record.state !== 'uploading') progress.delete(record.id);
+    mirror?.changed(record);
     void journal.toDto(record, progress.get(record.id) ?? null).then(
       (dto) => deps.bus.emit('sends.onChanged', dto),
       () => undefined,
@@ -86,6 +101,7 @@ export function createSendsService(deps: SendsDeps): SendsService {
     changed,
     scratchDir: join(deps.dataDir, 'tmp'),
     timeZoneOf: (record) => clientTimeZone(deps.profiles, record.profile, record.client),
+    claims: deps.team,
   };
   const dto = async (id: string) => {
     const r = await journal.find(id);
@@ -95,6 +111,17 @@ export function createSendsService(deps: SendsDeps): SendsService {
 
   const tick = async () => {
     await mkdir(runner.scratchDir, { recursive: true });
+    if (deps.team) {
+      // After a restart: whatever the team has not heard yet (a final state before a crash) is told again.
+      if (!mirrorPrimed) for (const r of await journal.list({ limit: 500 })) mirror!.changed(r);
+      mirrorPrimed = true;
+      // Team bookkeeping first; an unreachable team database holds up only the team's part.
+      await mirror!.flush().catch(() => undefined);
+      await deps.team.heartbeat().catch(() => undefined);
+      await reconcileAbandoned({ team: deps.team, journal, runner, dataDir: deps.dataDir }).catch((e) =>
+        deps.log({ level: 'warn', kind: 'send', message: `Could not check the team's abandoned sends: ${e instanceof Error ? e.message : String(e)}` }),
+      );
+    }
     const now = Date.now();
     for (const s of await journal.list({ states: ['scheduled'] })) {
       if (s.scheduledAt.getTime() <= now) {
@@ -149,6 +176,7 @@ export function createSendsService(deps: SendsDeps): SendsService {
       if (timer) clearInterval(timer);
       timer = undefined;
       await running;
+      await mirror?.flush().catch(() => undefined);
     },
     async create(input) {
       const target = resolveTarget(deps.profiles, input.profile, input.client);
@@ -189,6 +217,23 @@ export function createSendsService(deps: SendsDeps): SendsService {
         // The rejected rows stay with the validation report, not with the upload.
         if (report.rejectedFile) await rm(report.rejectedFile, { force: true });
         await archiveFiles(workDir, archiveDir, deps.dataKey);
+        const prepared = { fileName: basename(report.files.subscribers), productsFileName: report.files.products ? basename(report.files.products) : null };
+        const state = scheduledAt.getTime() > now.getTime() ? 'scheduled' : 'queued';
+        // The source-mailing lock and the names, in one transaction where a team shares them.
+        const names = await claims.claim({
+          sendId: id,
+          profile: input.profile,
+          client: input.client,
+          sourceMailingId: mailing.id,
+          sourceMailingName: mailing.name,
+          test: input.test,
+          state,
+          recipients,
+          uploadDir: target.client.uploadDir,
+          logDir: target.client.logDir,
+          ...prepared,
+          namesAt: (seconds) => namesShiftedBy(prepared.fileName, prepared.productsFileName, seconds),
+        });
         const record: SendRecord = {
           id,
           profile: input.profile,
@@ -197,7 +242,7 @@ export function createSendsService(deps: SendsDeps): SendsService {
           sourceMailingName: mailing.name,
           waveId: report.waveId,
           test: input.test,
-          state: scheduledAt.getTime() > now.getTime() ? 'scheduled' : 'queued',
+          state,
           scheduledAt,
           createdAt: now,
           updatedAt: now,
@@ -205,8 +250,8 @@ export function createSendsService(deps: SendsDeps): SendsService {
           draftJson: JSON.stringify(input),
           recipients,
           excluded: report.excludedCount,
-          fileName: basename(report.files.subscribers),
-          productsFileName: report.files.products ? basename(report.files.products) : null,
+          fileName: names.fileName,
+          productsFileName: names.productsFileName,
           workDir,
           archiveDir,
           uploadDir: target.client.uploadDir,
@@ -231,6 +276,8 @@ export function createSendsService(deps: SendsDeps): SendsService {
       } catch (e) {
         await rm(workDir, { recursive: true, force: true });
         await rm(archiveDir, { recursive: true, force: true });
+        // A claim whose send was never recorded here must not hold the source mailing.
+        if (deps.team && !(await journal.find(id))) await deps.team.recordState({ sendId: id, state: 'cancelled', message: 'Not recorded on its workstation.' }).catch(() => undefined);
         throw e;
       }
     },

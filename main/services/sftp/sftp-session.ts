@@ -262,6 +262,7 @@ class Session implements SftpSession {
           { expected: size, got: remote?.size ?? null, transient: true },
         );
       }
+      await opts.beforePublish?.();
       try {
         renameSent = true;
         await this.run('rename', partPath, () => this.client.rename(partPath, finalPath));

@@ -59,6 +59,13 @@ export interface UploadOptions {
   readonly onProgress?: (p: TransferProgress) => void;
   /** `fast` = parallel fastPut; `plain` = one sequential stream, for servers that garble fastPut. Default: the profile's transferMode. */
   readonly mode?: 'fast' | 'plain';
+  /**
+   * Runs after the whole `.part` file is on the server and before it is renamed to its final
+   * name; throwing stops the publication (the `.part` is removed). Team mode checks there that
+   * this workstation still holds the send's lease, so an upload whose lease another
+   * workstation may already have taken over never publishes.
+   */
+  readonly beforePublish?: () => Promise<void>;
 }
 
 /** Result of a finished upload. */

@@ -1,0 +1,87 @@
+/**
+ * The port through which the send path takes the things that must be unique across every
+ * workstation that sends for the same clients: the one-send-per-source-mailing lock, the
+ * upload file names per server directory, and the right to upload (a lease). Two
+ * implementations: the local one (one workstation, the DuckDB send journal, today's
+ * behaviour) and the team one (PostgreSQL, many workstations; main/services/team).
+ */
+
+/** What a new send claims. */
+export interface ClaimRequest {
+  readonly sendId: string;
+  readonly profile: string;
+  readonly client: string;
+  readonly sourceMailingId: string;
+  readonly sourceMailingName: string;
+  readonly test: boolean;
+  /** `scheduled` or `queued`. */
+  readonly state: string;
+  readonly recipients: number;
+  readonly uploadDir: string;
+  readonly logDir: string;
+  /** The prepared remote names; the claim may move them to a later free second. */
+  readonly fileName: string;
+  readonly productsFileName: string | null;
+  /**
+   * The names moved `seconds` later (the stamp format is the send path's business); the claim
+   * walks forward from 0 until no team member has reserved them.
+   */
+  readonly namesAt?: (seconds: number) => ClaimedNames;
+}
+
+/** The names a claim reserved (the stamp may be later than the prepared one). */
+export interface ClaimedNames {
+  readonly fileName: string;
+  readonly productsFileName: string | null;
+}
+
+/** The outcome of asking for the upload lease of a send. */
+export type LeaseOutcome =
+  /** This workstation may upload until the lease runs out (it renews it meanwhile). */
+  | { readonly kind: 'held' }
+  /** Another workstation holds a live lease: upload nothing now, ask again later. */
+  | { readonly kind: 'busy'; readonly holder: string }
+  /** The send ended elsewhere (another workstation reconciled it): upload nothing, ever. */
+  | { readonly kind: 'ended'; readonly state: string; readonly message: string };
+
+/** A state change other workstations should see. */
+export interface ClaimStateChange {
+  readonly sendId: string;
+  readonly state: string;
+  readonly message?: string;
+  readonly mailingId?: string | null;
+}
+
+/** The send path's view of shared send coordination. */
+export interface SendClaims {
+  /** `local`: one workstation; `team`: shared through the team database. */
+  readonly mode: 'local' | 'team';
+  /**
+   * In one transaction: takes the source-mailing lock (CONFLICT when another send holds it),
+   * reserves the upload names in the upload directory (moving to the next free second when a
+   * name is taken) and records the claim. TEAM_UNAVAILABLE when the team database is unreachable.
+   */
+  claim(request: ClaimRequest): Promise<ClaimedNames>;
+  /**
+   * Reserves names the runner moved to (the server already had a file of that stamp). False
+   * when another send reserved one of them meanwhile: pick the next second.
+   */
+  reserveNames(sendId: string, profile: string, uploadDir: string, names: ClaimedNames): Promise<boolean>;
+  /** Takes (or renews) the upload lease of a send for this workstation. */
+  acquireLease(sendId: string): Promise<LeaseOutcome>;
+  /**
+   * Throws unless this workstation's lease is still safely valid by its own clock (renewed
+   * recently enough): called just before a file is published under its final name.
+   */
+  assertLease(sendId: string): Promise<void>;
+  /** Gives the lease up (upload done or failed for now). */
+  releaseLease(sendId: string): Promise<void>;
+  /**
+   * Records a state change of a send this workstation owns or holds the lease of (others'
+   * changes are ignored: only they move a send); a final state releases the source-mailing lock.
+   */
+  recordState(change: ClaimStateChange): Promise<void>;
+}
+
+/** States after which a send no longer holds its source mailing. */
+export const FINAL_SEND_STATES: readonly string[] = ['sent', 'error', 'cancelled'];

@@ -1,0 +1,47 @@
+import type { TeamStore } from './team-store';
+
+/**
+ * A team store that connects on first use and again after a failed attempt, so a workstation
+ * starts (and everything local works) while the team database is away; each team operation
+ * meanwhile fails with the store's TEAM_UNAVAILABLE error and new sends wait.
+ */
+export function lazyTeamStore(open: () => Promise<TeamStore>, info: { readonly workstation: string; readonly target: string }): TeamStore {
+  let current: Promise<TeamStore> | undefined;
+  const get = (): Promise<TeamStore> => {
+    if (!current) {
+      const attempt = open();
+      current = attempt;
+      attempt.catch(() => {
+        if (current === attempt) current = undefined;
+      });
+    }
+    return current;
+  };
+  const via =
+    <K extends keyof TeamStore>(name: K) =>
+    async (...args: unknown[]) =>
+      ((await get())[name] as (...a: unknown[]) => unknown)(...args);
+  return {
+    mode: 'team',
+    workstation: info.workstation,
+    target: info.target,
+    claim: via('claim') as TeamStore['claim'],
+    reserveNames: via('reserveNames') as TeamStore['reserveNames'],
+    acquireLease: via('acquireLease') as TeamStore['acquireLease'],
+    assertLease: via('assertLease') as TeamStore['assertLease'],
+    releaseLease: via('releaseLease') as TeamStore['releaseLease'],
+    recordState: via('recordState') as TeamStore['recordState'],
+    heartbeat: via('heartbeat') as TeamStore['heartbeat'],
+    abandoned: via('abandoned') as TeamStore['abandoned'],
+    takeOver: via('takeOver') as TeamStore['takeOver'],
+    ownClaims: via('ownClaims') as TeamStore['ownClaims'],
+    adopt: via('adopt') as TeamStore['adopt'],
+    list: via('list') as TeamStore['list'],
+    activeWorkstations: via('activeWorkstations') as TeamStore['activeWorkstations'],
+    watch: via('watch') as TeamStore['watch'],
+    async close() {
+      const store = await current?.catch(() => undefined);
+      await store?.close();
+    },
+  };
+}

@@ -1,0 +1,66 @@
+/**
+ * Numbered schema migrations of the team database, like the data file's (store/migrations.ts).
+ * Append only: a migration that shipped is never edited, because teams' databases already ran it.
+ */
+export interface TeamMigration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+/** Every migration the team database must have run. */
+export const TEAM_MIGRATIONS: readonly TeamMigration[] = [
+  {
+    version: 1,
+    name: 'shared send journal, source-mailing lock, file-name reservations, leases',
+    sql: `
+      CREATE TABLE team_workstations (
+        id text PRIMARY KEY,
+        name text NOT NULL,
+        last_seen timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE TABLE team_sends (
+        id text PRIMARY KEY,
+        profile text NOT NULL,
+        client text NOT NULL,
+        source_mailing_id text NOT NULL,
+        source_mailing_name text NOT NULL,
+        test boolean NOT NULL,
+        state text NOT NULL,
+        -- True while the send holds its source mailing; the partial unique index below is the lock.
+        active boolean NOT NULL,
+        recipients integer NOT NULL,
+        upload_dir text NOT NULL,
+        log_dir text NOT NULL,
+        file_name text NOT NULL,
+        products_file_name text,
+        mailing_id text,
+        -- The workstation that owns the send's files and follows it (the creator, or the one that adopted it).
+        workstation text NOT NULL,
+        lease_holder text,
+        lease_until timestamptz,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        updated_at timestamptz NOT NULL DEFAULT now(),
+        released_at timestamptz
+      );
+      CREATE UNIQUE INDEX team_sends_one_in_flight ON team_sends (profile, client, source_mailing_id) WHERE active;
+      CREATE TABLE team_send_events (
+        id bigserial PRIMARY KEY,
+        send_id text NOT NULL REFERENCES team_sends(id),
+        occurred_at timestamptz NOT NULL DEFAULT now(),
+        state text NOT NULL,
+        message text NOT NULL,
+        workstation text NOT NULL
+      );
+      CREATE INDEX team_send_events_send ON team_send_events (send_id, id);
+      CREATE TABLE team_file_names (
+        profile text NOT NULL,
+        upload_dir text NOT NULL,
+        name text NOT NULL,
+        send_id text NOT NULL REFERENCES team_sends(id),
+        reserved_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (profile, upload_dir, name)
+      );
+    `,
+  },
+];

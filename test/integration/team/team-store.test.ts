@@ -1,0 +1,185 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isAppError } from '../../../shared/contract/result';
+import { nextSecond } from '../../../main/services/sends/send-runner';
+import type { ClaimRequest } from '../../../main/services/store/send-claims';
+import { migrateTeamDatabase, openTeamStore, type TeamNotice, type TeamStore } from '../../../main/services/team/team-store';
+import { freePort } from '../../helpers/sshd';
+import { startPostgres, type PostgresHandle } from '../../helpers/postgres';
+
+const LEASE = { ttlMs: 1_500, graceMs: 500, staleAfterMs: 2_000 };
+
+function request(sendId: string, over: Partial<ClaimRequest> = {}): ClaimRequest {
+  const fileName = over.fileName ?? '20261206010000_subscribers.csv';
+  const productsFileName = over.productsFileName === undefined ? fileName.replace('subscribers', 'products') : over.productsFileName;
+  const stamp = fileName.slice(0, 14);
+  const at = (seconds: number) => {
+    let s = stamp;
+    for (let i = 0; i < seconds; i++) s = nextSecond(s);
+    return s;
+  };
+  return {
+    sendId,
+    profile: 'prod',
+    client: 'acme',
+    sourceMailingId: '44018617811',
+    sourceMailingName: 'Weekly',
+    test: false,
+    state: 'queued',
+    recipients: 10,
+    uploadDir: 'upload',
+    logDir: 'logs',
+    fileName,
+    productsFileName,
+    namesAt: (seconds) => ({ fileName: `${at(seconds)}${fileName.slice(14)}`, productsFileName: productsFileName && `${at(seconds)}${productsFileName.slice(14)}` }),
+    ...over,
+  };
+}
+
+describe('team store on a real PostgreSQL 15', () => {
+  let pgServer: PostgresHandle;
+  const stores: TeamStore[] = [];
+  const open = async (workstation: string) => {
+    const s = await openTeamStore({ url: pgServer.url, password: pgServer.password, workstation, workstationName: `ws ${workstation}`, lease: LEASE });
+    stores.push(s);
+    return s;
+  };
+
+  const byId = (id: string) => stores.find((s) => s.workstation === id)!;
+
+  beforeAll(async () => {
+    pgServer = await startPostgres();
+  });
+  afterAll(async () => {
+    for (const s of stores) await s.close();
+    await pgServer?.stop();
+  });
+
+  it('refuses to join a database that team init has not set up', async () => {
+    const err = await openTeamStore({ url: pgServer.url, password: pgServer.password, workstation: 'w0', workstationName: 'w0' }).catch((e) => e);
+    expect(isAppError(err) && err.code).toBe('TEAM_UNAVAILABLE');
+    expect((err as { details: { reason: string } }).details.reason).toBe('not-initialised');
+  });
+
+  it('applies the migrations exactly once when four workstations run team init at the same time', async () => {
+    const applied = await Promise.all([1, 2, 3, 4].map(() => migrateTeamDatabase({ url: pgServer.url, password: pgServer.password })));
+    expect(applied.flat()).toEqual([1]);
+    const c = new pg.Client({ connectionString: pgServer.urlWithPassword });
+    await c.connect();
+    const rows = (await c.query('SELECT version FROM team_migrations')).rows;
+    await c.end();
+    expect(rows).toEqual([{ version: 1 }]);
+  });
+
+  it('lets exactly one of many concurrent claims on one source mailing in, and reserves unique names', async () => {
+    const ws = await Promise.all(['a', 'b', 'c', 'd'].map(open));
+    const outcomes = await Promise.allSettled(Array.from({ length: 24 }, (_, i) => ws[i % 4].claim(request(`s-lock-${i}`))));
+    const won = outcomes.filter((o) => o.status === 'fulfilled');
+    expect(won).toHaveLength(1);
+    for (const o of outcomes) if (o.status === 'rejected') expect(isAppError(o.reason) && o.reason.code).toBe('CONFLICT');
+    // Different source mailings, same second: every send gets names of its own.
+    const names = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => ws[i % 4].claim(request(`s-names-${i}`, { sourceMailingId: `m-${i}` }))),
+    );
+    const all = names.flatMap((n) => [n.fileName, n.productsFileName]);
+    expect(new Set(all).size).toBe(40);
+  });
+
+  it('releases the source mailing when the send ends, and tells the other workstations in under a second', async () => {
+    const b = byId('b');
+    const seen: { notice: TeamNotice; at: number }[] = [];
+    const stop = await b.watch((notice) => seen.push({ notice, at: Date.now() }));
+    const claimed = (await b.list()).find((s) => s.id.startsWith('s-lock-') && s.active)!;
+    // Only the owner (or the lease holder) moves a send; the others' changes are ignored.
+    await byId(claimed.workstation === 'a' ? 'b' : 'a').recordState({ sendId: claimed.id, state: 'error', message: 'not mine' });
+    expect((await b.list()).find((s) => s.id === claimed.id)).toMatchObject({ active: true });
+    const a = byId(claimed.workstation);
+    const started = Date.now();
+    await a.recordState({ sendId: claimed.id, state: 'sent', message: 'Mailing sent.' });
+    const deadline = Date.now() + 1_000;
+    while (!seen.some((s) => s.notice.sendId === claimed.id) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    await stop();
+    const hit = seen.find((s) => s.notice.sendId === claimed.id);
+    expect(hit?.notice).toEqual({ sendId: claimed.id, state: 'sent', workstation: claimed.workstation });
+    expect(hit!.at - started).toBeLessThan(1_000);
+    await expect(b.claim(request('s-after', { fileName: '20261206020000_subscribers.csv' }))).resolves.toBeTruthy();
+  });
+
+  it('gives the upload lease to one workstation; another takes over only after it ran out', async () => {
+    const [a, b] = [byId('a'), byId('b')];
+    await a.claim(request('s-lease', { sourceMailingId: 'lease', fileName: '20261206030000_subscribers.csv' }));
+    expect(await a.acquireLease('s-lease')).toEqual({ kind: 'held' });
+    expect(await b.acquireLease('s-lease')).toEqual({ kind: 'busy', holder: 'a' });
+    expect(await b.takeOver('s-lease')).toBe(false);
+    await a.assertLease('s-lease');
+    // a stops renewing (as a dead or cut-off workstation does).
+    await a.close();
+    stores.splice(stores.indexOf(a), 1);
+    await new Promise((r) => setTimeout(r, LEASE.ttlMs + LEASE.graceMs + 300));
+    expect((await b.abandoned()).map((s) => s.id)).toContain('s-lease');
+    expect(await b.takeOver('s-lease')).toBe(true);
+    await b.recordState({ sendId: 's-lease', state: 'error', message: 'reconciled' });
+    // The workstation that lost the lease learns the send ended and never uploads it.
+    const a2 = await open('a');
+    const outcome = await a2.acquireLease('s-lease');
+    expect(outcome.kind).toBe('ended');
+  });
+
+  it('fails with TEAM_UNAVAILABLE, quickly, when the database cannot be reached', async () => {
+    const port = await freePort();
+    const url = `postgres://nobody@127.0.0.1:${port}/none`;
+    const started = Date.now();
+    const err = await openTeamStore({ url, password: 'x', workstation: 'z', workstationName: 'z', timeoutMs: 2_000 }).catch((e) => e);
+    expect(isAppError(err) && err.code).toBe('TEAM_UNAVAILABLE');
+    expect((err as { details: { reason: string } }).details.reason).toBe('unreachable');
+    expect(Date.now() - started).toBeLessThan(3_000);
+    const wrong = await openTeamStore({ url: pgServer.url, password: 'wrong', workstation: 'z', workstationName: 'z' }).catch((e) => e);
+    expect((wrong as { details: { reason: string } }).details.reason).toBe('auth');
+  });
+});
+
+describe('loopdesk team status --watch on a second workstation', () => {
+  let pgServer: PostgresHandle;
+  beforeAll(async () => {
+    pgServer = await startPostgres();
+    await migrateTeamDatabase({ url: pgServer.url, password: pgServer.password });
+  });
+  afterAll(async () => {
+    await pgServer?.stop();
+  });
+
+  it('prints another workstation\'s state change in under a second', async () => {
+    const { spawn } = await import('node:child_process');
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { main } = await import('../../../main/cli/main');
+    const dataDir = mkdtempSync(join(tmpdir(), 'loopdesk-watch-'));
+    const env = { ...process.env, LOOPDESK_TEAM_PASSWORD: pgServer.password };
+    expect(await main(['--data-dir', dataDir, 'team', 'join', '--url', pgServer.url, '--name', 'watcher'], { out: () => undefined, err: () => undefined } as never, env)).toBe(0);
+    const child = spawn(process.execPath, ['--import', 'tsx', 'main/cli/bin.mjs', '--data-dir', dataDir, '--json', 'team', 'status', '--watch'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const ready = new Promise<void>((resolve) => child.stderr.on('data', (d: Buffer) => ((err += d.toString()), err.includes('Watching') && resolve())));
+    try {
+      await ready;
+      const a = await openTeamStore({ url: pgServer.url, password: pgServer.password, workstation: 'a', workstationName: 'a' });
+      const started = Date.now();
+      await a.claim(request('s-watched'));
+      let seenAt = 0;
+      while (!seenAt && Date.now() - started < 2_000) {
+        if (out.includes('"s-watched"')) seenAt = Date.now();
+        else await new Promise((r) => setTimeout(r, 5));
+      }
+      await a.close();
+      expect(seenAt, `watcher printed: ${out} ${err}`).toBeGreaterThan(0);
+      expect(seenAt - started).toBeLessThan(1_000);
+      const line = out.split('\n').find((l) => l.includes('"s-watched"'))!;
+      expect(JSON.parse(line).notice).toEqual({ sendId: 's-watched', state: 'queued', workstation: 'a' });
+    } finally {
+      child.kill('SIGTERM');
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
