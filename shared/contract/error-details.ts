@@ -98,6 +98,8 @@ export const ERROR_DETAILS = {
     PathOnly,
     /** Where a data key was read from (environment variable or keyring). */
     z.strictObject({ where: z.string() }),
+    /** A team database URL that cannot be used (shown without any password). */
+    z.strictObject({ url: z.string() }),
   ]),
   UNKNOWN_CHANNEL: None,
   FORBIDDEN: None,
@@ -114,6 +116,10 @@ export const ERROR_DETAILS = {
     PathOnly,
     /** The send already in flight on the same source mailing. */
     z.strictObject({ sendId: z.string(), state: SendState }),
+    /** The team's send in flight on the same source mailing (from another workstation, possibly gone meanwhile). */
+    z.strictObject({ sendId: z.string().nullable(), state: SendState.nullable(), workstation: z.string().nullable() }),
+    /** No free upload file name in the team's reservations. */
+    z.strictObject({ uploadDir: z.string() }),
   ]),
   AUTH_FAILED: z.strictObject({ host: z.string(), port: z.number(), username: z.string(), cause: z.string() }),
   HOST_KEY_UNKNOWN: z.strictObject({ fingerprint: z.string(), keyType: z.string() }),
@@ -183,6 +189,14 @@ export const ERROR_DETAILS = {
     NoValidRows,
   ]),
   SOURCE_MAILING_MISMATCH: SourceMailingMismatch,
+  /** Why the team database cannot be used: new sends wait, everything local goes on. */
+  TEAM_UNAVAILABLE: z.union([
+    z.strictObject({ reason: z.enum(['unreachable', 'auth', 'not-initialised']) }),
+    z.strictObject({ reason: z.literal('refused'), sqlState: z.string() }),
+    z.strictObject({ reason: z.literal('migration'), version: z.number() }),
+    z.strictObject({ reason: z.literal('schema-outdated'), version: z.number(), latest: z.number() }),
+    z.strictObject({ reason: z.literal('lease-lost'), sendId: z.string() }),
+  ]),
   NOT_IMPLEMENTED: z.strictObject({ env: z.string() }),
   INTERNAL: z.union([
     /** A system error code (out of memory, …). */

@@ -83,5 +83,4 @@ export interface SendClaims {
   recordState(change: ClaimStateChange): Promise<void>;
 }
 
-/** States after which a send no longer holds its source mailing. */
-export const FINAL_SEND_STATES: readonly string[] = ['sent', 'error', 'cancelled'];
+

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { AppError, isAppError } from '../../../shared/contract/result';
-import { FINAL_SEND_STATES, type ClaimedNames, type ClaimRequest, type ClaimStateChange, type LeaseOutcome, type SendClaims } from '../store/send-claims';
+import { FINISHED_SEND_STATES, SendState } from '../../../shared/contract/sends';
+import { type ClaimedNames, type ClaimRequest, type ClaimStateChange, type LeaseOutcome, type SendClaims } from '../store/send-claims';
 import { TEAM_MIGRATIONS, type TeamMigration } from './team-migrations';
 import { connectionConfig, describeUrl } from './team-connection';
 
@@ -296,7 +297,7 @@ export async function openTeamStore(options: TeamStoreOptions): Promise<TeamStor
           throw new AppError(
             'CONFLICT',
             `Source mailing ${request.sourceMailingName} (${request.sourceMailingId}) already has a send in flight${busy ? ` (${busy.id}, ${busy.state.replaceAll('_', ' ')}, from workstation ${busy.workstation})` : ''} in the team. Wait for it to finish, cancel it, or use another source mailing.`,
-            { sendId: busy?.id ?? null, state: busy?.state ?? null, workstation: busy?.workstation ?? null },
+            { sendId: busy?.id ?? null, state: busy ? SendState.parse(busy.state) : null, workstation: busy?.workstation ?? null },
           );
         }
         // Another claim reserved one of our names in the same instant: its commit is visible now, try again.
@@ -347,7 +348,7 @@ export async function openTeamStore(options: TeamStoreOptions): Promise<TeamStor
     },
 
     async recordState(change: ClaimStateChange) {
-      const final = FINAL_SEND_STATES.includes(change.state);
+      const final = (FINISHED_SEND_STATES as readonly string[]).includes(change.state);
       if (final) stopRenewing(change.sendId);
       await transaction(async (c) => {
         const r = await c.query(
