@@ -18,7 +18,7 @@ export interface ColumnDef extends GridColumn {
 /** One grid view: its columns, its FROM source, and how it is ordered and paged. */
 export interface ViewDef {
   readonly columns: readonly ColumnDef[];
-  /** The FROM source; `$scope` placeholders are filled by {@link scopeSql}. */
+  /** The FROM source of the view. */
   readonly from: (scope: ScopeSql) => string;
   /** Appended to every ORDER BY so paging is deterministic. */
   readonly tieBreak: string;
