@@ -1,4 +1,5 @@
 import { useEffect, useState, type ReactNode } from 'react';
+import { ScreenErrorBoundary } from './components/error-boundary';
 import { ProblemBanner } from './components/problem-banner';
 import { SideNav } from './components/side-nav';
 import { StatusBar } from './components/status-bar';
@@ -56,7 +57,8 @@ export function App() {
       <div className="shell-body">
         <ProblemBanner />
         <main id="main" className="screen" tabIndex={-1} aria-live="off">
-          {SCREENS[route]()}
+          {/* Keyed by screen: a fault on one screen does not follow the operator to the next. */}
+          <ScreenErrorBoundary key={route}>{SCREENS[route]()}</ScreenErrorBoundary>
         </main>
         <StatusBar />
       </div>
