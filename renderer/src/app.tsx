@@ -7,6 +7,7 @@ import { usePrefersDark } from './components/use-prefers-dark';
 import { ActivityScreen } from './features/activity/activity-screen';
 import { ConnectionsScreen } from './features/connections/connections-screen';
 import { MailingsScreen } from './features/mailings/mailings-screen';
+import { NewSendSessionProvider } from './features/new-send/handoff';
 import { NewSendScreen } from './features/new-send/new-send-screen';
 import { ResponsesScreen } from './features/responses/responses-screen';
 import { SendNotifier } from './features/sends/send-notifications';
@@ -48,21 +49,23 @@ export function App() {
     document.body.dataset.agThemeMode = dark ? 'dark' : 'light';
   }, [dark]);
   return (
-    <div className="shell">
-      <a className="skip-link" href="#main" onClick={focusMain}>
-        Skip to main content
-      </a>
-      <SideNav current={route} />
-      <SendNotifier />
-      <div className="shell-body">
-        <ProblemBanner />
-        <main id="main" className="screen" tabIndex={-1} aria-live="off">
-          {/* Keyed by screen: a fault on one screen does not follow the operator to the next. */}
-          <ScreenErrorBoundary key={route}>{SCREENS[route]()}</ScreenErrorBoundary>
-        </main>
-        <StatusBar />
+    <NewSendSessionProvider>
+      <div className="shell">
+        <a className="skip-link" href="#main" onClick={focusMain}>
+          Skip to main content
+        </a>
+        <SideNav current={route} />
+        <SendNotifier />
+        <div className="shell-body">
+          <ProblemBanner />
+          <main id="main" className="screen" tabIndex={-1} aria-live="off">
+            {/* Keyed by screen: a fault on one screen does not follow the operator to the next. */}
+            <ScreenErrorBoundary key={route}>{SCREENS[route]()}</ScreenErrorBoundary>
+          </main>
+          <StatusBar />
+        </div>
       </div>
-    </div>
+    </NewSendSessionProvider>
   );
 }
 

@@ -5,7 +5,7 @@ import { useApi, useHostEvent } from '../../api/api-context';
 import { ConfirmDialog } from '../../components/confirm-dialog';
 import { formatDateTime } from '../../components/format';
 import { navigate } from '../../routes';
-import { setNewSendPrefill } from '../new-send/handoff';
+import { useNewSendSession } from '../new-send/handoff';
 
 interface Editing {
   readonly profile: string;
@@ -16,6 +16,7 @@ interface Editing {
 
 /** Source mailings per connection and client: their IDs go into `broadmail_ID`. */
 export function MailingsScreen() {
+  const newSend = useNewSendSession();
   const api = useApi();
   const [profiles, setProfiles] = useState<Profile[] | null>(null);
   const [mailings, setMailings] = useState<MailingUse[]>([]);
@@ -163,7 +164,7 @@ export function MailingsScreen() {
                                   disabled={Boolean(m.inFlightSendId)}
                                   title={m.inFlightSendId ? `Send ${m.inFlightSendId} is still in flight on this mailing; start the next one when it has finished.` : undefined}
                                   onClick={() => {
-                                    setNewSendPrefill({ profile: p.name, client: c.name, sourceMailingId: m.id });
+                                    newSend.setPrefill({ profile: p.name, client: c.name, sourceMailingId: m.id });
                                     navigate('new-send');
                                   }}
                                 >

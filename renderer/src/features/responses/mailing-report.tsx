@@ -5,7 +5,7 @@ import { plural } from '../../components/format';
 import { offerHostFile } from '../../api/files';
 import { HostFileLink } from '../../components/host-file-link';
 import { navigate } from '../../routes';
-import { setNewSendPrefill, type NewSendPrefill } from '../new-send/handoff';
+import { useNewSendSession, type NewSendPrefill } from '../new-send/handoff';
 import { ProgressLine } from './progress-line';
 import { kpiValueText, type MailingReportData } from './response-text';
 
@@ -61,6 +61,7 @@ const BOUNCE_TEXT: Record<string, string> = {
  * formula that produced it, bounces, clicks per link and charts; export and soft-bounce resend.
  */
 export function MailingReport(props: { mailingIds: readonly string[] }) {
+  const newSend = useNewSendSession();
   const api = useApi();
   const ids = props.mailingIds;
   const single = ids.length === 1 ? ids[0] : null;
@@ -253,7 +254,7 @@ export function MailingReport(props: { mailingIds: readonly string[] }) {
           cancelLabel="Not now"
           onClose={() => setDraft(null)}
           onConfirm={async () => {
-            setNewSendPrefill({ profile: draft.profile, client: draft.client, sourceMailingId: draft.sourceMailingId, path: draft.path });
+            newSend.setPrefill({ profile: draft.profile, client: draft.client, sourceMailingId: draft.sourceMailingId, path: draft.path });
             navigate('new-send');
             return null;
           }}

@@ -4,7 +4,7 @@ import { useApi, useHostEvent } from '../../api/api-context';
 import { ConfirmDialog } from '../../components/confirm-dialog';
 import { formatBytes, formatDateTime, formatSeconds, plural } from '../../components/format';
 import { navigate, routeParam } from '../../routes';
-import { setNewSendPrefill } from '../new-send/handoff';
+import { useNewSendSession } from '../new-send/handoff';
 import { canCancel, STATE_TEXT } from './send-states';
 
 function byNewest(a: Send, b: Send): number {
@@ -151,6 +151,7 @@ function TimelineTimes(props: { event: SendEvent }) {
 
 /** The detail panel: facts, progress, timeline, server errors and the actions that apply. */
 function SendDetail(props: { send: Send; onChanged: (s: Send) => void }) {
+  const newSend = useNewSendSession();
   const api = useApi();
   const s = props.send;
   const [checking, setChecking] = useState(false);
@@ -222,7 +223,7 @@ function SendDetail(props: { send: Send; onChanged: (s: Send) => void }) {
             type="button"
             className="button primary"
             onClick={() => {
-              setNewSendPrefill({ profile: s.profile, client: s.client, sourceMailingId: s.sourceMailingId, path: s.inputFile });
+              newSend.setPrefill({ profile: s.profile, client: s.client, sourceMailingId: s.sourceMailingId, path: s.inputFile });
               navigate('new-send');
             }}
           >
