@@ -14,19 +14,24 @@ export interface Loaded<T> {
 }
 
 /**
- * The load-on-mount pattern every screen repeats: call `load` when the screen opens (and
- * whenever `load` changes), keep the value or the error, and offer `reload`. `load` must be
- * stable (wrap it in `useCallback`). A result that arrives after the screen closed is dropped.
+ * The load-on-mount pattern every screen repeats: call `load` when the screen opens, again
+ * whenever `load` changes (then the old value is gone at once: it belonged to other input)
+ * or `reloadKey` changes (then the old value stays until the new one is in), keep the value
+ * or the error, and offer `reload`. `load` must be stable (wrap it in `useCallback`). A
+ * result that arrives after the screen closed, or for an older `load`, is dropped.
  */
-export function useLoad<T>(load: () => Promise<Result<T>>): Loaded<T> {
-  const [value, setValue] = useState<T | null>(null);
-  const [error, setError] = useState<AppErrorInfo | null>(null);
-  const apply = useCallback((r: Result<T>) => {
-    if (r.ok) {
-      setValue(r.value);
-      setError(null);
-    } else setError(r.error);
-  }, []);
+export function useLoad<T>(load: () => Promise<Result<T>>, reloadKey?: unknown): Loaded<T> {
+  // Held together with the `load` it came from, so a value for other input is never shown.
+  const [held, setHeld] = useState<{ from: () => Promise<Result<T>>; value: T | null; error: AppErrorInfo | null }>({ from: load, value: null, error: null });
+  const current = held.from === load ? held : { from: load, value: null, error: null };
+  const apply = useCallback(
+    (r: Result<T>) =>
+      setHeld((prev) => {
+        const base = prev.from === load ? prev : { from: load, value: null, error: null };
+        return r.ok ? { from: load, value: r.value, error: null } : { ...base, error: r.error };
+      }),
+    [load],
+  );
   useEffect(() => {
     let live = true;
     void load().then((r) => {
@@ -35,9 +40,18 @@ export function useLoad<T>(load: () => Promise<Result<T>>): Loaded<T> {
     return () => {
       live = false;
     };
-  }, [load, apply]);
+  }, [load, apply, reloadKey]);
   const reload = useCallback(async () => apply(await load()), [load, apply]);
-  return { value, error, reload, setValue };
+  const setValue = useCallback(
+    (update: (prev: T | null) => T | null) => setHeld((prev) => (prev.from === load ? { ...prev, value: update(prev.value) } : prev)),
+    [load],
+  );
+  return { value: current.value, error: current.error, reload, setValue };
+}
+
+/** A result with its value changed by `f`; an error passes through. */
+export function mapResult<T, U>(r: Result<T>, f: (value: T) => U): Result<U> {
+  return r.ok ? { ok: true, value: f(r.value) } : r;
 }
 
 /** What {@link useAction} gives a screen. */

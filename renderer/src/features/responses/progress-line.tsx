@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useHostEvent } from '../../api/api-context';
 
 interface Progress {
@@ -10,16 +10,16 @@ interface Progress {
 
 /** Live progress of a responses task (`pull`, `export`) from `responses.onProgress`, while it runs. */
 export function ProgressLine(props: { task: string; active: boolean; label: string }) {
+  // Mounted per run, so a new run starts from nothing, not from where the last one ended.
+  return props.active ? <RunProgress task={props.task} label={props.label} /> : null;
+}
+
+function RunProgress(props: { task: string; label: string }) {
   const [progress, setProgress] = useState<Progress | null>(null);
   useHostEvent('responses.onProgress', (payload) => {
     const p = payload as Progress;
     if (p.task === props.task) setProgress(p);
   });
-  // A new run starts from nothing, not from where the last one ended.
-  useEffect(() => {
-    if (props.active) setProgress(null);
-  }, [props.active]);
-  if (!props.active) return null;
   return (
     <div className="progress-block" role="status">
       <progress aria-label={props.label} max={Math.max(1, progress?.total ?? 1)} value={progress ? progress.done : undefined} />
