@@ -1,12 +1,12 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { Profile } from '../../../../shared/contract/profiles';
-import type { AppErrorInfo } from '../../../../shared/contract/result';
 import { useApi } from '../../api/api-context';
 import { navigate, routeParam } from '../../routes';
 import { FirstRunGuide } from '../shell/first-run';
 import { ConnectionTestPanel, useConnectionTest } from './connection-test';
 import { draftFromProfile, emptyProfileDraft, type ProfileDraft } from './profile-draft';
 import { ProfileForm } from './profile-form';
+import { ConfirmDialog } from '../../components/confirm-dialog';
 import { ErrorCallout } from '../../components/error-callout';
 import { useLoad } from '../../components/use-load';
 
@@ -185,40 +185,25 @@ function ProfileCard(props: { profile: Profile; onChanged: (p: Profile) => void;
 
 function RemoveDialog(props: { profile: Profile; onClose: () => void; onRemoved: (name: string) => void }) {
   const api = useApi();
-  const ref = useRef<HTMLDialogElement>(null);
-  const [error, setError] = useState<AppErrorInfo | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  useEffect(() => {
-    const dialog = ref.current;
-    if (dialog && !dialog.open) dialog.showModal();
-  }, []);
-
-  const remove = async () => {
-    setBusy(true);
-    const r = await api.profiles.remove({ name: props.profile.name });
-    setBusy(false);
-    if (r.ok) props.onRemoved(props.profile.name);
-    else setError(r.error);
-  };
-
   return (
-    <dialog ref={ref} className="dialog" aria-labelledby="remove-title" onClose={props.onClose}>
-      <h2 id="remove-title">Remove connection “{props.profile.name}”?</h2>
+    <ConfirmDialog
+      title={`Remove connection “${props.profile.name}”?`}
+      confirmLabel="Remove connection"
+      cancelLabel="Keep it"
+      danger
+      onClose={props.onClose}
+      onConfirm={async () => {
+        const r = await api.profiles.remove({ name: props.profile.name });
+        if (!r.ok) return r.error.message;
+        props.onRemoved(props.profile.name);
+        return null;
+      }}
+    >
       <p>
         Loopdesk forgets this server, its clients, its trusted host key and the stored password. Files already on the server and the local history of
         past sends stay untouched.
       </p>
       {props.profile.sandbox && <p className="note">This is the Sandbox connection. It is created again the next time Loopdesk starts without connections.</p>}
-      <ErrorCallout message={error?.message} />
-      <div className="button-row end">
-        <button type="button" className="button" onClick={() => ref.current?.close()} autoFocus>
-          Keep it
-        </button>
-        <button type="button" className="button danger" onClick={() => void remove()} disabled={busy}>
-          Remove connection
-        </button>
-      </div>
-    </dialog>
+    </ConfirmDialog>
   );
 }
