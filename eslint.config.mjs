@@ -133,9 +133,9 @@ export default tseslint.config(
       ...reactHooks.configs.recommended.rules,
       // A missing dependency is a stale-value bug; a deliberate omission says why in a disable comment.
       'react-hooks/exhaustive-deps': 'error',
-      // Off until one loading hook replaces the screens' own load effects (issue #11, item 6):
-      // each sets its busy flag when it starts loading, which is what this rule flags.
-      'react-hooks/set-state-in-effect': 'off',
+      // Screens load through useLoad (renderer/src/components/use-load.ts), which sets state only
+      // when a result arrives; a synchronous setState in an effect is a cascading render.
+      'react-hooks/set-state-in-effect': 'error',
       // The rules below check readiness for the React Compiler, which this app does not use:
       // `purity` flags Date.now() inside event handlers written in JSX (send-step.tsx), and
       // `refs` flags the latest-callback ref that useHostEvent keeps on purpose.

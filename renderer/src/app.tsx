@@ -1,4 +1,5 @@
 import { useEffect, useState, type ReactNode } from 'react';
+import { ScreenErrorBoundary } from './components/error-boundary';
 import { ProblemBanner } from './components/problem-banner';
 import { SideNav } from './components/side-nav';
 import { StatusBar } from './components/status-bar';
@@ -6,6 +7,7 @@ import { usePrefersDark } from './components/use-prefers-dark';
 import { ActivityScreen } from './features/activity/activity-screen';
 import { ConnectionsScreen } from './features/connections/connections-screen';
 import { MailingsScreen } from './features/mailings/mailings-screen';
+import { NewSendSessionProvider } from './features/new-send/handoff';
 import { NewSendScreen } from './features/new-send/new-send-screen';
 import { ResponsesScreen } from './features/responses/responses-screen';
 import { SendNotifier } from './features/sends/send-notifications';
@@ -47,20 +49,23 @@ export function App() {
     document.body.dataset.agThemeMode = dark ? 'dark' : 'light';
   }, [dark]);
   return (
-    <div className="shell">
-      <a className="skip-link" href="#main" onClick={focusMain}>
-        Skip to main content
-      </a>
-      <SideNav current={route} />
-      <SendNotifier />
-      <div className="shell-body">
-        <ProblemBanner />
-        <main id="main" className="screen" tabIndex={-1} aria-live="off">
-          {SCREENS[route]()}
-        </main>
-        <StatusBar />
+    <NewSendSessionProvider>
+      <div className="shell">
+        <a className="skip-link" href="#main" onClick={focusMain}>
+          Skip to main content
+        </a>
+        <SideNav current={route} />
+        <SendNotifier />
+        <div className="shell-body">
+          <ProblemBanner />
+          <main id="main" className="screen" tabIndex={-1} aria-live="off">
+            {/* Keyed by screen: a fault on one screen does not follow the operator to the next. */}
+            <ScreenErrorBoundary key={route}>{SCREENS[route]()}</ScreenErrorBoundary>
+          </main>
+          <StatusBar />
+        </div>
       </div>
-    </div>
+    </NewSendSessionProvider>
   );
 }
 

@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
+import { ErrorCallout } from './error-callout';
 
 /**
  * A modal confirmation: nothing happens until the operator presses the confirm button.
@@ -39,11 +40,7 @@ export function ConfirmDialog(props: {
     <dialog ref={ref} className={`dialog${props.wide ? ' dialog-wide' : ''}`} aria-labelledby={titleId} onClose={props.onClose}>
       <h2 id={titleId}>{props.title}</h2>
       {props.children}
-      {error && (
-        <div className="callout callout-error" role="alert">
-          <p>{error}</p>
-        </div>
-      )}
+      <ErrorCallout message={error} />
       <div className="button-row end">
         <button type="button" className="button" onClick={() => ref.current?.close()} disabled={busy}>
           {props.cancelLabel ?? 'Cancel'}

@@ -1,31 +1,18 @@
+import { DataTable } from './data-table';
+
 /**
  * A small captioned table of rows under named columns: the preview of rows as they will be
  * sent, wherever the operator checks them.
  */
 export function RowsTable(props: { caption: string; columns: readonly string[]; rows: readonly (readonly string[])[] }) {
   return (
-    <div className="table-scroll">
-      <table className="data-table preview-table" aria-label={props.caption}>
-        <caption>{props.caption}</caption>
-        <thead>
-          <tr>
-            {props.columns.map((c) => (
-              <th key={c} scope="col">
-                {c}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {props.rows.map((r, i) => (
-            <tr key={i}>
-              {r.map((v, j) => (
-                <td key={j}>{v}</td>
-              ))}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      label={props.caption}
+      caption={props.caption}
+      className="preview-table"
+      columns={props.columns.map((c, j) => ({ header: c, cell: (r: readonly string[]) => r[j] }))}
+      rows={props.rows}
+      rowKey={(_, i) => i}
+    />
   );
 }

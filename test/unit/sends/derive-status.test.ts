@@ -49,3 +49,52 @@ describe('deriveStatus: an error when the mailing is started after a good import
     expect(good).toMatchObject({ state: 'mailing_created', failedAt: null, mailingId: '51106527229' });
   });
 });
+
+/** A log file from the given rows (event, mailingId, records), one second apart. */
+function log(...rows: [event: string, mailingId: string, records: string][]): string {
+  return [
+    'timestamp;event;file;mailingId;records;message',
+    ...rows.map(([event, mailingId, records], i) => `"2026-12-05 10:00:0${i}";"${event}";"20261205100000_subscribers.csv";"${mailingId}";"${records}";""`),
+    '',
+  ].join('\n');
+}
+
+describe('deriveStatus: the way through to a sent mailing', () => {
+  const full = parseLogFile(
+    log(['received', '', ''], ['imported', '', '40'], ['mailing_created', '51106527229', '40'], ['sending_started', '51106527229', ''], ['sending_finished', '51106527229', '40']),
+  );
+
+  it('each log event moves the send one state on, with a line in the operator’s words', () => {
+    const d = deriveStatus({ stillInUpload: false, events: full, errorRows: [], halted: false }, 'on_server');
+    expect(d).toMatchObject({ state: 'sent', mailingId: '51106527229', failedAt: null });
+    expect(d.steps).toEqual([
+      { state: 'taken', message: 'The server received the file.', at: '2026-12-05 10:00:00' },
+      { state: 'imported', message: 'Imported 40 recipients.', at: '2026-12-05 10:00:01' },
+      { state: 'mailing_created', message: 'Mailing 51106527229 created from the source mailing.', at: '2026-12-05 10:00:02' },
+      { state: 'sending', message: 'Sending started.', at: '2026-12-05 10:00:03' },
+      { state: 'sent', message: 'Sending finished (40 recipients).', at: '2026-12-05 10:00:04' },
+    ]);
+  });
+
+  it('never moves backwards: a log that lags behind keeps the recorded state', () => {
+    const d = deriveStatus({ stillInUpload: false, events: full.slice(0, 2), errorRows: [], halted: false }, 'sending');
+    expect(d.state).toBe('sending');
+    expect(d.steps.map((s) => s.state)).toEqual(['taken', 'imported']);
+  });
+
+  it('a file gone from the upload directory with no log yet was taken; one still there stays on the server', () => {
+    const taken = deriveStatus({ stillInUpload: false, events: [], errorRows: [], halted: false }, 'on_server');
+    expect(taken.state).toBe('taken');
+    expect(taken.steps).toEqual([{ state: 'taken', message: 'The server took the file from the upload directory.', at: '' }]);
+    const waiting = deriveStatus({ stillInUpload: true, events: [], errorRows: [], halted: false }, 'on_server');
+    expect(waiting).toEqual({ state: 'on_server', mailingId: null, steps: [], failedAt: null });
+  });
+
+  it('an error file without an error line still fails the send at the import, counting its problems; unknown events are ignored', () => {
+    const events = parseLogFile(log(['received', '', ''], ['virus_scan', '', '']));
+    const errorRows = parseErrorFile('line;field;code;message\n"3";"email";"INVALID";"bad"\n"4";"email";"INVALID";"bad"\n');
+    const d = deriveStatus({ stillInUpload: false, events, errorRows, halted: true }, 'on_server');
+    expect(d).toMatchObject({ state: 'error', failedAt: 'import', mailingId: null });
+    expect(d.steps.map((s) => s.message)).toEqual(['The server received the file.', 'The server rejected the file (2 problem(s)).']);
+  });
+});

@@ -2,9 +2,10 @@ import { AllCommunityModule, ModuleRegistry, type ColDef, type IRowNode } from '
 import { AgGridReact } from 'ag-grid-react';
 import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { ActivityEntry } from '../../../../shared/contract/activity';
-import type { AppErrorInfo } from '../../../../shared/contract/result';
 import { useApi, useHostEvent } from '../../api/api-context';
 import { gridTheme } from '../../components/grid-theme';
+import { ErrorCallout } from '../../components/error-callout';
+import { useLoad } from '../../components/use-load';
 
 ModuleRegistry.registerModules([AllCommunityModule]);
 
@@ -65,9 +66,6 @@ const ROUTINE_KINDS = new Set(['connect', 'sftp.connect', 'sftp.connection.close
 export function ActivityScreen() {
   const api = useApi();
   const id = useId();
-  const [rows, setRows] = useState<ActivityEntry[] | null>(null);
-  const [total, setTotal] = useState(0);
-  const [error, setError] = useState<AppErrorInfo | null>(null);
   const [quick, setQuick] = useState('');
   const [level, setLevel] = useState<LevelFilter>('all');
   const levelRef = useRef<LevelFilter>('all');
@@ -75,22 +73,15 @@ export function ActivityScreen() {
   const hideRoutineRef = useRef(false);
   const gridRef = useRef<AgGridReact<ActivityEntry>>(null);
 
-  const load = useCallback(async () => {
-    const r = await api.activity.list({ limit: PAGE, offset: 0 });
-    if (r.ok) {
-      setRows(r.value.entries);
-      setTotal(r.value.total);
-      setError(null);
-    } else setError(r.error);
+  const list = useCallback(async () => {
+    return api.activity.list({ limit: PAGE, offset: 0 });
   }, [api]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const { value: page, error, reload, setValue: setPage } = useLoad(list);
+  const rows = page?.entries ?? null;
+  const total = page?.total ?? 0;
 
   useHostEvent('activity.onEntry', (entry) => {
-    setRows((prev) => (prev && !prev.some((e) => e.id === entry.id) ? [entry, ...prev].slice(0, PAGE) : prev));
-    setTotal((t) => t + 1);
+    setPage((prev) => (prev && !prev.entries.some((e) => e.id === entry.id) ? { entries: [entry, ...prev.entries].slice(0, PAGE), total: prev.total + 1 } : prev));
   });
 
   useEffect(() => {
@@ -153,13 +144,11 @@ export function ActivityScreen() {
         </p>
       </div>
       {error ? (
-        <div className="callout callout-error" role="alert">
-          <h2>The activity log could not be loaded</h2>
-          <p>{error.message}</p>
-          <button type="button" className="button" onClick={() => void load()}>
+        <ErrorCallout message={error.message} title="The activity log could not be loaded">
+          <button type="button" className="button" onClick={() => void reload()}>
             Try again
           </button>
-        </div>
+        </ErrorCallout>
       ) : (
         <div className="grid-host" aria-label="Activity entries">
           <AgGridReact<ActivityEntry>

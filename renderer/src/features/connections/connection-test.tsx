@@ -2,6 +2,7 @@ import { useId, useState } from 'react';
 import type { ConnectionReport, Profile } from '../../../../shared/contract/profiles';
 import type { AppErrorInfo } from '../../../../shared/contract/result';
 import { useApi } from '../../api/api-context';
+import { ErrorCallout } from '../../components/error-callout';
 
 /** Where a connection test stands; kept by the profile card. */
 export type TestState =
@@ -91,11 +92,9 @@ export function ConnectionTestPanel(props: {
         <SignInProblem error={state.error} profile={profile} onSecret={props.onSecret} />
       )}
       {state.kind === 'failed' && !['HOST_KEY_UNKNOWN', 'HOST_KEY_CHANGED', 'AUTH_FAILED', 'SECRET_UNAVAILABLE'].includes(state.error.code) && (
-        <div className="callout callout-error" role="alert">
-          <h3>The connection test failed</h3>
-          <p>{state.error.message}</p>
+        <ErrorCallout message={state.error.message} title="The connection test failed" level={3}>
           <p className="muted small">Error code: {state.error.code}</p>
-        </div>
+        </ErrorCallout>
       )}
       {state.kind !== 'running' && (
         <div className="button-row">
@@ -242,9 +241,7 @@ function SignInProblem(props: { error: AppErrorInfo; profile: Profile; onSecret:
   const [remember, setRemember] = useState(true);
   const what = props.profile.authKind === 'password' ? 'password' : 'key passphrase';
   return (
-    <div className="callout callout-error" role="alert">
-      <h3>{props.error.code === 'AUTH_FAILED' ? 'The server refused the sign-in' : `The ${what} is not available`}</h3>
-      <p>{props.error.message}</p>
+    <ErrorCallout message={props.error.message} title={props.error.code === 'AUTH_FAILED' ? 'The server refused the sign-in' : `The ${what} is not available`} level={3}>
       <form
         className="inline-form"
         onSubmit={(e) => {
@@ -264,6 +261,6 @@ function SignInProblem(props: { error: AppErrorInfo; profile: Profile; onSecret:
           Use this {what} and test again
         </button>
       </form>
-    </div>
+    </ErrorCallout>
   );
 }

@@ -1,12 +1,14 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { Profile } from '../../../../shared/contract/profiles';
-import type { AppErrorInfo } from '../../../../shared/contract/result';
 import { useApi } from '../../api/api-context';
 import { navigate, routeParam } from '../../routes';
 import { FirstRunGuide } from '../shell/first-run';
 import { ConnectionTestPanel, useConnectionTest } from './connection-test';
 import { draftFromProfile, emptyProfileDraft, type ProfileDraft } from './profile-draft';
 import { ProfileForm } from './profile-form';
+import { ConfirmDialog } from '../../components/confirm-dialog';
+import { ErrorCallout } from '../../components/error-callout';
+import { useLoad } from '../../components/use-load';
 
 type Mode = { readonly kind: 'list' } | { readonly kind: 'form'; readonly draft: ProfileDraft; readonly editing: boolean };
 
@@ -21,23 +23,12 @@ const SECRET_STORE_LABEL: Record<Profile['secretStore'], string> = {
 /** Connection profiles: list, add, edit, test (with host-key trust) and remove. */
 export function ConnectionsScreen() {
   const api = useApi();
-  const [profiles, setProfiles] = useState<readonly Profile[] | null>(null);
-  const [loadError, setLoadError] = useState<AppErrorInfo | null>(null);
   const [mode, setMode] = useState<Mode>({ kind: 'list' });
   const [notice, setNotice] = useState<string | null>(null);
   const [removing, setRemoving] = useState<Profile | null>(null);
 
-  const reload = useCallback(async () => {
-    const r = await api.profiles.list({});
-    if (r.ok) {
-      setProfiles(r.value);
-      setLoadError(null);
-    } else setLoadError(r.error);
-  }, [api]);
-
-  useEffect(() => {
-    void reload();
-  }, [reload]);
+  const list = useCallback(async () => api.profiles.list({}), [api]);
+  const { value: profiles, error: loadError, reload, setValue: setProfiles } = useLoad<readonly Profile[]>(list);
 
   // `#/connections/add` (the first-run guide) opens the form for a new connection.
   useEffect(() => {
@@ -89,13 +80,11 @@ export function ConnectionsScreen() {
           }}
         />
       ) : loadError ? (
-        <div className="callout callout-error" role="alert">
-          <h2>Connections could not be loaded</h2>
-          <p>{loadError.message}</p>
+        <ErrorCallout message={loadError.message} title="Connections could not be loaded">
           <button type="button" className="button" onClick={() => void reload()}>
             Try again
           </button>
-        </div>
+        </ErrorCallout>
       ) : profiles === null ? (
         <p role="status">Loading connections…</p>
       ) : profiles.length === 0 ? (
@@ -196,44 +185,25 @@ function ProfileCard(props: { profile: Profile; onChanged: (p: Profile) => void;
 
 function RemoveDialog(props: { profile: Profile; onClose: () => void; onRemoved: (name: string) => void }) {
   const api = useApi();
-  const ref = useRef<HTMLDialogElement>(null);
-  const [error, setError] = useState<AppErrorInfo | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  useEffect(() => {
-    const dialog = ref.current;
-    if (dialog && !dialog.open) dialog.showModal();
-  }, []);
-
-  const remove = async () => {
-    setBusy(true);
-    const r = await api.profiles.remove({ name: props.profile.name });
-    setBusy(false);
-    if (r.ok) props.onRemoved(props.profile.name);
-    else setError(r.error);
-  };
-
   return (
-    <dialog ref={ref} className="dialog" aria-labelledby="remove-title" onClose={props.onClose}>
-      <h2 id="remove-title">Remove connection “{props.profile.name}”?</h2>
+    <ConfirmDialog
+      title={`Remove connection “${props.profile.name}”?`}
+      confirmLabel="Remove connection"
+      cancelLabel="Keep it"
+      danger
+      onClose={props.onClose}
+      onConfirm={async () => {
+        const r = await api.profiles.remove({ name: props.profile.name });
+        if (!r.ok) return r.error.message;
+        props.onRemoved(props.profile.name);
+        return null;
+      }}
+    >
       <p>
         Loopdesk forgets this server, its clients, its trusted host key and the stored password. Files already on the server and the local history of
         past sends stay untouched.
       </p>
       {props.profile.sandbox && <p className="note">This is the Sandbox connection. It is created again the next time Loopdesk starts without connections.</p>}
-      {error && (
-        <p className="callout callout-error" role="alert">
-          {error.message}
-        </p>
-      )}
-      <div className="button-row end">
-        <button type="button" className="button" onClick={() => ref.current?.close()} autoFocus>
-          Keep it
-        </button>
-        <button type="button" className="button danger" onClick={() => void remove()} disabled={busy}>
-          Remove connection
-        </button>
-      </div>
-    </dialog>
+    </ConfirmDialog>
   );
 }

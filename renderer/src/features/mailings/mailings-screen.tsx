@@ -1,11 +1,13 @@
-import { useCallback, useEffect, useId, useState } from 'react';
+import { useCallback, useId, useState } from 'react';
 import type { MailingUse } from '../../../../shared/contract/mailings';
 import type { Profile } from '../../../../shared/contract/profiles';
 import { useApi, useHostEvent } from '../../api/api-context';
 import { ConfirmDialog } from '../../components/confirm-dialog';
 import { formatDateTime } from '../../components/format';
 import { navigate } from '../../routes';
-import { setNewSendPrefill } from '../new-send/handoff';
+import { useNewSendSession } from '../new-send/handoff';
+import { ErrorCallout } from '../../components/error-callout';
+import { mapResult, useLoad } from '../../components/use-load';
 
 interface Editing {
   readonly profile: string;
@@ -16,25 +18,20 @@ interface Editing {
 
 /** Source mailings per connection and client: their IDs go into `broadmail_ID`. */
 export function MailingsScreen() {
+  const newSend = useNewSendSession();
   const api = useApi();
-  const [profiles, setProfiles] = useState<Profile[] | null>(null);
-  const [mailings, setMailings] = useState<MailingUse[]>([]);
-  const [error, setError] = useState<string | null>(null);
   const [editing, setEditing] = useState<Editing | null>(null);
   const [retiring, setRetiring] = useState<MailingUse | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
 
-  const load = useCallback(async () => {
+  const loadBoth = useCallback(async () => {
     const [p, m] = await Promise.all([api.profiles.list({}), api.mailings.list({})]);
-    if (!p.ok) return setError(p.error.message);
-    if (!m.ok) return setError(m.error.message);
-    setError(null);
-    setProfiles(p.value);
-    setMailings(m.value);
+    return m.ok ? mapResult(p, (list) => ({ profiles: list, mailings: m.value })) : m;
   }, [api]);
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const { value: loaded, error: loadError, reload: load } = useLoad<{ profiles: Profile[]; mailings: MailingUse[] }>(loadBoth);
+  const profiles = loaded?.profiles ?? null;
+  const mailings = loaded?.mailings ?? [];
+  const error = loadError?.message ?? null;
   // A send starting or finishing changes which mailings are in flight.
   useHostEvent('sends.onChanged', () => void load());
 
@@ -46,11 +43,7 @@ export function MailingsScreen() {
           The source mailings you created in Optimizely Campaign, per client. Each send names one; the server copies it and sends the copy. A source mailing can carry only one send at a time.
         </p>
       </header>
-      {error && (
-        <div className="callout callout-error" role="alert">
-          <p>{error}</p>
-        </div>
-      )}
+      <ErrorCallout message={error} />
       {notice && (
         <p className="callout callout-ok" role="status">
           {notice}
@@ -163,7 +156,7 @@ export function MailingsScreen() {
                                   disabled={Boolean(m.inFlightSendId)}
                                   title={m.inFlightSendId ? `Send ${m.inFlightSendId} is still in flight on this mailing; start the next one when it has finished.` : undefined}
                                   onClick={() => {
-                                    setNewSendPrefill({ profile: p.name, client: c.name, sourceMailingId: m.id });
+                                    newSend.setPrefill({ profile: p.name, client: c.name, sourceMailingId: m.id });
                                     navigate('new-send');
                                   }}
                                 >

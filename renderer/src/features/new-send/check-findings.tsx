@@ -2,6 +2,7 @@ import type { ValidationReport } from '../../../../shared/contract/recipients';
 import { plural } from '../../components/format';
 import { setExcluded, type NewSendState } from './draft-model';
 import type { StepProps } from './new-send-screen';
+import { DataTable } from '../../components/data-table';
 
 /** How many lines a finding names inline before "and N more". */
 const LINES_SHOWN = 12;
@@ -108,30 +109,17 @@ export function RiskyValues(props: { report: ValidationReport }) {
           </li>
         )}
       </ul>
-      <div className="table-scroll">
-        <table className="data-table" aria-label="Risky values">
-          <thead>
-            <tr>
-              <th scope="col">Line</th>
-              <th scope="col">Field</th>
-              <th scope="col">Why</th>
-              <th scope="col">Value in the file</th>
-            </tr>
-          </thead>
-          <tbody>
-            {shown.map((f, i) => (
-              <tr key={`${f.line}-${f.field}-${f.code}-${i}`}>
-                <td className="num">{f.line}</td>
-                <td>{f.field}</td>
-                <td>{f.code === 'LINE_BREAK' ? 'Line break' : 'Formula'}</td>
-                <td className="mono" title={f.value}>
-                  {visibleValue(f.value)}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        label="Risky values"
+        rows={shown}
+        rowKey={(f, i) => `${f.line}-${f.field}-${f.code}-${i}`}
+        columns={[
+          { header: 'Line', className: 'num', cell: (f) => f.line },
+          { header: 'Field', cell: (f) => f.field },
+          { header: 'Why', cell: (f) => (f.code === 'LINE_BREAK' ? 'Line break' : 'Formula') },
+          { header: 'Value in the file', className: 'mono', title: (f) => f.value, cell: (f) => visibleValue(f.value) },
+        ]}
+      />
       {total > shown.length && <p className="hint">Showing the first {shown.length} of {total.toLocaleString('en-GB')}.</p>}
     </section>
   );

@@ -9,6 +9,7 @@ import { problemValue, reasonText, setExcluded, setOverride, toSendDraft, type N
 import type { StepProps } from './new-send-screen';
 import { RowsTable } from '../../components/rows-table';
 import { lineBreakRejectHint, RiskyValues, SourceMailingMismatchCallout, sourceMailingBlock, TidiedValues } from './check-findings';
+import { ErrorCallout } from '../../components/error-callout';
 
 /** Progress of the check, from `recipients.onProgress`. */
 type Progress = Omit<EventPayload<'recipients.onProgress'>, 'path'>;
@@ -92,12 +93,7 @@ export function CheckStep(props: StepProps) {
     <>
       <p>Loopdesk reads the whole file, applies the mapping and checks every row against the client’s master list. Nothing leaves this computer in this step.</p>
       {running && <CheckProgress progress={progress} label="Checking the file" />}
-      {error && (
-        <div className="callout callout-error" role="alert">
-          <h3>The check could not finish</h3>
-          <p>{error}</p>
-        </div>
-      )}
+      <ErrorCallout message={error} title="The check could not finish" level={3} />
       {report && !running && <ReportView report={report} draft={draft} update={update} />}
       {draft.reportStale && !running && (
         <p className="callout callout-warn" role="status">

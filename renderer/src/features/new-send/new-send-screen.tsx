@@ -1,32 +1,27 @@
-import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { MailingUse } from '../../../../shared/contract/mailings';
 import type { Profile } from '../../../../shared/contract/profiles';
-import type { Inspection } from '../../../../shared/contract/recipients';
 import { useApi } from '../../api/api-context';
-import { fileToHostPath } from '../../api/files';
 import { CheckStep } from './check-step';
-import { EMPTY_DRAFT, operatorWords, previewMapped, toSendDraft, type NewSendState, type OpenOverrides } from './draft-model';
-import { FileDrop } from './file-drop';
-import { takeNewSendPrefill } from './handoff';
+import { EMPTY_DRAFT, previewMapped, toSendDraft, type NewSendState } from './draft-model';
+import { FileStep } from './file-step';
+import { useNewSendSession, type NewSendStepId } from './handoff';
 import { MappingTable } from './mapping-table';
 import { ProductsStep } from './products-step';
 import { SendStep } from './send-step';
 import { ConfirmDialog } from '../../components/confirm-dialog';
+import { ErrorCallout } from '../../components/error-callout';
 import { RowsTable } from '../../components/rows-table';
 
 /** The steps of a new send, in order. */
-const STEPS = [
+const STEPS: readonly { id: NewSendStepId; label: string }[] = [
   { id: 'file', label: 'File' },
   { id: 'mapping', label: 'Mapping' },
   { id: 'check', label: 'Check' },
   { id: 'products', label: 'Products (optional)' },
   { id: 'send', label: 'Send' },
-] as const;
-type StepId = (typeof STEPS)[number]['id'];
-
-// The draft outlives the screen, so looking at the Sends screen and coming back loses nothing.
-let keptDraft: NewSendState = EMPTY_DRAFT;
-let keptStep: StepId = 'file';
+];
+type StepId = NewSendStepId;
 
 /** Everything a step needs from the screen. */
 export interface StepProps {
@@ -40,8 +35,10 @@ export interface StepProps {
 /** New send: file → mapping → check → products → send, nothing leaves the machine before the last step's confirmation. */
 export function NewSendScreen() {
   const api = useApi();
-  const [draft, setDraft] = useState<NewSendState>(keptDraft);
-  const [step, setStep] = useState<StepId>(keptStep);
+  // The draft outlives the screen (in the window's session), so looking at Sends and coming back loses nothing.
+  const session = useNewSendSession();
+  const [draft, setDraft] = useState<NewSendState>(() => session.draft());
+  const [step, setStep] = useState<StepId>(() => session.step());
   const [profiles, setProfiles] = useState<Profile[] | null>(null);
   const [mailings, setMailings] = useState<MailingUse[]>([]);
   const [loadError, setLoadError] = useState<string | null>(null);
@@ -51,16 +48,16 @@ export function NewSendScreen() {
   const update = useCallback((patch: Partial<NewSendState>) => {
     setDraft((d) => {
       const next = { ...d, ...patch };
-      keptDraft = next;
+      session.keepDraft(next);
       return next;
     });
-  }, []);
+  }, [session]);
   const goTo = useCallback((s: StepId) => {
-    keptStep = s;
+    session.keepStep(s);
     setStep(s);
     // Focus follows the step so keyboard and screen-reader users land on the new content.
     requestAnimationFrame(() => headingRef.current?.focus());
-  }, []);
+  }, [session]);
 
   const reload = useCallback(async () => {
     const [p, m] = await Promise.all([api.profiles.list({}), api.mailings.list({})]);
@@ -75,10 +72,10 @@ export function NewSendScreen() {
   useEffect(() => {
     void (async () => {
       const loaded = await reload();
-      const prefill = takeNewSendPrefill();
+      const prefill = session.takePrefill();
       if (prefill) {
         const fresh = { ...EMPTY_DRAFT, profile: prefill.profile, client: prefill.client, sourceMailingId: prefill.sourceMailingId };
-        keptDraft = fresh;
+        session.keepDraft(fresh);
         setDraft(fresh);
         goTo('file');
         if (!prefill.path) return;
@@ -95,7 +92,7 @@ export function NewSendScreen() {
         return;
       }
       // First visit: preselect when there is only one choice.
-      if (loaded && !keptDraft.profile && loaded.profiles.length > 0) {
+      if (loaded && !session.draft().profile && loaded.profiles.length > 0) {
         const p = loaded.profiles.find((x) => x.sandbox) ?? loaded.profiles[0];
         update({ profile: p.name, client: p.clients.length === 1 ? p.clients[0].name : '' });
       }
@@ -150,7 +147,7 @@ export function NewSendScreen() {
           onClose={() => setConfirmStartOver(false)}
           onConfirm={async () => {
             const fresh = { ...EMPTY_DRAFT, profile: draft.profile, client: draft.client };
-            keptDraft = fresh;
+            session.keepDraft(fresh);
             setDraft(fresh);
             goTo('file');
             return null;
@@ -176,11 +173,7 @@ export function NewSendScreen() {
           ))}
         </ol>
       </nav>
-      {loadError && (
-        <div className="callout callout-error" role="alert">
-          <p>{loadError}</p>
-        </div>
-      )}
+      <ErrorCallout message={loadError} />
       <div className="card step-card">
         <h2 ref={headingRef} tabIndex={-1} className="step-heading">
           Step {current + 1} of {STEPS.length}: {STEPS[current].label}
@@ -257,298 +250,4 @@ function MappedPreview(props: { draft: NewSendState; fields: readonly string[] }
   const ordered = props.fields.map((f) => draft.mapping.find((m) => m.field === f) ?? { field: f, source: { kind: 'none' as const } });
   const rows = previewMapped(draft.inspection, ordered, draft.sourceMailingId, 5);
   return <RowsTable caption="First rows as they will be sent" columns={props.fields} rows={rows} />;
-}
-
-const ENCODINGS = ['utf-8', 'windows-1252', 'iso-8859-1', 'utf-16le'];
-const SEPARATORS: readonly { value: string; label: string }[] = [
-  { value: ';', label: 'Semicolon ;' },
-  { value: ',', label: 'Comma ,' },
-  { value: '\t', label: 'Tab' },
-  { value: '|', label: 'Pipe |' },
-];
-
-function separatorName(d: string | null): string {
-  return SEPARATORS.find((s) => s.value === d)?.label ?? (d === null ? '—' : `“${d}”`);
-}
-
-/** Step 1: who the send is for, and the recipient file. */
-function FileStep(
-  props: StepProps & { profiles: Profile[] | null; clientMailings: MailingUse[]; onReload: () => void; next?: () => void },
-) {
-  const api = useApi();
-  const id = useId();
-  const { draft, update, profiles } = props;
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const profile = profiles?.find((p) => p.name === draft.profile);
-  const targetChosen = Boolean(draft.profile && draft.client);
-
-  /** Forgets the file (and everything made from it), so nothing is offered for a file that could not be read. */
-  const dropFile = (message: string) => {
-    setError(message);
-    update({ inspection: null, report: null, reportStale: false, mapping: [], chosen: [], open: {}, edits: { overrides: [], excludedLines: [] } });
-  };
-  // `shownName` is given for a newly chosen file; without it the same file is read with other options.
-  const inspect = async (path: string, open: OpenOverrides, shownName?: string) => {
-    setBusy(true);
-    setError(null);
-    try {
-      const r = await api.recipients.inspect({ profile: draft.profile, client: draft.client, path, open });
-      if (!r.ok) {
-        const message = operatorWords(r.error.message, path, shownName ?? draft.inspection?.fileName ?? '');
-        // A new file that cannot be read replaces the old one: Continue must not go on with the previous file.
-        return shownName !== undefined ? dropFile(message) : setError(message);
-      }
-      if (r.value.preview.length === 0) {
-        return dropFile(`“${shownName || r.value.fileName}” has column names (${r.value.headers.slice(0, 6).join(', ')}${r.value.headers.length > 6 ? ', …' : ''}) but no recipient rows below them. Export the recipients again with their rows and choose the new file.`);
-      }
-      const sameHeaders = draft.inspection && draft.inspection.path === path && draft.inspection.headers.join('\u0000') === r.value.headers.join('\u0000');
-      update({
-        inspection: r.value,
-        open,
-        mapping: sameHeaders ? draft.mapping : r.value.mapping,
-        chosen: sameHeaders ? draft.chosen : [],
-        report: null,
-        reportStale: false,
-        edits: draft.inspection?.path === path ? draft.edits : { overrides: [], excludedLines: [] },
-      });
-    } finally {
-      setBusy(false);
-    }
-  };
-  const onFile = async (file: File) => {
-    setBusy(true);
-    setError(null);
-    try {
-      const path = await fileToHostPath(file);
-      await inspect(path, {}, file.name);
-    } catch (e) {
-      dropFile(e instanceof Error ? e.message : String(e));
-    } finally {
-      setBusy(false);
-    }
-  };
-  const setOpen = (patch: OpenOverrides) => {
-    if (!draft.inspection) return;
-    const open = { ...draft.open, ...patch };
-    for (const k of Object.keys(open) as (keyof OpenOverrides)[]) if (!open[k]) delete open[k];
-    void inspect(draft.inspection.path, open);
-  };
-  const ins = draft.inspection;
-
-  if (profiles && profiles.length === 0) {
-    return (
-      <div className="callout callout-info">
-        <p>
-          There is no connection yet. Add one on the <a href="#/connections">Connections</a> screen first.
-        </p>
-      </div>
-    );
-  }
-
-  return (
-    <>
-      <fieldset>
-        <legend>Who the send is for</legend>
-        <div className="grid-3">
-          <div className="field">
-            <label htmlFor={`${id}-profile`}>Connection</label>
-            <select
-              id={`${id}-profile`}
-              value={draft.profile}
-              onChange={(e) => {
-                const p = profiles?.find((x) => x.name === e.target.value);
-                update({ profile: e.target.value, client: p?.clients.length === 1 ? p.clients[0].name : '', sourceMailingId: '', inspection: null, report: null });
-              }}
-            >
-              <option value="">Choose a connection…</option>
-              {profiles?.map((p) => (
-                <option key={p.name} value={p.name}>
-                  {p.name}
-                  {p.sandbox ? ' (sandbox)' : ''}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor={`${id}-client`}>Client</label>
-            <select
-              id={`${id}-client`}
-              value={draft.client}
-              disabled={!profile}
-              onChange={(e) => update({ client: e.target.value, sourceMailingId: '', inspection: null, report: null })}
-            >
-              <option value="">Choose a client…</option>
-              {profile?.clients.map((c) => (
-                <option key={c.name} value={c.name}>
-                  {c.name}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor={`${id}-mailing`}>Source mailing</label>
-            <select
-              id={`${id}-mailing`}
-              value={draft.sourceMailingId}
-              disabled={!targetChosen}
-              aria-describedby={`${id}-mailing-hint`}
-              onChange={(e) => update({ sourceMailingId: e.target.value, reportStale: draft.report !== null })}
-            >
-              <option value="">Choose a source mailing…</option>
-              {props.clientMailings.map((m) => (
-                <option key={m.id} value={m.id} disabled={Boolean(m.inFlightSendId)}>
-                  {m.name} ({m.id}){m.inFlightSendId ? ` — busy: send ${m.inFlightSendId} is still in flight` : ''}
-                </option>
-              ))}
-            </select>
-            <p className="hint" id={`${id}-mailing-hint`}>
-              The mailing created in Optimizely Campaign that the server copies and sends. One that is still busy with another send cannot be used until that send is finished.{' '}
-              <button type="button" className="link-button" onClick={props.onReload}>
-                Refresh the list
-              </button>
-            </p>
-          </div>
-        </div>
-        {targetChosen && props.clientMailings.length === 0 && (
-          <p className="callout callout-warn">
-            Client {draft.client} has no source mailings yet. Add one on the <a href="#/mailings">Mailings</a> screen.
-          </p>
-        )}
-      </fieldset>
-
-      <fieldset disabled={!targetChosen}>
-        <legend>Recipient file</legend>
-        {!targetChosen && <p className="hint">Choose the connection and client first: the file is read against that client’s master list.</p>}
-        <FileDrop
-          label="Choose a recipient file"
-          hint="CSV or text export (.csv, .txt) or an Excel workbook (.xlsx). The first row must hold the column names."
-          accept=".csv,.txt,.xlsx"
-          busy={busy}
-          onFile={(f) => void onFile(f)}
-        />
-        {error && (
-          <div className="callout callout-error" role="alert">
-            <p>{error}</p>
-          </div>
-        )}
-        {ins && (
-          <div className="inspection" aria-label="File details">
-            <h3>
-              {ins.fileName} <span className="muted small">({ins.preview.length === 0 ? 'no rows' : `${ins.headers.length} columns`})</span>
-            </h3>
-            <dl className="facts compact">
-              <dt>Format</dt>
-              <dd data-testid="detected-format">{ins.format === 'xlsx' ? 'Excel workbook' : 'Text (CSV)'}</dd>
-              {ins.format === 'csv' && (
-                <>
-                  <dt>Encoding</dt>
-                  <dd data-testid="detected-encoding">{ins.encoding ?? '—'}</dd>
-                  <dt>Separator</dt>
-                  <dd data-testid="detected-separator">{separatorName(ins.delimiter)}</dd>
-                </>
-              )}
-              {ins.format === 'xlsx' && (
-                <>
-                  <dt>Sheet</dt>
-                  <dd>{ins.sheet ?? '—'}</dd>
-                </>
-              )}
-              <dt>Column names</dt>
-              <dd>in line {ins.headerLine}</dd>
-            </dl>
-            <details className="sub-details" open={Object.keys(draft.open).length > 0}>
-              <summary>Looks wrong? Read the file differently</summary>
-              <div className="grid-3">
-                {ins.format === 'csv' && (
-                  <>
-                    <div className="field">
-                      <label htmlFor={`${id}-enc`}>Encoding</label>
-                      <select id={`${id}-enc`} value={draft.open.encoding ?? ''} onChange={(e) => setOpen({ encoding: e.target.value })}>
-                        <option value="">Detect ({ins.encoding ?? 'unknown'})</option>
-                        {ENCODINGS.map((e) => (
-                          <option key={e} value={e}>
-                            {e}
-                          </option>
-                        ))}
-                      </select>
-                    </div>
-                    <div className="field">
-                      <label htmlFor={`${id}-sep`}>Separator</label>
-                      <select id={`${id}-sep`} value={draft.open.delimiter ?? ''} onChange={(e) => setOpen({ delimiter: e.target.value })}>
-                        <option value="">Detect ({separatorName(ins.delimiter)})</option>
-                        {SEPARATORS.map((s) => (
-                          <option key={s.label} value={s.value}>
-                            {s.label}
-                          </option>
-                        ))}
-                      </select>
-                    </div>
-                  </>
-                )}
-                {ins.format === 'xlsx' && ins.sheets.length > 0 && (
-                  <div className="field">
-                    <label htmlFor={`${id}-sheet`}>Sheet</label>
-                    <select id={`${id}-sheet`} value={draft.open.sheet ?? ins.sheet ?? ''} onChange={(e) => setOpen({ sheet: e.target.value })}>
-                      {ins.sheets.map((s) => (
-                        <option key={s} value={s}>
-                          {s}
-                        </option>
-                      ))}
-                    </select>
-                  </div>
-                )}
-              </div>
-            </details>
-            <FilePreview inspection={ins} />
-          </div>
-        )}
-      </fieldset>
-      <div className="button-row">
-        <button type="button" className="button primary" disabled={!props.next} onClick={props.next}>
-          Continue to mapping
-        </button>
-        {!props.next && <span className="hint">{nextHint(draft)}</span>}
-      </div>
-    </>
-  );
-}
-
-function nextHint(d: NewSendState): string {
-  if (!d.profile || !d.client) return 'Choose the connection and client.';
-  if (!d.sourceMailingId) return 'Choose the source mailing.';
-  if (!d.inspection) return 'Drop or choose the recipient file.';
-  return '';
-}
-
-/** The file's first rows as read, with its own column names. */
-function FilePreview(props: { inspection: Inspection }) {
-  const ins = props.inspection;
-  return (
-    <div className="table-scroll">
-      <table className="data-table preview-table" aria-label="First rows of the file">
-        <caption>First rows of the file, as read</caption>
-        <thead>
-          <tr>
-            <th scope="col">Line</th>
-            {ins.headers.map((h, i) => (
-              <th key={i} scope="col">
-                {h}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {ins.preview.slice(0, 8).map((r) => (
-            <tr key={r.line}>
-              <td className="num">{r.line}</td>
-              {ins.headers.map((_, i) => (
-                <td key={i}>{r.values[i] ?? ''}</td>
-              ))}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  );
 }

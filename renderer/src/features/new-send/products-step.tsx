@@ -9,6 +9,8 @@ import { FileDrop } from './file-drop';
 import { MappingTable } from './mapping-table';
 import { operatorWords } from './draft-model';
 import type { StepProps } from './new-send-screen';
+import { ErrorCallout } from '../../components/error-callout';
+import { DataTable } from '../../components/data-table';
 
 /** Recipient fields that look like they hold product IDs, as a starting choice. */
 function defaultReferenceFields(fields: readonly MasterField[]): string[] {
@@ -90,11 +92,7 @@ export function ProductsStep(props: StepProps & { fields: readonly MasterField[]
           busy={busy}
           onFile={(f) => void onFile(f)}
         />
-        {fileError && (
-          <div className="callout callout-error" role="alert">
-            <p>{fileError}</p>
-          </div>
-        )}
+        <ErrorCallout message={fileError} />
         {draft.products && (
           <>
             <p>
@@ -128,11 +126,9 @@ export function ProductsStep(props: StepProps & { fields: readonly MasterField[]
       </fieldset>
       {running && <CheckProgress progress={progress} label="Checking recipients and catalog" />}
       {error && !running && (
-        <div className="callout callout-error" role="alert">
-          <h3>{missingFromError ? 'Products are missing from the catalog' : 'The check could not finish'}</h3>
-          <p>{error}</p>
+        <ErrorCallout message={error} title={missingFromError ? 'Products are missing from the catalog' : 'The check could not finish'} level={3}>
           {missingFromError && <MissingIds ids={missingFromError} />}
-        </div>
+        </ErrorCallout>
       )}
       {productsReport && !running && (
         <div className={`callout ${productsReport.missingCount === 0 ? 'callout-ok' : 'callout-error'}`} role="status">
@@ -201,26 +197,16 @@ function MissingProducts(props: { uses: readonly MissingUse[]; missingCount: num
   return (
     <>
       <p>Add these product IDs to the catalog and choose it again, or leave out the recipients that use them:</p>
-      <div className="table-scroll">
-        <table className="data-table" aria-label="Missing product IDs">
-          <thead>
-            <tr>
-              <th scope="col">Product ID</th>
-              <th scope="col">Recipient rows</th>
-              <th scope="col">Lines of your file</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.uses.map((u) => (
-              <tr key={u.id}>
-                <td className="mono">{u.id}</td>
-                <td className="num">{u.rows.toLocaleString('en-GB')}</td>
-                <td>{linesText(u)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        label="Missing product IDs"
+        rows={props.uses}
+        rowKey={(u) => u.id}
+        columns={[
+          { header: 'Product ID', className: 'mono', cell: (u) => u.id },
+          { header: 'Recipient rows', className: 'num', cell: (u) => u.rows.toLocaleString('en-GB') },
+          { header: 'Lines of your file', cell: (u) => linesText(u) },
+        ]}
+      />
       {lines.length > 0 && (
         <div className="button-row">
           <button type="button" className="button primary" onClick={() => props.onLeaveOut(lines)}>

@@ -5,9 +5,12 @@ import { plural } from '../../components/format';
 import { offerHostFile } from '../../api/files';
 import { HostFileLink } from '../../components/host-file-link';
 import { navigate } from '../../routes';
-import { setNewSendPrefill, type NewSendPrefill } from '../new-send/handoff';
+import { useNewSendSession, type NewSendPrefill } from '../new-send/handoff';
 import { ProgressLine } from './progress-line';
 import { kpiValueText, type MailingReportData } from './response-text';
+import { ErrorCallout } from '../../components/error-callout';
+import { useLoad } from '../../components/use-load';
+import { DataTable } from '../../components/data-table';
 
 // The chart library is large; it loads when the first report opens, not with the app.
 const TimelineChart = lazy(() => import('./report-charts').then((m) => ({ default: m.TimelineChart })));
@@ -61,13 +64,12 @@ const BOUNCE_TEXT: Record<string, string> = {
  * formula that produced it, bounces, clicks per link and charts; export and soft-bounce resend.
  */
 export function MailingReport(props: { mailingIds: readonly string[] }) {
+  const newSend = useNewSendSession();
   const api = useApi();
   const ids = props.mailingIds;
   const single = ids.length === 1 ? ids[0] : null;
   // A fresh array arrives with every render; the IDs' text decides when to count again.
   const idsKey = ids.join(',');
-  const [report, setReport] = useState<MailingReportData | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const [exporting, setExporting] = useState(false);
   const [exported, setExported] = useState<{ path: string; rows: number } | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
@@ -76,17 +78,11 @@ export function MailingReport(props: { mailingIds: readonly string[] }) {
 
   const shared = useSharedName(ids);
 
-  const load = useCallback(async () => {
-    setReport(null);
-    const r = await api.responses.report({ mailingIds: idsKey.split(',') });
-    if (r.ok) {
-      setReport(r.value);
-      setError(null);
-    } else setError(r.error.message);
-  }, [api, idsKey]);
-  useEffect(() => {
-    void load();
-  }, [load]);
+  // Other IDs make another `load`, so the old report is gone at once while the new one counts.
+  const load = useCallback(async () => api.responses.report({ mailingIds: idsKey.split(',') }), [api, idsKey]);
+  const loaded = useLoad<MailingReportData>(load);
+  const report = loaded.value;
+  const error = loaded.error?.message ?? null;
 
   const exportReport = async () => {
     if (!single) return;
@@ -145,25 +141,18 @@ export function MailingReport(props: { mailingIds: readonly string[] }) {
         {!single && <span className="hint">Export and soft-bounce resend work on one mailing at a time.</span>}
       </div>
       <ProgressLine task="export" active={exporting} label="Export progress" />
-      {actionError && (
-        <div className="callout callout-error" role="alert">
-          <p>{actionError}</p>
-        </div>
-      )}
+      <ErrorCallout message={actionError} />
       {exported && (
         <div className="callout callout-ok" role="status">
           <p>The report of mailing {single} is written ({plural(exported.rows, 'row')}) and offered as a download.</p>
           <HostFileLink path={exported.path} label="Download it again" />
         </div>
       )}
-      {error && (
-        <div className="callout callout-error" role="alert">
-          <p>{error}</p>
-          <button type="button" className="button" onClick={() => void load()}>
-            Try again
-          </button>
-        </div>
-      )}
+      <ErrorCallout message={error}>
+        <button type="button" className="button" onClick={() => void loaded.reload()}>
+          Try again
+        </button>
+      </ErrorCallout>
       {!report && !error && <p className="muted">Counting…</p>}
       {report && (
         <>
@@ -212,30 +201,24 @@ export function MailingReport(props: { mailingIds: readonly string[] }) {
               {report.links.length === 0 ? (
                 <p className="muted">No links recorded.</p>
               ) : (
-                <div className="table-scroll">
-                  <table className="data-table" aria-label="Clicks per link">
-                    <thead>
-                      <tr>
-                        <th scope="col">Link</th>
-                        <th scope="col">URL</th>
-                        <th scope="col">Clicks</th>
-                        <th scope="col">Unique clickers</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {report.links.map((l) => (
-                        <tr key={l.linkId}>
-                          <td>
-                            {l.name ?? <span className="muted">unnamed</span>} <span className="mono small muted">{l.linkId}</span>
-                          </td>
-                          <td className="small url-cell">{l.url ?? '—'}</td>
-                          <td className="num">{l.total.toLocaleString('en-GB')}</td>
-                          <td className="num">{l.unique.toLocaleString('en-GB')}</td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </div>
+                <DataTable
+                  label="Clicks per link"
+                  rows={report.links}
+                  rowKey={(l) => l.linkId}
+                  columns={[
+                    {
+                      header: 'Link',
+                      cell: (l) => (
+                        <>
+                          {l.name ?? <span className="muted">unnamed</span>} <span className="mono small muted">{l.linkId}</span>
+                        </>
+                      ),
+                    },
+                    { header: 'URL', className: 'small url-cell', cell: (l) => l.url ?? '—' },
+                    { header: 'Clicks', className: 'num', cell: (l) => l.total.toLocaleString('en-GB') },
+                    { header: 'Unique clickers', className: 'num', cell: (l) => l.unique.toLocaleString('en-GB') },
+                  ]}
+                />
               )}
             </section>
           </div>
@@ -253,7 +236,7 @@ export function MailingReport(props: { mailingIds: readonly string[] }) {
           cancelLabel="Not now"
           onClose={() => setDraft(null)}
           onConfirm={async () => {
-            setNewSendPrefill({ profile: draft.profile, client: draft.client, sourceMailingId: draft.sourceMailingId, path: draft.path });
+            newSend.setPrefill({ profile: draft.profile, client: draft.client, sourceMailingId: draft.sourceMailingId, path: draft.path });
             navigate('new-send');
             return null;
           }}

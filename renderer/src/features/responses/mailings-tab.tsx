@@ -1,10 +1,12 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useState } from 'react';
 import type { MailingUse } from '../../../../shared/contract/mailings';
 import { useApi } from '../../api/api-context';
 import { baseName } from '../../api/files';
 import { plural } from '../../components/format';
 import { navigate } from '../../routes';
-import { fileTime, linkKindText, type ResponseMailingRow } from './response-text';
+import { fileTime, linkKindText } from './response-text';
+import { ErrorCallout } from '../../components/error-callout';
+import { mapResult, useLoad } from '../../components/use-load';
 
 /** Opens the KPI view of one mailing or several (a wave). */
 export function openReport(ids: readonly string[]): void {
@@ -17,21 +19,18 @@ export function openReport(ids: readonly string[]): void {
  */
 export function MailingsTab(props: { reloadKey: number }) {
   const api = useApi();
-  const [rows, setRows] = useState<ResponseMailingRow[] | null>(null);
-  const [sources, setSources] = useState<MailingUse[]>([]);
-  const [error, setError] = useState<string | null>(null);
   const [picked, setPicked] = useState<ReadonlySet<string>>(new Set());
 
   const load = useCallback(async () => {
     const [m, s] = await Promise.all([api.responses.mailings({}), api.mailings.list({})]);
-    if (!m.ok) return setError(m.error.message);
-    setError(null);
-    setRows(m.value);
-    if (s.ok) setSources(s.value);
+    // The source mailings only add names; without them the rows still show.
+    return mapResult(m, (mailings) => ({ rows: mailings, sources: s.ok ? s.value : ([] as MailingUse[]) }));
   }, [api]);
-  useEffect(() => {
-    void load();
-  }, [load, props.reloadKey]);
+  const loaded = useLoad(load, props.reloadKey);
+  const rows = loaded.value?.rows ?? null;
+  const sources = loaded.value?.sources ?? [];
+  const error = loaded.error?.message ?? null;
+  const reload = loaded.reload;
 
   const sourceName = (id: string | null) => (id ? sources.find((s) => s.id === id)?.name : undefined);
   const toggle = (id: string, on: boolean) =>
@@ -45,12 +44,11 @@ export function MailingsTab(props: { reloadKey: number }) {
 
   if (error)
     return (
-      <div className="callout callout-error" role="alert">
-        <p>{error}</p>
-        <button type="button" className="button" onClick={() => void load()}>
+      <ErrorCallout message={error}>
+        <button type="button" className="button" onClick={() => void reload()}>
           Try again
         </button>
-      </div>
+      </ErrorCallout>
     );
   if (!rows) return <p className="muted">Loading mailings…</p>;
   if (rows.length === 0)

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { EventPayload } from '../../../../shared/contract';
 import { useHostEvent } from '../../api/api-context';
 
@@ -6,15 +6,15 @@ type Progress = EventPayload<'responses.onProgress'>;
 
 /** Live progress of a responses task (`pull`, `export`) from `responses.onProgress`, while it runs. */
 export function ProgressLine(props: { task: string; active: boolean; label: string }) {
+  // Mounted per run, so a new run starts from nothing, not from where the last one ended.
+  return props.active ? <RunProgress task={props.task} label={props.label} /> : null;
+}
+
+function RunProgress(props: { task: string; label: string }) {
   const [progress, setProgress] = useState<Progress | null>(null);
   useHostEvent('responses.onProgress', (p) => {
     if (p.task === props.task) setProgress(p);
   });
-  // A new run starts from nothing, not from where the last one ended.
-  useEffect(() => {
-    if (props.active) setProgress(null);
-  }, [props.active]);
-  if (!props.active) return null;
   return (
     <div className="progress-block" role="status">
       <progress aria-label={props.label} max={Math.max(1, progress?.total ?? 1)} value={progress ? progress.done : undefined} />

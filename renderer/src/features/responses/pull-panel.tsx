@@ -5,6 +5,9 @@ import { useApi } from '../../api/api-context';
 import { formatBytes, formatDateTime, plural } from '../../components/format';
 import { ProgressLine } from './progress-line';
 import { outcomeText, type PulledFileRow } from './response-text';
+import { ErrorCallout } from '../../components/error-callout';
+import { mapResult, useLoad } from '../../components/use-load';
+import { DataTable } from '../../components/data-table';
 
 /**
  * "Pull now": downloads the response files of a connection (all clients or one) and says per
@@ -97,11 +100,7 @@ export function PullPanel(props: { onPulled: () => void }) {
         </form>
       )}
       <ProgressLine task="pull" active={pulling} label="Pull progress" />
-      {error && (
-        <div className="callout callout-error" role="alert">
-          <p>{error}</p>
-        </div>
-      )}
+      <ErrorCallout message={error} />
       {files && (
         <div className={`callout ${count('rejected') > 0 ? 'callout-warn' : 'callout-ok'}`} role="status">
           <p>
@@ -137,63 +136,45 @@ type LedgerRow = ResponseFile;
 /** The file ledger: every response file Loopdesk has seen, with checksum and status, newest first. */
 export function FilesTab(props: { reloadKey: number }) {
   const api = useApi();
-  const [rows, setRows] = useState<LedgerRow[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const load = useCallback(async () => {
-    const r = await api.responses.files({});
-    if (r.ok) {
-      setRows([...r.value].sort((a, b) => b.ingestedAt.localeCompare(a.ingestedAt) || a.name.localeCompare(b.name)));
-      setError(null);
-    } else setError(r.error.message);
-  }, [api]);
-  useEffect(() => {
-    void load();
-  }, [load, props.reloadKey]);
-  if (error)
-    return (
-      <div className="callout callout-error" role="alert">
-        <p>{error}</p>
-      </div>
-    );
+  const load = useCallback(
+    async () => mapResult(await api.responses.files({}), (files) => [...files].sort((a, b) => b.ingestedAt.localeCompare(a.ingestedAt) || a.name.localeCompare(b.name))),
+    [api],
+  );
+  const { value: rows, error } = useLoad<LedgerRow[]>(load, props.reloadKey);
+  if (error) return <ErrorCallout message={error.message} />;
   if (!rows) return <p className="muted">Loading the file ledger…</p>;
   if (rows.length === 0) return <p className="note">No response files yet. Press “Pull now” to download them.</p>;
   return (
-    <div className="table-scroll">
-      <table className="data-table" aria-label="Response files">
-        <thead>
-          <tr>
-            <th scope="col">File</th>
-            <th scope="col">Client</th>
-            <th scope="col">Kind</th>
-            <th scope="col">Rows</th>
-            <th scope="col">Size</th>
-            <th scope="col">Read at</th>
-            <th scope="col">Status</th>
-            <th scope="col">Checksum (SHA-256)</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((f) => (
-            <tr key={f.id}>
-              <td className="mono small">{f.name}</td>
-              <td className="nowrap">
-                {f.client} <span className="muted small">on {f.profile}</span>
-              </td>
-              <td>{f.kind}</td>
-              <td className="num">{f.rows.toLocaleString('en-GB')}</td>
-              <td className="num nowrap">{formatBytes(f.size)}</td>
-              <td className="small nowrap">{formatDateTime(f.ingestedAt)}</td>
-              <td>
-                {f.status}
-                {f.error && <span className="error-message small"> {f.error}</span>}
-              </td>
-              <td className="mono small" title={f.sha256}>
-                {f.sha256.slice(0, 12)}…
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      label="Response files"
+      rows={rows}
+      rowKey={(f) => f.id}
+      columns={[
+        { header: 'File', className: 'mono small', cell: (f) => f.name },
+        {
+          header: 'Client',
+          className: 'nowrap',
+          cell: (f) => (
+            <>
+              {f.client} <span className="muted small">on {f.profile}</span>
+            </>
+          ),
+        },
+        { header: 'Kind', cell: (f) => f.kind },
+        { header: 'Rows', className: 'num', cell: (f) => f.rows.toLocaleString('en-GB') },
+        { header: 'Size', className: 'num nowrap', cell: (f) => formatBytes(f.size) },
+        { header: 'Read at', className: 'small nowrap', cell: (f) => formatDateTime(f.ingestedAt) },
+        {
+          header: 'Status',
+          cell: (f) => (
+            <>
+              {f.status}
+              {f.error && <span className="error-message small"> {f.error}</span>}
+            </>
+          ),
+        },
+        { header: 'Checksum (SHA-256)', className: 'mono small', title: (f) => f.sha256, cell: (f) => `${f.sha256.slice(0, 12)}…` },
+      ]}
+    />
   );
 }

@@ -1,6 +1,6 @@
 import { AllCommunityModule, ModuleRegistry, type ColDef, type IDatasource, type IGetRowsParams } from 'ag-grid-community';
 import { AgGridReact } from 'ag-grid-react';
-import { useEffect, useId, useMemo, useRef, useState } from 'react';
+import { useCallback, useId, useMemo, useRef, useState } from 'react';
 import type { GridColumn, GridRequest, GridRow } from '../../../../shared/contract/responses';
 import { useApi } from '../../api/api-context';
 import { offerHostFile } from '../../api/files';
@@ -9,6 +9,8 @@ import { gridTheme } from '../../components/grid-theme';
 import { HostFileLink } from '../../components/host-file-link';
 import { ProgressLine } from './progress-line';
 import { VIEW_CHOICES, viewLabel, type GridViewName } from './response-text';
+import { ErrorCallout } from '../../components/error-callout';
+import { useLoad } from '../../components/use-load';
 
 ModuleRegistry.registerModules([AllCommunityModule]);
 
@@ -65,9 +67,8 @@ export function ResponseGrid(props: { initialView?: GridViewName; initialMailing
   const [mailingInput, setMailingInput] = useState(props.initialMailingId ?? '');
   const [emailInput, setEmailInput] = useState('');
   const [userId, setUserId] = useState('');
-  const [columns, setColumns] = useState<readonly Column[] | null>(null);
   const [rowCount, setRowCount] = useState<number | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [queryError, setError] = useState<string | null>(null);
   const [exporting, setExporting] = useState(false);
   const [exported, setExported] = useState<{ path: string; rows: number } | null>(null);
   const [exportError, setExportError] = useState<string | null>(null);
@@ -79,20 +80,15 @@ export function ResponseGrid(props: { initialView?: GridViewName; initialMailing
   const scope = useMemo<Scope>(() => ({ ...(mailingId ? { mailingId } : {}), ...(needsUser && userId ? { userId } : {}) }), [mailingId, needsUser, userId]);
   const ready = !needsUser || Boolean(userId);
 
-  useEffect(() => {
-    let live = true;
-    setColumns(null);
+  // Another view makes another `load`, so its columns start empty and load afresh.
+  const loadColumns = useCallback(async () => api.responses.columns({ view }), [api, view]);
+  const { value: columns, error: columnsError } = useLoad<readonly Column[]>(loadColumns);
+  const error = queryError ?? columnsError?.message ?? null;
+  const chooseView = (next: GridViewName) => {
+    setView(next);
     setRowCount(null);
     setExported(null);
-    void api.responses.columns({ view }).then((r) => {
-      if (!live) return;
-      if (r.ok) setColumns(r.value);
-      else setError(r.error.message);
-    });
-    return () => {
-      live = false;
-    };
-  }, [api, view]);
+  };
 
   const defs = useMemo(() => (columns ? columnDefs(columns) : []), [columns]);
 
@@ -151,7 +147,7 @@ export function ResponseGrid(props: { initialView?: GridViewName; initialMailing
       <div className="toolbar">
         <div className="field inline">
           <label htmlFor={`${id}-view`}>View</label>
-          <select id={`${id}-view`} value={view} onChange={(e) => setView(e.target.value as GridViewName)}>
+          <select id={`${id}-view`} value={view} onChange={(e) => chooseView(e.target.value as GridViewName)}>
             {VIEW_CHOICES.map((v) => (
               <option key={v.view} value={v.view}>
                 {v.label}
@@ -203,11 +199,7 @@ export function ResponseGrid(props: { initialView?: GridViewName; initialMailing
         </p>
       )}
       <ProgressLine task="export" active={exporting} label="Export progress" />
-      {exportError && (
-        <div className="callout callout-error" role="alert">
-          <p>{exportError}</p>
-        </div>
-      )}
+      <ErrorCallout message={exportError} />
       {exported && (
         <div className="callout callout-ok" role="status">
           <p>
@@ -216,11 +208,7 @@ export function ResponseGrid(props: { initialView?: GridViewName; initialMailing
           <HostFileLink path={exported.path} label="Download it again" />
         </div>
       )}
-      {error && (
-        <div className="callout callout-error" role="alert">
-          <p>{error}</p>
-        </div>
-      )}
+      <ErrorCallout message={error} />
       {!ready ? (
         <p className="note">Enter an e-mail address and press “Show journey” to see everything that happened to it.</p>
       ) : (

@@ -6,6 +6,7 @@ import { fileToHostPath } from '../../api/files';
 import { ConfirmDialog } from '../../components/confirm-dialog';
 import { formatDateTime, plural } from '../../components/format';
 import { HostFileLink } from '../../components/host-file-link';
+import { ErrorCallout } from '../../components/error-callout';
 
 type Entry = z.infer<typeof SuppressionEntry>;
 
@@ -123,11 +124,7 @@ export function SuppressionPanel() {
           <HostFileLink path={exported.path} label="Download the list (CSV)" />
         </div>
       )}
-      {error && (
-        <div className="callout callout-error" role="alert">
-          <p>{error}</p>
-        </div>
-      )}
+      <ErrorCallout message={error} />
       {entries && entries.length === 0 ? (
         <p className="note">{search ? `No address matches “${search}”.` : 'The list is empty. Hard bounces and unsubscribes land here after a pull.'}</p>
       ) : (

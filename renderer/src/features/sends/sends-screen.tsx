@@ -4,8 +4,11 @@ import { useApi, useHostEvent } from '../../api/api-context';
 import { ConfirmDialog } from '../../components/confirm-dialog';
 import { formatBytes, formatDateTime, formatSeconds, plural } from '../../components/format';
 import { navigate, routeParam } from '../../routes';
-import { setNewSendPrefill } from '../new-send/handoff';
+import { useNewSendSession } from '../new-send/handoff';
 import { canCancel, STATE_TEXT } from './send-states';
+import { ErrorCallout } from '../../components/error-callout';
+import { mapResult, useLoad } from '../../components/use-load';
+import { DataTable } from '../../components/data-table';
 
 function byNewest(a: Send, b: Send): number {
   return b.createdAt.localeCompare(a.createdAt);
@@ -25,21 +28,12 @@ function useSelectedId(): [string | null, (id: string) => void] {
 /** Sends: every upload, newest first, live, with a detail panel for the selected one. */
 export function SendsScreen() {
   const api = useApi();
-  const [sends, setSends] = useState<Send[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const [selectedId, select] = useSelectedId();
 
-  const load = useCallback(async () => {
-    const r = await api.sends.list({ limit: 200 });
-    if (r.ok) {
-      setSends([...r.value].sort(byNewest));
-      setError(null);
-    } else setError(r.error.message);
-  }, [api]);
-  useEffect(() => {
-    void load();
-  }, [load]);
-  const merge = useCallback((s: Send) => setSends((prev) => (prev ? [s, ...prev.filter((x) => x.id !== s.id)].sort(byNewest) : prev)), []);
+  const loadSends = useCallback(async () => mapResult(await api.sends.list({ limit: 200 }), (list) => [...list].sort(byNewest)), [api]);
+  const { value: sends, error: loadError, reload: load, setValue: setSends } = useLoad<Send[]>(loadSends);
+  const error = loadError?.message ?? null;
+  const merge = useCallback((s: Send) => setSends((prev) => (prev ? [s, ...prev.filter((x) => x.id !== s.id)].sort(byNewest) : prev)), [setSends]);
   useHostEvent('sends.onChanged', merge);
 
   const selected = sends?.find((s) => s.id === selectedId) ?? null;
@@ -55,14 +49,11 @@ export function SendsScreen() {
           New send
         </a>
       </header>
-      {error && (
-        <div className="callout callout-error" role="alert">
-          <p>{error}</p>
-          <button type="button" className="button" onClick={() => void load()}>
-            Try again
-          </button>
-        </div>
-      )}
+      <ErrorCallout message={error}>
+        <button type="button" className="button" onClick={() => void load()}>
+          Try again
+        </button>
+      </ErrorCallout>
       {sends && sends.length === 0 && (
         <div className="empty-state">
           <h2>No sends yet</h2>
@@ -106,8 +97,9 @@ export function SendsScreen() {
               </tbody>
             </table>
           </div>
+          {/* Keyed by send: another send starts with a clean detail (no message left from the last). */}
           {selected ? (
-            <SendDetail send={selected} onChanged={merge} />
+            <SendDetail key={selected.id} send={selected} onChanged={merge} />
           ) : (
             <p className="note detail-placeholder">{selectedId ? `There is no send ${selectedId}.` : 'Choose a send to see its timeline.'}</p>
           )}
@@ -151,12 +143,12 @@ function TimelineTimes(props: { event: SendEvent }) {
 
 /** The detail panel: facts, progress, timeline, server errors and the actions that apply. */
 function SendDetail(props: { send: Send; onChanged: (s: Send) => void }) {
+  const newSend = useNewSendSession();
   const api = useApi();
   const s = props.send;
   const [checking, setChecking] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
   const [confirmCancel, setConfirmCancel] = useState(false);
-  useEffect(() => setMessage(null), [s.id]);
 
   const checkNow = async () => {
     setChecking(true);
@@ -190,45 +182,39 @@ function SendDetail(props: { send: Send; onChanged: (s: Send) => void }) {
         </div>
       )}
       {s.state === 'error' && s.error && (
-        <div className="callout callout-error" role="alert">
-          <h3>What went wrong</h3>
-          <p>{s.error.message}</p>
+        <ErrorCallout message={s.error.message} title="What went wrong" level={3}>
           {s.error.rows.length > 0 && (
-            <div className="table-scroll">
-              <table className="data-table" aria-label="Rows the server rejected">
-                <thead>
-                  <tr>
-                    <th scope="col">Line</th>
-                    <th scope="col">Field</th>
-                    <th scope="col">Problem</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {s.error.rows.map((r, i) => (
-                    <tr key={i}>
-                      <td className="num">{r.line}</td>
-                      <td>{r.field}</td>
-                      <td className="error-message">
-                        {r.message}
-                        <span className="hint mono">{r.code}</span>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              label="Rows the server rejected"
+              rows={s.error.rows}
+              rowKey={(_, i) => i}
+              columns={[
+                { header: 'Line', className: 'num', cell: (r) => r.line },
+                { header: 'Field', cell: (r) => r.field },
+                {
+                  header: 'Problem',
+                  className: 'error-message',
+                  cell: (r) => (
+                    <>
+                      {r.message}
+                      <span className="hint mono">{r.code}</span>
+                    </>
+                  ),
+                },
+              ]}
+            />
           )}
           <button
             type="button"
             className="button primary"
             onClick={() => {
-              setNewSendPrefill({ profile: s.profile, client: s.client, sourceMailingId: s.sourceMailingId, path: s.inputFile });
+              newSend.setPrefill({ profile: s.profile, client: s.client, sourceMailingId: s.sourceMailingId, path: s.inputFile });
               navigate('new-send');
             }}
           >
             Correct and send again
           </button>
-        </div>
+        </ErrorCallout>
       )}
       <dl className="facts">
         <dt>Client</dt>

@@ -1,8 +1,10 @@
-import { useCallback, useEffect, useId, useState } from 'react';
+import { useCallback, useId, useState } from 'react';
 import type { DataAtRest, RetentionOutcome } from '../../../../shared/contract/app';
 import { useApi } from '../../api/api-context';
 import { ConfirmDialog } from '../../components/confirm-dialog';
 import { formatDateTime } from '../../components/format';
+import { ErrorCallout } from '../../components/error-callout';
+import { useLoad } from '../../components/use-load';
 
 /** What a number of days means, in words. */
 function keptFor(days: number): string {
@@ -27,22 +29,21 @@ function outcomeText(o: RetentionOutcome): string {
 export function SettingsScreen() {
   const api = useApi();
   const id = useId();
-  const [current, setCurrent] = useState<DataAtRest | null>(null);
-  const [days, setDays] = useState('');
-  const [error, setError] = useState<string | null>(null);
+  // What the operator typed; null shows the stored value (after every load).
+  const [typed, setDays] = useState<string | null>(null);
+  const [actionError, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [confirming, setConfirming] = useState<number | null>(null);
 
-  const load = useCallback(async () => {
-    const r = await api.app.dataAtRest({});
-    if (!r.ok) return setError(r.error.message);
+  const loadDataAtRest = useCallback(async () => api.app.dataAtRest({}), [api]);
+  const { value: current, error: loadError, reload } = useLoad<DataAtRest>(loadDataAtRest);
+  const days = typed ?? (current ? String(current.retentionDays) : '');
+  const error = actionError ?? loadError?.message ?? null;
+  const load = async () => {
+    await reload();
+    setDays(null);
     setError(null);
-    setCurrent(r.value);
-    setDays(String(r.value.retentionDays));
-  }, [api]);
-  useEffect(() => {
-    void load();
-  }, [load]);
+  };
 
   const parsed = /^\d{1,5}$/.test(days.trim()) ? Number(days.trim()) : null;
   const invalid = parsed === null || parsed > 36_500;
@@ -73,11 +74,7 @@ export function SettingsScreen() {
         <h1 id="screen-title">Settings</h1>
         <p className="lead">How long Loopdesk keeps the personal data it holds on this computer: response data, sends and their archived files, downloaded response files, resend drafts and Excel exports in its data folder, and the activity log.</p>
       </header>
-      {error && (
-        <div className="callout callout-error" role="alert">
-          <p>{error}</p>
-        </div>
-      )}
+      <ErrorCallout message={error} />
       {notice && (
         <p className="callout callout-ok" role="status">
           {notice}

@@ -3,7 +3,7 @@ import type { AppInfo } from '../../../../shared/contract/app';
 import type { MailingUse } from '../../../../shared/contract/mailings';
 import { useApi } from '../../api/api-context';
 import { navigate } from '../../routes';
-import { setNewSendPrefill } from '../new-send/handoff';
+import { useNewSendSession } from '../new-send/handoff';
 
 const DISMISSED_KEY = 'loopdesk.firstRunGuide.hidden';
 
@@ -21,6 +21,7 @@ interface Start {
  * after the first send, or when the operator hides it.
  */
 export function FirstRunGuide() {
+  const newSend = useNewSendSession();
   const api = useApi();
   const [start, setStart] = useState<Start | null>(null);
   const [hidden, setHidden] = useState(() => window.localStorage.getItem(DISMISSED_KEY) === '1');
@@ -70,7 +71,7 @@ export function FirstRunGuide() {
               type="button"
               className="button primary"
               onClick={() => {
-                setNewSendPrefill({ profile: demo.profile, client: demo.mailing.client, sourceMailingId: demo.mailing.id, path: demo.path, autoCheck: true });
+                newSend.setPrefill({ profile: demo.profile, client: demo.mailing.client, sourceMailingId: demo.mailing.id, path: demo.path, autoCheck: true });
                 navigate('new-send');
               }}
             >

@@ -1,0 +1,56 @@
+import type { Key, ReactNode } from 'react';
+
+/** One column of a {@link DataTable}: its header and how a row fills its cell. */
+export interface DataColumn<T> {
+  readonly header: ReactNode;
+  readonly cell: (row: T, index: number) => ReactNode;
+  /** Class of the body cells (`num` right-aligns numbers, `mono` for raw values). */
+  readonly className?: string;
+  /** A tooltip for the cell (the full value when the cell shows it shortened). */
+  readonly title?: (row: T) => string | undefined;
+}
+
+/**
+ * The app's read-only table: a labelled `data-table` with column headers, one row per item,
+ * scrolling sideways inside its own box when it is wider than the card.
+ */
+export function DataTable<T>(props: {
+  /** The accessible name (tables are found by it, by people and by tests). */
+  label: string;
+  caption?: ReactNode;
+  columns: readonly DataColumn<T>[];
+  rows: readonly T[];
+  rowKey: (row: T, index: number) => Key;
+  /** Extra classes for the table (`preview-table`, `problem-table`). */
+  className?: string;
+  /** Class of one row (a highlighted or muted row). */
+  rowClassName?: (row: T) => string | undefined;
+}) {
+  return (
+    <div className="table-scroll">
+      <table className={props.className ? `data-table ${props.className}` : 'data-table'} aria-label={props.label}>
+        {props.caption !== undefined && <caption>{props.caption}</caption>}
+        <thead>
+          <tr>
+            {props.columns.map((c, i) => (
+              <th key={i} scope="col">
+                {c.header}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {props.rows.map((row, r) => (
+            <tr key={props.rowKey(row, r)} className={props.rowClassName?.(row)}>
+              {props.columns.map((c, i) => (
+                <td key={i} className={c.className} title={c.title?.(row)}>
+                  {c.cell(row, r)}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { ClientConfig, ConnectionOptions, DEFAULT_MASTER_FIELDS, Profile, ProfileInput } from '../../../shared/contract/profiles';
+import { draftFromProfile, draftToInput, emptyClientDraft, emptyProfileDraft, type ProfileDraft } from '../../../renderer/src/features/connections/profile-draft';
+
+const stored = Profile.parse({
+  name: 'Optimizely production',
+  host: 'sftp.example.com',
+  port: 2222,
+  user: 'acme',
+  authKind: 'password',
+  keyPath: null,
+  passwordEnv: null,
+  passphraseEnv: null,
+  secretAvailable: true,
+  secretStore: 'keyring',
+  trustedKeys: [`SHA256:${'A'.repeat(43)}`],
+  clients: [
+    ClientConfig.parse({
+      name: 'shop',
+      testRecipients: [{ email: 'qa@example.com', name: 'QA, team' }, { email: 'me@example.com', name: '' }],
+      mailings: [{ id: '44018617811', name: 'Winter clearance', notes: 'since Nov', retired: false }],
+      lineBreaks: 'reject',
+    }),
+  ],
+  options: ConnectionOptions.parse({ retries: 5 }),
+  sandbox: false,
+});
+
+/** The form after the operator typed a password into an otherwise complete new connection. */
+function filledDraft(): ProfileDraft {
+  return { ...emptyProfileDraft(), name: 'Prod', host: 'sftp.example.com', user: 'acme', password: 'secret' };
+}
+
+describe('profile-draft', () => {
+  it('a new connection starts with the spec’s defaults and one client with the standard master list', () => {
+    const d = emptyProfileDraft();
+    expect(d.port).toBe('22');
+    expect(d.clients).toHaveLength(1);
+    expect(d.clients[0].name).toBe('Main');
+    expect(d.clients[0].fields.map((f) => f.name)).toEqual(DEFAULT_MASTER_FIELDS.map((f) => f.name));
+    expect(emptyClientDraft('Second').uploadDir).toBe('upload');
+  });
+
+  it('a complete new connection becomes a ProfileInput the contract accepts', () => {
+    const r = draftToInput(filledDraft(), false);
+    expect(r.problems).toEqual([]);
+    expect(r.input).not.toBeNull();
+    const parsed = ProfileInput.parse(r.input);
+    expect(parsed).toMatchObject({ name: 'Prod', host: 'sftp.example.com', port: 22, user: 'acme', auth: { kind: 'password', password: 'secret' } });
+    expect(parsed.clients[0].fields.map((f) => f.name)).toEqual(DEFAULT_MASTER_FIELDS.map((f) => f.name));
+  });
+
+  it('a stored profile round-trips through the form unchanged, and an empty password keeps the stored one', () => {
+    const d = draftFromProfile(stored);
+    expect(d.password).toBe('');
+    expect(d.clients[0].testRecipients).toBe('qa@example.com, QA, team\nme@example.com');
+    const r = draftToInput(d, true);
+    expect(r.problems).toEqual([]);
+    const input = ProfileInput.parse(r.input);
+    expect(input.auth).toEqual({ kind: 'password' });
+    expect(input.clients).toEqual(stored.clients);
+    expect(input.trustedKeys).toEqual(stored.trustedKeys);
+    expect(input).toMatchObject({ name: stored.name, host: stored.host, port: 2222, user: stored.user, sandbox: false });
+    expect(input.options.retries).toBe(5);
+  });
+
+  it('lists every problem by form field instead of building a half-valid input', () => {
+    const base = emptyProfileDraft();
+    const d: ProfileDraft = {
+      ...base,
+      name: 'a/b',
+      port: '70000',
+      authKind: 'key',
+      options: { ...base.options, retries: 'many' },
+      clients: [
+        { ...emptyClientDraft('shop'), testRecipients: 'not-an-address', mailings: [{ id: '12a', name: '', notes: '', retired: false }], fields: [] },
+        emptyClientDraft('Shop'),
+      ],
+    };
+    const r = draftToInput(d, true);
+    expect(r.input).toBeNull();
+    const fields = r.problems.map((p) => p.field);
+    expect(fields).toEqual(
+      expect.arrayContaining([
+        'Connection name',
+        'Host',
+        'User',
+        'Port',
+        'Private key',
+        'Retries',
+        'Client “Shop” name',
+        'Client “shop” test recipients',
+        'Client “shop”, mailing 1 ID',
+        'Client “shop”, mailing 1 name',
+        'Client “shop” master list',
+      ]),
+    );
+    expect(r.problems.find((p) => p.field === 'Private key')?.message).toMatch(/never sends a stored key back/);
+    expect(r.problems.find((p) => p.field === 'Port')?.message).toBe('Port must be a whole number from 1 to 65535.');
+  });
+});
