@@ -22,7 +22,7 @@ const stored = Profile.parse({
       lineBreaks: 'reject',
     }),
   ],
-  options: ConnectionOptions.parse({ retries: 5 }),
+  options: ConnectionOptions.parse({ retries: 5, pullTime: '05:30' }),
   sandbox: false,
 });
 
@@ -61,7 +61,15 @@ describe('profile-draft', () => {
     expect(input.clients).toEqual(stored.clients);
     expect(input.trustedKeys).toEqual(stored.trustedKeys);
     expect(input).toMatchObject({ name: stored.name, host: stored.host, port: 2222, user: stored.user, sandbox: false });
-    expect(input.options.retries).toBe(5);
+    // Every option survives an edit, the daily pull time among them (the form once reset it to 07:00).
+    expect(input.options).toEqual(stored.options);
+  });
+
+  it('refuses a daily pull time that is not HH:MM', () => {
+    const d = filledDraft();
+    const r = draftToInput({ ...d, options: { ...d.options, pullTime: '7 Uhr' } }, false);
+    expect(r.input).toBeNull();
+    expect(r.problems.map((p) => p.field)).toEqual(['Daily response pull']);
   });
 
   it('lists every problem by form field instead of building a half-valid input', () => {

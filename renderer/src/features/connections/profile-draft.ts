@@ -56,6 +56,8 @@ export interface OptionsDraft {
   readonly operationTimeoutSeconds: string;
   readonly retries: string;
   readonly pollMinutes: string;
+  /** Local time of the daily response pull, `HH:MM`. */
+  readonly pullTime: string;
   readonly transferMode: 'fast' | 'plain';
   readonly legacyAlgorithms: boolean;
 }
@@ -133,6 +135,7 @@ export function emptyProfileDraft(): ProfileDraft {
       operationTimeoutSeconds: '60',
       retries: '3',
       pollMinutes: '10',
+      pullTime: '07:00',
       transferMode: 'fast',
       legacyAlgorithms: false,
     },
@@ -159,6 +162,7 @@ export function draftFromProfile(p: Profile): ProfileDraft {
       operationTimeoutSeconds: String(p.options.operationTimeoutSeconds),
       retries: String(p.options.retries),
       pollMinutes: String(p.options.pollMinutes),
+      pullTime: p.options.pullTime,
       transferMode: p.options.transferMode,
       legacyAlgorithms: p.options.legacyAlgorithms,
     },
@@ -242,9 +246,14 @@ export function draftToInput(d: ProfileDraft, editing: boolean): { input: Profil
     operationTimeoutSeconds: wholeNumber(o.operationTimeoutSeconds, 'Operation timeout', 1, 3600, problems),
     retries: wholeNumber(o.retries, 'Retries', 0, 10, problems),
     pollMinutes: wholeNumber(o.pollMinutes, 'Status check interval', 1, 1440, problems),
+    pullTime: o.pullTime.trim(),
     transferMode: o.transferMode,
     legacyAlgorithms: o.legacyAlgorithms,
   };
+
+  if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(options.pullTime)) {
+    problems.push({ field: 'Daily response pull', message: `The daily response pull needs a time as HH:MM (24 hours), e.g. 07:00; “${options.pullTime}” is not one.` });
+  }
 
   const clientNames = new Set<string>();
   const clients = d.clients.map((c, ci) => {

@@ -187,6 +187,19 @@ export function ProfileForm(props: { initial: ProfileDraft; editing: boolean; on
           <NumberField id={`${id}-retries`} label="Retries" hint="How often a failed transfer is tried again." value={d.options.retries} onChange={(v) => setOption({ retries: v })} />
           <NumberField id={`${id}-poll`} label="Status check interval (minutes)" value={d.options.pollMinutes} onChange={(v) => setOption({ pollMinutes: v })} />
           <div className="field">
+            <label htmlFor={`${id}-pull-time`}>Daily response pull (HH:MM)</label>
+            <input
+              id={`${id}-pull-time`}
+              className="narrow"
+              value={d.options.pullTime}
+              aria-describedby={`${id}-pull-time-hint`}
+              onChange={(e) => setOption({ pullTime: e.target.value })}
+            />
+            <p className="hint" id={`${id}-pull-time-hint`}>
+              This computer's time at which the server's daily response files are fetched.
+            </p>
+          </div>
+          <div className="field">
             <label htmlFor={`${id}-mode`}>Transfer mode</label>
             <select id={`${id}-mode`} value={d.options.transferMode} aria-describedby={`${id}-mode-hint`} onChange={(e) => setOption({ transferMode: e.target.value as 'fast' | 'plain' })}>
               <option value="fast">Fast (parallel)</option>
