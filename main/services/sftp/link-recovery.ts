@@ -1,3 +1,5 @@
+import { posix } from 'node:path';
+import { AppError, isAppError } from '../../../shared/contract/result';
 import { withTimeout } from './timeout';
 import type { SftpLogEvent, SftpSession } from './types';
 
@@ -66,4 +68,37 @@ export async function publishedState(links: RecoveryLinks, finalPath: string, pa
     links.log({ level: 'warn', kind: 'sftp.upload.unconfirmed', message: `Could not check whether ${finalPath} was published.`, details: String((err as Error)?.message ?? err) });
     return 'unknown';
   }
+}
+
+/** Where an upload was being published: `remoteDir/finalName`, written first as `partPath`, `size` bytes. */
+export interface PublishTarget {
+  readonly remoteDir: string;
+  readonly finalName: string;
+  readonly partPath: string;
+  readonly size: number;
+}
+
+/**
+ * After the link died around the rename (failing with `err`): asks the server again whether the
+ * file was published. 'published' (logged as confirmed) or 'not-published'; throws
+ * TRANSFER_FAILED with `published: 'unknown'` when the server could not be asked.
+ */
+export async function recheckLostRename(links: RecoveryLinks, target: PublishTarget, err: unknown): Promise<'published' | 'not-published'> {
+  const { remoteDir, finalName, partPath, size } = target;
+  const finalPath = posix.join(remoteDir, finalName);
+  const state = await publishedState(links, finalPath, partPath, size);
+  if (state === 'published') {
+    links.log({ level: 'warn', kind: 'sftp.upload.confirmed', message: `The confirmation of ${finalPath} was lost with the connection; a new connection shows it complete on the server.` });
+    return 'published';
+  }
+  if (state === 'unknown') {
+    const failure = new AppError(
+      'TRANSFER_FAILED',
+      `The connection was lost just as ${finalName} was being published in ${remoteDir}, and the server could not be asked again. It may already be there: check the directory (or let Loopdesk check on the next attempt) before sending it again.`,
+      { path: finalPath, cause: isAppError(err) ? err.code : String(err), transient: true, published: 'unknown' },
+    );
+    links.log({ level: 'error', kind: 'sftp.upload.failed', message: failure.message, details: JSON.stringify({ code: failure.code, cause: (err as Error)?.message }) });
+    throw failure;
+  }
+  return 'not-published';
 }

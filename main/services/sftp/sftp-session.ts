@@ -7,7 +7,7 @@ import { AppError, isAppError } from '../../../shared/contract/result';
 import { isTransientError, mapRemoteError } from './errors';
 import type { SftpClientInternals } from './open-sftp';
 import { createProgressTracker } from './progress';
-import { publishedState, removePart, type RecoveryLinks } from './link-recovery';
+import { recheckLostRename, removePart, type RecoveryLinks } from './link-recovery';
 import { FAST_TRANSFER, PLAIN_CHUNK, readToFile, writeInRequests } from './transfer-modes';
 import { stallWatch, withTimeout } from './timeout';
 import { explainRefusal, explainUploadRefusal, transferFailure, type RefusalContext } from './transfer-failures';
@@ -274,23 +274,10 @@ class Session implements SftpSession {
         throw err;
       }
     } catch (err) {
-      if (renameSent && isTransientError(err)) {
-        // The link died around the rename: the server may have published the file and only the
-        // confirmation got lost. Ask again rather than report a failure that is not one.
-        const state = await publishedState(this.recoveryLinks, finalPath, partPath, size);
-        if (state === 'published') {
-          this.log({ level: 'warn', kind: 'sftp.upload.confirmed', message: `The confirmation of ${finalPath} was lost with the connection; a new connection shows it complete on the server.` });
-          return finish(' (confirmed over a new connection)');
-        }
-        if (state === 'unknown') {
-          const failure = new AppError(
-            'TRANSFER_FAILED',
-            `The connection was lost just as ${finalName} was being published in ${remoteDir}, and the server could not be asked again. It may already be there: check the directory (or let Loopdesk check on the next attempt) before sending it again.`,
-            { path: finalPath, cause: isAppError(err) ? err.code : String(err), transient: true, published: 'unknown' },
-          );
-          this.log({ level: 'error', kind: 'sftp.upload.failed', message: failure.message, details: JSON.stringify({ code: failure.code, cause: (err as Error)?.message }) });
-          throw failure;
-        }
+      // The link died around the rename: the server may have published the file and only the
+      // confirmation got lost. Ask again rather than report a failure that is not one.
+      if (renameSent && isTransientError(err) && (await recheckLostRename(this.recoveryLinks, { remoteDir, finalName, partPath, size }, err)) === 'published') {
+        return finish(' (confirmed over a new connection)');
       }
       const partRemoved = await removePart(this.recoveryLinks, partPath);
       const failure = transferFailure(await explainUploadRefusal(err, remoteDir, finalName, this.refusalContext()), 'upload', finalPath, partRemoved);

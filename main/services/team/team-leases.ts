@@ -1,0 +1,105 @@
+import { AppError } from '../../../shared/contract/result';
+import type { LeaseOutcome } from '../store/send-claims';
+import type { TeamDb } from './team-pool';
+import type { LeaseTiming } from './team-store-types';
+
+/** The leases this workstation holds, renewed on a timer while an upload runs. */
+export interface TeamLeases {
+  /** One lease attempt: taken when free, ours, or run out (plus grace) and the send is still active. */
+  acquire(sendId: string): Promise<LeaseOutcome>;
+  /** Returns when the lease is safely ours; throws TEAM_UNAVAILABLE (lease-lost) when it cannot be confirmed. */
+  assert(sendId: string): Promise<void>;
+  /** Gives the lease back (stops renewing it first). */
+  release(sendId: string): Promise<void>;
+  /** Takes the lease of an abandoned send; false when someone else was faster or it ended. */
+  takeOver(sendId: string): Promise<boolean>;
+  /** Stops renewing one lease (the send finished); the database keeps it until it runs out or is released. */
+  stopRenewing(sendId: string): void;
+  /** Stops renewing every lease (the store closes). */
+  stopAll(): void;
+}
+
+/** Leases on `team_sends` for workstation `me`. */
+export function teamLeases(db: TeamDb, me: string, lease: LeaseTiming): TeamLeases {
+  /** Local time by which each held lease must be renewed again (our clock, conservative). */
+  const held = new Map<string, { safeUntil: number; timer: NodeJS.Timeout }>();
+
+  const stopRenewing = (sendId: string) => {
+    const h = held.get(sendId);
+    if (h) clearInterval(h.timer);
+    held.delete(sendId);
+  };
+
+  const tryLease = async (sendId: string): Promise<LeaseOutcome> => {
+    const sentAt = Date.now();
+    const rows = (
+      await db.query<{ id: string }>(
+        `UPDATE team_sends SET lease_holder = $2, lease_until = now() + make_interval(secs => $3::double precision / 1000), updated_at = now()
+         WHERE id = $1 AND active AND state IN ('queued', 'uploading', 'scheduled')
+           AND ((lease_holder IS NULL OR lease_holder = $2) OR (lease_until < now() - make_interval(secs => $4::double precision / 1000)))
+         RETURNING id`,
+        [sendId, me, lease.ttlMs, lease.graceMs],
+      )
+    ).rows;
+    if (rows.length === 1) {
+      // Our own clock decides when we stop trusting the lease: counted from before the request left.
+      const safeUntil = sentAt + lease.ttlMs * 0.75;
+      const h = held.get(sendId);
+      if (h) h.safeUntil = safeUntil;
+      else {
+        const timer = setInterval(() => void tryLease(sendId).catch(() => undefined), lease.ttlMs / 3);
+        timer.unref?.();
+        held.set(sendId, { safeUntil, timer });
+      }
+      return { kind: 'held' };
+    }
+    const now = (await db.query<{ state: string; active: boolean; lease_holder: string | null; message: string | null }>(
+      `SELECT s.state, s.active, s.lease_holder, (SELECT message FROM team_send_events e WHERE e.send_id = s.id ORDER BY id DESC LIMIT 1) AS message FROM team_sends s WHERE s.id = $1`,
+      [sendId],
+    )).rows[0];
+    stopRenewing(sendId);
+    if (!now) return { kind: 'ended', state: 'error', message: `Send ${sendId} is not in the team database ${db.target}.` };
+    if (!now.active || !['queued', 'uploading', 'scheduled'].includes(now.state)) return { kind: 'ended', state: now.state, message: now.message ?? '' };
+    return { kind: 'busy', holder: now.lease_holder ?? '' };
+  };
+
+  return {
+    acquire: tryLease,
+
+    async assert(sendId) {
+      const h = held.get(sendId);
+      if (h && Date.now() < h.safeUntil) return;
+      // Past the safe time: only a fresh renewal, confirmed now, lets the file be published.
+      const outcome = await tryLease(sendId).catch((e) => ({ kind: 'error' as const, e }));
+      if (outcome.kind === 'held') return;
+      throw new AppError(
+        'TEAM_UNAVAILABLE',
+        `This workstation could not confirm its lease on send ${sendId} with the team database ${db.target}${outcome.kind === 'error' ? ` (${(outcome.e as Error).message})` : ''}; the file was not published, so no other workstation can send it twice. Loopdesk tries again when the database answers.`,
+        { sendId, reason: 'lease-lost' },
+      );
+    },
+
+    async release(sendId) {
+      stopRenewing(sendId);
+      await db.query('UPDATE team_sends SET lease_holder = NULL, lease_until = NULL WHERE id = $1 AND lease_holder = $2', [sendId, me]);
+    },
+
+    async takeOver(sendId) {
+      const r = await db.query(
+        `UPDATE team_sends s SET lease_holder = $2, lease_until = now() + make_interval(secs => $3::double precision / 1000)
+         WHERE s.id = $1 AND s.active AND s.state IN ('queued', 'uploading') AND s.workstation <> $2
+           AND ((s.lease_holder IS NOT NULL AND s.lease_until < now() - make_interval(secs => $4::double precision / 1000))
+             OR (s.lease_holder IS NULL AND NOT EXISTS (SELECT 1 FROM team_workstations w WHERE w.id = s.workstation AND w.last_seen >= now() - make_interval(secs => $5::double precision / 1000))))
+         RETURNING s.id`,
+        [sendId, me, lease.ttlMs, lease.graceMs, lease.staleAfterMs],
+      );
+      return r.rowCount === 1;
+    },
+
+    stopRenewing,
+
+    stopAll() {
+      for (const id of [...held.keys()]) stopRenewing(id);
+    },
+  };
+}
