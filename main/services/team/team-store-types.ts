@@ -1,4 +1,4 @@
-import type { SendClaims } from '../store/send-claims';
+import type { ClaimRequest, SendClaims } from '../store/send-claims';
 
 /** NOTIFY channel on which every send state change is announced. */
 export const TEAM_CHANNEL = 'loopdesk_sends';
@@ -32,22 +32,11 @@ export interface TeamStoreOptions {
 }
 
 /** A send that its workstation left mid-upload: someone must reconcile it from the server. */
-export interface AbandonedSend {
+export type AbandonedSend = Omit<ClaimRequest, 'sendId' | 'namesAt'> & {
   readonly id: string;
-  readonly profile: string;
-  readonly client: string;
-  readonly sourceMailingId: string;
-  readonly sourceMailingName: string;
-  readonly test: boolean;
-  readonly state: string;
-  readonly recipients: number;
-  readonly uploadDir: string;
-  readonly logDir: string;
-  readonly fileName: string;
-  readonly productsFileName: string | null;
   readonly workstation: string;
   readonly createdAt: Date;
-}
+};
 
 /** A row of the shared journal, as other workstations see it. */
 export interface TeamSend {
