@@ -8,6 +8,8 @@ export interface DataColumn<T> {
   readonly className?: string;
   /** A tooltip for the cell (the full value when the cell shows it shortened). */
   readonly title?: (row: T) => string | undefined;
+  /** Hides the body cells from screen readers (a decorative arrow between two values). */
+  readonly ariaHidden?: boolean;
 }
 
 /**
@@ -43,7 +45,7 @@ export function DataTable<T>(props: {
           {props.rows.map((row, r) => (
             <tr key={props.rowKey(row, r)} className={props.rowClassName?.(row)}>
               {props.columns.map((c, i) => (
-                <td key={i} className={c.className} title={c.title?.(row)}>
+                <td key={i} className={c.className} title={c.title?.(row)} aria-hidden={c.ariaHidden ? true : undefined}>
                   {c.cell(row, r)}
                 </td>
               ))}

@@ -3,6 +3,7 @@ import type { ConnectionReport, Profile } from '../../../../shared/contract/prof
 import type { AppErrorInfo } from '../../../../shared/contract/result';
 import { useApi } from '../../api/api-context';
 import { ErrorCallout } from '../../components/error-callout';
+import { DataTable } from '../../components/data-table';
 
 /** Where a connection test stands; kept by the profile card. */
 export type TestState =
@@ -134,33 +135,19 @@ function ReportView(props: { report: ConnectionReport; trustedNow?: string }) {
       {r.checks.length === 0 ? (
         <p className="muted">This connection has no clients yet, so no directories were checked. Add a client under Edit.</p>
       ) : (
-        <table className="data-table">
-          <caption>Directory checks</caption>
-          <thead>
-            <tr>
-              <th scope="col">Result</th>
-              <th scope="col">Client</th>
-              <th scope="col">Directory</th>
-              <th scope="col">Path</th>
-              <th scope="col">Details</th>
-            </tr>
-          </thead>
-          <tbody>
-            {r.checks.map((c, i) => (
-              <tr key={i}>
-                <td>
-                  <span className={`badge ${c.ok ? 'badge-ok' : 'badge-error'}`}>{c.ok ? 'OK' : 'Failed'}</span>
-                </td>
-                <td>{c.client}</td>
-                <td>{c.role}</td>
-                <td>
-                  <code>{c.dir}</code>
-                </td>
-                <td>{c.message}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          label="Directory checks"
+          caption="Directory checks"
+          rows={r.checks}
+          rowKey={(_c, i) => i}
+          columns={[
+            { header: 'Result', cell: (c) => <span className={`badge ${c.ok ? 'badge-ok' : 'badge-error'}`}>{c.ok ? 'OK' : 'Failed'}</span> },
+            { header: 'Client', cell: (c) => c.client },
+            { header: 'Directory', cell: (c) => c.role },
+            { header: 'Path', cell: (c) => <code>{c.dir}</code> },
+            { header: 'Details', cell: (c) => c.message },
+          ]}
+        />
       )}
     </div>
   );

@@ -143,39 +143,25 @@ export function TidiedValues(props: { report: ValidationReport }) {
           </li>
         ))}
       </ul>
-      <div className="table-scroll">
-        <table className="data-table" aria-label="Values tidied automatically">
-          <thead>
-            <tr>
-              <th scope="col">Line</th>
-              <th scope="col">Field</th>
-              <th scope="col">Change</th>
-              <th scope="col">Before</th>
-              <th scope="col">
-                <span className="visually-hidden">becomes</span>
-              </th>
-              <th scope="col">Sent as</th>
-            </tr>
-          </thead>
-          <tbody>
-            {shown.map((f, i) => (
-              <tr key={`${f.line}-${f.field}-${f.code}-${i}`}>
-                <td className="num">{f.line}</td>
-                <td>{f.field}</td>
-                <td>{FIX_TEXT[f.code] ?? f.code}</td>
-                <td className="mono" title={f.before}>
-                  {/* Removed spaces shown as dots, so the change is visible. */}
-                  {visibleValue(f.code === 'TRIMMED' ? f.before.replace(/^\s+|\s+$/g, (s) => '·'.repeat(s.length)) : f.before)}
-                </td>
-                <td aria-hidden="true">→</td>
-                <td className="mono" title={f.after}>
-                  {visibleValue(f.after)}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        label="Values tidied automatically"
+        rows={shown}
+        rowKey={(f, i) => `${f.line}-${f.field}-${f.code}-${i}`}
+        columns={[
+          { header: 'Line', className: 'num', cell: (f) => f.line },
+          { header: 'Field', cell: (f) => f.field },
+          { header: 'Change', cell: (f) => FIX_TEXT[f.code] ?? f.code },
+          {
+            header: 'Before',
+            className: 'mono',
+            title: (f) => f.before,
+            // Removed spaces shown as dots, so the change is visible.
+            cell: (f) => visibleValue(f.code === 'TRIMMED' ? f.before.replace(/^\s+|\s+$/g, (s) => '·'.repeat(s.length)) : f.before),
+          },
+          { header: <span className="visually-hidden">becomes</span>, ariaHidden: true, cell: () => '→' },
+          { header: 'Sent as', className: 'mono', title: (f) => f.after, cell: (f) => visibleValue(f.after) },
+        ]}
+      />
       {report.fixes > shown.length && <p className="hint">Showing the first {shown.length} of {report.fixes.toLocaleString('en-GB')} changes.</p>}
     </details>
   );

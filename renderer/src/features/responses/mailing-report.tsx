@@ -178,22 +178,15 @@ export function MailingReport(props: { mailingIds: readonly string[] }) {
               {report.bouncesByCategory.length === 0 ? (
                 <p className="muted">No bounces.</p>
               ) : (
-                <table className="data-table" aria-label="Bounces by category">
-                  <thead>
-                    <tr>
-                      <th scope="col">Category</th>
-                      <th scope="col">Recipients</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {report.bouncesByCategory.map((b) => (
-                      <tr key={b.category}>
-                        <td>{BOUNCE_TEXT[b.category] ?? b.category}</td>
-                        <td className="num">{b.recipients.toLocaleString('en-GB')}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
+                <DataTable
+                  label="Bounces by category"
+                  rows={report.bouncesByCategory}
+                  rowKey={(b) => b.category}
+                  columns={[
+                    { header: 'Category', cell: (b) => BOUNCE_TEXT[b.category] ?? b.category },
+                    { header: 'Recipients', className: 'num', cell: (b) => b.recipients.toLocaleString('en-GB') },
+                  ]}
+                />
               )}
             </section>
             <section aria-labelledby="links-title">

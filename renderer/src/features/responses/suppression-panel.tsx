@@ -7,6 +7,7 @@ import { ConfirmDialog } from '../../components/confirm-dialog';
 import { formatDateTime, plural } from '../../components/format';
 import { HostFileLink } from '../../components/host-file-link';
 import { ErrorCallout } from '../../components/error-callout';
+import { DataTable } from '../../components/data-table';
 
 type Entry = z.infer<typeof SuppressionEntry>;
 
@@ -129,46 +130,34 @@ export function SuppressionPanel() {
         <p className="note">{search ? `No address matches “${search}”.` : 'The list is empty. Hard bounces and unsubscribes land here after a pull.'}</p>
       ) : (
         entries && (
-          <div className="table-scroll">
-            <table className="data-table" aria-label="Suppressed addresses">
-              <thead>
-                <tr>
-                  <th scope="col">Address</th>
-                  <th scope="col">Reason</th>
-                  <th scope="col">Source</th>
-                  <th scope="col">Added</th>
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {entries.map((e) => (
-                  <tr key={e.email}>
-                    <td>{e.email}</td>
-                    <td>{e.reason}</td>
-                    <td className="small" title={e.source}>
-                      {shortSource(e.source)}
-                    </td>
-                    <td className="small">{formatDateTime(e.addedAt)}</td>
-                    <td className="row-actions">
-                      <button
-                        type="button"
-                        className="button danger-outline"
-                        aria-label={`Remove ${e.email}`}
-                        onClick={() => {
-                          setReason('');
-                          setRemoving(e);
-                        }}
-                      >
-                        Remove…
-                      </button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            label="Suppressed addresses"
+            rows={entries}
+            rowKey={(e) => e.email}
+            columns={[
+              { header: 'Address', cell: (e) => e.email },
+              { header: 'Reason', cell: (e) => e.reason },
+              { header: 'Source', className: 'small', title: (e) => e.source, cell: (e) => shortSource(e.source) },
+              { header: 'Added', className: 'small', cell: (e) => formatDateTime(e.addedAt) },
+              {
+                header: <span className="visually-hidden">Actions</span>,
+                className: 'row-actions',
+                cell: (e) => (
+                  <button
+                    type="button"
+                    className="button danger-outline"
+                    aria-label={`Remove ${e.email}`}
+                    onClick={() => {
+                      setReason('');
+                      setRemoving(e);
+                    }}
+                  >
+                    Remove…
+                  </button>
+                ),
+              },
+            ]}
+          />
         )
       )}
       {removing && (
