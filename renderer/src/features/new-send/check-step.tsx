@@ -10,6 +10,7 @@ import type { StepProps } from './new-send-screen';
 import { RowsTable } from '../../components/rows-table';
 import { lineBreakRejectHint, RiskyValues, SourceMailingMismatchCallout, sourceMailingBlock, TidiedValues } from './check-findings';
 import { ErrorCallout } from '../../components/error-callout';
+import { DataTable } from '../../components/data-table';
 
 /** Progress of the check, from `recipients.onProgress`. */
 type Progress = Omit<EventPayload<'recipients.onProgress'>, 'path'>;
@@ -196,59 +197,66 @@ function ReportView(props: { report: ValidationReport; draft: NewSendState; upda
         <>
           <h3>Rows that cannot be sent</h3>
           <p className="hint">Type a corrected value, or leave the row out, then press “Check again”. Your corrections change only what is uploaded, never your file.</p>
-          <div className="table-scroll">
-            <table className="data-table problem-table" aria-label="Rows that cannot be sent">
-              <thead>
-                <tr>
-                  <th scope="col">Line</th>
-                  <th scope="col">Field</th>
-                  <th scope="col">Reason</th>
-                  <th scope="col">Value</th>
-                  <th scope="col">Correct it</th>
-                  <th scope="col">Leave out</th>
-                </tr>
-              </thead>
-              <tbody>
-                {problemRows.map(({ row, reason }) => {
-                  const value = problemValue(report, row, reason.field, draft.inspection, draft.mapping);
-                  const override = draft.edits.overrides.find((o) => o.line === row.line && o.field === reason.field);
-                  const excluded = draft.edits.excludedLines.includes(row.line);
-                  return (
-                    <tr key={`${row.line}-${reason.field}-${reason.code}`} className={excluded ? 'row-excluded' : undefined}>
-                      <td className="num">{row.line}</td>
-                      <td>{reason.field}</td>
-                      <td>
-                        {reasonText(reason.code)}
-                        <span className="hint">{reason.message}</span>
-                      </td>
-                      <td className="mono value-cell">{value === null ? <span className="muted">not shown</span> : value === '' ? <span className="muted">empty</span> : <LongValue value={value} label={`${reason.field} of line ${row.line}`} />}</td>
-                      <td>
-                        <input
-                          aria-label={`Corrected ${reason.field} for line ${row.line}`}
-                          value={override?.value ?? value ?? ''}
-                          disabled={excluded}
-                          onChange={(e) =>
-                            update({
-                              edits: setOverride(draft.edits, row.line, reason.field, e.target.value === (value ?? '') ? null : e.target.value),
-                              reportStale: true,
-                            })
-                          }
-                        />
-                      </td>
-                      <td className="center">
-                        <input
-                          type="checkbox"
-                          aria-label={`Leave out line ${row.line}`}
-                          checked={excluded}
-                          onChange={(e) => update({ edits: setExcluded(draft.edits, row.line, e.target.checked), reportStale: true })}
-                        />
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            label="Rows that cannot be sent"
+            className="problem-table"
+            rows={problemRows.map(({ row, reason }) => ({
+              row,
+              reason,
+              value: problemValue(report, row, reason.field, draft.inspection, draft.mapping),
+              override: draft.edits.overrides.find((o) => o.line === row.line && o.field === reason.field),
+              excluded: draft.edits.excludedLines.includes(row.line),
+            }))}
+            rowKey={({ row, reason }) => `${row.line}-${reason.field}-${reason.code}`}
+            rowClassName={(p) => (p.excluded ? 'row-excluded' : undefined)}
+            columns={[
+              { header: 'Line', className: 'num', cell: ({ row }) => row.line },
+              { header: 'Field', cell: ({ reason }) => reason.field },
+              {
+                header: 'Reason',
+                cell: ({ reason }) => (
+                  <>
+                    {reasonText(reason.code)}
+                    <span className="hint">{reason.message}</span>
+                  </>
+                ),
+              },
+              {
+                header: 'Value',
+                className: 'mono value-cell',
+                cell: ({ row, reason, value }) =>
+                  value === null ? <span className="muted">not shown</span> : value === '' ? <span className="muted">empty</span> : <LongValue value={value} label={`${reason.field} of line ${row.line}`} />,
+              },
+              {
+                header: 'Correct it',
+                cell: ({ row, reason, value, override, excluded }) => (
+                  <input
+                    aria-label={`Corrected ${reason.field} for line ${row.line}`}
+                    value={override?.value ?? value ?? ''}
+                    disabled={excluded}
+                    onChange={(e) =>
+                      update({
+                        edits: setOverride(draft.edits, row.line, reason.field, e.target.value === (value ?? '') ? null : e.target.value),
+                        reportStale: true,
+                      })
+                    }
+                  />
+                ),
+              },
+              {
+                header: 'Leave out',
+                className: 'center',
+                cell: ({ row, excluded }) => (
+                  <input
+                    type="checkbox"
+                    aria-label={`Leave out line ${row.line}`}
+                    checked={excluded}
+                    onChange={(e) => update({ edits: setExcluded(draft.edits, row.line, e.target.checked), reportStale: true })}
+                  />
+                ),
+              },
+            ]}
+          />
           {report.excludedCount > report.excluded.length && (
             <p className="hint">Showing the first {report.excluded.length} of {report.excludedCount} rows; the download has them all.</p>
           )}

@@ -5,6 +5,7 @@ import type { Inspection } from '../../../../shared/contract/recipients';
 import { useApi } from '../../api/api-context';
 import { fileToHostPath } from '../../api/files';
 import { ErrorCallout } from '../../components/error-callout';
+import { DataTable } from '../../components/data-table';
 import { useAction } from '../../components/use-load';
 import { operatorWords, type NewSendState, type OpenOverrides } from './draft-model';
 import { FileDrop } from './file-drop';
@@ -264,30 +265,13 @@ function nextHint(d: NewSendState): string {
 function FilePreview(props: { inspection: Inspection }) {
   const ins = props.inspection;
   return (
-    <div className="table-scroll">
-      <table className="data-table preview-table" aria-label="First rows of the file">
-        <caption>First rows of the file, as read</caption>
-        <thead>
-          <tr>
-            <th scope="col">Line</th>
-            {ins.headers.map((h, i) => (
-              <th key={i} scope="col">
-                {h}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {ins.preview.slice(0, 8).map((r) => (
-            <tr key={r.line}>
-              <td className="num">{r.line}</td>
-              {ins.headers.map((_, i) => (
-                <td key={i}>{r.values[i] ?? ''}</td>
-              ))}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      label="First rows of the file"
+      caption="First rows of the file, as read"
+      className="preview-table"
+      rows={ins.preview.slice(0, 8)}
+      rowKey={(r) => r.line}
+      columns={[{ header: 'Line', className: 'num', cell: (r) => r.line }, ...ins.headers.map((h, i) => ({ header: h, cell: (r: (typeof ins.preview)[number]) => r.values[i] ?? '' }))]}
+    />
   );
 }
