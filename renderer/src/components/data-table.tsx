@@ -27,6 +27,8 @@ export function DataTable<T>(props: {
   className?: string;
   /** Class of one row (a highlighted or muted row). */
   rowClassName?: (row: T) => string | undefined;
+  /** Marks the chosen row (`aria-selected`) where the table is a list to pick from. */
+  rowSelected?: (row: T) => boolean;
 }) {
   return (
     <div className="table-scroll">
@@ -43,7 +45,7 @@ export function DataTable<T>(props: {
         </thead>
         <tbody>
           {props.rows.map((row, r) => (
-            <tr key={props.rowKey(row, r)} className={props.rowClassName?.(row)}>
+            <tr key={props.rowKey(row, r)} aria-selected={props.rowSelected?.(row)} className={props.rowClassName?.(row)}>
               {props.columns.map((c, i) => (
                 <td key={i} className={c.className} title={c.title?.(row)} aria-hidden={c.ariaHidden ? true : undefined}>
                   {c.cell(row, r)}

@@ -1,5 +1,6 @@
 import { useCallback, useState } from 'react';
 import type { MailingUse } from '../../../../shared/contract/mailings';
+import type { ResponseMailing } from '../../../../shared/contract/responses';
 import { useApi } from '../../api/api-context';
 import { baseName } from '../../api/files';
 import { plural } from '../../components/format';
@@ -7,6 +8,7 @@ import { navigate } from '../../routes';
 import { fileTime, linkKindText } from './response-text';
 import { ErrorCallout } from '../../components/error-callout';
 import { mapResult, useLoad } from '../../components/use-load';
+import { DataTable } from '../../components/data-table';
 
 /** Opens the KPI view of one mailing or several (a wave). */
 export function openReport(ids: readonly string[]): void {
@@ -69,72 +71,73 @@ export function MailingsTab(props: { reloadKey: number }) {
           {picked.size > 0 ? `, ${picked.size} ticked` : ''}
         </p>
       </div>
-      <div className="table-scroll">
-        <table className="data-table" aria-label="Response mailings">
-          <thead>
-            <tr>
-              <th scope="col">
-                <span className="visually-hidden">Tick</span>
-              </th>
-              <th scope="col">Mailing ID</th>
-              <th scope="col">Source mailing</th>
-              <th scope="col">Started</th>
-              <th scope="col">Produced by</th>
-              <th scope="col">How it was matched</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((m) => (
-              <tr key={m.mailingId}>
-                <td>
-                  <input type="checkbox" aria-label={`Tick mailing ${m.mailingId}`} checked={picked.has(m.mailingId)} onChange={(e) => toggle(m.mailingId, e.target.checked)} />
-                </td>
-                <td className="mono">
-                  {m.mailingId}
-                  {m.test && <span className="badge badge-test">TEST</span>}
-                </td>
-                <td>
-                  {sourceName(m.sourceMailingId) ?? <span className="muted">unknown name</span>} <span className="mono small muted">{m.sourceMailingId ?? '—'}</span>
-                </td>
-                <td className="small">{fileTime(m.started)}</td>
-                <td className="small">
-                  {m.sendId ? (
-                    <>
-                      <a href={`#/sends/${encodeURIComponent(m.sendId)}`}>Send {m.sendId}</a>
-                      {m.inputFile && (
-                        <>
-                          <br />
-                          <span className="muted">file</span> {baseName(m.inputFile)}
-                        </>
-                      )}
-                      {m.waveId && (
-                        <>
-                          <br />
-                          <span className="muted">wave</span> <span className="mono">{m.waveId}</span>{' '}
-                          <button type="button" className="link-button" onClick={() => pickWave(m.waveId!)} aria-label={`Tick every mailing of wave ${m.waveId}`}>
-                            (tick wave)
-                          </button>
-                        </>
-                      )}
-                    </>
-                  ) : (
-                    <span className="muted">a send outside Loopdesk</span>
-                  )}
-                </td>
-                <td className="small">{linkKindText(m.link)}</td>
-                <td className="row-actions">
-                  <button type="button" className="button" aria-label={`Show KPIs of mailing ${m.mailingId}`} onClick={() => openReport([m.mailingId])}>
-                    KPIs
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        label="Response mailings"
+        rows={rows}
+        rowKey={(m) => m.mailingId}
+        columns={[
+          {
+            header: <span className="visually-hidden">Tick</span>,
+            cell: (m) => <input type="checkbox" aria-label={`Tick mailing ${m.mailingId}`} checked={picked.has(m.mailingId)} onChange={(e) => toggle(m.mailingId, e.target.checked)} />,
+          },
+          {
+            header: 'Mailing ID',
+            className: 'mono',
+            cell: (m) => (
+              <>
+                {m.mailingId}
+                {m.test && <span className="badge badge-test">TEST</span>}
+              </>
+            ),
+          },
+          {
+            header: 'Source mailing',
+            cell: (m) => (
+              <>
+                {sourceName(m.sourceMailingId) ?? <span className="muted">unknown name</span>} <span className="mono small muted">{m.sourceMailingId ?? '—'}</span>
+              </>
+            ),
+          },
+          { header: 'Started', className: 'small', cell: (m) => fileTime(m.started) },
+          { header: 'Produced by', className: 'small', cell: (m) => <ProducedBy use={m} onPickWave={pickWave} /> },
+          { header: 'How it was matched', className: 'small', cell: (m) => linkKindText(m.link) },
+          {
+            header: <span className="visually-hidden">Actions</span>,
+            className: 'row-actions',
+            cell: (m) => (
+              <button type="button" className="button" aria-label={`Show KPIs of mailing ${m.mailingId}`} onClick={() => openReport([m.mailingId])}>
+                KPIs
+              </button>
+            ),
+          },
+        ]}
+      />
     </section>
+  );
+}
+
+/** Which send (file, wave) produced a response mailing, or that it came from outside Loopdesk. */
+function ProducedBy(props: { use: ResponseMailing; onPickWave: (waveId: string) => void }) {
+  const m = props.use;
+  if (!m.sendId) return <span className="muted">a send outside Loopdesk</span>;
+  return (
+    <>
+      <a href={`#/sends/${encodeURIComponent(m.sendId)}`}>Send {m.sendId}</a>
+      {m.inputFile && (
+        <>
+          <br />
+          <span className="muted">file</span> {baseName(m.inputFile)}
+        </>
+      )}
+      {m.waveId && (
+        <>
+          <br />
+          <span className="muted">wave</span> <span className="mono">{m.waveId}</span>{' '}
+          <button type="button" className="link-button" onClick={() => props.onPickWave(m.waveId!)} aria-label={`Tick every mailing of wave ${m.waveId}`}>
+            (tick wave)
+          </button>
+        </>
+      )}
+    </>
   );
 }

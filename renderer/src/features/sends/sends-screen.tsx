@@ -64,39 +64,38 @@ export function SendsScreen() {
       )}
       {sends && sends.length > 0 && (
         <div className="sends-layout">
-          <div className="table-scroll">
-            <table className="data-table sends-table" aria-label="Sends">
-              <thead>
-                <tr>
-                  <th scope="col">Created</th>
-                  <th scope="col">Client</th>
-                  <th scope="col">Source mailing</th>
-                  <th scope="col">Recipients</th>
-                  <th scope="col">Status</th>
-                </tr>
-              </thead>
-              <tbody>
-                {sends.map((s) => (
-                  <tr key={s.id} aria-selected={s.id === selectedId} className={s.id === selectedId ? 'selected' : undefined}>
-                    <td>
-                      <button type="button" className="link-button" aria-label={`Show send ${s.id}`} aria-current={s.id === selectedId ? 'true' : undefined} onClick={() => select(s.id)}>
-                        {formatDateTime(s.createdAt)}
-                      </button>
-                      {s.test && <span className="badge badge-test">Test</span>}
-                    </td>
-                    <td>{s.client}</td>
-                    <td>
-                      {s.sourceMailingName} <span className="muted mono small">{s.sourceMailingId}</span>
-                    </td>
-                    <td>{s.recipients.toLocaleString('en-GB')}</td>
-                    <td>
-                      <StateBadge send={s} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            label="Sends"
+            className="sends-table"
+            rows={sends}
+            rowKey={(s) => s.id}
+            rowSelected={(s) => s.id === selectedId}
+            rowClassName={(s) => (s.id === selectedId ? 'selected' : undefined)}
+            columns={[
+              {
+                header: 'Created',
+                cell: (s) => (
+                  <>
+                    <button type="button" className="link-button" aria-label={`Show send ${s.id}`} aria-current={s.id === selectedId ? 'true' : undefined} onClick={() => select(s.id)}>
+                      {formatDateTime(s.createdAt)}
+                    </button>
+                    {s.test && <span className="badge badge-test">Test</span>}
+                  </>
+                ),
+              },
+              { header: 'Client', cell: (s) => s.client },
+              {
+                header: 'Source mailing',
+                cell: (s) => (
+                  <>
+                    {s.sourceMailingName} <span className="muted mono small">{s.sourceMailingId}</span>
+                  </>
+                ),
+              },
+              { header: 'Recipients', cell: (s) => s.recipients.toLocaleString('en-GB') },
+              { header: 'Status', cell: (s) => <StateBadge send={s} /> },
+            ]}
+          />
           {/* Keyed by send: another send starts with a clean detail (no message left from the last). */}
           {selected ? (
             <SendDetail key={selected.id} send={selected} onChanged={merge} />
