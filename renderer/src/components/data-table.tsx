@@ -29,6 +29,8 @@ export function DataTable<T>(props: {
   rowClassName?: (row: T) => string | undefined;
   /** Marks the chosen row (`aria-selected`) where the table is a list to pick from. */
   rowSelected?: (row: T) => boolean;
+  /** Content that replaces a row's cells with one cell across the table (an inline edit form). */
+  fullRow?: (row: T) => ReactNode | undefined;
 }) {
   return (
     <div className="table-scroll">
@@ -44,15 +46,22 @@ export function DataTable<T>(props: {
           </tr>
         </thead>
         <tbody>
-          {props.rows.map((row, r) => (
-            <tr key={props.rowKey(row, r)} aria-selected={props.rowSelected?.(row)} className={props.rowClassName?.(row)}>
-              {props.columns.map((c, i) => (
-                <td key={i} className={c.className} title={c.title?.(row)} aria-hidden={c.ariaHidden ? true : undefined}>
-                  {c.cell(row, r)}
-                </td>
-              ))}
-            </tr>
-          ))}
+          {props.rows.map((row, r) => {
+            const full = props.fullRow?.(row);
+            return full !== undefined ? (
+              <tr key={props.rowKey(row, r)}>
+                <td colSpan={props.columns.length}>{full}</td>
+              </tr>
+            ) : (
+              <tr key={props.rowKey(row, r)} aria-selected={props.rowSelected?.(row)} className={props.rowClassName?.(row)}>
+                {props.columns.map((c, i) => (
+                  <td key={i} className={c.className} title={c.title?.(row)} aria-hidden={c.ariaHidden ? true : undefined}>
+                    {c.cell(row, r)}
+                  </td>
+                ))}
+              </tr>
+            );
+          })}
         </tbody>
       </table>
     </div>

@@ -8,6 +8,7 @@ import { navigate } from '../../routes';
 import { useNewSendSession } from '../new-send/handoff';
 import { ErrorCallout } from '../../components/error-callout';
 import { mapResult, useLoad } from '../../components/use-load';
+import { DataTable } from '../../components/data-table';
 
 interface Editing {
   readonly profile: string;
@@ -85,104 +86,99 @@ export function MailingsScreen() {
               {rows.length === 0 ? (
                 <p className="muted">No source mailings yet. Add the ID and name of a mailing you created in Optimizely Campaign.</p>
               ) : (
-                <div className="table-scroll">
-                  <table className="data-table mailings-table" aria-label={`Mailings of ${title}`}>
-                    <thead>
-                      <tr>
-                        <th scope="col">ID</th>
-                        <th scope="col">Name</th>
-                        <th scope="col">Notes</th>
-                        <th scope="col">Status</th>
-                        <th scope="col">Last used</th>
-                        <th scope="col">
-                          <span className="visually-hidden">Actions</span>
-                        </th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {rows.map((m) =>
-                        editing && editing.profile === p.name && editing.client === c.name && editing.id === m.id ? (
-                          <tr key={m.id}>
-                            <td colSpan={6}>
-                              <MailingForm
-                                target={editing}
-                                initial={m}
-                                onCancel={() => setEditing(null)}
-                                onSaved={(saved) => {
-                                  setEditing(null);
-                                  setNotice(`Source mailing “${saved.name}” (${saved.id}) saved.`);
-                                  void load();
-                                }}
-                              />
-                            </td>
-                          </tr>
+                <DataTable
+                  label={`Mailings of ${title}`}
+                  className="mailings-table"
+                  rows={rows}
+                  rowKey={(m) => m.id}
+                  rowClassName={(m) => (m.retired ? 'row-retired' : undefined)}
+                  fullRow={(m) =>
+                    editing && editing.profile === p.name && editing.client === c.name && editing.id === m.id ? (
+                      <MailingForm
+                        target={editing}
+                        initial={m}
+                        onCancel={() => setEditing(null)}
+                        onSaved={(saved) => {
+                          setEditing(null);
+                          setNotice(`Source mailing “${saved.name}” (${saved.id}) saved.`);
+                          void load();
+                        }}
+                      />
+                    ) : undefined
+                  }
+                  columns={[
+                    { header: 'ID', className: 'mono', cell: (m) => m.id },
+                    { header: 'Name', cell: (m) => m.name },
+                    { header: 'Notes', className: 'small', cell: (m) => m.notes || <span className="muted">—</span> },
+                    {
+                      header: 'Status',
+                      cell: (m) =>
+                        m.retired ? (
+                          <span className="badge badge-state-plain">Retired</span>
+                        ) : m.inFlightSendId ? (
+                          <a href={`#/sends/${encodeURIComponent(m.inFlightSendId)}`} className="badge badge-state-pending">
+                            In flight: send {m.inFlightSendId}
+                          </a>
                         ) : (
-                          <tr key={m.id} className={m.retired ? 'row-retired' : undefined}>
-                            <td className="mono">{m.id}</td>
-                            <td>{m.name}</td>
-                            <td className="small">{m.notes || <span className="muted">—</span>}</td>
-                            <td>
-                              {m.retired ? (
-                                <span className="badge badge-state-plain">Retired</span>
-                              ) : m.inFlightSendId ? (
-                                <a href={`#/sends/${encodeURIComponent(m.inFlightSendId)}`} className="badge badge-state-pending">
-                                  In flight: send {m.inFlightSendId}
-                                </a>
-                              ) : (
-                                <span className="badge badge-state-ok">Ready</span>
-                              )}
-                            </td>
-                            <td className="small">
-                              {m.lastUsedAt ? (
-                                <>
-                                  {formatDateTime(m.lastUsedAt)}
-                                  {m.lastSendId && (
-                                    <>
-                                      {' '}
-                                      <a href={`#/sends/${encodeURIComponent(m.lastSendId)}`}>(send)</a>
-                                    </>
-                                  )}
-                                </>
-                              ) : (
-                                <span className="muted">never</span>
-                              )}
-                            </td>
-                            <td className="row-actions">
-                              {!m.retired && (
-                                <button
-                                  type="button"
-                                  className="button primary"
-                                  aria-label={`New send with ${m.name}`}
-                                  disabled={Boolean(m.inFlightSendId)}
-                                  title={m.inFlightSendId ? `Send ${m.inFlightSendId} is still in flight on this mailing; start the next one when it has finished.` : undefined}
-                                  onClick={() => {
-                                    newSend.setPrefill({ profile: p.name, client: c.name, sourceMailingId: m.id });
-                                    navigate('new-send');
-                                  }}
-                                >
-                                  New send
-                                </button>
-                              )}
-                              <button type="button" className="button" aria-label={`Edit ${m.name}`} onClick={() => setEditing({ profile: p.name, client: c.name, id: m.id })}>
-                                Edit
-                              </button>
-                              <button
-                                type="button"
-                                className={`button${m.retired ? '' : ' danger-outline'}`}
-                                aria-label={`${m.retired ? 'Restore' : 'Retire'} ${m.name}`}
-                                disabled={!m.retired && Boolean(m.inFlightSendId)}
-                                title={!m.retired && m.inFlightSendId ? 'A send is in flight on this mailing; retire it after that send has finished.' : undefined}
-                                onClick={() => setRetiring(m)}
-                              >
-                                {m.retired ? 'Restore' : 'Retire'}
-                              </button>
-                            </td>
-                          </tr>
+                          <span className="badge badge-state-ok">Ready</span>
                         ),
-                      )}
-                    </tbody>
-                  </table>
-                </div>
+                    },
+                    {
+                      header: 'Last used',
+                      className: 'small',
+                      cell: (m) =>
+                        m.lastUsedAt ? (
+                          <>
+                            {formatDateTime(m.lastUsedAt)}
+                            {m.lastSendId && (
+                              <>
+                                {' '}
+                                <a href={`#/sends/${encodeURIComponent(m.lastSendId)}`}>(send)</a>
+                              </>
+                            )}
+                          </>
+                        ) : (
+                          <span className="muted">never</span>
+                        ),
+                    },
+                    {
+                      header: <span className="visually-hidden">Actions</span>,
+                      className: 'row-actions',
+                      cell: (m) => (
+                        <>
+                          {!m.retired && (
+                            <button
+                              type="button"
+                              className="button primary"
+                              aria-label={`New send with ${m.name}`}
+                              disabled={Boolean(m.inFlightSendId)}
+                              title={m.inFlightSendId ? `Send ${m.inFlightSendId} is still in flight on this mailing; start the next one when it has finished.` : undefined}
+                              onClick={() => {
+                                newSend.setPrefill({ profile: p.name, client: c.name, sourceMailingId: m.id });
+                                navigate('new-send');
+                              }}
+                            >
+                              New send
+                            </button>
+                          )}
+                          <button type="button" className="button" aria-label={`Edit ${m.name}`} onClick={() => setEditing({ profile: p.name, client: c.name, id: m.id })}>
+                            Edit
+                          </button>
+                          <button
+                            type="button"
+                            className={`button${m.retired ? '' : ' danger-outline'}`}
+                            aria-label={`${m.retired ? 'Restore' : 'Retire'} ${m.name}`}
+                            disabled={!m.retired && Boolean(m.inFlightSendId)}
+                            title={!m.retired && m.inFlightSendId ? 'A send is in flight on this mailing; retire it after that send has finished.' : undefined}
+                            onClick={() => setRetiring(m)}
+                          >
+                            {m.retired ? 'Restore' : 'Retire'}
+                          </button>
+                        </>
+                      ),
+                    },
+                  ]}
+                />
               )}
             </section>
           );
