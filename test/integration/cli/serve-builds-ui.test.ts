@@ -52,9 +52,12 @@ describe('loopdesk serve after npm install', () => {
 
   it('rebuilds it when a source is newer than the build (after a pull or an edit), and not otherwise', async () => {
     const built = statSync(join(checkout, 'dist', 'renderer', 'index.html')).mtimeMs;
-    const later = new Date(built + 5_000);
+    const later = new Date(built + 1_000);
     utimesSync(join(checkout, 'renderer', 'index.html'), later, later);
     expect(rendererIsStale(checkout)).toBe(true);
+    // The rebuild must start after that edit, or its output could still be older than the source
+    // (on a fast machine the whole rebuild fits in the second the edit is dated ahead).
+    while (Date.now() <= later.getTime() + 50) await new Promise((resolve) => setTimeout(resolve, 50));
     const again = await serveOnce();
     expect(again.err).toContain('Building the Loopdesk UI');
     expect(again.status).toBe(200);
