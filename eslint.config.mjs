@@ -5,7 +5,51 @@
 import js from '@eslint/js';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
-import { createNodeResolver, importX, tseslint, vitest } from 'loopdesk-eslint';
+import { createNodeResolver, formatjs, importX, tseslint, vitest } from 'loopdesk-eslint';
+
+/**
+ * Renderer files whose texts are not in the catalog yet (issue #15); each leaves this list in the
+ * commit that moves its texts. Empty means every screen speaks through shared/i18n.
+ */
+const I18N_PENDING = [
+  'renderer/src/app.tsx',
+  'renderer/src/components/confirm-dialog.tsx',
+  'renderer/src/components/connection-failure.tsx',
+  'renderer/src/components/empty-state.tsx',
+  'renderer/src/components/error-boundary.tsx',
+  'renderer/src/components/host-file-link.tsx',
+  'renderer/src/components/long-value.tsx',
+  'renderer/src/components/problem-banner.tsx',
+  'renderer/src/components/side-nav.tsx',
+  'renderer/src/components/status-bar.tsx',
+  'renderer/src/features/activity/activity-screen.tsx',
+  'renderer/src/features/connections/client-editor.tsx',
+  'renderer/src/features/connections/connection-test.tsx',
+  'renderer/src/features/connections/connections-screen.tsx',
+  'renderer/src/features/connections/field-list-editor.tsx',
+  'renderer/src/features/connections/profile-form.tsx',
+  'renderer/src/features/connections/response-dialect-fields.tsx',
+  'renderer/src/features/mailings/mailings-screen.tsx',
+  'renderer/src/features/new-send/check-findings.tsx',
+  'renderer/src/features/new-send/check-step.tsx',
+  'renderer/src/features/new-send/file-drop.tsx',
+  'renderer/src/features/new-send/file-step.tsx',
+  'renderer/src/features/new-send/mapping-table.tsx',
+  'renderer/src/features/new-send/new-send-screen.tsx',
+  'renderer/src/features/new-send/products-step.tsx',
+  'renderer/src/features/new-send/send-step.tsx',
+  'renderer/src/features/responses/mailing-report.tsx',
+  'renderer/src/features/responses/mailings-tab.tsx',
+  'renderer/src/features/responses/progress-line.tsx',
+  'renderer/src/features/responses/pull-panel.tsx',
+  'renderer/src/features/responses/report-charts.tsx',
+  'renderer/src/features/responses/response-grid.tsx',
+  'renderer/src/features/responses/responses-screen.tsx',
+  'renderer/src/features/responses/suppression-panel.tsx',
+  'renderer/src/features/sends/sends-screen.tsx',
+  'renderer/src/features/settings/settings-screen.tsx',
+  'renderer/src/features/shell/first-run.tsx',
+];
 
 /** Code that ships (runs in the app, the browser host or the CLI); build scripts and tests do not. */
 const SHIPPED = ['main/app', 'main/core', 'main/host', 'main/cli', 'main/services', 'shared', 'renderer/src'];
@@ -141,6 +185,16 @@ export default tseslint.config(
       // `refs` flags the latest-callback ref that useHostEvent keeps on purpose.
       'react-hooks/purity': 'off',
       'react-hooks/refs': 'off',
+    },
+  },
+  {
+    // Every word an operator reads goes through the catalog (shared/i18n): no text in JSX and no
+    // literal in the attributes people read or hear. I18N_PENDING lists the files still being moved.
+    files: ['renderer/src/**/*.tsx'],
+    ignores: I18N_PENDING,
+    plugins: { formatjs },
+    rules: {
+      'formatjs/no-literal-string-in-jsx': ['error', { props: { include: [['*', '{title,label,placeholder,alt,aria-label,aria-description,aria-valuetext,aria-roledescription,emptyText,hint,heading,confirmLabel,description}']] } }],
     },
   },
   {

@@ -23,6 +23,8 @@ export default defineConfig({
     browserName: 'chromium',
     headless: true,
     viewport: { width: 1280, height: 860 },
+    // English unless a test asks for German (test.use({ locale: 'de-DE' })): the app follows the browser's language.
+    locale: 'en-GB',
     trace: 'retain-on-failure',
     launchOptions: {
       executablePath: '/usr/bin/chromium',

@@ -28,6 +28,8 @@ import { applyRetention, DATA_AT_REST_SETTINGS, readDataAtRestSettings } from '.
 import { lockDataDir } from '../services/store/data-dir-lock';
 import { CRYPTO_EXTENSION_ENV, Database } from '../services/store/database';
 import { openSettings, type Settings } from '../services/store/settings';
+import type { Locale } from '../../shared/i18n/locale';
+import { LANGUAGE_SETTING, languageChoice } from './language';
 import { readTeamSetting, teamStoreFor } from '../services/team/team-settings';
 
 /** How a host opens the services. */
@@ -40,6 +42,8 @@ export interface AppContextOptions {
    */
   readonly secrets?: SecretStore | null;
   readonly env?: NodeJS.ProcessEnv;
+  /** The system's language tag (`de-DE`); the Electron host passes `app.getLocale()`, others leave it to the environment. */
+  readonly systemLocale?: string;
 }
 
 /** The running services of one data dir, shared by whatever transports the host offers. */
@@ -168,6 +172,15 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
       },
       async dataAtRest() {
         return { retentionDays, encrypt: atRest.encrypt };
+      },
+      async language({ system }: { system?: string }) {
+        return languageChoice(settings, system ?? options.systemLocale);
+      },
+      async setLanguage({ language }: { language: Locale }) {
+        settings.set(LANGUAGE_SETTING, language);
+        const choice = languageChoice(settings, options.systemLocale);
+        bus.emit('app.onLanguage', choice);
+        return choice;
       },
       async setRetention({ days }: { days: number }) {
         settings.set(DATA_AT_REST_SETTINGS.retentionDays, days);

@@ -6,6 +6,7 @@ import { connectToHost, HostConnectionError } from './api/connect';
 import { installGlobalErrorHandlers, ProblemReporter, withProblemReporting } from './api/error-reporting';
 import { App } from './app';
 import { ConnectionFailure } from './components/connection-failure';
+import { LanguageProvider } from './i18n/language-provider';
 import './styles.css';
 
 async function start(): Promise<void> {
@@ -27,14 +28,20 @@ async function start(): Promise<void> {
     const subscribe = transport.subscribe.bind(transport);
     root.render(
       <StrictMode>
-        <ApiProvider api={api} reporter={reporter} subscribe={subscribe}>
-          <App />
-        </ApiProvider>
+        <LanguageProvider api={api} subscribe={subscribe}>
+          <ApiProvider api={api} reporter={reporter} subscribe={subscribe}>
+            <App />
+          </ApiProvider>
+        </LanguageProvider>
       </StrictMode>,
     );
   } catch (e) {
     const message = e instanceof HostConnectionError ? e.message : `Loopdesk could not start: ${e instanceof Error ? e.message : String(e)}`;
-    root.render(<ConnectionFailure message={message} />);
+    root.render(
+      <LanguageProvider api={null}>
+        <ConnectionFailure message={message} />
+      </LanguageProvider>,
+    );
   }
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { method, service } from './define';
+import { LOCALES } from '../i18n/locale';
 
 /** Facts about the running host the UI shows (which host, which data dir, sandbox state). */
 export const AppInfo = z.object({
@@ -42,6 +43,14 @@ export const RetentionOutcome = z.object({
 });
 export type RetentionOutcome = z.output<typeof RetentionOutcome>;
 
+/** The language the app speaks, and whether the operator chose it (else it follows the system). */
+export const LanguageChoice = z.object({
+  language: z.enum(LOCALES),
+  /** False while the app follows the system's language (the first start); true once chosen in Settings. */
+  chosen: z.boolean(),
+});
+export type LanguageChoice = z.output<typeof LanguageChoice>;
+
 /** The app itself. */
 export const appContract = service('app', {
   info: method('Version, host kind, data dir and sandbox state', z.object({}), AppInfo),
@@ -51,4 +60,6 @@ export const appContract = service('app', {
     z.object({ days: z.number().int().min(0).max(36_500) }),
     RetentionOutcome,
   ),
-});
+  language: method("The app's language: the one chosen in Settings, else the system's", z.object({ system: z.string().max(64).optional() }), LanguageChoice),
+  setLanguage: method('Choose the language of the app; kept for the next start, and every open window switches at once', z.object({ language: z.enum(LOCALES) }), LanguageChoice),
+}, { onLanguage: LanguageChoice });

@@ -1,4 +1,6 @@
 import type { ErrorDetails } from './error-details';
+import { appIntl } from '../i18n/intl';
+import { EN_MESSAGES, type ErrorMessageId, type MessageValues } from '../i18n/messages';
 
 /**
  * Error codes every service may return. One enum for the whole app, so the renderer
@@ -39,8 +41,12 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 export interface AppErrorOf<C extends ErrorCode> {
   /** Machine-readable reason; the renderer branches on it. */
   readonly code: C;
-  /** One or two sentences for the operator: what happened and what to do. */
+  /** The operator's sentence in English (logs, `--json`): what happened and what to do. Clients show {@link messageId} in their language instead. */
   readonly message: string;
+  /** The catalog key of the message (`error.sends.fileMissing`); the client formats it with {@link values}. */
+  readonly messageId?: ErrorMessageId;
+  /** The placeholders of {@link messageId}. */
+  readonly values?: MessageValues;
   /** Structured extras (fingerprints, row numbers, paths), shaped by the code's schema in `error-details.ts`. */
   readonly details?: ErrorDetails<C>;
 }
@@ -62,24 +68,47 @@ export class AppError<C extends ErrorCode = ErrorCode> extends Error {
   /** See {@link AppErrorOf.details}. */
   readonly details?: ErrorDetails<C>;
 
-  constructor(code: C, message: string, details?: ErrorDetails<C>) {
-    super(message);
+  /** See {@link AppErrorOf.messageId}. */
+  readonly messageId?: ErrorMessageId;
+  /** See {@link AppErrorOf.values}. */
+  readonly values?: MessageValues;
+
+  /** An error whose message is the catalog entry `messageId` with `values` (the English text becomes `message`). */
+  constructor(code: C, messageId: ErrorMessageId, values?: MessageValues, details?: ErrorDetails<C>);
+  /** @deprecated An English message written in place: being replaced by catalog keys (issue #15). */
+  constructor(code: C, message: string, details?: ErrorDetails<C>);
+  constructor(code: C, messageOrId: string, valuesOrDetails?: unknown, details?: ErrorDetails<C>) {
+    const keyed = isErrorMessageId(messageOrId);
+    super(keyed ? appIntl('en').formatMessage({ id: messageOrId }, valuesOrDetails as MessageValues | undefined) : messageOrId);
     this.name = 'AppError';
     this.code = code;
-    this.details = details;
+    if (keyed) {
+      this.messageId = messageOrId;
+      this.values = valuesOrDetails as MessageValues | undefined;
+      this.details = details;
+    } else {
+      this.details = valuesOrDetails as ErrorDetails<C> | undefined;
+    }
   }
 
   /**
    * Rebuilds an error that crossed a thread or process boundary as plain data. Its details
    * were checked where it was first made, so they are taken as they are.
    */
-  static fromInfo(info: { readonly code: ErrorCode; readonly message: string; readonly details?: unknown }): AppError {
-    return new AppError(info.code, info.message, info.details as ErrorDetails<ErrorCode> | undefined);
+  static fromInfo(info: { readonly code: ErrorCode; readonly message: string; readonly messageId?: string; readonly values?: MessageValues; readonly details?: unknown }): AppError {
+    const details = info.details as ErrorDetails<ErrorCode> | undefined;
+    return info.messageId && isErrorMessageId(info.messageId) ? new AppError(info.code, info.messageId, info.values, details) : new AppError(info.code, info.message, details);
   }
 
   /** The plain-data form sent over the wire. */
   toInfo(): AppErrorInfo {
-    return (this.details === undefined ? { code: this.code, message: this.message } : { code: this.code, message: this.message, details: this.details }) as AppErrorInfo;
+    return {
+      code: this.code,
+      message: this.message,
+      ...(this.messageId === undefined ? {} : { messageId: this.messageId }),
+      ...(this.values === undefined ? {} : { values: this.values }),
+      ...(this.details === undefined ? {} : { details: this.details }),
+    } as AppErrorInfo;
   }
 }
 
@@ -88,9 +117,20 @@ export function ok<T>(value: T): Result<T> {
   return { ok: true, value };
 }
 
-/** Builds a failure result. */
-export function fail<C extends ErrorCode>(code: C, message: string, details?: ErrorDetails<C>): Result<never> {
-  return { ok: false, error: (details === undefined ? { code, message } : { code, message, details }) as AppErrorInfo };
+/** Builds a failure result (the same arguments as {@link AppError}). */
+export function fail<C extends ErrorCode>(code: C, messageId: ErrorMessageId, values?: MessageValues, details?: ErrorDetails<C>): Result<never>;
+/** @deprecated An English message written in place: being replaced by catalog keys (issue #15). */
+export function fail<C extends ErrorCode>(code: C, message: string, details?: ErrorDetails<C>): Result<never>;
+export function fail<C extends ErrorCode>(code: C, messageOrId: string, valuesOrDetails?: unknown, details?: ErrorDetails<C>): Result<never> {
+  const error = isErrorMessageId(messageOrId)
+    ? new AppError(code, messageOrId, valuesOrDetails as MessageValues | undefined, details)
+    : new AppError(code, messageOrId, valuesOrDetails as ErrorDetails<C> | undefined);
+  return { ok: false, error: error.toInfo() };
+}
+
+/** True for a string that is the key of an error message in the catalog. */
+export function isErrorMessageId(value: string): value is ErrorMessageId {
+  return value.startsWith('error.') && value in EN_MESSAGES;
 }
 
 /** Narrowing helper: true for an {@link AppError} (also across realms, by shape). */

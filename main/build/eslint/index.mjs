@@ -3,3 +3,4 @@
 export { default as tseslint } from 'typescript-eslint';
 export { default as importX, createNodeResolver } from 'eslint-plugin-import-x';
 export { default as vitest } from '@vitest/eslint-plugin';
+export { default as formatjs } from 'eslint-plugin-formatjs';
