@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { method, service } from './define';
+import { CatalogText } from './catalog-text';
 
 /** Severity of an activity entry. */
 export const ActivityLevel = z.enum(['info', 'warn', 'error']);
@@ -13,7 +14,10 @@ export const ActivityEntry = z.object({
   /** Short machine-friendly kind: `connect`, `upload`, `download`, `error`, … */
   kind: z.string(),
   profile: z.string().nullable(),
+  /** The entry in English (search, logs). */
   message: z.string(),
+  /** The same entry as a catalog key and values, for the reader's language; null for entries written before the catalog. */
+  text: CatalogText.nullable().default(null),
   details: z.string().nullable(),
 });
 export type ActivityEntry = z.output<typeof ActivityEntry>;

@@ -65,6 +65,8 @@ const samples = (csv: string): Record<string, unknown> => ({
   'responses.suppressionExport': {},
   'responses.suppressionRemove': { email: 'anna@example.com', reason: 'contract test' },
   'app.setRetention': { days: 0 },
+  'app.language': { system: 'de-DE' },
+  'app.setLanguage': { language: 'en' },
   'profiles.remove': { name: 'contract' },
 });
 

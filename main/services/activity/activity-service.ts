@@ -2,15 +2,20 @@ import type { ImplOf } from '../../../shared/contract';
 import type { activityContract, ActivityEntry } from '../../../shared/contract/activity';
 import type { EventBus } from '../../core/event-bus';
 import type { Database } from '../store/database';
+import { appIntl } from '../../../shared/i18n/intl';
+import type { MessageId, MessageValues } from '../../../shared/i18n/messages';
 
-/** What any service hands the activity log. */
-export interface ActivityInput {
+/** What any service hands the activity log: the sentence as a catalog key and its values. */
+export type ActivityInput = {
   readonly level: ActivityEntry['level'];
   readonly kind: string;
   readonly profile?: string | null;
-  readonly message: string;
   readonly details?: string | null;
-}
+} & (
+  | { readonly messageId: MessageId; readonly values?: MessageValues }
+  /** @deprecated An English sentence written in place: being replaced by catalog keys (issue #15). */
+  | { readonly message: string }
+);
 
 /** Appends to the activity log; services take this function, not the whole service. */
 export type LogActivity = (entry: ActivityInput) => Promise<void>;
@@ -22,6 +27,8 @@ interface ActivityRow {
   kind: string;
   profile: string | null;
   message: string;
+  message_id: string | null;
+  message_values: string | null;
   details: string | null;
 }
 
@@ -33,6 +40,7 @@ function toEntry(row: ActivityRow): ActivityEntry {
     kind: row.kind,
     profile: row.profile,
     message: row.message,
+    text: row.message_id ? { id: row.message_id, values: row.message_values ? (JSON.parse(row.message_values) as Record<string, string | number>) : {} } : null,
     details: row.details,
   };
 }
@@ -44,9 +52,11 @@ function toEntry(row: ActivityRow): ActivityEntry {
 export function createActivityService(db: Database, bus: EventBus): ImplOf<typeof activityContract> & { log: LogActivity } {
   return {
     async log(entry) {
+      const keyed = 'messageId' in entry;
+      const message = keyed ? appIntl('en').formatMessage({ id: entry.messageId }, entry.values) : entry.message;
       const rows = await db.all<ActivityRow>(
-        'INSERT INTO activity(occurred_at, level, kind, profile, message, details) VALUES (now(), $1, $2, $3, $4, $5) RETURNING *',
-        [entry.level, entry.kind, entry.profile ?? null, entry.message, entry.details ?? null],
+        'INSERT INTO activity(occurred_at, level, kind, profile, message, details, message_id, message_values) VALUES (now(), $1, $2, $3, $4, $5, $6, $7) RETURNING *',
+        [entry.level, entry.kind, entry.profile ?? null, message, entry.details ?? null, keyed ? entry.messageId : null, keyed && entry.values ? JSON.stringify(entry.values) : null],
       );
       bus.emit('activity.onEntry', toEntry(rows[0]));
     },

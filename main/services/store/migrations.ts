@@ -91,4 +91,15 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE send_events ADD COLUMN server_zone VARCHAR;
     `,
   },
+  {
+    version: 4,
+    name: 'catalog keys for activity entries and send timeline steps',
+    // The operator's sentence as a catalog key and its values (JSON), so each window shows it in its own language.
+    sql: `
+      ALTER TABLE activity ADD COLUMN message_id VARCHAR;
+      ALTER TABLE activity ADD COLUMN message_values VARCHAR;
+      ALTER TABLE send_events ADD COLUMN message_id VARCHAR;
+      ALTER TABLE send_events ADD COLUMN message_values VARCHAR;
+    `,
+  },
 ];

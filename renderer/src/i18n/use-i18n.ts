@@ -4,6 +4,8 @@ import { errorText } from '../../../shared/i18n/error-text';
 import { formats } from '../../../shared/i18n/formats';
 import type { MessageId } from '../../../shared/i18n/messages';
 import type { AppErrorInfo } from '../../../shared/contract/result';
+import type { CatalogText } from '../../../shared/contract/catalog-text';
+import { EN_MESSAGES } from '../../../shared/i18n/messages';
 
 /** Placeholder values of a message; React nodes are allowed where the message wraps text in a tag (`<b>…</b>`). */
 export type RenderValues = Record<string, string | number | ((chunks: React.ReactNode[]) => React.ReactNode)>;
@@ -27,6 +29,8 @@ export function useI18n() {
       t,
       rich,
       fmt: formats(intl),
+      /** A sentence a service produced (activity entry, timeline step) in this language; `english` where it predates the catalog. */
+      say: (text: CatalogText | null | undefined, english: string) => (text && text.id in EN_MESSAGES ? t(text.id as MessageId, text.values) : english),
       errorMessage: (error: Pick<AppErrorInfo, 'code' | 'message'> & { messageId?: string; values?: Readonly<Record<string, string | number>> }) => errorText(intl, error),
       locale: intl.locale,
     };
