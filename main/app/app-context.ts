@@ -26,7 +26,8 @@ import { resolveDataKey, type DataKey } from '../services/store/data-key';
 import { removeUnneededIncoming } from '../services/store/incoming-files';
 import { applyRetention, DATA_AT_REST_SETTINGS, readDataAtRestSettings } from '../services/store/retention';
 import { lockDataDir } from '../services/store/data-dir-lock';
-import { CRYPTO_EXTENSION_ENV, Database } from '../services/store/database';
+import { CRYPTO_EXTENSION_ENV, Database, type DatabaseOptions } from '../services/store/database';
+import { checkCryptoModule } from '../services/store/data-file';
 import { openSettings, type Settings } from '../services/store/settings';
 import type { Locale } from '../../shared/i18n/locale';
 import { LANGUAGE_SETTING, languageChoice } from './language';
@@ -42,6 +43,13 @@ export interface AppContextOptions {
    */
   readonly secrets?: SecretStore | null;
   readonly env?: NodeJS.ProcessEnv;
+  /**
+   * How this host restarts itself (close this context, open a new one on the same data dir),
+   * for settings that apply only at start-up (encryption at rest). Omitted: they apply at the next start.
+   */
+  readonly requestRestart?: () => void;
+  /** TESTS ONLY: options for the data file (`insecureTestCrypto`); never set by a host. */
+  readonly databaseOptions?: Pick<DatabaseOptions, 'insecureTestCrypto'>;
   /** The system's language tag (`de-DE`); the Electron host passes `app.getLocale()`, others leave it to the environment. */
   readonly systemLocale?: string;
 }
@@ -90,7 +98,9 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
     // Personal data at rest: the data file and the send archive are encrypted with a key
     // kept like the other secrets (or LOOPDESK_DATA_KEY on servers) when the operator asks.
     dataKey = await resolveDataKey({ secrets, env, create: atRest.encrypt });
-    db = await Database.open(join(dataDir, 'loopdesk.duckdb'), ALL_MIGRATIONS, { encryptionKey: dataKey?.key, cryptoExtension: env[CRYPTO_EXTENSION_ENV] });
+    // With encryption off, a key still found reads a file encrypted before and converts it back to plain.
+    const keyOptions = atRest.encrypt ? { encryptionKey: dataKey?.key } : { decryptWith: dataKey?.key };
+    db = await Database.open(join(dataDir, 'loopdesk.duckdb'), ALL_MIGRATIONS, { ...keyOptions, cryptoExtension: env[CRYPTO_EXTENSION_ENV], ...options.databaseOptions });
   } catch (e) {
     lock.release();
     throw e;
@@ -106,7 +116,8 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
   // Team mode (`loopdesk team join`): sends are claimed through the team database.
   const teamSetting = readTeamSetting(settings);
   const team = teamSetting ? teamStoreFor(teamSetting, env, secrets) : undefined;
-  const sends = createSendsService({ db, bus, dataDir, profiles, log: activity.log, suppressed, dataKey: dataKey?.key, team });
+  // New archives are encrypted only while encryption is on; older ones stay readable with the kept key.
+  const sends = createSendsService({ db, bus, dataDir, profiles, log: activity.log, suppressed, dataKey: atRest.encrypt ? dataKey?.key : undefined, team });
   await sends.removeOrphans();
   // The screen can change it while running; the pull schedule applies it after every pull.
   let retentionDays = atRest.retentionDays;
@@ -171,7 +182,20 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
         return { version, host: options.host, dataDir, pid: process.pid, sandbox: context.sandbox };
       },
       async dataAtRest() {
-        return { retentionDays, encrypt: atRest.encrypt };
+        return { retentionDays, encrypt: atRest.encrypt, encryptAfterRestart: readDataAtRestSettings(settings).encrypt, restartable: options.requestRestart !== undefined };
+      },
+      async setEncryption({ encrypt }: { encrypt: boolean }) {
+        if (encrypt) {
+          // Checked before anything is promised: the crypto module that writes encrypted files, and a kept key.
+          await checkCryptoModule({ cryptoExtension: env[CRYPTO_EXTENSION_ENV], ...options.databaseOptions });
+          await resolveDataKey({ secrets, env, create: true });
+        }
+        settings.set(DATA_AT_REST_SETTINGS.encrypt, encrypt);
+        await activity.log({ level: 'info', kind: 'settings', messageId: encrypt ? 'encryption.activity.turnedOn' : 'encryption.activity.turnedOff' });
+        const restarting = encrypt !== atRest.encrypt && options.requestRestart !== undefined;
+        // After this reply has gone out: the host closes this context and opens a new one.
+        if (restarting) setTimeout(() => options.requestRestart?.(), 200);
+        return { encryptAfterRestart: encrypt, restarting };
       },
       async language({ system }: { system?: string }) {
         return languageChoice(settings, system ?? options.systemLocale);

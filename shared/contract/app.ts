@@ -22,8 +22,12 @@ export type AppInfo = z.output<typeof AppInfo>;
 export const DataAtRest = z.object({
   /** Whole days personal data is kept; 0 keeps everything. */
   retentionDays: z.number().int().min(0),
-  /** Whether the data file and the send archive are encrypted (set with `loopdesk settings`). */
+  /** Whether the data file and new send archives are encrypted now. */
   encrypt: z.boolean(),
+  /** What the next start does (differs from `encrypt` until the restart after a change). */
+  encryptAfterRestart: z.boolean().default(false),
+  /** True when this host restarts itself after such a change (the app, `loopdesk serve`). */
+  restartable: z.boolean().default(false),
 });
 export type DataAtRest = z.output<typeof DataAtRest>;
 
@@ -43,6 +47,15 @@ export const RetentionOutcome = z.object({
 });
 export type RetentionOutcome = z.output<typeof RetentionOutcome>;
 
+/** What turning encryption on or off did. */
+export const EncryptionChange = z.object({
+  /** The setting the next start uses. */
+  encryptAfterRestart: z.boolean(),
+  /** True when the host restarts now to apply it (windows reconnect); false: it applies at the next start. */
+  restarting: z.boolean(),
+});
+export type EncryptionChange = z.output<typeof EncryptionChange>;
+
 /** The language the app speaks, and whether the operator chose it (else it follows the system). */
 export const LanguageChoice = z.object({
   language: z.enum(LOCALES),
@@ -59,6 +72,11 @@ export const appContract = service('app', {
     'Keep personal data this many days (0 = keep everything); older data is deleted now and after every pull',
     z.object({ days: z.number().int().min(0).max(36_500) }),
     RetentionOutcome,
+  ),
+  setEncryption: method(
+    'Turn encryption at rest of the data file and the send archive on or off. Checked first (crypto module, a place for the key); applied by a restart, which the host does at once where it can',
+    z.object({ encrypt: z.boolean() }),
+    EncryptionChange,
   ),
   language: method("The app's language: the one chosen in Settings, else the system's", z.object({ system: z.string().max(64).optional() }), LanguageChoice),
   setLanguage: method('Choose the language of the app; kept for the next start, and every open window switches at once', z.object({ language: z.enum(LOCALES) }), LanguageChoice),

@@ -10,6 +10,7 @@ import en_check from './catalog/en/check.json';
 import en_cli from './catalog/en/cli.json';
 import en_common from './catalog/en/common.json';
 import en_connections from './catalog/en/connections.json';
+import en_encryption from './catalog/en/encryption.json';
 import en_error from './catalog/en/error.json';
 import en_error_host from './catalog/en/error-host.json';
 import en_error_profiles from './catalog/en/error-profiles.json';
@@ -37,6 +38,7 @@ import de_check from './catalog/de/check.json';
 import de_cli from './catalog/de/cli.json';
 import de_common from './catalog/de/common.json';
 import de_connections from './catalog/de/connections.json';
+import de_encryption from './catalog/de/encryption.json';
 import de_error from './catalog/de/error.json';
 import de_error_host from './catalog/de/error-host.json';
 import de_error_profiles from './catalog/de/error-profiles.json';
@@ -68,6 +70,7 @@ export const EN_MESSAGES = {
   ...en_cli,
   ...en_common,
   ...en_connections,
+  ...en_encryption,
   ...en_error,
   ...en_error_host,
   ...en_error_profiles,
@@ -104,6 +107,7 @@ const DE_MESSAGES: Record<string, string> = {
   ...de_cli,
   ...de_common,
   ...de_connections,
+  ...de_encryption,
   ...de_error,
   ...de_error_host,
   ...de_error_profiles,
@@ -142,6 +146,7 @@ export const CATALOG_FILES: Record<Locale, Record<string, Record<string, string>
     'cli': en_cli,
     'common': en_common,
     'connections': en_connections,
+    'encryption': en_encryption,
     'error': en_error,
     'error-host': en_error_host,
     'error-profiles': en_error_profiles,
@@ -171,6 +176,7 @@ export const CATALOG_FILES: Record<Locale, Record<string, Record<string, string>
     'cli': de_cli,
     'common': de_common,
     'connections': de_connections,
+    'encryption': de_encryption,
     'error': de_error,
     'error-host': de_error_host,
     'error-profiles': de_error_profiles,

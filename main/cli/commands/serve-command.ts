@@ -33,32 +33,43 @@ export async function serveCommand(argv: string[], options: GlobalOptions, io: C
   const { startBrowserHost } = await import('../../host/browser/browser-host');
   const { rendererDir } = await import('../../host/paths');
   const { openAppContext } = await import('../../app/app-context');
-  const context = await openAppContext({ dataDir: options.dataDir, host: 'browser' });
-  try {
-    if (!values['no-sandbox']) {
-      const { startDemoSandbox } = await import('../../app/demo-sandbox');
-      await startDemoSandbox(context, {
-        interval: values['sandbox-interval'] ? Number(values['sandbox-interval']) : undefined,
-        exportInterval: values['sandbox-export-interval'] ? Number(values['sandbox-export-interval']) : undefined,
-        history: !values['no-sandbox-history'],
-        haltOnError: values['sandbox-no-halt-on-error'] ? false : undefined,
-        timeScale: values['sandbox-time-scale'] ? Number(values['sandbox-time-scale']) : undefined,
-      });
+  const stopped = untilStopped().then(() => 'stop' as const);
+  let kept: { port: number; token: string } | undefined;
+  // A setting that applies only at start-up (encryption at rest) restarts the data dir's
+  // services in this process; port and token stay, so open pages reconnect.
+  for (;;) {
+    let requestRestart: () => void = () => undefined;
+    const restartRequested = new Promise<'restart'>((resolve) => (requestRestart = () => resolve('restart')));
+    const context = await openAppContext({ dataDir: options.dataDir, host: 'browser', requestRestart: () => requestRestart() });
+    let why: 'stop' | 'restart';
+    try {
+      if (!values['no-sandbox']) {
+        const { startDemoSandbox } = await import('../../app/demo-sandbox');
+        await startDemoSandbox(context, {
+          interval: values['sandbox-interval'] ? Number(values['sandbox-interval']) : undefined,
+          exportInterval: values['sandbox-export-interval'] ? Number(values['sandbox-export-interval']) : undefined,
+          history: !values['no-sandbox-history'],
+          haltOnError: values['sandbox-no-halt-on-error'] ? false : undefined,
+          timeScale: values['sandbox-time-scale'] ? Number(values['sandbox-time-scale']) : undefined,
+        });
+      }
+      const host = await startBrowserHost(context, { port: kept?.port ?? Number(values.port), token: kept?.token, rendererDir: rendererDir(), doorFile: true });
+      context.onClose(() => host.close());
+      // This process owns the data dir: it uploads due sends and follows them on the server.
+      context.services.sends.startScheduler();
+      context.services.responses.startPullSchedule();
+      if (kept) io.err('Loopdesk restarted to apply a changed setting; open pages reconnect.');
+      else if (options.json) io.out(JSON.stringify({ url: host.url, port: host.port, dataDir: context.dataDir, pid: process.pid }));
+      else {
+        io.out(`Loopdesk is running at ${host.url}`);
+        io.out(`Open that address in Chromium, Chrome, Edge or Firefox. Data dir: ${context.dataDir}. Press Ctrl-C to stop.`);
+        io.out('`loopdesk` commands on this data dir now go through this process.');
+      }
+      kept = { port: host.port, token: host.token };
+      why = await Promise.race([stopped, restartRequested]);
+    } finally {
+      await context.close();
     }
-    const host = await startBrowserHost(context, { port: Number(values.port), rendererDir: rendererDir(), doorFile: true });
-    context.onClose(() => host.close());
-    // This process owns the data dir: it uploads due sends and follows them on the server.
-    context.services.sends.startScheduler();
-    context.services.responses.startPullSchedule();
-    if (options.json) io.out(JSON.stringify({ url: host.url, port: host.port, dataDir: context.dataDir, pid: process.pid }));
-    else {
-      io.out(`Loopdesk is running at ${host.url}`);
-      io.out(`Open that address in Chromium, Chrome, Edge or Firefox. Data dir: ${context.dataDir}. Press Ctrl-C to stop.`);
-      io.out('`loopdesk` commands on this data dir now go through this process.');
-    }
-    await untilStopped();
-    return 0;
-  } finally {
-    await context.close();
+    if (why === 'stop') return 0;
   }
 }

@@ -29,6 +29,8 @@ export interface BrowserHostOptions {
    * talks to this process instead of refusing; only the data dir's owner sets it.
    */
   readonly doorFile?: boolean;
+  /** The access token to keep (a restart of `loopdesk serve` keeps port and token, so open pages reconnect); omitted: a new one. */
+  readonly token?: string;
 }
 
 const MIME: Record<string, string> = {
@@ -59,7 +61,7 @@ function sameToken(given: string | null, token: string): boolean {
  * calls then go through the same dispatcher as Electron IPC.
  */
 export async function startBrowserHost(context: AppContext, options: BrowserHostOptions): Promise<BrowserHost> {
-  const token = randomBytes(24).toString('base64url');
+  const token = options.token ?? randomBytes(24).toString('base64url');
   const rendererDir = resolve(options.rendererDir);
   let port = 0;
   const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`]);

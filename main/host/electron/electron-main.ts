@@ -177,7 +177,12 @@ async function boot(): Promise<void> {
   const dataDir = dataDirFromArgs();
   let context: AppContext;
   try {
-    context = await openAppContext({ dataDir, host: 'electron', secrets: openSafeStorageSecrets(dataDir, safeStorage) ?? null });
+    // A setting that applies at start-up (encryption at rest) relaunches the app; will-quit closes the data file first.
+    const requestRestart = () => {
+      app.relaunch();
+      app.quit();
+    };
+    context = await openAppContext({ dataDir, host: 'electron', secrets: openSafeStorageSecrets(dataDir, safeStorage) ?? null, requestRestart, systemLocale: app.getLocale() });
   } catch (e) {
     dialog.showErrorBox('Loopdesk cannot start', e instanceof Error ? e.message : String(e));
     app.exit(1);

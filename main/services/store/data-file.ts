@@ -28,16 +28,26 @@ export interface DatabaseOptions {
    * nonces; never set it in a host.
    */
   readonly insecureTestCrypto?: boolean;
+  /**
+   * The data key an encrypted file found at the path was written with, when encryption has
+   * been turned off: that file is converted to a plain one once (the reverse of encrypting).
+   * Reading encrypted files needs no crypto extension.
+   */
+  readonly decryptWith?: Buffer;
 }
 
 /** Catalog name of the attached (encrypted) data file. */
 export const DATA_CATALOG = 'loopdesk_data';
 
-export async function openPlain(path: string): Promise<{ instance: DuckDBInstance; connection: DuckDBConnection }> {
+export async function openPlain(path: string, decryptWith?: string): Promise<{ instance: DuckDBInstance; connection: DuckDBConnection }> {
   let instance: DuckDBInstance;
   try {
     instance = await DuckDBInstance.create(path);
   } catch (e) {
+    if (/encrypted database .* without a key/i.test((e as Error).message) && decryptWith) {
+      await decryptToPlainFile(path, decryptWith);
+      return openPlain(path);
+    }
     if (/encrypted database .* without a key/i.test((e as Error).message)) {
       throw new AppError(
         'SECRET_UNAVAILABLE',
@@ -62,13 +72,7 @@ export async function openEncrypted(path: string, duckKey: string, options: Data
       await attach();
     } catch (e) {
       const message = (e as Error).message;
-      if (/wrong encryption key/i.test(message)) {
-        throw new AppError(
-          'SECRET_UNAVAILABLE',
-          `The data file ${path} is encrypted with a different data key than the one found now. Restore the original key (OS keyring / safeStorage entry "data-key", or LOOPDESK_DATA_KEY); a new key cannot read the existing data.`,
-          { path },
-        );
-      }
+      if (/wrong encryption key/i.test(message)) throw wrongKey(path);
       if (!/is not encrypted/i.test(message)) throw e;
       await encryptPlainFile(connection, path, duckKey);
       await attach();
@@ -79,6 +83,21 @@ export async function openEncrypted(path: string, duckKey: string, options: Data
     connection.closeSync();
     instance.closeSync();
     throw e;
+  }
+}
+
+/**
+ * Throws the clear NOT_IMPLEMENTED error {@link loadCrypto} gives when this machine cannot
+ * write encrypted files, without touching the data file: checked before encryption is turned on.
+ */
+export async function checkCryptoModule(options: DatabaseOptions): Promise<void> {
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  try {
+    await loadCrypto(connection, options);
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
   }
 }
 
@@ -120,6 +139,50 @@ export async function encryptPlainFile(connection: DuckDBConnection, path: strin
   }
   await rename(target, path);
   await rm(`${path}.wal`, { force: true });
+}
+
+/**
+ * Converts an encrypted data file to a plain one in place, after encryption was turned off:
+ * attached with its key (reading needs no crypto extension), copied with `COPY FROM DATABASE`
+ * into `<path>.decrypting`, row counts compared, then renamed over the encrypted file. A crash
+ * before the rename leaves the encrypted file in charge and the next start converts again.
+ */
+export async function decryptToPlainFile(path: string, duckKey: string): Promise<void> {
+  const target = `${path}.decrypting`;
+  await removeDataFile(target);
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  try {
+    try {
+      // Read-only: DuckDB's built-in crypto module reads encrypted files without httpfs (and replays their WAL in memory).
+      await connection.run(`ATTACH ${sqlString(path)} AS loopdesk_encrypted (ENCRYPTION_KEY ${sqlString(duckKey)}, READ_ONLY)`);
+    } catch (e) {
+      if (/wrong encryption key/i.test((e as Error).message)) throw wrongKey(path);
+      throw e;
+    }
+    const rows = await tableCounts(connection, 'loopdesk_encrypted');
+    await connection.run(`ATTACH ${sqlString(target)} AS loopdesk_decrypting`);
+    await connection.run('COPY FROM DATABASE loopdesk_encrypted TO loopdesk_decrypting');
+    assertSameCounts(rows, await tableCounts(connection, 'loopdesk_decrypting'), 'the plain copy');
+    await connection.run('DETACH loopdesk_decrypting');
+    await connection.run('DETACH loopdesk_encrypted');
+  } catch (e) {
+    await removeDataFile(target);
+    throw e;
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+  await rename(target, path);
+  await rm(`${path}.wal`, { force: true });
+}
+
+function wrongKey(path: string): AppError {
+  return new AppError(
+    'SECRET_UNAVAILABLE',
+    `The data file ${path} is encrypted with a different data key than the one found now. Restore the original key (OS keyring / safeStorage entry "data-key", or LOOPDESK_DATA_KEY); a new key cannot read the existing data.`,
+    { path },
+  );
 }
 
 export async function tableCounts(connection: DuckDBConnection, catalog: string): Promise<Record<string, number>> {

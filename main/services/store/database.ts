@@ -58,10 +58,11 @@ export class Database {
     const onDisk = path !== ':memory:';
     if (onDisk) {
       // Leftovers of a conversion or compaction cut short; the file at `path` is the truth.
-      for (const stale of [`${path}.encrypting`, `${path}.compact`]) await removeDataFile(stale);
+      for (const stale of [`${path}.encrypting`, `${path}.decrypting`, `${path}.compact`]) await removeDataFile(stale);
     }
     const duckKey = options.encryptionKey && onDisk ? deriveKey(options.encryptionKey, 'duckdb v1').toString('base64') : undefined;
-    const { instance, connection } = duckKey ? await openEncrypted(path, duckKey, options) : await openPlain(path);
+    const decryptWith = !duckKey && options.decryptWith && onDisk ? deriveKey(options.decryptWith, 'duckdb v1').toString('base64') : undefined;
+    const { instance, connection } = duckKey ? await openEncrypted(path, duckKey, options) : await openPlain(path, decryptWith);
     const db = new Database(instance, connection, path, duckKey);
     await db.migrate(migrations);
     return db;

@@ -5,6 +5,7 @@ import { ConfirmDialog } from '../../components/confirm-dialog';
 import { formatDateTime } from '../../components/format';
 import { ErrorCallout } from '../../components/error-callout';
 import { useLoad } from '../../components/use-load';
+import { EncryptionPanel } from './encryption-panel';
 
 /** What a number of days means, in words. */
 function keptFor(days: number): string {
@@ -115,20 +116,7 @@ export function SettingsScreen() {
           </form>
         </section>
       )}
-      {current && (
-        <section className="card settings-card" aria-labelledby={`${id}-encryption`}>
-          <h2 id={`${id}-encryption`}>Encryption at rest</h2>
-          <p>
-            The data file and the send archive are <strong>{current.encrypt ? 'encrypted' : 'not encrypted'}</strong>.{' '}
-            {current.encrypt ? 'The key is kept in the operating system’s secret store.' : 'To encrypt them, quit Loopdesk and run'}
-          </p>
-          {!current.encrypt && (
-            <p>
-              <code>loopdesk settings set encrypt true</code> — it takes effect at the next start.
-            </p>
-          )}
-        </section>
-      )}
+      {current && <EncryptionPanel current={current} onChanged={load} />}
       {confirming !== null && (
         <ConfirmDialog
           title={`Delete personal data older than ${confirming} days?`}
