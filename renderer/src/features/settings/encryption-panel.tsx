@@ -61,7 +61,7 @@ export function EncryptionPanel(props: { current: DataAtRest; onChanged: () => P
         </p>
       )}
       <p className="hint">{t('encryption.explain')}</p>
-      <div className="form-actions">
+      <div className="card-actions">
         <button type="button" className={next ? 'button primary' : 'button'} onClick={() => setConfirming(true)} disabled={restarting}>
           {t(next ? 'encryption.turnOn' : 'encryption.turnOff')}
         </button>
