@@ -72,6 +72,12 @@ export const GridRequest = z.object({
   sortModel: z.array(SortModelItem).max(10).default([]),
   filterModel: FilterModel.default({}),
   scope: z.object({ userId: z.string().max(255).optional(), mailingId: z.string().regex(/^\d{1,19}$/).optional() }).default({}),
+  /**
+   * `with-block` (default): `lastRow` is the filtered row count. `separately`: the first block
+   * after a filter change comes back at once with `lastRow: null` while the count runs on a
+   * connection of its own; `responses.count` waits for it (the grid shows "counting…").
+   */
+  count: z.enum(['with-block', 'separately']).default('with-block'),
 });
 /** A grid request as a caller gives it (sort, filter and scope may be left out). */
 export type GridRequest = z.input<typeof GridRequest>;
@@ -95,7 +101,11 @@ export const GridRow = z.record(z.string(), z.union([z.string(), z.number(), z.n
 export type GridRow = z.output<typeof GridRow>;
 
 /** The answer to a grid request; `lastRow` is the total row count after filtering. */
-export const GridResult = z.object({ rows: z.array(GridRow), lastRow: z.number() });
+export const GridResult = z.object({
+  rows: z.array(GridRow),
+  /** The filtered row count; null while it is still being counted (a request with `count: 'separately'`). */
+  lastRow: z.number().nullable(),
+});
 export type GridResult = z.output<typeof GridResult>;
 
 /** One pulled file and what happened to it. */
@@ -184,6 +194,11 @@ export const responsesContract = service(
     ),
     columns: method('Columns of a grid view', z.object({ view: GridView }), z.array(GridColumn)),
     query: method('One block of a grid view, sorted and filtered in SQL', GridRequest, GridResult),
+    count: method(
+      'The filtered row count of a grid view (joins a count already under way)',
+      GridRequest.omit({ startRow: true, endRow: true, sortModel: true, count: true }),
+      z.object({ rows: z.number() }),
+    ),
     mailings: method('Mailings in the response data with the send that created each', z.object({}), z.array(ResponseMailing)),
     report: method('KPIs, clicks per link, activity over time and devices for one mailing or a wave', Ids, MailingReport),
     exportView: method(

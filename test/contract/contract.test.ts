@@ -54,6 +54,7 @@ const samples = (csv: string): Record<string, unknown> => ({
   'responses.files': {},
   'responses.columns': { view: 'clicks' },
   'responses.query': { view: 'clicks', startRow: 0, endRow: 100, sortModel: [{ colId: 'created', sort: 'desc' }] },
+  'responses.count': { view: 'clicks', filterModel: {} },
   'responses.mailings': {},
   'responses.report': { mailingIds: ['51106527229'] },
   'responses.exportView': { view: 'opens' },
@@ -67,6 +68,7 @@ const samples = (csv: string): Record<string, unknown> => ({
   'app.setRetention': { days: 0 },
   'app.language': { system: 'de-DE' },
   'app.setLanguage': { language: 'en' },
+  'app.setEncryption': { encrypt: false },
   'profiles.remove': { name: 'contract' },
 });
 

@@ -17,7 +17,17 @@ export interface RowCacheEntry {
 }
 
 /** Per database: the data version (bumped by every write), the cached row lists and filtered row counts. */
-const ROW_CACHES = new WeakMap<Database, { version: number; entries: RowCacheEntry[]; next: number; counts?: Map<string, number> }>();
+const ROW_CACHES = new WeakMap<Database, CacheState>();
+
+interface CacheState {
+  version: number;
+  entries: RowCacheEntry[];
+  next: number;
+  /** Filtered counts, finished or under way, by data version + view + filter + scope. */
+  counts?: Map<string, Promise<number>>;
+  /** The finished ones of {@link counts}. */
+  counted?: Map<string, number>;
+}
 
 /**
  * Blocks ending at or before this row are answered by DuckDB's top-N directly (see queryRows);
@@ -26,7 +36,7 @@ const ROW_CACHES = new WeakMap<Database, { version: number; entries: RowCacheEnt
 export const DIRECT_BLOCK_LIMIT = 10_000;
 
 /** The cache state of one database, created on first use. */
-function cacheState(db: Database): { version: number; entries: RowCacheEntry[]; next: number; counts?: Map<string, number> } {
+function cacheState(db: Database): CacheState {
   let state = ROW_CACHES.get(db);
   if (!state) {
     state = { version: 0, entries: [], next: 0 };
@@ -46,22 +56,48 @@ export function hasSortedRows(db: Database, query: GridQuery): boolean {
   return state.entries.some((e) => e.key === key);
 }
 
-/** The filtered row count of a view, kept per data version and filter (a sort change keeps it). */
-export async function filteredCount(db: Database, query: GridQuery, countSql: string, params: readonly (string | number)[]): Promise<number> {
+function countKey(version: number, query: Pick<GridQuery, 'view' | 'filterModel' | 'scope'>): string {
+  return JSON.stringify([version, query.view, query.filterModel ?? null, query.scope ?? null]);
+}
+
+/**
+ * The filtered row count of a view, kept per data version and filter (a sort change keeps it).
+ * It is counted on a reader connection of its own (`db.onReader`), so the blocks a grid asks
+ * for meanwhile are not held up behind a scan of every row; callers asking while it runs
+ * share the one count.
+ */
+export function filteredCount(db: Database, query: Pick<GridQuery, 'view' | 'filterModel' | 'scope'>, countSql: string, params: readonly (string | number)[]): Promise<number> {
   const state = cacheState(db);
-  const key = JSON.stringify([state.version, query.view, query.filterModel ?? null, query.scope ?? null]);
+  const key = countKey(state.version, query);
   state.counts ??= new Map();
+  state.counted ??= new Map();
   const known = state.counts.get(key);
   if (known !== undefined) return known;
-  let n: number;
-  try {
-    n = Number((await db.all<{ n: bigint }>(countSql, [...params]))[0]?.n ?? 0);
-  } catch (e) {
-    throw asQueryError(e);
+  if (state.counts.size >= 32) {
+    state.counts.clear();
+    state.counted.clear();
   }
-  if (state.counts.size >= 32) state.counts.clear();
-  state.counts.set(key, n);
-  return n;
+  const counted = state.counted;
+  const counting = db
+    .onReader(async (connection) => Number((await connection.runAndReadAll(countSql, [...params])).getRowObjectsJS()[0]?.n ?? 0))
+    .then(
+      (n) => {
+        counted.set(key, n);
+        return n;
+      },
+      (e: unknown) => {
+        state.counts?.delete(key);
+        throw asQueryError(e);
+      },
+    );
+  state.counts.set(key, counting);
+  return counting;
+}
+
+/** The filtered row count if it has been counted already for this data version, else undefined. */
+export function countIfKnown(db: Database, query: Pick<GridQuery, 'view' | 'filterModel' | 'scope'>): number | undefined {
+  const state = cacheState(db);
+  return state.counted?.get(countKey(state.version, query));
 }
 
 /** How many sorted row lists stay cached (each is 8 bytes per row). */
@@ -103,7 +139,9 @@ export async function sortedRowCache(db: Database, query: GridQuery, rowKeysSql:
   const entry = { key, table, rows: Number(n) };
   // The same count serves the shallow blocks of any sort of this filter.
   state.counts ??= new Map();
-  state.counts.set(JSON.stringify([state.version, query.view, query.filterModel ?? null, query.scope ?? null]), entry.rows);
+  state.counted ??= new Map();
+  state.counts.set(countKey(state.version, query), Promise.resolve(entry.rows));
+  state.counted.set(countKey(state.version, query), entry.rows);
   const kept = [...state.entries.filter((e) => e.table !== table), entry];
   for (const gone of kept.slice(0, -ROW_CACHE_SIZE)) await db.run(`DROP TABLE IF EXISTS ${gone.table}`);
   state.entries = kept.slice(-ROW_CACHE_SIZE);

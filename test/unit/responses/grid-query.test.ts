@@ -104,7 +104,7 @@ describe('queryRows', () => {
     const query = { view: 'clicks' as const, sortModel: [{ colId: 'user_id', sort: 'asc' as const }, { colId: 'created', sort: 'asc' as const }] };
     const whole = await queryRows(db, { ...query, startRow: 0, endRow: 100 });
     const blocks = [];
-    for (let start = 0; start < whole.lastRow; start += 2) blocks.push(...(await queryRows(db, { ...query, startRow: start, endRow: start + 2 })).rows);
+    for (let start = 0; start < whole.lastRow!; start += 2) blocks.push(...(await queryRows(db, { ...query, startRow: start, endRow: start + 2 })).rows);
     expect(blocks).toEqual(whole.rows);
     // A changed file (one row more) invalidates the cached ordering.
     const local = join(dir.path, 'clicks.csv');
@@ -112,7 +112,7 @@ describe('queryRows', () => {
     writeFileSync(local, `${readFileSync(local, 'utf8')}"0@example.com";"2021-01-01 16:00:00";"44018617936";"51106527229";"1099";"44018617811";"Desktop";"Linux";"Lynx"\n`);
     await ingestFile(db, ingestArgs('clicks', local, '20210101_clicks.csv'));
     const after = await queryRows(db, { ...query, startRow: 0, endRow: 1 });
-    expect(after.lastRow).toBe(whole.lastRow + 1);
+    expect(after.lastRow).toBe(whole.lastRow! + 1);
     expect(after.rows[0]!.user_id).toBe('0@example.com');
   });
 

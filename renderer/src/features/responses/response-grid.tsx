@@ -109,7 +109,7 @@ export function ResponseGrid(props: { initialView?: GridViewName; initialMailing
             if (r.ok) {
               setError(null);
               setRowCount(r.value.lastRow);
-              params.successCallback(r.value.rows, r.value.lastRow);
+              params.successCallback(r.value.rows, r.value.lastRow ?? undefined);
             } else {
               setError(r.error.message);
               params.failCallback();
