@@ -39,11 +39,7 @@ export async function openPlain(path: string): Promise<{ instance: DuckDBInstanc
     instance = await DuckDBInstance.create(path);
   } catch (e) {
     if (/encrypted database .* without a key/i.test((e as Error).message)) {
-      throw new AppError(
-        'SECRET_UNAVAILABLE',
-        `The data file ${path} is encrypted, but no data key was found (OS keyring / safeStorage entry "data-key", or LOOPDESK_DATA_KEY). Restore the key it was encrypted with; without it the data cannot be read.`,
-        { path },
-      );
+      throw new AppError('SECRET_UNAVAILABLE', 'error.store.encryptedNoKey', { path }, { path });
     }
     throw e;
   }
@@ -63,11 +59,7 @@ export async function openEncrypted(path: string, duckKey: string, options: Data
     } catch (e) {
       const message = (e as Error).message;
       if (/wrong encryption key/i.test(message)) {
-        throw new AppError(
-          'SECRET_UNAVAILABLE',
-          `The data file ${path} is encrypted with a different data key than the one found now. Restore the original key (OS keyring / safeStorage entry "data-key", or LOOPDESK_DATA_KEY); a new key cannot read the existing data.`,
-          { path },
-        );
+        throw new AppError('SECRET_UNAVAILABLE', 'error.store.wrongKey', { path }, { path });
       }
       if (!/is not encrypted/i.test(message)) throw e;
       await encryptPlainFile(connection, path, duckKey);
@@ -90,11 +82,7 @@ export async function loadCrypto(connection: DuckDBConnection, options: Database
   try {
     await connection.run(options.cryptoExtension ? `LOAD ${sqlString(options.cryptoExtension)}` : 'LOAD httpfs');
   } catch (e) {
-    throw new AppError(
-      'NOT_IMPLEMENTED',
-      `Encrypting the data file needs DuckDB's httpfs extension (it brings the OpenSSL cipher and random source; DuckDB's built-in crypto may only read encrypted files), and it could not be loaded: ${(e as Error).message} Install it once (\`INSTALL httpfs\` with this DuckDB version, or set ${CRYPTO_EXTENSION_ENV} to the httpfs.duckdb_extension file), or turn encryption at rest off. Nothing was changed.`,
-      { env: CRYPTO_EXTENSION_ENV },
-    );
+    throw new AppError('NOT_IMPLEMENTED', 'error.store.cryptoMissing', { reason: (e as Error).message, env: CRYPTO_EXTENSION_ENV }, { env: CRYPTO_EXTENSION_ENV });
   }
 }
 
