@@ -47,7 +47,6 @@ const I18N_PENDING = [
   'renderer/src/features/responses/responses-screen.tsx',
   'renderer/src/features/responses/suppression-panel.tsx',
   'renderer/src/features/sends/sends-screen.tsx',
-  'renderer/src/features/settings/settings-screen.tsx',
   'renderer/src/features/shell/first-run.tsx',
 ];
 

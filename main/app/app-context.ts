@@ -124,7 +124,7 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
   const retain = async () => {
     if (retentionDays === 0) return undefined;
     const report = await applyRetention(db, dataDir, { days: retentionDays, deleteResponseRows: deleteOlderThan });
-    await activity.log({ level: 'info', kind: 'retention', message: `Retention (${retentionDays} days) deleted data older than ${report.cutoff}`, details: JSON.stringify(report) });
+    await activity.log({ level: 'info', kind: 'retention', messageId: 'settings.activity.retentionApplied', values: { days: retentionDays, cutoff: report.cutoff ? Date.parse(report.cutoff) : 0 }, details: JSON.stringify(report) });
     return report;
   };
   await retain();
@@ -209,7 +209,7 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
       async setRetention({ days }: { days: number }) {
         settings.set(DATA_AT_REST_SETTINGS.retentionDays, days);
         retentionDays = days;
-        if (days === 0) await activity.log({ level: 'info', kind: 'retention', message: 'Retention turned off: personal data is kept until deleted by hand.' });
+        if (days === 0) await activity.log({ level: 'info', kind: 'retention', messageId: 'settings.activity.retentionOff' });
         const report = await retain();
         return {
           retentionDays: days,

@@ -47,7 +47,7 @@ export function createProfilesService(deps: ProfilesDeps): ProfilesService {
   const writeAll = (profiles: readonly StoredProfile[]) => deps.settings.set(SETTINGS_KEY, profiles);
   const find = (name: string): StoredProfile => {
     const p = readAll().find((x) => x.name === name);
-    if (!p) throw new AppError('NOT_FOUND', `There is no profile named "${name}". Check the name on the Connections screen (or \`loopdesk profile list\`).`);
+    if (!p) throw new AppError('NOT_FOUND', 'error.profiles.notFound', { name });
     return p;
   };
   const replace = (profile: StoredProfile) => writeAll(readAll().map((p) => (p.name === profile.name ? profile : p)));
@@ -105,22 +105,14 @@ export function createProfilesService(deps: ProfilesDeps): ProfilesService {
   const targetOf = async (p: StoredProfile): Promise<SftpTarget> => {
     const s = await loadSecrets(p);
     if (p.auth.kind === 'password' && !s.password) {
-      throw new AppError(
-        'SECRET_UNAVAILABLE',
-        p.auth.passwordEnv
-          ? `The password for "${p.name}" should be in the environment variable ${p.auth.passwordEnv}, which is not set. Set it and try again.`
-          : `Loopdesk has no password for "${p.name}" in this session. Enter it on the Connections screen (or \`loopdesk profile add … --password-env VAR\`).`,
-        { profile: p.name },
-      );
+      throw p.auth.passwordEnv
+        ? new AppError('SECRET_UNAVAILABLE', 'error.profiles.passwordEnvMissing', { profile: p.name, variable: p.auth.passwordEnv }, { profile: p.name })
+        : new AppError('SECRET_UNAVAILABLE', 'error.profiles.noPassword', { profile: p.name }, { profile: p.name });
     }
     if (p.auth.kind === 'key' && !s.privateKey) {
-      throw new AppError(
-        'SECRET_UNAVAILABLE',
-        p.auth.keyPath
-          ? `The key file ${p.auth.keyPath} of "${p.name}" cannot be read. Check that it exists and is readable.`
-          : `Loopdesk has no private key for "${p.name}" in this session. Paste it again on the Connections screen.`,
-        { profile: p.name },
-      );
+      throw p.auth.keyPath
+        ? new AppError('SECRET_UNAVAILABLE', 'error.profiles.keyFileUnreadable', { profile: p.name, path: p.auth.keyPath }, { profile: p.name })
+        : new AppError('SECRET_UNAVAILABLE', 'error.profiles.noKey', { profile: p.name }, { profile: p.name });
     }
     return {
       host: p.host,
@@ -147,11 +139,11 @@ export function createProfilesService(deps: ProfilesDeps): ProfilesService {
           }
         },
       });
-      await deps.log({ level: 'info', kind: 'connect', profile: name, message: `Connected to ${p.user}@${p.host}:${p.port}` });
+      await deps.log({ level: 'info', kind: 'connect', profile: name, messageId: 'connections.activity.connected', values: { user: p.user, host: p.host, port: String(p.port) } });
       return session;
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
-      await deps.log({ level: 'error', kind: 'connect', profile: name, message: `Could not connect to ${p.host}:${p.port}: ${message}` });
+      await deps.log({ level: 'error', kind: 'connect', profile: name, messageId: 'connections.activity.connectFailed', values: { host: p.host, port: String(p.port), reason: message } });
       throw e;
     }
   };
@@ -168,7 +160,7 @@ export function createProfilesService(deps: ProfilesDeps): ProfilesService {
       const all = readAll();
       const existing = all.find((p) => p.name === input.name);
       if (existing && !allowReplace) {
-        throw new AppError('ALREADY_EXISTS', `A profile named "${input.name}" exists already. Pick another name, or edit that profile.`);
+        throw new AppError('ALREADY_EXISTS', 'error.profiles.exists', { name: input.name });
       }
       const keys = secretKeys(input.name);
       let secretStore: StoredProfile['secretStore'] = existing?.secretStore ?? 'none';
@@ -180,7 +172,7 @@ export function createProfilesService(deps: ProfilesDeps): ProfilesService {
         else if (existing?.auth.kind !== 'password') secretStore = 'none';
       } else {
         if (!input.auth.privateKey && !input.auth.keyPath && existing?.auth.kind !== 'key') {
-          throw new AppError('INVALID_INPUT', 'Key login needs a private key: paste it, or give the path of the key file.');
+          throw new AppError('INVALID_INPUT', 'error.profiles.keyNeeded');
         }
         auth = { kind: 'key', keyPath: input.auth.keyPath, passphraseEnv: input.auth.passphraseEnv };
         if (input.auth.privateKey) secretStore = await putSecret(keys.privateKey, input.auth.privateKey, true);
@@ -200,7 +192,7 @@ export function createProfilesService(deps: ProfilesDeps): ProfilesService {
         sandbox: input.sandbox,
       };
       writeAll(existing ? all.map((p) => (p.name === stored.name ? stored : p)) : [...all, stored]);
-      await deps.log({ level: 'info', kind: 'profile', profile: stored.name, message: existing ? 'Profile updated' : 'Profile created' });
+      await deps.log({ level: 'info', kind: 'profile', profile: stored.name, messageId: existing ? 'connections.activity.updated' : 'connections.activity.created' });
       return view(stored);
     },
     async remove({ name }) {
@@ -208,7 +200,7 @@ export function createProfilesService(deps: ProfilesDeps): ProfilesService {
       if (!all.some((p) => p.name === name)) return { removed: false };
       writeAll(all.filter((p) => p.name !== name));
       await dropSecrets(name);
-      await deps.log({ level: 'info', kind: 'profile', profile: name, message: 'Profile removed' });
+      await deps.log({ level: 'info', kind: 'profile', profile: name, messageId: 'connections.activity.removed' });
       return { removed: true };
     },
     async probeHostKey({ name }) {
@@ -220,14 +212,14 @@ export function createProfilesService(deps: ProfilesDeps): ProfilesService {
       const p = find(name);
       const updated = { ...p, trustedKeys: [...new Set([...p.trustedKeys, fingerprint])] };
       replace(updated);
-      await deps.log({ level: 'info', kind: 'host-key', profile: name, message: `Host key ${fingerprint} trusted` });
+      await deps.log({ level: 'info', kind: 'host-key', profile: name, messageId: 'connections.activity.hostKeyTrusted', values: { fingerprint } });
       return view(updated);
     },
     async untrust({ name, fingerprint }) {
       const p = find(name);
       const updated = { ...p, trustedKeys: p.trustedKeys.filter((k) => k !== fingerprint) };
       replace(updated);
-      await deps.log({ level: 'warn', kind: 'host-key', profile: name, message: `Host key ${fingerprint} no longer trusted` });
+      await deps.log({ level: 'warn', kind: 'host-key', profile: name, messageId: 'connections.activity.hostKeyUntrusted', values: { fingerprint } });
       return view(updated);
     },
     async setSecret({ name, secret, remember }) {
@@ -268,7 +260,9 @@ export function createProfilesService(deps: ProfilesDeps): ProfilesService {
           level: report.ok ? 'info' : 'warn',
           kind: 'test',
           profile: name,
-          message: report.ok ? `Connection test passed (${latencyMs} ms)` : `Connection test: ${checks.filter((c) => !c.ok).length} directory check(s) failed`,
+          ...(report.ok
+            ? { messageId: 'connections.activity.testPassed', values: { ms: latencyMs } }
+            : { messageId: 'connections.activity.testFailed', values: { count: checks.filter((c) => !c.ok).length } }),
         });
         return report;
       } finally {

@@ -6,6 +6,6 @@ import type { ProfilesService } from './profiles-service';
 export function resolveTarget(profiles: ProfilesService, profile: string, client: string): { client: ClientConfig } {
   const stored = profiles.stored(profile);
   const found = stored.clients.find((c) => c.name === client);
-  if (!found) throw new AppError('NOT_FOUND', `Profile "${profile}" has no client "${client}". Add the client on the Connections screen.`);
+  if (!found) throw new AppError('NOT_FOUND', 'error.profiles.noClient', { profile, client });
   return { client: found };
 }

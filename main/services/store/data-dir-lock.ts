@@ -74,14 +74,10 @@ export function lockDataDir(dataDir: string): DataDirLock {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       const owner = ownerAlive(readFileSync(path, 'utf8'));
       if (owner !== undefined) {
-        throw new AppError(
-          'DATA_DIR_IN_USE',
-          `The data dir ${dataDir} is in use by PID ${owner}. Close that Loopdesk (or use it instead), or pick another --data-dir.`,
-          { pid: owner, dataDir },
-        );
+        throw new AppError('DATA_DIR_IN_USE', 'error.store.dataDirInUse', { dataDir, pid: String(owner) }, { pid: owner, dataDir });
       }
       rmSync(path, { force: true });
     }
   }
-  throw new AppError('DATA_DIR_IN_USE', `Could not claim the data dir ${dataDir}; another Loopdesk is starting there.`);
+  throw new AppError('DATA_DIR_IN_USE', 'error.store.dataDirStarting', { dataDir });
 }

@@ -49,11 +49,7 @@ export async function openPlain(path: string, decryptWith?: string): Promise<{ i
       return openPlain(path);
     }
     if (/encrypted database .* without a key/i.test((e as Error).message)) {
-      throw new AppError(
-        'SECRET_UNAVAILABLE',
-        `The data file ${path} is encrypted, but no data key was found (OS keyring / safeStorage entry "data-key", or LOOPDESK_DATA_KEY). Restore the key it was encrypted with; without it the data cannot be read.`,
-        { path },
-      );
+      throw new AppError('SECRET_UNAVAILABLE', 'error.store.encryptedNoKey', { path }, { path });
     }
     throw e;
   }
@@ -109,11 +105,7 @@ export async function loadCrypto(connection: DuckDBConnection, options: Database
   try {
     await connection.run(options.cryptoExtension ? `LOAD ${sqlString(options.cryptoExtension)}` : 'LOAD httpfs');
   } catch (e) {
-    throw new AppError(
-      'NOT_IMPLEMENTED',
-      `Encrypting the data file needs DuckDB's httpfs extension (it brings the OpenSSL cipher and random source; DuckDB's built-in crypto may only read encrypted files), and it could not be loaded: ${(e as Error).message} Install it once (\`INSTALL httpfs\` with this DuckDB version, or set ${CRYPTO_EXTENSION_ENV} to the httpfs.duckdb_extension file), or turn encryption at rest off. Nothing was changed.`,
-      { env: CRYPTO_EXTENSION_ENV },
-    );
+    throw new AppError('NOT_IMPLEMENTED', 'error.store.cryptoMissing', { reason: (e as Error).message, env: CRYPTO_EXTENSION_ENV }, { env: CRYPTO_EXTENSION_ENV });
   }
 }
 
@@ -178,11 +170,7 @@ export async function decryptToPlainFile(path: string, duckKey: string): Promise
 }
 
 function wrongKey(path: string): AppError {
-  return new AppError(
-    'SECRET_UNAVAILABLE',
-    `The data file ${path} is encrypted with a different data key than the one found now. Restore the original key (OS keyring / safeStorage entry "data-key", or LOOPDESK_DATA_KEY); a new key cannot read the existing data.`,
-    { path },
-  );
+  return new AppError('SECRET_UNAVAILABLE', 'error.store.wrongKey', { path }, { path });
 }
 
 export async function tableCounts(connection: DuckDBConnection, catalog: string): Promise<Record<string, number>> {

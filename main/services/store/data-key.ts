@@ -48,31 +48,32 @@ export async function resolveDataKey(options: {
   const secrets = options.secrets ?? undefined;
   if (secrets) {
     const stored = await secrets.get(DATA_KEY_SECRET);
-    if (stored !== undefined && stored !== '') return { key: decodeDataKey(stored, `the ${secrets.kind} entry "${DATA_KEY_SECRET}"`), source: secrets.kind };
+    if (stored !== undefined && stored !== '') return { key: decodeDataKey(stored, DATA_KEY_SECRET, secrets.kind), source: secrets.kind };
   }
   if (!options.create) return undefined;
   if (!secrets) {
-    throw new AppError(
-      'SECRET_UNAVAILABLE',
-      `Encryption at rest needs a place to keep the data key that survives a restart, and this machine has none (no OS keyring, no Electron safeStorage). A key kept only in memory would leave the data unreadable after the next start, so encryption stays off. Set ${DATA_KEY_ENV} to a base64 key of ${DATA_KEY_BYTES} random bytes (e.g. \`openssl rand -base64 32\`) and keep a copy of it somewhere safe, or run where a keyring is available.`,
-      { env: DATA_KEY_ENV },
-    );
+    throw new AppError('SECRET_UNAVAILABLE', 'error.store.noKeyPlace', { env: DATA_KEY_ENV, bytes: DATA_KEY_BYTES }, { env: DATA_KEY_ENV });
   }
   const created = newDataKeyBase64();
   await secrets.set(DATA_KEY_SECRET, created);
   // Read it back: a keyring that accepts a write but does not keep it would lose the data.
   if ((await secrets.get(DATA_KEY_SECRET)) !== created) {
-    throw new AppError('SECRET_UNAVAILABLE', `The ${secrets.kind} accepted the new data key but did not return it, so encryption stays off. Check the keyring (is it unlocked?) or set ${DATA_KEY_ENV}.`);
+    throw new AppError('SECRET_UNAVAILABLE', 'error.store.keyNotKept', { store: secrets.kind, env: DATA_KEY_ENV });
   }
   return { key: Buffer.from(created, 'base64'), source: secrets.kind };
 }
 
-/** Decodes a base64 data key, refusing anything that is not exactly 32 bytes. */
-export function decodeDataKey(value: string, where: string): Buffer {
+/**
+ * Decodes a base64 data key, refusing anything that is not exactly 32 bytes. `where` names the
+ * environment variable it came from, or (with `store`) the entry of that secret store.
+ */
+export function decodeDataKey(value: string, where: string, store?: string): Buffer {
   const trimmed = value.trim();
   const key = Buffer.from(trimmed, 'base64');
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(trimmed) || key.length !== DATA_KEY_BYTES) {
-    throw new AppError('INVALID_INPUT', `The data key in ${where} is not base64 of ${DATA_KEY_BYTES} bytes. Put back the key the data was encrypted with (a new key cannot read the existing data).`, { where });
+    throw store === undefined
+      ? new AppError('INVALID_INPUT', 'error.store.badKeyEnv', { env: where, bytes: DATA_KEY_BYTES }, { where })
+      : new AppError('INVALID_INPUT', 'error.store.badKeyStored', { store, entry: where, bytes: DATA_KEY_BYTES }, { where: `${store}:${where}` });
   }
   return key;
 }
