@@ -12,17 +12,6 @@ import { createNodeResolver, formatjs, importX, tseslint, vitest } from 'loopdes
  * commit that moves its texts. Empty means every screen speaks through shared/i18n.
  */
 const I18N_PENDING = [
-  'renderer/src/app.tsx',
-  'renderer/src/components/confirm-dialog.tsx',
-  'renderer/src/components/connection-failure.tsx',
-  'renderer/src/components/empty-state.tsx',
-  'renderer/src/components/error-boundary.tsx',
-  'renderer/src/components/host-file-link.tsx',
-  'renderer/src/components/long-value.tsx',
-  'renderer/src/components/problem-banner.tsx',
-  'renderer/src/components/side-nav.tsx',
-  'renderer/src/components/status-bar.tsx',
-  'renderer/src/features/activity/activity-screen.tsx',
   'renderer/src/features/connections/client-editor.tsx',
   'renderer/src/features/connections/connection-test.tsx',
   'renderer/src/features/connections/connections-screen.tsx',
@@ -47,7 +36,6 @@ const I18N_PENDING = [
   'renderer/src/features/responses/responses-screen.tsx',
   'renderer/src/features/responses/suppression-panel.tsx',
   'renderer/src/features/sends/sends-screen.tsx',
-  'renderer/src/features/shell/first-run.tsx',
 ];
 
 /** Code that ships (runs in the app, the browser host or the CLI); build scripts and tests do not. */

@@ -13,6 +13,7 @@ import { ResponsesScreen } from './features/responses/responses-screen';
 import { SendNotifier } from './features/sends/send-notifications';
 import { SendsScreen } from './features/sends/sends-screen';
 import { SettingsScreen } from './features/settings/settings-screen';
+import { useI18n } from './i18n/use-i18n';
 import { ROUTES, routeFromHash, type RouteId } from './routes';
 
 const SCREENS: Record<RouteId, () => ReactNode> = {
@@ -27,6 +28,7 @@ const SCREENS: Record<RouteId, () => ReactNode> = {
 
 /** Tracks the screen in the URL hash, which works from file:// as well as http://. */
 function useRoute(): RouteId {
+  const { t } = useI18n();
   const [route, setRoute] = useState<RouteId>(() => routeFromHash(window.location.hash));
   useEffect(() => {
     const onChange = () => setRoute(routeFromHash(window.location.hash));
@@ -34,15 +36,16 @@ function useRoute(): RouteId {
     return () => window.removeEventListener('hashchange', onChange);
   }, []);
   useEffect(() => {
-    const label = ROUTES.find((r) => r.id === route)?.label ?? '';
-    document.title = `${label} · Loopdesk`;
-  }, [route]);
+    const label = ROUTES.find((r) => r.id === route)?.label;
+    document.title = label ? t('shell.documentTitle', { screen: t(label) }) : t('shell.nav.brand');
+  }, [route, t]);
   return route;
 }
 
 /** The application shell: skip link, navigation, the current screen, problems and the status bar. */
 export function App() {
   const route = useRoute();
+  const { t } = useI18n();
   const dark = usePrefersDark();
   useEffect(() => {
     // AG Grid's theming API picks its light or dark parameters from this attribute.
@@ -52,7 +55,7 @@ export function App() {
     <NewSendSessionProvider>
       <div className="shell">
         <a className="skip-link" href="#main" onClick={focusMain}>
-          Skip to main content
+          {t('shell.skipLink')}
         </a>
         <SideNav current={route} />
         <SendNotifier />

@@ -5,7 +5,7 @@ import { ApiProvider } from './api/api-context';
 import { connectToHost, HostConnectionError } from './api/connect';
 import { installGlobalErrorHandlers, ProblemReporter, withProblemReporting } from './api/error-reporting';
 import { App } from './app';
-import { ConnectionFailure } from './components/connection-failure';
+import { ConnectionFailure, type ConnectionProblem } from './components/connection-failure';
 import { LanguageProvider } from './i18n/language-provider';
 import './styles.css';
 
@@ -17,12 +17,7 @@ async function start(): Promise<void> {
   installGlobalErrorHandlers(reporter);
   try {
     const host = await connectToHost();
-    host.onLost(() =>
-      reporter.report(
-        'Connection to the Loopdesk host lost',
-        'Nothing you do now is saved. Restart `loopdesk serve` (or the app) and reload this page.',
-      ),
-    );
+    host.onLost(() => reporter.report('shell.lost.title', { id: 'shell.lost.message' }));
     const transport = withProblemReporting(host.transport, reporter);
     const api = createApi(transport);
     const subscribe = transport.subscribe.bind(transport);
@@ -36,10 +31,12 @@ async function start(): Promise<void> {
       </StrictMode>,
     );
   } catch (e) {
-    const message = e instanceof HostConnectionError ? e.message : `Loopdesk could not start: ${e instanceof Error ? e.message : String(e)}`;
+    // Without a host the window speaks the system's language; the reason stays a key until then.
+    const problem: ConnectionProblem =
+      e instanceof HostConnectionError ? { id: e.messageId } : { id: 'shell.failure.startFailed', values: { reason: e instanceof Error ? e.message : String(e) } };
     root.render(
       <LanguageProvider api={null}>
-        <ConnectionFailure message={message} />
+        <ConnectionFailure problem={problem} />
       </LanguageProvider>,
     );
   }

@@ -1,13 +1,15 @@
-/** Every screen of the app, in navigation order. */
+import type { MessageId } from '../../shared/i18n/messages';
+
+/** Every screen of the app, in navigation order, with the catalog keys of its name and one-line hint. */
 export const ROUTES = [
-  { id: 'connections', label: 'Connections', hint: 'SFTP servers and clients' },
-  { id: 'mailings', label: 'Mailings', hint: 'Source mailings' },
-  { id: 'new-send', label: 'New send', hint: 'Prepare and upload' },
-  { id: 'sends', label: 'Sends', hint: 'Status of uploads' },
-  { id: 'responses', label: 'Responses', hint: 'Opens, clicks, bounces' },
-  { id: 'activity', label: 'Activity', hint: 'What happened, live' },
-  { id: 'settings', label: 'Settings', hint: 'Data retention' },
-] as const;
+  { id: 'connections', label: 'shell.nav.connections', hint: 'shell.nav.connections.hint' },
+  { id: 'mailings', label: 'shell.nav.mailings', hint: 'shell.nav.mailings.hint' },
+  { id: 'new-send', label: 'shell.nav.newSend', hint: 'shell.nav.newSend.hint' },
+  { id: 'sends', label: 'shell.nav.sends', hint: 'shell.nav.sends.hint' },
+  { id: 'responses', label: 'shell.nav.responses', hint: 'shell.nav.responses.hint' },
+  { id: 'activity', label: 'shell.nav.activity', hint: 'shell.nav.activity.hint' },
+  { id: 'settings', label: 'shell.nav.settings', hint: 'shell.nav.settings.hint' },
+] as const satisfies readonly { id: string; label: MessageId; hint: MessageId }[];
 
 /** Identifier of a screen; also its URL hash (`#/connections`). */
 export type RouteId = (typeof ROUTES)[number]['id'];

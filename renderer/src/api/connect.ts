@@ -1,6 +1,7 @@
 import type { Transport } from '../../../shared/contract/client';
 import type { Result } from '../../../shared/contract/result';
 import { createSocketTransport } from '../../../shared/contract/wire';
+import { EN_MESSAGES } from '../../../shared/i18n/messages';
 
 /** What the Electron preload puts on `window`: one flat invoke and subscribe. */
 export interface PreloadBridge {
@@ -27,10 +28,16 @@ export interface HostConnection {
   onLost(listener: () => void): void;
 }
 
-/** Explains a connection problem to the operator; shown instead of the app. */
+/** Why the window could not reach its host: a catalog key, shown in the operator's language. */
+export type HostConnectionProblem = 'shell.failure.noToken' | 'shell.failure.unreachable';
+
+/**
+ * Explains a connection problem to the operator; shown instead of the app. The window shows
+ * {@link messageId} in its language; `message` is the English text, for the console.
+ */
 export class HostConnectionError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(readonly messageId: HostConnectionProblem) {
+    super(EN_MESSAGES[messageId]);
     this.name = 'HostConnectionError';
   }
 }
@@ -46,20 +53,13 @@ export async function connectToHost(win: Window = window): Promise<HostConnectio
   }
   const token = new URLSearchParams(win.location.search).get('token');
   if (!token) {
-    throw new HostConnectionError(
-      'This page was opened without its access token. Open the full address that `loopdesk serve` printed (it ends in ?token=…).',
-    );
+    throw new HostConnectionError('shell.failure.noToken');
   }
   const scheme = win.location.protocol === 'https:' ? 'wss:' : 'ws:';
   const url = `${scheme}//${win.location.host}/ws?token=${encodeURIComponent(token)}`;
   const socket = new WebSocket(url);
   await new Promise<void>((resolve, reject) => {
-    const failed = () =>
-      reject(
-        new HostConnectionError(
-          'Loopdesk could not connect to its host. Check that `loopdesk serve` is still running and that you opened the address it printed most recently.',
-        ),
-      );
+    const failed = () => reject(new HostConnectionError('shell.failure.unreachable'));
     socket.addEventListener('open', () => resolve(), { once: true });
     socket.addEventListener('error', failed, { once: true });
     socket.addEventListener('close', failed, { once: true });

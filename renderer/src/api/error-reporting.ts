@@ -1,10 +1,24 @@
 import type { Transport } from '../../../shared/contract/client';
+import type { AppErrorInfo } from '../../../shared/contract/result';
+import type { MessageId } from '../../../shared/i18n/messages';
+
+/**
+ * What a problem says, kept as catalog keys (and the raw detail a bug produced) so the banner
+ * writes it in the language of the moment: a language switch re-renders a problem already shown.
+ */
+export type ProblemText =
+  /** A catalog message with its values. */
+  | { readonly id: MessageId; readonly values?: Readonly<Record<string, string | number>> }
+  /** A service error, shown as `errorMessage(error)`. */
+  | { readonly error: AppErrorInfo }
+  /** A fault in this window: its raw text (a JS error message, never translated) and what to do. */
+  | { readonly fault: string | null };
 
 /** One problem the global banner shows. */
 export interface ReportedProblem {
   readonly id: number;
-  readonly title: string;
-  readonly message: string;
+  readonly title: MessageId;
+  readonly message: ProblemText;
 }
 
 type Listener = (problems: readonly ReportedProblem[]) => void;
@@ -19,8 +33,9 @@ export class ProblemReporter {
   private readonly listeners = new Set<Listener>();
 
   /** Adds a problem; identical repeats are folded so a loop cannot flood the screen. */
-  report(title: string, message: string): void {
-    if (this.problems.some((p) => p.title === title && p.message === message)) return;
+  report(title: MessageId, message: ProblemText): void {
+    const key = JSON.stringify(message);
+    if (this.problems.some((p) => p.title === title && JSON.stringify(p.message) === key)) return;
     this.problems = [...this.problems, { id: this.nextId++, title, message }].slice(-5);
     this.emit();
   }
@@ -52,10 +67,10 @@ export function installGlobalErrorHandlers(reporter: ProblemReporter, win: Windo
   const onError = (ev: ErrorEvent) => {
     // ResizeObserver loop notices are benign browser chatter, not bugs.
     if (typeof ev.message === 'string' && ev.message.startsWith('ResizeObserver loop')) return;
-    reporter.report('Something went wrong in this window', describe(ev.error ?? ev.message));
+    reporter.report('shell.problem.window.title', { fault: describe(ev.error ?? ev.message) });
   };
   const onRejection = (ev: PromiseRejectionEvent) => {
-    reporter.report('Something went wrong in this window', describe(ev.reason));
+    reporter.report('shell.problem.window.title', { fault: describe(ev.reason) });
   };
   win.addEventListener('error', onError);
   win.addEventListener('unhandledrejection', onRejection);
@@ -71,7 +86,7 @@ export function withProblemReporting(transport: Transport, reporter: ProblemRepo
     async invoke(channel, payload) {
       const result = await transport.invoke(channel, payload);
       if (!result.ok && result.error.code === 'INTERNAL') {
-        reporter.report('Loopdesk hit an unexpected error', result.error.message);
+        reporter.report('shell.problem.internal.title', { error: result.error });
       }
       return result;
     },
@@ -79,7 +94,8 @@ export function withProblemReporting(transport: Transport, reporter: ProblemRepo
   };
 }
 
-function describe(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return `${text || 'Unknown error'}. Try the action again; if it keeps happening, reload the window and check the Activity screen.`;
+/** The raw text of a fault (null when it has none: the banner then says "Unknown error"). */
+function describe(error: unknown): string | null {
+  const text = error instanceof Error ? error.message : String(error ?? '');
+  return text || null;
 }

@@ -1,3 +1,21 @@
+import type { CatalogText } from '../../../shared/contract/catalog-text';
+import { appIntl } from '../../../shared/i18n/intl';
+import type { MessageId } from '../../../shared/i18n/messages';
+
+/**
+ * A file could not be handed to the host. `text` is the sentence as a catalog key and values:
+ * show it with `say(e.text, e.message)` so it follows the operator's language (`message` is
+ * the English text, for the console). `useAction` does that by itself.
+ */
+export class HostFileError extends Error {
+  readonly text: CatalogText;
+  constructor(id: MessageId, values: Record<string, string | number>) {
+    super(appIntl('en').formatMessage({ id }, values));
+    this.name = 'HostFileError';
+    this.text = { id, values };
+  }
+}
+
 /**
  * Files reach the services by path on the host. The browser host stores an upload and answers
  * its path; the Electron host reads a dropped file where it lies.
@@ -8,14 +26,14 @@ export async function fileToHostPath(file: File, win: Window = window): Promise<
     const path = bridge.pathForFile?.(file);
     if (path) return path;
     // A File made in the page (not from disk) has no path; only a real file can be handed over.
-    throw new Error(`“${file.name}” has no place on disk that Loopdesk can read. Save it to a folder first, then drop or choose it from there.`);
+    throw new HostFileError('common.file.noPath', { name: file.name });
   }
   const token = new URLSearchParams(win.location.search).get('token') ?? '';
   const url = `/files?token=${encodeURIComponent(token)}&name=${encodeURIComponent(file.name)}`;
   // The File is the body, so the browser streams it from disk instead of reading it into memory.
   const res = await fetch(url, { method: 'POST', body: file, headers: { 'content-type': 'application/octet-stream' } });
   const body = (await res.json().catch(() => ({}))) as { path?: string; error?: string };
-  if (!res.ok || !body.path) throw new Error(`The file could not be handed to Loopdesk: ${body.error ?? `HTTP ${res.status}`}. Try again; if it keeps failing, restart \`loopdesk serve\`.`);
+  if (!res.ok || !body.path) throw new HostFileError('common.file.handOffFailed', { reason: body.error ?? `HTTP ${res.status}` });
   return body.path;
 }
 

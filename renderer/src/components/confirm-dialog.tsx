@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
+import { useI18n } from '../i18n/use-i18n';
 import { ErrorCallout } from './error-callout';
 
 /**
@@ -17,6 +18,7 @@ export function ConfirmDialog(props: {
   onClose: () => void;
   wide?: boolean;
 }) {
+  const { t } = useI18n();
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   const [busy, setBusy] = useState(false);
@@ -43,10 +45,10 @@ export function ConfirmDialog(props: {
       <ErrorCallout message={error} />
       <div className="button-row end">
         <button type="button" className="button" onClick={() => ref.current?.close()} disabled={busy}>
-          {props.cancelLabel ?? 'Cancel'}
+          {props.cancelLabel ?? t('common.cancel')}
         </button>
         <button type="button" className={`button ${props.danger ? 'danger' : 'primary'}`} onClick={() => void confirm()} disabled={busy}>
-          {busy ? 'Working…' : props.confirmLabel}
+          {busy ? t('common.working') : props.confirmLabel}
         </button>
       </div>
     </dialog>

@@ -1,9 +1,19 @@
+import type { MessageId } from '../../../shared/i18n/messages';
+import { useI18n } from '../i18n/use-i18n';
+
+/** Why the window cannot reach its host, as a catalog key and its values. */
+export interface ConnectionProblem {
+  readonly id: MessageId;
+  readonly values?: Record<string, string | number>;
+}
+
 /** Full-window message when the window cannot reach its host at all. */
-export function ConnectionFailure(props: { message: string }) {
+export function ConnectionFailure(props: { problem: ConnectionProblem }) {
+  const { t } = useI18n();
   return (
     <main className="connection-failure" id="main">
-      <h1>Loopdesk cannot reach its host</h1>
-      <p role="alert">{props.message}</p>
+      <h1>{t('shell.failure.title')}</h1>
+      <p role="alert">{t(props.problem.id, props.problem.values)}</p>
     </main>
   );
 }

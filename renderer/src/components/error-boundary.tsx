@@ -1,4 +1,5 @@
 import { Component, type ErrorInfo, type ReactNode } from 'react';
+import { useI18n } from '../i18n/use-i18n';
 
 /**
  * Catches a render error in the screen below it and shows what happened and a way back,
@@ -20,26 +21,30 @@ export class ScreenErrorBoundary extends Component<{ children: ReactNode }, { er
   override render(): ReactNode {
     const { error } = this.state;
     if (!error) return this.props.children;
-    return (
-      <section className="screen-inner" aria-labelledby="screen-failed-title">
-        <header className="screen-header">
-          <h1 id="screen-failed-title">This screen could not be shown</h1>
-        </header>
-        <div className="callout callout-error" role="alert">
-          <p>
-            Loopdesk hit a fault while drawing this screen: {error.message || error.name}. Your data and any sends are not affected. Go back to the sends, or reload the
-            window to try again.
-          </p>
-        </div>
-        <div className="button-row">
-          <a className="button primary" href="#/sends" onClick={() => this.setState({ error: null })}>
-            Back to Sends
-          </a>
-          <button type="button" className="button" onClick={() => window.location.reload()}>
-            Reload the window
-          </button>
-        </div>
-      </section>
-    );
+    return <ScreenFailed error={error} onBack={() => this.setState({ error: null })} />;
   }
+}
+
+/** What the operator sees instead of a screen that failed (a function component, so it can speak through the catalog). */
+function ScreenFailed(props: { error: Error; onBack: () => void }) {
+  const { t } = useI18n();
+  return (
+    <section className="screen-inner" aria-labelledby="screen-failed-title">
+      <header className="screen-header">
+        <h1 id="screen-failed-title">{t('shell.boundary.title')}</h1>
+      </header>
+      <div className="callout callout-error" role="alert">
+        {/* The fault's own text is a bug's raw message: shown as it is, in any language. */}
+        <p>{t('shell.boundary.message', { detail: props.error.message || props.error.name })}</p>
+      </div>
+      <div className="button-row">
+        <a className="button primary" href="#/sends" onClick={props.onBack}>
+          {t('shell.boundary.back')}
+        </a>
+        <button type="button" className="button" onClick={() => window.location.reload()}>
+          {t('shell.boundary.reload')}
+        </button>
+      </div>
+    </section>
+  );
 }

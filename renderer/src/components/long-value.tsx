@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { useI18n } from '../i18n/use-i18n';
 
 /** Values longer than this are shortened in tables. */
 export const SHORT_VALUE_CHARS = 60;
@@ -9,16 +10,16 @@ export const SHORT_VALUE_CHARS = 60;
  * controls beside it) off-screen.
  */
 export function LongValue(props: { value: string; label: string }) {
+  const { t } = useI18n();
   const [open, setOpen] = useState(false);
   const long = props.value.length > SHORT_VALUE_CHARS;
   if (!long) return <span className="long-value">{props.value}</span>;
   return (
     <span className={`long-value${open ? ' open' : ''}`}>
       <span className="long-value-text" title={open ? undefined : props.value}>
-        {open ? props.value : `${props.value.slice(0, SHORT_VALUE_CHARS)}…`}
-      </span>{' '}
-      <button type="button" className="link-button small" aria-expanded={open} aria-label={`${open ? 'Shorten' : 'Show the whole'} ${props.label}`} onClick={() => setOpen(!open)}>
-        {open ? 'shorten' : `show all ${props.value.length.toLocaleString('en-GB')} characters`}
+        {open ? props.value : t('common.longValue.start', { start: props.value.slice(0, SHORT_VALUE_CHARS) })}
+      </span> <button type="button" className="link-button small" aria-expanded={open} aria-label={open ? t('common.longValue.shortenLabel', { label: props.label }) : t('common.longValue.showAllLabel', { label: props.label })} onClick={() => setOpen(!open)}>
+        {open ? t('common.longValue.shorten') : t('common.longValue.showAll', { count: props.value.length })}
       </button>
     </span>
   );

@@ -1,4 +1,5 @@
 import { useRef, type KeyboardEvent } from 'react';
+import { useI18n } from '../i18n/use-i18n';
 import { ROUTES, type RouteId } from '../routes';
 import { NavIcon } from './nav-icon';
 
@@ -7,6 +8,7 @@ import { NavIcon } from './nav-icon';
  * to move between them, as in a desktop sidebar.
  */
 export function SideNav(props: { current: RouteId }) {
+  const { t } = useI18n();
   const listRef = useRef<HTMLUListElement>(null);
 
   const onKeyDown = (ev: KeyboardEvent<HTMLUListElement>) => {
@@ -26,10 +28,10 @@ export function SideNav(props: { current: RouteId }) {
   };
 
   return (
-    <nav className="side-nav" aria-label="Main">
+    <nav className="side-nav" aria-label={t('shell.nav.label')}>
       <div className="brand">
         <img src="./favicon.svg" alt="" width={28} height={28} />
-        <span>Loopdesk</span>
+        <span>{t('shell.nav.brand')}</span>
       </div>
       <ul ref={listRef} onKeyDown={onKeyDown}>
         {ROUTES.map((r) => (
@@ -37,8 +39,8 @@ export function SideNav(props: { current: RouteId }) {
             <a href={`#/${r.id}`} aria-current={props.current === r.id ? 'page' : undefined}>
               <NavIcon route={r.id} />
               <span className="nav-text">
-                <span className="nav-label">{r.label}</span>
-                <span className="nav-hint">{r.hint}</span>
+                <span className="nav-label">{t(r.label)}</span>
+                <span className="nav-hint">{t(r.hint)}</span>
               </span>
             </a>
           </li>

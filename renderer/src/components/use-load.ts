@@ -1,5 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
+import type { CatalogText } from '../../../shared/contract/catalog-text';
 import type { AppErrorInfo, Result } from '../../../shared/contract/result';
+import { useI18n } from '../i18n/use-i18n';
 
 /** What {@link useLoad} gives a screen. */
 export interface Loaded<T> {
@@ -58,27 +60,35 @@ export function mapResult<T, U>(r: Result<T>, f: (value: T) => U): Result<U> {
 export interface Action {
   /** True while an action runs; buttons are disabled meanwhile. */
   readonly busy: boolean;
-  /** The message of the last action that failed, cleared when the next one starts. */
+  /** The message of the last action that failed (in the current language), cleared when the next one starts. */
   readonly error: string | null;
   readonly setError: (message: string | null) => void;
   /** Runs `work` with `busy` set; a thrown error becomes `error` instead of a blank window. */
   readonly run: (work: () => Promise<void>) => Promise<void>;
 }
 
+/** A thrown error as the action keeps it: its catalog text where it has one (a `HostFileError`), else its text. */
+type HeldError = { readonly text: CatalogText | null; readonly message: string };
+
 /** The busy/error pair around an operator's action (a button that calls the host). */
 export function useAction(): Action {
+  const { say } = useI18n();
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [held, setHeld] = useState<HeldError | null>(null);
+  const setError = useCallback((message: string | null) => setHeld(message === null ? null : { text: null, message }), []);
   const run = useCallback(async (work: () => Promise<void>) => {
     setBusy(true);
-    setError(null);
+    setHeld(null);
     try {
       await work();
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      const text = e instanceof Error && 'text' in e ? (e.text as CatalogText) : null;
+      setHeld({ text, message: e instanceof Error ? e.message : String(e) });
     } finally {
       setBusy(false);
     }
   }, []);
+  // Worded at render time, so a language switch re-words an error already shown.
+  const error = held ? say(held.text, held.message) : null;
   return { busy, error, setError, run };
 }

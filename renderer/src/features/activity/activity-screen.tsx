@@ -1,11 +1,14 @@
 import { AllCommunityModule, ModuleRegistry, type ColDef, type IRowNode } from 'ag-grid-community';
 import { AgGridReact } from 'ag-grid-react';
+import { AG_GRID_LOCALE_DE } from '@ag-grid-community/locale';
 import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { ActivityEntry } from '../../../../shared/contract/activity';
 import { useApi, useHostEvent } from '../../api/api-context';
 import { gridTheme } from '../../components/grid-theme';
 import { ErrorCallout } from '../../components/error-callout';
 import { useLoad } from '../../components/use-load';
+import { useI18n, type I18n } from '../../i18n/use-i18n';
+import { EN_MESSAGES, type MessageId } from '../../../../shared/i18n/messages';
 
 ModuleRegistry.registerModules([AllCommunityModule]);
 
@@ -14,47 +17,64 @@ const PAGE = 2000;
 
 type LevelFilter = 'all' | ActivityEntry['level'];
 
-function formatTime(iso: string): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
-}
+const LEVEL_LABEL: Record<ActivityEntry['level'], MessageId> = { info: 'activity.level.info', warn: 'activity.level.warn', error: 'activity.level.error' };
 
-const LEVEL_LABEL: Record<ActivityEntry['level'], string> = { info: 'Info', warn: 'Warning', error: 'Error' };
+/** The level filter's choices (plural: "Warnings"). */
+const LEVEL_FILTER: Record<ActivityEntry['level'], MessageId> = { info: 'activity.level.filter.info', warn: 'activity.level.filter.warn', error: 'activity.level.filter.error' };
 
-/** The services' machine kinds in the operator's words. */
-const KIND_TEXT: Record<string, string> = {
-  'sftp.connect': 'Connected',
-  'sftp.connect.failed': 'Could not connect',
-  'sftp.connection.close': 'Disconnected',
-  'sftp.connection.end': 'Server hung up',
-  'sftp.connection.error': 'Connection error',
-  'sftp.hostkey.refused': 'Server key refused',
-  'sftp.upload.start': 'Upload started',
-  'sftp.upload.done': 'Uploaded',
-  'sftp.upload.confirmed': 'Upload confirmed',
-  'sftp.upload.failed': 'Upload failed',
-  'sftp.upload.cleanup': 'Clean-up',
-  'sftp.upload.unconfirmed': 'Upload not confirmed',
-  'sftp.download.done': 'Downloaded',
-  connect: 'Connection',
-  test: 'Connection test',
-  profile: 'Connection settings',
-  export: 'Excel export',
-  suppression: 'Suppression list',
-  upload: 'Upload',
-  send: 'Send',
-  status: 'Status check',
-  pull: 'Response pull',
-  retention: 'Retention',
-  keyring: 'Keyring',
+/**
+ * The services' machine kinds in the operator's words. The profiles service logs the SFTP
+ * session's kinds without their `sftp.` prefix, so both spellings are listed.
+ */
+const KIND_TEXT: Record<string, MessageId> = {
+  'sftp.connect': 'activity.kind.connected',
+  'sftp.connect.failed': 'activity.kind.connectFailed',
+  'connect.failed': 'activity.kind.connectFailed',
+  'sftp.connection.close': 'activity.kind.disconnected',
+  'connection.close': 'activity.kind.disconnected',
+  'sftp.connection.end': 'activity.kind.serverHungUp',
+  'connection.end': 'activity.kind.serverHungUp',
+  'sftp.connection.error': 'activity.kind.connectionError',
+  'connection.error': 'activity.kind.connectionError',
+  'sftp.hostkey.refused': 'activity.kind.hostKeyRefused',
+  'hostkey.refused': 'activity.kind.hostKeyRefused',
+  'host-key': 'activity.kind.hostKey',
+  'sftp.upload.start': 'activity.kind.uploadStarted',
+  'upload.start': 'activity.kind.uploadStarted',
+  'sftp.upload.done': 'activity.kind.uploaded',
+  'upload.done': 'activity.kind.uploaded',
+  'sftp.upload.confirmed': 'activity.kind.uploadConfirmed',
+  'upload.confirmed': 'activity.kind.uploadConfirmed',
+  'sftp.upload.failed': 'activity.kind.uploadFailed',
+  'upload.failed': 'activity.kind.uploadFailed',
+  'sftp.upload.cleanup': 'activity.kind.cleanup',
+  'upload.cleanup': 'activity.kind.cleanup',
+  'sftp.upload.unconfirmed': 'activity.kind.uploadUnconfirmed',
+  'upload.unconfirmed': 'activity.kind.uploadUnconfirmed',
+  'sftp.download.done': 'activity.kind.downloaded',
+  'download.done': 'activity.kind.downloaded',
+  connect: 'activity.kind.connection',
+  test: 'activity.kind.test',
+  profile: 'activity.kind.profile',
+  export: 'activity.kind.export',
+  suppression: 'activity.kind.suppression',
+  upload: 'activity.kind.upload',
+  send: 'activity.kind.send',
+  status: 'activity.kind.status',
+  pull: 'activity.kind.pull',
+  retention: 'activity.kind.retention',
+  keyring: 'activity.kind.keyring',
 };
 
-/** A kind in words; unknown ones read from their last part (`sftp.foo.bar` → `Bar`). */
-export function kindText(kind: string): string {
-  const known = KIND_TEXT[kind];
-  if (known) return known;
+/** The catalog key of a kind, or null for a kind this version does not know. */
+export function kindMessage(kind: string): MessageId | null {
+  return Object.hasOwn(KIND_TEXT, kind) ? KIND_TEXT[kind] : null;
+}
+
+/** A kind in words; unknown ones read from their last part (`sftp.foo.bar` → `Bar`), a machine name shown as data. */
+export function kindText(t: I18n['t'], kind: string): string {
+  const known = kindMessage(kind);
+  if (known) return t(known);
   const last = kind.split('.').pop() ?? kind;
   return last.charAt(0).toUpperCase() + last.slice(1).replaceAll('_', ' ');
 }
@@ -65,6 +85,7 @@ const ROUTINE_KINDS = new Set(['connect', 'sftp.connect', 'sftp.connection.close
 /** The activity log: every connect, upload, download and error, newest first, live. */
 export function ActivityScreen() {
   const api = useApi();
+  const { t, fmt, say, errorMessage, locale } = useI18n();
   const id = useId();
   const [quick, setQuick] = useState('');
   const [level, setLevel] = useState<LevelFilter>('all');
@@ -90,21 +111,50 @@ export function ActivityScreen() {
     gridRef.current?.api?.onFilterChanged();
   }, [level, hideRoutine]);
 
+  // Search finds an entry by what the operator reads (the words of this language) and by the
+  // English text and machine kind it was logged with, as before the catalog.
   const columns = useMemo<ColDef<ActivityEntry>[]>(
     () => [
-      { field: 'at', headerName: 'Time', width: 170, sort: 'desc', valueFormatter: (p) => formatTime(String(p.value ?? '')), getQuickFilterText: (p) => formatTime(String(p.value ?? '')) },
+      {
+        field: 'at',
+        headerName: t('activity.column.time'),
+        width: 170,
+        sort: 'desc',
+        valueFormatter: (p) => fmt.dateTime(String(p.value ?? ''), { seconds: true }),
+        getQuickFilterText: (p) => fmt.dateTime(String(p.value ?? ''), { seconds: true }),
+      },
       {
         field: 'level',
-        headerName: 'Level',
-        width: 90,
-        valueFormatter: (p) => LEVEL_LABEL[p.value as ActivityEntry['level']] ?? String(p.value),
+        headerName: t('activity.column.level'),
+        width: 100,
+        valueFormatter: (p) => (Object.hasOwn(LEVEL_LABEL, String(p.value)) ? t(LEVEL_LABEL[p.value as ActivityEntry['level']]) : String(p.value)),
+        getQuickFilterText: (p) => (Object.hasOwn(LEVEL_LABEL, String(p.value)) ? t(LEVEL_LABEL[p.value as ActivityEntry['level']]) : String(p.value)),
         cellClass: (p) => `level-cell level-${String(p.value)}`,
       },
-      { field: 'kind', headerName: 'What', width: 160, valueFormatter: (p) => kindText(String(p.value ?? '')), getQuickFilterText: (p) => `${kindText(String(p.value ?? ''))} ${String(p.value ?? '')}`, tooltipValueGetter: (p) => String(p.value ?? '') },
-      { field: 'profile', headerName: 'Connection', width: 120, valueFormatter: (p) => (p.value ? String(p.value) : '—') },
-      { field: 'message', headerName: 'Message', flex: 1, minWidth: 200, tooltipValueGetter: (p) => p.data?.details ?? p.data?.message },
+      {
+        field: 'kind',
+        headerName: t('activity.column.kind'),
+        width: 170,
+        valueFormatter: (p) => kindText(t, String(p.value ?? '')),
+        getQuickFilterText: (p) => {
+          const kind = String(p.value ?? '');
+          const key = kindMessage(kind);
+          return `${kindText(t, kind)} ${key ? EN_MESSAGES[key] : ''} ${kind}`;
+        },
+        tooltipValueGetter: (p) => String(p.value ?? ''),
+      },
+      { field: 'profile', headerName: t('activity.column.profile'), width: 130, valueFormatter: (p) => (p.value ? String(p.value) : t('format.empty')) },
+      {
+        field: 'message',
+        headerName: t('activity.column.message'),
+        flex: 1,
+        minWidth: 200,
+        valueGetter: (p) => (p.data ? say(p.data.text, p.data.message) : ''),
+        getQuickFilterText: (p) => (p.data ? `${say(p.data.text, p.data.message)} ${p.data.message}` : ''),
+        tooltipValueGetter: (p) => p.data?.details ?? (p.data ? say(p.data.text, p.data.message) : undefined),
+      },
     ],
-    [],
+    [t, fmt, say],
   );
 
   const isExternalFilterPresent = useCallback(() => levelRef.current !== 'all' || hideRoutineRef.current, []);
@@ -118,40 +168,45 @@ export function ActivityScreen() {
   return (
     <section className="screen-inner activity-screen" aria-labelledby="screen-title">
       <header className="screen-header">
-        <h1 id="screen-title">Activity</h1>
-        <p className="lead">Everything Loopdesk did: connections, uploads, downloads and errors, newest first. New entries appear as they happen.</p>
+        <h1 id="screen-title">{t('activity.title')}</h1>
+        <p className="lead">{t('activity.lead')}</p>
       </header>
       <div className="toolbar" role="search">
         <div className="field inline">
-          <label htmlFor={`${id}-quick`}>Search activity</label>
-          <input id={`${id}-quick`} type="search" value={quick} placeholder="Message, connection, what…" onChange={(e) => setQuick(e.target.value)} />
+          <label htmlFor={`${id}-quick`}>{t('activity.search.label')}</label>
+          <input id={`${id}-quick`} type="search" value={quick} placeholder={t('activity.search.placeholder')} onChange={(e) => setQuick(e.target.value)} />
         </div>
         <div className="field inline">
-          <label htmlFor={`${id}-level`}>Level</label>
+          <label htmlFor={`${id}-level`}>{t('activity.level.label')}</label>
           <select id={`${id}-level`} value={level} onChange={(e) => setLevel(e.target.value as LevelFilter)}>
-            <option value="all">All levels</option>
-            <option value="info">Info</option>
-            <option value="warn">Warnings</option>
-            <option value="error">Errors</option>
+            <option value="all">{t('activity.level.all')}</option>
+            {(Object.keys(LEVEL_FILTER) as ActivityEntry['level'][]).map((l) => (
+              <option key={l} value={l}>
+                {t(LEVEL_FILTER[l])}
+              </option>
+            ))}
           </select>
         </div>
         <label className="check-field inline-check">
           <input type="checkbox" checked={hideRoutine} onChange={(e) => setHideRoutine(e.target.checked)} />
-          <span>Hide routine connection entries{routineCount > 0 ? ` (${routineCount.toLocaleString('en-GB')})` : ''}</span>
+          <span>{t('activity.hideRoutine', { count: routineCount })}</span>
         </label>
         <p className="muted small toolbar-count" role="status">
-          {rows === null ? 'Loading…' : total > rows.length ? `Showing the newest ${rows.length} of ${total} entries` : `${total} ${total === 1 ? 'entry' : 'entries'}`}
+          {rows === null ? t('common.loading') : total > rows.length ? t('activity.countNewest', { shown: rows.length, total }) : t('activity.count', { total })}
         </p>
       </div>
       {error ? (
-        <ErrorCallout message={error.message} title="The activity log could not be loaded">
+        <ErrorCallout message={errorMessage(error)} title={t('activity.error.title')}>
           <button type="button" className="button" onClick={() => void reload()}>
-            Try again
+            {t('common.retry')}
           </button>
         </ErrorCallout>
       ) : (
-        <div className="grid-host" aria-label="Activity entries">
+        <div className="grid-host" aria-label={t('activity.grid.label')}>
           <AgGridReact<ActivityEntry>
+            // AG Grid reads its own texts once: a new language draws a new grid.
+            key={locale}
+            localeText={locale.startsWith('de') ? AG_GRID_LOCALE_DE : undefined}
             ref={gridRef}
             theme={gridTheme}
             rowData={rows ?? []}
@@ -162,11 +217,7 @@ export function ActivityScreen() {
             quickFilterText={quick}
             isExternalFilterPresent={isExternalFilterPresent}
             doesExternalFilterPass={doesExternalFilterPass}
-            overlayNoRowsTemplate={
-              rows && rows.length > 0
-                ? 'No entries match the search or level filter.'
-                : 'Nothing has happened yet. Test a connection on the Connections screen and it appears here.'
-            }
+            overlayNoRowsTemplate={escapeHtml(rows && rows.length > 0 ? t('activity.overlay.noMatch') : t('activity.overlay.empty'))}
             tooltipShowDelay={400}
             enableCellTextSelection
           />
@@ -174,4 +225,9 @@ export function ActivityScreen() {
       )}
     </section>
   );
+}
+
+/** AG Grid's overlay takes HTML; a message is text. */
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] ?? c);
 }

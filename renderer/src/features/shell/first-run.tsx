@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { AppInfo } from '../../../../shared/contract/app';
 import type { MailingUse } from '../../../../shared/contract/mailings';
 import { useApi } from '../../api/api-context';
+import { useI18n } from '../../i18n/use-i18n';
 import { navigate } from '../../routes';
 import { useNewSendSession } from '../new-send/handoff';
 
@@ -23,6 +24,7 @@ interface Start {
 export function FirstRunGuide() {
   const newSend = useNewSendSession();
   const api = useApi();
+  const { t, rich } = useI18n();
   const [start, setStart] = useState<Start | null>(null);
   const [hidden, setHidden] = useState(() => window.localStorage.getItem(DISMISSED_KEY) === '1');
 
@@ -47,7 +49,7 @@ export function FirstRunGuide() {
   return (
     <section className="card first-run" aria-labelledby="first-run-title">
       <div className="detail-head">
-        <h2 id="first-run-title">Where to start</h2>
+        <h2 id="first-run-title">{t('shell.firstRun.title')}</h2>
         <button
           type="button"
           className="button ghost"
@@ -56,17 +58,14 @@ export function FirstRunGuide() {
             setHidden(true);
           }}
         >
-          Hide this guide
+          {t('shell.firstRun.hide')}
         </button>
       </div>
       <div className="first-run-choices">
         {demo && (
           <div className="first-run-choice">
-            <h3>Try it on the sandbox</h3>
-            <p>
-              Loopdesk runs a practice server on this computer, the connection <strong>{demo.profile}</strong>. Send its demo list of 5 made-up recipients with the source mailing <strong>{demo.mailing.name}</strong>: nothing
-              leaves this computer.
-            </p>
+            <h3>{t('shell.firstRun.sandbox.title')}</h3>
+            <p>{rich('shell.firstRun.sandbox.text', { profile: demo.profile, mailing: demo.mailing.name, b: (c) => <strong>{c}</strong> })}</p>
             <button
               type="button"
               className="button primary"
@@ -75,18 +74,18 @@ export function FirstRunGuide() {
                 navigate('new-send');
               }}
             >
-              Send the demo list
+              {t('shell.firstRun.sandbox.send')}
             </button>
-            <p className="hint">Then press “Send for real…” and “Send now”. The Sends screen follows the send to “Sent”; the Responses screen shows its opens and clicks.</p>
+            <p className="hint">{t('shell.firstRun.sandbox.hint')}</p>
           </div>
         )}
         <div className="first-run-choice">
-          <h3>Use your own server</h3>
-          <p>Add the SFTP connection your Optimizely Campaign administrator gave you: server, user, password or key, and the folders of each client.</p>
+          <h3>{t('shell.firstRun.own.title')}</h3>
+          <p>{t('shell.firstRun.own.text')}</p>
           <a className={`button${demo ? '' : ' primary'}`} href="#/connections/add">
-            Add your own connection
+            {t('shell.firstRun.own.add')}
           </a>
-          <p className="hint">Then add the client’s source mailings on the Mailings screen, and start a send from there.</p>
+          <p className="hint">{t('shell.firstRun.own.hint')}</p>
         </div>
       </div>
     </section>
