@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CatalogText } from './catalog-text';
 import { method, service } from './define';
 import { LineBreakPolicy } from './profiles';
 
@@ -79,8 +80,12 @@ export const ProblemCode = z.enum([
 ]);
 export type ProblemCode = z.output<typeof ProblemCode>;
 
-/** One reason a row cannot be sent, as the check found it. */
-export const RowProblem = z.object({ line: z.number(), field: z.string(), code: ProblemCode, message: z.string() });
+/**
+ * One reason a row cannot be sent, as the check found it: `message` in English (logs, the
+ * rejected-rows file, `--json`), `text` the same sentence as catalog key and values, which
+ * clients show in their language (absent in problems from before the catalog).
+ */
+export const RowProblem = z.object({ line: z.number(), field: z.string(), code: ProblemCode, message: z.string(), text: CatalogText.optional() });
 export type RowProblem = z.output<typeof RowProblem>;
 
 /** One row the server's error file names; its `code` is the server's own text, not one of {@link ProblemCode}. */

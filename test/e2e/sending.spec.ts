@@ -97,7 +97,8 @@ test.describe('sending', () => {
     await expect(dialog.getByTestId('confirm-when')).toHaveText('Now');
     await dialog.getByRole('radio', { name: 'At a date and time' }).check();
     await expect(dialog.getByLabel('Send at')).toBeVisible();
-    await expect(dialog.getByTestId('confirm-when')).toHaveText(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:00$/);
+    // The confirmation shows the time in the language's form (British English: day first).
+    await expect(dialog.getByTestId('confirm-when')).toHaveText(/^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}:00$/);
     await screenshot(page, '25-send-test-confirm');
     await dialog.getByRole('radio', { name: 'Now' }).check();
     await dialog.getByRole('button', { name: 'Send the test now' }).click();
@@ -128,7 +129,7 @@ test.describe('sending', () => {
     await page.getByRole('button', { name: 'Send for real…' }).click();
     await dialog.getByRole('radio', { name: 'At a date and time' }).check();
     await dialog.getByLabel('Send at').fill('2099-01-01T09:30');
-    await expect(dialog.getByTestId('confirm-when')).toHaveText('2099-01-01 09:30:00');
+    await expect(dialog.getByTestId('confirm-when')).toHaveText('01/01/2099 09:30:00');
     await dialog.getByRole('button', { name: 'Schedule the send' }).click();
     const scheduled = page.getByRole('region', { name: /^Send \d{8}-[0-9a-f]+$/ });
     await expect(scheduled.getByTestId('send-state')).toHaveText('Scheduled');

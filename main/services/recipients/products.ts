@@ -92,7 +92,13 @@ export async function writeProductsFile(
         const id = r.values[0];
         const problems = [...r.problems];
         if (id !== '' && ids.has(id)) {
-          problems.push({ line: row.line, field: idField, code: 'DUPLICATE_ID', message: `${idField} ${id} appears more than once; the first row is used` });
+          problems.push({
+            line: row.line,
+            field: idField,
+            code: 'DUPLICATE_ID',
+            message: `${idField} ${id} appears more than once; the first row is used`,
+            text: { id: 'check.problem.DUPLICATE_ID', values: { field: idField, value: id } },
+          });
         }
         if (problems.length > 0) {
           excludedCount++;

@@ -19,11 +19,23 @@ export function detachString(s: string): string {
   return s.length < 13 ? s : Buffer.from(s, 'utf16le').toString('utf16le');
 }
 
+function detachValues(values: Readonly<Record<string, string | number>>): Record<string, string | number> {
+  const out: Record<string, string | number> = {};
+  for (const [k, v] of Object.entries(values)) out[k] = typeof v === 'string' ? detachString(v) : v;
+  return out;
+}
+
 /** A listed excluded row, detached from the read buffers (see {@link detachString}). */
 export function listedRow(line: number, reasons: readonly RowProblem[], values: readonly string[]): ExcludedRow {
   return {
     line,
-    reasons: reasons.map((p) => ({ line: p.line, field: p.field, code: p.code, message: detachString(p.message) })),
+    reasons: reasons.map((p) => ({
+      line: p.line,
+      field: p.field,
+      code: p.code,
+      message: detachString(p.message),
+      ...(p.text ? { text: { id: p.text.id, values: detachValues(p.text.values) } } : {}),
+    })),
     values: values.map(detachString),
   };
 }

@@ -1,4 +1,5 @@
 import type { LineBreakPolicy, MasterField } from '../../../shared/contract/profiles';
+import type { MessageId, MessageValues } from '../../../shared/i18n/messages';
 import { describeChar, findUnencodable, type ClosedLoopEncoding } from './closed-loop-encoding';
 import { fingerprint, plainEmailFingerprint, type EmailSeenSet, type Fingerprint } from './email-seen-set';
 import { isEmailField } from './mapping';
@@ -55,9 +56,10 @@ const NO_PROBLEMS: RowProblem[] = [];
 const NO_FIXES: RowFix[] = [];
 const NO_FLAGS: RowFlag[] = [];
 
-function withProblem(list: RowProblem[], line: number, field: string, code: ProblemCode, message: string): RowProblem[] {
+/** Adds a problem: `message` in English for logs and the rejected-rows file, `id` + `values` the same sentence for the client's language. */
+function withProblem(list: RowProblem[], line: number, field: string, code: ProblemCode, message: string, id: MessageId, values: MessageValues): RowProblem[] {
   const out = list === NO_PROBLEMS ? [] : list;
-  out.push({ line, field, code, message });
+  out.push({ line, field, code, message, text: { id, values: { field, ...values } } });
   return out;
 }
 
@@ -108,7 +110,7 @@ export function compileValidator(fields: readonly MasterField[], opts: ValidateO
         }
       }
       if (v === '') {
-        if (f.required) problems = withProblem(problems, line, f.name, 'REQUIRED', `${f.name} is empty but required`);
+        if (f.required) problems = withProblem(problems, line, f.name, 'REQUIRED', `${f.name} is empty but required`, 'check.problem.REQUIRED', {});
         continue;
       }
       // A value is remembered as good only when it raised no flag (below), so a repeated risky
@@ -119,7 +121,7 @@ export function compileValidator(fields: readonly MasterField[], opts: ValidateO
         if (flags === NO_FLAGS) flags = [];
         flags.push({ line, field: f.name, code: 'LINE_BREAK', value: v });
         if (lineBreaks === 'reject') {
-          problems = withProblem(problems, line, f.name, 'LINE_BREAK', `${f.name} contains a line break, which would split the record on the server (client setting: reject)`);
+          problems = withProblem(problems, line, f.name, 'LINE_BREAK', `${f.name} contains a line break, which would split the record on the server (client setting: reject)`, 'check.problem.LINE_BREAK', {});
         } else if (lineBreaks === 'space') {
           const spaced = lineBreaksToSpace(v);
           if (fixes === NO_FIXES) fixes = [];
@@ -135,28 +137,34 @@ export function compileValidator(fields: readonly MasterField[], opts: ValidateO
       const before = problems.length;
       const bad = enc === 'utf-8' && (!checkSurrogates || !MAYBE_SURROGATE.test(v)) ? undefined : findUnencodable(v, enc);
       if (bad !== undefined) {
-        problems = withProblem(problems, line, f.name, 'UNENCODABLE', `${f.name} contains ${describeChar(bad)}, which ${enc.toUpperCase()} cannot hold`);
+        problems = withProblem(problems, line, f.name, 'UNENCODABLE', `${f.name} contains ${describeChar(bad)}, which ${enc.toUpperCase()} cannot hold`, 'check.problem.UNENCODABLE', {
+          char: describeChar(bad),
+          encoding: enc.toUpperCase(),
+        });
       }
       switch (f.type) {
         case 'Varchar': {
           const max = f.length ?? 255;
           if (v.length > max) {
             const n = charLength(v);
-            if (n > max) problems = withProblem(problems, line, f.name, 'TOO_LONG', `${f.name} has ${n} characters; at most ${max} are allowed`);
+            if (n > max) problems = withProblem(problems, line, f.name, 'TOO_LONG', `${f.name} has ${n} characters; at most ${max} are allowed`, 'check.problem.TOO_LONG', { count: n, max });
           }
           break;
         }
         case 'Bigint':
-          if (!DIGITS.test(v)) problems = withProblem(problems, line, f.name, 'NOT_A_NUMBER', `${f.name} "${v.slice(0, 40)}" must be a whole number (digits only)`);
-          else if (v.length >= 19 && BigInt(v) > INT64_MAX) problems = withProblem(problems, line, f.name, 'OUT_OF_RANGE', `${f.name} ${v.slice(0, 40)} is larger than a 64-bit number allows`);
+          if (!DIGITS.test(v)) {
+            problems = withProblem(problems, line, f.name, 'NOT_A_NUMBER', `${f.name} "${v.slice(0, 40)}" must be a whole number (digits only)`, 'check.problem.NOT_A_NUMBER', { value: v.slice(0, 40) });
+          } else if (v.length >= 19 && BigInt(v) > INT64_MAX) {
+            problems = withProblem(problems, line, f.name, 'OUT_OF_RANGE', `${f.name} ${v.slice(0, 40)} is larger than a 64-bit number allows`, 'check.problem.OUT_OF_RANGE', { value: v.slice(0, 40) });
+          }
           break;
         case 'URL':
-          if (!isHttpUrl(v)) problems = withProblem(problems, line, f.name, 'INVALID_URL', `${f.name} "${v.slice(0, 80)}" is not an http(s) address`);
+          if (!isHttpUrl(v)) problems = withProblem(problems, line, f.name, 'INVALID_URL', `${f.name} "${v.slice(0, 80)}" is not an http(s) address`, 'check.problem.INVALID_URL', { value: v.slice(0, 80) });
           break;
         case 'Date': {
           let m = ISO_DATE.exec(v);
           if (m) {
-            if (!validDate(+m[1], +m[2], +m[3], +(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0))) problems = withProblem(problems, line, f.name, 'INVALID_DATE', `${f.name} "${v}" is not a real date`);
+            if (!validDate(+m[1], +m[2], +m[3], +(m[4] ?? 0), +(m[5] ?? 0), +(m[6] ?? 0))) problems = withProblem(problems, line, f.name, 'INVALID_DATE', `${f.name} "${v}" is not a real date`, 'check.problem.notRealDate', { value: v });
             break;
           }
           m = GERMAN_DATE.exec(v);
@@ -168,7 +176,7 @@ export function compileValidator(fields: readonly MasterField[], opts: ValidateO
             if (fixes === NO_FIXES) fixes = [];
             fixes.push({ line, field: f.name, code: 'DATE_NORMALISED', message: `${f.name}: ${v} written as ${iso}`, before: v, after: iso });
           } else {
-            problems = withProblem(problems, line, f.name, 'INVALID_DATE', `${f.name} "${v.slice(0, 40)}" is not a date (use YYYY-MM-DD)`);
+            problems = withProblem(problems, line, f.name, 'INVALID_DATE', `${f.name} "${v.slice(0, 40)}" is not a date (use YYYY-MM-DD)`, 'check.problem.INVALID_DATE', { value: v.slice(0, 40) });
           }
           break;
         }
@@ -177,13 +185,15 @@ export function compileValidator(fields: readonly MasterField[], opts: ValidateO
         // A plain address is checked and fingerprinted in one pass; others go to isEmail.
         const plain = plainEmailFingerprint(v, fp);
         if (!plain && !isEmailByValidator(v)) {
-          problems = withProblem(problems, line, f.name, 'INVALID_EMAIL', `"${v.slice(0, 80)}" is not a valid e-mail address`);
+          problems = withProblem(problems, line, f.name, 'INVALID_EMAIL', `"${v.slice(0, 80)}" is not a valid e-mail address`, 'check.problem.INVALID_EMAIL', { value: v.slice(0, 80) });
         } else {
           if (!plain) fingerprint(v.toLowerCase(), fp);
           hasEmail = true;
-          if (seen.hasFingerprint(fp[0], fp[1])) problems = withProblem(problems, line, f.name, 'DUPLICATE_EMAIL', `${v} appears more than once; only its first valid row is sent`);
+          if (seen.hasFingerprint(fp[0], fp[1])) {
+            problems = withProblem(problems, line, f.name, 'DUPLICATE_EMAIL', `${v} appears more than once; only its first valid row is sent`, 'check.problem.DUPLICATE_EMAIL', { value: v });
+          }
           const reason = suppressed?.(v.toLowerCase());
-          if (reason !== undefined) problems = withProblem(problems, line, f.name, 'SUPPRESSED', `${v} is on the suppression list (${reason})`);
+          if (reason !== undefined) problems = withProblem(problems, line, f.name, 'SUPPRESSED', `${v} is on the suppression list (${reason})`, 'check.problem.SUPPRESSED', { value: v, reason });
         }
       } else if (problems.length === before && values[i] === v && flags.length === flagsBefore) {
         lastGood[i] = v;

@@ -13,6 +13,8 @@ import {
   validateRow,
   type ValidateOptions,
 } from '../../../main/services/recipients/validate';
+import { appIntl } from '../../../shared/i18n/intl';
+import type { MessageId } from '../../../shared/i18n/messages';
 
 const F = DEFAULT_MASTER_FIELDS;
 const opts = (extra: Partial<ValidateOptions> = {}): ValidateOptions => ({ encoding: 'utf-8', seenEmails: new EmailSeenSet(), ...extra });
@@ -49,7 +51,47 @@ describe('validateRow', () => {
     expect(codes(validateRow(row('Anna@Example.de', { 4: 'x'.repeat(300) }), F, { ...o, line: 1 }))).toEqual(['TOO_LONG']);
     expect(codes(validateRow(row('anna@example.de'), F, { ...o, line: 2 }))).toEqual([]);
     const dup = validateRow(row('ANNA@example.DE'), F, { ...o, line: 3 });
-    expect(dup.problems).toEqual([{ line: 3, field: 'Email', code: 'DUPLICATE_EMAIL', message: expect.stringContaining('more than once') }]);
+    expect(dup.problems).toEqual([
+      {
+        line: 3,
+        field: 'Email',
+        code: 'DUPLICATE_EMAIL',
+        message: expect.stringContaining('more than once'),
+        text: { id: 'check.problem.DUPLICATE_EMAIL', values: { field: 'Email', value: 'ANNA@example.DE' } },
+      },
+    ]);
+  });
+
+  it('gives every problem its sentence as catalog key and values: the English catalog says what `message` says, German says it in German', () => {
+    const fields: MasterField[] = [
+      ...F,
+      { name: 'Url', type: 'URL', required: false },
+      { name: 'Born', type: 'Date', required: false },
+      { name: 'Born2', type: 'Date', required: false },
+      { name: 'Note', type: 'Varchar', length: 5, required: false },
+    ];
+    const o = { ...opts({ encoding: 'iso-8859-1', suppressed: (e: string) => (e === 'stop@example.de' ? 'unsubscribed' : undefined), lineBreaks: 'reject' }), line: 4 } as const;
+    const rows = [
+      [...row('kein-at'), 'ftp://x', '2026-02-31', 'gestern', 'zu lang'],
+      [...row('stop@example.de', { 1: 'abc', 2: '99999999999999999999' }), '', '', '', 'a\nb'],
+      [...row('a@example.de', { 1: '', 5: 'Łukasz' }), '', '', '', ''],
+    ];
+    const problems = rows.flatMap((r) => validateRow(r, fields, { ...o, seenEmails: new EmailSeenSet() }).problems);
+    const dup = new EmailSeenSet();
+    validateRow(row('twice@example.de'), F, { ...opts(), seenEmails: dup });
+    problems.push(...validateRow(row('twice@example.de'), F, { ...opts(), seenEmails: dup }).problems);
+    expect(new Set(problems.map((p) => p.code))).toEqual(
+      new Set(['INVALID_EMAIL', 'INVALID_URL', 'INVALID_DATE', 'TOO_LONG', 'SUPPRESSED', 'NOT_A_NUMBER', 'OUT_OF_RANGE', 'LINE_BREAK', 'REQUIRED', 'UNENCODABLE', 'DUPLICATE_EMAIL']),
+    );
+    const en = appIntl('en');
+    const de = appIntl('de');
+    for (const p of problems) {
+      expect(p.text, p.message).toBeDefined();
+      expect(en.formatMessage({ id: p.text!.id as MessageId }, p.text!.values), p.code).toBe(p.message);
+      const german = de.formatMessage({ id: p.text!.id as MessageId }, p.text!.values);
+      expect(german, p.code).not.toBe(p.message);
+      expect(german).toContain(p.field === 'Email' && p.code !== 'REQUIRED' ? String(p.text!.values.value) : p.field);
+    }
   });
 
   it('counts Varchar length in characters, not bytes or UTF-16 units', () => {

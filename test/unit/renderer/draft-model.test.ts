@@ -14,6 +14,10 @@ import {
   toSendDraft,
   type NewSendState,
 } from '../../../renderer/src/features/new-send/draft-model';
+import { appIntl } from '../../../shared/i18n/intl';
+
+const en = appIntl('en');
+const de = appIntl('de');
 
 const inspection = Inspection.parse({
   path: '/data/uploads/abc/recipients.csv',
@@ -49,11 +53,16 @@ describe('draft-model: mapping choices', () => {
 
   it('says how sure a suggestion was, and that the operator’s own choice is theirs', () => {
     const col = (confidence: number) => ({ field: 'email', source: { kind: 'column' as const, column: 0, header: 'Mail', confidence } });
-    expect(confidenceLabel(col(1), false)).toEqual({ text: 'exact name', tone: 'ok' });
-    expect(confidenceLabel(col(0.8), false)).toEqual({ text: 'known synonym', tone: 'ok' });
-    expect(confidenceLabel(col(0.4), false)).toEqual({ text: 'guess — please check', tone: 'pending' });
-    expect(confidenceLabel(col(0.4), true)).toEqual({ text: 'your choice', tone: 'plain' });
-    expect(confidenceLabel({ field: 'x', source: { kind: 'none' } }, false).text).toBe('not filled');
+    const words = (m: Parameters<typeof confidenceLabel>[0], chosen: boolean) => {
+      const c = confidenceLabel(m, chosen);
+      return { text: en.formatMessage({ id: c.text }), tone: c.tone };
+    };
+    expect(words(col(1), false)).toEqual({ text: 'exact name', tone: 'ok' });
+    expect(words(col(0.8), false)).toEqual({ text: 'known synonym', tone: 'ok' });
+    expect(words(col(0.4), false)).toEqual({ text: 'guess — please check', tone: 'pending' });
+    expect(words(col(0.4), true)).toEqual({ text: 'your choice', tone: 'plain' });
+    expect(words({ field: 'x', source: { kind: 'none' } }, false).text).toBe('not filled');
+    expect(de.formatMessage({ id: confidenceLabel(col(0.4), false).text })).toBe('geraten – bitte prüfen');
   });
 
   it('previews the first rows in field order, with placeholders for what the send fills in', () => {
@@ -104,8 +113,9 @@ describe('draft-model: corrections', () => {
   });
 
   it('reason codes read in words; an unknown code is made readable', () => {
-    expect(reasonText('INVALID_EMAIL')).toBe('Not a valid e-mail address');
-    expect(reasonText('SOMETHING_NEW')).toBe('something new');
+    expect(reasonText('INVALID_EMAIL', (id) => en.formatMessage({ id }))).toBe('Not a valid e-mail address');
+    expect(reasonText('INVALID_EMAIL', (id) => de.formatMessage({ id }))).toBe('Keine gültige E-Mail-Adresse');
+    expect(reasonText('SOMETHING_NEW', (id) => en.formatMessage({ id }))).toBe('something new');
   });
 });
 

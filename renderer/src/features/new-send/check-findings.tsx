@@ -1,8 +1,12 @@
-import type { ValidationReport } from '../../../../shared/contract/recipients';
-import { plural } from '../../components/format';
+import type { FixCode, ValidationReport } from '../../../../shared/contract/recipients';
+import type { MessageId } from '../../../../shared/i18n/messages';
+import { useI18n, type I18n } from '../../i18n/use-i18n';
 import { setExcluded, type NewSendState } from './draft-model';
 import type { StepProps } from './new-send-screen';
 import { DataTable } from '../../components/data-table';
+
+/** A space between two inline parts (a string literal in JSX would read as untranslated text to the i18n lint). */
+const SPACE = ' ';
 
 /** How many lines a finding names inline before "and N more". */
 const LINES_SHOWN = 12;
@@ -15,18 +19,25 @@ export function visibleValue(v: string, max = 120): string {
   return oneLine.length > max ? `${oneLine.slice(0, max)}…` : oneLine;
 }
 
-function lineList(lines: readonly number[], total: number): string {
+/** Line numbers as a short list (`3, 7, 9` or `3, 7, 9 and more`), numbers in the language's form. */
+function lineList(lines: readonly number[], total: number, i18n: Pick<I18n, 't' | 'fmt'>): string {
   const unique = [...new Set(lines)];
   const shown = unique.slice(0, LINES_SHOWN).join(', ');
-  return total > LINES_SHOWN && unique.length > LINES_SHOWN ? `${shown} and more` : shown;
+  return total > LINES_SHOWN && unique.length > LINES_SHOWN ? i18n.t('check.lines.andMore', { lines: shown }) : shown;
 }
 
-/** Plain words for the automatic changes. */
-const FIX_TEXT: Record<string, string> = {
-  TRIMMED: 'Spaces around the value removed',
-  DATE_NORMALISED: 'Date written as YYYY-MM-DD',
-  LINE_BREAK_REPLACED: 'Line break replaced by a space',
+/** Plain words for the automatic changes (catalog keys). */
+export const FIX_TEXT: Record<FixCode, MessageId> = {
+  TRIMMED: 'check.fix.TRIMMED',
+  DATE_NORMALISED: 'check.fix.DATE_NORMALISED',
+  LINE_BREAK_REPLACED: 'check.fix.LINE_BREAK_REPLACED',
 };
+
+/** The words of a fix code; a code this version does not know is shown as it is. */
+function fixText(code: string, t: I18n['t']): string {
+  const id = (FIX_TEXT as Record<string, MessageId | undefined>)[code];
+  return id ? t(id) : code;
+}
 
 /**
  * Rows whose broadmail_ID names another source mailing: the send is refused as a whole, so say
@@ -34,6 +45,8 @@ const FIX_TEXT: Record<string, string> = {
  */
 export function SourceMailingMismatchCallout(props: { report: ValidationReport; draft: NewSendState; update: StepProps['update'] }) {
   const m = props.report.sourceMailingMismatch;
+  const i18n = useI18n();
+  const { t, rich } = i18n;
   if (!m) return null;
   const { draft, update } = props;
   const field = props.report.fields.find((f) => f.toLowerCase().replace(/[^a-z]/g, '') === 'broadmailid') ?? 'broadmail_ID';
@@ -50,22 +63,26 @@ export function SourceMailingMismatchCallout(props: { report: ValidationReport; 
   };
   return (
     <div className="callout callout-error" role="alert" aria-labelledby="mismatch-title">
-      <h3 id="mismatch-title">
-        {plural(m.count, 'row')} {m.count === 1 ? 'names' : 'name'} another source mailing
-      </h3>
+      <h3 id="mismatch-title">{t('check.mismatch.title', { count: m.count })}</h3>
       <p>
-        This send is for source mailing <strong className="mono">{m.chosen}</strong>, but the {field} column names{' '}
-        <span className="mono">{m.others.join(', ')}</span> on {m.count === 1 ? 'line' : 'lines'} {lineList(m.lines.map((l) => l.line), m.count)}. A file carries one
-        source mailing, and each source mailing takes one send at a time, so Loopdesk does not send this file as it is.
+        {rich('check.mismatch.body', {
+          chosen: m.chosen,
+          field,
+          others: m.others.join(', '),
+          count: m.count,
+          lines: lineList(m.lines.map((l) => l.line), m.count, i18n),
+          b: (c) => <strong className="mono">{c}</strong>,
+          code: (c) => <span className="mono">{c}</span>,
+        })}
       </p>
-      <p className="hint">Fill broadmail_ID with the chosen mailing, or leave those rows out. If the file was made for the other mailing, go back to the first step and choose that mailing instead.</p>
+      <p className="hint">{t('check.mismatch.hint')}</p>
       <div className="button-row">
         <button type="button" className="button primary" onClick={useChosen}>
-          Use {m.chosen} for every row
+          {t('check.mismatch.useChosen', { id: m.chosen })}
         </button>
         {m.lines.length === m.count && (
           <button type="button" className="button" onClick={leaveOut}>
-            Leave out {m.count === 1 ? 'this row' : `these ${m.count} rows`}
+            {t('check.leaveOutRows', { count: m.count })}
           </button>
         )}
       </div>
@@ -73,9 +90,9 @@ export function SourceMailingMismatchCallout(props: { report: ValidationReport; 
   );
 }
 
-/** Why Continue is not offered while rows name another source mailing (empty when it is). */
-export function sourceMailingBlock(report: ValidationReport | null): string {
-  return report?.sourceMailingMismatch ? 'Resolve the rows that name another source mailing first (see above).' : '';
+/** Why Continue is not offered while rows name another source mailing (null when it is). */
+export function sourceMailingBlock(report: ValidationReport | null): MessageId | null {
+  return report?.sourceMailingMismatch ? 'check.blocked.mismatch' : null;
 }
 
 /**
@@ -84,6 +101,8 @@ export function sourceMailingBlock(report: ValidationReport | null): string {
  */
 export function RiskyValues(props: { report: ValidationReport }) {
   const { report } = props;
+  const i18n = useI18n();
+  const { t, rich, fmt } = i18n;
   const breaks = report.flagCounts.LINE_BREAK ?? 0;
   const formulas = report.flagCounts.FORMULA ?? 0;
   if (breaks === 0 && formulas === 0) return null;
@@ -92,35 +111,32 @@ export function RiskyValues(props: { report: ValidationReport }) {
   const total = breaks + formulas;
   return (
     <section className="callout callout-warn" aria-labelledby="risky-title">
-      <h3 id="risky-title">Values to look at ({total.toLocaleString('en-GB')})</h3>
-      <ul className="reason-list" aria-label="Values to look at">
+      <h3 id="risky-title">{t('check.risky.title', { count: fmt.number(total) })}</h3>
+      <ul className="reason-list" aria-label={t('check.risky.label')}>
         {breaks > 0 && (
           <li data-testid="flag-line-breaks">
-            <strong>{plural(breaks, 'value')} with a line break</strong> (lines {lineList(lines('LINE_BREAK'), breaks)}).{' '}
-            {report.lineBreaks === 'space'
-              ? 'Each line break is replaced by a space, as this client’s setting says; the changes are listed under “Values tidied automatically”.'
-              : 'They are uploaded as they are, inside quotes: such a value spans two lines of the file, and an importer that reads line by line splits the record. To replace or refuse them, change “Line breaks in values” for this client on the Connections screen.'}
+            {rich('check.risky.lineBreaks', { count: breaks, lines: lineList(lines('LINE_BREAK'), breaks, i18n), b: (c) => <strong>{c}</strong> })}{SPACE}
+            {report.lineBreaks === 'space' ? t('check.risky.lineBreaks.space') : t('check.risky.lineBreaks.keep')}
           </li>
         )}
         {formulas > 0 && (
           <li data-testid="flag-formulas">
-            <strong>{plural(formulas, 'value')} a spreadsheet would run as a formula</strong> (starting with = + − or @; lines {lineList(lines('FORMULA'), formulas)}). They are
-            uploaded unchanged. Check that they are meant; anyone who opens this file or a report of it in Excel may run them.
+            {rich('check.risky.formulas', { count: formulas, lines: lineList(lines('FORMULA'), formulas, i18n), b: (c) => <strong>{c}</strong> })}
           </li>
         )}
       </ul>
       <DataTable
-        label="Risky values"
+        label={t('check.risky.table')}
         rows={shown}
         rowKey={(f, i) => `${f.line}-${f.field}-${f.code}-${i}`}
         columns={[
-          { header: 'Line', className: 'num', cell: (f) => f.line },
-          { header: 'Field', cell: (f) => f.field },
-          { header: 'Why', cell: (f) => (f.code === 'LINE_BREAK' ? 'Line break' : 'Formula') },
-          { header: 'Value in the file', className: 'mono', title: (f) => f.value, cell: (f) => visibleValue(f.value) },
+          { header: t('newSend.line'), className: 'num', cell: (f) => f.line },
+          { header: t('newSend.field'), cell: (f) => f.field },
+          { header: t('check.risky.why'), cell: (f) => (f.code === 'LINE_BREAK' ? t('check.flag.LINE_BREAK') : t('check.flag.FORMULA')) },
+          { header: t('check.risky.value'), className: 'mono', title: (f) => f.value, cell: (f) => visibleValue(f.value) },
         ]}
       />
-      {total > shown.length && <p className="hint">Showing the first {shown.length} of {total.toLocaleString('en-GB')}.</p>}
+      {total > shown.length && <p className="hint">{t('check.firstOf', { shown: shown.length, total })}</p>}
     </section>
   );
 }
@@ -128,48 +144,43 @@ export function RiskyValues(props: { report: ValidationReport }) {
 /** "Values tidied automatically", opened: each change, before → after. */
 export function TidiedValues(props: { report: ValidationReport }) {
   const { report } = props;
+  const { t, rich, fmt } = useI18n();
   if (report.fixes === 0) return null;
   const kinds = Object.entries(report.fixesByCode).filter(([, n]) => n > 0);
   const shown = report.tidied.slice(0, ROWS_SHOWN * 4);
   return (
     <details className="sub-details">
-      <summary>
-        Values tidied automatically ({report.fixes.toLocaleString('en-GB')}): show each change
-      </summary>
-      <ul className="reason-list" aria-label="Tidied values by kind">
+      <summary>{t('check.tidied.summary', { count: fmt.number(report.fixes) })}</summary>
+      <ul className="reason-list" aria-label={t('check.tidied.byKind')}>
         {kinds.map(([code, n]) => (
-          <li key={code}>
-            {FIX_TEXT[code] ?? code}: <strong>{n.toLocaleString('en-GB')}</strong>
-          </li>
+          <li key={code}>{rich('check.countOf', { what: fixText(code, t), count: fmt.number(n), b: (c) => <strong>{c}</strong> })}</li>
         ))}
       </ul>
       <DataTable
-        label="Values tidied automatically"
+        label={t('check.count.tidied')}
         rows={shown}
         rowKey={(f, i) => `${f.line}-${f.field}-${f.code}-${i}`}
         columns={[
-          { header: 'Line', className: 'num', cell: (f) => f.line },
-          { header: 'Field', cell: (f) => f.field },
-          { header: 'Change', cell: (f) => FIX_TEXT[f.code] ?? f.code },
+          { header: t('newSend.line'), className: 'num', cell: (f) => f.line },
+          { header: t('newSend.field'), cell: (f) => f.field },
+          { header: t('check.tidied.change'), cell: (f) => fixText(f.code, t) },
           {
-            header: 'Before',
+            header: t('check.tidied.before'),
             className: 'mono',
             title: (f) => f.before,
             // Removed spaces shown as dots, so the change is visible.
             cell: (f) => visibleValue(f.code === 'TRIMMED' ? f.before.replace(/^\s+|\s+$/g, (s) => '·'.repeat(s.length)) : f.before),
           },
-          { header: <span className="visually-hidden">becomes</span>, ariaHidden: true, cell: () => '→' },
-          { header: 'Sent as', className: 'mono', title: (f) => f.after, cell: (f) => visibleValue(f.after) },
+          { header: <span className="visually-hidden">{t('check.tidied.becomes')}</span>, ariaHidden: true, cell: () => '→' },
+          { header: t('check.tidied.after'), className: 'mono', title: (f) => f.after, cell: (f) => visibleValue(f.after) },
         ]}
       />
-      {report.fixes > shown.length && <p className="hint">Showing the first {shown.length} of {report.fixes.toLocaleString('en-GB')} changes.</p>}
+      {report.fixes > shown.length && <p className="hint">{t('check.tidied.firstOf', { shown: shown.length, total: report.fixes })}</p>}
     </details>
   );
 }
 
-/** Problems of kind LINE_BREAK mean the client refuses line breaks: say where that is set. */
-export function lineBreakRejectHint(report: ValidationReport): string | null {
-  return (report.byCode.LINE_BREAK ?? 0) > 0
-    ? 'This client refuses values with a line break (Connections screen, “Line breaks in values”). Correct the value, leave the row out, or change the setting.'
-    : null;
+/** Problems of kind LINE_BREAK mean the client refuses line breaks: say where that is set (`check.lineBreakReject`). */
+export function lineBreakRejectHint(report: ValidationReport): boolean {
+  return (report.byCode.LINE_BREAK ?? 0) > 0;
 }

@@ -2,15 +2,19 @@ import { useEffect, useRef, useState } from 'react';
 import type { AppErrorInfo, EventPayload } from '../../../../shared/contract';
 import type { ValidationReport } from '../../../../shared/contract/recipients';
 import { useApi, useHostEvent } from '../../api/api-context';
-import { formatBytes, plural } from '../../components/format';
 import { HostFileLink } from '../../components/host-file-link';
 import { LongValue } from '../../components/long-value';
 import { problemValue, reasonText, setExcluded, setOverride, toSendDraft, type NewSendState } from './draft-model';
 import type { StepProps } from './new-send-screen';
+import type { MessageId } from '../../../../shared/i18n/messages';
+import { useI18n } from '../../i18n/use-i18n';
 import { RowsTable } from '../../components/rows-table';
 import { lineBreakRejectHint, RiskyValues, SourceMailingMismatchCallout, sourceMailingBlock, TidiedValues } from './check-findings';
 import { ErrorCallout } from '../../components/error-callout';
 import { DataTable } from '../../components/data-table';
+
+/** A space between two inline parts (a string literal in JSX would read as untranslated text to the i18n lint). */
+const SPACE = ' ';
 
 /** Progress of the check, from `recipients.onProgress`. */
 type Progress = Omit<EventPayload<'recipients.onProgress'>, 'path'>;
@@ -20,8 +24,8 @@ export function useValidation(draft: NewSendState, update: StepProps['update']) 
   const api = useApi();
   const [running, setRunning] = useState(false);
   const [progress, setProgress] = useState<Progress | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [errorDetails, setErrorDetails] = useState<AppErrorInfo['details'] | null>(null);
+  // The error itself (not its text), so a language switch re-renders it.
+  const [error, setError] = useState<AppErrorInfo | null>(null);
   const path = draft.inspection?.path;
   useHostEvent('recipients.onProgress', (p) => {
     if (running && p.path === path) setProgress({ bytesRead: p.bytesRead, totalBytes: p.totalBytes, rows: p.rows });
@@ -30,31 +34,30 @@ export function useValidation(draft: NewSendState, update: StepProps['update']) 
   const run = async (next: NewSendState = draft) => {
     setRunning(true);
     setError(null);
-    setErrorDetails(null);
     setProgress({ bytesRead: 0, totalBytes: draft.inspection?.totalBytes ?? 0, rows: 0 });
     try {
       const r = await api.recipients.validate(toSendDraft(next));
       if (r.ok) update({ report: r.value, reportStale: false });
-      else {
-        setError(r.error.message);
-        setErrorDetails(r.error.details ?? null);
-      }
+      else setError(r.error);
     } finally {
       setRunning(false);
     }
   };
-  return { run, running, progress, error, errorDetails };
+  return { run, running, progress, error, errorDetails: error?.details ?? null };
 }
 
 /** A bar with the words next to it (what is happening, how far). */
 export function CheckProgress(props: { progress: Progress | null; label: string }) {
+  const { t, fmt } = useI18n();
   const p = props.progress;
   const max = Math.max(1, p?.totalBytes ?? 1);
   return (
     <div className="progress-block" role="status">
       <progress aria-label={props.label} max={max} value={Math.min(max, p?.bytesRead ?? 0)} />
       <span className="small muted">
-        {props.label}: {p ? `${formatBytes(p.bytesRead)} of ${formatBytes(p.totalBytes)} read, ${plural(p.rows, 'row')}` : 'starting…'}
+        {p
+          ? t('check.progress', { label: props.label, read: fmt.bytes(p.bytesRead), total: fmt.bytes(p.totalBytes), rows: p.rows })
+          : t('check.progress.starting', { label: props.label })}
       </span>
     </div>
   );
@@ -63,6 +66,7 @@ export function CheckProgress(props: { progress: Progress | null; label: string 
 /** Step 3: the validation report, with inline fixes and exclusions. */
 export function CheckStep(props: StepProps) {
   const { draft, update, goTo } = props;
+  const { t, errorMessage } = useI18n();
   const { run, running, progress, error } = useValidation(draft, update);
   const started = useRef(false);
   useEffect(() => {
@@ -75,42 +79,43 @@ export function CheckStep(props: StepProps) {
   }, []);
   const report = draft.report;
   // Rows naming another source mailing: nothing goes on until they are resolved (check-findings.tsx).
-  const mailingBlock = draft.reportStale ? '' : sourceMailingBlock(report);
+  const mailingBlock = draft.reportStale ? null : sourceMailingBlock(report);
   // A disabled action always says why (one sentence under the buttons).
-  const blocked = running
-    ? 'Wait until the check has finished.'
+  const blocked: MessageId | null = running
+    ? 'check.blocked.running'
     : !report
-      ? 'The file has not been checked yet: press “Check again”.'
+      ? 'check.blocked.notChecked'
       : draft.reportStale
-        ? 'You changed something since the check: press “Check again” first.'
+        ? 'check.blocked.stale'
         : mailingBlock
           ? mailingBlock
           : report.valid === 0
-            ? 'No row can be sent: correct the rows below or take left-out lines back in, then check again.'
+            ? 'check.blocked.noRows'
             : null;
   const editsCount = draft.edits.overrides.length + draft.edits.excludedLines.length;
 
   return (
     <>
-      <p>Loopdesk reads the whole file, applies the mapping and checks every row against the client’s master list. Nothing leaves this computer in this step.</p>
-      {running && <CheckProgress progress={progress} label="Checking the file" />}
-      <ErrorCallout message={error} title="The check could not finish" level={3} />
+      <p>{t('check.intro')}</p>
+      {running && <CheckProgress progress={progress} label={t('check.progress.label')} />}
+      <ErrorCallout message={error && errorMessage(error)} title={t('check.failed')} level={3} />
       {report && !running && <ReportView report={report} draft={draft} update={update} />}
       {draft.reportStale && !running && (
         <p className="callout callout-warn" role="status">
-          {editsCount > 0 ? `You changed ${plural(draft.edits.overrides.length, 'value')} and left out ${plural(draft.edits.excludedLines.length, 'line')}. ` : 'The mapping or the source mailing changed. '}
-          Check again to see the result.
+          {editsCount > 0
+            ? t('check.stale.edits', { values: draft.edits.overrides.length, lines: draft.edits.excludedLines.length })
+            : t('check.stale.mapping')}
         </p>
       )}
       <div className="button-row">
         <button type="button" className="button" onClick={() => goTo('mapping')}>
-          Back
+          {t('newSend.back')}
         </button>
         <button type="button" className={`button${draft.reportStale ? ' primary' : ''}`} disabled={running} onClick={() => void run()}>
-          Check again
+          {t('check.again')}
         </button>
         <button type="button" className="button" disabled={Boolean(blocked)} aria-describedby={blocked ? 'check-blocked' : undefined} onClick={() => goTo('products')}>
-          {draft.useProducts ? 'Continue to products' : 'Add products (optional)'}
+          {draft.useProducts ? t('check.toProducts') : t('check.addProducts')}
         </button>
         <button
           type="button"
@@ -119,12 +124,12 @@ export function CheckStep(props: StepProps) {
           aria-describedby={blocked || draft.useProducts ? 'check-blocked' : undefined}
           onClick={() => goTo('send')}
         >
-          Continue to send
+          {t('newSend.toSend')}
         </button>
       </div>
       {(blocked || draft.useProducts) && (
         <p className="hint blocked-reason" id="check-blocked" data-testid="check-blocked">
-          {blocked ?? 'You added a product catalog: continue through the Products step, where it is checked (or choose “Send without products” there).'}
+          {t(blocked ?? 'check.blocked.products')}
         </p>
       )}
     </>
@@ -133,47 +138,54 @@ export function CheckStep(props: StepProps) {
 
 function ReportView(props: { report: ValidationReport; draft: NewSendState; update: StepProps['update'] }) {
   const { report, draft, update } = props;
+  const { t, rich, fmt, say } = useI18n();
   const codes = Object.entries(report.byCode).filter(([, n]) => n > 0);
   const problemRows = report.excluded.flatMap((row) => row.reasons.map((reason) => ({ row, reason })));
   // Every row that will not go out: rows with problems and the lines the operator left out.
   const leftOut = report.excludedCount + report.excludedByOperator;
   return (
-    <section aria-label="Check result">
+    <section aria-label={t('check.result')}>
       <SourceMailingMismatchCallout report={report} draft={draft} update={update} />
       {!report.sourceMailingMismatch && (
         <div className={`callout ${leftOut === 0 ? 'callout-ok' : report.valid === 0 ? 'callout-error' : 'callout-warn'}`} role="status">
           <h3>
             {report.valid === 0
-              ? 'No row can be sent'
+              ? t('check.summary.none')
               : leftOut === 0
-                ? `All ${plural(report.valid, 'row')} can be sent`
-                : `${plural(report.valid, 'row')} can be sent, ${plural(leftOut, 'row')} will be left out`}
+                ? t('check.summary.all', { count: report.valid })
+                : t('check.summary.some', { valid: report.valid, leftOut })}
           </h3>
-          {report.excludedByOperator > 0 && <p className="small">{plural(report.excludedByOperator, 'line')} left out by you{report.excludedCount > 0 ? `, ${plural(report.excludedCount, 'row')} with problems` : ''}.</p>}
-          <p className="small muted">Checked in {(report.durationMs / 1000).toFixed(1)} s.</p>
+          {report.excludedByOperator > 0 && (
+            <p className="small">
+              {report.excludedCount > 0
+                ? t('check.summary.byYouAndProblems', { lines: report.excludedByOperator, rows: report.excludedCount })
+                : t('check.summary.byYou', { lines: report.excludedByOperator })}
+            </p>
+          )}
+          <p className="small muted">{t('check.summary.duration', { seconds: fmt.number(report.durationMs / 1000, { maximumFractionDigits: 1 }) })}</p>
         </div>
       )}
-      <dl className="stat-tiles" aria-label="Counts">
+      <dl className="stat-tiles" aria-label={t('check.counts')}>
         <div>
-          <dt>Rows in the file</dt>
-          <dd data-testid="count-rows">{report.rows.toLocaleString('en-GB')}</dd>
+          <dt>{t('check.count.rows')}</dt>
+          <dd data-testid="count-rows">{fmt.number(report.rows)}</dd>
         </div>
         <div>
-          <dt>Will be sent</dt>
-          <dd data-testid="count-valid">{report.valid.toLocaleString('en-GB')}</dd>
+          <dt>{t('check.count.valid')}</dt>
+          <dd data-testid="count-valid">{fmt.number(report.valid)}</dd>
         </div>
         <div>
-          <dt>Left out</dt>
-          <dd data-testid="count-excluded">{leftOut.toLocaleString('en-GB')}</dd>
+          <dt>{t('check.count.leftOut')}</dt>
+          <dd data-testid="count-excluded">{fmt.number(leftOut)}</dd>
         </div>
         <div>
-          <dt>Values tidied automatically</dt>
-          <dd data-testid="count-fixes">{report.fixes.toLocaleString('en-GB')}</dd>
+          <dt>{t('check.count.tidied')}</dt>
+          <dd data-testid="count-fixes">{fmt.number(report.fixes)}</dd>
         </div>
         {report.emptyRows > 0 && (
           <div>
-            <dt>Empty lines skipped</dt>
-            <dd>{report.emptyRows.toLocaleString('en-GB')}</dd>
+            <dt>{t('check.count.empty')}</dt>
+            <dd>{fmt.number(report.emptyRows)}</dd>
           </div>
         )}
       </dl>
@@ -181,24 +193,22 @@ function ReportView(props: { report: ValidationReport; draft: NewSendState; upda
       <RiskyValues report={report} />
       {codes.length > 0 && (
         <>
-          <h3>Problems by reason</h3>
-          <ul className="reason-list" aria-label="Problems by reason">
+          <h3>{t('check.byReason')}</h3>
+          <ul className="reason-list" aria-label={t('check.byReason')}>
             {codes.map(([code, n]) => (
-              <li key={code}>
-                {reasonText(code)}: <strong>{n.toLocaleString('en-GB')}</strong>
-              </li>
+              <li key={code}>{rich('check.countOf', { what: reasonText(code, t), count: fmt.number(n), b: (c) => <strong>{c}</strong> })}</li>
             ))}
           </ul>
-          {lineBreakRejectHint(report) && <p className="hint">{lineBreakRejectHint(report)}</p>}
+          {lineBreakRejectHint(report) && <p className="hint">{t('check.lineBreakReject')}</p>}
         </>
       )}
       <LeftOutByYou report={report} draft={draft} update={update} />
       {problemRows.length > 0 && (
         <>
-          <h3>Rows that cannot be sent</h3>
-          <p className="hint">Type a corrected value, or leave the row out, then press “Check again”. Your corrections change only what is uploaded, never your file.</p>
+          <h3>{t('check.problems.title')}</h3>
+          <p className="hint">{t('check.problems.hint')}</p>
           <DataTable
-            label="Rows that cannot be sent"
+            label={t('check.problems.title')}
             className="problem-table"
             rows={problemRows.map(({ row, reason }) => ({
               row,
@@ -210,28 +220,34 @@ function ReportView(props: { report: ValidationReport; draft: NewSendState; upda
             rowKey={({ row, reason }) => `${row.line}-${reason.field}-${reason.code}`}
             rowClassName={(p) => (p.excluded ? 'row-excluded' : undefined)}
             columns={[
-              { header: 'Line', className: 'num', cell: ({ row }) => row.line },
-              { header: 'Field', cell: ({ reason }) => reason.field },
+              { header: t('newSend.line'), className: 'num', cell: ({ row }) => row.line },
+              { header: t('newSend.field'), cell: ({ reason }) => reason.field },
               {
-                header: 'Reason',
+                header: t('check.problems.reason'),
                 cell: ({ reason }) => (
                   <>
-                    {reasonText(reason.code)}
-                    <span className="hint">{reason.message}</span>
+                    {reasonText(reason.code, t)}
+                    <span className="hint">{say(reason.text, reason.message)}</span>
                   </>
                 ),
               },
               {
-                header: 'Value',
+                header: t('check.problems.value'),
                 className: 'mono value-cell',
                 cell: ({ row, reason, value }) =>
-                  value === null ? <span className="muted">not shown</span> : value === '' ? <span className="muted">empty</span> : <LongValue value={value} label={`${reason.field} of line ${row.line}`} />,
+                  value === null ? (
+                    <span className="muted">{t('check.problems.notShown')}</span>
+                  ) : value === '' ? (
+                    <span className="muted">{t('newSend.empty')}</span>
+                  ) : (
+                    <LongValue value={value} label={t('check.problems.valueOf', { field: reason.field, line: row.line })} />
+                  ),
               },
               {
-                header: 'Correct it',
+                header: t('check.problems.correct'),
                 cell: ({ row, reason, value, override, excluded }) => (
                   <input
-                    aria-label={`Corrected ${reason.field} for line ${row.line}`}
+                    aria-label={t('check.problems.corrected', { field: reason.field, line: row.line })}
                     value={override?.value ?? value ?? ''}
                     disabled={excluded}
                     onChange={(e) =>
@@ -244,12 +260,12 @@ function ReportView(props: { report: ValidationReport; draft: NewSendState; upda
                 ),
               },
               {
-                header: 'Leave out',
+                header: t('check.problems.leaveOut'),
                 className: 'center',
                 cell: ({ row, excluded }) => (
                   <input
                     type="checkbox"
-                    aria-label={`Leave out line ${row.line}`}
+                    aria-label={t('check.problems.leaveOutLine', { line: row.line })}
                     checked={excluded}
                     onChange={(e) => update({ edits: setExcluded(draft.edits, row.line, e.target.checked), reportStale: true })}
                   />
@@ -258,14 +274,14 @@ function ReportView(props: { report: ValidationReport; draft: NewSendState; upda
             ]}
           />
           {report.excludedCount > report.excluded.length && (
-            <p className="hint">Showing the first {report.excluded.length} of {report.excludedCount} rows; the download has them all.</p>
+            <p className="hint">{t('check.problems.firstOf', { shown: report.excluded.length, total: report.excludedCount })}</p>
           )}
         </>
       )}
-      {report.rejectedFile && <HostFileLink path={report.rejectedFile} label="Download rejected rows" hint="A CSV with every rejected row and its reasons, to fix in Excel." />}
+      {report.rejectedFile && <HostFileLink path={report.rejectedFile} label={t('check.rejected.download')} hint={t('check.rejected.hint')} />}
       {/* A kept line break shows as ↵: HTML would fold it into a space and hide the second line of the record. */}
       {report.sample.length > 0 && (
-        <RowsTable caption="First rows exactly as they will be uploaded" columns={report.fields} rows={report.sample.slice(0, 5).map((r) => r.map((v) => v.replace(/\r\n|\r|\n/g, '↵')))} />
+        <RowsTable caption={t('check.sample')} columns={report.fields} rows={report.sample.slice(0, 5).map((r) => r.map((v) => v.replace(/\r\n|\r|\n/g, '↵')))} />
       )}
     </section>
   );
@@ -275,21 +291,22 @@ function ReportView(props: { report: ValidationReport; draft: NewSendState; upda
 function LeftOutByYou(props: { report: ValidationReport; draft: NewSendState; update: StepProps['update'] }) {
   const listed = new Set(props.report.excluded.map((x) => x.line));
   const hidden = props.draft.edits.excludedLines.filter((l) => !listed.has(l));
+  const { t } = useI18n();
   if (hidden.length === 0) return null;
   return (
     <div className="note">
-      <p>Lines you left out: </p>
-      <ul className="chip-list" aria-label="Lines you left out">
+      <p>{t('check.byYou.intro')}</p>
+      <ul className="chip-list" aria-label={t('check.byYou.title')}>
         {hidden.map((line) => (
           <li key={line} className="chip">
-            Line {line}{' '}
+            {t('check.byYou.line', { line })}{SPACE}
             <button
               type="button"
               className="link-button"
-              aria-label={`Take line ${line} back in`}
+              aria-label={t('check.byYou.takeBackLine', { line })}
               onClick={() => props.update({ edits: setExcluded(props.draft.edits, line, false), reportStale: true })}
             >
-              take back
+              {t('check.byYou.takeBack')}
             </button>
           </li>
         ))}

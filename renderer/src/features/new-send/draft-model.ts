@@ -1,4 +1,5 @@
 import type { FieldMapping, Inspection, OpenOptions, ProblemCode, RowEdits, SendDraft, ValidationReport } from '../../../../shared/contract/recipients';
+import type { MessageId } from '../../../../shared/i18n/messages';
 
 export type { ValueOverride } from '../../../../shared/contract/recipients';
 
@@ -74,33 +75,40 @@ export function optionToSource(option: string, headers: readonly string[], previ
   return { kind: 'none' };
 }
 
-/** How sure the suggestion was, in the operator's words. */
-export function confidenceLabel(m: FieldMapping, chosenByOperator: boolean): { text: string; tone: 'ok' | 'pending' | 'error' | 'plain' } {
+/** How sure the suggestion was, in the operator's words (a catalog key). */
+export function confidenceLabel(m: FieldMapping, chosenByOperator: boolean): { text: MessageId; tone: 'ok' | 'pending' | 'error' | 'plain' } {
   const s = m.source;
-  if (chosenByOperator) return { text: 'your choice', tone: 'plain' };
+  if (chosenByOperator) return { text: 'newSend.confidence.chosen', tone: 'plain' };
   if (s.kind === 'column') {
-    if (s.confidence >= 0.99) return { text: 'exact name', tone: 'ok' };
-    if (s.confidence >= 0.75) return { text: 'known synonym', tone: 'ok' };
-    return { text: 'guess — please check', tone: 'pending' };
+    if (s.confidence >= 0.99) return { text: 'newSend.confidence.exact', tone: 'ok' };
+    if (s.confidence >= 0.75) return { text: 'newSend.confidence.synonym', tone: 'ok' };
+    return { text: 'newSend.confidence.guess', tone: 'pending' };
   }
-  if (s.kind === 'sourceMailing') return { text: 'from your choice above', tone: 'plain' };
-  if (s.kind === 'generatedWave') return { text: 'automatic', tone: 'plain' };
-  if (s.kind === 'constant') return { text: 'same for every row', tone: 'plain' };
-  return { text: 'not filled', tone: 'plain' };
+  if (s.kind === 'sourceMailing') return { text: 'newSend.confidence.sourceMailing', tone: 'plain' };
+  if (s.kind === 'generatedWave') return { text: 'newSend.confidence.automatic', tone: 'plain' };
+  if (s.kind === 'constant') return { text: 'newSend.confidence.constant', tone: 'plain' };
+  return { text: 'newSend.confidence.none', tone: 'plain' };
 }
 
 /**
  * The first rows as they will be sent: the file's preview pushed through the mapping.
  * A preview, not the real pipeline: trimming and date fixes happen in the check step.
  */
-export function previewMapped(inspection: Inspection, mapping: readonly FieldMapping[], sourceMailingId: string, rows = 5): string[][] {
+export function previewMapped(
+  inspection: Inspection,
+  mapping: readonly FieldMapping[],
+  sourceMailingId: string,
+  rows = 5,
+  /** What stands in for values made later, in the operator's language. */
+  words: { readonly noMailing: string; readonly newWave: string } = { noMailing: '(pick a source mailing)', newWave: '(new number per send)' },
+): string[][] {
   return inspection.preview.slice(0, rows).map((r) =>
     mapping.map((m) => {
       const s = m.source;
       if (s.kind === 'column') return r.values[s.column] ?? '';
       if (s.kind === 'constant') return s.value;
-      if (s.kind === 'sourceMailing') return sourceMailingId || '(pick a source mailing)';
-      if (s.kind === 'generatedWave') return '(new number per send)';
+      if (s.kind === 'sourceMailing') return sourceMailingId || words.noMailing;
+      if (s.kind === 'generatedWave') return words.newWave;
       return '';
     }),
   );
@@ -138,27 +146,28 @@ export function problemValue(
   return fromPreview ? (fromPreview.values[source.column] ?? '') : null;
 }
 
-/** Plain words for the reason codes of the validation report. */
-export const REASON_TEXT: Readonly<Record<ProblemCode, string>> = {
-  REQUIRED: 'Required value missing',
-  INVALID_EMAIL: 'Not a valid e-mail address',
-  DUPLICATE_EMAIL: 'E-mail address appears twice',
-  DUPLICATE_ID: 'ID appears twice',
-  SUPPRESSED: 'On the suppression list',
-  TOO_LONG: 'Value too long',
-  NOT_A_NUMBER: 'Not a whole number',
-  OUT_OF_RANGE: 'Number too large',
-  INVALID_URL: 'Not a valid web address',
-  INVALID_DATE: 'Not a valid date',
-  UNENCODABLE: 'Character the file encoding cannot hold',
-  LINE_BREAK: 'Line break inside a value',
+/** The catalog keys of the reason codes of the validation report (plain words). */
+export const REASON_TEXT: Readonly<Record<ProblemCode, MessageId>> = {
+  REQUIRED: 'check.reason.REQUIRED',
+  INVALID_EMAIL: 'check.reason.INVALID_EMAIL',
+  DUPLICATE_EMAIL: 'check.reason.DUPLICATE_EMAIL',
+  DUPLICATE_ID: 'check.reason.DUPLICATE_ID',
+  SUPPRESSED: 'check.reason.SUPPRESSED',
+  TOO_LONG: 'check.reason.TOO_LONG',
+  NOT_A_NUMBER: 'check.reason.NOT_A_NUMBER',
+  OUT_OF_RANGE: 'check.reason.OUT_OF_RANGE',
+  INVALID_URL: 'check.reason.INVALID_URL',
+  INVALID_DATE: 'check.reason.INVALID_DATE',
+  UNENCODABLE: 'check.reason.UNENCODABLE',
+  LINE_BREAK: 'check.reason.LINE_BREAK',
 };
 
-/** The operator-facing name of a reason code. */
-export function reasonText(code: string): string {
-  // Server error files bring codes of their own.
-  const known: Readonly<Record<string, string | undefined>> = REASON_TEXT;
-  return known[code] ?? code.replaceAll('_', ' ').toLowerCase();
+/** The operator-facing name of a reason code, through `t` (the language's catalog). */
+export function reasonText(code: string, t: (id: MessageId) => string): string {
+  // Server error files bring codes of their own: those are shown in their own words.
+  const known: Readonly<Record<string, MessageId | undefined>> = REASON_TEXT;
+  const id = known[code];
+  return id ? t(id) : code.replaceAll('_', ' ').toLowerCase();
 }
 
 /** The contract's draft for validate and create; products only when the operator added a catalog. */

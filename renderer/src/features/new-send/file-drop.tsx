@@ -1,4 +1,5 @@
 import { useId, useState, type DragEvent } from 'react';
+import { useI18n } from '../../i18n/use-i18n';
 
 /**
  * A drop zone with a real file input inside, so the keyboard (and screen readers) reach the
@@ -6,6 +7,7 @@ import { useId, useState, type DragEvent } from 'react';
  */
 export function FileDrop(props: { label: string; hint: string; accept: string; busy: boolean; onFile: (file: File) => void }) {
   const id = useId();
+  const { t } = useI18n();
   const [over, setOver] = useState(false);
   const onDrop = (ev: DragEvent<HTMLDivElement>) => {
     ev.preventDefault();
@@ -17,7 +19,7 @@ export function FileDrop(props: { label: string; hint: string; accept: string; b
     <div
       className={`drop-zone${over ? ' over' : ''}`}
       role="group"
-      aria-label={`${props.label}: drop a file here`}
+      aria-label={t('newSend.drop.zone', { label: props.label })}
       onDragOver={(ev) => {
         ev.preventDefault();
         setOver(true);
@@ -25,7 +27,7 @@ export function FileDrop(props: { label: string; hint: string; accept: string; b
       onDragLeave={() => setOver(false)}
       onDrop={onDrop}
     >
-      <p className="drop-title">{props.busy ? 'Reading the file…' : 'Drop the file here'}</p>
+      <p className="drop-title">{props.busy ? t('newSend.drop.reading') : t('newSend.drop.title')}</p>
       <p className="hint">{props.hint}</p>
       <label htmlFor={id} className="button">
         {props.label}

@@ -1,26 +1,33 @@
-import { useId } from 'react';
+import { useId, useState } from 'react';
 import type { MailingUse } from '../../../../shared/contract/mailings';
 import type { Profile } from '../../../../shared/contract/profiles';
 import type { Inspection } from '../../../../shared/contract/recipients';
+import type { MessageId } from '../../../../shared/i18n/messages';
 import { useApi } from '../../api/api-context';
 import { fileToHostPath } from '../../api/files';
 import { ErrorCallout } from '../../components/error-callout';
 import { DataTable } from '../../components/data-table';
 import { useAction } from '../../components/use-load';
-import { operatorWords, type NewSendState, type OpenOverrides } from './draft-model';
+import { useI18n, type I18n } from '../../i18n/use-i18n';
+import { fileErrorText, type FileProblem } from './file-problem';
+import type { NewSendState, OpenOverrides } from './draft-model';
 import { FileDrop } from './file-drop';
 import type { StepProps } from './new-send-screen';
 
+/** A space between two inline parts (a string literal in JSX would read as untranslated text to the i18n lint). */
+const SPACE = ' ';
+
 const ENCODINGS = ['utf-8', 'windows-1252', 'iso-8859-1', 'utf-16le'];
-const SEPARATORS: readonly { value: string; label: string }[] = [
-  { value: ';', label: 'Semicolon ;' },
-  { value: ',', label: 'Comma ,' },
-  { value: '\t', label: 'Tab' },
-  { value: '|', label: 'Pipe |' },
+const SEPARATORS: readonly { value: string; label: MessageId }[] = [
+  { value: ';', label: 'newSend.file.separator.semicolon' },
+  { value: ',', label: 'newSend.file.separator.comma' },
+  { value: '\t', label: 'newSend.file.separator.tab' },
+  { value: '|', label: 'newSend.file.separator.pipe' },
 ];
 
-function separatorName(d: string | null): string {
-  return SEPARATORS.find((s) => s.value === d)?.label ?? (d === null ? '—' : `“${d}”`);
+function separatorName(d: string | null, t: I18n['t']): string {
+  const known = SEPARATORS.find((s) => s.value === d);
+  return known ? t(known.label) : d === null ? t('newSend.unknownValue') : t('newSend.file.separator.other', { value: d });
 }
 
 /** Step 1: who the send is for, and the recipient file. */
@@ -29,27 +36,36 @@ export function FileStep(
 ) {
   const api = useApi();
   const id = useId();
+  const i18n = useI18n();
+  const { t, rich } = i18n;
   const { draft, update, profiles } = props;
-  const { busy, error, setError, run } = useAction();
+  const { busy, error: thrown, setError: setThrown, run } = useAction();
+  // Kept as the service's error (not its text), so switching the language re-renders it.
+  const [problem, setProblem] = useState<FileProblem | null>(null);
+  const setError = (p: FileProblem | null) => {
+    setThrown(null);
+    setProblem(p);
+  };
   const profile = profiles?.find((p) => p.name === draft.profile);
   const targetChosen = Boolean(draft.profile && draft.client);
 
   /** Forgets the file (and everything made from it), so nothing is offered for a file that could not be read. */
-  const dropFile = (message: string) => {
-    setError(message);
+  const dropFile = (p: FileProblem) => {
+    setError(p);
     update({ inspection: null, report: null, reportStale: false, mapping: [], chosen: [], open: {}, edits: { overrides: [], excludedLines: [] } });
   };
   // `shownName` is given for a newly chosen file; without it the same file is read with other options.
   const inspect = (path: string, open: OpenOverrides, shownName?: string) =>
     run(async () => {
+      setError(null);
       const r = await api.recipients.inspect({ profile: draft.profile, client: draft.client, path, open });
       if (!r.ok) {
-        const message = operatorWords(r.error.message, path, shownName ?? draft.inspection?.fileName ?? '');
+        const p: FileProblem = { kind: 'service', error: r.error, hostPath: path, shownName: shownName ?? draft.inspection?.fileName ?? '' };
         // A new file that cannot be read replaces the old one: Continue must not go on with the previous file.
-        return shownName !== undefined ? dropFile(message) : setError(message);
+        return shownName !== undefined ? dropFile(p) : setError(p);
       }
       if (r.value.preview.length === 0) {
-        return dropFile(`“${shownName || r.value.fileName}” has column names (${r.value.headers.slice(0, 6).join(', ')}${r.value.headers.length > 6 ? ', …' : ''}) but no recipient rows below them. Export the recipients again with their rows and choose the new file.`);
+        return dropFile({ kind: 'noRows', fileName: shownName || r.value.fileName, headers: r.value.headers });
       }
       const sameHeaders = draft.inspection && draft.inspection.path === path && draft.inspection.headers.join('\u0000') === r.value.headers.join('\u0000');
       update({
@@ -68,7 +84,7 @@ export function FileStep(
       try {
         path = await fileToHostPath(file);
       } catch (e) {
-        return dropFile(e instanceof Error ? e.message : String(e));
+        return dropFile({ kind: 'thrown', message: e instanceof Error ? e.message : String(e) });
       }
       await inspect(path, {}, file.name);
     });
@@ -83,9 +99,7 @@ export function FileStep(
   if (profiles && profiles.length === 0) {
     return (
       <div className="callout callout-info">
-        <p>
-          There is no connection yet. Add one on the <a href="#/connections">Connections</a> screen first.
-        </p>
+        <p>{rich('newSend.file.noConnection', { link: (c) => <a href="#/connections">{c}</a> })}</p>
       </div>
     );
   }
@@ -93,10 +107,10 @@ export function FileStep(
   return (
     <>
       <fieldset>
-        <legend>Who the send is for</legend>
+        <legend>{t('newSend.file.who')}</legend>
         <div className="grid-3">
           <div className="field">
-            <label htmlFor={`${id}-profile`}>Connection</label>
+            <label htmlFor={`${id}-profile`}>{t('newSend.connection')}</label>
             <select
               id={`${id}-profile`}
               value={draft.profile}
@@ -105,24 +119,23 @@ export function FileStep(
                 update({ profile: e.target.value, client: p?.clients.length === 1 ? p.clients[0].name : '', sourceMailingId: '', inspection: null, report: null });
               }}
             >
-              <option value="">Choose a connection…</option>
+              <option value="">{t('newSend.file.chooseConnection')}</option>
               {profiles?.map((p) => (
                 <option key={p.name} value={p.name}>
-                  {p.name}
-                  {p.sandbox ? ' (sandbox)' : ''}
+                  {p.sandbox ? t('newSend.file.sandboxProfile', { name: p.name }) : p.name}
                 </option>
               ))}
             </select>
           </div>
           <div className="field">
-            <label htmlFor={`${id}-client`}>Client</label>
+            <label htmlFor={`${id}-client`}>{t('newSend.client')}</label>
             <select
               id={`${id}-client`}
               value={draft.client}
               disabled={!profile}
               onChange={(e) => update({ client: e.target.value, sourceMailingId: '', inspection: null, report: null })}
             >
-              <option value="">Choose a client…</option>
+              <option value="">{t('newSend.file.chooseClient')}</option>
               {profile?.clients.map((c) => (
                 <option key={c.name} value={c.name}>
                   {c.name}
@@ -131,7 +144,7 @@ export function FileStep(
             </select>
           </div>
           <div className="field">
-            <label htmlFor={`${id}-mailing`}>Source mailing</label>
+            <label htmlFor={`${id}-mailing`}>{t('newSend.sourceMailing')}</label>
             <select
               id={`${id}-mailing`}
               value={draft.sourceMailingId}
@@ -139,73 +152,74 @@ export function FileStep(
               aria-describedby={`${id}-mailing-hint`}
               onChange={(e) => update({ sourceMailingId: e.target.value, reportStale: draft.report !== null })}
             >
-              <option value="">Choose a source mailing…</option>
+              <option value="">{t('newSend.file.chooseMailing')}</option>
               {props.clientMailings.map((m) => (
                 <option key={m.id} value={m.id} disabled={Boolean(m.inFlightSendId)}>
-                  {m.name} ({m.id}){m.inFlightSendId ? ` — busy: send ${m.inFlightSendId} is still in flight` : ''}
+                  {m.inFlightSendId ? t('newSend.file.mailingBusy', { name: m.name, id: m.id, send: m.inFlightSendId }) : t('newSend.file.mailing', { name: m.name, id: m.id })}
                 </option>
               ))}
             </select>
             <p className="hint" id={`${id}-mailing-hint`}>
-              The mailing created in Optimizely Campaign that the server copies and sends. One that is still busy with another send cannot be used until that send is finished.{' '}
+              {t('newSend.file.mailingHint')}{SPACE}
               <button type="button" className="link-button" onClick={props.onReload}>
-                Refresh the list
+                {t('newSend.file.refresh')}
               </button>
             </p>
           </div>
         </div>
         {targetChosen && props.clientMailings.length === 0 && (
           <p className="callout callout-warn">
-            Client {draft.client} has no source mailings yet. Add one on the <a href="#/mailings">Mailings</a> screen.
+            {rich('newSend.file.noMailings', { client: draft.client, link: (c) => <a href="#/mailings">{c}</a> })}
           </p>
         )}
       </fieldset>
 
       <fieldset disabled={!targetChosen}>
-        <legend>Recipient file</legend>
-        {!targetChosen && <p className="hint">Choose the connection and client first: the file is read against that client’s master list.</p>}
+        <legend>{t('newSend.file.recipientFile')}</legend>
+        {!targetChosen && <p className="hint">{t('newSend.file.chooseTargetFirst')}</p>}
         <FileDrop
-          label="Choose a recipient file"
-          hint="CSV or text export (.csv, .txt) or an Excel workbook (.xlsx). The first row must hold the column names."
+          label={t('newSend.file.choose')}
+          hint={t('newSend.file.hint')}
           accept=".csv,.txt,.xlsx"
           busy={busy}
           onFile={(f) => void onFile(f)}
         />
-        <ErrorCallout message={error} />
+        <ErrorCallout message={problem ? fileErrorText(problem, i18n) : thrown} />
         {ins && (
-          <div className="inspection" aria-label="File details">
+          <div className="inspection" aria-label={t('newSend.file.details')}>
             <h3>
-              {ins.fileName} <span className="muted small">({ins.preview.length === 0 ? 'no rows' : `${ins.headers.length} columns`})</span>
+              {ins.fileName}{SPACE}
+              <span className="muted small">{ins.preview.length === 0 ? t('newSend.file.noRows') : t('newSend.file.columns', { count: ins.headers.length })}</span>
             </h3>
             <dl className="facts compact">
-              <dt>Format</dt>
-              <dd data-testid="detected-format">{ins.format === 'xlsx' ? 'Excel workbook' : 'Text (CSV)'}</dd>
+              <dt>{t('newSend.file.format')}</dt>
+              <dd data-testid="detected-format">{ins.format === 'xlsx' ? t('newSend.file.format.xlsx') : t('newSend.file.format.csv')}</dd>
               {ins.format === 'csv' && (
                 <>
-                  <dt>Encoding</dt>
-                  <dd data-testid="detected-encoding">{ins.encoding ?? '—'}</dd>
-                  <dt>Separator</dt>
-                  <dd data-testid="detected-separator">{separatorName(ins.delimiter)}</dd>
+                  <dt>{t('newSend.file.encoding')}</dt>
+                  <dd data-testid="detected-encoding">{ins.encoding ?? t('newSend.unknownValue')}</dd>
+                  <dt>{t('newSend.file.separator')}</dt>
+                  <dd data-testid="detected-separator">{separatorName(ins.delimiter, t)}</dd>
                 </>
               )}
               {ins.format === 'xlsx' && (
                 <>
-                  <dt>Sheet</dt>
-                  <dd>{ins.sheet ?? '—'}</dd>
+                  <dt>{t('newSend.file.sheet')}</dt>
+                  <dd>{ins.sheet ?? t('newSend.unknownValue')}</dd>
                 </>
               )}
-              <dt>Column names</dt>
-              <dd>in line {ins.headerLine}</dd>
+              <dt>{t('newSend.file.headerNames')}</dt>
+              <dd>{t('newSend.file.headerLine', { line: ins.headerLine })}</dd>
             </dl>
             <details className="sub-details" open={Object.keys(draft.open).length > 0}>
-              <summary>Looks wrong? Read the file differently</summary>
+              <summary>{t('newSend.file.readDifferently')}</summary>
               <div className="grid-3">
                 {ins.format === 'csv' && (
                   <>
                     <div className="field">
-                      <label htmlFor={`${id}-enc`}>Encoding</label>
+                      <label htmlFor={`${id}-enc`}>{t('newSend.file.encoding')}</label>
                       <select id={`${id}-enc`} value={draft.open.encoding ?? ''} onChange={(e) => setOpen({ encoding: e.target.value })}>
-                        <option value="">Detect ({ins.encoding ?? 'unknown'})</option>
+                        <option value="">{ins.encoding ? t('newSend.file.detect', { value: ins.encoding }) : t('newSend.file.detectUnknown')}</option>
                         {ENCODINGS.map((e) => (
                           <option key={e} value={e}>
                             {e}
@@ -214,12 +228,12 @@ export function FileStep(
                       </select>
                     </div>
                     <div className="field">
-                      <label htmlFor={`${id}-sep`}>Separator</label>
+                      <label htmlFor={`${id}-sep`}>{t('newSend.file.separator')}</label>
                       <select id={`${id}-sep`} value={draft.open.delimiter ?? ''} onChange={(e) => setOpen({ delimiter: e.target.value })}>
-                        <option value="">Detect ({separatorName(ins.delimiter)})</option>
+                        <option value="">{t('newSend.file.detect', { value: separatorName(ins.delimiter, t) })}</option>
                         {SEPARATORS.map((s) => (
                           <option key={s.label} value={s.value}>
-                            {s.label}
+                            {t(s.label)}
                           </option>
                         ))}
                       </select>
@@ -228,7 +242,7 @@ export function FileStep(
                 )}
                 {ins.format === 'xlsx' && ins.sheets.length > 0 && (
                   <div className="field">
-                    <label htmlFor={`${id}-sheet`}>Sheet</label>
+                    <label htmlFor={`${id}-sheet`}>{t('newSend.file.sheet')}</label>
                     <select id={`${id}-sheet`} value={draft.open.sheet ?? ins.sheet ?? ''} onChange={(e) => setOpen({ sheet: e.target.value })}>
                       {ins.sheets.map((s) => (
                         <option key={s} value={s}>
@@ -246,32 +260,33 @@ export function FileStep(
       </fieldset>
       <div className="button-row">
         <button type="button" className="button primary" disabled={!props.next} onClick={props.next}>
-          Continue to mapping
+          {t('newSend.file.continue')}
         </button>
-        {!props.next && <span className="hint">{nextHint(draft)}</span>}
+        {!props.next && nextHint(draft) && <span className="hint">{t(nextHint(draft)!)}</span>}
       </div>
     </>
   );
 }
 
-function nextHint(d: NewSendState): string {
-  if (!d.profile || !d.client) return 'Choose the connection and client.';
-  if (!d.sourceMailingId) return 'Choose the source mailing.';
-  if (!d.inspection) return 'Drop or choose the recipient file.';
-  return '';
+function nextHint(d: NewSendState): MessageId | null {
+  if (!d.profile || !d.client) return 'newSend.file.next.target';
+  if (!d.sourceMailingId) return 'newSend.file.next.mailing';
+  if (!d.inspection) return 'newSend.file.next.file';
+  return null;
 }
 
 /** The file's first rows as read, with its own column names. */
 function FilePreview(props: { inspection: Inspection }) {
   const ins = props.inspection;
+  const { t } = useI18n();
   return (
     <DataTable
-      label="First rows of the file"
-      caption="First rows of the file, as read"
+      label={t('newSend.file.preview.label')}
+      caption={t('newSend.file.preview.caption')}
       className="preview-table"
       rows={ins.preview.slice(0, 8)}
       rowKey={(r) => r.line}
-      columns={[{ header: 'Line', className: 'num', cell: (r) => r.line }, ...ins.headers.map((h, i) => ({ header: h, cell: (r: (typeof ins.preview)[number]) => r.values[i] ?? '' }))]}
+      columns={[{ header: t('newSend.line'), className: 'num', cell: (r) => r.line }, ...ins.headers.map((h, i) => ({ header: h, cell: (r: (typeof ins.preview)[number]) => r.values[i] ?? '' }))]}
     />
   );
 }

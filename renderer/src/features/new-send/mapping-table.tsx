@@ -1,12 +1,20 @@
 import type { FieldMapping, Inspection } from '../../../../shared/contract/recipients';
 import type { MasterField } from '../../../../shared/contract/profiles';
+import type { MessageId } from '../../../../shared/i18n/messages';
+import { useI18n, type I18n } from '../../i18n/use-i18n';
 import { confidenceLabel, optionToSource, sourceToOption } from './draft-model';
 
+/** The master list's field types in plain words (Varchar has its own message with the length). */
+const TYPE_TEXT: Record<Exclude<MasterField['type'], 'Varchar'>, MessageId> = {
+  Bigint: 'newSend.fieldType.Bigint',
+  Date: 'newSend.fieldType.Date',
+  URL: 'newSend.fieldType.URL',
+};
+
 /** Plain-word field type, as the master list defines it. */
-function typeText(f: MasterField): string {
-  if (f.type === 'Varchar') return `text${'length' in f && f.length ? `, up to ${f.length} characters` : ''}`;
-  if (f.type === 'Bigint') return 'whole number';
-  return f.type.toLowerCase();
+function typeText(f: MasterField, t: I18n['t']): string {
+  if (f.type === 'Varchar') return t('newSend.fieldType.Varchar', { length: 'length' in f && f.length ? f.length : 0 });
+  return t(TYPE_TEXT[f.type]);
 }
 
 /**
@@ -25,16 +33,17 @@ export function MappingTable(props: {
   onChange: (field: string, source: FieldMapping['source']) => void;
 }) {
   const { inspection, mapping } = props;
+  const { t } = useI18n();
   const first = inspection.preview[0]?.values ?? [];
   return (
     <table className="data-table mapping-table">
       <caption>{props.caption}</caption>
       <thead>
         <tr>
-          <th scope="col">Field</th>
-          <th scope="col">Takes its value from</th>
-          <th scope="col">How sure</th>
-          <th scope="col">First row</th>
+          <th scope="col">{t('newSend.mapping.col.field')}</th>
+          <th scope="col">{t('newSend.mapping.col.source')}</th>
+          <th scope="col">{t('newSend.mapping.col.sure')}</th>
+          <th scope="col">{t('newSend.mapping.col.first')}</th>
         </tr>
       </thead>
       <tbody>
@@ -48,50 +57,50 @@ export function MappingTable(props: {
             s.kind === 'column' ? (first[s.column] ?? '')
             : s.kind === 'constant' ? s.value
             : s.kind === 'sourceMailing' ? (props.sourceMailingText ?? '')
-            : s.kind === 'generatedWave' ? 'new number per send'
+            : s.kind === 'generatedWave' ? t('newSend.mapping.newWave')
             : '';
           const missingRequired = f.required && s.kind === 'none';
           return (
             <tr key={f.name}>
               <th scope="row">
                 <span className="field-name">{f.name}</span>
-                {f.required && <span className="badge badge-pending field-req">required</span>}
-                <span className="hint">{typeText(f)}</span>
+                {f.required && <span className="badge badge-pending field-req">{t('newSend.mapping.required')}</span>}
+                <span className="hint">{typeText(f, t)}</span>
               </th>
               <td>
                 <select
-                  aria-label={`Source for ${f.name}`}
+                  aria-label={t('newSend.mapping.sourceFor', { field: f.name })}
                   value={sourceToOption(s)}
                   onChange={(ev) => props.onChange(f.name, optionToSource(ev.target.value, inspection.headers, s))}
                 >
-                  <optgroup label="Column of the file">
+                  <optgroup label={t('newSend.mapping.group.columns')}>
                     {inspection.headers.map((h, i) => (
                       <option key={i} value={`col:${i}`}>
-                        Column “{h || `(no header, column ${i + 1})`}”
+                        {h ? t('newSend.mapping.column', { header: h }) : t('newSend.mapping.columnNoHeader', { n: i + 1 })}
                       </option>
                     ))}
                   </optgroup>
-                  <optgroup label="Other">
-                    {isSource && <option value="sourceMailing">The chosen source mailing</option>}
-                    {isWave && <option value="generatedWave">Generated per send</option>}
-                    <option value="constant">The same value for every row…</option>
-                    <option value="none">Leave empty</option>
+                  <optgroup label={t('newSend.mapping.group.other')}>
+                    {isSource && <option value="sourceMailing">{t('newSend.mapping.option.sourceMailing')}</option>}
+                    {isWave && <option value="generatedWave">{t('newSend.mapping.option.generatedWave')}</option>}
+                    <option value="constant">{t('newSend.mapping.option.constant')}</option>
+                    <option value="none">{t('newSend.mapping.option.none')}</option>
                   </optgroup>
                 </select>
                 {s.kind === 'constant' && (
                   <input
                     className="constant-input"
-                    aria-label={`Value for every row, ${f.name}`}
+                    aria-label={t('newSend.mapping.constantFor', { field: f.name })}
                     value={s.value}
                     onChange={(ev) => props.onChange(f.name, { kind: 'constant', value: ev.target.value })}
                   />
                 )}
-                {missingRequired && <p className="field-error">Required: pick a column or type a value.</p>}
+                {missingRequired && <p className="field-error">{t('newSend.mapping.requiredHint')}</p>}
               </td>
               <td>
-                <span className={`badge badge-conf-${conf.tone}`}>{conf.text}</span>
+                <span className={`badge badge-conf-${conf.tone}`}>{t(conf.text)}</span>
               </td>
-              <td className="sample-cell">{sample === '' ? <span className="muted">empty</span> : sample}</td>
+              <td className="sample-cell">{sample === '' ? <span className="muted">{t('newSend.empty')}</span> : sample}</td>
             </tr>
           );
         })}

@@ -1,5 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { MailingUse } from '../../../../shared/contract/mailings';
+import type { AppErrorInfo } from '../../../../shared/contract/result';
+import type { MessageId } from '../../../../shared/i18n/messages';
 import type { Profile } from '../../../../shared/contract/profiles';
 import { useApi } from '../../api/api-context';
 import { CheckStep } from './check-step';
@@ -12,14 +14,15 @@ import { SendStep } from './send-step';
 import { ConfirmDialog } from '../../components/confirm-dialog';
 import { ErrorCallout } from '../../components/error-callout';
 import { RowsTable } from '../../components/rows-table';
+import { useI18n } from '../../i18n/use-i18n';
 
 /** The steps of a new send, in order. */
-const STEPS: readonly { id: NewSendStepId; label: string }[] = [
-  { id: 'file', label: 'File' },
-  { id: 'mapping', label: 'Mapping' },
-  { id: 'check', label: 'Check' },
-  { id: 'products', label: 'Products (optional)' },
-  { id: 'send', label: 'Send' },
+const STEPS: readonly { id: NewSendStepId; label: MessageId }[] = [
+  { id: 'file', label: 'newSend.step.file' },
+  { id: 'mapping', label: 'newSend.step.mapping' },
+  { id: 'check', label: 'newSend.step.check' },
+  { id: 'products', label: 'newSend.step.products' },
+  { id: 'send', label: 'newSend.step.send' },
 ];
 type StepId = NewSendStepId;
 
@@ -35,13 +38,14 @@ export interface StepProps {
 /** New send: file → mapping → check → products → send, nothing leaves the machine before the last step's confirmation. */
 export function NewSendScreen() {
   const api = useApi();
+  const { t, rich, fmt, errorMessage } = useI18n();
   // The draft outlives the screen (in the window's session), so looking at Sends and coming back loses nothing.
   const session = useNewSendSession();
   const [draft, setDraft] = useState<NewSendState>(() => session.draft());
   const [step, setStep] = useState<StepId>(() => session.step());
   const [profiles, setProfiles] = useState<Profile[] | null>(null);
   const [mailings, setMailings] = useState<MailingUse[]>([]);
-  const [loadError, setLoadError] = useState<string | null>(null);
+  const [loadError, setLoadError] = useState<AppErrorInfo | null>(null);
   const headingRef = useRef<HTMLHeadingElement>(null);
   const [confirmStartOver, setConfirmStartOver] = useState(false);
 
@@ -61,8 +65,8 @@ export function NewSendScreen() {
 
   const reload = useCallback(async () => {
     const [p, m] = await Promise.all([api.profiles.list({}), api.mailings.list({})]);
-    if (!p.ok) return setLoadError(p.error.message);
-    if (!m.ok) return setLoadError(m.error.message);
+    if (!p.ok) return setLoadError(p.error);
+    if (!m.ok) return setLoadError(m.error);
     setLoadError(null);
     setProfiles(p.value);
     setMailings(m.value);
@@ -80,12 +84,12 @@ export function NewSendScreen() {
         goTo('file');
         if (!prefill.path) return;
         const r = await api.recipients.inspect({ profile: prefill.profile, client: prefill.client, path: prefill.path, open: {} });
-        if (!r.ok) return setLoadError(r.error.message);
+        if (!r.ok) return setLoadError(r.error);
         update({ inspection: r.value, mapping: r.value.mapping, chosen: [] });
         if (prefill.autoCheck) {
           const withFile: NewSendState = { ...fresh, inspection: r.value, mapping: r.value.mapping };
           const checked = await api.recipients.validate(toSendDraft(withFile));
-          if (!checked.ok) return setLoadError(checked.error.message);
+          if (!checked.ok) return setLoadError(checked.error);
           update({ report: checked.value, reportStale: false });
           goTo(checked.value.valid > 0 && checked.value.excludedCount === 0 ? 'send' : 'check');
         }
@@ -130,20 +134,20 @@ export function NewSendScreen() {
     <section className="screen-inner new-send" aria-labelledby="screen-title">
       <header className="screen-header with-actions">
         <div>
-          <h1 id="screen-title">New send</h1>
-          <p className="lead">Prepare a recipient file for a client and upload it. Nothing is uploaded until you confirm on the last step.</p>
+          <h1 id="screen-title">{t('newSend.title')}</h1>
+          <p className="lead">{t('newSend.lead')}</p>
         </div>
         {unfinished && (
           <button type="button" className="button" onClick={() => setConfirmStartOver(true)}>
-            Start over…
+            {t('newSend.startOver.open')}
           </button>
         )}
       </header>
       {confirmStartOver && (
         <ConfirmDialog
-          title="Start this send over?"
-          confirmLabel="Start over"
-          cancelLabel="Keep working on it"
+          title={t('newSend.startOver.title')}
+          confirmLabel={t('newSend.startOver.confirm')}
+          cancelLabel={t('newSend.startOver.keep')}
           onClose={() => setConfirmStartOver(false)}
           onConfirm={async () => {
             const fresh = { ...EMPTY_DRAFT, profile: draft.profile, client: draft.client };
@@ -154,12 +158,15 @@ export function NewSendScreen() {
           }}
         >
           <p>
-            Loopdesk forgets the file{draft.inspection ? ` “${draft.inspection.fileName}”` : ''}, the source mailing, the mapping, your corrections and the product catalog of this draft. Your files stay as
-            they are{draft.createdSends.length > 0 ? ', and sends already created from this draft go on' : ''}. The connection and client stay chosen.
+            {t('newSend.startOver.body', {
+              hasFile: draft.inspection ? 'yes' : 'no',
+              fileName: draft.inspection?.fileName ?? '',
+              hasSends: draft.createdSends.length > 0 ? 'yes' : 'no',
+            })}
           </p>
         </ConfirmDialog>
       )}
-      <nav aria-label="Steps">
+      <nav aria-label={t('newSend.steps')}>
         <ol className="stepper">
           {STEPS.map((s, i) => (
             <li key={s.id} className={`${s.id === step ? 'current' : ''} ${i < current ? 'done' : ''}`}>
@@ -167,16 +174,16 @@ export function NewSendScreen() {
                 <span className="step-number" aria-hidden="true">
                   {i + 1}
                 </span>
-                <span>{s.label}</span>
+                <span>{t(s.label)}</span>
               </button>
             </li>
           ))}
         </ol>
       </nav>
-      <ErrorCallout message={loadError} />
+      <ErrorCallout message={loadError && errorMessage(loadError)} />
       <div className="card step-card">
         <h2 ref={headingRef} tabIndex={-1} className="step-heading">
-          Step {current + 1} of {STEPS.length}: {STEPS[current].label}
+          {t('newSend.stepHeading', { n: current + 1, total: STEPS.length, label: t(STEPS[current].label) })}
         </h2>
         {step === 'file' && (
           <FileStep {...stepProps} profiles={profiles} clientMailings={clientMailings} onReload={() => void reload()} next={reachable.mapping ? () => goTo('mapping') : undefined} />
@@ -185,12 +192,12 @@ export function NewSendScreen() {
           <>
             {draft.inspection.mappingSaved && (
               <p className="callout callout-info" role="note">
-                <strong>Mapping remembered for these headers.</strong> You mapped a file with the same columns before, so your earlier choices are filled in.
+                {rich('newSend.mapping.remembered', { b: (c) => <strong>{c}</strong> })}
               </p>
             )}
-            <p>Each field of the client’s master list needs a value. Loopdesk suggested a column for each; check the suggestions marked “guess”.</p>
+            <p>{t('newSend.mapping.intro')}</p>
             <MappingTable
-              caption={`Fields of client ${client.name}, in upload order`}
+              caption={t('newSend.mapping.caption', { client: client.name })}
               fields={client.fields}
               inspection={draft.inspection}
               mapping={draft.mapping}
@@ -208,16 +215,16 @@ export function NewSendScreen() {
             <MappedPreview draft={draft} fields={client.fields.map((f) => f.name)} />
             <label className="check-field">
               <input type="checkbox" checked={draft.rememberMapping} onChange={(e) => update({ rememberMapping: e.target.checked })} />
-              <span>Remember this mapping for files with these columns</span>
+              <span>{t('newSend.mapping.remember')}</span>
             </label>
             {mappingProblems.length > 0 && (
               <p className="callout callout-warn" role="status">
-                Still missing: {mappingProblems.join(', ')}. Pick a column or type a value for each required field.
+                {t('newSend.mapping.missing', { fields: fmt.list(mappingProblems) })}
               </p>
             )}
             <div className="button-row">
               <button type="button" className="button" onClick={() => goTo('file')}>
-                Back
+                {t('newSend.back')}
               </button>
               <button
                 type="button"
@@ -230,7 +237,7 @@ export function NewSendScreen() {
                   goTo('check');
                 }}
               >
-                Continue to check
+                {t('newSend.mapping.continue')}
               </button>
             </div>
           </>
@@ -246,8 +253,9 @@ export function NewSendScreen() {
 /** The first rows exactly in upload order, as the mapping will produce them. */
 function MappedPreview(props: { draft: NewSendState; fields: readonly string[] }) {
   const { draft } = props;
+  const { t } = useI18n();
   if (!draft.inspection) return null;
   const ordered = props.fields.map((f) => draft.mapping.find((m) => m.field === f) ?? { field: f, source: { kind: 'none' as const } });
-  const rows = previewMapped(draft.inspection, ordered, draft.sourceMailingId, 5);
-  return <RowsTable caption="First rows as they will be sent" columns={props.fields} rows={rows} />;
+  const rows = previewMapped(draft.inspection, ordered, draft.sourceMailingId, 5, { noMailing: t('newSend.preview.noMailing'), newWave: t('newSend.preview.newWave') });
+  return <RowsTable caption={t('newSend.preview.caption')} columns={props.fields} rows={rows} />;
 }

@@ -3,12 +3,13 @@ import type { MasterField } from '../../../../shared/contract/profiles';
 import type { ValidationReport } from '../../../../shared/contract/recipients';
 import { useApi } from '../../api/api-context';
 import { fileToHostPath } from '../../api/files';
-import { plural } from '../../components/format';
 import { CheckProgress, useValidation } from './check-step';
 import { FileDrop } from './file-drop';
 import { MappingTable } from './mapping-table';
-import { operatorWords } from './draft-model';
+import { fileErrorText, type FileProblem } from './file-problem';
 import type { StepProps } from './new-send-screen';
+import type { MessageId } from '../../../../shared/i18n/messages';
+import { useI18n } from '../../i18n/use-i18n';
 import { ErrorCallout } from '../../components/error-callout';
 import { DataTable } from '../../components/data-table';
 
@@ -21,25 +22,27 @@ function defaultReferenceFields(fields: readonly MasterField[]): string[] {
 export function ProductsStep(props: StepProps & { fields: readonly MasterField[]; productFields: readonly MasterField[] }) {
   const api = useApi();
   const id = useId();
+  const i18n = useI18n();
+  const { t, errorMessage } = i18n;
   const { draft, update, goTo } = props;
   const { run, running, progress, error, errorDetails } = useValidation(draft, update);
   const [busy, setBusy] = useState(false);
-  const [fileError, setFileError] = useState<string | null>(null);
+  const [fileError, setFileError] = useState<FileProblem | null>(null);
   const refs = draft.products?.referenceFields ?? (draft.productReferenceFields.length > 0 ? draft.productReferenceFields : defaultReferenceFields(props.fields));
   const missingFromError = errorDetails && 'missingIds' in errorDetails ? errorDetails.missingIds : null;
   const productsReport = draft.reportStale ? null : draft.report?.products;
 
   // A disabled "Continue to send" always says why.
   const blocked = running
-    ? 'Wait until the check has finished.'
+    ? t('check.blocked.running')
     : !draft.products
-      ? 'Choose a product catalog first, or send without products.'
+      ? t('newSend.products.blocked.noCatalog')
       : !draft.useProducts
-        ? 'Tick “Upload this catalog with the send”, or send without products.'
+        ? t('newSend.products.blocked.notTicked')
         : !productsReport
-          ? 'Press “Check with the catalog” first.'
+          ? t('newSend.products.blocked.notChecked')
           : productsReport.missingCount > 0
-            ? `${plural(productsReport.missingCount, 'product ID')} the recipients use ${productsReport.missingCount === 1 ? 'is' : 'are'} missing from the catalog: leave those rows out (above) or complete the catalog.`
+            ? t('newSend.products.blocked.missing', { count: productsReport.missingCount })
             : null;
 
   const onFile = async (file: File) => {
@@ -51,11 +54,11 @@ export function ProductsStep(props: StepProps & { fields: readonly MasterField[]
       if (!r.ok) {
         // The catalog that could not be read is not kept: nothing is offered for it.
         update({ useProducts: false, products: null, reportStale: draft.products !== null });
-        return setFileError(operatorWords(r.error.message, path, file.name));
+        return setFileError({ kind: 'service', error: r.error, hostPath: path, shownName: file.name });
       }
       update({ useProducts: true, products: { catalog: r.value, open: {}, mapping: r.value.mapping, referenceFields: refs }, reportStale: true });
     } catch (e) {
-      setFileError(e instanceof Error ? e.message : String(e));
+      setFileError({ kind: 'thrown', message: e instanceof Error ? e.message : String(e) });
     } finally {
       setBusy(false);
     }
@@ -63,12 +66,9 @@ export function ProductsStep(props: StepProps & { fields: readonly MasterField[]
 
   return (
     <>
-      <p>
-        If the mailing shows products (for example “recommended for you”), the server needs a product catalog with every product ID the recipients refer to. It is uploaded just before the recipient file.
-        Skip this step when the mailing has no products.
-      </p>
+      <p>{t('newSend.products.intro')}</p>
       <fieldset>
-        <legend>Recipient fields that hold product IDs</legend>
+        <legend>{t('newSend.products.referenceFields')}</legend>
         {props.fields.map((f) => (
           <label key={f.name} className="check-field">
             <input
@@ -84,22 +84,26 @@ export function ProductsStep(props: StepProps & { fields: readonly MasterField[]
         ))}
       </fieldset>
       <fieldset>
-        <legend>Product catalog</legend>
+        <legend>{t('newSend.productCatalog')}</legend>
         <FileDrop
-          label="Choose a product catalog"
-          hint="CSV or Excel with one product per row and the column names in the first row."
+          label={t('newSend.products.choose')}
+          hint={t('newSend.products.hint')}
           accept=".csv,.txt,.xlsx"
           busy={busy}
           onFile={(f) => void onFile(f)}
         />
-        <ErrorCallout message={fileError} />
+        <ErrorCallout message={fileError && fileErrorText(fileError, i18n)} />
         {draft.products && (
           <>
             <p>
-              Catalog: <strong>{draft.products.catalog.fileName}</strong> ({draft.products.catalog.headers.length} columns)
+              {i18n.rich('newSend.products.catalog', {
+                fileName: draft.products.catalog.fileName,
+                count: draft.products.catalog.headers.length,
+                b: (c) => <strong>{c}</strong>,
+              })}
             </p>
             <MappingTable
-              caption="Product fields, in upload order"
+              caption={t('newSend.products.mappingCaption')}
               fields={props.productFields}
               inspection={draft.products.catalog}
               mapping={draft.products.mapping}
@@ -119,21 +123,25 @@ export function ProductsStep(props: StepProps & { fields: readonly MasterField[]
             />
             <label className="check-field">
               <input type="checkbox" id={`${id}-use`} checked={draft.useProducts} onChange={(e) => update({ useProducts: e.target.checked, reportStale: true })} />
-              <span>Upload this catalog with the send</span>
+              <span>{t('newSend.products.use')}</span>
             </label>
           </>
         )}
       </fieldset>
-      {running && <CheckProgress progress={progress} label="Checking recipients and catalog" />}
+      {running && <CheckProgress progress={progress} label={t('newSend.products.checking')} />}
       {error && !running && (
-        <ErrorCallout message={error} title={missingFromError ? 'Products are missing from the catalog' : 'The check could not finish'} level={3}>
+        <ErrorCallout message={errorMessage(error)} title={missingFromError ? t('newSend.products.missingTitle') : t('check.failed')} level={3}>
           {missingFromError && <MissingIds ids={missingFromError} />}
         </ErrorCallout>
       )}
       {productsReport && !running && (
         <div className={`callout ${productsReport.missingCount === 0 ? 'callout-ok' : 'callout-error'}`} role="status">
-          <h3>{productsReport.missingCount === 0 ? `Catalog complete: ${plural(productsReport.rows, 'product')}` : `${plural(productsReport.missingCount, 'product ID')} missing from the catalog`}</h3>
-          {productsReport.excludedCount > 0 && <p>{plural(productsReport.excludedCount, 'catalog row')} cannot be used and will be left out.</p>}
+          <h3>
+            {productsReport.missingCount === 0
+              ? t('newSend.products.complete', { count: productsReport.rows })
+              : t('newSend.products.missing', { count: productsReport.missingCount })}
+          </h3>
+          {productsReport.excludedCount > 0 && <p>{t('newSend.products.excluded', { count: productsReport.excludedCount })}</p>}
           {productsReport.missingCount > 0 && (
             <MissingProducts
               uses={productsReport.missingUses}
@@ -149,10 +157,10 @@ export function ProductsStep(props: StepProps & { fields: readonly MasterField[]
       )}
       <div className="button-row">
         <button type="button" className="button" onClick={() => goTo('check')}>
-          Back
+          {t('newSend.back')}
         </button>
         <button type="button" className="button" disabled={!draft.products || !draft.useProducts || running} onClick={() => void run()}>
-          Check with the catalog
+          {t('newSend.products.check')}
         </button>
         <button
           type="button"
@@ -164,10 +172,10 @@ export function ProductsStep(props: StepProps & { fields: readonly MasterField[]
           }}
           disabled={running || !draft.report}
         >
-          Send without products
+          {t('newSend.products.without')}
         </button>
         <button type="button" className="button primary" disabled={Boolean(blocked)} aria-describedby={blocked ? `${id}-blocked` : undefined} onClick={() => goTo('send')}>
-          Continue to send
+          {t('newSend.toSend')}
         </button>
       </div>
       {blocked && (
@@ -182,9 +190,9 @@ export function ProductsStep(props: StepProps & { fields: readonly MasterField[]
 type MissingUse = NonNullable<ValidationReport['products']>['missingUses'][number];
 
 /** The lines of a product ID, shortened when there are many. */
-function linesText(u: MissingUse): string {
+function linesText(u: MissingUse, t: (id: MessageId, values?: Record<string, string | number>) => string): string {
   const shown = u.lines.slice(0, 12).join(', ');
-  return u.rows > 12 ? `${shown} and ${plural(u.rows - 12, 'more')}` : shown;
+  return u.rows > 12 ? t('newSend.products.linesAndMore', { lines: shown, count: u.rows - 12 }) : shown;
 }
 
 /**
@@ -193,26 +201,27 @@ function linesText(u: MissingUse): string {
  */
 function MissingProducts(props: { uses: readonly MissingUse[]; missingCount: number; onLeaveOut: (lines: number[]) => void }) {
   const lines = [...new Set(props.uses.flatMap((u) => u.lines))];
+  const { t, fmt } = useI18n();
   const named = props.uses.reduce((n, u) => n + u.lines.length, 0) === props.uses.reduce((n, u) => n + u.rows, 0) && props.uses.length === props.missingCount;
   return (
     <>
-      <p>Add these product IDs to the catalog and choose it again, or leave out the recipients that use them:</p>
+      <p>{t('newSend.products.missingHint')}</p>
       <DataTable
-        label="Missing product IDs"
+        label={t('newSend.products.missingIds')}
         rows={props.uses}
         rowKey={(u) => u.id}
         columns={[
-          { header: 'Product ID', className: 'mono', cell: (u) => u.id },
-          { header: 'Recipient rows', className: 'num', cell: (u) => u.rows.toLocaleString('en-GB') },
-          { header: 'Lines of your file', cell: (u) => linesText(u) },
+          { header: t('newSend.products.col.id'), className: 'mono', cell: (u) => u.id },
+          { header: t('newSend.products.col.rows'), className: 'num', cell: (u) => fmt.number(u.rows) },
+          { header: t('newSend.products.col.lines'), cell: (u) => linesText(u, t) },
         ]}
       />
       {lines.length > 0 && (
         <div className="button-row">
           <button type="button" className="button primary" onClick={() => props.onLeaveOut(lines)}>
-            Leave out {lines.length === 1 ? 'this row' : `these ${lines.length.toLocaleString('en-GB')} rows`}
+            {t('check.leaveOutRows', { count: lines.length })}
           </button>
-          {!named && <span className="hint">Too many rows to list them all: this leaves out the rows listed; check again for the rest, or complete the catalog.</span>}
+          {!named && <span className="hint">{t('newSend.products.tooMany')}</span>}
         </div>
       )}
     </>
@@ -220,10 +229,11 @@ function MissingProducts(props: { uses: readonly MissingUse[]; missingCount: num
 }
 
 function MissingIds(props: { ids: readonly string[] }) {
+  const { t } = useI18n();
   return (
     <>
-      <p>Add these product IDs to the catalog, or leave out the recipients that use them:</p>
-      <ul className="chip-list" aria-label="Missing product IDs">
+      <p>{t('newSend.products.missingIdsHint')}</p>
+      <ul className="chip-list" aria-label={t('newSend.products.missingIds')}>
         {props.ids.slice(0, 50).map((id) => (
           <li key={id} className="chip mono">
             {id}
