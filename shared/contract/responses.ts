@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { LOCALES } from '../i18n/locale';
+import { CatalogText } from './catalog-text';
 import { method, service } from './define';
 
 /** Views the response grids can show (tables and joined views). */
@@ -90,8 +92,10 @@ export type GridColumnType = z.output<typeof GridColumnType>;
 export const GridColumn = z.object({
   /** The AG Grid colId. */
   colId: z.string(),
-  /** Header text for grids and exports. */
+  /** Header text in English (the CLI's `--where` help, logs). */
   title: z.string(),
+  /** The catalog key of the header text: clients show it in their language (`grid.column.recipient`). */
+  titleId: z.string(),
   type: GridColumnType,
 });
 export type GridColumn = z.output<typeof GridColumn>;
@@ -115,7 +119,10 @@ export const PulledFile = z.object({
   kind: z.string(),
   outcome: z.enum(['ingested', 'replaced', 'skipped', 'rejected']),
   rows: z.number(),
+  /** What happened, in English (logs, `--json`). */
   message: z.string(),
+  /** The same sentence as catalog key and values, for clients in other languages. */
+  text: CatalogText.optional(),
 });
 export type PulledFile = z.output<typeof PulledFile>;
 
@@ -176,6 +183,9 @@ export const ResponseFile = z.object({
 });
 export type ResponseFile = z.output<typeof ResponseFile>;
 
+/** The language an Excel file is written in (sheet names, headers, KPI labels, date formats); English unless the caller says. */
+const ExportLanguage = z.enum(LOCALES).default('en');
+
 const Ids = z.object({ mailingIds: z.array(z.string().regex(/^\d{1,19}$/)).min(1).max(1000) });
 
 /** Response data: pull, browse, KPIs, Excel, soft-bounce resend, suppression. */
@@ -203,10 +213,10 @@ export const responsesContract = service(
     report: method('KPIs, clicks per link, activity over time and devices for one mailing or a wave', Ids, MailingReport),
     exportView: method(
       'Write the grid view as filtered and sorted to an Excel file',
-      GridRequest.omit({ startRow: true, endRow: true }),
+      GridRequest.omit({ startRow: true, endRow: true }).extend({ language: ExportLanguage }),
       z.object({ path: z.string(), rows: z.number(), sheets: z.array(z.string()) }),
     ),
-    exportReport: method('Write the mailing report workbook', z.object({ mailingId: z.string().regex(/^\d{1,19}$/) }), z.object({ path: z.string(), rows: z.number(), sheets: z.array(z.string()) })),
+    exportReport: method('Write the mailing report workbook', z.object({ mailingId: z.string().regex(/^\d{1,19}$/), language: ExportLanguage }), z.object({ path: z.string(), rows: z.number(), sheets: z.array(z.string()) })),
     softBounceDraft: method(
       'Build a send draft for the soft-bounced recipients of a mailing, from the original rows in the send archive',
       z.object({ mailingId: z.string().regex(/^\d{1,19}$/) }),
@@ -222,5 +232,8 @@ export const responsesContract = service(
     suppressionImport: method('Add the addresses of a file (a column named like e-mail) to the suppression list', z.object({ path: z.string().min(1), reason: z.string().min(1).max(200) }), z.object({ added: z.number(), skipped: z.number() })),
     suppressionExport: method('Write the suppression list to a CSV file', z.object({}), z.object({ path: z.string(), rows: z.number() })),
   },
-  { onProgress: z.object({ task: z.string(), done: z.number(), total: z.number(), message: z.string() }) },
+  {
+    /** `message` in English (logs); `text` the same as catalog key and values for the client's language. */
+    onProgress: z.object({ task: z.string(), done: z.number(), total: z.number(), message: z.string(), text: CatalogText.optional() }),
+  },
 );

@@ -1,3 +1,8 @@
+import type { GridViewName } from '../../../shared/contract/responses';
+import { formats } from '../../../shared/i18n/formats';
+import { appIntl, type AppIntl } from '../../../shared/i18n/intl';
+import type { Locale } from '../../../shared/i18n/locale';
+import type { MessageId } from '../../../shared/i18n/messages';
 import type { Database } from '../store/database';
 import { compileGridQuery, type GridColumn, type GridColumnType, type GridQuery } from './grid-query';
 import { KPI_DEFINITIONS, activityTimeline, clicksPerLink, clientStats, kpisForMailings } from './kpis';
@@ -10,9 +15,36 @@ export interface ExportRowsInput {
   /** The grid view as shown: view, sort, filter, scope (paging is ignored). */
   readonly query: Omit<GridQuery, 'startRow' | 'endRow'> & { readonly startRow?: number; readonly endRow?: number };
   readonly outPath: string;
-  /** Sheet name; defaults to the view name. */
+  /** Sheet name; defaults to the view's name in {@link language}. */
   readonly sheetName?: string;
+  /** The language of sheet names, headers and date formats; English by default. */
+  readonly language?: Locale;
   readonly onProgress?: (p: ExportProgress) => void;
+}
+
+/** The sheet name of each view (at most 31 characters in every language: Excel's limit). */
+const VIEW_SHEETS: Readonly<Record<GridViewName, MessageId>> = {
+  mailings: 'report.sheet.mailings',
+  mailing_recipients: 'report.sheet.recipients',
+  links: 'report.sheet.links',
+  clicks: 'report.sheet.clicksFile',
+  opens: 'report.sheet.opens',
+  unsubscribes: 'report.sheet.unsubscribes',
+  responses: 'report.sheet.responses',
+  clicks_with_links: 'report.sheet.clicks',
+  recipient_journey: 'report.sheet.journey',
+  bounces_by_category: 'report.sheet.bouncesByCategory',
+};
+
+/** Excel number formats per language: dates as the reader writes them, rates as percentages. */
+const EXCEL_FORMATS: Readonly<Record<Locale, { readonly date: string; readonly percent: string }>> = {
+  en: { date: 'dd/mm/yyyy hh:mm:ss', percent: '0.0%' },
+  de: { date: 'dd.mm.yyyy hh:mm:ss', percent: '0.0 %' },
+};
+
+/** A grid view's columns with headers in the reader's language and dates in its form. */
+function localColumns(intl: AppIntl, language: Locale, columns: readonly GridColumn[]): ReportColumn[] {
+  return columns.map((c) => ({ ...c, title: intl.formatMessage({ id: c.titleId as MessageId }), ...(c.type === 'date' ? { numFmt: EXCEL_FORMATS[language].date } : {}) }));
 }
 
 /**
@@ -23,10 +55,12 @@ export interface ExportRowsInput {
  */
 export async function exportRows(db: Database, input: ExportRowsInput): Promise<ExportResult> {
   const compiled = compileGridQuery(input.query, null);
-  const sheetName = input.sheetName ?? input.query.view;
+  const language = input.language ?? 'en';
+  const intl = appIntl(language);
+  const sheetName = input.sheetName ?? intl.formatMessage({ id: VIEW_SHEETS[input.query.view] });
   return writeWorkbook(input.outPath, async (book) => {
     const total = Number((await db.all<{ n: bigint }>(compiled.count, [...compiled.params]))[0]?.n ?? 0);
-    const rows = await streamSheet(db, book, sheetName, compiled.columns, compiled.select, compiled.params, total, input.onProgress);
+    const rows = await streamSheet(db, book, sheetName, localColumns(intl, language, compiled.columns), compiled.select, compiled.params, total, input.onProgress);
     return rows;
   });
 }
@@ -37,6 +71,8 @@ export interface ExportMailingReportInput {
   readonly outPath: string;
   /** When the report is written (the KPI sheet says so); now by default. */
   readonly now?: Date;
+  /** The language of sheet names, headers, KPI texts and date formats; English by default. */
+  readonly language?: Locale;
   readonly onProgress?: (p: ExportProgress) => void;
 }
 
@@ -55,7 +91,13 @@ export async function exportMailingReport(db: Database, input: ExportMailingRepo
     'SELECT any_value(mailing_group_id) AS source, min(started) AS started FROM mailings WHERE id = CAST($1 AS BIGINT)',
     [input.mailingId],
   );
-  const about = aboutRow ? { source: aboutRow.source === null ? null : String(aboutRow.source), started: aboutRow.started ? aboutRow.started.toISOString().replace('T', ' ').slice(0, 19) : null } : null;
+  const language = input.language ?? 'en';
+  const intl = appIntl(language);
+  const t = (id: MessageId) => intl.formatMessage({ id });
+  const fmt = formats(intl);
+  const empty = fmt.number(null);
+  const about = aboutRow ? { source: aboutRow.source === null ? null : String(aboutRow.source), started: aboutRow.started ? fmt.dateTime(wallClock(aboutRow.started), { seconds: true }) : null } : null;
+  const dateFormat = EXCEL_FORMATS[language].date;
   return writeWorkbook(input.outPath, async (book) => {
     const sheet = async (name: string, columns: readonly ReportColumn[], rows: readonly (readonly unknown[])[], preamble?: readonly (readonly [string, string])[]) => {
       const writer = new SheetWriter(book, name, columns);
@@ -65,66 +107,71 @@ export async function exportMailingReport(db: Database, input: ExportMailingRepo
     };
     // Counts and rates in their own columns, so each column has one number format (rates as Excel percentages).
     await sheet(
-      'KPIs',
+      t('report.sheet.kpis'),
       [
-        col('kpi', 'KPI', 'text'),
-        col('count', 'Count', 'number'),
-        { ...col('rate', 'Rate', 'number'), numFmt: '0.0%' },
-        col('explain', 'What it counts', 'text'),
-        col('formula', 'Exact definition', 'text'),
-      ],
-      KPI_DEFINITIONS.map((d) => [d.label, d.unit === 'count' ? kpis.values[d.key] : null, d.unit === 'rate' ? kpis.values[d.key] : null, d.explain, d.formula]),
+        col('kpi', 'report.header.kpi', 'text'),
+        col('count', 'report.header.count', 'number'),
+        { ...col('rate', 'report.header.rate', 'number'), numFmt: EXCEL_FORMATS[language].percent },
+        col('explain', 'report.header.explain', 'text'),
+        col('formula', 'report.header.formula', 'text'),
+      ].map((c) => ({ ...c, title: t(c.titleId as MessageId) })),
+      KPI_DEFINITIONS.map((d) => [t(d.text.label), d.unit === 'count' ? kpis.values[d.key] : null, d.unit === 'rate' ? kpis.values[d.key] : null, t(d.text.explain), t(d.text.formula)]),
       [
-        ['Mailing', mailingIds.join(', ')],
-        ...(about ? ([['Source mailing ID', about.source ?? '—'], ['Started', about.started ?? '—']] as [string, string][]) : []),
-        ['Report written', localTimeText(input.now ?? new Date())],
+        [t('report.about.mailing'), mailingIds.join(', ')],
+        ...(about ? ([[t('report.about.sourceMailing'), about.source ?? empty], [t('report.about.started'), about.started ?? empty]] as [string, string][]) : []),
+        [t('report.about.written'), localTimeText(input.now ?? new Date(), language)],
       ],
     );
+    const local = (columns: readonly GridColumn[]) => localColumns(intl, language, columns);
     await sheet(
-      'Bounces by category',
-      [col('category', 'Category', 'text'), col('recipients', 'Recipients', 'number')],
+      t('report.sheet.bouncesByCategory'),
+      local([col('category', 'grid.column.category', 'text'), col('recipients', 'grid.column.recipients', 'number')]),
       kpis.bouncesByCategory.map((b) => [b.category, b.recipients]),
     );
     await sheet(
-      'Clicks per link',
-      [col('link_id', 'Link ID', 'id'), col('name', 'Link name', 'text'), col('url', 'URL', 'text'), col('total', 'Clicks', 'number'), col('unique', 'Unique clickers', 'number')],
+      t('report.sheet.clicksPerLink'),
+      local([col('link_id', 'grid.column.linkId', 'id'), col('name', 'grid.column.linkName', 'text'), col('url', 'grid.column.url', 'text'), col('total', 'report.header.clicks', 'number'), col('unique', 'kpi.uniqueClickers.label', 'number')]),
       links.map((l) => [l.linkId, l.name, l.url, l.total, l.unique]),
     );
     await sheet(
-      'Activity per hour',
-      [col('hour', 'Hour', 'date'), col('opens', 'Opens', 'number'), col('clicks', 'Clicks', 'number')],
-      timeline.map((t) => [new Date(`${t.hour.replace(' ', 'T')}Z`), t.opens, t.clicks]),
+      t('report.sheet.activity'),
+      local([col('hour', 'report.header.hour', 'date'), col('opens', 'report.header.opens', 'number'), col('clicks', 'report.header.clicks', 'number')]).map((c) => (c.type === 'date' ? { ...c, numFmt: dateFormat.replace(':ss', '') } : c)),
+      timeline.map((h) => [new Date(`${h.hour.replace(' ', 'T')}Z`), h.opens, h.clicks]),
     );
     await sheet(
-      'Devices',
-      [col('source', 'Event', 'text'), col('dimension', 'Dimension', 'text'), col('value', 'Value', 'text'), col('events', 'Events', 'number'), col('recipients', 'Recipients', 'number')],
-      clients.map((s) => [s.source, s.dimension, s.value, s.events, s.recipients]),
+      t('report.sheet.devices'),
+      local([col('source', 'grid.column.event', 'text'), col('dimension', 'report.header.dimension', 'text'), col('value', 'report.header.value', 'text'), col('events', 'grid.column.events', 'number'), col('recipients', 'grid.column.recipients', 'number')]),
+      clients.map((s) => [t(EVENT_TEXT[s.source]), t(DIMENSION_TEXT[s.dimension]), s.value, s.events, s.recipients]),
     );
     let rows = 0;
-    const details = [
-      ['Recipients', 'mailing_recipients'],
-      ['Opens', 'opens'],
-      ['Clicks', 'clicks_with_links'],
-      ['Unsubscribes', 'unsubscribes'],
-      ['Responses', 'responses'],
-    ] as const;
-    for (const [name, view] of details) {
+    const details = ['mailing_recipients', 'opens', 'clicks_with_links', 'unsubscribes', 'responses'] as const;
+    for (const view of details) {
       const compiled = compileGridQuery({ view, scope: { mailingId: input.mailingId } }, null);
       const total = Number((await db.all<{ n: bigint }>(compiled.count, [...compiled.params]))[0]?.n ?? 0);
-      rows += await streamSheet(db, book, name, compiled.columns, compiled.select, compiled.params, total, input.onProgress);
+      rows += await streamSheet(db, book, t(VIEW_SHEETS[view]), local(compiled.columns), compiled.select, compiled.params, total, input.onProgress);
     }
     return rows;
   });
 }
 
-function col(colId: string, title: string, type: GridColumnType): GridColumn {
-  return { colId, title, type };
+/** Open or click, in the Devices sheet. */
+const EVENT_TEXT: Readonly<Record<'open' | 'click', MessageId>> = { open: 'report.event.open', click: 'report.event.click' };
+/** Device, platform or browser, in the Devices sheet. */
+const DIMENSION_TEXT: Readonly<Record<'device' | 'platform' | 'browser', MessageId>> = { device: 'grid.column.device', platform: 'grid.column.platform', browser: 'grid.column.browser' };
+
+/** A server wall-clock time (DuckDB hands it over as that time in UTC) as a local Date showing the same numbers. */
+function wallClock(d: Date): Date {
+  return new Date(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds());
 }
 
-/** This computer's local time as `YYYY-MM-DD HH:MM:SS (UTC+01:00)`: when a report was written. */
-export function localTimeText(d: Date): string {
+function col(colId: string, titleId: MessageId, type: GridColumnType): GridColumn {
+  return { colId, title: appIntl('en').formatMessage({ id: titleId }), titleId, type };
+}
+
+/** This computer's local time in the reader's form with its offset (`06.12.2026 09:30:05 (UTC+01:00)`): when a report was written. */
+export function localTimeText(d: Date, language: Locale = 'en'): string {
   const p = (n: number) => String(n).padStart(2, '0');
   const offset = -d.getTimezoneOffset();
   const zone = `UTC${offset >= 0 ? '+' : '-'}${p(Math.floor(Math.abs(offset) / 60))}:${p(Math.abs(offset) % 60)}`;
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())} (${zone})`;
+  return appIntl(language).formatMessage({ id: 'report.about.writtenAt' }, { time: formats(appIntl(language)).dateTime(d, { seconds: true }), zone });
 }

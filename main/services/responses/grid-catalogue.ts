@@ -4,6 +4,8 @@
  */
 import { GridView, type GridColumn, type GridColumnType, type GridViewName, type SortModelItem } from '../../../shared/contract/responses';
 import { AppError } from '../../../shared/contract/result';
+import { appIntl } from '../../../shared/i18n/intl';
+import type { MessageId } from '../../../shared/i18n/messages';
 import { RESPONSE_KINDS, type ResponseColumnType, type ResponseKindName } from './response-kinds';
 
 /** Views the grids can query. */
@@ -40,7 +42,10 @@ export interface ScopeSql {
   readonly rows: () => string;
 }
 
-const c = (colId: string, title: string, type: GridColumnType, sql = colId): ColumnDef => ({ colId, title, type, sql });
+/** The catalog key of a column title; the grids and exports show it in the reader's language. */
+type TitleId = Extract<MessageId, `grid.column.${string}`>;
+
+const c = (colId: string, titleId: TitleId, type: GridColumnType, sql = colId): ColumnDef => ({ colId, title: appIntl('en').formatMessage({ id: titleId }), titleId, type, sql });
 
 const BOUNCE_CATEGORIES = `('bounce', 'temporary_bounce', 'fatal_bounce')`;
 
@@ -56,41 +61,42 @@ function tableView(table: string, columns: ColumnDef[], defaultSort: SortModelIt
   };
 }
 
-/** Grid titles of the response tables' columns; a view may name one differently. */
-const TITLES: Readonly<Record<string, string>> = {
-  compound_master_id: 'Campaign ID',
-  mailing_id: 'Mailing ID',
-  mailing_to_user_id: 'Mailing-to-user ID',
-  mailing_group_id: 'Mailing group ID',
-  link_id: 'Link ID',
-  user_id: 'Recipient',
-  created: 'Time',
-  recipient_lists: 'Recipient lists',
-  started: 'Started',
-  finished: 'Finished',
-  sending_status: 'Sending status',
-  delivery_status: 'Delivery status',
-  response_category: 'Response category',
-  name: 'Link name',
-  url: 'URL',
-  category: 'Category',
-  click_browser: 'Browser',
-  click_platform: 'Platform',
-  click_device: 'Device',
-  open_browser: 'Browser',
-  open_platform: 'Platform',
-  open_device: 'Device',
+/** Titles (catalog keys) of the response tables' columns; a view may name one differently. */
+const TITLES: Readonly<Record<string, TitleId>> = {
+  id: 'grid.column.id',
+  compound_master_id: 'grid.column.campaignId',
+  mailing_id: 'grid.column.mailingId',
+  mailing_to_user_id: 'grid.column.mailingToUserId',
+  mailing_group_id: 'grid.column.mailingGroupId',
+  link_id: 'grid.column.linkId',
+  user_id: 'grid.column.recipient',
+  created: 'grid.column.time',
+  recipient_lists: 'grid.column.recipientLists',
+  started: 'grid.column.started',
+  finished: 'grid.column.finished',
+  sending_status: 'grid.column.sendingStatus',
+  delivery_status: 'grid.column.deliveryStatus',
+  response_category: 'grid.column.responseCategory',
+  name: 'grid.column.linkName',
+  url: 'grid.column.url',
+  category: 'grid.column.category',
+  click_browser: 'grid.column.browser',
+  click_platform: 'grid.column.platform',
+  click_device: 'grid.column.device',
+  open_browser: 'grid.column.browser',
+  open_platform: 'grid.column.platform',
+  open_device: 'grid.column.device',
 };
 
 const GRID_TYPE: Readonly<Record<ResponseColumnType, GridColumnType>> = { BIGINT: 'id', TIMESTAMP: 'date', VARCHAR: 'text' };
 
 /** The grid columns of one response table, as response-kinds.ts defines them, in order. */
-function kindColumns(kind: ResponseKindName, titles: Readonly<Record<string, string>> = {}): ColumnDef[] {
-  return RESPONSE_KINDS[kind].columns.map((x) => c(x.column, titles[x.column] ?? TITLES[x.column] ?? x.column, GRID_TYPE[x.type]));
+function kindColumns(kind: ResponseKindName, titles: Readonly<Record<string, TitleId>> = {}): ColumnDef[] {
+  return RESPONSE_KINDS[kind].columns.map((x) => c(x.column, titles[x.column] ?? TITLES[x.column] ?? 'grid.column.id', GRID_TYPE[x.type]));
 }
 
 /** A grid over one response table, all its columns. */
-function kindView(kind: ResponseKindName, defaultSort: SortModelItem[], titles: Readonly<Record<string, string>> = {}): ViewDef {
+function kindView(kind: ResponseKindName, defaultSort: SortModelItem[], titles: Readonly<Record<string, TitleId>> = {}): ViewDef {
   return tableView(RESPONSE_KINDS[kind].table, kindColumns(kind, titles), defaultSort);
 }
 
@@ -100,22 +106,22 @@ const EVENT_COMMON = kindColumns('unsubscribes');
 const NEWEST_FIRST: SortModelItem[] = [{ colId: 'created', sort: 'desc' }];
 
 const VIEWS: Readonly<Record<GridViewName, ViewDef>> = {
-  mailings: kindView('mailings', [{ colId: 'started', sort: 'desc' }], { id: 'Mailing ID' }),
-  mailing_recipients: kindView('mailingrecipients', NEWEST_FIRST, { created: 'Sent' }),
-  links: kindView('links', [{ colId: 'id', sort: 'asc' }], { id: 'Link ID' }),
+  mailings: kindView('mailings', [{ colId: 'started', sort: 'desc' }], { id: 'grid.column.mailingId' }),
+  mailing_recipients: kindView('mailingrecipients', NEWEST_FIRST, { created: 'grid.column.sent' }),
+  links: kindView('links', [{ colId: 'id', sort: 'asc' }], { id: 'grid.column.linkId' }),
   clicks: kindView('clicks', NEWEST_FIRST),
   opens: kindView('opens', NEWEST_FIRST),
   unsubscribes: kindView('unsubscribes', NEWEST_FIRST),
   responses: kindView('responses', NEWEST_FIRST),
   clicks_with_links: {
     columns: [
-      c('link_id', 'Link ID', 'id', 'k.link_id'),
-      c('link_name', 'Link name', 'text', 'l.name'),
-      c('url', 'URL', 'text', 'l.url'),
+      c('link_id', 'grid.column.linkId', 'id', 'k.link_id'),
+      c('link_name', 'grid.column.linkName', 'text', 'l.name'),
+      c('url', 'grid.column.url', 'text', 'l.url'),
       ...EVENT_COMMON.map((x) => ({ ...x, sql: `k.${x.sql}` })),
-      c('click_browser', 'Browser', 'text', 'k.click_browser'),
-      c('click_platform', 'Platform', 'text', 'k.click_platform'),
-      c('click_device', 'Device', 'text', 'k.click_device'),
+      c('click_browser', 'grid.column.browser', 'text', 'k.click_browser'),
+      c('click_platform', 'grid.column.platform', 'text', 'k.click_platform'),
+      c('click_device', 'grid.column.device', 'text', 'k.click_device'),
     ],
     // Links may repeat across daily files (and per recipient); one name/url per link.
     from: (s) => `(SELECT rowid AS _rid, * FROM clicks WHERE TRUE ${s.rows()} ${s.mailing('')} ${s.user('')}) k
@@ -127,12 +133,12 @@ const VIEWS: Readonly<Record<GridViewName, ViewDef>> = {
   },
   recipient_journey: {
     columns: [
-      c('created', 'Time', 'date', 'j.created'),
-      c('event', 'Event', 'text', 'j.event'),
-      c('mailing_id', 'Mailing ID', 'id', 'j.mailing_id'),
-      c('mailing_to_user_id', 'Mailing-to-user ID', 'id', 'j.mailing_to_user_id'),
-      c('user_id', 'Recipient', 'text', 'j.user_id'),
-      c('detail', 'Detail', 'text', 'j.detail'),
+      c('created', 'grid.column.time', 'date', 'j.created'),
+      c('event', 'grid.column.event', 'text', 'j.event'),
+      c('mailing_id', 'grid.column.mailingId', 'id', 'j.mailing_id'),
+      c('mailing_to_user_id', 'grid.column.mailingToUserId', 'id', 'j.mailing_to_user_id'),
+      c('user_id', 'grid.column.recipient', 'text', 'j.user_id'),
+      c('detail', 'grid.column.detail', 'text', 'j.detail'),
     ],
     from: (s) => `(
       SELECT created, 'sent' AS event, 1 AS step, mailing_id, mailing_to_user_id, user_id, sending_status AS detail FROM mailing_recipients WHERE TRUE ${s.user('')} ${s.mailing('')}
@@ -150,13 +156,13 @@ const VIEWS: Readonly<Record<GridViewName, ViewDef>> = {
   },
   bounces_by_category: {
     columns: [
-      c('mailing_id', 'Mailing ID', 'id', 'b.mailing_id'),
-      c('category', 'Category', 'text', 'b.category'),
-      c('bounce_class', 'Class', 'text', 'b.bounce_class'),
-      c('recipients', 'Recipients', 'number', 'b.recipients'),
-      c('events', 'Events', 'number', 'b.events'),
-      c('first_at', 'First', 'date', 'b.first_at'),
-      c('last_at', 'Last', 'date', 'b.last_at'),
+      c('mailing_id', 'grid.column.mailingId', 'id', 'b.mailing_id'),
+      c('category', 'grid.column.category', 'text', 'b.category'),
+      c('bounce_class', 'grid.column.bounceClass', 'text', 'b.bounce_class'),
+      c('recipients', 'grid.column.recipients', 'number', 'b.recipients'),
+      c('events', 'grid.column.events', 'number', 'b.events'),
+      c('first_at', 'grid.column.first', 'date', 'b.first_at'),
+      c('last_at', 'grid.column.last', 'date', 'b.last_at'),
     ],
     from: (s) => `(
       SELECT mailing_id, category, CASE WHEN category = 'fatal_bounce' THEN 'hard' ELSE 'soft' END AS bounce_class,
@@ -173,14 +179,14 @@ const VIEWS: Readonly<Record<GridViewName, ViewDef>> = {
 
 /** The columns of a view (the allowlist), for grid column definitions and exports. */
 export function gridColumns(view: GridViewName): readonly GridColumn[] {
-  return viewDef(view).columns.map(({ colId, title, type }) => ({ colId, title, type }));
+  return viewDef(view).columns.map(({ colId, title, titleId, type }) => ({ colId, title, titleId, type }));
 }
 
 /** The definition of a view; an unknown view name is refused with the known ones listed. */
 export function viewDef(view: string): ViewDef {
   const def = (VIEWS as Record<string, ViewDef | undefined>)[view];
   if (!def || !Object.prototype.hasOwnProperty.call(VIEWS, view)) {
-    throw new AppError('INVALID_INPUT', `Unknown view "${view}". Known views: ${GRID_VIEW_NAMES.join(', ')}.`);
+    throw new AppError('INVALID_INPUT', 'error.responses.unknownView', { view, known: GRID_VIEW_NAMES.join(', ') });
   }
   return def;
 }

@@ -8,7 +8,7 @@ import type { ColumnDef } from './grid-catalogue';
 
 /** The error for a filter that cannot be compiled, naming the column. */
 export function invalidFilter(colId: string, why: string): AppError {
-  return new AppError('INVALID_INPUT', `The filter on "${colId}" is not valid: ${why}. Clear the filter and set it again.`, { colId });
+  return new AppError('INVALID_INPUT', 'error.responses.invalidFilter', { column: colId, reason: why }, { colId });
 }
 
 const DATE_RE = /^\d{4}-\d{2}-\d{2}( \d{2}:\d{2}:\d{2})?$/;
@@ -91,7 +91,7 @@ export function filterSql(col: ColumnDef, model: SimpleFilterModel, param: (v: s
 export function asQueryError(e: unknown): Error {
   const message = e instanceof Error ? e.message : String(e);
   if (/Conversion Error|Could not convert/i.test(message)) {
-    return new AppError('INVALID_INPUT', `A filter value does not fit its column: ${message.split('\n')[0]}. Correct the filter.`);
+    return new AppError('INVALID_INPUT', 'error.responses.filterValue', { reason: message.split('\n')[0] ?? '' });
   }
   return e instanceof Error ? e : new Error(message);
 }

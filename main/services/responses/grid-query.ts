@@ -67,10 +67,10 @@ export function compileGridQuery(
   const scopeUser = query.scope?.userId;
   const scopeMailing = query.scope?.mailingId;
   if (def.requiresUser && !scopeUser) {
-    throw new AppError('INVALID_INPUT', `The ${query.view} view needs a recipient (scope.userId). Pick a recipient first.`);
+    throw new AppError('INVALID_INPUT', 'error.responses.needsRecipient', { view: query.view });
   }
   if (scopeMailing !== undefined && !/^-?\d{1,19}$/.test(scopeMailing)) {
-    throw new AppError('INVALID_INPUT', `Mailing ID "${scopeMailing}" is not a number. Use the numeric mailing ID.`);
+    throw new AppError('INVALID_INPUT', 'error.responses.mailingIdNotNumber', { id: scopeMailing });
   }
   // One parameter per scope value, referenced from every branch of a union.
   const userParam = scopeUser ? param(scopeUser) : null;
@@ -87,10 +87,7 @@ export function compileGridQuery(
   const column = (colId: string): ColumnDef => {
     const found = byId.get(colId);
     if (!found) {
-      throw new AppError('INVALID_INPUT', `Column "${colId}" is not available in the ${query.view} view. Reset the grid's columns.`, {
-        colId,
-        allowed: [...byId.keys()],
-      });
+      throw new AppError('INVALID_INPUT', 'error.responses.unknownColumn', { column: colId, view: query.view }, { colId, allowed: [...byId.keys()] });
     }
     return found;
   };
@@ -109,7 +106,7 @@ export function compileGridQuery(
 
   const sorts = query.sortModel && query.sortModel.length > 0 ? query.sortModel : def.defaultSort;
   const orderBy = sorts.map((s) => {
-    if (s.sort !== 'asc' && s.sort !== 'desc') throw new AppError('INVALID_INPUT', `Sort direction must be asc or desc, not "${String(s.sort)}".`);
+    if (s.sort !== 'asc' && s.sort !== 'desc') throw new AppError('INVALID_INPUT', 'error.responses.sortDirection', { sort: String(s.sort) });
     const col = column(s.colId);
     const dir = s.sort === 'asc' ? 'ASC NULLS FIRST' : 'DESC NULLS LAST';
     // Text sorts ignore case, as the text filters do; the exact text then keeps the order stable.
@@ -122,7 +119,7 @@ export function compileGridQuery(
   let paging_ = '';
   if (paging) {
     if (!Number.isSafeInteger(paging.offset) || paging.offset < 0 || !Number.isSafeInteger(paging.limit) || paging.limit < 0) {
-      throw new AppError('INVALID_INPUT', 'startRow/endRow must be non-negative integers with endRow >= startRow.');
+      throw new AppError('INVALID_INPUT', 'error.responses.badPaging');
     }
     paging_ = `LIMIT ${paging.limit} OFFSET ${paging.offset}`;
   }
@@ -132,7 +129,7 @@ export function compileGridQuery(
     rowKeys: def.rowKey ? `SELECT ${def.rowKey} AS _rid FROM ${def.from(scope)} ${whereSql} ORDER BY ${orderBy.join(', ')}` : null,
     rowKeyAlias: def.rowKey ? '_rid' : null,
     params,
-    columns: def.columns.map(({ colId, title, type }) => ({ colId, title, type })),
+    columns: def.columns.map(({ colId, title, titleId, type }) => ({ colId, title, titleId, type })),
   };
 }
 
@@ -146,7 +143,7 @@ export const MAX_GRID_BLOCK = 10_000;
 export async function queryRows(db: Database, query: GridQuery): Promise<GridResult> {
   const limit = query.endRow - query.startRow;
   if (!Number.isSafeInteger(query.startRow) || query.startRow < 0 || !Number.isSafeInteger(limit) || limit < 0 || limit > MAX_GRID_BLOCK) {
-    throw new AppError('INVALID_INPUT', `Rows ${query.startRow}..${query.endRow} is not a valid block (at most ${MAX_GRID_BLOCK} rows, startRow >= 0).`);
+    throw new AppError('INVALID_INPUT', 'error.responses.badBlock', { start: query.startRow, end: query.endRow, max: MAX_GRID_BLOCK });
   }
   const compiled = compileGridQuery(query, { offset: query.startRow, limit });
   const run = async <T>(sql: string, params: readonly (string | number)[] = compiled.params): Promise<T[]> => {

@@ -80,7 +80,7 @@ interface LedgerRow {
  */
 export async function ingestFile(db: Database, input: IngestFileInput): Promise<IngestFileResult> {
   if (!isResponseKind(input.kind)) {
-    throw new AppError('INVALID_INPUT', `Unknown response file kind "${String(input.kind)}". Use one of: ${Object.keys(RESPONSE_KINDS).join(', ')}.`);
+    throw new AppError('INVALID_INPUT', 'error.responses.unknownKind', { kind: String(input.kind), known: Object.keys(RESPONSE_KINDS).join(', ') });
   }
   const kind = RESPONSE_KINDS[input.kind];
   const dialect = input.dialect ?? ResponseDialect.parse({});
@@ -105,11 +105,7 @@ export async function ingestFile(db: Database, input: IngestFileInput): Promise<
     if (readPath !== input.localPath) await pipeline(createReadStream(input.localPath), iconv.decodeStream(dialect.encoding), iconv.encodeStream('utf8'), createWriteStream(readPath));
     const firstLine = await readFirstRecord(readPath, dialect.delimiter, !dialect.header);
     if (!dialect.header && firstLine.length > 0 && firstLine.every((f) => kind.columns.some((c) => c.header === f))) {
-      throw new AppError(
-        'VALIDATION_FAILED',
-        `${input.remoteName} starts with a header row (${clip(firstLine.join(', '), 200)}), but the client's response files are set to have none. Set "First line" to "Column names" in the client's response file settings.`,
-        { line: 1, header: firstLine },
-      );
+      throw new AppError('VALIDATION_FAILED', 'error.responses.unexpectedHeader', { file: input.remoteName, header: clip(firstLine.join(', '), 200) }, { line: 1, header: firstLine });
     }
     // Without a header row the columns are the spec's, in its order (response-kinds.ts).
     header = dialect.header ? firstLine : specColumns(kind, firstLine.length || kind.columns.length, input.remoteName);
@@ -203,7 +199,7 @@ async function recordRejection(
 /** The file's SHA-256: the ledger knows a file it has seen by name and content. */
 async function sha256File(path: string): Promise<string> {
   await stat(path).catch((e: NodeJS.ErrnoException) => {
-    throw new AppError('NOT_FOUND', `Cannot read the downloaded response file ${path}: ${e.code ?? e.message}. Download it again.`);
+    throw new AppError('NOT_FOUND', 'error.responses.cannotRead', { path, reason: e.code ?? e.message });
   });
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);

@@ -1,4 +1,6 @@
 import { AppError } from '../../../shared/contract/result';
+import { appIntl } from '../../../shared/i18n/intl';
+import type { MessageId } from '../../../shared/i18n/messages';
 import type { Database } from '../store/database';
 import { formatTimestamp } from './grid-query';
 
@@ -21,9 +23,17 @@ export type KpiKey =
   | 'unsubscribes'
   | 'unsubscribeRate';
 
+/** The catalog keys of one KPI's name, plain sentence and exact definition. */
+export interface KpiText {
+  readonly label: Extract<MessageId, `kpi.${string}.label`>;
+  readonly explain: Extract<MessageId, `kpi.${string}.explain`>;
+  readonly formula: Extract<MessageId, `kpi.${string}.formula`>;
+}
+
 /** One KPI's definition, shown next to its value so operators can check the arithmetic. */
 export interface KpiDefinition {
   readonly key: KpiKey;
+  /** The name in English (logs, `--json`); clients show {@link KpiText.label} in their language. */
   readonly label: string;
   /** `count` = whole number; `rate` = fraction 0..1 (null when its denominator is 0). */
   readonly unit: 'count' | 'rate';
@@ -31,42 +41,48 @@ export interface KpiDefinition {
   readonly formula: string;
   /** What the number counts, in one plain sentence for operators. */
   readonly explain: string;
+  /** The catalog keys of the three texts above. */
+  readonly text: KpiText;
 }
 
+/** KPI id → the catalog keys of its texts (the renderer has the same map for its cards). */
+export const KPI_TEXT: Readonly<Record<KpiKey, KpiText>> = {
+  sent: { label: 'kpi.sent.label', explain: 'kpi.sent.explain', formula: 'kpi.sent.formula' },
+  hardBounces: { label: 'kpi.hardBounces.label', explain: 'kpi.hardBounces.explain', formula: 'kpi.hardBounces.formula' },
+  softBounces: { label: 'kpi.softBounces.label', explain: 'kpi.softBounces.explain', formula: 'kpi.softBounces.formula' },
+  bounces: { label: 'kpi.bounces.label', explain: 'kpi.bounces.explain', formula: 'kpi.bounces.formula' },
+  delivered: { label: 'kpi.delivered.label', explain: 'kpi.delivered.explain', formula: 'kpi.delivered.formula' },
+  bounceRate: { label: 'kpi.bounceRate.label', explain: 'kpi.bounceRate.explain', formula: 'kpi.bounceRate.formula' },
+  totalOpens: { label: 'kpi.totalOpens.label', explain: 'kpi.totalOpens.explain', formula: 'kpi.totalOpens.formula' },
+  uniqueOpens: { label: 'kpi.uniqueOpens.label', explain: 'kpi.uniqueOpens.explain', formula: 'kpi.uniqueOpens.formula' },
+  openRate: { label: 'kpi.openRate.label', explain: 'kpi.openRate.explain', formula: 'kpi.openRate.formula' },
+  totalClicks: { label: 'kpi.totalClicks.label', explain: 'kpi.totalClicks.explain', formula: 'kpi.totalClicks.formula' },
+  uniqueClicks: { label: 'kpi.uniqueClicks.label', explain: 'kpi.uniqueClicks.explain', formula: 'kpi.uniqueClicks.formula' },
+  uniqueClickers: { label: 'kpi.uniqueClickers.label', explain: 'kpi.uniqueClickers.explain', formula: 'kpi.uniqueClickers.formula' },
+  clickRate: { label: 'kpi.clickRate.label', explain: 'kpi.clickRate.explain', formula: 'kpi.clickRate.formula' },
+  clickToOpenRate: { label: 'kpi.clickToOpenRate.label', explain: 'kpi.clickToOpenRate.explain', formula: 'kpi.clickToOpenRate.formula' },
+  unsubscribes: { label: 'kpi.unsubscribes.label', explain: 'kpi.unsubscribes.explain', formula: 'kpi.unsubscribes.formula' },
+  unsubscribeRate: { label: 'kpi.unsubscribeRate.label', explain: 'kpi.unsubscribeRate.explain', formula: 'kpi.unsubscribeRate.formula' },
+};
+
+const RATES: ReadonlySet<KpiKey> = new Set(['bounceRate', 'openRate', 'clickRate', 'clickToOpenRate', 'unsubscribeRate']);
+
 /**
- * The KPI formulas as data. The UI and the Excel report print them beside the values;
- * the SQL in {@link kpisForMailings} implements exactly these sentences.
+ * The KPIs in the order they are shown, with their texts. The UI and the Excel report print
+ * them beside the values; the SQL in {@link kpisForMailings} implements exactly these sentences.
  */
-export const KPI_DEFINITIONS: readonly KpiDefinition[] = [
-  { key: 'sent', label: 'Sent', unit: 'count', formula: "distinct mailingrecipients.id (mailingToUserId) with sendingStatus = 'sent'", explain: 'Recipients the server sent the mailing to.' },
-  {
-    key: 'hardBounces',
-    label: 'Hard bounces',
-    unit: 'count',
-    formula: "distinct mailingToUserId with category 'fatal_bounce' (responses.category or mailingrecipients.response.category)",
-    explain: 'Recipients whose address does not work (the mail came back for good).',
-  },
-  {
-    key: 'softBounces',
-    label: 'Soft bounces',
-    unit: 'count',
-    formula: "distinct mailingToUserId with category 'bounce' or 'temporary_bounce' and no 'fatal_bounce' (a recipient counts once, hard wins)",
-    explain: 'Recipients whose mail came back for now (mailbox full, server busy); a resend may reach them.',
-  },
-  { key: 'bounces', label: 'Bounces', unit: 'count', formula: 'hard bounces + soft bounces', explain: 'Recipients whose mail came back, hard or soft.' },
-  { key: 'delivered', label: 'Delivered', unit: 'count', formula: 'sent − bounces', explain: 'Recipients whose mail did not come back.' },
-  { key: 'bounceRate', label: 'Bounce rate', unit: 'rate', formula: 'bounces / sent', explain: 'Share of the recipients sent to whose mail came back.' },
-  { key: 'totalOpens', label: 'Opens (total)', unit: 'count', formula: 'rows in opens (every open counts)', explain: 'Every time the mailing was opened, repeats included.' },
-  { key: 'uniqueOpens', label: 'Unique opens', unit: 'count', formula: 'distinct opens.mailingToUserId', explain: 'Recipients who opened the mailing at least once.' },
-  { key: 'openRate', label: 'Open rate', unit: 'rate', formula: 'unique opens / delivered', explain: 'Share of the delivered recipients who opened the mailing.' },
-  { key: 'totalClicks', label: 'Clicks (total)', unit: 'count', formula: 'rows in clicks (every click counts)', explain: 'Every click on a link, repeats included.' },
-  { key: 'uniqueClicks', label: 'Unique clicks', unit: 'count', formula: 'distinct (clicks.mailingToUserId, clicks.linkId) pairs', explain: 'Links clicked, counting each link once per recipient.' },
-  { key: 'uniqueClickers', label: 'Unique clickers', unit: 'count', formula: 'distinct clicks.mailingToUserId', explain: 'Recipients who clicked at least one link.' },
-  { key: 'clickRate', label: 'Click rate', unit: 'rate', formula: 'unique clickers / delivered', explain: 'Share of the delivered recipients who clicked a link.' },
-  { key: 'clickToOpenRate', label: 'Click-to-open rate', unit: 'rate', formula: 'unique clickers / unique opens', explain: 'Share of the recipients who opened the mailing and then clicked a link.' },
-  { key: 'unsubscribes', label: 'Unsubscribes', unit: 'count', formula: 'distinct unsubscribes.mailingToUserId', explain: 'Recipients who unsubscribed through this mailing.' },
-  { key: 'unsubscribeRate', label: 'Unsubscribe rate', unit: 'rate', formula: 'unsubscribes / delivered', explain: 'Share of the delivered recipients who unsubscribed.' },
-];
+export const KPI_DEFINITIONS: readonly KpiDefinition[] = (Object.keys(KPI_TEXT) as KpiKey[]).map((key) => {
+  const text = KPI_TEXT[key];
+  const en = appIntl('en');
+  return {
+    key,
+    label: en.formatMessage({ id: text.label }),
+    unit: RATES.has(key) ? 'rate' : 'count',
+    formula: en.formatMessage({ id: text.formula }),
+    explain: en.formatMessage({ id: text.explain }),
+    text,
+  };
+});
 
 /** KPI values of one mailing or a set (a wave). */
 export interface MailingKpis {
@@ -108,9 +124,9 @@ const ID_RE = /^-?\d{1,19}$/;
 
 /** Checks mailing IDs and joins them into the one string parameter the SQL splits. */
 function idsParam(mailingIds: readonly string[]): string {
-  if (mailingIds.length === 0) throw new AppError('INVALID_INPUT', 'No mailing selected. Pick at least one mailing.');
+  if (mailingIds.length === 0) throw new AppError('INVALID_INPUT', 'error.responses.noMailing');
   for (const id of mailingIds) {
-    if (!ID_RE.test(id)) throw new AppError('INVALID_INPUT', `Mailing ID "${id}" is not a number. Use the numeric mailing ID.`);
+    if (!ID_RE.test(id)) throw new AppError('INVALID_INPUT', 'error.responses.mailingIdNotNumber', { id });
   }
   return mailingIds.join(',');
 }

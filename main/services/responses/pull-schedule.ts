@@ -63,7 +63,7 @@ export function createPullSchedule(deps: PullScheduleDeps): PullSchedule {
       if (nextPullAt(pullTime, pulledOn.get(p.name) === today, now) > now || !p.secretAvailable || p.clients.length === 0) continue;
       pulledOn.set(p.name, today);
       pulled.push(p.name);
-      await deps.pull({ profile: p.name }).catch((e) => deps.log({ level: 'error', kind: 'pull', profile: p.name, message: `Scheduled response pull failed: ${(e as Error).message}` }));
+      await deps.pull({ profile: p.name }).catch((e) => deps.log({ level: 'error', kind: 'pull', profile: p.name, messageId: 'responses.activity.scheduledPullFailed', values: { reason: (e as Error).message } }));
     }
     return pulled;
   };

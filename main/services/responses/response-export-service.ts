@@ -1,3 +1,4 @@
+import { appIntl } from '../../../shared/i18n/intl';
 import type { EventBus } from '../../core/event-bus';
 import type { LogActivity } from '../activity/activity-service';
 import type { Database } from '../store/database';
@@ -16,18 +17,22 @@ export interface ResponseExportDeps {
 
 /** Excel files into `<dataDir>/exports`: a grid view as filtered, or the full report of a mailing. */
 export function createResponseExportService(deps: ResponseExportDeps): ResponsesPart<'exportView' | 'exportReport'> {
-  const onProgress = (p: ExportProgress) => deps.bus.emit('responses.onProgress', { task: 'export', done: p.rowsWritten, total: p.totalRows, message: `${p.sheet}: ${p.rowsWritten} of ${p.totalRows} rows` });
+  const onProgress = (p: ExportProgress) => {
+    const values = { sheet: p.sheet, done: p.rowsWritten, total: p.totalRows };
+    deps.bus.emit('responses.onProgress', { task: 'export', done: p.rowsWritten, total: p.totalRows, message: appIntl('en').formatMessage({ id: 'responses.progress.export' }, values), text: { id: 'responses.progress.export', values } });
+  };
   return {
     async exportView(request) {
       const outPath = await newOutputPath(deps.dataDir, 'exports', request.view, 'xlsx');
-      const result = await exportRows(deps.db, { query: { ...request, view: request.view as GridViewName }, outPath, onProgress });
-      await deps.log({ level: 'info', kind: 'export', profile: null, message: `Exported ${result.rows} rows of ${request.view} to ${result.outPath}` });
+      const { language, ...query } = request;
+      const result = await exportRows(deps.db, { query: { ...query, view: query.view as GridViewName }, outPath, language, onProgress });
+      await deps.log({ level: 'info', kind: 'export', profile: null, messageId: 'responses.activity.exportedView', values: { rows: result.rows, view: request.view, path: result.outPath } });
       return { path: result.outPath, rows: result.rows, sheets: [...result.sheets] };
     },
-    async exportReport({ mailingId }) {
+    async exportReport({ mailingId, language }) {
       const outPath = await newOutputPath(deps.dataDir, 'exports', `mailing-${mailingId}-report`, 'xlsx');
-      const result = await exportMailingReport(deps.db, { mailingId, outPath, onProgress });
-      await deps.log({ level: 'info', kind: 'export', profile: null, message: `Wrote the report of mailing ${mailingId} to ${result.outPath}` });
+      const result = await exportMailingReport(deps.db, { mailingId, outPath, language, onProgress });
+      await deps.log({ level: 'info', kind: 'export', profile: null, messageId: 'responses.activity.wroteReport', values: { mailingId, path: result.outPath } });
       return { path: result.outPath, rows: result.rows, sheets: [...result.sheets] };
     },
   };

@@ -26,7 +26,8 @@ export function specColumns(kind: ResponseKind, count: number, fileName: string)
   if (count > kind.columns.length) {
     throw new AppError(
       'VALIDATION_FAILED',
-      `${fileName}: line 1 has ${count} columns, but a ${kind.kind} file has at most ${kind.columns.length} (${kind.columns.map((c) => c.header).join(', ')}). Check the delimiter and the "header row" setting of the client's response files.`,
+      'error.responses.tooManyColumns',
+      { file: fileName, count, kind: kind.kind, max: kind.columns.length, columns: kind.columns.map((c) => c.header).join(', ') },
       { line: 1, columns: count, expected: kind.columns.length },
     );
   }
@@ -50,14 +51,15 @@ interface ColumnLayout {
 export function columnLayout(kind: ResponseKind, header: readonly string[], fileName: string): ColumnLayout {
   const seen = new Map<string, number>();
   header.forEach((h, i) => {
-    if (seen.has(h)) throw new AppError('VALIDATION_FAILED', `${fileName}: the header names column "${clip(h, 100)}" twice. Ask the server side to check the export.`, { line: 1 });
+    if (seen.has(h)) throw new AppError('VALIDATION_FAILED', 'error.responses.headerTwice', { file: fileName, column: clip(h, 100) }, { line: 1 });
     seen.set(h, i);
   });
   const missing = kind.columns.filter((c) => c.required && !seen.has(c.header)).map((c) => c.header);
   if (missing.length > 0) {
     throw new AppError(
       'VALIDATION_FAILED',
-      `${fileName}: line 1 (header) lacks the column(s) ${missing.map((m) => `"${m}"`).join(', ')} of a ${kind.kind} file. Check the file kind and the export configuration, and the client's response file settings (delimiter; "First line" when the server writes no header row).`,
+      'error.responses.missingColumns',
+      { file: fileName, count: missing.length, missing: missing.map((m) => `"${m}"`).join(', '), kind: kind.kind },
       { line: 1, missing, header },
     );
   }
@@ -104,7 +106,7 @@ export function parseHeaderLine(text: string, delimiter = ';'): string[] {
 /** The first record's fields; an empty file is an error unless `emptyOk` (no header row: a quiet day). */
 export async function readFirstRecord(path: string, delimiter: string, emptyOk: boolean): Promise<string[]> {
   const handle = await open(path, 'r').catch((e: NodeJS.ErrnoException) => {
-    throw new AppError('NOT_FOUND', `Cannot read the downloaded response file ${path}: ${e.code ?? e.message}. Download it again.`);
+    throw new AppError('NOT_FOUND', 'error.responses.cannotRead', { path, reason: e.code ?? e.message });
   });
   try {
     const buf = Buffer.alloc(64 * 1024);
@@ -112,7 +114,7 @@ export async function readFirstRecord(path: string, delimiter: string, emptyOk: 
     const text = buf.subarray(0, bytesRead).toString('utf8');
     if (text.trim() === '') {
       if (emptyOk) return [];
-      throw new AppError('VALIDATION_FAILED', `${path} is empty: a response file needs at least its header row. Download it again or ask the server side.`, { line: 1 });
+      throw new AppError('VALIDATION_FAILED', 'error.responses.emptyFile', { path }, { line: 1 });
     }
     return parseHeaderLine(text, delimiter);
   } finally {
@@ -145,12 +147,13 @@ export function asValidationError(e: unknown, fileName: string, header: readonly
   );
   if (!line && !/Conversion Error|Invalid Input Error|CSV/i.test(message)) {
     // Not a data problem (disk full, bug): keep it an exception with context.
-    return new AppError('INTERNAL', `Ingesting ${fileName} failed: ${clip(lines[0] ?? '', 300)}`, { cause: clip(message, 4000) });
+    return new AppError('INTERNAL', 'error.responses.ingestFailed', { file: fileName, reason: clip(lines[0] ?? '', 300) }, { cause: clip(message, 4000) });
   }
-  const where = line ? `record ${line[1]}${hasHeader ? ' (the header is record 1)' : ''}` : 'the file';
+  const where = line ? (hasHeader ? 'header' : 'record') : 'file';
   return new AppError(
     'VALIDATION_FAILED',
-    `${fileName} was rejected at ${where}: ${reason} Nothing from this file was stored and earlier data is unchanged; download the file again (it may be truncated) or ask the server side to fix the export.`,
+    'error.responses.rejectedAt',
+    { file: fileName, where, record: line ? line[1]! : '', reason },
     { line: line ? Number(line[1]) : null, originalLine: original ? clip(original[1]!, 1000) : null, reason },
   );
 }

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { AppError } from '../../../shared/contract/result';
+import { appIntl } from '../../../shared/i18n/intl';
 import type { EventBus } from '../../core/event-bus';
 import type { LogActivity } from '../activity/activity-service';
 import type { ProfilesService } from '../profiles/profiles-service';
@@ -33,7 +34,7 @@ export function createResponsePullService(deps: ResponsePullDeps): ResponsesPart
     async pull({ profile, client }) {
       const stored = deps.profiles.stored(profile);
       const clients = stored.clients.filter((c) => !client || c.name === client);
-      if (clients.length === 0) throw new AppError('NOT_FOUND', client ? `Profile "${profile}" has no client "${client}".` : `Profile "${profile}" has no clients yet.`);
+      if (clients.length === 0) throw client ? new AppError('NOT_FOUND', 'error.responses.noSuchClient', { profile, client }) : new AppError('NOT_FOUND', 'error.responses.noClients', { profile });
       const files: PulledFile[] = [];
       await deps.profiles.withSession(profile, async (session) => {
         for (const c of clients) {
@@ -44,7 +45,10 @@ export function createResponsePullService(deps: ResponsePullDeps): ResponsesPart
               profile,
               client: c,
               downloadDir: join(deps.dataDir, 'responses'),
-              onFile: (f, i, total) => deps.bus.emit('responses.onProgress', { task: 'pull', done: i + 1, total, message: `${c.name}: ${f.name} ${f.outcome}` }),
+              onFile: (f, i, total) => {
+                const values = { client: c.name, file: f.name, outcome: f.outcome };
+                deps.bus.emit('responses.onProgress', { task: 'pull', done: i + 1, total, message: appIntl('en').formatMessage({ id: 'responses.progress.pull' }, values), text: { id: 'responses.progress.pull', values } });
+              },
             })),
           );
         }
@@ -58,7 +62,8 @@ export function createResponsePullService(deps: ResponsePullDeps): ResponsesPart
         level: counts('rejected') > 0 ? 'warn' : 'info',
         kind: 'pull',
         profile,
-        message: `Response pull: ${counts('ingested')} new, ${counts('replaced')} replaced, ${counts('skipped')} unchanged, ${counts('rejected')} rejected file(s); ${added} address(es) added to the suppression list.`,
+        messageId: 'responses.activity.pulled',
+        values: { ingested: counts('ingested'), replaced: counts('replaced'), skipped: counts('skipped'), rejected: counts('rejected'), added },
         details: files.filter((f) => f.outcome === 'rejected').map((f) => `${f.name}: ${f.message}`).join('\n') || null,
       });
       return { files };
@@ -82,7 +87,7 @@ export function createResponsePullService(deps: ResponsePullDeps): ResponsesPart
 
     async deleteOlderThan({ before }) {
       const result = await deleteOlderThan(db, new Date(before));
-      await deps.log({ level: 'warn', kind: 'retention', profile: null, message: `Deleted response data older than ${before}`, details: JSON.stringify(result) });
+      await deps.log({ level: 'warn', kind: 'retention', profile: null, messageId: 'responses.activity.deletedOlder', values: { before }, details: JSON.stringify(result) });
       return { ...result };
     },
   };

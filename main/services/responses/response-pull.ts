@@ -1,6 +1,9 @@
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { isAppError } from '../../../shared/contract/result';
+import type { CatalogText } from '../../../shared/contract/catalog-text';
+import { appIntl } from '../../../shared/i18n/intl';
+import type { MessageId, MessageValues } from '../../../shared/i18n/messages';
 import type { ClientConfig } from '../../../shared/contract/profiles';
 import type { PulledFile } from '../../../shared/contract/responses';
 import type { SftpSession } from '../sftp';
@@ -53,7 +56,7 @@ export async function pullClient(args: {
     const known = ledger.get(file.name);
     let result: PulledFile;
     if (known && known.status === 'ingested' && known.size === file.size && known.mtime.getTime() === file.mtime.getTime() && !known.error) {
-      result = { client: client.name, name: file.name, kind: file.kind, outcome: 'skipped', rows: known.rows, message: 'Unchanged since the last pull.' };
+      result = { client: client.name, name: file.name, kind: file.kind, outcome: 'skipped', rows: known.rows, ...said('responses.pulled.unchanged') };
     } else {
       const local = join(dir, file.name);
       try {
@@ -65,22 +68,28 @@ export async function pullClient(args: {
           kind: file.kind,
           outcome: ingested.outcome,
           rows: ingested.rows,
-          message:
-            ingested.outcome === 'replaced'
-              ? `Changed on the server: its ${ingested.rows} rows replace the earlier ones.`
-              : ingested.outcome === 'skipped'
-                ? 'Same content as already ingested.'
-                : `${ingested.rows} rows ingested.`,
+          ...(ingested.outcome === 'replaced'
+            ? said('responses.pulled.replaced', { rows: ingested.rows })
+            : ingested.outcome === 'skipped'
+              ? said('responses.pulled.sameContent')
+              : said('responses.pulled.ingested', { rows: ingested.rows })),
         };
       } catch (e) {
         if (!isAppError(e) && !(e instanceof Error)) throw e;
-        result = { client: client.name, name: file.name, kind: file.kind, outcome: 'rejected', rows: 0, message: `${e.message} It will be tried again on the next pull.` };
+        // The reason is the error's own sentence; the client adds "It will be tried again on the next pull."
+        const text: CatalogText | undefined = isAppError(e) && e.messageId ? { id: e.messageId, values: { ...e.values } } : undefined;
+        result = { client: client.name, name: file.name, kind: file.kind, outcome: 'rejected', rows: 0, message: `${e.message} ${appIntl('en').formatMessage({ id: 'responses.pulled.retry' })}`, ...(text ? { text } : {}) };
       }
     }
     results.push(result);
     args.onFile?.(result, index, files.length);
   }
   return results;
+}
+
+/** A pulled file's sentence: English for logs and `--json`, key and values for clients. */
+function said(id: MessageId, values: MessageValues = {}): { message: string; text: CatalogText } {
+  return { message: appIntl('en').formatMessage({ id }, values), text: { id, values: { ...values } } };
 }
 
 /** Where a pull keeps one profile's and client's downloaded response files below `downloadDir`. */

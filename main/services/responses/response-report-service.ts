@@ -10,7 +10,7 @@ export function createResponseReportService(deps: { readonly db: Database }): Re
       const kpis = await kpisForMailings(db, { mailingIds });
       return {
         mailingIds,
-        kpis: KPI_DEFINITIONS.map((d) => ({ ...d, value: kpis.values[d.key] })),
+        kpis: KPI_DEFINITIONS.map((d) => ({ key: d.key, label: d.label, unit: d.unit, formula: d.formula, explain: d.explain, value: kpis.values[d.key] })),
         bouncesByCategory: kpis.bouncesByCategory.map((b) => ({ ...b })),
         links: (await clicksPerLink(db, { mailingIds })).map((l) => ({ ...l })),
         timeline: (await activityTimeline(db, { mailingIds })).map((t) => ({ ...t })),

@@ -35,13 +35,13 @@ export function createSoftBounceDraftService(deps: SoftBounceDraftDeps): Respons
     async softBounceDraft({ mailingId }) {
       const origin = (await deps.mailings()).find((m) => m.mailingId === mailingId);
       if (!origin?.sendId) {
-        throw new AppError('NOT_FOUND', `Mailing ${mailingId} is not tied to a send made with this Loopdesk, so the original rows are not in its archive. Resend from the original spreadsheet instead.`);
+        throw new AppError('NOT_FOUND', 'error.responses.notOurSend', { mailingId });
       }
       const send = await deps.journal.get(origin.sendId);
       const client = deps.profiles.stored(send.profile).clients.find((c) => c.name === send.client);
-      if (!client) throw new AppError('NOT_FOUND', `The client "${send.client}" of send ${send.id} no longer exists in profile "${send.profile}".`);
+      if (!client) throw new AppError('NOT_FOUND', 'error.responses.clientGone', { client: send.client, send: send.id, profile: send.profile });
       const bounced = new Map((await softBouncedRecipients(deps.db, { mailingId })).map((r) => [r.userId.trim().toLowerCase(), r]));
-      if (bounced.size === 0) throw new AppError('NOT_FOUND', `Mailing ${mailingId} has no soft bounces to resend (anyone unsubscribed or hard-bounced since is left out).`);
+      if (bounced.size === 0) throw new AppError('NOT_FOUND', 'error.responses.noSoftBounces', { mailingId });
       const emailIndex = client.fields.findIndex((f) => isEmailField(f.name));
       const keep = client.fields.map((f, i) => ({ f, i })).filter(({ f }) => !isSourceMailingField(f.name) && !isWaveField(f.name));
       const archived = join(send.archiveDir, `${send.fileName}.gz`);
@@ -56,7 +56,7 @@ export function createSoftBounceDraftService(deps: SoftBounceDraftDeps): Respons
         }
       }).catch((e) => {
         if (e instanceof AppError) throw e;
-        throw new AppError('NOT_FOUND', `The archived file of send ${send.id} cannot be read (${(e as Error).message}).`);
+        throw new AppError('NOT_FOUND', 'error.responses.archiveUnreadable', { send: send.id, reason: (e as Error).message });
       });
       const path = await newOutputPath(deps.dataDir, 'drafts', `soft-bounces-${mailingId}`, 'csv');
       const text = [keep.map(({ f }) => f.name), ...rows].map(formatClosedLoopLine).join('');

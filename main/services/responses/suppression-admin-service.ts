@@ -29,7 +29,7 @@ export function createSuppressionAdminService(deps: SuppressionAdminDeps): Respo
     },
     async suppressionRemove({ email, reason }) {
       const removed = await suppression.remove(email);
-      if (removed) await deps.log({ level: 'warn', kind: 'suppression', profile: null, message: `${email} removed from the suppression list`, details: reason });
+      if (removed) await deps.log({ level: 'warn', kind: 'suppression', profile: null, messageId: 'responses.activity.suppressionRemoved', values: { email }, details: reason });
       return { removed };
     },
     async suppressionImport({ path, reason }) {
@@ -37,7 +37,7 @@ export function createSuppressionAdminService(deps: SuppressionAdminDeps): Respo
       const column = sheet.headers.findIndex((h) => isEmailField(h));
       if (column < 0) {
         await sheet.close();
-        throw new AppError('VALIDATION_FAILED', `No column of ${path} looks like an e-mail address column (headers: ${sheet.headers.join(', ')}). Name it "Email".`);
+        throw new AppError('VALIDATION_FAILED', 'error.responses.noEmailColumn', { file: basename(path), headers: sheet.headers.join(', ') });
       }
       const entries: { email: string; reason: string; source: string }[] = [];
       let skipped = 0;
@@ -47,7 +47,7 @@ export function createSuppressionAdminService(deps: SuppressionAdminDeps): Respo
         else skipped++;
       }
       const added = await suppression.add(entries);
-      await deps.log({ level: 'info', kind: 'suppression', profile: null, message: `Imported ${added} address(es) into the suppression list from ${basename(path)}` });
+      await deps.log({ level: 'info', kind: 'suppression', profile: null, messageId: 'responses.activity.suppressionImported', values: { count: added, file: basename(path) } });
       return { added, skipped: skipped + (entries.length - added) };
     },
     async suppressionExport() {

@@ -57,7 +57,7 @@ export async function suppressionCandidates(db: Database): Promise<SuppressionCa
  * time excludes the address, because resending to it would be wrong either way.
  */
 export async function softBouncedRecipients(db: Database, args: { readonly mailingId: string }): Promise<SoftBouncedRecipient[]> {
-  if (!/^-?\d{1,19}$/.test(args.mailingId)) throw new AppError('INVALID_INPUT', `Mailing ID "${args.mailingId}" is not a number. Use the numeric mailing ID.`);
+  if (!/^-?\d{1,19}$/.test(args.mailingId)) throw new AppError('INVALID_INPUT', 'error.responses.mailingIdNotNumber', { id: args.mailingId });
   const rows = await db.all<{ user_id: string; mailing_to_user_id: bigint | null; category: string; bounced_at: Date | null }>(
     `WITH soft AS (
        SELECT user_id, mailing_to_user_id, category, created FROM responses

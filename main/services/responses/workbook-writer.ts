@@ -166,10 +166,10 @@ export async function writeWorkbook(outPath: string, fill: (book: Book) => Promi
     if (e instanceof AppError) throw e;
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'ENOSPC' || err.code === 'EACCES' || err.code === 'ENOENT' || err.code === 'EROFS') {
-      throw new AppError('PERMISSION_DENIED', `Could not write ${outPath}: ${err.code}. Choose another folder or free some disk space.`, { code: err.code });
+      throw new AppError('PERMISSION_DENIED', 'error.responses.cannotWrite', { path: outPath, reason: err.code }, { code: err.code });
     }
     if (err.code === 'ERR_WORKER_OUT_OF_MEMORY') {
-      throw new AppError('INTERNAL', `The export of ${outPath} ran out of memory and was stopped; nothing was written. Export fewer rows or columns (filter the view) and try again.`, { code: err.code });
+      throw new AppError('INTERNAL', 'error.responses.outOfMemory', { path: outPath }, { code: err.code });
     }
     throw e;
   }

@@ -49,7 +49,7 @@ describe('Excel export (read back without ExcelJS)', () => {
       outPath: out,
       onProgress: (p) => progress.push(p),
     });
-    expect(result).toMatchObject({ rows: 7, sheets: ['clicks_with_links'] });
+    expect(result).toMatchObject({ rows: 7, sheets: ['Clicks'] });
     expect(progress.at(-1)).toMatchObject({ done: true, rowsWritten: 7, totalRows: 7 });
     expect(readdirSync(dir.path).filter((f) => f.endsWith('.partial'))).toEqual([]);
 
@@ -70,7 +70,8 @@ describe('Excel export (read back without ExcelJS)', () => {
     // 2021-01-01 12:30:00 as an Excel serial day number.
     expect(Number(timeCell[2])).toBeCloseTo(44197 + 12.5 / 24, 6);
     const styles = zip.text('xl/styles.xml');
-    expect(styles).toContain('formatCode="yyyy-mm-dd hh:mm:ss"');
+    // Dates in the reader's form: British English by default.
+    expect(styles).toContain('formatCode="dd/mm/yyyy hh:mm:ss"');
   });
 
   it('writes a mailing report with KPIs, their formulas, links and detail sheets', async () => {
@@ -87,7 +88,7 @@ describe('Excel export (read back without ExcelJS)', () => {
     // The sheet names its mailing and when it was written, above the table.
     expect(kpiTexts.slice(0, 2)).toEqual(['Mailing', '51106527229']);
     expect(kpiTexts).toContain('Report written');
-    expect(kpiTexts.some((t) => t.startsWith('2026-12-06 09:30:05 (UTC'))).toBe(true);
+    expect(kpiTexts.some((t) => t.startsWith('06/12/2026 09:30:05 (UTC'))).toBe(true);
     // Rates are numbers formatted as percentages, in their own column.
     const styles = zip.text('xl/styles.xml');
     const percent = /<numFmt numFmtId="(\d+)" formatCode="0\.0%"\/>/.exec(styles);
@@ -96,6 +97,25 @@ describe('Excel export (read back without ExcelJS)', () => {
     const recipients = rawRows('mailingrecipients').filter((r) => r.mailingId === '51106527229').length;
     expect([...zip.text('xl/worksheets/sheet6.xml').matchAll(/<row /g)]).toHaveLength(recipients + 1);
     expect(sheetTexts(zip, zip.text('xl/worksheets/sheet3.xml'))).toContain('=HYPERLINK("http://evil.example/x";"click me")');
+  });
+
+  it('writes the report in German when asked: sheet names, headers, KPI texts, the written-at line, German date and percent formats', async () => {
+    const out = join(dir.path, 'bericht.xlsx');
+    const result = await exportMailingReport(db, { mailingId: '51106527229', outPath: out, now: new Date(2026, 11, 6, 9, 30, 5), language: 'de' });
+    expect(result.sheets).toEqual(['Kennzahlen', 'Bounces nach Kategorie', 'Klicks je Link', 'Aktivität je Stunde', 'Geräte', 'Empfänger', 'Öffnungen', 'Klicks', 'Abmeldungen', 'Reaktionen']);
+    const zip = ZipFile.open(out);
+    const kpiTexts = sheetTexts(zip, zip.text('xl/worksheets/sheet1.xml'));
+    expect(kpiTexts.slice(0, 2)).toEqual(['Mailing', '51106527229']);
+    expect(kpiTexts).toContain('Bericht erstellt');
+    expect(kpiTexts.some((t) => t.startsWith('06.12.2026 09:30:05 (UTC'))).toBe(true);
+    for (const text of ['Kennzahl', 'Anzahl', 'Rate', 'Was sie zählt', 'Genaue Definition', 'Öffnungsrate', 'Klickrate der Öffner', 'klickende Empfänger / eindeutige Öffnungen']) expect(kpiTexts, text).toContain(text);
+    expect(kpiTexts).not.toContain('Open rate');
+    expect(sheetTexts(zip, zip.text('xl/worksheets/sheet3.xml')).slice(0, 5)).toEqual(['Link-ID', 'Linkname', 'URL', 'Klicks', 'Klickende Empfänger']);
+    expect(sheetTexts(zip, zip.text('xl/worksheets/sheet6.xml'))).toContain('Empfänger');
+    const styles = zip.text('xl/styles.xml');
+    expect(styles).toContain('formatCode="0.0 %"');
+    expect(styles).toContain('formatCode="dd.mm.yyyy hh:mm:ss"');
+    expect(styles).not.toContain('formatCode="dd/mm/yyyy hh:mm:ss"');
   });
 
   it('leaves no file behind when the export fails', async () => {
@@ -132,7 +152,7 @@ describe('Excel export (read back without ExcelJS)', () => {
       outPath: out,
       onProgress: (p) => progress.push(p),
     });
-    expect(result).toMatchObject({ rows, sheets: ['opens'] });
+    expect(result).toMatchObject({ rows, sheets: ['Opens'] });
     expect(progress.at(-1)).toMatchObject({ rowsWritten: rows, totalRows: rows, done: true });
     const zip = ZipFile.open(out);
     const texts = sheetTexts(zip, zip.text('xl/worksheets/sheet1.xml')).filter((t) => t.length > 1000);
@@ -159,7 +179,7 @@ describe('Excel export (read back without ExcelJS)', () => {
       outPath: out,
       onProgress: (p) => progress.push(p),
     });
-    expect(result).toMatchObject({ rows: total, sheets: ['clicks', 'clicks (2)'] });
+    expect(result).toMatchObject({ rows: total, sheets: ['Clicks (file)', 'Clicks (file) (2)'] });
     expect(progress.length).toBeGreaterThan(100);
     expect(progress.at(-1)).toMatchObject({ rowsWritten: total, totalRows: total, done: true });
 
