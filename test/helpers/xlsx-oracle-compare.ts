@@ -70,6 +70,9 @@ export function knownExcelJsMistake(ours: string, theirs: string): string | unde
   // empty, TRUE as 1.
   if (theirs === '' && (ours === '0' || ours === 'FALSE' || /^#/.test(ours))) return 'formula result 0, FALSE or error dropped';
   if (theirs === '1' && ours === 'TRUE') return 'formula boolean parsed as a number';
+  // worksheet-reader reads a t="d" cell (ISO 8601 text) with parseFloat like a number: 2024-03-05 is
+  // 2024, text that is no date NaN.
+  if ((/^\d{4}-\d{2}-\d{2}( \d{2}:\d{2}:\d{2})?$/.test(ours) && theirs === String(parseInt(ours, 10))) || (theirs === 'NaN' && ours !== 'NaN')) return 'ISO date cell (t="d") read as a number';
   // worksheet-reader starts the value again at each <t> of an inline string: only the last run stays.
   if (theirs !== '' && ours.length > theirs.length && ours.endsWith(theirs)) return 'inline rich text: last run only';
   return undefined;

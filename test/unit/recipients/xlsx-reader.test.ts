@@ -109,6 +109,12 @@ describe('xlsx reader: what Excel stores, where ExcelJS read it wrong', () => {
     expect((await compareXlsxReaders(path)).excelJsMistakes).toEqual({ 'formula result 0, FALSE or error dropped': 1, 'formula boolean parsed as a number': 1 });
   });
 
+  it('reads ISO date cells (t="d") as dates, not as their year (ExcelJS and our reader before gave 2024)', async () => {
+    const path = workbook('iso-dates.xlsx', '<row r="1"><c r="A1" t="d"><v>2024-03-05T14:30:00</v></c><c r="B1" t="d"><v>2024-03-05T00:00:00</v></c><c r="C1" t="d"><v>not a date</v></c></row>');
+    expect(await rows(path)).toEqual([{ line: 1, values: ['2024-03-05 14:30:00', '2024-03-05', 'not a date'] }]);
+    expect((await compareXlsxReaders(path)).excelJsMistakes).toEqual({ 'ISO date cell (t="d") read as a number': 3 });
+  });
+
   it('reads rows and cells without r (they follow the previous one) and prefixed tag names', async () => {
     const plain = workbook('no-refs.xlsx', '<row><c t="inlineStr"><is><t>a</t></is></c><c><v>1</v></c></row><row r="5"><c r="C5"><v>2</v></c><c><v>3</v></c></row><row><c t="b"><v>0</v></c></row>');
     expect(await rows(plain)).toEqual([

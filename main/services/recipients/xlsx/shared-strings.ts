@@ -1,4 +1,5 @@
-import { xmlText, type XmlHandler } from './xml-scanner';
+import { isPlainXmlText, type FastXmlHandler } from './fast-xml-scanner';
+import { xmlText } from './xml-scanner';
 
 /** Strings per segment: each segment is one flat string, so a lookup is one `slice`. */
 const SEGMENT = 4096;
@@ -60,7 +61,7 @@ export class SharedStrings {
  * runs `<r>` joined; phonetic guides (`<rPh>`, the reading of East Asian text) are not shown in
  * the cell and are left out, as Excel does.
  */
-export class SharedStringsParser implements XmlHandler {
+export class SharedStringsParser implements FastXmlHandler {
   readonly strings = new SharedStrings();
   wantsText = false;
   private inSi = false;
@@ -85,8 +86,8 @@ export class SharedStringsParser implements XmlHandler {
     if (selfClosing) this.close(this.lastOpen);
   }
 
-  text(piece: string): void {
-    this.buf += piece;
+  text(src: string, start: number, end: number): void {
+    this.buf += src.slice(start, end);
   }
 
   close(name: string): void {
@@ -96,7 +97,8 @@ export class SharedStringsParser implements XmlHandler {
   }
 
   private closeSi(): void {
-    this.strings.push(xmlText(this.buf));
+    const raw = this.buf;
+    this.strings.push(isPlainXmlText(raw, 0, raw.length) ? raw : xmlText(raw));
     this.buf = '';
     this.inSi = false;
   }
