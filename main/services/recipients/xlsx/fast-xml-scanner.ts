@@ -70,11 +70,18 @@ function knownName(src: string, start: number, end: number): string | undefined 
   return undefined;
 }
 
-/** Local name of the name at start..end (`x:row` is `row`: some writers prefix the namespace). */
+/**
+ * Local name of the name at start..end: what follows its first colon (`x:row` is `row`: some
+ * writers prefix the namespace), as htmlparser2's path reads it.
+ */
 function localNameAt(src: string, start: number, end: number): string {
   let from = start;
-  for (let i = start; i < end; i++) if (src.charCodeAt(i) === 58) from = i + 1;
-  if (from > start && from === end) from = start;
+  for (let i = start; i < end; i++) {
+    if (src.charCodeAt(i) === 58) {
+      from = i + 1;
+      break;
+    }
+  }
   return knownName(src, from, end) ?? src.slice(from, end);
 }
 
@@ -82,9 +89,13 @@ function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x09 || c === 0x0d;
 }
 
+/** 1 for the ASCII characters that continue a name; whitespace, `/`, `>` and `=` end it. */
+const NAME_CHAR = new Uint8Array(128).fill(1);
+for (const c of [0x20, 0x09, 0x0a, 0x0d, 0x2f, 0x3e, 0x3d]) NAME_CHAR[c] = 0;
+
 /** Ends a name: whitespace, `/`, `>`, `=` (or the end of the buffer: NaN). */
 function endsName(c: number): boolean {
-  return c === 0x20 || c === 0x3e || c === 0x2f || c === 0x0a || c === 0x09 || c === 0x0d || c === 0x3d || c !== c;
+  return c < 128 ? NAME_CHAR[c] === 0 : c !== c;
 }
 
 const INCOMPLETE = -1;
@@ -232,18 +243,21 @@ export class FastXmlScanner {
   }
 
   private startTag(buf: string, lt: number): number {
-    const len = buf.length;
     const nameStart = lt + 1;
     let i = nameStart;
-    while (!endsName(buf.charCodeAt(i))) i++;
-    if (i >= len) return INCOMPLETE;
+    let c = buf.charCodeAt(i);
+    let local = nameStart;
+    while (!endsName(c)) {
+      if (c === 58 && local === nameStart) local = i + 1;
+      c = buf.charCodeAt(++i);
+    }
+    if (c !== c) return INCOMPLETE;
     const nameEnd = i;
     // First find the whole tag (its attributes may be cut by the end of the chunk), then report it.
     let n = 0;
     const attrs = this.attrs;
     let selfClosing = false;
     for (;;) {
-      let c = buf.charCodeAt(i);
       while (isSpace(c)) c = buf.charCodeAt(++i);
       if (c !== c) return INCOMPLETE;
       if (c === 0x3e) break;
@@ -256,7 +270,11 @@ export class FastXmlScanner {
         break;
       }
       const an = i;
-      while (!endsName(c)) c = buf.charCodeAt(++i);
+      let aLocal = an;
+      while (!endsName(c)) {
+        if (c === 58 && aLocal === an) aLocal = i + 1;
+        c = buf.charCodeAt(++i);
+      }
       const ane = i;
       if (ane === an) throw new MalformedXml('an attribute without a name');
       while (isSpace(c)) c = buf.charCodeAt(++i);
@@ -269,10 +287,11 @@ export class FastXmlScanner {
       const close = buf.indexOf(c === 0x22 ? '"' : "'", i + 1);
       if (close === -1) return INCOMPLETE;
       if (n < MAX_ATTRS_KEPT) {
-        attrs[n * 4] = an;
-        attrs[n * 4 + 1] = ane;
-        attrs[n * 4 + 2] = i + 1;
-        attrs[n * 4 + 3] = close;
+        const at = n * 4;
+        attrs[at] = aLocal;
+        attrs[at + 1] = ane;
+        attrs[at + 2] = i + 1;
+        attrs[at + 3] = close;
         n++;
       }
       i = close + 1;
@@ -280,18 +299,22 @@ export class FastXmlScanner {
       if (c === c && !isSpace(c) && c !== 0x3e && c !== 0x2f) throw new MalformedXml('attributes without a space between them');
     }
 
-    const name = localNameAt(buf, nameStart, nameEnd);
+    const name = knownName(buf, local, nameEnd) ?? buf.slice(local, nameEnd);
     this.textRun = 0;
     const handler = this.handler;
-    if (handler.open(name)) {
-      for (let k = 0; k < n; k++) {
-        const vs = attrs[k * 4 + 2];
-        const ve = attrs[k * 4 + 3];
+    if (n > 0 && handler.open(name)) {
+      for (let k = 0; k < n * 4; k += 4) {
+        const vs = attrs[k + 2];
+        const ve = attrs[k + 3];
         const plain = isPlainXmlText(buf, vs, ve);
         // Checked like text: an unknown entity or a forbidden character is damage, not a value.
         if (!plain) xmlText(buf.slice(vs, ve));
-        handler.attr(localNameAt(buf, attrs[k * 4], attrs[k * 4 + 1]), buf, vs, ve, plain);
+        const as = attrs[k];
+        const ae = attrs[k + 1];
+        handler.attr(knownName(buf, as, ae) ?? buf.slice(as, ae), buf, vs, ve, plain);
       }
+    } else if (n === 0) {
+      handler.open(name);
     }
     if (selfClosing) {
       handler.openEnd(true);
