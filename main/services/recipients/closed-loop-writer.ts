@@ -50,12 +50,13 @@ function unencodableError(row: ClosedLoopRow, rowNumber: number, encoding: Close
     if (c !== undefined) {
       return new AppError(
         'VALIDATION_FAILED',
-        `Row ${rowNumber}, field ${f + 1} contains ${describeChar(c)}, which ${encoding.toUpperCase()} cannot hold. Remove the character or choose UTF-8 for this client.`,
+        'error.recipients.write.unencodableField',
+        { row: rowNumber, field: f + 1, char: describeChar(c), encoding: encoding.toUpperCase() },
         { row: rowNumber, field: f + 1, character: c, encoding },
       );
     }
   }
-  return new AppError('VALIDATION_FAILED', `Row ${rowNumber} contains a character ${encoding.toUpperCase()} cannot hold.`, { row: rowNumber, encoding });
+  return new AppError('VALIDATION_FAILED', 'error.recipients.write.unencodable', { row: rowNumber, encoding: encoding.toUpperCase() }, { row: rowNumber, encoding });
 }
 
 /**
@@ -142,7 +143,8 @@ export async function writeClosedLoopBatches(
         if (row.length !== opts.fieldCount) {
           throw new AppError(
             'VALIDATION_FAILED',
-            `Row ${count + 1} has ${row.length} fields, but the file needs exactly ${opts.fieldCount}. Check the column mapping.`,
+            'error.recipients.write.fieldCount',
+            { row: count + 1, fields: row.length, expected: opts.fieldCount },
             { row: count + 1, fields: row.length, expected: opts.fieldCount },
           );
         }
@@ -200,11 +202,11 @@ export function closedLoopFileName(
     try {
       stamp = stampParts(new Date(t), timeZone);
     } catch {
-      throw new AppError('INVALID_INPUT', `The time zone "${timeZone}" is not known. Use an IANA name such as Europe/Berlin, or leave it empty.`);
+      throw new AppError('INVALID_INPUT', 'error.recipients.write.timeZone', { timeZone });
     }
     const name = `${stamp}_${kind}.csv`;
     if (!taken || !taken(name)) return name;
     t += 1000;
   }
-  throw new AppError('CONFLICT', 'No free file name found for the next 100000 seconds. Clean up the output directory.');
+  throw new AppError('CONFLICT', 'error.recipients.write.noFreeName', { seconds: 100000 });
 }

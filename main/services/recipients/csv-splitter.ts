@@ -65,12 +65,11 @@ export class CsvSplitter {
   }
 
   private tooLong(): AppError {
-    const where = this.opts.source ? `"${this.opts.source}"` : 'The file';
-    return new AppError(
-      'UNSUPPORTED_FILE',
-      `${where} has a record (record ${this.records + 1}) longer than ${Math.round(this.maxRecordChars / 1024 / 1024)} MB; a quote is probably never closed. Check that record in a text editor or save the file again from Excel, and drop it again.`,
-      { path: this.opts.source, record: this.records + 1 },
-    );
+    const values = { record: this.records + 1, mb: Math.round(this.maxRecordChars / 1024 / 1024) };
+    const details = { path: this.opts.source, record: this.records + 1 };
+    return this.opts.source
+      ? new AppError('UNSUPPORTED_FILE', 'error.recipients.csv.recordTooLong', { ...values, path: this.opts.source }, details)
+      : new AppError('UNSUPPORTED_FILE', 'error.recipients.csv.recordTooLongNoPath', values, details);
   }
 
   private parser(preview: number): PapaParser {

@@ -58,7 +58,14 @@ export type FromWorker =
   | { readonly kind: 'eof' }
   | { readonly kind: 'taken' }
   | { readonly kind: 'done'; readonly rows: number; readonly bytes: number }
-  | { readonly kind: 'failed'; readonly code?: ErrorCode; readonly message: string; readonly details?: unknown };
+  | {
+      readonly kind: 'failed';
+      readonly code?: ErrorCode;
+      readonly message: string;
+      readonly messageId?: string;
+      readonly values?: Readonly<Record<string, string | number>>;
+      readonly details?: unknown;
+    };
 
 /** Batches posted but not yet taken by the worker before `flush` waits (bounds the memory in between). */
 const MAX_IN_FLIGHT = 8;
@@ -99,7 +106,7 @@ export class ParallelSubscribersWriter {
       else if (m.kind === 'eof') this.texts.push(undefined);
       else if (m.kind === 'taken') this.inFlight--;
       else if (m.kind === 'done') this.settle.resolve({ path: job.outPath, rows: m.rows, bytes: m.bytes });
-      else this.fail(m.code ? AppError.fromInfo({ code: m.code, message: m.message, details: m.details }) : new Error(`Preparing the subscribers file failed in its worker thread: ${m.message}`));
+      else this.fail(m.code ? AppError.fromInfo({ code: m.code, message: m.message, messageId: m.messageId, values: m.values, details: m.details }) : new Error(`Preparing the subscribers file failed in its worker thread: ${m.message}`));
       this.poke();
     });
     this.worker.once('error', (e) => this.fail(new Error(`The subscribers worker thread failed: ${e.message}`)));

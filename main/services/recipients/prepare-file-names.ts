@@ -29,7 +29,10 @@ export function chooseFileNames(args: {
   const free = (name: string): boolean => !existsSync(join(args.outDir, name)) && !existsSync(join(args.outDir, `${name}.tmp`)) && !args.taken?.(name);
   const productsPattern = args.productsFileName ?? DEFAULT_PRODUCTS_FILE_NAME;
   const productsProblem = productsFileNameProblem(productsPattern);
-  if (productsProblem) throw new AppError('INVALID_INPUT', productsProblem, { setting: 'productsFileName', pattern: productsPattern });
+  if (productsProblem) {
+    // The pattern's problem is written in shared/contract/products-file-name.ts (English); it goes in as a value.
+    throw new AppError('INVALID_INPUT', 'error.recipients.productsFileName', { pattern: productsPattern, problem: productsProblem }, { setting: 'productsFileName', pattern: productsPattern });
+  }
   const subscribersName = closedLoopFileName(args.now, args.timeZone, 'subscribers', (name) => {
     const stem = name.slice(0, 14);
     return !free(name) || !free(productsFileNameFor(productsPattern, stem)) || !free(`${stem}_rejected.csv`);

@@ -8,7 +8,7 @@ function orderMapping(fields: readonly MasterField[], given: readonly FieldMappi
   return fields.map((f, i) => {
     const m = given.find((g) => g.field === f.name) ?? suggested[i];
     if (m.source.kind === 'column' && (m.source.column < 0 || m.source.column >= headers.length)) {
-      throw new AppError('INVALID_INPUT', `The mapping for ${f.name} points at column ${m.source.column + 1}, but the file has ${headers.length} columns. Map the field again.`);
+      throw new AppError('INVALID_INPUT', 'error.recipients.mapping.column', { field: f.name, column: m.source.column + 1, columns: headers.length });
     }
     return { field: f.name, source: m.source };
   });
@@ -25,7 +25,8 @@ export function mappingForFile(fields: readonly MasterField[], confirmed: readon
   if (unmapped.length > 0) {
     throw new AppError(
       'VALIDATION_FAILED',
-      `No column is mapped to the required field${unmapped.length > 1 ? 's' : ''} ${unmapped.map((f) => f.name).join(', ')}. Map ${unmapped.length > 1 ? 'them' : 'it'} and try again.`,
+      'error.recipients.mapping.required',
+      { count: unmapped.length, fields: unmapped.map((f) => f.name).join(', ') },
       { fields: unmapped.map((f) => f.name), headers },
     );
   }

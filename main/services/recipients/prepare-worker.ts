@@ -54,6 +54,9 @@ function failed(e: unknown): void {
     kind: 'failed',
     code: e instanceof AppError ? e.code : undefined,
     message: e instanceof Error ? e.message : String(e),
+    // The catalog key and values travel too, so the client still shows the error in its language.
+    messageId: e instanceof AppError ? e.messageId : undefined,
+    values: e instanceof AppError ? e.values : undefined,
     details: e instanceof AppError ? e.details : undefined,
   });
 }

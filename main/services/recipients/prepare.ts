@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import type { LineBreakPolicy, MasterField } from '../../../shared/contract/profiles';
 import type { SourceMailingMismatch } from '../../../shared/contract/recipients';
 import { AppError } from '../../../shared/contract/result';
+import type { ErrorMessageId, MessageValues } from '../../../shared/i18n/messages';
 import { writeClosedLoopBatches, type ClosedLoopEncoding } from './closed-loop-writer';
 import { compileMapping, isSourceMailingField, newWaveId, type FieldMapping } from './mapping';
 import { ParallelSubscribersWriter, worthAWorker } from './parallel-subscribers';
@@ -111,14 +112,14 @@ const BIGINT_ID = /^\d{1,19}$/;
 /** Refuses a source mailing ID that is not a signed 64-bit whole number. */
 function checkSourceMailingId(id: string): void {
   if (!BIGINT_ID.test(id) || BigInt(id) > 9223372036854775807n) {
-    throw new AppError('INVALID_INPUT', `The source mailing ID "${id}" is not a valid mailing ID (digits only, 64-bit). Copy it again from Smart Campaigns.`);
+    throw new AppError('INVALID_INPUT', 'error.recipients.sourceMailingId', { id });
   }
 }
 
 /** The send's wave ID (a new one when none is given), refused unless a whole number. */
 function waveIdFor(opts: PrepareInput): string {
   const waveId = opts.waveId ?? newWaveId(opts.now);
-  if (!BIGINT_ID.test(waveId)) throw new AppError('INVALID_INPUT', `The wave ID "${waveId}" must be a whole number.`);
+  if (!BIGINT_ID.test(waveId)) throw new AppError('INVALID_INPUT', 'error.recipients.waveId', { waveId });
   return waveId;
 }
 
@@ -185,11 +186,13 @@ async function refuseMismatch(pass: RecipientRowPass, opts: PrepareInput, names:
   throw sourceMailingMismatchError(mismatch);
 }
 
-/** Why nothing can be sent: no rows, every row excluded by the operator, or every row invalid. */
-function nothingToSendMessage(rows: number, validated: number, rejectedFile: string | undefined): string {
-  if (rows === 0) return 'The file has a header but no recipient rows. Export the recipients again.';
-  if (validated === 0) return `All ${rows} rows are excluded, so there is nothing to send. Include at least one row again.`;
-  return `None of the ${validated} rows can be sent. The reasons are in ${rejectedFile ?? 'the report'}.`;
+/** Why nothing can be sent: no rows, every row excluded by the operator, or every row invalid (catalog key and values). */
+function nothingToSend(rows: number, validated: number, rejectedFile: string | undefined): { id: ErrorMessageId; values: MessageValues } {
+  if (rows === 0) return { id: 'error.recipients.nothingToSend.noRows', values: {} };
+  if (validated === 0) return { id: 'error.recipients.nothingToSend.allExcluded', values: { count: rows } };
+  return rejectedFile
+    ? { id: 'error.recipients.nothingToSend.allInvalid', values: { count: validated, file: rejectedFile } }
+    : { id: 'error.recipients.nothingToSend.allInvalidNoFile', values: { count: validated } };
 }
 
 /**
@@ -242,7 +245,8 @@ export async function prepare(opts: PrepareInput): Promise<PrepareReport> {
     };
     if (written.rows === 0) {
       await rm(names.subscribersPath, { force: true });
-      throw new AppError('VALIDATION_FAILED', nothingToSendMessage(base.rows, summary.rows, rejectedFile), { ...base, files: {}, durationMs: Date.now() - started });
+      const why = nothingToSend(base.rows, summary.rows, rejectedFile);
+      throw new AppError('VALIDATION_FAILED', why.id, why.values, { ...base, files: {}, durationMs: Date.now() - started });
     }
 
     const products = opts.products

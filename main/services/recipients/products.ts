@@ -32,11 +32,9 @@ export async function readCatalog(path: string, opts: ReadCatalogOptions = {}): 
   const idSource = mapping[0]?.source;
   if (!idSource || idSource.kind === 'none') {
     await spreadsheet.close();
-    throw new AppError(
-      'VALIDATION_FAILED',
-      `No column of the catalog is mapped to ${fields[0]?.name ?? 'the product ID'}. Map the product ID column and try again.`,
-      { headers: spreadsheet.headers },
-    );
+    throw fields[0]
+      ? new AppError('VALIDATION_FAILED', 'error.recipients.catalog.noIdColumn', { field: fields[0].name }, { headers: spreadsheet.headers })
+      : new AppError('VALIDATION_FAILED', 'error.recipients.catalog.noIdColumnUnnamed', {}, { headers: spreadsheet.headers });
   }
   return { spreadsheet, fields, mapping };
 }

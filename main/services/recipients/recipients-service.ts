@@ -53,7 +53,8 @@ export async function prepareDraft(args: {
   if (args.failOnMissingProducts !== false && report.products && report.products.missingCount > 0) {
     throw new AppError(
       'VALIDATION_FAILED',
-      `${report.products.missingCount} product ID(s) used by the recipients are missing from the catalog (${report.products.missingIds.slice(0, 5).join(', ')}${report.products.missingCount > 5 ? ', …' : ''}). The server would reject the file: add them to the catalog or exclude those rows.`,
+      'error.recipients.productsMissing',
+      { count: report.products.missingCount, ids: report.products.missingIds.slice(0, 5).join(', ') + (report.products.missingCount > 5 ? ', …' : '') },
       { missingIds: report.products.missingIds },
     );
   }
@@ -90,7 +91,7 @@ export function createRecipientsService(deps: RecipientsDeps): ImplOf<typeof rec
 
   const inspect = async (path: string, open: Record<string, string | undefined>, fields: ClientConfig['fields'], memory?: { profile: string; client: string }) => {
     await stat(path).catch(() => {
-      throw new AppError('NOT_FOUND', `The file ${path} does not exist (any more). Drop it again.`);
+      throw new AppError('NOT_FOUND', 'error.recipients.file.gone', { path }, { path });
     });
     const preview = await previewSpreadsheet(path, 20, open);
     const saved = memory ? await savedMapping(memory.profile, memory.client, preview.headers) : undefined;

@@ -17,13 +17,14 @@ export function compileEdits(edits: RowEdits | undefined, fields: readonly Maste
   const overrides = new Map<number, Map<number, string>>();
   for (const o of edits?.overrides ?? []) {
     if (!Number.isSafeInteger(o.line) || o.line < 1) {
-      throw new AppError('INVALID_INPUT', `A corrected value names line ${String(o.line)}, which is not a row number. Validate the file again and redo the correction.`, { line: o.line, field: o.field });
+      throw new AppError('INVALID_INPUT', 'error.recipients.edits.notARow', { line: String(o.line) }, { line: o.line, field: o.field });
     }
     const index = byName.get(o.field);
     if (index === undefined) {
       throw new AppError(
         'INVALID_INPUT',
-        `The correction on line ${o.line} is for the field "${o.field}", which is not in this client's master list (${fields.map((f) => f.name).join(', ')}). Validate the file again and redo the correction.`,
+        'error.recipients.edits.unknownField',
+        { line: o.line, field: o.field, fields: fields.map((f) => f.name).join(', ') },
         { line: o.line, field: o.field },
       );
     }
@@ -31,7 +32,7 @@ export function compileEdits(edits: RowEdits | undefined, fields: readonly Maste
     // test for sources that cannot produce one, so catch it here.
     const broken = findUnencodable(o.value, 'utf-8');
     if (broken !== undefined) {
-      throw new AppError('INVALID_INPUT', `The corrected ${o.field} on line ${o.line} contains a broken character (${describeChar(broken)}). Type the value again.`, { line: o.line, field: o.field });
+      throw new AppError('INVALID_INPUT', 'error.recipients.edits.brokenCharacter', { field: o.field, line: o.line, char: describeChar(broken) }, { line: o.line, field: o.field });
     }
     let row = overrides.get(o.line);
     if (!row) overrides.set(o.line, (row = new Map()));
@@ -49,7 +50,8 @@ export function refuseUnusedOverrides(edits: CompiledEdits, usedLines: ReadonlyS
   const missing = [...edits.overrides.keys()].filter((l) => !usedLines.has(l)).sort((a, b) => a - b);
   throw new AppError(
     'INVALID_INPUT',
-    `Corrected values name ${missing.length === 1 ? 'line' : 'lines'} ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', …' : ''}, which ${missing.length === 1 ? 'is' : 'are'} not a recipient row of this file (the file may have changed). Validate the file again and redo the corrections.`,
+    'error.recipients.edits.notInFile',
+    { count: missing.length, lines: missing.slice(0, 10).join(', ') + (missing.length > 10 ? ', …' : '') },
     { lines: missing.slice(0, maxListed) },
   );
 }

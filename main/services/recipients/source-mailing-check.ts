@@ -48,11 +48,7 @@ export class SourceMailingCheck {
 
 /** The refusal of a file whose rows name another source mailing (code SOURCE_MAILING_MISMATCH). */
 export function sourceMailingMismatchError(m: SourceMailingMismatch): AppError {
-  const shown = m.lines.slice(0, 10).map((l) => `line ${l.line}: ${l.value}`).join(', ');
-  return new AppError(
-    'SOURCE_MAILING_MISMATCH',
-    `${m.count} row(s) name another source mailing in broadmail_ID than the chosen ${m.chosen} (${shown}${m.count > 10 ? ', …' : ''}). ` +
-      'A file carries one source mailing, so nothing was sent. Fill broadmail_ID with the chosen mailing for every row, choose the mailing the file names, or leave those rows out.',
-    m,
-  );
+  // Line numbers and IDs as data (`3: 4711`): the message says what they are.
+  const shown = m.lines.slice(0, 10).map((l) => `${l.line}: ${l.value}`).join(', ') + (m.count > 10 ? ', …' : '');
+  return new AppError('SOURCE_MAILING_MISMATCH', 'error.recipients.sourceMailingMismatch', { count: m.count, chosen: m.chosen, lines: shown }, m);
 }

@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import iconv from 'iconv-lite';
 import { AppError } from '../../../shared/contract/result';
+import type { ErrorMessageId, MessageValues } from '../../../shared/i18n/messages';
 import { csvBatches, readHead, splitTexts } from './csv-reader';
 import { DELIMITERS, detectDelimiter } from './delimiter';
 import { detectEncoding, looksBinary, normaliseEncodingName, SAMPLE_BYTES, sniffBom, type EncodingGuess } from './encoding';
@@ -11,12 +12,12 @@ import { xlsxBatches, type XlsxInfo } from './xlsx-reader';
 
 const TEXT_EXTENSIONS = new Set(['.csv', '.txt', '.tsv']);
 const XLSX_EXTENSIONS = new Set(['.xlsx', '.xlsm']);
-const SAVE_AS = 'Save it as .xlsx or CSV from Excel and drop it again.';
 /** Excel's column limit (XFD); a header row wider than this is not a spreadsheet export. */
 export const MAX_COLUMNS = 16_384;
 
-function unsupported(path: string, what: string, hint = SAVE_AS): AppError {
-  return new AppError('UNSUPPORTED_FILE', `"${path}" ${what}. ${hint}`, { path });
+/** A file Loopdesk does not read: the message names it (`{path}`) and says what to do. */
+function unsupported(path: string, messageId: ErrorMessageId, values: MessageValues = {}): AppError {
+  return new AppError('UNSUPPORTED_FILE', messageId, { ...values, path }, { path });
 }
 
 export { isEmptyRow };
@@ -34,47 +35,43 @@ type Kind = { format: 'xlsx' } | { format: 'csv'; guess: EncodingGuess; delimite
 /** Decides how to read a file from its first bytes and name; refuses what it cannot read with advice. */
 async function classify(path: string, size: number, opts: OpenOptions): Promise<Kind> {
   const ext = extname(path).toLowerCase();
-  if (size === 0) throw unsupported(path, 'is empty', 'Export the recipients again and drop the new file.');
+  if (size === 0) throw unsupported(path, 'error.recipients.file.empty');
   const head = await readHead(path, SAMPLE_BYTES);
   const isZip = head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && (head[2] === 3 || head[2] === 5) && (head[3] === 4 || head[3] === 6);
   const isOle = head.length >= 8 && head.readUInt32BE(0) === 0xd0cf11e0 && head.readUInt32BE(4) === 0xa1b11ae1;
   if (isOle) {
-    throw unsupported(
-      path,
-      ext === '.xls' ? 'is an old Excel 97-2003 workbook (.xls), which Loopdesk cannot read' : 'is an old Office file or a password-protected workbook',
-      'Open it in Excel, remove any password, save it as .xlsx or CSV and drop it again.',
-    );
+    throw unsupported(path, ext === '.xls' ? 'error.recipients.file.oldExcel' : 'error.recipients.file.oldOffice');
   }
   if (ext === '.xls' || ext === '.xlsb' || ext === '.ods' || ext === '.numbers') {
-    throw unsupported(path, `is a ${ext} file, which Loopdesk cannot read`, ext === '.numbers' ? 'Export it from Numbers as Excel (.xlsx) or CSV and drop it again.' : SAVE_AS);
+    throw unsupported(path, ext === '.numbers' ? 'error.recipients.file.numbers' : 'error.recipients.file.otherFormat', { ext });
   }
   if (isZip) {
     if (XLSX_EXTENSIONS.has(ext) || TEXT_EXTENSIONS.has(ext)) return { format: 'xlsx' };
-    throw unsupported(path, 'is a zip archive but not an Excel workbook');
+    throw unsupported(path, 'error.recipients.file.zip');
   }
-  if (XLSX_EXTENSIONS.has(ext)) throw unsupported(path, 'is named .xlsx but is not a valid Excel workbook (the file is damaged or was renamed)');
-  if (!TEXT_EXTENSIONS.has(ext)) throw unsupported(path, `has an extension (${ext || 'none'}) Loopdesk does not read; it reads .xlsx, .csv and .txt files`);
+  if (XLSX_EXTENSIONS.has(ext)) throw unsupported(path, 'error.recipients.file.fakeXlsx');
+  if (!TEXT_EXTENSIONS.has(ext)) throw unsupported(path, ext ? 'error.recipients.file.extension' : 'error.recipients.file.noExtension', { ext });
 
   const truncated = size > head.length;
   let guess: EncodingGuess;
   if (opts.encoding) {
     const name = normaliseEncodingName(opts.encoding);
-    if (!name) throw new AppError('INVALID_INPUT', `The encoding "${opts.encoding}" is not known. Choose UTF-8, Windows-1252, ISO-8859-1 or UTF-16.`);
+    if (!name) throw new AppError('INVALID_INPUT', 'error.recipients.open.encoding', { encoding: opts.encoding });
     const bom = sniffBom(head);
     guess = { encoding: name, bomLength: bom && bom.encoding === name ? bom.bomLength : 0, source: 'caller' };
   } else {
     guess = detectEncoding(head, truncated);
   }
   const wide = guess.encoding.startsWith('utf-16');
-  if (!wide && looksBinary(head)) throw unsupported(path, 'does not look like a text file (it contains binary data)');
+  if (!wide && looksBinary(head)) throw unsupported(path, 'error.recipients.file.binary');
   const sampleText = iconv.decode(head.subarray(guess.bomLength), guess.encoding);
-  if (wide && sampleText.includes('\u0000')) throw unsupported(path, 'does not look like a text file (it contains binary data)');
+  if (wide && sampleText.includes('\u0000')) throw unsupported(path, 'error.recipients.file.binary');
 
   let delimiter: string;
   if (opts.delimiter) {
     const d = opts.delimiter === '\\t' || /^tab$/i.test(opts.delimiter) ? '\t' : opts.delimiter;
     if (d.length !== 1 || d === '"' || d === '\n' || d === '\r') {
-      throw new AppError('INVALID_INPUT', `The separator "${opts.delimiter}" cannot be used. Choose one of ; , tab or |.`);
+      throw new AppError('INVALID_INPUT', 'error.recipients.open.delimiter', { delimiter: opts.delimiter });
     }
     delimiter = d;
   } else {
@@ -93,11 +90,11 @@ export async function openSpreadsheet(path: string, opts: OpenOptions = {}): Pro
   let size: number;
   try {
     const st = await stat(path);
-    if (!st.isFile()) throw unsupported(path, 'is not a file');
+    if (!st.isFile()) throw unsupported(path, 'error.recipients.file.notAFile');
     size = st.size;
   } catch (e) {
     if (e instanceof AppError) throw e;
-    throw new AppError('NOT_FOUND', `"${path}" cannot be opened (${(e as Error).message}). Check that the file still exists.`, { path });
+    throw new AppError('NOT_FOUND', 'error.recipients.file.cannotOpen', { path, reason: (e as Error).message }, { path });
   }
   const kind = await classify(path, size, opts);
   const xlsxInfo: XlsxInfo = { sheets: [] };
@@ -134,16 +131,12 @@ export async function openSpreadsheet(path: string, opts: OpenOptions = {}): Pro
   }
   if (!header) {
     await primed.return(undefined);
-    throw unsupported(path, 'contains no rows', 'Export the recipients again (with a header row) and drop the new file.');
+    throw unsupported(path, 'error.recipients.file.noRows');
   }
   if (header.values.length > MAX_COLUMNS) {
     // Found by test/fuzz: 2,000,000 columns made column mapping run for minutes.
     await primed.return(undefined);
-    throw unsupported(
-      path,
-      `has ${header.values.length} columns in its header row (row ${header.line}), more than the ${MAX_COLUMNS} a spreadsheet can have`,
-      'Check the separator (choose it by hand if the detected one is wrong) or save the file again from Excel, and drop it again.',
-    );
+    throw unsupported(path, 'error.recipients.file.tooManyColumns', { columns: header.values.length, row: header.line, max: MAX_COLUMNS });
   }
   opts.onProgress?.({ bytesRead: primedBytes, totalBytes: size, rows: 0 });
   const headerLine = header.line;

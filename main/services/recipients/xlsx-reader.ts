@@ -1,4 +1,5 @@
 import { AppError } from '../../../shared/contract/result';
+import type { ErrorMessageId } from '../../../shared/i18n/messages';
 import type { RawBatch, SheetRow } from './types';
 import { SharedStrings, SharedStringsParser } from './xlsx/shared-strings';
 import { DamagedPart } from './xlsx/damaged-part';
@@ -16,27 +17,25 @@ export interface XlsxInfo {
   sheet?: string;
 }
 
+/** The message of each way a workbook part can be damaged (see {@link DamagedPart}). */
+const DAMAGED: Record<DamagedPart['reason'], ErrorMessageId> = {
+  'cell-reference': 'error.recipients.xlsx.damaged.cellReference',
+  'row-number': 'error.recipients.xlsx.damaged.rowNumber',
+  'shared-string': 'error.recipients.xlsx.damaged.sharedString',
+  'duplicate-part': 'error.recipients.xlsx.damaged.duplicatePart',
+  'malformed-xml': 'error.recipients.xlsx.damaged.malformedXml',
+};
+
 function damaged(path: string, e: unknown): AppError {
   if (e instanceof AppError) return e;
   if (e instanceof TextRunTooLong) {
-    return new AppError(
-      'UNSUPPORTED_FILE',
-      `"${path}" is not a workbook Loopdesk will read: one of its parts holds more than ${MAX_TEXT_RUN_CHARS / 1048576} MB of text in one piece (an Excel cell holds at most 32,767 characters). Open it in Excel, save it again as .xlsx (or CSV) and drop it again.`,
-      { path },
-    );
+    return new AppError('UNSUPPORTED_FILE', 'error.recipients.xlsx.textRun', { path, mb: MAX_TEXT_RUN_CHARS / 1048576 }, { path });
   }
   if (e instanceof DamagedPart) {
-    return new AppError('UNSUPPORTED_FILE', `"${path}" is damaged: ${e.message}. Open it in Excel, save it again as .xlsx (or CSV) and drop it again.`, {
-      path,
-      reason: e.reason,
-    });
+    return new AppError('UNSUPPORTED_FILE', DAMAGED[e.reason], { ...e.values, path }, { path, reason: e.reason });
   }
   const cause = String((e as Error)?.message ?? e).slice(0, 300);
-  return new AppError(
-    'UNSUPPORTED_FILE',
-    `"${path}" could not be read as an Excel workbook (${cause}). Open it in Excel, save it again as .xlsx (or CSV) and drop it again.`,
-    { path, cause },
-  );
+  return new AppError('UNSUPPORTED_FILE', 'error.recipients.xlsx.unreadable', { path, reason: cause }, { path, cause });
 }
 
 /** Runs a small part (workbook, relationships, styles) through a handler. */
@@ -72,7 +71,7 @@ export async function* xlsxBatches(path: string, sheet: string | undefined, info
     const rels = zip.parts.get('xl/_rels/workbook.xml.rels');
     const workbookPart = zip.parts.get('xl/workbook.xml');
     if (!workbookPart || !rels) {
-      throw new AppError('UNSUPPORTED_FILE', `"${path}" is a zip file but not an Excel workbook. Save it as .xlsx or CSV from Excel and drop it again.`, { path });
+      throw new AppError('UNSUPPORTED_FILE', 'error.recipients.xlsx.notWorkbook', { path }, { path });
     }
     const relsParser = new RelationshipsParser();
     await parsePart(zip, rels, relsParser);
@@ -84,13 +83,13 @@ export async function* xlsxBatches(path: string, sheet: string | undefined, info
     info.sheets = named.map((s) => s.name);
     const wanted = sheet === undefined ? named[0] : named.find((s) => s.name === sheet);
     if (!wanted) {
-      if (sheet === undefined) throw new AppError('UNSUPPORTED_FILE', `"${path}" contains no worksheet. Save it as .xlsx or CSV from Excel and drop it again.`, { path });
-      throw new AppError('NOT_FOUND', `The workbook has no worksheet "${sheet}". Choose one of: ${info.sheets.join(', ')}.`, { path, sheets: info.sheets });
+      if (sheet === undefined) throw new AppError('UNSUPPORTED_FILE', 'error.recipients.xlsx.noSheets', { path }, { path });
+      throw new AppError('NOT_FOUND', 'error.recipients.xlsx.noSuchSheet', { sheet, sheets: info.sheets.join(', ') }, { path, sheets: info.sheets });
     }
     const rel = relsParser.rels.find((r) => r.id === wanted.relId);
     const part = rel ? zip.parts.get(zipPathOf(rel.target)) : undefined;
     if (!part) {
-      throw new AppError('UNSUPPORTED_FILE', `The worksheet "${wanted.name}" is missing from "${path}" (the file is damaged). Open it in Excel, save it again and drop it again.`, { path });
+      throw new AppError('UNSUPPORTED_FILE', 'error.recipients.xlsx.sheetMissing', { sheet: wanted.name, path }, { path });
     }
 
     let shared = new SharedStrings();

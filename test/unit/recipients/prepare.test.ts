@@ -3,6 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
+import type { AppError } from '../../../shared/contract/result';
+import { errorText } from '../../../shared/i18n/error-text';
+import { appIntl } from '../../../shared/i18n/intl';
 import { DEFAULT_MASTER_FIELDS, DEFAULT_PRODUCT_FIELDS, type MasterField } from '../../../shared/contract/profiles';
 import { prepare } from '../../../main/services/recipients/prepare';
 import { missingProductIds } from '../../../main/services/recipients/products';
@@ -157,7 +160,7 @@ describe('prepare with operator edits', () => {
   });
 
   it.each([
-    ['a field that is not in the master list', { line: 5, field: 'E-Mail', value: 'x@example.de' }, /"E-Mail", which is not in this client's master list/],
+    ['a field that is not in the master list', { line: 5, field: 'E-Mail', value: 'x@example.de' }, /“E-Mail”, which is not in this client’s master list/],
     ['a line past the end', { line: 99, field: 'Email', value: 'x@example.de' }, /line 99, which is not a recipient row/],
     ['an empty row', { line: 4, field: 'Email', value: 'x@example.de' }, /line 4, which is not a recipient row/],
     ['the header row', { line: 1, field: 'Email', value: 'x@example.de' }, /line 1, which is not a recipient row/],
@@ -189,8 +192,17 @@ describe('one source mailing per file (broadmail_ID from a column)', () => {
     await expect(run).rejects.toMatchObject({
       code: 'SOURCE_MAILING_MISMATCH',
       details: { chosen: '44018617811', count: 3, lines: [{ line: 4, value: '55555555555' }, { line: 6, value: '66666666666' }, { line: 7, value: '55555555555' }], others: ['55555555555', '66666666666'] },
-      message: expect.stringContaining('line 4: 55555555555'),
+      message: expect.stringContaining('(line: ID 4: 55555555555, 6: 66666666666, 7: 55555555555)'),
+      messageId: 'error.recipients.sourceMailingMismatch',
     });
+    // The client builds the sentence in its language from the key and values.
+    const err = (await prepare({ ...base, input, outDir }).then(
+      () => null,
+      (e: unknown) => e,
+    )) as AppError;
+    expect(errorText(appIntl('de'), err)).toBe(
+      '3 Zeilen nennen in broadmail_ID ein anderes Quellmailing als das gewählte 44018617811 (Zeile: ID 4: 55555555555, 6: 66666666666, 7: 55555555555). Eine Datei gehört zu einem Quellmailing, deshalb wurde nichts gesendet. Füllen Sie broadmail_ID in jeder Zeile mit dem gewählten Mailing, wählen Sie das Mailing, das die Datei nennt, oder lassen Sie diese Zeilen aus.',
+    );
     expect(readdirSync(outDir)).toEqual([]);
   });
 

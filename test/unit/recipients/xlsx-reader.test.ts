@@ -3,6 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
+import type { AppError } from '../../../shared/contract/result';
+import { errorText } from '../../../shared/i18n/error-text';
+import { appIntl } from '../../../shared/i18n/intl';
 import { xlsxBatches } from '../../../main/services/recipients/xlsx-reader';
 import { SharedStrings } from '../../../main/services/recipients/xlsx/shared-strings';
 import { buildXlsx, buildZip, type XCell } from '../../fixtures/recipients/zip-writer';
@@ -165,7 +168,12 @@ describe('xlsx reader: what Excel stores, where ExcelJS read it wrong', () => {
     const row0 = workbook('row0.xlsx', '<row r="0"><c r="A0"><v>1</v></c></row>');
     await expect(rows(row0)).rejects.toMatchObject({ details: { reason: 'row-number' } });
     const sst = workbook('sst.xlsx', '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>7</v></c></row>', { sst: '<si><t>a</t></si>' });
-    await expect(rows(sst)).rejects.toMatchObject({ details: { reason: 'shared-string' }, message: expect.stringMatching(/cell B1 refers to shared text "7"/) });
+    await expect(rows(sst)).rejects.toMatchObject({ details: { reason: 'shared-string' }, message: expect.stringMatching(/cell B1 refers to shared text “7”/) });
+    const sstError = (await rows(sst).then(
+      () => null,
+      (e: unknown) => e,
+    )) as AppError;
+    expect(errorText(appIntl('de'), sstError)).toMatch(/^„.*sst\.xlsx“ ist beschädigt: Die Zelle B1 verweist auf den gemeinsamen Text „7“, den die Datei nicht enthält \(sie hat 1\)\./);
     const markup = workbook('markup.xlsx', '<row r="1"><c r="A1" t="inlineStr"><is><t>a &bogus; b</t></is></c></row>');
     await expect(rows(markup)).rejects.toMatchObject({ details: { reason: 'malformed-xml' } });
     for (const p of [row0, sst, markup]) expect([0, true]).toContain(await same(p));

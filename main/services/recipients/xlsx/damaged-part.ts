@@ -8,6 +8,8 @@ export class DamagedPart extends Error {
   constructor(
     readonly reason: 'cell-reference' | 'row-number' | 'shared-string' | 'duplicate-part' | 'malformed-xml',
     message: string,
+    /** What was found, as placeholders of the reason's catalog message (`error.recipients.damaged.*`). */
+    readonly values: Readonly<Record<string, string | number>> = {},
   ) {
     super(message);
   }

@@ -163,7 +163,7 @@ export class SheetRowsParser implements FastXmlHandler {
       else if (name === 't') this.type = value;
     } else if (this.tag === TAG_ROW && name === 'r') {
       const r = /^\d{1,7}$/.test(value) ? Number(value) : 0;
-      if (r < 1 || r > MAX_ROW) throw new DamagedPart('row-number', `it has a row numbered "${value.slice(0, 20)}", outside Excel's rows 1 to 1,048,576`);
+      if (r < 1 || r > MAX_ROW) throw new DamagedPart('row-number', `it has a row numbered "${value.slice(0, 20)}", outside Excel's rows 1 to 1,048,576`, { value: value.slice(0, 20) });
       this.rowNumber = r;
     }
   }
@@ -266,7 +266,12 @@ export class SheetRowsParser implements FastXmlHandler {
         const v = this.shared.get(index);
         if (v === undefined) {
           const text = this.rawText();
-          throw new DamagedPart('shared-string', `cell ${columnName(this.column)}${this.rowNumber} refers to shared text "${text.slice(0, 20)}", which the file does not hold (it has ${this.shared.size})`);
+          const cell = `${columnName(this.column)}${this.rowNumber}`;
+          throw new DamagedPart('shared-string', `cell ${cell} refers to shared text "${text.slice(0, 20)}", which the file does not hold (it has ${this.shared.size})`, {
+            cell,
+            value: text.slice(0, 20),
+            count: this.shared.size,
+          });
         }
         return v === '' ? undefined : v;
       }
@@ -335,7 +340,10 @@ function columnAt(src: string, start: number, end: number, previous: number): nu
     if (c >= 65 && c <= 90) col = col * 26 + (c - 64);
     else if (c >= 97 && c <= 122) col = col * 26 + (c - 96);
     else break;
-    if (col > MAX_COLUMN) throw new DamagedPart('cell-reference', `it refers to cell ${src.slice(start, Math.min(end, start + 20))}, beyond Excel's last column XFD`);
+    if (col > MAX_COLUMN) {
+      const ref = src.slice(start, Math.min(end, start + 20));
+      throw new DamagedPart('cell-reference', `it refers to cell ${ref}, beyond Excel's last column XFD`, { cell: ref });
+    }
   }
   return i === start ? previous : col;
 }

@@ -33,7 +33,7 @@ export class TextRunTooLong extends Error {}
  */
 export class MalformedXml extends DamagedPart {
   constructor(what: string) {
-    super('malformed-xml', `it is not well-formed XML (${what})`);
+    super('malformed-xml', `it is not well-formed XML (${what})`, { detail: what });
   }
 }
 

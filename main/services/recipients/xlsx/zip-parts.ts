@@ -38,17 +38,17 @@ export interface ZipParts {
 function bombError(path: string, part: ZipPart): AppError {
   return new AppError(
     'UNSUPPORTED_FILE',
-    `"${path}" is not a workbook Loopdesk will read: its part ${part.path} unpacks to more than ${MAX_INFLATE_RATIO} times its packed size (${Math.round(part.uncompressedSize / 1048576)} MB from ${Math.ceil(part.compressedSize / 1024)} KB), which only a damaged file or a zip bomb does. Open it in Excel, save it again as .xlsx (or CSV) and drop it again.`,
+    'error.recipients.xlsx.zipBomb',
+    { path, part: part.path, ratio: MAX_INFLATE_RATIO, mb: Math.round(part.uncompressedSize / 1048576), kb: Math.ceil(part.compressedSize / 1024) },
     { path, part: part.path, compressedSize: part.compressedSize, reason: 'zip-bomb' },
   );
 }
 
-function sizeError(path: string, part: ZipPart, what: string): AppError {
-  return new AppError(
-    'UNSUPPORTED_FILE',
-    `"${path}" is damaged: its part ${part.path} unpacks to ${what}. Open it in Excel, save it again as .xlsx (or CSV) and drop it again.`,
-    { path, part: part.path },
-  );
+/** A part that unpacks to more bytes than its directory states (`bytes` null: it is still unpacking) or to fewer. */
+function sizeError(path: string, part: ZipPart, bytes: number | null): AppError {
+  return bytes === null
+    ? new AppError('UNSUPPORTED_FILE', 'error.recipients.xlsx.partTooBig', { path, part: part.path, stated: part.uncompressedSize }, { path, part: part.path })
+    : new AppError('UNSUPPORTED_FILE', 'error.recipients.xlsx.partSize', { path, part: part.path, bytes, stated: part.uncompressedSize }, { path, part: part.path });
 }
 
 /** Zip paths are compared without a leading slash and with forward slashes (some writers differ). */
@@ -91,7 +91,7 @@ export async function openZipParts(path: string): Promise<ZipParts> {
 
   async function* text(part: ZipPart): AsyncGenerator<string> {
     // Two parts of one name: which one Excel would read is anyone's guess.
-    if (duplicates.has(part.path)) throw new DamagedPart('duplicate-part', `it holds two parts named ${part.path}`);
+    if (duplicates.has(part.path)) throw new DamagedPart('duplicate-part', `it holds two parts named ${part.path}`, { part: part.path });
     if (part.uncompressedSize > INFLATE_GRACE_BYTES && part.uncompressedSize > MAX_INFLATE_RATIO * part.compressedSize) throw bombError(path, part);
     // Deflated parts are inflated here rather than by yauzl: with yauzl's inflater (zlib's 16 KB
     // output, one buffered chunk) the parser waited for it 0.45 s of 1.5 s on the 200k-row sheet.
@@ -109,11 +109,11 @@ export async function openZipParts(path: string): Promise<ZipParts> {
       for await (const chunk of stream as AsyncIterable<Buffer>) {
         bytes += chunk.length;
         // The declared size is what the bomb check above trusted: more is a lie, so stop here.
-        if (bytes > part.uncompressedSize) throw sizeError(path, part, `more than the ${part.uncompressedSize} bytes its directory states`);
+        if (bytes > part.uncompressedSize) throw sizeError(path, part, null);
         const s = decoder.decode(chunk, { stream: true });
         if (s.length > 0) yield s;
       }
-      if (bytes !== part.uncompressedSize) throw sizeError(path, part, `${bytes} bytes where its directory states ${part.uncompressedSize}`);
+      if (bytes !== part.uncompressedSize) throw sizeError(path, part, bytes);
       const rest = decoder.decode();
       if (rest.length > 0) yield rest;
     } finally {
