@@ -111,7 +111,7 @@ describe('profile-draft', () => {
     expect(german('Port')).toBe('Port muss eine ganze Zahl von 1 bis 65535 sein.');
     // Nested names (client, list, field) are translated too.
     expect(english('Client “shop” master list')).toBe('Client “shop” master list needs at least one field.');
-    expect(german('Client “shop” master list')).toBe('Mandant „shop“, Stammliste braucht mindestens ein Feld.');
+    expect(german('Client “shop” master list')).toBe('Stammliste von Mandant „shop“ braucht mindestens ein Feld.');
     expect(german('Client “shop”, mailing 1 ID')).toBe('Mandant „shop“, Mailing 1: Die Mailing-ID muss die Nummer aus Optimizely Campaign sein (nur Ziffern).');
   });
 });

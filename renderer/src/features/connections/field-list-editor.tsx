@@ -50,7 +50,7 @@ export function FieldListEditor(props: {
                   <input aria-label={t('connections.fields.rowName', row)} value={f.name} onChange={(e) => update(i, { name: e.target.value })} />
                 </td>
                 <td>
-                  <select aria-label={t('connections.fields.rowType', row)} value={f.type} onChange={(e) => update(i, { type: e.target.value as FieldDraft['type'] })}>
+                  <select aria-label={t('connections.fields.rowType', row)} style={{ minWidth: '7.5rem' }} value={f.type} onChange={(e) => update(i, { type: e.target.value as FieldDraft['type'] })}>
                     {TYPES.map((t) => (
                       <option key={t} value={t}>
                         {t}
