@@ -1,10 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { chownSync, mkdirSync, readFileSync } from 'node:fs';
+import { chownSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Page } from '@playwright/test';
 import { startSshd, SSHD_TEST_USER, type SshdHandle } from '../helpers/sshd';
 import { expect, test } from './fixtures';
+import { englishOnScreen, overflowing } from './i18n-checks';
 import { shootBoth } from './shots';
 
 let sshd: SshdHandle;
@@ -24,42 +23,6 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await sshd?.stop();
 });
-
-/** English sentences of the screen's areas that differ in German: none of them may show on the German screen. */
-const ENGLISH_ONLY = ['connections', 'error-profiles', 'settings'].flatMap((area) => {
-  const file = (lang: string): Record<string, string> => JSON.parse(readFileSync(fileURLToPath(new URL(`../../shared/i18n/catalog/${lang}/${area}.json`, import.meta.url)), 'utf8'));
-  const [en, de] = [file('en'), file('de')];
-  return Object.entries(en)
-    // Two words or more: single words like "responses" are also directory names (data).
-    .filter(([key, text]) => !/[{<]/.test(text) && /\S \S/.test(text) && de[key] !== text)
-    .map(([, text]) => text);
-});
-
-/** The English catalog texts visible in the main area (none expected in German). */
-async function englishOnScreen(page: Page): Promise<string[]> {
-  const text = await page.locator('main').innerText();
-  return ENGLISH_ONLY.filter((en) => text.includes(en));
-}
-
-/**
- * Elements in the main area whose own text is clipped (wider than their box while they hide
- * overflow), or whose box sticks out of the main area (an input pushed wider by a long label).
- * Typed values that scroll inside their input are data, not clipped text.
- */
-async function overflowing(page: Page): Promise<string[]> {
-  return page.locator('main').evaluate((main) => {
-    const right = main.getBoundingClientRect().right + 1;
-    return [...main.querySelectorAll('button, label, legend, h1, h2, h3, h4, th, dt, dd, summary, input, select, textarea, .badge')]
-      .filter((el) => {
-        const box = el.getBoundingClientRect();
-        if (box.width === 0) return false;
-        if (box.right > right) return true;
-        const field = el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement;
-        return !field && getComputedStyle(el).overflowX !== 'visible' && el.scrollWidth > el.clientWidth + 1;
-      })
-      .map((el) => `${el.tagName.toLowerCase()}: ${(el.textContent || (el as HTMLInputElement).value || '').trim().slice(0, 60)}`);
-  });
-}
 
 test.describe('Verbindungen (German)', () => {
   test.use({ locale: 'de-DE', viewport: { width: 1024, height: 700 } });
@@ -103,7 +66,7 @@ test.describe('Verbindungen (German)', () => {
     await page.getByLabel('Main, Mailing 1, ID').fill('123456789012');
     await page.getByLabel('Main, Mailing 1, Name').fill('Frühjahrs-Newsletter');
 
-    expect(await englishOnScreen(page)).toEqual([]);
+    expect(await englishOnScreen(page, ['connections', 'error-profiles'])).toEqual([]);
     expect(await overflowing(page)).toEqual([]);
     await shootBoth(page, '10-connection-form-de', page.getByRole('group', { name: 'Server', exact: true }));
     await shootBoth(page, '10-connection-form-options-de', page.getByRole('group', { name: 'Verbindungsoptionen' }));
@@ -120,7 +83,7 @@ test.describe('Verbindungen (German)', () => {
     // First contact: the unknown key, explained in German.
     await card.getByRole('button', { name: 'Verbindung Testserver testen' }).click();
     await expect(card.getByRole('heading', { name: 'Identität des Servers prüfen' })).toBeVisible();
-    expect(await englishOnScreen(page)).toEqual([]);
+    expect(await englishOnScreen(page, ['connections', 'error-profiles'])).toEqual([]);
     expect(await overflowing(page)).toEqual([]);
     await shootBoth(page, '11-host-key-unknown-de', card.getByRole('alert'));
 
@@ -136,7 +99,7 @@ test.describe('Verbindungen (German)', () => {
     await expect(checks.getByRole('row')).toHaveCount(4);
     await expect(checks).toContainText(`${dirs.upload} ist beschreibbar.`);
     await expect(checks).toContainText('Reaktionsdaten');
-    expect(await englishOnScreen(page)).toEqual([]);
+    expect(await englishOnScreen(page, ['connections', 'error-profiles'])).toEqual([]);
     expect(await overflowing(page)).toEqual([]);
     await shootBoth(page, '12-test-report-de', checks);
 
@@ -146,7 +109,7 @@ test.describe('Verbindungen (German)', () => {
     const warning = card.getByRole('alert');
     await expect(warning.getByRole('heading', { name: 'Warnung: Der Schlüssel des Servers hat sich geändert' })).toBeVisible({ timeout: 20_000 });
     await expect(warning).toContainText('ein möglicher Angriff');
-    expect(await englishOnScreen(page)).toEqual([]);
+    expect(await englishOnScreen(page, ['connections', 'error-profiles'])).toEqual([]);
     await shootBoth(page, '14-host-key-changed-de', warning);
 
     // Removing asks in German.
