@@ -12,12 +12,6 @@ import { createNodeResolver, formatjs, importX, tseslint, vitest } from 'loopdes
  * commit that moves its texts. Empty means every screen speaks through shared/i18n.
  */
 const I18N_PENDING = [
-  'renderer/src/features/connections/client-editor.tsx',
-  'renderer/src/features/connections/connection-test.tsx',
-  'renderer/src/features/connections/connections-screen.tsx',
-  'renderer/src/features/connections/field-list-editor.tsx',
-  'renderer/src/features/connections/profile-form.tsx',
-  'renderer/src/features/connections/response-dialect-fields.tsx',
   'renderer/src/features/mailings/mailings-screen.tsx',
   'renderer/src/features/responses/mailing-report.tsx',
   'renderer/src/features/responses/mailings-tab.tsx',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CatalogText } from './catalog-text';
 import { method, service } from './define';
 import { productsFileNameProblem } from './products-file-name';
 import { DEFAULT_RESPONSE_FILE_NAMES, responseFileNamesProblem } from './response-file-names';
@@ -226,7 +227,18 @@ export const ConnectionReport = z.object({
   serverIdent: z.string(),
   fingerprint: z.string(),
   extensions: z.array(z.string()),
-  checks: z.array(z.object({ client: z.string(), dir: z.string(), role: z.string(), ok: z.boolean(), message: z.string() })),
+  checks: z.array(
+    z.object({
+      client: z.string(),
+      dir: z.string(),
+      role: z.string(),
+      ok: z.boolean(),
+      /** What the check found, in English (logs, `--json`). */
+      message: z.string(),
+      /** The same as a catalog message, for clients in another language. */
+      text: CatalogText.optional(),
+    }),
+  ),
 });
 export type ConnectionReport = z.output<typeof ConnectionReport>;
 

@@ -9,6 +9,8 @@
  * to find the files, the Connections screen to check it and show an example.
  */
 
+import { englishText, type CatalogMessage } from '../i18n/catalog-message';
+
 /** The seven response file kinds the spec names, in the order they are ingested within a day. */
 export const RESPONSE_KIND_NAMES = ['mailings', 'mailingrecipients', 'links', 'clicks', 'opens', 'unsubscribes', 'responses'] as const;
 
@@ -20,21 +22,27 @@ export const DEFAULT_RESPONSE_FILE_NAMES = '{date}_{kind}.csv';
 
 const PLACEHOLDER = /\{([^{}]*)\}/g;
 
-/** Why a file-name pattern cannot be used, in words for the operator; undefined when it can. */
-export function responseFileNamesProblem(pattern: string): string | undefined {
-  if (pattern.trim() === '') return 'The response file names are empty. Use {date}_{kind}.csv unless the server names its files differently.';
-  if (pattern.length > 200) return 'The response file name pattern is longer than 200 characters.';
-  if (/[/\\]/.test(pattern)) return 'The response file names cannot contain / or \\; set the folder in “Response directory”.';
+/** Why a file-name pattern cannot be used, as a catalog message (the client shows it in its language); undefined when it can. */
+export function responseFileNamesIssue(pattern: string): CatalogMessage | undefined {
+  if (pattern.trim() === '') return { id: 'connections.responseNames.empty' };
+  if (pattern.length > 200) return { id: 'connections.responseNames.tooLong' };
+  if (/[/\\]/.test(pattern)) return { id: 'connections.responseNames.slash' };
   const names = [...pattern.matchAll(PLACEHOLDER)].map((m) => m[1]);
   const unknown = names.find((n) => n !== 'date' && n !== 'kind' && n !== 'part');
-  if (unknown !== undefined) return `The response file names contain {${unknown}}; only {date}, {kind} and {part} can be used.`;
+  if (unknown !== undefined) return { id: 'connections.responseNames.unknown', values: { placeholder: `{${unknown}}` } };
   for (const name of ['date', 'kind']) {
     const count = names.filter((n) => n === name).length;
-    if (count !== 1) return `The response file names need {${name}} exactly once (found ${count}), e.g. {date}_{kind}.csv.`;
+    if (count !== 1) return { id: 'connections.responseNames.once', values: { placeholder: `{${name}}`, count } };
   }
-  if (names.filter((n) => n === 'part').length > 1) return 'The response file names can contain {part} only once, e.g. {date}_{kind}_{part}.csv.';
-  if (/[{}]/.test(pattern.replace(PLACEHOLDER, ''))) return 'The response file names contain a { or } that is not part of {date}, {kind} or {part}.';
+  if (names.filter((n) => n === 'part').length > 1) return { id: 'connections.responseNames.partOnce' };
+  if (/[{}]/.test(pattern.replace(PLACEHOLDER, ''))) return { id: 'connections.responseNames.brace' };
   return undefined;
+}
+
+/** Why a file-name pattern cannot be used, in English words for the operator (contract issues, logs); undefined when it can. */
+export function responseFileNamesProblem(pattern: string): string | undefined {
+  const issue = responseFileNamesIssue(pattern);
+  return issue && englishText(issue);
 }
 
 /** A response file recognised by its name. */

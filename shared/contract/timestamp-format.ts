@@ -6,6 +6,8 @@
  * screen shows the same problem text as the contract check.
  */
 
+import { englishText, type CatalogMessage } from '../i18n/catalog-message';
+
 /** The spec's layout. */
 export const DEFAULT_TIMESTAMP_FORMAT = 'YYYY-MM-DD HH:mm:ss';
 
@@ -59,31 +61,36 @@ function parse(format: string): TimestampPart[] | { readonly unknown: string } {
   return parts;
 }
 
-/** Why a timestamp layout cannot be used, in words for the operator; undefined when it can. */
-export function timestampFormatProblem(format: string): string | undefined {
-  const known = 'YYYY, MM, DD, HH, mm, ss (also YY, M, D, H, hh with A, SSS); put other letters in [brackets]';
-  if (format.trim() === '') return `The timestamp format is empty. Use ${DEFAULT_TIMESTAMP_FORMAT} unless the server writes times differently.`;
+/** Why a timestamp layout cannot be used, as a catalog message (the client shows it in its language); undefined when it can. */
+export function timestampFormatIssue(format: string): CatalogMessage | undefined {
+  if (format.trim() === '') return { id: 'connections.timestamps.empty', values: { example: DEFAULT_TIMESTAMP_FORMAT } };
   const parts = parse(format);
   if ('unknown' in parts) {
     return parts.unknown === '['
-      ? `The timestamp format "${format}" opens a [ without closing it.`
-      : `The timestamp format "${format}" contains "${parts.unknown}", which is not a known part. Use ${known}.`;
+      ? { id: 'connections.timestamps.unclosed', values: { format } }
+      : { id: 'connections.timestamps.unknownPart', values: { format, part: parts.unknown } };
   }
   const tokens = parts.flatMap((p) => ('token' in p ? [p.token] : []));
   const has = (...ts: string[]) => tokens.filter((t) => ts.includes(t)).length;
   for (const [what, group] of [
-    ['the year (YYYY)', ['YYYY', 'YY']],
-    ['the month (MM)', ['MM', 'M']],
-    ['the day (DD)', ['DD', 'D']],
-    ['the hour (HH)', ['HH', 'H', 'hh']],
-    ['the minute (mm)', ['mm']],
+    ['year', ['YYYY', 'YY']],
+    ['month', ['MM', 'M']],
+    ['day', ['DD', 'D']],
+    ['hour', ['HH', 'H', 'hh']],
+    ['minute', ['mm']],
   ] as const) {
     const n = has(...group);
-    if (n !== 1) return `The timestamp format "${format}" needs ${what} exactly once (found ${n}), e.g. ${DEFAULT_TIMESTAMP_FORMAT}.`;
+    if (n !== 1) return { id: 'connections.timestamps.once', values: { format, part: what, count: n, example: DEFAULT_TIMESTAMP_FORMAT } };
   }
-  if (has('hh') !== has('A')) return `The timestamp format "${format}" uses a 12-hour clock: hh and A (AM/PM) go together.`;
-  if (has('ss') > 1 || has('SSS') > 1 || has('A') > 1) return `The timestamp format "${format}" names a part twice.`;
+  if (has('hh') !== has('A')) return { id: 'connections.timestamps.twelveHour', values: { format } };
+  if (has('ss') > 1 || has('SSS') > 1 || has('A') > 1) return { id: 'connections.timestamps.twice', values: { format } };
   return undefined;
+}
+
+/** Why a timestamp layout cannot be used, in English words for the operator (contract issues, logs); undefined when it can. */
+export function timestampFormatProblem(format: string): string | undefined {
+  const issue = timestampFormatIssue(format);
+  return issue && englishText(issue);
 }
 
 /** DuckDB's strptime layout of a valid format (see {@link timestampFormatProblem}). */

@@ -1,4 +1,5 @@
 import { expect, test } from './fixtures';
+import { englishOnScreen, overflowing } from './i18n-checks';
 import { shootBoth } from './shots';
 
 test.describe('language in Settings', () => {
@@ -19,6 +20,9 @@ test.describe('language in Settings', () => {
     await expect(page.getByRole('region', { name: 'Aufbewahrung' })).toContainText('Personenbezogene Daten werden derzeit aufbewahrt, bis Sie sie löschen.');
     await expect(page.getByRole('region', { name: 'Verschlüsselung gespeicherter Daten' })).toContainText('nicht verschlüsselt');
     await expect(page.locator('main').getByText('Data retention')).toHaveCount(0);
+    expect(await englishOnScreen(page, ['settings'])).toEqual([]);
+    await page.setViewportSize({ width: 1024, height: 700 });
+    expect(await overflowing(page)).toEqual([]);
     await shootBoth(page, '50-settings-de');
     await shootBoth(page, '50-settings-de-encryption', page.getByRole('region', { name: 'Verschlüsselung gespeicherter Daten' }));
 
@@ -34,6 +38,7 @@ test.describe('language in Settings', () => {
     const dialog = page.getByRole('dialog', { name: 'Personenbezogene Daten löschen, die älter als 1 Tag sind?' });
     await expect(dialog).toContainText('Gelöschte Daten lassen sich nicht wiederherstellen.');
     await expect(dialog).toContainText(/vor \d{2}\.\d{2}\.\d{4} \d{2}:\d{2}/);
+    expect(await englishOnScreen(page, ['settings'])).toEqual([]);
     await shootBoth(page, '51-settings-confirm-retention-de');
     await dialog.getByRole('button', { name: 'Abbrechen' }).click();
 

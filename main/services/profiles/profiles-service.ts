@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { AppError, type ImplOf } from '../../../shared/contract';
+import type { CatalogText } from '../../../shared/contract/catalog-text';
 import { ClientConfig, ProfileInput, type Profile, type profilesContract } from '../../../shared/contract/profiles';
 import type { LogActivity } from '../activity/activity-service';
 import type { SecretStore } from '../secrets/secret-store';
@@ -245,7 +246,9 @@ export function createProfilesService(deps: ProfilesDeps): ProfilesService {
             ['responses', client.responseDir],
           ] as const) {
             const check = await session.checkWritable(dir);
-            checks.push({ client: client.name, dir, role, ok: check.ok, message: check.message });
+            // The SFTP layer explains a refusal in English; the sentence around it is the catalog's.
+            const text: CatalogText = check.ok ? { id: 'connections.check.writable', values: { dir } } : { id: 'connections.check.failed', values: { dir, reason: check.message } };
+            checks.push({ client: client.name, dir, role, ok: check.ok, message: check.message, text });
           }
         }
         const report = {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ClientConfig, ConnectionOptions, DEFAULT_MASTER_FIELDS, Profile, ProfileInput } from '../../../shared/contract/profiles';
-import { draftFromProfile, draftToInput, emptyClientDraft, emptyProfileDraft, type ProfileDraft } from '../../../renderer/src/features/connections/profile-draft';
+import { draftFromProfile, draftToInput, emptyClientDraft, emptyProfileDraft, problemText, type ProfileDraft } from '../../../renderer/src/features/connections/profile-draft';
+import { appIntl } from '../../../shared/i18n/intl';
 
 const stored = Profile.parse({
   name: 'Optimizely production',
@@ -103,7 +104,14 @@ describe('profile-draft', () => {
         'Client “shop” master list',
       ]),
     );
-    expect(r.problems.find((p) => p.field === 'Private key')?.message).toMatch(/never sends a stored key back/);
-    expect(r.problems.find((p) => p.field === 'Port')?.message).toBe('Port must be a whole number from 1 to 65535.');
+    const english = (field: string) => problemText((id, values) => appIntl('en').formatMessage({ id }, values), r.problems.find((p) => p.field === field)!.text);
+    const german = (field: string) => problemText((id, values) => appIntl('de').formatMessage({ id }, values), r.problems.find((p) => p.field === field)!.text);
+    expect(english('Private key')).toMatch(/never sends a stored key back/);
+    expect(english('Port')).toBe('Port must be a whole number from 1 to 65535.');
+    expect(german('Port')).toBe('Port muss eine ganze Zahl von 1 bis 65535 sein.');
+    // Nested names (client, list, field) are translated too.
+    expect(english('Client “shop” master list')).toBe('Client “shop” master list needs at least one field.');
+    expect(german('Client “shop” master list')).toBe('Stammliste von Mandant „shop“ braucht mindestens ein Feld.');
+    expect(german('Client “shop”, mailing 1 ID')).toBe('Mandant „shop“, Mailing 1: Die Mailing-ID muss die Nummer aus Optimizely Campaign sein (nur Ziffern).');
   });
 });

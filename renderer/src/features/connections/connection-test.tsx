@@ -4,11 +4,23 @@ import type { AppErrorInfo } from '../../../../shared/contract/result';
 import { useApi } from '../../api/api-context';
 import { ErrorCallout } from '../../components/error-callout';
 import { DataTable } from '../../components/data-table';
+import { useI18n } from '../../i18n/use-i18n';
+import type { MessageId } from '../../../../shared/i18n/messages';
+
+/** What a running test is doing, in words. */
+type Step = 'connections.test.running' | 'connections.test.savingKey' | 'connections.test.savingSecret';
+
+/** The directory each check is about (the service's role names). */
+const ROLE_LABELS: Record<string, MessageId> = {
+  upload: 'connections.test.role.upload',
+  logs: 'connections.test.role.logs',
+  responses: 'connections.test.role.responses',
+};
 
 /** Where a connection test stands; kept by the profile card. */
 export type TestState =
   | { readonly kind: 'idle' }
-  | { readonly kind: 'running'; readonly what: string }
+  | { readonly kind: 'running'; readonly what: Step }
   | { readonly kind: 'report'; readonly report: ConnectionReport; readonly trustedNow?: string }
   | { readonly kind: 'failed'; readonly error: AppErrorInfo };
 
@@ -33,13 +45,13 @@ export function useConnectionTest(profile: Profile, onProfileChanged: (p: Profil
   const [state, setState] = useState<TestState>({ kind: 'idle' });
 
   const run = async (trustedNow?: string) => {
-    setState({ kind: 'running', what: 'Connecting and checking the directories…' });
+    setState({ kind: 'running', what: 'connections.test.running' });
     const r = await api.profiles.test({ name: profile.name });
     setState(r.ok ? { kind: 'report', report: r.value, trustedNow } : { kind: 'failed', error: r.error });
   };
 
   const trust = async (fingerprint: string, replace: readonly string[]) => {
-    setState({ kind: 'running', what: 'Saving the trusted key…' });
+    setState({ kind: 'running', what: 'connections.test.savingKey' });
     const r = await api.profiles.trust({ name: profile.name, fingerprint });
     if (!r.ok) return setState({ kind: 'failed', error: r.error });
     let latest = r.value;
@@ -54,7 +66,7 @@ export function useConnectionTest(profile: Profile, onProfileChanged: (p: Profil
   };
 
   const giveSecret = async (secret: string, remember: boolean) => {
-    setState({ kind: 'running', what: 'Saving the password…' });
+    setState({ kind: 'running', what: 'connections.test.savingSecret' });
     const r = await api.profiles.setSecret({ name: profile.name, secret, remember });
     if (!r.ok) return setState({ kind: 'failed', error: r.error });
     onProfileChanged(r.value);
@@ -74,12 +86,13 @@ export function ConnectionTestPanel(props: {
   onClose: () => void;
 }) {
   const { state, profile } = props;
+  const { t, errorMessage } = useI18n();
   if (state.kind === 'idle') return null;
   return (
     <div className="test-panel" aria-live="polite">
       {state.kind === 'running' && (
         <p className="running" role="status">
-          <span className="spinner" aria-hidden="true" /> {state.what}
+          <span className="spinner" aria-hidden="true" /> {t(state.what)}
         </p>
       )}
       {state.kind === 'report' && <ReportView report={state.report} trustedNow={state.trustedNow} />}
@@ -93,17 +106,17 @@ export function ConnectionTestPanel(props: {
         <SignInProblem error={state.error} profile={profile} onSecret={props.onSecret} />
       )}
       {state.kind === 'failed' && !['HOST_KEY_UNKNOWN', 'HOST_KEY_CHANGED', 'AUTH_FAILED', 'SECRET_UNAVAILABLE'].includes(state.error.code) && (
-        <ErrorCallout message={state.error.message} title="The connection test failed" level={3}>
-          <p className="muted small">Error code: {state.error.code}</p>
+        <ErrorCallout message={errorMessage(state.error)} title={t('connections.test.failed')} level={3}>
+          <p className="muted small">{t('connections.test.errorCode', { code: state.error.code })}</p>
         </ErrorCallout>
       )}
       {state.kind !== 'running' && (
         <div className="button-row">
           <button type="button" className="button" onClick={props.onRetry}>
-            Test again
+            {t('connections.test.again')}
           </button>
           <button type="button" className="button ghost" onClick={props.onClose}>
-            Close test result
+            {t('connections.test.close')}
           </button>
         </div>
       )}
@@ -113,39 +126,43 @@ export function ConnectionTestPanel(props: {
 
 function ReportView(props: { report: ConnectionReport; trustedNow?: string }) {
   const r = props.report;
+  const { t, fmt, say } = useI18n();
   const failed = r.checks.filter((c) => !c.ok).length;
   return (
     <div className={`callout ${r.ok ? 'callout-ok' : 'callout-warn'}`} role="status">
-      <h3>{r.ok ? 'Connection works' : `Connected, but ${failed} check${failed === 1 ? '' : 's'} failed`}</h3>
-      {props.trustedNow && <p>The server key {props.trustedNow} is now trusted for this connection.</p>}
+      <h3>{r.ok ? t('connections.test.works') : t('connections.test.checksFailed', { count: failed })}</h3>
+      {props.trustedNow && <p>{t('connections.test.trustedNow', { fingerprint: props.trustedNow })}</p>}
       <dl className="facts">
-        <dt>Latency</dt>
-        <dd>{Math.round(r.latencyMs)} ms</dd>
-        <dt>Server</dt>
+        <dt>{t('connections.test.latency')}</dt>
+        <dd>{t('connections.test.ms', { ms: fmt.number(Math.round(r.latencyMs)) })}</dd>
+        <dt>{t('connections.test.server')}</dt>
         <dd>
           <code>{r.serverIdent}</code>
         </dd>
-        <dt>Host key</dt>
+        <dt>{t('connections.test.hostKey')}</dt>
         <dd>
           <code>{r.fingerprint}</code>
         </dd>
-        <dt>Extensions</dt>
-        <dd>{r.extensions.length ? r.extensions.map((e) => <code key={e} className="chip">{e}</code>) : <span className="muted">none advertised</span>}</dd>
+        <dt>{t('connections.test.extensions')}</dt>
+        <dd>{r.extensions.length ? r.extensions.map((e) => <code key={e} className="chip">{e}</code>) : <span className="muted">{t('connections.test.noExtensions')}</span>}</dd>
       </dl>
       {r.checks.length === 0 ? (
-        <p className="muted">This connection has no clients yet, so no directories were checked. Add a client under Edit.</p>
+        <p className="muted">{t('connections.test.noClients')}</p>
       ) : (
         <DataTable
-          label="Directory checks"
-          caption="Directory checks"
+          label={t('connections.test.checks')}
+          caption={t('connections.test.checks')}
           rows={r.checks}
           rowKey={(_c, i) => i}
           columns={[
-            { header: 'Result', cell: (c) => <span className={`badge ${c.ok ? 'badge-ok' : 'badge-error'}`}>{c.ok ? 'OK' : 'Failed'}</span> },
-            { header: 'Client', cell: (c) => c.client },
-            { header: 'Directory', cell: (c) => c.role },
-            { header: 'Path', cell: (c) => <code>{c.dir}</code> },
-            { header: 'Details', cell: (c) => c.message },
+            {
+              header: t('connections.test.col.result'),
+              cell: (c) => <span className={`badge ${c.ok ? 'badge-ok' : 'badge-error'}`}>{c.ok ? t('connections.test.ok') : t('connections.test.checkFailed')}</span>,
+            },
+            { header: t('connections.test.col.client'), cell: (c) => c.client },
+            { header: t('connections.test.col.directory'), cell: (c) => (c.role in ROLE_LABELS ? t(ROLE_LABELS[c.role]) : c.role) },
+            { header: t('connections.test.col.path'), cell: (c) => <code>{c.dir}</code> },
+            { header: t('connections.test.col.details'), cell: (c) => say(c.text, c.message) },
           ]}
         />
       )}
@@ -154,27 +171,21 @@ function ReportView(props: { report: ConnectionReport; trustedNow?: string }) {
 }
 
 function UnknownKey(props: { error: AppErrorInfo; onTrust: (fingerprint: string) => void }) {
+  const { t, rich, errorMessage } = useI18n();
   const { fingerprint: fp, keyType } = hostKey(props.error);
   const valid = typeof fp === 'string' && FINGERPRINT.test(fp);
   return (
     <div className="callout callout-info" role="alert">
-      <h3>Check the server’s identity</h3>
-      <p>
-        Loopdesk has not connected to this server before, so it cannot yet tell whether it is really your server. The server presented this key
-        {typeof keyType === 'string' ? ` (${keyType})` : ''}:
-      </p>
+      <h3>{t('connections.hostKey.unknownTitle')}</h3>
+      <p>{typeof keyType === 'string' ? t('connections.hostKey.unknownTyped', { keyType }) : t('connections.hostKey.unknown')}</p>
       <p className="fingerprint" data-testid="offered-fingerprint">
-        {valid ? fp : 'The server did not report a usable fingerprint.'}
+        {valid ? fp : t('connections.hostKey.noFingerprint')}
       </p>
-      <p>
-        Compare it with the fingerprint your server administrator or Optimizely support gives you (for OpenSSH servers:{' '}
-        <code>ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub</code>). Trust it only if they match exactly; from then on Loopdesk refuses to
-        connect if the server’s key changes.
-      </p>
-      <p className="muted small">{props.error.message}</p>
+      <p>{rich('connections.hostKey.compare', { code: (c) => <code>{c}</code> })}</p>
+      <p className="muted small">{errorMessage(props.error)}</p>
       <div className="button-row">
         <button type="button" className="button primary" disabled={!valid} onClick={() => valid && props.onTrust(fp)}>
-          Trust this key
+          {t('connections.hostKey.trust')}
         </button>
       </div>
     </div>
@@ -183,39 +194,33 @@ function UnknownKey(props: { error: AppErrorInfo; onTrust: (fingerprint: string)
 
 function ChangedKey(props: { error: AppErrorInfo; pinned: readonly string[]; onTrust: (fingerprint: string, replace: readonly string[]) => void }) {
   const id = useId();
+  const { t, rich, fmt, errorMessage } = useI18n();
   const [confirmed, setConfirmed] = useState(false);
   const fp = hostKey(props.error).fingerprint;
   const valid = typeof fp === 'string' && FINGERPRINT.test(fp);
   return (
     <div className="callout callout-danger" role="alert">
-      <h3>Warning: the server’s key has changed</h3>
-      <p>
-        <strong>Do not continue yet.</strong> The server answered with a different key than the one you trusted before. This can mean someone is
-        intercepting the connection (a possible attack), or that the administrator replaced the server’s key. Loopdesk has not sent your password or any
-        file.
-      </p>
+      <h3>{t('connections.hostKey.changedTitle')}</h3>
+      <p>{rich('connections.hostKey.changed', { b: (c) => <strong>{c}</strong> })}</p>
       <dl className="facts">
-        <dt>New key offered now</dt>
+        <dt>{t('connections.hostKey.newKey')}</dt>
         <dd className="fingerprint" data-testid="new-fingerprint">
-          {valid ? fp : 'not reported'}
+          {valid ? fp : t('connections.hostKey.notReported')}
         </dd>
-        <dt>Key you trusted before</dt>
+        <dt>{t('connections.hostKey.oldKey')}</dt>
         <dd className="fingerprint" data-testid="pinned-fingerprint">
-          {props.pinned.length ? props.pinned.join(', ') : 'not reported'}
+          {props.pinned.length ? fmt.list(props.pinned) : t('connections.hostKey.notReported')}
         </dd>
       </dl>
-      <p>
-        Contact the server administrator (or Optimizely support) and ask whether the key was changed. Trust the new key only if they confirm this exact
-        fingerprint.
-      </p>
-      <p className="muted small">{props.error.message}</p>
+      <p>{t('connections.hostKey.ask')}</p>
+      <p className="muted small">{errorMessage(props.error)}</p>
       <div className="check-field">
         <input id={`${id}-confirm`} type="checkbox" checked={confirmed} onChange={(e) => setConfirmed(e.target.checked)} />
-        <label htmlFor={`${id}-confirm`}>The administrator confirmed this new fingerprint</label>
+        <label htmlFor={`${id}-confirm`}>{t('connections.hostKey.confirmed')}</label>
       </div>
       <div className="button-row">
         <button type="button" className="button danger" disabled={!confirmed || !valid} onClick={() => valid && props.onTrust(fp, props.pinned)}>
-          Replace the trusted key
+          {t('connections.hostKey.replace')}
         </button>
       </div>
     </div>
@@ -226,9 +231,10 @@ function SignInProblem(props: { error: AppErrorInfo; profile: Profile; onSecret:
   const id = useId();
   const [secret, setSecret] = useState('');
   const [remember, setRemember] = useState(true);
-  const what = props.profile.authKind === 'password' ? 'password' : 'key passphrase';
+  const { t, errorMessage } = useI18n();
+  const kind = props.profile.authKind;
   return (
-    <ErrorCallout message={props.error.message} title={props.error.code === 'AUTH_FAILED' ? 'The server refused the sign-in' : `The ${what} is not available`} level={3}>
+    <ErrorCallout message={errorMessage(props.error)} title={props.error.code === 'AUTH_FAILED' ? t('connections.signIn.refused') : t('connections.signIn.missing', { kind })} level={3}>
       <form
         className="inline-form"
         onSubmit={(e) => {
@@ -237,15 +243,15 @@ function SignInProblem(props: { error: AppErrorInfo; profile: Profile; onSecret:
         }}
       >
         <div className="field">
-          <label htmlFor={`${id}-secret`}>{props.profile.authKind === 'password' ? `Password for ${props.profile.user}` : 'Key passphrase'}</label>
+          <label htmlFor={`${id}-secret`}>{kind === 'password' ? t('connections.signIn.passwordFor', { user: props.profile.user }) : t('connections.form.passphrase')}</label>
           <input id={`${id}-secret`} type="password" autoComplete="off" value={secret} onChange={(e) => setSecret(e.target.value)} />
         </div>
         <div className="check-field">
           <input id={`${id}-remember`} type="checkbox" checked={remember} onChange={(e) => setRemember(e.target.checked)} />
-          <label htmlFor={`${id}-remember`}>Remember it in the system’s secret store</label>
+          <label htmlFor={`${id}-remember`}>{t('connections.signIn.remember')}</label>
         </div>
         <button type="submit" className="button primary" disabled={!secret}>
-          Use this {what} and test again
+          {t('connections.signIn.use', { kind })}
         </button>
       </form>
     </ErrorCallout>

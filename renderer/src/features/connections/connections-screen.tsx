@@ -9,22 +9,29 @@ import { ProfileForm } from './profile-form';
 import { ConfirmDialog } from '../../components/confirm-dialog';
 import { ErrorCallout } from '../../components/error-callout';
 import { useLoad } from '../../components/use-load';
+import { useI18n } from '../../i18n/use-i18n';
+import type { MessageId } from '../../../../shared/i18n/messages';
 
 type Mode = { readonly kind: 'list' } | { readonly kind: 'form'; readonly draft: ProfileDraft; readonly editing: boolean };
 
-const SECRET_STORE_LABEL: Record<Profile['secretStore'], string> = {
-  keyring: 'in the system keyring',
-  safeStorage: 'encrypted by the system',
-  env: 'from an environment variable',
-  session: 'for this session only',
-  none: 'not stored',
+/** Where a profile's password or key is kept, in words. */
+const SECRET_STORE_LABEL: Record<Profile['secretStore'], MessageId> = {
+  keyring: 'connections.card.secret.keyring',
+  safeStorage: 'connections.card.secret.safeStorage',
+  env: 'connections.card.secret.env',
+  session: 'connections.card.secret.session',
+  none: 'connections.card.secret.none',
 };
+
+/** A notice after saving or removing, kept as its key so a language switch re-renders it. */
+type Notice = { readonly id: 'connections.notice.saved' | 'connections.notice.removed'; readonly name: string };
 
 /** Connection profiles: list, add, edit, test (with host-key trust) and remove. */
 export function ConnectionsScreen() {
   const api = useApi();
+  const { t, errorMessage } = useI18n();
   const [mode, setMode] = useState<Mode>({ kind: 'list' });
-  const [notice, setNotice] = useState<string | null>(null);
+  const [notice, setNotice] = useState<Notice | null>(null);
   const [removing, setRemoving] = useState<Profile | null>(null);
 
   const list = useCallback(async () => api.profiles.list({}), [api]);
@@ -48,12 +55,12 @@ export function ConnectionsScreen() {
     <section className="screen-inner" aria-labelledby="screen-title">
       <header className="screen-header with-actions">
         <div>
-          <h1 id="screen-title">Connections</h1>
-          <p className="lead">The SFTP servers of the closed-loop interface, how to sign in, and the clients on each server.</p>
+          <h1 id="screen-title">{t('connections.title')}</h1>
+          <p className="lead">{t('connections.lead')}</p>
         </div>
         {mode.kind === 'list' && (
           <button type="button" className="button primary" onClick={() => (setNotice(null), setMode({ kind: 'form', draft: emptyProfileDraft(), editing: false }))}>
-            Add connection
+            {t('connections.add')}
           </button>
         )}
       </header>
@@ -61,9 +68,9 @@ export function ConnectionsScreen() {
 
       {notice && (
         <div className="callout callout-ok notice" role="status">
-          <span>{notice}</span>
-          <button type="button" className="button ghost" onClick={() => setNotice(null)} aria-label="Dismiss notice">
-            Dismiss
+          <span>{t(notice.id, { name: notice.name })}</span>
+          <button type="button" className="button ghost" onClick={() => setNotice(null)} aria-label={t('connections.notice.dismissLabel')}>
+            {t('connections.notice.dismiss')}
           </button>
         </div>
       )}
@@ -74,29 +81,26 @@ export function ConnectionsScreen() {
           editing={mode.editing}
           onCancel={() => setMode({ kind: 'list' })}
           onSaved={(p) => {
-            setNotice(`Connection “${p.name}” saved. Use “Test connection” to check it.`);
+            setNotice({ id: 'connections.notice.saved', name: p.name });
             setMode({ kind: 'list' });
             void reload();
           }}
         />
       ) : loadError ? (
-        <ErrorCallout message={loadError.message} title="Connections could not be loaded">
+        <ErrorCallout message={errorMessage(loadError)} title={t('connections.loadFailed')}>
           <button type="button" className="button" onClick={() => void reload()}>
-            Try again
+            {t('connections.tryAgain')}
           </button>
         </ErrorCallout>
       ) : profiles === null ? (
-        <p role="status">Loading connections…</p>
+        <p role="status">{t('connections.loading')}</p>
       ) : profiles.length === 0 ? (
         <div className="empty-state">
-          <h2>No connections yet</h2>
-          <p>
-            Add the SFTP server Optimizely set up for you: its host name, your user and password or key. Loopdesk then checks the server’s identity and
-            that your upload, log and response directories are usable.
-          </p>
+          <h2>{t('connections.empty.title')}</h2>
+          <p>{t('connections.empty.body')}</p>
         </div>
       ) : (
-        <ul className="profile-list" aria-label="Connections">
+        <ul className="profile-list" aria-label={t('connections.title')}>
           {profiles.map((p) => (
             <ProfileCard
               key={p.name}
@@ -115,7 +119,7 @@ export function ConnectionsScreen() {
           onClose={() => setRemoving(null)}
           onRemoved={(name) => {
             setRemoving(null);
-            setNotice(`Connection “${name}” removed, with its stored password.`);
+            setNotice({ id: 'connections.notice.removed', name });
             void reload();
           }}
         />
@@ -126,6 +130,7 @@ export function ConnectionsScreen() {
 
 function ProfileCard(props: { profile: Profile; onChanged: (p: Profile) => void; onEdit: () => void; onRemove: () => void }) {
   const p = props.profile;
+  const { t } = useI18n();
   const test = useConnectionTest(p, props.onChanged);
   const headingId = `profile-${p.name.replace(/[^A-Za-z0-9_-]/g, '_')}`;
   return (
@@ -133,42 +138,50 @@ function ProfileCard(props: { profile: Profile; onChanged: (p: Profile) => void;
       <div className="profile-head">
         <div>
           <h2 id={headingId} className="profile-name">
-            {p.name} {p.sandbox && <span className="badge badge-sandbox">Sandbox</span>}
+            {p.name} {p.sandbox && <span className="badge badge-sandbox">{t('connections.card.sandbox')}</span>}
           </h2>
           <p className="profile-address">
-            <code>
-              {p.user}@{p.host}:{p.port}
-            </code>
+            <code>{t('connections.card.address', { user: p.user, host: p.host, port: String(p.port) })}</code>
           </p>
         </div>
         <div className="button-row">
-          <button type="button" className="button primary" onClick={() => void test.run()} disabled={test.state.kind === 'running'} aria-label={`Test connection ${p.name}`}>
-            Test connection
+          <button type="button" className="button primary" onClick={() => void test.run()} disabled={test.state.kind === 'running'} aria-label={t('connections.card.testLabel', { name: p.name })}>
+            {t('connections.card.test')}
           </button>
-          <button type="button" className="button" onClick={props.onEdit} aria-label={`Edit ${p.name}`}>
-            Edit
+          <button type="button" className="button" onClick={props.onEdit} aria-label={t('connections.card.editLabel', { name: p.name })}>
+            {t('connections.card.edit')}
           </button>
-          <button type="button" className="button danger-outline" onClick={props.onRemove} aria-label={`Remove ${p.name}`}>
-            Remove
+          <button type="button" className="button danger-outline" onClick={props.onRemove} aria-label={t('connections.card.removeLabel', { name: p.name })}>
+            {t('connections.card.remove')}
           </button>
         </div>
       </div>
       {p.sandbox && (
-        <p className="note">A practice server running inside Loopdesk on this computer. Uploads go nowhere near Optimizely, so you can try everything safely.</p>
+        <p className="note">{t('connections.card.sandboxNote')}</p>
       )}
       <dl className="facts compact">
-        <dt>Sign-in</dt>
+        <dt>{t('connections.card.signIn')}</dt>
         <dd>
-          {p.authKind === 'password' ? 'Password' : 'Private key'}, {p.secretAvailable ? SECRET_STORE_LABEL[p.secretStore] : <strong>not available — enter it when testing</strong>}
+          {p.secretAvailable ? (
+            t('connections.card.signInStored', { kind: p.authKind, where: t(SECRET_STORE_LABEL[p.secretStore]) })
+          ) : (
+            <>
+              {t('connections.card.signInKind', { kind: p.authKind })} <strong>{t('connections.card.secretMissing')}</strong>
+            </>
+          )}
         </dd>
-        <dt>Trusted host key</dt>
-        <dd>{p.trustedKeys.length ? p.trustedKeys.map((k) => <code key={k} className="chip">{k}</code>) : <span className="muted">none yet (the first test asks you)</span>}</dd>
-        <dt>Clients</dt>
-        <dd>{p.clients.length ? p.clients.map((c) => c.name).join(', ') : <span className="muted">none — add one under Edit</span>}</dd>
-        <dt>Transfer</dt>
+        <dt>{t('connections.card.trustedKey')}</dt>
+        <dd>{p.trustedKeys.length ? p.trustedKeys.map((k) => <code key={k} className="chip">{k}</code>) : <span className="muted">{t('connections.card.noTrustedKey')}</span>}</dd>
+        <dt>{t('connections.card.clients')}</dt>
+        <dd>{p.clients.length ? p.clients.map((c) => c.name).join(', ') : <span className="muted">{t('connections.card.noClients')}</span>}</dd>
+        <dt>{t('connections.card.transfer')}</dt>
         <dd>
-          {p.options.transferMode === 'fast' ? 'Fast' : 'Plain'}, keepalive {p.options.keepaliveSeconds ? `${p.options.keepaliveSeconds} s` : 'off'}, timeout{' '}
-          {p.options.connectTimeoutSeconds} s{p.options.legacyAlgorithms ? ', legacy algorithms allowed' : ''}
+          {t('connections.card.transferLine', {
+            mode: p.options.transferMode,
+            keepalive: p.options.keepaliveSeconds,
+            timeout: p.options.connectTimeoutSeconds,
+            legacy: p.options.legacyAlgorithms ? 'yes' : 'no',
+          })}
         </dd>
       </dl>
       <ConnectionTestPanel
@@ -185,25 +198,23 @@ function ProfileCard(props: { profile: Profile; onChanged: (p: Profile) => void;
 
 function RemoveDialog(props: { profile: Profile; onClose: () => void; onRemoved: (name: string) => void }) {
   const api = useApi();
+  const { t, errorMessage } = useI18n();
   return (
     <ConfirmDialog
-      title={`Remove connection “${props.profile.name}”?`}
-      confirmLabel="Remove connection"
-      cancelLabel="Keep it"
+      title={t('connections.remove.title', { name: props.profile.name })}
+      confirmLabel={t('connections.remove.confirm')}
+      cancelLabel={t('connections.remove.keep')}
       danger
       onClose={props.onClose}
       onConfirm={async () => {
         const r = await api.profiles.remove({ name: props.profile.name });
-        if (!r.ok) return r.error.message;
+        if (!r.ok) return errorMessage(r.error);
         props.onRemoved(props.profile.name);
         return null;
       }}
     >
-      <p>
-        Loopdesk forgets this server, its clients, its trusted host key and the stored password. Files already on the server and the local history of
-        past sends stay untouched.
-      </p>
-      {props.profile.sandbox && <p className="note">This is the Sandbox connection. It is created again the next time Loopdesk starts without connections.</p>}
+      <p>{t('connections.remove.body')}</p>
+      {props.profile.sandbox && <p className="note">{t('connections.remove.sandbox')}</p>}
     </ConfirmDialog>
   );
 }

@@ -8,9 +8,10 @@ import {
   type Profile,
   type ProfileInput,
 } from '../../../../shared/contract/profiles';
-import { productsFileNameProblem } from '../../../../shared/contract/products-file-name';
-import { DEFAULT_RESPONSE_FILE_NAMES, responseFileNamesProblem } from '../../../../shared/contract/response-file-names';
-import { timestampFormatProblem } from '../../../../shared/contract/timestamp-format';
+import { productsFileNameIssue } from '../../../../shared/contract/products-file-name';
+import { DEFAULT_RESPONSE_FILE_NAMES, responseFileNamesIssue } from '../../../../shared/contract/response-file-names';
+import { timestampFormatIssue } from '../../../../shared/contract/timestamp-format';
+import type { MessageId } from '../../../../shared/i18n/messages';
 
 /** One master-list field as the form holds it (numbers stay text until saved). */
 export interface FieldDraft {
@@ -78,10 +79,26 @@ export interface ProfileDraft {
   readonly sandbox: boolean;
 }
 
-/** A problem with what the operator typed, tied to a form field label. */
+/** A value of a {@link ProblemText}: text, a number, or another message (a field's name, a client's). */
+export type ProblemValue = string | number | ProblemText;
+
+/** A sentence about what the operator typed, as a catalog key and values, so it shows in the reader's language. */
+export interface ProblemText {
+  readonly id: MessageId;
+  readonly values?: Readonly<Record<string, ProblemValue>>;
+}
+
+/** A problem with what the operator typed; `field` names the form field (English, stable: tests and focus use it). */
 export interface DraftProblem {
   readonly field: string;
-  readonly message: string;
+  readonly text: ProblemText;
+}
+
+/** The sentence of a {@link ProblemText} in the language of `t`, with nested messages resolved first. */
+export function problemText(t: (id: MessageId, values?: Record<string, string | number>) => string, p: ProblemText): string {
+  const values: Record<string, string | number> = {};
+  for (const [k, v] of Object.entries(p.values ?? {})) values[k] = typeof v === 'object' ? problemText(t, v) : v;
+  return t(p.id, values);
 }
 
 function fieldDraft(f: MasterField): FieldDraft {
@@ -187,26 +204,30 @@ export function draftFromProfile(p: Profile): ProfileDraft {
   };
 }
 
-function wholeNumber(text: string, field: string, min: number, max: number, problems: DraftProblem[]): number {
+function wholeNumber(text: string, field: string, name: ProblemText, min: number, max: number, problems: DraftProblem[]): number {
   const t = text.trim();
   const n = Number(t);
   if (!/^\d+$/.test(t) || n < min || n > max) {
-    problems.push({ field, message: `${field} must be a whole number from ${min} to ${max}.` });
+    problems.push({ field, text: { id: 'connections.problem.wholeNumber', values: { field: name, min, max } } });
     return min;
   }
   return n;
 }
 
-function fieldsFromDrafts(drafts: readonly FieldDraft[], where: string, problems: DraftProblem[]): MasterField[] {
-  if (drafts.length === 0) problems.push({ field: where, message: `${where} needs at least one field.` });
+function fieldsFromDrafts(drafts: readonly FieldDraft[], where: string, list: ProblemText, problems: DraftProblem[]): MasterField[] {
+  if (drafts.length === 0) problems.push({ field: where, text: { id: 'connections.problem.needsField', values: { list } } });
   const seen = new Set<string>();
   return drafts.map((f, i) => {
     const label = `${where}, field ${i + 1}`;
+    const field: ProblemText = { id: 'connections.problem.listField', values: { list, n: i + 1 } };
     const name = f.name.trim();
-    if (!name) problems.push({ field: label, message: `${label} has no name. Type the column name agreed with Optimizely.` });
-    if (seen.has(name.toLowerCase())) problems.push({ field: label, message: `${label}: the name “${name}” is used twice.` });
+    if (!name) problems.push({ field: label, text: { id: 'connections.problem.fieldNoName', values: { field } } });
+    if (seen.has(name.toLowerCase())) problems.push({ field: label, text: { id: 'connections.problem.fieldTwice', values: { field, name } } });
     seen.add(name.toLowerCase());
-    const length = f.type === 'Varchar' && f.length.trim() !== '' ? wholeNumber(f.length, `${label} length`, 1, 100000, problems) : undefined;
+    const length =
+      f.type === 'Varchar' && f.length.trim() !== ''
+        ? wholeNumber(f.length, `${label} length`, { id: 'connections.problem.fieldLength', values: { field } }, 1, 100000, problems)
+        : undefined;
     return length === undefined ? { name, type: f.type, required: f.required } : { name, type: f.type, length, required: f.required };
   });
 }
@@ -218,62 +239,56 @@ function fieldsFromDrafts(drafts: readonly FieldDraft[], where: string, problems
 export function draftToInput(d: ProfileDraft, editing: boolean): { input: ProfileInput; problems: [] } | { input: null; problems: DraftProblem[] } {
   const problems: DraftProblem[] = [];
   const name = d.name.trim();
-  if (!name) problems.push({ field: 'Connection name', message: 'Give the connection a name, for example “Optimizely production”.' });
-  if (/[/\\]/.test(name)) problems.push({ field: 'Connection name', message: 'The connection name must not contain slashes.' });
-  if (!d.host.trim()) problems.push({ field: 'Host', message: 'Type the SFTP server’s host name or IP address.' });
-  if (!d.user.trim()) problems.push({ field: 'User', message: 'Type the SFTP user name Optimizely gave you.' });
-  const port = wholeNumber(d.port, 'Port', 1, 65535, problems);
+  if (!name) problems.push({ field: 'Connection name', text: { id: 'connections.problem.nameMissing' } });
+  if (/[/\\]/.test(name)) problems.push({ field: 'Connection name', text: { id: 'connections.problem.nameSlash' } });
+  if (!d.host.trim()) problems.push({ field: 'Host', text: { id: 'connections.problem.hostMissing' } });
+  if (!d.user.trim()) problems.push({ field: 'User', text: { id: 'connections.problem.userMissing' } });
+  const port = wholeNumber(d.port, 'Port', { id: 'connections.problem.name.port' }, 1, 65535, problems);
 
   let auth: ProfileInput['auth'];
   if (d.authKind === 'password') {
     auth = d.password ? { kind: 'password', password: d.password } : { kind: 'password' };
   } else {
-    if (!d.privateKey.trim()) {
-      problems.push({
-        field: 'Private key',
-        message: editing
-          ? 'Paste or load the private key again: Loopdesk never sends a stored key back to this window.'
-          : 'Paste the private key or load it from a file.',
-      });
-    }
+    if (!d.privateKey.trim()) problems.push({ field: 'Private key', text: { id: editing ? 'connections.problem.keyAgain' : 'connections.problem.keyMissing' } });
     auth = d.passphrase ? { kind: 'key', privateKey: d.privateKey, passphrase: d.passphrase } : { kind: 'key', privateKey: d.privateKey };
   }
 
   const o = d.options;
   const options = {
-    keepaliveSeconds: wholeNumber(o.keepaliveSeconds, 'Keepalive interval', 0, 3600, problems),
-    connectTimeoutSeconds: wholeNumber(o.connectTimeoutSeconds, 'Connect timeout', 1, 600, problems),
-    operationTimeoutSeconds: wholeNumber(o.operationTimeoutSeconds, 'Operation timeout', 1, 3600, problems),
-    retries: wholeNumber(o.retries, 'Retries', 0, 10, problems),
-    pollMinutes: wholeNumber(o.pollMinutes, 'Status check interval', 1, 1440, problems),
+    keepaliveSeconds: wholeNumber(o.keepaliveSeconds, 'Keepalive interval', { id: 'connections.problem.name.keepalive' }, 0, 3600, problems),
+    connectTimeoutSeconds: wholeNumber(o.connectTimeoutSeconds, 'Connect timeout', { id: 'connections.problem.name.connectTimeout' }, 1, 600, problems),
+    operationTimeoutSeconds: wholeNumber(o.operationTimeoutSeconds, 'Operation timeout', { id: 'connections.problem.name.operationTimeout' }, 1, 3600, problems),
+    retries: wholeNumber(o.retries, 'Retries', { id: 'connections.problem.name.retries' }, 0, 10, problems),
+    pollMinutes: wholeNumber(o.pollMinutes, 'Status check interval', { id: 'connections.problem.name.pollMinutes' }, 1, 1440, problems),
     pullTime: o.pullTime.trim(),
     transferMode: o.transferMode,
     legacyAlgorithms: o.legacyAlgorithms,
   };
 
   if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(options.pullTime)) {
-    problems.push({ field: 'Daily response pull', message: `The daily response pull needs a time as HH:MM (24 hours), e.g. 07:00; “${options.pullTime}” is not one.` });
+    problems.push({ field: 'Daily response pull', text: { id: 'connections.problem.pullTime', values: { value: options.pullTime } } });
   }
 
   const clientNames = new Set<string>();
   const clients = d.clients.map((c, ci) => {
     const where = c.name.trim() ? `Client “${c.name.trim()}”` : `Client ${ci + 1}`;
-    if (!c.name.trim()) problems.push({ field: `${where} name`, message: `${where} needs a name.` });
-    if (clientNames.has(c.name.trim().toLowerCase())) problems.push({ field: `${where} name`, message: `Two clients are called “${c.name.trim()}”.` });
+    const clientRef: ProblemText = c.name.trim() ? { id: 'connections.problem.clientNamed', values: { name: c.name.trim() } } : { id: 'connections.problem.clientNumber', values: { n: ci + 1 } };
+    if (!c.name.trim()) problems.push({ field: `${where} name`, text: { id: 'connections.problem.clientNoName', values: { client: clientRef } } });
+    if (clientNames.has(c.name.trim().toLowerCase())) problems.push({ field: `${where} name`, text: { id: 'connections.problem.clientTwice', values: { name: c.name.trim() } } });
     clientNames.add(c.name.trim().toLowerCase());
-    for (const [label, value] of [
-      ['upload directory', c.uploadDir],
-      ['log directory', c.logDir],
-      ['response directory', c.responseDir],
+    for (const [label, dir, value] of [
+      ['upload directory', 'upload', c.uploadDir],
+      ['log directory', 'log', c.logDir],
+      ['response directory', 'response', c.responseDir],
     ] as const) {
-      if (!value.trim()) problems.push({ field: `${where} ${label}`, message: `${where}: the ${label} is empty.` });
+      if (!value.trim()) problems.push({ field: `${where} ${label}`, text: { id: 'connections.problem.dirEmpty', values: { client: clientRef, dir } } });
     }
-    const namesProblem = responseFileNamesProblem(c.responseFileNames.trim());
-    if (namesProblem) problems.push({ field: `${where} response file names`, message: `${where}: ${namesProblem}` });
-    const productsNameProblem = productsFileNameProblem(c.productsFileName.trim());
-    if (productsNameProblem) problems.push({ field: `${where} products file name`, message: `${where}: ${productsNameProblem}` });
-    const timestampProblem = timestampFormatProblem(c.responseDialect.timestampFormat.trim());
-    if (timestampProblem) problems.push({ field: `${where} timestamp format`, message: `${where}: ${timestampProblem}` });
+    const inClient = (field: string, problem: ProblemText | undefined) => {
+      if (problem) problems.push({ field: `${where} ${field}`, text: { id: 'connections.problem.inClient', values: { client: clientRef, problem } } });
+    };
+    inClient('response file names', responseFileNamesIssue(c.responseFileNames.trim()));
+    inClient('products file name', productsFileNameIssue(c.productsFileName.trim()));
+    inClient('timestamp format', timestampFormatIssue(c.responseDialect.timestampFormat.trim()));
     const testRecipients = c.testRecipients
       .split('\n')
       .map((line) => line.trim())
@@ -282,7 +297,7 @@ export function draftToInput(d: ProfileDraft, editing: boolean): { input: Profil
         const [email, ...rest] = line.split(',');
         const addr = email.trim();
         if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(addr)) {
-          problems.push({ field: `${where} test recipients`, message: `${where}: test recipient line ${i + 1} (“${addr}”) is not an e-mail address.` });
+          problems.push({ field: `${where} test recipients`, text: { id: 'connections.problem.testRecipient', values: { client: clientRef, line: i + 1, address: addr } } });
         }
         return { email: addr, name: rest.join(',').trim() };
       });
@@ -290,12 +305,11 @@ export function draftToInput(d: ProfileDraft, editing: boolean): { input: Profil
     const mailings = c.mailings.map((m, mi) => {
       const id = m.id.trim();
       const label = `${where}, mailing ${mi + 1}`;
-      if (!/^\d{1,19}$/.test(id) || BigInt(id) > 9223372036854775807n) {
-        problems.push({ field: `${label} ID`, message: `${label}: the mailing ID must be the number shown in Optimizely Campaign (digits only).` });
-      }
-      if (mailingIds.has(id)) problems.push({ field: `${label} ID`, message: `${label}: mailing ID ${id} is listed twice.` });
+      const mailing: ProblemText = { id: 'connections.problem.mailingN', values: { client: clientRef, n: mi + 1 } };
+      if (!/^\d{1,19}$/.test(id) || BigInt(id) > 9223372036854775807n) problems.push({ field: `${label} ID`, text: { id: 'connections.problem.mailingId', values: { mailing } } });
+      if (mailingIds.has(id)) problems.push({ field: `${label} ID`, text: { id: 'connections.problem.mailingTwice', values: { mailing, id } } });
       mailingIds.add(id);
-      if (!m.name.trim()) problems.push({ field: `${label} name`, message: `${label} needs a name so you can recognise it later.` });
+      if (!m.name.trim()) problems.push({ field: `${label} name`, text: { id: 'connections.problem.mailingNoName', values: { mailing } } });
       return { id, name: m.name.trim(), notes: m.notes, retired: m.retired };
     });
     const client: ClientConfig = {
@@ -311,8 +325,8 @@ export function draftToInput(d: ProfileDraft, editing: boolean): { input: Profil
       responseDialect: { ...c.responseDialect, timestampFormat: c.responseDialect.timestampFormat.trim() },
       testRecipients,
       mailings,
-      fields: fieldsFromDrafts(c.fields, `${where} master list`, problems),
-      productFields: fieldsFromDrafts(c.productFields, `${where} product fields`, problems),
+      fields: fieldsFromDrafts(c.fields, `${where} master list`, { id: 'connections.problem.masterList', values: { client: clientRef } }, problems),
+      productFields: fieldsFromDrafts(c.productFields, `${where} product fields`, { id: 'connections.problem.productFields', values: { client: clientRef } }, problems),
     };
     return client;
   });

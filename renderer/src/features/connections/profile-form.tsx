@@ -3,12 +3,14 @@ import type { AppErrorInfo } from '../../../../shared/contract/result';
 import type { Profile } from '../../../../shared/contract/profiles';
 import { useApi } from '../../api/api-context';
 import { ClientEditor } from './client-editor';
-import { draftToInput, emptyClientDraft, type DraftProblem, type OptionsDraft, type ProfileDraft } from './profile-draft';
+import { draftToInput, emptyClientDraft, problemText, type DraftProblem, type OptionsDraft, type ProfileDraft } from './profile-draft';
+import { useI18n } from '../../i18n/use-i18n';
 
 /** Adds or edits one connection profile; calls `onSaved` with the stored profile. */
 export function ProfileForm(props: { initial: ProfileDraft; editing: boolean; onSaved: (p: Profile) => void; onCancel: () => void }) {
   const api = useApi();
   const id = useId();
+  const { t, rich, fmt, errorMessage } = useI18n();
   const [d, setD] = useState<ProfileDraft>(props.initial);
   const [problems, setProblems] = useState<readonly DraftProblem[]>([]);
   const [saveError, setSaveError] = useState<AppErrorInfo | null>(null);
@@ -41,46 +43,42 @@ export function ProfileForm(props: { initial: ProfileDraft; editing: boolean; on
   const loadKeyFile = async (file: File | undefined) => {
     if (!file) return;
     if (file.size > 64 * 1024) {
-      setProblems([{ field: 'Private key', message: `${file.name} is ${Math.round(file.size / 1024)} KB: that is not a private key file. Choose the key file (usually id_ed25519 or id_rsa).` }]);
+      setProblems([{ field: 'Private key', text: { id: 'connections.problem.keyFileTooBig', values: { file: file.name, size: fmt.bytes(file.size) } } }]);
       return;
     }
     set({ privateKey: await file.text() });
   };
 
-  const title = props.editing ? `Edit connection ${props.initial.name}` : 'Add connection';
+  const title = props.editing ? t('connections.form.editTitle', { name: props.initial.name }) : t('connections.add');
   const issues = saveError?.code === 'INVALID_INPUT' && saveError.details && 'issues' in saveError.details ? saveError.details.issues : [];
 
   return (
     <form className="profile-form card" onSubmit={submit} aria-labelledby={`${id}-title`} noValidate>
       <h2 id={`${id}-title`}>{title}</h2>
       {d.sandbox && (
-        <p className="note">
-          This is the built-in <strong>Sandbox</strong> connection. It talks to a practice server on this computer, so nothing reaches Optimizely.
-        </p>
+        <p className="note">{rich('connections.form.sandboxNote', { b: (c) => <strong>{c}</strong> })}</p>
       )}
 
       {(problems.length > 0 || saveError) && (
         <div className="form-problems" role="alert" tabIndex={-1} ref={problemsRef}>
-          <strong>{saveError ? 'The connection was not saved' : 'Please fix these before saving'}</strong>
-          {saveError && <p>{saveError.message}</p>}
+          <strong>{saveError ? t('connections.form.notSaved') : t('connections.form.fixFirst')}</strong>
+          {saveError && <p>{errorMessage(saveError)}</p>}
           <ul>
             {problems.map((p, i) => (
-              <li key={i}>{p.message}</li>
+              <li key={i}>{problemText(t, p.text)}</li>
             ))}
             {issues.map((p, i) => (
-              <li key={`i${i}`}>
-                {p.path.join(' › ')}: {p.message}
-              </li>
+              <li key={`i${i}`}>{t('connections.form.issue', { path: p.path.join(' › '), message: p.message })}</li>
             ))}
           </ul>
         </div>
       )}
 
       <fieldset>
-        <legend>Server</legend>
+        <legend>{t('connections.form.server')}</legend>
         <div className="grid-2">
           <div className="field">
-            <label htmlFor={`${id}-name`}>Connection name</label>
+            <label htmlFor={`${id}-name`}>{t('connections.form.name')}</label>
             <input
               id={`${id}-name`}
               value={d.name}
@@ -91,38 +89,38 @@ export function ProfileForm(props: { initial: ProfileDraft; editing: boolean; on
             />
             {props.editing && (
               <p className="hint" id={`${id}-name-hint`}>
-                The name identifies the connection’s history and stored password, so it cannot change. Add a new connection to use another name.
+                {t('connections.form.nameFixed')}
               </p>
             )}
           </div>
           <div className="field">
-            <label htmlFor={`${id}-user`}>User</label>
+            <label htmlFor={`${id}-user`}>{t('connections.form.user')}</label>
             <input id={`${id}-user`} value={d.user} autoComplete="off" onChange={(e) => set({ user: e.target.value })} />
           </div>
           <div className="field">
-            <label htmlFor={`${id}-host`}>Host</label>
-            <input id={`${id}-host`} value={d.host} placeholder="sftp.example.com" autoComplete="off" onChange={(e) => set({ host: e.target.value })} />
+            <label htmlFor={`${id}-host`}>{t('connections.form.host')}</label>
+            <input id={`${id}-host`} value={d.host} placeholder={t('connections.form.hostExample')} autoComplete="off" onChange={(e) => set({ host: e.target.value })} />
           </div>
           <div className="field">
-            <label htmlFor={`${id}-port`}>Port</label>
+            <label htmlFor={`${id}-port`}>{t('connections.form.port')}</label>
             <input id={`${id}-port`} inputMode="numeric" className="narrow" value={d.port} onChange={(e) => set({ port: e.target.value })} />
           </div>
         </div>
       </fieldset>
 
       <fieldset>
-        <legend>Sign-in</legend>
-        <div className="radio-row" role="radiogroup" aria-label="Sign in with">
+        <legend>{t('connections.form.signIn')}</legend>
+        <div className="radio-row" role="radiogroup" aria-label={t('connections.form.signInWith')}>
           <label>
-            <input type="radio" name={`${id}-auth`} checked={d.authKind === 'password'} onChange={() => set({ authKind: 'password' })} /> With a password
+            <input type="radio" name={`${id}-auth`} checked={d.authKind === 'password'} onChange={() => set({ authKind: 'password' })} /> {t('connections.form.withPassword')}
           </label>
           <label>
-            <input type="radio" name={`${id}-auth`} checked={d.authKind === 'key'} onChange={() => set({ authKind: 'key' })} /> With a private key
+            <input type="radio" name={`${id}-auth`} checked={d.authKind === 'key'} onChange={() => set({ authKind: 'key' })} /> {t('connections.form.withKey')}
           </label>
         </div>
         {d.authKind === 'password' ? (
           <div className="field">
-            <label htmlFor={`${id}-password`}>Password</label>
+            <label htmlFor={`${id}-password`}>{t('connections.form.password')}</label>
             <input
               id={`${id}-password`}
               type="password"
@@ -132,36 +130,33 @@ export function ProfileForm(props: { initial: ProfileDraft; editing: boolean; on
               onChange={(e) => set({ password: e.target.value })}
             />
             <p className="hint" id={`${id}-password-hint`}>
-              {props.editing
-                ? 'Leave empty to keep the stored password. '
-                : ''}
-              Stored in the operating system’s secret store, never in the settings file.
+              {props.editing ? t('connections.form.passwordKeep') : t('connections.form.passwordStored')}
             </p>
           </div>
         ) : (
           <>
             <div className="field">
-              <label htmlFor={`${id}-key`}>Private key</label>
+              <label htmlFor={`${id}-key`}>{t('connections.form.key')}</label>
               <textarea
                 id={`${id}-key`}
                 rows={5}
                 className="mono"
                 spellCheck={false}
                 value={d.privateKey}
-                placeholder="-----BEGIN OPENSSH PRIVATE KEY-----"
+                placeholder={t('connections.form.keyPlaceholder')}
                 aria-describedby={`${id}-key-hint`}
                 onChange={(e) => set({ privateKey: e.target.value })}
               />
               <p className="hint" id={`${id}-key-hint`}>
-                Paste the key, or load it from a file. {props.editing ? 'Loopdesk never shows a stored key again, so paste it to change anything here.' : ''}
+                {props.editing ? t('connections.form.keyHintEditing') : t('connections.form.keyHint')}
               </p>
             </div>
             <div className="field">
-              <label htmlFor={`${id}-keyfile`}>Load private key from file</label>
+              <label htmlFor={`${id}-keyfile`}>{t('connections.form.keyFile')}</label>
               <input id={`${id}-keyfile`} type="file" onChange={(e) => void loadKeyFile(e.target.files?.[0])} />
             </div>
             <div className="field">
-              <label htmlFor={`${id}-passphrase`}>Key passphrase</label>
+              <label htmlFor={`${id}-passphrase`}>{t('connections.form.passphrase')}</label>
               <input
                 id={`${id}-passphrase`}
                 type="password"
@@ -171,7 +166,7 @@ export function ProfileForm(props: { initial: ProfileDraft; editing: boolean; on
                 onChange={(e) => set({ passphrase: e.target.value })}
               />
               <p className="hint" id={`${id}-passphrase-hint`}>
-                Only if the key is protected by a passphrase.
+                {t('connections.form.passphraseHint')}
               </p>
             </div>
           </>
@@ -179,15 +174,21 @@ export function ProfileForm(props: { initial: ProfileDraft; editing: boolean; on
       </fieldset>
 
       <fieldset>
-        <legend>Connection options</legend>
+        <legend>{t('connections.form.options')}</legend>
         <div className="grid-3">
-          <NumberField id={`${id}-keepalive`} label="Keepalive interval (seconds)" hint="0 turns keepalive off." value={d.options.keepaliveSeconds} onChange={(v) => setOption({ keepaliveSeconds: v })} />
-          <NumberField id={`${id}-ctimeout`} label="Connect timeout (seconds)" value={d.options.connectTimeoutSeconds} onChange={(v) => setOption({ connectTimeoutSeconds: v })} />
-          <NumberField id={`${id}-otimeout`} label="Operation timeout (seconds)" value={d.options.operationTimeoutSeconds} onChange={(v) => setOption({ operationTimeoutSeconds: v })} />
-          <NumberField id={`${id}-retries`} label="Retries" hint="How often a failed transfer is tried again." value={d.options.retries} onChange={(v) => setOption({ retries: v })} />
-          <NumberField id={`${id}-poll`} label="Status check interval (minutes)" value={d.options.pollMinutes} onChange={(v) => setOption({ pollMinutes: v })} />
+          <NumberField
+            id={`${id}-keepalive`}
+            label={t('connections.form.keepalive')}
+            hint={t('connections.form.keepaliveHint')}
+            value={d.options.keepaliveSeconds}
+            onChange={(v) => setOption({ keepaliveSeconds: v })}
+          />
+          <NumberField id={`${id}-ctimeout`} label={t('connections.form.connectTimeout')} value={d.options.connectTimeoutSeconds} onChange={(v) => setOption({ connectTimeoutSeconds: v })} />
+          <NumberField id={`${id}-otimeout`} label={t('connections.form.operationTimeout')} value={d.options.operationTimeoutSeconds} onChange={(v) => setOption({ operationTimeoutSeconds: v })} />
+          <NumberField id={`${id}-retries`} label={t('connections.form.retries')} hint={t('connections.form.retriesHint')} value={d.options.retries} onChange={(v) => setOption({ retries: v })} />
+          <NumberField id={`${id}-poll`} label={t('connections.form.poll')} value={d.options.pollMinutes} onChange={(v) => setOption({ pollMinutes: v })} />
           <div className="field">
-            <label htmlFor={`${id}-pull-time`}>Daily response pull (HH:MM)</label>
+            <label htmlFor={`${id}-pull-time`}>{t('connections.form.pullTime')}</label>
             <input
               id={`${id}-pull-time`}
               className="narrow"
@@ -196,34 +197,32 @@ export function ProfileForm(props: { initial: ProfileDraft; editing: boolean; on
               onChange={(e) => setOption({ pullTime: e.target.value })}
             />
             <p className="hint" id={`${id}-pull-time-hint`}>
-              This computer's time at which the server's daily response files are fetched.
+              {t('connections.form.pullTimeHint')}
             </p>
           </div>
           <div className="field">
-            <label htmlFor={`${id}-mode`}>Transfer mode</label>
+            <label htmlFor={`${id}-mode`}>{t('connections.form.mode')}</label>
             <select id={`${id}-mode`} value={d.options.transferMode} aria-describedby={`${id}-mode-hint`} onChange={(e) => setOption({ transferMode: e.target.value as 'fast' | 'plain' })}>
-              <option value="fast">Fast (parallel)</option>
-              <option value="plain">Plain (one stream)</option>
+              <option value="fast">{t('connections.form.modeFast')}</option>
+              <option value="plain">{t('connections.form.modePlain')}</option>
             </select>
             <p className="hint" id={`${id}-mode-hint`}>
-              Choose Plain if uploads to this server arrive incomplete or with the wrong size.
+              {t('connections.form.modeHint')}
             </p>
           </div>
         </div>
         <div className="check-field">
           <input id={`${id}-legacy`} type="checkbox" checked={d.options.legacyAlgorithms} aria-describedby={`${id}-legacy-hint`} onChange={(e) => setOption({ legacyAlgorithms: e.target.checked })} />
-          <label htmlFor={`${id}-legacy`}>Allow legacy algorithms</label>
+          <label htmlFor={`${id}-legacy`}>{t('connections.form.legacy')}</label>
           <p className="hint" id={`${id}-legacy-hint`}>
-            Only for old servers that refuse to connect otherwise; these algorithms are weaker.
+            {t('connections.form.legacyHint')}
           </p>
         </div>
       </fieldset>
 
       <section className="clients" aria-labelledby={`${id}-clients`}>
-        <h3 id={`${id}-clients`}>Clients</h3>
-        <p className="hint">
-          One client per Optimizely client or sub-directory. Each has its own directories and master list; the interface takes one file per client and directory.
-        </p>
+        <h3 id={`${id}-clients`}>{t('connections.card.clients')}</h3>
+        <p className="hint">{t('connections.form.clientsHint')}</p>
         {d.clients.map((c, i) => (
           <ClientEditor
             key={i}
@@ -234,18 +233,18 @@ export function ProfileForm(props: { initial: ProfileDraft; editing: boolean; on
           />
         ))}
         <div className="button-row">
-          <button type="button" className="button" onClick={() => set({ clients: [...d.clients, emptyClientDraft(`Client ${d.clients.length + 1}`)] })}>
-            Add client
+          <button type="button" className="button" onClick={() => set({ clients: [...d.clients, emptyClientDraft(t('connections.client.defaultName', { n: d.clients.length + 1 }))] })}>
+            {t('connections.form.addClient')}
           </button>
         </div>
       </section>
 
       <div className="form-actions">
         <button type="submit" className="button primary" disabled={saving}>
-          {saving ? 'Saving…' : 'Save connection'}
+          {saving ? t('connections.form.saving') : t('connections.form.save')}
         </button>
         <button type="button" className="button" onClick={props.onCancel}>
-          Cancel
+          {t('connections.form.cancel')}
         </button>
       </div>
     </form>

@@ -1,12 +1,15 @@
 import { useId } from 'react';
 import type { ResponseDialect } from '../../../../shared/contract/profiles';
-import { DEFAULT_TIMESTAMP_FORMAT, timestampFormatProblem } from '../../../../shared/contract/timestamp-format';
+import { DEFAULT_TIMESTAMP_FORMAT, timestampFormatIssue } from '../../../../shared/contract/timestamp-format';
+import type { MessageId } from '../../../../shared/i18n/messages';
+import { useI18n } from '../../i18n/use-i18n';
+import { problemText } from './profile-draft';
 
-const DELIMITERS: readonly { value: ResponseDialect['delimiter']; label: string }[] = [
-  { value: ';', label: 'Semicolon ;' },
-  { value: ',', label: 'Comma ,' },
-  { value: '\t', label: 'Tab' },
-  { value: '|', label: 'Pipe |' },
+const DELIMITERS: readonly { value: ResponseDialect['delimiter']; label: MessageId }[] = [
+  { value: ';', label: 'connections.dialect.semicolon' },
+  { value: ',', label: 'connections.dialect.comma' },
+  { value: '\t', label: 'connections.dialect.tab' },
+  { value: '|', label: 'connections.dialect.pipe' },
 ];
 
 /**
@@ -16,39 +19,41 @@ const DELIMITERS: readonly { value: ResponseDialect['delimiter']; label: string 
 export function ResponseDialectFields(props: { dialect: ResponseDialect; onChange: (dialect: ResponseDialect) => void }) {
   const { dialect: d } = props;
   const id = useId();
+  const { t } = useI18n();
   const set = (patch: Partial<ResponseDialect>) => props.onChange({ ...d, ...patch });
-  const problem = timestampFormatProblem(d.timestampFormat.trim());
+  const issue = timestampFormatIssue(d.timestampFormat.trim());
+  const problem = issue && problemText(t, issue);
   return (
     <fieldset className="response-dialect">
-      <legend>Response files from the server</legend>
+      <legend>{t('connections.dialect.legend')}</legend>
       <div className="grid-4">
         <div className="field">
-          <label htmlFor={`${id}-charset`}>Character set</label>
+          <label htmlFor={`${id}-charset`}>{t('connections.dialect.charset')}</label>
           <select id={`${id}-charset`} value={d.encoding} onChange={(e) => set({ encoding: e.target.value as ResponseDialect['encoding'] })}>
-            <option value="utf-8">UTF-8</option>
-            <option value="iso-8859-1">ISO-8859-1 (Latin-1)</option>
-            <option value="windows-1252">Windows-1252</option>
+            <option value="utf-8">{t('connections.encoding.utf8')}</option>
+            <option value="iso-8859-1">{t('connections.encoding.latin1')}</option>
+            <option value="windows-1252">{t('connections.encoding.windows1252')}</option>
           </select>
         </div>
         <div className="field">
-          <label htmlFor={`${id}-delimiter`}>Delimiter</label>
+          <label htmlFor={`${id}-delimiter`}>{t('connections.dialect.delimiter')}</label>
           <select id={`${id}-delimiter`} value={d.delimiter} onChange={(e) => set({ delimiter: e.target.value as ResponseDialect['delimiter'] })}>
             {DELIMITERS.map((o) => (
               <option key={o.label} value={o.value}>
-                {o.label}
+                {t(o.label)}
               </option>
             ))}
           </select>
         </div>
         <div className="field">
-          <label htmlFor={`${id}-header`}>First line</label>
+          <label htmlFor={`${id}-header`}>{t('connections.dialect.firstLine')}</label>
           <select id={`${id}-header`} value={d.header ? 'header' : 'data'} onChange={(e) => set({ header: e.target.value === 'header' })}>
-            <option value="header">Column names</option>
-            <option value="data">Data, no header</option>
+            <option value="header">{t('connections.dialect.header')}</option>
+            <option value="data">{t('connections.dialect.noHeader')}</option>
           </select>
         </div>
         <div className="field">
-          <label htmlFor={`${id}-timestamps`}>Timestamp format</label>
+          <label htmlFor={`${id}-timestamps`}>{t('connections.dialect.timestamps')}</label>
           <input
             id={`${id}-timestamps`}
             value={d.timestampFormat}
@@ -61,8 +66,7 @@ export function ResponseDialectFields(props: { dialect: ResponseDialect; onChang
         </div>
       </div>
       <p className={problem ? 'hint error-message' : 'hint'} id={`${id}-timestamps-hint`}>
-        {problem ??
-          `Times like 2021-01-01 12:07:55 are ${DEFAULT_TIMESTAMP_FORMAT}. Parts: YYYY year, MM month, DD day, HH hour, mm minute, ss second; other letters in [brackets].${d.header ? '' : ' Without a header, the columns are read in the order of the interface description.'}`}
+        {problem ?? t('connections.dialect.timestampsHint', { example: DEFAULT_TIMESTAMP_FORMAT, header: d.header ? 'yes' : 'no' })}
       </p>
     </fieldset>
   );
