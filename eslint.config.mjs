@@ -13,14 +13,6 @@ import { createNodeResolver, formatjs, importX, tseslint, vitest } from 'loopdes
  */
 const I18N_PENDING = [
   'renderer/src/features/mailings/mailings-screen.tsx',
-  'renderer/src/features/responses/mailing-report.tsx',
-  'renderer/src/features/responses/mailings-tab.tsx',
-  'renderer/src/features/responses/progress-line.tsx',
-  'renderer/src/features/responses/pull-panel.tsx',
-  'renderer/src/features/responses/report-charts.tsx',
-  'renderer/src/features/responses/response-grid.tsx',
-  'renderer/src/features/responses/responses-screen.tsx',
-  'renderer/src/features/responses/suppression-panel.tsx',
   'renderer/src/features/sends/sends-screen.tsx',
 ];
 

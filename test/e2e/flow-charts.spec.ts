@@ -30,7 +30,7 @@ test.describe('report charts', () => {
     const report = page.getByRole('region', { name: `KPIs of mailing ${mailingId}` });
 
     const time = report.getByRole('figure', { name: 'Opens and clicks over time' });
-    await expect(time).toContainText(/Per hour, from \d{4}-\d{2}-\d{2} \d{2}:\d{2} to \d{4}-\d{2}-\d{2} \d{2}:\d{2} \(server time\)/);
+    await expect(time).toContainText(/Per hour, from \d{2}\/\d{2}\/\d{4} \d{2}:\d{2} to \d{2}\/\d{2}\/\d{4} \d{2}:\d{2} \(server time\)/);
 
     for (const caption of ['Devices: opens and clicks', 'Platforms: opens and clicks', 'Browsers: opens and clicks']) {
       const figure = report.getByRole('figure', { name: caption });

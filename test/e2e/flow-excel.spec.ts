@@ -41,8 +41,11 @@ test.describe('Excel report', () => {
     const written = labels.indexOf('Report written');
     expect(written).toBeGreaterThan(0);
     const when = String(kpis.getCell(written, 2).value);
-    expect(when).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} \(UTC[+-]\d{2}:\d{2}\)$/);
-    expect(Math.abs(new Date(when.slice(0, 19).replace(' ', 'T')).getTime() - before)).toBeLessThan(120_000);
+    // This computer's time in the window's form (British English: day/month/year) with its offset.
+    const parts = /^(\d{2})\/(\d{2})\/(\d{4}) (\d{2}):(\d{2}):(\d{2}) \(UTC[+-]\d{2}:\d{2}\)$/.exec(when);
+    expect(parts, when).not.toBeNull();
+    const [, d, mo, y, h, mi, s] = parts!.map(Number);
+    expect(Math.abs(new Date(y!, mo! - 1, d, h, mi, s).getTime() - before)).toBeLessThan(120_000);
     const header = labels.indexOf('KPI');
     expect(kpis.getRow(header).values).toEqual([undefined, 'KPI', 'Count', 'Rate', 'What it counts', 'Exact definition']);
     const openRate = kpis.getRow(labels.indexOf('Open rate'));

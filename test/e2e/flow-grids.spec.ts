@@ -61,9 +61,9 @@ test.describe('grids for operators', () => {
       }, colId);
     await expect.poll(() => column('user_id')).toEqual(['anna@example.com', 'Bernd@example.com', 'carla@example.com', 'Dora@example.com', 'emil@example.com']);
 
-    // The date filter is typed as YYYY-MM-DD, the form the Sent column shows.
+    // The date filter is typed in the form the Sent column shows (British English: DD/MM/YYYY); the ISO form works too.
     const sentOn = ((await column('created'))[0] ?? '').slice(0, 10);
-    expect(sentOn).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(sentOn).toMatch(/^\d{2}\/\d{2}\/\d{4}$/);
     const dateFilter = grid.getByRole('textbox', { name: 'Sent Filter Input' });
     await dateFilter.fill('2000-01-01');
     await expect(browse.getByTestId('row-count')).toHaveText('0 rows');

@@ -102,7 +102,7 @@ describe('Excel export (read back without ExcelJS)', () => {
   it('writes the report in German when asked: sheet names, headers, KPI texts, the written-at line, German date and percent formats', async () => {
     const out = join(dir.path, 'bericht.xlsx');
     const result = await exportMailingReport(db, { mailingId: '51106527229', outPath: out, now: new Date(2026, 11, 6, 9, 30, 5), language: 'de' });
-    expect(result.sheets).toEqual(['Kennzahlen', 'Bounces nach Kategorie', 'Klicks je Link', 'Aktivität je Stunde', 'Geräte', 'Empfänger', 'Öffnungen', 'Klicks', 'Abmeldungen', 'Reaktionen']);
+    expect(result.sheets).toEqual(['Kennzahlen', 'Bounces nach Kategorie', 'Klicks je Link', 'Aktivität je Stunde', 'Geräte', 'Empfänger', 'Öffnungen', 'Klicks', 'Abmeldungen', 'Rückläufer']);
     const zip = ZipFile.open(out);
     const kpiTexts = sheetTexts(zip, zip.text('xl/worksheets/sheet1.xml'));
     expect(kpiTexts.slice(0, 2)).toEqual(['Mailing', '51106527229']);

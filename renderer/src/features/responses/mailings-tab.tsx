@@ -3,9 +3,9 @@ import type { MailingUse } from '../../../../shared/contract/mailings';
 import type { ResponseMailing } from '../../../../shared/contract/responses';
 import { useApi } from '../../api/api-context';
 import { baseName } from '../../api/files';
-import { plural } from '../../components/format';
+import { useI18n } from '../../i18n/use-i18n';
 import { navigate } from '../../routes';
-import { fileTime, linkKindText } from './response-text';
+import { fileTime, LINK_KIND_TEXT } from './response-text';
 import { ErrorCallout } from '../../components/error-callout';
 import { mapResult, useLoad } from '../../components/use-load';
 import { DataTable } from '../../components/data-table';
@@ -21,6 +21,7 @@ export function openReport(ids: readonly string[]): void {
  */
 export function MailingsTab(props: { reloadKey: number }) {
   const api = useApi();
+  const { t, fmt, errorMessage } = useI18n();
   const [picked, setPicked] = useState<ReadonlySet<string>>(new Set());
 
   const load = useCallback(async () => {
@@ -31,7 +32,7 @@ export function MailingsTab(props: { reloadKey: number }) {
   const loaded = useLoad(load, props.reloadKey);
   const rows = loaded.value?.rows ?? null;
   const sources = loaded.value?.sources ?? [];
-  const error = loaded.error?.message ?? null;
+  const error = loaded.error ? errorMessage(loaded.error) : null;
   const reload = loaded.reload;
 
   const sourceName = (id: string | null) => (id ? sources.find((s) => s.id === id)?.name : undefined);
@@ -48,65 +49,64 @@ export function MailingsTab(props: { reloadKey: number }) {
     return (
       <ErrorCallout message={error}>
         <button type="button" className="button" onClick={() => void reload()}>
-          Try again
+          {t('responses.tryAgain')}
         </button>
       </ErrorCallout>
     );
-  if (!rows) return <p className="muted">Loading mailings…</p>;
+  if (!rows) return <p className="muted">{t('responses.mailings.loading')}</p>;
   if (rows.length === 0)
     return (
       <div className="empty-state">
-        <h2>No response data yet</h2>
-        <p>The server writes response files once a day. Press “Pull now” above to download what is there (a connection is needed); Loopdesk also pulls by itself every day.</p>
+        <h2>{t('responses.mailings.emptyTitle')}</h2>
+        <p>{t('responses.mailings.emptyText')}</p>
       </div>
     );
   return (
-    <section aria-label="Mailings with response data">
+    <section aria-label={t('responses.mailings.region')}>
       <div className="toolbar">
         <button type="button" className="button primary" disabled={picked.size === 0} onClick={() => openReport([...picked])}>
-          {picked.size > 1 ? `Show KPIs of ${picked.size} mailings together` : 'Show KPIs of the ticked mailing'}
+          {picked.size > 1 ? t('responses.mailings.showTogether', { count: picked.size }) : t('responses.mailings.showTicked')}
         </button>
         <p className="muted small toolbar-count" role="status">
-          {plural(rows.length, 'mailing')}
-          {picked.size > 0 ? `, ${picked.size} ticked` : ''}
+          {picked.size > 0 ? t('responses.mailings.countTicked', { count: rows.length, ticked: picked.size }) : t('responses.mailings.count', { count: rows.length })}
         </p>
       </div>
       <DataTable
-        label="Response mailings"
+        label={t('responses.mailings.table')}
         rows={rows}
         rowKey={(m) => m.mailingId}
         columns={[
           {
-            header: <span className="visually-hidden">Tick</span>,
-            cell: (m) => <input type="checkbox" aria-label={`Tick mailing ${m.mailingId}`} checked={picked.has(m.mailingId)} onChange={(e) => toggle(m.mailingId, e.target.checked)} />,
+            header: <span className="visually-hidden">{t('responses.mailings.tick')}</span>,
+            cell: (m) => <input type="checkbox" aria-label={t('responses.mailings.tickMailing', { id: m.mailingId })} checked={picked.has(m.mailingId)} onChange={(e) => toggle(m.mailingId, e.target.checked)} />,
           },
           {
-            header: 'Mailing ID',
+            header: t('grid.column.mailingId'),
             className: 'mono',
             cell: (m) => (
               <>
                 {m.mailingId}
-                {m.test && <span className="badge badge-test">TEST</span>}
+                {m.test && <span className="badge badge-test">{t('responses.mailings.testBadge')}</span>}
               </>
             ),
           },
           {
-            header: 'Source mailing',
+            header: t('responses.mailings.source'),
             cell: (m) => (
               <>
-                {sourceName(m.sourceMailingId) ?? <span className="muted">unknown name</span>} <span className="mono small muted">{m.sourceMailingId ?? '—'}</span>
+                {sourceName(m.sourceMailingId) ?? <span className="muted">{t('responses.mailings.unknownName')}</span>} <span className="mono small muted">{m.sourceMailingId ?? fmt.number(null)}</span>
               </>
             ),
           },
-          { header: 'Started', className: 'small', cell: (m) => fileTime(m.started) },
-          { header: 'Produced by', className: 'small', cell: (m) => <ProducedBy use={m} onPickWave={pickWave} /> },
-          { header: 'How it was matched', className: 'small', cell: (m) => linkKindText(m.link) },
+          { header: t('grid.column.started'), className: 'small', cell: (m) => fileTime(fmt, m.started) },
+          { header: t('responses.mailings.producedBy'), className: 'small', cell: (m) => <ProducedBy use={m} onPickWave={pickWave} /> },
+          { header: t('responses.mailings.matched'), className: 'small', cell: (m) => t(LINK_KIND_TEXT[m.link]) },
           {
-            header: <span className="visually-hidden">Actions</span>,
+            header: <span className="visually-hidden">{t('responses.actions')}</span>,
             className: 'row-actions',
             cell: (m) => (
-              <button type="button" className="button" aria-label={`Show KPIs of mailing ${m.mailingId}`} onClick={() => openReport([m.mailingId])}>
-                KPIs
+              <button type="button" className="button" aria-label={t('responses.mailings.showKpisOf', { id: m.mailingId })} onClick={() => openReport([m.mailingId])}>
+                {t('responses.mailings.kpis')}
               </button>
             ),
           },
@@ -118,23 +118,25 @@ export function MailingsTab(props: { reloadKey: number }) {
 
 /** Which send (file, wave) produced a response mailing, or that it came from outside Loopdesk. */
 function ProducedBy(props: { use: ResponseMailing; onPickWave: (waveId: string) => void }) {
+  const { t, rich } = useI18n();
   const m = props.use;
-  if (!m.sendId) return <span className="muted">a send outside Loopdesk</span>;
+  if (!m.sendId) return <span className="muted">{t('responses.producedBy.outside')}</span>;
+  const muted = (c: React.ReactNode[]) => <span className="muted">{c}</span>;
   return (
     <>
-      <a href={`#/sends/${encodeURIComponent(m.sendId)}`}>Send {m.sendId}</a>
+      <a href={`#/sends/${encodeURIComponent(m.sendId)}`}>{t('responses.producedBy.send', { id: m.sendId })}</a>
       {m.inputFile && (
         <>
           <br />
-          <span className="muted">file</span> {baseName(m.inputFile)}
+          {rich('responses.producedBy.file', { name: baseName(m.inputFile), m: muted })}
         </>
       )}
       {m.waveId && (
         <>
           <br />
-          <span className="muted">wave</span> <span className="mono">{m.waveId}</span>{' '}
-          <button type="button" className="link-button" onClick={() => props.onPickWave(m.waveId!)} aria-label={`Tick every mailing of wave ${m.waveId}`}>
-            (tick wave)
+          {rich('responses.producedBy.wave', { wave: m.waveId, m: muted, c: (c) => <span className="mono">{c}</span> })}{' '}
+          <button type="button" className="link-button" onClick={() => props.onPickWave(m.waveId!)} aria-label={t('responses.producedBy.tickWaveOf', { wave: m.waveId })}>
+            {t('responses.producedBy.tickWave')}
           </button>
         </>
       )}

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { EventPayload } from '../../../../shared/contract';
 import { useHostEvent } from '../../api/api-context';
+import { useI18n } from '../../i18n/use-i18n';
 
 type Progress = EventPayload<'responses.onProgress'>;
 
@@ -11,6 +12,7 @@ export function ProgressLine(props: { task: string; active: boolean; label: stri
 }
 
 function RunProgress(props: { task: string; label: string }) {
+  const { t, say } = useI18n();
   const [progress, setProgress] = useState<Progress | null>(null);
   useHostEvent('responses.onProgress', (p) => {
     if (p.task === props.task) setProgress(p);
@@ -18,7 +20,7 @@ function RunProgress(props: { task: string; label: string }) {
   return (
     <div className="progress-block" role="status">
       <progress aria-label={props.label} max={Math.max(1, progress?.total ?? 1)} value={progress ? progress.done : undefined} />
-      <span className="small">{progress ? progress.message : 'Starting…'}</span>
+      <span className="small">{progress ? say(progress.text, progress.message) : t('responses.progress.starting')}</span>
     </div>
   );
 }

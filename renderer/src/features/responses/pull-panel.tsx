@@ -1,10 +1,12 @@
 import { useCallback, useEffect, useId, useState } from 'react';
 import type { Profile } from '../../../../shared/contract/profiles';
+import type { AppErrorInfo } from '../../../../shared/contract/result';
 import type { ResponseFile } from '../../../../shared/contract/responses';
 import { useApi } from '../../api/api-context';
-import { formatBytes, formatDateTime, plural } from '../../components/format';
+import { useI18n } from '../../i18n/use-i18n';
+import type { MessageId } from '../../../../shared/i18n/messages';
 import { ProgressLine } from './progress-line';
-import { outcomeText, type PulledFileRow } from './response-text';
+import { OUTCOME_TEXT, type PulledFileRow } from './response-text';
 import { ErrorCallout } from '../../components/error-callout';
 import { mapResult, useLoad } from '../../components/use-load';
 import { DataTable } from '../../components/data-table';
@@ -15,17 +17,18 @@ import { DataTable } from '../../components/data-table';
  */
 export function PullPanel(props: { onPulled: () => void }) {
   const api = useApi();
+  const { t, rich, say, errorMessage } = useI18n();
   const id = useId();
   const [profiles, setProfiles] = useState<Profile[] | null>(null);
   const [profile, setProfile] = useState('');
   const [client, setClient] = useState('');
   const [pulling, setPulling] = useState(false);
   const [files, setFiles] = useState<PulledFileRow[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<AppErrorInfo | null>(null);
 
   useEffect(() => {
     void api.profiles.list({}).then((r) => {
-      if (!r.ok) return setError(r.error.message);
+      if (!r.ok) return setError(r.error);
       setProfiles(r.value);
       const first = r.value.find((p) => p.sandbox) ?? r.value[0];
       if (first) setProfile((current) => current || first.name);
@@ -38,7 +41,7 @@ export function PullPanel(props: { onPulled: () => void }) {
     setFiles(null);
     try {
       const r = await api.responses.pull({ profile, ...(client ? { client } : {}) });
-      if (!r.ok) return setError(r.error.message);
+      if (!r.ok) return setError(r.error);
       setFiles(r.value.files);
       props.onPulled();
     } finally {
@@ -51,12 +54,10 @@ export function PullPanel(props: { onPulled: () => void }) {
   return (
     <section className="card pull-panel" aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`} className="visually-hidden">
-        Pull responses
+        {t('responses.pull.title')}
       </h2>
       {profiles && profiles.length === 0 ? (
-        <p className="muted">
-          Response files come from a connection. Add one on the <a href="#/connections">Connections</a> screen first.
-        </p>
+        <p className="muted">{rich('responses.pull.noConnection', { a: (c) => <a href="#/connections">{c}</a> })}</p>
       ) : (
         <form
           className="toolbar"
@@ -66,7 +67,7 @@ export function PullPanel(props: { onPulled: () => void }) {
           }}
         >
           <div className="field inline">
-            <label htmlFor={`${id}-profile`}>Connection</label>
+            <label htmlFor={`${id}-profile`}>{t('responses.pull.connection')}</label>
             <select
               id={`${id}-profile`}
               value={profile}
@@ -83,9 +84,9 @@ export function PullPanel(props: { onPulled: () => void }) {
             </select>
           </div>
           <div className="field inline">
-            <label htmlFor={`${id}-client`}>Client</label>
+            <label htmlFor={`${id}-client`}>{t('responses.pull.client')}</label>
             <select id={`${id}-client`} value={client} onChange={(e) => setClient(e.target.value)}>
-              <option value="">All clients</option>
+              <option value="">{t('responses.pull.allClients')}</option>
               {clients.map((c) => (
                 <option key={c.name} value={c.name}>
                   {c.name}
@@ -94,34 +95,33 @@ export function PullPanel(props: { onPulled: () => void }) {
             </select>
           </div>
           <button type="submit" className="button primary" disabled={!profile || pulling}>
-            {pulling ? 'Pulling…' : 'Pull now'}
+            {pulling ? t('responses.pull.pulling') : t('responses.pull.now')}
           </button>
-          <span className="hint">Downloads the server’s daily response files. Loopdesk also does this by itself once a day.</span>
+          <span className="hint">{t('responses.pull.hint')}</span>
         </form>
       )}
-      <ProgressLine task="pull" active={pulling} label="Pull progress" />
-      <ErrorCallout message={error} />
+      <ProgressLine task="pull" active={pulling} label={t('responses.pull.progress')} />
+      <ErrorCallout message={error ? errorMessage(error) : null} />
       {files && (
         <div className={`callout ${count('rejected') > 0 ? 'callout-warn' : 'callout-ok'}`} role="status">
           <p>
             {files.length === 0
-              ? 'The server has no response files yet. They appear once a day after the first mailing went out.'
-              : `Pulled ${plural(files.length, 'file')}: ${count('ingested')} new, ${count('replaced')} replaced, ${count('skipped')} unchanged, ${count('rejected')} rejected.`}
+              ? t('responses.pull.noFiles')
+              : t('responses.pull.summary', { count: files.length, ingested: count('ingested'), replaced: count('replaced'), skipped: count('skipped'), rejected: count('rejected') })}
           </p>
           {files.length > 0 && (
             <details className="sub-details" open={count('rejected') > 0}>
-              <summary>What happened to each file</summary>
-              <ul className="outcome-list" aria-label="Pulled files">
-                {files.map((f) => (
-                  <li key={`${f.client}/${f.name}`} className={`outcome-${f.outcome}`}>
-                    <span className="mono small">
-                      {f.client}/{f.name}
-                    </span>{' '}
-                    <strong>{outcomeText(f.outcome)}</strong>
-                    {f.outcome !== 'rejected' && f.outcome !== 'skipped' ? ` (${plural(f.rows, 'row')})` : ''}
-                    {f.message && f.outcome === 'rejected' ? <span className="error-message">: {f.message}</span> : ''}
-                  </li>
-                ))}
+              <summary>{t('responses.pull.perFile')}</summary>
+              <ul className="outcome-list" aria-label={t('responses.pull.files')}>
+                {files.map((f) => {
+                  const rows = f.outcome !== 'rejected' && f.outcome !== 'skipped' ? t('responses.pull.rows', { count: f.rows }) : null;
+                  const reason = f.outcome === 'rejected' && f.message ? (f.text ? [say(f.text, f.message), t('responses.pulled.retry')].join(' ') : f.message) : null;
+                  return (
+                    <li key={`${f.client}/${f.name}`} className={`outcome-${f.outcome}`}>
+                      <span className="mono small">{[f.client, f.name].join('/')}</span> <strong>{t(OUTCOME_TEXT[f.outcome])}</strong> {rows} {reason && <span className="error-message">{reason}</span>}
+                    </li>
+                  );
+                })}
               </ul>
             </details>
           )}
@@ -133,47 +133,58 @@ export function PullPanel(props: { onPulled: () => void }) {
 
 type LedgerRow = ResponseFile;
 
+/** The ledger's file kinds (the server's file names), in words. */
+const FILE_KIND_TEXT: Readonly<Record<string, MessageId>> = {
+  mailings: 'responses.kind.mailings',
+  mailingrecipients: 'responses.kind.mailingrecipients',
+  links: 'responses.kind.links',
+  clicks: 'responses.kind.clicks',
+  opens: 'responses.kind.opens',
+  unsubscribes: 'responses.kind.unsubscribes',
+  responses: 'responses.kind.responses',
+};
+
+/** A ledger entry's status. */
+const FILE_STATUS_TEXT: Readonly<Record<'ingested' | 'rejected', MessageId>> = { ingested: 'responses.files.status.ingested', rejected: 'responses.files.status.rejected' };
+
 /** The file ledger: every response file Loopdesk has seen, with checksum and status, newest first. */
 export function FilesTab(props: { reloadKey: number }) {
   const api = useApi();
+  const { t, rich, fmt, errorMessage } = useI18n();
   const load = useCallback(
     async () => mapResult(await api.responses.files({}), (files) => [...files].sort((a, b) => b.ingestedAt.localeCompare(a.ingestedAt) || a.name.localeCompare(b.name))),
     [api],
   );
   const { value: rows, error } = useLoad<LedgerRow[]>(load, props.reloadKey);
-  if (error) return <ErrorCallout message={error.message} />;
-  if (!rows) return <p className="muted">Loading the file ledger…</p>;
-  if (rows.length === 0) return <p className="note">No response files yet. Press “Pull now” to download them.</p>;
+  if (error) return <ErrorCallout message={errorMessage(error)} />;
+  if (!rows) return <p className="muted">{t('responses.files.loading')}</p>;
+  if (rows.length === 0) return <p className="note">{t('responses.files.empty')}</p>;
   return (
     <DataTable
-      label="Response files"
+      label={t('responses.files.table')}
       rows={rows}
       rowKey={(f) => f.id}
       columns={[
-        { header: 'File', className: 'mono small', cell: (f) => f.name },
+        { header: t('responses.files.file'), className: 'mono small', cell: (f) => f.name },
         {
-          header: 'Client',
+          header: t('responses.pull.client'),
           className: 'nowrap',
-          cell: (f) => (
-            <>
-              {f.client} <span className="muted small">on {f.profile}</span>
-            </>
-          ),
+          cell: (f) => rich('responses.files.clientOn', { client: f.client, profile: f.profile, m: (c) => <span className="muted small">{c}</span> }),
         },
-        { header: 'Kind', cell: (f) => f.kind },
-        { header: 'Rows', className: 'num', cell: (f) => f.rows.toLocaleString('en-GB') },
-        { header: 'Size', className: 'num nowrap', cell: (f) => formatBytes(f.size) },
-        { header: 'Read at', className: 'small nowrap', cell: (f) => formatDateTime(f.ingestedAt) },
+        { header: t('responses.files.kind'), cell: (f) => (FILE_KIND_TEXT[f.kind] ? t(FILE_KIND_TEXT[f.kind]!) : f.kind) },
+        { header: t('responses.files.rows'), className: 'num', cell: (f) => fmt.number(f.rows) },
+        { header: t('responses.files.size'), className: 'num nowrap', cell: (f) => fmt.bytes(f.size) },
+        { header: t('responses.files.readAt'), className: 'small nowrap', cell: (f) => fmt.dateTime(f.ingestedAt) },
         {
-          header: 'Status',
+          header: t('responses.files.status'),
           cell: (f) => (
             <>
-              {f.status}
+              {f.status === 'ingested' || f.status === 'rejected' ? t(FILE_STATUS_TEXT[f.status]) : f.status}
               {f.error && <span className="error-message small"> {f.error}</span>}
             </>
           ),
         },
-        { header: 'Checksum (SHA-256)', className: 'mono small', title: (f) => f.sha256, cell: (f) => `${f.sha256.slice(0, 12)}…` },
+        { header: t('responses.files.checksum'), className: 'mono small', title: (f) => f.sha256, cell: (f) => `${f.sha256.slice(0, 12)}…` },
       ]}
     />
   );

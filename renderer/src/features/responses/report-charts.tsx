@@ -1,9 +1,16 @@
 import { AllCommunityModule, ModuleRegistry, type AgCartesianChartOptions } from 'ag-charts-community';
+import { AG_CHARTS_LOCALE_DE_DE, AG_CHARTS_LOCALE_EN_US } from 'ag-charts-locale';
 import { AgCharts } from 'ag-charts-react';
 import { useId, useMemo, type ReactNode } from 'react';
-import { timelinePoints } from './timeline-data';
+import type { MessageId } from '../../../../shared/i18n/messages';
+import { hourDate, timelinePoints } from './timeline-data';
 import { usePrefersDark } from '../../components/use-prefers-dark';
+import { useLanguage } from '../../i18n/language-provider';
+import { useI18n } from '../../i18n/use-i18n';
 import type { MailingReportData } from './response-text';
+
+/** AG Charts' own texts (toolbar, zoom, accessibility) in the reader's language. */
+const CHART_LOCALE = { en: AG_CHARTS_LOCALE_EN_US, de: AG_CHARTS_LOCALE_DE_DE } as const;
 
 ModuleRegistry.registerModules([AllCommunityModule]);
 
@@ -19,10 +26,15 @@ function ChartFigure(props: {
   empty: string;
 }) {
   const id = useId();
+  const { t, fmt } = useI18n();
+  const { language } = useLanguage();
   const dark = usePrefersDark();
   const options = useMemo<AgCartesianChartOptions | null>(
-    () => (props.options ? { ...props.options, theme: dark ? 'ag-default-dark' : 'ag-default', background: { visible: false } } : null),
-    [props.options, dark],
+    () =>
+      props.options
+        ? { ...props.options, theme: dark ? 'ag-default-dark' : 'ag-default', background: { visible: false }, locale: { localeText: CHART_LOCALE[language] } }
+        : null,
+    [props.options, dark, language],
   );
   return (
     <figure className="chart-figure" aria-labelledby={`${id}-title`}>
@@ -40,7 +52,7 @@ function ChartFigure(props: {
             props.children
           )}
           <details className="sub-details">
-            <summary>Show the numbers</summary>
+            <summary>{t('responses.chart.numbers')}</summary>
             <table className="data-table" aria-label={props.title}>
               <thead>
                 <tr>
@@ -56,7 +68,7 @@ function ChartFigure(props: {
                   <tr key={i}>
                     {r.map((v, j) => (
                       <td key={j} className={typeof v === 'number' ? 'num' : undefined}>
-                        {typeof v === 'number' ? v.toLocaleString('en-GB') : v}
+                        {typeof v === 'number' ? fmt.number(v) : v}
                       </td>
                     ))}
                   </tr>
@@ -72,46 +84,55 @@ function ChartFigure(props: {
 
 /** Opens and clicks per hour since the mailing started; dates on the axis when it spans days, gaps where no hour was recorded. */
 export function TimelineChart(props: { timeline: MailingReportData['timeline'] }) {
+  const { t, fmt } = useI18n();
   const shape = useMemo(() => timelinePoints(props.timeline), [props.timeline]);
-  const options = useMemo<AgCartesianChartOptions>(
-    () => ({
+  const options = useMemo<AgCartesianChartOptions>(() => {
+    const opens = t('report.header.opens');
+    const clicks = t('report.header.clicks');
+    // Times in the reader's form: a date only where the hours cross midnight.
+    const when = (d: Date) => (shape.spansDays ? fmt.dateTime(d) : fmt.time(d));
+    const tooltip = (name: string, key: 'opens' | 'clicks') => ({
+      renderer: (p: { datum: { time: Date; opens: number | null; clicks: number | null } }) => ({ heading: fmt.dateTime(p.datum.time), title: name, data: [{ label: name, value: fmt.number(p.datum[key]) }] }),
+    });
+    return {
       data: shape.points.map((p) => ({ ...p })),
       series: [
-        { type: 'line', xKey: 'time', yKey: 'opens', yName: 'Opens', connectMissingData: false },
-        { type: 'line', xKey: 'time', yKey: 'clicks', yName: 'Clicks', connectMissingData: false },
+        { type: 'line', xKey: 'time', yKey: 'opens', yName: opens, connectMissingData: false, tooltip: tooltip(opens, 'opens') },
+        { type: 'line', xKey: 'time', yKey: 'clicks', yName: clicks, connectMissingData: false, tooltip: tooltip(clicks, 'clicks') },
       ],
       axes: {
-        x: { type: 'time', position: 'bottom', label: { format: shape.spansDays ? '%Y-%m-%d %H:%M' : '%H:%M' } },
-        y: { type: 'number', position: 'left', title: { text: 'Events per hour' } },
+        x: { type: 'time', position: 'bottom', label: { formatter: (p) => (p.value instanceof Date ? when(p.value) : String(p.value)) } },
+        y: { type: 'number', position: 'left', title: { text: t('responses.chart.perHour') }, label: { formatter: (p) => fmt.number(Number(p.value)) } },
       },
       legend: { position: 'bottom' },
-    }),
-    [shape],
-  );
+    };
+  }, [shape, t, fmt]);
+  const from = shape.from ? fmt.dateTime(hourDate(shape.from)) : null;
+  const to = shape.to ? fmt.dateTime(hourDate(shape.to)) : null;
   return (
     <ChartFigure
-      title="Opens and clicks over time"
-      subtitle={shape.from && shape.to ? `Per hour, from ${shape.from} to ${shape.to} (server time). Gaps are hours with no opens or clicks recorded.` : undefined}
+      title={t('responses.chart.timeline')}
+      subtitle={from && to ? t('responses.chart.timelineSpan', { from, to }) : undefined}
       options={options}
-      head={['Hour', 'Opens', 'Clicks']}
-      rows={props.timeline.map((t) => [t.hour.slice(0, 16), t.opens, t.clicks])}
-      empty="No opens or clicks yet."
+      head={[t('report.header.hour'), t('report.header.opens'), t('report.header.clicks')]}
+      rows={props.timeline.map((h) => [fmt.dateTime(hourDate(h.hour)), h.opens, h.clicks])}
+      empty={t('responses.chart.empty')}
     />
   );
 }
 
-const DIMENSIONS = [
-  { dimension: 'device', title: 'Devices' },
-  { dimension: 'platform', title: 'Platforms' },
-  { dimension: 'browser', title: 'Browsers' },
-] as const;
+const DIMENSIONS: readonly { readonly dimension: 'device' | 'platform' | 'browser'; readonly title: MessageId; readonly head: MessageId }[] = [
+  { dimension: 'device', title: 'responses.chart.devices', head: 'grid.column.device' },
+  { dimension: 'platform', title: 'responses.chart.platforms', head: 'grid.column.platform' },
+  { dimension: 'browser', title: 'responses.chart.browsers', head: 'grid.column.browser' },
+];
 
 /** Opens and clicks per device, platform and browser: one bar chart each. */
 export function ClientCharts(props: { clients: MailingReportData['clients'] }) {
   return (
     <div className="chart-grid">
       {DIMENSIONS.map((d) => (
-        <DimensionChart key={d.dimension} title={d.title} clients={props.clients.filter((c) => c.dimension === d.dimension)} />
+        <DimensionChart key={d.dimension} title={d.title} head={d.head} clients={props.clients.filter((c) => c.dimension === d.dimension)} />
       ))}
     </div>
   );
@@ -121,25 +142,31 @@ export function ClientCharts(props: { clients: MailingReportData['clients'] }) {
  * Opens and clicks per value as bars drawn in HTML: the names (such as "Chrome Mobile 126.0")
  * wrap in their own column and are never cut off, whatever the window size.
  */
-function DimensionChart(props: { title: string; clients: MailingReportData['clients'] }) {
+function DimensionChart(props: { title: MessageId; head: MessageId; clients: MailingReportData['clients'] }) {
+  const { t, fmt } = useI18n();
+  const notGiven = t('responses.chart.notGiven');
   const data = useMemo(() => {
     const byValue = new Map<string, { value: string; opens: number; clicks: number }>();
     for (const c of props.clients) {
-      const key = c.value ?? '(not given)';
+      const key = c.value ?? notGiven;
       const entry = byValue.get(key) ?? { value: key, opens: 0, clicks: 0 };
       if (c.source === 'open') entry.opens += c.events;
       else entry.clicks += c.events;
       byValue.set(key, entry);
     }
     return [...byValue.values()].sort((a, b) => b.opens + b.clicks - (a.opens + a.clicks));
-  }, [props.clients]);
+  }, [props.clients, notGiven]);
   const max = Math.max(1, ...data.map((d) => Math.max(d.opens, d.clicks)));
-  const title = `${props.title}: opens and clicks`;
   return (
-    <ChartFigure title={title} head={[props.title.replace(/s$/, ''), 'Opens', 'Clicks']} rows={data.map((d) => [d.value, d.opens, d.clicks])} empty="No opens or clicks yet.">
+    <ChartFigure
+      title={t(props.title)}
+      head={[t(props.head), t('report.header.opens'), t('report.header.clicks')]}
+      rows={data.map((d) => [d.value, d.opens, d.clicks])}
+      empty={t('responses.chart.empty')}
+    >
       <div className="bar-chart" aria-hidden="true">
         <p className="bar-legend small">
-          <span className="bar-key bar-opens" /> Opens <span className="bar-key bar-clicks" /> Clicks
+          <span className="bar-key bar-opens" /> {t('report.header.opens')} <span className="bar-key bar-clicks" /> {t('report.header.clicks')}
         </p>
         {data.map((d) => (
           <div key={d.value} className="bar-row">
@@ -148,9 +175,9 @@ function DimensionChart(props: { title: string; clients: MailingReportData['clie
             </span>
             <span className="bar-pair">
               <span className="bar bar-opens" style={{ width: `${(d.opens / max) * 100}%` }} />
-              <span className="bar-count">{d.opens.toLocaleString('en-GB')}</span>
+              <span className="bar-count">{fmt.number(d.opens)}</span>
               <span className="bar bar-clicks" style={{ width: `${(d.clicks / max) * 100}%` }} />
-              <span className="bar-count">{d.clicks.toLocaleString('en-GB')}</span>
+              <span className="bar-count">{fmt.number(d.clicks)}</span>
             </span>
           </div>
         ))}

@@ -1,14 +1,19 @@
+import { AG_GRID_LOCALE_DE, AG_GRID_LOCALE_EN } from '@ag-grid-community/locale';
 import { AllCommunityModule, ModuleRegistry, type ColDef, type IDatasource, type IGetRowsParams } from 'ag-grid-community';
 import { AgGridReact } from 'ag-grid-react';
 import { useCallback, useId, useMemo, useRef, useState } from 'react';
 import type { GridColumn, GridRequest, GridRow } from '../../../../shared/contract/responses';
+import type { AppErrorInfo } from '../../../../shared/contract/result';
+import { EN_MESSAGES, type MessageId } from '../../../../shared/i18n/messages';
 import { useApi } from '../../api/api-context';
 import { offerHostFile } from '../../api/files';
-import { plural } from '../../components/format';
 import { gridTheme } from '../../components/grid-theme';
 import { HostFileLink } from '../../components/host-file-link';
+import { useLanguage } from '../../i18n/language-provider';
+import { useI18n, type I18n } from '../../i18n/use-i18n';
+import { localeDateInput } from './locale-date-input';
 import { ProgressLine } from './progress-line';
-import { VIEW_CHOICES, viewLabel, type GridViewName } from './response-text';
+import { VIEW_CHOICES, viewLabelId, wallClock, type GridViewName } from './response-text';
 import { ErrorCallout } from '../../components/error-callout';
 import { useLoad } from '../../components/use-load';
 
@@ -25,24 +30,62 @@ const ID_OPTIONS = ['equals', 'notEqual', 'startsWith', 'contains', 'blank', 'no
 /** Shown first in every view that has them: who and when, the columns operators read first. */
 const LEADING = ['created', 'user_id'];
 
+/** AG Grid's own texts (filter menus, "Contains", "Blank", page and aria texts) per language. */
+const GRID_LOCALE = { en: AG_GRID_LOCALE_EN, de: AG_GRID_LOCALE_DE } as const;
+
+/** Words the views compute (the journey's events, the bounce class), shown in the reader's language; filters match the stored English word. */
+const VALUE_TEXT: Readonly<Record<string, Readonly<Record<string, MessageId>>>> = {
+  event: {
+    sent: 'grid.event.sent',
+    open: 'grid.event.open',
+    click: 'grid.event.click',
+    'hard bounce': 'grid.event.hardBounce',
+    'soft bounce': 'grid.event.softBounce',
+    response: 'grid.event.response',
+    unsubscribe: 'grid.event.unsubscribe',
+  },
+  bounce_class: { hard: 'grid.bounceClass.hard', soft: 'grid.bounceClass.soft' },
+};
+
+/** A column's title in the reader's language: the service sends its catalog key (its English title where the key is unknown here). */
+function columnTitle(t: I18n['t'], c: Column): string {
+  return c.titleId in EN_MESSAGES ? t(c.titleId as MessageId) : c.title;
+}
+
 /**
  * Grid column definitions from the service's column list: filter and width by type. Time and
- * recipient lead and IDs are narrow, so both are visible without scrolling sideways.
+ * recipient lead and IDs are narrow, so both are visible without scrolling sideways. Titles,
+ * times and computed words are in the reader's language.
  */
-function columnDefs(columns: readonly Column[]): ColDef<Row>[] {
+function columnDefs(columns: readonly Column[], i18n: Pick<I18n, 't' | 'fmt'>): ColDef<Row>[] {
+  const { t, fmt } = i18n;
   const ordered = [...columns.filter((c) => LEADING.includes(c.colId)).sort((a, b) => LEADING.indexOf(a.colId) - LEADING.indexOf(b.colId)), ...columns.filter((c) => !LEADING.includes(c.colId))];
   return ordered.map((c): ColDef<Row> => {
-    const base: ColDef<Row> = { colId: c.colId, field: c.colId, headerName: c.title, sortable: true, resizable: true };
+    const base: ColDef<Row> = { colId: c.colId, field: c.colId, headerName: columnTitle(t, c), sortable: true, resizable: true };
+    const words = VALUE_TEXT[c.colId];
     switch (c.type) {
       case 'number':
-        return { ...base, filter: 'agNumberColumnFilter', type: 'numericColumn', width: 120 };
+        return { ...base, filter: 'agNumberColumnFilter', type: 'numericColumn', width: 120, valueFormatter: (p) => (typeof p.value === 'number' ? fmt.number(p.value) : String(p.value ?? '')) };
       case 'date':
-        // A text box in the grids' own date form (YYYY-MM-DD), not the browser's locale date picker.
-        return { ...base, filter: 'agDateColumnFilter', width: 180, filterParams: { debounceMs: 400, browserDatePicker: false } };
+        // Times as the reader writes them (server wall clock, never shifted); the filter takes a day in the same form (see locale-date-input.ts).
+        return {
+          ...base,
+          filter: 'agDateColumnFilter',
+          width: 180,
+          filterParams: { debounceMs: 400 },
+          valueFormatter: (p) => (typeof p.value === 'string' ? fmt.dateTime(wallClock(p.value) ?? p.value, { seconds: true }) : ''),
+        };
       case 'id':
         return { ...base, filter: 'agTextColumnFilter', width: 125, cellClass: 'mono', filterParams: { filterOptions: ID_OPTIONS, debounceMs: 400, maxNumConditions: 1 } };
       default:
-        return { ...base, filter: 'agTextColumnFilter', flex: 1, minWidth: c.colId === 'url' ? 200 : c.colId === 'user_id' ? 220 : 130, filterParams: { filterOptions: TEXT_OPTIONS, debounceMs: 400 } };
+        return {
+          ...base,
+          filter: 'agTextColumnFilter',
+          flex: 1,
+          minWidth: c.colId === 'url' ? 200 : c.colId === 'user_id' ? 220 : 130,
+          filterParams: { filterOptions: TEXT_OPTIONS, debounceMs: 400 },
+          ...(words ? { valueFormatter: (p: { value: unknown }) => (typeof p.value === 'string' && words[p.value] ? t(words[p.value]!) : String(p.value ?? '')) } : {}),
+        };
     }
   });
 }
@@ -62,16 +105,19 @@ function currentSort(grid: AgGridReact<Row> | null): { colId: string; sort: 'asc
  */
 export function ResponseGrid(props: { initialView?: GridViewName; initialMailingId?: string }) {
   const api = useApi();
+  const i18n = useI18n();
+  const { t, fmt, errorMessage } = i18n;
+  const { language } = useLanguage();
   const id = useId();
   const [view, setView] = useState<GridViewName>(props.initialView ?? 'clicks_with_links');
   const [mailingInput, setMailingInput] = useState(props.initialMailingId ?? '');
   const [emailInput, setEmailInput] = useState('');
   const [userId, setUserId] = useState('');
   const [rowCount, setRowCount] = useState<number | null>(null);
-  const [queryError, setError] = useState<string | null>(null);
+  const [queryError, setError] = useState<AppErrorInfo | null>(null);
   const [exporting, setExporting] = useState(false);
   const [exported, setExported] = useState<{ path: string; rows: number } | null>(null);
-  const [exportError, setExportError] = useState<string | null>(null);
+  const [exportError, setExportError] = useState<AppErrorInfo | null>(null);
   const gridRef = useRef<AgGridReact<Row>>(null);
 
   const mailingId = /^\d{1,19}$/.test(mailingInput.trim()) ? mailingInput.trim() : undefined;
@@ -83,14 +129,18 @@ export function ResponseGrid(props: { initialView?: GridViewName; initialMailing
   // Another view makes another `load`, so its columns start empty and load afresh.
   const loadColumns = useCallback(async () => api.responses.columns({ view }), [api, view]);
   const { value: columns, error: columnsError } = useLoad<readonly Column[]>(loadColumns);
-  const error = queryError ?? columnsError?.message ?? null;
+  const failure = queryError ?? columnsError;
+  const error = failure ? errorMessage(failure) : null;
   const chooseView = (next: GridViewName) => {
     setView(next);
     setRowCount(null);
     setExported(null);
   };
 
-  const defs = useMemo(() => (columns ? columnDefs(columns) : []), [columns]);
+  const defs = useMemo(() => (columns ? columnDefs(columns, i18n) : []), [columns, i18n]);
+  const localeText = useMemo(() => ({ ...GRID_LOCALE[language], dateFormatOoo: t('grid.dateFormat') }), [language, t]);
+  // A new class per language, so the grid (keyed by language below) builds its date boxes afresh.
+  const dateComponent = useMemo(() => localeDateInput((day) => fmt.date(day)), [fmt]);
 
   // A new datasource object makes the grid start again from the first block.
   const datasource = useMemo<IDatasource>(
@@ -111,7 +161,7 @@ export function ResponseGrid(props: { initialView?: GridViewName; initialMailing
               setRowCount(r.value.lastRow);
               params.successCallback(r.value.rows, r.value.lastRow ?? undefined);
             } else {
-              setError(r.error.message);
+              setError(r.error);
               params.failCallback();
             }
           });
@@ -130,12 +180,13 @@ export function ResponseGrid(props: { initialView?: GridViewName; initialMailing
         sortModel: currentSort(gridRef.current),
         filterModel: gridRef.current?.api?.getFilterModel() ?? {},
         scope,
+        language,
       });
       if (r.ok) {
         setExported({ path: r.value.path, rows: r.value.rows });
         // Written and offered in one step: no second click for the download.
         await offerHostFile(r.value.path);
-      } else setExportError(r.error.message);
+      } else setExportError(r.error);
     } finally {
       setExporting(false);
     }
@@ -143,25 +194,25 @@ export function ResponseGrid(props: { initialView?: GridViewName; initialMailing
 
   const explain = VIEW_CHOICES.find((v) => v.view === view)?.explain;
   return (
-    <section aria-label="Browse response data">
+    <section aria-label={t('responses.grid.region')}>
       <div className="toolbar">
         <div className="field inline">
-          <label htmlFor={`${id}-view`}>View</label>
+          <label htmlFor={`${id}-view`}>{t('responses.grid.view')}</label>
           <select id={`${id}-view`} value={view} onChange={(e) => chooseView(e.target.value as GridViewName)}>
             {VIEW_CHOICES.map((v) => (
               <option key={v.view} value={v.view}>
-                {v.label}
+                {t(v.label)}
               </option>
             ))}
           </select>
         </div>
         <div className="field inline">
-          <label htmlFor={`${id}-mailing`}>Limit to mailing ID</label>
+          <label htmlFor={`${id}-mailing`}>{t('responses.grid.limitMailing')}</label>
           <input
             id={`${id}-mailing`}
             inputMode="numeric"
             value={mailingInput}
-            placeholder="all mailings"
+            placeholder={t('responses.grid.allMailings')}
             aria-invalid={mailingInvalid || undefined}
             aria-describedby={mailingInvalid ? `${id}-mailing-error` : undefined}
             onChange={(e) => setMailingInput(e.target.value)}
@@ -170,52 +221,54 @@ export function ResponseGrid(props: { initialView?: GridViewName; initialMailing
         {needsUser && (
           <form
             className="toolbar-form"
-            aria-label="Recipient"
+            aria-label={t('grid.column.recipient')}
             onSubmit={(e) => {
               e.preventDefault();
               setUserId(emailInput.trim());
             }}
           >
             <div className="field inline">
-              <label htmlFor={`${id}-email`}>E-mail address</label>
-              <input id={`${id}-email`} type="search" value={emailInput} placeholder="name@example.com" onChange={(e) => setEmailInput(e.target.value)} />
+              <label htmlFor={`${id}-email`}>{t('responses.grid.email')}</label>
+              <input id={`${id}-email`} type="search" value={emailInput} placeholder={t('responses.emailPlaceholder')} onChange={(e) => setEmailInput(e.target.value)} />
             </div>
             <button type="submit" className="button" disabled={!emailInput.trim()}>
-              Show journey
+              {t('responses.grid.showJourney')}
             </button>
           </form>
         )}
         <p className="muted small toolbar-count" role="status" aria-live="polite" data-testid="row-count">
-          {!ready ? '' : rowCount === null ? 'Loading…' : plural(rowCount, 'row')}
+          {!ready ? '' : rowCount === null ? t('responses.loading') : t('responses.grid.rows', { count: rowCount })}
         </p>
         <button type="button" className="button" onClick={() => void exportToExcel()} disabled={!ready || exporting || !columns}>
-          {exporting ? 'Exporting…' : 'Export to Excel'}
+          {exporting ? t('responses.grid.exporting') : t('responses.grid.export')}
         </button>
       </div>
-      {explain && <p className="hint">{explain} Sort by clicking a column header; filter in the boxes under the headers.</p>}
-      {mailingInvalid && (
-        <p className="field-error" id={`${id}-mailing-error`}>
-          A mailing ID has digits only. Leave the box empty to see every mailing.
+      {explain && (
+        <p className="hint">
+          {t(explain)} {t('responses.grid.howTo')}
         </p>
       )}
-      <ProgressLine task="export" active={exporting} label="Export progress" />
-      <ErrorCallout message={exportError} />
+      {mailingInvalid && (
+        <p className="field-error" id={`${id}-mailing-error`}>
+          {t('responses.grid.mailingInvalid')}
+        </p>
+      )}
+      <ProgressLine task="export" active={exporting} label={t('responses.exportProgress')} />
+      <ErrorCallout message={exportError ? errorMessage(exportError) : null} />
       {exported && (
         <div className="callout callout-ok" role="status">
-          <p>
-            Exported {plural(exported.rows, 'row')} of “{viewLabel(view)}”, sorted and filtered as shown.
-          </p>
-          <HostFileLink path={exported.path} label="Download it again" />
+          <p>{t('responses.grid.exported', { count: exported.rows, view: t(viewLabelId(view)) })}</p>
+          <HostFileLink path={exported.path} label={t('responses.downloadAgain')} />
         </div>
       )}
       <ErrorCallout message={error} />
       {!ready ? (
-        <p className="note">Enter an e-mail address and press “Show journey” to see everything that happened to it.</p>
+        <p className="note">{t('responses.grid.enterEmail')}</p>
       ) : (
         columns && (
-          <div className="grid-host response-grid" role="region" aria-label={`${viewLabel(view)} grid`}>
+          <div className="grid-host response-grid" role="region" aria-label={t('responses.grid.gridOf', { view: t(viewLabelId(view)) })}>
             <AgGridReact<Row>
-              key={`${view}`}
+              key={`${view}/${language}`}
               ref={gridRef}
               theme={gridTheme}
               rowModelType="infinite"
@@ -224,7 +277,9 @@ export function ResponseGrid(props: { initialView?: GridViewName; initialMailing
               maxBlocksInCache={50}
               columnDefs={defs}
               defaultColDef={{ floatingFilter: true, suppressHeaderMenuButton: false }}
-              overlayNoRowsTemplate="No rows. Pull responses first, or loosen the filters."
+              localeText={localeText}
+              components={{ agDateInput: dateComponent }}
+              overlayNoRowsTemplate={t('responses.grid.noRows')}
               enableCellTextSelection
             />
           </div>

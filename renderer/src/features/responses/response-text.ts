@@ -1,4 +1,6 @@
 import type { GridViewName, MailingReport, PulledFile, ResponseMailing } from '../../../../shared/contract/responses';
+import type { MessageId } from '../../../../shared/i18n/messages';
+import type { I18n } from '../../i18n/use-i18n';
 
 export type { GridViewName } from '../../../../shared/contract/responses';
 /** One mailing row of `responses.mailings`. */
@@ -9,64 +11,84 @@ export type MailingReportData = MailingReport;
 export type PulledFileRow = PulledFile;
 
 /** The views operators pick from, joined views first because they answer the usual questions. */
-export const VIEW_CHOICES: readonly { readonly view: GridViewName; readonly label: string; readonly explain: string }[] = [
-  { view: 'clicks_with_links', label: 'Clicks with link name and URL', explain: 'Every click, with the name and address of the link that was clicked.' },
-  { view: 'recipient_journey', label: 'Recipient journey', explain: 'Everything that happened to one e-mail address: sent, opens, clicks, bounces, unsubscribes, in time order.' },
-  { view: 'bounces_by_category', label: 'Bounces by category', explain: 'Bounced recipients per mailing and bounce category (hard = fatal_bounce, soft = bounce or temporary_bounce).' },
-  { view: 'mailing_recipients', label: 'Recipients per mailing', explain: 'One row per recipient of each mailing, with sending and delivery status.' },
-  { view: 'opens', label: 'Opens', explain: 'Every tracked open, with device, platform and browser.' },
-  { view: 'clicks', label: 'Clicks (without link names)', explain: 'Every click as in the clicks file.' },
-  { view: 'links', label: 'Links', explain: 'The links of each mailing as in the links file.' },
-  { view: 'unsubscribes', label: 'Unsubscribes', explain: 'Every unsubscribe.' },
-  { view: 'responses', label: 'Responses (bounces, auto-replies)', explain: 'Every response the server recorded, with its category.' },
-  { view: 'mailings', label: 'Mailings (as in the file)', explain: 'The mailings file as the server wrote it.' },
+export const VIEW_CHOICES: readonly { readonly view: GridViewName; readonly label: MessageId; readonly explain: MessageId }[] = [
+  { view: 'clicks_with_links', label: 'responses.view.clicksWithLinks', explain: 'responses.view.clicksWithLinks.explain' },
+  { view: 'recipient_journey', label: 'responses.view.recipientJourney', explain: 'responses.view.recipientJourney.explain' },
+  { view: 'bounces_by_category', label: 'responses.view.bouncesByCategory', explain: 'responses.view.bouncesByCategory.explain' },
+  { view: 'mailing_recipients', label: 'responses.view.mailingRecipients', explain: 'responses.view.mailingRecipients.explain' },
+  { view: 'opens', label: 'responses.view.opens', explain: 'responses.view.opens.explain' },
+  { view: 'clicks', label: 'responses.view.clicks', explain: 'responses.view.clicks.explain' },
+  { view: 'links', label: 'responses.view.links', explain: 'responses.view.links.explain' },
+  { view: 'unsubscribes', label: 'responses.view.unsubscribes', explain: 'responses.view.unsubscribes.explain' },
+  { view: 'responses', label: 'responses.view.responses', explain: 'responses.view.responses.explain' },
+  { view: 'mailings', label: 'responses.view.mailings', explain: 'responses.view.mailings.explain' },
 ];
 
-/** Label of a view, for headings and the picker. */
-export function viewLabel(view: GridViewName): string {
-  return VIEW_CHOICES.find((v) => v.view === view)?.label ?? view;
+/** The catalog key of a view's label, for headings and the picker. */
+export function viewLabelId(view: GridViewName): MessageId {
+  return VIEW_CHOICES.find((v) => v.view === view)?.label ?? 'responses.view.clicksWithLinks';
 }
 
-/** How a response mailing was tied to the send that made it, in words. */
-export function linkKindText(link: ResponseMailingRow['link']): string {
-  switch (link) {
-    case 'log':
-      return 'found by the mailing ID in the server log';
-    case 'time':
-      return 'matched by source mailing and time';
-    default:
-      return 'not sent with this Loopdesk';
-  }
-}
+/** How a response mailing was tied to the send that made it. */
+export const LINK_KIND_TEXT: Readonly<Record<ResponseMailingRow['link'], MessageId>> = {
+  log: 'responses.link.log',
+  time: 'responses.link.time',
+  none: 'responses.link.none',
+};
 
-/** What happened to a pulled file, in words. */
-export function outcomeText(outcome: PulledFileRow['outcome']): string {
-  switch (outcome) {
-    case 'ingested':
-      return 'New';
-    case 'replaced':
-      return 'Replaced (changed on the server)';
-    case 'skipped':
-      return 'Unchanged';
-    case 'rejected':
-      return 'Rejected';
-  }
+/** What happened to a pulled file. */
+export const OUTCOME_TEXT: Readonly<Record<PulledFileRow['outcome'], MessageId>> = {
+  ingested: 'responses.outcome.ingested',
+  replaced: 'responses.outcome.replaced',
+  skipped: 'responses.outcome.skipped',
+  rejected: 'responses.outcome.rejected',
+};
+
+/** The catalog keys of one KPI's name, plain sentence and exact definition (main has the same map for the Excel report). */
+export const KPI_TEXT: Readonly<Record<string, { readonly label: MessageId; readonly explain: MessageId; readonly formula: MessageId }>> = {
+  sent: { label: 'kpi.sent.label', explain: 'kpi.sent.explain', formula: 'kpi.sent.formula' },
+  hardBounces: { label: 'kpi.hardBounces.label', explain: 'kpi.hardBounces.explain', formula: 'kpi.hardBounces.formula' },
+  softBounces: { label: 'kpi.softBounces.label', explain: 'kpi.softBounces.explain', formula: 'kpi.softBounces.formula' },
+  bounces: { label: 'kpi.bounces.label', explain: 'kpi.bounces.explain', formula: 'kpi.bounces.formula' },
+  delivered: { label: 'kpi.delivered.label', explain: 'kpi.delivered.explain', formula: 'kpi.delivered.formula' },
+  bounceRate: { label: 'kpi.bounceRate.label', explain: 'kpi.bounceRate.explain', formula: 'kpi.bounceRate.formula' },
+  totalOpens: { label: 'kpi.totalOpens.label', explain: 'kpi.totalOpens.explain', formula: 'kpi.totalOpens.formula' },
+  uniqueOpens: { label: 'kpi.uniqueOpens.label', explain: 'kpi.uniqueOpens.explain', formula: 'kpi.uniqueOpens.formula' },
+  openRate: { label: 'kpi.openRate.label', explain: 'kpi.openRate.explain', formula: 'kpi.openRate.formula' },
+  totalClicks: { label: 'kpi.totalClicks.label', explain: 'kpi.totalClicks.explain', formula: 'kpi.totalClicks.formula' },
+  uniqueClicks: { label: 'kpi.uniqueClicks.label', explain: 'kpi.uniqueClicks.explain', formula: 'kpi.uniqueClicks.formula' },
+  uniqueClickers: { label: 'kpi.uniqueClickers.label', explain: 'kpi.uniqueClickers.explain', formula: 'kpi.uniqueClickers.formula' },
+  clickRate: { label: 'kpi.clickRate.label', explain: 'kpi.clickRate.explain', formula: 'kpi.clickRate.formula' },
+  clickToOpenRate: { label: 'kpi.clickToOpenRate.label', explain: 'kpi.clickToOpenRate.explain', formula: 'kpi.clickToOpenRate.formula' },
+  unsubscribes: { label: 'kpi.unsubscribes.label', explain: 'kpi.unsubscribes.explain', formula: 'kpi.unsubscribes.formula' },
+  unsubscribeRate: { label: 'kpi.unsubscribeRate.label', explain: 'kpi.unsubscribeRate.explain', formula: 'kpi.unsubscribeRate.formula' },
+};
+
+/** A KPI's name, sentence and definition in the reader's language (the service's English where a KPI is new to this map). */
+export function kpiTexts(i18n: Pick<I18n, 't'>, kpi: MailingReportData['kpis'][number]): { label: string; explain: string; formula: string } {
+  const ids = KPI_TEXT[kpi.key];
+  return ids ? { label: i18n.t(ids.label), explain: i18n.t(ids.explain), formula: i18n.t(ids.formula) } : { label: kpi.label, explain: kpi.explain, formula: kpi.formula };
 }
 
 /**
- * Times from the response files are the server's wall clock without a zone; they are shown
- * exactly as written (`YYYY-MM-DD HH:MM:SS`) so they match what the server's files say.
+ * Times from the response files are the server's wall clock without a zone
+ * (`YYYY-MM-DD HH:MM:SS`): as a Date that shows the same numbers here, so formatting it in
+ * the reader's form (`05.12.2026 14:30`) never shifts it by this computer's zone.
  */
-export function fileTime(iso: string | null): string {
-  if (!iso) return '—';
-  return iso.replace('T', ' ').replace(/(\.\d+)?Z$/, '').slice(0, 19);
+export function wallClock(text: string | null | undefined): Date | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?/.exec(text ?? '');
+  return m ? new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0)) : null;
 }
 
-/** A KPI value as shown on its card: counts with separators, rates as percentages. */
-export function kpiValueText(kpi: MailingReportData['kpis'][number]): string {
-  if (kpi.value === null) return '—';
-  if (kpi.unit === 'rate') return `${(kpi.value * 100).toLocaleString('en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 })} %`;
-  return kpi.value.toLocaleString('en-GB');
+/** A server wall-clock time in the reader's date form, to the minute. */
+export function fileTime(fmt: I18n['fmt'], text: string | null): string {
+  return fmt.dateTime(wallClock(text) ?? text);
+}
+
+/** A KPI value as shown on its card: counts with the locale's separators, rates as percentages with one decimal. */
+export function kpiValueText(fmt: I18n['fmt'], kpi: MailingReportData['kpis'][number]): string {
+  if (kpi.value === null) return fmt.number(null);
+  return kpi.unit === 'rate' ? fmt.percent(kpi.value, 1) : fmt.number(kpi.value);
 }
 
 /** The mailing IDs of a report route parameter (`report/1,2,3`). */

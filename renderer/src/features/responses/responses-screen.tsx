@@ -1,4 +1,6 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import type { MessageId } from '../../../../shared/i18n/messages';
+import { useI18n } from '../../i18n/use-i18n';
 import { navigate, routeParam } from '../../routes';
 import { MailingReport } from './mailing-report';
 import { MailingsTab } from './mailings-tab';
@@ -7,12 +9,12 @@ import { ResponseGrid } from './response-grid';
 import { parseIds, VIEW_CHOICES, type GridViewName } from './response-text';
 import { SuppressionPanel } from './suppression-panel';
 
-const TABS = [
-  { id: 'mailings', label: 'Mailings' },
-  { id: 'data', label: 'Browse data' },
-  { id: 'files', label: 'Files' },
-  { id: 'suppression', label: 'Suppression list' },
-] as const;
+const TABS: readonly { readonly id: 'mailings' | 'data' | 'files' | 'suppression'; readonly label: MessageId }[] = [
+  { id: 'mailings', label: 'responses.tab.mailings' },
+  { id: 'data', label: 'responses.tab.data' },
+  { id: 'files', label: 'responses.tab.files' },
+  { id: 'suppression', label: 'responses.tab.suppression' },
+];
 type TabId = (typeof TABS)[number]['id'];
 
 /** What the hash selects: `#/responses/<tab>[/…]`, e.g. `report/1,2` or `data/clicks_with_links/123`. */
@@ -31,7 +33,7 @@ function placeFromHash(hash: string): Place {
     const mailingId = /^\d{1,19}$/.test(parts[2] ?? '') ? parts[2] : undefined;
     return { tab: 'data', reportIds: [], view, mailingId };
   }
-  const tab = TABS.find((t) => t.id === parts[0])?.id ?? 'mailings';
+  const tab = TABS.find((x) => x.id === parts[0])?.id ?? 'mailings';
   return { tab, reportIds: [] };
 }
 
@@ -47,6 +49,7 @@ function usePlace(): Place {
 
 /** Responses: pull the server's daily files, see each mailing's KPIs, browse and export the data, keep the suppression list. */
 export function ResponsesScreen() {
+  const { t } = useI18n();
   const place = usePlace();
   const [reloadKey, setReloadKey] = useState(0);
   const tabRefs = useRef<Partial<Record<TabId, HTMLButtonElement | null>>>({});
@@ -64,28 +67,28 @@ export function ResponsesScreen() {
   return (
     <section className="screen-inner responses-screen" aria-labelledby="screen-title">
       <header className="screen-header">
-        <h1 id="screen-title">Responses</h1>
-        <p className="lead">Opens, clicks, bounces and unsubscribes from the server’s daily response files, kept here beyond the server’s 30 days.</p>
+        <h1 id="screen-title">{t('responses.title')}</h1>
+        <p className="lead">{t('responses.lead')}</p>
       </header>
       <PullPanel onPulled={() => setReloadKey((k) => k + 1)} />
-      <div className="tabs" role="tablist" aria-label="Response views">
-        {TABS.map((t, i) => (
+      <div className="tabs" role="tablist" aria-label={t('responses.tabs')}>
+        {TABS.map((tab, i) => (
           <button
-            key={t.id}
+            key={tab.id}
             ref={(el) => {
-              tabRefs.current[t.id] = el;
+              tabRefs.current[tab.id] = el;
             }}
             type="button"
             role="tab"
-            id={`responses-tab-${t.id}`}
-            aria-selected={place.tab === t.id}
+            id={`responses-tab-${tab.id}`}
+            aria-selected={place.tab === tab.id}
             aria-controls="responses-panel"
-            tabIndex={place.tab === t.id ? 0 : -1}
+            tabIndex={place.tab === tab.id ? 0 : -1}
             className="tab"
-            onClick={() => navigate('responses', t.id)}
+            onClick={() => navigate('responses', tab.id)}
             onKeyDown={(e) => onTabKey(e, i)}
           >
-            {t.label}
+            {t(tab.label)}
           </button>
         ))}
       </div>

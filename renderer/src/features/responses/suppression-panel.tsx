@@ -1,10 +1,12 @@
 import { useCallback, useEffect, useId, useState } from 'react';
 import type { z } from 'zod';
 import type { SuppressionEntry } from '../../../../shared/contract/responses';
+import type { AppErrorInfo } from '../../../../shared/contract/result';
+import type { MessageId } from '../../../../shared/i18n/messages';
 import { useApi } from '../../api/api-context';
 import { fileToHostPath } from '../../api/files';
 import { ConfirmDialog } from '../../components/confirm-dialog';
-import { formatDateTime, plural } from '../../components/format';
+import { useI18n, type I18n } from '../../i18n/use-i18n';
 import { HostFileLink } from '../../components/host-file-link';
 import { ErrorCallout } from '../../components/error-callout';
 import { DataTable } from '../../components/data-table';
@@ -13,9 +15,22 @@ type Entry = z.infer<typeof SuppressionEntry>;
 
 const PAGE = 200;
 
-/** `import /long/path/list.csv` → `import list.csv`: the folder is the host's upload area, not news to the operator. */
-function shortSource(source: string): string {
-  return source.replace(/^import (?:.*[\\/])?/, 'import ');
+/** The reasons pulls write (main's response-pull-service), in the reader's language; an operator's own reason shows as typed. */
+const REASON_TEXT: Readonly<Record<string, MessageId>> = {
+  Unsubscribed: 'responses.suppression.reason.unsubscribed',
+  'Hard bounce': 'responses.suppression.reason.hardBounce',
+};
+
+/**
+ * Where an address came from, in words: `mailing 123` → "Mailing 123", `import /long/path/list.csv`
+ * → "Import list.csv" (the folder is the host's upload area, not news to the operator).
+ */
+function sourceText(t: I18n['t'], source: string): string {
+  const mailing = /^mailing (.+)$/.exec(source);
+  if (mailing) return t('responses.suppression.source.mailing', { id: mailing[1]! });
+  const imported = /^import (?:.*[\\/])?(.*)$/.exec(source);
+  if (imported) return t('responses.suppression.source.import', { file: imported[1]! });
+  return source;
 }
 
 /**
@@ -24,23 +39,24 @@ function shortSource(source: string): string {
  */
 export function SuppressionPanel() {
   const api = useApi();
+  const { t, fmt, errorMessage } = useI18n();
   const id = useId();
   const [search, setSearch] = useState('');
   const [entries, setEntries] = useState<Entry[] | null>(null);
   const [total, setTotal] = useState(0);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<AppErrorInfo | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [removing, setRemoving] = useState<Entry | null>(null);
   const [reason, setReason] = useState('');
   const [exported, setExported] = useState<{ path: string; rows: number } | null>(null);
   const [importFile, setImportFile] = useState<File | null>(null);
-  const [importReason, setImportReason] = useState('Imported list');
+  const [importReason, setImportReason] = useState(() => t('responses.suppression.importDefaultReason'));
   const [importing, setImporting] = useState(false);
 
   const load = useCallback(
     async (text: string) => {
       const r = await api.responses.suppressionList({ search: text.trim() || undefined, offset: 0, limit: PAGE });
-      if (!r.ok) return setError(r.error.message);
+      if (!r.ok) return setError(r.error);
       setError(null);
       setEntries(r.value.entries);
       setTotal(r.value.total);
@@ -56,7 +72,7 @@ export function SuppressionPanel() {
     setExported(null);
     const r = await api.responses.suppressionExport({});
     if (r.ok) setExported(r.value);
-    else setError(r.error.message);
+    else setError(r.error);
   };
 
   const importList = async () => {
@@ -65,53 +81,55 @@ export function SuppressionPanel() {
     setError(null);
     try {
       const path = await fileToHostPath(importFile);
-      const r = await api.responses.suppressionImport({ path, reason: importReason.trim() || 'Imported list' });
-      if (!r.ok) return setError(r.error.message);
-      setNotice(`Imported ${importFile.name}: ${plural(r.value.added, 'address', 'addresses')} added, ${r.value.skipped} skipped (already listed or not an address).`);
+      const r = await api.responses.suppressionImport({ path, reason: importReason.trim() || t('responses.suppression.importDefaultReason') });
+      if (!r.ok) return setError(r.error);
+      setNotice(t('responses.suppression.imported', { file: importFile.name, added: r.value.added, skipped: r.value.skipped }));
       setImportFile(null);
       await load(search);
     } catch (e) {
-      setError((e as Error).message);
+      setError({ code: 'INTERNAL', message: (e as Error).message });
     } finally {
       setImporting(false);
     }
   };
 
   return (
-    <section aria-label="Suppression list">
-      <p className="hint">
-        Addresses on this list are never sent to: hard bounces and unsubscribes are added by every pull. Remove an address only when you know it may get mail again.
-      </p>
+    <section aria-label={t('responses.tab.suppression')}>
+      <p className="hint">{t('responses.suppression.intro')}</p>
       <div className="toolbar" role="search">
         <div className="field inline">
-          <label htmlFor={`${id}-search`}>Search addresses</label>
-          <input id={`${id}-search`} type="search" value={search} placeholder="name@example.com" onChange={(e) => setSearch(e.target.value)} />
+          <label htmlFor={`${id}-search`}>{t('responses.suppression.search')}</label>
+          <input id={`${id}-search`} type="search" value={search} placeholder={t('responses.emailPlaceholder')} onChange={(e) => setSearch(e.target.value)} />
         </div>
         <p className="muted small toolbar-count" role="status">
-          {entries === null ? 'Loading…' : total > entries.length ? `Showing ${entries.length} of ${plural(total, 'address', 'addresses')}` : plural(total, 'address', 'addresses')}
+          {entries === null
+            ? t('responses.loading')
+            : total > entries.length
+              ? t('responses.suppression.showing', { shown: entries.length, count: total })
+              : t('responses.suppression.count', { count: total })}
         </p>
         <button type="button" className="button" onClick={() => void exportList()}>
-          Export the list
+          {t('responses.suppression.export')}
         </button>
       </div>
       <form
         className="toolbar"
-        aria-label="Import addresses"
+        aria-label={t('responses.suppression.import')}
         onSubmit={(e) => {
           e.preventDefault();
           void importList();
         }}
       >
         <div className="field inline">
-          <label htmlFor={`${id}-file`}>File to import</label>
+          <label htmlFor={`${id}-file`}>{t('responses.suppression.file')}</label>
           <input id={`${id}-file`} type="file" accept=".csv,.txt,.xlsx" onChange={(e) => setImportFile(e.target.files?.[0] ?? null)} />
         </div>
         <div className="field inline">
-          <label htmlFor={`${id}-import-reason`}>Reason for these addresses</label>
+          <label htmlFor={`${id}-import-reason`}>{t('responses.suppression.importReason')}</label>
           <input id={`${id}-import-reason`} value={importReason} onChange={(e) => setImportReason(e.target.value)} />
         </div>
         <button type="submit" className="button" disabled={!importFile || importing}>
-          {importing ? 'Importing…' : 'Import addresses'}
+          {importing ? t('responses.suppression.importing') : t('responses.suppression.import')}
         </button>
       </form>
       {notice && (
@@ -121,38 +139,38 @@ export function SuppressionPanel() {
       )}
       {exported && (
         <div className="callout callout-ok" role="status">
-          <p>The suppression list is written ({plural(exported.rows, 'address', 'addresses')}).</p>
-          <HostFileLink path={exported.path} label="Download the list (CSV)" />
+          <p>{t('responses.suppression.exported', { count: exported.rows })}</p>
+          <HostFileLink path={exported.path} label={t('responses.suppression.download')} />
         </div>
       )}
-      <ErrorCallout message={error} />
+      <ErrorCallout message={error ? errorMessage(error) : null} />
       {entries && entries.length === 0 ? (
-        <p className="note">{search ? `No address matches “${search}”.` : 'The list is empty. Hard bounces and unsubscribes land here after a pull.'}</p>
+        <p className="note">{search ? t('responses.suppression.noMatch', { search }) : t('responses.suppression.empty')}</p>
       ) : (
         entries && (
           <DataTable
-            label="Suppressed addresses"
+            label={t('responses.suppression.table')}
             rows={entries}
             rowKey={(e) => e.email}
             columns={[
-              { header: 'Address', cell: (e) => e.email },
-              { header: 'Reason', cell: (e) => e.reason },
-              { header: 'Source', className: 'small', title: (e) => e.source, cell: (e) => shortSource(e.source) },
-              { header: 'Added', className: 'small', cell: (e) => formatDateTime(e.addedAt) },
+              { header: t('responses.suppression.address'), cell: (e) => e.email },
+              { header: t('responses.suppression.reason'), cell: (e) => (REASON_TEXT[e.reason] ? t(REASON_TEXT[e.reason]!) : e.reason) },
+              { header: t('responses.suppression.source'), className: 'small', title: (e) => e.source, cell: (e) => sourceText(t, e.source) },
+              { header: t('responses.suppression.added'), className: 'small', cell: (e) => fmt.dateTime(e.addedAt) },
               {
-                header: <span className="visually-hidden">Actions</span>,
+                header: <span className="visually-hidden">{t('responses.actions')}</span>,
                 className: 'row-actions',
                 cell: (e) => (
                   <button
                     type="button"
                     className="button danger-outline"
-                    aria-label={`Remove ${e.email}`}
+                    aria-label={t('responses.suppression.removeOne', { email: e.email })}
                     onClick={() => {
                       setReason('');
                       setRemoving(e);
                     }}
                   >
-                    Remove…
+                    {t('responses.suppression.remove')}
                   </button>
                 ),
               },
@@ -162,25 +180,28 @@ export function SuppressionPanel() {
       )}
       {removing && (
         <ConfirmDialog
-          title={`Remove ${removing.email} from the suppression list?`}
-          confirmLabel="Remove the address"
-          cancelLabel="Keep it"
+          title={t('responses.suppression.confirmTitle', { email: removing.email })}
+          confirmLabel={t('responses.suppression.confirm')}
+          cancelLabel={t('responses.suppression.keep')}
           danger
           onClose={() => setRemoving(null)}
           onConfirm={async () => {
-            if (reason.trim().length < 3) return 'Say why the address may get mail again (at least 3 characters); the reason goes to the activity log.';
+            if (reason.trim().length < 3) return t('responses.suppression.needReason');
             const r = await api.responses.suppressionRemove({ email: removing.email, reason: reason.trim() });
-            if (!r.ok) return r.error.message;
-            setNotice(r.value.removed ? `${removing.email} was removed from the suppression list.` : `${removing.email} was not on the list any more.`);
+            if (!r.ok) return errorMessage(r.error);
+            setNotice(r.value.removed ? t('responses.suppression.removed', { email: removing.email }) : t('responses.suppression.notListed', { email: removing.email }));
             await load(search);
             return null;
           }}
         >
           <p>
-            It is listed because of “{removing.reason}” ({removing.source}). After removal, the next send to it goes out.
+            {t('responses.suppression.listedBecause', {
+              reason: REASON_TEXT[removing.reason] ? t(REASON_TEXT[removing.reason]!) : removing.reason,
+              source: sourceText(t, removing.source),
+            })}
           </p>
           <div className="field">
-            <label htmlFor={`${id}-reason`}>Reason for removing</label>
+            <label htmlFor={`${id}-reason`}>{t('responses.suppression.removeReason')}</label>
             <textarea id={`${id}-reason`} rows={2} value={reason} onChange={(e) => setReason(e.target.value)} />
           </div>
         </ConfirmDialog>
