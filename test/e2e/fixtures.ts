@@ -96,6 +96,9 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   }
 }
 
+/** The accessible name of the side navigation, in English and in German. */
+export const MAIN_NAV = /^(Main|Hauptnavigation)$/;
+
 interface Fixtures {
   /** Whether `serve` starts the embedded sandbox (and its "Sandbox" profile). */
   sandbox: boolean;
@@ -137,7 +140,7 @@ export const test = base.extend<Fixtures>({
       if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
     });
     await page.goto(host.url);
-    await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible();
+    await expect(page.getByRole('navigation', { name: MAIN_NAV })).toBeVisible();
     await use(page);
     expect(problems, `the window reported errors; host stderr:\n${host.stderr()}`).toEqual([]);
   },

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import type { Locator, Page } from '@playwright/test';
-import { expect } from './fixtures';
+import { expect, MAIN_NAV } from './fixtures';
 
-/** A link of the main navigation by its label. */
-export const nav = (page: Page, name: string): Locator => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: new RegExp(`^${name}\\b`) });
+/** A link of the main navigation by its label (either language). */
+export const nav = (page: Page, name: string): Locator => page.getByRole('navigation', { name: MAIN_NAV }).getByRole('link', { name: new RegExp(`^${name}\\b`) });
 
 /** Drops a file on a drop zone the way a file manager would (a DataTransfer with a File). */
 export async function dropFile(page: Page, zone: Locator, path: string, name: string): Promise<void> {

@@ -37,7 +37,7 @@ export type HostConnectionProblem = 'shell.failure.noToken' | 'shell.failure.unr
  */
 export class HostConnectionError extends Error {
   constructor(readonly messageId: HostConnectionProblem) {
-    super(EN_MESSAGES[messageId]);
+    super(EN_MESSAGES[messageId].replace(/<\/?code>/g, '`'));
     this.name = 'HostConnectionError';
   }
 }

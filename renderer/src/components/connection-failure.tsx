@@ -9,11 +9,11 @@ export interface ConnectionProblem {
 
 /** Full-window message when the window cannot reach its host at all. */
 export function ConnectionFailure(props: { problem: ConnectionProblem }) {
-  const { t } = useI18n();
+  const { t, rich } = useI18n();
   return (
     <main className="connection-failure" id="main">
       <h1>{t('shell.failure.title')}</h1>
-      <p role="alert">{t(props.problem.id, props.problem.values)}</p>
+      <p role="alert">{rich(props.problem.id, { ...props.problem.values, code: (c) => <code>{c}</code> })}</p>
     </main>
   );
 }

@@ -4,10 +4,10 @@ import type { ProblemText } from '../api/error-reporting';
 import { useI18n, type I18n } from '../i18n/use-i18n';
 
 /** A problem's message in the language of the moment (the reporter keeps keys, not sentences). */
-function problemMessage(i18n: I18n, message: ProblemText): string {
+function problemMessage(i18n: I18n, message: ProblemText): React.ReactNode {
   if ('error' in message) return i18n.errorMessage(message.error);
   if ('fault' in message) return i18n.t('shell.problem.window.message', { detail: message.fault ?? i18n.t('shell.problem.unknownError') });
-  return i18n.t(message.id, message.values);
+  return i18n.rich(message.id, { ...message.values, code: (c) => <code>{c}</code> });
 }
 
 /** Shows the problems the global handler caught, each one dismissible. */

@@ -118,7 +118,7 @@ export function ActivityScreen() {
       {
         field: 'at',
         headerName: t('activity.column.time'),
-        width: 170,
+        width: 160,
         sort: 'desc',
         valueFormatter: (p) => fmt.dateTime(String(p.value ?? ''), { seconds: true }),
         getQuickFilterText: (p) => fmt.dateTime(String(p.value ?? ''), { seconds: true }),
@@ -126,7 +126,7 @@ export function ActivityScreen() {
       {
         field: 'level',
         headerName: t('activity.column.level'),
-        width: 100,
+        width: 90,
         valueFormatter: (p) => (Object.hasOwn(LEVEL_LABEL, String(p.value)) ? t(LEVEL_LABEL[p.value as ActivityEntry['level']]) : String(p.value)),
         getQuickFilterText: (p) => (Object.hasOwn(LEVEL_LABEL, String(p.value)) ? t(LEVEL_LABEL[p.value as ActivityEntry['level']]) : String(p.value)),
         cellClass: (p) => `level-cell level-${String(p.value)}`,
@@ -141,14 +141,16 @@ export function ActivityScreen() {
           const key = kindMessage(kind);
           return `${kindText(t, kind)} ${key ? EN_MESSAGES[key] : ''} ${kind}`;
         },
-        tooltipValueGetter: (p) => String(p.value ?? ''),
+        // The whole label (a long German one may be cut short) and the machine kind behind it.
+        tooltipValueGetter: (p) => t('activity.kind.tooltip', { label: kindText(t, String(p.value ?? '')), kind: String(p.value ?? '') }),
       },
-      { field: 'profile', headerName: t('activity.column.profile'), width: 130, valueFormatter: (p) => (p.value ? String(p.value) : t('format.empty')) },
+      { field: 'profile', headerName: t('activity.column.profile'), width: 120, valueFormatter: (p) => (p.value ? String(p.value) : t('format.empty')) },
       {
         field: 'message',
         headerName: t('activity.column.message'),
         flex: 1,
-        minWidth: 200,
+        // The five columns fit a 1024-pixel window beside the navigation.
+        minWidth: 170,
         valueGetter: (p) => (p.data ? say(p.data.text, p.data.message) : ''),
         getQuickFilterText: (p) => (p.data ? `${say(p.data.text, p.data.message)} ${p.data.message}` : ''),
         tooltipValueGetter: (p) => p.data?.details ?? (p.data ? say(p.data.text, p.data.message) : undefined),
@@ -206,7 +208,7 @@ export function ActivityScreen() {
           <AgGridReact<ActivityEntry>
             // AG Grid reads its own texts once: a new language draws a new grid.
             key={locale}
-            localeText={locale.startsWith('de') ? AG_GRID_LOCALE_DE : undefined}
+            localeText={{ ...(locale.startsWith('de') ? AG_GRID_LOCALE_DE : {}), noMatchingRows: t('activity.overlay.noMatch') }}
             ref={gridRef}
             theme={gridTheme}
             rowData={rows ?? []}
@@ -217,7 +219,8 @@ export function ActivityScreen() {
             quickFilterText={quick}
             isExternalFilterPresent={isExternalFilterPresent}
             doesExternalFilterPass={doesExternalFilterPass}
-            overlayNoRowsTemplate={escapeHtml(rows && rows.length > 0 ? t('activity.overlay.noMatch') : t('activity.overlay.empty'))}
+            // With entries that the filters hide, AG Grid shows its "no matching rows" text (localeText above).
+            overlayNoRowsTemplate={escapeHtml(t('activity.overlay.empty'))}
             tooltipShowDelay={400}
             enableCellTextSelection
           />

@@ -1,0 +1,144 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse, TYPE, type MessageFormatElement } from '@formatjs/icu-messageformat-parser';
+import type { Page } from '@playwright/test';
+
+const CATALOG = fileURLToPath(new URL('../../shared/i18n/catalog', import.meta.url));
+
+/** One English text that must not appear on a German screen: a literal piece of a catalog message. */
+export interface EnglishFragment {
+  readonly key: string;
+  readonly text: string;
+}
+
+/** The literal runs of an ICU message, split at every placeholder, plural `#` and tag (each branch of a plural on its own). */
+function literalRuns(elements: MessageFormatElement[], runs: string[] = [], current: { text: string } = { text: '' }): string[] {
+  const flush = () => {
+    if (current.text.trim()) runs.push(current.text);
+    current.text = '';
+  };
+  for (const el of elements) {
+    if (el.type === TYPE.literal) current.text += el.value;
+    else if (el.type === TYPE.plural || el.type === TYPE.select) {
+      flush();
+      for (const option of Object.values(el.options)) literalRuns(option.value, runs, { text: '' });
+    } else if (el.type === TYPE.tag) {
+      flush();
+      literalRuns(el.children, runs, { text: '' });
+    } else flush();
+  }
+  flush();
+  return runs;
+}
+
+const letters = (s: string) => s.replace(/[^\p{L}]/gu, '').length;
+
+/**
+ * Every English literal of every catalog area (`shared/i18n/catalog/en/*.json`) that a German
+ * screen must not show. Skipped: messages the same in both languages (product names, "Status"),
+ * pieces the German message contains too (`Loopdesk`), and pieces under 4 letters.
+ */
+export function englishFragments(): EnglishFragment[] {
+  const out: EnglishFragment[] = [];
+  for (const file of readdirSync(join(CATALOG, 'en')).filter((f) => f.endsWith('.json'))) {
+    const en = JSON.parse(readFileSync(join(CATALOG, 'en', file), 'utf8')) as Record<string, string>;
+    const de = JSON.parse(readFileSync(join(CATALOG, 'de', file), 'utf8')) as Record<string, string>;
+    for (const [key, message] of Object.entries(en)) {
+      const german = de[key] ?? '';
+      if (message === german) continue;
+      for (const run of literalRuns(parse(message))) {
+        const text = run.replace(/\s+/g, ' ').trim();
+        if (letters(text) < 4 || german.includes(text)) continue;
+        out.push({ key, text });
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Everything a person reads or hears on the page: visible text, plus titles, labels,
+ * placeholders and alt texts; without the elements `leaveOut` selects.
+ */
+export async function readableText(page: Page, leaveOut?: string): Promise<string> {
+  const text = await page.evaluate((leaveOut) => {
+    const hidden = leaveOut ? Array.from(document.querySelectorAll<HTMLElement>(leaveOut)) : [];
+    const before = hidden.map((el) => el.style.display);
+    for (const el of hidden) el.style.display = 'none';
+    const attrs = Array.from(document.querySelectorAll('[title], [aria-label], [placeholder], [alt]')).flatMap((el) =>
+      ['title', 'aria-label', 'placeholder', 'alt'].map((a) => el.getAttribute(a) ?? ''),
+    );
+    const options = Array.from(document.querySelectorAll('option')).map((o) => o.textContent ?? '');
+    const all = [document.title, document.body.innerText, ...attrs, ...options].join('\n');
+    hidden.forEach((el, i) => (el.style.display = before[i]));
+    return all;
+  }, leaveOut);
+  return text.replace(/[ \t\u00a0]+/g, ' ');
+}
+
+/** The English fragments `text` shows, each once, as `key: “fragment”`. */
+export function englishIn(text: string, fragments: readonly EnglishFragment[]): string[] {
+  const found = new Set<string>();
+  for (const f of fragments) {
+    const escaped = f.text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    // Whole words only: "Sende" must not match inside "Versende".
+    if (new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, 'u').test(text)) found.add(`${f.key}: “${f.text}”`);
+  }
+  return [...found].sort();
+}
+
+/** An element whose text does not fit its box (see {@link overflowingText}). */
+export interface Overflow {
+  readonly text: string;
+  readonly path: string;
+  readonly scrollWidth: number;
+  readonly clientWidth: number;
+}
+
+/**
+ * Elements whose text is wider than their box: clipped or spilling over a neighbour. Allowed
+ * only where the element shows an ellipsis and carries the full text in `title`. Scroll
+ * containers (tables that scroll sideways, the grid's body) and typed-in values are not text
+ * that is laid out, so they are left out; grid headers are checked.
+ */
+export async function overflowingText(page: Page): Promise<Overflow[]> {
+  return page.evaluate(() => {
+    const blockOf = (node: Node): HTMLElement | null => {
+      let el = node.parentElement;
+      while (el && getComputedStyle(el).display === 'inline') el = el.parentElement;
+      return el;
+    };
+    const owners = new Set<HTMLElement>();
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      if (!n.textContent?.trim()) continue;
+      const owner = blockOf(n);
+      if (owner) owners.add(owner);
+    }
+    const describe = (el: Element): string => {
+      const parts: string[] = [];
+      for (let e: Element | null = el; e && e !== document.body && parts.length < 4; e = e.parentElement) {
+        const cls = typeof e.className === 'string' && e.className.trim() ? `.${e.className.trim().split(/\s+/).slice(0, 2).join('.')}` : '';
+        parts.unshift(`${e.tagName.toLowerCase()}${cls}`);
+      }
+      return parts.join(' > ');
+    };
+    const out: { text: string; path: string; scrollWidth: number; clientWidth: number }[] = [];
+    for (const el of owners) {
+      if (['INPUT', 'TEXTAREA', 'SELECT', 'OPTION', 'SCRIPT', 'STYLE'].includes(el.tagName)) continue;
+      // Grid data cells carry their full value in a tooltip; their headers are checked.
+      if (el.closest('.ag-cell, .ag-overlay, .ag-tooltip')) continue;
+      const cs = getComputedStyle(el);
+      if (cs.overflowX === 'auto' || cs.overflowX === 'scroll') continue;
+      const rect = el.getBoundingClientRect();
+      if (rect.width <= 1 || rect.height <= 1 || cs.visibility === 'hidden') continue;
+      if (el.scrollWidth <= el.clientWidth + 1) continue;
+      const full = (el.textContent ?? '').replace(/\s+/g, ' ').trim();
+      const title = el.closest('[title]')?.getAttribute('title')?.replace(/\s+/g, ' ').trim() ?? '';
+      if (cs.textOverflow === 'ellipsis' && title && title.includes(full)) continue;
+      out.push({ text: full.slice(0, 100), path: describe(el), scrollWidth: el.scrollWidth, clientWidth: el.clientWidth });
+    }
+    return out;
+  });
+}
