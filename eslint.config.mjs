@@ -29,7 +29,6 @@ const I18N_PENDING = [
   'renderer/src/features/connections/field-list-editor.tsx',
   'renderer/src/features/connections/profile-form.tsx',
   'renderer/src/features/connections/response-dialect-fields.tsx',
-  'renderer/src/features/mailings/mailings-screen.tsx',
   'renderer/src/features/new-send/check-findings.tsx',
   'renderer/src/features/new-send/check-step.tsx',
   'renderer/src/features/new-send/file-drop.tsx',
@@ -46,7 +45,6 @@ const I18N_PENDING = [
   'renderer/src/features/responses/response-grid.tsx',
   'renderer/src/features/responses/responses-screen.tsx',
   'renderer/src/features/responses/suppression-panel.tsx',
-  'renderer/src/features/sends/sends-screen.tsx',
   'renderer/src/features/settings/settings-screen.tsx',
   'renderer/src/features/shell/first-run.tsx',
 ];
