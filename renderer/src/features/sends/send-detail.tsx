@@ -4,7 +4,6 @@ import type { Send } from '../../../../shared/contract/sends';
 import { useApi } from '../../api/api-context';
 import { ConfirmDialog } from '../../components/confirm-dialog';
 import { DataTable } from '../../components/data-table';
-import { ErrorCallout } from '../../components/error-callout';
 import { navigate } from '../../routes';
 import { useNewSendSession } from '../new-send/handoff';
 import { canCancel, SERVER_PROBLEM_LABELS, STATE_EXPLAIN, STATE_LABELS, STATE_TONE } from './send-states';
@@ -26,12 +25,15 @@ type CheckNote = { readonly at: number } | { readonly error: AppErrorInfo };
 
 /** Why the send failed, the rows the server rejected, and the way to send it again. */
 function SendFailure(props: { send: Send }) {
-  const { t, sayStep } = useSendTexts();
+  const { t, stepNode } = useSendTexts();
   const newSend = useNewSendSession();
   const s = props.send;
   if (s.state !== 'error' || !s.error) return null;
+  // ErrorCallout's markup, with the message as nodes: the server's own words inside it are marked as English.
   return (
-    <ErrorCallout message={sayStep(s.error.text, s.error.message)} title={t('sends.error.title')} level={3}>
+    <div className="callout callout-error" role="alert">
+      <h3>{t('sends.error.title')}</h3>
+      <p>{stepNode(s.error.text, s.error.message)}</p>
       {s.error.rows.length > 0 && (
         <DataTable
           label={t('sends.rows.label')}
@@ -69,7 +71,7 @@ function SendFailure(props: { send: Send }) {
       >
         {t('sends.correct')}
       </button>
-    </ErrorCallout>
+    </div>
   );
 }
 

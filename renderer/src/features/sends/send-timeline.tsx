@@ -35,7 +35,7 @@ function TimelineTimes(props: { event: SendEvent }) {
 
 /** A send's steps, oldest first, each with its state, its clock and its sentence. */
 export function SendTimeline(props: { timeline: readonly SendEvent[] }) {
-  const { t, rich, sayStep } = useSendTexts();
+  const { t, rich, stepNode } = useSendTexts();
   return (
     <>
       <h3 id="timeline-title">{t('sends.timeline.title')}</h3>
@@ -47,7 +47,7 @@ export function SendTimeline(props: { timeline: readonly SendEvent[] }) {
           <li key={i} className={`timeline-${STATE_TONE[e.state]}`}>
             <span className="timeline-state">{t(STATE_LABELS[e.state])}</span>
             <TimelineTimes event={e} />
-            {e.message && <span className="timeline-message">{sayStep(e.text, e.message)}</span>}
+            {e.message && <span className="timeline-message">{stepNode(e.text, e.message)}</span>}
           </li>
         ))}
       </ol>
