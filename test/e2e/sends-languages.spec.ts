@@ -57,6 +57,21 @@ for (const [locale, lang] of [
         expect(await overflowingText(page.locator('main')), `text overflowing its box on ${what}`).toEqual([]);
         await page.setViewportSize({ width: 1280, height: 860 });
       };
+      // Desktop notifications allowed, and each one the page shows noted (the real one is still made).
+      await page.context().grantPermissions(['notifications'], { origin: new URL(host.url).origin });
+      await page.addInitScript(() => {
+        const Real = window.Notification;
+        const shown: { title: string; body?: string }[] = [];
+        (window as unknown as { shownNotifications: typeof shown }).shownNotifications = shown;
+        window.Notification = class extends Real {
+          constructor(title: string, options?: NotificationOptions) {
+            super(title, options);
+            shown.push({ title, body: options?.body });
+          }
+        } as typeof Notification;
+      });
+      await page.reload();
+      const shown = () => page.evaluate(() => (window as unknown as { shownNotifications: { title: string; body?: string }[] }).shownNotifications);
       await expect(page.locator('html')).toHaveAttribute('lang', locale);
 
       const work = mkdtempSync(join(tmpdir(), `loopdesk-sends-${lang}-`));
@@ -128,6 +143,12 @@ for (const [locale, lang] of [
         await expect(failed.getByRole('alert').filter({ hasText: w.halted })).toBeVisible();
         await expect(failed.getByRole('table', { name: w.rows }).getByRole('row').nth(1)).toBeVisible();
         await check('Sends screen with a failed send');
+        // The desktop notification speaks the same language.
+        const failedTitle = lang === 'de' ? 'Versand mit Frühjahrsaktion (demo) fehlgeschlagen' : 'Send on Frühjahrsaktion (demo) failed';
+        await expect.poll(shown).toContainEqual(expect.objectContaining({ title: failedTitle }));
+        const body = (await shown()).find((n) => n.title === failedTitle)!.body!;
+        expect(body).toMatch(lang === 'de' ? /^Der Server meldet einen Fehler: / : /^The server reported an error: /);
+        expect(await shown()).toContainEqual(expect.objectContaining({ title: lang === 'de' ? 'Testversand mit Weekly newsletter (demo) versendet' : 'Test send on Weekly newsletter (demo) sent' }));
         await shoot(page, `sends-${lang}-failed`, failed.getByRole('table', { name: w.rows }));
 
         // 5 Mailings: in flight, last used, retired.
