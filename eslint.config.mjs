@@ -12,8 +12,6 @@ import { createNodeResolver, formatjs, importX, tseslint, vitest } from 'loopdes
  * commit that moves its texts. Empty means every screen speaks through shared/i18n.
  */
 const I18N_PENDING = [
-  'renderer/src/features/mailings/mailings-screen.tsx',
-  'renderer/src/features/sends/sends-screen.tsx',
 ];
 
 /** Code that ships (runs in the app, the browser host or the CLI); build scripts and tests do not. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { method, service } from './define';
+import { CatalogText } from './catalog-text';
 import { SendDraft, ServerRowProblem } from './recipients';
 
 /**
@@ -43,7 +44,10 @@ export const SendEvent = z.object({
   /** When Loopdesk recorded the step: ISO time on this workstation's clock. */
   at: z.string(),
   state: SendState,
+  /** The step in English (logs, search). */
   message: z.string(),
+  /** The same step as a catalog key and values, for the reader's language; null for steps written before the catalog. */
+  text: CatalogText.nullable().default(null),
   /** The server's own time of the step where its log file gives one; null for steps Loopdesk saw itself. */
   server: ServerTime.nullable().default(null),
 });
@@ -72,7 +76,11 @@ export const Send = z.object({
   mailingId: z.string().nullable(),
   /** Upload progress while uploading. */
   progress: z.object({ bytes: z.number(), total: z.number(), rateBytesPerSec: z.number(), etaSeconds: z.number() }).nullable(),
-  error: z.object({ message: z.string(), rows: z.array(ServerRowProblem) }).nullable(),
+  /**
+   * Why the send failed: `message` in English, `text` the same as a catalog key and values (null
+   * for errors recorded before the catalog), and the rows the server rejected (its own words).
+   */
+  error: z.object({ message: z.string(), text: CatalogText.nullable().default(null), rows: z.array(ServerRowProblem) }).nullable(),
   /** The server's interface is halted (after an error) and processes nothing until restarted. */
   serverHalted: z.boolean(),
   lastCheckedAt: z.string().nullable(),

@@ -3,7 +3,7 @@ import { chownSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSshd, SSHD_TEST_USER, type SshdHandle } from '../helpers/sshd';
 import { expect, test } from './fixtures';
-import { englishOnScreen, overflowing } from './i18n-checks';
+import { englishOnScreen, overflowing } from './i18n-check';
 import { shootBoth } from './shots';
 
 let sshd: SshdHandle;

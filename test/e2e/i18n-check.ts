@@ -35,13 +35,14 @@ function literalRuns(elements: MessageFormatElement[], runs: string[] = [], curr
 const letters = (s: string) => s.replace(/[^\p{L}]/gu, '').length;
 
 /**
- * Every English literal of every catalog area (`shared/i18n/catalog/en/*.json`) that a German
+ * Every English literal of the catalog areas named (all when none are: `shared/i18n/catalog/en/*.json`) that a German
  * screen must not show. Skipped: messages the same in both languages (product names, "Status"),
  * pieces the German message contains too (`Loopdesk`), and pieces under 4 letters.
  */
-export function englishFragments(): EnglishFragment[] {
+export function englishFragments(areas?: readonly string[]): EnglishFragment[] {
   const out: EnglishFragment[] = [];
-  for (const file of readdirSync(join(CATALOG, 'en')).filter((f) => f.endsWith('.json'))) {
+  const files = readdirSync(join(CATALOG, 'en')).filter((f) => f.endsWith('.json') && (!areas || areas.includes(f.slice(0, -'.json'.length))));
+  for (const file of files) {
     const en = JSON.parse(readFileSync(join(CATALOG, 'en', file), 'utf8')) as Record<string, string>;
     const de = JSON.parse(readFileSync(join(CATALOG, 'de', file), 'utf8')) as Record<string, string>;
     for (const [key, message] of Object.entries(en)) {
@@ -141,4 +142,14 @@ export async function overflowingText(page: Page): Promise<Overflow[]> {
     }
     return out;
   });
+}
+
+/** The English fragments of `areas` (all areas when omitted) a German page shows, as {@link englishIn} lists them. */
+export async function englishOnScreen(page: Page, areas?: readonly string[]): Promise<string[]> {
+  return englishIn(await readableText(page), englishFragments(areas));
+}
+
+/** {@link overflowingText} as one line per element, for `expect(…).toEqual([])`. */
+export async function overflowing(page: Page): Promise<string[]> {
+  return (await overflowingText(page)).map((o) => `“${o.text}” is ${o.scrollWidth}px wide in a ${o.clientWidth}px box (${o.path})`);
 }

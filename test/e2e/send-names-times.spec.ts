@@ -54,9 +54,9 @@ test.describe('products file name and server times', () => {
     const timeline = detail.getByRole('list', { name: 'Timeline' });
     await expect(timeline).toHaveAccessibleDescription(/server clock.*read in the client’s time zone/);
     const created = timeline.getByRole('listitem').filter({ hasText: 'Mailing created' });
-    await expect(created.getByTestId('timeline-time')).toHaveText(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} server clock, \S+ seen \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} on this computer$/);
+    await expect(created.getByTestId('timeline-time')).toHaveText(/^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}:\d{2} server clock, \S+ seen \d{2}\/\d{2}\/\d{4} \d{2}:\d{2}:\d{2} on this computer$/);
     const queued = timeline.getByRole('listitem').filter({ hasText: 'Queued' }).first();
-    await expect(queued.getByTestId('timeline-time')).toHaveText(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} this computer$/);
+    await expect(queued.getByTestId('timeline-time')).toHaveText(/^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}:\d{2} this computer$/);
     await timeline.scrollIntoViewIfNeeded();
     await screenshot(page, '42-sends-timeline-clocks');
   });

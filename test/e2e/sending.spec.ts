@@ -133,7 +133,8 @@ test.describe('sending', () => {
     await dialog.getByRole('button', { name: 'Schedule the send' }).click();
     const scheduled = page.getByRole('region', { name: /^Send \d{8}-[0-9a-f]+$/ });
     await expect(scheduled.getByTestId('send-state')).toHaveText('Scheduled');
-    await expect(scheduled).toContainText('2099-01-01 09:30:00');
+    // The detail shows times in the reader's format (British English here: day first).
+    await expect(scheduled).toContainText('01/01/2099 09:30:00');
     await scheduled.getByRole('button', { name: 'Cancel send' }).click();
     const cancelDialog = page.getByRole('dialog', { name: /^Cancel send / });
     await expect(cancelDialog).toContainText('Nothing has been uploaded yet');

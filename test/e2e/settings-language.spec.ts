@@ -1,5 +1,5 @@
 import { expect, test } from './fixtures';
-import { englishOnScreen, overflowing } from './i18n-checks';
+import { englishOnScreen, overflowing } from './i18n-check';
 import { shootBoth } from './shots';
 
 test.describe('language in Settings', () => {

@@ -36,7 +36,7 @@ export function createMailingsService(deps: { db: Database; profiles: ProfilesSe
   const clientOf = (profile: string, client: string) => {
     const stored = deps.profiles.stored(profile);
     const c = stored.clients.find((x) => x.name === client);
-    if (!c) throw new AppError('NOT_FOUND', `Profile "${profile}" has no client "${client}".`);
+    if (!c) throw new AppError('NOT_FOUND', 'error.sends.noClient', { profile, client });
     return c;
   };
 
@@ -62,10 +62,10 @@ export function createMailingsService(deps: { db: Database; profiles: ProfilesSe
     },
     async retire({ profile, client, id, retired }) {
       const c = clientOf(profile, client);
-      if (!c.mailings.some((m) => m.id === id)) throw new AppError('NOT_FOUND', `Client "${client}" has no source mailing ${id}.`);
+      if (!c.mailings.some((m) => m.id === id)) throw new AppError('NOT_FOUND', 'error.sends.noSourceMailing', { client, id }, { profile, client, sourceMailingId: id });
       const use = await usage();
       if (retired && use(profile, client, id)?.inFlight) {
-        throw new AppError('CONFLICT', `Source mailing ${id} has a send in flight; retire it after that send has finished.`);
+        throw new AppError('CONFLICT', 'error.sends.retireInFlight', { id });
       }
       await deps.profiles.updateClient(profile, client, (x) => ({ ...x, mailings: x.mailings.map((m) => (m.id === id ? { ...m, retired } : m)) }));
       return view(profile, client, clientOf(profile, client).mailings.find((m) => m.id === id)!, use);

@@ -157,10 +157,10 @@ function openDecipher(path: string, header: Buffer, dataKey: Buffer | undefined)
   if (!header.subarray(0, MAGIC.length).equals(MAGIC)) throw notAnArchive(path);
   const version = header[MAGIC.length];
   if (version !== VERSION) {
-    throw new AppError('UNSUPPORTED_FILE', `The archived file ${path} uses archive format ${version}, which this Loopdesk cannot read. Update Loopdesk to read it.`, { path, version });
+    throw new AppError('UNSUPPORTED_FILE', 'error.sends.archiveFormat', { path, version }, { path, version });
   }
   if (!dataKey) {
-    throw new AppError('SECRET_UNAVAILABLE', `The archived file ${path} is encrypted, but no data key is available. Restore the data key (OS keyring entry or LOOPDESK_DATA_KEY) that was in use when the send was made.`, { path });
+    throw new AppError('SECRET_UNAVAILABLE', 'error.sends.archiveNoKey', { path }, { path });
   }
   const decipher = createDecipheriv('aes-256-gcm', deriveKey(dataKey, 'archive v1'), header.subarray(MAGIC.length + 1, HEADER_BYTES));
   decipher.setAAD(header);
@@ -168,13 +168,9 @@ function openDecipher(path: string, header: Buffer, dataKey: Buffer | undefined)
 }
 
 function notAnArchive(path: string): AppError {
-  return new AppError('UNSUPPORTED_FILE', `${path} is neither a gzip archive nor an encrypted Loopdesk archive. It may have been replaced or damaged; resend from the original spreadsheet instead.`, { path });
+  return new AppError('UNSUPPORTED_FILE', 'error.sends.notAnArchive', { path }, { path });
 }
 
 function tampered(path: string): AppError {
-  return new AppError(
-    'SECRET_UNAVAILABLE',
-    `The archived file ${path} could not be decrypted: either the data key is not the one it was written with, or the file was changed or cut short. Restore the original data key; if the key is right, the archive copy is damaged.`,
-    { path },
-  );
+  return new AppError('SECRET_UNAVAILABLE', 'error.sends.archiveTampered', { path }, { path });
 }

@@ -1,5 +1,8 @@
 import { FINISHED_SEND_STATES, SEND_STATES, type Send, type SendEvent, type SendState } from '../../../shared/contract/sends';
+import type { CatalogText } from '../../../shared/contract/catalog-text';
 import type { ServerRowProblem } from '../../../shared/contract/recipients';
+import { appIntl } from '../../../shared/i18n/intl';
+import type { MessageId, MessageValues } from '../../../shared/i18n/messages';
 import { isKnownTimeZone, serverTimeToInstant } from '../../../shared/zoned-time';
 import type { Database } from '../store/database';
 
@@ -35,20 +38,46 @@ export interface SendRecord {
    */
   readonly namesFinal: boolean;
   readonly mailingId: string | null;
-  readonly error: { message: string; rows: ServerRowProblem[] } | null;
+  readonly error: SendError | null;
   readonly serverHalted: boolean;
   readonly lastCheckedAt: Date | null;
 }
 
-/** A timeline entry to record; `server` is the server's own time of the step, where its log file has one. */
-export interface TimelineEntry {
-  readonly state: SendState;
+/** Why a send failed, as the Sends screen shows it (the contract's `Send.error`). */
+export interface SendError {
   readonly message: string;
+  readonly text: CatalogText | null;
+  readonly rows: ServerRowProblem[];
+}
+
+/**
+ * A sentence for the operator: in English (`message`, for logs and search) and as its catalog
+ * key and values (`text`), so every window shows it in its own language.
+ */
+export interface Said {
+  readonly message: string;
+  readonly text: CatalogText | null;
+}
+
+/** A catalog sentence with its English text beside it. */
+export function said(id: MessageId, values: MessageValues = {}): Said {
+  return { message: appIntl('en').formatMessage({ id }, values), text: { id, values: { ...values } } };
+}
+
+/** A timeline entry to record; `server` is the server's own time of the step, where its log file has one. */
+export interface TimelineEntry extends Said {
+  readonly state: SendState;
   readonly server?: { readonly time: string; readonly timeZone: string };
 }
 
-// Columns named: the table grew the server-time columns in migration 3.
-const EVENT_INSERT = 'INSERT INTO send_events (send_id, occurred_at, state, message, server_time, server_zone) VALUES ($1, now(), $2, $3, $4, $5)';
+// Columns named: the table grew the server-time columns in migration 3 and the catalog key in migration 4.
+const EVENT_INSERT =
+  'INSERT INTO send_events (send_id, occurred_at, state, message, server_time, server_zone, message_id, message_values) VALUES ($1, now(), $2, $3, $4, $5, $6, $7)';
+
+/** The catalog columns of a timeline entry. */
+function textColumns(text: CatalogText | null): [string | null, string | null] {
+  return text ? [text.id, JSON.stringify(text.values)] : [null, null];
+}
 
 /** States in which a send occupies its source mailing. */
 export const ACTIVE_STATES: readonly SendState[] = SEND_STATES.filter((s) => !(FINISHED_SEND_STATES as readonly SendState[]).includes(s));
@@ -85,6 +114,12 @@ interface Row {
   last_checked_at: Date | null;
 }
 
+/** A stored error; one written before the catalog has no `text`. */
+function errorFromJson(json: string): SendError {
+  const e = JSON.parse(json) as Partial<SendError>;
+  return { message: e.message ?? '', text: e.text ?? null, rows: e.rows ?? [] };
+}
+
 function fromRow(r: Row): SendRecord {
   return {
     id: r.id,
@@ -111,7 +146,7 @@ function fromRow(r: Row): SendRecord {
     uploadAttempts: Number(r.upload_attempts),
     namesFinal: r.names_final,
     mailingId: r.mailing_id,
-    error: r.error_json ? JSON.parse(r.error_json) : null,
+    error: r.error_json ? errorFromJson(r.error_json) : null,
     serverHalted: r.server_halted,
     lastCheckedAt: r.last_checked_at,
   };
@@ -127,8 +162,9 @@ export type SendPatch = Partial<Pick<SendRecord, 'state' | 'mailingId' | 'error'
 export class SendJournal {
   constructor(private readonly db: Database) {}
 
-  /** Records a new send and its first timeline entry in one transaction. */
-  async insert(record: SendRecord, message: string): Promise<void> {
+  /** Records a new send and its first timeline entry in one transaction (a bare string: an English line without a catalog key). */
+  async insert(record: SendRecord, firstStep: Said | string): Promise<void> {
+    const first = typeof firstStep === 'string' ? { message: firstStep, text: null } : firstStep;
     await this.db.transaction(async (tx) => {
       await tx.run(
         `INSERT INTO sends VALUES ($id, $profile, $client, $smid, $smname, $wave, $test, $state, $scheduled, $created, $updated, $input, $draft,
@@ -157,7 +193,7 @@ export class SendJournal {
           log: record.logDir,
         } as never,
       );
-      await tx.run(EVENT_INSERT, [record.id, record.state, message, null, null]);
+      await tx.run(EVENT_INSERT, [record.id, record.state, first.message, null, null, ...textColumns(first.text)]);
     });
   }
 
@@ -183,7 +219,7 @@ export class SendJournal {
     }
     await this.db.transaction(async (tx) => {
       await tx.run(`UPDATE sends SET ${sets.join(', ')} WHERE id = $id`, params as never);
-      if (event) await tx.run(EVENT_INSERT, [id, event.state, event.message, event.server?.time ?? null, event.server?.timeZone ?? null]);
+      if (event) await tx.run(EVENT_INSERT, [id, event.state, event.message, event.server?.time ?? null, event.server?.timeZone ?? null, ...textColumns(event.text)]);
     });
     return this.get(id);
   }
@@ -204,13 +240,13 @@ export class SendJournal {
    * Cancels a send that cannot have put anything on the server yet: scheduled, queued, or
    * retrying an upload whose names are not final. Returns false when it is too late.
    */
-  async cancelIfNotStarted(id: string, message: string): Promise<boolean> {
+  async cancelIfNotStarted(id: string, why: Said): Promise<boolean> {
     return this.db.transaction(async (tx) => {
       const rows = await tx.all<{ id: string }>(
         "UPDATE sends SET state = 'cancelled', updated_at = now() WHERE id = $1 AND (state IN ('scheduled', 'queued') OR (state = 'uploading' AND NOT names_final)) RETURNING id",
         [id],
       );
-      if (rows.length === 1) await tx.run(EVENT_INSERT, [id, 'cancelled', message, null, null]);
+      if (rows.length === 1) await tx.run(EVENT_INSERT, [id, 'cancelled', why.message, null, null, ...textColumns(why.text)]);
       return rows.length === 1;
     });
   }
@@ -240,14 +276,20 @@ export class SendJournal {
 
   /** The timeline of a send, oldest first. */
   async timeline(id: string): Promise<SendEvent[]> {
-    const rows = await this.db.all<{ occurred_at: Date; state: SendState; message: string; server_time: string | null; server_zone: string | null }>(
-      'SELECT occurred_at, state, message, server_time, server_zone FROM send_events WHERE send_id = $1 ORDER BY occurred_at, rowid',
-      [id],
-    );
+    const rows = await this.db.all<{
+      occurred_at: Date;
+      state: SendState;
+      message: string;
+      server_time: string | null;
+      server_zone: string | null;
+      message_id: string | null;
+      message_values: string | null;
+    }>('SELECT occurred_at, state, message, server_time, server_zone, message_id, message_values FROM send_events WHERE send_id = $1 ORDER BY occurred_at, rowid', [id]);
     return rows.map((r) => ({
       at: r.occurred_at.toISOString(),
       state: r.state,
       message: r.message,
+      text: r.message_id ? { id: r.message_id, values: r.message_values ? (JSON.parse(r.message_values) as CatalogText['values']) : {} } : null,
       server:
         r.server_time !== null && r.server_zone !== null
           ? { time: r.server_time, timeZone: r.server_zone, at: isKnownTimeZone(r.server_zone) ? (serverTimeToInstant(r.server_time, r.server_zone)?.toISOString() ?? null) : null }

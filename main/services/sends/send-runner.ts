@@ -7,8 +7,15 @@ import type { LogActivity } from '../activity/activity-service';
 import { formatWallClock, isKnownTimeZone, parseServerTime, resolveTimeZone } from '../../../shared/zoned-time';
 import type { SftpSession } from '../sftp';
 import type { SendClaims } from '../store/send-claims';
-import { deriveStatus, parseErrorFile, parseLogFile, statusFileNames, type ServerObservation } from './server-status-adapter';
-import { SERVER_STATES, type SendJournal, type SendRecord } from './send-journal';
+import { reasonValues } from '../sftp/reason';
+import { deriveStatus, parseErrorFile, parseLogFile, StatusLayoutError, statusFileNames, type ServerObservation } from './server-status-adapter';
+import { said, SERVER_STATES, type Said, type SendJournal, type SendRecord } from './send-journal';
+
+/** An error's sentence in both forms: its catalog key where it has one, else its English text alone. */
+export function errorSaid(e: unknown): Said {
+  const message = e instanceof Error ? e.message : String(e);
+  return isAppError(e) && e.messageId ? { message, text: { id: e.messageId, values: { ...(e.values ?? {}) } } } : { message, text: null };
+}
 
 /** What the runner needs from its surroundings. */
 export interface RunnerDeps {
@@ -59,8 +66,8 @@ async function takeUploadLease(deps: RunnerDeps, record: SendRecord): Promise<tr
     if (lease.kind === 'busy') return record;
     const ended = await deps.journal.update(
       record.id,
-      { state: 'error', error: { message: lease.message, rows: [] } },
-      { state: 'error', message: `Another workstation of the team took this send over while this one was away (it is ${lease.state.replaceAll('_', ' ')} there): ${lease.message} Nothing is uploaded from here; follow it in the team's journal.` },
+      { state: 'error', error: { message: lease.message, text: null, rows: [] } },
+      { state: 'error', ...said('sends.step.takenOver', { state: lease.state, reason: lease.message }) },
     );
     deps.changed(ended);
     return ended;
@@ -68,8 +75,8 @@ async function takeUploadLease(deps: RunnerDeps, record: SendRecord): Promise<tr
     if (!isAppError(e) || e.code !== 'TEAM_UNAVAILABLE') throw e;
     const last = (await deps.journal.timeline(record.id)).at(-1);
     if (last?.message !== e.message) {
-      await deps.log({ level: 'warn', kind: 'upload', profile: record.profile, message: `Send ${record.id} waits for the team database: ${e.message}` });
-      record = await deps.journal.update(record.id, {}, { state: record.state, message: e.message });
+      await deps.log({ level: 'warn', kind: 'upload', profile: record.profile, messageId: 'sends.activity.waitsForTeam', values: { id: record.id, ...reasonValues(e) } });
+      record = await deps.journal.update(record.id, {}, { state: record.state, ...errorSaid(e) });
       deps.changed(record);
     }
     return record;
@@ -82,13 +89,13 @@ async function uploadLeased(deps: RunnerDeps, id: string): Promise<SendRecord> {
   record = await deps.journal.update(
     id,
     { state: 'uploading', uploadAttempts: attempt },
-    { state: 'uploading', message: attempt === 1 ? 'Uploading.' : `Uploading again (attempt ${attempt}) after an interruption.` },
+    { state: 'uploading', ...(attempt === 1 ? said('sends.step.uploading') : said('sends.step.uploadingAgain', { attempt })) },
   );
   deps.changed(record);
   try {
     record = await deps.withSession(record.profile, async (session) => {
       if (await alreadyTaken(session, record)) {
-        return deps.journal.update(id, { state: 'taken' }, { state: 'taken', message: 'The server had already taken the file before the interruption; nothing was uploaded again.' });
+        return deps.journal.update(id, { state: 'taken' }, { state: 'taken', ...said('sends.step.alreadyTaken') });
       }
       record = await claimFreeNames(deps, session, record);
       if (!record.namesFinal) {
@@ -103,29 +110,29 @@ async function uploadLeased(deps: RunnerDeps, id: string): Promise<SendRecord> {
       for (const { name, local } of uploads) {
         if (!name) continue;
         if (!local) {
-          throw new AppError('NOT_FOUND', `The prepared file of send ${record.id} is missing from ${record.workDir}; nothing was uploaded. Prepare the send again from its spreadsheet.`);
+          throw new AppError('NOT_FOUND', 'error.sends.preparedFileMissing', { id: record.id, dir: record.workDir }, { path: record.workDir });
         }
         const existing = await session.stat(remote(record.uploadDir, name));
         // Same name and size after an interrupted attempt: ours (the rename went through but its reply was lost).
         if (existing && attempt > 1 && existing.size === statSync(local).size) continue;
         if (existing) {
-          throw new AppError('TARGET_EXISTS', `The server already has a file named ${name} in ${record.uploadDir}, which Loopdesk did not put there. Nothing was overwritten; check the upload directory.`);
+          throw new AppError('TARGET_EXISTS', 'error.sends.foreignFile', { name, dir: record.uploadDir }, { path: remote(record.uploadDir, name) });
         }
         await session.uploadAtomic(local, record.uploadDir, name, {
           beforePublish: deps.claims ? () => deps.claims!.assertLease(id) : undefined,
           onProgress: (p) => deps.changed(record, { bytes: p.bytes, total: p.total, rateBytesPerSec: p.rateBytesPerSec, etaSeconds: p.etaSeconds ?? -1 }),
         });
       }
-      return deps.journal.update(id, { state: 'on_server' }, { state: 'on_server', message: `${record.fileName} is on the server, waiting for the server's import run.` });
+      return deps.journal.update(id, { state: 'on_server' }, { state: 'on_server', ...said('sends.step.onServer', { file: record.fileName }) });
     });
   } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
-    await deps.log({ level: 'error', kind: 'upload', profile: record.profile, message: `Upload of send ${record.id} failed: ${message}` });
+    const failure = errorSaid(e);
+    await deps.log({ level: 'error', kind: 'upload', profile: record.profile, messageId: 'sends.activity.uploadFailed', values: { id: record.id, ...reasonValues(e) } });
     if (isAppError(e) && (e.code === 'TARGET_EXISTS' || e.code === 'NOT_FOUND' || (isAppErrorOf(e, 'TRANSFER_FAILED') && e.details?.cause === 'NOT_FOUND') || e.code === 'HOST_KEY_CHANGED' || e.code === 'HOST_KEY_UNKNOWN' || e.code === 'AUTH_FAILED' || e.code === 'SECRET_UNAVAILABLE')) {
-      record = await deps.journal.update(id, { state: 'error', error: { message, rows: [] } }, { state: 'error', message });
+      record = await deps.journal.update(id, { state: 'error', error: { ...failure, rows: [] } }, { state: 'error', ...failure });
     } else {
       // A transient failure: the send stays "uploading" and the scheduler tries again; nothing partial is on the server.
-      record = await deps.journal.update(id, {}, { state: 'uploading', message: `Interrupted: ${message} Loopdesk will try again.` });
+      record = await deps.journal.update(id, {}, { state: 'uploading', ...said('sends.step.interrupted', reasonValues(e)) });
     }
     deps.changed(record);
     return record;
@@ -173,10 +180,7 @@ async function claimFreeNames(deps: RunnerDeps, session: SftpSession, record: Se
   const reserved = async (at: string) => !deps.claims || deps.claims.reserveNames(record.id, record.profile, record.uploadDir, namesFor(at));
   while (taken(stamp) || !(await reserved(stamp))) stamp = nextSecond(stamp);
   const names = namesFor(stamp);
-  return deps.journal.update(record.id, names, {
-    state: 'uploading',
-    message: `The server already has a file, log or error file with the timestamp ${oldStamp} (from another send or workstation); this send uses ${names.fileName} instead.`,
-  });
+  return deps.journal.update(record.id, names, { state: 'uploading', ...said('sends.step.renamed', { stamp: oldStamp, file: names.fileName }) });
 }
 
 /** A directory's entries; none when the directory does not exist (then it cannot hold a log either). */
@@ -250,11 +254,8 @@ export async function observe(session: SftpSession, record: SendRecord, scratchD
       return parser(text);
     } catch (e) {
       const path = remote(record.logDir, name);
-      throw new AppError(
-        'REMOTE_ERROR',
-        `The server's ${what} file could not be read (${path}): ${(e as Error).message} The send keeps its last known state; Loopdesk checks again at the next status check. If this repeats, ask the server side whether the log format changed.`,
-        { path, statusFile: what },
-      );
+      if (e instanceof StatusLayoutError) throw new AppError('REMOTE_ERROR', 'error.sends.statusLayout', { what, path, missing: e.missing.join(', ') }, { path, statusFile: what });
+      throw new AppError('REMOTE_ERROR', 'error.sends.statusUnreadable', { what, path, reason: (e as Error).message }, { path, statusFile: what });
     }
   };
   return {
@@ -263,6 +264,17 @@ export async function observe(session: SftpSession, record: SendRecord, scratchD
     errorRows: parse(errorText, names.error, 'error', parseErrorFile),
     halted,
   };
+}
+
+/**
+ * A failed send's error from the server's error steps: one step keeps its own text; several
+ * (rare) are joined as the server's words; none means the server said nothing more.
+ */
+function serverErrorSaid(steps: readonly { message: string; text: Said['text'] }[]): Said {
+  if (steps.length === 1) return { message: steps[0].message, text: steps[0].text };
+  if (steps.length === 0) return said('sends.step.serverReportedError');
+  const message = steps.map((s) => s.message).join(' ');
+  return { message, text: { id: 'sends.step.serverError', values: { reason: message } } };
 }
 
 /** Checks the server for one send and records what changed. */
@@ -275,10 +287,7 @@ export async function pollSend(deps: RunnerDeps, id: string): Promise<SendRecord
     const timeline = await deps.journal.timeline(id);
     const knownMessages = new Set(timeline.map((t) => t.message));
     const newSteps = derived.steps.filter((s) => !knownMessages.has(s.message));
-    const error =
-      derived.state === 'error'
-        ? { message: derived.steps.filter((s) => s.state === 'error').map((s) => s.message).join(' ') || 'The server reported an error.', rows: [...observation.errorRows] }
-        : record.error;
+    const error = derived.state === 'error' ? { ...serverErrorSaid(derived.steps.filter((s) => s.state === 'error')), rows: [...observation.errorRows] } : record.error;
     const patch = { state: derived.state, mailingId: derived.mailingId ?? record.mailingId, serverHalted: observation.halted, lastCheckedAt: new Date(), error };
     const zone = deps.timeZoneOf(record);
     const timeZone = isKnownTimeZone(zone) ? resolveTimeZone(zone) : undefined;
@@ -286,21 +295,24 @@ export async function pollSend(deps: RunnerDeps, id: string): Promise<SendRecord
       // The server's own time of the step, as written, with the zone it is read in (its log has no zone).
       const wall = timeZone ? parseServerTime(step.at) : undefined;
       const server = wall && timeZone ? { time: formatWallClock(wall), timeZone } : undefined;
-      record = await deps.journal.update(id, i === newSteps.length - 1 ? patch : {}, { state: step.state, message: step.message, server });
+      record = await deps.journal.update(id, i === newSteps.length - 1 ? patch : {}, { state: step.state, message: step.message, text: step.text, server });
     }
     if (newSteps.length === 0) record = await deps.journal.update(id, patch);
     if (record.state === 'error' && newSteps.length > 0) {
-      const what = derived.failedAt === 'start' ? `the server imported ${record.fileName}, but mailing ${record.mailingId ?? '?'} could not be started` : `the server rejected ${record.fileName}`;
-      await deps.log({ level: 'error', kind: 'send', profile: record.profile, message: `Send ${record.id}: ${what}.`, details: error?.message });
+      await deps.log(
+        derived.failedAt === 'start'
+          ? { level: 'error', kind: 'send', profile: record.profile, messageId: 'sends.activity.startFailed', values: { id: record.id, file: record.fileName, mailingId: record.mailingId ?? '?' }, details: error?.message }
+          : { level: 'error', kind: 'send', profile: record.profile, messageId: 'sends.activity.rejected', values: { id: record.id, file: record.fileName }, details: error?.message },
+      );
     } else if (record.state === 'sent' && newSteps.length > 0) {
-      await deps.log({ level: 'info', kind: 'send', profile: record.profile, message: `Send ${record.id}: mailing ${record.mailingId} sent.` });
+      await deps.log({ level: 'info', kind: 'send', profile: record.profile, messageId: 'sends.activity.sent', values: { id: record.id, mailingId: record.mailingId ?? '?' } });
     }
   } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
-    await deps.log({ level: 'warn', kind: 'status', profile: record.profile, message: `Could not check send ${record.id}: ${message}` });
+    const problem = errorSaid(e);
+    await deps.log({ level: 'warn', kind: 'status', profile: record.profile, messageId: 'sends.activity.checkFailed', values: { id: record.id, ...reasonValues(e) } });
     const statusFile = isAppErrorOf(e, 'REMOTE_ERROR') && e.details && 'statusFile' in e.details ? e.details.statusFile : undefined;
     const last = (await deps.journal.timeline(id)).at(-1);
-    const event = statusFile && last?.message !== message ? { state: record.state, message } : undefined;
+    const event = statusFile && last?.message !== problem.message ? { state: record.state, ...problem } : undefined;
     record = await deps.journal.update(id, { lastCheckedAt: new Date() }, event);
   }
   deps.changed(record);

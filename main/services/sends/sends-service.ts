@@ -17,7 +17,8 @@ import { localSendClaims } from './local-send-claims';
 import { createStateMirror } from './team-state-mirror';
 import { reconcileAbandoned } from './team-reconcile';
 import { archiveFiles } from './send-archive';
-import { ACTIVE_STATES, SendJournal, SERVER_STATES, type SendRecord } from './send-journal';
+import { reasonValues } from '../sftp/reason';
+import { ACTIVE_STATES, said, SendJournal, SERVER_STATES, type SendRecord } from './send-journal';
 import { FAST_POLL_MS, pollDue } from './poll-schedule';
 import { namesShiftedBy, pollSend, uploadSend, type RunnerDeps } from './send-runner';
 import { personaliseForTest } from './test-send';
@@ -54,15 +55,6 @@ export type SendsService = ImplOf<typeof sendsContract> & {
   removeOrphans(): Promise<string[]>;
   readonly journal: SendJournal;
 };
-
-/** A time as the operator's clock shows it, with the offset: `2026-12-01 09:30 (UTC+01:00)`. */
-export function localTime(d: Date): string {
-  const offset = -d.getTimezoneOffset();
-  const local = new Date(d.getTime() + offset * 60_000).toISOString().slice(0, 16).replace('T', ' ');
-  const sign = offset >= 0 ? '+' : '-';
-  const abs = Math.abs(offset);
-  return `${local} (UTC${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')})`;
-}
 
 function newSendId(now: Date): string {
   return `${now.toISOString().slice(0, 10).replaceAll('-', '')}-${randomBytes(4).toString('hex')}`;
@@ -105,7 +97,7 @@ export function createSendsService(deps: SendsDeps): SendsService {
   };
   const dto = async (id: string) => {
     const r = await journal.find(id);
-    if (!r) throw new AppError('NOT_FOUND', `There is no send ${id}.`);
+    if (!r) throw new AppError('NOT_FOUND', 'error.sends.noSuchSend', { id });
     return journal.toDto(r, progress.get(id) ?? null);
   };
 
@@ -119,13 +111,13 @@ export function createSendsService(deps: SendsDeps): SendsService {
       await mirror!.flush().catch(() => undefined);
       await deps.team.heartbeat().catch(() => undefined);
       await reconcileAbandoned({ team: deps.team, journal, runner, dataDir: deps.dataDir }).catch((e) =>
-        deps.log({ level: 'warn', kind: 'send', message: `Could not check the team's abandoned sends: ${e instanceof Error ? e.message : String(e)}` }),
+        deps.log({ level: 'warn', kind: 'send', messageId: 'sends.activity.teamCheckFailed', values: reasonValues(e) }),
       );
     }
     const now = Date.now();
     for (const s of await journal.list({ states: ['scheduled'] })) {
       if (s.scheduledAt.getTime() <= now) {
-        changed(await journal.update(s.id, { state: 'queued' }, { state: 'queued', message: 'Scheduled time reached.' }));
+        changed(await journal.update(s.id, { state: 'queued' }, { state: 'queued', ...said('sends.step.due') }));
       }
     }
     for (const s of await journal.list({ states: ['queued', 'uploading'] })) {
@@ -184,17 +176,14 @@ export function createSendsService(deps: SendsDeps): SendsService {
       if (!mailing) {
         throw new AppError(
           'NOT_FOUND',
-          `Source mailing ${input.sourceMailingId} is not set up for client "${input.client}". Add it on the Mailings screen or with \`loopdesk mailing add --profile ${input.profile} --client ${input.client} --id ${input.sourceMailingId} --name …\`, or pick another.`,
+          'error.sends.mailingNotSetUp',
+          { sourceMailingId: input.sourceMailingId, client: input.client, profile: input.profile },
           { profile: input.profile, client: input.client, sourceMailingId: input.sourceMailingId },
         );
       }
       const busy = await journal.inFlight(input.profile, input.client, input.sourceMailingId);
       if (busy) {
-        throw new AppError(
-          'CONFLICT',
-          `Source mailing ${mailing.name} (${mailing.id}) already has a send in flight (${busy.id}, ${busy.state.replaceAll('_', ' ')}). The vendor asks to change or reuse a source mailing only after the previous send; wait for it to finish, cancel it, or use another source mailing.`,
-          { sendId: busy.id, state: busy.state },
-        );
+        throw new AppError('CONFLICT', 'error.sends.mailingBusy', { name: mailing.name, id: mailing.id, sendId: busy.id, state: busy.state }, { sendId: busy.id, state: busy.state });
       }
       const now = new Date();
       const scheduledAt = input.scheduledAt ? new Date(input.scheduledAt) : now;
@@ -263,13 +252,22 @@ export function createSendsService(deps: SendsDeps): SendsService {
           serverHalted: false,
           lastCheckedAt: null,
         };
+        const first = { count: recipients, mailing: mailing.name, at: scheduledAt.getTime() };
         await journal.insert(
           record,
-          `${input.test ? 'Test send' : 'Send'} of ${recipients} recipient(s) on ${mailing.name} ${record.state === 'scheduled' ? `scheduled for ${localTime(scheduledAt)}` : 'queued'}.`,
+          record.state === 'scheduled'
+            ? said(input.test ? 'sends.step.testScheduled' : 'sends.step.scheduled', first)
+            : said(input.test ? 'sends.step.testQueued' : 'sends.step.queued', first),
         );
         // The mapping that was good enough to send is offered next time for files with these headers.
         await rememberMapping(deps.db, input.profile, input.client, report.headers, report.mapping);
-        await deps.log({ level: 'info', kind: 'send', profile: input.profile, message: `${input.test ? 'Test send' : 'Send'} ${id} created: ${recipients} recipient(s), source mailing ${mailing.id}.` });
+        await deps.log({
+          level: 'info',
+          kind: 'send',
+          profile: input.profile,
+          messageId: input.test ? 'sends.activity.testCreated' : 'sends.activity.created',
+          values: { id, count: recipients, mailingId: mailing.id },
+        });
         changed(record);
         if (timer) setImmediate(() => void runTick());
         return dto(id);
@@ -290,15 +288,14 @@ export function createSendsService(deps: SendsDeps): SendsService {
     },
     async cancel({ id }) {
       const r = await journal.find(id);
-      if (!r) throw new AppError('NOT_FOUND', `There is no send ${id}.`);
-      if (!(await journal.cancelIfNotStarted(id, 'Cancelled by the operator before anything reached the server.'))) {
-        throw new AppError(
-          'CONFLICT',
-          `Send ${id} cannot be cancelled: it is ${r.state.replaceAll('_', ' ')}${r.state === 'uploading' ? ' and may already have data on the server' : ''}. Only a send that has not started uploading can be cancelled.`,
-        );
+      if (!r) throw new AppError('NOT_FOUND', 'error.sends.noSuchSend', { id });
+      if (!(await journal.cancelIfNotStarted(id, said('sends.step.cancelled')))) {
+        throw r.state === 'uploading'
+          ? new AppError('CONFLICT', 'error.sends.cannotCancelUploading', { id })
+          : new AppError('CONFLICT', 'error.sends.cannotCancel', { id, state: r.state });
       }
       await rm(r.workDir, { recursive: true, force: true });
-      await deps.log({ level: 'info', kind: 'send', profile: r.profile, message: `Send ${id} cancelled.` });
+      await deps.log({ level: 'info', kind: 'send', profile: r.profile, messageId: 'sends.activity.cancelled', values: { id } });
       const updated = await journal.get(id);
       changed(updated);
       return dto(id);
@@ -307,7 +304,7 @@ export function createSendsService(deps: SendsDeps): SendsService {
       // "Check now" also uploads what is due, so a queued send never waits for the next tick.
       await runTick();
       const targets = id ? [await journal.get(id).catch(() => undefined)].filter((r): r is SendRecord => Boolean(r)) : await journal.list({ states: ACTIVE_STATES });
-      if (id && targets.length === 0) throw new AppError('NOT_FOUND', `There is no send ${id}.`);
+      if (id && targets.length === 0) throw new AppError('NOT_FOUND', 'error.sends.noSuchSend', { id });
       const out: Send[] = [];
       for (const r of targets) {
         if (SERVER_STATES.includes(r.state)) await pollSend(runner, r.id);

@@ -1,6 +1,6 @@
 import { join, posix } from 'node:path';
 import type { AbandonedSend, TeamStore } from '../team/team-store';
-import type { SendJournal, SendRecord } from './send-journal';
+import { said, type SendJournal, type SendRecord } from './send-journal';
 import type { RunnerDeps } from './send-runner';
 import { statusFileNames } from './server-status-adapter';
 
@@ -51,9 +51,9 @@ export async function reconcileAbandoned(deps: ReconcileDeps): Promise<string[]>
     });
     if (published) {
       const record = adoptedRecord(send, deps.dataDir);
-      const message = `Workstation ${send.workstation} stopped while uploading ${send.fileName}; the server has it, so this workstation follows the send from here. Nothing was uploaded again.`;
-      await deps.journal.insert(record, message);
-      await deps.team.adopt(send.id, record.state, message);
+      const adopted = said('sends.step.adopted', { workstation: send.workstation, file: send.fileName });
+      await deps.journal.insert(record, adopted);
+      await deps.team.adopt(send.id, record.state, adopted.message);
       deps.runner.changed(record);
     } else {
       await deps.team.recordState({
@@ -62,7 +62,13 @@ export async function reconcileAbandoned(deps: ReconcileDeps): Promise<string[]>
         message: `Workstation ${send.workstation} stopped before ${send.fileName} reached the server; nothing was sent and its leftovers were removed. Send the mailing again.`,
       });
     }
-    await deps.runner.log({ level: 'warn', kind: 'send', profile: send.profile, message: `Send ${send.id} of workstation ${send.workstation} reconciled from the server: ${published ? 'on the server, adopted' : 'not on the server, ended'}.` });
+    await deps.runner.log({
+      level: 'warn',
+      kind: 'send',
+      profile: send.profile,
+      messageId: published ? 'sends.activity.adopted' : 'sends.activity.abandonedEnded',
+      values: { id: send.id, workstation: send.workstation },
+    });
     settled.push(send.id);
   }
   return settled;

@@ -12,12 +12,12 @@ import { isEmailField } from '../recipients/mapping';
  */
 export async function personaliseForTest(path: string, client: ClientConfig, sampleRows: number): Promise<number> {
   if (client.testRecipients.length === 0) {
-    throw new AppError('VALIDATION_FAILED', `Client "${client.name}" has no test recipients. Add them on the Connections screen (client settings) or with \`loopdesk client set --profile P --client ${client.name} --test-recipient EMAIL\` first.`);
+    throw new AppError('VALIDATION_FAILED', 'error.sends.noTestRecipients', { client: client.name });
   }
   const emailIndex = client.fields.findIndex((f) => isEmailField(f.name));
-  if (emailIndex < 0) throw new AppError('VALIDATION_FAILED', `Client "${client.name}" has no e-mail field in its master list.`);
+  if (emailIndex < 0) throw new AppError('VALIDATION_FAILED', 'error.sends.noEmailField', { client: client.name });
   const real = await readFirstRows(path, Math.max(1, sampleRows), client.encoding);
-  if (real.length === 0) throw new AppError('VALIDATION_FAILED', 'The file has no valid row to personalise the test mails with.');
+  if (real.length === 0) throw new AppError('VALIDATION_FAILED', 'error.sends.noRowForTest');
   const rows = client.testRecipients.map((r, i) => {
     const row = [...real[i % real.length]];
     row[emailIndex] = r.email;

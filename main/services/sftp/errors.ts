@@ -51,53 +51,38 @@ export function mapConnectError(e: unknown, where: { host: string; port: number;
   const msg = errMessage(e);
   const at = `${where.host}:${where.port}`;
   if (/authentication methods failed|Authentication failure|auth.*fail/i.test(msg)) {
-    return new AppError(
-      'AUTH_FAILED',
-      `The server at ${at} rejected the login for user "${where.username}". Check the user name and the password or private key (and its passphrase) in the profile.`,
-      { host: where.host, port: where.port, username: where.username, cause: msg },
-    );
+    return new AppError('AUTH_FAILED', 'error.sftp.authRejected', { at, username: where.username }, { host: where.host, port: where.port, username: where.username, cause: msg });
   }
   if (/Cannot parse privateKey|Encrypted private (OpenSSH )?key detected|bad passphrase|private key/i.test(msg)) {
-    return new AppError(
-      'AUTH_FAILED',
-      `The private key of the profile could not be used (${msg}). Check the key file and its passphrase.`,
-      { host: where.host, port: where.port, username: where.username, cause: msg },
-    );
+    return new AppError('AUTH_FAILED', 'error.sftp.keyUnusable', { reason: msg }, { host: where.host, port: where.port, username: where.username, cause: msg });
   }
   if (code === 'ETIMEDOUT' || /timed out|timeout/i.test(msg)) {
-    return new AppError(
-      'TIMEOUT',
-      `No answer from ${at} in time. Check that the host and port are right and that a firewall or VPN lets you through; raise the connect timeout for slow links.`,
-      { host: where.host, port: where.port, cause: msg, transient: true },
-    );
+    return new AppError('TIMEOUT', 'error.sftp.noAnswer', { at }, { host: where.host, port: where.port, cause: msg, transient: true });
   }
   if (code === 'ENOTFOUND') {
-    return new AppError('CONNECTION_FAILED', `The host name "${where.host}" could not be resolved. Check the host in the profile.`, {
-      host: where.host,
-      port: where.port,
-      cause: code,
-      transient: false,
-    });
+    return new AppError('CONNECTION_FAILED', 'error.sftp.hostNotResolved', { host: where.host }, { host: where.host, port: where.port, cause: code, transient: false });
   }
   if (code === 'ECONNREFUSED') {
-    return new AppError('CONNECTION_FAILED', `${at} refused the connection. Check the port, and that the SFTP server is running.`, {
-      host: where.host,
-      port: where.port,
-      cause: code,
-      transient: true,
-    });
+    return new AppError('CONNECTION_FAILED', 'error.sftp.refused', { at }, { host: where.host, port: where.port, cause: code, transient: true });
   }
   if ((typeof code === 'string' && NETWORK_CODES.has(code)) || isConnectionLoss(e) || /handshake|Connection lost|kex|Unsupported algorithm|no matching/i.test(msg)) {
     const noMatch = /no matching|handshake failed/i.test(msg);
-    return new AppError(
-      'CONNECTION_FAILED',
-      noMatch
-        ? `Could not agree on encryption with ${at} (${msg}). If this is an old server, enable "legacy algorithms" in the profile.`
-        : `The connection to ${at} failed (${msg}). Check the network and try again.`,
-      { host: where.host, port: where.port, cause: typeof code === 'string' ? code : msg, transient: !noMatch },
-    );
+    return new AppError('CONNECTION_FAILED', noMatch ? 'error.sftp.noCommonAlgorithms' : 'error.sftp.connectionFailed', { at, reason: msg }, {
+      host: where.host,
+      port: where.port,
+      cause: typeof code === 'string' ? code : msg,
+      transient: !noMatch,
+    });
   }
-  return new AppError('CONNECTION_FAILED', `Could not connect to ${at}: ${msg}`, { host: where.host, port: where.port, cause: msg, transient: false });
+  return new AppError('CONNECTION_FAILED', 'error.sftp.cannotConnect', { at, reason: msg }, { host: where.host, port: where.port, cause: msg, transient: false });
+}
+
+/**
+ * A remote operation's name as the catalog's `{op, select, …}` knows it (`write test` → `write_test`),
+ * so each language names the operation in its own words.
+ */
+export function opKey(op: string): string {
+  return op.replace(/ /g, '_');
 }
 
 /**
@@ -109,39 +94,21 @@ export function mapRemoteError(e: unknown, op: string, path: string): AppError {
   if (isAppError(e)) return e;
   const code = errCode(e);
   const msg = errMessage(e);
+  const values = { op: opKey(op), path };
   if (isConnectionLoss(e)) {
-    return new AppError('CONNECTION_FAILED', `The connection was lost during ${op} of ${path}. Reconnect and try again.`, {
-      op,
-      path,
-      cause: msg,
-      transient: true,
-    });
+    return new AppError('CONNECTION_FAILED', 'error.sftp.lostDuring', values, { op, path, cause: msg, transient: true });
   }
   if (code === SFTP_NO_SUCH_FILE || code === 'ENOENT' || /No such file/i.test(msg)) {
-    if (op === 'list') {
-      return new AppError('NOT_FOUND', `The directory ${path} does not exist on the server. Check the client's directories in the connection profile, or ask the server administrator to create it.`, {
-        op,
-        path,
-        cause: msg,
-      });
-    }
-    return new AppError('NOT_FOUND', `${path} does not exist on the server (during ${op}). Check the directory settings of the client.`, { op, path, cause: msg });
+    if (op === 'list') return new AppError('NOT_FOUND', 'error.sftp.dirMissing', { path }, { op, path, cause: msg });
+    return new AppError('NOT_FOUND', 'error.sftp.pathMissing', values, { op, path, cause: msg });
   }
   if (code === SFTP_PERMISSION_DENIED || code === 'EACCES' || code === 'EPERM' || /Permission denied/i.test(msg)) {
-    return new AppError('PERMISSION_DENIED', `The server denied ${op} of ${path}. Ask the server administrator for write/read rights on that directory.`, {
-      op,
-      path,
-      cause: msg,
-    });
+    return new AppError('PERMISSION_DENIED', 'error.sftp.denied', values, { op, path, cause: msg });
   }
   if (code === SFTP_FAILURE && WRITE_OPS.has(op)) {
-    return new AppError(
-      'REMOTE_ERROR',
-      `The server refused to store more data for ${path} (it answered only "Failure"). The server may be out of disk space or over its quota: ask the server administrator to free space, then send again.`,
-      { op, path, cause: msg, likelyCause: 'disk-full' },
-    );
+    return new AppError('REMOTE_ERROR', 'error.sftp.diskFull', { path }, { op, path, cause: msg, likelyCause: 'disk-full' });
   }
-  return new AppError('REMOTE_ERROR', `The server reported an error during ${op} of ${path}: ${msg}`, { op, path, cause: msg });
+  return new AppError('REMOTE_ERROR', 'error.sftp.remoteError', { ...values, reason: msg }, { op, path, cause: msg });
 }
 
 /**

@@ -11,19 +11,6 @@ import { normaliseFingerprint } from './fingerprint';
 export function checkHostKey(fingerprint: string, keyType: string, trustedKeys: readonly string[]): AppError | null {
   const trusted = trustedKeys.map(normaliseFingerprint);
   if (trusted.includes(normaliseFingerprint(fingerprint))) return null;
-  if (trusted.length === 0) {
-    return new AppError(
-      'HOST_KEY_UNKNOWN',
-      `The server presented a ${keyType} host key with fingerprint ${fingerprint}, which this profile does not trust yet. ` +
-        'Compare it with the fingerprint your server administrator gave you, then trust it in the profile settings.',
-      { fingerprint, keyType },
-    );
-  }
-  return new AppError(
-    'HOST_KEY_CHANGED',
-    `WARNING: the server's host key has changed (now ${fingerprint}). This may be a man-in-the-middle attack, ` +
-      'or the server was reinstalled. Do not connect until your server administrator confirms the new fingerprint; ' +
-      'then remove the old key from the profile and trust the new one.',
-    { fingerprint, keyType, trusted: [...trustedKeys] },
-  );
+  if (trusted.length === 0) return new AppError('HOST_KEY_UNKNOWN', 'error.sftp.hostKeyUnknown', { keyType, fingerprint }, { fingerprint, keyType });
+  return new AppError('HOST_KEY_CHANGED', 'error.sftp.hostKeyChanged', { fingerprint }, { fingerprint, keyType, trusted: [...trustedKeys] });
 }

@@ -39,7 +39,7 @@ export function probeHostKey(params: { readonly host: string; readonly port: num
       else reject(mapConnectError(err, { host, port, username: '' }));
     };
     const timer = setTimeout(
-      () => finish(new AppError('TIMEOUT', `No SSH answer from ${host}:${port} within ${Math.round(timeoutMs / 1000)} s. Check host, port and firewall.`, { host, port, transient: true })),
+      () => finish(new AppError('TIMEOUT', 'error.sftp.probeNoAnswer', { at: `${host}:${port}`, seconds: Math.round(timeoutMs / 1000) }, { host, port, transient: true })),
       timeoutMs,
     );
     client.on('error', (err) => (captured ? finish(null, captured) : finish(err)));

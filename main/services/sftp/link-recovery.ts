@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import { AppError, isAppError } from '../../../shared/contract/result';
-import { withTimeout } from './timeout';
+import { withTimeout, type TimedWork } from './timeout';
 import type { SftpLogEvent, SftpSession } from './types';
 
 /** Upper bound for removing a stale `.part` after a failure, reconnect included. */
@@ -19,7 +19,7 @@ export interface RecoveryLinks {
  * Runs a small clean-up or check over the session's link, or over a fresh one when it died;
  * bounded in time, so a server that stays away cannot hold the caller.
  */
-async function onAnyLink<T>(links: RecoveryLinks, what: string, work: (link: Pick<SftpSession, 'stat' | 'remove'>) => Promise<T>): Promise<T> {
+async function onAnyLink<T>(links: RecoveryLinks, what: TimedWork, work: (link: Pick<SftpSession, 'stat' | 'remove'>) => Promise<T>): Promise<T> {
   const attempt = async (): Promise<T> => {
     const current = links.current();
     if (current) {
@@ -42,10 +42,10 @@ async function onAnyLink<T>(links: RecoveryLinks, what: string, work: (link: Pic
 /** Best-effort removal of a `.part` file, over the session's link or a fresh one if it died; never throws. */
 export async function removePart(links: RecoveryLinks, partPath: string): Promise<boolean> {
   try {
-    await onAnyLink(links, `Removing ${partPath}`, (link) => link.remove(partPath));
+    await onAnyLink(links, { kind: 'cleanup', path: partPath }, (link) => link.remove(partPath));
     return true;
   } catch (err) {
-    links.log({ level: 'warn', kind: 'sftp.upload.cleanup', message: `Could not remove ${partPath}; the server ignores it, but you may delete it by hand.`, details: String((err as Error)?.message ?? err) });
+    links.log({ level: 'warn', kind: 'sftp.upload.cleanup', messageId: 'sends.transfer.partLeft', values: { path: partPath }, details: String((err as Error)?.message ?? err) });
     return false;
   }
 }
@@ -58,14 +58,14 @@ export async function removePart(links: RecoveryLinks, partPath: string): Promis
  */
 export async function publishedState(links: RecoveryLinks, finalPath: string, partPath: string, size: number): Promise<'published' | 'not-published' | 'unknown'> {
   try {
-    return await onAnyLink(links, `Checking ${finalPath}`, async (link) => {
+    return await onAnyLink(links, { kind: 'check', path: finalPath }, async (link) => {
       const final = await link.stat(finalPath);
       if (!final) return 'not-published' as const;
       const part = await link.stat(partPath);
       return final.isFile && final.size === size && !part ? ('published' as const) : ('not-published' as const);
     });
   } catch (err) {
-    links.log({ level: 'warn', kind: 'sftp.upload.unconfirmed', message: `Could not check whether ${finalPath} was published.`, details: String((err as Error)?.message ?? err) });
+    links.log({ level: 'warn', kind: 'sftp.upload.unconfirmed', messageId: 'sends.transfer.unconfirmed', values: { path: finalPath }, details: String((err as Error)?.message ?? err) });
     return 'unknown';
   }
 }
@@ -88,16 +88,17 @@ export async function recheckLostRename(links: RecoveryLinks, target: PublishTar
   const finalPath = posix.join(remoteDir, finalName);
   const state = await publishedState(links, finalPath, partPath, size);
   if (state === 'published') {
-    links.log({ level: 'warn', kind: 'sftp.upload.confirmed', message: `The confirmation of ${finalPath} was lost with the connection; a new connection shows it complete on the server.` });
+    links.log({ level: 'warn', kind: 'sftp.upload.confirmed', messageId: 'sends.transfer.confirmed', values: { path: finalPath } });
     return 'published';
   }
   if (state === 'unknown') {
     const failure = new AppError(
       'TRANSFER_FAILED',
-      `The connection was lost just as ${finalName} was being published in ${remoteDir}, and the server could not be asked again. It may already be there: check the directory (or let Loopdesk check on the next attempt) before sending it again.`,
+      'error.sftp.publishUnknown',
+      { name: finalName, dir: remoteDir },
       { path: finalPath, cause: isAppError(err) ? err.code : String(err), transient: true, published: 'unknown' },
     );
-    links.log({ level: 'error', kind: 'sftp.upload.failed', message: failure.message, details: JSON.stringify({ code: failure.code, cause: (err as Error)?.message }) });
+    links.log({ level: 'error', kind: 'sftp.upload.failed', messageId: 'error.sftp.publishUnknown', values: failure.values, details: JSON.stringify({ code: failure.code, cause: (err as Error)?.message }) });
     throw failure;
   }
   return 'not-published';

@@ -46,7 +46,7 @@ export async function openSftp(target: SftpTarget, opts: OpenSftpOptions = {}): 
   const log = opts.log ?? (() => undefined);
   const { host, port, username, options } = target;
   if (!target.password && !target.privateKey) {
-    throw new AppError('SECRET_UNAVAILABLE', `No password or private key is available for ${username}@${host}. Enter it in the profile, then connect again.`, {
+    throw new AppError('SECRET_UNAVAILABLE', 'error.sftp.noSecret', { username, host }, {
       host,
       port,
       username,
@@ -59,9 +59,9 @@ export async function openSftp(target: SftpTarget, opts: OpenSftpOptions = {}): 
   const SftpClient = createRequire(import.meta.url)('ssh2-sftp-client') as typeof SftpClientType;
   const client = new SftpClient(`loopdesk:${host}:${port}`, {
     // The library's defaults print to the console; route its events to our log instead.
-    error: (err) => log({ level: 'warn', kind: 'sftp.connection.error', message: `SFTP connection error on ${host}:${port}`, details: String((err as Error)?.message ?? err) }),
-    end: () => log({ level: 'info', kind: 'sftp.connection.end', message: `Server ${host}:${port} ended the connection` }),
-    close: () => log({ level: 'info', kind: 'sftp.connection.close', message: `Connection to ${host}:${port} closed` }),
+    error: (err) => log({ level: 'warn', kind: 'sftp.connection.error', messageId: 'sends.transfer.connectionError', values: { at: `${host}:${port}` }, details: String((err as Error)?.message ?? err) }),
+    end: () => log({ level: 'info', kind: 'sftp.connection.end', messageId: 'sends.transfer.serverEnded', values: { at: `${host}:${port}` } }),
+    close: () => log({ level: 'info', kind: 'sftp.connection.close', messageId: 'sends.transfer.closed', values: { at: `${host}:${port}` } }),
   });
   const internals = client as unknown as SftpClientInternals;
   const ssh = internals.client;
@@ -91,7 +91,7 @@ export async function openSftp(target: SftpTarget, opts: OpenSftpOptions = {}): 
       const refusal = checkHostKey(fingerprint, keyType, target.trustedKeys);
       if (refusal) {
         hostKeyError = refusal;
-        log({ level: refusal.code === 'HOST_KEY_CHANGED' ? 'error' : 'warn', kind: 'sftp.hostkey.refused', message: refusal.message, details: JSON.stringify(refusal.details) });
+        log({ level: refusal.code === 'HOST_KEY_CHANGED' ? 'error' : 'warn', kind: 'sftp.hostkey.refused', messageId: refusal.messageId!, values: refusal.values, details: JSON.stringify(refusal.details) });
         return false;
       }
       return true;
@@ -101,17 +101,22 @@ export async function openSftp(target: SftpTarget, opts: OpenSftpOptions = {}): 
   const started = Date.now();
   try {
     const grace = Math.min(SUBSYSTEM_GRACE_MS, options.operationTimeoutSeconds * 1000);
-    await withTimeout(client.connect(config), readyTimeout + grace, `Connecting to ${host}:${port}`, () => ssh.destroy());
+    await withTimeout(client.connect(config), readyTimeout + grace, { kind: 'connect', at: `${host}:${port}` }, () => ssh.destroy());
   } catch (err) {
     ssh.destroy();
     const appErr = hostKeyError ?? mapConnectError(err, { host, port, username });
-    log({ level: 'warn', kind: 'sftp.connect.failed', message: appErr.message, details: `${appErr.code}: ${(err as Error)?.message ?? String(err)}` });
+    log({
+      level: 'warn',
+      kind: 'sftp.connect.failed',
+      ...(appErr.messageId ? { messageId: appErr.messageId, values: appErr.values } : { messageId: 'error.code.INTERNAL' as const, values: { detail: appErr.message } }),
+      details: `${appErr.code}: ${(err as Error)?.message ?? String(err)}`,
+    });
     throw appErr;
   }
   if (!seen) {
     // ssh2 never asked our verifier: refusing is the only safe answer.
     ssh.destroy();
-    throw new AppError('HOST_KEY_UNKNOWN', `The server ${host}:${port} was not verified. Probe its host key and trust it in the profile.`, { fingerprint: '', keyType: '' });
+    throw new AppError('HOST_KEY_UNKNOWN', 'error.sftp.notVerified', { at: `${host}:${port}` }, { fingerprint: '', keyType: '' });
   }
 
   ssh.setNoDelay(true);
@@ -120,7 +125,8 @@ export async function openSftp(target: SftpTarget, opts: OpenSftpOptions = {}): 
   log({
     level: 'info',
     kind: 'sftp.connect',
-    message: `Connected to ${username}@${host}:${port} in ${Date.now() - started} ms`,
+    messageId: 'sends.transfer.connected',
+    values: { username, at: `${host}:${port}`, ms: Date.now() - started },
     details: JSON.stringify({ serverIdent, fingerprint: seen.fingerprint, extensions }),
   });
   return createSession({ client, target, log, serverIdent, fingerprint: seen.fingerprint, keyType: seen.keyType, extensions, reconnect: () => openSftp(target, opts) });

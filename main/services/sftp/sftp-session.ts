@@ -3,7 +3,10 @@ import { createReadStream } from 'node:fs';
 import { mkdir, rename, rm, stat as localStat } from 'node:fs/promises';
 import { dirname, posix } from 'node:path';
 import type SftpClient from 'ssh2-sftp-client';
+import type { CatalogText } from '../../../shared/contract/catalog-text';
 import { AppError, isAppError } from '../../../shared/contract/result';
+import type { ErrorMessageId, MessageValues } from '../../../shared/i18n/messages';
+import { reasonValues } from './reason';
 import { isTransientError, mapRemoteError } from './errors';
 import type { SftpClientInternals } from './open-sftp';
 import { createProgressTracker } from './progress';
@@ -39,10 +42,28 @@ export interface SessionParts {
   readonly reconnect: () => Promise<SftpSession>;
 }
 
+/** Seconds to two decimals, as transfer log lines show them. */
+function round2(seconds: number): number {
+  return Math.round(seconds * 100) / 100;
+}
+
+/** The English sentence and its catalog form of a write check's outcome. */
+function checkText(error: AppError): { message: string; text: CatalogText };
+function checkText(id: ErrorMessageId, values: MessageValues): { message: string; text: CatalogText };
+function checkText(what: AppError | ErrorMessageId, values?: MessageValues): { message: string; text: CatalogText } {
+  const error = typeof what === 'string' ? new AppError('REMOTE_ERROR', what, values) : what;
+  return { message: error.message, text: { id: error.messageId ?? 'error.code.REMOTE_ERROR', values: error.messageId ? { ...(error.values ?? {}) } : { detail: error.message } } };
+}
+
+/** A log line carrying an error's sentence: its catalog key where it has one. */
+function logText(error: AppError): Pick<SftpLogEvent, 'messageId' | 'values'> {
+  return error.messageId ? { messageId: error.messageId, values: error.values } : { messageId: 'error.code.INTERNAL', values: { detail: error.message } };
+}
+
 /** A final file name must be a plain name: the server only looks inside its own directory. */
 function assertPlainName(name: string): void {
   if (!name || name.includes('/') || name === '.' || name === '..') {
-    throw new AppError('INVALID_INPUT', `"${name}" is not a valid remote file name.`, { name });
+    throw new AppError('INVALID_INPUT', 'error.sftp.badName', { name }, { name });
   }
 }
 
@@ -76,7 +97,7 @@ class Session implements SftpSession {
       const onGone = (why: string) => {
         if (this.closed) return;
         this.closed = true;
-        reject(new AppError('CONNECTION_FAILED', `The connection to ${this.where} was lost (${why}). Reconnect and try again.`, { cause: why, transient: true }));
+        reject(new AppError('CONNECTION_FAILED', 'error.sftp.lost', { at: this.where, reason: why }, { cause: why, transient: true }));
       };
       this.internals.client.on('close', () => onGone('closed'));
       this.internals.client.on('end', () => onGone('ended by server'));
@@ -102,10 +123,10 @@ class Session implements SftpSession {
   /** Runs one remote request bounded by the operation timeout and by the link staying up. */
   private async run<T>(op: string, path: string, work: () => Promise<T>): Promise<T> {
     if (this.closed) {
-      throw new AppError('CONNECTION_FAILED', `The connection to ${this.where} is closed. Reconnect and try again.`, { op, path, transient: true });
+      throw new AppError('CONNECTION_FAILED', 'error.sftp.closed', { at: this.where }, { op, path, transient: true });
     }
     try {
-      return await withTimeout(Promise.race([work(), this.lost]), this.opTimeoutMs, `${op} of ${path}`, () => this.destroy());
+      return await withTimeout(Promise.race([work(), this.lost]), this.opTimeoutMs, { kind: 'op', op, path }, () => this.destroy());
     } catch (err) {
       throw mapRemoteError(err, op, path);
     }
@@ -143,7 +164,7 @@ class Session implements SftpSession {
       current = absolute ? `${current}/${part}` : `${current}/${part}`;
       const s = await this.stat(current);
       if (s?.isDirectory) continue;
-      if (s) throw new AppError('CONFLICT', `${current} exists on the server but is not a directory. Fix the directory settings of the client.`, { path: current });
+      if (s) throw new AppError('CONFLICT', 'error.sftp.notADirectory', { path: current }, { path: current });
       const here = current;
       try {
         await this.run('mkdir', here, () => this.client.mkdir(here, false));
@@ -159,7 +180,7 @@ class Session implements SftpSession {
     await this.run('delete', path, () => this.client.delete(path, true));
   }
 
-  async checkWritable(dir: string): Promise<{ readonly ok: boolean; readonly message: string }> {
+  async checkWritable(dir: string): Promise<{ readonly ok: boolean; readonly message: string; readonly text: CatalogText }> {
     const probe = posix.join(dir, `.loopdesk-write-test-${randomBytes(6).toString('hex')}.tmp`);
     const content = Buffer.from('loopdesk write test\n');
     try {
@@ -167,32 +188,32 @@ class Session implements SftpSession {
     } catch (err) {
       // A refused WRITE leaves the opened (empty) probe behind; it must not litter the directory.
       if (this.connected) await this.remove(probe).catch(() => undefined);
-      return { ok: false, message: await explainRefusal(err, dir, 'write test', this.refusalContext()) };
+      return { ok: false, ...checkText(await explainRefusal(err, dir, 'write test', this.refusalContext())) };
     }
     // A server may accept the request yet keep fewer bytes; then the directory is not usable.
     const kept = await this.stat(probe).catch(() => null);
     if (kept && kept.size !== content.length) {
       await this.remove(probe).catch(() => undefined);
-      return { ok: false, message: `${dir} accepted a test file but kept only ${kept.size} of its ${content.length} bytes. The server may be out of disk space: ask its administrator.` };
+      return { ok: false, ...checkText('error.sftp.check.keptPart', { path: dir, kept: kept.size, size: content.length }) };
     }
     try {
       await this.remove(probe);
     } catch (err) {
-      return { ok: false, message: `${dir} is writable, but the test file ${probe} could not be removed: ${isAppError(err) ? err.message : String(err)}` };
+      return { ok: false, ...checkText('error.sftp.check.notRemoved', { path: dir, probe, ...reasonValues(err) }) };
     }
-    return { ok: true, message: `${dir} is writable.` };
+    return { ok: true, ...checkText('error.sftp.check.writable', { path: dir }) };
   }
 
   async download(remotePath: string, localPath: string, opts: DownloadOptions = {}): Promise<DownloadResult> {
     const remote = await this.stat(remotePath);
-    if (!remote) throw new AppError('NOT_FOUND', `${remotePath} does not exist on the server.`, { path: remotePath });
-    if (!remote.isFile) throw new AppError('INVALID_INPUT', `${remotePath} is not a regular file.`, { path: remotePath });
+    if (!remote) throw new AppError('NOT_FOUND', 'error.sftp.remoteFileMissing', { path: remotePath }, { path: remotePath });
+    if (!remote.isFile) throw new AppError('INVALID_INPUT', 'error.sftp.notAFile', { path: remotePath }, { path: remotePath });
     const part = `${localPath}.part`;
     const started = Date.now();
     const tracker = createProgressTracker(remote.size, opts.onProgress);
     try {
       await mkdir(dirname(localPath), { recursive: true });
-      await this.transfer(`download of ${remotePath}`, remotePath, async (kick) => {
+      await this.transfer('download', remotePath, async (kick) => {
         if (this.target.options.transferMode === 'fast') {
           await this.client.fastGet(remotePath, part, { ...FAST_TRANSFER, step: (done) => (kick(), tracker.update(done)) });
         } else {
@@ -201,7 +222,7 @@ class Session implements SftpSession {
       });
       const got = (await localStat(part)).size;
       if (got !== remote.size) {
-        throw new AppError('TRANSFER_FAILED', `Downloaded ${got} bytes of ${remotePath}, but the server reports ${remote.size}. Download it again.`, {
+        throw new AppError('TRANSFER_FAILED', 'error.sftp.downloadShort', { got, path: remotePath, expected: remote.size }, {
           expected: remote.size,
           got,
           transient: true,
@@ -214,7 +235,7 @@ class Session implements SftpSession {
     }
     tracker.update(remote.size);
     const result = { localPath, bytes: remote.size, seconds: (Date.now() - started) / 1000 };
-    this.log({ level: 'info', kind: 'sftp.download.done', message: `Downloaded ${remotePath} (${remote.size} bytes) in ${result.seconds.toFixed(2)} s` });
+    this.log({ level: 'info', kind: 'sftp.download.done', messageId: 'sends.transfer.downloaded', values: { path: remotePath, bytes: remote.size, seconds: round2(result.seconds) } });
     return result;
   }
 
@@ -229,36 +250,38 @@ class Session implements SftpSession {
       if (!s.isFile()) throw new Error('not a regular file');
       size = s.size;
     } catch (err) {
-      throw new AppError('NOT_FOUND', `The local file ${localPath} cannot be read (${(err as Error).message}).`, { path: localPath });
+      throw new AppError('NOT_FOUND', 'error.sftp.localUnreadable', { path: localPath, reason: (err as Error).message }, { path: localPath });
     }
     if (await this.stat(finalPath)) {
-      throw new AppError('TARGET_EXISTS', `${finalPath} already exists on the server; nothing was uploaded or overwritten. Use a new file name.`, { path: finalPath });
+      throw new AppError('TARGET_EXISTS', 'error.sftp.targetExists', { path: finalPath }, { path: finalPath });
     }
 
     const started = Date.now();
     const tracker = createProgressTracker(size, opts.onProgress);
-    const finish = (how: string): UploadResult => {
+    const finish = (confirmedLater: boolean): UploadResult => {
       tracker.update(size);
       const result = { remotePath: finalPath, bytes: size, seconds: (Date.now() - started) / 1000 };
-      this.log({ level: 'info', kind: 'sftp.upload.done', message: `Uploaded ${finalPath} (${size} bytes) in ${result.seconds.toFixed(2)} s${how}` });
+      const values = { path: finalPath, bytes: size, seconds: round2(result.seconds) };
+      this.log({ level: 'info', kind: 'sftp.upload.done', messageId: confirmedLater ? 'sends.transfer.uploadedConfirmed' : 'sends.transfer.uploaded', values });
       return result;
     };
     /** Set once the rename request may have reached the server: from then on "failed" does not mean "not published". */
     let renameSent = false;
-    this.log({ level: 'info', kind: 'sftp.upload.start', message: `Uploading ${localPath} to ${partPath} (${size} bytes, ${mode} mode)` });
+    this.log({ level: 'info', kind: 'sftp.upload.start', messageId: 'sends.transfer.uploading', values: { local: localPath, part: partPath, bytes: size, mode } });
     try {
-      await this.transfer(`upload of ${finalName}`, partPath, async (kick) => {
+      await this.transfer('upload', partPath, async (kick) => {
         if (mode === 'fast') {
           await this.client.fastPut(localPath, partPath, { ...FAST_TRANSFER, step: (done) => (kick(), tracker.update(done)) });
         } else {
           await writeInRequests(this.internals.sftp, createReadStream(localPath, { highWaterMark: PLAIN_CHUNK }), partPath, (done) => (kick(), tracker.update(done)));
         }
-      });
+      }, finalName);
       const remote = await this.stat(partPath);
       if (!remote || remote.size !== size) {
         throw new AppError(
           'TRANSFER_FAILED',
-          `The server holds ${remote ? remote.size : 'no'} bytes of ${finalName} instead of ${size}. Nothing was published; send again${mode === 'fast' ? ', and if this repeats switch the profile to plain transfer mode' : ''}.`,
+          remote ? 'error.sftp.uploadShort' : 'error.sftp.uploadMissing',
+          { got: remote?.size ?? 0, name: finalName, size, mode },
           { expected: size, got: remote?.size ?? null, transient: true },
         );
       }
@@ -269,7 +292,7 @@ class Session implements SftpSession {
       } catch (err) {
         // Plain SFTP rename refuses an existing target: someone else published that name meanwhile.
         if (!isTransientError(err) && (await this.stat(finalPath).catch(() => null))) {
-          throw new AppError('TARGET_EXISTS', `${finalPath} appeared on the server during the upload; it was not overwritten. Use a new file name.`, { path: finalPath });
+          throw new AppError('TARGET_EXISTS', 'error.sftp.appeared', { path: finalPath }, { path: finalPath });
         }
         throw err;
       }
@@ -277,14 +300,14 @@ class Session implements SftpSession {
       // The link died around the rename: the server may have published the file and only the
       // confirmation got lost. Ask again rather than report a failure that is not one.
       if (renameSent && isTransientError(err) && (await recheckLostRename(this.recoveryLinks, { remoteDir, finalName, partPath, size }, err)) === 'published') {
-        return finish(' (confirmed over a new connection)');
+        return finish(true);
       }
       const partRemoved = await removePart(this.recoveryLinks, partPath);
       const failure = transferFailure(await explainUploadRefusal(err, remoteDir, finalName, this.refusalContext()), 'upload', finalPath, partRemoved);
-      this.log({ level: 'error', kind: 'sftp.upload.failed', message: failure.message, details: JSON.stringify({ code: failure.code, partRemoved, cause: (err as Error)?.message }) });
+      this.log({ level: 'error', kind: 'sftp.upload.failed', ...logText(failure), details: JSON.stringify({ code: failure.code, partRemoved, cause: (err as Error)?.message }) });
       throw failure;
     }
-    return finish('');
+    return finish(false);
   }
 
   async end(): Promise<void> {
@@ -293,18 +316,18 @@ class Session implements SftpSession {
       return;
     }
     this.closed = true;
-    await withTimeout(this.client.end(), END_TIMEOUT_MS, 'Closing the connection').catch(() => undefined);
+    await withTimeout(this.client.end(), END_TIMEOUT_MS, { kind: 'close' }).catch(() => undefined);
     this.internals.client.destroy();
   }
 
   /** Runs a transfer that fails when the link drops or no byte moves for one operation timeout. */
-  private async transfer(what: string, path: string, work: (kick: () => void) => Promise<unknown>): Promise<void> {
-    if (this.closed) throw new AppError('CONNECTION_FAILED', `The connection to ${this.where} is closed. Reconnect and try again.`, { path, transient: true });
+  private async transfer(op: 'upload' | 'download', path: string, work: (kick: () => void) => Promise<unknown>, shown = path): Promise<void> {
+    if (this.closed) throw new AppError('CONNECTION_FAILED', 'error.sftp.closed', { at: this.where }, { path, transient: true });
     let stalled: (e: AppError) => void = () => undefined;
     const stall = new Promise<never>((_, reject) => (stalled = reject));
     const watch = stallWatch(this.opTimeoutMs, () => {
       this.destroy();
-      stalled(new AppError('TIMEOUT', `The ${what} made no progress for ${this.opTimeoutMs / 1000} s and was stopped.`, { path, transient: true }));
+      stalled(new AppError('TIMEOUT', 'error.sftp.stalled', { op, path: shown, seconds: this.opTimeoutMs / 1000 }, { path, transient: true }));
     });
     try {
       await Promise.race([work(watch.kick), this.lost, stall]);

@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import { AppError, isAppError } from '../../../shared/contract/result';
 import { mapRemoteError } from './errors';
+import { reasonValues } from './reason';
 import type { RemoteStat } from './types';
 
 /** What explaining a refusal may ask of the server: the directory's state, when the link is still up. */
@@ -11,21 +12,21 @@ export interface RefusalContext {
   readonly username: string;
 }
 
-/** The operator's message for a write refused in `dir` (missing, not a directory, denied, full). */
-export async function explainRefusal(err: unknown, dir: string, op: string, ctx: RefusalContext): Promise<string> {
+/**
+ * The operator's explanation of a write refused in `dir` (missing, not a directory, denied, full),
+ * as an error with the code of the refusal and a catalog message that names the directory.
+ */
+export async function explainRefusal(err: unknown, dir: string, op: string, ctx: RefusalContext): Promise<AppError> {
   const mapped = isAppError(err) ? err : mapRemoteError(err, op, dir);
+  const details = { ...(mapped.details as object), dir };
   if (mapped.code === 'NOT_FOUND') {
     const s = ctx.stat ? await ctx.stat(dir).catch(() => undefined) : undefined;
-    if (s === null) return `The directory ${dir} does not exist on the server. Check the client's directories in the connection profile, or ask the server administrator to create it.`;
-    if (s && !s.isDirectory) return `${dir} exists on the server but is not a directory. Check the client's directories in the connection profile.`;
+    if (s === null) return new AppError('NOT_FOUND', 'error.sftp.dirMissing', { path: dir }, details);
+    if (s && !s.isDirectory) return new AppError('NOT_FOUND', 'error.sftp.dirNotADirectory', { path: dir }, details);
   }
-  if (mapped.code === 'PERMISSION_DENIED') {
-    return `The server does not let user "${ctx.username}" write into ${dir} (permission denied). Ask the server administrator for write rights on that directory, or check the client's directories in the connection profile.`;
-  }
-  if ((mapped.details as { likelyCause?: unknown } | undefined)?.likelyCause === 'disk-full') {
-    return `The server refused to store data in ${dir} (it answered only "Failure"). The server may be out of disk space or over its quota: ask the server administrator to free space.`;
-  }
-  return mapped.message;
+  if (mapped.code === 'PERMISSION_DENIED') return new AppError('PERMISSION_DENIED', 'error.sftp.writeDenied', { username: ctx.username, path: dir }, details);
+  if ((mapped.details as { likelyCause?: unknown } | undefined)?.likelyCause === 'disk-full') return new AppError('REMOTE_ERROR', 'error.sftp.dirFull', { path: dir }, details);
+  return mapped;
 }
 
 /**
@@ -35,16 +36,24 @@ export async function explainRefusal(err: unknown, dir: string, op: string, ctx:
 export async function explainUploadRefusal(err: unknown, remoteDir: string, finalName: string, ctx: RefusalContext): Promise<unknown> {
   const mapped = isAppError(err) ? err : mapRemoteError(err, 'upload', posix.join(remoteDir, finalName));
   if (mapped.code !== 'NOT_FOUND' && mapped.code !== 'PERMISSION_DENIED') return err;
-  return new AppError(mapped.code, await explainRefusal(err, remoteDir, 'upload', ctx), { ...(mapped.details as object), dir: remoteDir });
+  return explainRefusal(mapped, remoteDir, 'upload', ctx);
 }
 
 /** Wraps any transfer error into TRANSFER_FAILED, keeping TARGET_EXISTS and the transient flag. */
 export function transferFailure(err: unknown, op: 'upload' | 'download', path: string, partRemoved?: boolean): AppError {
   if (isAppError(err) && (err.code === 'TARGET_EXISTS' || err.code === 'INVALID_INPUT')) return err;
   const mapped = isAppError(err) ? err : mapRemoteError(err, op, path);
-  if (mapped.code === 'TRANSFER_FAILED') return new AppError('TRANSFER_FAILED', mapped.message, { ...(mapped.details as object), path, partRemoved });
+  if (mapped.code === 'TRANSFER_FAILED') {
+    const details = { ...(mapped.details as object), path, partRemoved };
+    return mapped.messageId ? new AppError('TRANSFER_FAILED', mapped.messageId, mapped.values, details) : new AppError('TRANSFER_FAILED', mapped.message, details);
+  }
   const transient = mapped.code === 'CONNECTION_FAILED' || mapped.code === 'TIMEOUT';
-  const tail = op === 'upload' ? ' Nothing was published under the final name.' : ' No partial file was kept.';
   const likelyCause = (mapped.details as { likelyCause?: 'disk-full' } | undefined)?.likelyCause;
-  return new AppError('TRANSFER_FAILED', `The ${op} of ${path} failed: ${mapped.message}${tail}`, { path, cause: mapped.code, transient, partRemoved, ...(likelyCause ? { likelyCause } : {}) });
+  return new AppError('TRANSFER_FAILED', op === 'upload' ? 'error.sftp.uploadFailed' : 'error.sftp.downloadFailed', { path, ...reasonValues(mapped) }, {
+    path,
+    cause: mapped.code,
+    transient,
+    partRemoved,
+    ...(likelyCause ? { likelyCause } : {}),
+  });
 }

@@ -26,7 +26,7 @@ export const PLAIN_CHUNK = 128 * 1024;
  * then looked like garbled data. Here every refusal reaches the caller with its SFTP code.
  */
 export async function writeInRequests(sftp: SFTPWrapper | undefined, source: Buffer | AsyncIterable<Buffer>, remotePath: string, onBytes: (done: number) => void = () => undefined): Promise<void> {
-  if (!sftp) throw new AppError('CONNECTION_FAILED', 'The SFTP channel is closed.', { transient: true });
+  if (!sftp) throw new AppError('CONNECTION_FAILED', 'error.sftp.channelClosed', {}, { transient: true });
   const handle = await new Promise<Buffer>((resolve, reject) => sftp.open(remotePath, 'w', (err, h) => (err ? reject(err) : resolve(h))));
   let failed = false;
   try {
@@ -51,7 +51,7 @@ export async function writeInRequests(sftp: SFTPWrapper | undefined, source: Buf
 
 /** Streams `remotePath` into the local file `localPath`, reporting the bytes received so far. */
 export async function readToFile(sftp: SFTPWrapper | undefined, remotePath: string, localPath: string, onBytes: (done: number) => void): Promise<void> {
-  if (!sftp) throw new AppError('CONNECTION_FAILED', 'The SFTP channel is closed.', { transient: true });
+  if (!sftp) throw new AppError('CONNECTION_FAILED', 'error.sftp.channelClosed', {}, { transient: true });
   let done = 0;
   const counter = new Transform({
     transform(chunk: Buffer, _enc, cb) {

@@ -1,4 +1,6 @@
 import type { ConnectionOptions } from '../../../shared/contract/profiles';
+import type { CatalogText } from '../../../shared/contract/catalog-text';
+import type { MessageId, MessageValues } from '../../../shared/i18n/messages';
 import type { TransferProgress } from './progress';
 
 /** Where and how to connect; built by the profiles service from a profile plus its secret. */
@@ -14,12 +16,16 @@ export interface SftpTarget {
   readonly options: ConnectionOptions;
 }
 
-/** One structured log line from the SFTP layer; the host decides where it goes. */
+/**
+ * One structured log line from the SFTP layer; the host decides where it goes. Its sentence is a
+ * catalog key and values (the activity log's own form), so each window reads it in its language.
+ */
 export interface SftpLogEvent {
   readonly level: 'info' | 'warn' | 'error';
   /** Dotted event kind, e.g. `sftp.connect`, `sftp.upload.done`. */
   readonly kind: string;
-  readonly message: string;
+  readonly messageId: MessageId;
+  readonly values?: MessageValues;
   readonly details?: string;
 }
 
@@ -116,8 +122,11 @@ export interface SftpSession {
    * whether a retry on a new connection may help.
    */
   uploadAtomic(localPath: string, remoteDir: string, finalName: string, opts?: UploadOptions): Promise<UploadResult>;
-  /** Creates and removes a temporary file in `dir`; never throws, reports in words. */
-  checkWritable(dir: string): Promise<{ readonly ok: boolean; readonly message: string }>;
+  /**
+   * Creates and removes a temporary file in `dir`; never throws, reports in words: `message` in
+   * English, `text` the same sentence as a catalog key and values for the reader's language.
+   */
+  checkWritable(dir: string): Promise<{ readonly ok: boolean; readonly message: string; readonly text: CatalogText }>;
   /** Closes the connection; bounded by a timeout because end() can hang after a reset. */
   end(): Promise<void>;
 }

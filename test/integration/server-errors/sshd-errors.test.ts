@@ -60,7 +60,11 @@ describe('one SFTP session against OpenSSH', () => {
     }
     expect(readdirSync(dir)).toEqual([]);
     const check = await session.checkWritable(dir);
-    expect(check).toEqual({ ok: false, message: expect.stringContaining(`write into ${dir} (permission denied)`) });
+    expect(check).toEqual({
+      ok: false,
+      message: expect.stringContaining(`write into ${dir} (permission denied)`),
+      text: { id: 'error.sftp.writeDenied', values: { username: sshd.user, path: dir } },
+    });
     expect(readdirSync(dir)).toEqual([]);
   });
 

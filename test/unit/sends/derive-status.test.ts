@@ -36,6 +36,8 @@ describe('deriveStatus: an error when the mailing is started after a good import
     expect(d.steps.map((s) => s.state)).toEqual(['taken', 'imported', 'mailing_created', 'error']);
     const error = d.steps.at(-1)!;
     expect(error.message).toBe(observation.events[3].message);
+    // The server's own words stay as data inside a frame in the reader's language.
+    expect(error.text).toEqual({ id: 'sends.step.serverError', values: { reason: observation.events[3].message } });
     expect(error.at).toBe('2026-12-05 10:00:02');
     // The import went well: its step says so, and no "rejected the file" line is added.
     expect(d.steps[1].message).toBe('Imported 40 recipients.');
@@ -68,11 +70,16 @@ describe('deriveStatus: the way through to a sent mailing', () => {
     const d = deriveStatus({ stillInUpload: false, events: full, errorRows: [], halted: false }, 'on_server');
     expect(d).toMatchObject({ state: 'sent', mailingId: '51106527229', failedAt: null });
     expect(d.steps).toEqual([
-      { state: 'taken', message: 'The server received the file.', at: '2026-12-05 10:00:00' },
-      { state: 'imported', message: 'Imported 40 recipients.', at: '2026-12-05 10:00:01' },
-      { state: 'mailing_created', message: 'Mailing 51106527229 created from the source mailing.', at: '2026-12-05 10:00:02' },
-      { state: 'sending', message: 'Sending started.', at: '2026-12-05 10:00:03' },
-      { state: 'sent', message: 'Sending finished (40 recipients).', at: '2026-12-05 10:00:04' },
+      { state: 'taken', message: 'The server received the file.', text: { id: 'sends.step.received', values: {} }, at: '2026-12-05 10:00:00' },
+      { state: 'imported', message: 'Imported 40 recipients.', text: { id: 'sends.step.imported', values: { count: 40 } }, at: '2026-12-05 10:00:01' },
+      {
+        state: 'mailing_created',
+        message: 'Mailing 51106527229 created from the source mailing.',
+        text: { id: 'sends.step.mailingCreated', values: { mailingId: '51106527229' } },
+        at: '2026-12-05 10:00:02',
+      },
+      { state: 'sending', message: 'Sending started.', text: { id: 'sends.step.sendingStarted', values: {} }, at: '2026-12-05 10:00:03' },
+      { state: 'sent', message: 'Sending finished (40 recipients).', text: { id: 'sends.step.sendingFinishedCount', values: { count: 40 } }, at: '2026-12-05 10:00:04' },
     ]);
   });
 
@@ -85,7 +92,7 @@ describe('deriveStatus: the way through to a sent mailing', () => {
   it('a file gone from the upload directory with no log yet was taken; one still there stays on the server', () => {
     const taken = deriveStatus({ stillInUpload: false, events: [], errorRows: [], halted: false }, 'on_server');
     expect(taken.state).toBe('taken');
-    expect(taken.steps).toEqual([{ state: 'taken', message: 'The server took the file from the upload directory.', at: '' }]);
+    expect(taken.steps).toEqual([{ state: 'taken', message: 'The server took the file from the upload directory.', text: { id: 'sends.step.taken', values: {} }, at: '' }]);
     const waiting = deriveStatus({ stillInUpload: true, events: [], errorRows: [], halted: false }, 'on_server');
     expect(waiting).toEqual({ state: 'on_server', mailingId: null, steps: [], failedAt: null });
   });
@@ -95,6 +102,7 @@ describe('deriveStatus: the way through to a sent mailing', () => {
     const errorRows = parseErrorFile('line;field;code;message\n"3";"email";"INVALID";"bad"\n"4";"email";"INVALID";"bad"\n');
     const d = deriveStatus({ stillInUpload: false, events, errorRows, halted: true }, 'on_server');
     expect(d).toMatchObject({ state: 'error', failedAt: 'import', mailingId: null });
-    expect(d.steps.map((s) => s.message)).toEqual(['The server received the file.', 'The server rejected the file (2 problem(s)).']);
+    expect(d.steps.map((s) => s.message)).toEqual(['The server received the file.', 'The server rejected the file (2 problems).']);
+    expect(d.steps[1].text).toEqual({ id: 'sends.step.rejected', values: { count: 2 } });
   });
 });

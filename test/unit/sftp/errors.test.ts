@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../shared/contract/result';
+import { errorText } from '../../../shared/i18n/error-text';
+import { appIntl } from '../../../shared/i18n/intl';
 import { algorithmsFor, isTransientError, mapConnectError, mapRemoteError } from '../../../main/services/sftp';
+import { withTimeout } from '../../../main/services/sftp/timeout';
+import { transferFailure } from '../../../main/services/sftp/transfer-failures';
 
 const where = { host: 'sftp.example.com', port: 22, username: 'loop' };
 const withCode = (message: string, code: string | number) => Object.assign(new Error(message), { code });
@@ -83,5 +87,36 @@ describe('algorithmsFor', () => {
     expect(algorithms.cipher.append).toContain('aes128-cbc');
     expect(algorithms.serverHostKey.append).toContain('ssh-rsa');
     expect(algorithms.hmac.append).toContain('hmac-sha1');
+  });
+});
+
+describe('SFTP errors in the reader’s language', () => {
+  const de = appIntl('de');
+
+  it('carry catalog keys with the server or system text as a value, so German reads whole', () => {
+    const lost = mapRemoteError(withCode('read ECONNRESET', 'ECONNRESET'), 'write test', '/in/probe.tmp');
+    expect(lost).toMatchObject({ messageId: 'error.sftp.lostDuring', values: { op: 'write_test', path: '/in/probe.tmp' } });
+    expect(lost.message).toBe('The connection was lost during write test of /in/probe.tmp. Reconnect and try again.');
+    expect(errorText(de, lost)).toBe('Die Verbindung ist beim Schreibtest von /in/probe.tmp abgebrochen. Verbinden Sie sich erneut und versuchen Sie es noch einmal.');
+
+    const odd = mapRemoteError(withCode('Op unsupported', 8), 'stat', '/in/a.csv');
+    expect(errorText(de, odd)).toBe('Der Server meldete beim Abfragen von /in/a.csv einen Fehler: Op unsupported');
+
+    const auth = mapConnectError(new Error('All configured authentication methods failed'), where);
+    expect(errorText(de, auth)).toMatch(/^Der Server sftp\.example\.com:22 hat die Anmeldung von Benutzer „loop“ abgelehnt\./);
+  });
+
+  it('a failed upload keeps the inner reason’s key beside its English text', () => {
+    const failure = transferFailure(withCode('Permission denied', 3), 'upload', '/in/x.csv');
+    expect(failure.messageId).toBe('error.sftp.uploadFailed');
+    expect(failure.values).toMatchObject({ path: '/in/x.csv', reasonId: 'error.sftp.denied', reasonValues: JSON.stringify({ op: 'upload', path: '/in/x.csv' }) });
+    expect(failure.message).toBe('The upload of /in/x.csv failed: The server denied upload of /in/x.csv. Ask the server administrator for write/read rights on that directory. Nothing was published under the final name.');
+  });
+
+  it('a time limit names the operation in each language', async () => {
+    const err = await withTimeout(new Promise(() => undefined), 5, { kind: 'op', op: 'stat', path: '/logs' }).catch((e: AppError) => e);
+    expect(err).toMatchObject({ code: 'TIMEOUT', messageId: 'error.sftp.timeout.op' });
+    expect((err as AppError).message).toMatch(/^stat of \/logs took longer than 0 s\./);
+    expect(errorText(de, err as AppError)).toMatch(/^Das Abfragen von \/logs dauerte länger als 0 s\./);
   });
 });

@@ -60,7 +60,7 @@ describe('error details', () => {
         mapRemoteError(errno(8, 'Op unsupported'), 'stat', '/in/a.csv'),
         checkHostKey('SHA256:abc', 'ssh-ed25519', [])!,
         checkHostKey('SHA256:abc', 'ssh-ed25519', ['SHA256:def'])!,
-        await caught(() => withTimeout(new Promise(() => undefined), 5, 'listing')),
+        await caught(() => withTimeout(new Promise(() => undefined), 5, { kind: 'op', op: 'list', path: '/out' })),
         await caught(() => decodeDataKey('not a key', 'LOOPDESK_DATA_KEY')),
         await caught(() => lockDataDir(data.path)),
         await caught(() => writeClosedLoopFile([['a', 'b']], join(data.path, 'x.csv'), { fieldCount: 3 })),

@@ -1,14 +1,16 @@
 import { useCallback, useId, useState } from 'react';
 import type { MailingUse } from '../../../../shared/contract/mailings';
 import type { Profile } from '../../../../shared/contract/profiles';
+import type { AppErrorInfo } from '../../../../shared/contract/result';
+import type { MessageId } from '../../../../shared/i18n/messages';
 import { useApi, useHostEvent } from '../../api/api-context';
 import { ConfirmDialog } from '../../components/confirm-dialog';
-import { formatDateTime } from '../../components/format';
-import { navigate } from '../../routes';
-import { useNewSendSession } from '../new-send/handoff';
+import { DataTable } from '../../components/data-table';
 import { ErrorCallout } from '../../components/error-callout';
 import { mapResult, useLoad } from '../../components/use-load';
-import { DataTable } from '../../components/data-table';
+import { useI18n } from '../../i18n/use-i18n';
+import { navigate } from '../../routes';
+import { useNewSendSession } from '../new-send/handoff';
 
 interface Editing {
   readonly profile: string;
@@ -17,13 +19,20 @@ interface Editing {
   readonly id: string | null;
 }
 
+/** The confirmation above the lists, kept as key + values so a language switch re-renders it. */
+interface Notice {
+  readonly id: MessageId;
+  readonly values: Record<string, string>;
+}
+
 /** Source mailings per connection and client: their IDs go into `broadmail_ID`. */
 export function MailingsScreen() {
   const newSend = useNewSendSession();
   const api = useApi();
+  const { t, rich, fmt, errorMessage } = useI18n();
   const [editing, setEditing] = useState<Editing | null>(null);
   const [retiring, setRetiring] = useState<MailingUse | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  const [notice, setNotice] = useState<Notice | null>(null);
 
   const loadBoth = useCallback(async () => {
     const [p, m] = await Promise.all([api.profiles.list({}), api.mailings.list({})]);
@@ -32,117 +41,93 @@ export function MailingsScreen() {
   const { value: loaded, error: loadError, reload: load } = useLoad<{ profiles: Profile[]; mailings: MailingUse[] }>(loadBoth);
   const profiles = loaded?.profiles ?? null;
   const mailings = loaded?.mailings ?? [];
-  const error = loadError?.message ?? null;
   // A send starting or finishing changes which mailings are in flight.
   useHostEvent('sends.onChanged', () => void load());
+  const saved = (m: MailingUse) => {
+    setEditing(null);
+    setNotice({ id: 'mailings.saved', values: { name: m.name, id: m.id } });
+    void load();
+  };
 
   return (
     <section className="screen-inner" aria-labelledby="screen-title">
       <header className="screen-header">
-        <h1 id="screen-title">Mailings</h1>
-        <p className="lead">
-          The source mailings you created in Optimizely Campaign, per client. Each send names one; the server copies it and sends the copy. A source mailing can carry only one send at a time.
-        </p>
+        <h1 id="screen-title">{t('mailings.title')}</h1>
+        <p className="lead">{t('mailings.lead')}</p>
       </header>
-      <ErrorCallout message={error} />
+      <ErrorCallout message={loadError ? errorMessage(loadError) : null} />
       {notice && (
         <p className="callout callout-ok" role="status">
-          {notice}
+          {t(notice.id, notice.values)}
         </p>
       )}
       {profiles && profiles.length === 0 && (
         <div className="empty-state">
-          <h2>No connections yet</h2>
-          <p>
-            Source mailings belong to a client of a connection. Add a connection on the <a href="#/connections">Connections</a> screen first.
-          </p>
+          <h2>{t('mailings.empty.title')}</h2>
+          <p>{rich('mailings.empty.body', { link: (c) => <a href="#/connections">{c}</a> })}</p>
         </div>
       )}
       {profiles?.map((p) =>
         p.clients.map((c) => {
           const rows = mailings.filter((m) => m.profile === p.name && m.client === c.name);
-          const title = `${c.name} on ${p.name}`;
+          const where = { client: c.name, profile: p.name };
+          const isEditing = (id: string | null) => editing !== null && editing.profile === p.name && editing.client === c.name && editing.id === id;
           return (
-            <section key={`${p.name}/${c.name}`} className="card client-mailings" aria-label={`Source mailings of ${title}`}>
+            <section key={`${p.name}/${c.name}`} className="card client-mailings" aria-label={t('mailings.client.region', where)}>
               <header className="detail-head">
-                <h2>
-                  Client {c.name} <span className="muted small">on {p.name}</span>
-                </h2>
-                <button type="button" className="button" onClick={() => setEditing({ profile: p.name, client: c.name, id: null })} aria-label={`Add source mailing to ${title}`}>
-                  Add source mailing
+                <h2>{rich('mailings.client.heading', { ...where, muted: (x) => <span className="muted small">{x}</span> })}</h2>
+                <button type="button" className="button" onClick={() => setEditing({ profile: p.name, client: c.name, id: null })} aria-label={t('mailings.addTo', where)}>
+                  {t('mailings.add')}
                 </button>
               </header>
-              {editing && editing.profile === p.name && editing.client === c.name && editing.id === null && (
-                <MailingForm
-                  target={editing}
-                  onCancel={() => setEditing(null)}
-                  onSaved={(m) => {
-                    setEditing(null);
-                    setNotice(`Source mailing “${m.name}” (${m.id}) saved.`);
-                    void load();
-                  }}
-                />
-              )}
+              {isEditing(null) && <MailingForm target={editing!} onCancel={() => setEditing(null)} onSaved={saved} />}
               {rows.length === 0 ? (
-                <p className="muted">No source mailings yet. Add the ID and name of a mailing you created in Optimizely Campaign.</p>
+                <p className="muted">{t('mailings.none')}</p>
               ) : (
                 <DataTable
-                  label={`Mailings of ${title}`}
+                  label={t('mailings.table.label', where)}
                   className="mailings-table"
                   rows={rows}
                   rowKey={(m) => m.id}
                   rowClassName={(m) => (m.retired ? 'row-retired' : undefined)}
-                  fullRow={(m) =>
-                    editing && editing.profile === p.name && editing.client === c.name && editing.id === m.id ? (
-                      <MailingForm
-                        target={editing}
-                        initial={m}
-                        onCancel={() => setEditing(null)}
-                        onSaved={(saved) => {
-                          setEditing(null);
-                          setNotice(`Source mailing “${saved.name}” (${saved.id}) saved.`);
-                          void load();
-                        }}
-                      />
-                    ) : undefined
-                  }
+                  fullRow={(m) => (isEditing(m.id) ? <MailingForm target={editing!} initial={m} onCancel={() => setEditing(null)} onSaved={saved} /> : undefined)}
                   columns={[
-                    { header: 'ID', className: 'mono', cell: (m) => m.id },
-                    { header: 'Name', cell: (m) => m.name },
-                    { header: 'Notes', className: 'small', cell: (m) => m.notes || <span className="muted">—</span> },
+                    { header: t('mailings.column.id'), className: 'mono', cell: (m) => m.id },
+                    { header: t('mailings.column.name'), cell: (m) => m.name },
+                    { header: t('mailings.column.notes'), className: 'small', cell: (m) => m.notes || <span className="muted">{t('format.empty')}</span> },
                     {
-                      header: 'Status',
+                      header: t('mailings.column.status'),
                       cell: (m) =>
                         m.retired ? (
-                          <span className="badge badge-state-plain">Retired</span>
+                          <span className="badge badge-state-plain">{t('mailings.status.retired')}</span>
                         ) : m.inFlightSendId ? (
                           <a href={`#/sends/${encodeURIComponent(m.inFlightSendId)}`} className="badge badge-state-pending">
-                            In flight: send {m.inFlightSendId}
+                            {t('mailings.status.inFlight', { id: m.inFlightSendId })}
                           </a>
                         ) : (
-                          <span className="badge badge-state-ok">Ready</span>
+                          <span className="badge badge-state-ok">{t('mailings.status.ready')}</span>
                         ),
                     },
                     {
-                      header: 'Last used',
+                      header: t('mailings.column.lastUsed'),
                       className: 'small',
                       cell: (m) =>
                         m.lastUsedAt ? (
                           <>
-                            {formatDateTime(m.lastUsedAt)}
+                            {fmt.dateTime(m.lastUsedAt)}
                             {m.lastSendId && (
                               <>
                                 {' '}
-                                <a href={`#/sends/${encodeURIComponent(m.lastSendId)}`}>(send)</a>
+                                <a href={`#/sends/${encodeURIComponent(m.lastSendId)}`}>{t('mailings.lastUsed.send')}</a>
                               </>
                             )}
                           </>
                         ) : (
-                          <span className="muted">never</span>
+                          <span className="muted">{t('mailings.lastUsed.never')}</span>
                         ),
                     },
                     {
-                      header: <span className="visually-hidden">Actions</span>,
+                      header: <span className="visually-hidden">{t('mailings.column.actions')}</span>,
                       className: 'row-actions',
                       cell: (m) => (
                         <>
@@ -150,29 +135,29 @@ export function MailingsScreen() {
                             <button
                               type="button"
                               className="button primary"
-                              aria-label={`New send with ${m.name}`}
+                              aria-label={t('mailings.newSendWith', { name: m.name })}
                               disabled={Boolean(m.inFlightSendId)}
-                              title={m.inFlightSendId ? `Send ${m.inFlightSendId} is still in flight on this mailing; start the next one when it has finished.` : undefined}
+                              title={m.inFlightSendId ? t('mailings.newSendBusy', { id: m.inFlightSendId }) : undefined}
                               onClick={() => {
                                 newSend.setPrefill({ profile: p.name, client: c.name, sourceMailingId: m.id });
                                 navigate('new-send');
                               }}
                             >
-                              New send
+                              {t('mailings.newSend')}
                             </button>
                           )}
-                          <button type="button" className="button" aria-label={`Edit ${m.name}`} onClick={() => setEditing({ profile: p.name, client: c.name, id: m.id })}>
-                            Edit
+                          <button type="button" className="button" aria-label={t('mailings.editName', { name: m.name })} onClick={() => setEditing({ profile: p.name, client: c.name, id: m.id })}>
+                            {t('mailings.edit')}
                           </button>
                           <button
                             type="button"
                             className={`button${m.retired ? '' : ' danger-outline'}`}
-                            aria-label={`${m.retired ? 'Restore' : 'Retire'} ${m.name}`}
+                            aria-label={t(m.retired ? 'mailings.restoreName' : 'mailings.retireName', { name: m.name })}
                             disabled={!m.retired && Boolean(m.inFlightSendId)}
-                            title={!m.retired && m.inFlightSendId ? 'A send is in flight on this mailing; retire it after that send has finished.' : undefined}
+                            title={!m.retired && m.inFlightSendId ? t('mailings.retireBusy') : undefined}
                             onClick={() => setRetiring(m)}
                           >
-                            {m.retired ? 'Restore' : 'Retire'}
+                            {t(m.retired ? 'mailings.restore' : 'mailings.retire')}
                           </button>
                         </>
                       ),
@@ -186,48 +171,48 @@ export function MailingsScreen() {
       )}
       {retiring && (
         <ConfirmDialog
-          title={retiring.retired ? `Restore “${retiring.name}”?` : `Retire “${retiring.name}”?`}
-          confirmLabel={retiring.retired ? 'Restore it' : 'Retire it'}
-          cancelLabel="Keep as is"
+          title={t(retiring.retired ? 'mailings.restore.title' : 'mailings.retire.title', { name: retiring.name })}
+          confirmLabel={t(retiring.retired ? 'mailings.restore.confirm' : 'mailings.retire.confirm')}
+          cancelLabel={t('mailings.keep')}
           danger={!retiring.retired}
           onClose={() => setRetiring(null)}
           onConfirm={async () => {
             const r = await api.mailings.retire({ profile: retiring.profile, client: retiring.client, id: retiring.id, retired: !retiring.retired });
-            if (!r.ok) return r.error.message;
-            setNotice(`Source mailing “${r.value.name}” (${r.value.id}) ${r.value.retired ? 'retired' : 'restored'}.`);
+            if (!r.ok) return errorMessage(r.error);
+            setNotice({ id: r.value.retired ? 'mailings.retired' : 'mailings.restored', values: { name: r.value.name, id: r.value.id } });
             await load();
             return null;
           }}
         >
-          <p>
-            {retiring.retired
-              ? `Mailing ${retiring.id} can be chosen for new sends again.`
-              : `Mailing ${retiring.id} can no longer be chosen for new sends. Its past sends stay on the Sends screen, and you can restore it at any time.`}
-          </p>
+          <p>{t(retiring.retired ? 'mailings.restore.body' : 'mailings.retire.body', { id: retiring.id })}</p>
         </ConfirmDialog>
       )}
     </section>
   );
 }
 
+/** Why the form cannot be saved yet: checks made here, or the service's error. */
+type FormProblem = { readonly ids: readonly MessageId[] } | { readonly error: AppErrorInfo };
+
 /** Add or edit one source mailing; the ID is fixed once saved (it is the key Optimizely knows). */
 function MailingForm(props: { target: Editing; initial?: MailingUse; onCancel: () => void; onSaved: (m: MailingUse) => void }) {
   const api = useApi();
+  const { t, errorMessage } = useI18n();
   const id = useId();
   const [mailingId, setMailingId] = useState(props.initial?.id ?? '');
   const [name, setName] = useState(props.initial?.name ?? '');
   const [notes, setNotes] = useState(props.initial?.notes ?? '');
-  const [error, setError] = useState<string | null>(null);
+  const [problem, setProblem] = useState<FormProblem | null>(null);
   const [busy, setBusy] = useState(false);
   const save = async () => {
-    const problems: string[] = [];
-    if (!/^\d{1,19}$/.test(mailingId.trim())) problems.push('The mailing ID is the number shown in Optimizely Campaign (digits only).');
-    if (!name.trim()) problems.push('Give the mailing a name you will recognise.');
-    if (problems.length) return setError(problems.join(' '));
+    const ids: MessageId[] = [];
+    if (!/^\d{1,19}$/.test(mailingId.trim())) ids.push('mailings.form.badId');
+    if (!name.trim()) ids.push('mailings.form.noName');
+    if (ids.length) return setProblem({ ids });
     setBusy(true);
     try {
       const r = await api.mailings.save({ profile: props.target.profile, client: props.target.client, mailing: { id: mailingId.trim(), name: name.trim(), notes } });
-      if (!r.ok) return setError(r.error.message);
+      if (!r.ok) return setProblem({ error: r.error });
       props.onSaved(r.value);
     } finally {
       setBusy(false);
@@ -236,7 +221,7 @@ function MailingForm(props: { target: Editing; initial?: MailingUse; onCancel: (
   return (
     <form
       className="mailing-form"
-      aria-label={props.initial ? `Edit source mailing ${props.initial.id}` : 'Add source mailing'}
+      aria-label={props.initial ? t('mailings.form.editLabel', { id: props.initial.id }) : t('mailings.add')}
       onSubmit={(e) => {
         e.preventDefault();
         void save();
@@ -244,29 +229,29 @@ function MailingForm(props: { target: Editing; initial?: MailingUse; onCancel: (
     >
       <div className="grid-3">
         <div className="field">
-          <label htmlFor={`${id}-id`}>Mailing ID</label>
+          <label htmlFor={`${id}-id`}>{t('mailings.form.id')}</label>
           <input id={`${id}-id`} inputMode="numeric" value={mailingId} readOnly={Boolean(props.initial)} onChange={(e) => setMailingId(e.target.value)} />
         </div>
         <div className="field">
-          <label htmlFor={`${id}-name`}>Mailing name</label>
+          <label htmlFor={`${id}-name`}>{t('mailings.form.name')}</label>
           <input id={`${id}-name`} value={name} onChange={(e) => setName(e.target.value)} />
         </div>
         <div className="field">
-          <label htmlFor={`${id}-notes`}>Notes</label>
+          <label htmlFor={`${id}-notes`}>{t('mailings.column.notes')}</label>
           <input id={`${id}-notes`} value={notes} onChange={(e) => setNotes(e.target.value)} />
         </div>
       </div>
-      {error && (
+      {problem && (
         <p className="field-error" role="alert">
-          {error}
+          {'error' in problem ? errorMessage(problem.error) : problem.ids.map((x) => <span key={x}>{t(x)} </span>)}
         </p>
       )}
       <div className="button-row">
         <button type="submit" className="button primary" disabled={busy}>
-          Save mailing
+          {t('mailings.form.save')}
         </button>
         <button type="button" className="button" onClick={props.onCancel}>
-          Cancel
+          {t('mailings.form.cancel')}
         </button>
       </div>
     </form>

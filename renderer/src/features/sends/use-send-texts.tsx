@@ -1,0 +1,28 @@
+import { useMemo, type ReactNode } from 'react';
+import type { CatalogText } from '../../../../shared/contract/catalog-text';
+import { useI18n } from '../../i18n/use-i18n';
+import { catalogSentence } from './catalog-sentence';
+
+/**
+ * The app's formatting (`useI18n`) plus the sentences services produced (timeline steps, send
+ * errors) in the chosen language: `sayStep` as text, `stepNode` for the page, where the words
+ * the server or the system wrote themselves (a `reason` without a catalog key) are marked as
+ * English, so screen readers say them right and the language checks know them as data.
+ */
+export function useSendTexts() {
+  const i18n = useI18n();
+  return useMemo(() => {
+    const sayStep = (text: CatalogText | null | undefined, english: string) => catalogSentence(i18n.t, text, english);
+    const stepNode = (text: CatalogText | null | undefined, english: string): ReactNode => {
+      const reason = text?.values.reason;
+      if (!text || typeof reason !== 'string' || typeof text.values.reasonId === 'string') return sayStep(text, english);
+      const foreign = (
+        <span lang="en" className="server-words">
+          {reason}
+        </span>
+      );
+      return catalogSentence((id, values) => i18n.rich(id, { ...values, reason: foreign } as never) as string, text, english);
+    };
+    return { ...i18n, sayStep, stepNode };
+  }, [i18n]);
+}
