@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { CliIo, GlobalOptions } from '../cli-io';
+import { cliText } from '../cli-text';
 
 /** Resolves when the process is asked to stop (Ctrl-C, SIGTERM). */
 function untilStopped(): Promise<void> {
@@ -29,7 +30,7 @@ export async function serveCommand(argv: string[], options: GlobalOptions, io: C
     },
   });
   const { ensureRendererBuilt } = await import('../../host/renderer-build');
-  await ensureRendererBuilt(io.err);
+  await ensureRendererBuilt(io.err, options.lang);
   const { startBrowserHost } = await import('../../host/browser/browser-host');
   const { rendererDir } = await import('../../host/paths');
   const { openAppContext } = await import('../../app/app-context');
@@ -52,9 +53,10 @@ export async function serveCommand(argv: string[], options: GlobalOptions, io: C
     context.services.responses.startPullSchedule();
     if (options.json) io.out(JSON.stringify({ url: host.url, port: host.port, dataDir: context.dataDir, pid: process.pid }));
     else {
-      io.out(`Loopdesk is running at ${host.url}`);
-      io.out(`Open that address in Chromium, Chrome, Edge or Firefox. Data dir: ${context.dataDir}. Press Ctrl-C to stop.`);
-      io.out('`loopdesk` commands on this data dir now go through this process.');
+      const { t } = cliText(options.lang);
+      io.out(t('cli.serve.running', { url: host.url }));
+      io.out(t('cli.serve.open', { dataDir: context.dataDir }));
+      io.out(t('cli.serve.door'));
     }
     await untilStopped();
     return 0;

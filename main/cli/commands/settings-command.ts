@@ -2,13 +2,29 @@ import { DATA_AT_REST_SETTINGS, readDataAtRestSettings } from '../../services/st
 import { openSettings } from '../../services/store/settings';
 import { newDataKeyBase64 } from '../../services/store/data-key';
 import type { DataAtRest, RetentionOutcome } from '../../../shared/contract/app';
-import { CliError, EXIT_USAGE, type CliIo, type GlobalOptions } from '../cli-io';
+import { CliError, EXIT_USAGE, type CliIo, type GlobalOptions, type Usage } from '../cli-io';
+import { cliText, helpColumns, type CliText } from '../cli-text';
 import { call, ownerDoor } from '../door';
 
-const USAGE = `loopdesk settings show
-loopdesk settings set encrypt true|false      encrypt the data file and the send archive (from the next start)
-loopdesk settings set retention-days N        keep personal data N days (0 = keep everything)
-loopdesk settings new-data-key                prints a key for LOOPDESK_DATA_KEY (servers without a keyring)`;
+const USAGE: Usage = (c) =>
+  helpColumns(
+    [
+      ['loopdesk settings show'],
+      ['loopdesk settings set encrypt true|false', c.t('cli.settings.usage.encrypt')],
+      ['loopdesk settings set retention-days N', c.t('cli.settings.usage.retention')],
+      ['loopdesk settings new-data-key', c.t('cli.settings.usage.dataKey')],
+    ],
+    '',
+    46,
+  );
+
+/** The data-at-rest settings as `settings show` prints them. */
+function showLines(current: DataAtRest, c: CliText): string {
+  return [
+    c.t('cli.settings.show.encrypt', { value: String(current.encrypt) }),
+    current.retentionDays === 0 ? c.t('cli.settings.show.keepAll') : c.t('cli.settings.show.retention', { days: current.retentionDays }),
+  ].join('\n');
+}
 
 /**
  * `loopdesk settings …`: data-at-rest settings. Without a running Loopdesk they go into the
@@ -19,16 +35,17 @@ loopdesk settings new-data-key                prints a key for LOOPDESK_DATA_KEY
 export async function settingsCommand(argv: string[], options: GlobalOptions, io: CliIo): Promise<number> {
   const [sub, key, value] = argv;
   const settings = openSettings(options.dataDir);
+  const c = cliText(options.lang);
   const owner = sub === 'show' || (sub === 'set' && key === 'retention-days' && /^\d{1,5}$/.test(value ?? '')) ? await ownerDoor(options) : undefined;
   if (owner) {
     try {
       if (sub === 'show') {
         const current = await call<DataAtRest>(owner, 'app.dataAtRest', {});
-        io.out(options.json ? JSON.stringify(current) : `encrypt: ${current.encrypt}\nretention-days: ${current.retentionDays === 0 ? '0 (keep everything)' : current.retentionDays}`);
+        io.out(options.json ? JSON.stringify(current) : showLines(current, c));
         return 0;
       }
       const outcome = await call<RetentionOutcome>(owner, 'app.setRetention', { days: Number(value) });
-      io.out(options.json ? JSON.stringify(outcome) : `Saved and applied by the running Loopdesk${outcome.cutoff ? `: data older than ${outcome.cutoff} deleted` : ''}.`);
+      io.out(options.json ? JSON.stringify(outcome) : outcome.cutoff ? c.t('cli.settings.appliedCutoff', { cutoff: c.fmt.dateTime(outcome.cutoff) }) : c.t('cli.settings.applied'));
       return 0;
     } finally {
       await owner.close();
@@ -37,7 +54,7 @@ export async function settingsCommand(argv: string[], options: GlobalOptions, io
   switch (sub) {
     case 'show': {
       const current = readDataAtRestSettings(settings);
-      io.out(options.json ? JSON.stringify(current) : `encrypt: ${current.encrypt}\nretention-days: ${current.retentionDays === 0 ? '0 (keep everything)' : current.retentionDays}`);
+      io.out(options.json ? JSON.stringify(current) : showLines(current, c));
       return 0;
     }
     case 'set':
@@ -46,14 +63,14 @@ export async function settingsCommand(argv: string[], options: GlobalOptions, io
       } else if (key === 'retention-days' && /^\d{1,5}$/.test(value ?? '')) {
         settings.set(DATA_AT_REST_SETTINGS.retentionDays, Number(value));
       } else {
-        throw new CliError(USAGE, EXIT_USAGE);
+        throw CliError.usage(USAGE, EXIT_USAGE);
       }
-      io.out(options.json ? JSON.stringify({ saved: true, [key]: key === 'encrypt' ? value === 'true' : Number(value), takesEffect: 'next start' }) : `Saved. It takes effect the next time Loopdesk starts with this data dir.`);
+      io.out(options.json ? JSON.stringify({ saved: true, [key]: key === 'encrypt' ? value === 'true' : Number(value), takesEffect: 'next start' }) : c.t('cli.settings.savedNextStart'));
       return 0;
     case 'new-data-key':
       io.out(options.json ? JSON.stringify({ key: newDataKeyBase64() }) : newDataKeyBase64());
       return 0;
     default:
-      throw new CliError(USAGE, sub ? EXIT_USAGE : 0);
+      throw CliError.usage(USAGE, sub ? EXIT_USAGE : 0);
   }
 }
