@@ -15,7 +15,7 @@ const USAGE: Usage = (c) =>
       ['loopdesk mailing restore --profile P [--client C] --id ID'],
     ],
     '',
-    75,
+    77,
   );
 
 function line(m: MailingUse, c: CliText): string {
