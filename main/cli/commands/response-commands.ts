@@ -2,22 +2,34 @@ import { copyFile, rename, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gridColumns, GRID_VIEW_NAMES, type GridViewName } from '../../services/responses/grid-query';
+import type { MessageId } from '../../../shared/i18n/messages';
 import { CliError, EXIT_USAGE, type CliIo, type GlobalOptions } from '../cli-io';
 import { cliText } from '../cli-text';
 import { call, type Door } from '../door';
+
+/** One file's outcome in `responses.pull`. */
+type PullOutcome = 'ingested' | 'replaced' | 'skipped' | 'rejected';
+
+/** What happened to each response file, as `pull` prints it. */
+const OUTCOME_LABELS: Record<PullOutcome, MessageId> = {
+  ingested: 'cli.pull.ingested',
+  replaced: 'cli.pull.replaced',
+  skipped: 'cli.pull.skipped',
+  rejected: 'cli.pull.rejected',
+};
 
 /** `loopdesk pull --profile P [--client C]`: downloads and ingests the response files, printing per-file counts. */
 export async function pullCommand(argv: string[], door: Door, options: GlobalOptions, io: CliIo): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { profile: { type: 'string' }, client: { type: 'string' } } });
   if (!values.profile) throw new CliError('cli.usage.syntax', { syntax: 'loopdesk pull --profile P [--client C]' }, { exitCode: EXIT_USAGE });
-  const { files } = await call<{ files: { client: string; name: string; outcome: string; rows: number; message: string }[] }>(door, 'responses.pull', {
+  const { files } = await call<{ files: { client: string; name: string; outcome: PullOutcome; rows: number; message: string }[] }>(door, 'responses.pull', {
     profile: values.profile,
     client: values.client,
   });
   const c = cliText(options.lang);
   if (options.json) io.out(JSON.stringify({ files }));
   else if (files.length === 0) io.out(c.t('cli.pull.none'));
-  else for (const f of files) io.out(`${f.outcome.padEnd(8)} ${f.client}/${f.name}\t${c.t('cli.pull.rows', { count: f.rows })}\t${f.message}`);
+  else for (const f of files) io.out(`${c.t(OUTCOME_LABELS[f.outcome]).padEnd(12)} ${f.client}/${f.name}\t${c.t('cli.pull.rows', { count: f.rows })}\t${f.message}`);
   return files.some((f) => f.outcome === 'rejected') ? 1 : 0;
 }
 
