@@ -32,7 +32,7 @@ export interface Door {
  */
 export async function call<T>(door: Door, channel: string, payload: unknown): Promise<T> {
   const result = await door.invoke(channel, payload);
-  if (!result.ok) throw new CliError(result.error.message, 1, result.error.code);
+  if (!result.ok) throw CliError.service(result.error);
   return result.value as T;
 }
 
@@ -59,13 +59,9 @@ export async function remoteDoor(dataDir: string, info: { port: number; token: s
   await new Promise<void>((resolve, reject) => {
     socket.once('open', () => resolve());
     socket.once('error', (e) => reject(e));
-    socket.once('unexpected-response', (_req, res) => reject(new Error(`the Loopdesk there answered HTTP ${res.statusCode}`)));
+    socket.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
   }).catch((e: Error) => {
-    throw new CliError(
-      `The data dir ${dataDir} is in use by another Loopdesk, and it could not be reached (${e.message}). Close it, or pick another --data-dir.`,
-      1,
-      'DATA_DIR_IN_USE',
-    );
+    throw new CliError('cli.error.ownerUnreachable', { dataDir, reason: e.message }, { code: 'DATA_DIR_IN_USE' });
   });
   const transport = createSocketTransport(socket as never);
   return {

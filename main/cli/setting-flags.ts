@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { MasterField, type ClientConfig, type Profile, type ProfileExport, type ProfileInput } from '../../shared/contract/profiles';
+import type { MessageId } from '../../shared/i18n/messages';
 import { CliError, EXIT_USAGE } from './cli-io';
+import type { CliText } from './cli-text';
 
 /**
  * One setting the CLI can change: where it lives in the contract's schema, the flag that sets
@@ -17,6 +19,8 @@ export interface SettingFlag {
   readonly flag: string;
   /** What the value looks like, for the usage text. */
   readonly value: string;
+  /** A note on the value for the usage text, in the reader's language. */
+  readonly note?: MessageId;
   readonly multiple?: boolean;
   /** Turns the flag's text into the schema value; file flags read and check the file. */
   parse(text: string | string[]): unknown;
@@ -37,18 +41,21 @@ const text = (t: string | string[]) => String(t);
 const oneOf =
   <T extends string>(flag: string, values: readonly T[]) =>
   (t: string | string[]): T => {
-    if (!(values as readonly string[]).includes(String(t))) throw new CliError(`--${flag} must be one of ${values.join(', ')} (got "${t}").`, EXIT_USAGE);
+    if (!(values as readonly string[]).includes(String(t))) throw new CliError('cli.flags.oneOf', { flag: `--${flag}`, values: values.join(', '), got: String(t) }, { exitCode: EXIT_USAGE });
     return String(t) as T;
   };
 const yesNo = (flag: string) => (t: string | string[]) => {
   if (/^(yes|true|on|1)$/i.test(String(t))) return true;
   if (/^(no|false|off|0)$/i.test(String(t))) return false;
-  throw new CliError(`--${flag} takes yes or no (got "${t}").`, EXIT_USAGE);
+  throw new CliError('cli.flags.yesNo', { flag: `--${flag}`, got: String(t) }, { exitCode: EXIT_USAGE });
 };
 const wholeNumber = (flag: string) => (t: string | string[]) => {
-  if (!/^\d{1,6}$/.test(String(t))) throw new CliError(`--${flag} takes a whole number (got "${t}").`, EXIT_USAGE);
+  if (!/^\d{1,6}$/.test(String(t))) throw new CliError('cli.flags.wholeNumber', { flag: `--${flag}`, got: String(t) }, { exitCode: EXIT_USAGE });
   return Number(t);
 };
+
+/** A fields file as the usage text and errors show it. */
+export const FIELDS_EXAMPLE = '[{"name":"Email","type":"Varchar","length":255,"required":true}]';
 
 /** Reads a JSON file of master-list fields (`[{ "name": "Email", "type": "Varchar", "length": 255, "required": true }, …]`). */
 export function readFieldsFile(flag: string, path: string): z.output<typeof MasterField>[] {
@@ -56,14 +63,15 @@ export function readFieldsFile(flag: string, path: string): z.output<typeof Mast
   try {
     parsed = JSON.parse(readFileSync(resolve(path), 'utf8'));
   } catch (e) {
-    throw new CliError(`--${flag}: the file ${path} cannot be read as JSON (${(e as Error).message}).`, EXIT_USAGE);
+    throw new CliError('cli.flags.fieldsUnreadable', { flag: `--${flag}`, path, reason: (e as Error).message }, { exitCode: EXIT_USAGE });
   }
   const checked = z.array(MasterField).min(1).safeParse(parsed);
   if (!checked.success) {
     const issue = checked.error.issues[0];
     throw new CliError(
-      `--${flag}: ${path} is not a list of fields (${issue.path.join('.') || 'top'}: ${issue.message}). Write a JSON array like [{"name":"Email","type":"Varchar","length":255,"required":true}]; types: Varchar, Bigint, URL, Date.`,
-      EXIT_USAGE,
+      'cli.flags.fieldsInvalid',
+      { flag: `--${flag}`, path, issue: `${issue.path.join('.') || 'top'}: ${issue.message}`, example: FIELDS_EXAMPLE, types: 'Varchar, Bigint, URL, Date' },
+      { exitCode: EXIT_USAGE },
     );
   }
   return checked.data;
@@ -76,7 +84,7 @@ function timeZone(t: string | string[]): string {
   try {
     new Intl.DateTimeFormat('en', { timeZone: zone });
   } catch {
-    throw new CliError(`--time-zone "${zone}" is not a time zone; use an IANA name like Europe/Berlin or America/New_York, or '' for this workstation's.`, EXIT_USAGE);
+    throw new CliError('cli.flags.timeZone', { zone, empty: "''" }, { exitCode: EXIT_USAGE });
   }
   return zone;
 }
@@ -102,7 +110,7 @@ export const CLIENT_FLAGS: readonly SettingFlag[] = [
   { path: ['productFields'], flag: 'product-fields', value: 'FILE.json', parse: (t) => readFieldsFile('product-fields', String(t)), example: '@product-fields' },
   { path: ['encoding'], flag: 'encoding', value: 'utf-8|iso-8859-1|windows-1252', parse: oneOf('encoding', ['utf-8', 'iso-8859-1', 'windows-1252'] as const), example: 'windows-1252' },
   { path: ['timeZone'], flag: 'time-zone', value: "Europe/Berlin|''", parse: timeZone, example: 'Europe/Berlin' },
-  { path: ['testRecipients'], flag: 'test-recipient', value: "'EMAIL[,NAME]' (repeat; replaces the list)", multiple: true, parse: testRecipients, example: ['qa@example.com,QA Desk', 'boss@example.com'] },
+  { path: ['testRecipients'], flag: 'test-recipient', value: "'EMAIL[,NAME]'", note: 'cli.flags.testRecipientNote', multiple: true, parse: testRecipients, example: ['qa@example.com,QA Desk', 'boss@example.com'] },
   { path: ['lineBreaks'], flag: 'line-breaks', value: 'space|reject|keep', parse: oneOf('line-breaks', ['space', 'reject', 'keep'] as const), example: 'reject' },
   { path: ['productsFileName'], flag: 'products-name', value: "'{stamp}_products.csv'", parse: text, example: '{stamp}_items.csv' },
   { path: ['responseDialect', 'encoding'], flag: 'response-encoding', value: 'utf-8|iso-8859-1|windows-1252', parse: oneOf('response-encoding', ['utf-8', 'iso-8859-1', 'windows-1252'] as const), example: 'iso-8859-1' },
@@ -112,7 +120,7 @@ export const CLIENT_FLAGS: readonly SettingFlag[] = [
     value: "';'|','|tab|'|'",
     parse: (t) => {
       const d = DELIMITERS[String(t)];
-      if (!d) throw new CliError(`--response-delimiter must be ; , | or tab (got "${t}").`, EXIT_USAGE);
+      if (!d) throw new CliError('cli.flags.delimiter', { got: String(t) }, { exitCode: EXIT_USAGE });
       return d;
     },
     example: 'tab',
@@ -158,8 +166,8 @@ export function flagOptions(flags: readonly SettingFlag[]): Record<string, { typ
 }
 
 /** Usage lines for a list of setting flags. */
-export function flagUsage(flags: readonly SettingFlag[]): string {
-  return flags.map((f) => `  [--${f.flag} ${f.value}]`).join('\n');
+export function flagUsage(flags: readonly SettingFlag[], text: CliText): string {
+  return flags.map((f) => `  [--${f.flag} ${f.value}]${f.note ? `  ${text.t(f.note)}` : ''}`).join('\n');
 }
 
 /** Returns `target` with every given flag applied at its path (a copy; nested objects copied too). */

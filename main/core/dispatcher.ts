@@ -50,7 +50,7 @@ export class Dispatcher {
   /** Handles one call. Never throws. */
   async handle(channel: unknown, payload: unknown, _ctx: CallContext): Promise<Result<unknown>> {
     if (typeof channel !== 'string' || !METHOD_CHANNELS.has(channel)) {
-      return fail('UNKNOWN_CHANNEL', `Unknown channel ${JSON.stringify(String(channel)).slice(0, 80)}.`);
+      return fail('UNKNOWN_CHANNEL', 'error.host.unknownChannel', { channel: JSON.stringify(String(channel)).slice(0, 80) });
     }
     const dot = channel.indexOf('.');
     const serviceName = channel.slice(0, dot) as keyof Contracts;
@@ -58,12 +58,15 @@ export class Dispatcher {
     const spec = (contracts[serviceName].methods as Record<string, { input: z.ZodType }>)[methodName];
     const parsed = spec.input.safeParse(payload ?? {});
     if (!parsed.success) {
-      return fail('INVALID_INPUT', `Invalid input for ${channel}: ${describeIssues(parsed.error)}`, {
-        issues: parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })),
-      });
+      return fail(
+        'INVALID_INPUT',
+        'error.host.invalidInput',
+        { channel, issues: describeIssues(parsed.error) },
+        { issues: parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })) },
+      );
     }
     const impl = (this.services[serviceName] as unknown as Record<string, (input: unknown) => Promise<unknown>>)[methodName];
-    if (typeof impl !== 'function') return fail('NOT_IMPLEMENTED', `${channel} is not available in this host.`);
+    if (typeof impl !== 'function') return fail('NOT_IMPLEMENTED', 'error.host.notImplemented', { channel });
     try {
       return ok(await impl.call(this.services[serviceName], parsed.data));
     } catch (e) {
@@ -74,7 +77,8 @@ export class Dispatcher {
         return { ok: false, error };
       }
       this.reportBug(channel, e);
-      return fail('INTERNAL', `Loopdesk hit an unexpected error in ${channel}: ${e instanceof Error ? e.message : String(e)}. It has been logged.`);
+      const reason = e instanceof Error ? e.message : String(e);
+      return fail('INTERNAL', 'error.host.unexpected', { channel, reason });
     }
   }
 }

@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { appIntl } from '../../shared/i18n/intl';
+import type { Locale } from '../../shared/i18n/locale';
 import { appRoot, rendererDir } from './paths';
 
 function newestMtime(dir: string): number {
@@ -28,20 +30,22 @@ export function rendererIsStale(root = appRoot()): boolean {
 /**
  * Builds the UI when it is missing or stale, as a separate build step: shipped code never
  * imports the build scripts, it runs `main/build/build-app.mjs --renderer-only` as a child
- * process (only a source checkout has it). Progress goes to stderr, so `--json` output stays clean.
+ * process (only a source checkout has it). Progress goes to stderr, so `--json` output stays clean;
+ * its lines are in `locale`.
  */
-export async function ensureRendererBuilt(say: (line: string) => void, root = appRoot()): Promise<void> {
+export async function ensureRendererBuilt(say: (line: string) => void, locale: Locale = 'en', root = appRoot()): Promise<void> {
   if (!rendererIsStale(root)) return;
+  const intl = appIntl(locale);
   const script = join(root, 'main', 'build', 'build-app.mjs');
   if (!existsSync(script)) {
-    say(`The Loopdesk UI is missing from ${rendererDir()} and this installation cannot build it; reinstall Loopdesk.`);
+    say(intl.formatMessage({ id: 'host.build.missing' }, { dir: rendererDir() }));
     return;
   }
-  say('Building the Loopdesk UI (it was missing or older than its sources)…');
+  say(intl.formatMessage({ id: 'host.build.building' }));
   const code = await new Promise<number>((resolve) => {
     const child = spawn(process.execPath, [script, '--renderer-only'], { cwd: root, stdio: ['ignore', 2, 2] });
     child.once('exit', (c) => resolve(c ?? 1));
     child.once('error', () => resolve(1));
   });
-  if (code !== 0) say(`Building the UI failed (exit ${code}); the page will say so. Run \`npm run build\` to see why.`);
+  if (code !== 0) say(intl.formatMessage({ id: 'host.build.failed' }, { code }));
 }

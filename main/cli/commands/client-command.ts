@@ -1,52 +1,60 @@
 import { parseArgs } from 'node:util';
 import { ClientConfig, type Profile } from '../../../shared/contract/profiles';
-import { CliError, EXIT_USAGE, report, type CliIo, type GlobalOptions } from '../cli-io';
+import { CliError, EXIT_USAGE, report, type CliIo, type GlobalOptions, type Usage } from '../cli-io';
+import { cliText, type CliText } from '../cli-text';
 import { call, withDoor, type Door } from '../door';
-import { applyFlags, CLIENT_FLAGS, flagOptions, flagUsage, profileToInput } from '../setting-flags';
+import { applyFlags, CLIENT_FLAGS, FIELDS_EXAMPLE, flagOptions, flagUsage, profileToInput } from '../setting-flags';
 
-const USAGE = `loopdesk client show --profile P [--client C]
-loopdesk client set --profile P [--client C] [--clear-test-recipients]
-${flagUsage(CLIENT_FLAGS)}
-loopdesk client add --profile P --client C [the same settings]
-loopdesk client remove --profile P --client C
-Fields files are JSON arrays: [{"name":"Email","type":"Varchar","length":255,"required":true}, …]; types Varchar, Bigint, URL, Date.`;
+const USAGE: Usage = (c) =>
+  [
+    'loopdesk client show --profile P [--client C]',
+    'loopdesk client set --profile P [--client C] [--clear-test-recipients]',
+    flagUsage(CLIENT_FLAGS, c),
+    `loopdesk client add --profile P --client C […]   ${c.t('cli.client.usage.add')}`,
+    'loopdesk client remove --profile P --client C',
+    c.t('cli.client.usage.fields', { example: FIELDS_EXAMPLE, types: 'Varchar, Bigint, URL, Date' }),
+  ].join('\n');
 
 /** The client a command means: the one named, or the profile's only client. */
 export function pickClient(profile: Profile, client: string | undefined): ClientConfig {
+  const names = profile.clients.map((c) => c.name).join(', ');
   if (client) {
     const found = profile.clients.find((c) => c.name === client);
-    if (!found) throw new CliError(`Profile "${profile.name}" has no client "${client}". Its clients: ${profile.clients.map((c) => c.name).join(', ') || 'none'} (add one with \`loopdesk client add\`).`, 1, 'NOT_FOUND');
+    if (!found) throw new CliError('cli.client.missing', { profile: profile.name, client, clients: names, count: profile.clients.length }, { code: 'NOT_FOUND' });
     return found;
   }
   if (profile.clients.length === 1) return profile.clients[0];
-  throw new CliError(`Profile "${profile.name}" has ${profile.clients.length} clients (${profile.clients.map((c) => c.name).join(', ') || 'none'}); name one with --client.`, EXIT_USAGE);
+  throw new CliError('cli.client.which', { profile: profile.name, count: profile.clients.length, clients: names }, { exitCode: EXIT_USAGE });
 }
 
-function describe(c: ClientConfig): string[] {
-  const fields = (fs: ClientConfig['fields']) => fs.map((f) => `${f.name} ${f.type}${f.length ? `(${f.length})` : ''}${f.required ? ' required' : ''}`).join('; ');
+function describe(client: ClientConfig, c: CliText): string[] {
+  const { t } = c;
+  const fields = (fs: ClientConfig['fields']) =>
+    fs.map((f) => `${f.name} ${f.type}${f.length ? `(${f.length})` : ''}${f.required ? ` ${t('cli.client.show.required')}` : ''}`).join('; ');
+  const dialect = client.responseDialect;
   return [
-    `client ${c.name}`,
-    `  server folders: upload "${c.uploadDir}", logs "${c.logDir}", responses "${c.responseDir}"`,
-    `  recipient file: ${c.encoding}, time zone ${c.timeZone || "the workstation's"}, line breaks in values: ${c.lineBreaks}`,
-    `  master list: ${fields(c.fields)}`,
-    `  product fields: ${fields(c.productFields)}; products file ${c.productsFileName}`,
-    `  response files: ${c.responseFileNames}, ${c.responseDialect.encoding}, delimiter ${JSON.stringify(c.responseDialect.delimiter)}, ${c.responseDialect.header ? 'header row' : 'no header row'}, timestamps ${c.responseDialect.timestampFormat}`,
-    `  test recipients: ${c.testRecipients.map((t) => (t.name ? `${t.email} (${t.name})` : t.email)).join(', ') || 'none'}`,
-    `  source mailings: ${c.mailings.map((m) => `${m.id} ${m.name}${m.retired ? ' (retired)' : ''}`).join(', ') || 'none (add with `loopdesk mailing add`)'}`,
+    t('cli.client.show.title', { name: client.name }),
+    `  ${t('cli.client.show.folders', { upload: client.uploadDir, logs: client.logDir, responses: client.responseDir })}`,
+    `  ${t(client.timeZone ? 'cli.client.show.recipientFile' : 'cli.client.show.recipientFileLocal', { encoding: client.encoding, zone: client.timeZone, lineBreaks: client.lineBreaks })}`,
+    `  ${t('cli.client.show.masterList', { fields: fields(client.fields) })}`,
+    `  ${t('cli.client.show.productFields', { fields: fields(client.productFields), file: client.productsFileName })}`,
+    `  ${t(dialect.header ? 'cli.client.show.responseFiles' : 'cli.client.show.responseFilesNoHeader', { names: client.responseFileNames, encoding: dialect.encoding, delimiter: JSON.stringify(dialect.delimiter), timestamps: dialect.timestampFormat })}`,
+    `  ${client.testRecipients.length ? t('cli.client.show.testRecipients', { recipients: client.testRecipients.map((r) => (r.name ? `${r.email} (${r.name})` : r.email)).join(', ') }) : t('cli.client.show.noTestRecipients')}`,
+    `  ${client.mailings.length ? t('cli.client.show.mailings', { mailings: client.mailings.map((m) => (m.retired ? t('cli.client.show.retiredMailing', { id: m.id, name: m.name }) : `${m.id} ${m.name}`)).join(', ') }) : t('cli.client.show.noMailings')}`,
   ];
 }
 
 /** `loopdesk client …`: one client of a profile, every setting the Connections screen has. */
 export async function clientCommand(argv: string[], options: GlobalOptions, io: CliIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const [sub, ...rest] = argv;
-  if (!sub || sub === 'help') throw new CliError(USAGE, sub ? 0 : EXIT_USAGE);
-  if (!['show', 'set', 'add', 'remove'].includes(sub)) throw new CliError(`Unknown client command "${sub}".\n${USAGE}`, EXIT_USAGE);
+  if (!sub || sub === 'help') throw CliError.usage(USAGE, sub ? 0 : EXIT_USAGE);
+  if (!['show', 'set', 'add', 'remove'].includes(sub)) throw new CliError('cli.client.unknown', { command: sub }, { exitCode: EXIT_USAGE, usage: USAGE });
   const { values } = parseArgs({
     args: rest,
     options: { profile: { type: 'string' }, client: { type: 'string' }, 'clear-test-recipients': { type: 'boolean', default: false }, ...flagOptions(CLIENT_FLAGS) },
   });
-  if (!values.profile) throw new CliError(`--profile is required.\n${USAGE}`, EXIT_USAGE);
-  if ((sub === 'add' || sub === 'remove') && !values.client) throw new CliError(`--client is required.\n${USAGE}`, EXIT_USAGE);
+  if (!values.profile) throw new CliError('cli.usage.profileRequired', {}, { exitCode: EXIT_USAGE, usage: USAGE });
+  if ((sub === 'add' || sub === 'remove') && !values.client) throw new CliError('cli.usage.clientRequired', {}, { exitCode: EXIT_USAGE, usage: USAGE });
   // Usage mistakes in the settings (a bad zone, an unreadable fields file) are told before anything is opened.
   applyFlags(ClientConfig.parse({ name: 'check' }), CLIENT_FLAGS, values);
   return withDoor(options, env, (door) => clientSub(sub, values as Record<string, unknown> & { profile: string; client?: string }, door, options, io));
@@ -57,7 +65,7 @@ async function clientSub(sub: string, values: Record<string, unknown> & { profil
   const input = profileToInput(profile);
   if (sub === 'show') {
     const client = pickClient(profile, values.client);
-    io.out(options.json ? JSON.stringify(client) : describe(client).join('\n'));
+    io.out(options.json ? JSON.stringify(client) : describe(client, cliText(options.lang)).join('\n'));
     return 0;
   }
   let clients: ClientConfig[];
@@ -68,23 +76,23 @@ async function clientSub(sub: string, values: Record<string, unknown> & { profil
   } else {
     let base: ClientConfig;
     if (sub === 'add') {
-      if (profile.clients.some((c) => c.name === values.client)) throw new CliError(`Profile "${profile.name}" already has a client "${values.client}"; change it with \`loopdesk client set\`.`, 1, 'ALREADY_EXISTS');
+      if (profile.clients.some((c) => c.name === values.client)) throw new CliError('cli.client.existsAdd', { profile: profile.name, client: String(values.client) }, { code: 'ALREADY_EXISTS' });
       base = ClientConfig.parse({ name: values.client });
     } else base = pickClient(profile, values.client);
     const { result, changed } = applyFlags(base, CLIENT_FLAGS, values);
     if (values['clear-test-recipients']) {
-      if (values['test-recipient']) throw new CliError('Give --test-recipient or --clear-test-recipients, not both.', EXIT_USAGE);
+      if (values['test-recipient']) throw new CliError('cli.client.recipientsBoth', {}, { exitCode: EXIT_USAGE });
       result.testRecipients = [];
       changed.push('testRecipients');
     }
-    if (sub === 'set' && changed.length === 0) throw new CliError(`Nothing to change: give at least one setting.\n${USAGE}`, EXIT_USAGE);
-    if (result.name !== base.name && profile.clients.some((c) => c.name === result.name)) throw new CliError(`Profile "${profile.name}" already has a client "${result.name}".`, 1, 'ALREADY_EXISTS');
+    if (sub === 'set' && changed.length === 0) throw new CliError('cli.usage.nothingToChange', {}, { exitCode: EXIT_USAGE, usage: USAGE });
+    if (result.name !== base.name && profile.clients.some((c) => c.name === result.name)) throw new CliError('cli.client.exists', { profile: profile.name, client: result.name }, { code: 'ALREADY_EXISTS' });
     name = result.name;
     clients = sub === 'add' ? [...profile.clients, result] : profile.clients.map((c) => (c.name === base.name ? result : c));
   }
   const saved = await door.invoke('profiles.save', { profile: { ...input, clients }, replace: true });
-  return report(io, options, saved, (p: Profile) => {
-    if (sub === 'remove') return [`Client "${name}" removed from profile "${p.name}".`];
-    return [`Client "${name}" of profile "${p.name}" saved.`, ...describe(p.clients.find((c) => c.name === name)!)];
+  return report(io, options, saved, (p: Profile, c) => {
+    if (sub === 'remove') return [c.t('cli.client.removed', { client: name, profile: p.name })];
+    return [c.t('cli.client.saved', { client: name, profile: p.name }), ...describe(p.clients.find((x) => x.name === name)!, c)];
   });
 }

@@ -2,21 +2,31 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ProfileExport, type ConnectionReport, type Profile, type ProfileInput } from '../../../shared/contract/profiles';
-import { CliError, EXIT_USAGE, report, type CliIo, type GlobalOptions } from '../cli-io';
+import { CliError, EXIT_USAGE, report, type CliIo, type GlobalOptions, type Usage } from '../cli-io';
+import { cliText, helpColumns, type CliText } from '../cli-text';
 import { call, withDoor, type Door } from '../door';
 import { applyFlags, flagOptions, flagUsage, PROFILE_FLAGS, profileToExport, profileToInput } from '../setting-flags';
 
-const USAGE = `loopdesk profile add --name N --host H [--port P] --user U (--password-env VAR | --key FILE [--passphrase-env VAR]) [--trust SHA256:…] [--client NAME --upload-dir D --log-dir D --response-dir D [--response-names '{date}_{kind}.csv']] [--replace]
-loopdesk profile set NAME [--password-env VAR | --key FILE [--passphrase-env VAR]]
-${flagUsage(PROFILE_FLAGS)}
-loopdesk profile list
-loopdesk profile show NAME
-loopdesk profile export NAME > profile.json          the whole profile without its login (never a secret)
-loopdesk profile import profile.json (--password-env VAR | --key FILE [--passphrase-env VAR]) [--name NEW] [--replace]
-loopdesk profile test NAME
-loopdesk profile trust NAME SHA256:…
-loopdesk profile untrust NAME SHA256:…
-loopdesk profile remove NAME`;
+const USAGE: Usage = (c) =>
+  [
+    "loopdesk profile add --name N --host H [--port P] --user U (--password-env VAR | --key FILE [--passphrase-env VAR]) [--trust SHA256:…] [--client NAME --upload-dir D --log-dir D --response-dir D [--response-names '{date}_{kind}.csv']] [--replace]",
+    'loopdesk profile set NAME [--password-env VAR | --key FILE [--passphrase-env VAR]]',
+    flagUsage(PROFILE_FLAGS, c),
+    helpColumns(
+      [
+        ['loopdesk profile list'],
+        ['loopdesk profile show NAME'],
+        ['loopdesk profile export NAME > profile.json', c.t('cli.profile.usage.export')],
+        ['loopdesk profile import profile.json (--password-env VAR | --key FILE [--passphrase-env VAR]) [--name NEW] [--replace]'],
+        ['loopdesk profile test NAME'],
+        ['loopdesk profile trust NAME SHA256:…'],
+        ['loopdesk profile untrust NAME SHA256:…'],
+        ['loopdesk profile remove NAME'],
+      ],
+      '',
+      53,
+    ),
+  ].join('\n');
 
 const AUTH_OPTIONS = {
   'password-env': { type: 'string' },
@@ -28,20 +38,25 @@ const AUTH_OPTIONS = {
 function authFrom(values: { 'password-env'?: string; key?: string; 'passphrase-env'?: string }, required: boolean): ProfileInput['auth'] | undefined {
   if (!values['password-env'] && !values.key) {
     if (!required) {
-      if (values['passphrase-env']) throw new CliError(`--passphrase-env goes with --key FILE.\n${USAGE}`, EXIT_USAGE);
+      if (values['passphrase-env']) throw new CliError('cli.profile.passphraseWithKey', {}, { exitCode: EXIT_USAGE, usage: USAGE });
       return undefined;
     }
-    throw new CliError(`Give exactly one of --password-env VAR or --key FILE (passwords are never taken on the command line).\n${USAGE}`, EXIT_USAGE);
+    throw new CliError('cli.profile.loginRequired', {}, { exitCode: EXIT_USAGE, usage: USAGE });
   }
-  if (values['password-env'] && values.key) throw new CliError(`Give exactly one of --password-env VAR or --key FILE.\n${USAGE}`, EXIT_USAGE);
+  if (values['password-env'] && values.key) throw new CliError('cli.profile.loginOne', {}, { exitCode: EXIT_USAGE, usage: USAGE });
   return values.key ? { kind: 'key', keyPath: resolve(values.key), passphraseEnv: values['passphrase-env'] } : { kind: 'password', passwordEnv: values['password-env'] };
 }
 
-function savedLines(p: Profile): string[] {
-  return [
-    `Profile "${p.name}" saved.`,
-    p.trustedKeys.length ? `Trusted host keys: ${p.trustedKeys.join(', ')}` : `No host key trusted yet: run \`loopdesk profile test ${p.name}\` to see the server's fingerprint, then \`loopdesk profile trust ${p.name} SHA256:…\`.`,
-  ];
+function savedLines(p: Profile, c: CliText): string[] {
+  return [c.t('cli.profile.saved', { name: p.name }), p.trustedKeys.length ? c.t('cli.profile.trustedKeys', { keys: p.trustedKeys.join(', ') }) : c.t('cli.profile.noTrustedKey', { name: p.name })];
+}
+
+/** How a profile logs in, as `profile show` tells it. */
+function loginLine(p: Profile, c: CliText): string {
+  const store = p.secretAvailable ? c.t('cli.profile.show.secretAvailable', { store: p.secretStore }) : c.t('cli.profile.show.secretMissing');
+  if (p.authKind === 'password') return p.passwordEnv ? c.t('cli.profile.show.passwordEnv', { env: `$${p.passwordEnv}`, store }) : c.t('cli.profile.show.password', { store });
+  const key = p.keyPath ?? '';
+  return p.passphraseEnv ? c.t('cli.profile.show.keyPassphrase', { key, env: `$${p.passphraseEnv}`, store }) : c.t('cli.profile.show.key', { key, store });
 }
 
 /** Reads and checks an exported profile file against the contract's schema. */
@@ -50,12 +65,12 @@ function readExport(path: string) {
   try {
     parsed = JSON.parse(readFileSync(resolve(path), 'utf8'));
   } catch (e) {
-    throw new CliError(`The profile file ${path} cannot be read as JSON: ${(e as Error).message}`, 1, 'INVALID_INPUT');
+    throw new CliError('cli.profile.importUnreadable', { path, reason: (e as Error).message }, { code: 'INVALID_INPUT' });
   }
   const checked = ProfileExport.safeParse(parsed);
   if (!checked.success) {
     const issues = checked.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || 'top'}: ${i.message}`);
-    throw new CliError(`${path} is not a Loopdesk profile export (${issues.join('; ')}). Make one with \`loopdesk profile export NAME > profile.json\`.`, 1, 'INVALID_INPUT');
+    throw new CliError('cli.profile.importInvalid', { path, issues: issues.join('; ') }, { code: 'INVALID_INPUT' });
   }
   return checked.data;
 }
@@ -63,8 +78,8 @@ function readExport(path: string) {
 /** `loopdesk profile …`: connection profiles from the command line, through the dispatcher (here or in the running app). */
 export async function profileCommand(argv: string[], options: GlobalOptions, io: CliIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const [sub] = argv;
-  if (!sub || sub === 'help') throw new CliError(USAGE, sub ? 0 : EXIT_USAGE);
-  if (!['add', 'set', 'list', 'show', 'export', 'import', 'test', 'trust', 'untrust', 'remove'].includes(sub)) throw new CliError(`Unknown profile command "${sub}".\n${USAGE}`, EXIT_USAGE);
+  if (!sub || sub === 'help') throw CliError.usage(USAGE, sub ? 0 : EXIT_USAGE);
+  if (!['add', 'set', 'list', 'show', 'export', 'import', 'test', 'trust', 'untrust', 'remove'].includes(sub)) throw new CliError('cli.profile.unknown', { command: sub }, { exitCode: EXIT_USAGE, usage: USAGE });
   return withDoor(options, env, (door) => profileSub(argv, door, options, io));
 }
 
@@ -90,7 +105,7 @@ async function profileSub(argv: string[], door: Door, options: GlobalOptions, io
           replace: { type: 'boolean', default: false },
         },
       });
-      if (!values.name || !values.host || !values.user) throw new CliError(`--name, --host and --user are required.\n${USAGE}`, EXIT_USAGE);
+      if (!values.name || !values.host || !values.user) throw new CliError('cli.profile.addRequired', {}, { exitCode: EXIT_USAGE, usage: USAGE });
       const auth = authFrom(values, true)!;
       const profile: ProfileInput = {
         name: values.name,
@@ -116,28 +131,28 @@ async function profileSub(argv: string[], door: Door, options: GlobalOptions, io
     case 'set': {
       const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { ...flagOptions(PROFILE_FLAGS), ...AUTH_OPTIONS } });
       const name = positionals[0];
-      if (!name) throw new CliError(`Name the profile to change.\n${USAGE}`, EXIT_USAGE);
+      if (!name) throw new CliError('cli.profile.nameToChange', {}, { exitCode: EXIT_USAGE, usage: USAGE });
       const auth = authFrom(values, false);
       applyFlags({}, PROFILE_FLAGS, values); // usage mistakes first, before anything is opened
       const current = profileToInput(await call<Profile>(door, 'profiles.get', { name }));
       const { result, changed } = applyFlags(current, PROFILE_FLAGS, values);
-      if (changed.length === 0 && !auth) throw new CliError(`Nothing to change: give at least one setting.\n${USAGE}`, EXIT_USAGE);
+      if (changed.length === 0 && !auth) throw new CliError('cli.usage.nothingToChange', {}, { exitCode: EXIT_USAGE, usage: USAGE });
       return report(io, options, await invoke('profiles.save', { profile: { ...result, ...(auth ? { auth } : {}) }, replace: true }), savedLines);
     }
     case 'show': {
       const name = rest[0];
-      if (!name) throw new CliError(`Usage: loopdesk profile show NAME`, EXIT_USAGE);
-      return report(io, options, await invoke('profiles.get', { name }), (p: Profile) => [
-        `${p.name}\t${p.user}@${p.host}:${p.port}${p.sandbox ? '\tsandbox' : ''}`,
-        `login: ${p.authKind === 'password' ? `password${p.passwordEnv ? ` from $${p.passwordEnv}` : ''}` : `key${p.keyPath ? ` ${p.keyPath}` : ''}${p.passphraseEnv ? `, passphrase from $${p.passphraseEnv}` : ''}`} (${p.secretAvailable ? `available, ${p.secretStore}` : 'not available'})`,
-        `trusted host keys: ${p.trustedKeys.join(', ') || 'none'}`,
-        `options: ${Object.entries(p.options).map(([k, v]) => `${k}=${v}`).join(' ')}`,
-        `clients: ${p.clients.map((c) => c.name).join(', ') || 'none'} (see \`loopdesk client show --profile ${p.name} --client C\`)`,
+      if (!name) throw new CliError('cli.usage.syntax', { syntax: 'loopdesk profile show NAME' }, { exitCode: EXIT_USAGE });
+      return report(io, options, await invoke('profiles.get', { name }), (p: Profile, c) => [
+        `${p.name}\t${p.user}@${p.host}:${p.port}${p.sandbox ? `\t${c.t('cli.profile.sandbox')}` : ''}`,
+        loginLine(p, c),
+        p.trustedKeys.length ? c.t('cli.profile.show.trustedKeys', { keys: p.trustedKeys.join(', ') }) : c.t('cli.profile.show.noTrustedKeys'),
+        c.t('cli.profile.show.options', { options: Object.entries(p.options).map(([k, v]) => `${k}=${v}`).join(' ') }),
+        p.clients.length ? c.t('cli.profile.show.clients', { clients: p.clients.map((x) => x.name).join(', '), name: p.name }) : c.t('cli.profile.show.noClients'),
       ]);
     }
     case 'export': {
       const name = rest[0];
-      if (!name) throw new CliError(`Usage: loopdesk profile export NAME > profile.json`, EXIT_USAGE);
+      if (!name) throw new CliError('cli.usage.syntax', { syntax: 'loopdesk profile export NAME > profile.json' }, { exitCode: EXIT_USAGE });
       const exported = profileToExport(await call<Profile>(door, 'profiles.get', { name }));
       // Always JSON: the export is a file format, and checked against the schema it is read back with.
       io.out(JSON.stringify(ProfileExport.parse(exported), null, 2));
@@ -146,58 +161,59 @@ async function profileSub(argv: string[], door: Door, options: GlobalOptions, io
     case 'import': {
       const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { ...AUTH_OPTIONS, name: { type: 'string' }, replace: { type: 'boolean', default: false } } });
       const file = positionals[0];
-      if (!file) throw new CliError(`Name the exported profile file.\n${USAGE}`, EXIT_USAGE);
+      if (!file) throw new CliError('cli.profile.importFile', {}, { exitCode: EXIT_USAGE, usage: USAGE });
       const auth = authFrom(values, true)!;
       const { format: _format, authKind, ...exported } = readExport(file);
-      if (authKind !== auth.kind) io.err(`Note: the exported profile logged in with a ${authKind === 'key' ? 'key' : 'password'}; it now uses ${auth.kind === 'key' ? 'a key' : 'a password'}.`);
+      if (authKind !== auth.kind) io.err(cliText(options.lang).t(auth.kind === 'key' ? 'cli.profile.importNowKey' : 'cli.profile.importNowPassword'));
       const profile: ProfileInput = { ...exported, name: values.name ?? exported.name, auth };
-      return report(io, options, await invoke('profiles.save', { profile, replace: values.replace }), (p: Profile) => [
-        ...savedLines(p),
-        `Imported ${p.clients.length} client(s) with ${p.clients.reduce((n, c) => n + c.mailings.length, 0)} source mailing(s).`,
+      return report(io, options, await invoke('profiles.save', { profile, replace: values.replace }), (p: Profile, c) => [
+        ...savedLines(p, c),
+        c.t('cli.profile.imported', { clients: p.clients.length, mailings: p.clients.reduce((n, x) => n + x.mailings.length, 0) }),
       ]);
     }
     case 'list':
-      return report(io, options, await invoke('profiles.list', {}), (profiles: { name: string; user: string; host: string; port: number; trustedKeys: string[]; sandbox: boolean }[]) =>
+      return report(io, options, await invoke('profiles.list', {}), (profiles: { name: string; user: string; host: string; port: number; trustedKeys: string[]; sandbox: boolean }[], c) =>
         profiles.length === 0
-          ? ['No profiles yet. Add one with `loopdesk profile add`.']
-          : profiles.map((p) => `${p.name}\t${p.user}@${p.host}:${p.port}\t${p.trustedKeys.length} trusted key(s)${p.sandbox ? '\tsandbox' : ''}`),
+          ? [c.t('cli.profile.list.none')]
+          : profiles.map((p) => `${p.name}\t${p.user}@${p.host}:${p.port}\t${c.t('cli.profile.list.keys', { count: p.trustedKeys.length })}${p.sandbox ? `\t${c.t('cli.profile.sandbox')}` : ''}`),
       );
     case 'test': {
       const name = rest[0];
-      if (!name) throw new CliError(`Name the profile to test.\n${USAGE}`, EXIT_USAGE);
+      if (!name) throw new CliError('cli.profile.nameToTest', {}, { exitCode: EXIT_USAGE, usage: USAGE });
       const result = await invoke('profiles.test', { name });
       if (!result.ok && result.error.code === 'HOST_KEY_UNKNOWN' && !options.json) {
-        const fp = result.error.details?.fingerprint;
-        io.err(`The server's host key is not trusted yet. Its fingerprint is ${fp}.`);
-        io.err(`Compare it with the one your server administrator gave you, then run: loopdesk profile trust ${name} ${fp}`);
+        const fingerprint = result.error.details?.fingerprint ?? '';
+        const c = cliText(options.lang);
+        io.err(c.t('cli.profile.test.untrusted', { fingerprint }));
+        io.err(c.t('cli.profile.test.compare', { command: `loopdesk profile trust ${name} ${fingerprint}` }));
       }
-      const code = report(io, options, result, (r: ConnectionReport) => [
-        `${r.ok ? 'OK' : 'PROBLEMS'}: ${r.serverIdent}, ${r.latencyMs} ms, host key ${r.fingerprint}`,
-        `SFTP extensions: ${r.extensions.join(', ') || 'none'}`,
-        ...r.checks.map((c) => `${c.ok ? 'ok  ' : 'FAIL'} ${c.client} ${c.role} ${c.dir}: ${c.message}`),
+      const code = report(io, options, result, (r: ConnectionReport, c) => [
+        c.t(r.ok ? 'cli.profile.test.ok' : 'cli.profile.test.problems', { server: r.serverIdent, latency: c.fmt.number(r.latencyMs), fingerprint: r.fingerprint }),
+        r.extensions.length ? c.t('cli.profile.test.extensions', { extensions: r.extensions.join(', ') }) : c.t('cli.profile.test.noExtensions'),
+        ...r.checks.map((x) => `${x.ok ? c.t('cli.profile.test.checkOk') : c.t('cli.profile.test.checkFailed')} ${x.client} ${x.role} ${x.dir}: ${x.message}`),
       ]);
       return code === 0 && result.ok && !(result.value as { ok: boolean }).ok ? 1 : code;
     }
     case 'trust': {
       const [name, fingerprint] = rest;
-      if (!name || !fingerprint) throw new CliError(`Usage: loopdesk profile trust NAME SHA256:…`, EXIT_USAGE);
-      return report(io, options, await invoke('profiles.trust', { name, fingerprint }), (p: { name: string; trustedKeys: string[] }) => [
-        `Profile "${p.name}" now trusts: ${p.trustedKeys.join(', ')}`,
+      if (!name || !fingerprint) throw new CliError('cli.usage.syntax', { syntax: 'loopdesk profile trust NAME SHA256:…' }, { exitCode: EXIT_USAGE });
+      return report(io, options, await invoke('profiles.trust', { name, fingerprint }), (p: { name: string; trustedKeys: string[] }, c) => [
+        c.t('cli.profile.trusts', { name: p.name, keys: p.trustedKeys.join(', ') }),
       ]);
     }
     case 'untrust': {
       const [name, fingerprint] = rest;
-      if (!name || !fingerprint) throw new CliError(`Usage: loopdesk profile untrust NAME SHA256:…`, EXIT_USAGE);
-      return report(io, options, await invoke('profiles.untrust', { name, fingerprint }), (p: { name: string; trustedKeys: string[] }) => [
-        `Profile "${p.name}" now trusts: ${p.trustedKeys.join(', ') || 'no host key'}`,
+      if (!name || !fingerprint) throw new CliError('cli.usage.syntax', { syntax: 'loopdesk profile untrust NAME SHA256:…' }, { exitCode: EXIT_USAGE });
+      return report(io, options, await invoke('profiles.untrust', { name, fingerprint }), (p: { name: string; trustedKeys: string[] }, c) => [
+        p.trustedKeys.length ? c.t('cli.profile.trusts', { name: p.name, keys: p.trustedKeys.join(', ') }) : c.t('cli.profile.trustsNone', { name: p.name }),
       ]);
     }
     case 'remove': {
       const name = rest[0];
-      if (!name) throw new CliError(`Usage: loopdesk profile remove NAME`, EXIT_USAGE);
-      return report(io, options, await invoke('profiles.remove', { name }), (r: { removed: boolean }) => [r.removed ? `Profile "${name}" removed.` : `There was no profile "${name}".`]);
+      if (!name) throw new CliError('cli.usage.syntax', { syntax: 'loopdesk profile remove NAME' }, { exitCode: EXIT_USAGE });
+      return report(io, options, await invoke('profiles.remove', { name }), (r: { removed: boolean }, c) => [c.t(r.removed ? 'cli.profile.removed' : 'cli.profile.notThere', { name })]);
     }
     default:
-      throw new CliError(USAGE, sub ? EXIT_USAGE : 0);
+      throw CliError.usage(USAGE, sub ? EXIT_USAGE : 0);
   }
 }

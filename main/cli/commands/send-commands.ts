@@ -5,7 +5,9 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_MASTER_FIELDS, DEFAULT_PRODUCT_FIELDS, type Profile } from '../../../shared/contract/profiles';
 import type { Inspection, ValidationReport } from '../../../shared/contract/recipients';
 import { FINISHED_SEND_STATES, type Send } from '../../../shared/contract/sends';
+import type { MessageId } from '../../../shared/i18n/messages';
 import { CliError, EXIT_USAGE, type CliIo, type GlobalOptions } from '../cli-io';
+import { cliText, STATE_LABELS, type CliText } from '../cli-text';
 import { call, openDoor, type Door } from '../door';
 import { pickClient } from './client-command';
 
@@ -29,13 +31,14 @@ async function suppressionLookup(door: Door): Promise<(email: string) => string 
 
 function readMapping(path: string | undefined): unknown[] | undefined {
   if (!path) return undefined;
+  let parsed: unknown;
   try {
-    const parsed = JSON.parse(readFileSync(path, 'utf8'));
-    if (!Array.isArray(parsed)) throw new Error('not a JSON array');
-    return parsed;
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
   } catch (e) {
-    throw new CliError(`The mapping file ${path} cannot be read: ${(e as Error).message}. It must be a JSON array of {field, source}.`, EXIT_USAGE);
+    throw new CliError('cli.send.mappingUnreadable', { path, reason: (e as Error).message, shape: '{field, source}' }, { exitCode: EXIT_USAGE });
   }
+  if (!Array.isArray(parsed)) throw new CliError('cli.send.mappingNotArray', { path, shape: '{field, source}' }, { exitCode: EXIT_USAGE });
+  return parsed;
 }
 
 /** `loopdesk prepare <file> --mailing <id> …`: read, map, validate and write the files; nothing is sent. */
@@ -54,7 +57,9 @@ export async function prepareCommand(argv: string[], options: GlobalOptions, io:
     },
   });
   const input = positionals[0];
-  if (!input || !values.mailing) throw new CliError('Usage: loopdesk prepare <file> --mailing <id> [--profile P --client C] [--mapping m.json] [--products p.csv] [--out DIR] [--json]', EXIT_USAGE);
+  if (!input || !values.mailing) {
+    throw new CliError('cli.usage.syntax', { syntax: 'loopdesk prepare <file> --mailing <id> [--profile P --client C] [--mapping m.json] [--products p.csv] [--out DIR] [--json]' }, { exitCode: EXIT_USAGE });
+  }
   let fields = DEFAULT_MASTER_FIELDS.map((f) => ({ ...f }));
   let productFields = DEFAULT_PRODUCT_FIELDS.map((f) => ({ ...f }));
   let encoding: 'utf-8' | 'iso-8859-1' | 'windows-1252' = 'utf-8';
@@ -105,10 +110,11 @@ export async function prepareCommand(argv: string[], options: GlobalOptions, io:
         }),
       );
     } else {
-      io.out(`${report.rows} rows read, ${report.valid} valid, ${report.excludedCount} excluded.`);
-      for (const x of report.excluded.slice(0, 20)) io.out(`  line ${x.line}: ${x.reasons.map((r) => `${r.field}: ${r.message}`).join('; ')}`);
-      if (report.excludedCount > 20) io.out(`  … and ${report.excludedCount - 20} more in ${report.rejectedFile}`);
-      io.out(`Written: ${report.files.subscribers}${report.files.products ? ` and ${report.files.products}` : ''}`);
+      const c = cliText(options.lang);
+      io.out(c.t('cli.prepare.summary', { rows: report.rows, valid: report.valid, excluded: report.excludedCount }));
+      for (const x of report.excluded.slice(0, 20)) io.out(`  ${c.t('cli.prepare.line', { line: String(x.line), reasons: x.reasons.map((r) => `${r.field}: ${r.message}`).join('; ') })}`);
+      if (report.excludedCount > 20) io.out(`  ${c.t('cli.prepare.more', { count: report.excludedCount - 20, file: report.rejectedFile ?? '' })}`);
+      io.out(report.files.products ? c.t('cli.prepare.writtenBoth', { file: report.files.subscribers, products: report.files.products }) : c.t('cli.prepare.written', { file: report.files.subscribers }));
     }
     return 0;
   } finally {
@@ -116,11 +122,12 @@ export async function prepareCommand(argv: string[], options: GlobalOptions, io:
   }
 }
 
-async function confirm(io: CliIo, question: string): Promise<boolean> {
+/** Asks a yes/no question on the terminal; English `y`/`yes` count in every language, German `j`/`ja` too. */
+async function confirm(c: CliText, question: string): Promise<boolean> {
   if (!process.stdin.isTTY) return false;
   const rl = createInterface({ input: process.stdin, output: process.stdout });
   try {
-    return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
+    return /^(y(es)?|j(a)?)$/i.test((await rl.question(`${question} ${c.t('cli.send.yesNo')} `)).trim());
   } finally {
     rl.close();
   }
@@ -144,14 +151,14 @@ export async function sendCommand(argv: string[], door: Door, options: GlobalOpt
   });
   const input = positionals[0];
   if (!input || !values.profile || !values.mailing) {
-    throw new CliError('Usage: loopdesk send <file> --profile P [--client C] --mailing <id> [--test] [--at <ISO time>] [--yes]', EXIT_USAGE);
+    throw new CliError('cli.usage.syntax', { syntax: 'loopdesk send <file> --profile P [--client C] --mailing <id> [--test] [--at <ISO time>] [--yes]' }, { exitCode: EXIT_USAGE });
   }
   const profile = await call<Profile>(door, 'profiles.get', { name: values.profile });
   const clientConfig = pickClient(profile, values.client);
   const client = clientConfig.name;
   const path = resolve(input);
   const scheduledAt = values.at ? new Date(values.at) : null;
-  if (scheduledAt && Number.isNaN(scheduledAt.getTime())) throw new CliError(`--at "${values.at}" is not a date-time; use ISO form like 2026-12-01T09:30:00+01:00.`, EXIT_USAGE);
+  if (scheduledAt && Number.isNaN(scheduledAt.getTime())) throw new CliError('cli.send.at', { at: values.at ?? '', example: '2026-12-01T09:30:00+01:00' }, { exitCode: EXIT_USAGE });
   const mapping = readMapping(values.mapping) ?? (await call<Inspection>(door, 'recipients.inspect', { profile: values.profile, client, path })).mapping;
   const draft = {
     profile: values.profile,
@@ -162,21 +169,35 @@ export async function sendCommand(argv: string[], door: Door, options: GlobalOpt
     products: values.products ? { path: resolve(values.products) } : null,
   };
   const report = await call<ValidationReport>(door, 'recipients.validate', draft);
-  if (report.valid === 0) throw new CliError(`None of the ${report.rows} rows can be sent; the reasons are in ${report.rejectedFile}.`, 1, 'VALIDATION_FAILED');
+  if (report.valid === 0) throw new CliError('cli.send.noneValid', { rows: report.rows, file: report.rejectedFile ?? '' }, { code: 'VALIDATION_FAILED' });
   const mailing = clientConfig.mailings.find((m) => m.id === values.mailing);
-  const when = scheduledAt && scheduledAt.getTime() > Date.now() ? `at ${scheduledAt.toISOString()}` : 'now';
-  const summary = `${values.test ? 'TEST send' : 'REAL send'} to client "${client}" of profile "${values.profile}", source mailing ${mailing?.name ?? '?'} (${values.mailing}), ${values.test ? 'the client\'s test recipients' : `${report.valid} recipient(s)`} (${report.excludedCount} excluded), ${when}.`;
-  io.err(summary);
-  if (!values.yes && !(await confirm(io, 'Send?'))) {
-    throw new CliError(process.stdin.isTTY ? 'Nothing was sent.' : 'Nothing was sent: confirm with --yes when running without a terminal.', 1, 'NOT_CONFIRMED');
+  const c = cliText(options.lang);
+  const later = scheduledAt !== null && scheduledAt.getTime() > Date.now();
+  const summary = {
+    client,
+    profile: values.profile,
+    mailing: mailing?.name ?? '?',
+    id: values.mailing,
+    recipients: report.valid,
+    excluded: report.excludedCount,
+    at: later ? c.fmt.dateTime(scheduledAt) : '',
+  };
+  const summaryId: MessageId = values.test ? (later ? 'cli.send.summaryTestAt' : 'cli.send.summaryTest') : later ? 'cli.send.summaryRealAt' : 'cli.send.summaryReal';
+  io.err(c.t(summaryId, summary));
+  if (!values.yes && !(await confirm(c, c.t('cli.send.confirm')))) {
+    throw new CliError(process.stdin.isTTY ? 'cli.send.notSent' : 'cli.send.notSentNoTerminal', {}, { code: 'NOT_CONFIRMED' });
   }
   let send = await call<Send>(door, 'sends.create', { ...draft, test: values.test, scheduledAt: scheduledAt ? scheduledAt.toISOString() : null });
   if (send.state === 'scheduled') {
-    io.out(options.json ? JSON.stringify(send) : `Send ${send.id} is scheduled for ${send.scheduledAt}. The Loopdesk process that owns this data dir (the app, or \`loopdesk serve\`) uploads it then.`);
+    io.out(options.json ? JSON.stringify(send) : c.t('cli.send.scheduled', { id: send.id, at: c.fmt.dateTime(send.scheduledAt) }));
     return 0;
   }
   send = await untilUploaded(door, send);
-  io.out(options.json ? JSON.stringify(send) : `Send ${send.id}: ${send.state.replaceAll('_', ' ')}${send.error ? ` — ${send.error.message}` : ''}. Follow it with \`loopdesk status ${send.id} --watch\`.`);
+  io.out(
+    options.json
+      ? JSON.stringify(send)
+      : c.t(send.error ? 'cli.send.resultError' : 'cli.send.result', { id: send.id, state: c.t(STATE_LABELS[send.state]), error: send.error?.message ?? '', command: `loopdesk status ${send.id} --watch` }),
+  );
   return send.state === 'error' || send.state === 'uploading' ? 1 : 0;
 }
 
@@ -216,15 +237,25 @@ async function untilUploaded(door: Door, first: Send): Promise<Send> {
   }
 }
 
-function line(s: Send): string {
-  return `${s.id}\t${s.test ? 'test' : 'real'}\t${s.state}\t${s.client}\t${s.sourceMailingId}\t${s.recipients} rcpt\t${s.mailingId ?? '-'}\t${s.fileName}`;
+function line(s: Send, c: CliText): string {
+  return [
+    s.id,
+    c.t(s.test ? 'cli.status.test' : 'cli.status.real'),
+    c.t(STATE_LABELS[s.state]),
+    s.client,
+    s.sourceMailingId,
+    c.t('cli.status.recipients', { count: s.recipients }),
+    s.mailingId ?? '-',
+    s.fileName,
+  ].join('\t');
 }
 
 /** `loopdesk status [<send>] [--watch]`: checks the server and prints where each send stands. */
 export async function statusCommand(argv: string[], door: Door, options: GlobalOptions, io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { watch: { type: 'boolean', default: false }, every: { type: 'string', default: '10' } } });
   const every = Number(values.every);
-  if (!Number.isFinite(every) || every <= 0) throw new CliError(`--every takes seconds, e.g. 10 (got "${values.every}").`, EXIT_USAGE);
+  if (!Number.isFinite(every) || every <= 0) throw new CliError('cli.status.every', { got: values.every }, { exitCode: EXIT_USAGE });
+  const c = cliText(options.lang);
   const id = positionals[0];
   const final = new Set<string>(FINISHED_SEND_STATES);
   let last = '';
@@ -236,7 +267,7 @@ export async function statusCommand(argv: string[], door: Door, options: GlobalO
       await door.tick();
       await call<Send[]>(door, 'sends.refresh', id ? { id } : {});
       const sends = id ? [await call<Send>(door, 'sends.get', { id })] : await call<Send[]>(door, 'sends.list', { limit: 50 });
-      const text = options.json ? JSON.stringify(id ? sends[0] : sends) : sends.length ? sends.map(line).join('\n') : 'No sends yet.';
+      const text = options.json ? JSON.stringify(id ? sends[0] : sends) : sends.length ? sends.map((s) => line(s, c)).join('\n') : c.t('cli.status.none');
       if (text !== last) io.out(text);
       last = text;
       if (!values.watch || (id && sends.every((s) => final.has(s.state)))) return sends.some((s) => s.state === 'error') && id ? 1 : 0;

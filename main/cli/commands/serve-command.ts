@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { CliIo, GlobalOptions } from '../cli-io';
+import { cliText } from '../cli-text';
 
 /** Resolves when the process is asked to stop (Ctrl-C, SIGTERM). */
 function untilStopped(): Promise<void> {
@@ -29,7 +30,7 @@ export async function serveCommand(argv: string[], options: GlobalOptions, io: C
     },
   });
   const { ensureRendererBuilt } = await import('../../host/renderer-build');
-  await ensureRendererBuilt(io.err);
+  await ensureRendererBuilt(io.err, options.lang);
   const { startBrowserHost } = await import('../../host/browser/browser-host');
   const { rendererDir } = await import('../../host/paths');
   const { openAppContext } = await import('../../app/app-context');
@@ -58,12 +59,13 @@ export async function serveCommand(argv: string[], options: GlobalOptions, io: C
       // This process owns the data dir: it uploads due sends and follows them on the server.
       context.services.sends.startScheduler();
       context.services.responses.startPullSchedule();
-      if (kept) io.err('Loopdesk restarted to apply a changed setting; open pages reconnect.');
+      const { t } = cliText(options.lang);
+      if (kept) io.err(t('cli.serve.restarted'));
       else if (options.json) io.out(JSON.stringify({ url: host.url, port: host.port, dataDir: context.dataDir, pid: process.pid }));
       else {
-        io.out(`Loopdesk is running at ${host.url}`);
-        io.out(`Open that address in Chromium, Chrome, Edge or Firefox. Data dir: ${context.dataDir}. Press Ctrl-C to stop.`);
-        io.out('`loopdesk` commands on this data dir now go through this process.');
+        io.out(t('cli.serve.running', { url: host.url }));
+        io.out(t('cli.serve.open', { dataDir: context.dataDir }));
+        io.out(t('cli.serve.door'));
       }
       kept = { port: host.port, token: host.token };
       why = await Promise.race([stopped, restartRequested]);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { appRoot } from '../../host/paths';
 import { ensureRendererBuilt } from '../../host/renderer-build';
 import type { CliIo, GlobalOptions } from '../cli-io';
+import { cliText } from '../cli-text';
 import { serveCommand } from './serve-command';
 
 /** Path of the Electron binary, or undefined when it was never downloaded (offline install). */
@@ -33,11 +34,10 @@ function runBuild(args: string[]): Promise<number> {
 export async function startCommand(argv: string[], options: GlobalOptions, io: CliIo): Promise<number> {
   const binary = electronBinary();
   if (!binary) {
-    io.out('No Electron binary is installed (it was skipped with ELECTRON_SKIP_BINARY_DOWNLOAD=1 or could not be downloaded),');
-    io.out('so Loopdesk starts as a browser host instead: same app, same services, opened in your browser.');
+    io.out(cliText(options.lang).t('cli.start.noElectron'));
     return serveCommand(argv, options, io);
   }
-  await ensureRendererBuilt(io.out);
+  await ensureRendererBuilt(io.out, options.lang);
   if (existsSync(join(appRoot(), 'main', 'build', 'build-app.mjs'))) {
     const code = await runBuild(['--electron-only']);
     if (code !== 0) return code;

@@ -7,34 +7,54 @@ import { openSettings } from '../../services/store/settings';
 import { checkTeamUrl, describeUrl, TEAM_PASSWORD_ENV, TEAM_PASSWORD_SECRET } from '../../services/team/team-connection';
 import { readTeamSetting, TEAM_SETTING, teamPassword, type TeamSetting } from '../../services/team/team-settings';
 import { migrateTeamDatabase, openTeamStore } from '../../services/team/team-store';
-import { CliError, EXIT_USAGE, type CliIo, type GlobalOptions } from '../cli-io';
+import type { MessageId } from '../../../shared/i18n/messages';
+import { CliError, EXIT_USAGE, type CliIo, type GlobalOptions, type Usage } from '../cli-io';
+import { cliText, helpColumns, STATE_LABELS } from '../cli-text';
 
-const USAGE = `loopdesk team init --url postgres://ROLE@HOST:5432/DB[?sslmode=verify-full]
-                                  create or update the team schema (once per team; numbered migrations under a lock)
-loopdesk team join --url postgres://ROLE@HOST:5432/DB[?sslmode=…] [--name NAME]
-                                  connect this data dir's workstation to the team (from the next start)
-loopdesk team status [--watch]    the team connection, who else is active, sends in flight;
-                                  --watch: then one line per send state change of any workstation, as it happens
-loopdesk team leave               back to this workstation alone (from the next start)
-The password comes from ${TEAM_PASSWORD_ENV} (join also keeps it in the OS keyring when there is one), never from the URL.`;
+const USAGE: Usage = (c) =>
+  [
+    helpColumns(
+      [
+        ['loopdesk team init --url postgres://ROLE@HOST:5432/DB[?sslmode=verify-full]', c.t('cli.team.usage.init')],
+        ['loopdesk team join --url postgres://ROLE@HOST:5432/DB[?sslmode=…] [--name NAME]', c.t('cli.team.usage.join')],
+        ['loopdesk team status [--watch]', c.t('cli.team.usage.status')],
+        ['loopdesk team leave', c.t('cli.team.usage.leave')],
+      ],
+      '',
+      34,
+    ),
+    c.t('cli.team.usage.password', { env: TEAM_PASSWORD_ENV }),
+  ].join('\n');
 
 /** `loopdesk team …`: team mode on PostgreSQL (README, "Team mode"). */
 export async function teamCommand(argv: string[], options: GlobalOptions, io: CliIo, env: NodeJS.ProcessEnv): Promise<number> {
   const [sub, ...rest] = argv;
   const { values } = parseArgs({ args: rest, options: { url: { type: 'string' }, name: { type: 'string' }, watch: { type: 'boolean' } }, strict: true });
   const settings = openSettings(options.dataDir);
+  const c = cliText(options.lang);
+  const labels: Partial<Record<string, MessageId>> = STATE_LABELS;
+  const stateText = (state: string) => {
+    const label = labels[state];
+    return label ? c.t(label) : state;
+  };
   // The same keyring namespace as the app context of this data dir.
   const namespace = createHash('sha256').update(resolve(options.dataDir)).digest('hex').slice(0, 12);
   switch (sub) {
     case 'init': {
-      if (!values.url) throw new CliError(USAGE, EXIT_USAGE);
+      if (!values.url) throw CliError.usage(USAGE, EXIT_USAGE);
       const url = checkTeamUrl(values.url);
       const applied = await migrateTeamDatabase({ url, password: env[TEAM_PASSWORD_ENV] });
-      io.out(options.json ? JSON.stringify({ url: describeUrl(url), applied }) : applied.length ? `Team schema on ${describeUrl(url)}: applied migration(s) ${applied.join(', ')}.` : `Team schema on ${describeUrl(url)} is up to date.`);
+      io.out(
+        options.json
+          ? JSON.stringify({ url: describeUrl(url), applied })
+          : applied.length
+            ? c.t('cli.team.migrated', { url: describeUrl(url), count: applied.length, migrations: applied.join(', ') })
+            : c.t('cli.team.upToDate', { url: describeUrl(url) }),
+      );
       return 0;
     }
     case 'join': {
-      if (!values.url) throw new CliError(USAGE, EXIT_USAGE);
+      if (!values.url) throw CliError.usage(USAGE, EXIT_USAGE);
       const url = checkTeamUrl(values.url);
       const secrets = await openKeyringSecretStore(namespace).catch(() => undefined);
       const password = await teamPassword(env, secrets);
@@ -48,14 +68,14 @@ export async function teamCommand(argv: string[], options: GlobalOptions, io: Cl
       io.out(
         options.json
           ? JSON.stringify({ ...setting, url: describeUrl(url), password: env[TEAM_PASSWORD_ENV] ? (secrets ? 'keyring' : 'environment') : secrets ? 'keyring' : 'none' })
-          : `Joined the team on ${describeUrl(url)} as "${setting.name}". It takes effect the next time Loopdesk starts with this data dir.${!secrets && password ? ` No keyring here: set ${TEAM_PASSWORD_ENV} wherever Loopdesk runs.` : ''}`,
+          : [c.t('cli.team.joined', { url: describeUrl(url), name: setting.name }), ...(!secrets && password ? [c.t('cli.team.noKeyring', { env: TEAM_PASSWORD_ENV })] : [])].join(' '),
       );
       return 0;
     }
     case 'status': {
       const setting = readTeamSetting(settings);
       if (!setting) {
-        io.out(options.json ? JSON.stringify({ team: null }) : 'Not in a team: sends are coordinated on this workstation alone.');
+        io.out(options.json ? JSON.stringify({ team: null }) : c.t('cli.team.none'));
         return 0;
       }
       const secrets = await openKeyringSecretStore(namespace).catch(() => undefined);
@@ -64,14 +84,20 @@ export async function teamCommand(argv: string[], options: GlobalOptions, io: Cl
         const [workstations, sends] = [await store.activeWorkstations(), (await store.list({ limit: 200 })).filter((s) => s.active)];
         if (options.json) io.out(JSON.stringify({ team: { url: describeUrl(setting.url), workstation: setting.workstation, name: setting.name }, workstations, inFlight: sends }));
         else {
-          io.out(`Team: ${describeUrl(setting.url)} (this workstation: ${setting.name})`);
-          io.out(`Active workstations: ${workstations.map((w) => w.name).join(', ') || 'none'}`);
-          for (const s of sends) io.out(`  ${s.id}  ${s.state.padEnd(15)} ${s.profile}/${s.client} mailing ${s.sourceMailingId}  ${s.fileName}`);
+          io.out(c.t('cli.team.status', { url: describeUrl(setting.url), name: setting.name }));
+          io.out(workstations.length ? c.t('cli.team.active', { names: workstations.map((w) => w.name).join(', ') }) : c.t('cli.team.activeNone'));
+          for (const s of sends) io.out(`  ${s.id}  ${stateText(s.state).padEnd(22)} ${s.profile}/${s.client} ${c.t('cli.team.mailing', { id: s.sourceMailingId })}  ${s.fileName}`);
         }
         if (values.watch) {
           // LISTEN/NOTIFY: every workstation's state change arrives here within milliseconds.
-          const stop = await store.watch((n) => io.out(options.json ? JSON.stringify({ notice: n, at: new Date().toISOString() }) : `${new Date().toISOString()}  ${n.sendId}  ${n.state}  (workstation ${n.workstation})`));
-          io.err('Watching the team; Ctrl+C ends.');
+          const stop = await store.watch((n) =>
+            io.out(
+              options.json
+                ? JSON.stringify({ notice: n, at: new Date().toISOString() })
+                : `${c.fmt.dateTime(new Date(), { seconds: true })}  ${n.sendId}  ${stateText(n.state)}  ${c.t('cli.team.workstation', { id: n.workstation })}`,
+            ),
+          );
+          io.err(c.t('cli.team.watching'));
           await new Promise<void>((resolve) => {
             process.once('SIGINT', resolve);
             process.once('SIGTERM', resolve);
@@ -85,9 +111,9 @@ export async function teamCommand(argv: string[], options: GlobalOptions, io: Cl
     }
     case 'leave':
       settings.delete(TEAM_SETTING);
-      io.out('Left the team. It takes effect the next time Loopdesk starts with this data dir.');
+      io.out(c.t('cli.team.left'));
       return 0;
     default:
-      throw new CliError(USAGE, sub ? EXIT_USAGE : 0);
+      throw CliError.usage(USAGE, sub ? EXIT_USAGE : 0);
   }
 }

@@ -7,7 +7,10 @@ import type { AddressInfo } from 'node:net';
 import { basename, extname, join, normalize, resolve, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { CallMessage, EventMessage, ReplyMessage, SubscriptionMessage } from '../../../shared/contract/wire';
+import { appIntl } from '../../../shared/i18n/intl';
+import type { MessageId } from '../../../shared/i18n/messages';
 import type { AppContext } from '../../app/app-context';
+import { mainLanguage } from '../../app/language';
 import { removeDoorFile, writeDoorFile } from './door-file';
 
 /** A running browser host. */
@@ -66,17 +69,19 @@ export async function startBrowserHost(context: AppContext, options: BrowserHost
   let port = 0;
   const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
   const allowedOrigins = () => new Set([`http://127.0.0.1:${port}`, `http://localhost:${port}`]);
+  /** A page the browser shows a person (a refusal, a missing UI), in the app's language at the time of the request. */
+  const page = (id: MessageId) => appIntl(mainLanguage(context.settings)).formatMessage({ id });
 
   const serveStatic = (req: IncomingMessage, res: ServerResponse) => {
     if (!allowedHosts().has(req.headers.host ?? '')) {
-      res.writeHead(421, { 'content-type': 'text/plain' }).end('Misdirected request: Loopdesk answers only on 127.0.0.1.');
+      res.writeHead(421, { 'content-type': 'text/plain; charset=utf-8' }).end(page('host.browser.misdirected'));
       return;
     }
     // Browsers send Origin on every cross-origin fetch and form post (never on a plain
     // navigation): one from another site is refused before anything is read or served.
     const origin = req.headers.origin;
     if (origin !== undefined && !allowedOrigins().has(origin)) {
-      res.writeHead(403, { 'content-type': 'text/plain' }).end('Forbidden: requests from another site are refused.');
+      res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' }).end(page('host.browser.foreignSite'));
       return;
     }
     if (req.url?.startsWith('/files')) {
@@ -96,7 +101,7 @@ export async function startBrowserHost(context: AppContext, options: BrowserHost
     }
     if (!existsSync(file) || statSync(file).isDirectory()) file = join(rendererDir, 'index.html');
     if (!existsSync(file)) {
-      res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' }).end('The Loopdesk UI is not built yet. Run `npm run build` and reload.');
+      res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' }).end(page('host.browser.notBuilt'));
       return;
     }
     res.writeHead(200, {

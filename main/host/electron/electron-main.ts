@@ -3,10 +3,16 @@
 import { app, BrowserWindow, dialog, ipcMain, Menu, safeStorage, session, shell, Tray, type WebContents } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { fail, isAppError } from '../../../shared/contract/result';
+import { errorText } from '../../../shared/i18n/error-text';
+import { appIntl } from '../../../shared/i18n/intl';
+import { localeFromTag } from '../../../shared/i18n/locale';
 import { openAppContext, type AppContext } from '../../app/app-context';
 import { startDemoSandbox } from '../../app/demo-sandbox';
+import { mainLanguage } from '../../app/language';
 import { startBrowserHost } from '../browser/browser-host';
 import { appRoot, rendererDir } from '../paths';
+import { menuTemplate, startFailureBox, trayTexts, waitingSendsDialog } from './native-texts';
 import { openSafeStorageSecrets } from './safe-storage-secrets';
 import { CONTENT_SECURITY_POLICY, isAllowedExternalUrl, isInside, isNavigationAllowed, isTrustedSender } from './security-policy';
 
@@ -30,7 +36,7 @@ function registerIpc(context: AppContext): void {
   const subscriptions = new Map<WebContents, Map<string, () => void>>();
   ipcMain.handle('loopdesk:invoke', (event, channel: unknown, payload: unknown) => {
     if (!isTrustedSender(event.senderFrame?.url, event.senderFrame === event.sender.mainFrame, indexUrl)) {
-      return { ok: false, error: { code: 'FORBIDDEN', message: 'This window may not call Loopdesk services.' } };
+      return fail('FORBIDDEN', 'error.host.forbiddenWindow');
     }
     return context.dispatcher.handle(channel, payload, { transport: 'electron' });
   });
@@ -100,7 +106,17 @@ function createWindow(): BrowserWindow {
  */
 function keepRunningWhileSendsWait(context: AppContext): void {
   let tray: Tray | undefined;
+  let waitingInTray = 0;
   let quitting = false;
+  const intl = () => appIntl(mainLanguage(context.settings, app.getLocale()));
+  /** The tray's tooltip and menu in the app's language (again after a language switch). */
+  const labelTray = () => {
+    if (!tray) return;
+    const texts = trayTexts(intl(), waitingInTray);
+    tray.setToolTip(texts.tooltip);
+    tray.setContextMenu(Menu.buildFromTemplate([{ label: texts.open, click: showWindow }, { type: 'separator' }, { label: texts.quit, click: () => app.quit() }]));
+  };
+  context.bus.on('app.onLanguage', labelTray);
   const showWindow = () => {
     const win = BrowserWindow.getAllWindows()[0] ?? createWindow();
     win.show();
@@ -120,21 +136,15 @@ function keepRunningWhileSendsWait(context: AppContext): void {
           app.quit();
           return;
         }
-        const { response } = await dialog.showMessageBox(win, {
-          type: 'question',
-          buttons: ['Keep running in the tray', 'Quit anyway', 'Cancel'],
-          defaultId: 0,
-          cancelId: 2,
-          title: 'Sends are waiting',
-          message: `${waiting} send(s) are scheduled or on their way.`,
-          detail: 'Loopdesk uploads them only while it runs. Keep it running in the tray, or quit: waiting sends go out the next time Loopdesk starts after their time.',
-        });
+        const { response } = await dialog.showMessageBox(win, { type: 'question', defaultId: 0, cancelId: 2, ...waitingSendsDialog(intl(), waiting) });
         if (response === 0) {
           win.hide();
-          tray ??= new Tray(join(appRoot(), 'dist', 'electron', 'tray.png'));
-          tray.setToolTip(`Loopdesk: ${waiting} send(s) waiting`);
-          tray.setContextMenu(Menu.buildFromTemplate([{ label: 'Open Loopdesk', click: showWindow }, { type: 'separator' }, { label: 'Quit', click: () => app.quit() }]));
-          tray.on('click', showWindow);
+          if (!tray) {
+            tray = new Tray(join(appRoot(), 'dist', 'electron', 'tray.png'));
+            tray.on('click', showWindow);
+          }
+          waitingInTray = waiting;
+          labelTray();
         } else if (response === 1) {
           quitting = true;
           app.quit();
@@ -184,10 +194,17 @@ async function boot(): Promise<void> {
     };
     context = await openAppContext({ dataDir, host: 'electron', secrets: openSafeStorageSecrets(dataDir, safeStorage) ?? null, requestRestart, systemLocale: app.getLocale() });
   } catch (e) {
-    dialog.showErrorBox('Loopdesk cannot start', e instanceof Error ? e.message : String(e));
+    // No settings to read the chosen language from: the system's language speaks.
+    const intl = appIntl(localeFromTag(app.getLocale()));
+    const box = startFailureBox(intl, isAppError(e) ? errorText(intl, e) : e instanceof Error ? e.message : String(e));
+    dialog.showErrorBox(box.title, box.content);
     app.exit(1);
     return;
   }
+  // The menu in the app's language, built again when the operator switches it in Settings.
+  const setMenu = () => Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate(appIntl(mainLanguage(context.settings, app.getLocale())))));
+  setMenu();
+  context.bus.on('app.onLanguage', setMenu);
   registerIpc(context);
   // The `loopdesk` CLI's door while the app owns the data dir: the browser host's token-checked
   // loopback WebSocket (same dispatcher), its port and token in a 0600 file of the data dir, so

@@ -7,7 +7,9 @@ import { EVENT_CHANNELS, METHOD_CHANNELS } from '../../../shared/contract';
 contextBridge.exposeInMainWorld('loopdesk', {
   invoke(channel: unknown, payload: unknown) {
     if (typeof channel !== 'string' || !METHOD_CHANNELS.has(channel)) {
-      return Promise.resolve({ ok: false, error: { code: 'UNKNOWN_CHANNEL', message: `Unknown channel ${String(channel)}.` } });
+      // The same error the dispatcher answers (key and values for the page's language, English beside them).
+      const name = JSON.stringify(String(channel)).slice(0, 80);
+      return Promise.resolve({ ok: false, error: { code: 'UNKNOWN_CHANNEL', message: `Unknown channel ${name}.`, messageId: 'error.host.unknownChannel', values: { channel: name } } });
     }
     return ipcRenderer.invoke('loopdesk:invoke', channel, payload);
   },

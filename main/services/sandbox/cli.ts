@@ -1,17 +1,41 @@
 import { parseArgs } from 'node:util';
 import { isAppError } from '../../../shared/contract/result';
+import { errorText } from '../../../shared/i18n/error-text';
+import { appIntl, type AppIntl } from '../../../shared/i18n/intl';
+import type { Locale } from '../../../shared/i18n/locale';
 import { startSandbox } from './sandbox';
 
-const USAGE =
-  'usage: loopdesk sandbox --root DIR [--port N] [--interval S] [--export-interval S] [--seed N] [--export-at HH:MM] [--restart] [--no-halt-on-error] [--history-days N] [--time-scale N]\n' +
-  '  --no-halt-on-error  an error writes its error file and the next uploads are still processed (default: halt, as sandbox.json says)\n' +
-  '  --history-days N    on a new root, seed N days (e.g. 60) of past mailings and their responses (default 0: none)\n' +
-  '  --time-scale N      new uploads are sent and answered N times faster than real time (default 1; 3600: an hour a second)';
+function usage(intl: AppIntl): string {
+  return [
+    intl.formatMessage(
+      { id: 'cli.sandbox.usage' },
+      { syntax: 'loopdesk sandbox --root DIR [--port N] [--interval S] [--export-interval S] [--seed N] [--export-at HH:MM] [--restart] [--no-halt-on-error] [--history-days N] [--time-scale N]' },
+    ),
+    `  --no-halt-on-error  ${intl.formatMessage({ id: 'cli.sandbox.usage.noHalt' })}`,
+    `  --history-days N    ${intl.formatMessage({ id: 'cli.sandbox.usage.history' })}`,
+    `  --time-scale N      ${intl.formatMessage({ id: 'cli.sandbox.usage.timeScale' })}`,
+  ].join('\n');
+}
+
+/** A flag that is not a whole number, told in the reader's language. */
+class NotANumber extends Error {
+  constructor(
+    readonly flag: string,
+    readonly got: string,
+  ) {
+    super(`--${flag} must be a whole number, got "${got}"`);
+  }
+}
 
 function num(name: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
-  if (!/^\d+$/.test(v)) throw new Error(`--${name} must be a whole number, got "${v}"`);
+  if (!/^\d+$/.test(v)) throw new NotANumber(name, v);
   return Number(v);
+}
+
+/** A failure of the sandbox in the reader's language: a service error by its key, anything else as it is. */
+function failure(intl: AppIntl, e: unknown): string {
+  return isAppError(e) ? errorText(intl, e) : String(e);
 }
 
 /**
@@ -19,8 +43,10 @@ function num(name: string, v: string | undefined): number | undefined {
  *
  * Prints exactly one JSON line when ready (host, port, user, password, fingerprint,
  * clients) so scripts and test harnesses can read how to connect. Returns the exit code.
+ * Lines for people (usage, failures) are in `locale`.
  */
-export async function runSandboxCli(argv: readonly string[], signals: NodeJS.EventEmitter = process): Promise<number> {
+export async function runSandboxCli(argv: readonly string[], signals: NodeJS.EventEmitter = process, locale: Locale = 'en'): Promise<number> {
+  const intl = appIntl(locale);
   let values;
   try {
     ({ values } = parseArgs({
@@ -42,15 +68,15 @@ export async function runSandboxCli(argv: readonly string[], signals: NodeJS.Eve
       allowPositionals: false,
     }));
   } catch (e) {
-    process.stderr.write(`${(e as Error).message}\n${USAGE}\n`);
+    process.stderr.write(`${intl.formatMessage({ id: 'cli.error.arguments' }, { reason: (e as Error).message })}\n${usage(intl)}\n`);
     return 2;
   }
   if (values.help) {
-    process.stdout.write(USAGE + '\n');
+    process.stdout.write(usage(intl) + '\n');
     return 0;
   }
   if (!values.root) {
-    process.stderr.write(`--root is required\n${USAGE}\n`);
+    process.stderr.write(`${intl.formatMessage({ id: 'cli.sandbox.rootRequired' })}\n${usage(intl)}\n`);
     return 2;
   }
   let opts;
@@ -69,14 +95,15 @@ export async function runSandboxCli(argv: readonly string[], signals: NodeJS.Eve
       timeScale: num('time-scale', values['time-scale']),
     };
   } catch (e) {
-    process.stderr.write(`${(e as Error).message}\n${USAGE}\n`);
+    const message = e instanceof NotANumber ? intl.formatMessage({ id: 'cli.sandbox.wholeNumber' }, { flag: `--${e.flag}`, got: e.got }) : String(e);
+    process.stderr.write(`${message}\n${usage(intl)}\n`);
     return 2;
   }
   let sandbox;
   try {
     sandbox = await startSandbox(opts);
   } catch (e) {
-    process.stderr.write(`sandbox: ${isAppError(e) ? e.message : String(e)}\n`);
+    process.stderr.write(`${intl.formatMessage({ id: 'cli.sandbox.failed' }, { message: failure(intl, e) })}\n`);
     return 1;
   }
   const ready = {
@@ -89,7 +116,9 @@ export async function runSandboxCli(argv: readonly string[], signals: NodeJS.Eve
   };
   process.stdout.write(JSON.stringify(ready) + '\n');
   // A seeded history's response files are there soon after start, without waiting for the daily export.
-  if (sandbox.historyMailings > 0) void sandbox.exportNow().catch((e) => process.stderr.write(`sandbox: the history export failed: ${isAppError(e) ? e.message : String(e)}\n`));
+  if (sandbox.historyMailings > 0) {
+    void sandbox.exportNow().catch((e) => process.stderr.write(`${intl.formatMessage({ id: 'cli.sandbox.historyFailed' }, { message: failure(intl, e) })}\n`));
+  }
   await new Promise<void>((resolve) => {
     const done = (): void => {
       signals.off('SIGINT', done);

@@ -241,13 +241,14 @@ export async function loadOrCreateRoot(root: string, seed?: string): Promise<Loa
     try {
       raw = JSON.parse(text);
     } catch (e) {
-      throw new AppError('INVALID_INPUT', `The sandbox config ${paths.config} is not valid JSON (${(e as Error).message}). Fix or delete it; a new one is created on the next start.`);
+      throw new AppError('INVALID_INPUT', 'error.sandbox.configNotJson', { path: paths.config, reason: (e as Error).message }, { path: paths.config });
     }
     const parsed = SandboxConfig.safeParse(raw);
     if (!parsed.success) {
       throw new AppError(
         'INVALID_INPUT',
-        `The sandbox config ${paths.config} is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}. Fix or delete it.`,
+        'error.sandbox.configInvalid',
+        { path: paths.config, issues: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') },
         { issues: parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })) },
       );
     }
@@ -285,7 +286,7 @@ export function newHostKey(): string {
 
 export function hostKeyFingerprint(privateKey: string): string {
   const parsed = ssh2.utils.parseKey(privateKey);
-  if (parsed instanceof Error) throw new AppError('INVALID_INPUT', `The sandbox host key cannot be read (${parsed.message}). Delete it to have a new one generated.`);
+  if (parsed instanceof Error) throw new AppError('INVALID_INPUT', 'error.sandbox.hostKeyUnreadable', { reason: parsed.message });
   const key = Array.isArray(parsed) ? parsed[0] : parsed;
   return 'SHA256:' + createHash('sha256').update(key.getPublicSSH()).digest('base64').replace(/=+$/, '');
 }

@@ -63,7 +63,7 @@ export class GeneratedMailings {
   /** The recipients of an uploaded mailing, read back from its taken upload. */
   private async takenRecipients(e: LedgerEntry): Promise<{ email: string; productIds: string[] }[]> {
     const decoded = decodeStrict(await readFile(path.join(this.stateDir, e.takenFile)), e.encoding);
-    if ('badLine' in decoded) throw new AppError('INTERNAL', `The taken upload ${e.takenFile} no longer decodes; the sandbox state is damaged.`);
+    if ('badLine' in decoded) throw new AppError('INTERNAL', 'error.sandbox.uploadDamaged', { file: e.takenFile });
     const text = decoded.text.charCodeAt(0) === 0xfeff ? decoded.text.slice(1) : decoded.text;
     const recipients: { email: string; productIds: string[] }[] = [];
     for (const rec of splitRecords(text)) {
@@ -85,7 +85,7 @@ export class GeneratedMailings {
     for (const e of this.ledger.entries()) {
       if (e.client !== c.name || e.startFailed || (!all && e.baseMs < oldest)) continue;
       // A long export (a seeded history) gives way to stop(), so closing the app never waits for it.
-      if (this.isStopping()) throw new AppError('CONFLICT', 'The sandbox is stopping; the export was not finished.');
+      if (this.isStopping()) throw new AppError('CONFLICT', 'error.sandbox.stopping');
       const cached = this.cache.has(e.mailingId);
       mailings.push(await this.generated(e));
       // Generating a big mailing takes tens of milliseconds: let the host's other work run in between.

@@ -119,7 +119,7 @@ export class SandboxRuntime {
   earlierExports(client: string, dir: string): Promise<string[]> {
     return this.run(async () => {
       const c = this.config.clients.find((x) => x.name === client);
-      if (!c) throw new AppError('NOT_FOUND', `The sandbox has no client "${client}".`);
+      if (!c) throw new AppError('NOT_FOUND', 'error.sandbox.noClient', { client });
       return this.exports.writeEarlier(c, this.now(), dir);
     });
   }

@@ -133,15 +133,15 @@ export interface SandboxHandle {
 export async function startSandbox(options: SandboxOptions): Promise<SandboxHandle> {
   const seedOpt = options.seed === undefined ? undefined : String(options.seed);
   if (options.exportAt !== undefined && !/^([01]\d|2[0-3]):[0-5]\d$/.test(options.exportAt))
-    throw new AppError('INVALID_INPUT', `Export time "${options.exportAt}" is not HH:MM (24 h); give it as e.g. 06:00.`);
+    throw new AppError('INVALID_INPUT', 'error.sandbox.exportAt', { value: options.exportAt });
   for (const [k, v] of [['port', options.port], ['interval', options.interval], ['exportInterval', options.exportInterval]] as const)
     if (v !== undefined && (!Number.isFinite(v) || v < 0 || (k === 'port' && (v > 65535 || !Number.isInteger(v)))))
-      throw new AppError('INVALID_INPUT', `Sandbox option ${k} must be a non-negative number${k === 'port' ? ' up to 65535' : ''}; got ${v}.`);
+      throw new AppError('INVALID_INPUT', k === 'port' ? 'error.sandbox.port' : 'error.sandbox.option', { option: k, value: String(v) });
   if (options.timeScale !== undefined && !(Number.isFinite(options.timeScale) && options.timeScale >= 1 && options.timeScale <= 1_000_000))
-    throw new AppError('INVALID_INPUT', `Sandbox time scale must be a number from 1 (real time) to 1000000; got ${options.timeScale}.`);
+    throw new AppError('INVALID_INPUT', 'error.sandbox.timeScale', { value: String(options.timeScale) });
   const historyDays = options.history === true ? 60 : options.history ? options.history.days : 0;
   if (!Number.isInteger(historyDays) || historyDays < 0 || historyDays > 366)
-    throw new AppError('INVALID_INPUT', `Sandbox history must be 0 to 366 days; got ${historyDays}.`);
+    throw new AppError('INVALID_INPUT', 'error.sandbox.history', { value: String(historyDays) });
   const { paths, config, hostKey, created } = await loadOrCreateRoot(options.root, seedOpt);
   const seed = seedOpt ?? config.seed;
   const ledger = await Ledger.load(paths.stateDir);
@@ -166,10 +166,8 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
     });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new AppError(
-      code === 'EADDRINUSE' ? 'CONFLICT' : 'INTERNAL',
-      code === 'EADDRINUSE' ? `Port ${options.port} on 127.0.0.1 is in use; choose another port or 0 for a free one.` : `The sandbox SFTP server could not start: ${(e as Error).message}`,
-    );
+    if (code === 'EADDRINUSE') throw new AppError('CONFLICT', 'error.sandbox.portInUse', { port: String(options.port) });
+    throw new AppError('INTERNAL', 'error.sandbox.serverFailed', { reason: (e as Error).message }, { cause: (e as Error).message });
   }
   runtime.schedule(options.interval ?? 600, options.exportInterval ?? 0, options.exportAt ?? config.exportAt);
 
@@ -210,7 +208,7 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
     restart: () => runtime.restart(),
     authorizeKey: async (line) => {
       const t = line.trim();
-      if (!/^(ssh-|ecdsa-|sk-)\S+ [A-Za-z0-9+/=]+/.test(t)) throw new AppError('INVALID_INPUT', 'That is not an OpenSSH public key line (e.g. "ssh-ed25519 AAAA… comment"); paste the .pub file content.');
+      if (!/^(ssh-|ecdsa-|sk-)\S+ [A-Za-z0-9+/=]+/.test(t)) throw new AppError('INVALID_INPUT', 'error.sandbox.publicKey', { example: 'ssh-ed25519 AAAA… comment' });
       await appendFile(paths.authorizedKeys, t + '\n', { mode: 0o600 });
     },
     stop: () => (stopping ??= (async () => {

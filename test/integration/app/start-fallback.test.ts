@@ -7,7 +7,7 @@ afterAll(() => data.cleanup());
 
 describe('npm start without an Electron binary', () => {
   it('says so and serves the browser host with the sandbox profile', async () => {
-    const child = spawn(process.execPath, ['main/cli/bin.mjs', '--data-dir', data.path, 'start', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['main/cli/bin.mjs', '--data-dir', data.path, 'start', '--port', '0'], { env: { ...process.env, LC_ALL: 'C' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));

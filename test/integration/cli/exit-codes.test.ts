@@ -9,7 +9,8 @@ afterAll(() => data.cleanup());
 async function cli(args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await main(['--data-dir', join(data.path, 'home'), ...args], { out: (l) => out.push(l), err: (l) => err.push(l) });
+  // English on every machine: these assert the English wording (test/integration/cli/languages.test.ts covers German).
+  const code = await main(['--data-dir', join(data.path, 'home'), '--lang', 'en', ...args], { out: (l) => out.push(l), err: (l) => err.push(l) });
   return { code, out, err };
 }
 

@@ -21,6 +21,8 @@ afterAll(() => data.cleanup());
 async function serveOnce(): Promise<{ status: number; body: string; err: string }> {
   const child = spawn(process.execPath, [join(checkout, 'main/cli/bin.mjs'), '--data-dir', join(data.path, 'home'), '--json', 'serve', '--port', '0', '--no-sandbox'], {
     cwd: checkout,
+    // English on every machine (the progress line is asserted in English).
+    env: { ...process.env, LC_ALL: 'C' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -12,7 +12,8 @@ let data: ReturnType<typeof tempDir>;
 async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await main(['--data-dir', join(data.path, 'home'), ...args], { out: (l) => out.push(l), err: (l) => err.push(l) }, { ...process.env, COV_PW: 'x' });
+  // English on every machine, whatever its LANG: the assertions read the English wording.
+  const code = await main(['--data-dir', join(data.path, 'home'), '--lang', 'en', ...args], { out: (l) => out.push(l), err: (l) => err.push(l) }, { ...process.env, COV_PW: 'x' });
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 

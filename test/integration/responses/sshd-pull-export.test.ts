@@ -15,7 +15,7 @@ let data: ReturnType<typeof tempDir>;
 async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await main(['--data-dir', join(data.path, 'home'), ...args], { out: (l) => out.push(l), err: (l) => err.push(l) }, { ...process.env, RESP_PW: sshd.password });
+  const code = await main(['--data-dir', join(data.path, 'home'), '--lang', 'en', ...args], { out: (l) => out.push(l), err: (l) => err.push(l) }, { ...process.env, RESP_PW: sshd.password });
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 

@@ -12,7 +12,7 @@ let sandbox: SandboxHandle;
 async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await main(['--data-dir', join(data.path, 'home'), ...args], { out: (l) => out.push(l), err: (l) => err.push(l) }, { ...process.env, SB_PW: sandbox.password });
+  const code = await main(['--data-dir', join(data.path, 'home'), '--lang', 'en', ...args], { out: (l) => out.push(l), err: (l) => err.push(l) }, { ...process.env, SB_PW: sandbox.password });
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
@@ -72,7 +72,7 @@ describe('loopdesk prepare / send / status', () => {
     const r = await cli(['send', join(data.path, 'list.csv'), '--profile', 'sb', '--mailing', sandbox.clients[0].mailings[0].id]);
     expect(r.code).toBe(1);
     expect(r.err).toContain('REAL send to client "demo"');
-    expect(r.err).toContain('2 recipient(s)');
+    expect(r.err).toContain('2 recipients');
     expect(r.err).toContain('--yes');
     expect(readdirSync(join(sandbox.clients[0].localDir, 'upload'))).toEqual([]);
   });
