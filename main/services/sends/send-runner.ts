@@ -64,11 +64,9 @@ async function takeUploadLease(deps: RunnerDeps, record: SendRecord): Promise<tr
     const lease = await deps.claims.acquireLease(record.id);
     if (lease.kind === 'held') return true;
     if (lease.kind === 'busy') return record;
-    const ended = await deps.journal.update(
-      record.id,
-      { state: 'error', error: { message: lease.message, text: null, rows: [] } },
-      { state: 'error', ...said('sends.step.takenOver', { state: lease.state, reason: lease.message }) },
-    );
+    // The team's own words (another workstation's English line) stay as the reason, inside a sentence in the reader's language.
+    const takenOver = said('sends.step.takenOver', { state: lease.state, reason: lease.message });
+    const ended = await deps.journal.update(record.id, { state: 'error', error: { message: lease.message, text: takenOver.text, rows: [] } }, { state: 'error', ...takenOver });
     deps.changed(ended);
     return ended;
   } catch (e) {

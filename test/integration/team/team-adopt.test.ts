@@ -92,6 +92,7 @@ describe('team mode: a workstation that died right after publishing its file', (
     }
     expect(followed?.state).toBe('sent');
     expect(followed?.timeline[0].message).toMatch(/the server has it, so this workstation follows the send/);
+    expect(followed?.timeline[0].text?.id).toBe('sends.step.adopted');
 
     // A comes back: it learns the send is another's now and uploads nothing.
     const a2 = await openAppContext({ dataDir: dataDirs.a, host: 'cli', secrets: null, env });
@@ -100,6 +101,9 @@ describe('team mode: a workstation that died right after publishing its file', (
       const mine = await a2.services.sends.get({ id: send.id });
       expect(mine.state).toBe('error');
       expect(mine.timeline.at(-1)?.message).toMatch(/took this send over/);
+      // Both sides keep the sentence as a catalog key, so each window reads it in its language.
+      expect(mine.error?.text).toMatchObject({ id: 'sends.step.takenOver', values: { state: expect.any(String) } });
+      expect(mine.timeline.at(-1)?.text?.id).toBe('sends.step.takenOver');
     } finally {
       await a2.close();
     }
