@@ -6,6 +6,8 @@ import { ingestFile } from '../services/responses/ingest';
 import { responseDownloadDir, responseFilesIn } from '../services/responses/response-pull';
 import { startSandbox, type SandboxHandle } from '../services/sandbox';
 import type { AppContext } from './app-context';
+import { mainLanguage } from './language';
+import { appIntl } from '../../shared/i18n/intl';
 
 /** Options of the demo sandbox. */
 export interface DemoSandboxOptions {
@@ -81,6 +83,8 @@ export async function startDemoSandbox(context: AppContext, options: DemoSandbox
     return { ...sandbox, historyLoaded: Promise.resolve() };
   }
   const name = current?.name ?? SANDBOX_PROFILE;
+  // The note is stored with the mailing (it is data from then on), in the language the app speaks now.
+  const note = appIntl(mainLanguage(context.settings)).formatMessage({ id: 'connections.sandbox.mailingNote' });
   const profile: ProfileInput = {
     name,
     host: sandbox.host,
@@ -101,7 +105,7 @@ export async function startDemoSandbox(context: AppContext, options: DemoSandbox
         fields: c.fields.map((f) => ({ ...f })),
         productFields: c.productFields.map((f) => ({ ...f })),
         testRecipients: previous?.testRecipients?.length ? previous.testRecipients : TEST_RECIPIENTS,
-        mailings: previous?.mailings?.length ? previous.mailings : c.mailings.map((m) => ({ id: m.id, name: m.name, notes: 'Sandbox source mailing', retired: false })),
+        mailings: previous?.mailings?.length ? previous.mailings : c.mailings.map((m) => ({ id: m.id, name: m.name, notes: note, retired: false })),
       };
     }),
   };

@@ -246,8 +246,9 @@ export function createProfilesService(deps: ProfilesDeps): ProfilesService {
             ['responses', client.responseDir],
           ] as const) {
             const check = await session.checkWritable(dir);
-            // The SFTP layer explains a refusal in English; the sentence around it is the catalog's.
-            const text: CatalogText = check.ok ? { id: 'connections.check.writable', values: { dir } } : { id: 'connections.check.failed', values: { dir, reason: check.message } };
+            // The SFTP layer's own catalog text where it gives one; else the catalog's sentence around its English words.
+            const own = (check as { readonly text?: CatalogText }).text;
+            const text: CatalogText = own ?? (check.ok ? { id: 'connections.check.writable', values: { dir } } : { id: 'connections.check.failed', values: { dir, reason: check.message } });
             checks.push({ client: client.name, dir, role, ok: check.ok, message: check.message, text });
           }
         }

@@ -68,7 +68,13 @@ describe('the whole closed loop with the loopdesk CLI alone (spawned processes, 
       const retention = await spawnCli(home, ['--json', 'settings', 'set', 'retention-days', '400'], env);
       expect(retention.code, retention.err).toBe(0);
       expect(JSON.parse(retention.out)).toMatchObject({ retentionDays: 400 });
-      expect(JSON.parse((await spawnCli(home, ['--json', 'settings', 'show'], env)).out)).toEqual({ retentionDays: 400, encrypt: false });
+      expect(JSON.parse((await spawnCli(home, ['--json', 'settings', 'show'], env)).out)).toMatchObject({ retentionDays: 400, encrypt: false });
+      // The language chosen from the CLI goes through the running owner too, so its windows switch at once.
+      const german = await spawnCli(home, ['--json', 'settings', 'set', 'language', 'de'], env);
+      expect(german.code, german.err).toBe(0);
+      expect(JSON.parse(german.out)).toEqual({ language: 'de', chosen: true });
+      expect(JSON.parse((await spawnCli(home, ['--json', 'settings', 'show'], env)).out)).toMatchObject({ language: 'de', languageChosen: true });
+      expect((await spawnCli(home, ['settings', 'set', 'language', 'en'], env)).code).toBe(0);
 
       const outcome = await runCliLoop({ dataDir: home, workDir: work, sandbox, env });
       expectLoop(outcome);
