@@ -186,6 +186,8 @@ for (const lang of ['de', 'en'] as const) {
       await page.getByRole('button', { name: w.toCheck }).click();
       await expect(page.getByTestId('count-rows')).toHaveText('4');
       await expect(page.getByRole('table', { name: w.problems })).toBeVisible();
+      // The check's duration with one decimal in the language's form (0,4 s / 0.4 s).
+      await expect(page.getByText(lang === 'de' ? /^Geprüft in \d+,\d s\.$/ : /^Checked in \d+\.\d s\.$/)).toBeVisible();
       if (lang === 'de') {
         await expect(page.getByRole('table', { name: w.problems })).toContainText('Keine gültige E-Mail-Adresse');
         await expect(page.getByRole('table', { name: w.problems })).toContainText('„lena.weber(at)example.com“ ist keine gültige E-Mail-Adresse');

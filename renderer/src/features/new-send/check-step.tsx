@@ -162,7 +162,7 @@ function ReportView(props: { report: ValidationReport; draft: NewSendState; upda
                 : t('check.summary.byYou', { lines: report.excludedByOperator })}
             </p>
           )}
-          <p className="small muted">{t('check.summary.duration', { seconds: fmt.number(report.durationMs / 1000, { maximumFractionDigits: 1 }) })}</p>
+          <p className="small muted">{t('check.summary.duration', { seconds: report.durationMs / 1000 })}</p>
         </div>
       )}
       <dl className="stat-tiles" aria-label={t('check.counts')}>
