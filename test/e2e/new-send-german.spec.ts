@@ -80,6 +80,8 @@ async function clippedText(page: Page): Promise<string[]> {
     const clipped: string[] = [];
     for (const el of document.querySelectorAll<HTMLElement>('body *')) {
       if (el.offsetParent === null && getComputedStyle(el).position !== 'fixed') continue;
+      // Text for screen readers only is 1 px wide on purpose.
+      if (el.closest('.visually-hidden')) continue;
       const style = getComputedStyle(el);
       const hides = style.overflowX === 'hidden' || style.overflowX === 'clip' || style.textOverflow === 'ellipsis';
       if (!hides || el.scrollWidth <= el.clientWidth + 1) continue;
@@ -216,3 +218,46 @@ for (const lang of ['de', 'en'] as const) {
     });
   });
 }
+
+test.describe('Check findings in German', () => {
+  test.use({ sandbox: true, locale: 'de-DE', viewport: { width: 1024, height: 700 } });
+
+  test('risky values, tidied values and rows naming another source mailing are explained in German, with nothing clipped', async ({ app: page }) => {
+    await page.goto(`${page.url().split('#')[0]}#/new-send`);
+    const mailing = page.getByLabel('Quellmailing', { exact: true });
+    const ids = await mailing.locator('option').evaluateAll((o) => o.map((x) => (x as HTMLOptionElement).value).filter((v) => /^\d+$/.test(v)));
+    await mailing.selectOption({ label: (await mailing.locator('option', { hasText: 'Weekly newsletter' }).textContent())! });
+    const chosen = await mailing.inputValue();
+    const other = ids.find((id) => id !== chosen)!;
+    // Line 3 names another source mailing; a line break, formulas and spaces to trim on others.
+    const file = test.info().outputPath('befunde.csv');
+    writeText(file, [
+      'E-Mail;broadmail_ID;Vorname;Nachname',
+      `anna@example.com;${chosen};"Zeile\neins";Schmidt`,
+      `bernd@example.com;${other};Bernd;"=HYPERLINK(""https://evil.example/x"";""Klick"")"`,
+      `  carl@example.com ;${chosen};Carl;@SUM(A1)`,
+    ]);
+    await page.getByLabel('Empfängerliste auswählen', { exact: true }).setInputFiles(file);
+    await page.getByRole('button', { name: 'Weiter zur Zuordnung' }).click();
+    await page.getByRole('button', { name: 'Weiter zur Prüfung' }).click();
+
+    const alert = page.getByRole('alert').filter({ hasText: 'anderes Quellmailing' });
+    await expect(alert).toContainText('1 Zeile nennt ein anderes Quellmailing');
+    await expect(alert).toContainText(`nennt ${other} in Zeile 3`);
+    await expect(page.getByTestId('check-blocked')).toHaveText('Klären Sie zuerst die Zeilen, die ein anderes Quellmailing nennen (siehe oben).');
+    await expect(page.getByTestId('flag-line-breaks')).toContainText('1 Wert mit Zeilenumbruch (Zeilen 2).');
+    await expect(page.getByTestId('flag-formulas')).toContainText('2 Werte, die eine Tabellenkalkulation als Formel ausführen würde');
+    await page.getByText(/Automatisch bereinigte Werte \(\d+\): jede Änderung anzeigen/).click();
+    await expect(page.getByRole('list', { name: 'Bereinigte Werte nach Art' })).toContainText('Leerzeichen um den Wert entfernt: 1');
+    await expectNoEnglish(page, 'findings');
+    expect(await clippedText(page), 'clipped text on the findings').toEqual([]);
+    await shoot(page, 'de', '3-check-findings', alert);
+    await shoot(page, 'de', '3-check-findings-risky', page.getByTestId('flag-formulas'));
+
+    // One click fills the chosen mailing; checked again, every row can go.
+    await alert.getByRole('button', { name: `${chosen} für jede Zeile verwenden` }).click();
+    await page.getByRole('button', { name: 'Erneut prüfen' }).click();
+    await expect(page.getByText('Alle 3 Zeilen können gesendet werden')).toBeVisible();
+    await expectNoEnglish(page, 'findings after the fix');
+  });
+});
