@@ -8,7 +8,7 @@ import { problemValue, reasonText, setExcluded, setOverride, toSendDraft, type N
 import type { StepProps } from './new-send-screen';
 import type { MessageId } from '../../../../shared/i18n/messages';
 import { useI18n } from '../../i18n/use-i18n';
-import { RowsTable } from '../../components/rows-table';
+import { PreviewRows } from './preview-rows';
 import { lineBreakRejectHint, RiskyValues, SourceMailingMismatchCallout, sourceMailingBlock, TidiedValues } from './check-findings';
 import { ErrorCallout } from '../../components/error-callout';
 import { DataTable } from '../../components/data-table';
@@ -162,7 +162,7 @@ function ReportView(props: { report: ValidationReport; draft: NewSendState; upda
                 : t('check.summary.byYou', { lines: report.excludedByOperator })}
             </p>
           )}
-          <p className="small muted">{t('check.summary.duration', { seconds: fmt.number(report.durationMs / 1000, { maximumFractionDigits: 1 }) })}</p>
+          <p className="small muted">{t('check.summary.duration', { seconds: report.durationMs / 1000 })}</p>
         </div>
       )}
       <dl className="stat-tiles" aria-label={t('check.counts')}>
@@ -281,7 +281,7 @@ function ReportView(props: { report: ValidationReport; draft: NewSendState; upda
       {report.rejectedFile && <HostFileLink path={report.rejectedFile} label={t('check.rejected.download')} hint={t('check.rejected.hint')} />}
       {/* A kept line break shows as ↵: HTML would fold it into a space and hide the second line of the record. */}
       {report.sample.length > 0 && (
-        <RowsTable caption={t('check.sample')} columns={report.fields} rows={report.sample.slice(0, 5).map((r) => r.map((v) => v.replace(/\r\n|\r|\n/g, '↵')))} />
+        <PreviewRows caption={t('check.sample')} columns={report.fields} rows={report.sample.slice(0, 5).map((r) => r.map((v) => v.replace(/\r\n|\r|\n/g, '↵')))} />
       )}
     </section>
   );

@@ -286,7 +286,11 @@ function FilePreview(props: { inspection: Inspection }) {
       className="preview-table"
       rows={ins.preview.slice(0, 8)}
       rowKey={(r) => r.line}
-      columns={[{ header: t('newSend.line'), className: 'num', cell: (r) => r.line }, ...ins.headers.map((h, i) => ({ header: h, cell: (r: (typeof ins.preview)[number]) => r.values[i] ?? '' }))]}
+      columns={[
+        { header: t('newSend.line'), className: 'num', cell: (r) => r.line },
+        // A value cut short by the column keeps its whole text in the tooltip.
+        ...ins.headers.map((h, i) => ({ header: h, title: (r: (typeof ins.preview)[number]) => r.values[i] || undefined, cell: (r: (typeof ins.preview)[number]) => r.values[i] ?? '' })),
+      ]}
     />
   );
 }

@@ -13,7 +13,7 @@ import { ProductsStep } from './products-step';
 import { SendStep } from './send-step';
 import { ConfirmDialog } from '../../components/confirm-dialog';
 import { ErrorCallout } from '../../components/error-callout';
-import { RowsTable } from '../../components/rows-table';
+import { PreviewRows } from './preview-rows';
 import { useI18n } from '../../i18n/use-i18n';
 
 /** The steps of a new send, in order. */
@@ -257,5 +257,5 @@ function MappedPreview(props: { draft: NewSendState; fields: readonly string[] }
   if (!draft.inspection) return null;
   const ordered = props.fields.map((f) => draft.mapping.find((m) => m.field === f) ?? { field: f, source: { kind: 'none' as const } });
   const rows = previewMapped(draft.inspection, ordered, draft.sourceMailingId, 5, { noMailing: t('newSend.preview.noMailing'), newWave: t('newSend.preview.newWave') });
-  return <RowsTable caption={t('newSend.preview.caption')} columns={props.fields} rows={rows} />;
+  return <PreviewRows caption={t('newSend.preview.caption')} columns={props.fields} rows={rows} />;
 }
