@@ -20,9 +20,13 @@ test.describe('grids for operators', () => {
     const dialog = page.getByRole('dialog', { name: 'Send for real?' });
     await dialog.getByRole('radio', { name: 'At a date and time' }).check();
     const at = dialog.getByRole('textbox', { name: 'Send at' });
-    await expect(at).toHaveValue(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
+    // Prefilled an hour ahead in the form the grids show times in (British English: DD/MM/YYYY HH:MM).
+    await expect(at).toHaveValue(/^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}$/);
+    await at.fill('01/01/2099 09:30');
+    await expect(dialog.getByTestId('confirm-when')).toHaveText('01/01/2099 09:30:00');
+    // The ISO form is understood too.
     await at.fill('2099-01-01 09:30');
-    await expect(dialog.getByTestId('confirm-when')).toHaveText('2099-01-01 09:30:00');
+    await expect(dialog.getByTestId('confirm-when')).toHaveText('01/01/2099 09:30:00');
     await shootBoth(page, 'ops-70-send-at-date-form');
     await dialog.getByRole('radio', { name: 'Now' }).check();
     await dialog.getByRole('button', { name: 'Send now' }).click();

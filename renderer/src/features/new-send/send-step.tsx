@@ -1,7 +1,7 @@
 import { useId, useState } from 'react';
 import { useApi } from '../../api/api-context';
 import { ConfirmDialog } from '../../components/confirm-dialog';
-import { localInputToIso, nowForInput } from '../../components/format';
+import { localInputToIso } from '../../components/format';
 import { useI18n } from '../../i18n/use-i18n';
 import { navigate } from '../../routes';
 import { requestNotificationPermission } from '../sends/send-notifications';
@@ -106,7 +106,8 @@ function SendDialog(props: StepProps & { test: boolean; testRecipients: readonly
   const { draft, mailing, test } = props;
   const { t, rich, fmt, errorMessage } = useI18n();
   const [when, setWhen] = useState<When>('now');
-  const [at, setAt] = useState(nowForInput(60));
+  // An hour from now, in the form the app shows times in (the box reads that form and the ISO one).
+  const [at, setAt] = useState(() => fmt.dateTime(Date.now() + 60 * 60_000));
   const report = draft.report!;
   const atIso = when === 'later' ? localInputToIso(at) : null;
   // One row per test recipient, each with the values of a different real row while there are enough (the service's cap is 20).

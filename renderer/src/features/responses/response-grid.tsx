@@ -114,6 +114,9 @@ export function ResponseGrid(props: { initialView?: GridViewName; initialMailing
   const [emailInput, setEmailInput] = useState('');
   const [userId, setUserId] = useState('');
   const [rowCount, setRowCount] = useState<number | null>(null);
+  // The filtered total is counted after the first block is shown; this names the count awaited.
+  const [counting, setCounting] = useState(false);
+  const countFor = useRef('');
   const [queryError, setError] = useState<AppErrorInfo | null>(null);
   const [exporting, setExporting] = useState(false);
   const [exported, setExported] = useState<{ path: string; rows: number } | null>(null);
@@ -154,12 +157,34 @@ export function ResponseGrid(props: { initialView?: GridViewName; initialMailing
             sortModel: params.sortModel.map((s) => ({ colId: s.colId, sort: s.sort })),
             filterModel: params.filterModel,
             scope,
+            // The block at once; on a big table the total follows from responses.count.
+            count: 'separately',
           })
           .then((r) => {
             if (r.ok) {
               setError(null);
-              setRowCount(r.value.lastRow);
               params.successCallback(r.value.rows, r.value.lastRow ?? undefined);
+              const key = JSON.stringify([view, params.filterModel, scope]);
+              if (r.value.lastRow !== null) {
+                countFor.current = key;
+                setCounting(false);
+                setRowCount(r.value.lastRow);
+                return;
+              }
+              if (countFor.current === key) return;
+              countFor.current = key;
+              setCounting(true);
+              void api.responses.count({ view, filterModel: params.filterModel, scope }).then((c) => {
+                // A newer filter asked meanwhile: its own count decides.
+                if (countFor.current !== key) return;
+                setCounting(false);
+                if (!c.ok) {
+                  setError(c.error);
+                  return;
+                }
+                setRowCount(c.value.rows);
+                gridRef.current?.api.setRowCount(c.value.rows, true);
+              });
             } else {
               setError(r.error);
               params.failCallback();
@@ -237,7 +262,7 @@ export function ResponseGrid(props: { initialView?: GridViewName; initialMailing
           </form>
         )}
         <p className="muted small toolbar-count" role="status" aria-live="polite" data-testid="row-count">
-          {!ready ? '' : rowCount === null ? t('responses.loading') : t('responses.grid.rows', { count: rowCount })}
+          {!ready ? '' : counting ? t('responses.grid.counting') : rowCount === null ? t('responses.loading') : t('responses.grid.rows', { count: rowCount })}
         </p>
         <button type="button" className="button" onClick={() => void exportToExcel()} disabled={!ready || exporting || !columns}>
           {exporting ? t('responses.grid.exporting') : t('responses.grid.export')}
