@@ -1,7 +1,7 @@
 import { useId, useState } from 'react';
 import { useApi } from '../../api/api-context';
 import { ConfirmDialog } from '../../components/confirm-dialog';
-import { localInputToIso } from '../../components/format';
+import { localInputToIso } from '../../i18n/local-time-input';
 import { useI18n } from '../../i18n/use-i18n';
 import { navigate } from '../../routes';
 import { requestNotificationPermission } from '../sends/send-notifications';
