@@ -77,12 +77,12 @@ describe('prepare', () => {
     const input = join(outDir, 'plain.csv');
     writeFileSync(input, 'E-Mail;Anrede;Vorname;Nachname\na@example.de;Herr;Jan;Ost\n"b@example.de";Frau;"Ev\r\na";"Sag ""Hi"""\n');
     const mapping = (salutation: string) => [
-      { field: 'Email', source: { kind: 'column' as const, column: 0, header: 'E-Mail' } },
+      { field: 'Email', source: { kind: 'column' as const, column: 0, header: 'E-Mail', confidence: 1 } },
       { field: 'broadmail_ID', source: { kind: 'sourceMailing' as const } },
       { field: 'WAVE_ID', source: { kind: 'generatedWave' as const } },
       { field: 'Salutation', source: { kind: 'constant' as const, value: salutation } },
-      { field: 'First name', source: { kind: 'column' as const, column: 2, header: 'Vorname' } },
-      { field: 'Last name', source: { kind: 'column' as const, column: 3, header: 'Nachname' } },
+      { field: 'First name', source: { kind: 'column' as const, column: 2, header: 'Vorname', confidence: 1 } },
+      { field: 'Last name', source: { kind: 'column' as const, column: 3, header: 'Nachname', confidence: 1 } },
     ];
     const quoted = await prepare({ ...base, input, outDir, mapping: mapping('Liebe "Kundin"'), lineBreaks: 'keep', parallel: false });
     expect(quoted.valid).toBe(2);
