@@ -140,6 +140,12 @@ function startWorker(opts: PrepareInput, sheet: Spreadsheet, mapping: FieldMappi
   });
 }
 
+/** True when no fixed value the mapping writes holds a character the writer must escape. */
+function plainConstants(mapping: readonly FieldMapping[], sourceMailingId: string, waveId: string): boolean {
+  const fixed = mapping.map((m) => (m.source.kind === 'constant' ? m.source.value : m.source.kind === 'sourceMailing' ? sourceMailingId : m.source.kind === 'generatedWave' ? waveId : ''));
+  return fixed.every((v) => !/["\r\n]/.test(v));
+}
+
 /** The row pass of this file: mapping, validator, edits, the broadmail_ID check and the product fields. */
 function rowPassFor(opts: PrepareInput, sheet: Spreadsheet, mapping: FieldMapping[], waveId: string, edits: CompiledEdits, worker: ParallelSubscribersWriter | undefined, rejectedPath: string): RecipientRowPass {
   const check = compileValidator(opts.fields, {
@@ -163,6 +169,7 @@ function rowPassFor(opts: PrepareInput, sheet: Spreadsheet, mapping: FieldMappin
     worker,
     rejectedPath,
     headers: sheet.headers,
+    plainConstants: plainConstants(mapping, opts.sourceMailingId, waveId),
   });
 }
 

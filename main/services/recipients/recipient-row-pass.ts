@@ -1,5 +1,5 @@
 import type { SourceMailingMismatch } from '../../../shared/contract/recipients';
-import { formatClosedLoopLine } from './closed-loop-writer';
+import { formatClosedLoopLine, type ClosedLoopRow } from './closed-loop-writer';
 import type { ParallelSubscribersWriter } from './parallel-subscribers';
 import { refuseUnusedOverrides, type CompiledEdits } from './row-edits';
 import type { SourceMailingCheck } from './source-mailing-check';
@@ -39,6 +39,11 @@ export interface RowPassSetup {
   readonly rejectedPath: string;
   /** The source file's header row, repeated in the rejected file. */
   readonly headers: readonly string[];
+  /**
+   * No fixed value of the mapping (a constant, the source mailing, the wave ID) holds a `"`, CR or
+   * LF, so a row mapped from a record without quotes needs no escaping (see {@link plainLine}).
+   */
+  readonly plainConstants?: boolean;
 }
 
 const reasonText = (problems: readonly RowProblem[]): string => problems.map((p) => p.message).join('; ');
@@ -79,10 +84,11 @@ export class RecipientRowPass {
    * Validates every batch of `source` and yields the valid rows' values (nothing in parallel
    * mode: the worker gets them). Throws when a correction names a line the file lacks.
    */
-  async *validRows(source: AsyncIterable<readonly SheetRow[]>): AsyncGenerator<string[][]> {
+  async *validRows(source: AsyncIterable<readonly SheetRow[]>): AsyncGenerator<ClosedLoopRow[]> {
     const { edits, worker } = this.setup;
+    const plainConstants = this.setup.plainConstants === true;
     for await (const batch of source) {
-      const out: string[][] = [];
+      const out: ClosedLoopRow[] = [];
       let rejectedText = '';
       for (const row of batch) {
         const overridden = this.hasOverrides && edits.overrides.has(row.line);
@@ -99,7 +105,10 @@ export class RecipientRowPass {
         }
         if (r.problems.length === 0) {
           if (r.flags.length > 0 && this.flagged.length < MAX_LISTED) for (const f of r.flags) this.flagged.push({ ...f, value: detachString(f.value) });
-          if (!worker) out.push(r.values);
+          // A record split without quotes (it has a range) holds no `"`; a CR or LF in a value is
+          // flagged; fixes and overrides bring other text: otherwise the line needs no escaping,
+          // and the writer takes it as it is instead of looking into every value again.
+          if (!worker) out.push(plainConstants && row.start !== undefined && r.flags.length === 0 && r.fixes.length === 0 && !overridden ? '"' + r.values.join('";"') + '"\n' : r.values);
           // The worker cuts the record from its copy of the text, unless a value differs from it.
           else if (r.fixes.length === 0 && !overridden && row.start !== undefined) worker.add(row);
           else worker.add(row, r.values);

@@ -75,6 +75,27 @@ describe('prepare', () => {
     expect(readdirSync(outDir).filter((f) => f.includes('subscribers'))).toEqual([]);
   });
 
+  it('escapes what needs it on the unquoted-record fast path too: a constant with quotes, a line break kept', async () => {
+    const outDir = mkdtempSync(join(tmpdir(), 'loopdesk-prep-'));
+    const input = join(outDir, 'plain.csv');
+    writeFileSync(input, 'E-Mail;Anrede;Vorname;Nachname\na@example.de;Herr;Jan;Ost\n"b@example.de";Frau;"Ev\r\na";"Sag ""Hi"""\n');
+    const mapping = (salutation: string) => [
+      { field: 'Email', source: { kind: 'column' as const, column: 0, header: 'E-Mail', confidence: 1 } },
+      { field: 'broadmail_ID', source: { kind: 'sourceMailing' as const } },
+      { field: 'WAVE_ID', source: { kind: 'generatedWave' as const } },
+      { field: 'Salutation', source: { kind: 'constant' as const, value: salutation } },
+      { field: 'First name', source: { kind: 'column' as const, column: 2, header: 'Vorname', confidence: 1 } },
+      { field: 'Last name', source: { kind: 'column' as const, column: 3, header: 'Nachname', confidence: 1 } },
+    ];
+    const quoted = await prepare({ ...base, input, outDir, mapping: mapping('Liebe "Kundin"'), lineBreaks: 'keep', parallel: false });
+    expect(quoted.valid).toBe(2);
+    expect(readFileSync(quoted.files.subscribers, 'utf8')).toBe(
+      '"a@example.de";"44018617811";"46623317811";"Liebe ""Kundin""";"Jan";"Ost"\n' + '"b@example.de";"44018617811";"46623317811";"Liebe ""Kundin""";"Ev\na";"Sag ""Hi"""\n',
+    );
+    const plain = await prepare({ ...base, input, outDir, mapping: mapping('Hallo'), lineBreaks: 'keep', parallel: false, now: new Date('2024-06-01T10:00:05Z') });
+    expect(readFileSync(plain.files.subscribers, 'utf8')).toBe('"a@example.de";"44018617811";"46623317811";"Hallo";"Jan";"Ost"\n' + '"b@example.de";"44018617811";"46623317811";"Hallo";"Ev\na";"Sag ""Hi"""\n');
+  });
+
   it('writes the products file under the same timestamp and lists missing product IDs', async () => {
     const outDir = mkdtempSync(join(tmpdir(), 'loopdesk-prep-'));
     const fields: MasterField[] = [DEFAULT_MASTER_FIELDS[0], DEFAULT_MASTER_FIELDS[1], DEFAULT_MASTER_FIELDS[4], DEFAULT_MASTER_FIELDS[5], { name: 'Produkt', type: 'Varchar', length: 255, required: false }];
