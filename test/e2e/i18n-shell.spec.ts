@@ -57,6 +57,24 @@ async function provokeWindowError(page: Page): Promise<void> {
   });
 }
 
+/** As in error-boundary.spec.ts: the host's answer to profiles.list becomes a profile without clients, which the Connections screen cannot draw. */
+async function breakProfilesList(page: Page): Promise<void> {
+  await page.routeWebSocket(/\/ws/, (ws) => {
+    const server = ws.connectToServer();
+    const listCalls = new Set<number>();
+    ws.onMessage((m) => {
+      const msg = JSON.parse(String(m)) as { type: string; id?: number; channel?: string };
+      if (msg.type === 'call' && msg.channel === 'profiles.list' && msg.id !== undefined) listCalls.add(msg.id);
+      server.send(m);
+    });
+    server.onMessage((m) => {
+      const msg = JSON.parse(String(m)) as { type: string; id?: number };
+      if (msg.type === 'reply' && msg.id !== undefined && listCalls.has(msg.id)) ws.send(JSON.stringify({ type: 'reply', id: msg.id, result: { ok: true, value: [{ name: 'Broken' }] } }));
+      else ws.send(m);
+    });
+  });
+}
+
 test.describe('shell in German', () => {
   test.use({ locale: 'de-DE', viewport: SMALL });
 
@@ -123,21 +141,7 @@ test.describe('shell in German', () => {
   });
 
   test('a screen that fails to render says so in German', async ({ page, host }) => {
-    // As in error-boundary.spec.ts: the host's answer to profiles.list is replaced by a profile without clients.
-    await page.routeWebSocket(/\/ws/, (ws) => {
-      const server = ws.connectToServer();
-      const listCalls = new Set<number>();
-      ws.onMessage((m) => {
-        const msg = JSON.parse(String(m)) as { type: string; id?: number; channel?: string };
-        if (msg.type === 'call' && msg.channel === 'profiles.list' && msg.id !== undefined) listCalls.add(msg.id);
-        server.send(m);
-      });
-      server.onMessage((m) => {
-        const msg = JSON.parse(String(m)) as { type: string; id?: number };
-        if (msg.type === 'reply' && msg.id !== undefined && listCalls.has(msg.id)) ws.send(JSON.stringify({ type: 'reply', id: msg.id, result: { ok: true, value: [{ name: 'Broken' }] } }));
-        else ws.send(m);
-      });
-    });
+    await breakProfilesList(page);
     await page.goto(host.url);
     await expect(page.getByRole('heading', { level: 1, name: 'Diese Ansicht konnte nicht angezeigt werden' })).toBeVisible();
     await expect(page.getByRole('alert').filter({ hasText: 'Ihre Daten und Versände sind nicht betroffen' })).toBeVisible();
@@ -160,6 +164,13 @@ test.describe('screens of the shell in English at 1024×700', () => {
     process.kill(host.pid, 'SIGTERM');
     await expect(page.getByRole('alert').filter({ hasText: 'Connection to the Loopdesk host lost' })).toBeVisible({ timeout: 15_000 });
     await shoot(page, 'connection-lost', 'en');
+  });
+
+  test('render error', async ({ page, host }) => {
+    await breakProfilesList(page);
+    await page.goto(host.url);
+    await expect(page.getByRole('heading', { level: 1, name: 'This screen could not be shown' })).toBeVisible();
+    await shoot(page, 'render-error', 'en');
   });
 });
 
