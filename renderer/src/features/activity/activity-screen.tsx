@@ -62,7 +62,8 @@ export function ActivityScreen() {
       {
         field: 'at',
         headerName: t('activity.column.time'),
-        width: 160,
+        // Fits a German or English date with seconds (06.12.2026 14:30:05).
+        width: 180,
         sort: 'desc',
         valueFormatter: (p) => fmt.dateTime(String(p.value ?? ''), { seconds: true }),
         getQuickFilterText: (p) => fmt.dateTime(String(p.value ?? ''), { seconds: true }),
@@ -78,7 +79,7 @@ export function ActivityScreen() {
       {
         field: 'kind',
         headerName: t('activity.column.kind'),
-        width: 170,
+        width: 160,
         valueFormatter: (p) => kindText(t, String(p.value ?? '')),
         getQuickFilterText: (p) => {
           const kind = String(p.value ?? '');
@@ -94,7 +95,7 @@ export function ActivityScreen() {
         headerName: t('activity.column.message'),
         flex: 1,
         // The five columns fit a 1024-pixel window beside the navigation.
-        minWidth: 170,
+        minWidth: 160,
         valueGetter: (p) => (p.data ? say(p.data.text, p.data.message) : ''),
         getQuickFilterText: (p) => (p.data ? `${say(p.data.text, p.data.message)} ${p.data.message}` : ''),
         tooltipValueGetter: (p) => p.data?.details ?? (p.data ? say(p.data.text, p.data.message) : undefined),
@@ -165,7 +166,8 @@ export function ActivityScreen() {
             doesExternalFilterPass={doesExternalFilterPass}
             // With entries that the filters hide, AG Grid shows its "no matching rows" text (localeText above).
             overlayNoRowsTemplate={escapeHtml(t('activity.overlay.empty'))}
-            tooltipShowDelay={400}
+            // Tooltips as `title`: the full text of a cut-short cell, for every browser and screen reader.
+            enableBrowserTooltips
             enableCellTextSelection
           />
         </div>
