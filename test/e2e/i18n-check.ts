@@ -67,7 +67,9 @@ export async function readableText(page: Page, leaveOut?: string): Promise<strin
     const hidden = leaveOut ? Array.from(document.querySelectorAll<HTMLElement>(leaveOut)) : [];
     const before = hidden.map((el) => el.style.display);
     for (const el of hidden) el.style.display = 'none';
-    const attrs = Array.from(document.querySelectorAll('[title], [aria-label], [placeholder], [alt]')).flatMap((el) =>
+    const attrs = Array.from(document.querySelectorAll('[title], [aria-label], [placeholder], [alt]'))
+      .filter((el) => !hidden.some((h) => h.contains(el)))
+      .flatMap((el) =>
       ['title', 'aria-label', 'placeholder', 'alt'].map((a) => el.getAttribute(a) ?? ''),
     );
     const options = Array.from(document.querySelectorAll('option')).map((o) => o.textContent ?? '');
@@ -100,8 +102,9 @@ export interface Overflow {
 /**
  * Elements whose text is wider than their box: clipped or spilling over a neighbour. Allowed
  * only where the element shows an ellipsis and carries the full text in `title`. Scroll
- * containers (tables that scroll sideways, the grid's body) and typed-in values are not text
- * that is laid out, so they are left out; grid headers are checked.
+ * containers (tables that scroll sideways) and typed-in values are not text that is laid out,
+ * so they are left out; grid headers and cells are checked (a grid shows a cell's full text
+ * as its `title` with AG Grid's browser tooltips).
  */
 export async function overflowingText(page: Page): Promise<Overflow[]> {
   return page.evaluate(() => {
@@ -128,8 +131,7 @@ export async function overflowingText(page: Page): Promise<Overflow[]> {
     const out: { text: string; path: string; scrollWidth: number; clientWidth: number }[] = [];
     for (const el of owners) {
       if (['INPUT', 'TEXTAREA', 'SELECT', 'OPTION', 'SCRIPT', 'STYLE'].includes(el.tagName)) continue;
-      // Grid data cells carry their full value in a tooltip; their headers are checked.
-      if (el.closest('.ag-cell, .ag-overlay, .ag-tooltip')) continue;
+      if (el.closest('.ag-overlay, .ag-tooltip')) continue;
       const cs = getComputedStyle(el);
       if (cs.overflowX === 'auto' || cs.overflowX === 'scroll') continue;
       const rect = el.getBoundingClientRect();

@@ -4,7 +4,7 @@ import type { Page } from '@playwright/test';
 import WebSocket from 'ws';
 import { expect, SCREENSHOT_DIR, test, type ServedHost } from './fixtures';
 import { nav } from './helpers';
-import { englishFragments, englishIn, readableText } from './i18n-check';
+import { englishFragments, englishIn, overflowingText, readableText } from './i18n-check';
 
 const SMALL = { width: 1024, height: 700 } as const;
 const FRAGMENTS = englishFragments();
@@ -53,6 +53,24 @@ async function provokeWindowError(page: Page): Promise<void> {
   await page.evaluate(() => {
     setTimeout(() => {
       throw new Error('synthetic failure for the e2e test');
+    });
+  });
+}
+
+/** As in error-boundary.spec.ts: the host's answer to profiles.list becomes a profile without clients, which the Connections screen cannot draw. */
+async function breakProfilesList(page: Page): Promise<void> {
+  await page.routeWebSocket(/\/ws/, (ws) => {
+    const server = ws.connectToServer();
+    const listCalls = new Set<number>();
+    ws.onMessage((m) => {
+      const msg = JSON.parse(String(m)) as { type: string; id?: number; channel?: string };
+      if (msg.type === 'call' && msg.channel === 'profiles.list' && msg.id !== undefined) listCalls.add(msg.id);
+      server.send(m);
+    });
+    server.onMessage((m) => {
+      const msg = JSON.parse(String(m)) as { type: string; id?: number };
+      if (msg.type === 'reply' && msg.id !== undefined && listCalls.has(msg.id)) ws.send(JSON.stringify({ type: 'reply', id: msg.id, result: { ok: true, value: [{ name: 'Broken' }] } }));
+      else ws.send(m);
     });
   });
 }
@@ -123,21 +141,7 @@ test.describe('shell in German', () => {
   });
 
   test('a screen that fails to render says so in German', async ({ page, host }) => {
-    // As in error-boundary.spec.ts: the host's answer to profiles.list is replaced by a profile without clients.
-    await page.routeWebSocket(/\/ws/, (ws) => {
-      const server = ws.connectToServer();
-      const listCalls = new Set<number>();
-      ws.onMessage((m) => {
-        const msg = JSON.parse(String(m)) as { type: string; id?: number; channel?: string };
-        if (msg.type === 'call' && msg.channel === 'profiles.list' && msg.id !== undefined) listCalls.add(msg.id);
-        server.send(m);
-      });
-      server.onMessage((m) => {
-        const msg = JSON.parse(String(m)) as { type: string; id?: number };
-        if (msg.type === 'reply' && msg.id !== undefined && listCalls.has(msg.id)) ws.send(JSON.stringify({ type: 'reply', id: msg.id, result: { ok: true, value: [{ name: 'Broken' }] } }));
-        else ws.send(m);
-      });
-    });
+    await breakProfilesList(page);
     await page.goto(host.url);
     await expect(page.getByRole('heading', { level: 1, name: 'Diese Ansicht konnte nicht angezeigt werden' })).toBeVisible();
     await expect(page.getByRole('alert').filter({ hasText: 'Ihre Daten und Versände sind nicht betroffen' })).toBeVisible();
@@ -160,6 +164,13 @@ test.describe('screens of the shell in English at 1024×700', () => {
     process.kill(host.pid, 'SIGTERM');
     await expect(page.getByRole('alert').filter({ hasText: 'Connection to the Loopdesk host lost' })).toBeVisible({ timeout: 15_000 });
     await shoot(page, 'connection-lost', 'en');
+  });
+
+  test('render error', async ({ page, host }) => {
+    await breakProfilesList(page);
+    await page.goto(host.url);
+    await expect(page.getByRole('heading', { level: 1, name: 'This screen could not be shown' })).toBeVisible();
+    await shoot(page, 'render-error', 'en');
   });
 });
 
@@ -189,6 +200,8 @@ test.describe('activity in German', () => {
     // The messages are the services' sentences: those still logged in English (profiles, SFTP) turn
     // German as their services move to catalog keys; everything the screen itself says is German now.
     expect(englishIn(await readableText(page, '[col-id="message"]'), FRAGMENTS)).toEqual([]);
+    // Every German cell and header fits its column, or is cut with an ellipsis and its full text as title.
+    expect(await overflowingText(page)).toEqual([]);
     await shoot(page, 'activity-entries', 'de');
 
     const search = page.getByLabel('Aktivitäten durchsuchen');

@@ -7,8 +7,9 @@ import { useApi, useHostEvent } from '../../api/api-context';
 import { gridTheme } from '../../components/grid-theme';
 import { ErrorCallout } from '../../components/error-callout';
 import { useLoad } from '../../components/use-load';
-import { useI18n, type I18n } from '../../i18n/use-i18n';
+import { useI18n } from '../../i18n/use-i18n';
 import { EN_MESSAGES, type MessageId } from '../../../../shared/i18n/messages';
+import { kindMessage, kindText } from './activity-kinds';
 
 ModuleRegistry.registerModules([AllCommunityModule]);
 
@@ -21,63 +22,6 @@ const LEVEL_LABEL: Record<ActivityEntry['level'], MessageId> = { info: 'activity
 
 /** The level filter's choices (plural: "Warnings"). */
 const LEVEL_FILTER: Record<ActivityEntry['level'], MessageId> = { info: 'activity.level.filter.info', warn: 'activity.level.filter.warn', error: 'activity.level.filter.error' };
-
-/**
- * The services' machine kinds in the operator's words. The profiles service logs the SFTP
- * session's kinds without their `sftp.` prefix, so both spellings are listed.
- */
-const KIND_TEXT: Record<string, MessageId> = {
-  'sftp.connect': 'activity.kind.connected',
-  'sftp.connect.failed': 'activity.kind.connectFailed',
-  'connect.failed': 'activity.kind.connectFailed',
-  'sftp.connection.close': 'activity.kind.disconnected',
-  'connection.close': 'activity.kind.disconnected',
-  'sftp.connection.end': 'activity.kind.serverHungUp',
-  'connection.end': 'activity.kind.serverHungUp',
-  'sftp.connection.error': 'activity.kind.connectionError',
-  'connection.error': 'activity.kind.connectionError',
-  'sftp.hostkey.refused': 'activity.kind.hostKeyRefused',
-  'hostkey.refused': 'activity.kind.hostKeyRefused',
-  'host-key': 'activity.kind.hostKey',
-  'sftp.upload.start': 'activity.kind.uploadStarted',
-  'upload.start': 'activity.kind.uploadStarted',
-  'sftp.upload.done': 'activity.kind.uploaded',
-  'upload.done': 'activity.kind.uploaded',
-  'sftp.upload.confirmed': 'activity.kind.uploadConfirmed',
-  'upload.confirmed': 'activity.kind.uploadConfirmed',
-  'sftp.upload.failed': 'activity.kind.uploadFailed',
-  'upload.failed': 'activity.kind.uploadFailed',
-  'sftp.upload.cleanup': 'activity.kind.cleanup',
-  'upload.cleanup': 'activity.kind.cleanup',
-  'sftp.upload.unconfirmed': 'activity.kind.uploadUnconfirmed',
-  'upload.unconfirmed': 'activity.kind.uploadUnconfirmed',
-  'sftp.download.done': 'activity.kind.downloaded',
-  'download.done': 'activity.kind.downloaded',
-  connect: 'activity.kind.connection',
-  test: 'activity.kind.test',
-  profile: 'activity.kind.profile',
-  export: 'activity.kind.export',
-  suppression: 'activity.kind.suppression',
-  upload: 'activity.kind.upload',
-  send: 'activity.kind.send',
-  status: 'activity.kind.status',
-  pull: 'activity.kind.pull',
-  retention: 'activity.kind.retention',
-  keyring: 'activity.kind.keyring',
-};
-
-/** The catalog key of a kind, or null for a kind this version does not know. */
-export function kindMessage(kind: string): MessageId | null {
-  return Object.hasOwn(KIND_TEXT, kind) ? KIND_TEXT[kind] : null;
-}
-
-/** A kind in words; unknown ones read from their last part (`sftp.foo.bar` → `Bar`), a machine name shown as data. */
-export function kindText(t: I18n['t'], kind: string): string {
-  const known = kindMessage(kind);
-  if (known) return t(known);
-  const last = kind.split('.').pop() ?? kind;
-  return last.charAt(0).toUpperCase() + last.slice(1).replaceAll('_', ' ');
-}
 
 /** Connection housekeeping that happens on every check and pull; one filter hides it. */
 const ROUTINE_KINDS = new Set(['connect', 'sftp.connect', 'sftp.connection.close', 'sftp.connection.end']);
@@ -118,7 +62,8 @@ export function ActivityScreen() {
       {
         field: 'at',
         headerName: t('activity.column.time'),
-        width: 160,
+        // Fits a German or English date with seconds (06.12.2026 14:30:05).
+        width: 180,
         sort: 'desc',
         valueFormatter: (p) => fmt.dateTime(String(p.value ?? ''), { seconds: true }),
         getQuickFilterText: (p) => fmt.dateTime(String(p.value ?? ''), { seconds: true }),
@@ -134,7 +79,7 @@ export function ActivityScreen() {
       {
         field: 'kind',
         headerName: t('activity.column.kind'),
-        width: 170,
+        width: 160,
         valueFormatter: (p) => kindText(t, String(p.value ?? '')),
         getQuickFilterText: (p) => {
           const kind = String(p.value ?? '');
@@ -150,7 +95,7 @@ export function ActivityScreen() {
         headerName: t('activity.column.message'),
         flex: 1,
         // The five columns fit a 1024-pixel window beside the navigation.
-        minWidth: 170,
+        minWidth: 160,
         valueGetter: (p) => (p.data ? say(p.data.text, p.data.message) : ''),
         getQuickFilterText: (p) => (p.data ? `${say(p.data.text, p.data.message)} ${p.data.message}` : ''),
         tooltipValueGetter: (p) => p.data?.details ?? (p.data ? say(p.data.text, p.data.message) : undefined),
@@ -221,7 +166,8 @@ export function ActivityScreen() {
             doesExternalFilterPass={doesExternalFilterPass}
             // With entries that the filters hide, AG Grid shows its "no matching rows" text (localeText above).
             overlayNoRowsTemplate={escapeHtml(t('activity.overlay.empty'))}
-            tooltipShowDelay={400}
+            // Tooltips as `title`: the full text of a cut-short cell, for every browser and screen reader.
+            enableBrowserTooltips
             enableCellTextSelection
           />
         </div>
