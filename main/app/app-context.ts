@@ -31,6 +31,7 @@ import { openSettings, type Settings } from '../services/store/settings';
 import type { Locale } from '../../shared/i18n/locale';
 import { LANGUAGE_SETTING, languageChoice } from './language';
 import { readTeamSetting, teamStoreFor } from '../services/team/team-settings';
+import { createTeamService } from '../services/team/team-status-service';
 
 /** How a host opens the services. */
 export interface AppContextOptions {
@@ -205,6 +206,7 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
     sends,
     mailings,
     responses,
+    team: createTeamService(teamSetting, team),
   };
   Object.assign(context, { services, dispatcher: new Dispatcher(services) });
   return context;

@@ -23,6 +23,8 @@ Commands:
                              read, map, validate and write the closed-loop files; nothing is sent
   send <file> --profile P [--client C] --mailing <id> [--test] [--at <ISO time>] [--yes]
                              validate, confirm, and upload a send (or schedule it)
+  send approve <send-id> | send reject <send-id> [--reason TEXT]
+                             four-eyes (team mode): approve or reject another member's send
   status [<send>] [--watch [--every S]]
                              where each send stands on the server; --watch follows one send until it ends,
                              or every send (also those started in the app) until Ctrl-C

@@ -7,6 +7,7 @@ import type { Inspection, ValidationReport } from '../../../shared/contract/reci
 import { FINISHED_SEND_STATES, type Send } from '../../../shared/contract/sends';
 import { CliError, EXIT_USAGE, type CliIo, type GlobalOptions } from '../cli-io';
 import { call, openDoor, type Door } from '../door';
+import { approvalCommand } from './approval-commands';
 import { pickClient } from './client-command';
 
 /**
@@ -128,6 +129,7 @@ async function confirm(io: CliIo, question: string): Promise<boolean> {
 
 /** `loopdesk send <file> --profile P --mailing <id> [--test] [--at ISO] [--yes]`. */
 export async function sendCommand(argv: string[], door: Door, options: GlobalOptions, io: CliIo): Promise<number> {
+  if (argv[0] === 'approve' || argv[0] === 'reject') return approvalCommand(argv, door, options, io);
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -171,6 +173,10 @@ export async function sendCommand(argv: string[], door: Door, options: GlobalOpt
     throw new CliError(process.stdin.isTTY ? 'Nothing was sent.' : 'Nothing was sent: confirm with --yes when running without a terminal.', 1, 'NOT_CONFIRMED');
   }
   let send = await call<Send>(door, 'sends.create', { ...draft, test: values.test, scheduledAt: scheduledAt ? scheduledAt.toISOString() : null });
+  if (send.state === 'awaiting_approval') {
+    io.out(options.json ? JSON.stringify(send) : `Send ${send.id} waits for another team member's approval (four-eyes): \`loopdesk send approve ${send.id}\` on their workstation, or the Sends screen there.`);
+    return 0;
+  }
   if (send.state === 'scheduled') {
     io.out(options.json ? JSON.stringify(send) : `Send ${send.id} is scheduled for ${send.scheduledAt}. The Loopdesk process that owns this data dir (the app, or \`loopdesk serve\`) uploads it then.`);
     return 0;

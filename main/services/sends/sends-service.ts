@@ -13,8 +13,11 @@ import { prepareDraft, rememberMapping } from '../recipients/recipients-service'
 import type { Database } from '../store/database';
 import type { SendClaims } from '../store/send-claims';
 import type { TeamStore } from '../team/team-store';
+import { teamText } from '../team/team-text';
 import { localSendClaims } from './local-send-claims';
+import { decide, needsApproval, settleDecisions, type FourEyesDeps } from './four-eyes';
 import { createStateMirror } from './team-state-mirror';
+import { approvalOf, teamSendDto } from './team-send-view';
 import { reconcileAbandoned } from './team-reconcile';
 import { archiveFiles } from './send-archive';
 import { ACTIVE_STATES, SendJournal, SERVER_STATES, type SendRecord } from './send-journal';
@@ -85,11 +88,19 @@ export function createSendsService(deps: SendsDeps): SendsService {
   let pollMs: number | undefined;
   let fastPollMs = FAST_POLL_MS;
 
+  /** Four-eyes decisions seen (team mode), shown with the send. */
+  const decided = new Map<string, NonNullable<Send['approval']>>();
+  /** A local send as the contract carries it; in team mode marked as this workstation's, with its decision. */
+  const toDto = async (record: SendRecord, p: Send['progress'] = null): Promise<Send> => {
+    const base = await journal.toDto(record, p);
+    if (!deps.team) return base;
+    return { ...base, origin: { workstation: deps.team.workstation, name: deps.team.workstationName, mine: true }, approval: decided.get(record.id) ?? null };
+  };
   const changed = (record: SendRecord, p?: Send['progress']) => {
     if (p !== undefined) progress.set(record.id, p);
     if (record.state !== 'uploading') progress.delete(record.id);
     mirror?.changed(record);
-    void journal.toDto(record, progress.get(record.id) ?? null).then(
+    void toDto(record, progress.get(record.id) ?? null).then(
       (dto) => deps.bus.emit('sends.onChanged', dto),
       () => undefined,
     );
@@ -103,10 +114,32 @@ export function createSendsService(deps: SendsDeps): SendsService {
     timeZoneOf: (record) => clientTimeZone(deps.profiles, record.profile, record.client),
     claims: deps.team,
   };
+  const fourEyes: FourEyesDeps = { team: deps.team, journal, log: deps.log, changed, decided };
   const dto = async (id: string) => {
     const r = await journal.find(id);
-    if (!r) throw new AppError('NOT_FOUND', `There is no send ${id}.`);
-    return journal.toDto(r, progress.get(id) ?? null);
+    if (!r) {
+      // Team mode: a send another workstation started, from the shared journal.
+      const shared = deps.team ? await deps.team.get(id) : undefined;
+      if (shared && deps.team) return teamSendDto(deps.team, shared, shared.events);
+      throw new AppError('NOT_FOUND', `There is no send ${id}.`);
+    }
+    return toDto(r, progress.get(id) ?? null);
+  };
+  /** Team mode: other workstations' state changes arrive as NOTIFY and are shown like local ones. */
+  let stopWatch: (() => Promise<void>) | undefined;
+  const watchTeam = async () => {
+    if (!deps.team || stopWatch) return;
+    const team = deps.team;
+    stopWatch = await team.watch((notice) => {
+      void (async () => {
+        const local = await journal.find(notice.sendId);
+        // A decision on one of ours: act on it now, not at the next pass.
+        if (local?.state === 'awaiting_approval') return void runTick();
+        if (local) return;
+        const shared = await team.get(notice.sendId);
+        if (shared) deps.bus.emit('sends.onChanged', teamSendDto(team, shared, shared.events));
+      })().catch(() => undefined);
+    });
   };
 
   const tick = async () => {
@@ -121,6 +154,8 @@ export function createSendsService(deps: SendsDeps): SendsService {
       await reconcileAbandoned({ team: deps.team, journal, runner, dataDir: deps.dataDir }).catch((e) =>
         deps.log({ level: 'warn', kind: 'send', message: `Could not check the team's abandoned sends: ${e instanceof Error ? e.message : String(e)}` }),
       );
+      await settleDecisions(fourEyes).catch(() => undefined);
+      await watchTeam().catch(() => undefined);
     }
     const now = Date.now();
     for (const s of await journal.list({ states: ['scheduled'] })) {
@@ -176,6 +211,8 @@ export function createSendsService(deps: SendsDeps): SendsService {
       if (timer) clearInterval(timer);
       timer = undefined;
       await running;
+      await stopWatch?.();
+      stopWatch = undefined;
       await mirror?.flush().catch(() => undefined);
     },
     async create(input) {
@@ -188,6 +225,7 @@ export function createSendsService(deps: SendsDeps): SendsService {
           { profile: input.profile, client: input.client, sourceMailingId: input.sourceMailingId },
         );
       }
+      const awaitApproval = needsApproval(target.client.fourEyes, input.test, deps.team, input.client);
       const busy = await journal.inFlight(input.profile, input.client, input.sourceMailingId);
       if (busy) {
         throw new AppError(
@@ -218,7 +256,7 @@ export function createSendsService(deps: SendsDeps): SendsService {
         if (report.rejectedFile) await rm(report.rejectedFile, { force: true });
         await archiveFiles(workDir, archiveDir, deps.dataKey);
         const prepared = { fileName: basename(report.files.subscribers), productsFileName: report.files.products ? basename(report.files.products) : null };
-        const state = scheduledAt.getTime() > now.getTime() ? 'scheduled' : 'queued';
+        const state = awaitApproval ? 'awaiting_approval' : scheduledAt.getTime() > now.getTime() ? 'scheduled' : 'queued';
         // The source-mailing lock and the names, in one transaction where a team shares them.
         const names = await claims.claim({
           sendId: id,
@@ -228,6 +266,7 @@ export function createSendsService(deps: SendsDeps): SendsService {
           sourceMailingName: mailing.name,
           test: input.test,
           state,
+          scheduledAt,
           recipients,
           uploadDir: target.client.uploadDir,
           logDir: target.client.logDir,
@@ -265,7 +304,7 @@ export function createSendsService(deps: SendsDeps): SendsService {
         };
         await journal.insert(
           record,
-          `${input.test ? 'Test send' : 'Send'} of ${recipients} recipient(s) on ${mailing.name} ${record.state === 'scheduled' ? `scheduled for ${localTime(scheduledAt)}` : 'queued'}.`,
+          awaitApproval ? teamText('team.event.awaitingApproval', { count: recipients, mailing: mailing.name }).message : `${input.test ? 'Test send' : 'Send'} of ${recipients} recipient(s) on ${mailing.name} ${record.state === 'scheduled' ? `scheduled for ${localTime(scheduledAt)}` : 'queued'}.`,
         );
         // The mapping that was good enough to send is offered next time for files with these headers.
         await rememberMapping(deps.db, input.profile, input.client, report.headers, report.mapping);
@@ -283,7 +322,21 @@ export function createSendsService(deps: SendsDeps): SendsService {
     },
     async list({ profile, limit }) {
       const records = await journal.list({ profile, limit });
-      return Promise.all(records.map((r) => journal.toDto(r, progress.get(r.id) ?? null)));
+      // Team mode: the sends other workstations started too (the team database away: this workstation's only).
+      const shared = deps.team ? await deps.team.list({ limit, events: true }).catch(() => []) : [];
+      for (const t of shared) if (t.decision) decided.set(t.id, approvalOf(t)!);
+      const mine = await Promise.all(records.map((r) => toDto(r, progress.get(r.id) ?? null)));
+      const known = new Set(records.map((r) => r.id));
+      const others = shared.filter((t) => !known.has(t.id) && (!profile || t.profile === profile)).map((t) => teamSendDto(deps.team!, t, t.events));
+      return [...mine, ...others].sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id)).slice(0, limit);
+    },
+    async approve({ id }) {
+      await decide(fourEyes, id, 'approved', '');
+      return dto(id);
+    },
+    async reject({ id, reason }) {
+      await decide(fourEyes, id, 'rejected', reason);
+      return dto(id);
     },
     async get({ id }) {
       return dto(id);

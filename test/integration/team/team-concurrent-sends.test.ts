@@ -56,7 +56,7 @@ describe('team mode: four workstations, one source mailing', () => {
     const withPassword = await cli(['team', 'init', '--url', pgServer.urlWithPassword], env);
     expect(withPassword.code).toBe(1);
     expect(withPassword.err).toMatch(/contains a password/);
-    expect((await cli(['team', 'init', '--url', pgServer.url], env)).out).toMatch(/applied migration\(s\) 1/);
+    expect((await cli(['team', 'init', '--url', pgServer.url], env)).out).toMatch(/applied migration\(s\) 1, 2/);
     expect((await cli(['team', 'init', '--url', pgServer.url], env)).out).toMatch(/up to date/);
 
     const c = sandbox.clients[0];

@@ -3,6 +3,7 @@ import { defaultFieldDrafts, defaultProductFieldDrafts, type ClientDraft, type M
 import { productsFileNameFor, productsFileNameProblem } from '../../../../shared/contract/products-file-name';
 import { responseFileName, responseFileNamesProblem } from '../../../../shared/contract/response-file-names';
 import { FieldListEditor } from './field-list-editor';
+import { FourEyesField } from './four-eyes-field';
 import { ResponseDialectFields } from './response-dialect-fields';
 
 /** What the pattern makes of one file, or what is wrong with it. */
@@ -69,6 +70,7 @@ export function ClientEditor(props: { client: ClientDraft; index: number; onChan
             A cell with a line break (“Zeile↵eins”) would otherwise span two lines of the uploaded file, and an importer that reads line by line splits the record.
           </p>
         </div>
+        <FourEyesField checked={c.fourEyes} onChange={(fourEyes) => set({ fourEyes })} />
         <div className="field">
           <label htmlFor={`${id}-upload`}>Upload directory</label>
           <input id={`${id}-upload`} value={c.uploadDir} onChange={(e) => set({ uploadDir: e.target.value })} />

@@ -2,6 +2,7 @@ import type { SendState } from '../../../../shared/contract/sends';
 
 /** Each state in the operator's words, with what it means. */
 export const STATE_TEXT: Record<SendState, { label: string; explain: string; tone: 'ok' | 'pending' | 'error' | 'plain' }> = {
+  awaiting_approval: { label: 'Awaiting approval', explain: 'Waits until another team member approves it.', tone: 'plain' },
   scheduled: { label: 'Scheduled', explain: 'Waits for its time; Loopdesk uploads it then.', tone: 'plain' },
   queued: { label: 'Waiting to upload', explain: 'Due now; the upload starts in a moment.', tone: 'pending' },
   uploading: { label: 'Uploading', explain: 'The file is being copied to the server.', tone: 'pending' },

@@ -6,6 +6,7 @@ import { formatBytes, formatDateTime, formatSeconds, plural } from '../../compon
 import { navigate, routeParam } from '../../routes';
 import { useNewSendSession } from '../new-send/handoff';
 import { canCancel, STATE_TEXT } from './send-states';
+import { ApprovalPanel, SendOrigin } from './approval-panel';
 import { ErrorCallout } from '../../components/error-callout';
 import { mapResult, useLoad } from '../../components/use-load';
 import { DataTable } from '../../components/data-table';
@@ -80,6 +81,7 @@ export function SendsScreen() {
                       {formatDateTime(s.createdAt)}
                     </button>
                     {s.test && <span className="badge badge-test">Test</span>}
+                    <SendOrigin send={s} />
                   </>
                 ),
               },
@@ -171,6 +173,7 @@ function SendDetail(props: { send: Send; onChanged: (s: Send) => void }) {
         <StateBadge send={s} testId="send-state" />
       </header>
       <p className="muted">{STATE_TEXT[s.state].explain}</p>
+      <ApprovalPanel send={s} onChanged={props.onChanged} />
       {s.serverHalted && (
         <div className="callout callout-danger" role="alert">
           <h3>Server interface halted</h3>

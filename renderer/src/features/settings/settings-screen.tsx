@@ -5,6 +5,7 @@ import { ConfirmDialog } from '../../components/confirm-dialog';
 import { formatDateTime } from '../../components/format';
 import { ErrorCallout } from '../../components/error-callout';
 import { useLoad } from '../../components/use-load';
+import { TeamPanel } from './team-panel';
 
 /** What a number of days means, in words. */
 function keptFor(days: number): string {
@@ -129,6 +130,7 @@ export function SettingsScreen() {
           )}
         </section>
       )}
+      <TeamPanel />
       {confirming !== null && (
         <ConfirmDialog
           title={`Delete personal data older than ${confirming} days?`}
