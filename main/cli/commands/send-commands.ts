@@ -223,7 +223,9 @@ async function untilUploaded(door: Door, first: Send): Promise<Send> {
 }
 
 function line(s: Send): string {
-  return `${s.id}\t${s.test ? 'test' : 'real'}\t${s.state}\t${s.client}\t${s.sourceMailingId}\t${s.recipients} rcpt\t${s.mailingId ?? '-'}\t${s.fileName}`;
+  // Team mode: a send another workstation started says which one.
+  const origin = s.origin && !s.origin.mine ? `\tfrom ${s.origin.name}` : '';
+  return `${s.id}\t${s.test ? 'test' : 'real'}\t${s.state}\t${s.client}\t${s.sourceMailingId}\t${s.recipients} rcpt\t${s.mailingId ?? '-'}\t${s.fileName}${origin}`;
 }
 
 /** `loopdesk status [<send>] [--watch]`: checks the server and prints where each send stands. */

@@ -360,7 +360,8 @@ export function createSendsService(deps: SendsDeps): SendsService {
       // "Check now" also uploads what is due, so a queued send never waits for the next tick.
       await runTick();
       const targets = id ? [await journal.get(id).catch(() => undefined)].filter((r): r is SendRecord => Boolean(r)) : await journal.list({ states: ACTIVE_STATES });
-      if (id && targets.length === 0) throw new AppError('NOT_FOUND', `There is no send ${id}.`);
+      // Team mode: another workstation's send is followed by its own workstation; show it as the team has it.
+      if (id && targets.length === 0) return [await dto(id)];
       const out: Send[] = [];
       for (const r of targets) {
         if (SERVER_STATES.includes(r.state)) await pollSend(runner, r.id);

@@ -1,94 +1,45 @@
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openAppContext, type AppContext } from '../../../main/app/app-context';
-import { main } from '../../../main/cli/main';
-import { startSandbox, type SandboxHandle } from '../../../main/services/sandbox';
+import type { AppContext } from '../../../main/app/app-context';
 import type { ActivityEntry } from '../../../shared/contract/activity';
 import type { Result } from '../../../shared/contract/result';
 import type { Send } from '../../../shared/contract/sends';
-import { startPostgres, type PostgresHandle } from '../../helpers/postgres';
-import { tempDir } from '../../helpers/temp-dir';
-
-const PASSWORD_ENV = 'TEAM_FOUR_EYES_SB_PW';
-const silent = { out: () => undefined, err: () => undefined } as never;
-
-/** Calls a service through the dispatcher, as the app and the CLI do. */
-async function call<T>(context: AppContext, channel: string, payload: unknown): Promise<Result<T>> {
-  return (await context.dispatcher.handle(channel, payload, { transport: 'memory' })) as Result<T>;
-}
-async function value<T>(context: AppContext, channel: string, payload: unknown): Promise<T> {
-  const r = await call<T>(context, channel, payload);
-  if (!r.ok) throw new Error(`${channel}: ${r.error.code} ${r.error.message}`);
-  return r.value;
-}
+import { callIn as call, createTeamSend, startTeam, valueIn as value, type TeamSetup } from '../../helpers/team-setup';
 
 describe('team mode: four-eyes approval of real sends', () => {
-  let pgServer: PostgresHandle;
-  let sandbox: SandboxHandle;
-  let dir: ReturnType<typeof tempDir>;
-  let env: NodeJS.ProcessEnv;
+  let team: TeamSetup;
   let a: AppContext;
   let b: AppContext;
-  let recipients: string;
   let admin: pg.Client;
 
-  const client = () => sandbox.clients[0];
+  const client = () => team.client;
   /** Every file name the sandbox has in the client's upload and log folders (what reached the server). */
   const onServer = () => [...readdirSync(join(client().localDir, 'upload')), ...(existsSync(join(client().localDir, 'logs')) ? readdirSync(join(client().localDir, 'logs')) : [])];
-  const create = async (context: AppContext, mailing: string, test = false): Promise<Result<Send>> => {
-    const inspection = await value<{ mapping: unknown[] }>(context, 'recipients.inspect', { profile: 'team', client: client().name, path: recipients });
-    return call<Send>(context, 'sends.create', { profile: 'team', client: client().name, path: recipients, sourceMailingId: mailing, mapping: inspection.mapping, test });
-  };
+  const create = (context: AppContext, mailing: string, test = false): Promise<Result<Send>> => createTeamSend(team, context, mailing, test);
   /** Scheduler passes of workstation A with the server processing in between. */
   const passes = async (n: number) => {
     for (let i = 0; i < n; i++) {
       await a.services.sends.tick();
-      await sandbox.processNow();
+      await team.sandbox.processNow();
       await a.services.sends.refresh({});
     }
   };
   const activity = async (context: AppContext) => (await value<{ entries: ActivityEntry[] }>(context, 'activity.list', { limit: 50 })).entries;
 
   beforeAll(async () => {
-    pgServer = await startPostgres();
-    dir = tempDir('loopdesk-team-four-eyes-');
-    sandbox = await startSandbox({ root: join(dir.path, 'sandbox'), port: 0, interval: 0, seed: 'four-eyes', haltOnError: false });
-    env = { ...process.env, LOOPDESK_TEAM_PASSWORD: pgServer.password, [PASSWORD_ENV]: sandbox.password };
-    expect(await main(['team', 'init', '--url', pgServer.url], silent, env)).toBe(0);
-    const c = client();
-    for (const name of ['a', 'b', 'solo']) {
-      const dataDir = join(dir.path, name);
-      const context = await openAppContext({ dataDir, host: 'cli', secrets: null, env });
-      await value(context, 'profiles.save', {
-        profile: {
-          name: 'team',
-          host: '127.0.0.1',
-          port: sandbox.port,
-          user: sandbox.user,
-          auth: { kind: 'password', passwordEnv: PASSWORD_ENV },
-          trustedKeys: [sandbox.fingerprint],
-          clients: [{ name: c.name, uploadDir: c.uploadDir, logDir: c.logDir, responseDir: c.responseDir, fields: c.fields, productFields: c.productFields, mailings: c.mailings, fourEyes: true, testRecipients: [{ email: 'qa@example.com', name: 'QA' }] }],
-        },
-      });
-      await context.close();
-      if (name !== 'solo') expect(await main(['--data-dir', dataDir, 'team', 'join', '--url', pgServer.url, '--name', name], silent, env)).toBe(0);
-    }
-    recipients = join(dir.path, 'recipients.csv');
-    writeFileSync(recipients, ['Email,Salutation,First name,Last name', 'a@example.com,Frau,A,B', 'c@example.com,Herr,C,D'].join('\n') + '\n');
-    a = await openAppContext({ dataDir: join(dir.path, 'a'), host: 'cli', secrets: null, env });
-    b = await openAppContext({ dataDir: join(dir.path, 'b'), host: 'cli', secrets: null, env });
-    admin = new pg.Client({ connectionString: pgServer.urlWithPassword });
+    team = await startTeam(['a', 'b', 'solo'], { alone: ['solo'], seed: 'four-eyes', client: { fourEyes: true, testRecipients: [{ email: 'qa@example.com', name: 'QA' }] } });
+    a = await team.open('a');
+    b = await team.open('b');
+    admin = new pg.Client({ connectionString: team.pg.urlWithPassword });
     await admin.connect();
   });
   afterAll(async () => {
     await admin?.end();
     await a?.close();
     await b?.close();
-    await sandbox?.stop();
-    await pgServer?.stop();
-    dir?.cleanup();
+    await team?.stop();
   });
 
   it('a real send waits for another member: nothing uploads before approval, self-approval is refused, the approval is journalled and logged', async () => {
@@ -154,7 +105,7 @@ describe('team mode: four-eyes approval of real sends', () => {
     expect(mine.timeline.at(-1)?.message).toBe('Rejected by b: Wrong list. It will not be uploaded.');
     expect(onServer()).toEqual(before);
     expect(onServer().some((n) => n.startsWith(send.fileName.slice(0, 14)))).toBe(false);
-    expect(existsSync(join(dir.path, 'a', 'sends', send.id))).toBe(false);
+    expect(existsSync(join(team.dataDirs.a, 'sends', send.id))).toBe(false);
     expect((await activity(a)).find((e) => e.text?.id === 'team.activity.rejected')?.text?.values).toEqual({ sendId: send.id, name: 'b', reason: 'Wrong list' });
     // The source mailing is free again for the team.
     expect((await admin.query('SELECT active FROM team_sends WHERE id = $1', [send.id])).rows[0]).toEqual({ active: false });
@@ -163,7 +114,7 @@ describe('team mode: four-eyes approval of real sends', () => {
   it('test sends never wait for approval; outside a team a four-eyes real send is refused up front', async () => {
     const test = await create(a, client().mailingIds[1], true);
     expect(test.ok ? test.value.state : test.error.code).toMatch(/^(queued|uploading|on_server)$/);
-    const solo = await openAppContext({ dataDir: join(dir.path, 'solo'), host: 'cli', secrets: null, env });
+    const solo = await team.open('solo');
     try {
       const refused = await create(solo, client().mailingIds[2]);
       expect(refused.ok ? refused.value.state : refused.error.messageId).toBe('error.team.fourEyesNeedsTeam');
