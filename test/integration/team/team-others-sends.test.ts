@@ -1,9 +1,10 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppContext } from '../../../main/app/app-context';
+import { openAppContext, type AppContext } from '../../../main/app/app-context';
 import { main } from '../../../main/cli/main';
 import { TEAM_CHANNEL } from '../../../main/services/team/team-store';
 import { SEND_STATES, type Send, type SendState } from '../../../shared/contract/sends';
+import type { TeamStatus } from '../../../shared/contract/team';
 import { createTeamSend, startTeam, valueIn, type TeamSetup } from '../../helpers/team-setup';
 
 /** When the team database announced each state of a send (its NOTIFY, as a third party hears it). */
@@ -116,6 +117,25 @@ describe("team mode: other workstations' sends, live", () => {
       const announcedAt = announced.get(`${send.id}:${state}`);
       expect(announcedAt, `the team announced ${state}`).toBeDefined();
       expect(shownAfter(printed, state, announcedAt!), `status --watch printed ${state} within a second`).toBeLessThan(1_000);
+    }
+  });
+
+  it('team.status (Settings) names the database without a password, who is active, and why it cannot connect', async () => {
+    const b = await team.open('b');
+    try {
+      const status = await valueIn<TeamStatus>(b, 'team.status', {});
+      expect(status).toMatchObject({ state: 'connected', url: team.pg.url, workstation: 'b', problem: null });
+      expect(status.workstations.map((w) => `${w.name}${w.me ? ' (me)' : ''}`).sort()).toEqual(['a', 'b (me)']);
+      expect(JSON.stringify(status)).not.toContain(team.pg.password);
+    } finally {
+      await b.close();
+    }
+    const wrong = await openAppContext({ dataDir: team.dataDirs.b, host: 'cli', secrets: null, env: { ...team.env, LOOPDESK_TEAM_PASSWORD: 'not-the-password' } });
+    try {
+      const status = await valueIn<TeamStatus>(wrong, 'team.status', {});
+      expect(status).toMatchObject({ state: 'unreachable', url: team.pg.url, workstations: [], problem: { messageId: 'error.team.passwordRefused' } });
+    } finally {
+      await wrong.close();
     }
   });
 });

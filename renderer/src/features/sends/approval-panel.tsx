@@ -64,9 +64,6 @@ export function ApprovalPanel(props: { send: Send; onChanged: (s: Send) => void 
   return (
     <section className="callout callout-info approval-panel" aria-labelledby={`${id}-title`} data-testid="approval-panel">
       <h3 id={`${id}-title`}>{t('team.approval.title')}</h3>
-      <p>
-        <strong>{t('team.state.awaitingApproval')}</strong> {t('team.state.awaitingApprovalExplain')}
-      </p>
       {mine ? (
         <p>{t('team.approval.waitingMine')}</p>
       ) : (
