@@ -67,6 +67,9 @@ export function localTime(d: Date): string {
   return `${local} (UTC${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')})`;
 }
 
+/** Team mode: how long the Sends list waits for the other workstations' sends before it shows this workstation's alone. */
+const TEAM_LIST_WAIT_MS = 1_500;
+
 function newSendId(now: Date): string {
   return `${now.toISOString().slice(0, 10).replaceAll('-', '')}-${randomBytes(4).toString('hex')}`;
 }
@@ -323,7 +326,8 @@ export function createSendsService(deps: SendsDeps): SendsService {
     async list({ profile, limit }) {
       const records = await journal.list({ profile, limit });
       // Team mode: the sends other workstations started too (the team database away: this workstation's only).
-      const shared = deps.team ? await deps.team.list({ limit, events: true }).catch(() => []) : [];
+      // A database that does not answer holds the screen up at most TEAM_LIST_WAIT_MS.
+      const shared = deps.team ? await Promise.race([deps.team.list({ limit, events: true }).catch(() => []), new Promise<[]>((r) => setTimeout(() => r([]), TEAM_LIST_WAIT_MS).unref())]) : [];
       for (const t of shared) if (t.decision) decided.set(t.id, approvalOf(t)!);
       const mine = await Promise.all(records.map((r) => toDto(r, progress.get(r.id) ?? null)));
       const known = new Set(records.map((r) => r.id));

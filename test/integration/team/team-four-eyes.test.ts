@@ -6,6 +6,7 @@ import type { AppContext } from '../../../main/app/app-context';
 import type { ActivityEntry } from '../../../shared/contract/activity';
 import type { Result } from '../../../shared/contract/result';
 import type { Send } from '../../../shared/contract/sends';
+import { recordTeamFigure } from '../../helpers/team-reliability';
 import { callIn as call, createTeamSend, startTeam, valueIn as value, type TeamSetup } from '../../helpers/team-setup';
 
 describe('team mode: four-eyes approval of real sends', () => {
@@ -109,6 +110,12 @@ describe('team mode: four-eyes approval of real sends', () => {
     expect((await activity(a)).find((e) => e.text?.id === 'team.activity.rejected')?.text?.values).toEqual({ sendId: send.id, name: 'b', reason: 'Wrong list' });
     // The source mailing is free again for the team.
     expect((await admin.query('SELECT active FROM team_sends WHERE id = $1', [send.id])).rows[0]).toEqual({ active: false });
+    recordTeamFigure('c-four-eyes', {
+      what: 'team (c): four-eyes approval against the sandbox (no upload before approval, a rejected send never uploads, the starter cannot decide, one decision per send)',
+      tried: '2 real sends awaiting approval, 3 refused decisions',
+      survived: '2 (approved: uploaded once after approval; rejected: never uploaded)',
+      seed: '–',
+    });
   });
 
   it('test sends never wait for approval; outside a team a four-eyes real send is refused up front', async () => {

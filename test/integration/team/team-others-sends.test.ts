@@ -5,6 +5,7 @@ import { main } from '../../../main/cli/main';
 import { TEAM_CHANNEL } from '../../../main/services/team/team-store';
 import { SEND_STATES, type Send, type SendState } from '../../../shared/contract/sends';
 import type { TeamStatus } from '../../../shared/contract/team';
+import { recordTeamFigure } from '../../helpers/team-reliability';
 import { createTeamSend, startTeam, valueIn, type TeamSetup } from '../../helpers/team-setup';
 
 /** When the team database announced each state of a send (its NOTIFY, as a third party hears it). */
@@ -76,11 +77,20 @@ describe("team mode: other workstations' sends, live", () => {
       const ofSend = seen.filter((e) => e.send.id === send.id);
       expect(ofSend.length).toBeGreaterThan(0);
       for (const e of ofSend) expect(e.send.origin).toMatchObject({ name: 'a', mine: false });
+      const delays: number[] = [];
       for (const state of ['queued', 'uploading', 'on_server', 'sent'] as const) {
         const announcedAt = announced.get(`${send.id}:${state}`);
         expect(announcedAt, `the team announced ${state}`).toBeDefined();
-        expect(shownAfter(ofSend, state, announcedAt!), `B showed ${state} within a second`).toBeLessThan(1_000);
+        const delay = shownAfter(ofSend, state, announcedAt!);
+        expect(delay, `B showed ${state} within a second`).toBeLessThan(1_000);
+        delays.push(delay!);
       }
+      recordTeamFigure('d-live-app', {
+        what: "team (d): another workstation's send state changes reach a second workstation's Sends screen (LISTEN/NOTIFY)",
+        tried: `${delays.length} state changes`,
+        survived: `${delays.length}, slowest after ${Math.max(...delays)} ms (limit 1000 ms)`,
+        seed: '–',
+      });
       // B's list has it too, with A's name and the shared timeline.
       const listed = (await valueIn<Send[]>(b, 'sends.list', {})).find((s) => s.id === send.id);
       expect(listed).toMatchObject({ state: 'sent', origin: { name: 'a', mine: false }, fileName: final.fileName });
@@ -113,11 +123,20 @@ describe("team mode: other workstations' sends, live", () => {
       await a.close();
     }
     const printed = lines.map((l) => ({ at: l.at, state: l.text.split('\t')[2] }));
+    const delays: number[] = [];
     for (const state of ['uploading', 'on_server', 'sent'] as const) {
       const announcedAt = announced.get(`${send.id}:${state}`);
       expect(announcedAt, `the team announced ${state}`).toBeDefined();
-      expect(shownAfter(printed, state, announcedAt!), `status --watch printed ${state} within a second`).toBeLessThan(1_000);
+      const delay = shownAfter(printed, state, announcedAt!);
+      expect(delay, `status --watch printed ${state} within a second`).toBeLessThan(1_000);
+      delays.push(delay!);
     }
+    recordTeamFigure('d-live-cli', {
+      what: "team (d): another workstation's send state changes reach `loopdesk status --watch` (LISTEN/NOTIFY)",
+      tried: `${delays.length} state changes`,
+      survived: `${delays.length}, slowest after ${Math.max(...delays)} ms (limit 1000 ms)`,
+      seed: '–',
+    });
   });
 
   it('team.status (Settings) names the database without a password, who is active, and why it cannot connect', async () => {
