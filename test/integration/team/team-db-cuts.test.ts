@@ -129,7 +129,7 @@ describe('team mode: the connection to PostgreSQL cut at seeded points of a send
     recordTeamFigure('b-db-cuts', {
       what: 'team (b): connection to PostgreSQL cut at seeded points of a send (every send ends exactly once, the source mailing is freed)',
       tried: `${POINTS} cuts`,
-      survived: `${POINTS} (${sent.length} sent once, ${created.length - sent.length} ended without upload)`,
+      survived: `${POINTS} (${sent.length} sent once, ${created.length - sent.length} ended without upload, ${POINTS - created.length} refused while the database was away)`,
       seed: SEED,
     });
   }, 600_000);
