@@ -120,7 +120,8 @@ for (const locale of ['en-GB', 'de-DE'] as const) {
       await page.getByRole('button', { name: /^(Edit team|team bearbeiten)$/i }).click();
       const fourEyes = page.getByLabel(german ? 'Vier-Augen-Freigabe für Echtversände' : 'Four-eyes approval for real sends');
       await expect(fourEyes).toBeChecked();
-      await shootBoth(page, `team-four-eyes-setting${german ? '-de' : ''}`, fourEyes);
+      await fourEyes.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+      await shootBoth(page, `team-four-eyes-setting${german ? '-de' : ''}`, fourEyes.locator('xpath=..'));
     });
   });
 }
