@@ -1,6 +1,6 @@
 // Rewrites the README's reliability section from the figures the fault, crash and fuzz
 // tests wrote into test-results/reliability/ during this run. Nothing there is typed by hand.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -39,7 +39,10 @@ export function reliabilityMarkdown() {
       for (const f of fuzz.fixed) lines.push(`- ${typeof f === 'string' ? f : `${f.id ?? f.input}: ${f.fix ?? f.description ?? ''}`}`);
     }
   }
-  if (!faults && !crashes && !pullCrashes && !fuzz) lines.push('| (no figures: the reliability tests did not run) | | | |');
+  // Team mode (issue 16, tests (a) to (d)): one file per test, sorted by name.
+  const team = existsSync(dir) ? readdirSync(dir).filter((n) => /^team-.*\.json$/.test(n)).sort().map(read) : [];
+  for (const t of team) lines.push(`| ${t.what} | ${t.tried} | ${t.survived} | ${t.seed} |`);
+  if (!faults && !crashes && !pullCrashes && !fuzz && team.length === 0) lines.push('| (no figures: the reliability tests did not run) | | | |');
   lines.push('', END);
   return lines.join('\n');
 }

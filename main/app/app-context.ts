@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { AppInfo } from '../../shared/contract/app';
@@ -21,7 +20,7 @@ import { createSoftBounceDraftService } from '../services/responses/soft-bounce-
 import { createSuppressionAdminService } from '../services/responses/suppression-admin-service';
 import { createSendsService, type SendsService } from '../services/sends/sends-service';
 import { SuppressionList } from '../services/suppression/suppression-list';
-import { openKeyringSecretStore, type SecretStore } from '../services/secrets/secret-store';
+import { keyringNamespace, openKeyringSecretStore, type SecretStore } from '../services/secrets/secret-store';
 import { resolveDataKey, type DataKey } from '../services/store/data-key';
 import { removeUnneededIncoming } from '../services/store/incoming-files';
 import { applyRetention, DATA_AT_REST_SETTINGS, readDataAtRestSettings } from '../services/store/retention';
@@ -32,6 +31,7 @@ import { openSettings, type Settings } from '../services/store/settings';
 import type { Locale } from '../../shared/i18n/locale';
 import { LANGUAGE_SETTING, languageChoice } from './language';
 import { readTeamSetting, teamStoreFor } from '../services/team/team-settings';
+import { createTeamService } from '../services/team/team-status-service';
 
 /** How a host opens the services. */
 export interface AppContextOptions {
@@ -88,7 +88,7 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
   const cleanups: (() => Promise<void> | void)[] = [];
   const env = options.env ?? process.env;
   const settings = openSettings(dataDir);
-  const namespace = createHash('sha256').update(dataDir).digest('hex').slice(0, 12);
+  const namespace = keyringNamespace(dataDir);
   let db: Database;
   let secrets: SecretStore | undefined;
   let dataKey: DataKey | undefined;
@@ -229,6 +229,7 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
     sends,
     mailings,
     responses,
+    team: createTeamService(teamSetting, team),
   };
   Object.assign(context, { services, dispatcher: new Dispatcher(services) });
   return context;

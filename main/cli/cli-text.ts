@@ -74,6 +74,7 @@ export function helpColumns(rows: readonly HelpRow[], indent = '', column = 27):
 /** The word for each send state, as the status lines show it. */
 export const STATE_LABELS: Record<SendState, MessageId> = {
   scheduled: 'cli.state.scheduled',
+  awaiting_approval: 'cli.state.awaitingApproval',
   queued: 'cli.state.queued',
   uploading: 'cli.state.uploading',
   on_server: 'cli.state.onServer',

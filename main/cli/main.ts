@@ -23,6 +23,7 @@ function help(c: CliText): string {
         ['mailing add|list|retire|restore …', t('cli.help.mailing')],
         ['prepare <file> --mailing <id> [--profile P --client C] [--mapping m.json] [--products p.csv] [--out DIR]', t('cli.help.prepare')],
         ['send <file> --profile P [--client C] --mailing <id> [--test] [--at <ISO time>] [--yes]', t('cli.help.send')],
+        ['send approve <send-id> | send reject <send-id> [--reason TEXT]', t('cli.help.approve')],
         ['status [<send>] [--watch [--every S]]', t('cli.help.status')],
         ['pull --profile P [--client C]', t('cli.help.pull')],
         ['export [--profile P] (--mailing <id> | --table <name> [--where col=value …]) --out <file.xlsx>', t('cli.help.export')],

@@ -111,6 +111,7 @@ export const CLIENT_FLAGS: readonly SettingFlag[] = [
   { path: ['encoding'], flag: 'encoding', value: 'utf-8|iso-8859-1|windows-1252', parse: oneOf('encoding', ['utf-8', 'iso-8859-1', 'windows-1252'] as const), example: 'windows-1252' },
   { path: ['timeZone'], flag: 'time-zone', value: "Europe/Berlin|''", parse: timeZone, example: 'Europe/Berlin' },
   { path: ['testRecipients'], flag: 'test-recipient', value: "'EMAIL[,NAME]'", note: 'cli.flags.testRecipientNote', multiple: true, parse: testRecipients, example: ['qa@example.com,QA Desk', 'boss@example.com'] },
+  { path: ['fourEyes'], flag: 'four-eyes', value: 'yes|no', parse: yesNo('four-eyes'), example: 'yes' },
   { path: ['lineBreaks'], flag: 'line-breaks', value: 'space|reject|keep', parse: oneOf('line-breaks', ['space', 'reject', 'keep'] as const), example: 'reject' },
   { path: ['productsFileName'], flag: 'products-name', value: "'{stamp}_products.csv'", parse: text, example: '{stamp}_items.csv' },
   { path: ['responseDialect', 'encoding'], flag: 'response-encoding', value: 'utf-8|iso-8859-1|windows-1252', parse: oneOf('response-encoding', ['utf-8', 'iso-8859-1', 'windows-1252'] as const), example: 'iso-8859-1' },

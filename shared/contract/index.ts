@@ -6,6 +6,7 @@ import { profilesContract } from './profiles';
 import { recipientsContract } from './recipients';
 import { responsesContract } from './responses';
 import { sendsContract } from './sends';
+import { teamContract } from './team';
 
 export * from './define';
 export * from './result';
@@ -22,6 +23,7 @@ export const contracts = {
   sends: sendsContract,
   mailings: mailingsContract,
   responses: responsesContract,
+  team: teamContract,
 } as const;
 
 /** The record of contracts, keyed by service name. */

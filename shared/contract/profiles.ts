@@ -128,6 +128,11 @@ export const ClientConfig = z.object({
       const problem = productsFileNameProblem(v);
       if (problem) ctx.addIssue({ code: 'custom', message: problem });
     }),
+  /**
+   * Four-eyes approval (team mode): a real send waits in `awaiting_approval` until another team
+   * member approves it; test sends never wait.
+   */
+  fourEyes: z.boolean().default(false),
   /** How the server writes its response files (interpretation.md: a client setting). */
   responseDialect: ResponseDialect.default(() => ResponseDialect.parse({})),
 });

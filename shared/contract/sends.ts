@@ -4,10 +4,13 @@ import { CatalogText } from './catalog-text';
 import { SendDraft, ServerRowProblem } from './recipients';
 
 /**
- * The life of a send. `scheduled` waits for its time; `queued` is due now; the server-side
+ * The life of a send. `awaiting_approval` waits for another team member's approval (four-eyes
+ * clients); `scheduled` waits for its time; `queued` is due now; the server-side
  * states follow the log file (interpretation.md); `error` and `cancelled` are final, as is `sent`.
  */
 export const SEND_STATES = [
+  /** Four-eyes clients (team mode): a real send waits here until another team member approves it. */
+  'awaiting_approval',
   'scheduled',
   'queued',
   'uploading',
@@ -85,6 +88,16 @@ export const Send = z.object({
   serverHalted: z.boolean(),
   lastCheckedAt: z.string().nullable(),
   timeline: z.array(SendEvent),
+  /**
+   * Team mode: the workstation that started the send (its name as the team sees it), and whether
+   * that is this one. Null outside team mode.
+   */
+  origin: z.object({ workstation: z.string(), name: z.string(), mine: z.boolean() }).nullable().default(null),
+  /** Four-eyes: who approved or rejected the send, when, and why (rejections). Null while undecided or not needed. */
+  approval: z
+    .object({ decision: z.enum(['approved', 'rejected']), by: z.string(), at: z.string(), reason: z.string().nullable() })
+    .nullable()
+    .default(null),
 });
 export type Send = z.output<typeof Send>;
 
@@ -111,6 +124,12 @@ export const sendsContract = service(
     get: method('One send with its timeline', z.object({ id: z.string() }), Send),
     cancel: method('Cancel a send that has not started uploading', z.object({ id: z.string() }), Send),
     refresh: method('Check the server now for one send, or for every active send', z.object({ id: z.string().optional() }), z.array(Send)),
+    approve: method('Four-eyes: approve a send another team member started, so it uploads', z.object({ id: z.string().min(1) }), Send),
+    reject: method(
+      'Four-eyes: reject a send another team member started; it never uploads',
+      z.object({ id: z.string().min(1), reason: z.string().max(500).default('') }),
+      Send,
+    ),
   },
   { onChanged: Send },
 );

@@ -28,6 +28,7 @@ const SUITES: Record<string, () => Promise<BenchResult[]>> = {
   xlsx: async () => (await import('./xlsx-bench')).runXlsxBench(),
   responses: async () => (await import('./responses-bench')).runResponsesBench(),
   startup: async () => (await import('./startup-bench')).runStartupBench(),
+  team: async () => (await import('./team-bench')).runTeamBench(),
 };
 
 /**

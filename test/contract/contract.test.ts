@@ -50,6 +50,9 @@ const samples = (csv: string): Record<string, unknown> => ({
   'sends.get': { id: 'no-such-send' },
   'sends.cancel': { id: 'no-such-send' },
   'sends.refresh': {},
+  'sends.approve': { id: 'no-such-send' },
+  'sends.reject': { id: 'no-such-send', reason: 'wrong list' },
+  'team.status': {},
   'responses.pull': { profile: 'contract' },
   'responses.files': {},
   'responses.columns': { view: 'clicks' },
@@ -80,6 +83,9 @@ const EXPECTED_FAILURES: Record<string, string> = {
   'responses.pull': 'CONNECTION_FAILED',
   'responses.softBounceDraft': 'NOT_FOUND',
   'sends.cancel': 'NOT_FOUND',
+  // Four-eyes decisions need team mode; this workstation is alone.
+  'sends.approve': 'FORBIDDEN',
+  'sends.reject': 'FORBIDDEN',
 };
 
 let data: ReturnType<typeof tempDir>;

@@ -28,8 +28,12 @@ export async function startServe(opts: {
   sandboxExportInterval?: number;
   sandboxTimeScale?: number;
   sandboxHistory?: boolean;
+  /** A data dir the test prepared (kept on stop); default a fresh one, removed on stop. */
+  dataDir?: string;
+  /** The host's environment (default this process's). */
+  env?: NodeJS.ProcessEnv;
 }): Promise<{ host: ServedHost; stop(): Promise<void> }> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'loopdesk-e2e-'));
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'loopdesk-e2e-'));
   const args = [join(repo, 'main/cli/bin.mjs'), 'serve', '--data-dir', dataDir, '--port', '0', '--json'];
   if (!opts.sandbox) args.push('--no-sandbox');
   // The sandbox's cron pass; short in tests so sends move through their states in seconds.
@@ -40,7 +44,7 @@ export async function startServe(opts: {
   if (opts.sandbox && opts.sandboxTimeScale) args.push('--sandbox-time-scale', String(opts.sandboxTimeScale));
   // `serve` seeds a demo history on a new data dir; tests see only their own sends unless they ask for it.
   if (opts.sandbox && !opts.sandboxHistory) args.push('--no-sandbox-history');
-  const child: ChildProcess = spawn(process.execPath, args, { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, args, { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'], env: opts.env });
   let stdout = '';
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
@@ -74,7 +78,7 @@ export async function startServe(opts: {
       await exited;
       clearTimeout(timer);
     }
-    rmSync(dataDir, { recursive: true, force: true });
+    if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
   };
   return { host: { url: info.url, dataDir, pid, stderr: () => stderr }, stop };
 }

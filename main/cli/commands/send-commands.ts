@@ -9,6 +9,7 @@ import type { MessageId } from '../../../shared/i18n/messages';
 import { CliError, EXIT_USAGE, type CliIo, type GlobalOptions } from '../cli-io';
 import { cliText, STATE_LABELS, type CliText } from '../cli-text';
 import { call, openDoor, type Door } from '../door';
+import { approvalCommand } from './approval-commands';
 import { pickClient } from './client-command';
 
 /**
@@ -135,6 +136,7 @@ async function confirm(c: CliText, question: string): Promise<boolean> {
 
 /** `loopdesk send <file> --profile P --mailing <id> [--test] [--at ISO] [--yes]`. */
 export async function sendCommand(argv: string[], door: Door, options: GlobalOptions, io: CliIo): Promise<number> {
+  if (argv[0] === 'approve' || argv[0] === 'reject') return approvalCommand(argv, door, options, io);
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -188,6 +190,10 @@ export async function sendCommand(argv: string[], door: Door, options: GlobalOpt
     throw new CliError(process.stdin.isTTY ? 'cli.send.notSent' : 'cli.send.notSentNoTerminal', {}, { code: 'NOT_CONFIRMED' });
   }
   let send = await call<Send>(door, 'sends.create', { ...draft, test: values.test, scheduledAt: scheduledAt ? scheduledAt.toISOString() : null });
+  if (send.state === 'awaiting_approval') {
+    io.out(options.json ? JSON.stringify(send) : `Send ${send.id} waits for another team member's approval (four-eyes): \`loopdesk send approve ${send.id}\` on their workstation, or the Sends screen there.`);
+    return 0;
+  }
   if (send.state === 'scheduled') {
     io.out(options.json ? JSON.stringify(send) : c.t('cli.send.scheduled', { id: send.id, at: c.fmt.dateTime(send.scheduledAt) }));
     return 0;
@@ -247,6 +253,8 @@ function line(s: Send, c: CliText): string {
     c.t('cli.status.recipients', { count: s.recipients }),
     s.mailingId ?? '-',
     s.fileName,
+    // Team mode: a send another workstation started says which one.
+    ...(s.origin && !s.origin.mine ? [c.t('cli.status.from', { name: s.origin.name })] : []),
   ].join('\t');
 }
 

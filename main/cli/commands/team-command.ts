@@ -1,8 +1,7 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { openKeyringSecretStore } from '../../services/secrets/secret-store';
+import { keyringNamespace, openKeyringSecretStore, type SecretStore } from '../../services/secrets/secret-store';
 import { openSettings } from '../../services/store/settings';
 import { checkTeamUrl, describeUrl, TEAM_PASSWORD_ENV, TEAM_PASSWORD_SECRET } from '../../services/team/team-connection';
 import { readTeamSetting, TEAM_SETTING, teamPassword, type TeamSetting } from '../../services/team/team-settings';
@@ -27,7 +26,14 @@ const USAGE: Usage = (c) =>
   ].join('\n');
 
 /** `loopdesk team …`: team mode on PostgreSQL (README, "Team mode"). */
-export async function teamCommand(argv: string[], options: GlobalOptions, io: CliIo, env: NodeJS.ProcessEnv): Promise<number> {
+export async function teamCommand(
+  argv: string[],
+  options: GlobalOptions,
+  io: CliIo,
+  env: NodeJS.ProcessEnv,
+  /** Where the team password is kept: the data dir's OS keyring, as the app context opens it (tests pass another store). */
+  openSecrets: () => Promise<SecretStore | undefined> = () => openKeyringSecretStore(keyringNamespace(options.dataDir)).catch(() => undefined),
+): Promise<number> {
   const [sub, ...rest] = argv;
   const { values } = parseArgs({ args: rest, options: { url: { type: 'string' }, name: { type: 'string' }, watch: { type: 'boolean' } }, strict: true });
   const settings = openSettings(options.dataDir);
@@ -37,8 +43,6 @@ export async function teamCommand(argv: string[], options: GlobalOptions, io: Cl
     const label = labels[state];
     return label ? c.t(label) : state;
   };
-  // The same keyring namespace as the app context of this data dir.
-  const namespace = createHash('sha256').update(resolve(options.dataDir)).digest('hex').slice(0, 12);
   switch (sub) {
     case 'init': {
       if (!values.url) throw CliError.usage(USAGE, EXIT_USAGE);
@@ -56,7 +60,7 @@ export async function teamCommand(argv: string[], options: GlobalOptions, io: Cl
     case 'join': {
       if (!values.url) throw CliError.usage(USAGE, EXIT_USAGE);
       const url = checkTeamUrl(values.url);
-      const secrets = await openKeyringSecretStore(namespace).catch(() => undefined);
+      const secrets = await openSecrets();
       const password = await teamPassword(env, secrets);
       const previous = readTeamSetting(settings);
       const setting: TeamSetting = { url, workstation: previous?.workstation ?? randomUUID(), name: values.name ?? previous?.name ?? hostname() };
@@ -78,7 +82,7 @@ export async function teamCommand(argv: string[], options: GlobalOptions, io: Cl
         io.out(options.json ? JSON.stringify({ team: null }) : c.t('cli.team.none'));
         return 0;
       }
-      const secrets = await openKeyringSecretStore(namespace).catch(() => undefined);
+      const secrets = await openSecrets();
       const store = await openTeamStore({ url: setting.url, password: await teamPassword(env, secrets), workstation: setting.workstation, workstationName: setting.name, timeoutMs: 5_000 });
       try {
         const [workstations, sends] = [await store.activeWorkstations(), (await store.list({ limit: 200 })).filter((s) => s.active)];

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { resolve } from 'node:path';
 /**
  * Where secrets (SFTP passwords, key passphrases, private keys) live. Never the settings
  * file: the Electron host plugs in safeStorage, the browser host and CLI the OS keyring.
@@ -12,6 +14,11 @@ export interface SecretStore {
 }
 
 const SERVICE = 'Loopdesk';
+
+/** The keyring namespace of a data dir: every process that opens the same data dir uses the same one. */
+export function keyringNamespace(dataDir: string): string {
+  return createHash('sha256').update(resolve(dataDir)).digest('hex').slice(0, 12);
+}
 
 /**
  * The OS keyring (Secret Service, Keychain, Credential Manager) through @napi-rs/keyring.

@@ -243,7 +243,7 @@ export class SendJournal {
   async cancelIfNotStarted(id: string, why: Said): Promise<boolean> {
     return this.db.transaction(async (tx) => {
       const rows = await tx.all<{ id: string }>(
-        "UPDATE sends SET state = 'cancelled', updated_at = now() WHERE id = $1 AND (state IN ('scheduled', 'queued') OR (state = 'uploading' AND NOT names_final)) RETURNING id",
+        "UPDATE sends SET state = 'cancelled', updated_at = now() WHERE id = $1 AND (state IN ('awaiting_approval', 'scheduled', 'queued') OR (state = 'uploading' AND NOT names_final)) RETURNING id",
         [id],
       );
       if (rows.length === 1) await tx.run(EVENT_INSERT, [id, 'cancelled', why.message, null, null, ...textColumns(why.text)]);
@@ -340,6 +340,8 @@ export class SendJournal {
       serverHalted: record.serverHalted,
       lastCheckedAt: record.lastCheckedAt ? record.lastCheckedAt.toISOString() : null,
       timeline: await this.timeline(record.id),
+      origin: null,
+      approval: null,
     };
   }
 }

@@ -14,7 +14,9 @@ import type { Database } from '../store/database';
 import type { SendClaims } from '../store/send-claims';
 import type { TeamStore } from '../team/team-store';
 import { localSendClaims } from './local-send-claims';
+import { decide, needsApproval, settleDecisions, type FourEyesDeps } from './four-eyes';
 import { createStateMirror } from './team-state-mirror';
+import { approvalOf, teamSendDto } from './team-send-view';
 import { reconcileAbandoned } from './team-reconcile';
 import { archiveFiles } from './send-archive';
 import { reasonValues } from '../sftp/reason';
@@ -56,6 +58,9 @@ export type SendsService = ImplOf<typeof sendsContract> & {
   readonly journal: SendJournal;
 };
 
+/** Team mode: how long the Sends list waits for the other workstations' sends before it shows this workstation's alone. */
+const TEAM_LIST_WAIT_MS = 1_500;
+
 function newSendId(now: Date): string {
   return `${now.toISOString().slice(0, 10).replaceAll('-', '')}-${randomBytes(4).toString('hex')}`;
 }
@@ -77,11 +82,19 @@ export function createSendsService(deps: SendsDeps): SendsService {
   let pollMs: number | undefined;
   let fastPollMs = FAST_POLL_MS;
 
+  /** Four-eyes decisions seen (team mode), shown with the send. */
+  const decided = new Map<string, NonNullable<Send['approval']>>();
+  /** A local send as the contract carries it; in team mode marked as this workstation's, with its decision. */
+  const toDto = async (record: SendRecord, p: Send['progress'] = null): Promise<Send> => {
+    const base = await journal.toDto(record, p);
+    if (!deps.team) return base;
+    return { ...base, origin: { workstation: deps.team.workstation, name: deps.team.workstationName, mine: true }, approval: decided.get(record.id) ?? null };
+  };
   const changed = (record: SendRecord, p?: Send['progress']) => {
     if (p !== undefined) progress.set(record.id, p);
     if (record.state !== 'uploading') progress.delete(record.id);
     mirror?.changed(record);
-    void journal.toDto(record, progress.get(record.id) ?? null).then(
+    void toDto(record, progress.get(record.id) ?? null).then(
       (dto) => deps.bus.emit('sends.onChanged', dto),
       () => undefined,
     );
@@ -95,10 +108,32 @@ export function createSendsService(deps: SendsDeps): SendsService {
     timeZoneOf: (record) => clientTimeZone(deps.profiles, record.profile, record.client),
     claims: deps.team,
   };
+  const fourEyes: FourEyesDeps = { team: deps.team, journal, log: deps.log, changed, decided };
   const dto = async (id: string) => {
     const r = await journal.find(id);
-    if (!r) throw new AppError('NOT_FOUND', 'error.sends.noSuchSend', { id });
+    if (!r) {
+      // Team mode: a send another workstation started, from the shared journal.
+      const shared = deps.team ? await deps.team.get(id) : undefined;
+      if (shared && deps.team) return teamSendDto(deps.team, shared, shared.events);
+      throw new AppError('NOT_FOUND', 'error.sends.noSuchSend', { id });
+    }
     return journal.toDto(r, progress.get(id) ?? null);
+  };
+  /** Team mode: other workstations' state changes arrive as NOTIFY and are shown like local ones. */
+  let stopWatch: (() => Promise<void>) | undefined;
+  const watchTeam = async () => {
+    if (!deps.team || stopWatch) return;
+    const team = deps.team;
+    stopWatch = await team.watch((notice) => {
+      void (async () => {
+        const local = await journal.find(notice.sendId);
+        // A decision on one of ours: act on it now, not at the next pass.
+        if (local?.state === 'awaiting_approval') return void runTick();
+        if (local) return;
+        const shared = await team.get(notice.sendId);
+        if (shared) deps.bus.emit('sends.onChanged', teamSendDto(team, shared, shared.events));
+      })().catch(() => undefined);
+    });
   };
 
   const tick = async () => {
@@ -113,6 +148,8 @@ export function createSendsService(deps: SendsDeps): SendsService {
       await reconcileAbandoned({ team: deps.team, journal, runner, dataDir: deps.dataDir }).catch((e) =>
         deps.log({ level: 'warn', kind: 'send', messageId: 'sends.activity.teamCheckFailed', values: reasonValues(e) }),
       );
+      await settleDecisions(fourEyes).catch(() => undefined);
+      await watchTeam().catch(() => undefined);
     }
     const now = Date.now();
     for (const s of await journal.list({ states: ['scheduled'] })) {
@@ -168,6 +205,8 @@ export function createSendsService(deps: SendsDeps): SendsService {
       if (timer) clearInterval(timer);
       timer = undefined;
       await running;
+      await stopWatch?.();
+      stopWatch = undefined;
       await mirror?.flush().catch(() => undefined);
     },
     async create(input) {
@@ -181,6 +220,7 @@ export function createSendsService(deps: SendsDeps): SendsService {
           { profile: input.profile, client: input.client, sourceMailingId: input.sourceMailingId },
         );
       }
+      const awaitApproval = needsApproval(target.client.fourEyes, input.test, deps.team, input.client);
       const busy = await journal.inFlight(input.profile, input.client, input.sourceMailingId);
       if (busy) {
         throw new AppError('CONFLICT', 'error.sends.mailingBusy', { name: mailing.name, id: mailing.id, sendId: busy.id, state: busy.state }, { sendId: busy.id, state: busy.state });
@@ -207,7 +247,7 @@ export function createSendsService(deps: SendsDeps): SendsService {
         if (report.rejectedFile) await rm(report.rejectedFile, { force: true });
         await archiveFiles(workDir, archiveDir, deps.dataKey);
         const prepared = { fileName: basename(report.files.subscribers), productsFileName: report.files.products ? basename(report.files.products) : null };
-        const state = scheduledAt.getTime() > now.getTime() ? 'scheduled' : 'queued';
+        const state = awaitApproval ? 'awaiting_approval' : scheduledAt.getTime() > now.getTime() ? 'scheduled' : 'queued';
         // The source-mailing lock and the names, in one transaction where a team shares them.
         const names = await claims.claim({
           sendId: id,
@@ -217,6 +257,7 @@ export function createSendsService(deps: SendsDeps): SendsService {
           sourceMailingName: mailing.name,
           test: input.test,
           state,
+          scheduledAt,
           recipients,
           uploadDir: target.client.uploadDir,
           logDir: target.client.logDir,
@@ -255,7 +296,9 @@ export function createSendsService(deps: SendsDeps): SendsService {
         const first = { count: recipients, mailing: mailing.name, at: scheduledAt.getTime() };
         await journal.insert(
           record,
-          record.state === 'scheduled'
+          awaitApproval
+            ? said('team.event.awaitingApproval', { count: recipients, mailing: mailing.name })
+            : record.state === 'scheduled'
             ? said(input.test ? 'sends.step.testScheduled' : 'sends.step.scheduled', first)
             : said(input.test ? 'sends.step.testQueued' : 'sends.step.queued', first),
         );
@@ -281,7 +324,22 @@ export function createSendsService(deps: SendsDeps): SendsService {
     },
     async list({ profile, limit }) {
       const records = await journal.list({ profile, limit });
-      return Promise.all(records.map((r) => journal.toDto(r, progress.get(r.id) ?? null)));
+      // Team mode: the sends other workstations started too (the team database away: this workstation's only).
+      // A database that does not answer holds the screen up at most TEAM_LIST_WAIT_MS.
+      const shared = deps.team ? await Promise.race([deps.team.list({ limit, events: true }).catch(() => []), new Promise<[]>((r) => setTimeout(() => r([]), TEAM_LIST_WAIT_MS).unref())]) : [];
+      for (const t of shared) if (t.decision) decided.set(t.id, approvalOf(t)!);
+      const mine = await Promise.all(records.map((r) => toDto(r, progress.get(r.id) ?? null)));
+      const known = new Set(records.map((r) => r.id));
+      const others = shared.filter((t) => !known.has(t.id) && (!profile || t.profile === profile)).map((t) => teamSendDto(deps.team!, t, t.events));
+      return [...mine, ...others].sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id)).slice(0, limit);
+    },
+    async approve({ id }) {
+      await decide(fourEyes, id, 'approved', '');
+      return dto(id);
+    },
+    async reject({ id, reason }) {
+      await decide(fourEyes, id, 'rejected', reason);
+      return dto(id);
     },
     async get({ id }) {
       return dto(id);
@@ -304,7 +362,8 @@ export function createSendsService(deps: SendsDeps): SendsService {
       // "Check now" also uploads what is due, so a queued send never waits for the next tick.
       await runTick();
       const targets = id ? [await journal.get(id).catch(() => undefined)].filter((r): r is SendRecord => Boolean(r)) : await journal.list({ states: ACTIVE_STATES });
-      if (id && targets.length === 0) throw new AppError('NOT_FOUND', 'error.sends.noSuchSend', { id });
+      // Team mode: another workstation's send is followed by its own workstation; show it as the team has it.
+      if (id && targets.length === 0) return [await dto(id)];
       const out: Send[] = [];
       for (const r of targets) {
         if (SERVER_STATES.includes(r.state)) await pollSend(runner, r.id);

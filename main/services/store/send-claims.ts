@@ -14,8 +14,10 @@ export interface ClaimRequest {
   readonly sourceMailingId: string;
   readonly sourceMailingName: string;
   readonly test: boolean;
-  /** `scheduled` or `queued`. */
+  /** `scheduled`, `queued`, or `awaiting_approval` (four-eyes clients). */
   readonly state: string;
+  /** When the send is due (shown to the team; absent: now). */
+  readonly scheduledAt?: Date;
   readonly recipients: number;
   readonly uploadDir: string;
   readonly logDir: string;

@@ -35,10 +35,7 @@ export async function migrateTeamDatabase(options: Pick<TeamStoreOptions, 'url' 
         applied.push(m.version);
       } catch (e) {
         await client.query('ROLLBACK').catch(() => undefined);
-        throw new AppError('TEAM_UNAVAILABLE', `Team migration ${m.version} (${m.name}) failed on ${describeUrl(options.url)}: ${(e as Error).message} Check that the role may create tables in this database.`, {
-          reason: 'migration',
-          version: m.version,
-        });
+        throw new AppError('TEAM_UNAVAILABLE', 'error.team.migrationFailed', { version: m.version, name: m.name, target: describeUrl(options.url), reason: (e as Error).message }, { reason: 'migration', version: m.version });
       }
     }
     await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);

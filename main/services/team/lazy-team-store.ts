@@ -5,7 +5,7 @@ import type { TeamStore } from './team-store';
  * starts (and everything local works) while the team database is away; each team operation
  * meanwhile fails with the store's TEAM_UNAVAILABLE error and new sends wait.
  */
-export function lazyTeamStore(open: () => Promise<TeamStore>, info: { readonly workstation: string; readonly target: string }): TeamStore {
+export function lazyTeamStore(open: () => Promise<TeamStore>, info: { readonly workstation: string; readonly workstationName: string; readonly target: string }): TeamStore {
   let current: Promise<TeamStore> | undefined;
   const get = (): Promise<TeamStore> => {
     if (!current) {
@@ -24,6 +24,7 @@ export function lazyTeamStore(open: () => Promise<TeamStore>, info: { readonly w
   return {
     mode: 'team',
     workstation: info.workstation,
+    workstationName: info.workstationName,
     target: info.target,
     claim: via('claim') as TeamStore['claim'],
     reserveNames: via('reserveNames') as TeamStore['reserveNames'],
@@ -37,6 +38,9 @@ export function lazyTeamStore(open: () => Promise<TeamStore>, info: { readonly w
     ownClaims: via('ownClaims') as TeamStore['ownClaims'],
     adopt: via('adopt') as TeamStore['adopt'],
     list: via('list') as TeamStore['list'],
+    get: via('get') as TeamStore['get'],
+    decide: via('decide') as TeamStore['decide'],
+    decisions: via('decisions') as TeamStore['decisions'],
     activeWorkstations: via('activeWorkstations') as TeamStore['activeWorkstations'],
     watch: via('watch') as TeamStore['watch'],
     async close() {

@@ -4,6 +4,7 @@ import type { ClaimedNames, ClaimRequest } from '../store/send-claims';
 import { isPgError, unavailable } from './team-errors';
 import { notifyState } from './team-notices';
 import type { TeamDb } from './team-pool';
+import { teamText } from './team-text';
 
 /** How many seconds a claim may move a name forward before it gives up (an upload dir full of one minute). */
 const MAX_NAME_TRIES = 600;
@@ -25,9 +26,9 @@ export async function claimTeamSend(db: TeamDb, me: Claimant, request: ClaimRequ
     return await db.transaction(async (c) => {
       // The lock: the partial unique index lets one active send per source mailing in.
       await c.query(
-        `INSERT INTO team_sends (id, profile, client, source_mailing_id, source_mailing_name, test, state, active, recipients, upload_dir, log_dir, file_name, products_file_name, workstation)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, true, $8, $9, $10, $11, $12, $13)`,
-        [request.sendId, request.profile, request.client, request.sourceMailingId, request.sourceMailingName, request.test, request.state, request.recipients, request.uploadDir, request.logDir, request.fileName, request.productsFileName, me.id],
+        `INSERT INTO team_sends (id, profile, client, source_mailing_id, source_mailing_name, test, state, active, recipients, upload_dir, log_dir, file_name, products_file_name, workstation, started_by, scheduled_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, true, $8, $9, $10, $11, $12, $13, $13, $14)`,
+        [request.sendId, request.profile, request.client, request.sourceMailingId, request.sourceMailingName, request.test, request.state, request.recipients, request.uploadDir, request.logDir, request.fileName, request.productsFileName, me.id, request.scheduledAt ?? null],
       );
       let names: ClaimedNames | undefined;
       for (let s = 0; s < MAX_NAME_TRIES && !names; s++) {
@@ -36,12 +37,12 @@ export async function claimTeamSend(db: TeamDb, me: Claimant, request: ClaimRequ
         const taken = await c.query('SELECT 1 FROM team_file_names WHERE profile = $1 AND upload_dir = $2 AND name = ANY($3)', [request.profile, request.uploadDir, wanted]);
         if (taken.rowCount === 0) names = candidate;
       }
-      if (!names) throw new AppError('CONFLICT', `No free upload file name in ${request.uploadDir} within ${MAX_NAME_TRIES} seconds of ${request.fileName}.`, { uploadDir: request.uploadDir });
+      if (!names) throw new AppError('CONFLICT', 'error.team.noFreeName', { uploadDir: request.uploadDir, seconds: MAX_NAME_TRIES, fileName: request.fileName }, { uploadDir: request.uploadDir });
       for (const name of [names.fileName, names.productsFileName]) {
         if (name) await c.query('INSERT INTO team_file_names (profile, upload_dir, name, send_id) VALUES ($1, $2, $3, $4)', [request.profile, request.uploadDir, name, request.sendId]);
       }
       if (names.fileName !== request.fileName) await c.query('UPDATE team_sends SET file_name = $2, products_file_name = $3 WHERE id = $1', [request.sendId, names.fileName, names.productsFileName]);
-      await c.query('INSERT INTO team_send_events (send_id, state, message, workstation) VALUES ($1, $2, $3, $4)', [request.sendId, request.state, `Claimed by ${me.name}.`, me.id]);
+      await c.query('INSERT INTO team_send_events (send_id, state, message, workstation) VALUES ($1, $2, $3, $4)', [request.sendId, request.state, teamText('team.event.claimed', { name: me.name }).message, me.id]);
       await notifyState(c, request.sendId, request.state, me.id);
       return names;
     });
@@ -51,11 +52,10 @@ export async function claimTeamSend(db: TeamDb, me: Claimant, request: ClaimRequ
         'SELECT id, state, workstation FROM team_sends WHERE profile = $1 AND client = $2 AND source_mailing_id = $3 AND active',
         [request.profile, request.client, request.sourceMailingId],
       )).rows[0];
-      throw new AppError(
-        'CONFLICT',
-        `Source mailing ${request.sourceMailingName} (${request.sourceMailingId}) already has a send in flight${busy ? ` (${busy.id}, ${busy.state.replaceAll('_', ' ')}, from workstation ${busy.workstation})` : ''} in the team. Wait for it to finish, cancel it, or use another source mailing.`,
-        { sendId: busy?.id ?? null, state: busy ? SendState.parse(busy.state) : null, workstation: busy?.workstation ?? null },
-      );
+      const details = { sendId: busy?.id ?? null, state: busy ? SendState.parse(busy.state) : null, workstation: busy?.workstation ?? null };
+      const mailing = { mailing: request.sourceMailingName, mailingId: request.sourceMailingId };
+      if (!busy) throw new AppError('CONFLICT', 'error.team.mailingInFlightGone', mailing, details);
+      throw new AppError('CONFLICT', 'error.team.mailingInFlight', { ...mailing, sendId: busy.id, state: busy.state.replaceAll('_', ' '), workstation: busy.workstation }, details);
     }
     // Another claim reserved one of our names in the same instant: its commit is visible now, try again.
     if (isPgError(e) && e.code === '23505' && e.constraint === 'team_file_names_pkey') return claimTeamSend(db, me, request);

@@ -16,20 +16,21 @@ export function checkTeamUrl(url: string): string {
   try {
     parsed = new URL(url);
   } catch {
-    throw new AppError('INVALID_INPUT', `"${url}" is not a PostgreSQL URL. Use postgres://ROLE@HOST:5432/DATABASE?sslmode=verify-full.`, { url });
+    throw new AppError('INVALID_INPUT', 'error.team.urlUnreadable', { url }, { url });
   }
   if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
-    throw new AppError('INVALID_INPUT', `The team URL must start with postgres:// (got ${parsed.protocol}//).`, { url: describeUrl(url) });
+    throw new AppError('INVALID_INPUT', 'error.team.urlProtocol', { protocol: parsed.protocol }, { url: describeUrl(url) });
   }
   if (parsed.password) {
     throw new AppError(
       'INVALID_INPUT',
-      `The team URL contains a password. Leave it out (postgres://${parsed.username || 'ROLE'}@${parsed.host}${parsed.pathname}${parsed.search}) and set ${TEAM_PASSWORD_ENV}, so it never lands in the shell history or the settings file.`,
+      'error.team.urlPassword',
+      { suggested: `postgres://${parsed.username || 'ROLE'}@${parsed.host}${parsed.pathname}${parsed.search}`, env: TEAM_PASSWORD_ENV },
       { url: describeUrl(url) },
     );
   }
   if (!parsed.hostname || parsed.pathname.length <= 1) {
-    throw new AppError('INVALID_INPUT', 'The team URL needs a host and a database: postgres://ROLE@HOST:5432/DATABASE.', { url });
+    throw new AppError('INVALID_INPUT', 'error.team.urlIncomplete', {}, { url: describeUrl(url) });
   }
   return url;
 }

@@ -1,5 +1,5 @@
 import { AppError, isAppError } from '../../../shared/contract/result';
-import { describeUrl } from './team-connection';
+import { describeUrl, TEAM_PASSWORD_ENV } from './team-connection';
 
 /** An error PostgreSQL sent back (with its SQLSTATE), as node-postgres hands it over. */
 export interface PgError extends Error {
@@ -22,14 +22,10 @@ export function unavailable(url: string, e: unknown): AppError {
   if (isAppError(e)) return e;
   const message = e instanceof Error ? e.message : String(e);
   if (isPgError(e) && e.code === '28P01') {
-    return new AppError('TEAM_UNAVAILABLE', `The team database ${describeUrl(url)} refused the password. Set LOOPDESK_TEAM_PASSWORD (or run \`loopdesk team join\` again to store it in the keychain).`, { reason: 'auth' });
+    return new AppError('TEAM_UNAVAILABLE', 'error.team.passwordRefused', { target: describeUrl(url), env: TEAM_PASSWORD_ENV }, { reason: 'auth' });
   }
   if (isPgError(e) && !/^(08|57P|53)/.test(e.code)) {
-    return new AppError('TEAM_UNAVAILABLE', `The team database ${describeUrl(url)} refused a statement (${e.code}: ${message}). Check the role's permissions (README, "Team mode").`, { reason: 'refused', sqlState: e.code });
+    return new AppError('TEAM_UNAVAILABLE', 'error.team.statementRefused', { target: describeUrl(url), sqlState: e.code, reason: message }, { reason: 'refused', sqlState: e.code });
   }
-  return new AppError(
-    'TEAM_UNAVAILABLE',
-    `The team database ${describeUrl(url)} cannot be reached (${message}). New sends wait until it answers; everything on this workstation (grids, reports, drafts) keeps working.`,
-    { reason: 'unreachable' },
-  );
+  return new AppError('TEAM_UNAVAILABLE', 'error.team.unreachable', { target: describeUrl(url), reason: message }, { reason: 'unreachable' });
 }

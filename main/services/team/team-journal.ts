@@ -1,5 +1,5 @@
 import type { TeamDb } from './team-pool';
-import type { AbandonedSend, LeaseTiming, TeamSend } from './team-store-types';
+import type { AbandonedSend, LeaseTiming, TeamSend, TeamSendEvent } from './team-store-types';
 
 /** Sends left mid-upload by another workstation whose lease ran out (plus grace) or that is gone. */
 export async function abandonedTeamSends(db: TeamDb, me: string, lease: LeaseTiming): Promise<AbandonedSend[]> {
@@ -37,23 +37,58 @@ export async function ownTeamClaims(db: TeamDb, me: string, olderThanMs: number)
   return rows.map((r) => r.id);
 }
 
-/** The shared journal, newest first (at most `limit` rows, 1 to 100 000). */
-export async function listTeamSends(db: TeamDb, limit = 1000): Promise<TeamSend[]> {
-  const rows = (await db.query<Record<string, unknown>>('SELECT * FROM team_sends ORDER BY created_at DESC, id DESC LIMIT $1', [Math.max(1, Math.min(limit, 100_000))])).rows;
-  return rows.map((r) => ({
+const TEAM_SEND_SELECT = `SELECT s.*, w.name AS started_by_name FROM team_sends s LEFT JOIN team_workstations w ON w.id = s.started_by`;
+
+function toTeamSend(r: Record<string, unknown>): TeamSend {
+  const date = (v: unknown) => (v === null || v === undefined ? null : (v as Date));
+  return {
     id: String(r.id),
     profile: String(r.profile),
     client: String(r.client),
     sourceMailingId: String(r.source_mailing_id),
+    sourceMailingName: String(r.source_mailing_name),
+    test: Boolean(r.test),
+    recipients: Number(r.recipients),
     state: String(r.state),
     active: Boolean(r.active),
     fileName: String(r.file_name),
     productsFileName: r.products_file_name === null ? null : String(r.products_file_name),
     uploadDir: String(r.upload_dir),
+    mailingId: r.mailing_id === null ? null : String(r.mailing_id),
     workstation: String(r.workstation),
+    startedBy: String(r.started_by),
+    startedByName: r.started_by_name === null ? String(r.started_by) : String(r.started_by_name),
     createdAt: r.created_at as Date,
-    releasedAt: (r.released_at as Date | null) ?? null,
-  }));
+    updatedAt: r.updated_at as Date,
+    scheduledAt: date(r.scheduled_at),
+    releasedAt: date(r.released_at),
+    decision: r.decision === null ? null : { decision: r.decision as 'approved' | 'rejected', byName: String(r.decided_by_name), at: r.decided_at as Date, reason: r.decision_reason === null ? null : String(r.decision_reason) },
+  };
+}
+
+/** The shared journal, newest first (at most `limit` rows, 1 to 100 000), with each send's events when asked. */
+export async function listTeamSends(db: TeamDb, limit = 1000, withEvents = false): Promise<(TeamSend & { readonly events: TeamSendEvent[] })[]> {
+  const rows = (await db.query<Record<string, unknown>>(`${TEAM_SEND_SELECT} ORDER BY s.created_at DESC, s.id DESC LIMIT $1`, [Math.max(1, Math.min(limit, 100_000))])).rows;
+  const sends = rows.map((r) => ({ ...toTeamSend(r), events: [] as TeamSendEvent[] }));
+  if (withEvents && sends.length > 0) {
+    const byId = new Map(sends.map((s) => [s.id, s]));
+    const events = (
+      await db.query<{ send_id: string; occurred_at: Date; state: string; message: string; workstation: string }>(
+        'SELECT send_id, occurred_at, state, message, workstation FROM team_send_events WHERE send_id = ANY($1) ORDER BY id',
+        [[...byId.keys()]],
+      )
+    ).rows;
+    for (const e of events) byId.get(e.send_id)?.events.push({ at: e.occurred_at, state: e.state, message: e.message, workstation: e.workstation });
+  }
+  return sends;
+}
+
+/** One send of the shared journal with its events (oldest first); undefined when the team has no such send. */
+export async function teamSendWithEvents(db: TeamDb, id: string): Promise<(TeamSend & { readonly events: TeamSendEvent[] }) | undefined> {
+  const row = (await db.query<Record<string, unknown>>(`${TEAM_SEND_SELECT} WHERE s.id = $1`, [id])).rows[0];
+  if (!row) return undefined;
+  const events = (await db.query<{ occurred_at: Date; state: string; message: string; workstation: string }>('SELECT occurred_at, state, message, workstation FROM team_send_events WHERE send_id = $1 ORDER BY id', [id])).rows;
+  return { ...toTeamSend(row), events: events.map((e) => ({ at: e.occurred_at, state: e.state, message: e.message, workstation: e.workstation })) };
 }
 
 /** Workstations seen within the last `withinMs`, by name. */

@@ -2,6 +2,7 @@ import { AppError } from '../../../shared/contract/result';
 import type { LeaseOutcome } from '../store/send-claims';
 import type { TeamDb } from './team-pool';
 import type { LeaseTiming } from './team-store-types';
+import { teamText } from './team-text';
 
 /** The leases this workstation holds, renewed on a timer while an upload runs. */
 export interface TeamLeases {
@@ -58,7 +59,7 @@ export function teamLeases(db: TeamDb, me: string, lease: LeaseTiming): TeamLeas
       [sendId],
     )).rows[0];
     stopRenewing(sendId);
-    if (!now) return { kind: 'ended', state: 'error', message: `Send ${sendId} is not in the team database ${db.target}.` };
+    if (!now) return { kind: 'ended', state: 'error', message: teamText('team.event.notInTeam', { sendId, target: db.target }).message };
     if (!now.active || !['queued', 'uploading', 'scheduled'].includes(now.state)) return { kind: 'ended', state: now.state, message: now.message ?? '' };
     return { kind: 'busy', holder: now.lease_holder ?? '' };
   };
@@ -72,11 +73,9 @@ export function teamLeases(db: TeamDb, me: string, lease: LeaseTiming): TeamLeas
       // Past the safe time: only a fresh renewal, confirmed now, lets the file be published.
       const outcome = await tryLease(sendId).catch((e) => ({ kind: 'error' as const, e }));
       if (outcome.kind === 'held') return;
-      throw new AppError(
-        'TEAM_UNAVAILABLE',
-        `This workstation could not confirm its lease on send ${sendId} with the team database ${db.target}${outcome.kind === 'error' ? ` (${(outcome.e as Error).message})` : ''}; the file was not published, so no other workstation can send it twice. Loopdesk tries again when the database answers.`,
-        { sendId, reason: 'lease-lost' },
-      );
+      const details = { sendId, reason: 'lease-lost' } as const;
+      if (outcome.kind === 'error') throw new AppError('TEAM_UNAVAILABLE', 'error.team.leaseLostReason', { sendId, target: db.target, reason: (outcome.e as Error).message }, details);
+      throw new AppError('TEAM_UNAVAILABLE', 'error.team.leaseLost', { sendId, target: db.target }, details);
     },
 
     async release(sendId) {

@@ -63,4 +63,22 @@ export const TEAM_MIGRATIONS: readonly TeamMigration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'four-eyes approvals; who started a send and when it is due',
+    sql: `
+      -- The workstation that started a send (ownership may move on adoption; this never does).
+      ALTER TABLE team_sends ADD COLUMN started_by text;
+      UPDATE team_sends SET started_by = workstation;
+      ALTER TABLE team_sends ALTER COLUMN started_by SET NOT NULL;
+      ALTER TABLE team_sends ADD COLUMN scheduled_at timestamptz;
+      -- Four-eyes: the decision of another team member (approved or rejected), by whom, when, why.
+      ALTER TABLE team_sends ADD COLUMN decision text CHECK (decision IN ('approved', 'rejected'));
+      ALTER TABLE team_sends ADD COLUMN decided_by text;
+      ALTER TABLE team_sends ADD COLUMN decided_by_name text;
+      ALTER TABLE team_sends ADD COLUMN decided_at timestamptz;
+      ALTER TABLE team_sends ADD COLUMN decision_reason text;
+      ALTER TABLE team_sends ADD CONSTRAINT team_sends_four_eyes CHECK (decided_by IS NULL OR decided_by <> started_by);
+    `,
+  },
 ];

@@ -68,15 +68,13 @@ export function openTeamPool(options: Pick<TeamStoreOptions, 'url' | 'password' 
 export async function checkTeamSchema(db: TeamDb): Promise<void> {
   const schema = await db.query<{ version: number }>('SELECT max(version) AS version FROM team_migrations').catch((e) => {
     if (isAppError(e) && /team_migrations/.test(e.message)) {
-      throw new AppError('TEAM_UNAVAILABLE', `The team database ${db.target} is not set up for Loopdesk yet. Run \`loopdesk team init --url ${db.url}\` once (as a role that may create tables), then join again.`, {
-        reason: 'not-initialised',
-      });
+      throw new AppError('TEAM_UNAVAILABLE', 'error.team.notInitialised', { target: db.target, url: db.target }, { reason: 'not-initialised' });
     }
     throw e;
   });
   const version = Number(schema.rows[0]?.version ?? 0);
   const latest = TEAM_MIGRATIONS.at(-1)!.version;
   if (version < latest) {
-    throw new AppError('TEAM_UNAVAILABLE', `The team database ${db.target} has schema ${version}, this Loopdesk needs ${latest}. Run \`loopdesk team init --url ${db.url}\` to update it.`, { reason: 'schema-outdated', version, latest });
+    throw new AppError('TEAM_UNAVAILABLE', 'error.team.schemaOutdated', { target: db.target, version, latest, url: db.target }, { reason: 'schema-outdated', version, latest });
   }
 }

@@ -38,6 +38,6 @@ export function teamStoreFor(setting: TeamSetting, env: NodeJS.ProcessEnv, secre
   const lease: Partial<LeaseTiming> | undefined = Number.isFinite(ttl) && ttl > 0 ? { ttlMs: ttl, graceMs: ttl / 3, staleAfterMs: ttl * 2 } : undefined;
   return lazyTeamStore(
     async () => openTeamStore({ url: setting.url, password: await teamPassword(env, secrets), workstation: setting.workstation, workstationName: setting.name, lease, timeoutMs: 5_000 }),
-    { workstation: setting.workstation, target: describeUrl(setting.url) },
+    { workstation: setting.workstation, workstationName: setting.name, target: describeUrl(setting.url) },
   );
 }

@@ -1,4 +1,5 @@
 import type { ClaimRequest, SendClaims } from '../store/send-claims';
+import type { TeamDecision, TeamDecisionRecord } from './team-approvals';
 
 /** NOTIFY channel on which every send state change is announced. */
 export const TEAM_CHANNEL = 'loopdesk_sends';
@@ -44,14 +45,34 @@ export interface TeamSend {
   readonly profile: string;
   readonly client: string;
   readonly sourceMailingId: string;
+  readonly sourceMailingName: string;
+  readonly test: boolean;
+  readonly recipients: number;
   readonly state: string;
   readonly active: boolean;
   readonly fileName: string;
   readonly productsFileName: string | null;
   readonly uploadDir: string;
+  readonly mailingId: string | null;
+  /** The workstation that owns the send now (its creator, or the one that adopted it). */
   readonly workstation: string;
+  /** The workstation that started it, and its name. */
+  readonly startedBy: string;
+  readonly startedByName: string;
   readonly createdAt: Date;
+  readonly updatedAt: Date;
+  readonly scheduledAt: Date | null;
   readonly releasedAt: Date | null;
+  /** Four-eyes: the decision another member took, if any. */
+  readonly decision: { readonly decision: 'approved' | 'rejected'; readonly byName: string; readonly at: Date; readonly reason: string | null } | null;
+}
+
+/** One event of a send in the shared journal. */
+export interface TeamSendEvent {
+  readonly at: Date;
+  readonly state: string;
+  readonly message: string;
+  readonly workstation: string;
 }
 
 /** What a NOTIFY carries. */
@@ -78,7 +99,15 @@ export interface TeamStore extends SendClaims {
   /** Makes this workstation the send's owner (it follows the send from now on). */
   adopt(sendId: string, state: string, message: string): Promise<void>;
   /** The shared journal, newest first. */
-  list(filter?: { readonly limit?: number }): Promise<TeamSend[]>;
+  list(filter?: { readonly limit?: number; readonly events?: boolean }): Promise<(TeamSend & { readonly events: readonly TeamSendEvent[] })[]>;
+  /** One send of the shared journal with its events; undefined when the team has none of that id. */
+  get(sendId: string): Promise<(TeamSend & { readonly events: readonly TeamSendEvent[] }) | undefined>;
+  /** Four-eyes: this workstation approves or rejects another member's send (team-approvals.ts). */
+  decide(sendId: string, decision: TeamDecision, reason: string): Promise<TeamDecisionRecord>;
+  /** The decisions taken on these sends (undecided ones are left out). */
+  decisions(sendIds: readonly string[]): Promise<TeamDecisionRecord[]>;
+  /** This workstation's name as the team sees it. */
+  readonly workstationName: string;
   /** Workstations seen within the last `withinMs`. */
   activeWorkstations(withinMs?: number): Promise<{ id: string; name: string; lastSeen: Date }[]>;
   /** Calls `listener` for every state change any workstation records (LISTEN/NOTIFY); returns the stop function. */

@@ -1,6 +1,7 @@
 import { FINISHED_SEND_STATES } from '../../../shared/contract/sends';
+import { decideTeamSend, teamDecisions } from './team-approvals';
 import { claimTeamSend, reserveTeamNames } from './team-claims';
-import { abandonedTeamSends, activeTeamWorkstations, listTeamSends, ownTeamClaims } from './team-journal';
+import { abandonedTeamSends, activeTeamWorkstations, listTeamSends, ownTeamClaims, teamSendWithEvents } from './team-journal';
 import { teamLeases } from './team-leases';
 import { watchTeamNotices } from './team-notices';
 import { checkTeamSchema, openTeamPool } from './team-pool';
@@ -12,7 +13,8 @@ import { DEFAULT_LEASE, type LeaseTiming, type TeamStore, type TeamStoreOptions 
 // (team-claims), leases (team-leases), state changes (team-state-changes), NOTIFY/LISTEN
 // (team-notices) and the journal's reads (team-journal). Import them from here.
 export { migrateTeamDatabase } from './apply-team-migrations';
-export { DEFAULT_LEASE, TEAM_CHANNEL, type AbandonedSend, type LeaseTiming, type TeamNotice, type TeamSend, type TeamStore, type TeamStoreOptions } from './team-store-types';
+export { DEFAULT_LEASE, TEAM_CHANNEL, type AbandonedSend, type LeaseTiming, type TeamNotice, type TeamSend, type TeamSendEvent, type TeamStore, type TeamStoreOptions } from './team-store-types';
+export type { TeamDecision, TeamDecisionRecord } from './team-approvals';
 
 /**
  * Connects a workstation to the team database. Checks that `team init` ran (all migrations
@@ -29,6 +31,7 @@ export async function openTeamStore(options: TeamStoreOptions): Promise<TeamStor
   return {
     mode: 'team',
     workstation: me,
+    workstationName: options.workstationName,
     target: db.target,
     claim: (request) => claimTeamSend(db, { id: me, name: options.workstationName }, request),
     reserveNames: (sendId, profile, uploadDir, names) => reserveTeamNames(db, sendId, profile, uploadDir, names),
@@ -47,7 +50,10 @@ export async function openTeamStore(options: TeamStoreOptions): Promise<TeamStor
     ownClaims: () => ownTeamClaims(db, me, lease.staleAfterMs),
     takeOver: (sendId) => leases.takeOver(sendId),
     adopt: (sendId, state, message) => adoptTeamSend(db, me, sendId, state, message),
-    list: (filter = {}) => listTeamSends(db, filter.limit),
+    list: (filter = {}) => listTeamSends(db, filter.limit, filter.events),
+    get: (sendId) => teamSendWithEvents(db, sendId),
+    decide: (sendId, decision, reason) => decideTeamSend(db, { id: me, name: options.workstationName }, sendId, decision, reason),
+    decisions: (sendIds) => teamDecisions(db, sendIds),
     activeWorkstations: (withinMs = 120_000) => activeTeamWorkstations(db, withinMs),
     watch: (listener) => watchTeamNotices(db.config, listener),
     async close() {

@@ -8,6 +8,7 @@ import { openAppContext } from '../../../main/app/app-context';
 import { main } from '../../../main/cli/main';
 import { startSandbox, type SandboxHandle } from '../../../main/services/sandbox';
 import { startPostgres, type PostgresHandle } from '../../helpers/postgres';
+import { recordTeamFigure } from '../../helpers/team-reliability';
 import { tempDir } from '../../helpers/temp-dir';
 
 const REPO = fileURLToPath(new URL('../../..', import.meta.url));
@@ -56,7 +57,7 @@ describe('team mode: four workstations, one source mailing', () => {
     const withPassword = await cli(['team', 'init', '--url', pgServer.urlWithPassword], env);
     expect(withPassword.code).toBe(1);
     expect(withPassword.err).toMatch(/contains a password/);
-    expect((await cli(['team', 'init', '--url', pgServer.url], env)).out).toMatch(/applied migrations? 1\b/);
+    expect((await cli(['team', 'init', '--url', pgServer.url], env)).out).toMatch(/applied migrations? 1, 2\b/);
     expect((await cli(['team', 'init', '--url', pgServer.url], env)).out).toMatch(/up to date/);
 
     const c = sandbox.clients[0];
@@ -139,5 +140,11 @@ describe('team mode: four workstations, one source mailing', () => {
     expect(rows.every((r) => r.state === 'sent' && r.released_at)).toBe(true);
     expect(Number(reserved.n)).toBeGreaterThanOrEqual(accepted.length);
     console.log(`[team] ${accepted.length} accepted, ${refused.length} refused by the lock, ${WORKSTATIONS} workstations`);
+    recordTeamFigure('a-concurrent', {
+      what: `team (a): ${WORKSTATIONS} workstation processes send one source mailing concurrently (one in flight at a time, each accepted send uploaded once, file names unique)`,
+      tried: `${WORKSTATIONS * ATTEMPTS} attempts`,
+      survived: `${accepted.length} sent once, ${refused.length} refused by the lock`,
+      seed: '–',
+    });
   }, 300_000);
 });

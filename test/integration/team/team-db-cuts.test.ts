@@ -8,6 +8,7 @@ import { startSandbox, type SandboxHandle } from '../../../main/services/sandbox
 import type { Send } from '../../../shared/contract/sends';
 import { startFaultProxy, type FaultPlan, type FaultProxy } from '../../helpers/fault-proxy';
 import { startPostgres, type PostgresHandle } from '../../helpers/postgres';
+import { recordTeamFigure } from '../../helpers/team-reliability';
 import { tempDir } from '../../helpers/temp-dir';
 
 const POINTS = 20;
@@ -125,6 +126,12 @@ describe('team mode: the connection to PostgreSQL cut at seeded points of a send
     expect(proxy.stats().cuts).toBeGreaterThanOrEqual(POINTS);
     expect(sent.length).toBeGreaterThan(0);
     console.log(`[team cuts] ${proxy.stats().cuts} cuts; outcomes: ${outcomes.join(', ')}`);
+    recordTeamFigure('b-db-cuts', {
+      what: 'team (b): connection to PostgreSQL cut at seeded points of a send (every send ends exactly once, the source mailing is freed)',
+      tried: `${POINTS} cuts`,
+      survived: `${POINTS} (${sent.length} sent once, ${created.length - sent.length} ended without upload, ${POINTS - created.length} refused while the database was away)`,
+      seed: SEED,
+    });
   }, 600_000);
 
   async function activeClaims(mailingId: string): Promise<number> {

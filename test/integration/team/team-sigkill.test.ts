@@ -10,6 +10,7 @@ import { createRng } from '../../../main/services/sandbox/prng';
 import { startSandbox, type SandboxHandle } from '../../../main/services/sandbox';
 import { startFaultProxy, type FaultProxy } from '../../helpers/fault-proxy';
 import { startPostgres, type PostgresHandle } from '../../helpers/postgres';
+import { recordTeamFigure } from '../../helpers/team-reliability';
 import { tempDir } from '../../helpers/temp-dir';
 
 const REPO = fileURLToPath(new URL('../../..', import.meta.url));
@@ -156,5 +157,11 @@ describe('team mode: a workstation SIGKILLed at seeded points of a send', () => 
     const logs = readdirSync(logDir).filter((n) => n.endsWith('.log'));
     expect(new Set(logs).size).toBe(logs.length);
     console.log(`[team kills] ${outcomes.join(', ')}`);
+    recordTeamFigure('b-sigkill', {
+      what: 'team (b): a workstation SIGKILLed at seeded points of a send (the send ends exactly once: finished, adopted from the server, or ended without upload)',
+      tried: `${POINTS} kills`,
+      survived: `${outcomes.length}`,
+      seed: SEED,
+    });
   }, 900_000);
 });

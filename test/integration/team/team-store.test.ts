@@ -4,6 +4,7 @@ import { isAppError } from '../../../shared/contract/result';
 import { nextSecond } from '../../../main/services/sends/send-runner';
 import type { ClaimRequest } from '../../../main/services/store/send-claims';
 import { migrateTeamDatabase, openTeamStore, type TeamNotice, type TeamStore } from '../../../main/services/team/team-store';
+import { TEAM_MIGRATIONS } from '../../../main/services/team/team-migrations';
 import { freePort } from '../../helpers/sshd';
 import { startPostgres, type PostgresHandle } from '../../helpers/postgres';
 
@@ -63,12 +64,12 @@ describe('team store on a real PostgreSQL 15', () => {
 
   it('applies the migrations exactly once when four workstations run team init at the same time', async () => {
     const applied = await Promise.all([1, 2, 3, 4].map(() => migrateTeamDatabase({ url: pgServer.url, password: pgServer.password })));
-    expect(applied.flat()).toEqual([1]);
+    expect(applied.flat()).toEqual(TEAM_MIGRATIONS.map((m) => m.version));
     const c = new pg.Client({ connectionString: pgServer.urlWithPassword });
     await c.connect();
     const rows = (await c.query('SELECT version FROM team_migrations')).rows;
     await c.end();
-    expect(rows).toEqual([{ version: 1 }]);
+    expect(rows).toEqual(TEAM_MIGRATIONS.map((m) => ({ version: m.version })));
   });
 
   it('lets exactly one of many concurrent claims on one source mailing in, and reserves unique names', async () => {

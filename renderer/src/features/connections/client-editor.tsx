@@ -5,6 +5,7 @@ import { RESPONSE_KIND_NAMES, responseFileName, responseFileNamesIssue } from '.
 import { useI18n, type I18n } from '../../i18n/use-i18n';
 import { FieldListEditor } from './field-list-editor';
 import { problemText } from './profile-draft';
+import { FourEyesField } from './four-eyes-field';
 import { ResponseDialectFields } from './response-dialect-fields';
 
 /** What the pattern makes of one file, or what is wrong with it. */
@@ -76,6 +77,7 @@ export function ClientEditor(props: { client: ClientDraft; index: number; onChan
             {t('connections.client.lineBreaksHint')}
           </p>
         </div>
+        <FourEyesField checked={c.fourEyes} onChange={(fourEyes) => set({ fourEyes })} />
         <div className="field">
           <label htmlFor={`${id}-upload`}>{t('connections.client.uploadDir')}</label>
           <input id={`${id}-upload`} value={c.uploadDir} onChange={(e) => set({ uploadDir: e.target.value })} />

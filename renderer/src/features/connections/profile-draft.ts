@@ -40,6 +40,8 @@ export interface ClientDraft {
   readonly encoding: ClientConfig['encoding'];
   readonly timeZone: string;
   readonly lineBreaks: ClientConfig['lineBreaks'];
+  /** Four-eyes approval of real sends (team mode). */
+  readonly fourEyes: boolean;
   /** Pattern of the products file name, with {stamp}. */
   readonly productsFileName: string;
   readonly responseDialect: ClientConfig['responseDialect'];
@@ -126,6 +128,7 @@ export function emptyClientDraft(name: string): ClientDraft {
     encoding: 'utf-8',
     timeZone: '',
     lineBreaks: 'space',
+    fourEyes: false,
     productsFileName: DEFAULT_PRODUCTS_FILE_NAME,
     responseDialect: ResponseDialect.parse({}),
     testRecipients: '',
@@ -192,6 +195,7 @@ export function draftFromProfile(p: Profile): ProfileDraft {
       encoding: c.encoding,
       timeZone: c.timeZone,
       lineBreaks: c.lineBreaks,
+      fourEyes: c.fourEyes,
       productsFileName: c.productsFileName,
       responseDialect: { ...c.responseDialect },
       testRecipients: c.testRecipients.map((t) => (t.name ? `${t.email}, ${t.name}` : t.email)).join('\n'),
@@ -321,6 +325,7 @@ export function draftToInput(d: ProfileDraft, editing: boolean): { input: Profil
       encoding: c.encoding,
       timeZone: c.timeZone.trim(),
       lineBreaks: c.lineBreaks,
+      fourEyes: c.fourEyes,
       productsFileName: c.productsFileName.trim(),
       responseDialect: { ...c.responseDialect, timestampFormat: c.responseDialect.timestampFormat.trim() },
       testRecipients,

@@ -9,6 +9,7 @@ import { useNewSendSession } from '../new-send/handoff';
 import { canCancel, SERVER_PROBLEM_LABELS, STATE_EXPLAIN, STATE_LABELS, STATE_TONE } from './send-states';
 import { SendTimeline } from './send-timeline';
 import { useSendTexts } from './use-send-texts';
+import { ApprovalPanel } from './approval-panel';
 
 /** A send's state as a coloured badge. */
 export function StateBadge(props: { send: Send; testId?: string }) {
@@ -150,6 +151,7 @@ export function SendDetail(props: { send: Send; onChanged: (s: Send) => void }) 
         <StateBadge send={s} testId="send-state" />
       </header>
       <p className="muted">{t(STATE_EXPLAIN[s.state])}</p>
+      <ApprovalPanel send={s} onChanged={props.onChanged} />
       {s.serverHalted && (
         <div className="callout callout-danger" role="alert">
           <h3>{t('sends.halted.title')}</h3>

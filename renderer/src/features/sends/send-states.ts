@@ -4,6 +4,7 @@ import type { MessageId } from '../../../../shared/i18n/messages';
 /** Each state in the operator's words (catalog keys), so the "no unused key" check sees them. */
 export const STATE_LABELS: Record<SendState, MessageId> = {
   scheduled: 'sends.state.scheduled',
+  awaiting_approval: 'sends.state.awaiting_approval',
   queued: 'sends.state.queued',
   uploading: 'sends.state.uploading',
   on_server: 'sends.state.on_server',
@@ -19,6 +20,7 @@ export const STATE_LABELS: Record<SendState, MessageId> = {
 /** What each state means, one sentence under the detail's heading. */
 export const STATE_EXPLAIN: Record<SendState, MessageId> = {
   scheduled: 'sends.explain.scheduled',
+  awaiting_approval: 'sends.explain.awaiting_approval',
   queued: 'sends.explain.queued',
   uploading: 'sends.explain.uploading',
   on_server: 'sends.explain.on_server',
@@ -34,6 +36,7 @@ export const STATE_EXPLAIN: Record<SendState, MessageId> = {
 /** The colour of a state's badge and timeline dot. */
 export const STATE_TONE: Record<SendState, 'ok' | 'pending' | 'error' | 'plain'> = {
   scheduled: 'plain',
+  awaiting_approval: 'plain',
   queued: 'pending',
   uploading: 'pending',
   on_server: 'pending',

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { Send } from '../../../../shared/contract/sends';
 import { useApi, useHostEvent } from '../../api/api-context';
 import { DataTable } from '../../components/data-table';
+import { SendOrigin } from './approval-panel';
 import { ErrorCallout } from '../../components/error-callout';
 import { mapResult, useLoad } from '../../components/use-load';
 import { navigate, routeParam } from '../../routes';
@@ -76,6 +77,7 @@ export function SendsScreen() {
                       {fmt.dateTime(s.createdAt, { seconds: true })}
                     </button>
                     {s.test && <span className="badge badge-test">{t('sends.badge.test')}</span>}
+                    <SendOrigin send={s} />
                   </>
                 ),
               },

@@ -7,6 +7,7 @@ import { useI18n } from '../../i18n/use-i18n';
 import { EncryptionPanel } from './encryption-panel';
 import { LanguageSection } from './language-section';
 import { RetentionSection } from './retention-section';
+import { TeamPanel } from './team-panel';
 
 /**
  * Settings of this data dir, one card per section, each its own component (a new section is a
@@ -29,6 +30,7 @@ export function SettingsScreen() {
       <LanguageSection />
       {current && <RetentionSection current={current} onChanged={reload} />}
       {current && <EncryptionPanel current={current} onChanged={reload} />}
+      <TeamPanel />
     </section>
   );
 }

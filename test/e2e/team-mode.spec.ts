@@ -1,0 +1,127 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { Send } from '../../shared/contract/sends';
+import { spawnCli } from '../helpers/cli-loop';
+import type { Page } from '@playwright/test';
+import { expect, startServe, test, type ServedHost } from './fixtures';
+import { shootBoth } from './shots';
+
+const REPO = fileURLToPath(new URL('../..', import.meta.url));
+
+/** A screen of the main navigation by its route (its label depends on the language). */
+const go = (page: Page, route: string) => page.getByRole('navigation', { name: /.*/ }).locator(`a[href="#/${route}"]`).first().click();
+
+/** What test/helpers/team-e2e-host.ts prints. */
+interface TeamHost {
+  readonly dataDirs: { readonly a: string; readonly b: string };
+  readonly env: Record<string, string>;
+  readonly url: string;
+  readonly password: string;
+  readonly recipients: string;
+  readonly mailingIds: readonly string[];
+}
+
+/** Starts the team (PostgreSQL, sandbox, two workstations) in its own process. */
+async function startTeamHost(seed: string): Promise<{ team: TeamHost; stop(): Promise<void> }> {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/team-e2e-host.ts', seed], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stderr?.on('data', (d: Buffer) => (err += d.toString('utf8')));
+  const team = await new Promise<TeamHost>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the team host did not start within 60 s: ${err}`)), 60_000);
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString('utf8');
+      if (!out.includes('\n')) return;
+      clearTimeout(timer);
+      resolve(JSON.parse(out.split('\n')[0]) as TeamHost);
+    });
+    child.once('exit', (code) => reject(new Error(`the team host exited (${code}): ${err}`)));
+  });
+  return {
+    team,
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/**
+ * Team mode in the browser host: workstation B runs `loopdesk serve` on a data dir that joined
+ * a team on a real PostgreSQL; workstation A (in this process) starts a send of a four-eyes
+ * client. B sees it live, marked as A's, approves it, and Settings shows the team connection.
+ */
+for (const locale of ['en-GB', 'de-DE'] as const) {
+  const german = locale === 'de-DE';
+  test.describe(`team mode (${locale})`, () => {
+    test.use({ locale });
+    let host: { team: TeamHost; stop(): Promise<void> };
+    let served: { host: ServedHost; stop(): Promise<void> };
+    let env: NodeJS.ProcessEnv;
+    /** Workstation A, through the CLI. */
+    const a = async <T>(...args: string[]): Promise<T> => {
+      const run = await spawnCli(host.team.dataDirs.a, ['--json', ...args], env);
+      expect(run.code, run.err).toBe(0);
+      return JSON.parse(run.out) as T;
+    };
+
+    test.beforeAll(async () => {
+      test.setTimeout(120_000);
+      host = await startTeamHost(`e2e-${locale}`);
+      env = { ...process.env, ...host.team.env };
+      served = await startServe({ sandbox: false, dataDir: host.team.dataDirs.b, env });
+    });
+    test.afterAll(async () => {
+      await served?.stop();
+      await host?.stop();
+    });
+
+    test('B sees A’s send waiting for approval, approves it, and Settings shows the team', async ({ page }) => {
+      await page.goto(served.host.url);
+      await go(page, 'sends');
+      const send = await a<Send>('send', host.team.recipients, '--profile', 'team', '--mailing', host.team.mailingIds[0], '--yes');
+      expect(send.state).toBe('awaiting_approval');
+
+      // No reload: the send arrives through the team's NOTIFY and the host's events.
+      const row = page.getByRole('row').filter({ has: page.getByTestId('send-origin') });
+      await expect(row).toHaveCount(1);
+      await expect(row.getByTestId('send-origin')).toHaveText(german ? 'von a' : 'from a');
+      await row.getByRole('button').first().click();
+      const panel = page.getByTestId('approval-panel');
+      await expect(panel).toContainText(german ? 'a hat diesen Versand gestartet' : 'a started this send');
+      await panel.getByLabel(german ? 'Grund der Ablehnung (für das Team sichtbar)' : 'Reason for rejecting (the team sees it)').fill('');
+      await shootBoth(page, `team-approval${german ? '-de' : ''}`, panel);
+
+      await panel.getByRole('button', { name: german ? 'Versand freigeben' : 'Approve send' }).click();
+      const dialog = page.getByRole('dialog');
+      await expect(dialog).toContainText(german ? 'Empfänger erhalten das Mailing' : 'recipients get mailing');
+      await shootBoth(page, `team-approval-confirm${german ? '-de' : ''}`, dialog);
+      await dialog.getByRole('button', { name: german ? 'Freigeben und senden' : 'Approve and send' }).click();
+      await expect(page.getByTestId('approval-decision')).toContainText(german ? 'Freigegeben von b' : 'Approved by b');
+
+      // A goes on at its next pass (`status` runs one): it never uploaded before the approval.
+      const after = await a<Send>('status', send.id);
+      const messages = after.timeline.map((t) => t.message);
+      expect(messages).toContain('Approved by b.');
+      expect(after.timeline.findIndex((t) => t.state === 'uploading')).toBeGreaterThan(messages.indexOf('Approved by b.'));
+
+      await go(page, 'settings');
+      const teamPanel = page.getByTestId('team-panel');
+      await expect(teamPanel.getByTestId('team-state')).toHaveText(german ? 'Verbunden' : 'Connected');
+      await expect(teamPanel.getByTestId('team-url')).toHaveText(host.team.url);
+      await expect(teamPanel.getByTestId('team-url')).not.toContainText(host.team.password);
+      await expect(teamPanel.getByTestId('team-workstations')).toContainText(german ? 'b (dieser Arbeitsplatz)' : 'b (this workstation)');
+      await expect(teamPanel.getByTestId('team-workstations')).toContainText(german ? 'a, zuletzt' : 'a, seen');
+      await shootBoth(page, `team-settings${german ? '-de' : ''}`, teamPanel);
+
+      await go(page, 'connections');
+      await page.getByRole('button', { name: /^(Edit team|team bearbeiten)$/i }).click();
+      const fourEyes = page.getByLabel(german ? 'Vier-Augen-Freigabe für Echtversände' : 'Four-eyes approval for real sends');
+      await expect(fourEyes).toBeChecked();
+      await fourEyes.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+      await shootBoth(page, `team-four-eyes-setting${german ? '-de' : ''}`, fourEyes.locator('xpath=..'));
+    });
+  });
+}
