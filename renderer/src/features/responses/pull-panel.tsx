@@ -17,7 +17,7 @@ import { DataTable } from '../../components/data-table';
  */
 export function PullPanel(props: { onPulled: () => void }) {
   const api = useApi();
-  const { t, rich, say, errorMessage } = useI18n();
+  const { t, rich, say, errorMessage, locale } = useI18n();
   const id = useId();
   const [profiles, setProfiles] = useState<Profile[] | null>(null);
   const [profile, setProfile] = useState('');
@@ -49,6 +49,14 @@ export function PullPanel(props: { onPulled: () => void }) {
     }
   };
 
+  // Why a file was rejected, then that it is tried again. An error without a catalog key yet is
+  // told by its code's general sentence outside English (its English text holds the retry already).
+  const rejection = (f: PulledFileRow): string => {
+    const retry = t('responses.pulled.retry');
+    if (f.text) return [say(f.text, f.message), retry].join(' ');
+    if (f.code && !locale.startsWith('en')) return [errorMessage({ code: f.code as AppErrorInfo['code'], message: f.message }), retry].join(' ');
+    return f.message;
+  };
   const clients = profiles?.find((p) => p.name === profile)?.clients ?? [];
   const count = (o: PulledFileRow['outcome']) => files?.filter((f) => f.outcome === o).length ?? 0;
   return (
@@ -115,7 +123,7 @@ export function PullPanel(props: { onPulled: () => void }) {
               <ul className="outcome-list" aria-label={t('responses.pull.files')}>
                 {files.map((f) => {
                   const rows = f.outcome !== 'rejected' && f.outcome !== 'skipped' ? t('responses.pull.rows', { count: f.rows }) : null;
-                  const reason = f.outcome === 'rejected' && f.message ? (f.text ? [say(f.text, f.message), t('responses.pulled.retry')].join(' ') : f.message) : null;
+                  const reason = f.outcome === 'rejected' ? rejection(f) : null;
                   return (
                     <li key={`${f.client}/${f.name}`} className={`outcome-${f.outcome}`}>
                       <span className="mono small">{[f.client, f.name].join('/')}</span> <strong>{t(OUTCOME_TEXT[f.outcome])}</strong> {rows} {reason && <span className="error-message">{reason}</span>}
