@@ -179,10 +179,13 @@ for (const lang of [
     test('pull, mailings, KPIs, charts, grids, the Excel report, files and suppression list speak the language, and no text is cut off', async ({ app: page }) => {
       test.setTimeout(240_000);
       const t = lang.t;
-      const english = lang.code === 'de' ? englishFragments() : [];
+      const english = englishFragments();
       expect(english.length, 'English fragments to look for').toBeGreaterThan(100);
       const check = async (what: string) => {
-        expect(await englishIn(screen(page), english), `${what}: English text on a ${lang.locale} screen`).toEqual([]);
+        // On the English screen these fragments are the point; on the German one none may show.
+        const found = await englishIn(screen(page), english);
+        if (lang.code === 'de') expect(found, `${what}: English text on a ${lang.locale} screen`).toEqual([]);
+        else expect(found.length, `${what}: the English screen shows the English texts`).toBeGreaterThan(0);
         expect(await overflowing(screen(page)), `${what}: text that does not fit its box`).toEqual([]);
       };
       await page.setViewportSize({ width: 1024, height: 700 });

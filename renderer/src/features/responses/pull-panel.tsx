@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useId, useState } from 'react';
+import { Fragment, useCallback, useEffect, useId, useState } from 'react';
 import type { Profile } from '../../../../shared/contract/profiles';
 import type { AppErrorInfo } from '../../../../shared/contract/result';
 import type { ResponseFile } from '../../../../shared/contract/responses';
@@ -141,6 +141,21 @@ export function PullPanel(props: { onPulled: () => void }) {
 
 type LedgerRow = ResponseFile;
 
+/** A file name that may break after its `_` (`20261206_` / `clicks.csv`), so the ledger fits a small window without scrolling sideways. */
+function FileName(props: { name: string }) {
+  const parts = props.name.split('_');
+  return (
+    <>
+      {parts.map((part, i) => (
+        <Fragment key={i}>
+          {i < parts.length - 1 ? [part, '_'].join('') : part}
+          {i < parts.length - 1 && <wbr />}
+        </Fragment>
+      ))}
+    </>
+  );
+}
+
 /** The ledger's file kinds (the server's file names), in words. */
 const FILE_KIND_TEXT: Readonly<Record<string, MessageId>> = {
   mailings: 'responses.kind.mailings',
@@ -173,16 +188,15 @@ export function FilesTab(props: { reloadKey: number }) {
       rows={rows}
       rowKey={(f) => f.id}
       columns={[
-        { header: t('responses.files.file'), className: 'mono small', cell: (f) => f.name },
+        { header: t('responses.files.file'), className: 'mono small', cell: (f) => <FileName name={f.name} /> },
         {
           header: t('responses.pull.client'),
-          className: 'nowrap',
           cell: (f) => rich('responses.files.clientOn', { client: f.client, profile: f.profile, m: (c) => <span className="muted small">{c}</span> }),
         },
         { header: t('responses.files.kind'), cell: (f) => (FILE_KIND_TEXT[f.kind] ? t(FILE_KIND_TEXT[f.kind]!) : f.kind) },
         { header: t('responses.files.rows'), className: 'num', cell: (f) => fmt.number(f.rows) },
         { header: t('responses.files.size'), className: 'num nowrap', cell: (f) => fmt.bytes(f.size) },
-        { header: t('responses.files.readAt'), className: 'small nowrap', cell: (f) => fmt.dateTime(f.ingestedAt) },
+        { header: t('responses.files.readAt'), className: 'small', cell: (f) => fmt.dateTime(f.ingestedAt) },
         {
           header: t('responses.files.status'),
           cell: (f) => (
