@@ -123,6 +123,8 @@ export const PulledFile = z.object({
   message: z.string(),
   /** The same sentence as catalog key and values, for clients in other languages. */
   text: CatalogText.optional(),
+  /** For a rejected file whose error has no catalog key yet: its error code, so a client can say what kind of failure it was. */
+  code: z.string().optional(),
 });
 export type PulledFile = z.output<typeof PulledFile>;
 

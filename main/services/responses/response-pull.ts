@@ -78,7 +78,8 @@ export async function pullClient(args: {
         if (!isAppError(e) && !(e instanceof Error)) throw e;
         // The reason is the error's own sentence; the client adds "It will be tried again on the next pull."
         const text: CatalogText | undefined = isAppError(e) && e.messageId ? { id: e.messageId, values: { ...e.values } } : undefined;
-        result = { client: client.name, name: file.name, kind: file.kind, outcome: 'rejected', rows: 0, message: `${e.message} ${appIntl('en').formatMessage({ id: 'responses.pulled.retry' })}`, ...(text ? { text } : {}) };
+        const message = `${e.message} ${appIntl('en').formatMessage({ id: 'responses.pulled.retry' })}`;
+        result = { client: client.name, name: file.name, kind: file.kind, outcome: 'rejected', rows: 0, message, ...(text ? { text } : { code: isAppError(e) ? e.code : 'INTERNAL' }) };
       }
     }
     results.push(result);

@@ -117,7 +117,7 @@ export function createSendsService(deps: SendsDeps): SendsService {
       if (shared && deps.team) return teamSendDto(deps.team, shared, shared.events);
       throw new AppError('NOT_FOUND', 'error.sends.noSuchSend', { id });
     }
-    return journal.toDto(r, progress.get(id) ?? null);
+    return toDto(r, progress.get(id) ?? null);
   };
   /** Team mode: other workstations' state changes arrive as NOTIFY and are shown like local ones. */
   let stopWatch: (() => Promise<void>) | undefined;

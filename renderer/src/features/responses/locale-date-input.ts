@@ -18,9 +18,10 @@ export function parseLocalDay(text: string): Date | null {
 /**
  * AG Grid's date box for the date filters, in the reader's form instead of the grid's fixed
  * `yyyy-mm-dd` (and not the browser's date picker, whose form follows the system, not the app's
- * language). `format` writes a chosen day back (`fmt.date`).
+ * language). `format` writes a chosen day back (`fmt.date`); `placeholder` shows the form (`TT.MM.JJJJ`)
+ * in the floating filters too, where the grid sets none.
  */
-export function localeDateInput(format: (day: Date) => string): new () => IDateComp {
+export function localeDateInput(format: (day: Date) => string, placeholder: string): new () => IDateComp {
   return class LocaleDateInput implements IDateComp {
     private readonly gui: HTMLDivElement;
     private readonly input: HTMLInputElement;
@@ -32,6 +33,7 @@ export function localeDateInput(format: (day: Date) => string): new () => IDateC
       this.input = document.createElement('input');
       this.input.type = 'text';
       this.input.className = 'ag-input-field-input ag-text-field-input';
+      this.input.placeholder = placeholder;
       this.input.addEventListener('input', () => this.params?.onDateChanged());
       this.gui.appendChild(this.input);
     }

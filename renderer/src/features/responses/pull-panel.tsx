@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useId, useState } from 'react';
+import { Fragment, useCallback, useEffect, useId, useState } from 'react';
 import type { Profile } from '../../../../shared/contract/profiles';
 import type { AppErrorInfo } from '../../../../shared/contract/result';
 import type { ResponseFile } from '../../../../shared/contract/responses';
@@ -17,7 +17,7 @@ import { DataTable } from '../../components/data-table';
  */
 export function PullPanel(props: { onPulled: () => void }) {
   const api = useApi();
-  const { t, rich, say, errorMessage } = useI18n();
+  const { t, rich, say, errorMessage, locale } = useI18n();
   const id = useId();
   const [profiles, setProfiles] = useState<Profile[] | null>(null);
   const [profile, setProfile] = useState('');
@@ -49,6 +49,14 @@ export function PullPanel(props: { onPulled: () => void }) {
     }
   };
 
+  // Why a file was rejected, then that it is tried again. An error without a catalog key yet is
+  // told by its code's general sentence outside English (its English text holds the retry already).
+  const rejection = (f: PulledFileRow): string => {
+    const retry = t('responses.pulled.retry');
+    if (f.text) return [say(f.text, f.message), retry].join(' ');
+    if (f.code && !locale.startsWith('en')) return [errorMessage({ code: f.code as AppErrorInfo['code'], message: f.message }), retry].join(' ');
+    return f.message;
+  };
   const clients = profiles?.find((p) => p.name === profile)?.clients ?? [];
   const count = (o: PulledFileRow['outcome']) => files?.filter((f) => f.outcome === o).length ?? 0;
   return (
@@ -115,7 +123,7 @@ export function PullPanel(props: { onPulled: () => void }) {
               <ul className="outcome-list" aria-label={t('responses.pull.files')}>
                 {files.map((f) => {
                   const rows = f.outcome !== 'rejected' && f.outcome !== 'skipped' ? t('responses.pull.rows', { count: f.rows }) : null;
-                  const reason = f.outcome === 'rejected' && f.message ? (f.text ? [say(f.text, f.message), t('responses.pulled.retry')].join(' ') : f.message) : null;
+                  const reason = f.outcome === 'rejected' ? rejection(f) : null;
                   return (
                     <li key={`${f.client}/${f.name}`} className={`outcome-${f.outcome}`}>
                       <span className="mono small">{[f.client, f.name].join('/')}</span> <strong>{t(OUTCOME_TEXT[f.outcome])}</strong> {rows} {reason && <span className="error-message">{reason}</span>}
@@ -132,6 +140,21 @@ export function PullPanel(props: { onPulled: () => void }) {
 }
 
 type LedgerRow = ResponseFile;
+
+/** A file name that may break after its `_` (`20261206_` / `clicks.csv`), so the ledger fits a small window without scrolling sideways. */
+function FileName(props: { name: string }) {
+  const parts = props.name.split('_');
+  return (
+    <>
+      {parts.map((part, i) => (
+        <Fragment key={i}>
+          {i < parts.length - 1 ? [part, '_'].join('') : part}
+          {i < parts.length - 1 && <wbr />}
+        </Fragment>
+      ))}
+    </>
+  );
+}
 
 /** The ledger's file kinds (the server's file names), in words. */
 const FILE_KIND_TEXT: Readonly<Record<string, MessageId>> = {
@@ -165,16 +188,15 @@ export function FilesTab(props: { reloadKey: number }) {
       rows={rows}
       rowKey={(f) => f.id}
       columns={[
-        { header: t('responses.files.file'), className: 'mono small', cell: (f) => f.name },
+        { header: t('responses.files.file'), className: 'mono small', cell: (f) => <FileName name={f.name} /> },
         {
           header: t('responses.pull.client'),
-          className: 'nowrap',
           cell: (f) => rich('responses.files.clientOn', { client: f.client, profile: f.profile, m: (c) => <span className="muted small">{c}</span> }),
         },
         { header: t('responses.files.kind'), cell: (f) => (FILE_KIND_TEXT[f.kind] ? t(FILE_KIND_TEXT[f.kind]!) : f.kind) },
         { header: t('responses.files.rows'), className: 'num', cell: (f) => fmt.number(f.rows) },
         { header: t('responses.files.size'), className: 'num nowrap', cell: (f) => fmt.bytes(f.size) },
-        { header: t('responses.files.readAt'), className: 'small nowrap', cell: (f) => fmt.dateTime(f.ingestedAt) },
+        { header: t('responses.files.readAt'), className: 'small', cell: (f) => fmt.dateTime(f.ingestedAt) },
         {
           header: t('responses.files.status'),
           cell: (f) => (

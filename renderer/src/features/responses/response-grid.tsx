@@ -76,7 +76,7 @@ function columnDefs(columns: readonly Column[], i18n: Pick<I18n, 't' | 'fmt'>): 
           valueFormatter: (p) => (typeof p.value === 'string' ? fmt.dateTime(wallClock(p.value) ?? p.value, { seconds: true }) : ''),
         };
       case 'id':
-        return { ...base, filter: 'agTextColumnFilter', width: 125, cellClass: 'mono', filterParams: { filterOptions: ID_OPTIONS, debounceMs: 400, maxNumConditions: 1 } };
+        return { ...base, filter: 'agTextColumnFilter', width: 150, cellClass: 'mono', filterParams: { filterOptions: ID_OPTIONS, debounceMs: 400, maxNumConditions: 1 } };
       default:
         return {
           ...base,
@@ -141,9 +141,13 @@ export function ResponseGrid(props: { initialView?: GridViewName; initialMailing
   };
 
   const defs = useMemo(() => (columns ? columnDefs(columns, i18n) : []), [columns, i18n]);
-  const localeText = useMemo(() => ({ ...GRID_LOCALE[language], dateFormatOoo: t('grid.dateFormat') }), [language, t]);
+  // AG Grid's texts, with the day form of the date boxes and a better German name for the filter boxes.
+  const localeText = useMemo(
+    () => ({ ...GRID_LOCALE[language], dateFormatOoo: t('grid.dateFormat'), ariaFilterInput: t('grid.filterInput'), ariaDateFilterInput: t('grid.dateFilterInput') }),
+    [language, t],
+  );
   // A new class per language, so the grid (keyed by language below) builds its date boxes afresh.
-  const dateComponent = useMemo(() => localeDateInput((day) => fmt.date(day)), [fmt]);
+  const dateComponent = useMemo(() => localeDateInput((day) => fmt.date(day), t('grid.dateFormat')), [fmt, t]);
 
   // A new datasource object makes the grid start again from the first block.
   const datasource = useMemo<IDatasource>(
@@ -301,7 +305,8 @@ export function ResponseGrid(props: { initialView?: GridViewName; initialMailing
               cacheBlockSize={100}
               maxBlocksInCache={50}
               columnDefs={defs}
-              defaultColDef={{ floatingFilter: true, suppressHeaderMenuButton: false }}
+              // Long titles (German ones especially) wrap onto a second line instead of ending in "…".
+              defaultColDef={{ floatingFilter: true, suppressHeaderMenuButton: false, wrapHeaderText: true, autoHeaderHeight: true }}
               localeText={localeText}
               components={{ agDateInput: dateComponent }}
               overlayNoRowsTemplate={t('responses.grid.noRows')}

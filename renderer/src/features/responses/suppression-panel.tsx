@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useId, useState } from 'react';
+import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import type { z } from 'zod';
 import type { SuppressionEntry } from '../../../../shared/contract/responses';
 import type { AppErrorInfo } from '../../../../shared/contract/result';
@@ -52,6 +52,7 @@ export function SuppressionPanel() {
   const [importFile, setImportFile] = useState<File | null>(null);
   const [importReason, setImportReason] = useState(() => t('responses.suppression.importDefaultReason'));
   const [importing, setImporting] = useState(false);
+  const fileInput = useRef<HTMLInputElement>(null);
 
   const load = useCallback(
     async (text: string) => {
@@ -85,6 +86,7 @@ export function SuppressionPanel() {
       if (!r.ok) return setError(r.error);
       setNotice(t('responses.suppression.imported', { file: importFile.name, added: r.value.added, skipped: r.value.skipped }));
       setImportFile(null);
+      if (fileInput.current) fileInput.current.value = '';
       await load(search);
     } catch (e) {
       setError({ code: 'INTERNAL', message: (e as Error).message });
@@ -122,7 +124,12 @@ export function SuppressionPanel() {
       >
         <div className="field inline">
           <label htmlFor={`${id}-file`}>{t('responses.suppression.file')}</label>
-          <input id={`${id}-file`} type="file" accept=".csv,.txt,.xlsx" onChange={(e) => setImportFile(e.target.files?.[0] ?? null)} />
+          {/* The browser's own file box speaks the browser's language, not the app's: a button of ours opens it. */}
+          <input ref={fileInput} id={`${id}-file`} type="file" hidden accept=".csv,.txt,.xlsx" onChange={(e) => setImportFile(e.target.files?.[0] ?? null)} />
+          <button type="button" className="button" onClick={() => fileInput.current?.click()}>
+            {t('responses.suppression.chooseFile')}
+          </button>
+          <span className="hint">{importFile ? importFile.name : t('responses.suppression.noFile')}</span>
         </div>
         <div className="field inline">
           <label htmlFor={`${id}-import-reason`}>{t('responses.suppression.importReason')}</label>
