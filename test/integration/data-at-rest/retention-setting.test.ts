@@ -28,7 +28,7 @@ describe('retention set from the app', () => {
     const data = tempDir();
     dirs.push(data);
     let c = await open(data.path);
-    expect(await callService(c, 'app.dataAtRest', {})).toEqual({ retentionDays: 0, encrypt: false });
+    expect(await callService(c, 'app.dataAtRest', {})).toEqual({ retentionDays: 0, encrypt: false, encryptAfterRestart: false, restartable: false });
 
     const old = new Date(Date.now() - 100 * DAY);
     const recent = new Date(Date.now() - 5 * DAY);
@@ -57,11 +57,11 @@ describe('retention set from the app', () => {
     await c.close();
     contexts.splice(contexts.indexOf(c), 1);
     c = await open(data.path);
-    expect(await callService(c, 'app.dataAtRest', {})).toEqual({ retentionDays: 30, encrypt: false });
+    expect(await callService(c, 'app.dataAtRest', {})).toEqual({ retentionDays: 30, encrypt: false, encryptAfterRestart: false, restartable: false });
 
     const off = await callService<{ cutoff: string | null; responseRows: number }>(c, 'app.setRetention', { days: 0 });
     expect(off).toMatchObject({ retentionDays: 0, cutoff: null, responseRows: 0 });
-    expect(await callService(c, 'app.dataAtRest', {})).toEqual({ retentionDays: 0, encrypt: false });
+    expect(await callService(c, 'app.dataAtRest', {})).toEqual({ retentionDays: 0, encrypt: false, encryptAfterRestart: false, restartable: false });
     expect((await c.db.all('SELECT user_id FROM clicks')).length).toBe(1);
   });
 
