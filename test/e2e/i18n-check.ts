@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, TYPE, type MessageFormatElement } from '@formatjs/icu-messageformat-parser';
 import type { Page } from '@playwright/test';
+import { DEFAULT_PRODUCT_FIELDS } from '../../shared/contract/profiles';
 
 const CATALOG = fileURLToPath(new URL('../../shared/i18n/catalog', import.meta.url));
 
@@ -64,7 +65,13 @@ export function englishFragments(areas?: readonly string[]): EnglishFragment[] {
  */
 export async function readableText(page: Page, leaveOut?: string): Promise<string> {
   const text = await page.evaluate((leaveOut) => {
-    const hidden = leaveOut ? Array.from(document.querySelectorAll<HTMLElement>(leaveOut)) : [];
+    // Text marked as data (translate="no") or as another language (lang="en" on a German page:
+    // the server's own words, a language's own name) is not ours to translate.
+    const pageLang = document.documentElement.lang.slice(0, 2);
+    const marked = Array.from(document.querySelectorAll<HTMLElement>('body [translate="no"], body [lang]')).filter(
+      (el) => el.getAttribute('translate') === 'no' || !(el.getAttribute('lang') ?? '').startsWith(pageLang),
+    );
+    const hidden = [...marked, ...(leaveOut ? Array.from(document.querySelectorAll<HTMLElement>(leaveOut)) : [])];
     const before = hidden.map((el) => el.style.display);
     for (const el of hidden) el.style.display = 'none';
     const attrs = Array.from(document.querySelectorAll('[title], [aria-label], [placeholder], [alt]'))
@@ -132,6 +139,8 @@ export async function overflowingText(page: Page): Promise<Overflow[]> {
     for (const el of owners) {
       if (['INPUT', 'TEXTAREA', 'SELECT', 'OPTION', 'SCRIPT', 'STYLE'].includes(el.tagName)) continue;
       if (el.closest('.ag-overlay, .ag-tooltip')) continue;
+      // AG Charts' invisible proxies for screen readers over the canvas: their text is never drawn.
+      if (el.closest('.ag-charts-canvas-proxy')) continue;
       const cs = getComputedStyle(el);
       if (cs.overflowX === 'auto' || cs.overflowX === 'scroll') continue;
       const rect = el.getBoundingClientRect();
@@ -146,12 +155,53 @@ export async function overflowingText(page: Page): Promise<Overflow[]> {
   });
 }
 
-/** The English fragments of `areas` (all areas when omitted) a German page shows, as {@link englishIn} lists them. */
-export async function englishOnScreen(page: Page, areas?: readonly string[]): Promise<string[]> {
-  return englishIn(await readableText(page), englishFragments(areas));
+/**
+ * `text` with each of the `data` strings cut out: names that are data, not Loopdesk's words
+ * (the client's field names such as "First name" or "product_1" come from the server's field
+ * list, a mailing's name from the operator), so an English fragment inside them is not a miss.
+ * A pattern cuts out every match (file names with a stamp).
+ */
+export function withoutData(text: string, data: readonly (string | RegExp)[]): string {
+  const patterns = data.filter((d): d is RegExp => d instanceof RegExp);
+  // Longest first, so "First name" goes before a shorter name inside it.
+  const names = data.filter((d): d is string => typeof d === 'string' && d !== '').sort((a, b) => b.length - a.length);
+  const cut = patterns.reduce((t, p) => t.replace(new RegExp(p.source, p.flags.includes('g') ? p.flags : `${p.flags}g`), ' ¦ '), text);
+  return names.reduce((t, d) => t.split(d).join(' ¦ '), cut);
+}
+
+/**
+ * The English fragments of `areas` (all areas when omitted) a German page shows, as {@link englishIn}
+ * lists them; the `data` strings (see {@link withoutData}) are left out first.
+ */
+export async function englishOnScreen(page: Page, areas?: readonly string[], data: readonly (string | RegExp)[] = []): Promise<string[]> {
+  return englishIn(withoutData(await readableText(page), data), englishFragments(areas));
 }
 
 /** {@link overflowingText} as one line per element, for `expect(…).toEqual([])`. */
 export async function overflowing(page: Page): Promise<string[]> {
   return (await overflowingText(page)).map((o) => `“${o.text}” is ${o.scrollWidth}px wide in a ${o.clientWidth}px box (${o.path})`);
+}
+
+/**
+ * Data, not Loopdesk's words: the sandbox clients' field names (the server's field list, shown as
+ * they are in the mapping, the preview and the grids), the product file's field names and the
+ * sandbox's mailing names.
+ */
+export function sandboxData(dataDir: string): (string | RegExp)[] {
+  const config = JSON.parse(readFileSync(join(dataDir, 'sandbox', 'sandbox.json'), 'utf8')) as {
+    clients: { fields: { name: string }[]; mailings: { name: string }[] }[];
+  };
+  return [
+    ...config.clients.flatMap((c) => [...c.fields.map((f) => f.name), ...c.mailings.map((m) => m.name)]),
+    ...DEFAULT_PRODUCT_FIELDS.map((f) => f.name),
+    // File names with a time stamp: the interface's own (`…_subscribers.csv`, `…_products.csv`) and the
+    // ones Loopdesk writes (`empfaenger-rejected-….csv`, `mailing-<id>-report-….xlsx`; see the report).
+    /[\w.-]*\d{8}-?\d{6}[\w.-]*\.(csv|xlsx|zip|gz)/,
+    // Paths on the server and in the data folder (`/demo/responses/…_mailings.csv`, `/tmp/…`).
+    /(?<![\p{L}\p{N}])(?:\/[\w.-]+){2,}\/?/u,
+    // The language chooser names each language in itself ("English", "Deutsch").
+    'English',
+    // E-mail addresses (recipients, test recipients).
+    /[\w.+-]+@[\w-]+(\.[\w-]+)+/,
+  ];
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { ROUTES, type RouteId } from '../../renderer/src/routes';
 import { expect, SCREENSHOT_DIR, test } from './fixtures';
-import { englishFragments, englishIn, overflowingText, readableText } from './i18n-check';
+import { englishFragments, englishIn, overflowingText, readableText, sandboxData, withoutData } from './i18n-check';
 
 /**
  * Screens whose texts other helpers are still moving into the catalog (issue #15). Their
@@ -11,7 +11,7 @@ import { englishFragments, englishIn, overflowingText, readableText } from './i1
  * pass, Playwright reports "expected to fail, but passed", and its line here goes.
  * Empty means every screen speaks German.
  */
-const SCREENS_STILL_MOVING: readonly RouteId[] = ['connections', 'mailings', 'new-send', 'sends', 'responses', 'settings'];
+const SCREENS_STILL_MOVING: readonly RouteId[] = [];
 
 /** The laptop size the German layouts must hold at. */
 const SMALL = { width: 1024, height: 700 } as const;
@@ -47,7 +47,7 @@ test.describe('every screen in German', () => {
     expect(FRAGMENTS.length).toBeGreaterThan(100);
     expect(FRAGMENTS.some((f) => f.key === 'shell.boundary.title' && f.text === 'This screen could not be shown')).toBe(true);
     expect(FRAGMENTS.some((f) => f.key.startsWith('error.code.'))).toBe(true);
-    expect(englishIn('Zu den Versänden. Back to Sends', FRAGMENTS)).toEqual(['shell.boundary.back: “Back to Sends”', 'shell.nav.sends: “Sends”']);
+    expect(englishIn('Zu den Versänden. Back to Sends', FRAGMENTS)).toEqual(expect.arrayContaining(['shell.boundary.back: “Back to Sends”', 'shell.nav.sends: “Sends”']));
     // Whole words only: the German "Versände" holds no English "Sends".
     expect(englishIn('Versände · Zu den Versänden', FRAGMENTS)).toEqual([]);
   });
@@ -68,10 +68,11 @@ test.describe('every screen in German', () => {
   });
 
   for (const route of ROUTES) {
-    test(`${route.id}: no English catalog text`, async ({ app: page }) => {
+    test(`${route.id}: no English catalog text`, async ({ app: page, host }) => {
       test.fail(SCREENS_STILL_MOVING.includes(route.id), `${route.id} is in SCREENS_STILL_MOVING`);
       await openScreen(page, route.id);
-      const english = englishIn(await readableText(page), FRAGMENTS);
+      // The sandbox's field and mailing names are data, not Loopdesk's words.
+      const english = englishIn(withoutData(await readableText(page), sandboxData(host.dataDir)), FRAGMENTS);
       expect(english, `English on the German ${route.id} screen`).toEqual([]);
     });
   }
