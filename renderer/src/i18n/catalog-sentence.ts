@@ -1,5 +1,5 @@
-import type { CatalogText } from '../../../../shared/contract/catalog-text';
-import { EN_MESSAGES, type MessageId } from '../../../../shared/i18n/messages';
+import type { CatalogText } from '../../../shared/contract/catalog-text';
+import { EN_MESSAGES, type MessageId } from '../../../shared/i18n/messages';
 
 /** Formats one catalog message (react-intl's or FormatJS's `formatMessage`, bound to a language). */
 export type FormatMessage = (id: MessageId, values?: Record<string, string | number>) => string;
