@@ -58,12 +58,14 @@ export class Dispatcher {
     const spec = (contracts[serviceName].methods as Record<string, { input: z.ZodType }>)[methodName];
     const parsed = spec.input.safeParse(payload ?? {});
     if (!parsed.success) {
-      return fail(
-        'INVALID_INPUT',
-        'error.host.invalidInput',
-        { channel, issues: describeIssues(parsed.error) },
-        { issues: parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })) },
-      );
+      const details = { issues: parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })) };
+      // zod's own issue texts are English: the message names the fields (their paths), so a
+      // German reader learns which value to fix; the issue texts stay beside it in English.
+      const fields = [...new Set(parsed.error.issues.filter((i) => i.path.length > 0).map((i) => i.path.join('.')))].slice(0, 5);
+      const issues = describeIssues(parsed.error);
+      return fields.length > 0
+        ? fail('INVALID_INPUT', 'error.host.invalidField', { channel, issues, fields: fields.join(', '), count: fields.length }, details)
+        : fail('INVALID_INPUT', 'error.host.invalidInput', { channel, issues }, details);
     }
     const impl = (this.services[serviceName] as unknown as Record<string, (input: unknown) => Promise<unknown>>)[methodName];
     if (typeof impl !== 'function') return fail('NOT_IMPLEMENTED', 'error.host.notImplemented', { channel });
