@@ -59,13 +59,12 @@ export class Dispatcher {
     const parsed = spec.input.safeParse(payload ?? {});
     if (!parsed.success) {
       const details = { issues: parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })) };
-      // zod's own issue texts are English: the message names the fields (their paths), so a
-      // German reader learns which value to fix; the issue texts stay beside it in English.
+      // zod's own issue texts are English: the message names the fields (their paths) in the
+      // reader's language; zod's texts stay in the details, for developers.
       const fields = [...new Set(parsed.error.issues.filter((i) => i.path.length > 0).map((i) => i.path.join('.')))].slice(0, 5);
-      const issues = describeIssues(parsed.error);
       return fields.length > 0
-        ? fail('INVALID_INPUT', 'error.host.invalidField', { channel, issues, fields: fields.join(', '), count: fields.length }, details)
-        : fail('INVALID_INPUT', 'error.host.invalidInput', { channel, issues }, details);
+        ? fail('INVALID_INPUT', 'error.host.invalidField', { channel, fields: fields.join(', '), count: fields.length }, details)
+        : fail('INVALID_INPUT', 'error.host.invalidInput', { channel }, details);
     }
     const impl = (this.services[serviceName] as unknown as Record<string, (input: unknown) => Promise<unknown>>)[methodName];
     if (typeof impl !== 'function') return fail('NOT_IMPLEMENTED', 'error.host.notImplemented', { channel });
@@ -85,9 +84,3 @@ export class Dispatcher {
   }
 }
 
-function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 5)
-    .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
-    .join('; ');
-}
