@@ -1,10 +1,11 @@
+import type { CatalogText } from '../../shared/contract/catalog-text';
 import type { AppErrorInfo } from '../../shared/contract/result';
 import type { SendState } from '../../shared/contract/sends';
-import { errorText } from '../../shared/i18n/error-text';
+import { errorText, withReason } from '../../shared/i18n/error-text';
 import { formats, type Formats } from '../../shared/i18n/formats';
 import { appIntl, type AppIntl } from '../../shared/i18n/intl';
 import { isLocale, localeFromTag, type Locale } from '../../shared/i18n/locale';
-import type { MessageId, MessageValues } from '../../shared/i18n/messages';
+import { EN_MESSAGES, type MessageId, type MessageValues } from '../../shared/i18n/messages';
 
 /**
  * The language the CLI speaks: `--lang de|en` when given, else the locale variables as POSIX
@@ -29,6 +30,12 @@ export interface CliText {
   t(id: MessageId, values?: MessageValues): string;
   /** Dates, numbers, sizes and durations in this language. */
   readonly fmt: Formats;
+  /**
+   * A sentence a service produced (`CatalogText`: a row's reason, a connection check, a pulled
+   * file's note) in this language, a wrapped reason (`reasonId`) included; `english` where the
+   * value carries no known key.
+   */
+  say(text: CatalogText | null | undefined, english: string): string;
   /** A service error's message in this language (its key and values; English text as it came otherwise). */
   error(error: Pick<AppErrorInfo, 'code' | 'message'> & { readonly messageId?: string; readonly values?: MessageValues }): string;
 }
@@ -45,6 +52,7 @@ export function cliText(locale: Locale): CliText {
       intl,
       t: (id, values) => intl.formatMessage({ id }, values as Record<string, string | number> | undefined),
       fmt: formats(intl),
+      say: (said, english) => (said && said.id in EN_MESSAGES ? intl.formatMessage({ id: said.id as MessageId }, withReason(intl, said.values)) : english),
       error: (error) => errorText(intl, error),
     };
     made.set(locale, text);

@@ -12,7 +12,9 @@ import {
   type ImplOf,
   type Result,
 } from '../../shared/contract';
+import type { CatalogText } from '../../shared/contract/catalog-text';
 import { errorDetailsProblems } from '../../shared/contract/error-details';
+import { EN_MESSAGES } from '../../shared/i18n/messages';
 
 /** The implementations of every contract, keyed like {@link contracts}. */
 export type Services = { readonly [K in keyof Contracts]: ImplOf<Contracts[K]> };
@@ -58,12 +60,13 @@ export class Dispatcher {
     const spec = (contracts[serviceName].methods as Record<string, { input: z.ZodType }>)[methodName];
     const parsed = spec.input.safeParse(payload ?? {});
     if (!parsed.success) {
-      return fail(
-        'INVALID_INPUT',
-        'error.host.invalidInput',
-        { channel, issues: describeIssues(parsed.error) },
-        { issues: parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })) },
-      );
+      const details = { issues: parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message, text: issueText(i) })) };
+      // zod's own issue texts are English: the message names the fields (their paths) in the
+      // reader's language; zod's texts stay in the details, for developers.
+      const fields = [...new Set(parsed.error.issues.filter((i) => i.path.length > 0).map((i) => i.path.join('.')))].slice(0, 5);
+      return fields.length > 0
+        ? fail('INVALID_INPUT', 'error.host.invalidField', { channel, fields: fields.join(', '), count: fields.length }, details)
+        : fail('INVALID_INPUT', 'error.host.invalidInput', { channel }, details);
     }
     const impl = (this.services[serviceName] as unknown as Record<string, (input: unknown) => Promise<unknown>>)[methodName];
     if (typeof impl !== 'function') return fail('NOT_IMPLEMENTED', 'error.host.notImplemented', { channel });
@@ -83,9 +86,24 @@ export class Dispatcher {
   }
 }
 
-function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 5)
-    .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
-    .join('; ');
+/**
+ * What is wrong with one field, as a catalog key and values: a check of ours (products file
+ * name, response file names, timestamp format) hands its own sentence in `params.text`; zod's
+ * built-in checks map by kind (zod's texts are English only).
+ */
+export function issueText(issue: z.core.$ZodIssue): CatalogText {
+  const own = issue.code === 'custom' ? (issue.params as { text?: CatalogText } | undefined)?.text : undefined;
+  if (own && own.id in EN_MESSAGES) return { id: own.id, values: own.values ?? {} };
+  switch (issue.code) {
+    case 'too_small':
+      return Number(issue.minimum) === 1 && issue.origin === 'string' ? { id: 'error.host.issue.empty', values: {} } : { id: 'error.host.issue.tooSmall', values: { minimum: Number(issue.minimum) } };
+    case 'too_big':
+      return { id: 'error.host.issue.tooBig', values: { maximum: Number(issue.maximum) } };
+    case 'invalid_value':
+      return { id: 'error.host.issue.choice', values: { choices: issue.values.map(String).join(', ') } };
+    case 'invalid_type':
+      return { id: 'error.host.issue.type', values: {} };
+    default:
+      return { id: 'error.host.issue.invalid', values: {} };
+  }
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ExcludedRow, FieldMapping, FixCode, FlagCode, FlaggedValue, ProblemCode, SourceMailingMismatch, TidiedValue } from './recipients';
+import { CatalogText } from './catalog-text';
 import type { ErrorCode } from './result';
 import { SendState } from './sends';
 
@@ -40,8 +41,11 @@ const RemoteFailure = z.strictObject({
   ms: z.number().optional(),
 });
 
-/** A zod issue as the operator sees it: the field's path and what is wrong with it. */
-const Issue = z.strictObject({ path: list(z.string()), message: z.string() });
+/**
+ * A zod issue as the operator sees it: the field's path and what is wrong with it (`message`,
+ * English; `text`, the same as a catalog key and values, for the reader's language).
+ */
+const Issue = z.strictObject({ path: list(z.string()), message: z.string(), text: CatalogText.optional() });
 
 /**
  * The report so far when a check found no row to send (every row excluded, or none in the

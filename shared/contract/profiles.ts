@@ -1,9 +1,18 @@
 import { z } from 'zod';
 import { CatalogText } from './catalog-text';
 import { method, service } from './define';
-import { productsFileNameProblem } from './products-file-name';
-import { DEFAULT_RESPONSE_FILE_NAMES, responseFileNamesProblem } from './response-file-names';
-import { DEFAULT_TIMESTAMP_FORMAT, timestampFormatProblem } from './timestamp-format';
+import { englishText, type CatalogMessage } from '../i18n/catalog-message';
+import { productsFileNameIssue } from './products-file-name';
+import { DEFAULT_RESPONSE_FILE_NAMES, responseFileNamesIssue } from './response-file-names';
+import { DEFAULT_TIMESTAMP_FORMAT, timestampFormatIssue } from './timestamp-format';
+
+/**
+ * Adds a check's problem to the parse: English as zod's `message` (logs, `--json`), the catalog
+ * key and values in `params.text`, which the dispatcher hands on so clients say it in their language.
+ */
+function refuse(ctx: z.RefinementCtx, issue: CatalogMessage | undefined): void {
+  if (issue) ctx.addIssue({ code: 'custom', message: englishText(issue), params: { text: { id: issue.id, values: issue.values ?? {} } } });
+}
 
 /** Type of a master-list field, as the client setup documents it. */
 export const FieldType = z.enum(['Varchar', 'Bigint', 'URL', 'Date']);
@@ -86,10 +95,7 @@ export const ResponseDialect = z.object({
     .min(1)
     .max(40)
     .default(DEFAULT_TIMESTAMP_FORMAT)
-    .superRefine((v, ctx) => {
-      const problem = timestampFormatProblem(v);
-      if (problem) ctx.addIssue({ code: 'custom', message: problem });
-    }),
+    .superRefine((v, ctx) => refuse(ctx, timestampFormatIssue(v))),
 });
 export type ResponseDialect = z.output<typeof ResponseDialect>;
 
@@ -103,10 +109,7 @@ export const ClientConfig = z.object({
   responseFileNames: z
     .string()
     .default(DEFAULT_RESPONSE_FILE_NAMES)
-    .superRefine((v, ctx) => {
-      const problem = responseFileNamesProblem(v);
-      if (problem) ctx.addIssue({ code: 'custom', message: problem });
-    }),
+    .superRefine((v, ctx) => refuse(ctx, responseFileNamesIssue(v))),
   fields: z.array(MasterField).min(1).default(() => DEFAULT_MASTER_FIELDS.map((f) => ({ ...f }))),
   productFields: z.array(MasterField).min(1).default(() => DEFAULT_PRODUCT_FIELDS.map((f) => ({ ...f }))),
   encoding: FileEncoding.default('utf-8'),
@@ -124,10 +127,7 @@ export const ClientConfig = z.object({
   productsFileName: z
     .string()
     .default(DEFAULT_PRODUCTS_FILE_NAME)
-    .superRefine((v, ctx) => {
-      const problem = productsFileNameProblem(v);
-      if (problem) ctx.addIssue({ code: 'custom', message: problem });
-    }),
+    .superRefine((v, ctx) => refuse(ctx, productsFileNameIssue(v))),
   /**
    * Four-eyes approval (team mode): a real send waits in `awaiting_approval` until another team
    * member approves it; test sends never wait.

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CatalogText } from './catalog-text';
 import { method, service } from './define';
 import { LineBreakPolicy } from './profiles';
+import { LOCALES } from '../i18n/locale';
 
 /** Reader overrides: anything not given is detected. */
 export const OpenOptions = z.object({
@@ -227,6 +228,8 @@ export const SendDraft = ClientRef.extend({
   mapping: z.array(FieldMapping),
   edits: RowEdits.default({ overrides: [], excludedLines: [] }),
   products: ProductsInput.nullable().default(null),
+  /** The language of the asking window: the reasons in the rejected-rows file are written in it (English when absent). */
+  language: z.enum(LOCALES).optional(),
 });
 export type SendDraft = z.input<typeof SendDraft>;
 

@@ -40,8 +40,25 @@ const CODE_MESSAGES: Record<ErrorCode, MessageId> = {
  * code in other languages, with the raw text only where the code is INTERNAL.
  */
 export function errorText(intl: MessageFormatter, error: Pick<AppErrorInfo, 'code' | 'message'> & { readonly messageId?: string; readonly values?: Readonly<Record<string, string | number>> }): string {
-  if (error.messageId && error.messageId in EN_MESSAGES) return intl.formatMessage({ id: error.messageId as MessageId }, error.values);
+  if (error.messageId && error.messageId in EN_MESSAGES) return intl.formatMessage({ id: error.messageId as MessageId }, withReason(intl, error.values));
   if (intl.locale.startsWith('en') && error.message) return error.message;
   const generic = CODE_MESSAGES[error.code as ErrorCode] ?? 'error.code.INTERNAL';
   return intl.formatMessage({ id: generic }, { detail: error.message });
+}
+
+/**
+ * The values of a message that wraps another sentence (`… cannot be used: {reason}`): where the
+ * inner sentence's key and values travel beside it (`reasonId`, `reasonValues` as JSON), the
+ * reason is said in the reader's language too, else it stays as written (English).
+ */
+export function withReason(intl: MessageFormatter, values: Readonly<Record<string, string | number>> | undefined): Record<string, string | number> | undefined {
+  if (!values || typeof values.reasonId !== 'string' || !(values.reasonId in EN_MESSAGES)) return values ? { ...values } : undefined;
+  let inner: Record<string, string | number>;
+  try {
+    inner = JSON.parse(String(values.reasonValues ?? '{}')) as Record<string, string | number>;
+  } catch {
+    // Unreadable inner values: the English reason stays as it was written.
+    return { ...values };
+  }
+  return { ...values, reason: intl.formatMessage({ id: values.reasonId as MessageId }, withReason(intl, inner)) };
 }

@@ -201,6 +201,8 @@ export function sandboxData(dataDir: string): (string | RegExp)[] {
     /(?<![\p{L}\p{N}])(?:\/[\w.-]+){2,}\/?/u,
     // The language chooser names each language in itself ("English", "Deutsch").
     'English',
+    // The demo sandbox's note on its source mailing, written once in the host's language (English in the tests' host).
+    (JSON.parse(readFileSync(join(CATALOG, 'en', 'connections.json'), 'utf8')) as Record<string, string>)['connections.sandbox.mailingNote'],
     // E-mail addresses (recipients, test recipients).
     /[\w.+-]+@[\w-]+(\.[\w-]+)+/,
   ];

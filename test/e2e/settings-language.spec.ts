@@ -14,6 +14,9 @@ test.describe('language in Settings', () => {
     // No reload: the whole window re-renders in German.
     await expect(page.getByRole('heading', { level: 1, name: 'Einstellungen' })).toBeVisible();
     await expect(page.locator('html')).toHaveAttribute('lang', 'de-DE');
+    // The side navigation turns German at once too, not only the screen.
+    await expect(page.getByRole('navigation').getByRole('link', { name: /^Einstellungen\b/ })).toBeVisible();
+    await expect(page.getByRole('navigation').getByRole('link', { name: /^Settings\b/ })).toHaveCount(0);
     const sprache = page.getByRole('region', { name: 'Sprache' });
     await expect(sprache.getByRole('radio', { name: 'Deutsch' })).toBeChecked();
     await expect(sprache).toContainText('Ihre Wahl wird im Datenordner gespeichert');

@@ -190,7 +190,7 @@ async function profileSub(argv: string[], door: Door, options: GlobalOptions, io
       const code = report(io, options, result, (r: ConnectionReport, c) => [
         c.t(r.ok ? 'cli.profile.test.ok' : 'cli.profile.test.problems', { server: r.serverIdent, latency: c.fmt.number(r.latencyMs), fingerprint: r.fingerprint }),
         r.extensions.length ? c.t('cli.profile.test.extensions', { extensions: r.extensions.join(', ') }) : c.t('cli.profile.test.noExtensions'),
-        ...r.checks.map((x) => `${x.ok ? c.t('cli.profile.test.checkOk') : c.t('cli.profile.test.checkFailed')} ${x.client} ${x.role} ${x.dir}: ${x.message}`),
+        ...r.checks.map((x) => `${x.ok ? c.t('cli.profile.test.checkOk') : c.t('cli.profile.test.checkFailed')} ${x.client} ${x.role} ${x.dir}: ${c.say(x.text, x.message)}`),
       ]);
       return code === 0 && result.ok && !(result.value as { ok: boolean }).ok ? 1 : code;
     }

@@ -2,6 +2,7 @@ import { copyFile, rename, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gridColumns, GRID_VIEW_NAMES, type GridViewName } from '../../services/responses/grid-query';
+import type { CatalogText } from '../../../shared/contract/catalog-text';
 import type { MessageId } from '../../../shared/i18n/messages';
 import { CliError, EXIT_USAGE, type CliIo, type GlobalOptions } from '../cli-io';
 import { cliText } from '../cli-text';
@@ -22,14 +23,14 @@ const OUTCOME_LABELS: Record<PullOutcome, MessageId> = {
 export async function pullCommand(argv: string[], door: Door, options: GlobalOptions, io: CliIo): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { profile: { type: 'string' }, client: { type: 'string' } } });
   if (!values.profile) throw new CliError('cli.usage.syntax', { syntax: 'loopdesk pull --profile P [--client C]' }, { exitCode: EXIT_USAGE });
-  const { files } = await call<{ files: { client: string; name: string; outcome: PullOutcome; rows: number; message: string }[] }>(door, 'responses.pull', {
+  const { files } = await call<{ files: { client: string; name: string; outcome: PullOutcome; rows: number; message: string; text?: CatalogText }[] }>(door, 'responses.pull', {
     profile: values.profile,
     client: values.client,
   });
   const c = cliText(options.lang);
   if (options.json) io.out(JSON.stringify({ files }));
   else if (files.length === 0) io.out(c.t('cli.pull.none'));
-  else for (const f of files) io.out(`${c.t(OUTCOME_LABELS[f.outcome]).padEnd(12)} ${f.client}/${f.name}\t${c.t('cli.pull.rows', { count: f.rows })}\t${f.message}`);
+  else for (const f of files) io.out(`${c.t(OUTCOME_LABELS[f.outcome]).padEnd(12)} ${f.client}/${f.name}\t${c.t('cli.pull.rows', { count: f.rows })}\t${c.say(f.text, f.message)}`);
   return files.some((f) => f.outcome === 'rejected') ? 1 : 0;
 }
 

@@ -113,7 +113,7 @@ export async function prepareCommand(argv: string[], options: GlobalOptions, io:
     } else {
       const c = cliText(options.lang);
       io.out(c.t('cli.prepare.summary', { rows: report.rows, valid: report.valid, excluded: report.excludedCount }));
-      for (const x of report.excluded.slice(0, 20)) io.out(`  ${c.t('cli.prepare.line', { line: String(x.line), reasons: x.reasons.map((r) => `${r.field}: ${r.message}`).join('; ') })}`);
+      for (const x of report.excluded.slice(0, 20)) io.out(`  ${c.t('cli.prepare.line', { line: String(x.line), reasons: x.reasons.map((r) => `${r.field}: ${c.say(r.text, r.message)}`).join('; ') })}`);
       if (report.excludedCount > 20) io.out(`  ${c.t('cli.prepare.more', { count: report.excludedCount - 20, file: report.rejectedFile ?? '' })}`);
       io.out(report.files.products ? c.t('cli.prepare.writtenBoth', { file: report.files.subscribers, products: report.files.products }) : c.t('cli.prepare.written', { file: report.files.subscribers }));
     }

@@ -125,9 +125,13 @@ export async function startBrowserHost(context: AppContext, options: BrowserHost
   const serveFiles = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
     const json = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-    if (!sameToken(url.searchParams.get('token'), token)) return json(401, { error: 'missing or wrong token' });
+    // A refusal carries its catalog key and values (`text`), so the page says it in its own
+    // language; `error` is the English sentence, for curl and the console.
+    const refuse = (status: number, id: MessageId, values: Record<string, string> = {}) =>
+      json(status, { error: appIntl('en').formatMessage({ id }, values), text: { id, values } });
+    if (!sameToken(url.searchParams.get('token'), token)) return refuse(401, 'host.files.wrongToken');
     if (req.method === 'POST') {
-      if (!allowedOrigins().has(req.headers.origin ?? '')) return json(403, { error: 'foreign Origin' });
+      if (!allowedOrigins().has(req.headers.origin ?? '')) return refuse(403, 'host.files.foreignOrigin');
       // eslint-disable-next-line no-control-regex -- control characters are what this removes from the file name
       const name = basename(url.searchParams.get('name') ?? '').replace(/[\u0000-\u001f]/g, '') || 'upload';
       const dir = join(context.dataDir, 'incoming', randomBytes(8).toString('hex'));
@@ -137,14 +141,14 @@ export async function startBrowserHost(context: AppContext, options: BrowserHost
         await pipeline(req, createWriteStream(target));
       } catch (e) {
         await rm(dir, { recursive: true, force: true });
-        return json(400, { error: `The upload was interrupted: ${(e as Error).message}` });
+        return refuse(400, 'host.files.interrupted', { reason: (e as Error).message });
       }
       return json(200, { path: target });
     }
     if (req.method === 'GET') {
       const wanted = resolve(url.searchParams.get('path') ?? '');
       const dataDir = resolve(context.dataDir);
-      if (!wanted.startsWith(dataDir + sep) || !existsSync(wanted) || !statSync(wanted).isFile()) return json(404, { error: 'no such file' });
+      if (!wanted.startsWith(dataDir + sep) || !existsSync(wanted) || !statSync(wanted).isFile()) return refuse(404, 'host.files.notFound');
       res.writeHead(200, {
         'content-type': MIME[extname(wanted)] ?? 'application/octet-stream',
         'content-disposition': `attachment; filename="${basename(wanted).replace(/"/g, '')}"`,

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { productsFileNameFor, productsFileNameProblem } from '../../../shared/contract/products-file-name';
+import { productsFileNameFor, productsFileNameIssue } from '../../../shared/contract/products-file-name';
+import { englishText } from '../../../shared/i18n/catalog-message';
 import { DEFAULT_PRODUCTS_FILE_NAME } from '../../../shared/contract/profiles';
 import { AppError } from '../../../shared/contract/result';
 import { closedLoopFileName } from './closed-loop-writer';
@@ -28,10 +29,12 @@ export function chooseFileNames(args: {
 }): PreparedFileNames {
   const free = (name: string): boolean => !existsSync(join(args.outDir, name)) && !existsSync(join(args.outDir, `${name}.tmp`)) && !args.taken?.(name);
   const productsPattern = args.productsFileName ?? DEFAULT_PRODUCTS_FILE_NAME;
-  const productsProblem = productsFileNameProblem(productsPattern);
-  if (productsProblem) {
-    // The pattern's problem is written in shared/contract/products-file-name.ts (English); it goes in as a value.
-    throw new AppError('INVALID_INPUT', 'error.recipients.productsFileName', { pattern: productsPattern, problem: productsProblem }, { setting: 'productsFileName', pattern: productsPattern });
+  const productsIssue = productsFileNameIssue(productsPattern);
+  if (productsIssue) {
+    // The pattern's problem (shared/contract/products-file-name.ts) travels as a wrapped sentence:
+    // English in `reason`, its key and values in `reasonId`/`reasonValues` for the reader's language.
+    const reason = { reason: englishText(productsIssue), reasonId: productsIssue.id, reasonValues: JSON.stringify(productsIssue.values ?? {}) };
+    throw new AppError('INVALID_INPUT', 'error.recipients.productsFileName', { pattern: productsPattern, ...reason }, { setting: 'productsFileName', pattern: productsPattern });
   }
   const subscribersName = closedLoopFileName(args.now, args.timeZone, 'subscribers', (name) => {
     const stem = name.slice(0, 14);

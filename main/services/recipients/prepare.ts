@@ -17,6 +17,7 @@ import { SourceMailingCheck, sourceMailingMismatchError } from './source-mailing
 import { openSpreadsheet } from './spreadsheet';
 import type { OpenOptions, ProgressCallback, Spreadsheet } from './types';
 import { compileValidator, EmailSeenSet, type ExcludedRow, type RowFix, type RowFlag, type ValidationSummary } from './validate';
+import type { Locale } from '../../../shared/i18n/locale';
 
 export type { PrepareProductsInput, PreparedProducts } from './prepare-products';
 export { LINES_PER_PRODUCT } from './recipient-row-pass';
@@ -36,6 +37,8 @@ export interface PrepareInput {
   readonly waveId?: string;
   /** Where the closed-loop files are written. */
   readonly outDir: string;
+  /** The language of the reasons in the rejected-rows file (the asking window's); English by default. */
+  readonly language?: Locale;
   /** Target encoding of the files. */
   readonly encoding: ClosedLoopEncoding;
   /** The client's `lineBreaks` setting for CR/LF inside values (default `space`, as the contract's). */
@@ -170,6 +173,7 @@ function rowPassFor(opts: PrepareInput, sheet: Spreadsheet, mapping: FieldMappin
     rejectedPath,
     headers: sheet.headers,
     plainConstants: plainConstants(mapping, opts.sourceMailingId, waveId),
+    language: opts.language,
   });
 }
 

@@ -6,6 +6,9 @@ import type { SourceMailingCheck } from './source-mailing-check';
 import { TextSink } from './text-sink';
 import type { SheetRow } from './types';
 import { addToSummary, detachString, emptySummary, listedRow, type ExcludedRow, type RowFix, type RowFlag, type RowProblem, type RowValidator } from './validate';
+import { appIntl } from '../../../shared/i18n/intl';
+import type { Locale } from '../../../shared/i18n/locale';
+import { EN_MESSAGES, type MessageId } from '../../../shared/i18n/messages';
 
 /** Rows, tidied values and flags listed in a report; all of them are counted. */
 export const MAX_LISTED = 1000;
@@ -44,9 +47,16 @@ export interface RowPassSetup {
    * LF, so a row mapped from a record without quotes needs no escaping (see {@link plainLine}).
    */
   readonly plainConstants?: boolean;
+  /** The language of the reasons in the rejected file: the window's that asked; English by default. */
+  readonly language?: Locale;
 }
 
-const reasonText = (problems: readonly RowProblem[]): string => problems.map((p) => p.message).join('; ');
+/** A row's reasons for the rejected file, in `language` (each problem's catalog text; its English message where it has none). */
+function reasonText(problems: readonly RowProblem[], language: Locale): string {
+  if (language === 'en') return problems.map((p) => p.message).join('; ');
+  const intl = appIntl(language);
+  return problems.map((p) => (p.text && p.text.id in EN_MESSAGES ? intl.formatMessage({ id: p.text.id as MessageId }, p.text.values) : p.message)).join('; ');
+}
 
 /**
  * One pass over the recipient rows: applies the operator's edits, validates each row, hands the
@@ -121,7 +131,7 @@ export class RecipientRowPass {
           this.rejected = new TextSink(this.setup.rejectedPath);
           await this.rejected.write('\uFEFF' + formatClosedLoopLine(['line', 'reasons', ...this.setup.headers]));
         }
-        rejectedText += formatClosedLoopLine([String(row.line), reasonText(r.problems), ...row.values]);
+        rejectedText += formatClosedLoopLine([String(row.line), reasonText(r.problems, this.setup.language ?? 'en'), ...row.values]);
       }
       if (rejectedText !== '') await this.rejected!.write(rejectedText);
       if (worker) await worker.flush();

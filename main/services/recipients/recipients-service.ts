@@ -36,6 +36,7 @@ export async function prepareDraft(args: {
     mapping: draft.mapping.length > 0 ? draft.mapping : undefined,
     sourceMailingId: draft.sourceMailingId,
     outDir: args.outDir,
+    language: draft.language,
     encoding: client.encoding,
     lineBreaks: client.lineBreaks,
     sourceMailingMismatch: args.sourceMailingMismatch,

@@ -1,6 +1,6 @@
 import type { CatalogText } from '../../../shared/contract/catalog-text';
 import { appIntl } from '../../../shared/i18n/intl';
-import type { MessageId } from '../../../shared/i18n/messages';
+import { EN_MESSAGES, type MessageId } from '../../../shared/i18n/messages';
 
 /**
  * A file could not be handed to the host. `text` is the sentence as a catalog key and values:
@@ -29,12 +29,24 @@ export async function fileToHostPath(file: File, win: Window = window): Promise<
     throw new HostFileError('common.file.noPath', { name: file.name });
   }
   const token = new URLSearchParams(win.location.search).get('token') ?? '';
-  const url = `/files?token=${encodeURIComponent(token)}&name=${encodeURIComponent(file.name)}`;
+  const url = new URL(`/files?token=${encodeURIComponent(token)}&name=${encodeURIComponent(file.name)}`, win.location.href);
   // The File is the body, so the browser streams it from disk instead of reading it into memory.
   const res = await fetch(url, { method: 'POST', body: file, headers: { 'content-type': 'application/octet-stream' } });
-  const body = (await res.json().catch(() => ({}))) as { path?: string; error?: string };
-  if (!res.ok || !body.path) throw new HostFileError('common.file.handOffFailed', { reason: body.error ?? `HTTP ${res.status}` });
+  const body = (await res.json().catch(() => ({}))) as { path?: string; error?: string; text?: CatalogText };
+  if (!res.ok || !body.path) throw new HostFileError('common.file.handOffFailed', refusalReason(body, res.status));
   return body.path;
+}
+
+/**
+ * The host's reason for refusing a file as a wrapped sentence: its catalog key and values
+ * travel as `reasonId`/`reasonValues` (see renderer/src/i18n/catalog-sentence.ts), so the
+ * reader sees the reason in their language; `reason` is the English, or the HTTP status.
+ */
+function refusalReason(body: { error?: string; text?: CatalogText }, status: number): Record<string, string> {
+  const reason = body.error ?? `HTTP ${status}`;
+  const text = body.text;
+  if (!text || typeof text.id !== 'string' || !(text.id in EN_MESSAGES)) return { reason };
+  return { reason, reasonId: text.id, reasonValues: JSON.stringify(text.values ?? {}) };
 }
 
 /**

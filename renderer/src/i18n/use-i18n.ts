@@ -5,7 +5,7 @@ import { formats } from '../../../shared/i18n/formats';
 import type { MessageId } from '../../../shared/i18n/messages';
 import type { AppErrorInfo } from '../../../shared/contract/result';
 import type { CatalogText } from '../../../shared/contract/catalog-text';
-import { EN_MESSAGES } from '../../../shared/i18n/messages';
+import { catalogSentence } from './catalog-sentence';
 
 /** Placeholder values of a message; React nodes are allowed where the message wraps text in a tag (`<b>…</b>`). */
 export type RenderValues = Record<string, string | number | ((chunks: React.ReactNode[]) => React.ReactNode)>;
@@ -29,8 +29,12 @@ export function useI18n() {
       t,
       rich,
       fmt: formats(intl),
-      /** A sentence a service produced (activity entry, timeline step) in this language; `english` where it predates the catalog. */
-      say: (text: CatalogText | null | undefined, english: string) => (text && text.id in EN_MESSAGES ? t(text.id as MessageId, text.values) : english),
+      /**
+       * A sentence a service produced (activity entry, timeline step) in this language, with a
+       * wrapped error's sentence (`reasonId`/`reasonValues`) in this language too; `english`
+       * where it predates the catalog.
+       */
+      say: (text: CatalogText | null | undefined, english: string) => catalogSentence(t, text, english),
       errorMessage: (error: Pick<AppErrorInfo, 'code' | 'message'> & { messageId?: string; values?: Readonly<Record<string, string | number>> }) => errorText(intl, error),
       locale: intl.locale,
     };

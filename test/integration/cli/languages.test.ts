@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -91,6 +92,19 @@ describe('the CLI speaks English by default and German with --lang de or LANG=de
     expect(JSON.parse(json.out)).toEqual({ error: { code: 'NOT_FOUND', message: expect.stringMatching(/^There is no profile named "nope"/) } });
     const english = await cli(['client', 'show', '--profile', 'nope']);
     expect(english.err).toMatch(/^error NOT_FOUND: There is no profile named "nope"/);
+  });
+
+  it("prints a row's reason for being left out in the CLI's language (its catalog text), English without", async () => {
+    const dir = join(data.path, 'prepare-de');
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, 'list.csv');
+    writeFileSync(file, 'Email;Firstname\nanna@example.com;Anna\nnot-an-address;Bernd\n');
+    const german = await cli(['--lang', 'de', 'prepare', file, '--mailing', '44018617811', '--out', join(dir, 'de')]);
+    expect(german.code).toBe(0);
+    expect(german.out).toContain('„not-an-address“ ist keine gültige E-Mail-Adresse');
+    expect(german.out).not.toContain('is not a valid e-mail address');
+    const english = await cli(['prepare', file, '--mailing', '44018617811', '--out', join(dir, 'en')]);
+    expect(english.out).toContain('"not-an-address" is not a valid e-mail address');
   });
 
   it('speaks German as a spawned `loopdesk` with --lang de or LANG=de_DE.UTF-8, English without', async () => {

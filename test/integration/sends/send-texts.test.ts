@@ -9,7 +9,7 @@ import { appIntl } from '../../../shared/i18n/intl';
 import { openAppContext, type AppContext } from '../../../main/app/app-context';
 import { startDemoSandbox } from '../../../main/app/demo-sandbox';
 import type { SandboxHandle } from '../../../main/services/sandbox';
-import { catalogSentence } from '../../../renderer/src/features/sends/catalog-sentence';
+import { catalogSentence } from '../../../renderer/src/i18n/catalog-sentence';
 import { callService } from '../../helpers/call-service';
 import { tempDir } from '../../helpers/temp-dir';
 

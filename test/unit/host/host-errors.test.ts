@@ -30,10 +30,20 @@ describe("the dispatcher's own errors carry catalog keys (issue #15)", () => {
     expect(errorText(appIntl('de'), unknown)).toBe('Unbekannter Kanal "nope.nothing".');
 
     const invalid = await failure('profiles.get', { name: 42 });
-    expect(invalid).toMatchObject({ code: 'INVALID_INPUT', messageId: 'error.host.invalidInput', values: { channel: 'profiles.get' } });
-    expect(invalid.message).toMatch(/^Invalid input for profiles.get: name: /);
+    expect(invalid).toMatchObject({ code: 'INVALID_INPUT', messageId: 'error.host.invalidField', values: { channel: 'profiles.get', fields: 'name', count: 1 } });
+    expect(invalid.message).toBe('Invalid input for profiles.get: the field name has no valid value. Check the input and try again.');
     expect(invalid.details).toEqual({ issues: [expect.objectContaining({ path: ['name'] })] });
-    expect(errorText(appIntl('de'), invalid)).toMatch(/^Ungültige Eingabe für profiles.get: name: /);
+    // German names the field in German; zod's English issue text stays in the details.
+    expect(errorText(appIntl('de'), invalid)).toBe('Ungültige Eingabe für profiles.get: Das Feld name hat keinen gültigen Wert. Prüfen Sie die Eingabe und versuchen Sie es erneut.');
+
+    const twoFields = await failure('profiles.save', { profile: { name: 7, host: 8, user: 'u', auth: { kind: 'password' } } });
+    expect(twoFields.values).toMatchObject({ fields: 'profile.name, profile.host', count: 2 });
+    expect(errorText(appIntl('de'), twoFields)).toMatch(/^Ungültige Eingabe für profiles.save: Die Felder profile.name, profile.host haben keine gültigen Werte\./);
+    expect(errorText(appIntl('en'), twoFields)).toBe('Invalid input for profiles.save: the fields profile.name, profile.host have no valid values. Check the input and try again.');
+
+    const notAnObject = await failure('profiles.get', 'just text');
+    expect(notAnObject).toMatchObject({ code: 'INVALID_INPUT', messageId: 'error.host.invalidInput' });
+    expect(errorText(appIntl('de'), notAnObject)).toBe('Ungültige Eingabe für profiles.get. Prüfen Sie die Werte und versuchen Sie es erneut.');
 
     const missing = await failure('profiles.list', {});
     expect(missing).toMatchObject({ code: 'NOT_IMPLEMENTED', messageId: 'error.host.notImplemented' });

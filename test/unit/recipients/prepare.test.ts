@@ -37,6 +37,15 @@ describe('prepare', () => {
     expect(readdirSync(outDir).sort()).toEqual(['20240601120000_rejected.csv', '20240601120000_subscribers.csv']);
   });
 
+  it('writes the rejected rows’ reasons in the language of the window that asked (English without one)', async () => {
+    const outDir = mkdtempSync(join(tmpdir(), 'loopdesk-prep-de-'));
+    const report = await prepare({ ...base, input: join(FIX, 'german-excel.csv'), outDir, language: 'de' });
+    const rejected = readFileSync(report.rejectedFile!, 'utf8');
+    expect(rejected.startsWith('\uFEFF"line";"reasons";"E-Mail";"Anrede"')).toBe(true);
+    expect(rejected).toContain('"5";"„kein-at-zeichen.example.de“ ist keine gültige E-Mail-Adresse";"kein-at-zeichen.example.de"');
+    expect(rejected).not.toContain('is not a valid e-mail address');
+  });
+
   it('xlsx in → ISO-8859-1 out, next free second when the name is taken, generated wave', async () => {
     const outDir = mkdtempSync(join(tmpdir(), 'loopdesk-prep-'));
     const first = await prepare({ ...base, input: join(FIX, 'recipients.xlsx'), outDir, encoding: 'iso-8859-1', waveId: undefined });

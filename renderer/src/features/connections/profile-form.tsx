@@ -10,7 +10,7 @@ import { useI18n } from '../../i18n/use-i18n';
 export function ProfileForm(props: { initial: ProfileDraft; editing: boolean; onSaved: (p: Profile) => void; onCancel: () => void }) {
   const api = useApi();
   const id = useId();
-  const { t, rich, fmt, errorMessage } = useI18n();
+  const { t, rich, fmt, say, errorMessage } = useI18n();
   const [d, setD] = useState<ProfileDraft>(props.initial);
   const [problems, setProblems] = useState<readonly DraftProblem[]>([]);
   const [saveError, setSaveError] = useState<AppErrorInfo | null>(null);
@@ -68,7 +68,7 @@ export function ProfileForm(props: { initial: ProfileDraft; editing: boolean; on
               <li key={i}>{problemText(t, p.text)}</li>
             ))}
             {issues.map((p, i) => (
-              <li key={`i${i}`}>{t('connections.form.issue', { path: p.path.join(' › '), message: p.message })}</li>
+              <li key={`i${i}`}>{t('connections.form.issue', { path: p.path.join(' › '), message: say(p.text, p.message) })}</li>
             ))}
           </ul>
         </div>

@@ -12,6 +12,7 @@ import { PreviewRows } from './preview-rows';
 import { lineBreakRejectHint, RiskyValues, SourceMailingMismatchCallout, sourceMailingBlock, TidiedValues } from './check-findings';
 import { ErrorCallout } from '../../components/error-callout';
 import { DataTable } from '../../components/data-table';
+import { useLanguage } from '../../i18n/language-provider';
 
 /** A space between two inline parts (a string literal in JSX would read as untranslated text to the i18n lint). */
 const SPACE = ' ';
@@ -22,6 +23,7 @@ type Progress = Omit<EventPayload<'recipients.onProgress'>, 'path'>;
 /** Runs the whole file through mapping and validation; returns an error message or null. */
 export function useValidation(draft: NewSendState, update: StepProps['update']) {
   const api = useApi();
+  const { language } = useLanguage();
   const [running, setRunning] = useState(false);
   const [progress, setProgress] = useState<Progress | null>(null);
   // The error itself (not its text), so a language switch re-renders it.
@@ -36,7 +38,7 @@ export function useValidation(draft: NewSendState, update: StepProps['update']) 
     setError(null);
     setProgress({ bytesRead: 0, totalBytes: draft.inspection?.totalBytes ?? 0, rows: 0 });
     try {
-      const r = await api.recipients.validate(toSendDraft(next));
+      const r = await api.recipients.validate(toSendDraft(next, language));
       if (r.ok) update({ report: r.value, reportStale: false });
       else setError(r.error);
     } finally {

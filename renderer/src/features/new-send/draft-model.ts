@@ -1,5 +1,6 @@
 import type { FieldMapping, Inspection, OpenOptions, ProblemCode, RowEdits, SendDraft, ValidationReport } from '../../../../shared/contract/recipients';
 import type { MessageId } from '../../../../shared/i18n/messages';
+import type { Locale } from '../../../../shared/i18n/locale';
 
 export type { ValueOverride } from '../../../../shared/contract/recipients';
 
@@ -170,10 +171,14 @@ export function reasonText(code: string, t: (id: MessageId) => string): string {
   return id ? t(id) : code.replaceAll('_', ' ').toLowerCase();
 }
 
-/** The contract's draft for validate and create; products only when the operator added a catalog. */
-export function toSendDraft(d: NewSendState): SendDraft {
+/**
+ * The contract's draft for validate and create; products only when the operator added a catalog.
+ * `language` (the window's) is the language of the reasons in the rejected-rows file.
+ */
+export function toSendDraft(d: NewSendState, language?: Locale): SendDraft {
   if (!d.inspection) throw new Error('toSendDraft needs an inspected file');
   return {
+    ...(language ? { language } : {}),
     profile: d.profile,
     client: d.client,
     path: d.inspection.path,

@@ -15,6 +15,7 @@ import { ConfirmDialog } from '../../components/confirm-dialog';
 import { ErrorCallout } from '../../components/error-callout';
 import { PreviewRows } from './preview-rows';
 import { useI18n } from '../../i18n/use-i18n';
+import { useLanguage } from '../../i18n/language-provider';
 
 /** The steps of a new send, in order. */
 const STEPS: readonly { id: NewSendStepId; label: MessageId }[] = [
@@ -39,6 +40,7 @@ export interface StepProps {
 export function NewSendScreen() {
   const api = useApi();
   const { t, rich, fmt, errorMessage } = useI18n();
+  const { language } = useLanguage();
   // The draft outlives the screen (in the window's session), so looking at Sends and coming back loses nothing.
   const session = useNewSendSession();
   const [draft, setDraft] = useState<NewSendState>(() => session.draft());
@@ -88,7 +90,7 @@ export function NewSendScreen() {
         update({ inspection: r.value, mapping: r.value.mapping, chosen: [] });
         if (prefill.autoCheck) {
           const withFile: NewSendState = { ...fresh, inspection: r.value, mapping: r.value.mapping };
-          const checked = await api.recipients.validate(toSendDraft(withFile));
+          const checked = await api.recipients.validate(toSendDraft(withFile, language));
           if (!checked.ok) return setLoadError(checked.error);
           update({ report: checked.value, reportStale: false });
           goTo(checked.value.valid > 0 && checked.value.excludedCount === 0 ? 'send' : 'check');

@@ -7,6 +7,7 @@ import { navigate } from '../../routes';
 import { requestNotificationPermission } from '../sends/send-notifications';
 import { EMPTY_DRAFT, toSendDraft } from './draft-model';
 import type { StepProps } from './new-send-screen';
+import { useLanguage } from '../../i18n/language-provider';
 
 /** Between the links of a list of sends (data, like the e-mail lists). */
 const LIST_SEPARATOR = ', ';
@@ -105,6 +106,7 @@ function SendDialog(props: StepProps & { test: boolean; testRecipients: readonly
   const id = useId();
   const { draft, mailing, test } = props;
   const { t, rich, fmt, errorMessage } = useI18n();
+  const { language } = useLanguage();
   const [when, setWhen] = useState<When>('now');
   // An hour from now, in the form the app shows times in (the box reads that form and the ISO one).
   const [at, setAt] = useState(() => fmt.dateTime(Date.now() + 60 * 60_000));
@@ -137,7 +139,7 @@ function SendDialog(props: StepProps & { test: boolean; testRecipients: readonly
         if (when === 'later' && !atIso) return t('newSend.confirm.badTime');
         if (when === 'later' && atIso && new Date(atIso).getTime() < Date.now() - 60_000) return t('newSend.confirm.pastTime');
         requestNotificationPermission();
-        const r = await api.sends.create({ ...toSendDraft(draft), test, scheduledAt: atIso, testRows });
+        const r = await api.sends.create({ ...toSendDraft(draft, language), test, scheduledAt: atIso, testRows });
         if (!r.ok) return errorMessage(r.error);
         props.onCreated(r.value.id, test);
         return null;

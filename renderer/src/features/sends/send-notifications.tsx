@@ -1,7 +1,7 @@
 import { useRef } from 'react';
 import type { Send } from '../../../../shared/contract/sends';
 import { useHostEvent } from '../../api/api-context';
-import { catalogSentence, type FormatMessage } from './catalog-sentence';
+import { catalogSentence, type FormatMessage } from '../../i18n/catalog-sentence';
 import { useSendTexts } from './use-send-texts';
 
 /** Asks once for permission to show desktop notifications; called from the first send's confirmation. */

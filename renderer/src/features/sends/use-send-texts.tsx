@@ -1,21 +1,20 @@
 import { useMemo, type ReactNode } from 'react';
 import type { CatalogText } from '../../../../shared/contract/catalog-text';
 import { useI18n } from '../../i18n/use-i18n';
-import { catalogSentence } from './catalog-sentence';
+import { catalogSentence } from '../../i18n/catalog-sentence';
 
 /**
  * The app's formatting (`useI18n`) plus the sentences services produced (timeline steps, send
- * errors) in the chosen language: `sayStep` as text, `stepNode` for the page, where the words
+ * errors) in the chosen language: `say` as text, `stepNode` for the page, where the words
  * the server or the system wrote themselves (a `reason` without a catalog key) are marked as
  * English, so screen readers say them right and the language checks know them as data.
  */
 export function useSendTexts() {
   const i18n = useI18n();
   return useMemo(() => {
-    const sayStep = (text: CatalogText | null | undefined, english: string) => catalogSentence(i18n.t, text, english);
     const stepNode = (text: CatalogText | null | undefined, english: string): ReactNode => {
       const reason = text?.values.reason;
-      if (!text || typeof reason !== 'string' || typeof text.values.reasonId === 'string') return sayStep(text, english);
+      if (!text || typeof reason !== 'string' || typeof text.values.reasonId === 'string') return i18n.say(text, english);
       const foreign = (
         <span lang="en" className="server-words">
           {reason}
@@ -23,6 +22,6 @@ export function useSendTexts() {
       );
       return catalogSentence((id, values) => i18n.rich(id, { ...values, reason: foreign } as never) as string, text, english);
     };
-    return { ...i18n, sayStep, stepNode };
+    return { ...i18n, stepNode };
   }, [i18n]);
 }
