@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { parse, TYPE, type MessageFormatElement } from '@formatjs/icu-messageformat-parser';
 import type { Page } from '@playwright/test';
 import { DEFAULT_PRODUCT_FIELDS } from '../../shared/contract/profiles';
+import { RESPONSE_KIND_NAMES } from '../../shared/contract/response-file-names';
 
 const CATALOG = fileURLToPath(new URL('../../shared/i18n/catalog', import.meta.url));
 
@@ -174,7 +175,8 @@ export function withoutData(text: string, data: readonly (string | RegExp)[]): s
  * lists them; the `data` strings (see {@link withoutData}) are left out first.
  */
 export async function englishOnScreen(page: Page, areas?: readonly string[], data: readonly (string | RegExp)[] = []): Promise<string[]> {
-  return englishIn(withoutData(await readableText(page), data), englishFragments(areas));
+  // The interface's own file kinds (`clicks`, `responses`) are the vendor's names, never translated.
+  return englishIn(withoutData(await readableText(page), [...RESPONSE_KIND_NAMES, ...data]), englishFragments(areas));
 }
 
 /** {@link overflowingText} as one line per element, for `expect(…).toEqual([])`. */
