@@ -105,6 +105,11 @@ const shippedImportRules = (skip = []) => ({
             selector: "ImportExpression[source.type!='Literal']",
             message: '[literal-dynamic-imports] import() takes a string literal, so the import rules can see what it loads.',
           },
+          {
+            // An AppError takes a catalog key (tsc insists); untranslated() is for texts from outside the catalog only.
+            selector: "MemberExpression[object.name='AppError'][property.name='untranslated']",
+            message: 'Give the error a catalog key (shared/i18n/catalog/<lang>/error-*.json) instead of an English text.',
+          },
         ],
       }),
 });

@@ -75,8 +75,6 @@ export class AppError<C extends ErrorCode = ErrorCode> extends Error {
 
   /** An error whose message is the catalog entry `messageId` with `values` (the English text becomes `message`). */
   constructor(code: C, messageId: ErrorMessageId, values?: MessageValues, details?: ErrorDetails<C>);
-  /** @deprecated An English message written in place: being replaced by catalog keys (issue #15). */
-  constructor(code: C, message: string, details?: ErrorDetails<C>);
   constructor(code: C, messageOrId: string, valuesOrDetails?: unknown, details?: ErrorDetails<C>) {
     const keyed = isErrorMessageId(messageOrId);
     super(keyed ? appIntl('en').formatMessage({ id: messageOrId }, valuesOrDetails as MessageValues | undefined) : messageOrId);
@@ -97,7 +95,17 @@ export class AppError<C extends ErrorCode = ErrorCode> extends Error {
    */
   static fromInfo(info: { readonly code: ErrorCode; readonly message: string; readonly messageId?: string; readonly values?: MessageValues; readonly details?: unknown }): AppError {
     const details = info.details as ErrorDetails<ErrorCode> | undefined;
-    return info.messageId && isErrorMessageId(info.messageId) ? new AppError(info.code, info.messageId, info.values, details) : new AppError(info.code, info.message, details);
+    return info.messageId && isErrorMessageId(info.messageId) ? new AppError(info.code, info.messageId, info.values, details) : this.untranslated(info.code, info.message, details);
+  }
+
+  /**
+   * An error whose text comes from outside Loopdesk's catalog (a bug's raw text, an error from
+   * an older host): English clients show the text, others the general message of its code. Every
+   * error Loopdesk itself raises takes a catalog key instead (the constructor accepts nothing else).
+   */
+  static untranslated<C extends ErrorCode>(code: C, message: string, details?: ErrorDetails<C>): AppError<C> {
+    // The constructor tells a key from a text at run time; only the types insist on a key.
+    return new AppError(code, message as ErrorMessageId, details as unknown as MessageValues);
   }
 
   /** The plain-data form sent over the wire. */
@@ -118,14 +126,8 @@ export function ok<T>(value: T): Result<T> {
 }
 
 /** Builds a failure result (the same arguments as {@link AppError}). */
-export function fail<C extends ErrorCode>(code: C, messageId: ErrorMessageId, values?: MessageValues, details?: ErrorDetails<C>): Result<never>;
-/** @deprecated An English message written in place: being replaced by catalog keys (issue #15). */
-export function fail<C extends ErrorCode>(code: C, message: string, details?: ErrorDetails<C>): Result<never>;
-export function fail<C extends ErrorCode>(code: C, messageOrId: string, valuesOrDetails?: unknown, details?: ErrorDetails<C>): Result<never> {
-  const error = isErrorMessageId(messageOrId)
-    ? new AppError(code, messageOrId, valuesOrDetails as MessageValues | undefined, details)
-    : new AppError(code, messageOrId, valuesOrDetails as ErrorDetails<C> | undefined);
-  return { ok: false, error: error.toInfo() };
+export function fail<C extends ErrorCode>(code: C, messageId: ErrorMessageId, values?: MessageValues, details?: ErrorDetails<C>): Result<never> {
+  return { ok: false, error: new AppError(code, messageId, values, details).toInfo() };
 }
 
 /** True for a string that is the key of an error message in the catalog. */

@@ -89,7 +89,7 @@ function textStream(path: string, file: ZipFile): Readable {
     run = first === -1 ? run + chunk.length : chunk.length - chunk.lastIndexOf('<') - 1;
     if (bomb) {
       s.destroy(
-        new AppError(
+        AppError.untranslated(
           'UNSUPPORTED_FILE',
           `"${path}" is not a workbook Loopdesk will read: its part ${file.path} unpacks to more than ${MAX_INFLATE_RATIO} times its packed size (${Math.round(chars / 1048576)} MB so far from ${Math.ceil(file.compressedSize / 1024)} KB), which only a damaged file or a zip bomb does. Open it in Excel, save it again as .xlsx (or CSV) and drop it again.`,
           { path, part: file.path, compressedSize: file.compressedSize },
@@ -97,7 +97,7 @@ function textStream(path: string, file: ZipFile): Readable {
       );
     } else if (longest > MAX_TEXT_RUN_CHARS) {
       s.destroy(
-        new AppError(
+        AppError.untranslated(
           'UNSUPPORTED_FILE',
           `"${path}" is not a workbook Loopdesk will read: its part ${file.path} holds more than ${MAX_TEXT_RUN_CHARS / 1048576} MB of text in one piece (an Excel cell holds at most 32,767 characters). Open it in Excel, save it again as .xlsx (or CSV) and drop it again.`,
           { path, part: file.path },
@@ -133,7 +133,7 @@ export async function* excelJsXlsxBatches(path: string, sheet: string | undefine
     const rels = byPath.get('xl/_rels/workbook.xml.rels');
     const workbook = byPath.get('xl/workbook.xml');
     if (!workbook || !rels) {
-      throw new AppError('UNSUPPORTED_FILE', `"${path}" is a zip file but not an Excel workbook. Save it as .xlsx or CSV from Excel and drop it again.`, { path });
+      throw AppError.untranslated('UNSUPPORTED_FILE', `"${path}" is a zip file but not an Excel workbook. Save it as .xlsx or CSV from Excel and drop it again.`, { path });
     }
     await reader._parseRels(textStream(path, rels));
     await reader._parseWorkbook(textStream(path, workbook));
@@ -147,13 +147,13 @@ export async function* excelJsXlsxBatches(path: string, sheet: string | undefine
     info.sheets = sheets.map((s) => s.name);
     const wanted = sheet === undefined ? sheets[0] : sheets.find((s) => s.name === sheet);
     if (!wanted) {
-      if (sheet === undefined) throw new AppError('UNSUPPORTED_FILE', `"${path}" contains no worksheet. Save it as .xlsx or CSV from Excel and drop it again.`, { path });
-      throw new AppError('NOT_FOUND', `The workbook has no worksheet "${sheet}". Choose one of: ${info.sheets.join(', ')}.`, { path, sheets: info.sheets });
+      if (sheet === undefined) throw AppError.untranslated('UNSUPPORTED_FILE', `"${path}" contains no worksheet. Save it as .xlsx or CSV from Excel and drop it again.`, { path });
+      throw AppError.untranslated('NOT_FOUND', `The workbook has no worksheet "${sheet}". Choose one of: ${info.sheets.join(', ')}.`, { path, sheets: info.sheets });
     }
     const rel = (reader.workbookRels ?? []).find((r) => r.Id === wanted.rId);
     const file = rel ? byPath.get(zipPathOf(rel.Target)) : undefined;
     if (!file) {
-      throw new AppError('UNSUPPORTED_FILE', `The worksheet "${wanted.name}" is missing from "${path}" (the file is damaged). Open it in Excel, save it again and drop it again.`, { path });
+      throw AppError.untranslated('UNSUPPORTED_FILE', `The worksheet "${wanted.name}" is missing from "${path}" (the file is damaged). Open it in Excel, save it again and drop it again.`, { path });
     }
     info.sheet = wanted.name;
     sheetSize = Math.max(1, file.uncompressedSize);
@@ -168,7 +168,7 @@ export async function* excelJsXlsxBatches(path: string, sheet: string | undefine
   } catch (e) {
     sheetStream?.destroy();
     if (e instanceof AppError) throw e;
-    throw new AppError(
+    throw AppError.untranslated(
       'UNSUPPORTED_FILE',
       `"${path}" could not be read as an Excel workbook (${(e as Error).message}). Open it in Excel, save it again as .xlsx (or CSV) and drop it again.`,
       { path, cause: (e as Error).message },
@@ -193,7 +193,7 @@ export async function* excelJsXlsxBatches(path: string, sheet: string | undefine
     if (batch.length > 0) yield { rows: batch, bytesRead: totalBytes };
   } catch (e) {
     if (e instanceof AppError) throw e;
-    throw new AppError('UNSUPPORTED_FILE', `The worksheet in "${path}" could not be read (${(e as Error).message}). Open it in Excel, save it again and drop it again.`, {
+    throw AppError.untranslated('UNSUPPORTED_FILE', `The worksheet in "${path}" could not be read (${(e as Error).message}). Open it in Excel, save it again and drop it again.`, {
       path,
       cause: (e as Error).message,
     });

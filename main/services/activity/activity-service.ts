@@ -11,11 +11,9 @@ export type ActivityInput = {
   readonly kind: string;
   readonly profile?: string | null;
   readonly details?: string | null;
-} & (
-  | { readonly messageId: MessageId; readonly values?: MessageValues }
-  /** @deprecated An English sentence written in place: being replaced by catalog keys (issue #15). */
-  | { readonly message: string }
-);
+  readonly messageId: MessageId;
+  readonly values?: MessageValues;
+};
 
 /** Appends to the activity log; services take this function, not the whole service. */
 export type LogActivity = (entry: ActivityInput) => Promise<void>;
@@ -52,11 +50,10 @@ function toEntry(row: ActivityRow): ActivityEntry {
 export function createActivityService(db: Database, bus: EventBus): ImplOf<typeof activityContract> & { log: LogActivity } {
   return {
     async log(entry) {
-      const keyed = 'messageId' in entry;
-      const message = keyed ? appIntl('en').formatMessage({ id: entry.messageId }, entry.values) : entry.message;
+      const message = appIntl('en').formatMessage({ id: entry.messageId }, entry.values);
       const rows = await db.all<ActivityRow>(
         'INSERT INTO activity(occurred_at, level, kind, profile, message, details, message_id, message_values) VALUES (now(), $1, $2, $3, $4, $5, $6, $7) RETURNING *',
-        [entry.level, entry.kind, entry.profile ?? null, message, entry.details ?? null, keyed ? entry.messageId : null, keyed && entry.values ? JSON.stringify(entry.values) : null],
+        [entry.level, entry.kind, entry.profile ?? null, message, entry.details ?? null, entry.messageId, entry.values ? JSON.stringify(entry.values) : null],
       );
       bus.emit('activity.onEntry', toEntry(rows[0]));
     },

@@ -45,7 +45,8 @@ export function transferFailure(err: unknown, op: 'upload' | 'download', path: s
   const mapped = isAppError(err) ? err : mapRemoteError(err, op, path);
   if (mapped.code === 'TRANSFER_FAILED') {
     const details = { ...(mapped.details as object), path, partRemoved };
-    return mapped.messageId ? new AppError('TRANSFER_FAILED', mapped.messageId, mapped.values, details) : new AppError('TRANSFER_FAILED', mapped.message, details);
+    // eslint-disable-next-line no-restricted-syntax -- the inner error came without a catalog key: its text is all there is.
+    return mapped.messageId ? new AppError('TRANSFER_FAILED', mapped.messageId, mapped.values, details) : AppError.untranslated('TRANSFER_FAILED', mapped.message, details);
   }
   const transient = mapped.code === 'CONNECTION_FAILED' || mapped.code === 'TIMEOUT';
   const likelyCause = (mapped.details as { likelyCause?: 'disk-full' } | undefined)?.likelyCause;

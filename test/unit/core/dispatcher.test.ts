@@ -9,7 +9,7 @@ function servicesWith(info: () => Promise<unknown>): Services {
 describe('dispatcher', () => {
   it('turns an AppError into a failure result with its code and details', async () => {
     const d = new Dispatcher(servicesWith(async () => {
-      throw new AppError('HOST_KEY_CHANGED', 'The key changed.', { fingerprint: 'SHA256:x', keyType: 'ssh-ed25519', trusted: [] });
+      throw AppError.untranslated('HOST_KEY_CHANGED', 'The key changed.', { fingerprint: 'SHA256:x', keyType: 'ssh-ed25519', trusted: [] });
     }));
     expect(await d.handle('app.info', {}, { transport: 'memory' })).toEqual({
       ok: false,

@@ -41,7 +41,7 @@ describe('profiles and store speak through the catalog', () => {
 
     const input = ProfileInput.parse({ name: 'Prod', host: 'sftp.example.com', user: 'acme', auth: { kind: 'password', passwordEnv: 'PROD_PW' }, clients: [{ name: 'shop' }] });
     await profiles.save({ profile: input, replace: false });
-    expect(logged.map((e) => ('messageId' in e ? e.messageId : e.message))).toEqual(['connections.activity.created' satisfies MessageId]);
+    expect(logged.map((e) => e.messageId)).toEqual(['connections.activity.created' satisfies MessageId]);
     const twice = await caught(() => profiles.save({ profile: input, replace: false }));
     expect(twice).toMatchObject({ code: 'ALREADY_EXISTS', messageId: 'error.profiles.exists' });
     expect(german(twice)).toContain('Es gibt bereits ein Profil mit dem Namen „Prod“');

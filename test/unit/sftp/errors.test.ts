@@ -11,23 +11,23 @@ const withCode = (message: string, code: string | number) => Object.assign(new E
 
 describe('isTransientError', () => {
   it('retries lost links and timeouts', () => {
-    expect(isTransientError(new AppError('TIMEOUT', 'slow'))).toBe(true);
-    expect(isTransientError(new AppError('TIMEOUT', 'slow', { transient: true }))).toBe(true);
-    expect(isTransientError(new AppError('CONNECTION_FAILED', 'lost', { transient: true }))).toBe(true);
-    expect(isTransientError(new AppError('TRANSFER_FAILED', 'cut', { transient: true }))).toBe(true);
+    expect(isTransientError(AppError.untranslated('TIMEOUT', 'slow'))).toBe(true);
+    expect(isTransientError(AppError.untranslated('TIMEOUT', 'slow', { transient: true }))).toBe(true);
+    expect(isTransientError(AppError.untranslated('CONNECTION_FAILED', 'lost', { transient: true }))).toBe(true);
+    expect(isTransientError(AppError.untranslated('TRANSFER_FAILED', 'cut', { transient: true }))).toBe(true);
   });
 
   it('never retries what a retry cannot heal: auth, trust, existing targets, bad input', () => {
     for (const code of ['AUTH_FAILED', 'HOST_KEY_UNKNOWN', 'HOST_KEY_CHANGED', 'TARGET_EXISTS', 'PERMISSION_DENIED', 'NOT_FOUND', 'INVALID_INPUT', 'SECRET_UNAVAILABLE'] as const) {
-      expect(isTransientError(new AppError(code, 'no', { transient: true })), code).toBe(false);
+      expect(isTransientError(AppError.untranslated(code, 'no', { transient: true })), code).toBe(false);
     }
   });
 
   it('follows the transient flag where the code alone does not tell', () => {
-    expect(isTransientError(new AppError('CONNECTION_FAILED', 'bad host name', { transient: false }))).toBe(false);
-    expect(isTransientError(new AppError('CONNECTION_FAILED', 'no flag'))).toBe(false);
-    expect(isTransientError(new AppError('TRANSFER_FAILED', 'no flag'))).toBe(false);
-    expect(isTransientError(new AppError('TIMEOUT', 'explicitly final', { transient: false }))).toBe(false);
+    expect(isTransientError(AppError.untranslated('CONNECTION_FAILED', 'bad host name', { transient: false }))).toBe(false);
+    expect(isTransientError(AppError.untranslated('CONNECTION_FAILED', 'no flag'))).toBe(false);
+    expect(isTransientError(AppError.untranslated('TRANSFER_FAILED', 'no flag'))).toBe(false);
+    expect(isTransientError(AppError.untranslated('TIMEOUT', 'explicitly final', { transient: false }))).toBe(false);
   });
 
   it('classifies raw socket and ssh2 errors', () => {
@@ -59,7 +59,7 @@ describe('mapConnectError / mapRemoteError', () => {
   });
 
   it('keeps an AppError as it is', () => {
-    const original = new AppError('HOST_KEY_CHANGED', 'changed');
+    const original = AppError.untranslated('HOST_KEY_CHANGED', 'changed');
     expect(mapConnectError(original, where)).toBe(original);
     expect(mapRemoteError(original, 'stat', '/x')).toBe(original);
   });

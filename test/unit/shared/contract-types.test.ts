@@ -1,4 +1,5 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
+import { AppError, fail } from '../../../shared/contract/result';
 import type { AppErrorInfo, EventChannel, EventPayload } from '../../../shared/contract';
 import type { ActivityEntry } from '../../../shared/contract/activity';
 import type { FieldMapping as ContractFieldMapping, RowEdits as ContractRowEdits, RowProblem as ContractRowProblem } from '../../../shared/contract/recipients';
@@ -41,5 +42,18 @@ describe('types come from the contract', () => {
     bus.emit('activity.onEntry', { id: '1', at: '2026-01-01T00:00:00Z', level: 'info', kind: 'test', profile: null, message: 'typed', text: null, details: null });
     off();
     expect(seen).toEqual(['typed']);
+  });
+});
+
+describe('errors speak through the catalog', () => {
+  it('an AppError takes a catalog key, never an English sentence written in place (tsc checks this file)', () => {
+    const keyed = new AppError('NOT_FOUND', 'error.sends.noSuchSend', { id: '42' });
+    expect(keyed.messageId).toBe('error.sends.noSuchSend');
+    expect(keyed.message).toContain('42');
+    // @ts-expect-error an English text is not a catalog key
+    const written = new AppError('NOT_FOUND', 'There is no send 42.');
+    expect(written.messageId).toBeUndefined();
+    // @ts-expect-error fail() takes the same catalog key
+    expect(fail('NOT_FOUND', 'There is no send 42.').ok).toBe(false);
   });
 });

@@ -103,14 +103,14 @@ describe('error details', () => {
     const bugs: string[] = [];
     const throwing = (error: AppError) =>
       new Dispatcher({ app: { info: async () => Promise.reject(error) } } as unknown as Services, (_channel, e) => bugs.push(String(e)), true);
-    const wrong = new AppError('TARGET_EXISTS', 'Already there.', { file: '/in/a.csv' } as never);
+    const wrong = AppError.untranslated('TARGET_EXISTS', 'Already there.', { file: '/in/a.csv' } as never);
     expect(await throwing(wrong).handle('app.info', {}, { transport: 'memory' })).toEqual({
       ok: false,
       error: { code: 'TARGET_EXISTS', message: 'Already there.', details: { file: '/in/a.csv' } },
     });
     expect(bugs).toHaveLength(1);
     expect(bugs[0]).toContain('TARGET_EXISTS details do not match');
-    await throwing(new AppError('TARGET_EXISTS', 'Already there.', { path: '/in/a.csv' })).handle('app.info', {}, { transport: 'memory' });
+    await throwing(AppError.untranslated('TARGET_EXISTS', 'Already there.', { path: '/in/a.csv' })).handle('app.info', {}, { transport: 'memory' });
     expect(bugs).toHaveLength(1);
   });
 });
