@@ -253,9 +253,12 @@ class Session implements SftpSession {
     } catch (err) {
       throw new AppError('NOT_FOUND', 'error.sftp.localUnreadable', { path: localPath, reason: (err as Error).message }, { path: localPath });
     }
+    const asked = performance.now();
     if (await this.stat(finalPath)) {
       throw new AppError('TARGET_EXISTS', 'error.sftp.targetExists', { path: finalPath }, { path: finalPath });
     }
+    // One request's round trip: decides whether the channel window limits a fast upload.
+    const roundTripMs = performance.now() - asked;
 
     const started = Date.now();
     const tracker = createProgressTracker(size, opts.onProgress);
@@ -271,8 +274,10 @@ class Session implements SftpSession {
     this.log({ level: 'info', kind: 'sftp.upload.start', messageId: 'sends.transfer.uploading', values: { local: localPath, part: partPath, bytes: size, mode } });
     try {
       await this.transfer('upload', partPath, async (kick) => {
-        if (mode === 'fast') {
+        if (mode === 'fast' && roundTripMs >= FAST_UPLOAD.minRoundTripMs) {
           await this.writeOverChannels(localPath, partPath, (done) => (kick(), tracker.update(done)));
+        } else if (mode === 'fast') {
+          await this.client.fastPut(localPath, partPath, { ...FAST_TRANSFER, step: (done) => (kick(), tracker.update(done)) });
         } else {
           await writeInRequests(this.internals.sftp, createReadStream(localPath, { highWaterMark: PLAIN_CHUNK }), partPath, (done) => (kick(), tracker.update(done)));
         }

@@ -25,8 +25,11 @@ export const FAST_TRANSFER = { chunkSize: 128 * 1024, concurrency: 32 } as const
  * ~22-28 MB/s for fastPut and OpenSSH's own `sftp` alike, whatever the request size or count.
  * A second channel has a window of its own: 2 channels measured 1.16-1.29x OpenSSH `sftp` with
  * 20 ms added each way (3 channels: no clear further gain, the Node process is then CPU-bound).
+ * On a short round trip the window is no limit and fastPut over one channel was faster
+ * (loopback: our writer 0.76x fastPut), so the extra channel is used only from
+ * `minRoundTripMs` (one SFTP request's round trip, timed on the upload's existence check).
  */
-export const FAST_UPLOAD = { channels: 2, chunkSize: 64 * 1024, concurrencyPerChannel: 32 } as const;
+export const FAST_UPLOAD = { channels: 2, chunkSize: 64 * 1024, concurrencyPerChannel: 32, minRoundTripMs: 20 } as const;
 
 /** Read size for plain uploads: one WRITE request (split by ssh2 to the server's limit) per chunk. */
 export const PLAIN_CHUNK = 128 * 1024;

@@ -7,6 +7,7 @@ import { FAST_UPLOAD } from '../../../main/services/sftp/transfer-modes';
 import { startSshd, type SshdHandle } from '../../helpers/sshd';
 import { sha256Of, writeRandomFile } from '../../helpers/random-file';
 import { sshdTarget } from '../../helpers/sshd-target';
+import { startFaultProxy, type FaultProxy } from '../../helpers/fault-proxy';
 
 const FILE_BYTES = 8 * 1024 * 1024;
 
@@ -21,6 +22,7 @@ describe('fast uploads over several SFTP channels of one connection (real sshd)'
   let source: string;
   let digest: string;
   const servers: SshdHandle[] = [];
+  const proxies: FaultProxy[] = [];
 
   /**
    * sshd whose SFTP sessions (OpenSSH's sftp-server, one per channel) log every file they
@@ -35,6 +37,13 @@ describe('fast uploads over several SFTP channels of one connection (real sshd)'
     servers.push(sshd);
     return { sshd, log: () => readFile(logFile, 'utf8') };
   };
+  /** The same server as a far one: 20 ms added each way, as the upload bench does. */
+  const far = async (sshd: SshdHandle) => {
+    const proxy = await startFaultProxy({ targetPort: sshd.port });
+    proxies.push(proxy);
+    proxy.setDefault({ kind: 'latency', ms: 20 });
+    return { ...sshdTarget(sshd, { options: { transferMode: 'fast' } }), port: proxy.port };
+  };
 
   beforeAll(async () => {
     local = await mkdtemp(join(tmpdir(), 'loopdesk-channels-'));
@@ -45,13 +54,14 @@ describe('fast uploads over several SFTP channels of one connection (real sshd)'
   });
 
   afterAll(async () => {
+    for (const p of proxies) await p.stop();
     for (const s of servers) await s.stop();
     if (local) await rm(local, { recursive: true, force: true });
   });
 
-  it('writes disjoint shares of the .part through each channel, then publishes one identical file', async () => {
+  it('on a far server writes disjoint shares of the .part through each channel, then publishes one identical file', async () => {
     const { sshd, log } = await start();
-    const session = await openSftp(sshdTarget(sshd, { options: { transferMode: 'fast' } }));
+    const session = await openSftp(await far(sshd));
     try {
       await session.mkdirp(`${sshd.root}/up`);
       await session.uploadAtomic(source, `${sshd.root}/up`, 'big.bin', { mode: 'fast' });
@@ -66,9 +76,9 @@ describe('fast uploads over several SFTP channels of one connection (real sshd)'
     expect(written.reduce((a, b) => a + b, 0)).toBe(FILE_BYTES);
   });
 
-  it('a server that allows one channel per connection still gets the whole file over that one', async () => {
+  it('a far server that allows one channel per connection still gets the whole file over that one', async () => {
     const { sshd, log } = await start(['MaxSessions 1']);
-    const session = await openSftp(sshdTarget(sshd, { options: { transferMode: 'fast' } }));
+    const session = await openSftp(await far(sshd));
     try {
       await session.mkdirp(`${sshd.root}/up`);
       await session.uploadAtomic(source, `${sshd.root}/up`, 'one.bin', { mode: 'fast' });
