@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, rename, rm, stat as localStat } from 'node:fs/promises';
 import { dirname, posix } from 'node:path';
+import type { SFTPWrapper } from 'ssh2';
 import type SftpClient from 'ssh2-sftp-client';
 import type { CatalogText } from '../../../shared/contract/catalog-text';
 import { AppError, isAppError } from '../../../shared/contract/result';
@@ -11,7 +12,7 @@ import { isTransientError, mapRemoteError } from './errors';
 import type { SftpClientInternals } from './open-sftp';
 import { createProgressTracker } from './progress';
 import { recheckLostRename, removePart, type RecoveryLinks } from './link-recovery';
-import { FAST_TRANSFER, PLAIN_CHUNK, readToFile, writeInRequests } from './transfer-modes';
+import { FAST_TRANSFER, FAST_UPLOAD, PLAIN_CHUNK, readToFile, writeFileOverChannels, writeInRequests } from './transfer-modes';
 import { stallWatch, withTimeout } from './timeout';
 import { explainRefusal, explainUploadRefusal, transferFailure, type RefusalContext } from './transfer-failures';
 import type {
@@ -252,9 +253,12 @@ class Session implements SftpSession {
     } catch (err) {
       throw new AppError('NOT_FOUND', 'error.sftp.localUnreadable', { path: localPath, reason: (err as Error).message }, { path: localPath });
     }
+    const asked = performance.now();
     if (await this.stat(finalPath)) {
       throw new AppError('TARGET_EXISTS', 'error.sftp.targetExists', { path: finalPath }, { path: finalPath });
     }
+    // One request's round trip: decides whether the channel window limits a fast upload.
+    const roundTripMs = performance.now() - asked;
 
     const started = Date.now();
     const tracker = createProgressTracker(size, opts.onProgress);
@@ -270,7 +274,9 @@ class Session implements SftpSession {
     this.log({ level: 'info', kind: 'sftp.upload.start', messageId: 'sends.transfer.uploading', values: { local: localPath, part: partPath, bytes: size, mode } });
     try {
       await this.transfer('upload', partPath, async (kick) => {
-        if (mode === 'fast') {
+        if (mode === 'fast' && roundTripMs >= FAST_UPLOAD.minRoundTripMs) {
+          await this.writeOverChannels(localPath, partPath, (done) => (kick(), tracker.update(done)));
+        } else if (mode === 'fast') {
           await this.client.fastPut(localPath, partPath, { ...FAST_TRANSFER, step: (done) => (kick(), tracker.update(done)) });
         } else {
           await writeInRequests(this.internals.sftp, createReadStream(localPath, { highWaterMark: PLAIN_CHUNK }), partPath, (done) => (kick(), tracker.update(done)));
@@ -318,6 +324,28 @@ class Session implements SftpSession {
     this.closed = true;
     await withTimeout(this.client.end(), END_TIMEOUT_MS, { kind: 'close' }).catch(() => undefined);
     this.internals.client.destroy();
+  }
+
+  /**
+   * A fast upload: the session's SFTP channel plus extra ones opened on the same connection for
+   * this upload (see {@link FAST_UPLOAD}). A server that refuses more channels (sshd's
+   * MaxSessions) gets the upload over the one channel it has.
+   */
+  private async writeOverChannels(localPath: string, partPath: string, onBytes: (done: number) => void): Promise<void> {
+    const main = this.internals.sftp;
+    const extra: SFTPWrapper[] = [];
+    try {
+      if (main) {
+        for (let i = 1; i < FAST_UPLOAD.channels; i++) {
+          const channel = await new Promise<SFTPWrapper | undefined>((resolve) => this.internals.client.sftp((err, sftp) => resolve(err ? undefined : sftp)));
+          if (!channel) break;
+          extra.push(channel);
+        }
+      }
+      await writeFileOverChannels(main ? [main, ...extra] : [], localPath, partPath, { chunkSize: FAST_UPLOAD.chunkSize, concurrency: FAST_UPLOAD.concurrencyPerChannel }, onBytes);
+    } finally {
+      for (const channel of extra) channel.end();
+    }
   }
 
   /** Runs a transfer that fails when the link drops or no byte moves for one operation timeout. */
