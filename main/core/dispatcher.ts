@@ -15,6 +15,8 @@ import {
 import type { CatalogText } from '../../shared/contract/catalog-text';
 import { errorDetailsProblems } from '../../shared/contract/error-details';
 import { EN_MESSAGES } from '../../shared/i18n/messages';
+import { appIntl } from '../../shared/i18n/intl';
+import { issueLines } from '../../shared/i18n/error-text';
 
 /** The implementations of every contract, keyed like {@link contracts}. */
 export type Services = { readonly [K in keyof Contracts]: ImplOf<Contracts[K]> };
@@ -61,11 +63,10 @@ export class Dispatcher {
     const parsed = spec.input.safeParse(payload ?? {});
     if (!parsed.success) {
       const details = { issues: parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message, text: issueText(i) })) };
-      // zod's own issue texts are English: the message names the fields (their paths) in the
-      // reader's language; zod's texts stay in the details, for developers.
-      const fields = [...new Set(parsed.error.issues.filter((i) => i.path.length > 0).map((i) => i.path.join('.')))].slice(0, 5);
-      return fields.length > 0
-        ? fail('INVALID_INPUT', 'error.host.invalidField', { channel, fields: fields.join(', '), count: fields.length }, details)
+      // Each field with what is wrong with it, from the issue's catalog text (zod's own English
+      // texts stay in the details, for developers); clients word the issues in their language.
+      return parsed.error.issues.some((i) => i.path.length > 0)
+        ? fail('INVALID_INPUT', 'error.host.invalidFieldIssues', { channel, issues: issueLines(appIntl('en'), details.issues) }, details)
         : fail('INVALID_INPUT', 'error.host.invalidInput', { channel }, details);
     }
     const impl = (this.services[serviceName] as unknown as Record<string, (input: unknown) => Promise<unknown>>)[methodName];

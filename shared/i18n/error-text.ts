@@ -39,11 +39,37 @@ const CODE_MESSAGES: Record<ErrorCode, MessageId> = {
  * (a bug's raw text) shows that text in English and the general message of its
  * code in other languages, with the raw text only where the code is INTERNAL.
  */
-export function errorText(intl: MessageFormatter, error: Pick<AppErrorInfo, 'code' | 'message'> & { readonly messageId?: string; readonly values?: Readonly<Record<string, string | number>> }): string {
+export function errorText(
+  intl: MessageFormatter,
+  error: Pick<AppErrorInfo, 'code' | 'message'> & { readonly messageId?: string; readonly values?: Readonly<Record<string, string | number>>; readonly details?: unknown },
+): string {
+  if (error.messageId === 'error.host.invalidFieldIssues') {
+    // The input check names each field with what is wrong with it, in the reader's language.
+    const issues = (error.details as { issues?: readonly InputIssue[] } | undefined)?.issues ?? [];
+    return intl.formatMessage({ id: 'error.host.invalidFieldIssues' }, { ...error.values, issues: issueLines(intl, issues) });
+  }
   if (error.messageId && error.messageId in EN_MESSAGES) return intl.formatMessage({ id: error.messageId as MessageId }, withReason(intl, error.values));
   if (intl.locale.startsWith('en') && error.message) return error.message;
   const generic = CODE_MESSAGES[error.code as ErrorCode] ?? 'error.code.INTERNAL';
   return intl.formatMessage({ id: generic }, { detail: error.message });
+}
+
+/** One problem the input check found: the field's path and what is wrong with it (a catalog text). */
+export interface InputIssue {
+  readonly path: readonly string[];
+  readonly message: string;
+  readonly text?: { readonly id: string; readonly values?: Readonly<Record<string, string | number>> };
+}
+
+/** The input check's problems as one line each (`profile.name must not be empty`), at most five, in the reader's language. */
+export function issueLines(intl: MessageFormatter, issues: readonly InputIssue[]): string {
+  return issues
+    .slice(0, 5)
+    .map((i) => {
+      const problem = i.text && i.text.id in EN_MESSAGES ? intl.formatMessage({ id: i.text.id as MessageId }, i.text.values) : i.message;
+      return i.path.length > 0 ? intl.formatMessage({ id: 'error.host.issueLine' }, { field: i.path.join('.'), problem }) : problem;
+    })
+    .join('; ');
 }
 
 /**

@@ -35,7 +35,7 @@ export function useI18n() {
        * where it predates the catalog.
        */
       say: (text: CatalogText | null | undefined, english: string) => catalogSentence(t, text, english),
-      errorMessage: (error: Pick<AppErrorInfo, 'code' | 'message'> & { messageId?: string; values?: Readonly<Record<string, string | number>> }) => errorText(intl, error),
+      errorMessage: (error: Pick<AppErrorInfo, 'code' | 'message'> & { messageId?: string; values?: Readonly<Record<string, string | number>>; details?: unknown }) => errorText(intl, error),
       locale: intl.locale,
     };
   }, [intl]);
