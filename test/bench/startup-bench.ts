@@ -50,11 +50,11 @@ export async function runStartupBench(): Promise<BenchResult[]> {
     }
     const baseline = median(node);
     const rss = Math.round(process.resourceUsage().maxRSS / 1024);
-    const result = (bench: string, values: number[]): BenchResult => {
+    const result = (bench: string, values: number[], target = 'value < 300'): BenchResult => {
       const value = Math.round(median(values));
-      return { bench, value, unit: 'ms', baseline: Math.round(baseline), ratio: Number((value / baseline).toFixed(2)), target: 'value < 300 ms (ratio = value / node -e "")', peakRssMB: rss };
+      return { bench, value, unit: 'ms', baseline: Math.round(baseline), ratio: Number((value / baseline).toFixed(2)), target, peakRssMB: rss };
     };
-    return [result('cli.startup.version', version), result('cli.startup.status', status), result('cli.startup.status-from-sources (tsx, development)', sources)];
+    return [result('cli.startup.version', version), result('cli.startup.status', status), result('cli.startup.status-from-sources (tsx, development)', sources, 'informational: the TypeScript path kept for development; ratio = value / node -e ""')];
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
