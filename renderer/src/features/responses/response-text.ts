@@ -1,3 +1,4 @@
+import { KPI_TEXT, type KpiText } from '../../../../shared/i18n/kpi-text';
 import type { GridViewName, MailingReport, PulledFile, ResponseMailing } from '../../../../shared/contract/responses';
 import type { MessageId } from '../../../../shared/i18n/messages';
 import type { I18n } from '../../i18n/use-i18n';
@@ -44,29 +45,9 @@ export const OUTCOME_TEXT: Readonly<Record<PulledFileRow['outcome'], MessageId>>
   rejected: 'responses.outcome.rejected',
 };
 
-/** The catalog keys of one KPI's name, plain sentence and exact definition (main has the same map for the Excel report). */
-export const KPI_TEXT: Readonly<Record<string, { readonly label: MessageId; readonly explain: MessageId; readonly formula: MessageId }>> = {
-  sent: { label: 'kpi.sent.label', explain: 'kpi.sent.explain', formula: 'kpi.sent.formula' },
-  hardBounces: { label: 'kpi.hardBounces.label', explain: 'kpi.hardBounces.explain', formula: 'kpi.hardBounces.formula' },
-  softBounces: { label: 'kpi.softBounces.label', explain: 'kpi.softBounces.explain', formula: 'kpi.softBounces.formula' },
-  bounces: { label: 'kpi.bounces.label', explain: 'kpi.bounces.explain', formula: 'kpi.bounces.formula' },
-  delivered: { label: 'kpi.delivered.label', explain: 'kpi.delivered.explain', formula: 'kpi.delivered.formula' },
-  bounceRate: { label: 'kpi.bounceRate.label', explain: 'kpi.bounceRate.explain', formula: 'kpi.bounceRate.formula' },
-  totalOpens: { label: 'kpi.totalOpens.label', explain: 'kpi.totalOpens.explain', formula: 'kpi.totalOpens.formula' },
-  uniqueOpens: { label: 'kpi.uniqueOpens.label', explain: 'kpi.uniqueOpens.explain', formula: 'kpi.uniqueOpens.formula' },
-  openRate: { label: 'kpi.openRate.label', explain: 'kpi.openRate.explain', formula: 'kpi.openRate.formula' },
-  totalClicks: { label: 'kpi.totalClicks.label', explain: 'kpi.totalClicks.explain', formula: 'kpi.totalClicks.formula' },
-  uniqueClicks: { label: 'kpi.uniqueClicks.label', explain: 'kpi.uniqueClicks.explain', formula: 'kpi.uniqueClicks.formula' },
-  uniqueClickers: { label: 'kpi.uniqueClickers.label', explain: 'kpi.uniqueClickers.explain', formula: 'kpi.uniqueClickers.formula' },
-  clickRate: { label: 'kpi.clickRate.label', explain: 'kpi.clickRate.explain', formula: 'kpi.clickRate.formula' },
-  clickToOpenRate: { label: 'kpi.clickToOpenRate.label', explain: 'kpi.clickToOpenRate.explain', formula: 'kpi.clickToOpenRate.formula' },
-  unsubscribes: { label: 'kpi.unsubscribes.label', explain: 'kpi.unsubscribes.explain', formula: 'kpi.unsubscribes.formula' },
-  unsubscribeRate: { label: 'kpi.unsubscribeRate.label', explain: 'kpi.unsubscribeRate.explain', formula: 'kpi.unsubscribeRate.formula' },
-};
-
 /** A KPI's name, sentence and definition in the reader's language (the service's English where a KPI is new to this map). */
 export function kpiTexts(i18n: Pick<I18n, 't'>, kpi: MailingReportData['kpis'][number]): { label: string; explain: string; formula: string } {
-  const ids = KPI_TEXT[kpi.key];
+  const ids = (KPI_TEXT as Readonly<Record<string, KpiText | undefined>>)[kpi.key];
   return ids ? { label: i18n.t(ids.label), explain: i18n.t(ids.explain), formula: i18n.t(ids.formula) } : { label: kpi.label, explain: kpi.explain, formula: kpi.formula };
 }
 
