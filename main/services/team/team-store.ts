@@ -24,8 +24,15 @@ export async function openTeamStore(options: TeamStoreOptions): Promise<TeamStor
   const lease: LeaseTiming = { ...DEFAULT_LEASE, ...options.lease };
   const db = openTeamPool(options);
   const me = options.workstation;
-  await checkTeamSchema(db);
-  await db.query('INSERT INTO team_workstations (id, name, last_seen) VALUES ($1, $2, now()) ON CONFLICT (id) DO UPDATE SET name = $2, last_seen = now()', [me, options.workstationName]);
+  try {
+    await checkTeamSchema(db);
+    await db.query('INSERT INTO team_workstations (id, name, last_seen) VALUES ($1, $2, now()) ON CONFLICT (id) DO UPDATE SET name = $2, last_seen = now()', [me, options.workstationName]);
+  } catch (e) {
+    // Nobody will hold this store, so nobody else would close its pool: its idle connection
+    // would stay open on the server until the process ends (each retry adding one).
+    await db.end().catch(() => undefined);
+    throw e;
+  }
   const leases = teamLeases(db, me, lease);
 
   return {

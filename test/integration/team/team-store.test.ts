@@ -62,6 +62,26 @@ describe('team store on a real PostgreSQL 15', () => {
     expect((err as { details: { reason: string } }).details.reason).toBe('not-initialised');
   });
 
+  it('closes its connections when it refuses a database whose schema is older than this Loopdesk', async () => {
+    const c = new pg.Client({ connectionString: pgServer.urlWithPassword });
+    await c.connect();
+    await c.query('CREATE TABLE team_migrations (version integer PRIMARY KEY, name text NOT NULL)');
+    await c.query(`INSERT INTO team_migrations VALUES (0, 'older')`);
+    const err = await openTeamStore({ url: pgServer.url, password: pgServer.password, workstation: 'w0', workstationName: 'w0' }).catch((e) => e);
+    expect(isAppError(err) && err.code).toBe('TEAM_UNAVAILABLE');
+    expect((err as { details: { reason: string } }).details.reason).toBe('schema-outdated');
+    // Nobody holds the refused store, so it must have closed its pool itself.
+    const ours = async () => Number((await c.query(`SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = 'loopdesk'`)).rows[0].n);
+    let left = await ours();
+    for (let i = 0; i < 40 && left > 0; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      left = await ours();
+    }
+    await c.query('DROP TABLE team_migrations');
+    await c.end();
+    expect(left).toBe(0);
+  });
+
   it('applies the migrations exactly once when four workstations run team init at the same time', async () => {
     const applied = await Promise.all([1, 2, 3, 4].map(() => migrateTeamDatabase({ url: pgServer.url, password: pgServer.password })));
     expect(applied.flat()).toEqual(TEAM_MIGRATIONS.map((m) => m.version));
