@@ -29,3 +29,31 @@ export async function openCheckStep(page: Page, file: string): Promise<string> {
   await expect(page.getByTestId('count-rows')).toBeVisible();
   return sourceId;
 }
+
+/** A desktop notification the page showed. */
+export interface ShownNotification {
+  readonly title: string;
+  readonly body?: string;
+}
+
+/**
+ * Allows desktop notifications for the host at `hostUrl` and notes each one the page shows (the
+ * real one is still made), then reloads the page so the recorder is in place. Answers a reader of
+ * the notifications shown so far.
+ */
+export async function recordNotifications(page: Page, hostUrl: string): Promise<() => Promise<ShownNotification[]>> {
+  await page.context().grantPermissions(['notifications'], { origin: new URL(hostUrl).origin });
+  await page.addInitScript(() => {
+    const Real = window.Notification;
+    const shown: { title: string; body?: string }[] = [];
+    (window as unknown as { shownNotifications: typeof shown }).shownNotifications = shown;
+    window.Notification = class extends Real {
+      constructor(title: string, options?: NotificationOptions) {
+        super(title, options);
+        shown.push({ title, body: options?.body });
+      }
+    } as typeof Notification;
+  });
+  await page.reload();
+  return () => page.evaluate(() => (window as unknown as { shownNotifications: ShownNotification[] }).shownNotifications);
+}
