@@ -1,7 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { chownSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { startSshd, SSHD_TEST_USER, type SshdHandle } from '../helpers/sshd';
+import { startSshd, type SshdHandle } from '../helpers/sshd';
+import { clientDirs } from '../helpers/sshd-dirs';
 import { expect, test } from './fixtures';
 import { englishOnScreen, overflowing } from './i18n-check';
 import { shootBoth } from './shots';
@@ -11,13 +9,7 @@ let dirs: { upload: string; logs: string; responses: string };
 
 test.beforeAll(async () => {
   sshd = await startSshd();
-  const uid = Number(execFileSync('id', ['-u', SSHD_TEST_USER], { encoding: 'utf8' }).trim());
-  const gid = Number(execFileSync('id', ['-g', SSHD_TEST_USER], { encoding: 'utf8' }).trim());
-  dirs = { upload: join(sshd.root, 'upload'), logs: join(sshd.root, 'logs'), responses: join(sshd.root, 'responses') };
-  for (const d of Object.values(dirs)) {
-    mkdirSync(d, { recursive: true });
-    chownSync(d, uid, gid);
-  }
+  dirs = clientDirs(sshd);
 });
 
 test.afterAll(async () => {
