@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
 import { expect } from './fixtures';
-import { nav } from './helpers';
+import { checkUntil, nav } from './helpers';
 
 /** A fixture file of test/fixtures/e2e. */
 export const e2eFixture = (name: string): string => fileURLToPath(new URL(`../fixtures/e2e/${name}`, import.meta.url));
@@ -56,4 +56,28 @@ export async function recordNotifications(page: Page, hostUrl: string): Promise<
   });
   await page.reload();
   return () => page.evaluate(() => (window as unknown as { shownNotifications: ShownNotification[] }).shownNotifications);
+}
+
+/** Waits until the send on screen is "Sent" (pressing "Check now") and answers its mailing ID. */
+export async function sentMailingId(page: Page): Promise<string> {
+  const detail = page.getByRole('region', { name: /^Send \d{8}-[0-9a-f]+$/ });
+  await checkUntil(page, detail, 'Sent');
+  return (await detail.getByTestId('mailing-id').textContent())!.trim();
+}
+
+/** On the Send step: "Send for real…", then "Send now"; waits for "Sent" and answers the mailing ID. */
+export async function sendNow(page: Page): Promise<string> {
+  await page.getByRole('button', { name: 'Send for real…' }).click();
+  await page.getByRole('dialog', { name: 'Send for real?' }).getByRole('button', { name: 'Send now' }).click();
+  return sentMailingId(page);
+}
+
+/** On the Responses screen: presses "Pull now" until each of `mailingIds` has its row in the mailings table. */
+export async function pullUntilListed(page: Page, mailingIds: readonly string[], timeoutMs = 30_000): Promise<void> {
+  const mailings = page.getByRole('table', { name: 'Response mailings' });
+  await expect(async () => {
+    await page.getByRole('button', { name: 'Pull now' }).click();
+    await expect(page.getByRole('status').filter({ hasText: /^Pulled \d+ files?:/ })).toBeVisible({ timeout: 5_000 });
+    for (const id of mailingIds) await expect(mailings.getByRole('row', { name: new RegExp(id) })).toBeVisible({ timeout: 1_000 });
+  }).toPass({ timeout: timeoutMs, intervals: [1_000, 2_000] });
 }
