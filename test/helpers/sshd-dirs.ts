@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, mkdirSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SshdHandle } from './sshd';
 
@@ -12,13 +12,22 @@ export function sshdOwner(sshd: SshdHandle): { readonly uid: number; readonly gi
   return owners.get(sshd.user)!;
 }
 
-/** Creates `rel` under the server root, it and its parents below the root owned by the login (`mode` when given); answers its path. */
-export function serverDir(sshd: SshdHandle, rel: string, mode?: number): string {
+/** Creates `rel` under the server root with `mode`, it and its parents below the root owned by the login; answers its path. */
+export function serverDir(sshd: SshdHandle, rel: string, mode = 0o755): string {
   const owner = sshdOwner(sshd);
   const path = join(sshd.root, rel);
   mkdirSync(path, { recursive: true });
   for (let p = path; p.startsWith(sshd.root) && p !== sshd.root; p = join(p, '..')) chownSync(p, owner.uid, owner.gid);
-  if (mode !== undefined) chmodSync(path, mode);
+  chmodSync(path, mode);
+  return path;
+}
+
+/** Writes `text` to `rel` under the server root (its folder must exist), owned by the login; answers its path. */
+export function serverFile(sshd: SshdHandle, rel: string, text: string): string {
+  const owner = sshdOwner(sshd);
+  const path = join(sshd.root, rel);
+  writeFileSync(path, text);
+  chownSync(path, owner.uid, owner.gid);
   return path;
 }
 
