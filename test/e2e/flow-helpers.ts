@@ -65,10 +65,15 @@ export async function sentMailingId(page: Page): Promise<string> {
   return (await detail.getByTestId('mailing-id').textContent())!.trim();
 }
 
-/** On the Send step: "Send for real…", then "Send now"; waits for "Sent" and answers the mailing ID. */
-export async function sendNow(page: Page): Promise<string> {
+/** On the Send step: "Send for real…", then "Send now" in the confirmation. */
+export async function confirmSendNow(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Send for real…' }).click();
   await page.getByRole('dialog', { name: 'Send for real?' }).getByRole('button', { name: 'Send now' }).click();
+}
+
+/** On the Send step: sends for real, now; waits for "Sent" and answers the mailing ID. */
+export async function sendNow(page: Page): Promise<string> {
+  await confirmSendNow(page);
   return sentMailingId(page);
 }
 

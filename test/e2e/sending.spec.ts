@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, screenshot, test } from './fixtures';
-import { e2eFixture, recordNotifications } from './flow-helpers';
+import { confirmSendNow, e2eFixture, recordNotifications } from './flow-helpers';
 import { checkUntil, dropFile, nav } from './helpers';
 
 const RECIPIENTS = e2eFixture('empfaenger.csv');
@@ -211,8 +211,7 @@ test.describe('sending', () => {
     await page.getByRole('button', { name: 'Continue to check' }).click();
     await expect(page.getByTestId('count-valid')).toHaveText('3');
     await page.getByRole('button', { name: 'Continue to send' }).click();
-    await page.getByRole('button', { name: 'Send for real…' }).click();
-    await page.getByRole('dialog', { name: 'Send for real?' }).getByRole('button', { name: 'Send now' }).click();
+    await confirmSendNow(page);
 
     const detail = page.getByRole('region', { name: /^Send \d{8}-[0-9a-f]+$/ });
     await checkUntil(page, detail, 'Failed');
