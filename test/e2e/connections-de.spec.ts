@@ -1,28 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { chownSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { startSshd, SSHD_TEST_USER, type SshdHandle } from '../helpers/sshd';
+import { useClientSshd } from './client-sshd';
 import { expect, test } from './fixtures';
 import { englishOnScreen, overflowing } from './i18n-check';
 import { shootBoth } from './shots';
 
-let sshd: SshdHandle;
-let dirs: { upload: string; logs: string; responses: string };
-
-test.beforeAll(async () => {
-  sshd = await startSshd();
-  const uid = Number(execFileSync('id', ['-u', SSHD_TEST_USER], { encoding: 'utf8' }).trim());
-  const gid = Number(execFileSync('id', ['-g', SSHD_TEST_USER], { encoding: 'utf8' }).trim());
-  dirs = { upload: join(sshd.root, 'upload'), logs: join(sshd.root, 'logs'), responses: join(sshd.root, 'responses') };
-  for (const d of Object.values(dirs)) {
-    mkdirSync(d, { recursive: true });
-    chownSync(d, uid, gid);
-  }
-});
-
-test.afterAll(async () => {
-  await sshd?.stop();
-});
+const server = useClientSshd();
 
 /** The client's folder names on the server (data the connection test reports, not Loopdesk's words). */
 const CLIENT_FOLDERS = ['upload', 'logs', 'responses'];
@@ -46,12 +27,12 @@ test.describe('Verbindungen (German)', () => {
 
     await page.getByLabel('Name der Verbindung').fill('Testserver');
     await page.getByLabel('Host', { exact: true }).fill('127.0.0.1');
-    await page.getByLabel('Port', { exact: true }).fill(String(sshd.port));
-    await page.getByLabel('Benutzer', { exact: true }).fill(sshd.user);
+    await page.getByLabel('Port', { exact: true }).fill(String(server.sshd.port));
+    await page.getByLabel('Benutzer', { exact: true }).fill(server.sshd.user);
     await page.getByLabel('Passwort', { exact: true }).fill('falsch');
-    await page.getByLabel('Upload-Verzeichnis').fill(dirs.upload);
-    await page.getByLabel('Log-Verzeichnis').fill(dirs.logs);
-    await page.getByLabel('Verzeichnis der Reaktionsdaten').fill(dirs.responses);
+    await page.getByLabel('Upload-Verzeichnis').fill(server.dirs.upload);
+    await page.getByLabel('Log-Verzeichnis').fill(server.dirs.logs);
+    await page.getByLabel('Verzeichnis der Reaktionsdaten').fill(server.dirs.responses);
     // The checks shared with the contract explain themselves in German.
     const names = page.getByLabel('Namen der Reaktionsdateien');
     const namesHint = page.locator('#' + (await names.getAttribute('aria-describedby')));
@@ -95,19 +76,19 @@ test.describe('Verbindungen (German)', () => {
     const signIn = card.getByRole('alert');
     await expect(signIn.getByRole('heading', { name: 'Der Server hat die Anmeldung abgelehnt' })).toBeVisible({ timeout: 20_000 });
     await shootBoth(page, '12-sign-in-refused-de', signIn);
-    await signIn.getByLabel(`Passwort für ${sshd.user}`).fill(sshd.password);
+    await signIn.getByLabel(`Passwort für ${server.sshd.user}`).fill(server.sshd.password);
     await signIn.getByRole('button', { name: 'Dieses Passwort verwenden und erneut testen' }).click();
     await expect(card.getByRole('heading', { name: 'Verbindung funktioniert' })).toBeVisible({ timeout: 20_000 });
     const checks = card.getByRole('table', { name: 'Verzeichnisprüfungen' });
     await expect(checks.getByRole('row')).toHaveCount(4);
-    await expect(checks).toContainText(`${dirs.upload} ist beschreibbar.`);
+    await expect(checks).toContainText(`${server.dirs.upload} ist beschreibbar.`);
     await expect(checks).toContainText('Reaktionsdaten');
     expect(await englishOnScreen(page, ['connections', 'error-profiles'], CLIENT_FOLDERS)).toEqual([]);
     expect(await overflowing(page)).toEqual([]);
     await shootBoth(page, '12-test-report-de', checks);
 
     // A changed key: the loud warning, in German.
-    await sshd.rotateHostKey();
+    await server.sshd.rotateHostKey();
     await card.getByRole('button', { name: 'Verbindung Testserver testen' }).click();
     const warning = card.getByRole('alert');
     await expect(warning.getByRole('heading', { name: 'Warnung: Der Schlüssel des Servers hat sich geändert' })).toBeVisible({ timeout: 20_000 });

@@ -1,27 +1,8 @@
-import { execFileSync } from 'node:child_process';
-import { chownSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { startSshd, SSHD_TEST_USER, type SshdHandle } from '../helpers/sshd';
+import { useClientSshd } from './client-sshd';
 import { expect, screenshot, test } from './fixtures';
 
-let sshd: SshdHandle;
-let dirs: { upload: string; logs: string; responses: string };
-
-test.beforeAll(async () => {
-  sshd = await startSshd();
-  const uid = Number(execFileSync('id', ['-u', SSHD_TEST_USER], { encoding: 'utf8' }).trim());
-  const gid = Number(execFileSync('id', ['-g', SSHD_TEST_USER], { encoding: 'utf8' }).trim());
-  dirs = { upload: join(sshd.root, 'upload'), logs: join(sshd.root, 'logs'), responses: join(sshd.root, 'responses') };
-  for (const d of Object.values(dirs)) {
-    mkdirSync(d, { recursive: true });
-    chownSync(d, uid, gid);
-  }
-});
-
-test.afterAll(async () => {
-  await sshd?.stop();
-});
+const server = useClientSshd();
 
 const nav = (page: Page, name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: new RegExp(`^${name}\\b`) });
 
@@ -31,12 +12,12 @@ async function addConnection(page: Page, name: string, password: string, shot?: 
   await expect(page.getByRole('heading', { level: 2, name: 'Add connection' })).toBeVisible();
   await page.getByLabel('Connection name').fill(name);
   await page.getByLabel('Host', { exact: true }).fill('127.0.0.1');
-  await page.getByLabel('Port', { exact: true }).fill(String(sshd.port));
-  await page.getByLabel('User', { exact: true }).fill(sshd.user);
+  await page.getByLabel('Port', { exact: true }).fill(String(server.sshd.port));
+  await page.getByLabel('User', { exact: true }).fill(server.sshd.user);
   await page.getByLabel('Password', { exact: true }).fill(password);
-  await page.getByLabel('Upload directory').fill(dirs.upload);
-  await page.getByLabel('Log directory').fill(dirs.logs);
-  await page.getByLabel('Response directory').fill(dirs.responses);
+  await page.getByLabel('Upload directory').fill(server.dirs.upload);
+  await page.getByLabel('Log directory').fill(server.dirs.logs);
+  await page.getByLabel('Response directory').fill(server.dirs.responses);
   // The response file names: the default, explained with an example; a broken pattern says why.
   const names = page.getByLabel('Response file names');
   await expect(names).toHaveValue('{date}_{kind}.csv');
@@ -62,26 +43,26 @@ function card(page: Page, name: string) {
 
 test.describe('connections', () => {
   test('add a profile for a real sshd, trust its key in the UI and test it', async ({ app: page, context }) => {
-    await addConnection(page, 'Test server', sshd.password, '10-connection-form');
+    await addConnection(page, 'Test server', server.sshd.password, '10-connection-form');
     const c = card(page, 'Test server');
-    await expect(c).toContainText(`${sshd.user}@127.0.0.1:${sshd.port}`);
+    await expect(c).toContainText(`${server.sshd.user}@127.0.0.1:${server.sshd.port}`);
     await expect(c).toContainText('none yet');
 
     // First contact: the server's key is unknown and shown for comparison.
     await c.getByRole('button', { name: 'Test connection Test server' }).click();
     await expect(c.getByRole('heading', { name: 'Check the server’s identity' })).toBeVisible();
-    await expect(c.getByTestId('offered-fingerprint')).toHaveText(sshd.hostKeyFingerprint);
+    await expect(c.getByTestId('offered-fingerprint')).toHaveText(server.sshd.hostKeyFingerprint);
     await screenshot(page, '11-host-key-unknown');
 
     await c.getByRole('button', { name: 'Trust this key' }).click();
     await expect(c.getByRole('heading', { name: 'Connection works' })).toBeVisible({ timeout: 20_000 });
-    await expect(c).toContainText(`The server key ${sshd.hostKeyFingerprint} is now trusted`);
+    await expect(c).toContainText(`The server key ${server.sshd.hostKeyFingerprint} is now trusted`);
     await expect(c.getByText(/OpenSSH/).first()).toBeVisible();
     await expect(c.getByText(/\d+ ms/)).toBeVisible();
     const checks = c.getByRole('table', { name: 'Directory checks' });
     await expect(checks.getByRole('row')).toHaveCount(4);
     await expect(checks.getByText('OK', { exact: true })).toHaveCount(3);
-    await expect(c.getByRole('code').filter({ hasText: sshd.hostKeyFingerprint }).first()).toBeVisible();
+    await expect(c.getByRole('code').filter({ hasText: server.sshd.hostKeyFingerprint }).first()).toBeVisible();
     await screenshot(page, '12-test-report');
 
     // The activity log shows the test, and a new test appears there live.
@@ -106,8 +87,8 @@ test.describe('connections', () => {
     await screenshot(page, '13-activity');
 
     // The server's key changes: a loud warning with both fingerprints, and nothing is trusted silently.
-    const pinned = sshd.hostKeyFingerprint;
-    const rotated = await sshd.rotateHostKey();
+    const pinned = server.sshd.hostKeyFingerprint;
+    const rotated = await server.sshd.rotateHostKey();
     await nav(page, 'Connections').click();
     await card(page, 'Test server').getByRole('button', { name: 'Test connection Test server' }).click();
     const warning = card(page, 'Test server').getByRole('alert');
@@ -131,11 +112,11 @@ test.describe('connections', () => {
     const alert = c.getByRole('alert');
     await expect(alert.getByRole('heading', { name: 'The server refused the sign-in' })).toBeVisible({ timeout: 20_000 });
     // The service's message names the user and tells the operator what to check.
-    await expect(alert).toContainText(`rejected the login for user "${sshd.user}"`);
+    await expect(alert).toContainText(`rejected the login for user "${server.sshd.user}"`);
     await expect(alert).toContainText('Check the user name and the password');
     await screenshot(page, '15-auth-failed');
 
-    await alert.getByLabel(`Password for ${sshd.user}`).fill(sshd.password);
+    await alert.getByLabel(`Password for ${server.sshd.user}`).fill(server.sshd.password);
     await alert.getByRole('button', { name: 'Use this password and test again' }).click();
     await expect(c.getByRole('heading', { name: 'Connection works' })).toBeVisible({ timeout: 20_000 });
 

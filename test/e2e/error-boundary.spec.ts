@@ -1,26 +1,11 @@
+import { breakProfilesList } from './broken-profiles';
 import { expect, screenshot, test } from './fixtures';
 import { nav } from './helpers';
 
 test.describe('error boundary', () => {
   test('a screen that fails to render shows a message and a way back, not a blank window', async ({ page, host }) => {
-    // Bad data from the host is the realistic way a screen breaks: the WebSocket answer to
-    // `profiles.list` is replaced by a profile without its clients, which the Connections
-    // screen cannot draw. No test-only code is in the app; only the wire is changed.
-    await page.routeWebSocket(/\/ws/, (ws) => {
-      const server = ws.connectToServer();
-      const listCalls = new Set<number>();
-      ws.onMessage((m) => {
-        const msg = JSON.parse(String(m)) as { type: string; id?: number; channel?: string };
-        if (msg.type === 'call' && msg.channel === 'profiles.list' && msg.id !== undefined) listCalls.add(msg.id);
-        server.send(m);
-      });
-      server.onMessage((m) => {
-        const msg = JSON.parse(String(m)) as { type: string; id?: number };
-        if (msg.type === 'reply' && msg.id !== undefined && listCalls.has(msg.id)) {
-          ws.send(JSON.stringify({ type: 'reply', id: msg.id, result: { ok: true, value: [{ name: 'Broken' }] } }));
-        } else ws.send(m);
-      });
-    });
+    // Bad data from the host is the realistic way a screen breaks (a profile without clients).
+    await breakProfilesList(page);
     const errors: string[] = [];
     page.on('console', (m) => {
       if (m.type() === 'error') errors.push(m.text());

@@ -1,6 +1,6 @@
 import { expect, test } from './fixtures';
-import { openCheckStep, writeText } from './flow-helpers';
-import { checkUntil, nav } from './helpers';
+import { openCheckStep, pullUntilListed, sendNow, writeText } from './flow-helpers';
+import { nav } from './helpers';
 import { shootBoth } from './shots';
 
 test.describe('report charts', () => {
@@ -13,18 +13,10 @@ test.describe('report charts', () => {
     await openCheckStep(page, writeText(test.info().outputPath('kunden.csv'), lines));
     await expect(page.getByTestId('count-valid')).toHaveText('150');
     await page.getByRole('button', { name: 'Continue to send' }).click();
-    await page.getByRole('button', { name: 'Send for real…' }).click();
-    await page.getByRole('dialog', { name: 'Send for real?' }).getByRole('button', { name: 'Send now' }).click();
-    const detail = page.getByRole('region', { name: /^Send \d{8}-[0-9a-f]+$/ });
-    await checkUntil(page, detail, 'Sent');
-    const mailingId = (await detail.getByTestId('mailing-id').textContent())!.trim();
+    const mailingId = await sendNow(page);
 
     await nav(page, 'Responses').click();
-    await expect(async () => {
-      await page.getByRole('button', { name: 'Pull now' }).click();
-      await expect(page.getByRole('status').filter({ hasText: /^Pulled \d+ files?:/ })).toBeVisible({ timeout: 5_000 });
-      await expect(page.getByRole('table', { name: 'Response mailings' }).getByRole('row', { name: new RegExp(mailingId) })).toBeVisible({ timeout: 1_000 });
-    }).toPass({ timeout: 30_000, intervals: [1_000, 2_000] });
+    await pullUntilListed(page, [mailingId]);
     await page.setViewportSize({ width: 1024, height: 700 });
     await page.goto(`${page.url().split('#')[0]}#/responses/report/${mailingId}`);
     const report = page.getByRole('region', { name: `KPIs of mailing ${mailingId}` });

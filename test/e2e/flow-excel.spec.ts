@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import { expect, test } from './fixtures';
-import { checkUntil, nav } from './helpers';
+import { pullUntilListed, sendNow } from './flow-helpers';
+import { nav } from './helpers';
 import { shootBoth } from './shots';
 
 test.describe('Excel report', () => {
@@ -9,18 +10,10 @@ test.describe('Excel report', () => {
 
   test('one action writes and downloads the report; the KPI sheet names the mailing and the time, rates are percentages', async ({ app: page }) => {
     await page.getByRole('region', { name: 'Where to start' }).getByRole('button', { name: 'Send the demo list' }).click();
-    await page.getByRole('button', { name: 'Send for real…' }).click();
-    await page.getByRole('dialog', { name: 'Send for real?' }).getByRole('button', { name: 'Send now' }).click();
-    const detail = page.getByRole('region', { name: /^Send \d{8}-[0-9a-f]+$/ });
-    await checkUntil(page, detail, 'Sent');
-    const mailingId = (await detail.getByTestId('mailing-id').textContent())!.trim();
+    const mailingId = await sendNow(page);
 
     await nav(page, 'Responses').click();
-    await expect(async () => {
-      await page.getByRole('button', { name: 'Pull now' }).click();
-      await expect(page.getByRole('status').filter({ hasText: /^Pulled \d+ files?:/ })).toBeVisible({ timeout: 5_000 });
-      await expect(page.getByRole('table', { name: 'Response mailings' }).getByRole('row', { name: new RegExp(mailingId) })).toBeVisible({ timeout: 1_000 });
-    }).toPass({ timeout: 30_000, intervals: [1_000, 2_000] });
+    await pullUntilListed(page, [mailingId]);
     await page.goto(`${page.url().split('#')[0]}#/responses/report/${mailingId}`);
     const report = page.getByRole('region', { name: `KPIs of mailing ${mailingId}` });
 

@@ -1,6 +1,6 @@
 import { expect, test } from './fixtures';
-import { openCheckStep, writeText } from './flow-helpers';
-import { checkUntil, nav } from './helpers';
+import { openCheckStep, pullUntilListed, sentMailingId, writeText } from './flow-helpers';
+import { nav } from './helpers';
 import { shootBoth } from './shots';
 
 test.describe('grids for operators', () => {
@@ -30,16 +30,10 @@ test.describe('grids for operators', () => {
     await shootBoth(page, 'ops-70-send-at-date-form');
     await dialog.getByRole('radio', { name: 'Now' }).check();
     await dialog.getByRole('button', { name: 'Send now' }).click();
-    const detail = page.getByRole('region', { name: /^Send \d{8}-[0-9a-f]+$/ });
-    await checkUntil(page, detail, 'Sent');
-    const mailingId = (await detail.getByTestId('mailing-id').textContent())!.trim();
+    const mailingId = await sentMailingId(page);
 
     await nav(page, 'Responses').click();
-    await expect(async () => {
-      await page.getByRole('button', { name: 'Pull now' }).click();
-      await expect(page.getByRole('status').filter({ hasText: /^Pulled \d+ files?:/ })).toBeVisible({ timeout: 5_000 });
-      await expect(page.getByRole('table', { name: 'Response mailings' }).getByRole('row', { name: new RegExp(mailingId) })).toBeVisible({ timeout: 1_000 });
-    }).toPass({ timeout: 30_000, intervals: [1_000, 2_000] });
+    await pullUntilListed(page, [mailingId]);
 
     await page.goto(`${page.url().split('#')[0]}#/responses/data/mailing_recipients/${mailingId}`);
     const browse = page.getByRole('region', { name: 'Browse response data' });

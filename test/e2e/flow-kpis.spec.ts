@@ -1,16 +1,7 @@
-import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { checkUntil, nav } from './helpers';
+import { pullUntilListed, sendNow } from './flow-helpers';
+import { nav } from './helpers';
 import { shootBoth } from './shots';
-
-/** Sends the draft on the New send screen for real, now, and waits for "Sent"; answers the mailing ID. */
-async function sendNow(page: Page): Promise<string> {
-  await page.getByRole('button', { name: 'Send for real…' }).click();
-  await page.getByRole('dialog', { name: 'Send for real?' }).getByRole('button', { name: 'Send now' }).click();
-  const detail = page.getByRole('region', { name: /^Send \d{8}-[0-9a-f]+$/ });
-  await checkUntil(page, detail, 'Sent');
-  return (await detail.getByTestId('mailing-id').textContent())!.trim();
-}
 
 test.describe('KPIs in operator words', () => {
   // Sends unfold an hour a second, so the export right after a send has its opens and clicks.
@@ -25,12 +16,7 @@ test.describe('KPIs in operator words', () => {
 
     await nav(page, 'Responses').click();
     const mailings = page.getByRole('table', { name: 'Response mailings' });
-    await expect(async () => {
-      await page.getByRole('button', { name: 'Pull now' }).click();
-      await expect(page.getByRole('status').filter({ hasText: /^Pulled \d+ files?:/ })).toBeVisible({ timeout: 5_000 });
-      await expect(mailings.getByRole('row', { name: new RegExp(first) })).toBeVisible({ timeout: 1_000 });
-      await expect(mailings.getByRole('row', { name: new RegExp(second) })).toBeVisible({ timeout: 1_000 });
-    }).toPass({ timeout: 30_000, intervals: [1_000, 2_000] });
+    await pullUntilListed(page, [first, second]);
 
     // The links Browse shows for the first mailing.
     await page.goto(`${page.url().split('#')[0]}#/responses/data/links/${first}`);

@@ -3,18 +3,12 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import type { Locator } from '@playwright/test';
 import { expect, SCREENSHOT_DIR, test } from './fixtures';
-import { e2eFixture } from './flow-helpers';
+import { e2eFixture, recordNotifications } from './flow-helpers';
 import { nav } from './helpers';
 import { englishFragments, englishIn, englishOnScreen, overflowing, sandboxData } from './i18n-check';
 
 /** Recipients that can be sent (the file holds one more that cannot): enough that the sandbox records opens and clicks. */
 const RECIPIENTS = 60;
-
-/** A desktop notification the page showed (recorded by the init script below). */
-interface Shown {
-  title: string;
-  body?: string;
-}
 
 /** The whole send-and-response loop in German (issue #15 "Done when"), as an operator walks it. */
 test.describe('the send-and-response loop in German', () => {
@@ -49,20 +43,7 @@ test.describe('the send-and-response loop in German', () => {
     };
 
     // Desktop notifications allowed; each one the page shows is noted (the real one is still made).
-    await page.context().grantPermissions(['notifications'], { origin: new URL(host.url).origin });
-    await page.addInitScript(() => {
-      const Real = window.Notification;
-      const shown: { title: string; body?: string }[] = [];
-      (window as unknown as { shownNotifications: typeof shown }).shownNotifications = shown;
-      window.Notification = class extends Real {
-        constructor(title: string, options?: NotificationOptions) {
-          super(title, options);
-          shown.push({ title, body: options?.body });
-        }
-      } as typeof Notification;
-    });
-    await page.reload();
-    const notifications = () => page.evaluate(() => (window as unknown as { shownNotifications: Shown[] }).shownNotifications);
+    const notifications = await recordNotifications(page, host.url);
     await expect(page.locator('html')).toHaveAttribute('lang', 'de-DE');
 
     // 0 First start: the app follows the browser's language.

@@ -1,9 +1,8 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { ROUTES, type RouteId } from '../../renderer/src/routes';
-import { expect, SCREENSHOT_DIR, test } from './fixtures';
+import { expect, test } from './fixtures';
 import { englishFragments, englishIn, overflowingText, readableText, sandboxData, withoutData } from './i18n-check';
+import { shootLanguage } from './shots';
 
 /**
  * Screens whose texts other helpers are still moving into the catalog (issue #15). Their
@@ -26,17 +25,6 @@ async function openScreen(page: Page, id: RouteId): Promise<void> {
   // Lists load right after the heading shows; a loading line is not what the operator reads.
   await expect(page.locator('main')).not.toContainText(/Loading…|Wird geladen …|Verbindung wird hergestellt/, { timeout: 15_000 });
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-}
-
-/** `test-results/screenshots/i18n-<name>-<lang>-<light|dark>.png` at 1024×700. */
-async function shoot(page: Page, name: string, lang: 'en' | 'de'): Promise<void> {
-  mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-    await page.screenshot({ path: join(SCREENSHOT_DIR, `i18n-${name}-${lang}-${scheme}.png`), animations: 'disabled', caret: 'hide' });
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
 }
 
 test.describe('every screen in German', () => {
@@ -91,7 +79,7 @@ for (const lang of ['en', 'de'] as const) {
           for (const o of await overflowingText(page)) problems.push(`${route.id} (${scheme}): “${o.text}” is ${o.scrollWidth}px wide in a ${o.clientWidth}px box (${o.path})`);
         }
         await page.emulateMedia({ colorScheme: 'light' });
-        await shoot(page, `screen-${route.id}`, lang);
+        await shootLanguage(page, `screen-${route.id}`, lang);
       }
       expect(problems).toEqual([]);
     });

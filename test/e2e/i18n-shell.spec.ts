@@ -1,24 +1,13 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import WebSocket from 'ws';
-import { expect, SCREENSHOT_DIR, test, type ServedHost } from './fixtures';
+import { breakProfilesList } from './broken-profiles';
+import { expect, test, type ServedHost } from './fixtures';
 import { nav } from './helpers';
 import { englishFragments, englishIn, overflowingText, readableText, withoutData } from './i18n-check';
+import { shootLanguage } from './shots';
 
 const SMALL = { width: 1024, height: 700 } as const;
 const FRAGMENTS = englishFragments();
-
-/** `test-results/screenshots/i18n-<name>-<lang>-<light|dark>.png` at 1024×700. */
-async function shoot(page: Page, name: string, lang: 'en' | 'de'): Promise<void> {
-  mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-    await page.screenshot({ path: join(SCREENSHOT_DIR, `i18n-${name}-${lang}-${scheme}.png`), animations: 'disabled', caret: 'hide' });
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-}
 
 /**
  * Another client of the same host (as a second window or the CLI is), calling the contract over
@@ -57,24 +46,6 @@ async function provokeWindowError(page: Page): Promise<void> {
   });
 }
 
-/** As in error-boundary.spec.ts: the host's answer to profiles.list becomes a profile without clients, which the Connections screen cannot draw. */
-async function breakProfilesList(page: Page): Promise<void> {
-  await page.routeWebSocket(/\/ws/, (ws) => {
-    const server = ws.connectToServer();
-    const listCalls = new Set<number>();
-    ws.onMessage((m) => {
-      const msg = JSON.parse(String(m)) as { type: string; id?: number; channel?: string };
-      if (msg.type === 'call' && msg.channel === 'profiles.list' && msg.id !== undefined) listCalls.add(msg.id);
-      server.send(m);
-    });
-    server.onMessage((m) => {
-      const msg = JSON.parse(String(m)) as { type: string; id?: number };
-      if (msg.type === 'reply' && msg.id !== undefined && listCalls.has(msg.id)) ws.send(JSON.stringify({ type: 'reply', id: msg.id, result: { ok: true, value: [{ name: 'Broken' }] } }));
-      else ws.send(m);
-    });
-  });
-}
-
 test.describe('shell in German', () => {
   test.use({ locale: 'de-DE', viewport: SMALL });
 
@@ -101,7 +72,7 @@ test.describe('shell in German', () => {
     // The fault's own text stays as it is; what to do is German.
     await expect(banner).toContainText('synthetic failure for the e2e test. Versuchen Sie es erneut');
     await expect(banner.getByRole('button', { name: 'Ausblenden: In diesem Fenster ist etwas schiefgegangen' })).toBeVisible();
-    await shoot(page, 'problem-banner', 'de');
+    await shootLanguage(page, 'problem-banner', 'de');
 
     // English chosen in another window: this one follows, and the problem already shown is reworded.
     const other = await otherClient(host);
@@ -112,7 +83,7 @@ test.describe('shell in German', () => {
       await expect(english).toHaveCount(1);
       await expect(english).toContainText('synthetic failure for the e2e test. Try the action again');
       await expect(page.getByRole('heading', { level: 1, name: 'Connections' })).toBeVisible();
-      await shoot(page, 'problem-banner', 'en');
+      await shootLanguage(page, 'problem-banner', 'en');
       await english.getByRole('button', { name: /^Dismiss/ }).click();
       await expect(english).toHaveCount(0);
     } finally {
@@ -128,7 +99,7 @@ test.describe('shell in German', () => {
     await expect(banner).toBeVisible({ timeout: 15_000 });
     await expect(banner).toContainText('Was Sie jetzt tun, wird nicht gespeichert.');
     expect(englishIn(await banner.innerText(), FRAGMENTS)).toEqual([]);
-    await shoot(page, 'connection-lost', 'de');
+    await shootLanguage(page, 'connection-lost', 'de');
   });
 
   test('a page opened without its token explains in German what to open instead', async ({ page, host }) => {
@@ -137,7 +108,7 @@ test.describe('shell in German', () => {
     await expect(page.getByRole('alert')).toContainText('ohne ihr Zugangstoken');
     await expect(page.getByRole('alert')).toContainText('loopdesk serve');
     expect(englishIn(await readableText(page), FRAGMENTS)).toEqual([]);
-    await shoot(page, 'connection-failure', 'de');
+    await shootLanguage(page, 'connection-failure', 'de');
   });
 
   test('a screen that fails to render says so in German', async ({ page, host }) => {
@@ -146,7 +117,7 @@ test.describe('shell in German', () => {
     await expect(page.getByRole('heading', { level: 1, name: 'Diese Ansicht konnte nicht angezeigt werden' })).toBeVisible();
     await expect(page.getByRole('alert').filter({ hasText: 'Ihre Daten und Versände sind nicht betroffen' })).toBeVisible();
     await expect(page.getByRole('button', { name: 'Fenster neu laden' })).toBeVisible();
-    await shoot(page, 'render-error', 'de');
+    await shootLanguage(page, 'render-error', 'de');
     await page.getByRole('link', { name: 'Zu den Versänden' }).click();
     await expect(page.getByRole('heading', { name: 'Diese Ansicht konnte nicht angezeigt werden' })).toHaveCount(0);
   });
@@ -158,19 +129,19 @@ test.describe('screens of the shell in English at 1024×700', () => {
   test('connection failure, render error and lost connection', async ({ page, host }) => {
     await page.goto(host.url.replace(/\?token=.*/, ''));
     await expect(page.getByRole('heading', { level: 1, name: 'Loopdesk cannot reach its host' })).toBeVisible();
-    await shoot(page, 'connection-failure', 'en');
+    await shootLanguage(page, 'connection-failure', 'en');
     await page.goto(host.url);
     await expect(page.getByRole('heading', { level: 1, name: 'Connections' })).toBeVisible();
     process.kill(host.pid, 'SIGTERM');
     await expect(page.getByRole('alert').filter({ hasText: 'Connection to the Loopdesk host lost' })).toBeVisible({ timeout: 15_000 });
-    await shoot(page, 'connection-lost', 'en');
+    await shootLanguage(page, 'connection-lost', 'en');
   });
 
   test('render error', async ({ page, host }) => {
     await breakProfilesList(page);
     await page.goto(host.url);
     await expect(page.getByRole('heading', { level: 1, name: 'This screen could not be shown' })).toBeVisible();
-    await shoot(page, 'render-error', 'en');
+    await shootLanguage(page, 'render-error', 'en');
   });
 });
 
@@ -203,7 +174,7 @@ test.describe('activity in German', () => {
     expect(englishIn(withoutData(await readableText(page, '[col-id="message"]'), [/\([a-z][\w.-]*\)/]), FRAGMENTS)).toEqual([]);
     // Every German cell and header fits its column, or is cut with an ellipsis and its full text as title.
     expect(await overflowingText(page)).toEqual([]);
-    await shoot(page, 'activity-entries', 'de');
+    await shootLanguage(page, 'activity-entries', 'de');
 
     const search = page.getByLabel('Aktivitäten durchsuchen');
     // The German word on screen …
@@ -241,7 +212,7 @@ test.describe('activity in English', () => {
     const kinds = page.getByLabel('Activity entries').locator('[row-index] [role="gridcell"][col-id="kind"]');
     await expect(kinds.filter({ hasText: /^Connection test$/ })).toHaveCount(1);
     await expect(page.getByLabel('Activity entries').locator('[row-index] [role="gridcell"][col-id="at"]').first()).toHaveText(/^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}:\d{2}$/);
-    await shoot(page, 'activity-entries', 'en');
+    await shootLanguage(page, 'activity-entries', 'en');
     await page.getByLabel('Search activity').fill('no such entry');
     await expect(page.getByLabel('Activity entries')).toContainText('No entries match the search or level filter.');
   });

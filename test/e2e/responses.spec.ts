@@ -1,7 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Download, Page } from '@playwright/test';
 import { expect, screenshot, test } from './fixtures';
-import { checkUntil, nav } from './helpers';
+import { openCheckStep, pullUntilListed, sendNow } from './flow-helpers';
+import { nav } from './helpers';
 
 /** Enough recipients that the sandbox's 1 % + 1 % soft-bounce rates give some soft bounces (P(none) ≈ 0.02 %). */
 const RECIPIENT_COUNT = 400;
@@ -23,21 +24,10 @@ async function expectWorkbook(download: Download): Promise<void> {
 
 /** Sends the generated file for real through New send and waits for "Sent"; answers the mailing ID. */
 async function sendForReal(page: Page, file: string): Promise<{ mailingId: string; sourceId: string }> {
-  await nav(page, 'New send').click();
-  await expect(page.getByLabel('Connection', { exact: true })).toHaveValue('Sandbox');
-  const mailing = page.getByLabel('Source mailing', { exact: true });
-  await mailing.selectOption({ label: (await mailing.locator('option', { hasText: 'Weekly newsletter' }).textContent())! });
-  const sourceId = await mailing.inputValue();
-  await page.getByLabel('Choose a recipient file', { exact: true }).setInputFiles(file);
-  await page.getByRole('button', { name: 'Continue to mapping' }).click();
-  await page.getByRole('button', { name: 'Continue to check' }).click();
+  const sourceId = await openCheckStep(page, file);
   await expect(page.getByTestId('count-valid')).toHaveText(String(RECIPIENT_COUNT));
   await page.getByRole('button', { name: 'Continue to send' }).click();
-  await page.getByRole('button', { name: 'Send for real…' }).click();
-  await page.getByRole('dialog', { name: 'Send for real?' }).getByRole('button', { name: 'Send now' }).click();
-  const detail = page.getByRole('region', { name: /^Send \d{8}-[0-9a-f]+$/ });
-  await checkUntil(page, detail, 'Sent');
-  return { mailingId: (await detail.getByTestId('mailing-id').textContent())!.trim(), sourceId };
+  return { mailingId: await sendNow(page), sourceId };
 }
 
 test.describe('responses', () => {
@@ -55,11 +45,7 @@ test.describe('responses', () => {
     await expect(page.getByRole('heading', { level: 1, name: 'Responses' })).toBeVisible();
     await expect(page.getByLabel('Connection', { exact: true })).toHaveValue('Sandbox');
     const mailings = page.getByRole('table', { name: 'Response mailings' });
-    await expect(async () => {
-      await page.getByRole('button', { name: 'Pull now' }).click();
-      await expect(page.getByRole('status').filter({ hasText: /^Pulled \d+ files?:/ })).toBeVisible({ timeout: 5_000 });
-      await expect(mailings.getByRole('row', { name: new RegExp(mailingId) })).toBeVisible({ timeout: 1_000 });
-    }).toPass({ timeout: 20_000, intervals: [1_000, 2_000] });
+    await pullUntilListed(page, [mailingId], 20_000);
     await page.getByText('What happened to each file').click();
     await expect(page.getByRole('list', { name: 'Pulled files' }).getByRole('listitem').filter({ hasText: /_clicks\.csv (New|Replaced|Unchanged)/ }).first()).toBeVisible();
     await page.getByText('What happened to each file').click();

@@ -1,9 +1,9 @@
-import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
 import { expect, screenshot, test } from './fixtures';
+import { confirmSendNow, e2eFixture, openCheckStep } from './flow-helpers';
 import { checkUntil, nav } from './helpers';
 
-const RECIPIENTS = fileURLToPath(new URL('../fixtures/e2e/empfaenger.csv', import.meta.url));
+const RECIPIENTS = e2eFixture('empfaenger.csv');
 
 function card(page: Page, name: string) {
   return page.getByRole('listitem').filter({ has: page.getByRole('heading', { level: 2, name }) });
@@ -39,16 +39,10 @@ test.describe('products file name and server times', () => {
     await page.getByRole('button', { name: 'Cancel' }).click();
 
     // A real send through the sandbox; its timeline shows the server's log times as server clock.
-    await nav(page, 'New send').click();
-    const mailing = page.getByLabel('Source mailing', { exact: true });
-    await mailing.selectOption({ label: (await mailing.locator('option', { hasText: 'Weekly newsletter' }).textContent())! });
-    await page.getByLabel('Choose a recipient file', { exact: true }).setInputFiles(RECIPIENTS);
-    await page.getByRole('button', { name: 'Continue to mapping' }).click();
-    await page.getByRole('button', { name: 'Continue to check' }).click();
+    await openCheckStep(page, RECIPIENTS);
     await expect(page.getByTestId('count-valid')).toHaveText('3');
     await page.getByRole('button', { name: 'Continue to send' }).click();
-    await page.getByRole('button', { name: 'Send for real…' }).click();
-    await page.getByRole('dialog', { name: 'Send for real?' }).getByRole('button', { name: 'Send now' }).click();
+    await confirmSendNow(page);
     const detail = page.getByRole('region', { name: /^Send \d{8}-[0-9a-f]+$/ });
     await checkUntil(page, detail, 'Sent');
     const timeline = detail.getByRole('list', { name: 'Timeline' });

@@ -1,12 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect, screenshot, test } from './fixtures';
+import { confirmSendNow, e2eFixture, recordNotifications } from './flow-helpers';
 import { checkUntil, dropFile, nav } from './helpers';
 
-const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/e2e/${name}`, import.meta.url));
-const RECIPIENTS = fixture('empfaenger.csv');
-const CATALOG = fixture('produkte.csv');
+const RECIPIENTS = e2eFixture('empfaenger.csv');
+const CATALOG = e2eFixture('produkte.csv');
 
 test.describe('sending', () => {
   test.use({ sandbox: true, sandboxInterval: 1 });
@@ -195,19 +194,7 @@ test.describe('sending', () => {
     const config = JSON.parse(readFileSync(join(host.dataDir, 'sandbox', 'sandbox.json'), 'utf8')) as { clients: { mailings: { id: string; activated: boolean }[] }[] };
     const activated = config.clients[0].mailings.find((m) => m.activated)!.id;
     // Desktop notifications allowed, and each one the page shows noted (the real one is still made).
-    await page.context().grantPermissions(['notifications'], { origin: new URL(host.url).origin });
-    await page.addInitScript(() => {
-      const Real = window.Notification;
-      const shown: { title: string; body?: string }[] = [];
-      (window as unknown as { shownNotifications: typeof shown }).shownNotifications = shown;
-      window.Notification = class extends Real {
-        constructor(title: string, options?: NotificationOptions) {
-          super(title, options);
-          shown.push({ title, body: options?.body });
-        }
-      } as typeof Notification;
-    });
-    await page.reload();
+    const shown = await recordNotifications(page, host.url);
     await nav(page, 'Mailings').click();
     const client = page.getByRole('region', { name: 'Source mailings of demo on Sandbox' });
     await client.getByRole('button', { name: 'Add source mailing to demo on Sandbox' }).click();
@@ -224,8 +211,7 @@ test.describe('sending', () => {
     await page.getByRole('button', { name: 'Continue to check' }).click();
     await expect(page.getByTestId('count-valid')).toHaveText('3');
     await page.getByRole('button', { name: 'Continue to send' }).click();
-    await page.getByRole('button', { name: 'Send for real…' }).click();
-    await page.getByRole('dialog', { name: 'Send for real?' }).getByRole('button', { name: 'Send now' }).click();
+    await confirmSendNow(page);
 
     const detail = page.getByRole('region', { name: /^Send \d{8}-[0-9a-f]+$/ });
     await checkUntil(page, detail, 'Failed');
@@ -234,7 +220,6 @@ test.describe('sending', () => {
     await expect(errorBox.getByRole('table', { name: 'Rows the server rejected' }).getByRole('row').nth(1)).toBeVisible();
     await screenshot(page, '33-sends-error-halted');
     // The failure is announced on the desktop too.
-    const shown = () => page.evaluate(() => (window as unknown as { shownNotifications: { title: string; body?: string }[] }).shownNotifications);
     await expect.poll(shown).toContainEqual(expect.objectContaining({ title: 'Send on Spring sale (activated) (demo) failed' }));
     expect((await shown()).find((n) => n.title.endsWith('failed'))!.body).toBeTruthy();
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import { spawnCli } from '../helpers/cli-loop';
 import { expect, SCREENSHOT_DIR, test } from './fixtures';
+import { recordNotifications } from './flow-helpers';
 import { englishOnScreen, overflowing } from './i18n-check';
 
 /** The catalog areas of the Sends and Mailings screens, whose English must not show on a German page. */
@@ -57,20 +58,7 @@ for (const [locale, lang] of [
         await page.setViewportSize({ width: 1280, height: 860 });
       };
       // Desktop notifications allowed, and each one the page shows noted (the real one is still made).
-      await page.context().grantPermissions(['notifications'], { origin: new URL(host.url).origin });
-      await page.addInitScript(() => {
-        const Real = window.Notification;
-        const shown: { title: string; body?: string }[] = [];
-        (window as unknown as { shownNotifications: typeof shown }).shownNotifications = shown;
-        window.Notification = class extends Real {
-          constructor(title: string, options?: NotificationOptions) {
-            super(title, options);
-            shown.push({ title, body: options?.body });
-          }
-        } as typeof Notification;
-      });
-      await page.reload();
-      const shown = () => page.evaluate(() => (window as unknown as { shownNotifications: { title: string; body?: string }[] }).shownNotifications);
+      const shown = await recordNotifications(page, host.url);
       await expect(page.locator('html')).toHaveAttribute('lang', locale);
 
       const work = mkdtempSync(join(tmpdir(), `loopdesk-sends-${lang}-`));

@@ -34,3 +34,14 @@ export async function shootBoth(page: Page, name: string, focus?: Locator): Prom
     await page.setViewportSize(before);
   }
 }
+
+/** `test-results/screenshots/i18n-<name>-<lang>-<light|dark>.png` at the page's size, light then dark (the scheme is light again afterwards). */
+export async function shootLanguage(page: Page, name: string, lang: 'en' | 'de'): Promise<void> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    await page.screenshot({ path: join(SCREENSHOT_DIR, `i18n-${name}-${lang}-${scheme}.png`), animations: 'disabled', caret: 'hide' });
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+}

@@ -1,17 +1,15 @@
-import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../../main/cli/main';
+import { spawnCli, type CliRun } from '../../helpers/cli-loop';
 import { tempDir } from '../../helpers/temp-dir';
 
-const REPO = fileURLToPath(new URL('../../..', import.meta.url));
 const data = tempDir();
 afterAll(() => data.cleanup());
 
 /** Runs `loopdesk` in this process with exactly the environment given (no LANG of the machine leaks in). */
-async function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; out: string; err: string }> {
+async function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
   const out: string[] = [];
   const err: string[] = [];
   const code = await main(['--data-dir', join(data.path, 'home'), ...args], { out: (l) => out.push(l), err: (l) => err.push(l) }, env);
@@ -19,17 +17,8 @@ async function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code:
 }
 
 /** Spawns the installed command (`node main/cli/bin.mjs`) as a shell would, with the locale variables given. */
-function spawned(args: string[], locale: NodeJS.ProcessEnv): Promise<{ code: number; out: string; err: string }> {
-  const env = { ...process.env, LC_ALL: '', LC_MESSAGES: '', LANG: '', ...locale };
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(REPO, 'main/cli/bin.mjs'), '--data-dir', join(data.path, 'spawned'), ...args], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString('utf8')));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code: code ?? -1, out, err }));
-  });
+function spawned(args: string[], locale: NodeJS.ProcessEnv): Promise<CliRun> {
+  return spawnCli(join(data.path, 'spawned'), args, { ...process.env, LC_ALL: '', LC_MESSAGES: '', LANG: '', ...locale });
 }
 
 describe('the CLI speaks English by default and German with --lang de or LANG=de_DE.UTF-8 (issue #15)', () => {

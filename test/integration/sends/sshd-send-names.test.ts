@@ -1,5 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { chownSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Send } from '../../../shared/contract/sends';
@@ -7,6 +6,7 @@ import { openAppContext, type AppContext } from '../../../main/app/app-context';
 import { nextSecond } from '../../../main/services/sends/send-runner';
 import { callService } from '../../helpers/call-service';
 import { startSshd, type SshdHandle } from '../../helpers/sshd';
+import { serverDir, serverFile } from '../../helpers/sshd-dirs';
 import { tempDir } from '../../helpers/temp-dir';
 
 /**
@@ -19,25 +19,10 @@ import { tempDir } from '../../helpers/temp-dir';
 let sshd: SshdHandle;
 let data: ReturnType<typeof tempDir>;
 let context: AppContext;
-let owner: { uid: number; gid: number };
 /** The send of the first test, on the server (never taken: no cron job runs here). */
 let firstId: string;
 
 const call = <T>(channel: string, payload: unknown): Promise<T> => callService<T>(context, channel, payload);
-
-/** A file under the server root, owned by the login (the test runs as root). */
-function serverFile(rel: string, text: string): void {
-  const path = join(sshd.root, rel);
-  writeFileSync(path, text);
-  chownSync(path, owner.uid, owner.gid);
-}
-
-function serverDir(rel: string): string {
-  const path = join(sshd.root, rel);
-  mkdirSync(path, { recursive: true });
-  for (let p = path; p.startsWith(sshd.root) && p !== sshd.root; p = join(p, '..')) chownSync(p, owner.uid, owner.gid);
-  return path;
-}
 
 async function createSend(mailing: string, withProducts: boolean): Promise<Send> {
   const path = join(data.path, 'recipients.csv');
@@ -53,7 +38,6 @@ async function createSend(mailing: string, withProducts: boolean): Promise<Send>
 
 beforeAll(async () => {
   sshd = await startSshd();
-  owner = { uid: Number(execFileSync('id', ['-u', sshd.user], { encoding: 'utf8' })), gid: Number(execFileSync('id', ['-g', sshd.user], { encoding: 'utf8' })) };
   data = tempDir();
   context = await openAppContext({ dataDir: data.path, host: 'memory', secrets: null });
   await call('profiles.save', {
@@ -62,7 +46,7 @@ beforeAll(async () => {
       auth: { kind: 'password', password: sshd.password }, trustedKeys: [sshd.hostKeyFingerprint],
       options: { connectTimeoutSeconds: 10, operationTimeoutSeconds: 20 },
       clients: [{
-        name: 'acme', uploadDir: serverDir('acme/upload'), logDir: serverDir('acme/logs'), responseDir: serverDir('acme/responses'),
+        name: 'acme', uploadDir: serverDir(sshd, 'acme/upload'), logDir: serverDir(sshd, 'acme/logs'), responseDir: serverDir(sshd, 'acme/responses'),
         productsFileName: 'catalog-{stamp}.csv',
         timeZone: 'America/New_York',
         mailings: [{ id: '44018617811', name: 'Newsletter' }, { id: '44018617822', name: 'Offers' }],
@@ -92,7 +76,7 @@ describe('upload names against OpenSSH', () => {
   it('the timeline carries the server log times, read in the client zone (New York)', async () => {
     const first = await call<Send>('sends.get', { id: firstId });
     const stem = first.fileName.replace(/\.csv$/, '');
-    serverFile(
+    serverFile(sshd, 
       `acme/logs/${stem}.log`,
       `timestamp;event;file;mailingId;records;message\n2026-12-05 10:00:00;received;${first.fileName};;;\n2026-12-05 10:00:05;mailing_created;${first.fileName};51106527300;2;\n`,
     );
@@ -109,8 +93,8 @@ describe('upload names against OpenSSH', () => {
     const second = nextSecond(stamp);
     const third = nextSecond(second);
     // The server took another workstation's files of this second and the next; only their status files are left.
-    serverFile(`acme/logs/${stamp}_subscribers.log`, `timestamp;event;file;mailingId;records;message\n2026-12-05 10:00:00;mailing_created;${stamp}_subscribers.csv;99999999999;2;\n`);
-    serverFile(`acme/logs/${second}_subscribers.error.csv`, 'line;field;code;message\n1;Email;INVALID;not an address\n');
+    serverFile(sshd, `acme/logs/${stamp}_subscribers.log`, `timestamp;event;file;mailingId;records;message\n2026-12-05 10:00:00;mailing_created;${stamp}_subscribers.csv;99999999999;2;\n`);
+    serverFile(sshd, `acme/logs/${second}_subscribers.error.csv`, 'line;field;code;message\n1;Email;INVALID;not an address\n');
     await context.services.sends.tick();
     const after = await call<Send>('sends.get', { id: created.id });
     expect(after.state).toBe('on_server');

@@ -1,13 +1,9 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Papa from 'papaparse';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Send } from '../../../shared/contract/sends';
-import { openAppContext, type AppContext } from '../../../main/app/app-context';
-import { startDemoSandbox } from '../../../main/app/demo-sandbox';
-import type { SandboxHandle } from '../../../main/services/sandbox';
-import { callService } from '../../helpers/call-service';
-import { tempDir } from '../../helpers/temp-dir';
+import { useSandboxApp } from '../../helpers/sandbox-app';
 
 /**
  * Right after an upload the scheduler checks the log folder at the short interval (shortened here
@@ -20,21 +16,7 @@ import { tempDir } from '../../helpers/temp-dir';
  * the steps. Run with TZ=Asia/Tokyo (or any zone but UTC): read as UTC they would be hours off.
  */
 
-let data: ReturnType<typeof tempDir>;
-let context: AppContext;
-let sandbox: SandboxHandle;
-
-const call = <T>(channel: string, payload: unknown): Promise<T> => callService<T>(context, channel, payload);
-
-beforeAll(async () => {
-  data = tempDir();
-  context = await openAppContext({ dataDir: data.path, host: 'memory', secrets: null });
-  sandbox = await startDemoSandbox(context, { interval: 1, exportInterval: 0 });
-});
-afterAll(async () => {
-  await context?.close();
-  data?.cleanup();
-});
+const app = useSandboxApp({ interval: 1 });
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, ms: number): Promise<T> {
   const end = Date.now() + ms;
@@ -48,20 +30,19 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, ms: n
 
 describe('status right after an upload', () => {
   it('the mailing ID shows within seconds at the short interval, with the server log times in the timeline', async () => {
-    expect(context.services.profiles.stored('Sandbox').options.pollMinutes).toBe(1);
-    const path = join(data.path, 'recipients.csv');
+    expect(app.context.services.profiles.stored('Sandbox').options.pollMinutes).toBe(1);
+    const path = join(app.dataDir, 'recipients.csv');
     if (!existsSync(path)) writeFileSync(path, 'E-Mail;Vorname\nanna@example.com;Anna\nbernd@example.com;Bernd\n');
-    const inspection = await call<{ mapping: unknown[] }>('recipients.inspect', { profile: 'Sandbox', client: 'demo', path });
-    const created = await call<Send>('sends.create', { profile: 'Sandbox', client: 'demo', path, sourceMailingId: sandbox.clients[0].mailings[0].id, mapping: inspection.mapping });
-    context.services.sends.startScheduler({ tickMs: 100, fastPollMs: 300 });
+    const created = await app.call<Send>('sends.create', await app.draft(path, app.sandbox.clients[0].mailings[0].id));
+    app.context.services.sends.startScheduler({ tickMs: 100, fastPollMs: 300 });
     try {
       const done = await until('the mailing ID', async () => {
-        const s = await call<Send>('sends.get', { id: created.id });
+        const s = await app.call<Send>('sends.get', { id: created.id });
         return s.mailingId ? s : undefined;
       }, 15_000);
       expect(done.mailingId).toMatch(/^\d+$/);
 
-      const log = readFileSync(join(sandbox.clients[0].localDir, 'logs', done.fileName.replace(/\.csv$/, '.log')), 'utf8');
+      const log = readFileSync(join(app.sandbox.clients[0].localDir, 'logs', done.fileName.replace(/\.csv$/, '.log')), 'utf8');
       const rows = Papa.parse<Record<string, string>>(log, { header: true, delimiter: ';', skipEmptyLines: true }).data;
       const logTimes = new Map(rows.map((r) => [r.event, r.timestamp] as const));
       const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
@@ -74,7 +55,7 @@ describe('status right after an upload', () => {
       // Steps Loopdesk saw itself carry no server time: their clock is this workstation's.
       expect(done.timeline.find((t) => t.state === 'queued')?.server).toBeNull();
     } finally {
-      await context.services.sends.stopScheduler();
+      await app.context.services.sends.stopScheduler();
     }
   });
 });

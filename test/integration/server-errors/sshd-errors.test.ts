@@ -1,5 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConnectionReport } from '../../../shared/contract/profiles';
@@ -8,6 +7,7 @@ import { openAppContext, type AppContext } from '../../../main/app/app-context';
 import { openSftp, type SftpSession } from '../../../main/services/sftp';
 import { appErrorOf } from '../faults/fault-support';
 import { startSshd, type SshdHandle } from '../../helpers/sshd';
+import { serverDir, serverFile } from '../../helpers/sshd-dirs';
 import { sshdTarget } from '../../helpers/sshd-target';
 import { tempDir } from '../../helpers/temp-dir';
 import { callService } from '../../helpers/call-service';
@@ -21,22 +21,11 @@ import { callService } from '../../helpers/call-service';
 let sshd: SshdHandle;
 let session: SftpSession;
 let data: ReturnType<typeof tempDir>;
-let owner: { uid: number; gid: number };
 
 const RECIPIENTS = ['E-Mail;Anrede;Vorname;Nachname', 'anna.schmidt@example.com;Frau;Anna;Schmidt', 'bernd.meier@example.com;Herr;Bernd;Meier'].join('\n');
 
-/** Creates a directory under the server root owned by the login (the test itself runs as root). */
-function serverDir(rel: string, mode = 0o755): string {
-  const path = join(sshd.root, rel);
-  mkdirSync(path, { recursive: true });
-  for (let p = path; p.startsWith(sshd.root) && p !== sshd.root; p = join(p, '..')) chownSync(p, owner.uid, owner.gid);
-  chmodSync(path, mode);
-  return path;
-}
-
 beforeAll(async () => {
   sshd = await startSshd();
-  owner = { uid: Number(execFileSync('id', ['-u', sshd.user], { encoding: 'utf8' })), gid: Number(execFileSync('id', ['-g', sshd.user], { encoding: 'utf8' })) };
   session = await openSftp(sshdTarget(sshd));
   data = tempDir();
 });
@@ -48,7 +37,7 @@ afterAll(async () => {
 
 describe('one SFTP session against OpenSSH', () => {
   it('permission denied: the upload names the directory and the login, and nothing lands there', async () => {
-    const dir = serverDir('locked/upload', 0o555);
+    const dir = serverDir(sshd, 'locked/upload', 0o555);
     const local = join(data.path, 'a.csv');
     writeFileSync(local, '"a@example.com";"1"\n');
     for (const mode of ['fast', 'plain'] as const) {
@@ -87,10 +76,8 @@ describe('one SFTP session against OpenSSH', () => {
   });
 
   it('a file that vanishes between list and get gives NOT_FOUND and no local file, complete or partial', async () => {
-    const dir = serverDir('responses');
-    const remote = join(dir, '20250101_clicks.csv');
-    writeFileSync(remote, 'id;userId\n"1";"2"\n');
-    chownSync(remote, owner.uid, owner.gid);
+    const dir = serverDir(sshd, 'responses');
+    const remote = serverFile(sshd, 'responses/20250101_clicks.csv', 'id;userId\n"1";"2"\n');
     expect((await session.list(dir)).map((e) => e.name)).toEqual(['20250101_clicks.csv']);
     rmSync(remote);
     const into = join(data.path, 'pulled');
@@ -122,8 +109,8 @@ describe('sends and the connection test against OpenSSH', () => {
     const client = (name: string, upload: string, mailing: string) => ({
       name,
       uploadDir: upload,
-      logDir: serverDir(`${name}/logs`),
-      responseDir: serverDir(`${name}/responses`),
+      logDir: serverDir(sshd, `${name}/logs`),
+      responseDir: serverDir(sshd, `${name}/responses`),
       mailings: [{ id: mailing, name: `Newsletter ${name}` }],
     });
     await call('profiles.save', {
@@ -135,7 +122,7 @@ describe('sends and the connection test against OpenSSH', () => {
         auth: { kind: 'password', password: sshd.password },
         trustedKeys: [sshd.hostKeyFingerprint],
         options: { connectTimeoutSeconds: 10, operationTimeoutSeconds: 20 },
-        clients: [client('denied', serverDir('denied/upload', 0o555), '44018617811'), client('missing', join(sshd.root, 'missing', 'upload'), '44018617822')],
+        clients: [client('denied', serverDir(sshd, 'denied/upload', 0o555), '44018617811'), client('missing', join(sshd.root, 'missing', 'upload'), '44018617822')],
       },
     });
   });
@@ -175,7 +162,7 @@ describe('sends and the connection test against OpenSSH', () => {
 
     // The administrator fixes both; the scheduler's back-off after a first failure is 4 s.
     chmodSync(join(sshd.root, 'denied', 'upload'), 0o755);
-    serverDir('missing/upload');
+    serverDir(sshd, 'missing/upload');
     const again = await createSend('missing', '44018617822');
     await new Promise((r) => setTimeout(r, 4_100));
     await context.services.sends.tick();

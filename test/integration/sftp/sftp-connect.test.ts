@@ -1,20 +1,9 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppError, isAppError } from '../../../shared/contract/result';
 import { fingerprintOf, openSftp, probeHostKey, withRetry, type SftpSession } from '../../../main/services/sftp';
 import { freePort, sshKeygenFingerprint, startSshd, type SshdHandle } from '../../helpers/sshd';
 import { sshdTarget } from '../../helpers/sshd-target';
-
-/** Awaits a promise that must fail with an AppError and returns it. */
-async function appErrorOf(p: Promise<unknown>): Promise<AppError> {
-  try {
-    await p;
-  } catch (err) {
-    if (isAppError(err)) return err;
-    throw new Error(`expected an AppError, got ${String(err)}`, { cause: err });
-  }
-  throw new Error('expected a failure, but the call succeeded');
-}
+import { appErrorOf } from '../faults/fault-support';
 
 describe('SFTP connection against a real OpenSSH sshd', () => {
   let sshd: SshdHandle;

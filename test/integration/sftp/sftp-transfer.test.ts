@@ -3,21 +3,11 @@ import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppError, isAppError } from '../../../shared/contract/result';
 import { openSftp, type SftpSession, type TransferProgress } from '../../../main/services/sftp';
 import { startSshd, type SshdHandle } from '../../helpers/sshd';
 import { sha256Of, writeRandomFile } from '../../helpers/random-file';
 import { sshdTarget } from '../../helpers/sshd-target';
-
-async function appErrorOf(p: Promise<unknown>): Promise<AppError> {
-  try {
-    await p;
-  } catch (err) {
-    if (isAppError(err)) return err;
-    throw new Error(`expected an AppError, got ${String(err)}`, { cause: err });
-  }
-  throw new Error('expected a failure, but the call succeeded');
-}
+import { appErrorOf } from '../faults/fault-support';
 
 describe('SFTP transfers against a real OpenSSH sshd', () => {
   let sshd: SshdHandle;

@@ -4,17 +4,16 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openAppContext } from '../../../main/app/app-context';
 import { main } from '../../../main/cli/main';
 import { startSandbox, type SandboxHandle } from '../../../main/services/sandbox';
 import { startPostgres, type PostgresHandle } from '../../helpers/postgres';
 import { recordTeamFigure } from '../../helpers/team-reliability';
+import { saveTeamProfile, teamEnv } from '../../helpers/team-setup';
 import { tempDir } from '../../helpers/temp-dir';
 
 const REPO = fileURLToPath(new URL('../../..', import.meta.url));
 const WORKSTATIONS = 4;
 const ATTEMPTS = 25;
-const PASSWORD_ENV = 'TEAM_SB_PW';
 
 interface Line {
   t: 'accepted' | 'ended' | 'refused' | 'exit';
@@ -52,7 +51,7 @@ describe('team mode: four workstations, one source mailing', () => {
   });
 
   it(`${WORKSTATIONS} processes × ${ATTEMPTS} attempts: one send in flight at a time, each accepted send uploaded once, every name unique`, async () => {
-    const env = { ...process.env, LOOPDESK_TEAM_PASSWORD: pgServer.password, [PASSWORD_ENV]: sandbox.password };
+    const env = teamEnv(pgServer, sandbox);
     // A password in the URL is refused; the environment variable carries it.
     const withPassword = await cli(['team', 'init', '--url', pgServer.urlWithPassword], env);
     expect(withPassword.code).toBe(1);
@@ -68,24 +67,7 @@ describe('team mode: four workstations, one source mailing', () => {
     for (let i = 0; i < WORKSTATIONS; i++) {
       const dataDir = join(dir.path, `ws${i}`);
       mkdirSync(dataDir, { recursive: true });
-      const context = await openAppContext({ dataDir, host: 'cli', secrets: null });
-      const saved = await context.dispatcher.handle(
-        'profiles.save',
-        {
-          profile: {
-            name: 'team',
-            host: '127.0.0.1',
-            port: sandbox.port,
-            user: sandbox.user,
-            auth: { kind: 'password', passwordEnv: PASSWORD_ENV },
-            trustedKeys: [sandbox.fingerprint],
-            clients: [{ name: c.name, uploadDir: c.uploadDir, logDir: c.logDir, responseDir: c.responseDir, fields: c.fields, productFields: c.productFields, mailings: c.mailings.map((m) => ({ id: m.id, name: m.name })) }],
-          },
-        },
-        { transport: 'memory' },
-      );
-      await context.close();
-      expect(saved.ok).toBe(true);
+      await saveTeamProfile(dataDir, sandbox);
       const joined = await cli(['--data-dir', dataDir, 'team', 'join', '--url', pgServer.url, '--name', `ws${i}`], env);
       expect(joined.code, joined.err).toBe(0);
       dataDirs.push(dataDir);

@@ -2,72 +2,42 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openAppContext, type AppContext } from '../../../main/app/app-context';
-import { main } from '../../../main/cli/main';
-import { startSandbox, type SandboxHandle } from '../../../main/services/sandbox';
+import type { AppContext } from '../../../main/app/app-context';
 import type { Send } from '../../../shared/contract/sends';
 import { startFaultProxy, type FaultPlan, type FaultProxy } from '../../helpers/fault-proxy';
-import { startPostgres, type PostgresHandle } from '../../helpers/postgres';
 import { recordTeamFigure } from '../../helpers/team-reliability';
-import { tempDir } from '../../helpers/temp-dir';
+import { callIn, startTeam, type TeamSetup } from '../../helpers/team-setup';
 
 const POINTS = 20;
 const SEED = 'team-db-cuts-1';
-const PASSWORD_ENV = 'TEAM_CUT_SB_PW';
 const FINAL = new Set(['sent', 'error', 'cancelled']);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('team mode: the connection to PostgreSQL cut at seeded points of a send', () => {
-  let pgServer: PostgresHandle;
   let proxy: FaultProxy;
-  let sandbox: SandboxHandle;
-  let dir: ReturnType<typeof tempDir>;
-  let env: NodeJS.ProcessEnv;
-  let dataDir: string;
+  let team: TeamSetup;
 
   beforeAll(async () => {
-    pgServer = await startPostgres();
-    proxy = await startFaultProxy({ targetPort: pgServer.port, seed: SEED });
-    dir = tempDir('loopdesk-team-cuts-');
-    sandbox = await startSandbox({ root: join(dir.path, 'sandbox'), port: 0, interval: 0, seed: SEED, haltOnError: false });
-    // Short leases so a workstation cut off mid-send is settled within seconds.
-    env = { ...process.env, LOOPDESK_TEAM_PASSWORD: pgServer.password, [PASSWORD_ENV]: sandbox.password, LOOPDESK_TEAM_LEASE_MS: '1500' };
-    const io = { out: () => undefined, err: () => undefined } as never;
-    const url = `postgres://${pgServer.user}@127.0.0.1:${proxy.port}/${pgServer.database}`;
-    expect(await main(['team', 'init', '--url', url], io, env)).toBe(0);
-    dataDir = join(dir.path, 'ws');
-    const c = sandbox.clients[0];
-    const context = await openAppContext({ dataDir, host: 'cli', secrets: null, env });
-    const saved = await context.dispatcher.handle(
-      'profiles.save',
-      {
-        profile: {
-          name: 'team',
-          host: '127.0.0.1',
-          port: sandbox.port,
-          user: sandbox.user,
-          auth: { kind: 'password', passwordEnv: PASSWORD_ENV },
-          trustedKeys: [sandbox.fingerprint],
-          clients: [{ name: c.name, uploadDir: c.uploadDir, logDir: c.logDir, responseDir: c.responseDir, fields: c.fields, productFields: c.productFields, mailings: c.mailings.map((m) => ({ id: m.id, name: m.name })) }],
-        },
+    team = await startTeam(['cut'], {
+      seed: SEED,
+      // Short leases so a workstation cut off mid-send is settled within seconds.
+      env: { LOOPDESK_TEAM_LEASE_MS: '1500' },
+      // The workstation reaches the team database only through the proxy that cuts it.
+      route: async ({ pg: db }) => {
+        proxy = await startFaultProxy({ targetPort: db.port, seed: SEED });
+        return { teamUrl: `postgres://${db.user}@127.0.0.1:${proxy.port}/${db.database}` };
       },
-      { transport: 'memory' },
-    );
-    expect(saved.ok).toBe(true);
-    await context.close();
-    expect(await main(['--data-dir', dataDir, 'team', 'join', '--url', url, '--name', 'cut'], io, env)).toBe(0);
+    });
   });
   afterAll(async () => {
     await proxy?.stop();
-    await sandbox?.stop();
-    await pgServer?.stop();
-    dir?.cleanup();
+    await team?.stop();
   });
 
   it(`${POINTS} seeded cuts: every send ends exactly once, and the source mailing is free again`, async () => {
-    const c = sandbox.clients[0];
+    const c = team.client;
     const mailingId = c.mailingIds[0];
-    const recipients = join(dir.path, 'recipients.csv');
+    const recipients = join(team.dir, 'recipients-30.csv');
     writeFileSync(recipients, ['Email,Salutation,First name,Last name', ...Array.from({ length: 30 }, (_, i) => `p${i}@example.com,Herr,V${i},N${i}`)].join('\n') + '\n');
     const created: Send[] = [];
     const outcomes: string[] = [];
@@ -75,17 +45,13 @@ describe('team mode: the connection to PostgreSQL cut at seeded points of a send
       // A fresh start of the workstation each time: its pool opens new connections, each cut after the seeded byte.
       const plan: FaultPlan = { kind: 'cut', direction: proxy.rng.next() < 0.5 ? 'toServer' : 'toClient', afterBytes: 300 + Math.floor(proxy.rng.next() * 9_000), reset: proxy.rng.next() < 0.5 };
       proxy.setDefault(plan);
-      let context: AppContext = await openAppContext({ dataDir, host: 'cli', secrets: null, env });
-      const inspection = await context.dispatcher.handle('recipients.inspect', { profile: 'team', client: c.name, path: recipients }, { transport: 'memory' });
+      let context: AppContext = await team.open('cut');
+      const inspection = await callIn<{ mapping: unknown[] }>(context, 'recipients.inspect', { profile: 'team', client: c.name, path: recipients });
       expect(inspection.ok).toBe(true);
-      const result = await context.dispatcher.handle(
-        'sends.create',
-        { profile: 'team', client: c.name, path: recipients, sourceMailingId: mailingId, mapping: (inspection as { value: { mapping: unknown[] } }).value.mapping },
-        { transport: 'memory' },
-      );
+      const result = await callIn<Send>(context, 'sends.create', { profile: 'team', client: c.name, path: recipients, sourceMailingId: mailingId, mapping: (inspection as { value: { mapping: unknown[] } }).value.mapping });
       let id: string | undefined;
       if (result.ok) {
-        id = (result.value as Send).id;
+        id = result.value.id;
         // The cut hits wherever it falls: claim, lease, renewal, the publish check, the state mirror.
         for (let i = 0; i < 4; i++) await context.services.sends.tick();
       } else {
@@ -94,12 +60,12 @@ describe('team mode: the connection to PostgreSQL cut at seeded points of a send
       // The database is reachable again; the workstation restarts and settles everything.
       await context.close();
       proxy.setDefault({ kind: 'pass' });
-      context = await openAppContext({ dataDir, host: 'cli', secrets: null, env });
+      context = await team.open('cut');
       const deadline = Date.now() + 30_000;
       let free = false;
       while (Date.now() < deadline) {
         await context.services.sends.tick();
-        await sandbox.processNow();
+        await team.sandbox.processNow();
         await context.services.sends.refresh({});
         const active = await activeClaims(mailingId);
         const local = id ? await context.services.sends.get({ id }) : undefined;
@@ -135,7 +101,7 @@ describe('team mode: the connection to PostgreSQL cut at seeded points of a send
   }, 600_000);
 
   async function activeClaims(mailingId: string): Promise<number> {
-    const db = new pg.Client({ connectionString: pgServer.urlWithPassword });
+    const db = new pg.Client({ connectionString: team.pg.urlWithPassword });
     await db.connect();
     try {
       return Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM team_sends WHERE source_mailing_id = $1 AND active', [mailingId])).rows[0].n);

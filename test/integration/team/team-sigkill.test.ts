@@ -4,78 +4,45 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openAppContext, type AppContext } from '../../../main/app/app-context';
-import { main } from '../../../main/cli/main';
+import type { AppContext } from '../../../main/app/app-context';
 import { createRng } from '../../../main/services/sandbox/prng';
-import { startSandbox, type SandboxHandle } from '../../../main/services/sandbox';
 import { startFaultProxy, type FaultProxy } from '../../helpers/fault-proxy';
-import { startPostgres, type PostgresHandle } from '../../helpers/postgres';
 import { recordTeamFigure } from '../../helpers/team-reliability';
-import { tempDir } from '../../helpers/temp-dir';
+import { startTeam, type TeamSetup } from '../../helpers/team-setup';
 
 const REPO = fileURLToPath(new URL('../../..', import.meta.url));
 const POINTS = Number(process.env.TEAM_KILL_POINTS ?? 20);
 const SEED = 'team-sigkill-1';
-const PASSWORD_ENV = 'TEAM_KILL_SB_PW';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('team mode: a workstation SIGKILLed at seeded points of a send', () => {
-  let pgServer: PostgresHandle;
   let sftpProxy: FaultProxy;
-  let sandbox: SandboxHandle;
-  let dir: ReturnType<typeof tempDir>;
-  let env: NodeJS.ProcessEnv;
-  const dataDirs = { a: '', b: '' };
+  let team: TeamSetup;
 
   beforeAll(async () => {
-    pgServer = await startPostgres();
-    dir = tempDir('loopdesk-team-kill-');
-    sandbox = await startSandbox({ root: join(dir.path, 'sandbox'), port: 0, interval: 0, seed: SEED, haltOnError: false });
-    // Workstation A uploads through a slow link, so a kill lands before, during and after its upload.
-    sftpProxy = await startFaultProxy({ targetPort: sandbox.port, seed: SEED });
-    sftpProxy.setDefault({ kind: 'throttle', bytesPerSecond: 150_000 });
-    env = { ...process.env, LOOPDESK_TEAM_PASSWORD: pgServer.password, [PASSWORD_ENV]: sandbox.password, LOOPDESK_TEAM_LEASE_MS: '1500' };
-    const io = { out: () => undefined, err: () => undefined } as never;
-    expect(await main(['team', 'init', '--url', pgServer.url], io, env)).toBe(0);
-    const c = sandbox.clients[0];
-    for (const [name, port] of [['a', sftpProxy.port], ['b', sandbox.port]] as const) {
-      const dataDir = join(dir.path, name);
-      const context = await openAppContext({ dataDir, host: 'cli', secrets: null, env });
-      const saved = await context.dispatcher.handle(
-        'profiles.save',
-        {
-          profile: {
-            name: 'team',
-            host: '127.0.0.1',
-            port,
-            user: sandbox.user,
-            auth: { kind: 'password', passwordEnv: PASSWORD_ENV },
-            trustedKeys: [sandbox.fingerprint],
-            clients: [{ name: c.name, uploadDir: c.uploadDir, logDir: c.logDir, responseDir: c.responseDir, fields: c.fields, productFields: c.productFields, mailings: c.mailings.map((m) => ({ id: m.id, name: m.name })) }],
-          },
-        },
-        { transport: 'memory' },
-      );
-      expect(saved.ok).toBe(true);
-      await context.close();
-      expect(await main(['--data-dir', dataDir, 'team', 'join', '--url', pgServer.url, '--name', name], io, env)).toBe(0);
-      dataDirs[name] = dataDir;
-    }
+    team = await startTeam(['a', 'b'], {
+      seed: SEED,
+      env: { LOOPDESK_TEAM_LEASE_MS: '1500' },
+      // Workstation A uploads through a slow link, so a kill lands before, during and after its upload.
+      route: async ({ sandbox }) => {
+        sftpProxy = await startFaultProxy({ targetPort: sandbox.port, seed: SEED });
+        sftpProxy.setDefault({ kind: 'throttle', bytesPerSecond: 150_000 });
+        return { sftpPorts: { a: sftpProxy.port } };
+      },
+    });
   });
   afterAll(async () => {
     await sftpProxy?.stop();
-    await sandbox?.stop();
-    await pgServer?.stop();
-    dir?.cleanup();
+    await team?.stop();
   });
 
   it(`${POINTS} seeded kills: another workstation (or the same on restart) settles each send from the server, exactly once`, async () => {
-    const c = sandbox.clients[0];
+    const { client: c, dataDirs, env, sandbox } = team;
     const mailingId = c.mailingIds[0];
-    const recipients = join(dir.path, 'recipients.csv');
+    const recipients = join(team.dir, 'recipients-3000.csv');
     writeFileSync(recipients, ['Email,Salutation,First name,Last name', ...Array.from({ length: 3000 }, (_, i) => `person.${i}@example.com,Frau,Vorname${i},Nachname${i}`)].join('\n') + '\n');
     const rng = createRng('team-sigkill', SEED);
-    const b: AppContext = await openAppContext({ dataDir: dataDirs.b, host: 'cli', secrets: null, env });
+    const b: AppContext = await team.open('b');
     const outcomes: string[] = [];
     const uploadDir = join(c.localDir, 'upload');
     const logDir = join(c.localDir, 'logs');
@@ -100,8 +67,8 @@ describe('team mode: a workstation SIGKILLed at seeded points of a send', () => 
         child.kill('SIGKILL');
         await exited;
         // Workstation B settles what A left, from the server's state; then A restarts and catches up.
-        const team = async () => {
-          const db = new pg.Client({ connectionString: pgServer.urlWithPassword });
+        const teamRow = async () => {
+          const db = new pg.Client({ connectionString: team.pg.urlWithPassword });
           await db.connect();
           try {
             return (await db.query<{ state: string; active: boolean; workstation: string; file_name: string }>('SELECT state, active, workstation, file_name FROM team_sends WHERE id = $1', [accepted!.id])).rows[0];
@@ -109,16 +76,16 @@ describe('team mode: a workstation SIGKILLed at seeded points of a send', () => 
             await db.end();
           }
         };
-        let row = await team();
+        let row = await teamRow();
         const deadline = Date.now() + 6_000;
         while (row.active && Date.now() < deadline) {
           await b.services.sends.tick();
           await sandbox.processNow();
           await b.services.sends.refresh({});
-          row = await team();
+          row = await teamRow();
           if (row.active) await sleep(300);
         }
-        const a = await openAppContext({ dataDir: dataDirs.a, host: 'cli', secrets: null, env });
+        const a = await team.open('a');
         try {
           const settle = Date.now() + 30_000;
           while (row.active && Date.now() < settle) {
@@ -127,7 +94,7 @@ describe('team mode: a workstation SIGKILLed at seeded points of a send', () => 
             await sandbox.processNow();
             await a.services.sends.refresh({});
             await b.services.sends.refresh({});
-            row = await team();
+            row = await teamRow();
             if (row.active) await sleep(300);
           }
           // A second pass: the restarted A must not upload anything again.

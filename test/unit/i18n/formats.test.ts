@@ -1,17 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { formats } from '../../../shared/i18n/formats';
 import { appIntl } from '../../../shared/i18n/intl';
+import { useTimeZone } from '../../helpers/time-zone';
 
 // Local time matters for dates: pin a zone, restored afterwards.
-let savedTz: string | undefined;
-beforeEach(() => {
-  savedTz = process.env.TZ;
-  process.env.TZ = 'Europe/Berlin';
-});
-afterEach(() => {
-  if (savedTz === undefined) delete process.env.TZ;
-  else process.env.TZ = savedTz;
-});
+useTimeZone('Europe/Berlin');
 
 const nbsp = (s: string) => s.replace(/[\u00a0\u202f]/g, ' ');
 const de = formats(appIntl('de'));

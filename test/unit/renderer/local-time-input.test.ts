@@ -1,16 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { localInputToIso } from '../../../renderer/src/i18n/local-time-input';
+import { useTimeZone } from '../../helpers/time-zone';
 
 // Local time matters here: pin a zone with a summer-time change, restored afterwards.
-let savedTz: string | undefined;
-beforeEach(() => {
-  savedTz = process.env.TZ;
-  process.env.TZ = 'Europe/Berlin';
-});
-afterEach(() => {
-  if (savedTz === undefined) delete process.env.TZ;
-  else process.env.TZ = savedTz;
-});
+useTimeZone('Europe/Berlin');
 
 describe('localInputToIso', () => {
   it('a typed local time becomes ISO with the local offset; impossible dates are refused', () => {
