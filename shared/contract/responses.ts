@@ -181,7 +181,10 @@ export const ResponseFile = z.object({
   rows: z.number(),
   ingestedAt: z.string(),
   status: z.string(),
+  /** Why the file was last rejected, in English (logs, `--json`, older clients). */
   error: z.string().nullable(),
+  /** The same reason as a catalog key and values, for the reader's language; null where the ledger kept only the English text. */
+  errorText: CatalogText.nullable().default(null),
 });
 export type ResponseFile = z.output<typeof ResponseFile>;
 
