@@ -1,24 +1,18 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from './fixtures';
 import { englishOnScreen, overflowing, sandboxData } from './i18n-check';
+import { sandboxResponseDir, yesterdayStamp } from './sandbox-files';
 import { shootBoth } from './shots';
-
-/** Yesterday as the server names its daily files (`YYYYMMDD`): a day the empty sandbox exports nothing for, so the broken file stays. */
-function yesterday(): string {
-  return new Date(Date.now() - 24 * 3600 * 1000).toISOString().slice(0, 10).replaceAll('-', '');
-}
 
 test.describe('the response-file ledger in German', () => {
   test.use({ locale: 'de-DE', sandbox: true });
 
   test('a rejected file says why in German on the Files tab (the reason is kept as a catalog key)', async ({ app: page, host }) => {
     // A clicks file whose header lacks "linkId", put where the sandbox server offers its exports.
-    const config = JSON.parse(readFileSync(join(host.dataDir, 'sandbox', 'sandbox.json'), 'utf8')) as { clients: { name: string }[] };
-    const client = config.clients[0]!.name;
-    const name = `${yesterday()}_clicks.csv`;
+    const name = `${yesterdayStamp()}_clicks.csv`;
     writeFileSync(
-      join(host.dataDir, 'sandbox', 'sftp', client, 'responses', name),
+      join(sandboxResponseDir(host.dataDir), name),
       '"link";"mailingId";"mailingToUserId";"mailingGroupId";"userId";"created"\n"1";"2";"3";"4";"a@example.com";"2026-12-01 10:00:00"\n',
     );
 
