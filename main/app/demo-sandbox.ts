@@ -6,8 +6,13 @@ import { ingestFile } from '../services/responses/ingest';
 import { responseDownloadDir, responseFilesIn } from '../services/responses/response-pull';
 import { startSandbox, type SandboxHandle } from '../services/sandbox';
 import type { AppContext } from './app-context';
-import { mainLanguage } from './language';
-import { appIntl } from '../../shared/i18n/intl';
+
+/**
+ * The note earlier versions wrote on the sandbox's source mailings, in the language the app spoke
+ * then (English or German). Cleared on the next start so no window shows it in the other language;
+ * a note the operator wrote stays. Literal, as written then: the catalog may change, old data does not.
+ */
+const EARLIER_NOTES: ReadonlySet<string> = new Set(['Sandbox source mailing', 'Quellmailing der Sandbox']);
 
 /** Options of the demo sandbox. */
 export interface DemoSandboxOptions {
@@ -83,8 +88,6 @@ export async function startDemoSandbox(context: AppContext, options: DemoSandbox
     return { ...sandbox, historyLoaded: Promise.resolve() };
   }
   const name = current?.name ?? SANDBOX_PROFILE;
-  // The note is stored with the mailing (it is data from then on), in the language the app speaks now.
-  const note = appIntl(mainLanguage(context.settings)).formatMessage({ id: 'connections.sandbox.mailingNote' });
   const profile: ProfileInput = {
     name,
     host: sandbox.host,
@@ -105,7 +108,11 @@ export async function startDemoSandbox(context: AppContext, options: DemoSandbox
         fields: c.fields.map((f) => ({ ...f })),
         productFields: c.productFields.map((f) => ({ ...f })),
         testRecipients: previous?.testRecipients?.length ? previous.testRecipients : TEST_RECIPIENTS,
-        mailings: previous?.mailings?.length ? previous.mailings : c.mailings.map((m) => ({ id: m.id, name: m.name, notes: note, retired: false })),
+        // No note: a note is the operator's text, stored as written, so one written for them could not
+        // follow the reader's language; the connection is marked as the sandbox's, which says the same.
+        mailings: previous?.mailings?.length
+          ? previous.mailings.map((m) => (EARLIER_NOTES.has(m.notes ?? '') ? { ...m, notes: '' } : m))
+          : c.mailings.map((m) => ({ id: m.id, name: m.name, notes: '', retired: false })),
       };
     }),
   };

@@ -2,6 +2,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Result } from '../../shared/contract';
 import type { AppErrorInfo } from '../../shared/contract/result';
+import { issueLines, type InputIssue } from '../../shared/i18n/error-text';
 import type { Locale } from '../../shared/i18n/locale';
 import type { MessageId, MessageValues } from '../../shared/i18n/messages';
 import { cliText, type CliText } from './cli-text';
@@ -49,6 +50,8 @@ export interface CliErrorOptions {
   readonly usage?: Usage;
   /** A service's error: its message is built in the reader's language from its key and values. */
   readonly service?: AppErrorInfo;
+  /** Problems of an input check, worded in the reader's language into the message's `{issues}` value. */
+  readonly issues?: readonly InputIssue[];
 }
 
 /**
@@ -62,6 +65,7 @@ export class CliError extends Error {
   readonly code: string;
   readonly usage?: Usage;
   readonly service?: AppErrorInfo;
+  readonly issues?: readonly InputIssue[];
 
   constructor(
     /** The message's catalog key; null when the error is its usage text alone. */
@@ -74,6 +78,7 @@ export class CliError extends Error {
     this.code = options.code ?? (this.exitCode === EXIT_USAGE ? 'USAGE' : 'FAILED');
     this.usage = options.usage;
     this.service = options.service;
+    this.issues = options.issues;
     this.message = options.service ? options.service.message : this.text(cliText('en'));
   }
 
@@ -89,7 +94,8 @@ export class CliError extends Error {
 
   /** Everything printed for people, in the language of `text`. */
   text(text: CliText): string {
-    const message = this.service ? text.error(this.service) : this.messageId ? text.t(this.messageId, this.values) : '';
+    const values = this.issues ? { ...this.values, issues: issueLines(text.intl, this.issues) } : this.values;
+    const message = this.service ? text.error(this.service) : this.messageId ? text.t(this.messageId, values) : '';
     return [message, this.usage?.(text)].filter(Boolean).join('\n');
   }
 }

@@ -50,8 +50,19 @@ export const DateFilterModel = z.object({
 });
 export type DateFilterModel = z.output<typeof DateFilterModel>;
 
+/**
+ * A filter on the stored values themselves (AG Grid's set filter model): the rows whose value is
+ * one of `values`, none when it is empty. The grid sends it for columns of computed words (the
+ * journey's events, the bounce class), whose filter text the operator types in the words shown.
+ */
+export const SetFilterModel = z.object({
+  filterType: z.literal('set'),
+  values: z.array(z.string().max(100)).max(50),
+});
+export type SetFilterModel = z.output<typeof SetFilterModel>;
+
 /** One simple filter condition. */
-export const SimpleFilterModel = z.discriminatedUnion('filterType', [TextFilterModel, NumberFilterModel, DateFilterModel]);
+export const SimpleFilterModel = z.discriminatedUnion('filterType', [TextFilterModel, NumberFilterModel, DateFilterModel, SetFilterModel]);
 export type SimpleFilterModel = z.output<typeof SimpleFilterModel>;
 
 /** AG Grid's combined filter: two or more conditions joined by AND/OR. */
@@ -181,7 +192,10 @@ export const ResponseFile = z.object({
   rows: z.number(),
   ingestedAt: z.string(),
   status: z.string(),
+  /** Why the file was last rejected, in English (logs, `--json`, older clients). */
   error: z.string().nullable(),
+  /** The same reason as a catalog key and values, for the reader's language; null where the ledger kept only the English text. */
+  errorText: CatalogText.nullable().default(null),
 });
 export type ResponseFile = z.output<typeof ResponseFile>;
 

@@ -205,8 +205,6 @@ export function sandboxData(dataDir: string): (string | RegExp)[] {
     /(?<![\p{L}\p{N}])(?:\/[\w.-]+){2,}\/?/u,
     // The language chooser names each language in itself ("English", "Deutsch").
     'English',
-    // The demo sandbox's note on its source mailing, written once in the host's language (English in the tests' host).
-    (JSON.parse(readFileSync(join(CATALOG, 'en', 'connections.json'), 'utf8')) as Record<string, string>)['connections.sandbox.mailingNote'],
     // The machine kind in parentheses in an activity kind's tooltip ("Hochladen (upload)") is the log's own key.
     /\([a-z][\w.-]*\)/,
     // E-mail addresses (recipients, test recipients).

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { ProfileExport, type ConnectionReport, type Profile, type ProfileInput } from '../../../shared/contract/profiles';
 import { CliError, EXIT_USAGE, report, type CliIo, type GlobalOptions, type Usage } from '../cli-io';
 import { cliText, helpColumns, type CliText } from '../cli-text';
+import { issueText } from '../../core/dispatcher';
 import { call, withDoor, type Door } from '../door';
 import { applyFlags, flagOptions, flagUsage, PROFILE_FLAGS, profileToExport, profileToInput } from '../setting-flags';
 
@@ -69,8 +70,9 @@ function readExport(path: string) {
   }
   const checked = ProfileExport.safeParse(parsed);
   if (!checked.success) {
-    const issues = checked.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || 'top'}: ${i.message}`);
-    throw new CliError('cli.profile.importInvalid', { path, issues: issues.join('; ') }, { code: 'INVALID_INPUT' });
+    // Each field with what is wrong with it, worded as the input check words it (zod's own texts are English only).
+    const issues = checked.error.issues.map((i) => ({ path: i.path.map(String), message: i.message, text: issueText(i) }));
+    throw new CliError('cli.profile.importInvalid', { path }, { code: 'INVALID_INPUT', issues });
   }
   return checked.data;
 }

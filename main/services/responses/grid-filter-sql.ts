@@ -1,5 +1,5 @@
 /**
- * The filter compiler: one AG Grid filter (text, number, date; blank/notBlank) on one catalogue
+ * The filter compiler: one AG Grid filter (text, number, date, set; blank/notBlank) on one catalogue
  * column, turned into a SQL condition. Values only ever go in as parameters.
  */
 import type { SimpleFilterModel } from '../../../shared/contract/responses';
@@ -17,6 +17,11 @@ const NUMBER_RE = /^-?\d+(\.\d+)?$/;
 /** The SQL condition of one simple filter on `col`; `param` adds a parameter and returns its placeholder. */
 export function filterSql(col: ColumnDef, model: SimpleFilterModel, param: (v: string | number) => string): string {
   if (typeof model !== 'object' || model === null) throw invalidFilter(col.colId, 'not an object');
+  if (model.filterType === 'set') {
+    if (!Array.isArray(model.values) || model.values.some((v) => typeof v !== 'string')) throw invalidFilter(col.colId, 'set filter needs a list of values');
+    // No value chosen matches no row (the grid's words matched none of the stored ones).
+    return model.values.length === 0 ? 'FALSE' : `${col.sql} IN (${model.values.map((v) => param(v)).join(', ')})`;
+  }
   if (model.type === 'blank') return col.type === 'text' ? `(${col.sql} IS NULL OR ${col.sql} = '')` : `${col.sql} IS NULL`;
   if (model.type === 'notBlank') return col.type === 'text' ? `(${col.sql} IS NOT NULL AND ${col.sql} <> '')` : `${col.sql} IS NOT NULL`;
   switch (model.filterType) {

@@ -4,6 +4,7 @@ import { rm, stat } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import iconv from 'iconv-lite';
 import { ResponseDialect } from '../../../shared/contract/profiles';
+import type { CatalogText } from '../../../shared/contract/catalog-text';
 import { AppError } from '../../../shared/contract/result';
 import type { Database } from '../store/database';
 import { bumpGridDataVersion } from './grid-query';
@@ -57,8 +58,10 @@ export interface ResponseFileEntry {
   readonly ingestedAt: Date;
   /** `ingested`: the tables hold this file's rows; `rejected`: never ingested successfully. */
   readonly status: 'ingested' | 'rejected';
-  /** The last rejection (kept also when an earlier good version's rows stay in place). */
+  /** The last rejection (kept also when an earlier good version's rows stay in place), in English. */
   readonly error: string | null;
+  /** The same rejection as its catalog key and values, for the reader's language; null for rows stored before the key was kept. */
+  readonly errorText: CatalogText | null;
   readonly errorAt: Date | null;
 }
 
@@ -130,7 +133,8 @@ export async function ingestFile(db: Database, input: IngestFileInput): Promise<
       if (existing) {
         await tx.run(
           `UPDATE response_files SET profile = $1, client = $2, name = $3, kind = $4, size = $5, mtime = $6::TIMESTAMPTZ, sha256 = $7,
-             row_count = $8, ingested_at = now(), status = 'ingested', error = NULL, error_at = NULL WHERE id = $9`,
+             row_count = $8, ingested_at = now(), status = 'ingested', error = NULL, error_at = NULL,
+             error_message_id = NULL, error_message_values = NULL WHERE id = $9`,
           params,
         );
       } else {
@@ -146,7 +150,7 @@ export async function ingestFile(db: Database, input: IngestFileInput): Promise<
     return result;
   } catch (e) {
     const error = e instanceof AppError ? e : asValidationError(e, input.remoteName, header, dialect.header);
-    await recordRejection(db, input, kind, sha256, existing, error.message);
+    await recordRejection(db, input, kind, sha256, existing, error);
     throw error;
   } finally {
     if (readPath !== input.localPath) await rm(readPath, { force: true });
@@ -172,6 +176,7 @@ export async function listResponseFiles(db: Database, filter: { readonly profile
     ingestedAt: r.ingested_at as Date,
     status: r.status === 'ingested' ? 'ingested' : 'rejected',
     error: (r.error as string | null) ?? null,
+    errorText: storedText(r.error_message_id, r.error_message_values),
     errorAt: (r.error_at as Date | null) ?? null,
   }));
 }
@@ -182,18 +187,35 @@ async function recordRejection(
   kind: ResponseKind,
   sha256: string,
   existing: LedgerRow | undefined,
-  message: string,
+  error: AppError,
 ): Promise<void> {
+  // The English text for logs and older clients; the key and values so each window says it in its language.
+  const id = error.messageId ?? null;
+  const values = id ? JSON.stringify(error.values ?? {}) : null;
   if (existing) {
     // The earlier good version's rows stay; only the rejection note changes.
-    await db.run('UPDATE response_files SET error = $1, error_at = now() WHERE id = $2', [message, existing.id]);
+    await db.run('UPDATE response_files SET error = $1, error_at = now(), error_message_id = $2, error_message_values = $3 WHERE id = $4', [error.message, id, values, existing.id]);
     return;
   }
   await db.run(
-    `INSERT INTO response_files (profile, client, name, kind, size, mtime, sha256, row_count, ingested_at, status, error, error_at)
-     VALUES ($1, $2, $3, $4, $5, $6::TIMESTAMPTZ, $7, 0, now(), 'rejected', $8, now())`,
-    [input.profile, input.client, input.remoteName, kind.kind, input.size, input.mtime.toISOString(), sha256, message],
+    `INSERT INTO response_files (profile, client, name, kind, size, mtime, sha256, row_count, ingested_at, status, error, error_at, error_message_id, error_message_values)
+     VALUES ($1, $2, $3, $4, $5, $6::TIMESTAMPTZ, $7, 0, now(), 'rejected', $8, now(), $9, $10)`,
+    [input.profile, input.client, input.remoteName, kind.kind, input.size, input.mtime.toISOString(), sha256, error.message, id, values],
   );
+}
+
+/** A stored catalog key and its JSON values as a {@link CatalogText}; null without a key (or with values that no longer read). */
+function storedText(id: unknown, values: unknown): CatalogText | null {
+  if (typeof id !== 'string' || id === '') return null;
+  try {
+    const parsed: unknown = JSON.parse(typeof values === 'string' ? values : '{}');
+    const clean: Record<string, string | number> = {};
+    if (parsed && typeof parsed === 'object') for (const [k, v] of Object.entries(parsed)) if (typeof v === 'string' || typeof v === 'number') clean[k] = v;
+    return { id, values: clean };
+  } catch {
+    // Unreadable values: the English text, which was stored beside them, is shown instead.
+    return null;
+  }
 }
 
 /** The file's SHA-256: the ledger knows a file it has seen by name and content. */

@@ -82,6 +82,7 @@ export function createResponsePullService(deps: ResponsePullDeps): ResponsesPart
         ingestedAt: f.ingestedAt.toISOString(),
         status: f.status,
         error: f.error,
+        errorText: f.errorText,
       }));
     },
 

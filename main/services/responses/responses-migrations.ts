@@ -1,7 +1,8 @@
 import type { Migration } from '../store/migrations';
 
 /**
- * Schema of the response data (versions 100…199, appended after the core migrations).
+ * Schema of the response data (versions 100…199, appended after the core migrations: a change
+ * to a response table belongs here, since the core ones run before version 100 made it).
  * Written out literally rather than generated from `response-kinds.ts`: a shipped
  * migration must never change when the kind table is edited later.
  *
@@ -38,6 +39,16 @@ export const RESPONSES_MIGRATIONS: readonly Migration[] = [
       CREATE TABLE opens (link_id BIGINT, mailing_id BIGINT, mailing_to_user_id BIGINT, mailing_group_id BIGINT, user_id VARCHAR, created TIMESTAMP, open_browser VARCHAR, open_platform VARCHAR, open_device VARCHAR, source_file BIGINT NOT NULL);
       CREATE TABLE unsubscribes (mailing_id BIGINT, mailing_to_user_id BIGINT, mailing_group_id BIGINT, user_id VARCHAR, created TIMESTAMP, source_file BIGINT NOT NULL);
       CREATE TABLE responses (mailing_id BIGINT, mailing_to_user_id BIGINT, mailing_group_id BIGINT, user_id VARCHAR, created TIMESTAMP, category VARCHAR, source_file BIGINT NOT NULL);
+    `,
+  },
+  {
+    version: 101,
+    name: 'catalog keys for response-file ledger errors',
+    // A rejected file's reason as its catalog key and values (JSON) beside the English text, so the
+    // Files tab says it in the reader's language. Rows written before stay with their English text.
+    sql: `
+      ALTER TABLE response_files ADD COLUMN error_message_id VARCHAR;
+      ALTER TABLE response_files ADD COLUMN error_message_values VARCHAR;
     `,
   },
 ];

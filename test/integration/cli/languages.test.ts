@@ -96,6 +96,19 @@ describe('the CLI speaks English by default and German with --lang de or LANG=de
     expect(english.out).toContain('"not-an-address" is not a valid e-mail address');
   });
 
+  it('lists what is wrong with a profile file for `profile import` in German, each field with its problem; --json stays English', async () => {
+    const file = join(data.path, 'not-a-profile.json');
+    writeFileSync(file, JSON.stringify({ name: 'x', format: 'loopdesk-profile/1', host: 'h', user: 'u', authKind: 'password', clients: [{ name: '' }] }));
+    const args = ['profile', 'import', file, '--password-env', 'X'];
+    const german = await cli(['--lang', 'de', ...args]);
+    expect(german.code).toBe(1);
+    expect(german.err).toBe(`Fehler INVALID_INPUT: ${file} ist kein Loopdesk-Profilexport (clients.0.name darf nicht leer sein). Erstellen Sie einen mit \`loopdesk profile export NAME > profile.json\`.`);
+    const english = await cli(args);
+    expect(english.err).toBe(`error INVALID_INPUT: ${file} is not a Loopdesk profile export (clients.0.name must not be empty). Make one with \`loopdesk profile export NAME > profile.json\`.`);
+    const json = await cli(['--lang', 'de', '--json', ...args]);
+    expect(JSON.parse(json.out).error.message).toContain('(clients.0.name must not be empty)');
+  });
+
   it('speaks German as a spawned `loopdesk` with --lang de or LANG=de_DE.UTF-8, English without', async () => {
     const root = join(data.path, 'sandbox');
     // The sandbox's own error (error.sandbox.exportAt), told by the sandbox command.

@@ -112,6 +112,21 @@ describe('ingestFile', () => {
     expect((await ingestFile(db, ingestArgs('opens', local))).outcome).toBe('ingested');
   });
 
+  it('keeps a rejection as its catalog key and values beside the English text, clears both on a good ingest, and reads old rows without a key', async () => {
+    const local = join(dir.path, 'clicks.csv');
+    writeFileSync(local, readFileSync(fixture('clicks'), 'utf8').replace('"linkId"', '"link"'));
+    await expect(ingestFile(db, ingestArgs('clicks', local))).rejects.toMatchObject({ messageId: 'error.responses.missingColumns' });
+    const [rejected] = await listResponseFiles(db);
+    expect(rejected!.error).toMatch(/line 1 \(header\) lacks the column "linkId"/);
+    expect(rejected!.errorText).toEqual({ id: 'error.responses.missingColumns', values: { file: ingestArgs('clicks', local).remoteName, count: 1, missing: '"linkId"', kind: 'clicks' } });
+    copyFileSync(fixture('clicks'), local);
+    await ingestFile(db, ingestArgs('clicks', local));
+    expect(await listResponseFiles(db)).toMatchObject([{ status: 'ingested', error: null, errorText: null }]);
+    // A row written before the key was kept: its English text alone.
+    await db.run("UPDATE response_files SET error = 'Old English reason', error_message_id = NULL, error_message_values = NULL");
+    expect(await listResponseFiles(db)).toMatchObject([{ error: 'Old English reason', errorText: null }]);
+  });
+
   it('deletes rows older than a date only when asked', async () => {
     await ingestFixtures(db);
     const counts = await deleteOlderThan(db, new Date(2021, 0, 1, 13, 0, 0));

@@ -173,7 +173,7 @@ const FILE_STATUS_TEXT: Readonly<Record<'ingested' | 'rejected', MessageId>> = {
 /** The file ledger: every response file Loopdesk has seen, with checksum and status, newest first. */
 export function FilesTab(props: { reloadKey: number }) {
   const api = useApi();
-  const { t, rich, fmt, errorMessage } = useI18n();
+  const { t, rich, fmt, say, errorMessage } = useI18n();
   const load = useCallback(
     async () => mapResult(await api.responses.files({}), (files) => [...files].sort((a, b) => b.ingestedAt.localeCompare(a.ingestedAt) || a.name.localeCompare(b.name))),
     [api],
@@ -202,7 +202,7 @@ export function FilesTab(props: { reloadKey: number }) {
           cell: (f) => (
             <>
               {f.status === 'ingested' || f.status === 'rejected' ? t(FILE_STATUS_TEXT[f.status]) : f.status}
-              {f.error && <span className="error-message small"> {f.error}</span>}
+              {f.error && <span className="error-message small"> {say(f.errorText, f.error)}</span>}
             </>
           ),
         },

@@ -2,7 +2,7 @@ import { AG_GRID_LOCALE_DE, AG_GRID_LOCALE_EN } from '@ag-grid-community/locale'
 import { AllCommunityModule, ModuleRegistry, type ColDef, type IDatasource, type IGetRowsParams } from 'ag-grid-community';
 import { AgGridReact } from 'ag-grid-react';
 import { useCallback, useId, useMemo, useRef, useState } from 'react';
-import type { GridColumn, GridRequest, GridRow } from '../../../../shared/contract/responses';
+import type { FilterModel, GridColumn, GridRequest, GridRow } from '../../../../shared/contract/responses';
 import type { AppErrorInfo } from '../../../../shared/contract/result';
 import { EN_MESSAGES, type MessageId } from '../../../../shared/i18n/messages';
 import { useApi } from '../../api/api-context';
@@ -14,6 +14,7 @@ import { useI18n, type I18n } from '../../i18n/use-i18n';
 import { localeDateInput } from './locale-date-input';
 import { ProgressLine } from './progress-line';
 import { VIEW_CHOICES, viewLabelId, wallClock, type GridViewName } from './response-text';
+import { filterOnStoredValues, VALUE_TEXT } from './value-words';
 import { ErrorCallout } from '../../components/error-callout';
 import { useLoad } from '../../components/use-load';
 
@@ -32,20 +33,6 @@ const LEADING = ['created', 'user_id'];
 
 /** AG Grid's own texts (filter menus, "Contains", "Blank", page and aria texts) per language. */
 const GRID_LOCALE = { en: AG_GRID_LOCALE_EN, de: AG_GRID_LOCALE_DE } as const;
-
-/** Words the views compute (the journey's events, the bounce class), shown in the reader's language; filters match the stored English word. */
-const VALUE_TEXT: Readonly<Record<string, Readonly<Record<string, MessageId>>>> = {
-  event: {
-    sent: 'grid.event.sent',
-    open: 'grid.event.open',
-    click: 'grid.event.click',
-    'hard bounce': 'grid.event.hardBounce',
-    'soft bounce': 'grid.event.softBounce',
-    response: 'grid.event.response',
-    unsubscribe: 'grid.event.unsubscribe',
-  },
-  bounce_class: { hard: 'grid.bounceClass.hard', soft: 'grid.bounceClass.soft' },
-};
 
 /** A column's title in the reader's language: the service sends its catalog key (its English title where the key is unknown here). */
 function columnTitle(t: I18n['t'], c: Column): string {
@@ -106,7 +93,7 @@ function currentSort(grid: AgGridReact<Row> | null): { colId: string; sort: 'asc
 export function ResponseGrid(props: { initialView?: GridViewName; initialMailingId?: string }) {
   const api = useApi();
   const i18n = useI18n();
-  const { t, fmt, errorMessage } = i18n;
+  const { t, fmt, errorMessage, locale } = i18n;
   const { language } = useLanguage();
   const id = useId();
   const [view, setView] = useState<GridViewName>(props.initialView ?? 'clicks_with_links');
@@ -153,13 +140,15 @@ export function ResponseGrid(props: { initialView?: GridViewName; initialMailing
   const datasource = useMemo<IDatasource>(
     () => ({
       getRows(params: IGetRowsParams) {
+        // Filters typed in the words shown ("Klick") go to the database as its stored values ("click").
+        const filterModel = filterOnStoredValues(params.filterModel as FilterModel, t, locale);
         void api.responses
           .query({
             view,
             startRow: params.startRow,
             endRow: params.endRow,
             sortModel: params.sortModel.map((s) => ({ colId: s.colId, sort: s.sort })),
-            filterModel: params.filterModel,
+            filterModel,
             scope,
             // The block at once; on a big table the total follows from responses.count.
             count: 'separately',
@@ -168,7 +157,7 @@ export function ResponseGrid(props: { initialView?: GridViewName; initialMailing
             if (r.ok) {
               setError(null);
               params.successCallback(r.value.rows, r.value.lastRow ?? undefined);
-              const key = JSON.stringify([view, params.filterModel, scope]);
+              const key = JSON.stringify([view, filterModel, scope]);
               if (r.value.lastRow !== null) {
                 countFor.current = key;
                 setCounting(false);
@@ -178,7 +167,7 @@ export function ResponseGrid(props: { initialView?: GridViewName; initialMailing
               if (countFor.current === key) return;
               countFor.current = key;
               setCounting(true);
-              void api.responses.count({ view, filterModel: params.filterModel, scope }).then((c) => {
+              void api.responses.count({ view, filterModel, scope }).then((c) => {
                 // A newer filter asked meanwhile: its own count decides.
                 if (countFor.current !== key) return;
                 setCounting(false);
@@ -196,7 +185,7 @@ export function ResponseGrid(props: { initialView?: GridViewName; initialMailing
           });
       },
     }),
-    [api, view, scope],
+    [api, view, scope, t, locale],
   );
 
   const exportToExcel = async () => {
@@ -207,7 +196,7 @@ export function ResponseGrid(props: { initialView?: GridViewName; initialMailing
       const r = await api.responses.exportView({
         view,
         sortModel: currentSort(gridRef.current),
-        filterModel: gridRef.current?.api?.getFilterModel() ?? {},
+        filterModel: filterOnStoredValues((gridRef.current?.api?.getFilterModel() ?? {}) as FilterModel, t, locale),
         scope,
         language,
       });
