@@ -1,4 +1,3 @@
-import { listValue } from '@duckdb/node-api';
 import { rename, writeFile } from 'node:fs/promises';
 import { formatClosedLoopLine } from '../csv-line';
 import type { Database } from '../store/database';
@@ -17,6 +16,16 @@ export interface SuppressionEntry {
 
 /** Milliseconds are what JavaScript dates hold: every change time is kept at that precision, so it compares equal after a round trip. */
 const MS = (column: string) => `date_trunc('millisecond', ${column})`;
+
+/** DuckDB types of the columns that batches carry. */
+const COLUMN_TYPES: Record<string, string> = { email: 'VARCHAR', removed: 'BOOLEAN', reason: 'VARCHAR', source: 'VARCHAR', changed_at: 'TIMESTAMPTZ', happened_at: 'TIMESTAMPTZ', by_name: 'VARCHAR' };
+
+/**
+ * A SELECT of the rows in parameter $1, a JSON array of objects with these columns: one
+ * parameter for a whole batch (10,000 addresses bind in a fraction of the time of a list per column).
+ */
+export const FROM_JSON_ROWS = (...columns: readonly string[]): string =>
+  `SELECT unnest(from_json($1, '[{${columns.map((c) => `"${c}":"${COLUMN_TYPES[c]}"`).join(',')}}]'), recursive := true)`;
 
 /**
  * The suppression list: addresses that must not be mailed (unsubscribed, hard-bounced, or
@@ -43,19 +52,14 @@ export class SuppressionList {
     if (entries.length === 0) return 0;
     const now = new Date();
     const unique = [...new Map(entries.map((e) => [e.email.trim().toLowerCase(), e])).entries()];
-    const lists = [
-      listValue(unique.map(([email]) => email)),
-      listValue(unique.map(([, e]) => e.reason)),
-      listValue(unique.map(([, e]) => e.source)),
-      listValue(unique.map(([, e]) => (e.at ?? now).toISOString())),
-    ];
+    const rows = JSON.stringify(unique.map(([email, e]) => ({ email, reason: e.reason, source: e.source, happened_at: (e.at ?? now).toISOString() })));
     return this.db.transaction(async (tx) => {
       await tx.run(
         `CREATE OR REPLACE TEMP TABLE suppression_incoming AS
-         SELECT * FROM (SELECT unnest($1::VARCHAR[]) AS email, unnest($2::VARCHAR[]) AS reason, unnest($3::VARCHAR[]) AS source, CAST(unnest($4::VARCHAR[]) AS TIMESTAMPTZ) AS happened_at) i
+         SELECT * FROM (${FROM_JSON_ROWS('email', 'reason', 'source', 'happened_at')}) i
          WHERE NOT EXISTS (SELECT 1 FROM suppression s WHERE s.email = i.email)
            AND NOT EXISTS (SELECT 1 FROM suppression_removed r WHERE r.email = i.email AND r.removed_at >= i.happened_at)`,
-        lists,
+        [rows],
       );
       await tx.run('INSERT INTO suppression SELECT email, reason, source, now() FROM suppression_incoming');
       await tx.run('DELETE FROM suppression_removed WHERE email IN (SELECT email FROM suppression_incoming)');

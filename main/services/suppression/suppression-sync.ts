@@ -1,9 +1,9 @@
-import { listValue } from '@duckdb/node-api';
 import type { Database } from '../store/database';
+import { FROM_JSON_ROWS } from './suppression-list';
 import type { SuppressionChange, TeamStore } from '../team/team-store';
 
 /** What the sync needs of the team database (team-suppression.ts behind the team store). */
-export type SuppressionTeam = Pick<TeamStore, 'target' | 'pushSuppression' | 'pullSuppression' | 'watchSuppression'>;
+export type SuppressionTeam = Pick<TeamStore, 'target' | 'workstation' | 'pushSuppression' | 'pullSuppression' | 'watchSuppression'>;
 
 /** Outbox rows pushed per statement. */
 const PUSH_PAGE = 50_000;
@@ -64,9 +64,9 @@ export function createSuppressionSync(db: Database, team: SuppressionTeam, onSup
       superseded.push(...result.superseded);
       // Confirmed: gone from the outbox, unless the address changed again meanwhile (that change goes next time).
       await db.run(
-        `DELETE FROM suppression_outbox o USING (SELECT unnest($1::VARCHAR[]) AS email, unnest($2::BOOLEAN[]) AS removed, CAST(unnest($3::VARCHAR[]) AS TIMESTAMPTZ) AS changed_at) p
+        `DELETE FROM suppression_outbox o USING (${FROM_JSON_ROWS('email', 'removed', 'changed_at')}) p
          WHERE o.email = p.email AND o.removed = p.removed AND o.changed_at = p.changed_at`,
-        [listValue(outbox.map((c) => c.email)), listValue(outbox.map((c) => c.removed)), listValue(outbox.map((c) => c.changedAt.toISOString()))],
+        [JSON.stringify(outbox.map((c) => ({ email: c.email, removed: c.removed, changed_at: c.changedAt.toISOString() })))],
       );
       pushed += outbox.length;
       if (outbox.length < PUSH_PAGE) break;
@@ -76,20 +76,12 @@ export function createSuppressionSync(db: Database, team: SuppressionTeam, onSup
       const changes = await team.pullSuppression(cursor);
       if (changes.length === 0) break;
       const seq = changes.at(-1)!.seq;
-      const lists = [
-        listValue(changes.map((c) => c.email)),
-        listValue(changes.map((c) => c.removed)),
-        listValue(changes.map((c) => c.reason)),
-        listValue(changes.map((c) => c.source)),
-        listValue(changes.map((c) => c.changedAt.toISOString())),
-        listValue(changes.map((c) => c.byName)),
-      ];
+      // This workstation's own changes are in its file already.
+      const rows = changes.filter((c) => c.by !== team.workstation).map((c) => ({ email: c.email, removed: c.removed, reason: c.reason, source: c.source, changed_at: c.changedAt.toISOString(), by_name: c.byName }));
       await db.transaction(async (tx) => {
         await tx.run(
-          `CREATE OR REPLACE TEMP TABLE suppression_pulled AS
-           SELECT unnest($1::VARCHAR[]) AS email, unnest($2::BOOLEAN[]) AS removed, unnest($3::VARCHAR[]) AS reason, unnest($4::VARCHAR[]) AS source,
-             CAST(unnest($5::VARCHAR[]) AS TIMESTAMPTZ) AS changed_at, unnest($6::VARCHAR[]) AS by_name`,
-          lists,
+          `CREATE OR REPLACE TEMP TABLE suppression_pulled AS ${FROM_JSON_ROWS('email', 'removed', 'reason', 'source', 'changed_at', 'by_name')}`,
+          [JSON.stringify(rows)],
         );
         await tx.run('DELETE FROM suppression WHERE email IN (SELECT email FROM suppression_pulled WHERE removed)');
         await tx.run('DELETE FROM suppression_removed WHERE email IN (SELECT email FROM suppression_pulled WHERE NOT removed)');

@@ -31,7 +31,8 @@ export interface SuppressionChange {
 
 /** A change as the team database holds it: with who made it and its place in the change sequence. */
 export interface SharedSuppressionChange extends SuppressionChange {
-  /** The workstation's name (for "removed by …"). */
+  /** The workstation that made it: its id, and its name (for "removed by …"). */
+  readonly by: string;
   readonly byName: string;
   readonly seq: number;
 }
@@ -88,12 +89,12 @@ export async function pushTeamSuppression(db: TeamDb, me: { readonly id: string;
 /** The shared list's changes after `afterSeq`, in sequence order (at most one page; call again from the last `seq`). */
 export async function pullTeamSuppression(db: TeamDb, afterSeq: number, limit = PULL_PAGE): Promise<SharedSuppressionChange[]> {
   const rows = (
-    await db.query<{ email: string; removed: boolean; reason: string; source: string; changed_at: Date; changed_by_name: string; seq: string }>(
-      'SELECT email, removed, reason, source, changed_at, changed_by_name, seq FROM team_suppression WHERE seq > $1 ORDER BY seq LIMIT $2',
+    await db.query<{ email: string; removed: boolean; reason: string; source: string; changed_at: Date; changed_by: string; changed_by_name: string; seq: string }>(
+      'SELECT email, removed, reason, source, changed_at, changed_by, changed_by_name, seq FROM team_suppression WHERE seq > $1 ORDER BY seq LIMIT $2',
       [afterSeq, limit],
     )
   ).rows;
-  return rows.map((r) => ({ email: r.email, removed: r.removed, reason: r.reason, source: r.source, changedAt: r.changed_at, byName: r.changed_by_name, seq: Number(r.seq) }));
+  return rows.map((r) => ({ email: r.email, removed: r.removed, reason: r.reason, source: r.source, changedAt: r.changed_at, by: r.changed_by, byName: r.changed_by_name, seq: Number(r.seq) }));
 }
 
 /**
