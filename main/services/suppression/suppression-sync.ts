@@ -80,7 +80,9 @@ export function createSuppressionSync(db: Database, team: SuppressionTeam, onSup
       const rows = changes.filter((c) => c.by !== team.workstation).map((c) => ({ email: c.email, removed: c.removed, reason: c.reason, source: c.source, changed_at: c.changedAt.toISOString(), by_name: c.byName }));
       await db.transaction(async (tx) => {
         await tx.run(
-          `CREATE OR REPLACE TEMP TABLE suppression_pulled AS ${FROM_JSON_ROWS('email', 'removed', 'reason', 'source', 'changed_at', 'by_name')}`,
+          // An address changed here meanwhile keeps its change: the next push settles it (and if it loses, the winner comes back with a new sequence).
+          `CREATE OR REPLACE TEMP TABLE suppression_pulled AS SELECT * FROM (${FROM_JSON_ROWS('email', 'removed', 'reason', 'source', 'changed_at', 'by_name')}) p
+           WHERE p.email NOT IN (SELECT email FROM suppression_outbox)`,
           [JSON.stringify(rows)],
         );
         await tx.run('DELETE FROM suppression WHERE email IN (SELECT email FROM suppression_pulled WHERE removed)');

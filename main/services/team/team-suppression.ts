@@ -81,6 +81,9 @@ export async function pushTeamSuppression(db: TeamDb, me: { readonly id: string;
           params,
         )
       ).rowCount ?? 0;
+    // The pusher may have skipped the winning rows while its own change waited: moved to the end
+    // of the sequence, they reach it (and everyone, harmlessly) with its next pull.
+    if (superseded.length > 0) await c.query(`UPDATE team_suppression SET seq = nextval('team_suppression_seq') WHERE email = ANY($1)`, [superseded.map((r) => r.email)]);
     if (applied > 0) await c.query('SELECT pg_notify($1, $2)', [SUPPRESSION_CHANNEL, JSON.stringify({ workstation: me.id })]);
     return { applied, superseded: superseded.map((r) => ({ email: r.email, removed: r.removed, reason: r.reason, source: r.source, changedAt: r.changed_at })) };
   });
