@@ -95,7 +95,8 @@ export function createSuppressionSync(db: Database, team: SuppressionTeam, onSup
       cursor = seq;
       pulled += changes.length;
     }
-    if (superseded.length > 0) await onSuperseded?.(superseded);
+    // Only a note for the operator: the list itself is already right, so a failing log does not fail the sync.
+    if (superseded.length > 0) await onSuperseded?.(superseded).catch(() => undefined);
     return { pushed, pulled, superseded };
   };
 
