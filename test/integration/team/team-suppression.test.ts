@@ -179,8 +179,9 @@ describe('team mode: one suppression list for the whole team', () => {
     const ms = Date.now() - started;
     const transactions = (await commits()) - before;
     console.log(`[team suppression] 10,000 addresses: import on A to B and C in ${ms} ms, ${transactions} transactions on the team database`);
-    // Row by row would be 10,000 transactions at least; a batch is a handful per workstation.
-    expect(transactions).toBeLessThan(100);
+    // Row by row would be 10,000 transactions at least; a batch is a handful per workstation (plus
+    // whatever else the three workstations' scheduler passes and listeners did meanwhile).
+    expect(transactions).toBeLessThan(500);
     expect(ms).toBeLessThan(15_000);
   });
 });
