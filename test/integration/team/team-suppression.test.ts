@@ -127,7 +127,7 @@ describe('team mode: one suppression list for the whole team', () => {
 
   it('changes made while the team database is cut off are pushed after it is back; an older one loses visibly', async () => {
     await valueIn(b, 'responses.suppressionImport', { path: addressFile('known.csv', ['known@example.com']), reason: 'known' });
-    expect(await within(2_000, async () => (await listed(c)).has('known@example.com'))).toBeDefined();
+    expect(await within(2_000, async () => (await listed(c)).has('known@example.com') && (await listed(a)).has('known@example.com'))).toBeDefined();
 
     // Cut: new connections through the proxy are reset, and the open ones end.
     proxy.setDefault({ kind: 'cut', direction: 'toServer', afterBytes: 0, reset: true });
@@ -183,5 +183,20 @@ describe('team mode: one suppression list for the whole team', () => {
     // whatever else the three workstations' scheduler passes and listeners did meanwhile).
     expect(transactions).toBeLessThan(500);
     expect(ms).toBeLessThan(15_000);
+  });
+
+  it('a send pulls the list before it validates, even when no notice reached the workstation', async () => {
+    // B is closed while A suppresses an address, and opens without its scheduler: no pass, no listener.
+    await b.close();
+    await valueIn(a, 'responses.suppressionImport', { path: addressFile('late.csv', ['late@example.com']), reason: 'unsubscribed by e-mail' });
+    expect(await within(2_000, async () => (await shared('late@example.com'))?.removed === false)).toBeDefined();
+    b = await team.open('b');
+    expect(await listed(b)).not.toContain('late@example.com');
+    const recipients = join(dir, 'late-recipients.csv');
+    writeFileSync(recipients, ['Email,Salutation,First name,Last name', 'late@example.com,Frau,L,A', 'fine@example.com,Herr,F,I'].join('\n') + '\n');
+    const inspection = await valueIn<{ mapping: unknown[] }>(b, 'recipients.inspect', { profile: 'team', client: team.client.name, path: recipients });
+    const send = await valueIn<Send>(b, 'sends.create', { profile: 'team', client: team.client.name, path: recipients, sourceMailingId: team.client.mailingIds[1], mapping: inspection.mapping });
+    expect(send).toMatchObject({ recipients: 1, excluded: 1 });
+    expect(await listed(b)).toContain('late@example.com');
   });
 });
