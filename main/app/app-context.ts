@@ -20,6 +20,7 @@ import { createSoftBounceDraftService } from '../services/responses/soft-bounce-
 import { createSuppressionAdminService } from '../services/responses/suppression-admin-service';
 import { createSendsService, type SendsService } from '../services/sends/sends-service';
 import { SuppressionList } from '../services/suppression/suppression-list';
+import { createSuppressionSync } from '../services/suppression/suppression-sync';
 import { keyringNamespace, openKeyringSecretStore, type SecretStore } from '../services/secrets/secret-store';
 import { resolveDataKey, type DataKey } from '../services/store/data-key';
 import { removeUnneededIncoming } from '../services/store/incoming-files';
@@ -117,7 +118,33 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
   const teamSetting = readTeamSetting(settings);
   const team = teamSetting ? teamStoreFor(teamSetting, env, secrets) : undefined;
   // New archives are encrypted only while encryption is on; older ones stay readable with the kept key.
-  const sends = createSendsService({ db, bus, dataDir, profiles, log: activity.log, suppressed, dataKey: atRest.encrypt ? dataKey?.key : undefined, team });
+  // Team mode: the suppression list is shared. The local table stays the working copy; a real
+  // send is validated only after a pull from the team (unreachable: refused, TEAM_UNAVAILABLE).
+  const suppressionSync = team
+    ? createSuppressionSync(db, team, (lost) =>
+        activity.log({
+          level: 'warn',
+          kind: 'suppression',
+          profile: null,
+          messageId: 'responses.activity.suppressionSuperseded',
+          values: { count: lost.length },
+          details: lost.map((c) => `${c.email} ${c.removed ? 'removed' : 'suppressed'} ${c.changedAt.toISOString()}`).join('\n'),
+        }),
+      )
+    : undefined;
+  const suppressedForSend = suppressionSync ? async () => (await suppressionSync.sync(), suppression.lookup()) : suppressed;
+  const sends = createSendsService({
+    db,
+    bus,
+    dataDir,
+    profiles,
+    log: activity.log,
+    suppressed: suppressedForSend,
+    dataKey: atRest.encrypt ? dataKey?.key : undefined,
+    team,
+    // Each scheduler pass (the first at start): listen for the others' changes, push and pull.
+    teamPass: suppressionSync ? () => void suppressionSync.watch().then(() => suppressionSync.soon()) : undefined,
+  });
   await sends.removeOrphans();
   // The screen can change it while running; the pull schedule applies it after every pull.
   let retentionDays = atRest.retentionDays;
@@ -141,14 +168,14 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
   // The responses contract is one service for clients and parts with one job each here; the
   // type of `responses` makes sure together they implement every method of the contract.
   const responseMailings = createResponseMailings({ db, profiles, journal: sends.journal });
-  const responsePull = createResponsePullService({ db, bus, dataDir, profiles, log: activity.log, afterPull: async () => void (await retain()) });
+  const responsePull = createResponsePullService({ db, bus, dataDir, profiles, log: activity.log, afterPull: async () => void (await retain(), suppressionSync?.soon()) });
   const responses: ResponsesService = {
     ...responsePull,
     ...createResponseGridsService({ db, mailings: responseMailings }),
     ...createResponseReportService({ db }),
     ...createResponseExportService({ db, bus, dataDir, log: activity.log }),
     ...createSoftBounceDraftService({ db, dataDir, profiles, journal: sends.journal, mailings: responseMailings, dataKey: dataKey?.key }),
-    ...createSuppressionAdminService({ db, dataDir, log: activity.log }),
+    ...createSuppressionAdminService({ db, dataDir, log: activity.log, changed: suppressionSync ? () => suppressionSync.soon() : undefined }),
     ...createPullSchedule({ profiles, pull: responsePull.pull, log: activity.log }),
   };
 
@@ -165,6 +192,7 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
     },
     async close() {
       await sends.stopScheduler();
+      await suppressionSync?.close();
       await team?.close();
       await responses.stopPullSchedule();
       stopTidying();

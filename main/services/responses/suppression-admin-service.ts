@@ -13,6 +13,8 @@ export interface SuppressionAdminDeps {
   readonly db: Database;
   readonly dataDir: string;
   readonly log: LogActivity;
+  /** Called after the list changed here (team mode pushes the change right away). */
+  readonly changed?: () => void;
 }
 
 /**
@@ -28,7 +30,8 @@ export function createSuppressionAdminService(deps: SuppressionAdminDeps): Respo
       return suppression.list(args);
     },
     async suppressionRemove({ email, reason }) {
-      const removed = await suppression.remove(email);
+      const removed = await suppression.remove(email, reason);
+      if (removed) deps.changed?.();
       if (removed) await deps.log({ level: 'warn', kind: 'suppression', profile: null, messageId: 'responses.activity.suppressionRemoved', values: { email }, details: reason });
       return { removed };
     },
@@ -47,6 +50,7 @@ export function createSuppressionAdminService(deps: SuppressionAdminDeps): Respo
         else skipped++;
       }
       const added = await suppression.add(entries);
+      if (added > 0) deps.changed?.();
       await deps.log({ level: 'info', kind: 'suppression', profile: null, messageId: 'responses.activity.suppressionImported', values: { count: added, file: basename(path) } });
       return { added, skipped: skipped + (entries.length - added) };
     },

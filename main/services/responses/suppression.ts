@@ -13,6 +13,12 @@ export interface SuppressionCandidate {
   readonly since: string | null;
   /** The mailing it happened on first. */
   readonly mailingId: string | null;
+  /**
+   * When it last happened, as this workstation knows it: the event's time, or when its file was
+   * pulled if that is earlier (a time stamp from the future). An operator's removal after this
+   * time stands; a newer event suppresses the address again.
+   */
+  readonly lastAt: Date | null;
 }
 
 /** One soft-bounced recipient of a mailing (a candidate for a manual resend). */
@@ -28,19 +34,21 @@ export interface SoftBouncedRecipient {
 const KEY = 'lower(trim(user_id))';
 
 const HARD_BOUNCES = `
-  SELECT user_id, mailing_id, created FROM responses WHERE category = 'fatal_bounce'
-  UNION ALL SELECT user_id, mailing_id, created FROM mailing_recipients WHERE response_category = 'fatal_bounce'`;
+  SELECT user_id, mailing_id, created, source_file FROM responses WHERE category = 'fatal_bounce'
+  UNION ALL SELECT user_id, mailing_id, created, source_file FROM mailing_recipients WHERE response_category = 'fatal_bounce'`;
 
 /**
  * Unsubscribed and hard-bounced recipients (one row per address and reason, earliest
  * occurrence). The sending side filters recipient files against this list.
  */
 export async function suppressionCandidates(db: Database): Promise<SuppressionCandidate[]> {
-  const rows = await db.all<{ user_id: string; reason: SuppressionReason; since: Date | null; mailing_id: bigint | null }>(
-    `SELECT any_value(user_id) AS user_id, reason, min(created) AS since, arg_min(mailing_id, created) AS mailing_id FROM (
-       SELECT user_id, 'unsubscribe' AS reason, created, mailing_id FROM unsubscribes
-       UNION ALL SELECT user_id, 'hard_bounce', created, mailing_id FROM (${HARD_BOUNCES})
-     ) WHERE user_id IS NOT NULL AND trim(user_id) <> ''
+  const rows = await db.all<{ user_id: string; reason: SuppressionReason; since: Date | null; mailing_id: bigint | null; last_at: Date | null }>(
+    `SELECT any_value(user_id) AS user_id, reason, min(created) AS since, arg_min(mailing_id, created) AS mailing_id,
+       max(least(CAST(created AS TIMESTAMPTZ), f.ingested_at)) AS last_at FROM (
+       SELECT user_id, 'unsubscribe' AS reason, created, mailing_id, source_file FROM unsubscribes
+       UNION ALL SELECT user_id, 'hard_bounce', created, mailing_id, source_file FROM (${HARD_BOUNCES})
+     ) e LEFT JOIN response_files f ON f.id = e.source_file
+     WHERE user_id IS NOT NULL AND trim(user_id) <> ''
      GROUP BY ${KEY}, reason ORDER BY ${KEY}, reason`,
   );
   return rows.map((r) => ({
@@ -48,6 +56,7 @@ export async function suppressionCandidates(db: Database): Promise<SuppressionCa
     reason: r.reason,
     since: r.since ? formatTimestamp(r.since) : null,
     mailingId: r.mailing_id === null ? null : String(r.mailing_id),
+    lastAt: r.last_at,
   }));
 }
 

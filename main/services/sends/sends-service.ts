@@ -41,6 +41,8 @@ export interface SendsDeps {
    * upload leases (README, "Team mode"). Absent: this workstation alone, as before.
    */
   readonly team?: TeamStore;
+  /** Team mode: further team bookkeeping started by each scheduler pass (the shared suppression list); it runs on its own. */
+  readonly teamPass?: () => void;
 }
 
 /** The sends service plus the scheduler controls the host uses. */
@@ -150,6 +152,7 @@ export function createSendsService(deps: SendsDeps): SendsService {
       );
       await settleDecisions(fourEyes).catch(() => undefined);
       await watchTeam().catch(() => undefined);
+      deps.teamPass?.();
     }
     const now = Date.now();
     for (const s of await journal.list({ states: ['scheduled'] })) {

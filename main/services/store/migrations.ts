@@ -102,4 +102,33 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE send_events ADD COLUMN message_values VARCHAR;
     `,
   },
+  // Numbered 14 (the local side of team migration 4), so parallel additions after 4 do not collide; applied once each, by number.
+  {
+    version: 14,
+    name: 'suppression list: removal tombstones, team outbox and cursor',
+    sql: `
+      -- Addresses an operator removed (why, when, by whom: '' for this workstation, else the
+      -- team member's name), so a response pull or a team merge never brings them back with an
+      -- older unsubscribe; a newer one suppresses the address again.
+      CREATE TABLE suppression_removed (
+        email VARCHAR PRIMARY KEY,
+        reason VARCHAR NOT NULL,
+        removed_at TIMESTAMPTZ NOT NULL,
+        removed_by VARCHAR NOT NULL
+      );
+      -- The latest change per address that no team database has confirmed yet (team mode pushes it).
+      CREATE TABLE suppression_outbox (
+        email VARCHAR PRIMARY KEY,
+        removed BOOLEAN NOT NULL,
+        reason VARCHAR NOT NULL,
+        source VARCHAR NOT NULL,
+        changed_at TIMESTAMPTZ NOT NULL
+      );
+      -- How far this data file has read a team database's suppression changes.
+      CREATE TABLE suppression_team_cursor (
+        target VARCHAR PRIMARY KEY,
+        seq BIGINT NOT NULL
+      );
+    `,
+  },
 ];

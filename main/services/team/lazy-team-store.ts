@@ -43,6 +43,10 @@ export function lazyTeamStore(open: () => Promise<TeamStore>, info: { readonly w
     decisions: via('decisions') as TeamStore['decisions'],
     activeWorkstations: via('activeWorkstations') as TeamStore['activeWorkstations'],
     watch: via('watch') as TeamStore['watch'],
+    // Shared suppression list (#16)
+    pushSuppression: via('pushSuppression') as TeamStore['pushSuppression'],
+    pullSuppression: via('pullSuppression') as TeamStore['pullSuppression'],
+    watchSuppression: via('watchSuppression') as TeamStore['watchSuppression'],
     async close() {
       const store = await current?.catch(() => undefined);
       await store?.close();

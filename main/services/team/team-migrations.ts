@@ -81,4 +81,40 @@ export const TEAM_MIGRATIONS: readonly TeamMigration[] = [
       ALTER TABLE team_sends ADD CONSTRAINT team_sends_four_eyes CHECK (decided_by IS NULL OR decided_by <> started_by);
     `,
   },
+  // Version 3 is the shared profiles' (another change); versions apply by number, each once.
+  {
+    version: 4,
+    name: 'shared suppression list with removal tombstones and a change sequence',
+    sql: `
+      -- Numbers the changes; a pull reads the rows past its cursor. Pushes take an advisory lock, so it commits in order.
+      CREATE SEQUENCE team_suppression_seq;
+      -- One row per address, its latest change. An operator's removal stays as a tombstone
+      -- (removed = true, who and when), so no merge brings the address back.
+      CREATE TABLE team_suppression (
+        email text PRIMARY KEY,
+        removed boolean NOT NULL,
+        reason text NOT NULL,
+        source text NOT NULL,
+        -- When the change was made, on the workstation that made it: the latest change wins.
+        changed_at timestamptz NOT NULL,
+        changed_by text NOT NULL,
+        changed_by_name text NOT NULL,
+        seq bigint NOT NULL
+      );
+      CREATE INDEX team_suppression_by_seq ON team_suppression (seq);
+      -- Changes that arrived after a newer opposite change of their address: not applied, never lost.
+      CREATE TABLE team_suppression_superseded (
+        id bigserial PRIMARY KEY,
+        email text NOT NULL,
+        removed boolean NOT NULL,
+        reason text NOT NULL,
+        source text NOT NULL,
+        changed_at timestamptz NOT NULL,
+        changed_by text NOT NULL,
+        changed_by_name text NOT NULL,
+        received_at timestamptz NOT NULL DEFAULT now(),
+        superseded_by_seq bigint NOT NULL
+      );
+    `,
+  },
 ];

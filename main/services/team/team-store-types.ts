@@ -1,5 +1,6 @@
 import type { ClaimRequest, SendClaims } from '../store/send-claims';
 import type { TeamDecision, TeamDecisionRecord } from './team-approvals';
+import type { SharedSuppressionChange, SuppressionChange, SuppressionPushResult } from './team-suppression';
 
 /** NOTIFY channel on which every send state change is announced. */
 export const TEAM_CHANNEL = 'loopdesk_sends';
@@ -113,4 +114,12 @@ export interface TeamStore extends SendClaims {
   /** Calls `listener` for every state change any workstation records (LISTEN/NOTIFY); returns the stop function. */
   watch(listener: (notice: TeamNotice) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
+
+  // Shared suppression list (#16)
+  /** Pushes this workstation's suppression changes in one transaction; the latest change per address wins (team-suppression.ts). */
+  pushSuppression(changes: readonly SuppressionChange[]): Promise<SuppressionPushResult>;
+  /** The shared suppression list's changes after sequence `afterSeq`, oldest first (one page). */
+  pullSuppression(afterSeq: number): Promise<SharedSuppressionChange[]>;
+  /** Calls `listener` when another workstation changed the shared list, and on every (re)connect of the listener; returns the stop function. */
+  watchSuppression(listener: () => void): Promise<() => Promise<void>>;
 }

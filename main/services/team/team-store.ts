@@ -6,6 +6,7 @@ import { teamLeases } from './team-leases';
 import { watchTeamNotices } from './team-notices';
 import { checkTeamSchema, openTeamPool } from './team-pool';
 import { adoptTeamSend, recordTeamState } from './team-state-changes';
+import { pullTeamSuppression, pushTeamSuppression, watchTeamSuppression } from './team-suppression';
 import { DEFAULT_LEASE, type LeaseTiming, type TeamStore, type TeamStoreOptions } from './team-store-types';
 
 // The store is split by job: connection and schema check (team-pool), error mapping (team-errors),
@@ -15,6 +16,8 @@ import { DEFAULT_LEASE, type LeaseTiming, type TeamStore, type TeamStoreOptions 
 export { migrateTeamDatabase } from './apply-team-migrations';
 export { DEFAULT_LEASE, TEAM_CHANNEL, type AbandonedSend, type LeaseTiming, type TeamNotice, type TeamSend, type TeamSendEvent, type TeamStore, type TeamStoreOptions } from './team-store-types';
 export type { TeamDecision, TeamDecisionRecord } from './team-approvals';
+// Shared suppression list (#16)
+export { SUPPRESSION_CHANNEL, type SharedSuppressionChange, type SuppressionChange, type SuppressionPushResult } from './team-suppression';
 
 /**
  * Connects a workstation to the team database. Checks that `team init` ran (all migrations
@@ -63,6 +66,10 @@ export async function openTeamStore(options: TeamStoreOptions): Promise<TeamStor
     decisions: (sendIds) => teamDecisions(db, sendIds),
     activeWorkstations: (withinMs = 120_000) => activeTeamWorkstations(db, withinMs),
     watch: (listener) => watchTeamNotices(db.config, listener),
+    // Shared suppression list (#16)
+    pushSuppression: (changes) => pushTeamSuppression(db, { id: me, name: options.workstationName }, changes),
+    pullSuppression: (afterSeq) => pullTeamSuppression(db, afterSeq),
+    watchSuppression: (listener) => watchTeamSuppression(db.config, me, listener),
     async close() {
       leases.stopAll();
       await db.end().catch(() => undefined);

@@ -122,10 +122,10 @@ describe('KPIs', () => {
 describe('suppression helpers', () => {
   it('lists unsubscribed and hard-bounced recipients with reason and date', async () => {
     expect(await suppressionCandidates(db)).toEqual([
-      { userId: 'b@example.com', reason: 'hard_bounce', since: '2021-01-01 12:07:56', mailingId: M1 },
-      { userId: 'c@example.com', reason: 'hard_bounce', since: '2021-01-02 08:00:00', mailingId: M2 },
-      { userId: 'd@example.com', reason: 'unsubscribe', since: '2021-01-01 13:20:00', mailingId: M1 },
-      { userId: 'F@Example.com', reason: 'unsubscribe', since: '2021-01-02 09:00:00', mailingId: M1 },
+      { userId: 'b@example.com', reason: 'hard_bounce', since: '2021-01-01 12:07:56', mailingId: M1, lastAt: new Date(2021, 0, 1, 12, 10, 0) },
+      { userId: 'c@example.com', reason: 'hard_bounce', since: '2021-01-02 08:00:00', mailingId: M2, lastAt: new Date(2021, 0, 2, 8, 0, 0) },
+      { userId: 'd@example.com', reason: 'unsubscribe', since: '2021-01-01 13:20:00', mailingId: M1, lastAt: new Date(2021, 0, 1, 13, 20, 0) },
+      { userId: 'F@Example.com', reason: 'unsubscribe', since: '2021-01-02 09:00:00', mailingId: M1, lastAt: new Date(2021, 0, 2, 9, 0, 0) },
     ]);
   });
 

@@ -1,0 +1,143 @@
+import pg from 'pg';
+import type { TeamDb } from './team-pool';
+
+/** NOTIFY channel on which a push that changed the shared suppression list is announced. */
+export const SUPPRESSION_CHANNEL = 'loopdesk_suppression';
+
+/**
+ * Advisory lock held by every push for the length of its transaction. It makes the change
+ * sequence commit in order: a pull that has read up to `seq` N never later meets a row with a
+ * smaller sequence that committed after it (which a plain sequence would allow, and that row
+ * would then be missed for good).
+ */
+const PUSH_LOCK = 0x10_0d_e5_c4;
+
+/** Rows per statement of a pull; one statement per page, never a round trip per address. */
+const PULL_PAGE = 50_000;
+
+/** One change of the suppression list as a workstation made it: an address suppressed, or removed by an operator. */
+export interface SuppressionChange {
+  /** Lower-cased, trimmed. */
+  readonly email: string;
+  /** True: an operator removed it (a tombstone); false: suppressed. */
+  readonly removed: boolean;
+  /** Why it was suppressed, or why it was removed. */
+  readonly reason: string;
+  /** Where it came from (`mailing 123`, `import list.xlsx`); '' for removals. */
+  readonly source: string;
+  /** When it happened, on the workstation that made it; decides which change wins. */
+  readonly changedAt: Date;
+}
+
+/** A change as the team database holds it: with who made it and its place in the change sequence. */
+export interface SharedSuppressionChange extends SuppressionChange {
+  /** The workstation that made it: its id, and its name (for "removed by …"). */
+  readonly by: string;
+  readonly byName: string;
+  readonly seq: number;
+}
+
+/** What a push did. */
+export interface SuppressionPushResult {
+  /** Changes that arrived later than a newer opposite change of the same address: kept in `team_suppression_superseded`, not applied. */
+  readonly superseded: readonly SuppressionChange[];
+  /** How many changed the shared list. */
+  readonly applied: number;
+}
+
+/**
+ * Pushes this workstation's changes in one transaction and one statement per step (arrays, not
+ * a round trip per address). Conflict rule: per address the latest change wins, by the time it
+ * was made (`changedAt`); suppressing an address that is suppressed, or removing one that is
+ * removed, changes nothing. A change that loses against a newer opposite one is not applied but
+ * kept with its author in `team_suppression_superseded` and returned, so nothing is lost
+ * silently. Announces the push on {@link SUPPRESSION_CHANNEL} when it changed anything.
+ */
+export async function pushTeamSuppression(db: TeamDb, me: { readonly id: string; readonly name: string }, changes: readonly SuppressionChange[]): Promise<SuppressionPushResult> {
+  if (changes.length === 0) return { superseded: [], applied: 0 };
+  // One row per address (the last one given): an upsert may touch each row once per statement.
+  changes = [...new Map(changes.map((c) => [c.email, c])).values()];
+  const params = [changes.map((c) => c.email), changes.map((c) => c.removed), changes.map((c) => c.reason), changes.map((c) => c.source), changes.map((c) => c.changedAt), me.id, me.name];
+  const incoming = `SELECT * FROM unnest($1::text[], $2::boolean[], $3::text[], $4::text[], $5::timestamptz[]) AS c(email, removed, reason, source, changed_at)`;
+  return db.transaction(async (c) => {
+    await c.query('SELECT pg_advisory_xact_lock($1)', [PUSH_LOCK]);
+    const superseded = (
+      await c.query<{ email: string; removed: boolean; reason: string; source: string; changed_at: Date }>(
+        `INSERT INTO team_suppression_superseded (email, removed, reason, source, changed_at, changed_by, changed_by_name, superseded_by_seq)
+         SELECT c.email, c.removed, c.reason, c.source, c.changed_at, $6, $7, t.seq FROM (${incoming}) c JOIN team_suppression t USING (email)
+         WHERE t.removed <> c.removed AND c.changed_at <= t.changed_at
+         RETURNING email, removed, reason, source, changed_at`,
+        params,
+      )
+    ).rows;
+    const applied =
+      (
+        await c.query(
+          `INSERT INTO team_suppression (email, removed, reason, source, changed_at, changed_by, changed_by_name, seq)
+           SELECT c.email, c.removed, c.reason, c.source, c.changed_at, $6, $7, nextval('team_suppression_seq') FROM (${incoming}) c
+           ON CONFLICT (email) DO UPDATE SET removed = EXCLUDED.removed, reason = EXCLUDED.reason, source = EXCLUDED.source, changed_at = EXCLUDED.changed_at,
+             changed_by = EXCLUDED.changed_by, changed_by_name = EXCLUDED.changed_by_name, seq = EXCLUDED.seq
+           WHERE team_suppression.removed <> EXCLUDED.removed AND EXCLUDED.changed_at > team_suppression.changed_at`,
+          params,
+        )
+      ).rowCount ?? 0;
+    // The pusher may have skipped the winning rows while its own change waited: moved to the end
+    // of the sequence, they reach it (and everyone, harmlessly) with its next pull.
+    if (superseded.length > 0) await c.query(`UPDATE team_suppression SET seq = nextval('team_suppression_seq') WHERE email = ANY($1)`, [superseded.map((r) => r.email)]);
+    if (applied > 0) await c.query('SELECT pg_notify($1, $2)', [SUPPRESSION_CHANNEL, JSON.stringify({ workstation: me.id })]);
+    return { applied, superseded: superseded.map((r) => ({ email: r.email, removed: r.removed, reason: r.reason, source: r.source, changedAt: r.changed_at })) };
+  });
+}
+
+/** The shared list's changes after `afterSeq`, in sequence order (at most one page; call again from the last `seq`). */
+export async function pullTeamSuppression(db: TeamDb, afterSeq: number, limit = PULL_PAGE): Promise<SharedSuppressionChange[]> {
+  const rows = (
+    await db.query<{ email: string; removed: boolean; reason: string; source: string; changed_at: Date; changed_by: string; changed_by_name: string; seq: string }>(
+      'SELECT email, removed, reason, source, changed_at, changed_by, changed_by_name, seq FROM team_suppression WHERE seq > $1 ORDER BY seq LIMIT $2',
+      [afterSeq, limit],
+    )
+  ).rows;
+  return rows.map((r) => ({ email: r.email, removed: r.removed, reason: r.reason, source: r.source, changedAt: r.changed_at, by: r.changed_by, byName: r.changed_by_name, seq: Number(r.seq) }));
+}
+
+/**
+ * Calls `listener` when another workstation changed the shared list (NOTIFY), and each time the
+ * listening connection (re)connects, since pushes made meanwhile were not heard; over its own
+ * connection, which comes back after a drop. Returns the stop function.
+ */
+export async function watchTeamSuppression(config: pg.ClientConfig, me: string, listener: () => void): Promise<() => Promise<void>> {
+  let stopped = false;
+  let client: pg.Client | undefined;
+  let retry: NodeJS.Timeout | undefined;
+  const connect = async () => {
+    if (stopped) return;
+    const c = new pg.Client(config);
+    client = c;
+    c.on('error', () => undefined);
+    c.on('end', () => {
+      if (!stopped) retry = setTimeout(() => void connect(), 1_000);
+    });
+    c.on('notification', (n) => {
+      if (n.channel !== SUPPRESSION_CHANNEL) return;
+      try {
+        if ((JSON.parse(n.payload ?? '{}') as { workstation?: string }).workstation === me) return;
+      } catch {
+        // An unreadable payload still means the list changed.
+      }
+      listener();
+    });
+    try {
+      await c.connect();
+      await c.query(`LISTEN ${SUPPRESSION_CHANNEL}`);
+      listener();
+    } catch {
+      await c.end().catch(() => undefined);
+    }
+  };
+  await connect();
+  return async () => {
+    stopped = true;
+    if (retry) clearTimeout(retry);
+    await client?.end().catch(() => undefined);
+  };
+}
