@@ -64,17 +64,23 @@ export function openTeamPool(options: Pick<TeamStoreOptions, 'url' | 'password' 
   return { url: options.url, target: describeUrl(options.url), config, query, transaction, end: () => pool.end() };
 }
 
-/** Fails with TEAM_UNAVAILABLE unless `team init` ran and applied every migration this Loopdesk knows. */
+/**
+ * Fails with TEAM_UNAVAILABLE unless `team init` ran and applied every migration this Loopdesk
+ * knows. Each version is checked, not the highest: migrations are applied by number, so a
+ * database can hold a later one without an earlier one (both added in one release).
+ */
 export async function checkTeamSchema(db: TeamDb): Promise<void> {
-  const schema = await db.query<{ version: number }>('SELECT max(version) AS version FROM team_migrations').catch((e) => {
+  const schema = await db.query<{ version: number }>('SELECT version FROM team_migrations').catch((e) => {
     if (isAppError(e) && /team_migrations/.test(e.message)) {
       throw new AppError('TEAM_UNAVAILABLE', 'error.team.notInitialised', { target: db.target, url: db.target }, { reason: 'not-initialised' });
     }
     throw e;
   });
-  const version = Number(schema.rows[0]?.version ?? 0);
-  const latest = TEAM_MIGRATIONS.at(-1)!.version;
-  if (version < latest) {
+  const applied = new Set(schema.rows.map((r) => Number(r.version)));
+  const missing = TEAM_MIGRATIONS.find((m) => !applied.has(m.version));
+  if (missing) {
+    const version = Math.max(0, ...[...applied].filter((v) => v < missing.version));
+    const latest = Math.max(...TEAM_MIGRATIONS.map((m) => m.version));
     throw new AppError('TEAM_UNAVAILABLE', 'error.team.schemaOutdated', { target: db.target, version, latest, url: db.target }, { reason: 'schema-outdated', version, latest });
   }
 }

@@ -77,9 +77,16 @@ describe('team store on a real PostgreSQL 15', () => {
       await new Promise((r) => setTimeout(r, 50));
       left = await ours();
     }
+    expect(left).toBe(0);
+    // Every known version must be there, not only the highest: a database that has the last one
+    // but lacks one before it (two added in one release, applied by number) is refused too.
+    await c.query('DELETE FROM team_migrations');
+    for (const m of TEAM_MIGRATIONS.filter((_, i) => i !== 1)) await c.query('INSERT INTO team_migrations VALUES ($1, $2)', [m.version, m.name]);
+    const gap = await openTeamStore({ url: pgServer.url, password: pgServer.password, workstation: 'w0', workstationName: 'w0' }).catch((e) => e);
+    expect(isAppError(gap) && gap.code).toBe('TEAM_UNAVAILABLE');
+    expect((gap as { details: { reason: string; version: number } }).details).toMatchObject({ reason: 'schema-outdated', version: TEAM_MIGRATIONS[0].version });
     await c.query('DROP TABLE team_migrations');
     await c.end();
-    expect(left).toBe(0);
   });
 
   it('applies the migrations exactly once when four workstations run team init at the same time', async () => {
