@@ -1,6 +1,7 @@
 import { afterAll, beforeAll } from 'vitest';
 import { openAppContext, type AppContext } from '../../main/app/app-context';
-import { startDemoSandbox, type DemoSandboxOptions } from '../../main/app/demo-sandbox';
+import { SANDBOX_PROFILE, startDemoSandbox, type DemoSandboxOptions } from '../../main/app/demo-sandbox';
+import type { StoredProfile } from '../../main/services/profiles/stored-profile';
 import type { SandboxHandle } from '../../main/services/sandbox';
 import type { Send } from '../../shared/contract/sends';
 import { callService } from './call-service';
@@ -83,4 +84,27 @@ export function useSandboxApp(options: DemoSandboxOptions = {}): SandboxApp {
     },
   };
   return app;
+}
+
+/**
+ * Saves the sandbox profile again, as stored with what `change` answers laid over it (a proxy in
+ * front of the sandbox, other timeouts, other client settings); its password stays the sandbox's.
+ */
+export async function changeSandboxProfile(context: AppContext, change: (stored: StoredProfile) => Record<string, unknown>): Promise<void> {
+  const stored = context.services.profiles.stored(SANDBOX_PROFILE);
+  await context.services.profiles.save({
+    replace: true,
+    profile: {
+      name: stored.name,
+      host: stored.host,
+      port: stored.port,
+      user: stored.user,
+      auth: { kind: 'password' },
+      trustedKeys: [...stored.trustedKeys],
+      clients: stored.clients,
+      options: stored.options,
+      sandbox: true,
+      ...change(stored),
+    } as never,
+  });
 }

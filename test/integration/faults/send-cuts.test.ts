@@ -10,6 +10,7 @@ import { startFaultProxy, type FaultPlan, type FaultProxy } from '../../helpers/
 import { tempDir } from '../../helpers/temp-dir';
 import { cutPlan, cutSpecs, FAULT_SEED, recordFaults } from './fault-support';
 import { callService } from '../../helpers/call-service';
+import { changeSandboxProfile } from '../../helpers/sandbox-app';
 
 /** Sends cut during upload; each is cut on its first connection, then retried by the scheduler. */
 const CUT_SENDS = 10;
@@ -59,21 +60,11 @@ describe('sends survive connection cuts during upload (sandbox behind the proxy)
     sandbox = await startDemoSandbox(context, { interval: 0, exportInterval: 0 });
     proxy = await startFaultProxy({ targetPort: sandbox.port, seed: `${FAULT_SEED}:sends` });
     // The Sandbox profile now goes through the proxy; short timeouts so no fault can hang a tick.
-    const stored = context.services.profiles.stored(SANDBOX_PROFILE);
-    await context.services.profiles.save({
-      replace: true,
-      profile: {
-        name: stored.name,
-        host: proxy.host,
-        port: proxy.port,
-        user: stored.user,
-        auth: { kind: 'password' },
-        trustedKeys: [...stored.trustedKeys],
-        clients: stored.clients,
-        options: { ...stored.options, connectTimeoutSeconds: 5, operationTimeoutSeconds: 5, keepaliveSeconds: 0 },
-        sandbox: true,
-      } as never,
-    });
+    await changeSandboxProfile(context, (stored) => ({
+      host: proxy.host,
+      port: proxy.port,
+      options: { ...stored.options, connectTimeoutSeconds: 5, operationTimeoutSeconds: 5, keepaliveSeconds: 0 },
+    }));
     // A clean send measures the bytes of one upload connection.
     const send = await createSend(sandbox.clients[0].mailingIds[0]);
     const before = proxy.connections().length;

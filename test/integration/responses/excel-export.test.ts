@@ -1,23 +1,10 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempDir } from '../../helpers/temp-dir';
-import type { Database } from '../../../main/services/store/database';
+import { describe, expect, it } from 'vitest';
 import { MAX_SHEET_DATA_ROWS, exportMailingReport, exportRows, type ExportProgress } from '../../../main/services/responses/excel-export';
-import { ZipFile, counter, ingestFixtures, openDb, rawRows } from '../../unit/responses/helpers';
+import { ZipFile, counter, openDb, rawRows, useFixtureDb } from '../../unit/responses/helpers';
 
-let dir: ReturnType<typeof tempDir>;
-let db: Database;
-
-beforeAll(async () => {
-  dir = tempDir('loopdesk-export-');
-  db = await openDb(join(dir.path, 'data.duckdb'));
-  await ingestFixtures(db);
-});
-afterAll(async () => {
-  await db.close();
-  dir.cleanup();
-});
+const store = useFixtureDb('loopdesk-export-');
 
 const unescapeXml = (s: string) => s.replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&#x([0-9a-f]+);/gi, (_m, h: string) => String.fromCodePoint(parseInt(h, 16))).replace(/&amp;/g, '&');
 
@@ -42,16 +29,16 @@ function sheetTexts(zip: ZipFile, sheetXml: string): string[] {
 
 describe('Excel export (read back without ExcelJS)', () => {
   it('writes a grid view as typed, inert cells with a frozen header', async () => {
-    const out = join(dir.path, 'clicks.xlsx');
+    const out = join(store.dir, 'clicks.xlsx');
     const progress: ExportProgress[] = [];
-    const result = await exportRows(db, {
+    const result = await exportRows(store.db, {
       query: { view: 'clicks_with_links', sortModel: [{ colId: 'created', sort: 'asc' }] },
       outPath: out,
       onProgress: (p) => progress.push(p),
     });
     expect(result).toMatchObject({ rows: 7, sheets: ['Clicks'] });
     expect(progress.at(-1)).toMatchObject({ done: true, rowsWritten: 7, totalRows: 7 });
-    expect(readdirSync(dir.path).filter((f) => f.endsWith('.partial'))).toEqual([]);
+    expect(readdirSync(store.dir).filter((f) => f.endsWith('.partial'))).toEqual([]);
 
     const zip = ZipFile.open(out);
     const xml = zip.text('xl/worksheets/sheet1.xml');
@@ -75,8 +62,8 @@ describe('Excel export (read back without ExcelJS)', () => {
   });
 
   it('writes a mailing report with KPIs, their formulas, links and detail sheets', async () => {
-    const out = join(dir.path, 'report.xlsx');
-    const result = await exportMailingReport(db, { mailingId: '51106527229', outPath: out, now: new Date(2026, 11, 6, 9, 30, 5) });
+    const out = join(store.dir, 'report.xlsx');
+    const result = await exportMailingReport(store.db, { mailingId: '51106527229', outPath: out, now: new Date(2026, 11, 6, 9, 30, 5) });
     expect(result.sheets).toEqual(['KPIs', 'Bounces by category', 'Clicks per link', 'Activity per hour', 'Devices', 'Recipients', 'Opens', 'Clicks', 'Unsubscribes', 'Responses']);
     const zip = ZipFile.open(out);
     const workbook = zip.text('xl/workbook.xml');
@@ -100,8 +87,8 @@ describe('Excel export (read back without ExcelJS)', () => {
   });
 
   it('writes the report in German when asked: sheet names, headers, KPI texts, the written-at line, German date and percent formats', async () => {
-    const out = join(dir.path, 'bericht.xlsx');
-    const result = await exportMailingReport(db, { mailingId: '51106527229', outPath: out, now: new Date(2026, 11, 6, 9, 30, 5), language: 'de' });
+    const out = join(store.dir, 'bericht.xlsx');
+    const result = await exportMailingReport(store.db, { mailingId: '51106527229', outPath: out, now: new Date(2026, 11, 6, 9, 30, 5), language: 'de' });
     expect(result.sheets).toEqual(['Kennzahlen', 'Bounces nach Kategorie', 'Klicks je Link', 'Aktivität je Stunde', 'Geräte', 'Empfänger', 'Öffnungen', 'Klicks', 'Abmeldungen', 'Rückläufer']);
     const zip = ZipFile.open(out);
     const kpiTexts = sheetTexts(zip, zip.text('xl/worksheets/sheet1.xml'));
@@ -119,17 +106,17 @@ describe('Excel export (read back without ExcelJS)', () => {
   });
 
   it('leaves no file behind when the export fails', async () => {
-    const out = join(dir.path, 'missing-dir', 'x.xlsx');
-    await expect(exportRows(db, { query: { view: 'clicks' }, outPath: out })).rejects.toMatchObject({ code: 'PERMISSION_DENIED' });
+    const out = join(store.dir, 'missing-dir', 'x.xlsx');
+    await expect(exportRows(store.db, { query: { view: 'clicks' }, outPath: out })).rejects.toMatchObject({ code: 'PERMISSION_DENIED' });
     expect(existsSync(`${out}.partial`)).toBe(false);
     expect(existsSync(out)).toBe(false);
   });
 
   it('leaves no file behind when the query fails after the writer thread started', async () => {
-    const broken = await openDb(join(dir.path, 'broken.duckdb'));
+    const broken = await openDb(join(store.dir, 'broken.duckdb'));
     try {
       await broken.run('DROP TABLE unsubscribes');
-      const out = join(dir.path, 'broken.xlsx');
+      const out = join(store.dir, 'broken.xlsx');
       await expect(exportRows(broken, { query: { view: 'unsubscribes' }, outPath: out })).rejects.toThrow(/unsubscribes/i);
       expect(existsSync(`${out}.partial`)).toBe(false);
       expect(existsSync(out)).toBe(false);
@@ -141,13 +128,13 @@ describe('Excel export (read back without ExcelJS)', () => {
   it('writes very long texts (split into several writer batches) truncated to the Excel cell limit, in order', async () => {
     // 120 rows x 40,000 chars = 4.8M chars: more than one batch to the writer thread, whose heap is capped.
     const rows = 120;
-    await db.run(
+    await store.db.run(
       `INSERT INTO opens SELECT 1, 999, i, 2, 'long' || i, TIMESTAMP '2022-01-01 00:00:00' + to_seconds(i),
          lpad(CAST(i AS VARCHAR), 5, '0') || repeat('é', 39995), 'P', 'D', 0 FROM range(${rows}) t(i)`,
     );
-    const out = join(dir.path, 'long.xlsx');
+    const out = join(store.dir, 'long.xlsx');
     const progress: ExportProgress[] = [];
-    const result = await exportRows(db, {
+    const result = await exportRows(store.db, {
       query: { view: 'opens', scope: { mailingId: '999' }, sortModel: [{ colId: 'mailing_to_user_id', sort: 'asc' }] },
       outPath: out,
       onProgress: (p) => progress.push(p),
@@ -161,20 +148,20 @@ describe('Excel export (read back without ExcelJS)', () => {
       expect(t).toHaveLength(32_767);
       expect(t.slice(0, 6)).toBe(`${String(i).padStart(5, '0')}é`);
     });
-    await db.run('DELETE FROM opens WHERE mailing_id = 999');
+    await store.db.run('DELETE FROM opens WHERE mailing_id = 999');
   });
 
   it('continues on a second sheet, header repeated, when rows exceed one sheet', { timeout: 240_000 }, async () => {
     const extra = 5;
     const total = MAX_SHEET_DATA_ROWS + extra;
-    await db.run(`DELETE FROM clicks`);
-    await db.run(
+    await store.db.run(`DELETE FROM clicks`);
+    await store.db.run(
       `INSERT INTO clicks SELECT 44018617936, 51106527229, i, 44018617811, 'u' || i || '@example.com', TIMESTAMP '2021-01-01 00:00:00' + to_seconds(i),
          'Browser', 'Platform', 'Desktop', 0 FROM range(${total}) t(i)`,
     );
-    const out = join(dir.path, 'big.xlsx');
+    const out = join(store.dir, 'big.xlsx');
     const progress: ExportProgress[] = [];
-    const result = await exportRows(db, {
+    const result = await exportRows(store.db, {
       query: { view: 'clicks', sortModel: [{ colId: 'mailing_to_user_id', sort: 'asc' }] },
       outPath: out,
       onProgress: (p) => progress.push(p),

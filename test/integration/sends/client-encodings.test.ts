@@ -10,6 +10,7 @@ import type { SandboxHandle } from '../../../main/services/sandbox';
 import { defaultConfig, sandboxPaths, type SandboxConfig } from '../../../main/services/sandbox/config';
 import { tempDir } from '../../helpers/temp-dir';
 import { callService } from '../../helpers/call-service';
+import { changeSandboxProfile } from '../../helpers/sandbox-app';
 
 /**
  * Clients in each of the three file encodings, against the real sandbox: a Windows-1252 test send
@@ -90,21 +91,7 @@ beforeAll(async () => {
   context = await openAppContext({ dataDir: data.path, host: 'memory', secrets: null });
   // Sends unfold a million times faster than real time: the export right after sending has their bounces.
   sandbox = await startDemoSandbox(context, { interval: 0, exportInterval: 0, timeScale: 1_000_000 });
-  const stored = context.services.profiles.stored(SANDBOX_PROFILE);
-  await context.services.profiles.save({
-    replace: true,
-    profile: {
-      name: stored.name,
-      host: stored.host,
-      port: stored.port,
-      user: stored.user,
-      auth: { kind: 'password' },
-      trustedKeys: [...stored.trustedKeys],
-      clients: stored.clients.map((c) => ({ ...c, encoding: CLIENTS.find((x) => x.name === c.name)!.encoding })),
-      options: stored.options,
-      sandbox: true,
-    } as never,
-  });
+  await changeSandboxProfile(context, (stored) => ({ clients: stored.clients.map((c) => ({ ...c, encoding: CLIENTS.find((x) => x.name === c.name)!.encoding })) }));
 }, 60_000);
 afterAll(async () => {
   await context?.close();

@@ -2,11 +2,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inflateRawSync, createInflateRaw } from 'node:zlib';
 import Papa from 'papaparse';
+import { afterAll, beforeAll } from 'vitest';
 import { Database } from '../../../main/services/store/database';
 import { MIGRATIONS } from '../../../main/services/store/migrations';
 import { RESPONSES_MIGRATIONS } from '../../../main/services/responses/responses-migrations';
 import { ingestFile } from '../../../main/services/responses/ingest';
 import { RESPONSE_KIND_NAMES, type ResponseKindName } from '../../../main/services/responses/response-kinds';
+import { tempDir } from '../../helpers/temp-dir';
 
 /** The hand-written fixture folder. */
 export const FIXTURES = join(import.meta.dirname, '../../fixtures/responses');
@@ -19,6 +21,36 @@ export function fixture(kind: ResponseKindName): string {
 /** A data file with core + responses migrations. */
 export function openDb(path: string): Promise<Database> {
   return Database.open(path, [...MIGRATIONS, ...RESPONSES_MIGRATIONS]);
+}
+
+/**
+ * A fresh data file in a temp folder (`prefix`) with every fixture ingested, opened before the
+ * calling file's tests and closed after them; the fields are there once the tests run.
+ */
+export function useFixtureDb(prefix: string): { readonly db: Database; readonly dir: string } {
+  let dir: ReturnType<typeof tempDir> | undefined;
+  let db: Database | undefined;
+  beforeAll(async () => {
+    dir = tempDir(prefix);
+    db = await openDb(join(dir.path, 'data.duckdb'));
+    await ingestFixtures(db);
+  });
+  afterAll(async () => {
+    await db?.close();
+    dir?.cleanup();
+  });
+  const open = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('useFixtureDb: the data file is open only while the tests run');
+    return value;
+  };
+  return {
+    get db() {
+      return open(db);
+    },
+    get dir() {
+      return open(dir).path;
+    },
+  };
 }
 
 /** Ingests every fixture file. */

@@ -1,26 +1,12 @@
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempDir } from '../../helpers/temp-dir';
-import type { Database } from '../../../main/services/store/database';
+import { describe, expect, it } from 'vitest';
 import { KPI_DEFINITIONS, activityTimeline, clicksPerLink, clientStats, kpisForMailings, mailingKpis } from '../../../main/services/responses/kpis';
 import { softBouncedRecipients, suppressionCandidates } from '../../../main/services/responses/suppression';
-import { ingestFixtures, openDb, rawRows } from './helpers';
+import { rawRows, useFixtureDb } from './helpers';
 
 const M1 = '51106527229';
 const M2 = '51106527230';
 
-let dir: ReturnType<typeof tempDir>;
-let db: Database;
-
-beforeAll(async () => {
-  dir = tempDir('loopdesk-kpis-');
-  db = await openDb(join(dir.path, 'data.duckdb'));
-  await ingestFixtures(db);
-});
-afterAll(async () => {
-  await db.close();
-  dir.cleanup();
-});
+const store = useFixtureDb('loopdesk-kpis-');
 
 /** The KPI sentences of KPI_DEFINITIONS, recomputed from the raw files with papaparse. */
 function expectedKpis(ids: readonly string[]) {
@@ -65,22 +51,22 @@ function expectedKpis(ids: readonly string[]) {
 describe('KPIs', () => {
   it('match counts computed independently from the raw files, per mailing and per set', async () => {
     for (const ids of [[M1], [M2], [M1, M2]]) {
-      const kpis = await kpisForMailings(db, { mailingIds: ids });
+      const kpis = await kpisForMailings(store.db, { mailingIds: ids });
       const expected = expectedKpis(ids);
       for (const [key, value] of Object.entries(expected)) expect(kpis.values[key as keyof typeof expected], `${ids} ${key}`).toBeCloseTo(value, 12);
     }
     // Sanity on the fixture itself, so the comparison above is not vacuous.
-    expect((await mailingKpis(db, { mailingId: M1 })).values).toMatchObject({ sent: 6, hardBounces: 1, softBounces: 2, delivered: 3, totalClicks: 5, uniqueClickers: 3 });
+    expect((await mailingKpis(store.db, { mailingId: M1 })).values).toMatchObject({ sent: 6, hardBounces: 1, softBounces: 2, delivered: 3, totalClicks: 5, uniqueClickers: 3 });
   });
 
   it('publishes a formula for every KPI value', async () => {
-    const kpis = await mailingKpis(db, { mailingId: M1 });
+    const kpis = await mailingKpis(store.db, { mailingId: M1 });
     expect(KPI_DEFINITIONS.map((d) => d.key).sort()).toEqual(Object.keys(kpis.values).sort());
     expect(KPI_DEFINITIONS.every((d) => d.formula.length > 5)).toBe(true);
   });
 
   it('counts bounces by category, a recipient once per category', async () => {
-    const kpis = await kpisForMailings(db, { mailingIds: [M1, M2] });
+    const kpis = await kpisForMailings(store.db, { mailingIds: [M1, M2] });
     expect(kpis.bouncesByCategory).toEqual([
       { category: 'bounce', recipients: 2 },
       { category: 'fatal_bounce', recipients: 2 },
@@ -89,23 +75,23 @@ describe('KPIs', () => {
   });
 
   it('gives clicks per link with names, hourly activity and client stats', async () => {
-    const links = await clicksPerLink(db, { mailingIds: [M1] });
+    const links = await clicksPerLink(store.db, { mailingIds: [M1] });
     expect(links).toEqual([
       { linkId: '44018617936', name: 'Impressum', url: 'http://www.example.com/impressum', total: 3, unique: 2 },
       { linkId: '44018617937', name: '=HYPERLINK("http://evil.example/x";"click me")', url: 'http://www.example.com/a;b?x="y"', total: 2, unique: 2 },
     ]);
     // A link nobody clicked yet is listed too, with 0 (as the links view of Browse shows it).
-    await db.run(`INSERT INTO links VALUES (44018617999, ${M1}, NULL, NULL, 'Never clicked', 'http://www.example.com/quiet', 0)`);
+    await store.db.run(`INSERT INTO links VALUES (44018617999, ${M1}, NULL, NULL, 'Never clicked', 'http://www.example.com/quiet', 0)`);
     try {
-      expect((await clicksPerLink(db, { mailingIds: [M1] })).at(-1)).toEqual({ linkId: '44018617999', name: 'Never clicked', url: 'http://www.example.com/quiet', total: 0, unique: 0 });
+      expect((await clicksPerLink(store.db, { mailingIds: [M1] })).at(-1)).toEqual({ linkId: '44018617999', name: 'Never clicked', url: 'http://www.example.com/quiet', total: 0, unique: 0 });
     } finally {
-      await db.run('DELETE FROM links WHERE id = 44018617999');
+      await store.db.run('DELETE FROM links WHERE id = 44018617999');
     }
-    expect(await activityTimeline(db, { mailingIds: [M1] })).toEqual([
+    expect(await activityTimeline(store.db, { mailingIds: [M1] })).toEqual([
       { hour: '2021-01-01 12:00:00', opens: 2, clicks: 2 },
       { hour: '2021-01-01 13:00:00', opens: 3, clicks: 3 },
     ]);
-    const stats = await clientStats(db, { mailingIds: [M1] });
+    const stats = await clientStats(store.db, { mailingIds: [M1] });
     expect(stats.filter((s) => s.source === 'click' && s.dimension === 'device')).toEqual([
       { source: 'click', dimension: 'device', value: 'Desktop', events: 2, recipients: 1 },
       { source: 'click', dimension: 'device', value: 'Mobile', events: 2, recipients: 2 },
@@ -114,14 +100,14 @@ describe('KPIs', () => {
   });
 
   it('refuses mailing IDs that are not numbers', async () => {
-    await expect(kpisForMailings(db, { mailingIds: ["1') OR 1=1 --"] })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
-    await expect(kpisForMailings(db, { mailingIds: [] })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(kpisForMailings(store.db, { mailingIds: ["1') OR 1=1 --"] })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(kpisForMailings(store.db, { mailingIds: [] })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
   });
 });
 
 describe('suppression helpers', () => {
   it('lists unsubscribed and hard-bounced recipients with reason and date', async () => {
-    expect(await suppressionCandidates(db)).toEqual([
+    expect(await suppressionCandidates(store.db)).toEqual([
       { userId: 'b@example.com', reason: 'hard_bounce', since: '2021-01-01 12:07:56', mailingId: M1, lastAt: new Date(2021, 0, 1, 12, 10, 0) },
       { userId: 'c@example.com', reason: 'hard_bounce', since: '2021-01-02 08:00:00', mailingId: M2, lastAt: new Date(2021, 0, 2, 8, 0, 0) },
       { userId: 'd@example.com', reason: 'unsubscribe', since: '2021-01-01 13:20:00', mailingId: M1, lastAt: new Date(2021, 0, 1, 13, 20, 0) },
@@ -132,13 +118,13 @@ describe('suppression helpers', () => {
   it('lists soft bounces minus unsubscribed or hard-bounced recipients (address case-insensitive)', async () => {
     // M1 soft: c (bounce), f (temporary_bounce); f unsubscribed later as F@Example.com,
     // c hard-bounced on M2 the next day: nobody is left to resend to.
-    expect(await softBouncedRecipients(db, { mailingId: M1 })).toEqual([]);
-    expect((await db.all(`SELECT 1 FROM responses WHERE category = 'fatal_bounce' AND user_id = 'c@example.com'`)).length).toBe(1);
+    expect(await softBouncedRecipients(store.db, { mailingId: M1 })).toEqual([]);
+    expect((await store.db.all(`SELECT 1 FROM responses WHERE category = 'fatal_bounce' AND user_id = 'c@example.com'`)).length).toBe(1);
   });
 
   it('keeps soft-bounced recipients who neither unsubscribed nor hard-bounced', async () => {
-    await db.run(`DELETE FROM responses WHERE category = 'fatal_bounce' AND user_id = 'c@example.com'`);
-    expect(await softBouncedRecipients(db, { mailingId: M1 })).toEqual([
+    await store.db.run(`DELETE FROM responses WHERE category = 'fatal_bounce' AND user_id = 'c@example.com'`);
+    expect(await softBouncedRecipients(store.db, { mailingId: M1 })).toEqual([
       { userId: 'c@example.com', mailingToUserId: '1003', category: 'bounce', bouncedAt: '2021-01-01 12:07:57' },
     ]);
   });
