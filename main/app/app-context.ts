@@ -107,15 +107,15 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
   }
   const bus = new EventBus();
   const activity = createActivityService(db, bus);
-  const profiles = createProfilesService({ settings, secrets, log: activity.log, env });
+  // Team mode (`loopdesk team join`): sends are claimed, and shared profiles travel, through the team database.
+  const teamSetting = readTeamSetting(settings);
+  const team = teamSetting ? teamStoreFor(teamSetting, env, secrets) : undefined;
+  const profiles = createProfilesService({ settings, secrets, log: activity.log, env, team, teamChanged: (names) => bus.emit('profiles.onTeamChange', { names: [...names] }) });
   const version = appVersion();
   const suppression = new SuppressionList(db);
   const suppressed = () => suppression.lookup();
   await cleanScratch(dataDir);
   const recipients = createRecipientsService({ db, bus, dataDir, profiles, suppressed });
-  // Team mode (`loopdesk team join`): sends are claimed through the team database.
-  const teamSetting = readTeamSetting(settings);
-  const team = teamSetting ? teamStoreFor(teamSetting, env, secrets) : undefined;
   // New archives are encrypted only while encryption is on; older ones stay readable with the kept key.
   const sends = createSendsService({ db, bus, dataDir, profiles, log: activity.log, suppressed, dataKey: atRest.encrypt ? dataKey?.key : undefined, team });
   await sends.removeOrphans();
@@ -165,6 +165,7 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
     },
     async close() {
       await sends.stopScheduler();
+      await profiles.stopTeamSync();
       await team?.close();
       await responses.stopPullSchedule();
       stopTidying();

@@ -194,9 +194,11 @@ export function applyFlags<T extends object>(target: T, flags: readonly SettingF
 export function profileToInput(p: Profile): ProfileInput {
   // Everything but the view-only login facts is carried over as it is, so a setting added to
   // the contract later survives a `client set` without a change here.
-  const { authKind, keyPath, passwordEnv, passphraseEnv, secretAvailable: _available, secretStore: _store, ...settings } = p;
+  const { authKind, keyPath, passwordEnv, passphraseEnv, secretAvailable: _available, secretStore: _store, team, ...settings } = p;
   return {
     ...settings,
+    // Team mode: the save is checked against the team's version this copy had (no lost update).
+    ...(team?.shared ? { baseVersion: team.version } : {}),
     auth:
       authKind === 'password'
         ? { kind: 'password', ...(passwordEnv ? { passwordEnv } : {}) }

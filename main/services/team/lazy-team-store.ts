@@ -43,6 +43,10 @@ export function lazyTeamStore(open: () => Promise<TeamStore>, info: { readonly w
     decisions: via('decisions') as TeamStore['decisions'],
     activeWorkstations: via('activeWorkstations') as TeamStore['activeWorkstations'],
     watch: via('watch') as TeamStore['watch'],
+    // Shared profiles (#16)
+    profiles: via('profiles') as TeamStore['profiles'],
+    putProfile: via('putProfile') as TeamStore['putProfile'],
+    watchProfiles: via('watchProfiles') as TeamStore['watchProfiles'],
     async close() {
       const store = await current?.catch(() => undefined);
       await store?.close();
