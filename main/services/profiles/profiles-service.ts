@@ -188,49 +188,49 @@ export function createProfilesService(deps: ProfilesDeps): ProfilesService {
     async save({ profile, replace: allowReplace }) {
       await sharing.ready();
       return exclusive(async () => {
-      const input = ProfileInput.parse(profile);
-      const existing = readAll().find((p) => p.name === input.name);
-      if (existing && !allowReplace) {
-        throw new AppError('ALREADY_EXISTS', 'error.profiles.exists', { name: input.name });
-      }
-      const trustedKeys = [...new Set(input.trustedKeys)];
-      // Team mode: the set-up goes to the team first, so a save over another member's newer
-      // change is refused before anything (a secret included) is written here.
-      const team = await sharing.onSave({ ...input, trustedKeys }, existing, input.share, input.baseVersion);
-      const keys = secretKeys(input.name);
-      let secretStore: StoredProfile['secretStore'] = existing?.secretStore ?? 'none';
-      let auth: StoredProfile['auth'];
-      if (input.auth.kind === 'password') {
-        auth = { kind: 'password', passwordEnv: input.auth.passwordEnv };
-        if (input.auth.passwordEnv) secretStore = 'env';
-        else if (input.auth.password) secretStore = await putSecret(keys.password, input.auth.password, true);
-        else if (existing?.auth.kind !== 'password') secretStore = 'none';
-      } else {
-        if (!input.auth.privateKey && !input.auth.keyPath && existing?.auth.kind !== 'key') {
-          throw new AppError('INVALID_INPUT', 'error.profiles.keyNeeded');
+        const input = ProfileInput.parse(profile);
+        const existing = readAll().find((p) => p.name === input.name);
+        if (existing && !allowReplace) {
+          throw new AppError('ALREADY_EXISTS', 'error.profiles.exists', { name: input.name });
         }
-        auth = { kind: 'key', keyPath: input.auth.keyPath, passphraseEnv: input.auth.passphraseEnv };
-        if (input.auth.privateKey) secretStore = await putSecret(keys.privateKey, input.auth.privateKey, true);
-        else if (input.auth.keyPath) secretStore = input.auth.passphraseEnv ? 'env' : secretStore === 'none' ? 'none' : secretStore;
-        if (input.auth.passphrase) await putSecret(keys.passphrase, input.auth.passphrase, true);
-      }
-      const stored: StoredProfile = {
-        name: input.name,
-        host: input.host,
-        port: input.port,
-        user: input.user,
-        auth,
-        secretStore,
-        trustedKeys,
-        clients: input.clients,
-        options: input.options,
-        sandbox: input.sandbox,
-        ...(team ? { team } : {}),
-      };
-      const all = readAll();
-      writeAll(all.some((p) => p.name === stored.name) ? all.map((p) => (p.name === stored.name ? stored : p)) : [...all, stored]);
-      await deps.log({ level: 'info', kind: 'profile', profile: stored.name, messageId: existing ? 'connections.activity.updated' : 'connections.activity.created' });
-      return view(stored);
+        const trustedKeys = [...new Set(input.trustedKeys)];
+        // Team mode: the set-up goes to the team first, so a save over another member's newer
+        // change is refused before anything (a secret included) is written here.
+        const team = await sharing.onSave({ ...input, trustedKeys }, existing, input.share, input.baseVersion);
+        const keys = secretKeys(input.name);
+        let secretStore: StoredProfile['secretStore'] = existing?.secretStore ?? 'none';
+        let auth: StoredProfile['auth'];
+        if (input.auth.kind === 'password') {
+          auth = { kind: 'password', passwordEnv: input.auth.passwordEnv };
+          if (input.auth.passwordEnv) secretStore = 'env';
+          else if (input.auth.password) secretStore = await putSecret(keys.password, input.auth.password, true);
+          else if (existing?.auth.kind !== 'password') secretStore = 'none';
+        } else {
+          if (!input.auth.privateKey && !input.auth.keyPath && existing?.auth.kind !== 'key') {
+            throw new AppError('INVALID_INPUT', 'error.profiles.keyNeeded');
+          }
+          auth = { kind: 'key', keyPath: input.auth.keyPath, passphraseEnv: input.auth.passphraseEnv };
+          if (input.auth.privateKey) secretStore = await putSecret(keys.privateKey, input.auth.privateKey, true);
+          else if (input.auth.keyPath) secretStore = input.auth.passphraseEnv ? 'env' : secretStore === 'none' ? 'none' : secretStore;
+          if (input.auth.passphrase) await putSecret(keys.passphrase, input.auth.passphrase, true);
+        }
+        const stored: StoredProfile = {
+          name: input.name,
+          host: input.host,
+          port: input.port,
+          user: input.user,
+          auth,
+          secretStore,
+          trustedKeys,
+          clients: input.clients,
+          options: input.options,
+          sandbox: input.sandbox,
+          ...(team ? { team } : {}),
+        };
+        const all = readAll();
+        writeAll(all.some((p) => p.name === stored.name) ? all.map((p) => (p.name === stored.name ? stored : p)) : [...all, stored]);
+        await deps.log({ level: 'info', kind: 'profile', profile: stored.name, messageId: existing ? 'connections.activity.updated' : 'connections.activity.created' });
+        return view(stored);
       });
     },
     async remove({ name }) {
