@@ -159,6 +159,8 @@ export const PROFILE_COMMANDS: readonly SettingCommand[] = [
   { path: ['auth'], command: 'loopdesk profile set NAME (--password-env VAR | --key FILE [--passphrase-env VAR])' },
   { path: ['trustedKeys'], command: 'loopdesk profile trust|untrust NAME SHA256:…' },
   { path: ['clients'], command: 'loopdesk client add|set|remove' },
+  { path: ['share'], command: 'loopdesk profile share|unshare NAME (team mode)' },
+  { path: ['baseVersion'], command: 'loopdesk profile set / client set send the team version they read (team mode)' },
 ];
 
 /** parseArgs option specs for a list of setting flags. */
