@@ -2,6 +2,7 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../../main/app/app-context';
+import { main } from '../../../main/cli/main';
 import { openSettings } from '../../../main/services/store/settings';
 import { readTeamSetting, TEAM_SETTING } from '../../../main/services/team/team-settings';
 import type { Profile } from '../../../shared/contract/profiles';
@@ -232,4 +233,42 @@ describe('team mode: shared profiles (client set-ups and source mailings, never 
     const again = await valueIn<Profile>(b, 'profiles.save', { profile: { name: 'acme', host: '127.0.0.1', user: 'x', auth: { kind: 'password' } } });
     expect(again.team).toMatchObject({ state: 'shared' });
   }, 40_000);
+
+  it('loopdesk profile share / unshare / show: shares a profile of this workstation, refuses a name the team already shares, in English and German', async () => {
+    // The CLI opens the data dirs itself.
+    await a.close();
+    await b.close();
+    const cli = async (name: string, ...args: string[]) => {
+      const out: string[] = [];
+      const err: string[] = [];
+      const code = await main(['--data-dir', team.dataDirs[name], ...args], { out: (t: string) => out.push(t), err: (t: string) => err.push(t) } as never, team.env);
+      return { code, out: out.join('\n'), err: err.join('\n') };
+    };
+    try {
+      // `team` was set up on each workstation before it joined: its own, until shared.
+      expect((await cli('a', 'profile', 'show', 'team')).out).toContain('Team: only on this workstation (loopdesk profile share team shares it)');
+      const shared = await cli('a', 'profile', 'share', 'team');
+      expect(shared).toMatchObject({ code: 0, out: 'Profile "team" is shared with the team (version 1).' });
+      expect((await cli('a', 'profile', 'show', 'team')).out).toContain('Team: shared, version 1 (last changed by a)');
+      expect((await rawTable()).find((r) => r.name === 'team')).toMatchObject({ removed: false, version: '1' });
+      // b has its own profile of that name: sharing it would overwrite a's, so it is refused, with what to do.
+      const refused = await cli('b', 'profile', 'share', 'team');
+      expect(refused.code).not.toBe(0);
+      expect(refused.err).toContain('CONFLICT');
+      expect(refused.err).toContain('The team already shares a profile named “team” (last changed by a)');
+      const german = await cli('b', '--lang', 'de', 'profile', 'share', 'team');
+      expect(german.err).toContain('Das Team teilt bereits ein Profil namens „team“ (zuletzt geändert von a)');
+      expect((await cli('b', '--lang', 'de', 'profile', 'show', 'team')).out).toContain('Team: nur auf diesem Arbeitsplatz');
+      const unshared = await cli('a', 'profile', 'unshare', 'team');
+      expect(unshared).toMatchObject({ code: 0, out: 'Profile "team" is no longer shared from this workstation; the team keeps its copy for the others.' });
+      // The export never carries the team facts.
+      const exported = await cli('a', 'profile', 'export', 'team');
+      expect(exported.code).toBe(0);
+      expect(Object.keys(JSON.parse(exported.out))).not.toEqual(expect.arrayContaining(['share']));
+      expect(exported.out).not.toMatch(/baseVersion|"team"\s*:\s*\{/);
+    } finally {
+      a = await team.open('a');
+      b = await team.open('b');
+    }
+  }, 60_000);
 });
