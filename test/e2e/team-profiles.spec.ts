@@ -85,6 +85,13 @@ for (const locale of ['en-GB', 'de-DE'] as const) {
       await expect(card.getByTestId('team-state')).toHaveText(german ? 'Geteilt, Fassung 1 (zuletzt geändert von a).' : 'Shared, version 1 (last changed by a).');
       await shootBoth(page, `team-profile-card${de}`, card);
 
+      // A source mailing A adds shows on B's Mailings screen by itself (no reload).
+      await go(page, 'mailings');
+      await expect(page.getByText('Spring sale')).toHaveCount(0);
+      await a('mailing', 'add', '--profile', 'acme', '--id', '900001', '--name', 'Spring sale');
+      await expect(page.getByText('Spring sale')).toBeVisible();
+      await go(page, 'connections');
+
       // B opens the form at version 1; meanwhile A changes the profile.
       await card.getByRole('button', { name: german ? 'acme bearbeiten' : 'Edit acme' }).click();
       await a('profile', 'set', 'acme', '--poll-minutes', '3');
@@ -102,7 +109,7 @@ for (const locale of ['en-GB', 'de-DE'] as const) {
       await expect(page.getByLabel(german ? 'Intervall der Statusprüfung (Minuten)' : 'Status check interval (minutes)')).toHaveValue('3');
       await page.getByLabel('Port', { exact: true }).fill('2222');
       await page.getByRole('button', { name: german ? 'Verbindung speichern' : 'Save connection' }).click();
-      await expect(card.getByTestId('team-state')).toHaveText(german ? 'Geteilt, Fassung 3 (zuletzt geändert von b).' : 'Shared, version 3 (last changed by b).');
+      await expect(card.getByTestId('team-state')).toHaveText(german ? 'Geteilt, Fassung 4 (zuletzt geändert von b).' : 'Shared, version 4 (last changed by b).');
       // A got B's change.
       expect(await a('profile', 'show', 'acme')).toContain(':2222');
 
@@ -110,7 +117,7 @@ for (const locale of ['en-GB', 'de-DE'] as const) {
       await share.click();
       await expect(share).not.toBeChecked();
       await expect(card.getByTestId('team-state')).toHaveText(german ? 'Nur auf diesem Arbeitsplatz.' : 'Only on this workstation.');
-      expect(await a('profile', 'show', 'acme')).toContain('Team: shared, version 3');
+      expect(await a('profile', 'show', 'acme')).toContain('Team: shared, version 4');
     });
   });
 }
