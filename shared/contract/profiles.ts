@@ -236,8 +236,8 @@ export const Profile = z.object({
   clients: z.array(ClientConfig),
   options: ConnectionOptions,
   sandbox: z.boolean(),
-  /** Team mode: whether and how the set-up is shared; null outside team mode. */
-  team: ProfileTeam.nullable(),
+  /** Team mode: whether and how the set-up is shared; null outside team mode (and from a host that predates it). */
+  team: ProfileTeam.nullable().default(null),
 });
 export type Profile = z.output<typeof Profile>;
 
