@@ -240,7 +240,11 @@ export function createProfileSharing(deps: ProfileSharingDeps) {
       // them consistent. The sandbox is each workstation's own and never shared.
       const wanted = !next.sandbox && (share ?? (existing ? existing.team !== undefined : team !== undefined));
       if (!wanted) return undefined;
-      if (!team) throw new AppError('FORBIDDEN', 'error.profiles.shareNeedsTeam', { name: next.name });
+      if (!team) {
+        if (share) throw new AppError('FORBIDDEN', 'error.profiles.shareNeedsTeam', { name: next.name });
+        // Out of the team now (`team leave`): the change waits, and is offered to the team on rejoining.
+        return existing?.team && { ...existing.team, state: existing.team.state === 'conflict' ? 'conflict' : 'pending' };
+      }
       const mine = existing?.team;
       const base = baseVersion !== undefined ? baseVersion : (mine?.version ?? null);
       if (mine && mine.version !== null && (base === null || base < mine.version)) {
@@ -260,7 +264,8 @@ export function createProfileSharing(deps: ProfileSharingDeps) {
         if (!p) throw new AppError('NOT_FOUND', 'error.profiles.notFound', { name });
         const next = change(p);
         if (!team || !p.team || p.team.state !== 'shared') {
-          const kept = p.team && team ? { ...p.team, state: p.team.state === 'conflict' ? ('conflict' as const) : ('pending' as const) } : p.team;
+          // Not in step with the team (database away, a conflict, or out of the team now): the change waits here.
+          const kept = p.team && { ...p.team, state: p.team.state === 'conflict' ? ('conflict' as const) : ('pending' as const) };
           put(name, { ...next, team: kept });
           return { ...next, team: kept };
         }

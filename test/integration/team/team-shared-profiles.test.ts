@@ -73,6 +73,13 @@ describe('team mode: shared profiles (client set-ups and source mailings, never 
   const profileIn = (context: AppContext, name: string) => valueIn<Profile[]>(context, 'profiles.list', {}).then((all) => all.find((p) => p.name === name));
   const activityIds = async (context: AppContext) =>
     (await valueIn<{ entries: { text: { id: string } | null }[] }>(context, 'activity.list', { profile: 'acme', limit: 100 })).entries.map((e) => e.text?.id);
+  /** `loopdesk …` on a workstation's data dir (its context must be closed). */
+  const cli = async (name: string, ...args: string[]) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await main(['--data-dir', team.dataDirs[name], ...args], { out: (t: string) => out.push(t), err: (t: string) => err.push(t) } as never, team.env);
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  };
   const mailingIds = async (context: AppContext, name: string) => ((await profileIn(context, name))?.clients[0]?.mailings ?? []).map((m) => m.id);
 
   beforeAll(async () => {
@@ -238,12 +245,6 @@ describe('team mode: shared profiles (client set-ups and source mailings, never 
     // The CLI opens the data dirs itself.
     await a.close();
     await b.close();
-    const cli = async (name: string, ...args: string[]) => {
-      const out: string[] = [];
-      const err: string[] = [];
-      const code = await main(['--data-dir', team.dataDirs[name], ...args], { out: (t: string) => out.push(t), err: (t: string) => err.push(t) } as never, team.env);
-      return { code, out: out.join('\n'), err: err.join('\n') };
-    };
     try {
       // `team` was set up on each workstation before it joined: its own, until shared.
       expect((await cli('a', 'profile', 'show', 'team')).out).toContain('Team: only on this workstation (loopdesk profile share team shares it)');
@@ -271,4 +272,20 @@ describe('team mode: shared profiles (client set-ups and source mailings, never 
       b = await team.open('b');
     }
   }, 60_000);
+
+  it('a workstation that left the team still edits a profile it shared; the change is kept as not shared yet', async () => {
+    await until('c has the new acme', async () => (await profileIn(c, 'acme'))?.team?.state === 'shared');
+    await c.close();
+    expect((await cli('c', 'team', 'leave')).code).toBe(0);
+    c = await team.open('c');
+    const alone = (await profileIn(c, 'acme'))!;
+    expect(alone.team).toBeNull();
+    const saved = await valueIn<Profile>(c, 'profiles.save', {
+      replace: true,
+      profile: { name: 'acme', host: alone.host, port: 2200, user: alone.user, auth: { kind: 'password' }, trustedKeys: alone.trustedKeys, clients: alone.clients, options: alone.options },
+    });
+    expect(saved.port).toBe(2200);
+    const kept = (c.settings.get<{ name: string; team?: { state: string } }[]>('profiles') ?? []).find((p) => p.name === 'acme');
+    expect(kept?.team).toMatchObject({ state: 'pending' });
+  });
 });
