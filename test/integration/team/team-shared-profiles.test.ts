@@ -270,8 +270,26 @@ describe('team mode: shared profiles (client set-ups and source mailings, never 
     } finally {
       a = await team.open('a');
       b = await team.open('b');
+      for (const w of [a, b]) await w.services.profiles.startTeamSync();
     }
   }, 60_000);
+
+  it('a shared profile removed on a workstation away from the database stays removed there, and goes from the others once it answers', async () => {
+    await valueIn<Profile>(a, 'profiles.save', { profile: { name: 'globex', host: '127.0.0.1', user: 'g', auth: { kind: 'password' } } });
+    await until('c has globex', async () => (await profileIn(c, 'globex'))?.team?.state === 'shared');
+    await until('b has globex', async () => (await profileIn(b, 'globex')) !== undefined);
+    await link.down();
+    expect(await valueIn(c, 'profiles.remove', { name: 'globex' })).toEqual({ removed: true });
+    // A pull while away, or a restart, does not bring it back here.
+    await c.services.profiles.syncTeam().catch(() => undefined);
+    expect(await profileIn(c, 'globex')).toBeUndefined();
+    expect(await profileIn(b, 'globex')).toBeDefined();
+    await link.up();
+    await until('B dropped globex', async () => (await profileIn(b, 'globex')) === undefined, 20_000);
+    await c.services.profiles.syncTeam();
+    expect(await profileIn(c, 'globex')).toBeUndefined();
+    expect((await rawTable()).find((r) => r.name === 'globex')).toMatchObject({ removed: true, setup: null });
+  }, 40_000);
 
   it('a workstation that left the team still edits a profile it shared; the change is kept as not shared yet', async () => {
     await until('c has the new acme', async () => (await profileIn(c, 'acme'))?.team?.state === 'shared');
