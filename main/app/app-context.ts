@@ -108,15 +108,15 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
   }
   const bus = new EventBus();
   const activity = createActivityService(db, bus);
-  const profiles = createProfilesService({ settings, secrets, log: activity.log, env });
+  // Team mode (`loopdesk team join`): sends are claimed, and shared profiles travel, through the team database.
+  const teamSetting = readTeamSetting(settings);
+  const team = teamSetting ? teamStoreFor(teamSetting, env, secrets) : undefined;
+  const profiles = createProfilesService({ settings, secrets, log: activity.log, env, team, teamChanged: (names) => bus.emit('profiles.onTeamChange', { names: [...names] }) });
   const version = appVersion();
   const suppression = new SuppressionList(db);
   const suppressed = () => suppression.lookup();
   await cleanScratch(dataDir);
   const recipients = createRecipientsService({ db, bus, dataDir, profiles, suppressed });
-  // Team mode (`loopdesk team join`): sends are claimed through the team database.
-  const teamSetting = readTeamSetting(settings);
-  const team = teamSetting ? teamStoreFor(teamSetting, env, secrets) : undefined;
   // New archives are encrypted only while encryption is on; older ones stay readable with the kept key.
   // Team mode: the suppression list is shared. The local table stays the working copy; a real
   // send is validated only after a pull from the team (unreachable: refused, TEAM_UNAVAILABLE).
@@ -193,6 +193,7 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
     async close() {
       await sends.stopScheduler();
       await suppressionSync?.close();
+      await profiles.stopTeamSync();
       await team?.close();
       await responses.stopPullSchedule();
       stopTidying();

@@ -159,6 +159,8 @@ export const PROFILE_COMMANDS: readonly SettingCommand[] = [
   { path: ['auth'], command: 'loopdesk profile set NAME (--password-env VAR | --key FILE [--passphrase-env VAR])' },
   { path: ['trustedKeys'], command: 'loopdesk profile trust|untrust NAME SHA256:…' },
   { path: ['clients'], command: 'loopdesk client add|set|remove' },
+  { path: ['share'], command: 'loopdesk profile share|unshare NAME (team mode)' },
+  { path: ['baseVersion'], command: 'loopdesk profile set / client set send the team version they read (team mode)' },
 ];
 
 /** parseArgs option specs for a list of setting flags. */
@@ -194,9 +196,11 @@ export function applyFlags<T extends object>(target: T, flags: readonly SettingF
 export function profileToInput(p: Profile): ProfileInput {
   // Everything but the view-only login facts is carried over as it is, so a setting added to
   // the contract later survives a `client set` without a change here.
-  const { authKind, keyPath, passwordEnv, passphraseEnv, secretAvailable: _available, secretStore: _store, ...settings } = p;
+  const { authKind, keyPath, passwordEnv, passphraseEnv, secretAvailable: _available, secretStore: _store, team, ...settings } = p;
   return {
     ...settings,
+    // Team mode: the save is checked against the team's version this copy had (no lost update).
+    ...(team?.shared ? { baseVersion: team.version } : {}),
     auth:
       authKind === 'password'
         ? { kind: 'password', ...(passwordEnv ? { passwordEnv } : {}) }

@@ -124,6 +124,8 @@ export const ERROR_DETAILS = {
     z.strictObject({ sendId: z.string().nullable(), state: SendState.nullable(), workstation: z.string().nullable() }),
     /** No free upload file name in the team's reservations. */
     z.strictObject({ uploadDir: z.string() }),
+    /** A shared profile another member changed or removed (the team's version, and who made it). */
+    z.strictObject({ profile: z.string(), teamVersion: z.number(), by: z.string(), removed: z.boolean() }),
   ]),
   AUTH_FAILED: z.strictObject({ host: z.string(), port: z.number(), username: z.string(), cause: z.string() }),
   HOST_KEY_UNKNOWN: z.strictObject({ fingerprint: z.string(), keyType: z.string() }),

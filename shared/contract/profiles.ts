@@ -185,8 +185,35 @@ export const ProfileInput = z.object({
   options: ConnectionOptions.default(() => ConnectionOptions.parse({})),
   /** True for the profile that points at the embedded sandbox. */
   sandbox: z.boolean().default(false),
+  /**
+   * Team mode: share the set-up (never a secret) with the team. Omitted: a profile keeps its
+   * choice; a new one is shared in team mode (README, "Team mode"). The sandbox is never shared.
+   */
+  share: z.boolean().optional(),
+  /**
+   * Team mode: the team's version the edit started from (`Profile.team.version`), so a save
+   * over another member's newer change is refused. Omitted: this workstation's copy.
+   */
+  baseVersion: z.number().int().nullable().optional(),
 });
 export type ProfileInput = z.input<typeof ProfileInput>;
+
+/** How a profile stands with the team (team mode only). */
+export const ProfileTeam = z.object({
+  /** True when the set-up is shared through the team database. */
+  shared: z.boolean(),
+  /** The team's version this copy is based on; null when it never reached the team. */
+  version: z.number().nullable(),
+  /**
+   * `local`: not shared; `shared`: the team has this copy; `pending`: changed here while the
+   * team database was away, shared when it answers; `conflict`: another member changed or
+   * removed it meanwhile, so this copy is not shared until it is reloaded.
+   */
+  state: z.enum(['local', 'shared', 'pending', 'conflict']),
+  /** The workstation that made the team's version (its name). */
+  changedBy: z.string().nullable(),
+});
+export type ProfileTeam = z.output<typeof ProfileTeam>;
 
 /** A stored profile as shown to the renderer: never carries a secret. */
 export const Profile = z.object({
@@ -209,6 +236,8 @@ export const Profile = z.object({
   clients: z.array(ClientConfig),
   options: ConnectionOptions,
   sandbox: z.boolean(),
+  /** Team mode: whether and how the set-up is shared; null outside team mode (and from a host that predates it). */
+  team: ProfileTeam.nullable().default(null),
 });
 export type Profile = z.output<typeof Profile>;
 
@@ -217,7 +246,7 @@ export type Profile = z.output<typeof Profile>;
  * but the login (clients with their master lists and source mailings, pinned host keys,
  * options). It never carries a secret; import asks for the password variable or key anew.
  */
-export const ProfileExport = ProfileInput.omit({ auth: true }).extend({
+export const ProfileExport = ProfileInput.omit({ auth: true, share: true, baseVersion: true }).extend({
   /** Identifies the file's format, so a wrong JSON file is refused with a clear message. */
   format: z.literal('loopdesk-profile/1'),
   /** How the profile logs in; the secret itself is never exported. */
@@ -277,6 +306,15 @@ export const profilesContract = service(
       Profile,
     ),
     test: method('Connect, check every client directory is writable, report latency and server identity', ByName, ConnectionReport),
+    share: method(
+      "Team mode: share a profile's set-up with the team, or stop sharing it here (the team's copy stays for the others)",
+      z.object({ name: z.string().min(1), shared: z.boolean() }),
+      Profile,
+    ),
+    reload: method("Team mode: take the team's current set-up of a shared profile (this workstation's unshared changes go; login and secrets stay)", ByName, Profile),
   },
-  {},
+  {
+    /** Team mode: shared profiles changed on another workstation (or were shared here once the team database answered). */
+    onTeamChange: z.object({ names: z.array(z.string()) }),
+  },
 );

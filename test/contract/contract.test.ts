@@ -72,6 +72,9 @@ const samples = (csv: string): Record<string, unknown> => ({
   'app.language': { system: 'de-DE' },
   'app.setLanguage': { language: 'en' },
   'app.setEncryption': { encrypt: false },
+  // Team mode only: this workstation is alone (test/integration/team/team-shared-profiles.test.ts has the team).
+  'profiles.share': { name: 'contract', shared: true },
+  'profiles.reload': { name: 'contract' },
   'profiles.remove': { name: 'contract' },
 });
 
@@ -86,6 +89,9 @@ const EXPECTED_FAILURES: Record<string, string> = {
   // Four-eyes decisions need team mode; this workstation is alone.
   'sends.approve': 'FORBIDDEN',
   'sends.reject': 'FORBIDDEN',
+  // Sharing a profile needs team mode too.
+  'profiles.share': 'FORBIDDEN',
+  'profiles.reload': 'FORBIDDEN',
 };
 
 let data: ReturnType<typeof tempDir>;

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ProfileExport, type ConnectionReport, type Profile, type ProfileInput } from '../../../shared/contract/profiles';
+import { ProfileExport, type ConnectionReport, type Profile, type ProfileInput, type ProfileTeam } from '../../../shared/contract/profiles';
+import type { MessageId } from '../../../shared/i18n/messages';
 import { CliError, EXIT_USAGE, report, type CliIo, type GlobalOptions, type Usage } from '../cli-io';
 import { cliText, helpColumns, type CliText } from '../cli-text';
 import { issueText } from '../../core/dispatcher';
@@ -23,6 +24,8 @@ const USAGE: Usage = (c) =>
         ['loopdesk profile trust NAME SHA256:…'],
         ['loopdesk profile untrust NAME SHA256:…'],
         ['loopdesk profile remove NAME'],
+        ['loopdesk profile share NAME | unshare NAME', c.t('cli.profile.usage.share')],
+        ['loopdesk profile reload NAME', c.t('cli.profile.usage.reload')],
       ],
       '',
       53,
@@ -60,6 +63,14 @@ function loginLine(p: Profile, c: CliText): string {
   return p.passphraseEnv ? c.t('cli.profile.show.keyPassphrase', { key, env: `$${p.passphraseEnv}`, store }) : c.t('cli.profile.show.key', { key, store });
 }
 
+/** Team mode: how `profile show` tells where a profile stands with the team. */
+const TEAM_LINES: Record<ProfileTeam['state'], MessageId> = {
+  local: 'cli.profile.show.teamLocal',
+  shared: 'cli.profile.show.teamShared',
+  pending: 'cli.profile.show.teamPending',
+  conflict: 'cli.profile.show.teamConflict',
+};
+
 /** Reads and checks an exported profile file against the contract's schema. */
 function readExport(path: string) {
   let parsed: unknown;
@@ -81,7 +92,7 @@ function readExport(path: string) {
 export async function profileCommand(argv: string[], options: GlobalOptions, io: CliIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const [sub] = argv;
   if (!sub || sub === 'help') throw CliError.usage(USAGE, sub ? 0 : EXIT_USAGE);
-  if (!['add', 'set', 'list', 'show', 'export', 'import', 'test', 'trust', 'untrust', 'remove'].includes(sub)) throw new CliError('cli.profile.unknown', { command: sub }, { exitCode: EXIT_USAGE, usage: USAGE });
+  if (!['add', 'set', 'list', 'show', 'export', 'import', 'test', 'trust', 'untrust', 'remove', 'share', 'unshare', 'reload'].includes(sub)) throw new CliError('cli.profile.unknown', { command: sub }, { exitCode: EXIT_USAGE, usage: USAGE });
   return withDoor(options, env, (door) => profileSub(argv, door, options, io));
 }
 
@@ -150,6 +161,7 @@ async function profileSub(argv: string[], door: Door, options: GlobalOptions, io
         p.trustedKeys.length ? c.t('cli.profile.show.trustedKeys', { keys: p.trustedKeys.join(', ') }) : c.t('cli.profile.show.noTrustedKeys'),
         c.t('cli.profile.show.options', { options: Object.entries(p.options).map(([k, v]) => `${k}=${v}`).join(' ') }),
         p.clients.length ? c.t('cli.profile.show.clients', { clients: p.clients.map((x) => x.name).join(', '), name: p.name }) : c.t('cli.profile.show.noClients'),
+        ...(p.team ? [c.t(TEAM_LINES[p.team.state], { name: p.name, version: p.team.version ?? 0, by: p.team.changedBy ?? '?' })] : []),
       ]);
     }
     case 'export': {
@@ -214,6 +226,19 @@ async function profileSub(argv: string[], door: Door, options: GlobalOptions, io
       const name = rest[0];
       if (!name) throw new CliError('cli.usage.syntax', { syntax: 'loopdesk profile remove NAME' }, { exitCode: EXIT_USAGE });
       return report(io, options, await invoke('profiles.remove', { name }), (r: { removed: boolean }, c) => [c.t(r.removed ? 'cli.profile.removed' : 'cli.profile.notThere', { name })]);
+    }
+    case 'share':
+    case 'unshare': {
+      const name = rest[0];
+      if (!name) throw new CliError('cli.usage.syntax', { syntax: `loopdesk profile ${sub} NAME` }, { exitCode: EXIT_USAGE });
+      return report(io, options, await invoke('profiles.share', { name, shared: sub === 'share' }), (p: Profile, c) => [
+        sub === 'unshare' ? c.t('cli.profile.unshared', { name }) : p.team?.state === 'pending' ? c.t('cli.profile.sharedPending', { name }) : c.t('cli.profile.shared', { name, version: p.team?.version ?? 0 }),
+      ]);
+    }
+    case 'reload': {
+      const name = rest[0];
+      if (!name) throw new CliError('cli.usage.syntax', { syntax: 'loopdesk profile reload NAME' }, { exitCode: EXIT_USAGE });
+      return report(io, options, await invoke('profiles.reload', { name }), (p: Profile, c) => [c.t('cli.profile.reloaded', { name, version: p.team?.version ?? 0 })]);
     }
     default:
       throw CliError.usage(USAGE, sub ? EXIT_USAGE : 0);

@@ -59,6 +59,8 @@ export async function serveCommand(argv: string[], options: GlobalOptions, io: C
       // This process owns the data dir: it uploads due sends and follows them on the server.
       context.services.sends.startScheduler();
       context.services.responses.startPullSchedule();
+      // Team mode: other workstations' profile changes arrive within a second (LISTEN/NOTIFY).
+      void context.services.profiles.startTeamSync();
       const { t } = cliText(options.lang);
       if (kept) io.err(t('cli.serve.restarted'));
       else if (options.json) io.out(JSON.stringify({ url: host.url, port: host.port, dataDir: context.dataDir, pid: process.pid }));

@@ -214,6 +214,8 @@ async function boot(): Promise<void> {
   if (!process.argv.includes('--no-sandbox-server')) await startDemoSandbox(context, { history: !process.argv.includes('--no-sandbox-history') });
   context.services.sends.startScheduler();
   context.services.responses.startPullSchedule();
+  // Team mode: other workstations' profile changes arrive within a second (LISTEN/NOTIFY).
+  void context.services.profiles.startTeamSync();
   createWindow();
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow();

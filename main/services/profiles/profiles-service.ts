@@ -6,6 +6,7 @@ import type { LogActivity } from '../activity/activity-service';
 import type { SecretStore } from '../secrets/secret-store';
 import { openSftp, probeHostKey, type SftpSession, type SftpTarget } from '../sftp';
 import type { Settings } from '../store/settings';
+import { createProfileSharing, type TeamProfilesPort } from './profile-sharing';
 import { secretKeys, StoredProfile } from './stored-profile';
 
 const SETTINGS_KEY = 'profiles';
@@ -18,6 +19,12 @@ export interface ProfilesDeps {
   readonly log: LogActivity;
   /** Environment for `--password-env` style references (tests pass their own). */
   readonly env?: NodeJS.ProcessEnv;
+  /** Team mode: the team database through which shared profiles travel (profile-sharing.ts). */
+  readonly team?: TeamProfilesPort;
+  /** Team mode: tells the screens which profiles changed through the team (`profiles.onTeamChange`). */
+  readonly teamChanged?: (names: readonly string[]) => void;
+  /** Team mode: how often changes made while the team database was away are retried (tests shorten it). */
+  readonly teamRetryMs?: number;
 }
 
 /** The profiles service plus what other services use to reach a server. */
@@ -30,6 +37,12 @@ export type ProfilesService = ImplOf<typeof profilesContract> & {
   stored(name: string): StoredProfile;
   /** Changes one client of a profile (source mailings, fields) without touching its secrets. */
   updateClient(profile: string, client: string, change: (c: StoredProfile['clients'][number]) => StoredProfile['clients'][number]): Promise<void>;
+  /** Team mode: hears the others' profile changes (LISTEN/NOTIFY) and retries unshared ones; long-running hosts call it. */
+  startTeamSync(): Promise<void>;
+  /** Stops what {@link startTeamSync} started (the app context does on close). */
+  stopTeamSync(): Promise<void>;
+  /** Team mode: pushes changes that wait and pulls the team's now (throws TEAM_UNAVAILABLE when it is away). */
+  syncTeam(): Promise<void>;
 };
 
 /**
@@ -69,6 +82,19 @@ export function createProfilesService(deps: ProfilesDeps): ProfilesService {
       await deps.secrets?.delete(key);
     }
   };
+  // Team mode: shared profiles (#16). Every change of the settings file's profiles runs through
+  // `exclusive`, so a pull of the team's changes never writes over a save in flight.
+  const sharing = createProfileSharing({
+    team: deps.team,
+    settings: deps.settings,
+    readAll,
+    writeAll,
+    dropSecrets,
+    log: deps.log,
+    changed: (names) => deps.teamChanged?.(names),
+    retryMs: deps.teamRetryMs,
+  });
+  const { exclusive } = sharing;
 
   /** Returns the secret material of a profile, or undefined fields where none is available. */
   const loadSecrets = async (p: StoredProfile) => {
@@ -100,6 +126,7 @@ export function createProfilesService(deps: ProfilesDeps): ProfilesService {
       clients: p.clients,
       options: p.options,
       sandbox: p.sandbox,
+      team: sharing.view(p),
     };
   };
 
@@ -151,58 +178,73 @@ export function createProfilesService(deps: ProfilesDeps): ProfilesService {
 
   return {
     async list() {
+      await sharing.ready();
       return Promise.all(readAll().map(view));
     },
     async get({ name }) {
+      await sharing.ready();
       return view(find(name));
     },
     async save({ profile, replace: allowReplace }) {
-      const input = ProfileInput.parse(profile);
-      const all = readAll();
-      const existing = all.find((p) => p.name === input.name);
-      if (existing && !allowReplace) {
-        throw new AppError('ALREADY_EXISTS', 'error.profiles.exists', { name: input.name });
-      }
-      const keys = secretKeys(input.name);
-      let secretStore: StoredProfile['secretStore'] = existing?.secretStore ?? 'none';
-      let auth: StoredProfile['auth'];
-      if (input.auth.kind === 'password') {
-        auth = { kind: 'password', passwordEnv: input.auth.passwordEnv };
-        if (input.auth.passwordEnv) secretStore = 'env';
-        else if (input.auth.password) secretStore = await putSecret(keys.password, input.auth.password, true);
-        else if (existing?.auth.kind !== 'password') secretStore = 'none';
-      } else {
-        if (!input.auth.privateKey && !input.auth.keyPath && existing?.auth.kind !== 'key') {
-          throw new AppError('INVALID_INPUT', 'error.profiles.keyNeeded');
+      await sharing.ready();
+      return exclusive(async () => {
+        const input = ProfileInput.parse(profile);
+        const existing = readAll().find((p) => p.name === input.name);
+        if (existing && !allowReplace) {
+          throw new AppError('ALREADY_EXISTS', 'error.profiles.exists', { name: input.name });
         }
-        auth = { kind: 'key', keyPath: input.auth.keyPath, passphraseEnv: input.auth.passphraseEnv };
-        if (input.auth.privateKey) secretStore = await putSecret(keys.privateKey, input.auth.privateKey, true);
-        else if (input.auth.keyPath) secretStore = input.auth.passphraseEnv ? 'env' : secretStore === 'none' ? 'none' : secretStore;
-        if (input.auth.passphrase) await putSecret(keys.passphrase, input.auth.passphrase, true);
-      }
-      const stored: StoredProfile = {
-        name: input.name,
-        host: input.host,
-        port: input.port,
-        user: input.user,
-        auth,
-        secretStore,
-        trustedKeys: [...new Set(input.trustedKeys)],
-        clients: input.clients,
-        options: input.options,
-        sandbox: input.sandbox,
-      };
-      writeAll(existing ? all.map((p) => (p.name === stored.name ? stored : p)) : [...all, stored]);
-      await deps.log({ level: 'info', kind: 'profile', profile: stored.name, messageId: existing ? 'connections.activity.updated' : 'connections.activity.created' });
-      return view(stored);
+        const trustedKeys = [...new Set(input.trustedKeys)];
+        // Team mode: the set-up goes to the team first, so a save over another member's newer
+        // change is refused before anything (a secret included) is written here.
+        const team = await sharing.onSave({ ...input, trustedKeys }, existing, input.share, input.baseVersion);
+        const keys = secretKeys(input.name);
+        let secretStore: StoredProfile['secretStore'] = existing?.secretStore ?? 'none';
+        let auth: StoredProfile['auth'];
+        if (input.auth.kind === 'password') {
+          auth = { kind: 'password', passwordEnv: input.auth.passwordEnv };
+          if (input.auth.passwordEnv) secretStore = 'env';
+          else if (input.auth.password) secretStore = await putSecret(keys.password, input.auth.password, true);
+          else if (existing?.auth.kind !== 'password') secretStore = 'none';
+        } else {
+          if (!input.auth.privateKey && !input.auth.keyPath && existing?.auth.kind !== 'key') {
+            throw new AppError('INVALID_INPUT', 'error.profiles.keyNeeded');
+          }
+          auth = { kind: 'key', keyPath: input.auth.keyPath, passphraseEnv: input.auth.passphraseEnv };
+          if (input.auth.privateKey) secretStore = await putSecret(keys.privateKey, input.auth.privateKey, true);
+          else if (input.auth.keyPath) secretStore = input.auth.passphraseEnv ? 'env' : secretStore === 'none' ? 'none' : secretStore;
+          if (input.auth.passphrase) await putSecret(keys.passphrase, input.auth.passphrase, true);
+        }
+        const stored: StoredProfile = {
+          name: input.name,
+          host: input.host,
+          port: input.port,
+          user: input.user,
+          auth,
+          secretStore,
+          trustedKeys,
+          clients: input.clients,
+          options: input.options,
+          sandbox: input.sandbox,
+          ...(team ? { team } : {}),
+        };
+        const all = readAll();
+        writeAll(all.some((p) => p.name === stored.name) ? all.map((p) => (p.name === stored.name ? stored : p)) : [...all, stored]);
+        await deps.log({ level: 'info', kind: 'profile', profile: stored.name, messageId: existing ? 'connections.activity.updated' : 'connections.activity.created' });
+        return view(stored);
+      });
     },
     async remove({ name }) {
-      const all = readAll();
-      if (!all.some((p) => p.name === name)) return { removed: false };
-      writeAll(all.filter((p) => p.name !== name));
-      await dropSecrets(name);
-      await deps.log({ level: 'info', kind: 'profile', profile: name, messageId: 'connections.activity.removed' });
-      return { removed: true };
+      await sharing.ready();
+      return exclusive(async () => {
+        const found = readAll().find((p) => p.name === name);
+        if (!found) return { removed: false };
+        // Team mode: the team's copy goes first (a marker, so no other workstation shares it again).
+        await sharing.onRemove(found);
+        writeAll(readAll().filter((p) => p.name !== name));
+        await dropSecrets(name);
+        await deps.log({ level: 'info', kind: 'profile', profile: name, messageId: 'connections.activity.removed' });
+        return { removed: true };
+      });
     },
     async probeHostKey({ name }) {
       const p = find(name);
@@ -210,27 +252,33 @@ export function createProfilesService(deps: ProfilesDeps): ProfilesService {
       return { ...probe, trusted: p.trustedKeys.includes(probe.fingerprint) };
     },
     async trust({ name, fingerprint }) {
-      const p = find(name);
-      const updated = { ...p, trustedKeys: [...new Set([...p.trustedKeys, fingerprint])] };
-      replace(updated);
+      const updated = await exclusive(() => sharing.change(name, (p) => ({ ...p, trustedKeys: [...new Set([...p.trustedKeys, fingerprint])] })));
       await deps.log({ level: 'info', kind: 'host-key', profile: name, messageId: 'connections.activity.hostKeyTrusted', values: { fingerprint } });
       return view(updated);
     },
     async untrust({ name, fingerprint }) {
-      const p = find(name);
-      const updated = { ...p, trustedKeys: p.trustedKeys.filter((k) => k !== fingerprint) };
-      replace(updated);
+      const updated = await exclusive(() => sharing.change(name, (p) => ({ ...p, trustedKeys: p.trustedKeys.filter((k) => k !== fingerprint) })));
       await deps.log({ level: 'warn', kind: 'host-key', profile: name, messageId: 'connections.activity.hostKeyUntrusted', values: { fingerprint } });
       return view(updated);
     },
     async setSecret({ name, secret, remember }) {
-      const p = find(name);
-      const keys = secretKeys(name);
-      const slot = p.auth.kind === 'password' ? keys.password : keys.passphrase;
-      const where = await putSecret(slot, secret, remember);
-      const updated: StoredProfile = { ...p, secretStore: p.auth.kind === 'password' || p.secretStore === 'none' ? where : p.secretStore };
-      replace(updated);
-      return view(updated);
+      // The secret and where it is stay on this workstation: nothing here goes to the team.
+      return exclusive(async () => {
+        const p = find(name);
+        const keys = secretKeys(name);
+        const slot = p.auth.kind === 'password' ? keys.password : keys.passphrase;
+        const where = await putSecret(slot, secret, remember);
+        const updated: StoredProfile = { ...find(name), secretStore: p.auth.kind === 'password' || p.secretStore === 'none' ? where : p.secretStore };
+        replace(updated);
+        return view(updated);
+      });
+    },
+    async share({ name, shared }) {
+      await sharing.ready();
+      return view(await exclusive(async () => (shared ? sharing.share(find(name)) : sharing.unshare(find(name)))));
+    },
+    async reload({ name }) {
+      return view(await exclusive(async () => sharing.reload(find(name))));
     },
     async test({ name }) {
       const p = find(name);
@@ -284,8 +332,11 @@ export function createProfilesService(deps: ProfilesDeps): ProfilesService {
     },
     stored: find,
     async updateClient(profile, client, change) {
-      const p = find(profile);
-      replace({ ...p, clients: p.clients.map((c) => (c.name === client ? ClientConfig.parse(change(c)) : c)) });
+      await sharing.ready();
+      await exclusive(() => sharing.change(profile, (p) => ({ ...p, clients: p.clients.map((c) => (c.name === client ? ClientConfig.parse(change(c)) : c)) })));
     },
+    startTeamSync: () => sharing.start(),
+    stopTeamSync: () => sharing.stop(),
+    syncTeam: () => sharing.sync(),
   };
 }

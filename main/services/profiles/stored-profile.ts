@@ -20,6 +20,21 @@ export const StoredProfile = z.object({
   clients: z.array(ClientConfig),
   options: ConnectionOptions,
   sandbox: z.boolean(),
+  /**
+   * Team mode: this profile's set-up is shared through the team database (absent: this
+   * workstation's own). `version` is the team's version this copy is based on (null: never
+   * reached the team); `pending`: changed here while the team database was away, not shared
+   * yet; `conflict`: another member changed or removed it meanwhile, so this copy is not shared
+   * until the operator reloads it.
+   */
+  team: z
+    .object({
+      version: z.number().int().nullable(),
+      state: z.enum(['shared', 'pending', 'conflict']),
+      /** The workstation that made the team's version (its name). */
+      changedBy: z.string().nullable().default(null),
+    })
+    .optional(),
 });
 export type StoredProfile = z.output<typeof StoredProfile>;
 

@@ -47,6 +47,10 @@ export function lazyTeamStore(open: () => Promise<TeamStore>, info: { readonly w
     pushSuppression: via('pushSuppression') as TeamStore['pushSuppression'],
     pullSuppression: via('pullSuppression') as TeamStore['pullSuppression'],
     watchSuppression: via('watchSuppression') as TeamStore['watchSuppression'],
+    // Shared profiles (#16)
+    profiles: via('profiles') as TeamStore['profiles'],
+    putProfile: via('putProfile') as TeamStore['putProfile'],
+    watchProfiles: via('watchProfiles') as TeamStore['watchProfiles'],
     async close() {
       const store = await current?.catch(() => undefined);
       await store?.close();

@@ -81,7 +81,28 @@ export const TEAM_MIGRATIONS: readonly TeamMigration[] = [
       ALTER TABLE team_sends ADD CONSTRAINT team_sends_four_eyes CHECK (decided_by IS NULL OR decided_by <> started_by);
     `,
   },
-  // Version 3 is the shared profiles' (another change); versions apply by number, each once.
+  {
+    version: 3,
+    name: 'shared profiles: client set-ups and source mailings of team profiles, without secrets',
+    sql: `
+      -- One row per shared profile. setup is the non-secret set-up (host, port, user, auth kind,
+      -- trusted host keys, options, clients); NULL once removed, and the row stays as a marker so a
+      -- workstation that still has a copy drops it instead of sharing it again. version counts every
+      -- change: a save based on an older version is refused (optimistic concurrency).
+      CREATE TABLE team_profiles (
+        name text PRIMARY KEY,
+        setup jsonb,
+        removed boolean NOT NULL DEFAULT false,
+        version bigint NOT NULL,
+        updated_by text NOT NULL,
+        updated_by_name text NOT NULL,
+        updated_at timestamptz NOT NULL DEFAULT now(),
+        CONSTRAINT team_profiles_removed_has_no_setup CHECK (removed = (setup IS NULL)),
+        -- Secrets and where each workstation keeps them never belong here (each has its own keychain).
+        CONSTRAINT team_profiles_no_secret CHECK (setup IS NULL OR NOT (setup ?| ARRAY['auth', 'password', 'passwordEnv', 'privateKey', 'keyPath', 'passphrase', 'passphraseEnv', 'secretStore']))
+      );
+    `,
+  },
   {
     version: 4,
     name: 'shared suppression list with removal tombstones and a change sequence',

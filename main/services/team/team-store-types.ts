@@ -83,6 +83,35 @@ export interface TeamNotice {
   readonly workstation: string;
 }
 
+// Shared profiles (#16)
+
+/** NOTIFY channel on which every change of a shared profile is announced (its own, so send watchers never see it). */
+export const TEAM_PROFILES_CHANNEL = 'loopdesk_profiles';
+
+/** A shared profile as the team database keeps it (team-profiles.ts). */
+export interface TeamProfileRow {
+  readonly name: string;
+  /** The non-secret set-up (profiles/shared-setup.ts parses it); null once removed. */
+  readonly setup: Readonly<Record<string, unknown>> | null;
+  /** True for the marker a removal leaves, so a workstation with an old copy drops it rather than sharing it again. */
+  readonly removed: boolean;
+  /** Counts every change; a change based on an older version is refused. */
+  readonly version: number;
+  readonly updatedBy: string;
+  readonly updatedByName: string;
+  readonly updatedAt: Date;
+}
+
+/** Outcome of a change to a shared profile: its new version, or the team's newer row that refused it. */
+export type TeamProfilePut = { readonly ok: true; readonly version: number } | { readonly ok: false; readonly current: TeamProfileRow };
+
+/** What a NOTIFY on {@link TEAM_PROFILES_CHANNEL} carries. */
+export interface TeamProfileNotice {
+  readonly name: string;
+  readonly version: number;
+  readonly workstation: string;
+}
+
 /** The team database: the PostgreSQL implementation of {@link SendClaims}, plus what team mode adds. */
 export interface TeamStore extends SendClaims {
   readonly mode: 'team';
@@ -122,4 +151,14 @@ export interface TeamStore extends SendClaims {
   pullSuppression(afterSeq: number): Promise<SharedSuppressionChange[]>;
   /** Calls `listener` when another workstation changed the shared list, and on every (re)connect of the listener; returns the stop function. */
   watchSuppression(listener: () => void): Promise<() => Promise<void>>;
+  // Shared profiles (#16)
+  /** Every shared profile of the team, removal markers included. */
+  profiles(): Promise<TeamProfileRow[]>;
+  /**
+   * Writes a profile's set-up (`null`: removes it) if the team's copy is still at `baseVersion`
+   * (`null`: the team has no live profile of that name); otherwise returns the team's row.
+   */
+  putProfile(name: string, setup: Readonly<Record<string, unknown>> | null, baseVersion: number | null): Promise<TeamProfilePut>;
+  /** Calls `listener` for every profile change (LISTEN/NOTIFY) and `connected` after each (re)connect; returns the stop function. */
+  watchProfiles(listener: (notice: TeamProfileNotice) => void, connected?: () => void): Promise<() => Promise<void>>;
 }

@@ -3,6 +3,7 @@ import { decideTeamSend, teamDecisions } from './team-approvals';
 import { claimTeamSend, reserveTeamNames } from './team-claims';
 import { abandonedTeamSends, activeTeamWorkstations, listTeamSends, ownTeamClaims, teamSendWithEvents } from './team-journal';
 import { teamLeases } from './team-leases';
+import { putTeamProfile, teamProfiles, watchTeamProfiles } from './team-profiles';
 import { watchTeamNotices } from './team-notices';
 import { checkTeamSchema, openTeamPool } from './team-pool';
 import { adoptTeamSend, recordTeamState } from './team-state-changes';
@@ -14,7 +15,7 @@ import { DEFAULT_LEASE, type LeaseTiming, type TeamStore, type TeamStoreOptions 
 // (team-claims), leases (team-leases), state changes (team-state-changes), NOTIFY/LISTEN
 // (team-notices) and the journal's reads (team-journal). Import them from here.
 export { migrateTeamDatabase } from './apply-team-migrations';
-export { DEFAULT_LEASE, TEAM_CHANNEL, type AbandonedSend, type LeaseTiming, type TeamNotice, type TeamSend, type TeamSendEvent, type TeamStore, type TeamStoreOptions } from './team-store-types';
+export { DEFAULT_LEASE, TEAM_CHANNEL, TEAM_PROFILES_CHANNEL, type TeamProfileRow, type TeamProfilePut, type TeamProfileNotice, type AbandonedSend, type LeaseTiming, type TeamNotice, type TeamSend, type TeamSendEvent, type TeamStore, type TeamStoreOptions } from './team-store-types';
 export type { TeamDecision, TeamDecisionRecord } from './team-approvals';
 // Shared suppression list (#16)
 export { SUPPRESSION_CHANNEL, type SharedSuppressionChange, type SuppressionChange, type SuppressionPushResult } from './team-suppression';
@@ -70,6 +71,10 @@ export async function openTeamStore(options: TeamStoreOptions): Promise<TeamStor
     pushSuppression: (changes) => pushTeamSuppression(db, { id: me, name: options.workstationName }, changes),
     pullSuppression: (afterSeq) => pullTeamSuppression(db, afterSeq),
     watchSuppression: (listener) => watchTeamSuppression(db.config, me, listener),
+    // Shared profiles (#16)
+    profiles: () => teamProfiles(db),
+    putProfile: (name, setup, baseVersion) => putTeamProfile(db, { id: me, name: options.workstationName }, name, setup, baseVersion),
+    watchProfiles: (listener, connected) => watchTeamProfiles(db.config, listener, connected),
     async close() {
       leases.stopAll();
       await db.end().catch(() => undefined);

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { Profile } from '../../../../shared/contract/profiles';
-import { useApi } from '../../api/api-context';
+import type { Profile, ProfileTeam } from '../../../../shared/contract/profiles';
+import type { AppErrorInfo } from '../../../../shared/contract/result';
+import { useApi, useHostEvent } from '../../api/api-context';
 import { navigate, routeParam } from '../../routes';
 import { FirstRunGuide } from '../shell/first-run';
 import { ConnectionTestPanel, useConnectionTest } from './connection-test';
@@ -23,8 +24,16 @@ const SECRET_STORE_LABEL: Record<Profile['secretStore'], MessageId> = {
   none: 'connections.card.secret.none',
 };
 
+/** Team mode: where a profile stands with the team, in words. */
+const TEAM_STATE_TEXT: Record<ProfileTeam['state'], MessageId> = {
+  local: 'connections.team.state.local',
+  shared: 'connections.team.state.shared',
+  pending: 'connections.team.state.pending',
+  conflict: 'connections.team.state.conflict',
+};
+
 /** A notice after saving or removing, kept as its key so a language switch re-renders it. */
-type Notice = { readonly id: 'connections.notice.saved' | 'connections.notice.removed'; readonly name: string };
+type Notice = { readonly id: 'connections.notice.saved' | 'connections.notice.removed' | 'connections.notice.reloaded'; readonly name: string };
 
 /** Connection profiles: list, add, edit, test (with host-key trust) and remove. */
 export function ConnectionsScreen() {
@@ -36,6 +45,11 @@ export function ConnectionsScreen() {
 
   const list = useCallback(async () => api.profiles.list({}), [api]);
   const { value: profiles, error: loadError, reload, setValue: setProfiles } = useLoad<readonly Profile[]>(list);
+  // Team mode: another member's change to a shared profile shows at once.
+  useHostEvent('profiles.onTeamChange', () => void reload());
+  const teamStatus = useCallback(async () => api.team.status({}), [api]);
+  const { value: team } = useLoad(teamStatus);
+  const teamMode = team !== null && team.state !== 'alone';
 
   // `#/connections/add` (the first-run guide) opens the form for a new connection.
   useEffect(() => {
@@ -79,6 +93,7 @@ export function ConnectionsScreen() {
         <ProfileForm
           initial={mode.draft}
           editing={mode.editing}
+          teamMode={teamMode}
           onCancel={() => setMode({ kind: 'list' })}
           onSaved={(p) => {
             setNotice({ id: 'connections.notice.saved', name: p.name });
@@ -106,6 +121,7 @@ export function ConnectionsScreen() {
               key={p.name}
               profile={p}
               onChanged={replaceProfile}
+              onReloaded={(p) => (replaceProfile(p), setNotice({ id: 'connections.notice.reloaded', name: p.name }))}
               onEdit={() => (setNotice(null), setMode({ kind: 'form', draft: draftFromProfile(p), editing: true }))}
               onRemove={() => setRemoving(p)}
             />
@@ -128,7 +144,7 @@ export function ConnectionsScreen() {
   );
 }
 
-function ProfileCard(props: { profile: Profile; onChanged: (p: Profile) => void; onEdit: () => void; onRemove: () => void }) {
+function ProfileCard(props: { profile: Profile; onChanged: (p: Profile) => void; onReloaded: (p: Profile) => void; onEdit: () => void; onRemove: () => void }) {
   const p = props.profile;
   const { t } = useI18n();
   const test = useConnectionTest(p, props.onChanged);
@@ -174,6 +190,14 @@ function ProfileCard(props: { profile: Profile; onChanged: (p: Profile) => void;
         <dd>{p.trustedKeys.length ? p.trustedKeys.map((k) => <code key={k} className="chip">{k}</code>) : <span className="muted">{t('connections.card.noTrustedKey')}</span>}</dd>
         <dt>{t('connections.card.clients')}</dt>
         <dd>{p.clients.length ? p.clients.map((c) => c.name).join(', ') : <span className="muted">{t('connections.card.noClients')}</span>}</dd>
+        {p.team && !p.sandbox && (
+          <>
+            <dt>{t('connections.card.team')}</dt>
+            <dd>
+              <TeamShare profile={p} team={p.team} onChanged={props.onChanged} onReloaded={props.onReloaded} />
+            </dd>
+          </>
+        )}
         <dt>{t('connections.card.transfer')}</dt>
         <dd>
           {t('connections.card.transferLine', {
@@ -193,6 +217,57 @@ function ProfileCard(props: { profile: Profile; onChanged: (p: Profile) => void;
         onClose={test.clear}
       />
     </li>
+  );
+}
+
+/** Team mode: the profile's "Share with the team" switch, where it stands, and a reload when another member changed it. */
+function TeamShare(props: { profile: Profile; team: ProfileTeam; onChanged: (p: Profile) => void; onReloaded: (p: Profile) => void }) {
+  const api = useApi();
+  const { t, errorMessage } = useI18n();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<AppErrorInfo | null>(null);
+  const id = `share-${props.profile.name.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+  const act = async (call: () => Promise<{ ok: true; value: Profile } | { ok: false; error: AppErrorInfo }>, then: (p: Profile) => void) => {
+    setBusy(true);
+    setError(null);
+    const r = await call();
+    setBusy(false);
+    if (r.ok) then(r.value);
+    else setError(r.error);
+  };
+  const { team } = props;
+  return (
+    <div className="team-share" data-testid="team-share">
+      <div className="check-field">
+        <input
+          id={id}
+          type="checkbox"
+          checked={team.shared}
+          disabled={busy}
+          aria-describedby={`${id}-state`}
+          onChange={(e) => void act(() => api.profiles.share({ name: props.profile.name, shared: e.target.checked }), props.onChanged)}
+        />
+        <label htmlFor={id}>{t('connections.team.share')}</label>
+        <p className={team.state === 'conflict' || team.state === 'pending' ? 'hint warn' : 'hint'} id={`${id}-state`} data-testid="team-state">
+          {t(TEAM_STATE_TEXT[team.state], { version: team.version ?? 0, by: team.changedBy ?? '—' })}
+        </p>
+      </div>
+      {team.state === 'conflict' && (
+        <button type="button" className="button" disabled={busy} onClick={() => void act(() => api.profiles.reload({ name: props.profile.name }), props.onReloaded)}>
+          {t('connections.team.reload')}
+        </button>
+      )}
+      {error && (
+        <div className="callout callout-error" role="alert">
+          <p>{errorMessage(error)}</p>
+          {error.code === 'CONFLICT' && error.messageId === 'error.profiles.changedByOther' && (
+            <button type="button" className="button" disabled={busy} onClick={() => void act(() => api.profiles.reload({ name: props.profile.name }), (p) => (setError(null), props.onReloaded(p)))}>
+              {t('connections.team.reload')}
+            </button>
+          )}
+        </div>
+      )}
+    </div>
   );
 }
 

@@ -79,6 +79,10 @@ export interface ProfileDraft {
   readonly clients: readonly ClientDraft[];
   readonly trustedKeys: readonly string[];
   readonly sandbox: boolean;
+  /** Team mode: share the set-up with the team; undefined outside team mode (the service decides). */
+  readonly share?: boolean;
+  /** Team mode: the team's version this form started from, so a save over a newer one is refused. */
+  readonly baseVersion?: number | null;
 }
 
 /** A value of a {@link ProblemText}: text, a number, or another message (a field's name, a client's). */
@@ -205,6 +209,8 @@ export function draftFromProfile(p: Profile): ProfileDraft {
     })),
     trustedKeys: [...p.trustedKeys],
     sandbox: p.sandbox,
+    ...(p.team ? { share: p.team.shared } : {}),
+    ...(p.team?.shared ? { baseVersion: p.team.version } : {}),
   };
 }
 
@@ -338,7 +344,19 @@ export function draftToInput(d: ProfileDraft, editing: boolean): { input: Profil
 
   if (problems.length > 0) return { input: null, problems };
   return {
-    input: { name, host: d.host.trim(), port, user: d.user.trim(), auth, trustedKeys: [...d.trustedKeys], clients, options, sandbox: d.sandbox },
+    input: {
+      name,
+      host: d.host.trim(),
+      port,
+      user: d.user.trim(),
+      auth,
+      trustedKeys: [...d.trustedKeys],
+      clients,
+      options,
+      sandbox: d.sandbox,
+      ...(d.share !== undefined ? { share: d.share } : {}),
+      ...(d.baseVersion !== undefined ? { baseVersion: d.baseVersion } : {}),
+    },
     problems: [],
   };
 }

@@ -3,11 +3,15 @@ import type { AppErrorInfo } from '../../../../shared/contract/result';
 import type { Profile } from '../../../../shared/contract/profiles';
 import { useApi } from '../../api/api-context';
 import { ClientEditor } from './client-editor';
-import { draftToInput, emptyClientDraft, problemText, type DraftProblem, type OptionsDraft, type ProfileDraft } from './profile-draft';
+import { draftFromProfile, draftToInput, emptyClientDraft, problemText, type DraftProblem, type OptionsDraft, type ProfileDraft } from './profile-draft';
 import { useI18n } from '../../i18n/use-i18n';
 
-/** Adds or edits one connection profile; calls `onSaved` with the stored profile. */
-export function ProfileForm(props: { initial: ProfileDraft; editing: boolean; onSaved: (p: Profile) => void; onCancel: () => void }) {
+/**
+ * Adds or edits one connection profile; calls `onSaved` with the stored profile. `teamMode`
+ * shows the "Share with the team" choice; a save refused because another member changed the
+ * profile offers to reload the team's version into the form.
+ */
+export function ProfileForm(props: { initial: ProfileDraft; editing: boolean; teamMode: boolean; onSaved: (p: Profile) => void; onCancel: () => void }) {
   const api = useApi();
   const id = useId();
   const { t, rich, fmt, say, errorMessage } = useI18n();
@@ -15,6 +19,7 @@ export function ProfileForm(props: { initial: ProfileDraft; editing: boolean; on
   const [problems, setProblems] = useState<readonly DraftProblem[]>([]);
   const [saveError, setSaveError] = useState<AppErrorInfo | null>(null);
   const [saving, setSaving] = useState(false);
+  const [reloaded, setReloaded] = useState(false);
   const problemsRef = useRef<HTMLDivElement>(null);
 
   const set = (patch: Partial<ProfileDraft>) => setD((prev) => ({ ...prev, ...patch }));
@@ -49,6 +54,16 @@ export function ProfileForm(props: { initial: ProfileDraft; editing: boolean; on
     set({ privateKey: await file.text() });
   };
 
+  /** Another member changed the profile since this form was opened: take their version. */
+  const reloadTeam = async () => {
+    const r = await api.profiles.reload({ name: d.name });
+    if (!r.ok) return setSaveError(r.error);
+    setD(draftFromProfile(r.value));
+    setSaveError(null);
+    setReloaded(true);
+  };
+  const changedByOther = saveError?.code === 'CONFLICT' && saveError.messageId === 'error.profiles.changedByOther';
+
   const title = props.editing ? t('connections.form.editTitle', { name: props.initial.name }) : t('connections.add');
   const issues = saveError?.code === 'INVALID_INPUT' && saveError.details && 'issues' in saveError.details ? saveError.details.issues : [];
 
@@ -63,6 +78,11 @@ export function ProfileForm(props: { initial: ProfileDraft; editing: boolean; on
         <div className="form-problems" role="alert" tabIndex={-1} ref={problemsRef}>
           <strong>{saveError ? t('connections.form.notSaved') : t('connections.form.fixFirst')}</strong>
           {saveError && <p>{errorMessage(saveError)}</p>}
+          {changedByOther && (
+            <button type="button" className="button" onClick={() => void reloadTeam()}>
+              {t('connections.form.reloadTeam')}
+            </button>
+          )}
           <ul>
             {problems.map((p, i) => (
               <li key={i}>{problemText(t, p.text)}</li>
@@ -107,6 +127,22 @@ export function ProfileForm(props: { initial: ProfileDraft; editing: boolean; on
           </div>
         </div>
       </fieldset>
+
+      {reloaded && (
+        <p className="callout callout-ok" role="status">
+          {t('connections.notice.reloaded', { name: d.name })}
+        </p>
+      )}
+
+      {props.teamMode && !d.sandbox && (
+        <div className="check-field">
+          <input id={`${id}-share`} type="checkbox" checked={d.share ?? true} aria-describedby={`${id}-share-hint`} onChange={(e) => set({ share: e.target.checked })} />
+          <label htmlFor={`${id}-share`}>{t('connections.team.share')}</label>
+          <p className="hint" id={`${id}-share-hint`}>
+            {t('connections.team.shareHint')}
+          </p>
+        </div>
+      )}
 
       <fieldset>
         <legend>{t('connections.form.signIn')}</legend>

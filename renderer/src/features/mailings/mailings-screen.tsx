@@ -43,6 +43,8 @@ export function MailingsScreen() {
   const mailings = loaded?.mailings ?? [];
   // A send starting or finishing changes which mailings are in flight.
   useHostEvent('sends.onChanged', () => void load());
+  // Team mode: a source mailing another member added to a shared profile shows at once.
+  useHostEvent('profiles.onTeamChange', () => void load());
   const saved = (m: MailingUse) => {
     setEditing(null);
     setNotice({ id: 'mailings.saved', values: { name: m.name, id: m.id } });
