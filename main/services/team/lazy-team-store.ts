@@ -43,6 +43,13 @@ export function lazyTeamStore(open: () => Promise<TeamStore>, info: { readonly w
     decisions: via('decisions') as TeamStore['decisions'],
     activeWorkstations: via('activeWorkstations') as TeamStore['activeWorkstations'],
     watch: via('watch') as TeamStore['watch'],
+    // Shared activity log (#16)
+    pushActivity: via('pushActivity') as TeamStore['pushActivity'],
+    lastPushedActivity: via('lastPushedActivity') as TeamStore['lastPushedActivity'],
+    othersActivity: via('othersActivity') as TeamStore['othersActivity'],
+    activityOf: via('activityOf') as TeamStore['activityOf'],
+    watchActivity: via('watchActivity') as TeamStore['watchActivity'],
+    purgeActivity: via('purgeActivity') as TeamStore['purgeActivity'],
     async close() {
       const store = await current?.catch(() => undefined);
       await store?.close();

@@ -4,6 +4,7 @@ import { claimTeamSend, reserveTeamNames } from './team-claims';
 import { abandonedTeamSends, activeTeamWorkstations, listTeamSends, ownTeamClaims, teamSendWithEvents } from './team-journal';
 import { teamLeases } from './team-leases';
 import { watchTeamNotices } from './team-notices';
+import { lastTeamActivityId, othersTeamActivity, purgeTeamActivity, pushTeamActivity, teamActivityOf, watchTeamActivity } from './team-activity';
 import { checkTeamSchema, openTeamPool } from './team-pool';
 import { adoptTeamSend, recordTeamState } from './team-state-changes';
 import { DEFAULT_LEASE, type LeaseTiming, type TeamStore, type TeamStoreOptions } from './team-store-types';
@@ -13,6 +14,8 @@ import { DEFAULT_LEASE, type LeaseTiming, type TeamStore, type TeamStoreOptions 
 // (team-claims), leases (team-leases), state changes (team-state-changes), NOTIFY/LISTEN
 // (team-notices) and the journal's reads (team-journal). Import them from here.
 export { migrateTeamDatabase } from './apply-team-migrations';
+// Shared activity log (#16)
+export { TEAM_ACTIVITY_CHANNEL, type TeamActivityFilter, type TeamActivityInput, type TeamActivityNotice, type TeamActivityRow } from './team-store-types';
 export { DEFAULT_LEASE, TEAM_CHANNEL, type AbandonedSend, type LeaseTiming, type TeamNotice, type TeamSend, type TeamSendEvent, type TeamStore, type TeamStoreOptions } from './team-store-types';
 export type { TeamDecision, TeamDecisionRecord } from './team-approvals';
 
@@ -56,6 +59,13 @@ export async function openTeamStore(options: TeamStoreOptions): Promise<TeamStor
     decisions: (sendIds) => teamDecisions(db, sendIds),
     activeWorkstations: (withinMs = 120_000) => activeTeamWorkstations(db, withinMs),
     watch: (listener) => watchTeamNotices(db.config, listener),
+    // Shared activity log (#16)
+    pushActivity: (entries) => pushTeamActivity(db, { id: me, name: options.workstationName }, entries),
+    lastPushedActivity: () => lastTeamActivityId(db, me),
+    othersActivity: (filter) => othersTeamActivity(db, me, filter),
+    activityOf: (workstation, from, to) => teamActivityOf(db, workstation, from, to),
+    watchActivity: (listener) => watchTeamActivity(db.config, listener),
+    purgeActivity: (before) => purgeTeamActivity(db, me, before),
     async close() {
       leases.stopAll();
       await db.end().catch(() => undefined);

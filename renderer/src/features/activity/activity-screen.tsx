@@ -2,7 +2,7 @@ import { AllCommunityModule, ModuleRegistry, type ColDef, type IRowNode } from '
 import { AgGridReact } from 'ag-grid-react';
 import { AG_GRID_LOCALE_DE } from '@ag-grid-community/locale';
 import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
-import type { ActivityEntry } from '../../../../shared/contract/activity';
+import type { ActivityEntry, ActivityScope } from '../../../../shared/contract/activity';
 import { useApi, useHostEvent } from '../../api/api-context';
 import { gridTheme } from '../../components/grid-theme';
 import { ErrorCallout } from '../../components/error-callout';
@@ -37,16 +37,21 @@ export function ActivityScreen() {
   const [hideRoutine, setHideRoutine] = useState(false);
   const hideRoutineRef = useRef(false);
   const gridRef = useRef<AgGridReact<ActivityEntry>>(null);
+  // Team mode: the whole team's log, or this workstation's only (read again from the host on change).
+  const [scope, setScope] = useState<ActivityScope>('team');
 
   const list = useCallback(async () => {
-    return api.activity.list({ limit: PAGE, offset: 0 });
-  }, [api]);
+    return api.activity.list({ limit: PAGE, offset: 0, scope });
+  }, [api, scope]);
   const { value: page, error, reload, setValue: setPage } = useLoad(list);
   const rows = page?.entries ?? null;
   const total = page?.total ?? 0;
+  const team = page?.team ?? null;
+  const teamMode = team !== null;
 
   useHostEvent('activity.onEntry', (entry) => {
-    setPage((prev) => (prev && !prev.entries.some((e) => e.id === entry.id) ? { entries: [entry, ...prev.entries].slice(0, PAGE), total: prev.total + 1 } : prev));
+    if (scope === 'workstation' && entry.origin && !entry.origin.mine) return;
+    setPage((prev) => (prev && !prev.entries.some((e) => e.id === entry.id) ? { ...prev, entries: [entry, ...prev.entries].slice(0, PAGE), total: prev.total + 1 } : prev));
   });
 
   useEffect(() => {
@@ -89,7 +94,20 @@ export function ActivityScreen() {
         // The whole label (a long German one may be cut short) and the machine kind behind it.
         tooltipValueGetter: (p) => t('activity.kind.tooltip', { label: kindText(t, String(p.value ?? '')), kind: String(p.value ?? '') }),
       },
-      { field: 'profile', headerName: t('activity.column.profile'), width: 120, valueFormatter: (p) => (p.value ? String(p.value) : t('format.empty')) },
+      // Team mode: which workstation wrote the entry.
+      ...(teamMode
+        ? [
+            {
+              colId: 'origin',
+              headerName: t('activity.column.workstation'),
+              width: 130,
+              valueGetter: (p: { data?: ActivityEntry }) => (p.data?.origin ? (p.data.origin.mine ? t('activity.origin.mine') : p.data.origin.name) : ''),
+              tooltipValueGetter: (p: { data?: ActivityEntry }) => (p.data?.origin ? t('activity.origin.from', { name: p.data.origin.name }) : undefined),
+              cellClass: (p: { data?: ActivityEntry }) => (p.data?.origin && !p.data.origin.mine ? 'origin-cell origin-other' : 'origin-cell'),
+            } satisfies ColDef<ActivityEntry>,
+          ]
+        : []),
+      { field: 'profile', headerName: t('activity.column.profile'), width: teamMode ? 110 : 120, valueFormatter: (p) => (p.value ? String(p.value) : t('format.empty')) },
       {
         field: 'message',
         headerName: t('activity.column.message'),
@@ -101,7 +119,7 @@ export function ActivityScreen() {
         tooltipValueGetter: (p) => p.data?.details ?? (p.data ? say(p.data.text, p.data.message) : undefined),
       },
     ],
-    [t, fmt, say],
+    [t, fmt, say, teamMode],
   );
 
   const isExternalFilterPresent = useCallback(() => levelRef.current !== 'all' || hideRoutineRef.current, []);
@@ -116,7 +134,7 @@ export function ActivityScreen() {
     <section className="screen-inner activity-screen" aria-labelledby="screen-title">
       <header className="screen-header">
         <h1 id="screen-title">{t('activity.title')}</h1>
-        <p className="lead">{t('activity.lead')}</p>
+        <p className="lead">{t(team ? 'activity.leadTeam' : 'activity.lead')}</p>
       </header>
       <div className="toolbar" role="search">
         <div className="field inline">
@@ -138,10 +156,21 @@ export function ActivityScreen() {
           <input type="checkbox" checked={hideRoutine} onChange={(e) => setHideRoutine(e.target.checked)} />
           <span>{t('activity.hideRoutine', { count: routineCount })}</span>
         </label>
+        {team && (
+          <label className="check-field inline-check">
+            <input type="checkbox" checked={scope === 'workstation'} onChange={(e) => setScope(e.target.checked ? 'workstation' : 'team')} />
+            <span>{t('activity.scope.mine', { name: team.workstation })}</span>
+          </label>
+        )}
         <p className="muted small toolbar-count" role="status">
           {rows === null ? t('common.loading') : total > rows.length ? t('activity.countNewest', { shown: rows.length, total }) : t('activity.count', { total })}
         </p>
       </div>
+      {team?.othersMissing && (
+        <p className="callout callout-warn small" role="status" data-testid="activity-team-missing">
+          {t('activity.team.othersMissing')}
+        </p>
+      )}
       {error ? (
         <ErrorCallout message={errorMessage(error)} title={t('activity.error.title')}>
           <button type="button" className="button" onClick={() => void reload()}>
