@@ -1,5 +1,5 @@
 import { AllCommunityModule, ModuleRegistry, type ColDef, type IRowNode } from 'ag-grid-community';
-import { AgGridReact } from 'ag-grid-react';
+import { AgGridReact, type CustomCellRendererProps } from 'ag-grid-react';
 import { AG_GRID_LOCALE_DE } from '@ag-grid-community/locale';
 import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { ActivityEntry, ActivityScope } from '../../../../shared/contract/activity';
@@ -47,7 +47,6 @@ export function ActivityScreen() {
   const rows = page?.entries ?? null;
   const total = page?.total ?? 0;
   const team = page?.team ?? null;
-  const teamMode = team !== null;
 
   useHostEvent('activity.onEntry', (entry) => {
     if (scope === 'workstation' && entry.origin && !entry.origin.mine) return;
@@ -94,20 +93,7 @@ export function ActivityScreen() {
         // The whole label (a long German one may be cut short) and the machine kind behind it.
         tooltipValueGetter: (p) => t('activity.kind.tooltip', { label: kindText(t, String(p.value ?? '')), kind: String(p.value ?? '') }),
       },
-      // Team mode: which workstation wrote the entry.
-      ...(teamMode
-        ? [
-            {
-              colId: 'origin',
-              headerName: t('activity.column.workstation'),
-              width: 130,
-              valueGetter: (p: { data?: ActivityEntry }) => (p.data?.origin ? (p.data.origin.mine ? t('activity.origin.mine') : p.data.origin.name) : ''),
-              tooltipValueGetter: (p: { data?: ActivityEntry }) => (p.data?.origin ? t('activity.origin.from', { name: p.data.origin.name }) : undefined),
-              cellClass: (p: { data?: ActivityEntry }) => (p.data?.origin && !p.data.origin.mine ? 'origin-cell origin-other' : 'origin-cell'),
-            } satisfies ColDef<ActivityEntry>,
-          ]
-        : []),
-      { field: 'profile', headerName: t('activity.column.profile'), width: teamMode ? 110 : 120, valueFormatter: (p) => (p.value ? String(p.value) : t('format.empty')) },
+      { field: 'profile', headerName: t('activity.column.profile'), width: 120, valueFormatter: (p) => (p.value ? String(p.value) : t('format.empty')) },
       {
         field: 'message',
         headerName: t('activity.column.message'),
@@ -115,11 +101,22 @@ export function ActivityScreen() {
         // The five columns fit a 1024-pixel window beside the navigation.
         minWidth: 160,
         valueGetter: (p) => (p.data ? say(p.data.text, p.data.message) : ''),
-        getQuickFilterText: (p) => (p.data ? `${say(p.data.text, p.data.message)} ${p.data.message}` : ''),
+        // Team mode: another workstation's entry starts with a "from NAME" badge (found by search too).
+        cellRenderer: (p: CustomCellRendererProps<ActivityEntry, string>) => (
+          <>
+            {p.data?.origin && !p.data.origin.mine && (
+              <span className="activity-origin" data-testid="activity-origin">
+                {t('activity.origin.from', { name: p.data.origin.name })}
+              </span>
+            )}
+            {p.value}
+          </>
+        ),
+        getQuickFilterText: (p) => (p.data ? `${say(p.data.text, p.data.message)} ${p.data.message}${p.data.origin && !p.data.origin.mine ? ` ${t('activity.origin.from', { name: p.data.origin.name })}` : ''}` : ''),
         tooltipValueGetter: (p) => p.data?.details ?? (p.data ? say(p.data.text, p.data.message) : undefined),
       },
     ],
-    [t, fmt, say, teamMode],
+    [t, fmt, say],
   );
 
   const isExternalFilterPresent = useCallback(() => levelRef.current !== 'all' || hideRoutineRef.current, []);
