@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../../main/app/app-context';
@@ -10,6 +11,7 @@ import { appIntl } from '../../../shared/i18n/intl';
 import { recordTeamFigure } from '../../helpers/team-reliability';
 import { startTeam, valueIn, type TeamSetup } from '../../helpers/team-setup';
 import { startSwitchRelay, type SwitchRelay } from '../../helpers/switch-relay';
+import { CLI_BIN } from '../../helpers/cli-loop';
 
 type ActivityPage = { entries: ActivityEntry[]; total: number; team: { workstation: string; othersMissing: boolean } | null };
 
@@ -139,6 +141,32 @@ describe('team mode: the activity log is the team’s', () => {
     expect(run.out.some((l) => l.includes('from a'))).toBe(false);
     const everyone = await cli(['--data-dir', team.dataDirs.b, 'activity'], team.env);
     expect(everyone.out.filter((l) => l.includes('Response pull') && l.endsWith('\tfrom a'))).toHaveLength(5);
+  }, 60_000);
+
+  it('`loopdesk activity --watch` on B prints A’s new entry within a second, in German, marked “von a”', async () => {
+    const child = spawn(process.execPath, [CLI_BIN, '--data-dir', team.dataDirs.b, '--lang', 'de', 'activity', '--watch', '--limit', '1'], { env: team.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const lines: { at: number; text: string }[] = [];
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => d.toString('utf8').split('\n').filter(Boolean).forEach((text) => lines.push({ at: Date.now(), text })));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString('utf8')));
+    const a = await team.open('a');
+    try {
+      // Printed the newest entry, and listens to the team.
+      expect(await until(async () => lines.length > 0 && (await listeners()) >= 2, 20_000), err).toBe(true);
+      const written: number[] = [];
+      const off = a.bus.on('activity.onEntry', () => void written.push(Date.now()));
+      await a.services.activity.log({ level: 'error', kind: 'pull', profile: 'team', messageId: 'responses.activity.pulled', values: { ...PULLED, ingested: 77 } });
+      off();
+      expect(await until(async () => lines.some((l) => l.text.includes('77 neu')), 3_000), err).toBe(true);
+      const line = lines.find((l) => l.text.includes('77 neu'))!;
+      expect(line.text.split('\t')).toEqual([expect.any(String), 'Fehler', 'pull', 'team', 'Abruf der Reaktionsdaten: 77 neu, 0 ersetzt, 1 unverändert, 2 Dateien abgelehnt; 1 Adresse zur Sperrliste hinzugefügt.', 'von a']);
+      expect(line.at - written[0], 'printed within a second').toBeLessThan(1_000);
+    } finally {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGINT');
+      await exited;
+      await a.close();
+    }
   }, 60_000);
 
   it('a burst of 300 entries goes to the team in a few batches, not one round trip each', async () => {
