@@ -7,6 +7,12 @@ export const TEAM_ACTIVITY_BATCH = 500;
 const GATHER_MS = 25;
 /** Retry after the team database failed: 1 s, doubling, at most this. */
 const MAX_RETRY_MS = 10_000;
+/**
+ * At most this many of another workstation's newest entries per notice are shown live: a
+ * workstation catching up on a long backlog must not flood every open Activity screen (the
+ * list has them all).
+ */
+const LIVE_CAP = 200;
 /** How long closing waits for a last push (an unreachable database must not hold the app's exit up). */
 const CLOSE_WAIT_MS = 2_000;
 
@@ -58,12 +64,16 @@ export function createTeamActivitySync(deps: { readonly db: Database; readonly t
 
   const pushAll = async () => {
     if (mark === undefined) mark = await team.lastPushedActivity();
+    let first: number | undefined;
     for (;;) {
       const rows: LocalActivityRow[] = await db.all<LocalActivityRow>('SELECT * FROM activity WHERE id > $1 ORDER BY id LIMIT $2', [mark, TEAM_ACTIVITY_BATCH]);
-      if (rows.length === 0) return;
+      if (rows.length === 0) break;
       await team.pushActivity(rows.map(toInput));
+      first ??= Number(rows[0].id);
       mark = Number(rows.at(-1)!.id);
     }
+    // One notice for the whole push; should it fail, the entries are in and the others' next list shows them.
+    if (first !== undefined) await team.announceActivity(first, mark).catch(() => undefined);
   };
 
   const schedule = (ms: number) => {
@@ -94,7 +104,7 @@ export function createTeamActivitySync(deps: { readonly db: Database; readonly t
 
   const onNotice = (notice: { workstation: string; from: number; to: number }) => {
     if (notice.workstation === team.workstation) return;
-    team.activityOf(notice.workstation, notice.from, notice.to).then(
+    team.activityOf(notice.workstation, notice.from, notice.to, LIVE_CAP).then(
       (rows) => rows.length && deps.others(rows),
       () => undefined,
     );

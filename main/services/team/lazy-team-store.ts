@@ -45,6 +45,7 @@ export function lazyTeamStore(open: () => Promise<TeamStore>, info: { readonly w
     watch: via('watch') as TeamStore['watch'],
     // Shared activity log (#16)
     pushActivity: via('pushActivity') as TeamStore['pushActivity'],
+    announceActivity: via('announceActivity') as TeamStore['announceActivity'],
     lastPushedActivity: via('lastPushedActivity') as TeamStore['lastPushedActivity'],
     othersActivity: via('othersActivity') as TeamStore['othersActivity'],
     activityOf: via('activityOf') as TeamStore['activityOf'],

@@ -13,38 +13,42 @@ interface Writer {
 
 /**
  * Writes a batch of entries in one INSERT (arrays unnested on the server, so a burst of a
- * thousand entries is one round trip, not a thousand) and announces it on
- * {@link TEAM_ACTIVITY_CHANNEL} in the same transaction. An entry the team already has (same
- * workstation and local id: a batch pushed again after its reply was lost) is left as it is.
+ * thousand entries is a couple of round trips, not a thousand). An entry the team already has
+ * (same workstation and local id: a batch pushed again after its reply was lost) is left as it is.
  */
 export async function pushTeamActivity(db: TeamDb, me: Writer, entries: readonly TeamActivityInput[]): Promise<void> {
   if (entries.length === 0) return;
   const column = <T>(pick: (e: TeamActivityInput) => T) => entries.map(pick);
-  await db.transaction(async (c) => {
-    await c.query(
-      `INSERT INTO team_activity (workstation, workstation_name, local_id, occurred_at, level, kind, profile, message, message_id, message_values, details)
-       SELECT $1, $2, u.local_id, u.occurred_at, u.level, u.kind, u.profile, u.message, u.message_id, u.message_values::jsonb, u.details
-       FROM unnest($3::bigint[], $4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])
-         AS u(local_id, occurred_at, level, kind, profile, message, message_id, message_values, details)
-       ON CONFLICT (workstation, local_id) DO NOTHING`,
-      [
-        me.id,
-        me.name,
-        column((e) => e.localId),
-        column((e) => e.at),
-        column((e) => e.level),
-        column((e) => e.kind),
-        column((e) => e.profile),
-        column((e) => e.message),
-        column((e) => e.messageId),
-        column((e) => (e.messageValues ? JSON.stringify(e.messageValues) : null)),
-        column((e) => e.details),
-      ],
-    );
-    const ids = entries.map((e) => e.localId);
-    const notice: TeamActivityNotice = { workstation: me.id, from: Math.min(...ids), to: Math.max(...ids) };
-    await c.query('SELECT pg_notify($1, $2)', [TEAM_ACTIVITY_CHANNEL, JSON.stringify(notice)]);
-  });
+  await db.query(
+    `INSERT INTO team_activity (workstation, workstation_name, local_id, occurred_at, level, kind, profile, message, message_id, message_values, details)
+     SELECT $1, $2, u.local_id, u.occurred_at, u.level, u.kind, u.profile, u.message, u.message_id, u.message_values::jsonb, u.details
+     FROM unnest($3::bigint[], $4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])
+       AS u(local_id, occurred_at, level, kind, profile, message, message_id, message_values, details)
+     ON CONFLICT (workstation, local_id) DO NOTHING`,
+    [
+      me.id,
+      me.name,
+      column((e) => e.localId),
+      column((e) => e.at),
+      column((e) => e.level),
+      column((e) => e.kind),
+      column((e) => e.profile),
+      column((e) => e.message),
+      column((e) => e.messageId),
+      column((e) => (e.messageValues ? JSON.stringify(e.messageValues) : null)),
+      column((e) => e.details),
+    ],
+  );
+}
+
+/**
+ * Announces on {@link TEAM_ACTIVITY_CHANNEL} that `me` pushed its entries `from`…`to` (local
+ * ids). Once per push, not per batch: a workstation catching up on a long backlog (its first
+ * join, a day offline) wakes the others once, not once per batch.
+ */
+export async function announceTeamActivity(db: TeamDb, me: string, from: number, to: number): Promise<void> {
+  const notice: TeamActivityNotice = { workstation: me, from, to };
+  await db.query('SELECT pg_notify($1, $2)', [TEAM_ACTIVITY_CHANNEL, JSON.stringify(notice)]);
 }
 
 /** The newest local id of `me`'s entries in the team; 0 when the team has none. */
@@ -99,10 +103,10 @@ export async function othersTeamActivity(db: TeamDb, me: string, filter: TeamAct
   return { entries: rows.map(toRow), total: Number(total?.n ?? 0) };
 }
 
-/** `workstation`'s entries with local ids `from`…`to`, oldest first (at most 10 000). */
-export async function teamActivityOf(db: TeamDb, workstation: string, from: number, to: number): Promise<TeamActivityRow[]> {
-  const rows = (await db.query<Row>(`${SELECT} WHERE a.workstation = $1 AND a.local_id BETWEEN $2 AND $3 ORDER BY a.local_id LIMIT 10000`, [workstation, from, to])).rows;
-  return rows.map(toRow);
+/** The newest `limit` of `workstation`'s entries with local ids `from`…`to`, oldest first. */
+export async function teamActivityOf(db: TeamDb, workstation: string, from: number, to: number, limit: number): Promise<TeamActivityRow[]> {
+  const rows = (await db.query<Row>(`${SELECT} WHERE a.workstation = $1 AND a.local_id BETWEEN $2 AND $3 ORDER BY a.local_id DESC LIMIT $4`, [workstation, from, to, limit])).rows;
+  return rows.map(toRow).reverse();
 }
 
 /** Retention: removes `me`'s entries older than `before`; returns how many went. */

@@ -155,14 +155,16 @@ export interface TeamStore extends SendClaims {
   /** Calls `listener` for every state change any workstation records (LISTEN/NOTIFY); returns the stop function. */
   watch(listener: (notice: TeamNotice) => void): Promise<() => Promise<void>>;
   // Shared activity log (#16)
-  /** Writes a batch of this workstation's entries in one statement (a repeat is written once) and announces it. */
+  /** Writes a batch of this workstation's entries in one statement (a repeat is written once). */
   pushActivity(entries: readonly TeamActivityInput[]): Promise<void>;
+  /** Tells every listening workstation that this one pushed its entries `from`…`to` (local ids). */
+  announceActivity(from: number, to: number): Promise<void>;
   /** The newest local id of this workstation's entries the team has; 0 when it has none. */
   lastPushedActivity(): Promise<number>;
   /** The other workstations' entries, newest first (at most `limit`), and how many match in all. */
   othersActivity(filter: TeamActivityFilter): Promise<{ entries: TeamActivityRow[]; total: number }>;
-  /** One workstation's entries with local ids `from`…`to` (what a notice announced), oldest first. */
-  activityOf(workstation: string, from: number, to: number): Promise<TeamActivityRow[]>;
+  /** The newest `limit` of one workstation's entries with local ids `from`…`to` (what a notice announced), oldest first. */
+  activityOf(workstation: string, from: number, to: number, limit: number): Promise<TeamActivityRow[]>;
   /** Calls `listener` for every batch any workstation pushes (LISTEN/NOTIFY); returns the stop function. */
   watchActivity(listener: (notice: TeamActivityNotice) => void): Promise<() => Promise<void>>;
   /** Retention: removes this workstation's entries older than `before` from the team; returns how many. */

@@ -4,7 +4,7 @@ import { claimTeamSend, reserveTeamNames } from './team-claims';
 import { abandonedTeamSends, activeTeamWorkstations, listTeamSends, ownTeamClaims, teamSendWithEvents } from './team-journal';
 import { teamLeases } from './team-leases';
 import { watchTeamNotices } from './team-notices';
-import { lastTeamActivityId, othersTeamActivity, purgeTeamActivity, pushTeamActivity, teamActivityOf, watchTeamActivity } from './team-activity';
+import { announceTeamActivity, lastTeamActivityId, othersTeamActivity, purgeTeamActivity, pushTeamActivity, teamActivityOf, watchTeamActivity } from './team-activity';
 import { checkTeamSchema, openTeamPool } from './team-pool';
 import { adoptTeamSend, recordTeamState } from './team-state-changes';
 import { DEFAULT_LEASE, type LeaseTiming, type TeamStore, type TeamStoreOptions } from './team-store-types';
@@ -61,9 +61,10 @@ export async function openTeamStore(options: TeamStoreOptions): Promise<TeamStor
     watch: (listener) => watchTeamNotices(db.config, listener),
     // Shared activity log (#16)
     pushActivity: (entries) => pushTeamActivity(db, { id: me, name: options.workstationName }, entries),
+    announceActivity: (from, to) => announceTeamActivity(db, me, from, to),
     lastPushedActivity: () => lastTeamActivityId(db, me),
     othersActivity: (filter) => othersTeamActivity(db, me, filter),
-    activityOf: (workstation, from, to) => teamActivityOf(db, workstation, from, to),
+    activityOf: (workstation, from, to, limit) => teamActivityOf(db, workstation, from, to, limit),
     watchActivity: (listener) => watchTeamActivity(db.config, listener),
     purgeActivity: (before) => purgeTeamActivity(db, me, before),
     async close() {

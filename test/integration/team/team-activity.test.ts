@@ -169,9 +169,13 @@ describe('team mode: the activity log is the team’s', () => {
     }
   }, 60_000);
 
-  it('a burst of 300 entries goes to the team in a few batches, not one round trip each', async () => {
+  it('a burst of 300 entries goes to the team in a few batches, not one round trip each, and wakes B once', async () => {
     const a = await team.open('a');
+    const b = await team.open('b');
+    const heard: ActivityEntry[] = [];
+    const off = b.bus.on('activity.onEntry', (entry) => void heard.push(entry));
     try {
+      expect(await until(async () => (await listeners()) >= 2, 10_000), 'both workstations listen').toBe(true);
       const me = setting('a').workstation;
       const before = (await teamRows(me)).length;
       await Promise.all(Array.from({ length: 300 }, (_, i) => a.services.activity.log({ level: 'info', kind: 'test', messageId: 'encryption.activity.turnedOff', details: `burst ${i}` })));
@@ -179,8 +183,18 @@ describe('team mode: the activity log is the team’s', () => {
       // Rows written by one INSERT share their transaction id (xmin).
       const transactions = Number((await admin.query<{ n: string }>("SELECT count(DISTINCT xmin::text) AS n FROM team_activity WHERE workstation = $1 AND details LIKE 'burst %'", [me])).rows[0].n);
       expect(transactions).toBeLessThanOrEqual(5);
+      // B shows the newest of them live, without a flood of 300 events (its list has them all).
+      expect(await until(async () => heard.some((e) => e.details === 'burst 299'), 3_000)).toBe(true);
+      await sleep(300);
+      const burst = heard.filter((e) => e.details?.startsWith('burst '));
+      expect(burst.length).toBeGreaterThan(0);
+      expect(burst.length).toBeLessThanOrEqual(200);
+      const listed = await valueIn<ActivityPage>(b, 'activity.list', { search: 'encryption at rest turned off', limit: 1000 });
+      expect(listed.entries.filter((e) => e.details?.startsWith('burst ') && e.origin?.name === 'a')).toHaveLength(300);
     } finally {
+      off();
       await a.close();
+      await b.close();
     }
   }, 60_000);
 
