@@ -162,9 +162,11 @@ describe('team mode: the activity log is the team’s', () => {
       expect(line.text.split('\t')).toEqual([expect.any(String), 'Fehler', 'pull', 'team', 'Abruf der Reaktionsdaten: 77 neu, 0 ersetzt, 1 unverändert, 2 Dateien abgelehnt; 1 Adresse zur Sperrliste hinzugefügt.', 'von a']);
       expect(line.at - written[0], 'printed within a second').toBeLessThan(1_000);
     } finally {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGINT');
-      await exited;
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGINT');
+        await exited;
+      }
       await a.close();
     }
   }, 60_000);
