@@ -101,6 +101,21 @@ for (const locale of ['en-GB', 'de-DE'] as const) {
       await shootBoth(page, `team-activity-mine${german ? '-de' : ''}`);
       await only.uncheck();
       await expect(pulled).toHaveCount(1);
+
+      // The team database refuses B (a wrong password here): B's own entries, and a clear word why A's are missing.
+      await served.stop();
+      served = await startServe({ sandbox: false, dataDir: host.team.dataDirs.b, env: { ...env, LOOPDESK_TEAM_PASSWORD: 'not-the-password' } });
+      await page.goto(served.host.url);
+      await go(page, 'activity');
+      const missing = page.getByTestId('activity-team-missing');
+      await expect(missing).toHaveText(
+        german
+          ? 'Die Team-Datenbank ist gerade nicht erreichbar, daher werden nur die Einträge dieses Arbeitsplatzes angezeigt; die Einstellungen zeigen den Grund. Die Einträge der anderen Arbeitsplätze erscheinen wieder, sobald sie erreichbar ist.'
+          : "The team database cannot be reached right now, so only this workstation's entries are shown; Settings shows why. The other workstations' entries appear again once it is back.",
+      );
+      await expect(rows.first()).toBeVisible();
+      await expect(badges).toHaveCount(0);
+      await shootBoth(page, `team-activity-unreachable${german ? '-de' : ''}`);
     });
   });
 }
