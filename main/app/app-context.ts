@@ -4,7 +4,7 @@ import type { AppInfo } from '../../shared/contract/app';
 import { Dispatcher, type Services } from '../core/dispatcher';
 import { ALL_MIGRATIONS } from './app-migrations';
 import { EventBus } from '../core/event-bus';
-import { createActivityService } from '../services/activity/activity-service';
+import { createActivityService, type ActivityService } from '../services/activity/activity-service';
 import { createMailingsService } from '../services/mailings/mailings-service';
 import { createProfilesService, type ProfilesService } from '../services/profiles/profiles-service';
 import { cleanScratch, createRecipientsService } from '../services/recipients/recipients-service';
@@ -60,7 +60,7 @@ export interface AppContext {
   readonly dataDir: string;
   readonly dispatcher: Dispatcher;
   readonly bus: EventBus;
-  readonly services: Services & { readonly profiles: ProfilesService; readonly sends: SendsService; readonly responses: ResponsesService };
+  readonly services: Services & { readonly profiles: ProfilesService; readonly sends: SendsService; readonly responses: ResponsesService; readonly activity: ActivityService };
   readonly db: Database;
   readonly settings: Settings;
   /** Sandbox state shown in the status bar; set by the host that started one. */
@@ -107,10 +107,10 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
     throw e;
   }
   const bus = new EventBus();
-  const activity = createActivityService(db, bus);
-  // Team mode (`loopdesk team join`): sends are claimed, and shared profiles travel, through the team database.
+  // Team mode (`loopdesk team join`): sends are claimed, and shared profiles and the activity log travel, through the team database.
   const teamSetting = readTeamSetting(settings);
   const team = teamSetting ? teamStoreFor(teamSetting, env, secrets) : undefined;
+  const activity = createActivityService(db, bus, team);
   const profiles = createProfilesService({ settings, secrets, log: activity.log, env, team, teamChanged: (names) => bus.emit('profiles.onTeamChange', { names: [...names] }) });
   const version = appVersion();
   const suppression = new SuppressionList(db);
@@ -151,6 +151,8 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
   const retain = async () => {
     if (retentionDays === 0) return undefined;
     const report = await applyRetention(db, dataDir, { days: retentionDays, deleteResponseRows: deleteOlderThan });
+    // Team mode: this workstation's entries leave the team's log with the same cutoff (in the background: the database may be away).
+    if (report.cutoff) void activity.team?.purge(new Date(report.cutoff));
     await activity.log({ level: 'info', kind: 'retention', messageId: 'settings.activity.retentionApplied', values: { days: retentionDays, cutoff: report.cutoff ? Date.parse(report.cutoff) : 0 }, details: JSON.stringify(report) });
     return report;
   };
@@ -194,6 +196,7 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
       await sends.stopScheduler();
       await suppressionSync?.close();
       await profiles.stopTeamSync();
+      await activity.close();
       await team?.close();
       await responses.stopPullSchedule();
       stopTidying();

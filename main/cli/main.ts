@@ -25,6 +25,7 @@ function help(c: CliText): string {
         ['send <file> --profile P [--client C] --mailing <id> [--test] [--at <ISO time>] [--yes]', t('cli.help.send')],
         ['send approve <send-id> | send reject <send-id> [--reason TEXT]', t('cli.help.approve')],
         ['status [<send>] [--watch [--every S]]', t('cli.help.status')],
+        ['activity [--mine] [--level L] [--search TEXT] [--limit N] [--watch]', t('cli.help.activity')],
         ['pull --profile P [--client C]', t('cli.help.pull')],
         ['export [--profile P] (--mailing <id> | --table <name> [--where col=value …]) --out <file.xlsx>', t('cli.help.export')],
         ['settings show|set …', t('cli.help.settings')],
@@ -150,6 +151,10 @@ export async function main(argv: string[], io: CliIo = processIo, env: NodeJS.Pr
       case 'status': {
         const { statusCommand } = await import('./commands/send-commands');
         return await viaDoor(options, env, (door) => statusCommand(rest, door, options, io));
+      }
+      case 'activity': {
+        const { activityCommand } = await import('./commands/activity-command');
+        return await viaDoor(options, env, (door) => activityCommand(rest, door, options, io));
       }
       case 'pull': {
         const { pullCommand } = await import('./commands/response-commands');

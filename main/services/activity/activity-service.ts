@@ -2,8 +2,10 @@ import type { ImplOf } from '../../../shared/contract';
 import type { activityContract, ActivityEntry } from '../../../shared/contract/activity';
 import type { EventBus } from '../../core/event-bus';
 import type { Database } from '../store/database';
+import type { TeamActivityRow, TeamStore } from '../team/team-store';
 import { appIntl } from '../../../shared/i18n/intl';
 import type { MessageId, MessageValues } from '../../../shared/i18n/messages';
+import { createTeamActivitySync, type LocalActivityRow, type TeamActivitySync } from './team-activity-sync';
 
 /** What any service hands the activity log: the sentence as a catalog key and its values. */
 export type ActivityInput = {
@@ -18,19 +20,12 @@ export type ActivityInput = {
 /** Appends to the activity log; services take this function, not the whole service. */
 export type LogActivity = (entry: ActivityInput) => Promise<void>;
 
-interface ActivityRow {
-  id: bigint;
-  occurred_at: Date;
-  level: ActivityEntry['level'];
-  kind: string;
-  profile: string | null;
-  message: string;
-  message_id: string | null;
-  message_values: string | null;
-  details: string | null;
-}
+/** Team mode: how long a list waits for the other workstations' entries before it shows this workstation's alone. */
+const TEAM_LIST_WAIT_MS = 1_500;
 
-function toEntry(row: ActivityRow): ActivityEntry {
+type Origin = ActivityEntry['origin'];
+
+function toEntry(row: LocalActivityRow, origin: Origin): ActivityEntry {
   return {
     id: String(row.id),
     at: row.occurred_at.toISOString(),
@@ -40,36 +35,86 @@ function toEntry(row: ActivityRow): ActivityEntry {
     message: row.message,
     text: row.message_id ? { id: row.message_id, values: row.message_values ? (JSON.parse(row.message_values) as Record<string, string | number>) : {} } : null,
     details: row.details,
+    origin,
   };
 }
 
-/**
- * The activity log: every connect, upload, download and error, stored in the data file
- * and pushed live to subscribed windows.
- */
-export function createActivityService(db: Database, bus: EventBus): ImplOf<typeof activityContract> & { log: LogActivity } {
+/** Another workstation's entry; its id names the workstation, so it never collides with a local one. */
+function teamEntry(row: TeamActivityRow): ActivityEntry {
   return {
+    id: `${row.workstation}:${row.localId}`,
+    at: row.at.toISOString(),
+    level: row.level,
+    kind: row.kind,
+    profile: row.profile,
+    message: row.message,
+    text: row.messageId ? { id: row.messageId, values: { ...row.messageValues } } : null,
+    details: row.details,
+    origin: { workstation: row.workstation, name: row.workstationName, mine: false },
+  };
+}
+
+/** The activity service as the composition root holds it: the contract, `log` for the other services, and team mode's upkeep. */
+export type ActivityService = ImplOf<typeof activityContract> & {
+  readonly log: LogActivity;
+  /** Team mode: the push of this workstation's entries to the team database (undefined outside team mode). */
+  readonly team: TeamActivitySync | undefined;
+  /** Stops team mode's push and listening (after a last bounded push). */
+  close(): Promise<void>;
+};
+
+/**
+ * The activity log: every connect, upload, download and error, stored in the data file and
+ * pushed live to subscribed windows. In team mode (`team`) each entry is also pushed to the
+ * team database, and lists and live entries include the other workstations', marked with theirs.
+ */
+export function createActivityService(db: Database, bus: EventBus, team?: TeamStore): ActivityService {
+  const mine: Origin = team ? { workstation: team.workstation, name: team.workstationName, mine: true } : null;
+  const sync = team ? createTeamActivitySync({ db, team, others: (rows) => rows.forEach((r) => bus.emit('activity.onEntry', teamEntry(r))) }) : undefined;
+  sync?.start();
+
+  const localList = async (filter: { limit: number; offset: number; level?: string; profile?: string; search?: string }) => {
+    const where: string[] = [];
+    const params: (string | number)[] = [];
+    if (filter.level) where.push(`level = $${params.push(filter.level)}`);
+    if (filter.profile) where.push(`profile = $${params.push(filter.profile)}`);
+    if (filter.search) where.push(`(message ILIKE $${params.push(`%${filter.search}%`)} OR kind ILIKE $${params.length})`);
+    const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const total = await db.all<{ n: bigint }>(`SELECT count(*) AS n FROM activity ${clause}`, params);
+    const rows = await db.all<LocalActivityRow>(`SELECT * FROM activity ${clause} ORDER BY id DESC LIMIT $${params.length + 1} OFFSET $${params.length + 2}`, [...params, filter.limit, filter.offset]);
+    return { entries: rows.map((r) => toEntry(r, mine)), total: Number(total[0].n) };
+  };
+
+  return {
+    team: sync,
     async log(entry) {
       const message = appIntl('en').formatMessage({ id: entry.messageId }, entry.values);
-      const rows = await db.all<ActivityRow>(
+      const rows = await db.all<LocalActivityRow>(
         'INSERT INTO activity(occurred_at, level, kind, profile, message, details, message_id, message_values) VALUES (now(), $1, $2, $3, $4, $5, $6, $7) RETURNING *',
         [entry.level, entry.kind, entry.profile ?? null, message, entry.details ?? null, entry.messageId, entry.values ? JSON.stringify(entry.values) : null],
       );
-      bus.emit('activity.onEntry', toEntry(rows[0]));
+      bus.emit('activity.onEntry', toEntry(rows[0], mine));
+      sync?.kick();
     },
-    async list({ limit, offset, level, profile, search }) {
-      const where: string[] = [];
-      const params: (string | number)[] = [];
-      if (level) where.push(`level = $${params.push(level)}`);
-      if (profile) where.push(`profile = $${params.push(profile)}`);
-      if (search) where.push(`(message ILIKE $${params.push(`%${search}%`)} OR kind ILIKE $${params.length})`);
-      const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
-      const total = await db.all<{ n: bigint }>(`SELECT count(*) AS n FROM activity ${clause}`, params);
-      const rows = await db.all<ActivityRow>(
-        `SELECT * FROM activity ${clause} ORDER BY id DESC LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
-        [...params, limit, offset],
-      );
-      return { entries: rows.map(toEntry), total: Number(total[0].n) };
+    async list({ limit, offset, level, profile, search, scope }) {
+      if (!team) return { ...(await localList({ limit, offset, level, profile, search })), team: null };
+      if (scope === 'workstation') return { ...(await localList({ limit, offset, level, profile, search })), team: { workstation: team.workstationName, othersMissing: false } };
+      // The whole team: this workstation's entries from its own log (complete even while some
+      // wait to be pushed), the others' from the team database, merged newest first.
+      const wanted = offset + limit;
+      const [own, others] = await Promise.all([
+        localList({ limit: wanted, offset: 0, level, profile, search }),
+        Promise.race([team.othersActivity({ limit: wanted, level, profile, search }).catch(() => undefined), new Promise<undefined>((r) => setTimeout(() => r(undefined), TEAM_LIST_WAIT_MS).unref())]),
+      ]);
+      const merged = [...own.entries, ...(others?.entries.map(teamEntry) ?? [])].sort((a, b) => b.at.localeCompare(a.at));
+      return {
+        entries: merged.slice(offset, offset + limit),
+        total: own.total + (others?.total ?? 0),
+        team: { workstation: team.workstationName, othersMissing: others === undefined },
+      };
+    },
+    async close() {
+      await sync?.stop();
     },
   };
 }

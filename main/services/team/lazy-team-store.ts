@@ -51,6 +51,14 @@ export function lazyTeamStore(open: () => Promise<TeamStore>, info: { readonly w
     profiles: via('profiles') as TeamStore['profiles'],
     putProfile: via('putProfile') as TeamStore['putProfile'],
     watchProfiles: via('watchProfiles') as TeamStore['watchProfiles'],
+    // Shared activity log (#16)
+    pushActivity: via('pushActivity') as TeamStore['pushActivity'],
+    announceActivity: via('announceActivity') as TeamStore['announceActivity'],
+    lastPushedActivity: via('lastPushedActivity') as TeamStore['lastPushedActivity'],
+    othersActivity: via('othersActivity') as TeamStore['othersActivity'],
+    activityOf: via('activityOf') as TeamStore['activityOf'],
+    watchActivity: via('watchActivity') as TeamStore['watchActivity'],
+    purgeActivity: via('purgeActivity') as TeamStore['purgeActivity'],
     async close() {
       const store = await current?.catch(() => undefined);
       await store?.close();

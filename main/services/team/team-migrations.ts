@@ -138,4 +138,30 @@ export const TEAM_MIGRATIONS: readonly TeamMigration[] = [
       );
     `,
   },
+  {
+    version: 5,
+    name: 'shared activity log',
+    sql: `
+      -- Every workstation's activity entries, keyed by the workstation and its local entry id, so a
+      -- batch pushed again (after a lost reply, on restart) is written once.
+      CREATE TABLE team_activity (
+        workstation text NOT NULL,
+        local_id bigint NOT NULL,
+        -- The workstation's name when it wrote the entry (the list shows the current name when known).
+        workstation_name text NOT NULL,
+        occurred_at timestamptz NOT NULL,
+        level text NOT NULL,
+        kind text NOT NULL,
+        profile text,
+        -- The English text (search, logs), and the catalog key and its values for the reader's language.
+        message text NOT NULL,
+        message_id text,
+        message_values jsonb,
+        details text,
+        received_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (workstation, local_id)
+      );
+      CREATE INDEX team_activity_newest ON team_activity (occurred_at DESC);
+    `,
+  },
 ];

@@ -112,6 +112,48 @@ export interface TeamProfileNotice {
   readonly workstation: string;
 }
 
+// Shared activity log (#16)
+/** NOTIFY channel on which each pushed batch of activity entries is announced. */
+export const TEAM_ACTIVITY_CHANNEL = 'loopdesk_activity';
+
+/** One activity entry as the team database keeps it (a workstation's local entry, with who wrote it). */
+export interface TeamActivityRow {
+  /** The writing workstation's id and its name. */
+  readonly workstation: string;
+  readonly workstationName: string;
+  /** The entry's id in that workstation's own log. */
+  readonly localId: number;
+  readonly at: Date;
+  readonly level: 'info' | 'warn' | 'error';
+  readonly kind: string;
+  readonly profile: string | null;
+  /** English text (search, logs). */
+  readonly message: string;
+  /** Catalog key and values, so each reader sees it in their language; null for entries from before the catalog. */
+  readonly messageId: string | null;
+  readonly messageValues: Readonly<Record<string, string | number>> | null;
+  readonly details: string | null;
+}
+
+/** What this workstation pushes: its own entries (the store adds its id and name). */
+export type TeamActivityInput = Omit<TeamActivityRow, 'workstation' | 'workstationName'>;
+
+/** Which of the other workstations' entries to read. */
+export interface TeamActivityFilter {
+  readonly limit: number;
+  readonly level?: TeamActivityRow['level'];
+  readonly profile?: string;
+  /** Part of the English text or the kind, any case. */
+  readonly search?: string;
+}
+
+/** What a NOTIFY on {@link TEAM_ACTIVITY_CHANNEL} carries: a workstation pushed its entries `from`…`to` (local ids). */
+export interface TeamActivityNotice {
+  readonly workstation: string;
+  readonly from: number;
+  readonly to: number;
+}
+
 /** The team database: the PostgreSQL implementation of {@link SendClaims}, plus what team mode adds. */
 export interface TeamStore extends SendClaims {
   readonly mode: 'team';
@@ -142,6 +184,21 @@ export interface TeamStore extends SendClaims {
   activeWorkstations(withinMs?: number): Promise<{ id: string; name: string; lastSeen: Date }[]>;
   /** Calls `listener` for every state change any workstation records (LISTEN/NOTIFY); returns the stop function. */
   watch(listener: (notice: TeamNotice) => void): Promise<() => Promise<void>>;
+  // Shared activity log (#16)
+  /** Writes a batch of this workstation's entries in one statement (a repeat is written once). */
+  pushActivity(entries: readonly TeamActivityInput[]): Promise<void>;
+  /** Tells every listening workstation that this one pushed its entries `from`…`to` (local ids). */
+  announceActivity(from: number, to: number): Promise<void>;
+  /** The newest local id of this workstation's entries the team has; 0 when it has none. */
+  lastPushedActivity(): Promise<number>;
+  /** The other workstations' entries, newest first (at most `limit`), and how many match in all. */
+  othersActivity(filter: TeamActivityFilter): Promise<{ entries: TeamActivityRow[]; total: number }>;
+  /** The newest `limit` of one workstation's entries with local ids `from`…`to` (what a notice announced), oldest first. */
+  activityOf(workstation: string, from: number, to: number, limit: number): Promise<TeamActivityRow[]>;
+  /** Calls `listener` for every batch any workstation pushes (LISTEN/NOTIFY); returns the stop function. */
+  watchActivity(listener: (notice: TeamActivityNotice) => void): Promise<() => Promise<void>>;
+  /** Retention: removes this workstation's entries older than `before` from the team; returns how many. */
+  purgeActivity(before: Date): Promise<number>;
   close(): Promise<void>;
 
   // Shared suppression list (#16)

@@ -5,6 +5,7 @@ import { abandonedTeamSends, activeTeamWorkstations, listTeamSends, ownTeamClaim
 import { teamLeases } from './team-leases';
 import { putTeamProfile, teamProfiles, watchTeamProfiles } from './team-profiles';
 import { watchTeamNotices } from './team-notices';
+import { announceTeamActivity, lastTeamActivityId, othersTeamActivity, purgeTeamActivity, pushTeamActivity, teamActivityOf, watchTeamActivity } from './team-activity';
 import { checkTeamSchema, openTeamPool } from './team-pool';
 import { adoptTeamSend, recordTeamState } from './team-state-changes';
 import { pullTeamSuppression, pushTeamSuppression, watchTeamSuppression } from './team-suppression';
@@ -16,6 +17,8 @@ import { DEFAULT_LEASE, type LeaseTiming, type TeamStore, type TeamStoreOptions 
 // (team-notices) and the journal's reads (team-journal). Import them from here.
 export { migrateTeamDatabase } from './apply-team-migrations';
 export { DEFAULT_LEASE, TEAM_CHANNEL, TEAM_PROFILES_CHANNEL, type TeamProfileRow, type TeamProfilePut, type TeamProfileNotice, type AbandonedSend, type LeaseTiming, type TeamNotice, type TeamSend, type TeamSendEvent, type TeamStore, type TeamStoreOptions } from './team-store-types';
+// Shared activity log (#16)
+export { TEAM_ACTIVITY_CHANNEL, type TeamActivityFilter, type TeamActivityInput, type TeamActivityNotice, type TeamActivityRow } from './team-store-types';
 export type { TeamDecision, TeamDecisionRecord } from './team-approvals';
 // Shared suppression list (#16)
 export { SUPPRESSION_CHANNEL, type SharedSuppressionChange, type SuppressionChange, type SuppressionPushResult } from './team-suppression';
@@ -75,6 +78,14 @@ export async function openTeamStore(options: TeamStoreOptions): Promise<TeamStor
     profiles: () => teamProfiles(db),
     putProfile: (name, setup, baseVersion) => putTeamProfile(db, { id: me, name: options.workstationName }, name, setup, baseVersion),
     watchProfiles: (listener, connected) => watchTeamProfiles(db.config, listener, connected),
+    // Shared activity log (#16)
+    pushActivity: (entries) => pushTeamActivity(db, { id: me, name: options.workstationName }, entries),
+    announceActivity: (from, to) => announceTeamActivity(db, me, from, to),
+    lastPushedActivity: () => lastTeamActivityId(db, me),
+    othersActivity: (filter) => othersTeamActivity(db, me, filter),
+    activityOf: (workstation, from, to, limit) => teamActivityOf(db, workstation, from, to, limit),
+    watchActivity: (listener) => watchTeamActivity(db.config, listener),
+    purgeActivity: (before) => purgeTeamActivity(db, me, before),
     async close() {
       leases.stopAll();
       await db.end().catch(() => undefined);

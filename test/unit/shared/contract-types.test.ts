@@ -39,7 +39,7 @@ describe('types come from the contract', () => {
     const bus = new EventBus();
     const seen: string[] = [];
     const off = bus.on('activity.onEntry', (entry) => seen.push(entry.message));
-    bus.emit('activity.onEntry', { id: '1', at: '2026-01-01T00:00:00Z', level: 'info', kind: 'test', profile: null, message: 'typed', text: null, details: null });
+    bus.emit('activity.onEntry', { id: '1', at: '2026-01-01T00:00:00Z', level: 'info', kind: 'test', profile: null, message: 'typed', text: null, details: null, origin: null });
     off();
     expect(seen).toEqual(['typed']);
   });

@@ -1,8 +1,8 @@
 import { AllCommunityModule, ModuleRegistry, type ColDef, type IRowNode } from 'ag-grid-community';
-import { AgGridReact } from 'ag-grid-react';
+import { AgGridReact, type CustomCellRendererProps } from 'ag-grid-react';
 import { AG_GRID_LOCALE_DE } from '@ag-grid-community/locale';
 import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
-import type { ActivityEntry } from '../../../../shared/contract/activity';
+import type { ActivityEntry, ActivityScope } from '../../../../shared/contract/activity';
 import { useApi, useHostEvent } from '../../api/api-context';
 import { gridTheme } from '../../components/grid-theme';
 import { ErrorCallout } from '../../components/error-callout';
@@ -37,16 +37,20 @@ export function ActivityScreen() {
   const [hideRoutine, setHideRoutine] = useState(false);
   const hideRoutineRef = useRef(false);
   const gridRef = useRef<AgGridReact<ActivityEntry>>(null);
+  // Team mode: the whole team's log, or this workstation's only (read again from the host on change).
+  const [scope, setScope] = useState<ActivityScope>('team');
 
   const list = useCallback(async () => {
-    return api.activity.list({ limit: PAGE, offset: 0 });
-  }, [api]);
+    return api.activity.list({ limit: PAGE, offset: 0, scope });
+  }, [api, scope]);
   const { value: page, error, reload, setValue: setPage } = useLoad(list);
   const rows = page?.entries ?? null;
   const total = page?.total ?? 0;
+  const team = page?.team ?? null;
 
   useHostEvent('activity.onEntry', (entry) => {
-    setPage((prev) => (prev && !prev.entries.some((e) => e.id === entry.id) ? { entries: [entry, ...prev.entries].slice(0, PAGE), total: prev.total + 1 } : prev));
+    if (scope === 'workstation' && entry.origin && !entry.origin.mine) return;
+    setPage((prev) => (prev && !prev.entries.some((e) => e.id === entry.id) ? { ...prev, entries: [entry, ...prev.entries].slice(0, PAGE), total: prev.total + 1 } : prev));
   });
 
   useEffect(() => {
@@ -97,7 +101,18 @@ export function ActivityScreen() {
         // The five columns fit a 1024-pixel window beside the navigation.
         minWidth: 160,
         valueGetter: (p) => (p.data ? say(p.data.text, p.data.message) : ''),
-        getQuickFilterText: (p) => (p.data ? `${say(p.data.text, p.data.message)} ${p.data.message}` : ''),
+        // Team mode: another workstation's entry starts with a "from NAME" badge (found by search too).
+        cellRenderer: (p: CustomCellRendererProps<ActivityEntry, string>) => (
+          <>
+            {p.data?.origin && !p.data.origin.mine && (
+              <span className="activity-origin" data-testid="activity-origin">
+                {t('activity.origin.from', { name: p.data.origin.name })}
+              </span>
+            )}
+            {p.value}
+          </>
+        ),
+        getQuickFilterText: (p) => (p.data ? `${say(p.data.text, p.data.message)} ${p.data.message}${p.data.origin && !p.data.origin.mine ? ` ${t('activity.origin.from', { name: p.data.origin.name })}` : ''}` : ''),
         tooltipValueGetter: (p) => p.data?.details ?? (p.data ? say(p.data.text, p.data.message) : undefined),
       },
     ],
@@ -116,7 +131,7 @@ export function ActivityScreen() {
     <section className="screen-inner activity-screen" aria-labelledby="screen-title">
       <header className="screen-header">
         <h1 id="screen-title">{t('activity.title')}</h1>
-        <p className="lead">{t('activity.lead')}</p>
+        <p className="lead">{t(team ? 'activity.leadTeam' : 'activity.lead')}</p>
       </header>
       <div className="toolbar" role="search">
         <div className="field inline">
@@ -138,10 +153,21 @@ export function ActivityScreen() {
           <input type="checkbox" checked={hideRoutine} onChange={(e) => setHideRoutine(e.target.checked)} />
           <span>{t('activity.hideRoutine', { count: routineCount })}</span>
         </label>
+        {team && (
+          <label className="check-field inline-check">
+            <input type="checkbox" checked={scope === 'workstation'} onChange={(e) => setScope(e.target.checked ? 'workstation' : 'team')} />
+            <span>{t('activity.scope.mine', { name: team.workstation })}</span>
+          </label>
+        )}
         <p className="muted small toolbar-count" role="status">
           {rows === null ? t('common.loading') : total > rows.length ? t('activity.countNewest', { shown: rows.length, total }) : t('activity.count', { total })}
         </p>
       </div>
+      {team?.othersMissing && (
+        <p className="callout callout-warn small" role="status" data-testid="activity-team-missing">
+          {t('activity.team.othersMissing')}
+        </p>
+      )}
       {error ? (
         <ErrorCallout message={errorMessage(error)} title={t('activity.error.title')}>
           <button type="button" className="button" onClick={() => void reload()}>

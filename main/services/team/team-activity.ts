@@ -1,0 +1,164 @@
+import pg from 'pg';
+import type { TeamDb } from './team-pool';
+import { TEAM_ACTIVITY_CHANNEL, type TeamActivityFilter, type TeamActivityInput, type TeamActivityNotice, type TeamActivityRow } from './team-store-types';
+
+// The shared activity log (#16). Each workstation's local log stays its working copy; these are
+// the team database's side of it: a batched, idempotent push, the reads, the NOTIFY and retention.
+
+/** Who pushes: this workstation's id and its name shown to the others. */
+interface Writer {
+  readonly id: string;
+  readonly name: string;
+}
+
+/**
+ * Writes a batch of entries in one INSERT (arrays unnested on the server, so a burst of a
+ * thousand entries is a couple of round trips, not a thousand). An entry the team already has
+ * (same workstation and local id: a batch pushed again after its reply was lost) is left as it is.
+ */
+export async function pushTeamActivity(db: TeamDb, me: Writer, entries: readonly TeamActivityInput[]): Promise<void> {
+  if (entries.length === 0) return;
+  const column = <T>(pick: (e: TeamActivityInput) => T) => entries.map(pick);
+  await db.query(
+    `INSERT INTO team_activity (workstation, workstation_name, local_id, occurred_at, level, kind, profile, message, message_id, message_values, details)
+     SELECT $1, $2, u.local_id, u.occurred_at, u.level, u.kind, u.profile, u.message, u.message_id, u.message_values::jsonb, u.details
+     FROM unnest($3::bigint[], $4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])
+       AS u(local_id, occurred_at, level, kind, profile, message, message_id, message_values, details)
+     ON CONFLICT (workstation, local_id) DO NOTHING`,
+    [
+      me.id,
+      me.name,
+      column((e) => e.localId),
+      column((e) => e.at),
+      column((e) => e.level),
+      column((e) => e.kind),
+      column((e) => e.profile),
+      column((e) => e.message),
+      column((e) => e.messageId),
+      column((e) => (e.messageValues ? JSON.stringify(e.messageValues) : null)),
+      column((e) => e.details),
+    ],
+  );
+}
+
+/**
+ * Announces on {@link TEAM_ACTIVITY_CHANNEL} that `me` pushed its entries `from`…`to` (local
+ * ids). Once per push, not per batch: a workstation catching up on a long backlog (its first
+ * join, a day offline) wakes the others once, not once per batch.
+ */
+export async function announceTeamActivity(db: TeamDb, me: string, from: number, to: number): Promise<void> {
+  const notice: TeamActivityNotice = { workstation: me, from, to };
+  await db.query('SELECT pg_notify($1, $2)', [TEAM_ACTIVITY_CHANNEL, JSON.stringify(notice)]);
+}
+
+/** The newest local id of `me`'s entries in the team; 0 when the team has none. */
+export async function lastTeamActivityId(db: TeamDb, me: string): Promise<number> {
+  const row = (await db.query<{ last: string | null }>('SELECT max(local_id) AS last FROM team_activity WHERE workstation = $1', [me])).rows[0];
+  return Number(row?.last ?? 0);
+}
+
+const SELECT = `SELECT a.workstation, COALESCE(w.name, a.workstation_name) AS workstation_name, a.local_id, a.occurred_at, a.level, a.kind, a.profile, a.message, a.message_id, a.message_values, a.details
+  FROM team_activity a LEFT JOIN team_workstations w ON w.id = a.workstation`;
+
+interface Row {
+  workstation: string;
+  workstation_name: string;
+  local_id: string;
+  occurred_at: Date;
+  level: TeamActivityRow['level'];
+  kind: string;
+  profile: string | null;
+  message: string;
+  message_id: string | null;
+  message_values: Record<string, string | number> | null;
+  details: string | null;
+}
+
+function toRow(r: Row): TeamActivityRow {
+  return {
+    workstation: r.workstation,
+    workstationName: r.workstation_name,
+    localId: Number(r.local_id),
+    at: r.occurred_at,
+    level: r.level,
+    kind: r.kind,
+    profile: r.profile,
+    message: r.message,
+    messageId: r.message_id,
+    messageValues: r.message_values,
+    details: r.details,
+  };
+}
+
+/** The entries of every workstation but `me`, newest first, filtered like the local log; and how many match. */
+export async function othersTeamActivity(db: TeamDb, me: string, filter: TeamActivityFilter): Promise<{ entries: TeamActivityRow[]; total: number }> {
+  const where = ['a.workstation <> $1'];
+  const params: unknown[] = [me];
+  if (filter.level) where.push(`a.level = $${params.push(filter.level)}`);
+  if (filter.profile) where.push(`a.profile = $${params.push(filter.profile)}`);
+  if (filter.search) where.push(`(a.message ILIKE $${params.push(`%${filter.search}%`)} OR a.kind ILIKE $${params.length})`);
+  const clause = where.join(' AND ');
+  const total = (await db.query<{ n: string }>(`SELECT count(*) AS n FROM team_activity a WHERE ${clause}`, params)).rows[0];
+  const rows = (await db.query<Row>(`${SELECT} WHERE ${clause} ORDER BY a.occurred_at DESC, a.workstation, a.local_id DESC LIMIT $${params.length + 1}`, [...params, filter.limit])).rows;
+  return { entries: rows.map(toRow), total: Number(total?.n ?? 0) };
+}
+
+/** The newest `limit` of `workstation`'s entries with local ids `from`…`to`, oldest first. */
+export async function teamActivityOf(db: TeamDb, workstation: string, from: number, to: number, limit: number): Promise<TeamActivityRow[]> {
+  const rows = (await db.query<Row>(`${SELECT} WHERE a.workstation = $1 AND a.local_id BETWEEN $2 AND $3 ORDER BY a.local_id DESC LIMIT $4`, [workstation, from, to, limit])).rows;
+  return rows.map(toRow).reverse();
+}
+
+/** Retention: removes `me`'s entries older than `before`; returns how many went. */
+export async function purgeTeamActivity(db: TeamDb, me: string, before: Date): Promise<number> {
+  return (await db.query('DELETE FROM team_activity WHERE workstation = $1 AND occurred_at < $2', [me, before])).rowCount ?? 0;
+}
+
+/**
+ * Calls `listener` for every batch announced on {@link TEAM_ACTIVITY_CHANNEL}, over its own
+ * connection that comes back a second after it dropped or could not be made (batches announced
+ * meanwhile are missed as notices; they are in the table and the next list shows them). Returns
+ * the stop function.
+ */
+export async function watchTeamActivity(config: pg.ClientConfig, listener: (notice: TeamActivityNotice) => void): Promise<() => Promise<void>> {
+  let stopped = false;
+  let client: pg.Client | undefined;
+  let retry: NodeJS.Timeout | undefined;
+  const again = () => {
+    if (stopped || retry) return;
+    retry = setTimeout(() => {
+      retry = undefined;
+      void connect();
+    }, 1_000);
+    retry.unref();
+  };
+  const connect = async () => {
+    if (stopped) return;
+    const c = new pg.Client(config);
+    client = c;
+    c.on('error', () => undefined);
+    c.on('end', again);
+    c.on('notification', (n) => {
+      if (n.channel !== TEAM_ACTIVITY_CHANNEL || !n.payload) return;
+      try {
+        const notice = JSON.parse(n.payload) as TeamActivityNotice;
+        if (typeof notice.workstation === 'string' && Number.isFinite(notice.from) && Number.isFinite(notice.to)) listener(notice);
+      } catch {
+        // A payload we cannot read is not ours to act on.
+      }
+    });
+    try {
+      await c.connect();
+      await c.query(`LISTEN ${TEAM_ACTIVITY_CHANNEL}`);
+    } catch {
+      await c.end().catch(() => undefined);
+      again();
+    }
+  };
+  await connect();
+  return async () => {
+    stopped = true;
+    if (retry) clearTimeout(retry);
+    await client?.end().catch(() => undefined);
+  };
+}
