@@ -102,9 +102,8 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE send_events ADD COLUMN message_values VARCHAR;
     `,
   },
-  // Numbered 14 (the local side of team migration 4), so parallel additions after 4 do not collide; applied once each, by number.
   {
-    version: 14,
+    version: 5,
     name: 'suppression list: removal tombstones, team outbox and cursor',
     sql: `
       -- Addresses an operator removed (why, when, by whom: '' for this workstation, else the
