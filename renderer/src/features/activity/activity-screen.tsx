@@ -75,7 +75,8 @@ export function ActivityScreen() {
       {
         field: 'level',
         headerName: t('activity.column.level'),
-        width: 90,
+        // Fits the bold German "Warnung" and "Fehler" whole.
+        width: 110,
         valueFormatter: (p) => (Object.hasOwn(LEVEL_LABEL, String(p.value)) ? t(LEVEL_LABEL[p.value as ActivityEntry['level']]) : String(p.value)),
         getQuickFilterText: (p) => (Object.hasOwn(LEVEL_LABEL, String(p.value)) ? t(LEVEL_LABEL[p.value as ActivityEntry['level']]) : String(p.value)),
         cellClass: (p) => `level-cell level-${String(p.value)}`,
