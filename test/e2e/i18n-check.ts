@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { AG_GRID_LOCALE_DE, AG_GRID_LOCALE_EN } from '@ag-grid-community/locale';
 import { parse, TYPE, type MessageFormatElement } from '@formatjs/icu-messageformat-parser';
 import type { Page } from '@playwright/test';
 import { DEFAULT_PRODUCT_FIELDS } from '../../shared/contract/profiles';
@@ -55,6 +56,25 @@ export function englishFragments(areas?: readonly string[]): EnglishFragment[] {
         if (letters(text) < 4 || german.includes(text)) continue;
         out.push({ key, text });
       }
+    }
+  }
+  return out;
+}
+
+/**
+ * AG Grid's own English texts (filter menus, overlays, aria labels) that a German screen must not
+ * show: each text its German locale words differently, split at its `${variable}` placeholders,
+ * pieces of at least 4 letters that no German text of AG Grid contains. Keys read `agGrid.<key>`.
+ */
+export function agGridEnglishFragments(): EnglishFragment[] {
+  const german = Object.values(AG_GRID_LOCALE_DE).join('\n');
+  const out: EnglishFragment[] = [];
+  for (const [key, english] of Object.entries(AG_GRID_LOCALE_EN)) {
+    if ((AG_GRID_LOCALE_DE as Record<string, string>)[key] === english) continue;
+    for (const piece of english.split('${variable}')) {
+      const text = piece.replace(/\s+/g, ' ').trim();
+      if (letters(text) < 4 || german.includes(text)) continue;
+      out.push({ key: `agGrid.${key}`, text });
     }
   }
   return out;

@@ -1,7 +1,7 @@
 import type { Page } from '@playwright/test';
 import { ROUTES, type RouteId } from '../../renderer/src/routes';
 import { expect, test } from './fixtures';
-import { englishFragments, englishIn, overflowingText, readableText, sandboxData, withoutData } from './i18n-check';
+import { agGridEnglishFragments, englishFragments, englishIn, overflowingText, readableText, sandboxData, withoutData } from './i18n-check';
 import { shootLanguage } from './shots';
 
 /**
@@ -15,7 +15,8 @@ const SCREENS_STILL_MOVING: readonly RouteId[] = [];
 /** The laptop size the German layouts must hold at. */
 const SMALL = { width: 1024, height: 700 } as const;
 
-const FRAGMENTS = englishFragments();
+/** Our catalog's English, and AG Grid's own (every grid takes its texts from renderer/src/components/grid-locale.ts). */
+const FRAGMENTS = [...englishFragments(), ...agGridEnglishFragments()];
 
 /** Opens a screen by its hash and waits until its heading is there and its first load is in. */
 async function openScreen(page: Page, id: RouteId): Promise<void> {
@@ -35,6 +36,7 @@ test.describe('every screen in German', () => {
     expect(FRAGMENTS.length).toBeGreaterThan(100);
     expect(FRAGMENTS.some((f) => f.key === 'shell.boundary.title' && f.text === 'This screen could not be shown')).toBe(true);
     expect(FRAGMENTS.some((f) => f.key.startsWith('error.code.'))).toBe(true);
+    expect(FRAGMENTS.some((f) => f.key === 'agGrid.ariaFilterInput' && f.text === 'Filter Input')).toBe(true);
     expect(englishIn('Zu den Versänden. Back to Sends', FRAGMENTS)).toEqual(expect.arrayContaining(['shell.boundary.back: “Back to Sends”', 'shell.nav.sends: “Sends”']));
     // Whole words only: the German "Versände" holds no English "Sends".
     expect(englishIn('Versände · Zu den Versänden', FRAGMENTS)).toEqual([]);

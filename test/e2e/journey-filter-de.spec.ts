@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RESPONSE_KIND_NAMES } from '../../shared/contract/response-file-names';
 import { expect, test } from './fixtures';
-import { englishOnScreen, overflowing, sandboxData } from './i18n-check';
+import { agGridEnglishFragments, englishIn, englishOnScreen, overflowing, readableText, sandboxData } from './i18n-check';
 import { sandboxResponseDir, yesterdayStamp } from './sandbox-files';
 import { shootBoth } from './shots';
 
@@ -41,6 +41,11 @@ test.describe('the recipient journey in German', () => {
     await expect(count).toHaveText('1 Zeile');
     await expect(events).toHaveText(['Öffnung']);
     expect(await englishOnScreen(page, ['responses', 'grid'], [...sandboxData(host.dataDir), 'd@example.com'])).toEqual([]);
+    // AG Grid's own texts too (renderer/src/components/grid-locale.ts), its filter menu open.
+    await grid.getByRole('button', { name: 'Filtermenü öffnen' }).nth(2).click();
+    await expect(page.locator('.ag-filter').first()).toBeVisible();
+    expect(englishIn(await readableText(page), agGridEnglishFragments())).toEqual([]);
+    await page.keyboard.press('Escape');
     expect(await overflowing(page)).toEqual([]);
     await shootBoth(page, 'journey-de-10-event-filter', grid);
     // A word no event is shown as finds nothing (the stored English word included).

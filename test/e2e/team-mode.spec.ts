@@ -100,6 +100,11 @@ for (const locale of ['en-GB', 'de-DE'] as const) {
       await shootBoth(page, `team-approval-confirm${german ? '-de' : ''}`, dialog);
       await dialog.getByRole('button', { name: german ? 'Freigeben und senden' : 'Approve and send' }).click();
       await expect(page.getByTestId('approval-decision')).toContainText(german ? 'Freigegeben von b' : 'Approved by b');
+      // A's steps come from the team database (B has none of its files), in the window's language too.
+      const steps = page.getByRole('list', { name: german ? 'Verlauf' : 'Timeline' }).locator('.timeline-message');
+      await expect(steps).toContainText(german ? ['Gestartet von a.', 'Freigegeben von b.'] : ['Claimed by a.', 'Approved by b.']);
+      await steps.last().scrollIntoViewIfNeeded();
+      await shootBoth(page, `team-others-steps${german ? '-de' : ''}`, steps.last());
 
       // A goes on at its next pass (`status` runs one): it never uploaded before the approval.
       const after = await a<Send>('status', send.id);

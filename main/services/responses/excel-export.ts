@@ -3,6 +3,7 @@ import { formats } from '../../../shared/i18n/formats';
 import { appIntl, type AppIntl } from '../../../shared/i18n/intl';
 import type { Locale } from '../../../shared/i18n/locale';
 import type { MessageId } from '../../../shared/i18n/messages';
+import { VALUE_TEXT } from '../../../shared/i18n/value-words';
 import type { Database } from '../store/database';
 import { compileGridQuery, type GridColumn, type GridColumnType, type GridQuery } from './grid-query';
 import { KPI_DEFINITIONS, activityTimeline, clicksPerLink, clientStats, kpisForMailings } from './kpis';
@@ -42,6 +43,14 @@ const EXCEL_FORMATS: Readonly<Record<Locale, { readonly date: string; readonly p
   de: { date: 'dd.mm.yyyy hh:mm:ss', percent: '0.0 %' },
 };
 
+/** Per column, the words a view computes (the journey's events, the bounce class) in the reader's language. */
+function columnWords(intl: AppIntl, columns: readonly GridColumn[]): (Record<string, string> | undefined)[] {
+  return columns.map((c) => {
+    const words = VALUE_TEXT[c.colId];
+    return words && Object.fromEntries(Object.entries(words).map(([stored, id]) => [stored, intl.formatMessage({ id })]));
+  });
+}
+
 /** A grid view's columns with headers in the reader's language and dates in its form. */
 function localColumns(intl: AppIntl, language: Locale, columns: readonly GridColumn[]): ReportColumn[] {
   return columns.map((c) => ({ ...c, title: intl.formatMessage({ id: c.titleId as MessageId }), ...(c.type === 'date' ? { numFmt: EXCEL_FORMATS[language].date } : {}) }));
@@ -60,7 +69,7 @@ export async function exportRows(db: Database, input: ExportRowsInput): Promise<
   const sheetName = input.sheetName ?? intl.formatMessage({ id: VIEW_SHEETS[input.query.view] });
   return writeWorkbook(input.outPath, async (book) => {
     const total = Number((await db.all<{ n: bigint }>(compiled.count, [...compiled.params]))[0]?.n ?? 0);
-    const rows = await streamSheet(db, book, sheetName, localColumns(intl, language, compiled.columns), compiled.select, compiled.params, total, input.onProgress);
+    const rows = await streamSheet(db, book, sheetName, localColumns(intl, language, compiled.columns), compiled.select, compiled.params, total, input.onProgress, columnWords(intl, compiled.columns));
     return rows;
   });
 }

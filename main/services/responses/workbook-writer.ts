@@ -185,8 +185,11 @@ export async function streamSheet(
   params: readonly (string | number)[],
   totalRows: number,
   onProgress: ((p: ExportProgress) => void) | undefined,
+  /** Per column, the shown word of each stored value (the journey's `click` → "Klick"); columns without one stay as stored. */
+  words: readonly (Readonly<Record<string, string>> | undefined)[] = [],
 ): Promise<number> {
   const sheet = new SheetWriter(book, name, columns, totalRows, onProgress);
+  const worded = words.flatMap((w, i) => (w ? [[i, w] as const] : []));
   await sheet.start();
   await db.onReader(async (connection) => {
     // An export is a background job: DuckDB sorts within a small memory budget on one
@@ -202,7 +205,11 @@ export async function streamSheet(
   });
   async function streamRows(connection: DuckDBConnection): Promise<void> {
     const result = await connection.stream(sql, [...params]);
-    for await (const chunk of result.yieldRowsJs()) await sheet.add(chunk as unknown[][]);
+    for await (const chunk of result.yieldRowsJs()) {
+      const rows = chunk as unknown[][];
+      for (const row of worded.length > 0 ? rows : []) for (const [i, w] of worded) if (typeof row[i] === 'string' && Object.hasOwn(w, row[i])) row[i] = w[row[i]];
+      await sheet.add(rows);
+    }
   }
   return sheet.finish();
 }

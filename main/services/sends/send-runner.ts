@@ -64,8 +64,9 @@ async function takeUploadLease(deps: RunnerDeps, record: SendRecord): Promise<tr
     const lease = await deps.claims.acquireLease(record.id);
     if (lease.kind === 'held') return true;
     if (lease.kind === 'busy') return record;
-    // The team's own words (another workstation's English line) stay as the reason, inside a sentence in the reader's language.
-    const takenOver = said('sends.step.takenOver', { state: lease.state, reason: lease.message });
+    // Another workstation's last step is the reason: in the reader's language where the shared journal kept its key (reason.ts's form), else its English line.
+    const inner: Record<string, string> = lease.text ? { reasonId: lease.text.id, reasonValues: JSON.stringify(lease.text.values) } : {};
+    const takenOver = said('sends.step.takenOver', { state: lease.state, reason: lease.message, ...inner });
     const ended = await deps.journal.update(record.id, { state: 'error', error: { message: lease.message, text: takenOver.text, rows: [] } }, { state: 'error', ...takenOver });
     deps.changed(ended);
     return ended;

@@ -321,7 +321,7 @@ export function createSendsService(deps: SendsDeps): SendsService {
         await rm(workDir, { recursive: true, force: true });
         await rm(archiveDir, { recursive: true, force: true });
         // A claim whose send was never recorded here must not hold the source mailing.
-        if (deps.team && !(await journal.find(id))) await deps.team.recordState({ sendId: id, state: 'cancelled', message: 'Not recorded on its workstation.' }).catch(() => undefined);
+        if (deps.team && !(await journal.find(id))) await deps.team.recordState({ sendId: id, state: 'cancelled', ...said('team.event.notRecorded') }).catch(() => undefined);
         throw e;
       }
     },

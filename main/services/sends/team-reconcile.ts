@@ -29,7 +29,7 @@ export async function reconcileAbandoned(deps: ReconcileDeps): Promise<string[]>
   // workstation never recorded the send, so nothing of it can be uploaded; free the mailing.
   for (const id of await deps.team.ownClaims()) {
     if (await deps.journal.find(id)) continue;
-    await deps.team.recordState({ sendId: id, state: 'cancelled', message: 'Claimed while the connection to the team database broke; this workstation never recorded the send, nothing was uploaded.' });
+    await deps.team.recordState({ sendId: id, state: 'cancelled', ...said('team.event.claimCut') });
     settled.push(id);
   }
   for (const send of await deps.team.abandoned()) {
@@ -53,13 +53,13 @@ export async function reconcileAbandoned(deps: ReconcileDeps): Promise<string[]>
       const record = adoptedRecord(send, deps.dataDir);
       const adopted = said('sends.step.adopted', { workstation: send.workstation, file: send.fileName });
       await deps.journal.insert(record, adopted);
-      await deps.team.adopt(send.id, record.state, adopted.message);
+      await deps.team.adopt(send.id, record.state, adopted);
       deps.runner.changed(record);
     } else {
       await deps.team.recordState({
         sendId: send.id,
         state: 'error',
-        message: `Workstation ${send.workstation} stopped before ${send.fileName} reached the server; nothing was sent and its leftovers were removed. Send the mailing again.`,
+        ...said('team.event.abandoned', { workstation: send.workstation, file: send.fileName }),
       });
     }
     await deps.runner.log({

@@ -37,7 +37,7 @@ export function teamSendDto(team: Pick<TeamStore, 'workstation'>, t: TeamSend, e
     lastCheckedAt: null,
     timeline: events.flatMap((e) => {
       const s = SendState.safeParse(e.state);
-      return s.success ? [{ at: e.at.toISOString(), state: s.data, message: e.message, text: null, server: null }] : [];
+      return s.success ? [{ at: e.at.toISOString(), state: s.data, message: e.message, text: e.text, server: null }] : [];
     }),
     origin: { workstation: t.startedBy, name: t.startedByName, mine: t.startedBy === team.workstation },
     approval: approvalOf(t),

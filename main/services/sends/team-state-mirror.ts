@@ -25,7 +25,7 @@ export function createStateMirror(claims: SendClaims, journal: SendJournal): Sta
     if (!record) return pending.delete(id);
     if (told.get(id) === record.state) return pending.delete(id);
     const last = (await journal.timeline(id)).at(-1);
-    await claims.recordState({ sendId: id, state: record.state, message: last?.message, mailingId: record.mailingId });
+    await claims.recordState({ sendId: id, state: record.state, message: last?.message, text: last?.text, mailingId: record.mailingId });
     told.set(id, record.state);
     pending.delete(id);
   };

@@ -6,6 +6,8 @@
  * behaviour) and the team one (PostgreSQL, many workstations; main/services/team).
  */
 
+import type { CatalogText } from '../../../shared/contract/catalog-text';
+
 /** What a new send claims. */
 export interface ClaimRequest {
   readonly sendId: string;
@@ -44,13 +46,15 @@ export type LeaseOutcome =
   /** Another workstation holds a live lease: upload nothing now, ask again later. */
   | { readonly kind: 'busy'; readonly holder: string }
   /** The send ended elsewhere (another workstation reconciled it): upload nothing, ever. */
-  | { readonly kind: 'ended'; readonly state: string; readonly message: string };
+  | { readonly kind: 'ended'; readonly state: string; readonly message: string; readonly text: CatalogText | null };
 
 /** A state change other workstations should see. */
 export interface ClaimStateChange {
   readonly sendId: string;
   readonly state: string;
+  /** The step's sentence in English, and (`text`) as its catalog key and values for other workstations' languages. */
   readonly message?: string;
+  readonly text?: CatalogText | null;
   readonly mailingId?: string | null;
 }
 

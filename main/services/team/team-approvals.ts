@@ -1,6 +1,7 @@
 import { AppError } from '../../../shared/contract/result';
 import { SendState } from '../../../shared/contract/sends';
 import type { Claimant } from './team-claims';
+import { insertTeamEvent } from './team-events';
 import { notifyState } from './team-notices';
 import type { TeamDb } from './team-pool';
 import { teamText } from './team-text';
@@ -47,7 +48,7 @@ export async function decideTeamSend(db: TeamDb, me: Claimant, sendId: string, d
       )
     ).rows[0].decided_at;
     const text = approved ? teamText('team.event.approved', { name: me.name }) : reason ? teamText('team.event.rejectedWithReason', { name: me.name, reason }) : teamText('team.event.rejected', { name: me.name });
-    await c.query('INSERT INTO team_send_events (send_id, state, message, workstation) VALUES ($1, $2, $3, $4)', [sendId, approved ? 'queued' : 'cancelled', text.message, me.id]);
+    await insertTeamEvent(c, sendId, approved ? 'queued' : 'cancelled', text, me.id);
     await notifyState(c, sendId, approved ? 'queued' : 'cancelled', me.id);
     return { sendId, decision, by: me.id, byName: me.name, at, reason: approved ? null : reason };
   });

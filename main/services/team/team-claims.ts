@@ -2,6 +2,7 @@ import { AppError, isAppError } from '../../../shared/contract/result';
 import { SendState } from '../../../shared/contract/sends';
 import type { ClaimedNames, ClaimRequest } from '../store/send-claims';
 import { isPgError, unavailable } from './team-errors';
+import { insertTeamEvent } from './team-events';
 import { notifyState } from './team-notices';
 import type { TeamDb } from './team-pool';
 import { teamText } from './team-text';
@@ -42,7 +43,7 @@ export async function claimTeamSend(db: TeamDb, me: Claimant, request: ClaimRequ
         if (name) await c.query('INSERT INTO team_file_names (profile, upload_dir, name, send_id) VALUES ($1, $2, $3, $4)', [request.profile, request.uploadDir, name, request.sendId]);
       }
       if (names.fileName !== request.fileName) await c.query('UPDATE team_sends SET file_name = $2, products_file_name = $3 WHERE id = $1', [request.sendId, names.fileName, names.productsFileName]);
-      await c.query('INSERT INTO team_send_events (send_id, state, message, workstation) VALUES ($1, $2, $3, $4)', [request.sendId, request.state, teamText('team.event.claimed', { name: me.name }).message, me.id]);
+      await insertTeamEvent(c, request.sendId, request.state, teamText('team.event.claimed', { name: me.name }), me.id);
       await notifyState(c, request.sendId, request.state, me.id);
       return names;
     });

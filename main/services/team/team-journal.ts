@@ -1,3 +1,4 @@
+import { storedTeamText } from './team-events';
 import type { TeamDb } from './team-pool';
 import type { AbandonedSend, LeaseTiming, TeamSend, TeamSendEvent } from './team-store-types';
 
@@ -66,19 +67,29 @@ function toTeamSend(r: Record<string, unknown>): TeamSend {
   };
 }
 
+/** A step of the shared journal as stored (the catalog key and values since team migration 6). */
+interface EventRow {
+  occurred_at: Date;
+  state: string;
+  message: string;
+  message_id: string | null;
+  message_values: string | null;
+  workstation: string;
+}
+const EVENT_COLUMNS = 'occurred_at, state, message, message_id, message_values, workstation';
+
+function toEvent(e: EventRow): TeamSendEvent {
+  return { at: e.occurred_at, state: e.state, message: e.message, text: storedTeamText(e.message_id, e.message_values), workstation: e.workstation };
+}
+
 /** The shared journal, newest first (at most `limit` rows, 1 to 100 000), with each send's events when asked. */
 export async function listTeamSends(db: TeamDb, limit = 1000, withEvents = false): Promise<(TeamSend & { readonly events: TeamSendEvent[] })[]> {
   const rows = (await db.query<Record<string, unknown>>(`${TEAM_SEND_SELECT} ORDER BY s.created_at DESC, s.id DESC LIMIT $1`, [Math.max(1, Math.min(limit, 100_000))])).rows;
   const sends = rows.map((r) => ({ ...toTeamSend(r), events: [] as TeamSendEvent[] }));
   if (withEvents && sends.length > 0) {
     const byId = new Map(sends.map((s) => [s.id, s]));
-    const events = (
-      await db.query<{ send_id: string; occurred_at: Date; state: string; message: string; workstation: string }>(
-        'SELECT send_id, occurred_at, state, message, workstation FROM team_send_events WHERE send_id = ANY($1) ORDER BY id',
-        [[...byId.keys()]],
-      )
-    ).rows;
-    for (const e of events) byId.get(e.send_id)?.events.push({ at: e.occurred_at, state: e.state, message: e.message, workstation: e.workstation });
+    const events = (await db.query<EventRow & { send_id: string }>(`SELECT send_id, ${EVENT_COLUMNS} FROM team_send_events WHERE send_id = ANY($1) ORDER BY id`, [[...byId.keys()]])).rows;
+    for (const e of events) byId.get(e.send_id)?.events.push(toEvent(e));
   }
   return sends;
 }
@@ -87,8 +98,8 @@ export async function listTeamSends(db: TeamDb, limit = 1000, withEvents = false
 export async function teamSendWithEvents(db: TeamDb, id: string): Promise<(TeamSend & { readonly events: TeamSendEvent[] }) | undefined> {
   const row = (await db.query<Record<string, unknown>>(`${TEAM_SEND_SELECT} WHERE s.id = $1`, [id])).rows[0];
   if (!row) return undefined;
-  const events = (await db.query<{ occurred_at: Date; state: string; message: string; workstation: string }>('SELECT occurred_at, state, message, workstation FROM team_send_events WHERE send_id = $1 ORDER BY id', [id])).rows;
-  return { ...toTeamSend(row), events: events.map((e) => ({ at: e.occurred_at, state: e.state, message: e.message, workstation: e.workstation })) };
+  const events = (await db.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM team_send_events WHERE send_id = $1 ORDER BY id`, [id])).rows;
+  return { ...toTeamSend(row), events: events.map(toEvent) };
 }
 
 /** Workstations seen within the last `withinMs`, by name. */

@@ -1,5 +1,6 @@
 import { AppError } from '../../../shared/contract/result';
 import type { LeaseOutcome } from '../store/send-claims';
+import { storedTeamText } from './team-events';
 import type { TeamDb } from './team-pool';
 import type { LeaseTiming } from './team-store-types';
 import { teamText } from './team-text';
@@ -54,13 +55,20 @@ export function teamLeases(db: TeamDb, me: string, lease: LeaseTiming): TeamLeas
       }
       return { kind: 'held' };
     }
-    const now = (await db.query<{ state: string; active: boolean; lease_holder: string | null; message: string | null }>(
-      `SELECT s.state, s.active, s.lease_holder, (SELECT message FROM team_send_events e WHERE e.send_id = s.id ORDER BY id DESC LIMIT 1) AS message FROM team_sends s WHERE s.id = $1`,
+    const now = (await db.query<{ state: string; active: boolean; lease_holder: string | null; message: string | null; message_id: string | null; message_values: string | null }>(
+      `SELECT s.state, s.active, s.lease_holder, e.message, e.message_id, e.message_values FROM team_sends s
+       LEFT JOIN LATERAL (SELECT message, message_id, message_values FROM team_send_events WHERE send_id = s.id ORDER BY id DESC LIMIT 1) e ON true
+       WHERE s.id = $1`,
       [sendId],
     )).rows[0];
     stopRenewing(sendId);
-    if (!now) return { kind: 'ended', state: 'error', message: teamText('team.event.notInTeam', { sendId, target: db.target }).message };
-    if (!now.active || !['queued', 'uploading', 'scheduled'].includes(now.state)) return { kind: 'ended', state: now.state, message: now.message ?? '' };
+    if (!now) {
+      const gone = teamText('team.event.notInTeam', { sendId, target: db.target });
+      return { kind: 'ended', state: 'error', message: gone.message, text: gone.text };
+    }
+    if (!now.active || !['queued', 'uploading', 'scheduled'].includes(now.state)) {
+      return { kind: 'ended', state: now.state, message: now.message ?? '', text: storedTeamText(now.message_id, now.message_values) };
+    }
     return { kind: 'busy', holder: now.lease_holder ?? '' };
   };
 

@@ -164,4 +164,14 @@ export const TEAM_MIGRATIONS: readonly TeamMigration[] = [
       CREATE INDEX team_activity_newest ON team_activity (occurred_at DESC);
     `,
   },
+  {
+    version: 6,
+    name: 'catalog keys for the shared journal\'s send steps',
+    sql: `
+      -- A step's sentence as its catalog key and values (JSON) beside the English message, so every
+      -- workstation shows another's steps in its own language. Steps written before keep their English text.
+      ALTER TABLE team_send_events ADD COLUMN message_id text;
+      ALTER TABLE team_send_events ADD COLUMN message_values text;
+    `,
+  },
 ];

@@ -1,4 +1,5 @@
 import type { ClaimStateChange } from '../store/send-claims';
+import { insertTeamEvent, type TeamStep } from './team-events';
 import { notifyState } from './team-notices';
 import type { TeamDb } from './team-pool';
 
@@ -17,16 +18,16 @@ export async function recordTeamState(db: TeamDb, me: string, change: ClaimState
       [change.sendId, change.state, final, change.mailingId ?? null, me],
     );
     if (r.rowCount === 0) return;
-    await c.query('INSERT INTO team_send_events (send_id, state, message, workstation) VALUES ($1, $2, $3, $4)', [change.sendId, change.state, change.message ?? '', me]);
+    await insertTeamEvent(c, change.sendId, change.state, { message: change.message ?? '', text: change.text }, me);
     await notifyState(c, change.sendId, change.state, me);
   });
 }
 
 /** Makes workstation `me` the owner of a send whose lease it took over, in state `state`. */
-export async function adoptTeamSend(db: TeamDb, me: string, sendId: string, state: string, message: string): Promise<void> {
+export async function adoptTeamSend(db: TeamDb, me: string, sendId: string, state: string, step: TeamStep): Promise<void> {
   await db.transaction(async (c) => {
     await c.query('UPDATE team_sends SET workstation = $2, state = $3, lease_holder = NULL, lease_until = NULL, updated_at = now() WHERE id = $1 AND lease_holder = $2', [sendId, me, state]);
-    await c.query('INSERT INTO team_send_events (send_id, state, message, workstation) VALUES ($1, $2, $3, $4)', [sendId, state, message, me]);
+    await insertTeamEvent(c, sendId, state, step, me);
     await notifyState(c, sendId, state, me);
   });
 }

@@ -1,6 +1,8 @@
+import type { CatalogText } from '../../../shared/contract/catalog-text';
 import type { ClaimRequest, SendClaims } from '../store/send-claims';
 import type { TeamDecision, TeamDecisionRecord } from './team-approvals';
 import type { SharedSuppressionChange, SuppressionChange, SuppressionPushResult } from './team-suppression';
+import type { TeamStep } from './team-events';
 
 /** NOTIFY channel on which every send state change is announced. */
 export const TEAM_CHANNEL = 'loopdesk_sends';
@@ -72,7 +74,9 @@ export interface TeamSend {
 export interface TeamSendEvent {
   readonly at: Date;
   readonly state: string;
+  /** The step's sentence in English; `text` is its catalog key and values (null for steps written before team migration 6). */
   readonly message: string;
+  readonly text: CatalogText | null;
   readonly workstation: string;
 }
 
@@ -169,7 +173,7 @@ export interface TeamStore extends SendClaims {
   /** Takes the lease of an abandoned send for this workstation; false when someone else was faster or it ended. */
   takeOver(sendId: string): Promise<boolean>;
   /** Makes this workstation the send's owner (it follows the send from now on). */
-  adopt(sendId: string, state: string, message: string): Promise<void>;
+  adopt(sendId: string, state: string, step: TeamStep): Promise<void>;
   /** The shared journal, newest first. */
   list(filter?: { readonly limit?: number; readonly events?: boolean }): Promise<(TeamSend & { readonly events: readonly TeamSendEvent[] })[]>;
   /** One send of the shared journal with its events; undefined when the team has none of that id. */

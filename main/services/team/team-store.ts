@@ -63,7 +63,7 @@ export async function openTeamStore(options: TeamStoreOptions): Promise<TeamStor
     abandoned: () => abandonedTeamSends(db, me, lease),
     ownClaims: () => ownTeamClaims(db, me, lease.staleAfterMs),
     takeOver: (sendId) => leases.takeOver(sendId),
-    adopt: (sendId, state, message) => adoptTeamSend(db, me, sendId, state, message),
+    adopt: (sendId, state, step) => adoptTeamSend(db, me, sendId, state, step),
     list: (filter = {}) => listTeamSends(db, filter.limit, filter.events),
     get: (sendId) => teamSendWithEvents(db, sendId),
     decide: (sendId, decision, reason) => decideTeamSend(db, { id: me, name: options.workstationName }, sendId, decision, reason),

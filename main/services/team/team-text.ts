@@ -1,3 +1,4 @@
+import type { CatalogText } from '../../../shared/contract/catalog-text';
 import { appIntl } from '../../../shared/i18n/intl';
 import type { MessageId, MessageValues } from '../../../shared/i18n/messages';
 
@@ -6,9 +7,11 @@ export interface TeamText {
   readonly id: MessageId;
   readonly values: MessageValues;
   readonly message: string;
+  /** The key and values as the shared journal keeps them (see team-events.ts). */
+  readonly text: CatalogText;
 }
 
 /** Builds a {@link TeamText} from the catalog (English for `message`). */
 export function teamText(id: MessageId, values: MessageValues = {}): TeamText {
-  return { id, values, message: appIntl('en').formatMessage({ id }, values) };
+  return { id, values, message: appIntl('en').formatMessage({ id }, values), text: { id, values: { ...values } } };
 }

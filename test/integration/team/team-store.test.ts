@@ -146,11 +146,12 @@ describe('team store on a real PostgreSQL 15', () => {
     await new Promise((r) => setTimeout(r, LEASE.ttlMs + LEASE.graceMs + 300));
     expect((await b.abandoned()).map((s) => s.id)).toContain('s-lease');
     expect(await b.takeOver('s-lease')).toBe(true);
-    await b.recordState({ sendId: 's-lease', state: 'error', message: 'reconciled' });
-    // The workstation that lost the lease learns the send ended and never uploads it.
+    const step = { id: 'team.event.abandoned', values: { workstation: 'a', file: '20261206030000_subscribers.csv' } };
+    await b.recordState({ sendId: 's-lease', state: 'error', message: 'reconciled', text: step });
+    // The workstation that lost the lease learns the send ended (and why, as the catalog text other languages need) and never uploads it.
     const a2 = await open('a');
     const outcome = await a2.acquireLease('s-lease');
-    expect(outcome.kind).toBe('ended');
+    expect(outcome).toEqual({ kind: 'ended', state: 'error', message: 'reconciled', text: step });
   });
 
   it('fails with TEAM_UNAVAILABLE, quickly, when the database cannot be reached', async () => {

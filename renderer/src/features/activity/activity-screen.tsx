@@ -1,10 +1,11 @@
 import { AllCommunityModule, ModuleRegistry, type ColDef, type IRowNode } from 'ag-grid-community';
 import { AgGridReact, type CustomCellRendererProps } from 'ag-grid-react';
-import { AG_GRID_LOCALE_DE } from '@ag-grid-community/locale';
 import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { ActivityEntry, ActivityScope } from '../../../../shared/contract/activity';
 import { useApi, useHostEvent } from '../../api/api-context';
+import { gridLocaleText } from '../../components/grid-locale';
 import { gridTheme } from '../../components/grid-theme';
+import { useLanguage } from '../../i18n/language-provider';
 import { ErrorCallout } from '../../components/error-callout';
 import { useLoad } from '../../components/use-load';
 import { useI18n } from '../../i18n/use-i18n';
@@ -30,6 +31,7 @@ const ROUTINE_KINDS = new Set(['connect', 'sftp.connect', 'sftp.connection.close
 export function ActivityScreen() {
   const api = useApi();
   const { t, fmt, say, errorMessage, locale } = useI18n();
+  const { language } = useLanguage();
   const id = useId();
   const [quick, setQuick] = useState('');
   const [level, setLevel] = useState<LevelFilter>('all');
@@ -180,7 +182,7 @@ export function ActivityScreen() {
           <AgGridReact<ActivityEntry>
             // AG Grid reads its own texts once: a new language draws a new grid.
             key={locale}
-            localeText={{ ...(locale.startsWith('de') ? AG_GRID_LOCALE_DE : {}), noMatchingRows: t('activity.overlay.noMatch') }}
+            localeText={{ ...gridLocaleText(language, t), noMatchingRows: t('activity.overlay.noMatch') }}
             ref={gridRef}
             theme={gridTheme}
             rowData={rows ?? []}

@@ -1,4 +1,3 @@
-import { AG_GRID_LOCALE_DE, AG_GRID_LOCALE_EN } from '@ag-grid-community/locale';
 import { AllCommunityModule, ModuleRegistry, type ColDef, type IDatasource, type IGetRowsParams } from 'ag-grid-community';
 import { AgGridReact } from 'ag-grid-react';
 import { useCallback, useId, useMemo, useRef, useState } from 'react';
@@ -7,6 +6,7 @@ import type { AppErrorInfo } from '../../../../shared/contract/result';
 import { EN_MESSAGES, type MessageId } from '../../../../shared/i18n/messages';
 import { useApi } from '../../api/api-context';
 import { offerHostFile } from '../../api/files';
+import { gridLocaleText } from '../../components/grid-locale';
 import { gridTheme } from '../../components/grid-theme';
 import { HostFileLink } from '../../components/host-file-link';
 import { useLanguage } from '../../i18n/language-provider';
@@ -30,9 +30,6 @@ const ID_OPTIONS = ['equals', 'notEqual', 'startsWith', 'contains', 'blank', 'no
 
 /** Shown first in every view that has them: who and when, the columns operators read first. */
 const LEADING = ['created', 'user_id'];
-
-/** AG Grid's own texts (filter menus, "Contains", "Blank", page and aria texts) per language. */
-const GRID_LOCALE = { en: AG_GRID_LOCALE_EN, de: AG_GRID_LOCALE_DE } as const;
 
 /** A column's title in the reader's language: the service sends its catalog key (its English title where the key is unknown here). */
 function columnTitle(t: I18n['t'], c: Column): string {
@@ -129,10 +126,7 @@ export function ResponseGrid(props: { initialView?: GridViewName; initialMailing
 
   const defs = useMemo(() => (columns ? columnDefs(columns, i18n) : []), [columns, i18n]);
   // AG Grid's texts, with the day form of the date boxes and a better German name for the filter boxes.
-  const localeText = useMemo(
-    () => ({ ...GRID_LOCALE[language], dateFormatOoo: t('grid.dateFormat'), ariaFilterInput: t('grid.filterInput'), ariaDateFilterInput: t('grid.dateFilterInput') }),
-    [language, t],
-  );
+  const localeText = useMemo(() => gridLocaleText(language, t), [language, t]);
   // A new class per language, so the grid (keyed by language below) builds its date boxes afresh.
   const dateComponent = useMemo(() => localeDateInput((day) => fmt.date(day), t('grid.dateFormat')), [fmt, t]);
 

@@ -1,22 +1,8 @@
 import type { FilterModel, SimpleFilterModel } from '../../../../shared/contract/responses';
 import type { MessageId } from '../../../../shared/i18n/messages';
+import { VALUE_TEXT } from '../../../../shared/i18n/value-words';
 
-/**
- * Words the views compute (the journey's events, the bounce class): the stored value (the
- * database's own English word, which never changes) and the catalog key it is shown as.
- */
-export const VALUE_TEXT: Readonly<Record<string, Readonly<Record<string, MessageId>>>> = {
-  event: {
-    sent: 'grid.event.sent',
-    open: 'grid.event.open',
-    click: 'grid.event.click',
-    'hard bounce': 'grid.event.hardBounce',
-    'soft bounce': 'grid.event.softBounce',
-    response: 'grid.event.response',
-    unsubscribe: 'grid.event.unsubscribe',
-  },
-  bounce_class: { hard: 'grid.bounceClass.hard', soft: 'grid.bounceClass.soft' },
-};
+export { VALUE_TEXT };
 
 type TextCondition = Extract<SimpleFilterModel, { filterType: 'text' }>;
 

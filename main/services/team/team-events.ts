@@ -1,0 +1,34 @@
+import type pg from 'pg';
+import type { CatalogText } from '../../../shared/contract/catalog-text';
+
+/**
+ * One step of a send in the shared journal: the English sentence (logs, older workstations) and,
+ * where it has one, its catalog key and values, so every workstation says it in its own language.
+ */
+export interface TeamStep {
+  readonly message: string;
+  readonly text?: CatalogText | null;
+}
+
+/** Writes one step of a send into the shared journal (inside the caller's transaction). */
+export function insertTeamEvent(c: pg.PoolClient, sendId: string, state: string, step: TeamStep, workstation: string): Promise<pg.QueryResult> {
+  // Columns named: migration 6 added the catalog key and its values.
+  return c.query('INSERT INTO team_send_events (send_id, state, message, workstation, message_id, message_values) VALUES ($1, $2, $3, $4, $5, $6)', [
+    sendId,
+    state,
+    step.message,
+    workstation,
+    step.text?.id ?? null,
+    step.text ? JSON.stringify(step.text.values) : null,
+  ]);
+}
+
+/** A step's stored key and values as a {@link CatalogText}; null for steps written before keys were kept (or unreadable values: the English text stays). */
+export function storedTeamText(id: string | null | undefined, values: string | null | undefined): CatalogText | null {
+  if (!id) return null;
+  try {
+    return { id, values: values ? (JSON.parse(values) as CatalogText['values']) : {} };
+  } catch {
+    return null;
+  }
+}
