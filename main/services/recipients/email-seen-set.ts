@@ -124,6 +124,8 @@ export class EmailSeenSet {
   private lastA = 0;
   private lastB = 0;
   private lastSlot = -1;
+  /** What {@link warm} read, kept so the reads are not optimised away. */
+  private warmed = 0;
 
   /** `expected`: roughly how many keys will be added, so the table need not grow step by step. */
   constructor(expected = 0) {
@@ -156,6 +158,20 @@ export class EmailSeenSet {
     this.lastB = b;
     this.lastSlot = i;
     return t[2 * i] === a && t[2 * i + 1] === b;
+  }
+
+  /**
+   * Reads the slots of `count` fingerprints (pairs a, b in `fps`) so they are in the CPU cache when
+   * a row is checked a moment later. A million-address table is 16 MB: checking row after row
+   * waited for one cache miss per address (a sixth of prepare's time); these reads, issued in a
+   * tight loop with no dependency between them, wait for many misses at once. Changes nothing.
+   */
+  warm(fps: Int32Array, count: number): void {
+    const t = this.table;
+    const mask = (t.length >> 1) - 1;
+    let x = 0;
+    for (let j = 0; j < 2 * count; j += 2) x ^= t[2 * ((fps[j] ^ Math.imul(fps[j + 1], 0x27d4eb2d)) & mask)];
+    this.warmed ^= x;
   }
 
   /** Adds a fingerprint. */

@@ -97,17 +97,29 @@ export class RecipientRowPass {
   async *validRows(source: AsyncIterable<readonly SheetRow[]>): AsyncGenerator<ClosedLoopRow[]> {
     const { edits, worker } = this.setup;
     const plainConstants = this.setup.plainConstants === true;
+    // The batch's rows mapped first, so the validator can warm its duplicate table for all of them.
+    const mapped: (string[] | undefined)[] = [];
+    const warm = this.setup.check.warm;
     for await (const batch of source) {
       const out: ClosedLoopRow[] = [];
       let rejectedText = '';
-      for (const row of batch) {
+      mapped.length = batch.length;
+      for (let k = 0; k < batch.length; k++) {
+        const row = batch[k];
+        mapped[k] = this.hasExclusions && edits.excluded.has(row.line) ? undefined : this.mapRow(row);
+      }
+      warm?.(mapped);
+      for (let k = 0; k < batch.length; k++) {
+        const row = batch[k];
         const overridden = this.hasOverrides && edits.overrides.has(row.line);
         if (overridden) this.overridden.add(row.line);
-        if (this.hasExclusions && edits.excluded.has(row.line)) {
+        const values = mapped[k];
+        mapped[k] = undefined;
+        if (values === undefined) {
           this.excludedByOperator++;
           continue;
         }
-        const r = this.setup.check(this.mapRow(row), row.line);
+        const r = this.setup.check(values, row.line, k);
         addToSummary(this.summary, r);
         this.setup.mailingCheck?.add(row.line, r.values);
         if (r.fixes.length > 0 && this.tidied.length < MAX_LISTED) {

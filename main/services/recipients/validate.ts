@@ -67,7 +67,15 @@ function withProblem(list: RowProblem[], line: number, field: string, code: Prob
  * A row checker compiled for one field list, for the hot loop of a big file.
  * It may change the array it is given (fixes are written into it); pass a copy to keep the original.
  */
-export type RowValidator = (values: readonly string[], line: number) => RowCheck;
+export type RowValidator = ((values: readonly string[], line: number, warmed?: number) => RowCheck) & {
+  /**
+   * Optional, for a batch of rows about to be checked (mapped, in field order; undefined entries are
+   * skipped): fingerprints their plain addresses and brings the duplicate table's entries into the
+   * CPU cache (see {@link EmailSeenSet.warm}). Checking row `k` of that batch afterwards with
+   * `warmed = k` reuses its fingerprint when the address is still the same. Changes no verdict.
+   */
+  readonly warm?: (rows: readonly (readonly string[] | undefined)[]) => void;
+};
 
 /**
  * Builds the checker for a field list: e-mail syntax (validator's isEmail after trimming) and
@@ -88,8 +96,29 @@ export function compileValidator(fields: readonly MasterField[], opts: ValidateO
   // ID, salutations, cities), and a repeat needs no second look. Not used for the e-mail field,
   // whose duplicate and suppression checks depend on more than the value.
   const lastGood: (string | undefined)[] = new Array<string | undefined>(n).fill(undefined);
+  // The last warmed batch: each row's plain address (undefined when not plain) and its fingerprint.
+  let warmFps = new Int32Array(2 * 1024);
+  const warmed: (string | undefined)[] = [];
+  const warm = (rows: readonly (readonly string[] | undefined)[]): void => {
+    if (emailIndex < 0) return;
+    if (warmFps.length < 2 * rows.length) warmFps = new Int32Array(2 * rows.length);
+    warmed.length = rows.length;
+    for (let r = 0; r < rows.length; r++) {
+      const v = rows[r]?.[emailIndex];
+      if (v !== undefined && plainEmailFingerprint(v, fp)) {
+        warmed[r] = v;
+        warmFps[2 * r] = fp[0];
+        warmFps[2 * r + 1] = fp[1];
+      } else {
+        warmed[r] = undefined;
+        warmFps[2 * r] = 0;
+        warmFps[2 * r + 1] = 0;
+      }
+    }
+    seen.warm(warmFps, rows.length);
+  };
   // No closures or arrays per row unless a row has a problem: this runs a million times.
-  return (input, line) => {
+  const check = (input: readonly string[], line: number, warmedRow = -1): RowCheck => {
     const values = input.length === n ? (input as string[]) : input.slice(0, n);
     while (values.length < n) values.push('');
     let problems: RowProblem[] = NO_PROBLEMS;
@@ -183,7 +212,15 @@ export function compileValidator(fields: readonly MasterField[], opts: ValidateO
       }
       if (i === emailIndex) {
         // A plain address is checked and fingerprinted in one pass; others go to isEmail.
-        const plain = plainEmailFingerprint(v, fp);
+        let plain: boolean;
+        if (warmedRow >= 0 && warmedRow < warmed.length && warmed[warmedRow] === v) {
+          // Fingerprinted by warm(): the same plain address.
+          plain = true;
+          fp[0] = warmFps[2 * warmedRow];
+          fp[1] = warmFps[2 * warmedRow + 1];
+        } else {
+          plain = plainEmailFingerprint(v, fp);
+        }
         if (!plain && !isEmailByValidator(v)) {
           problems = withProblem(problems, line, f.name, 'INVALID_EMAIL', `"${v.slice(0, 80)}" is not a valid e-mail address`, 'check.problem.INVALID_EMAIL', { value: v.slice(0, 80) });
         } else {
@@ -202,6 +239,7 @@ export function compileValidator(fields: readonly MasterField[], opts: ValidateO
     if (problems.length === 0 && hasEmail) seen.addFingerprint(fp[0], fp[1]);
     return { line, values, problems, fixes, flags };
   };
+  return Object.assign(check, { warm });
 }
 
 /**

@@ -88,6 +88,53 @@ describe('writeClosedLoopFile', () => {
     expect(readdirSync(dir).filter((f) => f.startsWith('mixed-latin1'))).toEqual([]);
   });
 
+  it('writes many megabytes in batches byte for byte, and names the row of a lone surrogate wherever it falls', async () => {
+    // ~3.5 MB of UTF-8 in batches of mixed sizes: the writer's blocks fill and go out mid-batch.
+    const rowsOf = (i: number): string[] => [`user${i}@example.de`, 'Jürgen', i % 3 === 0 ? `Zoë "${i}"` : 'Łukasz €', 'x'.repeat(i % 40)];
+    const batches: (string[] | string)[][] = [];
+    let expected = '';
+    let i = 0;
+    for (let b = 0; i < 60_000; b++) {
+      const batch: (string[] | string)[] = [];
+      for (let k = 0; k < 1 + ((b * 7919) % 2500) && i < 60_000; k++, i++) {
+        const values = rowsOf(i);
+        const line = formatClosedLoopLine(values);
+        batch.push(i % 2 === 0 ? values : line);
+        expected += line;
+      }
+      batches.push(batch);
+    }
+    const out = join(dir, 'big.csv');
+    const res = await writeClosedLoopBatches(batches, out, { fieldCount: 4 });
+    expect(res.rows).toBe(60_000);
+    const bytes = readFileSync(out);
+    expect(bytes.length).toBeGreaterThan(3_000_000);
+    expect(res.bytes).toBe(bytes.length);
+    expect(bytes.equals(Buffer.from(expected, 'utf8'))).toBe(true);
+
+    // A legitimate U+FFFD is written; a lone surrogate is refused with its row and field, in the
+    // first block, across a block boundary and in the last rows.
+    const fine = join(dir, 'replacement.csv');
+    await writeClosedLoopBatches([[['a\uFFFDb', 'x']]], fine, { fieldCount: 2 });
+    expect(readFileSync(fine, 'utf8')).toBe('"a\uFFFDb";"x"\n');
+    for (const at of [5, 29_000, 59_999]) {
+      const broken = batches.map((batch) => batch.slice());
+      let row = 0;
+      for (const batch of broken) {
+        if (row + batch.length > at) {
+          const values = rowsOf(at);
+          values[2] = 'kaputt \uDC00';
+          batch[at - row] = at % 2 === 0 ? values : formatClosedLoopLine(values);
+          break;
+        }
+        row += batch.length;
+      }
+      const bad = join(dir, `surrogate-${at}.csv`);
+      await expect(writeClosedLoopBatches(broken, bad, { fieldCount: 4 })).rejects.toMatchObject({ code: 'VALIDATION_FAILED', details: { row: at + 1, field: 3, character: '\uDC00' } });
+      expect(readdirSync(dir).filter((f) => f.startsWith(`surrogate-${at}`))).toEqual([]);
+    }
+  });
+
   it('throws on a row with a different field count and leaves no file behind', async () => {
     const out = join(dir, 'count.csv');
     await expect(writeClosedLoopFile([['a', 'b'], ['c']], out, { fieldCount: 2 })).rejects.toMatchObject({
@@ -111,6 +158,33 @@ describe('closedLoopFileName', () => {
   it('moves to the next free second when the name is taken', () => {
     const taken = new Set(['20240331005959_subscribers.csv', '20240331010000_subscribers.csv']);
     expect(closedLoopFileName(t, 'UTC', 'subscribers', (n) => taken.has(n))).toBe('20240331010001_subscribers.csv');
+  });
+
+  it('UTC and the workstation zone (read from Date, not Intl) give what Intl gives, across the summer-time switches', () => {
+    const intlStamp = (fmt: Intl.DateTimeFormat, d: Date): string => {
+      const p: Record<string, string> = {};
+      for (const part of fmt.formatToParts(d)) p[part.type] = part.value;
+      return `${p.year}${p.month}${p.day}${p.hour}${p.minute}${p.second}`;
+    };
+    const options: Intl.DateTimeFormatOptions = { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' };
+    const moments = ['2024-03-31T00:59:59Z', '2024-03-31T01:00:00Z', '2024-10-27T00:59:59Z', '2024-10-27T01:00:00Z', '2024-03-10T06:59:59Z', '2024-11-03T06:00:00Z'].map((s) => new Date(s));
+    for (let ms = Date.UTC(2024, 0, 1); ms < Date.UTC(2025, 0, 1); ms += 7 * 3_600_000 + 1234) moments.push(new Date(ms));
+    const before = process.env.TZ;
+    try {
+      for (const zone of ['Europe/Berlin', 'America/New_York', 'Australia/Sydney', 'UTC']) {
+        process.env.TZ = zone;
+        const local = new Intl.DateTimeFormat('en-GB', options);
+        const utc = new Intl.DateTimeFormat('en-GB', { ...options, timeZone: 'UTC' });
+        expect(local.resolvedOptions().timeZone).toBe(zone);
+        for (const d of moments) {
+          expect(closedLoopFileName(d, '', 'subscribers'), `${zone} ${d.toISOString()}`).toBe(`${intlStamp(local, d)}_subscribers.csv`);
+          expect(closedLoopFileName(d, 'UTC', 'subscribers'), d.toISOString()).toBe(`${intlStamp(utc, d)}_subscribers.csv`);
+        }
+      }
+    } finally {
+      if (before === undefined) delete process.env.TZ;
+      else process.env.TZ = before;
+    }
   });
 
   it('uses the workstation zone when empty and rejects unknown zones', () => {

@@ -6,6 +6,7 @@ import {
   EmailSeenSet,
   fingerprint,
   isEmailAddress,
+  isEmailByValidator,
   lineBreaksToSpace,
   looksLikeFormula,
   plainEmailFingerprint,
@@ -14,6 +15,7 @@ import {
   type ValidateOptions,
 } from '../../../main/services/recipients/validate';
 import { appIntl } from '../../../shared/i18n/intl';
+import { randomCases, structuralCases } from '../../helpers/fuzz-inputs';
 import type { MessageId } from '../../../shared/i18n/messages';
 
 const F = DEFAULT_MASTER_FIELDS;
@@ -250,6 +252,59 @@ describe('fast paths give the same verdicts', () => {
       expect([...fp], v).toEqual([...lower]);
     }
     expect(plain).toBeGreaterThan(500);
+  });
+
+  it('the plain-address fast path never disagrees with validator.isEmail: edge cases, generated addresses, the fuzz corpus', async () => {
+    const fp = new Int32Array(2);
+    const x = (n: number): string => 'x'.repeat(n);
+    const edge = [
+      '"a b"@example.de', '"a"@example.de', '"a\\"b"@example.de', 'jürgen@müller.de', 'a@xn--mller-kva.de', 'a@example.xn--p1ai', 'jörg@example.de', 'a@例え.jp',
+      `a@${x(63)}.de`, `a@${x(64)}.de`, `a@example.${x(63)}`, `a@example.${x(64)}`, `${x(64)}@example.de`, `${x(65)}@example.de`,
+      `${x(64)}@${'y'.repeat(60)}.${'z'.repeat(60)}.${'w'.repeat(60)}.de`, `a@${'b.'.repeat(125)}de`, `a@${'b.'.repeat(126)}de`, `a@${'b.'.repeat(124)}de`,
+      'a@example.de.', 'a.@example.de', '.a@example.de', 'a..b@example.de', 'a@example..de', 'a@.example.de', 'a@[127.0.0.1]', 'a@[IPv6:::1]', 'a@127.0.0.1',
+      ' a@example.de', 'a@example.de ', 'a @example.de', 'a@ex ample.de', 'a\t@example.de', 'a@example.de\n', 'ａ@example.de', 'a@example.ｄｅ', 'a@exａmple.de',
+      'a@ex_ample.de', 'a@_example.de', 'a_b@example.de', 'a@example.123', 'a@example.c0m', 'a@example.d', 'a@example.de1', "a'b@example.de", 'a!#$%&*/=?^`{|}~@example.de',
+      'a+b@example.de', 'A@EXAMPLE.DE', 'a@-example.de', 'a@example-.de', 'a@ex--ample.de', 'a@example.d-e', 'a@example.-de', 'a@localhost', '@example.de', 'a@', 'a@@example.de',
+      'a@b@example.de', '', '@', 'a', 'x\uD800y@example.de', 'a@example.de\uFEFF', '\u200ba@example.de', 'a\u00a0@example.de', '😀@example.de', 'a@😀.de', 'İ@example.de',
+    ];
+    // Generated: address-shaped strings from an alphabet of the characters the rules hinge on, with
+    // label and part lengths around the limits.
+    const alphabet = ['a', 'Z', '0', '9', '.', '-', '_', '+', "'", '"', ' ', '\t', 'ä', 'ß', '例', '[', ']', ':', '@', 'xn--', 'ｄ', '\uFFFD'];
+    let seed = 12345;
+    const rnd = (n: number): number => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % n);
+    const part = (len: number): string => Array.from({ length: len }, () => (rnd(4) === 0 ? alphabet[rnd(alphabet.length)] : 'abcxyz019'[rnd(9)])).join('');
+    const generated: string[] = [];
+    for (let i = 0; i < 30_000; i++) {
+      const labels = Array.from({ length: 1 + rnd(4) }, () => part(rnd(5) === 0 ? 60 + rnd(6) : 1 + rnd(12)));
+      const tld = rnd(6) === 0 ? part(1 + rnd(4)) : ['de', 'com', 'co', 'd3', 'x', 'museum'][rnd(6)];
+      const local = part(rnd(7) === 0 ? 62 + rnd(5) : 1 + rnd(15));
+      generated.push(`${local}@${labels.join('.')}.${tld}`);
+    }
+    // The fuzz corpus: every value of its CSV inputs, as it is and shaped as the local part.
+    const corpus = new Set<string>();
+    for (const c of [...structuralCases(), ...randomCases('loopdesk-fuzz-1', 300)]) {
+      if (!/\.(csv|txt)$/i.test(c.fileName) || c.isolate) continue;
+      const text = (await c.build()).toString('utf8');
+      if (text.length > 2_000_000) continue;
+      for (const line of text.split(/\r\n|\n|\r/).slice(0, 2000)) for (const v of line.split(/[;,\t|]/)) if (v.length <= 300) corpus.add(v);
+    }
+    expect(corpus.size).toBeGreaterThan(500);
+    const samples = [...edge, ...generated, ...corpus, ...[...corpus].map((v) => `${v}@example.de`)];
+    let plain = 0;
+    let accepted = 0;
+    for (const v of samples) {
+      const byValidator = isEmailByValidator(v);
+      expect(isEmailAddress(v), JSON.stringify(v)).toBe(byValidator);
+      if (plainEmailFingerprint(v, fp)) {
+        plain++;
+        expect(byValidator, JSON.stringify(v)).toBe(true);
+      }
+      if (byValidator) accepted++;
+    }
+    // The samples reach both sides of the fast path and of validator's verdict.
+    expect(plain).toBeGreaterThan(1000);
+    expect(accepted).toBeGreaterThan(plain);
+    expect(samples.length - accepted).toBeGreaterThan(1000);
   });
 
   it('EmailSeenSet behaves like a Set across growth', () => {
