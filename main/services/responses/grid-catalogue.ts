@@ -40,7 +40,7 @@ export interface ScopeSql {
   /** `AND …` for the user scope, or ''. */
   readonly user: (alias: string) => string;
   readonly mailing: (alias: string) => string;
-  /** `AND source_file IN (…) AND rowid IN (…)` when fetching known rows of a `rowKey` view, or ''. */
+  /** `AND source_file IN (…) AND rowid BETWEEN … [AND rowid IN (…)]` when fetching known rows of a `rowKey` view, or ''. */
   readonly rows: () => string;
 }
 
