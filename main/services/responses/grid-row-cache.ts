@@ -21,7 +21,7 @@ export interface FileRowRange {
 /** One cached sorted rowid list: its request key, the rowids in grid order and the table's file ranges. */
 export interface RowCacheEntry {
   readonly key: string;
-  /** Rowids in the grid's order: 4 bytes a row (8 only for rowids beyond 2^32). */
+  /** Rowids in the grid's order: 4 bytes a row (8 only for tables with rowids beyond 2^32). */
   readonly ids: Uint32Array | Float64Array;
   readonly rows: number;
   /** Per source file of the view's table, its rowid range, read in the same snapshot as {@link ids}. */
@@ -153,8 +153,16 @@ export function sortedRowCache(db: Database, query: GridQuery, rowKeysSql: strin
     key,
     building: db
       .onReader(async (connection) => {
-        const ids = await readRowIds(connection, rowKeysSql, params);
-        return { key, ids, rows: ids.length, files: await readFileRanges(connection, table) };
+        // One read transaction: the file ranges and the rowids come from the same snapshot.
+        await connection.run('BEGIN TRANSACTION');
+        try {
+          const files = await readFileRanges(connection, table);
+          const ids = await readRowIds(connection, rowKeysSql, params, files.every((f) => f.hi <= 0xffffffff));
+          return { key, ids, rows: ids.length, files };
+        } finally {
+          // Nothing was written; ending it this way also works after a failed statement.
+          await connection.run('ROLLBACK').catch(() => undefined);
+        }
       })
       .then(
         (entry) => {
@@ -179,28 +187,20 @@ export function sortedRowCache(db: Database, query: GridQuery, rowKeysSql: strin
 }
 
 /**
- * Runs the sorted rowid query and copies the rowids into a typed array. The result is
- * materialised by DuckDB (its parallel sort), then read chunk by chunk without a round trip
- * each (streaming 5,000 chunks of 2,048 took about 1.7x as long); the event loop gets a turn
- * every 64 chunks.
+ * Runs the sorted rowid query and copies the rowids into a typed array (a Uint32Array when the
+ * table's rowids fit, `narrow`). The result is materialised by DuckDB (its parallel sort), then
+ * read chunk by chunk without a round trip each (streaming 5,000 chunks of 2,048 took about
+ * 1.7x as long); the event loop gets a turn every 64 chunks. Casting to UINTEGER in SQL halved
+ * this loop but raised the peak memory of the sort by ~65 MB on 10M rows, for no faster block.
  */
-async function readRowIds(connection: DuckDBConnection, sql: string, params: readonly (string | number)[]): Promise<Uint32Array | Float64Array> {
+async function readRowIds(connection: DuckDBConnection, sql: string, params: readonly (string | number)[], narrow: boolean): Promise<Uint32Array | Float64Array> {
   const result = await connection.run(sql, [...params] as DuckDBValue[]);
-  const total = result.rowCount;
-  let ids: Uint32Array | Float64Array = new Uint32Array(total);
+  const ids = narrow ? new Uint32Array(result.rowCount) : new Float64Array(result.rowCount);
   let n = 0;
   for (let c = 0; c < result.chunkCount; c++) {
     const chunk = result.getChunk(c);
     const vector = chunk.getColumnVector(0);
-    for (let i = 0, m = chunk.rowCount; i < m; i++) {
-      const id = Number(vector.getItem(i) as bigint);
-      if (id > 0xffffffff && ids instanceof Uint32Array) {
-        const wide = new Float64Array(total);
-        wide.set(ids.subarray(0, n));
-        ids = wide;
-      }
-      ids[n++] = id;
-    }
+    for (let i = 0, m = chunk.rowCount; i < m; i++) ids[n++] = Number(vector.getItem(i));
     if (c % 64 === 63) await new Promise<void>((resolve) => setImmediate(resolve));
   }
   return ids;
