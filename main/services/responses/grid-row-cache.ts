@@ -113,8 +113,11 @@ export function countIfKnown(db: Database, query: Pick<GridQuery, 'view' | 'filt
 }
 
 /**
- * How many sorted row lists stay cached: each is 4 bytes per row (40 MB for 10M rows), held
- * in this process, not in DuckDB.
+ * How many sorted row lists stay cached: each is 4 bytes per row (32 MB for the 8M rows of a
+ * filtered 10M-click view), held in this process, not in DuckDB. Measured on 10M clicks: the
+ * build (sort, copy into the array) takes 1.3-2x the TEMP table this replaced (still 0.3-0.5x
+ * DuckDB's own LIMIT/OFFSET at offset 5M) and raises the peak RSS by ~75 MB while DuckDB's
+ * result and the array exist side by side; a warm block then takes ~2.5 ms instead of ~15 ms.
  */
 const ROW_CACHE_SIZE = 2;
 
