@@ -31,6 +31,8 @@ export interface ViewDef {
    * page through a cached, sorted rowid list instead of sorting all columns per block.
    */
   readonly rowKey?: string;
+  /** For `rowKey` views: the table that rowid belongs to (its `source_file` zone maps narrow a fetch by rowid). */
+  readonly rowTable?: string;
 }
 
 /** The scope of a request as SQL fragments, filled in by the query compiler. */
@@ -38,7 +40,7 @@ export interface ScopeSql {
   /** `AND …` for the user scope, or ''. */
   readonly user: (alias: string) => string;
   readonly mailing: (alias: string) => string;
-  /** `AND rowid IN (…)` when fetching known rows of a `rowKey` view, or ''. */
+  /** `AND source_file IN (…) AND rowid BETWEEN … [AND rowid IN (…)]` when fetching known rows of a `rowKey` view, or ''. */
   readonly rows: () => string;
 }
 
@@ -57,6 +59,7 @@ function tableView(table: string, columns: ColumnDef[], defaultSort: SortModelIt
     from: (s) => `(SELECT rowid AS _rid, * FROM ${table} WHERE TRUE ${s.rows()} ${hasMailing ? s.mailing('') : ''} ${hasUser ? s.user('') : ''}) t`,
     tieBreak: 't._rid',
     rowKey: 't._rid',
+    rowTable: table,
     defaultSort,
   };
 }
@@ -129,6 +132,7 @@ const VIEWS: Readonly<Record<GridViewName, ViewDef>> = {
       ON l.id = k.link_id AND l.mailing_id = k.mailing_id`,
     tieBreak: 'k._rid',
     rowKey: 'k._rid',
+    rowTable: 'clicks',
     defaultSort: [{ colId: 'created', sort: 'desc' }],
   },
   recipient_journey: {

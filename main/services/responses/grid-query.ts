@@ -9,7 +9,7 @@ import { AppError } from '../../../shared/contract/result';
 import type { Database } from '../store/database';
 import { viewDef, type ColumnDef, type ScopeSql } from './grid-catalogue';
 import { asQueryError, filterSql, invalidFilter } from './grid-filter-sql';
-import { countIfKnown, DIRECT_BLOCK_LIMIT, filteredCount, hasSortedRows, sortedRowCache } from './grid-row-cache';
+import { countIfKnown, DIRECT_BLOCK_LIMIT, filesOverlapping, filteredCount, hasSortedRows, sortedRowCache } from './grid-row-cache';
 import { toGridRow } from './grid-values';
 
 export type {
@@ -37,6 +37,12 @@ export { formatTimestamp, gridValue, toGridRow } from './grid-values';
  */
 export type GridQuery = GridRequest;
 
+/** Known rows of a `rowKey` view to fetch: their rowids, and the source files that may hold them. */
+export interface RowSelection {
+  readonly ids: readonly number[];
+  readonly files: readonly number[];
+}
+
 /** A compiled grid query: SQL and its parameters; nothing from the caller is in the text. */
 export interface CompiledGridQuery {
   readonly select: string;
@@ -56,7 +62,7 @@ export interface CompiledGridQuery {
 export function compileGridQuery(
   query: Omit<GridQuery, 'startRow' | 'endRow'>,
   paging: { readonly offset: number; readonly limit: number } | null,
-  rowIds: readonly bigint[] | null = null,
+  rowIds: RowSelection | null = null,
 ): CompiledGridQuery {
   const def = viewDef(query.view);
   const params: (string | number)[] = [];
@@ -78,9 +84,10 @@ export function compileGridQuery(
   const scope: ScopeSql = {
     user: (a) => (userParam ? `AND ${a}user_id = ${userParam}` : ''),
     mailing: (a) => (mailingParam ? `AND ${a}mailing_id = CAST(${mailingParam} AS BIGINT)` : ''),
-    // bigint values we read ourselves, printed as integers: nothing from the caller.
-    // The BETWEEN lets DuckDB skip row groups (an IN list alone scans the whole table);
-    // rows of one block are usually close together because ingest stores them in time order.
+    // Integers we read ourselves: nothing from the caller. The source files let DuckDB skip
+    // row groups by zone map (see filesOverlapping); the BETWEEN keeps the IN list from being
+    // probed for every rowid of those files (an IN list alone scans the whole table). Rows of
+    // one block are usually close together because ingest stores them in time order.
     rows: () => (rowIds ? rowIdFilter(rowIds) : ''),
   };
   const byId = new Map(def.columns.map((x) => [x.colId, x]));
@@ -170,11 +177,12 @@ export async function queryRows(db: Database, query: GridQuery): Promise<GridRes
     // Deep blocks of big tables: sort only (key, rowid) once per sort/filter, keep that
     // list, then fetch each block's rows by rowid. AG Grid asks block after block with
     // the same sort and filter, so only the first deep block after a change pays the sort
-    // (DuckDB's own LIMIT/OFFSET at offset 5M of 10M took 7.5 s; this 2.2 s, then ~0.1 s).
-    const cache = await sortedRowCache(db, query, compiled.rowKeys, compiled.params);
-    const ids = (await run<{ _rid: bigint }>(`SELECT _rid FROM ${cache.table} WHERE rowid >= ${query.startRow} AND rowid < ${query.endRow} ORDER BY rowid`, [])).map((r) => r._rid);
+    // (DuckDB's own LIMIT/OFFSET at offset 5M of 10M took 7.5 s; this 2.2 s). A later block
+    // is a slice of the list in memory and one fetch that reads only its row groups.
+    const cache = await sortedRowCache(db, query, compiled.rowKeys, compiled.params, viewDef(query.view).rowTable!);
+    const ids = Array.from(cache.ids.subarray(Math.min(query.startRow, cache.rows), Math.min(query.endRow, cache.rows)));
     if (ids.length === 0) return { rows: [], lastRow: cache.rows };
-    const fetched = compileGridQuery(query, null, ids);
+    const fetched = compileGridQuery(query, null, { ids, files: filesOverlapping(cache.files, Math.min(...ids), Math.max(...ids)) });
     const found = await run<Record<string, unknown>>(fetched.select.replace(/^SELECT /, `SELECT ${compiled.rowKeyAlias === '_rid' ? ridExpr(query.view) : 'NULL'} AS _rid, `), fetched.params);
     const byId = new Map(found.map((r) => [String(r._rid), r]));
     const rows = ids.map((id) => byId.get(String(id))).filter((r): r is Record<string, unknown> => r !== undefined);
@@ -192,15 +200,21 @@ export async function gridCount(db: Database, query: Omit<GridQuery, 'startRow' 
   return filteredCount(db, query, compiled.count, compiled.params);
 }
 
-function rowIdFilter(rowIds: readonly bigint[]): string {
-  if (rowIds.length === 0) return 'AND FALSE';
-  let min = rowIds[0]!;
-  let max = rowIds[0]!;
-  for (const r of rowIds) {
-    if (r < min) min = r;
-    if (r > max) max = r;
-  }
-  return `AND rowid BETWEEN ${BigInt(min).toString()} AND ${BigInt(max).toString()} AND rowid IN (${rowIds.map((r) => BigInt(r).toString()).join(', ')})`;
+/** A block's rowids spanning less than this many times their number are fetched as one range. */
+const DENSE_SPAN = 4;
+
+function rowIdFilter({ ids, files }: RowSelection): string {
+  if (ids.length === 0 || files.length === 0) return 'AND FALSE';
+  const int = (n: number): string => {
+    if (!Number.isSafeInteger(n)) throw new Error(`not a rowid: ${n}`);
+    return String(n);
+  };
+  const lo = Math.min(...ids);
+  const hi = Math.max(...ids);
+  const range = `AND source_file IN (${files.map(int).join(', ')}) AND rowid BETWEEN ${int(lo)} AND ${int(hi)}`;
+  // A block whose rows lie close together (a time sort) reads the whole range and the caller
+  // keeps the rows it asked for: cheaper than an IN list (1.0 against 2.1 ms on 10M clicks).
+  return hi - lo < DENSE_SPAN * ids.length ? range : `${range} AND rowid IN (${ids.map(int).join(', ')})`;
 }
 
 function ridExpr(view: GridViewName): string {
