@@ -33,6 +33,8 @@ const ROW_CACHES = new WeakMap<Database, CacheState>();
 
 interface CacheState {
   version: number;
+  /** The database's {@link Database.rewrites} the cached rowids belong to. */
+  rewrites: number;
   /** Most recently used last; a list being built is there as its promise. */
   entries: { readonly key: string; readonly building: Promise<RowCacheEntry>; ready?: RowCacheEntry }[];
   /** Filtered counts, finished or under way, by data version + view + filter + scope. */
@@ -51,8 +53,13 @@ export const DIRECT_BLOCK_LIMIT = 10_000;
 function cacheState(db: Database): CacheState {
   let state = ROW_CACHES.get(db);
   if (!state) {
-    state = { version: 0, entries: [] };
+    state = { version: 0, rewrites: db.rewrites, entries: [] };
     ROW_CACHES.set(db, state);
+  }
+  // A compaction rewrote the file since the lists were built: their rowids point elsewhere now.
+  if (state.rewrites !== db.rewrites) {
+    bumpGridDataVersion(db);
+    state.rewrites = db.rewrites;
   }
   return state;
 }

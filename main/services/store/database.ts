@@ -25,6 +25,7 @@ export interface CompactResult {
 export class Database {
   private queue: Promise<unknown> = Promise.resolve();
   private readers = 0;
+  private rewriteCount = 0;
   private readersIdle: (() => void)[] = [];
 
   private constructor(
@@ -180,8 +181,17 @@ export class Database {
       }
       const now = String((await this.connection.runAndReadAll('SELECT current_database() AS d')).getRowObjectsJS()[0]?.d);
       assertSameCounts(rows, await tableCounts(this.connection, now), 'the reopened file');
+      this.rewriteCount++;
       return { bytesBefore, bytesAfter: (await stat(this.path)).size, rows, ms: Date.now() - started };
     });
+  }
+
+  /**
+   * How many times {@link compact} rewrote the file. The rewrite numbers every table's rows
+   * anew, so whoever keeps rowids (the grid's sorted lists) must drop them when this changes.
+   */
+  get rewrites(): number {
+    return this.rewriteCount;
   }
 
   /** Closes the file; further calls fail. */
