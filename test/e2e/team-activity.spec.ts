@@ -86,7 +86,8 @@ for (const locale of ['en-GB', 'de-DE'] as const) {
 
       // No reload: A's entries arrive through the team database's NOTIFY and the host's events.
       await cli(host.team.dataDirs.a, 'pull', '--profile', 'team');
-      const pulled = rows.filter({ hasText: german ? /Abruf der Reaktionsdaten: \d+ neu/ : /Response pull: \d+ new/ });
+      // A's pull, marked as A's: B pulls on its own too once its daily pull time (07:00) has passed.
+      const pulled = rows.filter({ hasText: german ? /Abruf der Reaktionsdaten: \d+ neu/ : /Response pull: \d+ new/ }).filter({ has: page.getByTestId('activity-origin') });
       await expect(pulled).toHaveCount(1);
       await expect(pulled.getByTestId('activity-origin')).toHaveText(german ? 'von a' : 'from a');
       await expect(pulled.locator('[col-id="kind"]')).toHaveText(german ? 'Abruf' : 'Response pull');
