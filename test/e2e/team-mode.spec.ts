@@ -63,7 +63,8 @@ for (const locale of ['en-GB', 'de-DE'] as const) {
     /** Workstation A, through the CLI. */
     const a = async <T>(...args: string[]): Promise<T> => {
       const run = await spawnCli(host.team.dataDirs.a, ['--json', ...args], env);
-      expect(run.code, run.err).toBe(0);
+      // A failure keeps everything the CLI said: its --json error goes to stdout, other detail to stderr.
+      expect(run.code, `workstation A: loopdesk --json ${args.join(' ')} exited ${run.code}\nstdout: ${run.out || '(empty)'}\nstderr: ${run.err || '(empty)'}`).toBe(0);
       return JSON.parse(run.out) as T;
     };
 

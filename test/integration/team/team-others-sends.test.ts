@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openAppContext, type AppContext } from '../../../main/app/app-context';
+import { cliText, STATE_LABELS } from '../../../main/cli/cli-text';
 import { main } from '../../../main/cli/main';
 import { TEAM_CHANNEL } from '../../../main/services/team/team-store';
 import { SEND_STATES, type Send, type SendState } from '../../../shared/contract/sends';
@@ -122,7 +123,12 @@ describe("team mode: other workstations' sends, live", () => {
     } finally {
       await a.close();
     }
-    const printed = lines.map((l) => ({ at: l.at, state: l.text.split('\t')[2] }));
+    // The lines name states by their words ("on server"), not by their ids ("on_server"): map
+    // them back, or a state whose word differs from its id is only found at the next state's line.
+    const english = cliText('en');
+    const stateOf = new Map<string, string>(SEND_STATES.map((s) => [english.t(STATE_LABELS[s]), s]));
+    const printed = lines.map((l) => ({ at: l.at, word: l.text.split('\t')[2], state: stateOf.get(l.text.split('\t')[2]) ?? '' }));
+    expect(printed.filter((p) => !p.state).map((p) => p.word), 'state words status --watch printed that name no state').toEqual([]);
     const delays: number[] = [];
     for (const state of ['uploading', 'on_server', 'sent'] as const) {
       const announcedAt = announced.get(`${send.id}:${state}`);
