@@ -212,6 +212,37 @@ export async function sendCommand(argv: string[], door: Door, options: GlobalOpt
  * it owns the data dir; otherwise the owner's scheduler does, and its progress arrives as
  * `sends.onChanged` events (the Sends screen sees the same events).
  */
+/**
+ * Wakes a polling loop when a change arrives. A change that comes while the loop is busy (between
+ * two waits) is kept, so the next wait returns at once instead of sleeping until the timer: with
+ * a plain "resolve the current wait", such a change was lost for up to a whole interval.
+ */
+export function wakeSignal(): { notify(): void; wait(ms: number): Promise<void> } {
+  let pending = false;
+  let finish: (() => void) | undefined;
+  return {
+    notify() {
+      pending = true;
+      finish?.();
+    },
+    wait(ms) {
+      if (pending) {
+        pending = false;
+        return Promise.resolve();
+      }
+      return new Promise<void>((resolve) => {
+        const timer = setTimeout(() => finish?.(), ms);
+        finish = () => {
+          clearTimeout(timer);
+          finish = undefined;
+          pending = false;
+          resolve();
+        };
+      });
+    },
+  };
+}
+
 async function untilUploaded(door: Door, first: Send): Promise<Send> {
   const pending = (s: Send) => s.state === 'queued' || s.state === 'uploading';
   let send = first;
@@ -223,18 +254,15 @@ async function untilUploaded(door: Door, first: Send): Promise<Send> {
     }
     return send;
   }
-  let wake: () => void = () => undefined;
+  const changed = wakeSignal();
   const off = door.subscribe('sends.onChanged', (payload) => {
-    if (payload.id === first.id) wake();
+    if (payload.id === first.id) changed.notify();
   });
   try {
     // The owner's scheduler passes every few seconds; give an upload up to 10 minutes.
     const deadline = Date.now() + 600_000;
     while (pending(send) && Date.now() < deadline) {
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-        setTimeout(resolve, 2000);
-      });
+      await changed.wait(2000);
       send = await call<Send>(door, 'sends.get', { id: send.id });
     }
     return send;
@@ -268,8 +296,8 @@ export async function statusCommand(argv: string[], door: Door, options: GlobalO
   const final = new Set<string>(FINISHED_SEND_STATES);
   let last = '';
   // A change anywhere (a send started in the app, an upload's progress) wakes the watch at once.
-  let wake: () => void = () => undefined;
-  const off = values.watch ? door.subscribe('sends.onChanged', (payload) => (!id || payload.id === id) && wake()) : () => undefined;
+  const changed = wakeSignal();
+  const off = values.watch ? door.subscribe('sends.onChanged', (payload) => (!id || payload.id === id) && changed.notify()) : () => undefined;
   try {
     for (;;) {
       await door.tick();
@@ -279,10 +307,7 @@ export async function statusCommand(argv: string[], door: Door, options: GlobalO
       if (text !== last) io.out(text);
       last = text;
       if (!values.watch || (id && sends.every((s) => final.has(s.state)))) return sends.some((s) => s.state === 'error') && id ? 1 : 0;
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-        setTimeout(resolve, every * 1000);
-      });
+      await changed.wait(every * 1000);
     }
   } finally {
     off();
