@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { listenTeamChannel } from './team-notices';
 import type { TeamDb } from './team-pool';
 import { TEAM_ACTIVITY_CHANNEL, type TeamActivityFilter, type TeamActivityInput, type TeamActivityNotice, type TeamActivityRow } from './team-store-types';
 
@@ -120,45 +121,14 @@ export async function purgeTeamActivity(db: TeamDb, me: string, before: Date): P
  * meanwhile are missed as notices; they are in the table and the next list shows them). Returns
  * the stop function.
  */
-export async function watchTeamActivity(config: pg.ClientConfig, listener: (notice: TeamActivityNotice) => void): Promise<() => Promise<void>> {
-  let stopped = false;
-  let client: pg.Client | undefined;
-  let retry: NodeJS.Timeout | undefined;
-  const again = () => {
-    if (stopped || retry) return;
-    retry = setTimeout(() => {
-      retry = undefined;
-      void connect();
-    }, 1_000);
-    retry.unref();
-  };
-  const connect = async () => {
-    if (stopped) return;
-    const c = new pg.Client(config);
-    client = c;
-    c.on('error', () => undefined);
-    c.on('end', again);
-    c.on('notification', (n) => {
-      if (n.channel !== TEAM_ACTIVITY_CHANNEL || !n.payload) return;
-      try {
-        const notice = JSON.parse(n.payload) as TeamActivityNotice;
-        if (typeof notice.workstation === 'string' && Number.isFinite(notice.from) && Number.isFinite(notice.to)) listener(notice);
-      } catch {
-        // A payload we cannot read is not ours to act on.
-      }
-    });
+export function watchTeamActivity(config: pg.ClientConfig, listener: (notice: TeamActivityNotice) => void): Promise<() => Promise<void>> {
+  return listenTeamChannel(config, TEAM_ACTIVITY_CHANNEL, (payload) => {
+    if (!payload) return;
     try {
-      await c.connect();
-      await c.query(`LISTEN ${TEAM_ACTIVITY_CHANNEL}`);
+      const notice = JSON.parse(payload) as TeamActivityNotice;
+      if (typeof notice.workstation === 'string' && Number.isFinite(notice.from) && Number.isFinite(notice.to)) listener(notice);
     } catch {
-      await c.end().catch(() => undefined);
-      again();
+      // A payload we cannot read is not ours to act on.
     }
-  };
-  await connect();
-  return async () => {
-    stopped = true;
-    if (retry) clearTimeout(retry);
-    await client?.end().catch(() => undefined);
-  };
+  });
 }

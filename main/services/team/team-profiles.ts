@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { isPgError } from './team-errors';
+import { listenTeamChannel } from './team-notices';
 import type { TeamDb } from './team-pool';
 import { TEAM_PROFILES_CHANNEL, type TeamProfileNotice, type TeamProfilePut, type TeamProfileRow } from './team-store-types';
 
@@ -80,40 +81,18 @@ function notifyProfile(c: pg.PoolClient, notice: TeamProfileNotice): Promise<pg.
  * LISTENs on {@link TEAM_PROFILES_CHANNEL} over its own connection and comes back when it drops;
  * `connected` runs after every (re)connect, so what was missed meanwhile is fetched then.
  */
-export async function watchTeamProfiles(config: pg.ClientConfig, listener: (notice: TeamProfileNotice) => void, connected?: () => void): Promise<() => Promise<void>> {
-  let stopped = false;
-  let client: pg.Client | undefined;
-  let retry: NodeJS.Timeout | undefined;
-  const again = () => {
-    if (!stopped && !retry) retry = setTimeout(() => ((retry = undefined), void connect()), 1_000);
-  };
-  const connect = async () => {
-    if (stopped) return;
-    const c = new pg.Client(config);
-    client = c;
-    c.on('error', () => undefined);
-    c.on('end', again);
-    c.on('notification', (n) => {
-      if (n.channel !== TEAM_PROFILES_CHANNEL || !n.payload) return;
+export function watchTeamProfiles(config: pg.ClientConfig, listener: (notice: TeamProfileNotice) => void, connected?: () => void): Promise<() => Promise<void>> {
+  return listenTeamChannel(
+    config,
+    TEAM_PROFILES_CHANNEL,
+    (payload) => {
+      if (!payload) return;
       try {
-        listener(JSON.parse(n.payload) as TeamProfileNotice);
+        listener(JSON.parse(payload) as TeamProfileNotice);
       } catch {
         // A payload we cannot read is not ours to act on.
       }
-    });
-    try {
-      await c.connect();
-      await c.query(`LISTEN ${TEAM_PROFILES_CHANNEL}`);
-      connected?.();
-    } catch {
-      await c.end().catch(() => undefined);
-      again();
-    }
-  };
-  await connect();
-  return async () => {
-    stopped = true;
-    if (retry) clearTimeout(retry);
-    await client?.end().catch(() => undefined);
-  };
+    },
+    connected,
+  );
 }

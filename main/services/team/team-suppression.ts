@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { listenTeamChannel } from './team-notices';
 import type { TeamDb } from './team-pool';
 
 /** NOTIFY channel on which a push that changed the shared suppression list is announced. */
@@ -105,39 +106,14 @@ export async function pullTeamSuppression(db: TeamDb, afterSeq: number, limit = 
  * listening connection (re)connects, since pushes made meanwhile were not heard; over its own
  * connection, which comes back after a drop. Returns the stop function.
  */
-export async function watchTeamSuppression(config: pg.ClientConfig, me: string, listener: () => void): Promise<() => Promise<void>> {
-  let stopped = false;
-  let client: pg.Client | undefined;
-  let retry: NodeJS.Timeout | undefined;
-  const connect = async () => {
-    if (stopped) return;
-    const c = new pg.Client(config);
-    client = c;
-    c.on('error', () => undefined);
-    c.on('end', () => {
-      if (!stopped) retry = setTimeout(() => void connect(), 1_000);
-    });
-    c.on('notification', (n) => {
-      if (n.channel !== SUPPRESSION_CHANNEL) return;
-      try {
-        if ((JSON.parse(n.payload ?? '{}') as { workstation?: string }).workstation === me) return;
-      } catch {
-        // An unreadable payload still means the list changed.
-      }
-      listener();
-    });
+export function watchTeamSuppression(config: pg.ClientConfig, me: string, listener: () => void): Promise<() => Promise<void>> {
+  const onPayload = (payload: string | undefined) => {
     try {
-      await c.connect();
-      await c.query(`LISTEN ${SUPPRESSION_CHANNEL}`);
-      listener();
+      if ((JSON.parse(payload ?? '{}') as { workstation?: string }).workstation === me) return;
     } catch {
-      await c.end().catch(() => undefined);
+      // An unreadable payload still means the list changed.
     }
+    listener();
   };
-  await connect();
-  return async () => {
-    stopped = true;
-    if (retry) clearTimeout(retry);
-    await client?.end().catch(() => undefined);
-  };
+  return listenTeamChannel(config, SUPPRESSION_CHANNEL, onPayload, listener);
 }
