@@ -1,47 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import type { Page } from '@playwright/test';
 import { spawnCli } from '../helpers/cli-loop';
 import { expect, startServe, test, type ServedHost } from './fixtures';
 import { shootBoth } from './shots';
-
-const REPO = fileURLToPath(new URL('../..', import.meta.url));
-
-/** A screen of the main navigation by its route (its label depends on the language). */
-const go = (page: Page, route: string) => page.getByRole('navigation', { name: /.*/ }).locator(`a[href="#/${route}"]`).first().click();
-
-/** What test/helpers/team-e2e-host.ts prints. */
-interface TeamHost {
-  readonly dataDirs: { readonly a: string; readonly b: string };
-  readonly env: Record<string, string>;
-}
-
-/** Starts the team (PostgreSQL, sandbox, two workstations) in its own process. */
-async function startTeamHost(seed: string): Promise<{ team: TeamHost; stop(): Promise<void> }> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/team-e2e-host.ts', seed], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stderr?.on('data', (d: Buffer) => (err += d.toString('utf8')));
-  const team = await new Promise<TeamHost>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the team host did not start within 60 s: ${err}`)), 60_000);
-    child.stdout?.on('data', (d: Buffer) => {
-      out += d.toString('utf8');
-      if (!out.includes('\n')) return;
-      clearTimeout(timer);
-      resolve(JSON.parse(out.split('\n')[0]) as TeamHost);
-    });
-    child.once('exit', (code) => reject(new Error(`the team host exited (${code}): ${err}`)));
-  });
-  return {
-    team,
-    stop: async () => {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
+import { go, startTeamHost, type TeamHost } from './team-host';
 
 /**
  * Shared profiles (#16) on the Connections screen of workstation B (`loopdesk serve` on a data
