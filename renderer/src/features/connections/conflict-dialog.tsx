@@ -148,7 +148,7 @@ export function ConflictDialog(props: { name: string; edit?: ProfileInput; onRes
               {t('connections.conflict.movedAgain', facts)}
             </p>
           )}
-          <p>{t(conflict.removed ? 'connections.conflict.removed' : 'connections.conflict.lead', facts)}</p>
+          <p>{t(conflict.removed ? 'connections.conflict.removed' : edit ? 'connections.conflict.lead' : 'connections.conflict.leadWaiting', facts)}</p>
           {!conflict.removed &&
             (conflict.differences.length === 0 ? (
               <p className="note">{t('connections.conflict.same')}</p>
