@@ -35,7 +35,7 @@ for (const locale of ['en-GB', 'de-DE'] as const) {
       await host?.stop();
     });
 
-    test('B sees the profile A shared, with its share switch; a save over A’s newer change is refused and reloads', async ({ page }) => {
+    test('B sees the profile A shared, with its share switch; a save over A’s newer change is refused and compared: cancel, take the team’s, keep mine (refused once when A saved again)', async ({ page }) => {
       // A adds a profile: in team mode it is shared by default.
       await a('profile', 'add', '--name', 'acme', '--host', '127.0.0.1', '--user', 'acme', '--password-env', 'ACME_SFTP_PASSWORD', '--client', 'Main', '--upload-dir', 'upload', '--log-dir', 'logs', '--response-dir', 'responses');
       await page.goto(served.host.url);

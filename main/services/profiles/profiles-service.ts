@@ -246,6 +246,9 @@ export function createProfilesService(deps: ProfilesDeps): ProfilesService {
       await sharing.ready();
       if (keep === 'team') return view(await exclusive(async () => sharing.reload(find(name))));
       return exclusive(async () => {
+        // Only a shared copy has a team version to keep it over; a local profile that merely has
+        // the name of a team profile never overwrites it (sharing it is refused, error.profiles.teamHasName).
+        if (!find(name).team) throw new AppError('INVALID_INPUT', 'error.profiles.nothingToResolve', { name });
         // Compare-and-set against the version the operator compared with: moved again, it is shown again.
         const over = await sharing.stillAt(name, teamVersion);
         const saved = profile ? await saveNow({ ...profile, name, share: true, baseVersion: teamVersion }, true) : await sharing.keepMine(find(name), teamVersion);

@@ -197,6 +197,9 @@ describe('team mode: a conflict on a shared profile is settled by keeping mine o
     const nothing = await callIn(b, 'profiles.resolve', { name: 'acme', keep: 'mine', teamVersion: 9 });
     expect(nothing.ok || nothing.error).toMatchObject({ code: 'INVALID_INPUT', messageId: 'error.profiles.nothingToResolve' });
     expect(Number((await teamRow()).version)).toBe(9);
+    // A profile of this workstation's own (never shared) has no team version to keep it over.
+    const own = await callIn(b, 'profiles.resolve', { name: 'team', keep: 'mine', teamVersion: 1, profile: edit({ ...(await get(b)), name: 'team', team: { shared: false, version: null, state: 'local', changedBy: null } }, {}) });
+    expect(own.ok || own.error).toMatchObject({ code: 'INVALID_INPUT', messageId: 'error.profiles.nothingToResolve' });
   }, 60_000);
 
   it('loopdesk profile resolve: shows the differences (text in English and German, --json), refuses a stale --version, keeps mine or takes the team’s', async () => {

@@ -90,7 +90,8 @@ export function ConflictDialog(props: { name: string; edit?: ProfileInput; onRes
   const [busy, setBusy] = useState(false);
   const { name, edit } = props;
 
-  const compare = useCallback(() => api.profiles.conflict({ name, profile: edit }), [api, name, edit]);
+  // The comparison needs the edit's shared fields only: its password or key stays in the form until a save.
+  const compare = useCallback(() => api.profiles.conflict({ name, profile: edit && { ...edit, auth: { kind: edit.auth.kind } } }), [api, name, edit]);
   const { value: conflict, error: loadError, reload } = useLoad<ProfileConflict>(compare);
 
   useEffect(() => {

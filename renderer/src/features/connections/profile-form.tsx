@@ -45,7 +45,7 @@ export function ProfileForm(props: { initial: ProfileDraft; editing: boolean; te
     setSaving(false);
     if (r.ok) return props.onSaved(r.value);
     setSaveError(r.error);
-    if (r.error.code === 'CONFLICT' && r.error.details && 'teamVersion' in r.error.details) {
+    if (r.error.messageId === 'error.profiles.changedByOther' || r.error.messageId === 'error.profiles.removedByOther') {
       // Another member's newer version: show both at once, so the operator decides with the facts.
       setRefusedEdit(checked.input);
       setComparing(true);
