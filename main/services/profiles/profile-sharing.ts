@@ -349,12 +349,13 @@ export function createProfileSharing(deps: ProfileSharingDeps) {
     },
     /**
      * "Keep mine", first step: the team's row, when it is still at `teamVersion` (the version the
-     * operator compared with). Moved again: CONFLICT with the newer one, so it is shown again.
+     * operator compared with), and this workstation's name. Moved again: CONFLICT with the newer
+     * one, so it is shown again.
      */
-    async stillAt(name: string, teamVersion: number): Promise<TeamProfileRow> {
+    async stillAt(name: string, teamVersion: number): Promise<{ readonly row: TeamProfileRow; readonly me: string }> {
       const row = await teamRow(name);
       if (row.version !== teamVersion) throw conflict(name, row, teamVersion);
-      return row;
+      return { row, me: team?.workstationName ?? '' };
     },
     /**
      * "Keep mine" for this workstation's copy (a change that waited and lost): its set-up replaces

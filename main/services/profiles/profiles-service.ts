@@ -260,7 +260,7 @@ export function createProfilesService(deps: ProfilesDeps): ProfilesService {
             kind: 'profile',
             profile: name,
             messageId: 'connections.activity.keptMine',
-            values: { version: saved.team.version ?? 0, overwritten: teamVersion, by: over.updatedByName },
+            values: { me: over.me, version: saved.team.version ?? 0, overwritten: teamVersion, by: over.row.updatedByName },
           });
         }
         return view(saved);

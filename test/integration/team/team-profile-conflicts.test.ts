@@ -119,7 +119,7 @@ describe('team mode: a conflict on a shared profile is settled by keeping mine o
     expect(kept.team).toMatchObject({ state: 'shared', version: 4, changedBy: 'b' });
     const settled = await everywhere(4);
     expect(settled).toMatchObject({ port: 2222, user: 'acme', options: { retries: 7, pollMinutes: onB.options.pollMinutes } });
-    expect((await logged(b, 'connections.activity.keptMine'))[0]?.text?.values).toEqual({ version: 4, overwritten: 3, by: 'a' });
+    expect((await logged(b, 'connections.activity.keptMine'))[0]?.text?.values).toEqual({ me: 'b', version: 4, overwritten: 3, by: 'a' });
     // A reads it in the team's log, from B.
     await until('A sees B’s entry', async () => (await logged(a, 'connections.activity.keptMine')).some((e) => e.origin?.name === 'b'));
   }, 60_000);
@@ -179,7 +179,7 @@ describe('team mode: a conflict on a shared profile is settled by keeping mine o
     const settled = await everywhere(8);
     expect(settled.clients[0].mailings.map((m) => m.id)).toEqual(['900005']);
     expect(settled.options).toMatchObject({ pollMinutes: waiting.options.pollMinutes, retries: waiting.options.retries });
-    expect((await logged(b, 'connections.activity.keptMine'))[0]?.text?.values).toEqual({ version: 8, overwritten: 7, by: 'a' });
+    expect((await logged(b, 'connections.activity.keptMine'))[0]?.text?.values).toEqual({ me: 'b', version: 8, overwritten: 7, by: 'a' });
   }, 60_000);
 
   it('offline: taking the team’s drops the change that lost and takes A’s version on B; nothing changes in the team', async () => {
