@@ -179,7 +179,8 @@ export function ConflictDialog(props: { name: string; edit?: ProfileInput; onRes
           <p className="hint">{t('connections.conflict.secretsStay')}</p>
           <ErrorCallout message={error && errorMessage(error)} />
           <div className="button-row end">
-            <button type="button" className="button" disabled={busy} onClick={() => ref.current?.close()}>
+            {/* The safe choice has the focus: Enter or Escape changes nothing. */}
+            <button type="button" className="button" disabled={busy} onClick={() => ref.current?.close()} autoFocus>
               {t('common.cancel')}
             </button>
             {!conflict.removed && (
