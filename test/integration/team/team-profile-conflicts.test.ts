@@ -254,6 +254,22 @@ describe('team mode: a conflict on a shared profile is settled by keeping mine o
       expect((await cli('profile', 'help')).err + (await cli('profile', 'help')).out).toContain('loopdesk profile resolve NAME [--keep-mine [--version N] | --take-team]');
     } finally {
       b = await team.open('b');
+      await b.services.profiles.startTeamSync();
     }
+  }, 60_000);
+
+  it('a change that waited while A removed the profile is kept; keep mine shares it again, on A too', async () => {
+    link.cut();
+    await valueIn(b, 'mailings.save', { profile: 'acme', client: 'Main', mailing: { id: '900008', name: 'Still needed', notes: '' } });
+    expect(await valueIn(a, 'profiles.remove', { name: 'acme' })).toEqual({ removed: true });
+    link.restore();
+    await until('B found its change lost', async () => (await get(b)).team?.state === 'conflict');
+    expect((await get(b)).clients[0].mailings.map((m) => m.id)).toContain('900008');
+    const compared = await valueIn<ProfileConflict>(b, 'profiles.conflict', { name: 'acme' });
+    expect(compared).toMatchObject({ teamVersion: 12, by: 'a', removed: true, differences: [] });
+    await valueIn<Profile>(b, 'profiles.resolve', { name: 'acme', keep: 'mine', teamVersion: 12 });
+    await until('A has acme back', async () => (await callIn<Profile>(a, 'profiles.get', { name: 'acme' })).ok);
+    const settled = await everywhere(13);
+    expect(settled.clients[0].mailings.map((m) => m.id)).toContain('900008');
   }, 60_000);
 });
