@@ -248,6 +248,7 @@ export function createProfilesService(deps: ProfilesDeps): ProfilesService {
       return exclusive(async () => {
         // Only a shared copy has a team version to keep it over; a local profile that merely has
         // the name of a team profile never overwrites it (sharing it is refused, error.profiles.teamHasName).
+        if (!sharing.enabled) throw new AppError('FORBIDDEN', 'error.profiles.shareNeedsTeam', { name });
         if (!find(name).team) throw new AppError('INVALID_INPUT', 'error.profiles.nothingToResolve', { name });
         // Compare-and-set against the version the operator compared with: moved again, it is shown again.
         const over = await sharing.stillAt(name, teamVersion);
