@@ -215,6 +215,33 @@ export const ProfileTeam = z.object({
 });
 export type ProfileTeam = z.output<typeof ProfileTeam>;
 
+/** Team mode: one shared field where this workstation's version and the team's newest differ (never a secret). */
+export const ProfileDifference = z.object({
+  field: z.enum(['host', 'port', 'user', 'authKind', 'trustedKeys', 'option', 'client']),
+  /** The option's key (`pollMinutes`) or the client's name; null for the other fields. */
+  key: z.string().nullable(),
+  /** For a client on both sides: which of its settings differs (`uploadDir`, `mailings` …); null otherwise. */
+  part: z.string().nullable(),
+  /** Each side's value as text; null where that side has none (a client only on the other side, no trusted key). */
+  mine: z.string().nullable(),
+  team: z.string().nullable(),
+});
+export type ProfileDifference = z.output<typeof ProfileDifference>;
+
+/** Team mode: what differs between this workstation's version of a shared profile and the team's newest. */
+export const ProfileConflict = z.object({
+  name: z.string(),
+  /** The team's newest version; "keep mine" replaces exactly this one (refused when it moved again). */
+  teamVersion: z.number(),
+  /** The workstation that made it (its name), and when (ISO time). */
+  by: z.string(),
+  at: z.string(),
+  /** True when the team's newest version is a removal. */
+  removed: z.boolean(),
+  differences: z.array(ProfileDifference),
+});
+export type ProfileConflict = z.output<typeof ProfileConflict>;
+
 /** A stored profile as shown to the renderer: never carries a secret. */
 export const Profile = z.object({
   name: z.string(),
@@ -312,6 +339,16 @@ export const profilesContract = service(
       Profile,
     ),
     reload: method("Team mode: take the team's current set-up of a shared profile (this workstation's unshared changes go; login and secrets stay)", ByName, Profile),
+    conflict: method(
+      "Team mode: what differs between this version of a shared profile (the edit given, else this workstation's copy) and the team's newest",
+      z.object({ name: z.string().min(1), profile: ProfileInput.optional() }),
+      ProfileConflict,
+    ),
+    resolve: method(
+      "Team mode: settle a conflict: keep mine (replaces the team's version `teamVersion` as a new version; refused when it moved again) or take the team's",
+      z.object({ name: z.string().min(1), keep: z.enum(['mine', 'team']), teamVersion: z.number().int(), profile: ProfileInput.optional() }),
+      Profile,
+    ),
   },
   {
     /** Team mode: shared profiles changed on another workstation (or were shared here once the team database answered). */

@@ -75,6 +75,8 @@ const samples = (csv: string): Record<string, unknown> => ({
   // Team mode only: this workstation is alone (test/integration/team/team-shared-profiles.test.ts has the team).
   'profiles.share': { name: 'contract', shared: true },
   'profiles.reload': { name: 'contract' },
+  'profiles.conflict': { name: 'contract' },
+  'profiles.resolve': { name: 'contract', keep: 'mine', teamVersion: 1 },
   'profiles.remove': { name: 'contract' },
 });
 
@@ -92,6 +94,8 @@ const EXPECTED_FAILURES: Record<string, string> = {
   // Sharing a profile needs team mode too.
   'profiles.share': 'FORBIDDEN',
   'profiles.reload': 'FORBIDDEN',
+  'profiles.conflict': 'FORBIDDEN',
+  'profiles.resolve': 'FORBIDDEN',
 };
 
 let data: ReturnType<typeof tempDir>;

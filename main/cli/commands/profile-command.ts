@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ProfileExport, type ConnectionReport, type Profile, type ProfileInput, type ProfileTeam } from '../../../shared/contract/profiles';
+import { ProfileExport, type ConnectionReport, type Profile, type ProfileConflict, type ProfileDifference, type ProfileInput, type ProfileTeam } from '../../../shared/contract/profiles';
 import type { MessageId } from '../../../shared/i18n/messages';
 import { CliError, EXIT_USAGE, report, type CliIo, type GlobalOptions, type Usage } from '../cli-io';
 import { cliText, helpColumns, type CliText } from '../cli-text';
@@ -26,6 +26,7 @@ const USAGE: Usage = (c) =>
         ['loopdesk profile remove NAME'],
         ['loopdesk profile share NAME | unshare NAME', c.t('cli.profile.usage.share')],
         ['loopdesk profile reload NAME', c.t('cli.profile.usage.reload')],
+        ['loopdesk profile resolve NAME [--keep-mine [--version N] | --take-team]', c.t('cli.profile.usage.resolve')],
       ],
       '',
       53,
@@ -71,6 +72,25 @@ const TEAM_LINES: Record<ProfileTeam['state'], MessageId> = {
   conflict: 'cli.profile.show.teamConflict',
 };
 
+/** A difference's setting as the CLI names it: the profile's own field names (`options.pollMinutes`, `clients[Main].uploadDir`). */
+function differenceField(d: ProfileDifference): string {
+  if (d.field === 'option') return `options.${d.key ?? ''}`;
+  if (d.field === 'client') return `clients[${d.key ?? ''}]${d.part ? `.${d.part}` : ''}`;
+  return d.field;
+}
+
+/** `profile resolve NAME`: what differs between this workstation's version and the team's newest, and the two ways out. */
+function conflictLines(x: ProfileConflict, c: CliText): string[] {
+  const facts = { name: x.name, version: x.teamVersion, by: x.by, at: Date.parse(x.at) };
+  const none = c.t('cli.profile.resolve.none');
+  const head = x.removed
+    ? [c.t('cli.profile.resolve.removed', facts)]
+    : x.differences.length === 0
+      ? [c.t('cli.profile.resolve.same', facts)]
+      : [c.t('cli.profile.resolve.header', facts), ...x.differences.map((d) => c.t('cli.profile.resolve.line', { field: differenceField(d), mine: d.mine ?? none, team: d.team ?? none }))];
+  return [...head, c.t('cli.profile.resolve.choose', facts)];
+}
+
 /** Reads and checks an exported profile file against the contract's schema. */
 function readExport(path: string) {
   let parsed: unknown;
@@ -92,7 +112,7 @@ function readExport(path: string) {
 export async function profileCommand(argv: string[], options: GlobalOptions, io: CliIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const [sub] = argv;
   if (!sub || sub === 'help') throw CliError.usage(USAGE, sub ? 0 : EXIT_USAGE);
-  if (!['add', 'set', 'list', 'show', 'export', 'import', 'test', 'trust', 'untrust', 'remove', 'share', 'unshare', 'reload'].includes(sub)) throw new CliError('cli.profile.unknown', { command: sub }, { exitCode: EXIT_USAGE, usage: USAGE });
+  if (!['add', 'set', 'list', 'show', 'export', 'import', 'test', 'trust', 'untrust', 'remove', 'share', 'unshare', 'reload', 'resolve'].includes(sub)) throw new CliError('cli.profile.unknown', { command: sub }, { exitCode: EXIT_USAGE, usage: USAGE });
   return withDoor(options, env, (door) => profileSub(argv, door, options, io));
 }
 
@@ -239,6 +259,29 @@ async function profileSub(argv: string[], door: Door, options: GlobalOptions, io
       const name = rest[0];
       if (!name) throw new CliError('cli.usage.syntax', { syntax: 'loopdesk profile reload NAME' }, { exitCode: EXIT_USAGE });
       return report(io, options, await invoke('profiles.reload', { name }), (p: Profile, c) => [c.t('cli.profile.reloaded', { name, version: p.team?.version ?? 0 })]);
+    }
+    case 'resolve': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: { 'keep-mine': { type: 'boolean', default: false }, 'take-team': { type: 'boolean', default: false }, version: { type: 'string' } },
+      });
+      const name = positionals[0];
+      if (!name) throw new CliError('cli.usage.syntax', { syntax: 'loopdesk profile resolve NAME [--keep-mine [--version N] | --take-team]' }, { exitCode: EXIT_USAGE });
+      if (values['keep-mine'] && values['take-team']) throw new CliError('cli.profile.resolve.oneChoice', {}, { exitCode: EXIT_USAGE, usage: USAGE });
+      const version = values.version === undefined ? undefined : Number(values.version);
+      if (version !== undefined && !Number.isInteger(version)) throw new CliError('cli.profile.resolve.versionNumber', { name }, { exitCode: EXIT_USAGE, usage: USAGE });
+      if (values['take-team']) {
+        return report(io, options, await invoke('profiles.resolve', { name, keep: 'team', teamVersion: version ?? 0 }), (p: Profile, c) => [c.t('cli.profile.reloaded', { name, version: p.team?.version ?? 0 })]);
+      }
+      const compared = await invoke('profiles.conflict', { name });
+      if (!values['keep-mine'] || !compared.ok) return report(io, options, compared, conflictLines);
+      const seen = compared.value as ProfileConflict;
+      // Compare-and-set against the version named (else the one compared just now): moved again, it is refused.
+      const over = version ?? seen.teamVersion;
+      return report(io, options, await invoke('profiles.resolve', { name, keep: 'mine', teamVersion: over }), (p: Profile, c) => [
+        c.t('cli.profile.resolve.kept', { name, overwritten: over, by: seen.by, version: p.team?.version ?? 0 }),
+      ]);
     }
     default:
       throw CliError.usage(USAGE, sub ? EXIT_USAGE : 0);

@@ -2,7 +2,9 @@ import { AppError, isAppErrorOf } from '../../../shared/contract/result';
 import type { LogActivity } from '../activity/activity-service';
 import type { Settings } from '../store/settings';
 import type { TeamProfileRow, TeamStore } from '../team/team-store';
-import { sharedSetupOf, withSharedSetup } from './shared-setup';
+import type { ProfileConflict } from '../../../shared/contract/profiles';
+import { setupDifferences } from './setup-differences';
+import { SharedSetup, sharedSetupOf, withSharedSetup } from './shared-setup';
 import type { StoredProfile } from './stored-profile';
 
 /** Settings key of removals of shared profiles made while the team database was away. */
@@ -64,6 +66,13 @@ export function createProfileSharing(deps: ProfileSharingDeps) {
     if (base === null) return new AppError('CONFLICT', 'error.profiles.teamHasName', { name, by: current.updatedByName }, details);
     return new AppError('CONFLICT', 'error.profiles.changedByOther', { name, by: current.updatedByName }, details);
   };
+  /** The team's row of a profile (a removal marker included); NOT_FOUND when the team never had it. */
+  const teamRow = async (name: string): Promise<TeamProfileRow> => {
+    if (!team) throw new AppError('FORBIDDEN', 'error.profiles.shareNeedsTeam', { name });
+    const row = (await team.profiles()).find((r) => r.name === name);
+    if (!row) throw new AppError('NOT_FOUND', 'error.profiles.goneFromTeam', { name });
+    return row;
+  };
   const reasonOf = (e: unknown) => ({ reason: e instanceof Error ? e.message : String(e) });
 
   /**
@@ -107,7 +116,8 @@ export function createProfileSharing(deps: ProfileSharingDeps) {
         put(p.name, { ...p, team: { version: r.version, state: 'shared', changedBy: team.workstationName } });
         await deps.log({ level: 'info', kind: 'profile', profile: p.name, messageId: 'connections.activity.sharedLater', values: { version: r.version } });
       } else {
-        put(p.name, { ...p, team: { ...p.team, state: 'conflict' } });
+        // Kept as it is, never dropped: the card names who changed it until the operator keeps theirs or takes the team's.
+        put(p.name, { ...p, team: { ...p.team, state: 'conflict', changedBy: r.current.updatedByName } });
         await deps.log({ level: 'warn', kind: 'profile', profile: p.name, messageId: 'connections.activity.shareConflict', values: { by: r.current.updatedByName } });
       }
       changed.push(p.name);
@@ -318,6 +328,47 @@ export function createProfileSharing(deps: ProfileSharingDeps) {
       put(p.name, rest);
       await deps.log({ level: 'info', kind: 'profile', profile: p.name, messageId: 'connections.activity.unshared' });
       return rest;
+    },
+    /**
+     * What differs between `mine` (an edit not saved yet; else this workstation's copy) and the
+     * team's newest version of a shared profile, with that version and who made it.
+     */
+    async conflictOf(name: string, mine: SharedSetup | undefined): Promise<ProfileConflict> {
+      const row = await teamRow(name);
+      const local = find(name);
+      if (!mine && !local) throw new AppError('NOT_FOUND', 'error.profiles.notFound', { name });
+      const setup = mine ?? sharedSetupOf(local!);
+      return {
+        name,
+        teamVersion: row.version,
+        by: row.updatedByName,
+        at: row.updatedAt.toISOString(),
+        removed: row.removed,
+        differences: row.removed ? [] : setupDifferences(setup, SharedSetup.parse(row.setup)),
+      };
+    },
+    /**
+     * "Keep mine", first step: the team's row, when it is still at `teamVersion` (the version the
+     * operator compared with), and this workstation's name. Moved again: CONFLICT with the newer
+     * one, so it is shown again.
+     */
+    async stillAt(name: string, teamVersion: number): Promise<{ readonly row: TeamProfileRow; readonly me: string }> {
+      const row = await teamRow(name);
+      if (row.version !== teamVersion) throw conflict(name, row, teamVersion);
+      return { row, me: team?.workstationName ?? '' };
+    },
+    /**
+     * "Keep mine" for this workstation's copy (a change that waited and lost): its set-up replaces
+     * the team's version `teamVersion` as a new version, compare-and-set; refused when it moved again.
+     */
+    async keepMine(p: StoredProfile, teamVersion: number): Promise<StoredProfile> {
+      if (!team) throw new AppError('FORBIDDEN', 'error.profiles.shareNeedsTeam', { name: p.name });
+      if (!p.team || p.team.state === 'shared') throw new AppError('INVALID_INPUT', 'error.profiles.nothingToResolve', { name: p.name });
+      const r = await team.putProfile(p.name, sharedSetupOf(p), teamVersion);
+      if (!r.ok) throw conflict(p.name, r.current, teamVersion);
+      const next = { ...p, team: { version: r.version, state: 'shared' as const, changedBy: team.workstationName } };
+      put(p.name, next);
+      return next;
     },
     /** Takes the team's current version of a shared profile, dropping changes not shared from here. */
     async reload(p: StoredProfile): Promise<StoredProfile> {

@@ -7,6 +7,7 @@ import type { SecretStore } from '../secrets/secret-store';
 import { openSftp, probeHostKey, type SftpSession, type SftpTarget } from '../sftp';
 import type { Settings } from '../store/settings';
 import { createProfileSharing, type TeamProfilesPort } from './profile-sharing';
+import { sharedSetupOf } from './shared-setup';
 import { secretKeys, StoredProfile } from './stored-profile';
 
 const SETTINGS_KEY = 'profiles';
@@ -176,6 +177,53 @@ export function createProfilesService(deps: ProfilesDeps): ProfilesService {
     }
   };
 
+  /** Creates or replaces a profile (inside `exclusive`): the team first in team mode, then secrets, then the settings file. */
+  const saveNow = async (profile: ProfileInput, allowReplace: boolean): Promise<StoredProfile> => {
+    const input = ProfileInput.parse(profile);
+    const existing = readAll().find((p) => p.name === input.name);
+    if (existing && !allowReplace) {
+      throw new AppError('ALREADY_EXISTS', 'error.profiles.exists', { name: input.name });
+    }
+    const trustedKeys = [...new Set(input.trustedKeys)];
+    // Team mode: the set-up goes to the team first, so a save over another member's newer
+    // change is refused before anything (a secret included) is written here.
+    const team = await sharing.onSave({ ...input, trustedKeys }, existing, input.share, input.baseVersion);
+    const keys = secretKeys(input.name);
+    let secretStore: StoredProfile['secretStore'] = existing?.secretStore ?? 'none';
+    let auth: StoredProfile['auth'];
+    if (input.auth.kind === 'password') {
+      auth = { kind: 'password', passwordEnv: input.auth.passwordEnv };
+      if (input.auth.passwordEnv) secretStore = 'env';
+      else if (input.auth.password) secretStore = await putSecret(keys.password, input.auth.password, true);
+      else if (existing?.auth.kind !== 'password') secretStore = 'none';
+    } else {
+      if (!input.auth.privateKey && !input.auth.keyPath && existing?.auth.kind !== 'key') {
+        throw new AppError('INVALID_INPUT', 'error.profiles.keyNeeded');
+      }
+      auth = { kind: 'key', keyPath: input.auth.keyPath, passphraseEnv: input.auth.passphraseEnv };
+      if (input.auth.privateKey) secretStore = await putSecret(keys.privateKey, input.auth.privateKey, true);
+      else if (input.auth.keyPath) secretStore = input.auth.passphraseEnv ? 'env' : secretStore === 'none' ? 'none' : secretStore;
+      if (input.auth.passphrase) await putSecret(keys.passphrase, input.auth.passphrase, true);
+    }
+    const stored: StoredProfile = {
+      name: input.name,
+      host: input.host,
+      port: input.port,
+      user: input.user,
+      auth,
+      secretStore,
+      trustedKeys,
+      clients: input.clients,
+      options: input.options,
+      sandbox: input.sandbox,
+      ...(team ? { team } : {}),
+    };
+    const all = readAll();
+    writeAll(all.some((p) => p.name === stored.name) ? all.map((p) => (p.name === stored.name ? stored : p)) : [...all, stored]);
+    await deps.log({ level: 'info', kind: 'profile', profile: stored.name, messageId: existing ? 'connections.activity.updated' : 'connections.activity.created' });
+    return stored;
+  };
+
   return {
     async list() {
       await sharing.ready();
@@ -187,50 +235,36 @@ export function createProfilesService(deps: ProfilesDeps): ProfilesService {
     },
     async save({ profile, replace: allowReplace }) {
       await sharing.ready();
+      return exclusive(async () => view(await saveNow(profile, allowReplace)));
+    },
+    async conflict({ name, profile }) {
+      await sharing.ready();
+      const mine = profile && ProfileInput.parse(profile);
+      return sharing.conflictOf(name, mine && sharedSetupOf({ ...mine, trustedKeys: [...new Set(mine.trustedKeys)] }));
+    },
+    async resolve({ name, keep, teamVersion, profile }) {
+      await sharing.ready();
+      if (keep === 'team') return view(await exclusive(async () => sharing.reload(find(name))));
       return exclusive(async () => {
-        const input = ProfileInput.parse(profile);
-        const existing = readAll().find((p) => p.name === input.name);
-        if (existing && !allowReplace) {
-          throw new AppError('ALREADY_EXISTS', 'error.profiles.exists', { name: input.name });
+        // Only a shared copy has a team version to keep it over; a local profile that merely has
+        // the name of a team profile never overwrites it (sharing it is refused, error.profiles.teamHasName).
+        if (!sharing.enabled) throw new AppError('FORBIDDEN', 'error.profiles.shareNeedsTeam', { name });
+        if (!find(name).team) throw new AppError('INVALID_INPUT', 'error.profiles.nothingToResolve', { name });
+        // Compare-and-set against the version the operator compared with: moved again, it is shown again.
+        const over = await sharing.stillAt(name, teamVersion);
+        const saved = profile ? await saveNow({ ...profile, name, share: true, baseVersion: teamVersion }, true) : await sharing.keepMine(find(name), teamVersion);
+        // Who overwrote what: this workstation's entry names the colleague's version it replaced.
+        // (The database gone in between leaves it pending, still based on that version: no entry yet.)
+        if (saved.team?.state === 'shared') {
+          await deps.log({
+            level: 'warn',
+            kind: 'profile',
+            profile: name,
+            messageId: 'connections.activity.keptMine',
+            values: { me: over.me, version: saved.team.version ?? 0, overwritten: teamVersion, by: over.row.updatedByName },
+          });
         }
-        const trustedKeys = [...new Set(input.trustedKeys)];
-        // Team mode: the set-up goes to the team first, so a save over another member's newer
-        // change is refused before anything (a secret included) is written here.
-        const team = await sharing.onSave({ ...input, trustedKeys }, existing, input.share, input.baseVersion);
-        const keys = secretKeys(input.name);
-        let secretStore: StoredProfile['secretStore'] = existing?.secretStore ?? 'none';
-        let auth: StoredProfile['auth'];
-        if (input.auth.kind === 'password') {
-          auth = { kind: 'password', passwordEnv: input.auth.passwordEnv };
-          if (input.auth.passwordEnv) secretStore = 'env';
-          else if (input.auth.password) secretStore = await putSecret(keys.password, input.auth.password, true);
-          else if (existing?.auth.kind !== 'password') secretStore = 'none';
-        } else {
-          if (!input.auth.privateKey && !input.auth.keyPath && existing?.auth.kind !== 'key') {
-            throw new AppError('INVALID_INPUT', 'error.profiles.keyNeeded');
-          }
-          auth = { kind: 'key', keyPath: input.auth.keyPath, passphraseEnv: input.auth.passphraseEnv };
-          if (input.auth.privateKey) secretStore = await putSecret(keys.privateKey, input.auth.privateKey, true);
-          else if (input.auth.keyPath) secretStore = input.auth.passphraseEnv ? 'env' : secretStore === 'none' ? 'none' : secretStore;
-          if (input.auth.passphrase) await putSecret(keys.passphrase, input.auth.passphrase, true);
-        }
-        const stored: StoredProfile = {
-          name: input.name,
-          host: input.host,
-          port: input.port,
-          user: input.user,
-          auth,
-          secretStore,
-          trustedKeys,
-          clients: input.clients,
-          options: input.options,
-          sandbox: input.sandbox,
-          ...(team ? { team } : {}),
-        };
-        const all = readAll();
-        writeAll(all.some((p) => p.name === stored.name) ? all.map((p) => (p.name === stored.name ? stored : p)) : [...all, stored]);
-        await deps.log({ level: 'info', kind: 'profile', profile: stored.name, messageId: existing ? 'connections.activity.updated' : 'connections.activity.created' });
-        return view(stored);
+        return view(saved);
       });
     },
     async remove({ name }) {

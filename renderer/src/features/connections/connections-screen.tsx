@@ -7,6 +7,7 @@ import { FirstRunGuide } from '../shell/first-run';
 import { ConnectionTestPanel, useConnectionTest } from './connection-test';
 import { draftFromProfile, emptyProfileDraft, type ProfileDraft } from './profile-draft';
 import { ProfileForm } from './profile-form';
+import { ConflictDialog } from './conflict-dialog';
 import { ConfirmDialog } from '../../components/confirm-dialog';
 import { ErrorCallout } from '../../components/error-callout';
 import { useLoad } from '../../components/use-load';
@@ -33,7 +34,7 @@ const TEAM_STATE_TEXT: Record<ProfileTeam['state'], MessageId> = {
 };
 
 /** A notice after saving or removing, kept as its key so a language switch re-renders it. */
-type Notice = { readonly id: 'connections.notice.saved' | 'connections.notice.removed' | 'connections.notice.reloaded'; readonly name: string };
+type Notice = { readonly id: 'connections.notice.saved' | 'connections.notice.removed' | 'connections.notice.reloaded' | 'connections.notice.keptMine'; readonly name: string };
 
 /** Connection profiles: list, add, edit, test (with host-key trust) and remove. */
 export function ConnectionsScreen() {
@@ -95,8 +96,8 @@ export function ConnectionsScreen() {
           editing={mode.editing}
           teamMode={teamMode}
           onCancel={() => setMode({ kind: 'list' })}
-          onSaved={(p) => {
-            setNotice({ id: 'connections.notice.saved', name: p.name });
+          onSaved={(p, kept) => {
+            setNotice({ id: kept ? 'connections.notice.keptMine' : 'connections.notice.saved', name: p.name });
             setMode({ kind: 'list' });
             void reload();
           }}
@@ -122,6 +123,7 @@ export function ConnectionsScreen() {
               profile={p}
               onChanged={replaceProfile}
               onReloaded={(p) => (replaceProfile(p), setNotice({ id: 'connections.notice.reloaded', name: p.name }))}
+              onKeptMine={(p) => (replaceProfile(p), setNotice({ id: 'connections.notice.keptMine', name: p.name }))}
               onEdit={() => (setNotice(null), setMode({ kind: 'form', draft: draftFromProfile(p), editing: true }))}
               onRemove={() => setRemoving(p)}
             />
@@ -144,7 +146,7 @@ export function ConnectionsScreen() {
   );
 }
 
-function ProfileCard(props: { profile: Profile; onChanged: (p: Profile) => void; onReloaded: (p: Profile) => void; onEdit: () => void; onRemove: () => void }) {
+function ProfileCard(props: { profile: Profile; onChanged: (p: Profile) => void; onReloaded: (p: Profile) => void; onKeptMine: (p: Profile) => void; onEdit: () => void; onRemove: () => void }) {
   const p = props.profile;
   const { t } = useI18n();
   const test = useConnectionTest(p, props.onChanged);
@@ -194,7 +196,7 @@ function ProfileCard(props: { profile: Profile; onChanged: (p: Profile) => void;
           <>
             <dt>{t('connections.card.team')}</dt>
             <dd>
-              <TeamShare profile={p} team={p.team} onChanged={props.onChanged} onReloaded={props.onReloaded} />
+              <TeamShare profile={p} team={p.team} onChanged={props.onChanged} onReloaded={props.onReloaded} onKeptMine={props.onKeptMine} />
             </dd>
           </>
         )}
@@ -220,11 +222,16 @@ function ProfileCard(props: { profile: Profile; onChanged: (p: Profile) => void;
   );
 }
 
-/** Team mode: the profile's "Share with the team" switch, where it stands, and a reload when another member changed it. */
-function TeamShare(props: { profile: Profile; team: ProfileTeam; onChanged: (p: Profile) => void; onReloaded: (p: Profile) => void }) {
+/**
+ * Team mode: the profile's "Share with the team" switch and where it stands. A change that waited
+ * here and lost to another member's (`conflict`) stays, named, until the operator compares both
+ * versions and keeps theirs or takes the team's.
+ */
+function TeamShare(props: { profile: Profile; team: ProfileTeam; onChanged: (p: Profile) => void; onReloaded: (p: Profile) => void; onKeptMine: (p: Profile) => void }) {
   const api = useApi();
   const { t, errorMessage } = useI18n();
   const [busy, setBusy] = useState(false);
+  const [comparing, setComparing] = useState(false);
   const [error, setError] = useState<AppErrorInfo | null>(null);
   const id = `share-${props.profile.name.replace(/[^A-Za-z0-9_-]/g, '_')}`;
   const act = async (call: () => Promise<{ ok: true; value: Profile } | { ok: false; error: AppErrorInfo }>, then: (p: Profile) => void) => {
@@ -253,9 +260,16 @@ function TeamShare(props: { profile: Profile; team: ProfileTeam; onChanged: (p: 
         </p>
       </div>
       {team.state === 'conflict' && (
-        <button type="button" className="button" disabled={busy} onClick={() => void act(() => api.profiles.reload({ name: props.profile.name }), props.onReloaded)}>
-          {t('connections.team.reload')}
+        <button type="button" className="button" disabled={busy} onClick={() => setComparing(true)}>
+          {t('connections.team.compare')}
         </button>
+      )}
+      {comparing && (
+        <ConflictDialog
+          name={props.profile.name}
+          onResolved={(p, kept) => (setComparing(false), kept === 'mine' ? props.onKeptMine(p) : props.onReloaded(p))}
+          onClose={() => setComparing(false)}
+        />
       )}
       {error && (
         <div className="callout callout-error" role="alert">

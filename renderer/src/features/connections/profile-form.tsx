@@ -1,17 +1,19 @@
 import { useId, useRef, useState, type FormEvent } from 'react';
 import type { AppErrorInfo } from '../../../../shared/contract/result';
-import type { Profile } from '../../../../shared/contract/profiles';
+import type { Profile, ProfileInput } from '../../../../shared/contract/profiles';
 import { useApi } from '../../api/api-context';
 import { ClientEditor } from './client-editor';
+import { ConflictDialog } from './conflict-dialog';
 import { draftFromProfile, draftToInput, emptyClientDraft, problemText, type DraftProblem, type OptionsDraft, type ProfileDraft } from './profile-draft';
 import { useI18n } from '../../i18n/use-i18n';
 
 /**
  * Adds or edits one connection profile; calls `onSaved` with the stored profile. `teamMode`
  * shows the "Share with the team" choice; a save refused because another member changed the
- * profile offers to reload the team's version into the form.
+ * profile opens the comparison (conflict-dialog.tsx): keep this edit over theirs, or take
+ * their version into the form. `kept` tells that this edit replaced another member's change.
  */
-export function ProfileForm(props: { initial: ProfileDraft; editing: boolean; teamMode: boolean; onSaved: (p: Profile) => void; onCancel: () => void }) {
+export function ProfileForm(props: { initial: ProfileDraft; editing: boolean; teamMode: boolean; onSaved: (p: Profile, kept?: boolean) => void; onCancel: () => void }) {
   const api = useApi();
   const id = useId();
   const { t, rich, fmt, say, errorMessage } = useI18n();
@@ -20,6 +22,9 @@ export function ProfileForm(props: { initial: ProfileDraft; editing: boolean; te
   const [saveError, setSaveError] = useState<AppErrorInfo | null>(null);
   const [saving, setSaving] = useState(false);
   const [reloaded, setReloaded] = useState(false);
+  /** The edit a save refused because another member changed the profile; shown beside theirs while comparing. */
+  const [refusedEdit, setRefusedEdit] = useState<ProfileInput | null>(null);
+  const [comparing, setComparing] = useState(false);
   const problemsRef = useRef<HTMLDivElement>(null);
 
   const set = (patch: Partial<ProfileDraft>) => setD((prev) => ({ ...prev, ...patch }));
@@ -38,11 +43,13 @@ export function ProfileForm(props: { initial: ProfileDraft; editing: boolean; te
     setSaving(true);
     const r = await api.profiles.save({ profile: checked.input, replace: props.editing });
     setSaving(false);
-    if (r.ok) props.onSaved(r.value);
-    else {
-      setSaveError(r.error);
-      requestAnimationFrame(() => problemsRef.current?.focus());
-    }
+    if (r.ok) return props.onSaved(r.value);
+    setSaveError(r.error);
+    if (r.error.messageId === 'error.profiles.changedByOther' || r.error.messageId === 'error.profiles.removedByOther') {
+      // Another member's newer version: show both at once, so the operator decides with the facts.
+      setRefusedEdit(checked.input);
+      setComparing(true);
+    } else requestAnimationFrame(() => problemsRef.current?.focus());
   };
 
   const loadKeyFile = async (file: File | undefined) => {
@@ -54,15 +61,15 @@ export function ProfileForm(props: { initial: ProfileDraft; editing: boolean; te
     set({ privateKey: await file.text() });
   };
 
-  /** Another member changed the profile since this form was opened: take their version. */
-  const reloadTeam = async () => {
-    const r = await api.profiles.reload({ name: d.name });
-    if (!r.ok) return setSaveError(r.error);
-    setD(draftFromProfile(r.value));
+  /** The comparison settled: this edit is the team's now, or the team's version is in the form. */
+  const resolved = (p: Profile, kept: 'mine' | 'team') => {
+    setComparing(false);
+    setRefusedEdit(null);
     setSaveError(null);
+    if (kept === 'mine') return props.onSaved(p, true);
+    setD(draftFromProfile(p));
     setReloaded(true);
   };
-  const changedByOther = saveError?.code === 'CONFLICT' && saveError.messageId === 'error.profiles.changedByOther';
 
   const title = props.editing ? t('connections.form.editTitle', { name: props.initial.name }) : t('connections.add');
   const issues = saveError?.code === 'INVALID_INPUT' && saveError.details && 'issues' in saveError.details ? saveError.details.issues : [];
@@ -78,9 +85,9 @@ export function ProfileForm(props: { initial: ProfileDraft; editing: boolean; te
         <div className="form-problems" role="alert" tabIndex={-1} ref={problemsRef}>
           <strong>{saveError ? t('connections.form.notSaved') : t('connections.form.fixFirst')}</strong>
           {saveError && <p>{errorMessage(saveError)}</p>}
-          {changedByOther && (
-            <button type="button" className="button" onClick={() => void reloadTeam()}>
-              {t('connections.form.reloadTeam')}
+          {refusedEdit && (
+            <button type="button" className="button" onClick={() => setComparing(true)}>
+              {t('connections.form.compareTeam')}
             </button>
           )}
           <ul>
@@ -283,6 +290,7 @@ export function ProfileForm(props: { initial: ProfileDraft; editing: boolean; te
           {t('connections.form.cancel')}
         </button>
       </div>
+      {comparing && refusedEdit && <ConflictDialog name={refusedEdit.name} edit={refusedEdit} onResolved={resolved} onClose={() => setComparing(false)} />}
     </form>
   );
 }
