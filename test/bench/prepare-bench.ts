@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import iconv from 'iconv-lite';
 import Papa from 'papaparse';
+import { benchChildScript } from './bench-bundle';
 import type { BenchResult } from './run-bench';
 import { prepare } from '../../main/services/recipients/prepare';
 import { openSpreadsheet } from '../../main/services/recipients/spreadsheet';
@@ -96,9 +97,13 @@ interface ChildResult {
   readonly peakRssMB: number;
 }
 
-/** Runs one measured step in a fresh process (tsx), returning its time and peak RSS. */
+/**
+ * Runs one measured step in a fresh process, from this file bundled with the prepare worker beside
+ * it as the app ships them (see benchChildScript), returning its time and peak RSS.
+ */
 async function child(mode: string, file: string, outDir: string): Promise<ChildResult> {
-  const { stdout } = await run('npx', ['tsx', SELF, '--child', mode, file, outDir], { maxBuffer: 1 << 20, cwd: process.cwd() });
+  const script = await benchChildScript(SELF, 'prepare-bench-child', { 'prepare-worker': fileURLToPath(new URL('../../main/services/recipients/prepare-worker.ts', import.meta.url)) });
+  const { stdout } = await run(process.execPath, [script, '--child', mode, file, outDir], { maxBuffer: 1 << 20, cwd: process.cwd() });
   return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as ChildResult;
 }
 
