@@ -22,7 +22,7 @@ const run = promisify(execFile);
 const CSV_ROWS = 1_000_000;
 const SELF = fileURLToPath(import.meta.url);
 /** Each side runs this many times, alternating; the median is reported (the machine is shared). */
-const REPEATS = 3;
+const REPEATS = 5;
 
 function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
