@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import iconv from 'iconv-lite';
 import Papa from 'papaparse';
+import { benchChildScript } from './bench-bundle';
 import type { BenchResult } from './run-bench';
 import { prepare } from '../../main/services/recipients/prepare';
 import { openSpreadsheet } from '../../main/services/recipients/spreadsheet';
@@ -21,7 +22,7 @@ const run = promisify(execFile);
 const CSV_ROWS = 1_000_000;
 const SELF = fileURLToPath(import.meta.url);
 /** Each side runs this many times, alternating; the median is reported (the machine is shared). */
-const REPEATS = 3;
+const REPEATS = 5;
 
 function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
@@ -96,9 +97,13 @@ interface ChildResult {
   readonly peakRssMB: number;
 }
 
-/** Runs one measured step in a fresh process (tsx), returning its time and peak RSS. */
+/**
+ * Runs one measured step in a fresh process, from this file bundled with the prepare worker beside
+ * it as the app ships them (see benchChildScript), returning its time and peak RSS.
+ */
 async function child(mode: string, file: string, outDir: string): Promise<ChildResult> {
-  const { stdout } = await run('npx', ['tsx', SELF, '--child', mode, file, outDir], { maxBuffer: 1 << 20, cwd: process.cwd() });
+  const script = await benchChildScript(SELF, 'prepare-bench-child', { 'prepare-worker': fileURLToPath(new URL('../../main/services/recipients/prepare-worker.ts', import.meta.url)) });
+  const { stdout } = await run(process.execPath, [script, '--child', mode, file, outDir], { maxBuffer: 1 << 20, cwd: process.cwd() });
   return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as ChildResult;
 }
 

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import ExcelJS from 'exceljs';
+import { benchChildScript } from './bench-bundle';
 import type { BenchResult } from './run-bench';
 import { prepare } from '../../main/services/recipients/prepare';
 import { openSpreadsheet } from '../../main/services/recipients/spreadsheet';
@@ -86,33 +87,8 @@ interface ChildResult {
   readonly peakRssMB: number;
 }
 
-/**
- * The children run this file bundled by esbuild the way the app ships (main/build/build-app.mjs),
- * not through tsx: tsx's loader thread and transpile caches alone take 85 MB of RSS here (126 MB
- * against 41 MB for plain node with the same imports), which the app never pays.
- */
-let bundled: string | undefined;
-async function childScript(): Promise<string> {
-  if (bundled) return bundled;
-  const { build } = await import('esbuild');
-  const out = join(process.cwd(), 'test-results', 'bench', 'xlsx-bench-child.mjs');
-  await build({
-    entryPoints: [SELF],
-    outfile: out,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    external: ['electron', '@duckdb/node-api', '@duckdb/node-bindings', 'ssh2', 'cpu-features', '@napi-rs/keyring', 'exceljs'],
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-    logLevel: 'error',
-  });
-  bundled = out;
-  return out;
-}
-
 async function child(mode: string, file: string, outDir: string): Promise<ChildResult> {
-  const { stdout } = await run(process.execPath, [await childScript(), '--child', mode, file, outDir], { maxBuffer: 1 << 20, cwd: process.cwd() });
+  const { stdout } = await run(process.execPath, [await benchChildScript(SELF, 'xlsx-bench-child'), '--child', mode, file, outDir], { maxBuffer: 1 << 20, cwd: process.cwd() });
   return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as ChildResult;
 }
 

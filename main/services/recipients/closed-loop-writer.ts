@@ -28,6 +28,10 @@ export interface WriteResult {
 /** Bytes of one block of the output file, filled before it is written. */
 const BLOCK_BYTES = 1 << 20;
 
+/** The bytes of `"` and LF, around and after a plain line. */
+const QUOTE = 0x22;
+const LF = 0x0a;
+
 /** U+FFFD in UTF-8: what Buffer#write makes of a lone surrogate. */
 const UTF8_REPLACEMENT = Buffer.from([0xef, 0xbf, 0xbd]);
 
@@ -49,8 +53,7 @@ async function writeChunk(out: WriteStream, buf: Buffer, written?: () => void): 
 }
 
 function unencodableError(row: ClosedLoopRow, rowNumber: number, encoding: ClosedLoopEncoding): AppError {
-  // A formatted line: its values between the quotes.
-  if (typeof row === 'string') row = row.slice(1, -2).split('";"');
+  if (typeof row === 'string') row = row.split('";"');
   for (let f = 0; f < row.length; f++) {
     const c = findUnencodable(row[f] ?? '', encoding);
     if (c !== undefined) {
@@ -92,10 +95,22 @@ export async function writeClosedLoopFile(
 }
 
 /**
- * A row for {@link writeClosedLoopBatches}: its values, or the line {@link formatClosedLoopLine}
- * would make of them, already formatted by a caller that knows no value needs escaping.
+ * A row for {@link writeClosedLoopBatches}: its values, or a {@link PlainLine} of them from a
+ * caller that knows no value needs escaping.
  */
-export type ClosedLoopRow = readonly string[] | string;
+export type ClosedLoopRow = readonly string[] | PlainLine;
+
+/**
+ * The values of a row none of which holds a `"` or a CR, joined with `";"`: its line without the
+ * outer quotes and the line end, which the writer puts into the file's bytes itself (a line
+ * string with them cost a concatenation and its flattening per row: 12 % of the writing).
+ */
+export type PlainLine = string;
+
+/** The {@link PlainLine} of values none of which needs escaping (the caller knows). */
+export function plainLine(values: readonly string[]): PlainLine {
+  return values.join('";"');
+}
 
 /**
  * Same as {@link writeClosedLoopFile} but takes rows in batches, which saves one await per row
@@ -143,7 +158,7 @@ export async function writeClosedLoopBatches(
     }
   };
   const lineOf = (row: ClosedLoopRow): string => {
-    if (typeof row === 'string') return row;
+    if (typeof row === 'string') return '"' + row + '"\n';
     if (row.length !== opts.fieldCount) {
       throw new AppError(
         'VALIDATION_FAILED',
@@ -188,16 +203,27 @@ export async function writeClosedLoopBatches(
       let from = used;
       let r0 = 0;
       for (let k = 0; k < batch.length; k++) {
-        const line = lineOf(batch[k]);
-        if (used + 3 * line.length > block.length) {
+        const row = batch[k];
+        const plain = typeof row === 'string';
+        const text = plain ? row : lineOf(row);
+        // At most 3 bytes a character, and a plain line's quotes and line end.
+        const room = 3 * text.length + 3;
+        if (used + room > block.length) {
           // The block is full: its lines are checked before it goes out.
           checkUtf8(batch, from, r0, k);
           await emit();
-          if (3 * line.length > block.length) block = Buffer.allocUnsafe(3 * line.length);
+          if (room > block.length) block = Buffer.allocUnsafe(room);
           from = 0;
           r0 = k;
         }
-        used += block.write(line, used, 'utf8');
+        if (plain) {
+          block[used++] = QUOTE;
+          used += block.write(text, used, 'utf8');
+          block[used++] = QUOTE;
+          block[used++] = LF;
+        } else {
+          used += block.write(text, used, 'utf8');
+        }
         count++;
       }
       checkUtf8(batch, from, r0, batch.length);

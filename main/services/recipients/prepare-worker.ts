@@ -7,7 +7,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { AppError } from '../../../shared/contract/result';
-import { writeClosedLoopBatches, type ClosedLoopRow } from './closed-loop-writer';
+import { plainLine, writeClosedLoopBatches, type ClosedLoopRow } from './closed-loop-writer';
 import { decodedChunks } from './csv-reader';
 import { compileMapping } from './mapping';
 import type { FromWorker, ToWorker, WorkerJob } from './parallel-subscribers';
@@ -128,7 +128,7 @@ async function* rows(): AsyncGenerator<readonly ClosedLoopRow[]> {
       const line = window.cut(s[i], s[i + 1]);
       const values = apply(line.split(d));
       // What formatClosedLoopLine makes of values with nothing to escape.
-      out.push(fixedPlain && line.indexOf('\r') === -1 ? '"' + values.join('";"') + '"\n' : values);
+      out.push(fixedPlain && line.indexOf('\r') === -1 ? plainLine(values) : values);
     }
     post({ kind: 'taken' });
     yield out;

@@ -1,5 +1,5 @@
 import type { SourceMailingMismatch } from '../../../shared/contract/recipients';
-import { formatClosedLoopLine, type ClosedLoopRow } from './closed-loop-writer';
+import { formatClosedLoopLine, plainLine, type ClosedLoopRow } from './closed-loop-writer';
 import type { ParallelSubscribersWriter } from './parallel-subscribers';
 import { refuseUnusedOverrides, type CompiledEdits } from './row-edits';
 import type { SourceMailingCheck } from './source-mailing-check';
@@ -130,7 +130,7 @@ export class RecipientRowPass {
           // A record split without quotes (it has a range) holds no `"`; a CR or LF in a value is
           // flagged; fixes and overrides bring other text: otherwise the line needs no escaping,
           // and the writer takes it as it is instead of looking into every value again.
-          if (!worker) out.push(plainConstants && row.start !== undefined && r.flags.length === 0 && r.fixes.length === 0 && !overridden ? '"' + r.values.join('";"') + '"\n' : r.values);
+          if (!worker) out.push(plainConstants && row.start !== undefined && r.flags.length === 0 && r.fixes.length === 0 && !overridden ? plainLine(r.values) : r.values);
           // The worker cuts the record from its copy of the text, unless a value differs from it.
           else if (r.fixes.length === 0 && !overridden && row.start !== undefined) worker.add(row);
           else worker.add(row, r.values);

@@ -89,6 +89,34 @@ describe('CsvSplitter agrees with papaparse', () => {
     expect(ours.length).toBeGreaterThan(malformed ? 1000 : 2900);
   });
 
+  it.each([
+    [11, ';', '\n'],
+    [12, ';', '\r\n'],
+    [13, ',', '\r'],
+  ])('seed %i: a record with a range is exactly that range of the text, split at %j (line end %j), across chunks', (seed, delimiter, newline) => {
+    const rnd = prng(seed);
+    // Quoted and malformed lines, then mostly plain ones (those get ranges), then both again.
+    const plain = (lines: number): string =>
+      Array.from({ length: lines }, (_, l) => (l % 97 === 0 ? `"q${delimiter}${l}"` : `u${l}@example.com${delimiter}Jürgen${delimiter}${l % 7 === 0 ? '' : 'Zoë 😀'}`)).join(newline) + newline;
+    const text = randomCsv(rnd, 500, delimiter, newline, true) + newline + plain(3000) + randomCsv(rnd, 500, delimiter, newline, false);
+    const chunks = chunked(rnd, text);
+    const s = new CsvSplitter(delimiter);
+    let ranged = 0;
+    let acrossChunks = 0;
+    const ends: number[] = [];
+    for (let at = 0, c = 0; c < chunks.length; at += chunks[c].length, c++) ends.push(at + chunks[c].length);
+    for (const c of chunks) {
+      s.push(c, (values, start, end) => {
+        if (start === undefined || end === undefined) return;
+        ranged++;
+        if (ends.some((e) => e > start && e < end)) acrossChunks++;
+        expect(text.slice(start, end).split(delimiter)).toEqual(values);
+      });
+    }
+    expect(ranged).toBeGreaterThan(2500);
+    expect(acrossChunks).toBeGreaterThan(30);
+  });
+
   it('handles a quoted record that spans many chunks, and text without any line end', async () => {
     const text = `a;"${'long\n'.repeat(2000)}";b\nc;d`;
     const chunks = chunked(prng(7), text);

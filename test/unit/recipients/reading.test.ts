@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
+import { decodedChunks } from '../../../main/services/recipients/csv-reader';
 import { detectDelimiter } from '../../../main/services/recipients/delimiter';
 import { detectEncoding } from '../../../main/services/recipients/encoding';
 import { openSpreadsheet, previewSpreadsheet } from '../../../main/services/recipients/spreadsheet';
@@ -143,6 +144,29 @@ describe('openSpreadsheet on files from other programs', () => {
       }
     }
     expect(n).toBe(60000);
+  });
+
+  it('decodes the whole file at every size around its 64 KB reads, after a BOM, in UTF-8 and UTF-16', async () => {
+    const K = 64 * 1024;
+    for (const size of [0, 1, K - 1, K, K + 1, 4 * K, 4 * K + 3, 5 * K + 7, 9 * K]) {
+      const text = 'ä€x;'.repeat(size).slice(0, size);
+      for (const [encoding, bom, bytes] of [
+        ['utf-8', 3, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'utf8')])],
+        ['utf-16le', 2, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')])],
+      ] as const) {
+        const path = join(tmp, `pieces-${size}-${encoding}.txt`);
+        writeFileSync(path, bytes);
+        let got = '';
+        let last = 0;
+        for await (const c of decodedChunks(path, { encoding, bomLength: bom })) {
+          got += c.text;
+          expect(c.bytesRead).toBeGreaterThan(last);
+          last = c.bytesRead;
+        }
+        expect(got, `${size} characters in ${encoding}`).toBe(text);
+        if (size > 0) expect(last).toBe(bytes.length);
+      }
+    }
   });
 
   it.each([
