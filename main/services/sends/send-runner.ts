@@ -10,6 +10,7 @@ import type { SendClaims } from '../store/send-claims';
 import { reasonValues } from '../sftp/reason';
 import { deriveStatus, parseErrorFile, parseLogFile, StatusLayoutError, statusFileNames, type ServerObservation } from './server-status-adapter';
 import { said, SERVER_STATES, type Said, type SendJournal, type SendRecord } from './send-journal';
+import { leaveOutSuppressed, type RecheckDeps } from './upload-recheck';
 
 /** An error's sentence in both forms: its catalog key where it has one, else its English text alone. */
 export function errorSaid(e: unknown): Said {
@@ -30,6 +31,8 @@ export interface RunnerDeps {
   readonly timeZoneOf: (record: SendRecord) => string;
   /** Team mode: the upload lease and the shared name reservations (absent: one workstation, nothing to share). */
   readonly claims?: SendClaims;
+  /** Real sends: the suppression list is checked again right before the upload (upload-recheck.ts). */
+  readonly recheck?: RecheckDeps;
 }
 
 function remote(dir: string, name: string): string {
@@ -92,6 +95,14 @@ async function uploadLeased(deps: RunnerDeps, id: string): Promise<SendRecord> {
   );
   deps.changed(record);
   try {
+    if (!record.test && !record.namesFinal && deps.recheck) {
+      const { subscribers } = await preparedFiles(record.workDir);
+      if (subscribers) record = await leaveOutSuppressed(deps, deps.recheck, record, subscribers);
+      if (record.state !== 'uploading') {
+        deps.changed(record);
+        return record; // every recipient suppressed meanwhile (or cancelled): nothing is uploaded
+      }
+    }
     record = await deps.withSession(record.profile, async (session) => {
       if (await alreadyTaken(session, record)) {
         return deps.journal.update(id, { state: 'taken' }, { state: 'taken', ...said('sends.step.alreadyTaken') });
@@ -127,7 +138,7 @@ async function uploadLeased(deps: RunnerDeps, id: string): Promise<SendRecord> {
   } catch (e) {
     const failure = errorSaid(e);
     await deps.log({ level: 'error', kind: 'upload', profile: record.profile, messageId: 'sends.activity.uploadFailed', values: { id: record.id, ...reasonValues(e) } });
-    if (isAppError(e) && (e.code === 'TARGET_EXISTS' || e.code === 'NOT_FOUND' || (isAppErrorOf(e, 'TRANSFER_FAILED') && e.details?.cause === 'NOT_FOUND') || e.code === 'HOST_KEY_CHANGED' || e.code === 'HOST_KEY_UNKNOWN' || e.code === 'AUTH_FAILED' || e.code === 'SECRET_UNAVAILABLE')) {
+    if (isAppError(e) && (e.code === 'TARGET_EXISTS' || e.code === 'NOT_FOUND' || e.code === 'UNSUPPORTED_FILE' || (isAppErrorOf(e, 'TRANSFER_FAILED') && e.details?.cause === 'NOT_FOUND') || e.code === 'HOST_KEY_CHANGED' || e.code === 'HOST_KEY_UNKNOWN' || e.code === 'AUTH_FAILED' || e.code === 'SECRET_UNAVAILABLE')) {
       record = await deps.journal.update(id, { state: 'error', error: { ...failure, rows: [] } }, { state: 'error', ...failure });
     } else {
       // A transient failure: the send stays "uploading" and the scheduler tries again; nothing partial is on the server.

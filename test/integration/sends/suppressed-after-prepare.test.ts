@@ -1,0 +1,109 @@
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Send } from '../../../shared/contract/sends';
+import { useSandboxApp } from '../../helpers/sandbox-app';
+
+/**
+ * A scheduled real send is uploaded later than it was prepared: addresses suppressed in between
+ * (an unsubscribe, a bounce, an operator's import) must not be mailed. Against the real sandbox.
+ */
+const app = useSandboxApp();
+
+const RECIPIENTS = [
+  'E-Mail;Anrede;Vorname;Nachname',
+  'anna.schmidt@example.com;Frau;Anna;Schmidt',
+  'juergen.mueller@example.com;Herr;Jürgen;Müller "Jupp"',
+  'doris.koch@example.com;Frau;Doris;Koch',
+].join('\r\n');
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function scheduledSend(mailingIndex: number, file: string, recipients = RECIPIENTS, inMs = 1200): Promise<Send> {
+  const path = join(app.dataDir, file);
+  writeFileSync(path, recipients, 'utf8');
+  const draft = await app.draft(path, app.sandbox.clients[0].mailings[mailingIndex].id);
+  const created = await app.call<Send>('sends.create', { ...draft, scheduledAt: new Date(Date.now() + inMs).toISOString() });
+  expect(created).toMatchObject({ state: 'scheduled', recipients: 3 });
+  return created;
+}
+
+/** Suppresses addresses the way an operator's import does (responses.suppressionImport). */
+async function suppress(file: string, emails: readonly string[]): Promise<void> {
+  const path = join(app.dataDir, file);
+  writeFileSync(path, ['Email', ...emails].join('\n') + '\n');
+  const result = await app.call<{ added: number }>('responses.suppressionImport', { path, reason: 'unsubscribed by phone' });
+  expect(result.added).toBe(emails.length);
+}
+
+const uploadDir = () => join(app.sandbox.clients[0].localDir, 'upload');
+
+async function activityIds(sendId: string): Promise<string[]> {
+  const rows = await app.context.db.all<{ message_id: string; message_values: string | null }>('SELECT message_id, message_values FROM activity ORDER BY rowid');
+  return rows.filter((r) => r.message_values?.includes(sendId)).map((r) => r.message_id);
+}
+
+describe('a send uploaded later than it was prepared is checked against the suppression list again', () => {
+  it('an address suppressed after preparation is left out of the uploaded file, with a journal step, an activity entry and a rejected row', async () => {
+    const send = await scheduledSend(0, 'later.csv');
+    await suppress('unsubscribed.csv', ['Anna.Schmidt@example.com']);
+    await sleep(1300);
+    await app.context.services.sends.tick();
+
+    const after = await app.call<Send>('sends.get', { id: send.id });
+    expect(after.state).toBe('on_server');
+    expect(after).toMatchObject({ recipients: 2, excluded: 1 });
+    // The file on the server: without the suppressed address, the other rows byte for byte as prepared.
+    const uploaded = readFileSync(join(uploadDir(), after.fileName), 'utf8');
+    expect(uploaded).not.toContain('anna.schmidt');
+    expect(uploaded).toContain('"juergen.mueller@example.com";');
+    expect(uploaded).toContain('"Herr";"Jürgen";"Müller ""Jupp""";');
+    expect(uploaded).toContain('"doris.koch@example.com";');
+    expect(uploaded.split('\n').filter(Boolean)).toHaveLength(2);
+    expect(readdirSync(uploadDir()).filter((n) => n.endsWith('.part'))).toEqual([]);
+
+    const step = after.timeline.find((t) => t.text?.id === 'sends.step.suppressedAtUpload');
+    expect(step).toMatchObject({ state: 'uploading', text: { values: { count: 1, kept: 2 } } });
+    expect(step!.message).toContain('1 recipient was put on the suppression list after this send was prepared');
+    // The step comes before the upload's result.
+    const states = after.timeline.map((t) => t.text?.id);
+    expect(states.indexOf('sends.step.suppressedAtUpload')).toBeLessThan(states.indexOf('sends.step.onServer'));
+
+    const rejected = join(app.dataDir, 'rejected', `send-${send.id}-rejected.csv`);
+    expect(step!.text!.values.file).toBe(rejected);
+    const rows = readFileSync(rejected, 'utf8').replace(/^\uFEFF/, '').split('\n').filter(Boolean);
+    expect(rows[0]).toMatch(/^"reasons";"Email";"broadmail_ID";"WAVE_ID";"Salutation";"First name";"Last name"/);
+    expect(rows).toHaveLength(2);
+    expect(rows[1]).toContain('"anna.schmidt@example.com was put on the suppression list after the send was prepared (unsubscribed by phone)";"anna.schmidt@example.com"');
+    expect(await activityIds(send.id)).toContain('sends.activity.suppressedAtUpload');
+
+    // The server imports two recipients, and the send goes out once.
+    const done = await app.drive(send.id);
+    expect(done.mailingId).toMatch(/^\d{11}$/);
+    expect(done.timeline.filter((t) => t.state === 'uploading' && t.text?.id === 'sends.step.uploading')).toHaveLength(1);
+  });
+
+  it('when every address was suppressed after preparation, nothing is uploaded and the send ends in error saying why', async () => {
+    const send = await scheduledSend(1, 'all-gone.csv', RECIPIENTS.replaceAll('@example.com', '@example.org'));
+    await suppress('all-unsubscribed.csv', ['anna.schmidt@example.org', 'juergen.mueller@example.org', 'doris.koch@example.org']);
+    await sleep(1300);
+    const before = readdirSync(uploadDir());
+    await app.context.services.sends.tick();
+
+    const after = await app.call<Send>('sends.get', { id: send.id });
+    expect(after).toMatchObject({ state: 'error', recipients: 0, excluded: 3 });
+    expect(after.error?.text).toMatchObject({ id: 'sends.step.allSuppressedAtUpload', values: { count: 3 } });
+    expect(after.timeline.at(-1)).toMatchObject({ state: 'error', text: { id: 'sends.step.allSuppressedAtUpload' } });
+    expect(readdirSync(uploadDir())).toEqual(before);
+    expect(readdirSync(uploadDir())).not.toContain(after.fileName);
+    const rows = readFileSync(join(app.dataDir, 'rejected', `send-${send.id}-rejected.csv`), 'utf8').split('\n').filter(Boolean);
+    expect(rows).toHaveLength(4);
+    expect(await activityIds(send.id)).toContain('sends.activity.allSuppressedAtUpload');
+
+    // Later passes leave it alone: it never uploads.
+    await app.context.services.sends.tick();
+    expect((await app.call<Send>('sends.get', { id: send.id })).state).toBe('error');
+    expect(existsSync(join(uploadDir(), after.fileName))).toBe(false);
+  });
+
+});
