@@ -95,14 +95,6 @@ async function uploadLeased(deps: RunnerDeps, id: string): Promise<SendRecord> {
   );
   deps.changed(record);
   try {
-    if (!record.test && !record.namesFinal && deps.recheck) {
-      const { subscribers } = await preparedFiles(record.workDir);
-      if (subscribers) record = await leaveOutSuppressed(deps, deps.recheck, record, subscribers);
-      if (record.state !== 'uploading') {
-        deps.changed(record);
-        return record; // every recipient suppressed meanwhile (or cancelled): nothing is uploaded
-      }
-    }
     record = await deps.withSession(record.profile, async (session) => {
       if (await alreadyTaken(session, record)) {
         return deps.journal.update(id, { state: 'taken' }, { state: 'taken', ...said('sends.step.alreadyTaken') });
@@ -111,6 +103,14 @@ async function uploadLeased(deps: RunnerDeps, id: string): Promise<SendRecord> {
       if (!record.namesFinal) {
         if (!(await deps.journal.markNamesFinal(id))) return deps.journal.get(id); // cancelled meanwhile: upload nothing
         record = await deps.journal.get(id);
+      }
+      // The last look at the suppression list, while the recipient file can still change: it is not
+      // on the server under its name (a first attempt, or one cut before the rename). Once it is
+      // there (published before a cut), it is left as it is: a resumed upload compares its size.
+      if (!record.test && deps.recheck && !(await session.stat(remote(record.uploadDir, record.fileName)))) {
+        const { subscribers } = await preparedFiles(record.workDir);
+        if (subscribers) record = await leaveOutSuppressed(deps, deps.recheck, record, subscribers);
+        if (record.state !== 'uploading') return record; // every recipient suppressed meanwhile: nothing is uploaded
       }
       const locals = await preparedFiles(record.workDir);
       const uploads = [

@@ -40,8 +40,9 @@ export function sendRejectedFile(rejectedDir: string, sendId: string): string {
  * Rows suppressed since then are written to the send's rejected-rows file and the recipient
  * file is replaced (written beside it, then renamed over it) without them; the journal and the
  * activity log say how many. When no row is left, the send ends in `error` and nothing is
- * uploaded. Only runs while the names are not final, so the file is never changed after a
- * byte of it may be on the server (an upload resumed after that compares sizes).
+ * uploaded. The runner calls it once the names are final (no cancel can come in between) and
+ * only while the file is not on the server under its name, so a file the server may already
+ * have is never changed (an upload resumed after that compares sizes).
  *
  * Order, for a crash at any point: the rejected rows first, then the journal, then the rename.
  * A crash in between finds the same rows again next time (a second entry), never loses one.
@@ -51,8 +52,6 @@ export async function leaveOutSuppressed(runner: RecheckRunner, deps: RecheckDep
   const client = deps.clientOf(record);
   const check = await findSuppressed(subscribers, client.encoding, lookup);
   if (check.suppressed.length === 0) return record;
-  const current = await runner.journal.get(record.id);
-  if (current.state !== 'uploading') return current; // cancelled meanwhile
   const left = check.suppressed.length;
   const kept = check.rows - left;
   const file = sendRejectedFile(deps.rejectedDir, record.id);

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Send } from '../../../shared/contract/sends';
@@ -106,4 +106,45 @@ describe('a send uploaded later than it was prepared is checked against the supp
     expect(existsSync(join(uploadDir(), after.fileName))).toBe(false);
   });
 
+  /** A real send prepared now whose first upload stopped after its names were final (a cut or a crash): as the journal then stands. */
+  async function cutAfterNamesFinal(mailingIndex: number, file: string, domain: string): Promise<Send> {
+    const path = join(app.dataDir, file);
+    writeFileSync(path, RECIPIENTS.replaceAll('@example.com', `@${domain}`), 'utf8');
+    const draft = await app.draft(path, app.sandbox.clients[0].mailings[mailingIndex].id);
+    const created = await app.call<Send>('sends.create', draft);
+    const journal = app.context.services.sends.journal;
+    await journal.update(created.id, { state: 'uploading', uploadAttempts: 1 });
+    expect(await journal.markNamesFinal(created.id)).toBe(true);
+    return created;
+  }
+
+  it('a send whose upload was cut before its file reached the server is checked again when it is retried', async () => {
+    const send = await cutAfterNamesFinal(2, 'cut.csv', 'example.net');
+    await suppress('cut-unsubscribed.csv', ['doris.koch@example.net']);
+    await app.context.services.sends.tick();
+
+    const after = await app.call<Send>('sends.get', { id: send.id });
+    expect(after).toMatchObject({ state: 'on_server', recipients: 2, excluded: 1 });
+    expect(after.timeline.some((t) => t.text?.id === 'sends.step.uploadingAgain')).toBe(true);
+    expect(after.timeline.find((t) => t.text?.id === 'sends.step.suppressedAtUpload')?.text?.values).toMatchObject({ count: 1, kept: 2 });
+    const uploaded = readFileSync(join(uploadDir(), after.fileName), 'utf8');
+    expect(uploaded).not.toContain('doris.koch');
+    expect(uploaded.split('\n').filter(Boolean)).toHaveLength(2);
+  });
+
+  it('a file the server already has under its name (published just before a cut) is neither changed nor uploaded again', async () => {
+    const send = await cutAfterNamesFinal(1, 'published.csv', 'example.info');
+    const work = join(app.dataDir, 'sends', send.id);
+    const prepared = join(work, readdirSync(work).find((n) => n.endsWith('_subscribers.csv'))!);
+    copyFileSync(prepared, join(uploadDir(), send.fileName));
+    const published = readFileSync(prepared);
+    await suppress('published-unsubscribed.csv', ['doris.koch@example.info']);
+    await app.context.services.sends.tick();
+
+    const after = await app.call<Send>('sends.get', { id: send.id });
+    expect(after).toMatchObject({ state: 'on_server', recipients: 3 });
+    expect(after.timeline.some((t) => t.text?.id === 'sends.step.suppressedAtUpload')).toBe(false);
+    expect(readFileSync(join(uploadDir(), send.fileName)).equals(published)).toBe(true);
+    expect(readdirSync(uploadDir()).filter((n) => n.startsWith(send.fileName.slice(0, 14)))).toEqual([send.fileName]);
+  });
 });
