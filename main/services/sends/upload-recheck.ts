@@ -57,7 +57,8 @@ export async function leaveOutSuppressed(runner: RecheckRunner, deps: RecheckDep
   const file = sendRejectedFile(deps.rejectedDir, record.id);
   const intl = appIntl(deps.language());
   await appendRejectedRows(file, client.fieldNames, check.suppressed, (r) => intl.formatMessage({ id: 'sends.rejected.suppressedAtUpload' }, { email: r.email, reason: r.reason }));
-  const counts = { recipients: kept, excluded: record.excluded + left };
+  // From the journal's count, not `left`: after a crash between the journal and the rename the rows are found again, and counted once.
+  const counts = { recipients: kept, excluded: record.excluded + Math.max(0, record.recipients - kept) };
   if (kept === 0) {
     const why = said('sends.step.allSuppressedAtUpload', { count: left, file });
     const ended = await runner.journal.update(record.id, { ...counts, state: 'error', error: { ...why, rows: [] } }, { state: 'error', ...why });

@@ -2,6 +2,8 @@ import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } fr
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Send } from '../../../shared/contract/sends';
+import { leaveOutSuppressed, type RecheckDeps } from '../../../main/services/sends/upload-recheck';
+import { SuppressionList } from '../../../main/services/suppression/suppression-list';
 import { useSandboxApp } from '../../helpers/sandbox-app';
 
 /**
@@ -146,5 +148,33 @@ describe('a send uploaded later than it was prepared is checked against the supp
     expect(after.timeline.some((t) => t.text?.id === 'sends.step.suppressedAtUpload')).toBe(false);
     expect(readFileSync(join(uploadDir(), send.fileName)).equals(published)).toBe(true);
     expect(readdirSync(uploadDir()).filter((n) => n.startsWith(send.fileName.slice(0, 14)))).toEqual([send.fileName]);
+  });
+  it('after a crash between the journal and the rename, the rows are found again and counted once', async () => {
+    // A source mailing of its own (the others are in flight); the send is only prepared here, never uploaded.
+    await app.call('mailings.save', { profile: 'Sandbox', client: 'demo', mailing: { id: '12345678901', name: 'Crash check' } });
+    const path = join(app.dataDir, 'crash.csv');
+    writeFileSync(path, RECIPIENTS.replaceAll('@example.com', '@example.de'), 'utf8');
+    const created = await app.call<Send>('sends.create', { ...(await app.draft(path, '12345678901')), scheduledAt: '2099-01-01T00:00:00Z' });
+    const journal = app.context.services.sends.journal;
+    let record = await journal.update(created.id, { state: 'uploading' });
+    const subscribers = join(record.workDir, readdirSync(record.workDir).find((n) => n.endsWith('_subscribers.csv'))!);
+    const prepared = readFileSync(subscribers);
+    await suppress('crash-unsubscribed.csv', ['anna.schmidt@example.de']);
+    const deps: RecheckDeps = {
+      suppressed: () => new SuppressionList(app.context.db).lookup(),
+      clientOf: () => ({ encoding: 'utf-8', fieldNames: [] }),
+      rejectedDir: join(app.dataDir, 'rejected'),
+      language: () => 'en',
+      archive: async () => undefined,
+    };
+    const runner = { journal, log: async () => undefined, changed: () => undefined };
+    record = await leaveOutSuppressed(runner, deps, record, subscribers);
+    expect(record).toMatchObject({ recipients: 2, excluded: 1 });
+    // The crash: the journal has the step, the rename did not happen.
+    writeFileSync(subscribers, prepared);
+    record = await leaveOutSuppressed(runner, deps, record, subscribers);
+    expect(record).toMatchObject({ recipients: 2, excluded: 1 });
+    expect(readFileSync(subscribers, 'utf8')).not.toContain('anna.schmidt');
+    expect(readdirSync(record.workDir).filter((n) => n.endsWith('.tmp'))).toEqual([]);
   });
 });
