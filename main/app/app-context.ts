@@ -30,7 +30,7 @@ import { CRYPTO_EXTENSION_ENV, Database, type DatabaseOptions } from '../service
 import { checkCryptoModule } from '../services/store/data-file';
 import { openSettings, type Settings } from '../services/store/settings';
 import type { Locale } from '../../shared/i18n/locale';
-import { LANGUAGE_SETTING, languageChoice } from './language';
+import { LANGUAGE_SETTING, languageChoice, mainLanguage } from './language';
 import { readTeamSetting, teamStoreFor } from '../services/team/team-settings';
 import { createTeamService } from '../services/team/team-status-service';
 
@@ -140,6 +140,7 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
     profiles,
     log: activity.log,
     suppressed: suppressedForSend,
+    language: () => mainLanguage(settings, options.systemLocale),
     dataKey: atRest.encrypt ? dataKey?.key : undefined,
     team,
     // Each scheduler pass (the first at start): listen for the others' changes, push and pull.

@@ -29,6 +29,7 @@ const SUITES: Record<string, () => Promise<BenchResult[]>> = {
   responses: async () => (await import('./responses-bench')).runResponsesBench(),
   startup: async () => (await import('./startup-bench')).runStartupBench(),
   team: async () => (await import('./team-bench')).runTeamBench(),
+  recheck: async () => (await import('./upload-recheck-bench')).runUploadRecheckBench(),
 };
 
 /**

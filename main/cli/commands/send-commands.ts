@@ -202,7 +202,11 @@ export async function sendCommand(argv: string[], door: Door, options: GlobalOpt
   io.out(
     options.json
       ? JSON.stringify(send)
-      : c.t(send.error ? 'cli.send.resultError' : 'cli.send.result', { id: send.id, state: c.t(STATE_LABELS[send.state]), error: send.error?.message ?? '', command: `loopdesk status ${send.id} --watch` }),
+      : [
+          c.t(send.error ? 'cli.send.resultError' : 'cli.send.result', { id: send.id, state: c.t(STATE_LABELS[send.state]), error: send.error ? c.say(send.error.text, send.error.message) : '', command: `loopdesk status ${send.id} --watch` }),
+          // What happened on the way (rows left out because they were suppressed meanwhile, a renamed file), as the Sends screen shows it.
+          ...timelineLines(send, c),
+        ].join('\n'),
   );
   return send.state === 'error' || send.state === 'uploading' ? 1 : 0;
 }
@@ -286,7 +290,18 @@ function line(s: Send, c: CliText): string {
   ].join('\t');
 }
 
-/** `loopdesk status [<send>] [--watch]`: checks the server and prints where each send stands. */
+/**
+ * A send's timeline, oldest first, one indented line per step as the Sends screen shows it: when
+ * (this computer's clock), the state, and what happened, in the CLI's language.
+ */
+export function timelineLines(s: Send, c: CliText): string[] {
+  return s.timeline.map((e) => `  ${c.fmt.dateTime(e.at, { seconds: true })}  ${c.t(STATE_LABELS[e.state])}  ${c.say(e.text, e.message)}`);
+}
+
+/**
+ * `loopdesk status [<send>] [--watch]`: checks the server and prints where each send stands; one
+ * send without `--watch` also with its timeline (`--watch` prints one line per change, for scripts).
+ */
 export async function statusCommand(argv: string[], door: Door, options: GlobalOptions, io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { watch: { type: 'boolean', default: false }, every: { type: 'string', default: '10' } } });
   const every = Number(values.every);
@@ -303,7 +318,13 @@ export async function statusCommand(argv: string[], door: Door, options: GlobalO
       await door.tick();
       await call<Send[]>(door, 'sends.refresh', id ? { id } : {});
       const sends = id ? [await call<Send>(door, 'sends.get', { id })] : await call<Send[]>(door, 'sends.list', { limit: 50 });
-      const text = options.json ? JSON.stringify(id ? sends[0] : sends) : sends.length ? sends.map((s) => line(s, c)).join('\n') : c.t('cli.status.none');
+      const text = options.json
+        ? JSON.stringify(id ? sends[0] : sends)
+        : id && !values.watch
+          ? [line(sends[0], c), ...timelineLines(sends[0], c)].join('\n')
+          : sends.length
+            ? sends.map((s) => line(s, c)).join('\n')
+            : c.t('cli.status.none');
       if (text !== last) io.out(text);
       last = text;
       if (!values.watch || (id && sends.every((s) => final.has(s.state)))) return sends.some((s) => s.state === 'error') && id ? 1 : 0;

@@ -153,7 +153,9 @@ function fromRow(r: Row): SendRecord {
 }
 
 /** What can change on a send after it was created. */
-export type SendPatch = Partial<Pick<SendRecord, 'state' | 'mailingId' | 'error' | 'serverHalted' | 'lastCheckedAt' | 'uploadAttempts' | 'namesFinal' | 'fileName' | 'productsFileName'>>;
+export type SendPatch = Partial<
+  Pick<SendRecord, 'state' | 'mailingId' | 'error' | 'serverHalted' | 'lastCheckedAt' | 'uploadAttempts' | 'namesFinal' | 'fileName' | 'productsFileName' | 'recipients' | 'excluded'>
+>;
 
 /**
  * The send journal in the data file: one row per send plus its timeline. Every state change
@@ -211,6 +213,8 @@ export class SendJournal {
       namesFinal: 'names_final',
       fileName: 'file_name',
       productsFileName: 'products_file_name',
+      recipients: 'recipients',
+      excluded: 'excluded',
     };
     for (const [key, value] of Object.entries(patch) as [keyof SendPatch, unknown][]) {
       if (value === undefined) continue;

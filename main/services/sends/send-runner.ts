@@ -10,6 +10,7 @@ import type { SendClaims } from '../store/send-claims';
 import { reasonValues } from '../sftp/reason';
 import { deriveStatus, parseErrorFile, parseLogFile, StatusLayoutError, statusFileNames, type ServerObservation } from './server-status-adapter';
 import { said, SERVER_STATES, type Said, type SendJournal, type SendRecord } from './send-journal';
+import { leaveOutSuppressed, type RecheckDeps } from './upload-recheck';
 
 /** An error's sentence in both forms: its catalog key where it has one, else its English text alone. */
 export function errorSaid(e: unknown): Said {
@@ -30,6 +31,8 @@ export interface RunnerDeps {
   readonly timeZoneOf: (record: SendRecord) => string;
   /** Team mode: the upload lease and the shared name reservations (absent: one workstation, nothing to share). */
   readonly claims?: SendClaims;
+  /** Real sends: the suppression list is checked again right before the upload (upload-recheck.ts). */
+  readonly recheck?: RecheckDeps;
 }
 
 function remote(dir: string, name: string): string {
@@ -101,6 +104,14 @@ async function uploadLeased(deps: RunnerDeps, id: string): Promise<SendRecord> {
         if (!(await deps.journal.markNamesFinal(id))) return deps.journal.get(id); // cancelled meanwhile: upload nothing
         record = await deps.journal.get(id);
       }
+      // The last look at the suppression list, while the recipient file can still change: it is not
+      // on the server under its name (a first attempt, or one cut before the rename). Once it is
+      // there (published before a cut), it is left as it is: a resumed upload compares its size.
+      if (!record.test && deps.recheck && !(await session.stat(remote(record.uploadDir, record.fileName)))) {
+        const { subscribers } = await preparedFiles(record.workDir);
+        if (subscribers) record = await leaveOutSuppressed(deps, deps.recheck, record, subscribers);
+        if (record.state !== 'uploading') return record; // every recipient suppressed meanwhile: nothing is uploaded
+      }
       const locals = await preparedFiles(record.workDir);
       const uploads = [
         { name: record.productsFileName, local: locals.products },
@@ -127,7 +138,7 @@ async function uploadLeased(deps: RunnerDeps, id: string): Promise<SendRecord> {
   } catch (e) {
     const failure = errorSaid(e);
     await deps.log({ level: 'error', kind: 'upload', profile: record.profile, messageId: 'sends.activity.uploadFailed', values: { id: record.id, ...reasonValues(e) } });
-    if (isAppError(e) && (e.code === 'TARGET_EXISTS' || e.code === 'NOT_FOUND' || (isAppErrorOf(e, 'TRANSFER_FAILED') && e.details?.cause === 'NOT_FOUND') || e.code === 'HOST_KEY_CHANGED' || e.code === 'HOST_KEY_UNKNOWN' || e.code === 'AUTH_FAILED' || e.code === 'SECRET_UNAVAILABLE')) {
+    if (isAppError(e) && (e.code === 'TARGET_EXISTS' || e.code === 'NOT_FOUND' || e.code === 'UNSUPPORTED_FILE' || (isAppErrorOf(e, 'TRANSFER_FAILED') && e.details?.cause === 'NOT_FOUND') || e.code === 'HOST_KEY_CHANGED' || e.code === 'HOST_KEY_UNKNOWN' || e.code === 'AUTH_FAILED' || e.code === 'SECRET_UNAVAILABLE')) {
       record = await deps.journal.update(id, { state: 'error', error: { ...failure, rows: [] } }, { state: 'error', ...failure });
     } else {
       // A transient failure: the send stays "uploading" and the scheduler tries again; nothing partial is on the server.

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { ImplOf } from '../../../shared/contract';
+import type { Locale } from '../../../shared/i18n/locale';
 import { AppError } from '../../../shared/contract/result';
 import type { Send, sendsContract } from '../../../shared/contract/sends';
 import type { EventBus } from '../../core/event-bus';
@@ -32,8 +33,10 @@ export interface SendsDeps {
   readonly dataDir: string;
   readonly profiles: ProfilesService;
   readonly log: LogActivity;
-  /** Suppression lookup for validation. */
+  /** Suppression lookup for validation, and again right before a real send's upload (team mode: after a pull of the team's list). */
   readonly suppressed: () => Promise<(email: string) => string | undefined>;
+  /** The language of texts written to files without a window that asked (the rejected rows left out at upload); English when absent. */
+  readonly language?: () => Locale;
   /** Encrypts the send archive when set (data at rest). */
   readonly dataKey?: Buffer;
   /**
@@ -109,6 +112,23 @@ export function createSendsService(deps: SendsDeps): SendsService {
     scratchDir: join(deps.dataDir, 'tmp'),
     timeZoneOf: (record) => clientTimeZone(deps.profiles, record.profile, record.client),
     claims: deps.team,
+    recheck: {
+      suppressed: deps.suppressed,
+      clientOf: (record) => {
+        // The client may have been removed since: the file is still read byte for byte, only addresses are decoded as UTF-8.
+        const client = (() => {
+          try {
+            return resolveTarget(deps.profiles, record.profile, record.client).client;
+          } catch {
+            return undefined;
+          }
+        })();
+        return { encoding: client?.encoding ?? 'utf-8', fieldNames: client?.fields.map((f) => f.name) ?? [] };
+      },
+      rejectedDir: join(deps.dataDir, 'rejected'),
+      language: deps.language ?? (() => 'en'),
+      archive: async (record) => void (await archiveFiles(record.workDir, record.archiveDir, deps.dataKey)),
+    },
   };
   const fourEyes: FourEyesDeps = { team: deps.team, journal, log: deps.log, changed, decided };
   const dto = async (id: string) => {

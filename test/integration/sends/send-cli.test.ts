@@ -91,4 +91,32 @@ describe('loopdesk prepare / send / status', () => {
     expect(after.mailingId).toBe(report.processed[0].mailingIds[0]);
     expect(existsSync(join(sandbox.clients[0].localDir, 'upload', send.fileName))).toBe(false);
   });
+
+  it('status of a scheduled send shows the recipients left out at upload because they were suppressed after preparation, in English and German', async () => {
+    const at = new Date(Date.now() + 1_500).toISOString();
+    const r = await cli(['--json', 'send', join(data.path, 'list.csv'), '--profile', 'sb', '--mailing', sandbox.clients[0].mailings[1].id, '--yes', '--at', at]);
+    expect(r.code, r.err).toBe(0);
+    const send = JSON.parse(r.out);
+    expect(send).toMatchObject({ state: 'scheduled', recipients: 2 });
+    // Anna unsubscribes after the send was prepared.
+    const context = await openAppContext({ dataDir: join(data.path, 'home'), host: 'cli', secrets: null });
+    try {
+      writeFileSync(join(data.path, 'unsubscribed.csv'), 'Email\nanna@example.com\n');
+      expect(await context.dispatcher.handle('responses.suppressionImport', { path: join(data.path, 'unsubscribed.csv'), reason: 'unsubscribed' }, { transport: 'memory' })).toMatchObject({ ok: true });
+    } finally {
+      await context.close();
+    }
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, new Date(at).getTime() - Date.now() + 100)));
+    // `status` runs the scheduler pass that uploads, then prints the send with its timeline.
+    const status = await cli(['status', send.id]);
+    expect(status.code, status.err).toBe(0);
+    expect(status.out.split('\n')[0]).toMatch(new RegExp(`^${send.id}\\treal\\ton server\\t.*\\t1 recipient\\t`));
+    expect(status.out).toContain('1 recipient was put on the suppression list after this send was prepared and left out; 1 recipient remains.');
+    const out: string[] = [];
+    expect(await main(['--data-dir', join(data.path, 'home'), '--lang', 'de', 'status', send.id], { out: (l) => out.push(l), err: () => undefined }, { ...process.env, SB_PW: sandbox.password })).toBe(0);
+    expect(out.join('\n')).toContain('1 Empfänger wurde nach der Vorbereitung dieses Versands auf die Sperrliste gesetzt und ausgelassen; 1 Empfänger bleibt.');
+    const uploaded = readFileSync(join(sandbox.clients[0].localDir, 'upload', send.fileName), 'utf8');
+    expect(uploaded).not.toContain('anna@example.com');
+    expect(uploaded).toContain('bernd@example.com');
+  });
 });
