@@ -14,13 +14,22 @@ import { decodeClosedLoopText, type ClosedLoopEncoding } from '../recipients/clo
  *
  * The file is read as bytes (Latin-1 maps every byte to one character and back), so a row that
  * stays is written back byte for byte, whatever the client's encoding; only the values looked up
- * are decoded in the encoding the file was written in. The file has no header and the client's
- * field list may have changed since it was prepared, so every value with an `@` is looked up,
- * not one column by position.
+ * are decoded in the encoding the file was written in. The file has no header: the address is
+ * the client's e-mail field, by position, in a record as wide as the client's field list. Only
+ * when the field list changed since the file was prepared (another width, or no e-mail field) is
+ * every value with an `@` looked up instead.
  */
 
 /** A suppression-list lookup by address (the list's reason, or undefined). */
 export type SuppressedLookup = (email: string) => string | undefined;
+
+/** Where the address is in the prepared file's records: the client's field list now. */
+export interface EmailPosition {
+  /** The e-mail field's index in the client's fields; -1 when it has none. */
+  readonly emailIndex: number;
+  /** How many fields the client has. */
+  readonly fieldCount: number;
+}
 
 /** A row of the prepared file whose address is suppressed now. */
 export interface SuppressedRow {
@@ -119,14 +128,20 @@ function decoded(value: string, encoding: ClosedLoopEncoding): string {
  * Reads the prepared recipient file once and looks every address in it up. Cheap when nothing
  * is found (the usual case): one read, nothing written.
  */
-export async function findSuppressed(path: string, encoding: ClosedLoopEncoding, lookup: SuppressedLookup): Promise<SuppressionCheck> {
+export async function findSuppressed(path: string, encoding: ClosedLoopEncoding, lookup: SuppressedLookup, fields: EmailPosition): Promise<SuppressionCheck> {
   const suppressed: SuppressedRow[] = [];
+  const known = fields.emailIndex >= 0;
   const rows = await eachRecord(path, (r, index) => {
-    for (const v of r.values) {
-      if (!v.includes('@')) continue;
+    const byPosition = known && r.values.length === fields.fieldCount;
+    for (let i = byPosition ? fields.emailIndex : 0; i < r.values.length; i++) {
+      const v = r.values[i];
+      if (!byPosition && !v.includes('@')) continue;
       const email = decoded(v, encoding);
       const reason = lookup(email);
-      if (reason === undefined) continue;
+      if (reason === undefined) {
+        if (byPosition) break;
+        continue;
+      }
       suppressed.push({ index, values: r.values.map((x) => decoded(x, encoding)), email, reason });
       break;
     }

@@ -5,6 +5,7 @@ import type { Locale } from '../../../shared/i18n/locale';
 import type { Send } from '../../../shared/contract/sends';
 import type { LogActivity } from '../activity/activity-service';
 import type { ClosedLoopEncoding } from '../recipients/closed-loop-encoding';
+import { isEmailField } from '../recipients/mapping';
 import { appendRejectedRows, findSuppressed, writeWithout, type SuppressedLookup } from './suppressed-since-prepare';
 import { said, type SendJournal, type SendRecord } from './send-journal';
 
@@ -50,7 +51,7 @@ export function sendRejectedFile(rejectedDir: string, sendId: string): string {
 export async function leaveOutSuppressed(runner: RecheckRunner, deps: RecheckDeps, record: SendRecord, subscribers: string): Promise<SendRecord> {
   const lookup = await deps.suppressed();
   const client = deps.clientOf(record);
-  const check = await findSuppressed(subscribers, client.encoding, lookup);
+  const check = await findSuppressed(subscribers, client.encoding, lookup, { emailIndex: client.fieldNames.findIndex(isEmailField), fieldCount: client.fieldNames.length });
   if (check.suppressed.length === 0) return record;
   const left = check.suppressed.length;
   const kept = check.rows - left;

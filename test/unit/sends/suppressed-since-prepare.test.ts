@@ -26,7 +26,7 @@ describe('finding rows suppressed since a file was prepared', () => {
     const file = join(dir.path, 'mixed_subscribers.csv');
     await writeClosedLoopFile(rows, file, { fieldCount: 4 });
     const suppressed = new Set([0, 7, 1234, 7999]);
-    const check = await findSuppressed(file, 'utf-8', listOf(Object.fromEntries([...suppressed].map((i) => [`user${i}@example.com`, `reason ${i}`]))));
+    const check = await findSuppressed(file, 'utf-8', listOf(Object.fromEntries([...suppressed].map((i) => [`user${i}@example.com`, `reason ${i}`]))), { emailIndex: 0, fieldCount: 4 });
     expect(check.rows).toBe(8000);
     expect(check.suppressed.map((r) => r.index)).toEqual([0, 7, 1234, 7999]);
     expect(check.suppressed[1]).toMatchObject({ email: 'user7@example.com', reason: 'reason 7', values: rows[7] });
@@ -50,7 +50,7 @@ describe('finding rows suppressed since a file was prepared', () => {
     ];
     const file = join(dir.path, '1252_subscribers.csv');
     await writeClosedLoopFile(rows, file, { fieldCount: 3, encoding: 'windows-1252' });
-    const check = await findSuppressed(file, 'windows-1252', listOf({ 'zoë@example.com': 'bounced', 'bernd@example.com': 'unsubscribed' }));
+    const check = await findSuppressed(file, 'windows-1252', listOf({ 'zoë@example.com': 'bounced', 'bernd@example.com': 'unsubscribed' }), { emailIndex: 0, fieldCount: 3 });
     expect(check.suppressed.map((r) => [r.email, r.reason])).toEqual([
       ['zoë@example.com', 'bounced'],
       ['Bernd@Example.com', 'unsubscribed'],
@@ -63,16 +63,34 @@ describe('finding rows suppressed since a file was prepared', () => {
     expect(readFileSync(kept).equals(readFileSync(expected))).toBe(true);
   });
 
+  it("looks up the client's e-mail field by position, not another field holding a suppressed address; any address when the fields changed", async () => {
+    // The recipient is b@; a@ (suppressed) is only named in another field, e.g. who referred them.
+    const rows = [
+      ['Herr', 'b@example.com', 'a@example.com'],
+      ['Frau', 'a@example.com', 'b@example.com'],
+    ];
+    const file = join(dir.path, 'position_subscribers.csv');
+    await writeClosedLoopFile(rows, file, { fieldCount: 3 });
+    const list = listOf({ 'a@example.com': 'unsubscribed' });
+    const byPosition = await findSuppressed(file, 'utf-8', list, { emailIndex: 1, fieldCount: 3 });
+    expect(byPosition.suppressed.map((r) => r.index)).toEqual([1]);
+    // Prepared with another field list than the client's now: every address counts (never mail a suppressed one).
+    const changed = await findSuppressed(file, 'utf-8', list, { emailIndex: 1, fieldCount: 4 });
+    expect(changed.suppressed.map((r) => r.index)).toEqual([0, 1]);
+    const noEmailField = await findSuppressed(file, 'utf-8', list, { emailIndex: -1, fieldCount: 3 });
+    expect(noEmailField.suppressed.map((r) => r.index)).toEqual([0, 1]);
+  });
+
   it('finds nothing when nobody is suppressed, and refuses a file that is not in our dialect', async () => {
     const file = join(dir.path, 'clean_subscribers.csv');
     await writeClosedLoopFile([['a@example.com', '1']], file, { fieldCount: 2 });
-    expect(await findSuppressed(file, 'utf-8', () => undefined)).toEqual({ rows: 1, suppressed: [] });
+    expect(await findSuppressed(file, 'utf-8', () => undefined, { emailIndex: 0, fieldCount: 2 })).toEqual({ rows: 1, suppressed: [] });
     const broken = join(dir.path, 'broken_subscribers.csv');
     writeFileSync(broken, 'a@example.com;1\n');
-    await expect(findSuppressed(broken, 'utf-8', () => undefined)).rejects.toMatchObject({ code: 'UNSUPPORTED_FILE', messageId: 'error.sends.preparedFileUnreadable' });
+    await expect(findSuppressed(broken, 'utf-8', () => undefined, { emailIndex: 0, fieldCount: 2 })).rejects.toMatchObject({ code: 'UNSUPPORTED_FILE', messageId: 'error.sends.preparedFileUnreadable' });
     const cut = join(dir.path, 'cut_subscribers.csv');
     writeFileSync(cut, '"a@example.com";"1"\n"b@example.com";"2');
-    await expect(findSuppressed(cut, 'utf-8', () => undefined)).rejects.toMatchObject({ code: 'UNSUPPORTED_FILE' });
+    await expect(findSuppressed(cut, 'utf-8', () => undefined, { emailIndex: 0, fieldCount: 2 })).rejects.toMatchObject({ code: 'UNSUPPORTED_FILE' });
   });
 
   it('creates the rejected-rows file with a header once, then appends', async () => {
