@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 import { AppError, type ErrorCode } from '../../../shared/contract/result';
 import type { ClosedLoopEncoding, WriteResult } from './closed-loop-writer';
 import type { FieldMapping, MappingContext } from './mapping';
-import type { SheetRow, TextChunk } from './types';
+import type { SheetRow } from './types';
 import { prepareWorkerSpec } from './worker-url';
 
 /**
@@ -46,16 +46,11 @@ export interface RowsBatch {
   readonly patches: readonly (readonly string[])[];
 }
 
-/** Main thread → worker: a piece of text taken (flow control), rows to write, then the end of them. */
-export type ToWorker = { readonly kind: 'took' } | RowsBatch | { readonly kind: 'end' };
+/** Main thread → worker: rows to write, then the end of them. */
+export type ToWorker = RowsBatch | { readonly kind: 'end' };
 
-/**
- * Worker → main thread: the file's decoded text piece by piece, its end, a batch of rows taken
- * (flow control), then the write result or the error (rebuilt as an AppError here).
- */
+/** Worker → main thread: a batch of rows taken (flow control), then the write result or the error (rebuilt as an AppError here). */
 export type FromWorker =
-  | { readonly kind: 'text'; readonly text: string; readonly bytesRead: number }
-  | { readonly kind: 'eof' }
   | { readonly kind: 'taken' }
   | { readonly kind: 'done'; readonly rows: number; readonly bytes: number }
   | {
@@ -71,12 +66,14 @@ export type FromWorker =
 const MAX_IN_FLIGHT = 8;
 
 /**
- * Prepares a CSV's subscribers file in two threads. The worker reads and decodes the file and passes
- * each piece of text over (one string copy); the caller splits it into rows (see {@link text};
- * `Spreadsheet.batches` does the splitting) and validates them, and passes, per valid row, where its record is in that text; the worker cuts the
- * record from its own copy, maps, formats, encodes and writes it. Split rows themselves never cross
- * (a million small strings cost more to pass than to format). Rows whose values differ from their
- * text (fixed, overridden) or that have no range (quoted records) go over as values.
+ * Prepares a CSV's subscribers file in two threads. The caller reads the file, splits it into rows
+ * and validates them, and passes, per valid row, where its record is in the file's decoded text;
+ * the worker reads and decodes the same file itself (two readers of one file agree on character
+ * offsets, see decodedChunks), cuts the record from its own copy, maps, formats, encodes and writes
+ * it. Neither thread waits for the other's reading (passing the text over made the caller wait for
+ * every piece while the worker was writing), and split rows never cross (a million small strings
+ * cost more to pass than to format). Rows whose values differ from their text (fixed, overridden)
+ * or that have no range (quoted records) go over as values.
  * Everything that decides what is written (validation, duplicates, the suppression list) stays with
  * the caller, so the file is the one the single-threaded path writes, byte for byte.
  */
@@ -88,8 +85,6 @@ export class ParallelSubscribersWriter {
   private finished = false;
   private inFlight = 0;
   private wake: (() => void) | undefined;
-  /** Text from the worker not yet split here; `undefined` marks the end of the file. */
-  private readonly texts: (TextChunk | undefined)[] = [];
   // The batch being built.
   private spans = new Float64Array(2 * 1024);
   private count = 0;
@@ -102,9 +97,7 @@ export class ParallelSubscribersWriter {
     this.done.catch(() => undefined);
     this.worker = new Worker(spec.entry, { eval: spec.eval, workerData: job });
     this.worker.on('message', (m: FromWorker) => {
-      if (m.kind === 'text') this.texts.push({ text: m.text, bytesRead: m.bytesRead });
-      else if (m.kind === 'eof') this.texts.push(undefined);
-      else if (m.kind === 'taken') this.inFlight--;
+      if (m.kind === 'taken') this.inFlight--;
       else if (m.kind === 'done') this.settle.resolve({ path: job.outPath, rows: m.rows, bytes: m.bytes });
       else this.fail(m.code ? AppError.fromInfo({ code: m.code, message: m.message, messageId: m.messageId, values: m.values, details: m.details }) : new Error(`Preparing the subscribers file failed in its worker thread: ${m.message}`));
       this.poke();
@@ -123,23 +116,6 @@ export class ParallelSubscribersWriter {
     const w = this.wake;
     this.wake = undefined;
     w?.();
-  }
-
-  /**
-   * The file's decoded text as the worker reads it, for `Spreadsheet.batches` to split; throws
-   * the worker's error if it fails first.
-   */
-  async *text(): AsyncGenerator<TextChunk> {
-    for (;;) {
-      while (this.texts.length === 0) {
-        if (this.failure) throw this.failure;
-        await new Promise<void>((resolve) => (this.wake = resolve));
-      }
-      const c = this.texts.shift();
-      if (c === undefined) return;
-      this.worker.postMessage({ kind: 'took' } satisfies ToWorker);
-      yield c;
-    }
   }
 
   /**

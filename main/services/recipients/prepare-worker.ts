@@ -1,9 +1,8 @@
 /**
- * Worker-thread half of the parallel `prepare` (see parallel-subscribers.ts): reads and decodes the
- * CSV and passes each piece of text to the main thread, which splits and validates it; takes the
- * valid rows back as ranges of that text (or as values), cuts and maps each record from its own copy,
- * and formats, encodes and writes the subscribers file. Imports only the reader, the mapping and the
- * writer, so it starts fast.
+ * Worker-thread half of the parallel `prepare` (see parallel-subscribers.ts): takes the valid rows
+ * as ranges of the file's decoded text (or as values), reads and decodes the file itself as far as
+ * the ranges need, cuts and maps each record from that text, and formats, encodes and writes the
+ * subscribers file. Imports only the reader, the mapping and the writer, so it starts fast.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { AppError } from '../../../shared/contract/result';
@@ -14,26 +13,10 @@ import type { FromWorker, ToWorker, WorkerJob } from './parallel-subscribers';
 
 const job = workerData as WorkerJob;
 const port = parentPort!;
-/**
- * Pieces of text passed to the main thread but not yet taken by its splitter: the read-ahead. It
- * bounds the text held in both threads (a file with no rows to write, one endless quoted record,
- * would otherwise pile up in the main thread's queue). Measured on 1M rows: 8 is as fast as 32
- * and peaks at 190 MB instead of 220–240 MB; 4 is a little slower.
- */
-const MAX_UNTAKEN = 8;
 
 const queue: ToWorker[] = [];
 let wake: (() => void) | undefined;
-let took = 0;
-let tookWake: (() => void) | undefined;
 port.on('message', (m: ToWorker) => {
-  if (m.kind === 'took') {
-    took++;
-    const w = tookWake;
-    tookWake = undefined;
-    w?.();
-    return;
-  }
   queue.push(m);
   const w = wake;
   wake = undefined;
@@ -66,17 +49,27 @@ function outOfStep(start: number, end: number): Error {
   return new Error(`The subscribers writer has no characters ${start}–${end} of "${job.path}": it and the validator are out of step.`);
 }
 
-/** The decoded text passed to the main thread, from the earliest record still to be written on. */
+/**
+ * The file's decoded text, read as far as the ranges to cut need, from the earliest record still
+ * to be written on. It is the text the main thread splits (the same decoding of the same file),
+ * so the ranges it sends are ranges of this text.
+ */
 class TextWindow {
   private readonly pieces: { at: number; text: string }[] = [];
   private end = 0;
+  private readonly source = decodedChunks(job.path, { encoding: job.encoding, bomLength: job.bomLength });
 
-  push(text: string): void {
-    this.pieces.push({ at: this.end, text });
-    this.end += text.length;
+  /** Reads on until the text reaches `end` (or the file ends). */
+  async fill(end: number): Promise<void> {
+    while (this.end < end) {
+      const next = await this.source.next();
+      if (next.done) return;
+      this.pieces.push({ at: this.end, text: next.value.text });
+      this.end += next.value.text.length;
+    }
   }
 
-  /** The text of a range; ranges come in file order, so the pieces before it are let go. */
+  /** The text of a range (after {@link fill}); ranges come in file order, so the pieces before it are let go. */
   cut(start: number, end: number): string {
     const p = this.pieces;
     while (p.length > 1 && p[0].at + p[0].text.length <= start) p.shift();
@@ -91,21 +84,13 @@ class TextWindow {
       s += q.text;
     }
   }
+
+  async close(): Promise<void> {
+    await this.source.return(undefined);
+  }
 }
 
 const window = new TextWindow();
-
-/** Reads the file ahead of the main thread's splitter, keeping each piece for cutting rows from. */
-async function readAhead(): Promise<void> {
-  let posted = 0;
-  for await (const c of decodedChunks(job.path, { encoding: job.encoding, bomLength: job.bomLength })) {
-    while (posted - took >= MAX_UNTAKEN) await new Promise<void>((resolve) => (tookWake = resolve));
-    window.push(c.text);
-    post({ kind: 'text', text: c.text, bytesRead: c.bytesRead });
-    posted++;
-  }
-  post({ kind: 'eof' });
-}
 
 async function* rows(): AsyncGenerator<readonly ClosedLoopRow[]> {
   const apply = compileMapping(job.mapping, job.ctx);
@@ -119,6 +104,12 @@ async function* rows(): AsyncGenerator<readonly ClosedLoopRow[]> {
     if (m.kind !== 'rows') continue;
     const out: ClosedLoopRow[] = [];
     const s = m.spans;
+    // Ranges come in file order: the last one ends furthest.
+    for (let i = s.length - 2; i >= 0; i -= 2) {
+      if (s[i] < 0) continue;
+      await window.fill(s[i + 1]);
+      break;
+    }
     let patch = 0;
     for (let i = 0; i < s.length; i += 2) {
       if (s[i] < 0) {
@@ -135,5 +126,6 @@ async function* rows(): AsyncGenerator<readonly ClosedLoopRow[]> {
   }
 }
 
-readAhead().catch(failed);
-writeClosedLoopBatches(rows(), job.outPath, { encoding: job.writeEncoding, fieldCount: job.fieldCount }).then((r) => post({ kind: 'done', rows: r.rows, bytes: r.bytes }), failed);
+writeClosedLoopBatches(rows(), job.outPath, { encoding: job.writeEncoding, fieldCount: job.fieldCount })
+  .then((r) => post({ kind: 'done', rows: r.rows, bytes: r.bytes }), failed)
+  .finally(() => window.close());

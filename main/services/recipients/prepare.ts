@@ -179,8 +179,7 @@ function rowPassFor(opts: PrepareInput, sheet: Spreadsheet, mapping: FieldMappin
 
 /** Drives the pass over the whole file and writes the valid rows; returns how many were written. */
 async function writeSubscribers(pass: RecipientRowPass, sheet: Spreadsheet, worker: ParallelSubscribersWriter | undefined, opts: PrepareInput, outPath: string): Promise<{ readonly rows: number }> {
-  // With the worker, the rows are split from its reading of the file.
-  const rows = pass.validRows(sheet.batches(undefined, worker?.text()));
+  const rows = pass.validRows(sheet.batches());
   if (!worker) return writeClosedLoopBatches(rows, outPath, { encoding: opts.encoding, fieldCount: opts.fields.length });
   // Nothing is yielded in parallel mode; the loop only drives validation.
   for await (const _ of rows) void _;

@@ -3,11 +3,11 @@ import { extname } from 'node:path';
 import iconv from 'iconv-lite';
 import { AppError } from '../../../shared/contract/result';
 import type { ErrorMessageId, MessageValues } from '../../../shared/i18n/messages';
-import { csvBatches, readHead, splitTexts } from './csv-reader';
+import { csvBatches, readHead } from './csv-reader';
 import { DELIMITERS, detectDelimiter } from './delimiter';
 import { detectEncoding, looksBinary, normaliseEncodingName, SAMPLE_BYTES, sniffBom, type EncodingGuess } from './encoding';
 import { isEmptyRow } from './empty-row';
-import type { OpenOptions, ProgressCallback, RawBatch, ReadStats, SheetRow, Spreadsheet, TextChunk } from './types';
+import type { OpenOptions, ProgressCallback, RawBatch, ReadStats, SheetRow, Spreadsheet } from './types';
 import { xlsxBatches, type XlsxInfo } from './xlsx-reader';
 
 const TEXT_EXTENSIONS = new Set(['.csv', '.txt', '.tsv']);
@@ -142,23 +142,13 @@ export async function openSpreadsheet(path: string, opts: OpenOptions = {}): Pro
   const headerLine = header.line;
   const stats: ReadStats = { rows: 0, emptyRows: emptyBefore, bytesRead: primedBytes };
 
-  async function* batches(onProgress?: ProgressCallback, text?: AsyncIterable<TextChunk>): AsyncGenerator<readonly SheetRow[]> {
+  async function* batches(onProgress?: ProgressCallback): AsyncGenerator<readonly SheetRow[]> {
     stats.rows = 0;
     stats.emptyRows = emptyBefore;
     let gen: AsyncGenerator<RawBatch>;
     let first: readonly SheetRow[] = [];
     let reopened = false;
-    if (text) {
-      if (kind.format !== 'csv') throw new Error(`"${path}" is not a CSV; only a CSV can be split from given text.`);
-      if (primed) {
-        const g = primed;
-        primed = undefined;
-        pending = [];
-        await g.return(undefined);
-      }
-      gen = splitTexts(text, { delimiter: kind.delimiter, source: path });
-      reopened = true;
-    } else if (primed) {
+    if (primed) {
       gen = primed;
       first = pending;
       primed = undefined;

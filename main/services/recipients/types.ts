@@ -74,11 +74,11 @@ export interface Spreadsheet {
   /** Data rows after the header, empty rows skipped; each call starts from the top again. */
   rows(onProgress?: ProgressCallback): AsyncIterable<SheetRow>;
   /**
-   * Same rows in batches, cheaper per row for the big pipelines. A CSV can be split from `text`
-   * instead of its own reading of the file: the file's decoded text as another reader (the parallel
-   * prepare's worker) passes it on.
+   * Same rows in batches, cheaper per row for the big pipelines. A CSV row split on the fast path
+   * has its range in the file's decoded text (see SheetRow), which the parallel prepare's worker
+   * cuts from its own reading of the file.
    */
-  batches(onProgress?: ProgressCallback, text?: AsyncIterable<TextChunk>): AsyncIterable<readonly SheetRow[]>;
+  batches(onProgress?: ProgressCallback): AsyncIterable<readonly SheetRow[]>;
   /** Releases the file if rows were never iterated to the end. */
   close(): Promise<void>;
 }

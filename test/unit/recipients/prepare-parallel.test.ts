@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_MASTER_FIELDS, type MasterField } from '../../../shared/contract/profiles';
-import { splitTexts } from '../../../main/services/recipients/csv-reader';
+import { csvBatches } from '../../../main/services/recipients/csv-reader';
 import { PARALLEL_MIN_BYTES, ParallelSubscribersWriter, worthAWorker, type WorkerJob } from '../../../main/services/recipients/parallel-subscribers';
 import { prepare, type PrepareInput, type PrepareReport } from '../../../main/services/recipients/prepare';
 
@@ -217,13 +217,15 @@ describe('the worker thread failing', () => {
     mapping: [{ field: 'Email', source: { kind: 'column', column: 0, header: 'E-Mail', confidence: 1 } }], ctx: { sourceMailingId: '1', waveId: '2' }, ...over,
   });
 
-  it('a file it cannot read ends the caller\'s reading with that error', async () => {
+  it('a file it cannot read ends the caller\'s hand-over with that error, and nothing is left', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'loopdesk-par-fail-'));
     const w = new ParallelSubscribersWriter(job({ path: join(dir, 'gone.csv'), outPath: join(dir, 'out.csv') }));
-    const read = (async () => {
-      for await (const _ of w.text()) void _;
+    const run = (async () => {
+      w.add({ line: 1, values: ['a@example.com'], start: 0, end: 13 });
+      await w.flush();
+      return w.finish();
     })();
-    await expect(read).rejects.toThrow(/ENOENT|no such file/);
+    await expect(run).rejects.toThrow(/ENOENT|no such file/);
     await w.abort();
     expect(readdirSync(dir)).toEqual([]);
   });
@@ -234,7 +236,7 @@ describe('the worker thread failing', () => {
     writeFileSync(input, 'a@example.com\nb@example.com\n');
     const w = new ParallelSubscribersWriter(job({ path: input, outPath: join(dir, 'missing-folder', 'out.csv') }));
     const run = (async () => {
-      for await (const batch of splitTexts(w.text(), { delimiter: ';' })) {
+      for await (const batch of csvBatches(input, { encoding: 'utf-8', bomLength: 0, delimiter: ';' })) {
         for (const row of batch.rows) w.add(row);
         await w.flush();
       }
