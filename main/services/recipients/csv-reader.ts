@@ -93,7 +93,7 @@ export interface SplitOptions {
 
 /** Splits decoded text into numbered records (see {@link CsvSplitter}), in batches. */
 export async function* splitTexts(texts: AsyncIterable<TextChunk>, opts: SplitOptions): AsyncGenerator<RawBatch> {
-  const batchSize = opts.batchSize ?? 1024;
+  const batchSize = opts.batchSize ?? 256;
   const splitter = new CsvSplitter(opts.delimiter, { source: opts.source });
   let line = 0;
   let bytesRead = 0;

@@ -62,7 +62,10 @@ export type FromWorker =
       readonly details?: unknown;
     };
 
-/** Batches posted but not yet taken by the worker before `flush` waits (bounds the memory in between). */
+/** Rows per message to the worker (one message per read batch cost more than the rows, with small batches). */
+const ROWS_PER_MESSAGE = 1024;
+
+/** Messages posted but not yet taken by the worker before `flush` waits (bounds the memory in between). */
 const MAX_IN_FLIGHT = 8;
 
 /**
@@ -86,7 +89,7 @@ export class ParallelSubscribersWriter {
   private inFlight = 0;
   private wake: (() => void) | undefined;
   // The batch being built.
-  private spans = new Float64Array(2 * 1024);
+  private spans = new Float64Array(2 * ROWS_PER_MESSAGE);
   private count = 0;
   private patches: (readonly string[])[] = [];
 
@@ -124,11 +127,6 @@ export class ParallelSubscribersWriter {
    * written as given.
    */
   add(row: SheetRow, values?: readonly string[]): void {
-    if (2 * this.count === this.spans.length) {
-      const grown = new Float64Array(this.spans.length * 2);
-      grown.set(this.spans);
-      this.spans = grown;
-    }
     const at = 2 * this.count++;
     if (values === undefined) {
       if (row.start === undefined || row.end === undefined) throw new Error(`Row ${row.line} has no range in the file and no values for the writer thread.`);
@@ -139,19 +137,23 @@ export class ParallelSubscribersWriter {
       this.spans[at + 1] = -1;
       this.patches.push(values);
     }
+    if (this.count === ROWS_PER_MESSAGE) this.post();
   }
 
-  /** Hands the rows added so far to the worker; waits while it is far behind; throws its error. */
+  /** Hands the rows added since the last message to the worker. */
+  private post(): void {
+    if (this.count === 0) return;
+    const spans = this.spans.slice(0, 2 * this.count);
+    const batch: RowsBatch = { kind: 'rows', spans, patches: this.patches };
+    this.worker.postMessage(batch satisfies ToWorker, [spans.buffer as ArrayBuffer]);
+    this.inFlight++;
+    this.count = 0;
+    this.patches = [];
+  }
+
+  /** Waits while the worker is far behind; throws its error. */
   async flush(): Promise<void> {
     if (this.failure) throw this.failure;
-    if (this.count > 0) {
-      const spans = this.spans.slice(0, 2 * this.count);
-      const batch: RowsBatch = { kind: 'rows', spans, patches: this.patches };
-      this.worker.postMessage(batch satisfies ToWorker, [spans.buffer as ArrayBuffer]);
-      this.inFlight++;
-      this.count = 0;
-      this.patches = [];
-    }
     while (this.inFlight >= MAX_IN_FLIGHT && !this.failure) await new Promise<void>((resolve) => (this.wake = resolve));
     if (this.failure) throw this.failure;
   }
@@ -159,6 +161,7 @@ export class ParallelSubscribersWriter {
   /** Writes the last rows and waits for the file to be complete under its final name. */
   async finish(): Promise<WriteResult> {
     try {
+      this.post();
       await this.flush();
       this.worker.postMessage({ kind: 'end' } satisfies ToWorker);
       return await this.done;
