@@ -39,10 +39,10 @@ function toEntry(row: LocalActivityRow, origin: Origin): ActivityEntry {
   };
 }
 
-/** Another workstation's entry; its id names the workstation, so it never collides with a local one. */
+/** Another workstation's entry; its id names the workstation and the log epoch, so it never collides with a local one or another epoch's. */
 function teamEntry(row: TeamActivityRow): ActivityEntry {
   return {
-    id: `${row.workstation}:${row.localId}`,
+    id: `${row.workstation}:${row.epoch}:${row.localId}`,
     at: row.at.toISOString(),
     level: row.level,
     kind: row.kind,
@@ -90,8 +90,8 @@ export function createActivityService(db: Database, bus: EventBus, team?: TeamSt
     async log(entry) {
       const message = appIntl('en').formatMessage({ id: entry.messageId }, entry.values);
       const rows = await db.all<LocalActivityRow>(
-        'INSERT INTO activity(occurred_at, level, kind, profile, message, details, message_id, message_values) VALUES (now(), $1, $2, $3, $4, $5, $6, $7) RETURNING *',
-        [entry.level, entry.kind, entry.profile ?? null, message, entry.details ?? null, entry.messageId, entry.values ? JSON.stringify(entry.values) : null],
+        'INSERT INTO activity(occurred_at, level, kind, profile, message, details, message_id, message_values, epoch) VALUES (now(), $1, $2, $3, $4, $5, $6, $7, $8) RETURNING *',
+        [entry.level, entry.kind, entry.profile ?? null, message, entry.details ?? null, entry.messageId, entry.values ? JSON.stringify(entry.values) : null, db.epoch],
       );
       bus.emit('activity.onEntry', toEntry(rows[0], mine));
       sync?.kick();
