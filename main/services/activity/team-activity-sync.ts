@@ -74,9 +74,6 @@ export function createTeamActivitySync(deps: { readonly db: Database; readonly t
       marks = await team.pushedActivity();
       floor = 0;
     }
-    // Entries are committed in id order (one connection), so once the entries missing now are
-    // pushed, everything up to this id is in.
-    const top = Number((await db.all<{ top: bigint | null }>('SELECT max(id) AS top FROM activity'))[0].top ?? 0);
     /** The newest epoch pushed and its range, for the notice. */
     let newest: { epoch: string; from: number; to: number } | undefined;
     for (;;) {
@@ -88,6 +85,8 @@ export function createTeamActivitySync(deps: { readonly db: Database; readonly t
       );
       if (rows.length === 0) break;
       await team.pushActivity(rows.map(toInput));
+      // The missing entries come in id order: every one up to the last of this batch is in now.
+      floor = Number(rows.at(-1)!.id);
       for (const r of rows) {
         const id = Number(r.id);
         marks.set(r.epoch, Math.max(marks.get(r.epoch) ?? 0, id));
@@ -95,7 +94,6 @@ export function createTeamActivitySync(deps: { readonly db: Database; readonly t
       }
       if (rows.length < TEAM_ACTIVITY_BATCH) break;
     }
-    floor = Math.max(floor, top);
     // One notice for the whole push, of its newest epoch (entries of earlier openings, pushed late,
     // are history: the others' lists show them); should it fail, the entries are in all the same.
     if (newest) await team.announceActivity(newest.epoch, newest.from, newest.to).catch(() => undefined);
