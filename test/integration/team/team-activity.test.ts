@@ -89,7 +89,8 @@ describe('team mode: the activity log is the team’s', () => {
         seed: '–',
       });
 
-      const heard = onB.find((e) => e.entry.origin?.name === 'a')!.entry;
+      // (A may have pushed entries of its own start, a profile pulled from the team, before these.)
+      const heard = onB.find((e) => e.entry.origin?.name === 'a' && e.entry.kind === 'pull')!.entry;
       expect(heard).toMatchObject({ level: 'warn', kind: 'pull', profile: 'team', origin: { workstation: setting('a').workstation, name: 'a', mine: false } });
 
       // B's list: A's entries with A's name; B's own marked as B's.
