@@ -95,10 +95,20 @@ function toRow(r: Row): TeamActivityRow {
   };
 }
 
-/** The entries of every workstation but `me`, newest first, filtered like the local log; and how many match. */
+/**
+ * The entries `me`'s own log lacks: every other workstation's, and `me`'s beyond what its log
+ * holds (`filter.held`: a replaced data file's, kept by the team alone); newest first, filtered
+ * like the local log; and how many match.
+ */
 export async function othersTeamActivity(db: TeamDb, me: string, filter: TeamActivityFilter): Promise<{ entries: TeamActivityRow[]; total: number }> {
-  const where = ['a.workstation <> $1'];
   const params: unknown[] = [me];
+  const { held } = filter;
+  const where = [
+    held
+      ? `NOT (a.workstation = $1 AND EXISTS (SELECT 1 FROM unnest($${params.push(held.map((h) => h.epoch))}::text[], $${params.push(held.map((h) => h.last))}::bigint[]) AS h(epoch, last)
+           WHERE h.epoch = a.epoch AND a.local_id <= h.last))`
+      : 'a.workstation <> $1',
+  ];
   if (filter.level) where.push(`a.level = $${params.push(filter.level)}`);
   if (filter.profile) where.push(`a.profile = $${params.push(filter.profile)}`);
   if (filter.search) where.push(`(a.message ILIKE $${params.push(`%${filter.search}%`)} OR a.kind ILIKE $${params.length})`);

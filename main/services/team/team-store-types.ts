@@ -144,9 +144,15 @@ export interface TeamActivityRow {
 /** What this workstation pushes: its own entries (the store adds its id and name). */
 export type TeamActivityInput = Omit<TeamActivityRow, 'workstation' | 'workstationName'>;
 
-/** Which of the other workstations' entries to read. */
+/** Which entries the local log lacks to read (the other workstations', and this one's that only the team kept). */
 export interface TeamActivityFilter {
   readonly limit: number;
+  /**
+   * What this workstation's own log holds: per log epoch, its newest local id. This workstation's
+   * team entries beyond it (those of a data file since restored from a backup, made anew, or of a
+   * copy on another machine) are read like the others'. Left out: none of this workstation's.
+   */
+  readonly held?: readonly { readonly epoch: string; readonly last: number }[];
   readonly level?: TeamActivityRow['level'];
   readonly profile?: string;
   /** Part of the English text or the kind, any case. */
@@ -198,7 +204,7 @@ export interface TeamStore extends SendClaims {
   announceActivity(epoch: string, from: number, to: number): Promise<void>;
   /** Per log epoch, the newest local id of this workstation's entries the team has (epochs it has none of are missing). */
   pushedActivity(): Promise<Map<string, number>>;
-  /** The other workstations' entries, newest first (at most `limit`), and how many match in all. */
+  /** The entries this workstation's log lacks (see {@link TeamActivityFilter.held}), newest first (at most `limit`), and how many match in all. */
   othersActivity(filter: TeamActivityFilter): Promise<{ entries: TeamActivityRow[]; total: number }>;
   /** The newest `limit` of one workstation's entries of `epoch` with local ids `from`…`to` (what a notice announced), oldest first. */
   activityOf(workstation: string, epoch: string, from: number, to: number, limit: number): Promise<TeamActivityRow[]>;

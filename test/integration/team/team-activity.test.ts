@@ -351,5 +351,18 @@ describe('team mode: the activity log is the team’s', () => {
     } finally {
       await b.close();
     }
+    // A's own list shows them all too, as its own: the restored file's from its log, the rest
+    // (the lost file's) from the team, none twice.
+    a = await team.open('a');
+    try {
+      const page = await valueIn<ActivityPage>(a, 'activity.list', { search: 'replace', limit: 1000 });
+      const own = page.entries.filter((e) => e.kind === 'replace');
+      expect(own.map((e) => e.details).sort()).toEqual([...expected].sort());
+      expect(own.every((e) => e.origin?.mine === true && e.origin.name === 'a')).toBe(true);
+      expect(page.total, 'counted once each').toBe(page.entries.length);
+      expect(new Set(page.entries.map((e) => e.id)).size).toBe(page.entries.length);
+    } finally {
+      await a.close();
+    }
   }, 90_000);
 });
