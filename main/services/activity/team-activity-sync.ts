@@ -62,6 +62,8 @@ export function createTeamActivitySync(deps: { readonly db: Database; readonly t
   let marks: Map<string, number> | undefined;
   /** Every local entry up to this id is known to be in the team, so a push reads only past it. */
   let floor = 0;
+  /** The log epochs this data file holds entries of (loaded with the first push): this workstation's notices about them are old news here. */
+  let held: Set<string> | undefined;
   let chain: Promise<boolean> = Promise.resolve(true);
   let timer: NodeJS.Timeout | undefined;
   let failures = 0;
@@ -74,6 +76,7 @@ export function createTeamActivitySync(deps: { readonly db: Database; readonly t
       marks = await team.pushedActivity();
       floor = 0;
     }
+    held ??= new Set([db.epoch, ...(await db.all<{ epoch: string }>('SELECT DISTINCT epoch FROM activity')).map((r) => r.epoch)]);
     /** The newest epoch pushed and its range, for the notice. */
     let newest: { epoch: string; from: number; to: number } | undefined;
     for (;;) {
@@ -126,7 +129,9 @@ export function createTeamActivitySync(deps: { readonly db: Database; readonly t
   };
 
   const onNotice = (notice: TeamActivityNotice) => {
-    if (notice.workstation === team.workstation) return;
+    // This workstation's own entries are in its log; not so those of a copy of its data file
+    // running elsewhere under the same workstation id (another epoch), which are shown like others'.
+    if (notice.workstation === team.workstation && (held === undefined || held.has(notice.epoch))) return;
     team.activityOf(notice.workstation, notice.epoch, notice.from, notice.to, LIVE_CAP).then(
       (rows) => rows.length && deps.others(rows),
       () => undefined,

@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
-import { copyFile, rename, rm } from 'node:fs/promises';
+import { copyFile, cp, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppContext } from '../../../main/app/app-context';
+import { openAppContext, type AppContext } from '../../../main/app/app-context';
 import { main } from '../../../main/cli/main';
 import { openSettings } from '../../../main/services/store/settings';
 import { openTeamStore } from '../../../main/services/team/team-store';
@@ -303,6 +303,33 @@ describe('team mode: the activity log is the team’s', () => {
     const run = await cli(['--data-dir', team.dataDirs.solo, 'activity'], team.env);
     expect(run.code, run.err.join('\n')).toBe(0);
     expect(run.out.at(-1)?.split('\t')).toEqual([expect.any(String), 'info', 'test', '-', 'Encryption at rest turned on: the data file and new send archives are encrypted from the next start.']);
+  }, 60_000);
+
+  it('a copy of A’s data dir running on a second machine (same workstation id) pushes its entries too, and A shows them live', async () => {
+    const me = setting('a').workstation;
+    const twinDir = join(team.dir, 'a-twin');
+    await cp(team.dataDirs.a, twinDir, { recursive: true });
+    const a = await team.open('a');
+    const twin = await openAppContext({ dataDir: twinDir, host: 'cli', secrets: null, env: team.env });
+    const onA: ActivityEntry[] = [];
+    const off = a.bus.on('activity.onEntry', (entry) => void onA.push(entry));
+    try {
+      expect(await until(async () => (await listeners()) >= 2, 10_000), 'both listen').toBe(true);
+      await twin.services.activity.log({ level: 'info', kind: 'twin', messageId: 'encryption.activity.turnedOn', details: 'from the copy' });
+      await a.services.activity.log({ level: 'info', kind: 'twin', messageId: 'encryption.activity.turnedOn', details: 'from the original' });
+      expect(await until(async () => onA.some((e) => e.details === 'from the copy'), 3_000), 'A heard the copy’s entry').toBe(true);
+      expect(onA.find((e) => e.details === 'from the copy')?.origin).toMatchObject({ workstation: me, mine: true });
+      expect(await twin.services.activity.team!.flush()).toBe(true);
+      expect(await a.services.activity.team!.flush()).toBe(true);
+      const inTeam = (await admin.query<{ details: string }>("SELECT details FROM team_activity WHERE workstation = $1 AND kind = 'twin' ORDER BY details", [me])).rows.map((r) => r.details);
+      expect(inTeam).toEqual(['from the copy', 'from the original']);
+      // A's own entry is not heard back from the team as if it were another's.
+      expect(onA.filter((e) => e.details === 'from the original')).toHaveLength(1);
+    } finally {
+      off();
+      await twin.close();
+      await a.close();
+    }
   }, 60_000);
 
   it('a data file replaced under the same workstation id (made anew, restored from a backup) loses no entry: all reach the team and B', async () => {
