@@ -310,27 +310,49 @@ export async function statusCommand(argv: string[], door: Door, options: GlobalO
   const id = positionals[0];
   const final = new Set<string>(FINISHED_SEND_STATES);
   let last = '';
-  // A change anywhere (a send started in the app, an upload's progress) wakes the watch at once.
+  let shown: Promise<Send[]> = Promise.resolve([]);
+  /** Reads where the sends stand and prints it when it changed; one read at a time, so no older state is printed after a newer one. */
+  const show = () =>
+    (shown = shown
+      .catch(() => [])
+      .then(async () => {
+        const sends = id ? [await call<Send>(door, 'sends.get', { id })] : await call<Send[]>(door, 'sends.list', { limit: 50 });
+        const text = options.json
+          ? JSON.stringify(id ? sends[0] : sends)
+          : id && !values.watch
+            ? [line(sends[0], c), ...timelineLines(sends[0], c)].join('\n')
+            : sends.length
+              ? sends.map((s) => line(s, c)).join('\n')
+              : c.t('cli.status.none');
+        if (text !== last) io.out(text);
+        last = text;
+        return sends;
+      }));
+  // A change anywhere (a send started in the app, an upload's progress, another workstation's
+  // step heard from the team database) is printed at once: it is known already, so it must not
+  // wait for this loop's pass (a scheduler tick that may be uploading for minutes, then a server
+  // check). It also wakes the loop for a pass.
   const changed = wakeSignal();
-  const off = values.watch ? door.subscribe('sends.onChanged', (payload) => (!id || payload.id === id) && changed.notify()) : () => undefined;
+  const off = values.watch
+    ? door.subscribe('sends.onChanged', (payload) => {
+        if (id && payload.id !== id) return;
+        show().catch(() => undefined);
+        changed.notify();
+      })
+    : () => undefined;
   try {
+    // Watching: what is known now first, before the first pass.
+    if (values.watch) await show();
     for (;;) {
       await door.tick();
       await call<Send[]>(door, 'sends.refresh', id ? { id } : {});
-      const sends = id ? [await call<Send>(door, 'sends.get', { id })] : await call<Send[]>(door, 'sends.list', { limit: 50 });
-      const text = options.json
-        ? JSON.stringify(id ? sends[0] : sends)
-        : id && !values.watch
-          ? [line(sends[0], c), ...timelineLines(sends[0], c)].join('\n')
-          : sends.length
-            ? sends.map((s) => line(s, c)).join('\n')
-            : c.t('cli.status.none');
-      if (text !== last) io.out(text);
-      last = text;
+      const sends = await show();
       if (!values.watch || (id && sends.every((s) => final.has(s.state)))) return sends.some((s) => s.state === 'error') && id ? 1 : 0;
       await changed.wait(every * 1000);
     }
   } finally {
     off();
+    // A print the last change started ends before the command does.
+    await shown.catch(() => undefined);
   }
 }

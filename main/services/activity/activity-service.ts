@@ -39,10 +39,14 @@ function toEntry(row: LocalActivityRow, origin: Origin): ActivityEntry {
   };
 }
 
-/** Another workstation's entry; its id names the workstation, so it never collides with a local one. */
-function teamEntry(row: TeamActivityRow): ActivityEntry {
+/**
+ * An entry from the team database: another workstation's, or this one's that its log lacks (a
+ * replaced data file's). Its id names the workstation and the log epoch, so it never collides
+ * with a local one or another epoch's.
+ */
+function teamEntry(row: TeamActivityRow, me: string): ActivityEntry {
   return {
-    id: `${row.workstation}:${row.localId}`,
+    id: `${row.workstation}:${row.epoch}:${row.localId}`,
     at: row.at.toISOString(),
     level: row.level,
     kind: row.kind,
@@ -50,7 +54,7 @@ function teamEntry(row: TeamActivityRow): ActivityEntry {
     message: row.message,
     text: row.messageId ? { id: row.messageId, values: { ...row.messageValues } } : null,
     details: row.details,
-    origin: { workstation: row.workstation, name: row.workstationName, mine: false },
+    origin: { workstation: row.workstation, name: row.workstationName, mine: row.workstation === me },
   };
 }
 
@@ -70,7 +74,7 @@ export type ActivityService = ImplOf<typeof activityContract> & {
  */
 export function createActivityService(db: Database, bus: EventBus, team?: TeamStore): ActivityService {
   const mine: Origin = team ? { workstation: team.workstation, name: team.workstationName, mine: true } : null;
-  const sync = team ? createTeamActivitySync({ db, team, others: (rows) => rows.forEach((r) => bus.emit('activity.onEntry', teamEntry(r))) }) : undefined;
+  const sync = team ? createTeamActivitySync({ db, team, others: (rows) => rows.forEach((r) => bus.emit('activity.onEntry', teamEntry(r, team.workstation))) }) : undefined;
   sync?.start();
 
   const localList = async (filter: { limit: number; offset: number; level?: string; profile?: string; search?: string }) => {
@@ -90,8 +94,8 @@ export function createActivityService(db: Database, bus: EventBus, team?: TeamSt
     async log(entry) {
       const message = appIntl('en').formatMessage({ id: entry.messageId }, entry.values);
       const rows = await db.all<LocalActivityRow>(
-        'INSERT INTO activity(occurred_at, level, kind, profile, message, details, message_id, message_values) VALUES (now(), $1, $2, $3, $4, $5, $6, $7) RETURNING *',
-        [entry.level, entry.kind, entry.profile ?? null, message, entry.details ?? null, entry.messageId, entry.values ? JSON.stringify(entry.values) : null],
+        'INSERT INTO activity(occurred_at, level, kind, profile, message, details, message_id, message_values, epoch) VALUES (now(), $1, $2, $3, $4, $5, $6, $7, $8) RETURNING *',
+        [entry.level, entry.kind, entry.profile ?? null, message, entry.details ?? null, entry.messageId, entry.values ? JSON.stringify(entry.values) : null, db.epoch],
       );
       bus.emit('activity.onEntry', toEntry(rows[0], mine));
       sync?.kick();
@@ -100,13 +104,15 @@ export function createActivityService(db: Database, bus: EventBus, team?: TeamSt
       if (!team) return { ...(await localList({ limit, offset, level, profile, search })), team: null };
       if (scope === 'workstation') return { ...(await localList({ limit, offset, level, profile, search })), team: { workstation: team.workstationName, othersMissing: false } };
       // The whole team: this workstation's entries from its own log (complete even while some
-      // wait to be pushed), the others' from the team database, merged newest first.
+      // wait to be pushed), the rest from the team database (the others', and this one's that
+      // its log lacks: a data file restored from a backup or made anew), merged newest first.
       const wanted = offset + limit;
+      const held = (await db.all<{ epoch: string; last: bigint }>('SELECT epoch, max(id) AS last FROM activity GROUP BY epoch')).map((h) => ({ epoch: h.epoch, last: Number(h.last) }));
       const [own, others] = await Promise.all([
         localList({ limit: wanted, offset: 0, level, profile, search }),
-        Promise.race([team.othersActivity({ limit: wanted, level, profile, search }).catch(() => undefined), new Promise<undefined>((r) => setTimeout(() => r(undefined), TEAM_LIST_WAIT_MS).unref())]),
+        Promise.race([team.othersActivity({ limit: wanted, level, profile, search, held }).catch(() => undefined), new Promise<undefined>((r) => setTimeout(() => r(undefined), TEAM_LIST_WAIT_MS).unref())]),
       ]);
-      const merged = [...own.entries, ...(others?.entries.map(teamEntry) ?? [])].sort((a, b) => b.at.localeCompare(a.at));
+      const merged = [...own.entries, ...(others?.entries.map((r) => teamEntry(r, team.workstation)) ?? [])].sort((a, b) => b.at.localeCompare(a.at));
       return {
         entries: merged.slice(offset, offset + limit),
         total: own.total + (others?.total ?? 0),

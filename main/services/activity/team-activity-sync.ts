@@ -1,5 +1,5 @@
 import type { Database } from '../store/database';
-import type { TeamActivityInput, TeamActivityRow, TeamStore } from '../team/team-store';
+import type { TeamActivityInput, TeamActivityNotice, TeamActivityRow, TeamStore } from '../team/team-store';
 
 /** Entries pushed per statement: a burst goes in a few round trips, each well under PostgreSQL's parameter and NOTIFY limits. */
 export const TEAM_ACTIVITY_BATCH = 500;
@@ -27,6 +27,8 @@ export interface LocalActivityRow {
   message_id: string | null;
   message_values: string | null;
   details: string | null;
+  /** The data file opening that wrote it (Database.epoch); '' for entries from before epochs. */
+  epoch: string;
 }
 
 /** Keeps the team database's copy of this workstation's activity log current and hears the others'. */
@@ -45,16 +47,23 @@ export interface TeamActivitySync {
 
 /**
  * The local log is the working copy (fast, offline); the team database gets a copy of each
- * entry keyed by workstation and local id. What the team lacks is exactly the local entries with
- * an id above the newest one the team has from this workstation (local ids only grow: one
- * connection writes the data file), so nothing needs marking locally: an entry written while the
- * database is away is pushed at the next successful push, and one pushed twice (a reply lost
- * after the commit) is written once. Pushes are batched and run one at a time.
+ * entry keyed by workstation, log epoch and local id. Local ids only grow within one history of
+ * the data file, but a restored backup, a file made anew or a copy on a second machine starts
+ * them again; each opening of the file writes under an epoch of its own (Database.epoch), so no
+ * entry's key is ever an older entry's. The push cursor is kept per epoch: what the team lacks is
+ * exactly the local entries with an id above the newest one the team has of their epoch (pushes
+ * go in id order), so nothing needs marking locally: an entry written while the database is away
+ * is pushed at the next successful push, and one pushed twice (a reply lost after the commit) is
+ * written once. Pushes are batched and run one at a time.
  */
 export function createTeamActivitySync(deps: { readonly db: Database; readonly team: TeamStore; readonly others: (rows: TeamActivityRow[]) => void }): TeamActivitySync {
   const { db, team } = deps;
-  /** Newest local id the team is known to have; re-read after any failure. */
-  let mark: number | undefined;
+  /** Per epoch, the newest local id the team is known to have; re-read after any failure. */
+  let marks: Map<string, number> | undefined;
+  /** Every local entry up to this id is known to be in the team, so a push reads only past it. */
+  let floor = 0;
+  /** The log epochs this data file holds entries of (loaded with the first push): this workstation's notices about them are old news here. */
+  let held: Set<string> | undefined;
   let chain: Promise<boolean> = Promise.resolve(true);
   let timer: NodeJS.Timeout | undefined;
   let failures = 0;
@@ -63,17 +72,34 @@ export function createTeamActivitySync(deps: { readonly db: Database; readonly t
   let listening: Promise<void> | undefined;
 
   const pushAll = async () => {
-    if (mark === undefined) mark = await team.lastPushedActivity();
-    let first: number | undefined;
+    if (marks === undefined) {
+      marks = await team.pushedActivity();
+      floor = 0;
+    }
+    held ??= new Set([db.epoch, ...(await db.all<{ epoch: string }>('SELECT DISTINCT epoch FROM activity')).map((r) => r.epoch)]);
+    /** The newest epoch pushed and its range, for the notice. */
+    let newest: { epoch: string; from: number; to: number } | undefined;
     for (;;) {
-      const rows: LocalActivityRow[] = await db.all<LocalActivityRow>('SELECT * FROM activity WHERE id > $1 ORDER BY id LIMIT $2', [mark, TEAM_ACTIVITY_BATCH]);
+      const cursor = JSON.stringify([...marks].map(([epoch, last]) => ({ epoch, last })));
+      const rows: LocalActivityRow[] = await db.all<LocalActivityRow>(
+        `SELECT a.* FROM activity a LEFT JOIN (SELECT unnest(from_json($1, '[{"epoch":"VARCHAR","last":"BIGINT"}]'), recursive := true)) m ON m.epoch = a.epoch
+         WHERE a.id > $2 AND a.id > coalesce(m.last, 0) ORDER BY a.id LIMIT $3`,
+        [cursor, floor, TEAM_ACTIVITY_BATCH],
+      );
       if (rows.length === 0) break;
       await team.pushActivity(rows.map(toInput));
-      first ??= Number(rows[0].id);
-      mark = Number(rows.at(-1)!.id);
+      // The missing entries come in id order: every one up to the last of this batch is in now.
+      floor = Number(rows.at(-1)!.id);
+      for (const r of rows) {
+        const id = Number(r.id);
+        marks.set(r.epoch, Math.max(marks.get(r.epoch) ?? 0, id));
+        newest = newest?.epoch === r.epoch ? { ...newest, to: id } : { epoch: r.epoch, from: id, to: id };
+      }
+      if (rows.length < TEAM_ACTIVITY_BATCH) break;
     }
-    // One notice for the whole push; should it fail, the entries are in and the others' next list shows them.
-    if (first !== undefined) await team.announceActivity(first, mark).catch(() => undefined);
+    // One notice for the whole push, of its newest epoch (entries of earlier openings, pushed late,
+    // are history: the others' lists show them); should it fail, the entries are in all the same.
+    if (newest) await team.announceActivity(newest.epoch, newest.from, newest.to).catch(() => undefined);
   };
 
   const schedule = (ms: number) => {
@@ -93,7 +119,7 @@ export function createTeamActivitySync(deps: { readonly db: Database; readonly t
         failures = 0;
         return true;
       } catch {
-        mark = undefined;
+        marks = undefined;
         failures++;
         schedule(Math.min(MAX_RETRY_MS, 1_000 * 2 ** Math.min(failures - 1, 4)));
         return false;
@@ -102,9 +128,11 @@ export function createTeamActivitySync(deps: { readonly db: Database; readonly t
     return chain;
   };
 
-  const onNotice = (notice: { workstation: string; from: number; to: number }) => {
-    if (notice.workstation === team.workstation) return;
-    team.activityOf(notice.workstation, notice.from, notice.to, LIVE_CAP).then(
+  const onNotice = (notice: TeamActivityNotice) => {
+    // This workstation's own entries are in its log; not so those of a copy of its data file
+    // running elsewhere under the same workstation id (another epoch), which are shown like others'.
+    if (notice.workstation === team.workstation && (held === undefined || held.has(notice.epoch))) return;
+    team.activityOf(notice.workstation, notice.epoch, notice.from, notice.to, LIVE_CAP).then(
       (rows) => rows.length && deps.others(rows),
       () => undefined,
     );
@@ -149,6 +177,7 @@ export function createTeamActivitySync(deps: { readonly db: Database; readonly t
 
 function toInput(r: LocalActivityRow): TeamActivityInput {
   return {
+    epoch: r.epoch,
     localId: Number(r.id),
     at: r.occurred_at,
     level: r.level,

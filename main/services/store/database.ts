@@ -1,4 +1,5 @@
 import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import { randomUUID } from 'node:crypto';
 import { rename, rm, stat } from 'node:fs/promises';
 import { deriveKey } from './data-key';
 import { assertSameCounts, DATA_CATALOG, openEncrypted, openPlain, removeDataFile, sqlString, tableCounts, type DatabaseOptions } from './data-file';
@@ -27,6 +28,14 @@ export class Database {
   private readers = 0;
   private rewriteCount = 0;
   private readersIdle: (() => void)[] = [];
+  /**
+   * A random id of this opening of the data file (the "log epoch"). Its sequences (the activity
+   * log's ids) are unique only within one history of the file, and a restored backup, a file
+   * deleted and made anew, or a copy on a second machine forks that history; one opening never
+   * forks. So (epoch, id) names an entry everywhere: the team database keys the shared activity
+   * log by it, and tells this opening's own suppression changes from a lost file's.
+   */
+  readonly epoch: string = randomUUID();
 
   private constructor(
     private instance: DuckDBInstance,

@@ -130,4 +130,13 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 6,
+    name: 'activity log: the log epoch of each entry',
+    // The opening of the data file that wrote the entry (Database.epoch); '' for entries written
+    // before. Team mode keys its copy by workstation, epoch and id (team-activity-sync.ts).
+    sql: `
+      ALTER TABLE activity ADD COLUMN epoch VARCHAR DEFAULT '';
+    `,
+  },
 ];

@@ -60,7 +60,7 @@ export function createSuppressionSync(db: Database, team: SuppressionTeam, onSup
         await db.all<{ email: string; removed: boolean; reason: string; source: string; changed_at: Date }>(`SELECT * FROM suppression_outbox ORDER BY changed_at, email LIMIT ${PUSH_PAGE}`)
       ).map((r) => ({ email: r.email, removed: r.removed, reason: r.reason, source: r.source, changedAt: r.changed_at }));
       if (outbox.length === 0) break;
-      const result = await team.pushSuppression(outbox);
+      const result = await team.pushSuppression(outbox, db.epoch);
       superseded.push(...result.superseded);
       // Confirmed: gone from the outbox, unless the address changed again meanwhile (that change goes next time).
       await db.run(
@@ -76,8 +76,12 @@ export function createSuppressionSync(db: Database, team: SuppressionTeam, onSup
       const changes = await team.pullSuppression(cursor);
       if (changes.length === 0) break;
       const seq = changes.at(-1)!.seq;
-      // This workstation's own changes are in its file already.
-      const rows = changes.filter((c) => c.by !== team.workstation).map((c) => ({ email: c.email, removed: c.removed, reason: c.reason, source: c.source, changed_at: c.changedAt.toISOString(), by_name: c.byName }));
+      // The changes this opening of the data file pushed are in it already. Not so this
+      // workstation's changes from another epoch: a file restored from a backup, made anew or
+      // copied to a second machine lacks (some of) them, so they come in like anyone's.
+      const rows = changes
+        .filter((c) => c.epoch !== db.epoch)
+        .map((c) => ({ email: c.email, removed: c.removed, reason: c.reason, source: c.source, changed_at: c.changedAt.toISOString(), by_name: c.by === team.workstation ? '' : c.byName }));
       await db.transaction(async (tx) => {
         await tx.run(
           // An address changed here meanwhile keeps its change: the next push settles it (and if it loses, the winner comes back with a new sequence).

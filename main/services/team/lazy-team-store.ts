@@ -54,7 +54,7 @@ export function lazyTeamStore(open: () => Promise<TeamStore>, info: { readonly w
     // Shared activity log (#16)
     pushActivity: via('pushActivity') as TeamStore['pushActivity'],
     announceActivity: via('announceActivity') as TeamStore['announceActivity'],
-    lastPushedActivity: via('lastPushedActivity') as TeamStore['lastPushedActivity'],
+    pushedActivity: via('pushedActivity') as TeamStore['pushedActivity'],
     othersActivity: via('othersActivity') as TeamStore['othersActivity'],
     activityOf: via('activityOf') as TeamStore['activityOf'],
     watchActivity: via('watchActivity') as TeamStore['watchActivity'],

@@ -15,20 +15,22 @@ interface Writer {
 /**
  * Writes a batch of entries in one INSERT (arrays unnested on the server, so a burst of a
  * thousand entries is a couple of round trips, not a thousand). An entry the team already has
- * (same workstation and local id: a batch pushed again after its reply was lost) is left as it is.
+ * (same workstation, log epoch and local id: a batch pushed again after its reply was lost) is
+ * left as it is.
  */
 export async function pushTeamActivity(db: TeamDb, me: Writer, entries: readonly TeamActivityInput[]): Promise<void> {
   if (entries.length === 0) return;
   const column = <T>(pick: (e: TeamActivityInput) => T) => entries.map(pick);
   await db.query(
-    `INSERT INTO team_activity (workstation, workstation_name, local_id, occurred_at, level, kind, profile, message, message_id, message_values, details)
-     SELECT $1, $2, u.local_id, u.occurred_at, u.level, u.kind, u.profile, u.message, u.message_id, u.message_values::jsonb, u.details
-     FROM unnest($3::bigint[], $4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])
-       AS u(local_id, occurred_at, level, kind, profile, message, message_id, message_values, details)
-     ON CONFLICT (workstation, local_id) DO NOTHING`,
+    `INSERT INTO team_activity (workstation, workstation_name, epoch, local_id, occurred_at, level, kind, profile, message, message_id, message_values, details)
+     SELECT $1, $2, u.epoch, u.local_id, u.occurred_at, u.level, u.kind, u.profile, u.message, u.message_id, u.message_values::jsonb, u.details
+     FROM unnest($3::text[], $4::bigint[], $5::timestamptz[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[])
+       AS u(epoch, local_id, occurred_at, level, kind, profile, message, message_id, message_values, details)
+     ON CONFLICT (workstation, epoch, local_id) DO NOTHING`,
     [
       me.id,
       me.name,
+      column((e) => e.epoch),
       column((e) => e.localId),
       column((e) => e.at),
       column((e) => e.level),
@@ -44,26 +46,27 @@ export async function pushTeamActivity(db: TeamDb, me: Writer, entries: readonly
 
 /**
  * Announces on {@link TEAM_ACTIVITY_CHANNEL} that `me` pushed its entries `from`…`to` (local
- * ids). Once per push, not per batch: a workstation catching up on a long backlog (its first
- * join, a day offline) wakes the others once, not once per batch.
+ * ids) of `epoch`. Once per push, not per batch: a workstation catching up on a long backlog (its
+ * first join, a day offline) wakes the others once, not once per batch.
  */
-export async function announceTeamActivity(db: TeamDb, me: string, from: number, to: number): Promise<void> {
-  const notice: TeamActivityNotice = { workstation: me, from, to };
+export async function announceTeamActivity(db: TeamDb, me: string, epoch: string, from: number, to: number): Promise<void> {
+  const notice: TeamActivityNotice = { workstation: me, epoch, from, to };
   await db.query('SELECT pg_notify($1, $2)', [TEAM_ACTIVITY_CHANNEL, JSON.stringify(notice)]);
 }
 
-/** The newest local id of `me`'s entries in the team; 0 when the team has none. */
-export async function lastTeamActivityId(db: TeamDb, me: string): Promise<number> {
-  const row = (await db.query<{ last: string | null }>('SELECT max(local_id) AS last FROM team_activity WHERE workstation = $1', [me])).rows[0];
-  return Number(row?.last ?? 0);
+/** Per log epoch, the newest local id of `me`'s entries in the team (the push cursor). */
+export async function pushedTeamActivity(db: TeamDb, me: string): Promise<Map<string, number>> {
+  const rows = (await db.query<{ epoch: string; last: string }>('SELECT epoch, max(local_id) AS last FROM team_activity WHERE workstation = $1 GROUP BY epoch', [me])).rows;
+  return new Map(rows.map((r) => [r.epoch, Number(r.last)]));
 }
 
-const SELECT = `SELECT a.workstation, COALESCE(w.name, a.workstation_name) AS workstation_name, a.local_id, a.occurred_at, a.level, a.kind, a.profile, a.message, a.message_id, a.message_values, a.details
+const SELECT = `SELECT a.workstation, COALESCE(w.name, a.workstation_name) AS workstation_name, a.epoch, a.local_id, a.occurred_at, a.level, a.kind, a.profile, a.message, a.message_id, a.message_values, a.details
   FROM team_activity a LEFT JOIN team_workstations w ON w.id = a.workstation`;
 
 interface Row {
   workstation: string;
   workstation_name: string;
+  epoch: string;
   local_id: string;
   occurred_at: Date;
   level: TeamActivityRow['level'];
@@ -79,6 +82,7 @@ function toRow(r: Row): TeamActivityRow {
   return {
     workstation: r.workstation,
     workstationName: r.workstation_name,
+    epoch: r.epoch,
     localId: Number(r.local_id),
     at: r.occurred_at,
     level: r.level,
@@ -91,22 +95,32 @@ function toRow(r: Row): TeamActivityRow {
   };
 }
 
-/** The entries of every workstation but `me`, newest first, filtered like the local log; and how many match. */
+/**
+ * The entries `me`'s own log lacks: every other workstation's, and `me`'s beyond what its log
+ * holds (`filter.held`: a replaced data file's, kept by the team alone); newest first, filtered
+ * like the local log; and how many match.
+ */
 export async function othersTeamActivity(db: TeamDb, me: string, filter: TeamActivityFilter): Promise<{ entries: TeamActivityRow[]; total: number }> {
-  const where = ['a.workstation <> $1'];
   const params: unknown[] = [me];
+  const { held } = filter;
+  const where = [
+    held
+      ? `NOT (a.workstation = $1 AND EXISTS (SELECT 1 FROM unnest($${params.push(held.map((h) => h.epoch))}::text[], $${params.push(held.map((h) => h.last))}::bigint[]) AS h(epoch, last)
+           WHERE h.epoch = a.epoch AND a.local_id <= h.last))`
+      : 'a.workstation <> $1',
+  ];
   if (filter.level) where.push(`a.level = $${params.push(filter.level)}`);
   if (filter.profile) where.push(`a.profile = $${params.push(filter.profile)}`);
   if (filter.search) where.push(`(a.message ILIKE $${params.push(`%${filter.search}%`)} OR a.kind ILIKE $${params.length})`);
   const clause = where.join(' AND ');
   const total = (await db.query<{ n: string }>(`SELECT count(*) AS n FROM team_activity a WHERE ${clause}`, params)).rows[0];
-  const rows = (await db.query<Row>(`${SELECT} WHERE ${clause} ORDER BY a.occurred_at DESC, a.workstation, a.local_id DESC LIMIT $${params.length + 1}`, [...params, filter.limit])).rows;
+  const rows = (await db.query<Row>(`${SELECT} WHERE ${clause} ORDER BY a.occurred_at DESC, a.workstation, a.epoch, a.local_id DESC LIMIT $${params.length + 1}`, [...params, filter.limit])).rows;
   return { entries: rows.map(toRow), total: Number(total?.n ?? 0) };
 }
 
-/** The newest `limit` of `workstation`'s entries with local ids `from`…`to`, oldest first. */
-export async function teamActivityOf(db: TeamDb, workstation: string, from: number, to: number, limit: number): Promise<TeamActivityRow[]> {
-  const rows = (await db.query<Row>(`${SELECT} WHERE a.workstation = $1 AND a.local_id BETWEEN $2 AND $3 ORDER BY a.local_id DESC LIMIT $4`, [workstation, from, to, limit])).rows;
+/** The newest `limit` of `workstation`'s entries of `epoch` with local ids `from`…`to`, oldest first. */
+export async function teamActivityOf(db: TeamDb, workstation: string, epoch: string, from: number, to: number, limit: number): Promise<TeamActivityRow[]> {
+  const rows = (await db.query<Row>(`${SELECT} WHERE a.workstation = $1 AND a.epoch = $2 AND a.local_id BETWEEN $3 AND $4 ORDER BY a.local_id DESC LIMIT $5`, [workstation, epoch, from, to, limit])).rows;
   return rows.map(toRow).reverse();
 }
 
@@ -126,7 +140,7 @@ export function watchTeamActivity(config: pg.ClientConfig, listener: (notice: Te
     if (!payload) return;
     try {
       const notice = JSON.parse(payload) as TeamActivityNotice;
-      if (typeof notice.workstation === 'string' && Number.isFinite(notice.from) && Number.isFinite(notice.to)) listener(notice);
+      if (typeof notice.workstation === 'string' && typeof notice.epoch === 'string' && Number.isFinite(notice.from) && Number.isFinite(notice.to)) listener(notice);
     } catch {
       // A payload we cannot read is not ours to act on.
     }

@@ -174,4 +174,20 @@ export const TEAM_MIGRATIONS: readonly TeamMigration[] = [
       ALTER TABLE team_send_events ADD COLUMN message_values text;
     `,
   },
+  {
+    version: 7,
+    name: 'log epochs: activity entries and suppression changes name the data file opening that wrote them',
+    sql: `
+      -- A workstation's local ids restart when its data file is restored from a backup, made anew
+      -- or copied to a second machine; the opening of the data file that wrote an entry (its
+      -- random "log epoch") does not repeat, so it joins the key. Rows written before get '' (one
+      -- epoch, as they were keyed until now).
+      ALTER TABLE team_activity ADD COLUMN epoch text NOT NULL DEFAULT '';
+      ALTER TABLE team_activity DROP CONSTRAINT team_activity_pkey;
+      ALTER TABLE team_activity ADD PRIMARY KEY (workstation, epoch, local_id);
+      -- The epoch that pushed a suppression change: a pull skips only the changes of its own
+      -- opening (its file has them), not those of a lost or copied file of the same workstation.
+      ALTER TABLE team_suppression ADD COLUMN changed_by_epoch text NOT NULL DEFAULT '';
+    `,
+  },
 ];

@@ -125,7 +125,9 @@ export interface TeamActivityRow {
   /** The writing workstation's id and its name. */
   readonly workstation: string;
   readonly workstationName: string;
-  /** The entry's id in that workstation's own log. */
+  /** The log epoch of the data file opening that wrote it (store/database.ts `epoch`; '' for entries pushed before epochs). */
+  readonly epoch: string;
+  /** The entry's id in that workstation's own log (unique within its epoch). */
   readonly localId: number;
   readonly at: Date;
   readonly level: 'info' | 'warn' | 'error';
@@ -142,18 +144,25 @@ export interface TeamActivityRow {
 /** What this workstation pushes: its own entries (the store adds its id and name). */
 export type TeamActivityInput = Omit<TeamActivityRow, 'workstation' | 'workstationName'>;
 
-/** Which of the other workstations' entries to read. */
+/** Which entries the local log lacks to read (the other workstations', and this one's that only the team kept). */
 export interface TeamActivityFilter {
   readonly limit: number;
+  /**
+   * What this workstation's own log holds: per log epoch, its newest local id. This workstation's
+   * team entries beyond it (those of a data file since restored from a backup, made anew, or of a
+   * copy on another machine) are read like the others'. Left out: none of this workstation's.
+   */
+  readonly held?: readonly { readonly epoch: string; readonly last: number }[];
   readonly level?: TeamActivityRow['level'];
   readonly profile?: string;
   /** Part of the English text or the kind, any case. */
   readonly search?: string;
 }
 
-/** What a NOTIFY on {@link TEAM_ACTIVITY_CHANNEL} carries: a workstation pushed its entries `from`…`to` (local ids). */
+/** What a NOTIFY on {@link TEAM_ACTIVITY_CHANNEL} carries: a workstation pushed its entries `from`…`to` (local ids) of one epoch. */
 export interface TeamActivityNotice {
   readonly workstation: string;
+  readonly epoch: string;
   readonly from: number;
   readonly to: number;
 }
@@ -191,14 +200,14 @@ export interface TeamStore extends SendClaims {
   // Shared activity log (#16)
   /** Writes a batch of this workstation's entries in one statement (a repeat is written once). */
   pushActivity(entries: readonly TeamActivityInput[]): Promise<void>;
-  /** Tells every listening workstation that this one pushed its entries `from`…`to` (local ids). */
-  announceActivity(from: number, to: number): Promise<void>;
-  /** The newest local id of this workstation's entries the team has; 0 when it has none. */
-  lastPushedActivity(): Promise<number>;
-  /** The other workstations' entries, newest first (at most `limit`), and how many match in all. */
+  /** Tells every listening workstation that this one pushed its entries `from`…`to` (local ids) of `epoch`. */
+  announceActivity(epoch: string, from: number, to: number): Promise<void>;
+  /** Per log epoch, the newest local id of this workstation's entries the team has (epochs it has none of are missing). */
+  pushedActivity(): Promise<Map<string, number>>;
+  /** The entries this workstation's log lacks (see {@link TeamActivityFilter.held}), newest first (at most `limit`), and how many match in all. */
   othersActivity(filter: TeamActivityFilter): Promise<{ entries: TeamActivityRow[]; total: number }>;
-  /** The newest `limit` of one workstation's entries with local ids `from`…`to` (what a notice announced), oldest first. */
-  activityOf(workstation: string, from: number, to: number, limit: number): Promise<TeamActivityRow[]>;
+  /** The newest `limit` of one workstation's entries of `epoch` with local ids `from`…`to` (what a notice announced), oldest first. */
+  activityOf(workstation: string, epoch: string, from: number, to: number, limit: number): Promise<TeamActivityRow[]>;
   /** Calls `listener` for every batch any workstation pushes (LISTEN/NOTIFY); returns the stop function. */
   watchActivity(listener: (notice: TeamActivityNotice) => void): Promise<() => Promise<void>>;
   /** Retention: removes this workstation's entries older than `before` from the team; returns how many. */
@@ -206,8 +215,8 @@ export interface TeamStore extends SendClaims {
   close(): Promise<void>;
 
   // Shared suppression list (#16)
-  /** Pushes this workstation's suppression changes in one transaction; the latest change per address wins (team-suppression.ts). */
-  pushSuppression(changes: readonly SuppressionChange[]): Promise<SuppressionPushResult>;
+  /** Pushes this workstation's suppression changes, made in the data file opening `epoch`, in one transaction; the latest change per address wins (team-suppression.ts). */
+  pushSuppression(changes: readonly SuppressionChange[], epoch: string): Promise<SuppressionPushResult>;
   /** The shared suppression list's changes after sequence `afterSeq`, oldest first (one page). */
   pullSuppression(afterSeq: number): Promise<SharedSuppressionChange[]>;
   /** Calls `listener` when another workstation changed the shared list, and on every (re)connect of the listener; returns the stop function. */

@@ -5,7 +5,7 @@ import { abandonedTeamSends, activeTeamWorkstations, listTeamSends, ownTeamClaim
 import { teamLeases } from './team-leases';
 import { putTeamProfile, teamProfiles, watchTeamProfiles } from './team-profiles';
 import { watchTeamNotices } from './team-notices';
-import { announceTeamActivity, lastTeamActivityId, othersTeamActivity, purgeTeamActivity, pushTeamActivity, teamActivityOf, watchTeamActivity } from './team-activity';
+import { announceTeamActivity, othersTeamActivity, pushedTeamActivity, purgeTeamActivity, pushTeamActivity, teamActivityOf, watchTeamActivity } from './team-activity';
 import { checkTeamSchema, openTeamPool } from './team-pool';
 import { adoptTeamSend, recordTeamState } from './team-state-changes';
 import { pullTeamSuppression, pushTeamSuppression, watchTeamSuppression } from './team-suppression';
@@ -71,7 +71,7 @@ export async function openTeamStore(options: TeamStoreOptions): Promise<TeamStor
     activeWorkstations: (withinMs = 120_000) => activeTeamWorkstations(db, withinMs),
     watch: (listener) => watchTeamNotices(db.config, listener),
     // Shared suppression list (#16)
-    pushSuppression: (changes) => pushTeamSuppression(db, { id: me, name: options.workstationName }, changes),
+    pushSuppression: (changes, epoch) => pushTeamSuppression(db, { id: me, name: options.workstationName, epoch }, changes),
     pullSuppression: (afterSeq) => pullTeamSuppression(db, afterSeq),
     watchSuppression: (listener) => watchTeamSuppression(db.config, me, listener),
     // Shared profiles (#16)
@@ -80,10 +80,10 @@ export async function openTeamStore(options: TeamStoreOptions): Promise<TeamStor
     watchProfiles: (listener, connected) => watchTeamProfiles(db.config, listener, connected),
     // Shared activity log (#16)
     pushActivity: (entries) => pushTeamActivity(db, { id: me, name: options.workstationName }, entries),
-    announceActivity: (from, to) => announceTeamActivity(db, me, from, to),
-    lastPushedActivity: () => lastTeamActivityId(db, me),
+    announceActivity: (epoch, from, to) => announceTeamActivity(db, me, epoch, from, to),
+    pushedActivity: () => pushedTeamActivity(db, me),
     othersActivity: (filter) => othersTeamActivity(db, me, filter),
-    activityOf: (workstation, from, to, limit) => teamActivityOf(db, workstation, from, to, limit),
+    activityOf: (workstation, epoch, from, to, limit) => teamActivityOf(db, workstation, epoch, from, to, limit),
     watchActivity: (listener) => watchTeamActivity(db.config, listener),
     purgeActivity: (before) => purgeTeamActivity(db, me, before),
     async close() {

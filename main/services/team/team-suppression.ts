@@ -35,6 +35,8 @@ export interface SharedSuppressionChange extends SuppressionChange {
   /** The workstation that made it: its id, and its name (for "removed by …"). */
   readonly by: string;
   readonly byName: string;
+  /** The log epoch (data file opening, store/database.ts) that pushed it; '' for changes pushed before epochs. */
+  readonly epoch: string;
   readonly seq: number;
 }
 
@@ -54,7 +56,7 @@ export interface SuppressionPushResult {
  * kept with its author in `team_suppression_superseded` and returned, so nothing is lost
  * silently. Announces the push on {@link SUPPRESSION_CHANNEL} when it changed anything.
  */
-export async function pushTeamSuppression(db: TeamDb, me: { readonly id: string; readonly name: string }, changes: readonly SuppressionChange[]): Promise<SuppressionPushResult> {
+export async function pushTeamSuppression(db: TeamDb, me: { readonly id: string; readonly name: string; readonly epoch: string }, changes: readonly SuppressionChange[]): Promise<SuppressionPushResult> {
   if (changes.length === 0) return { superseded: [], applied: 0 };
   // One row per address (the last one given): an upsert may touch each row once per statement.
   changes = [...new Map(changes.map((c) => [c.email, c])).values()];
@@ -74,12 +76,12 @@ export async function pushTeamSuppression(db: TeamDb, me: { readonly id: string;
     const applied =
       (
         await c.query(
-          `INSERT INTO team_suppression (email, removed, reason, source, changed_at, changed_by, changed_by_name, seq)
-           SELECT c.email, c.removed, c.reason, c.source, c.changed_at, $6, $7, nextval('team_suppression_seq') FROM (${incoming}) c
+          `INSERT INTO team_suppression (email, removed, reason, source, changed_at, changed_by, changed_by_name, changed_by_epoch, seq)
+           SELECT c.email, c.removed, c.reason, c.source, c.changed_at, $6, $7, $8, nextval('team_suppression_seq') FROM (${incoming}) c
            ON CONFLICT (email) DO UPDATE SET removed = EXCLUDED.removed, reason = EXCLUDED.reason, source = EXCLUDED.source, changed_at = EXCLUDED.changed_at,
-             changed_by = EXCLUDED.changed_by, changed_by_name = EXCLUDED.changed_by_name, seq = EXCLUDED.seq
+             changed_by = EXCLUDED.changed_by, changed_by_name = EXCLUDED.changed_by_name, changed_by_epoch = EXCLUDED.changed_by_epoch, seq = EXCLUDED.seq
            WHERE team_suppression.removed <> EXCLUDED.removed AND EXCLUDED.changed_at > team_suppression.changed_at`,
-          params,
+          [...params, me.epoch],
         )
       ).rowCount ?? 0;
     // The pusher may have skipped the winning rows while its own change waited: moved to the end
@@ -93,12 +95,12 @@ export async function pushTeamSuppression(db: TeamDb, me: { readonly id: string;
 /** The shared list's changes after `afterSeq`, in sequence order (at most one page; call again from the last `seq`). */
 export async function pullTeamSuppression(db: TeamDb, afterSeq: number, limit = PULL_PAGE): Promise<SharedSuppressionChange[]> {
   const rows = (
-    await db.query<{ email: string; removed: boolean; reason: string; source: string; changed_at: Date; changed_by: string; changed_by_name: string; seq: string }>(
-      'SELECT email, removed, reason, source, changed_at, changed_by, changed_by_name, seq FROM team_suppression WHERE seq > $1 ORDER BY seq LIMIT $2',
+    await db.query<{ email: string; removed: boolean; reason: string; source: string; changed_at: Date; changed_by: string; changed_by_name: string; changed_by_epoch: string; seq: string }>(
+      'SELECT email, removed, reason, source, changed_at, changed_by, changed_by_name, changed_by_epoch, seq FROM team_suppression WHERE seq > $1 ORDER BY seq LIMIT $2',
       [afterSeq, limit],
     )
   ).rows;
-  return rows.map((r) => ({ email: r.email, removed: r.removed, reason: r.reason, source: r.source, changedAt: r.changed_at, by: r.changed_by, byName: r.changed_by_name, seq: Number(r.seq) }));
+  return rows.map((r) => ({ email: r.email, removed: r.removed, reason: r.reason, source: r.source, changedAt: r.changed_at, by: r.changed_by, byName: r.changed_by_name, epoch: r.changed_by_epoch, seq: Number(r.seq) }));
 }
 
 /**

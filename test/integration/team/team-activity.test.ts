@@ -1,11 +1,14 @@
 import { spawn } from 'node:child_process';
+import { copyFile, cp, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppContext } from '../../../main/app/app-context';
+import { openAppContext, type AppContext } from '../../../main/app/app-context';
 import { main } from '../../../main/cli/main';
 import { openSettings } from '../../../main/services/store/settings';
 import { openTeamStore } from '../../../main/services/team/team-store';
 import { readTeamSetting, TEAM_SETTING, type TeamSetting } from '../../../main/services/team/team-settings';
+import type { LocalActivityRow } from '../../../main/services/activity/team-activity-sync';
 import type { ActivityEntry } from '../../../shared/contract/activity';
 import { appIntl } from '../../../shared/i18n/intl';
 import { recordTeamFigure } from '../../helpers/team-reliability';
@@ -73,7 +76,7 @@ describe('team mode: the activity log is the team’s', () => {
       for (let i = 0; i < 5; i++) {
         await a.services.activity.log({ level: 'warn', kind: 'pull', profile: 'team', messageId: 'responses.activity.pulled', values: { ...PULLED, ingested: i } });
         const written = onA.at(-1)!;
-        const id = `${setting('a').workstation}:${written.entry.id}`;
+        const id = `${setting('a').workstation}:${a.db.epoch}:${written.entry.id}`;
         expect(await until(async () => onB.some((e) => e.entry.id === id), 2_000), `B heard entry ${i}`).toBe(true);
         delays.push(onB.find((e) => e.entry.id === id)!.at - written.at);
         await sleep(100);
@@ -86,7 +89,8 @@ describe('team mode: the activity log is the team’s', () => {
         seed: '–',
       });
 
-      const heard = onB.find((e) => e.entry.origin?.name === 'a')!.entry;
+      // (A may have pushed entries of its own start, a profile pulled from the team, before these.)
+      const heard = onB.find((e) => e.entry.origin?.name === 'a' && e.entry.kind === 'pull')!.entry;
       expect(heard).toMatchObject({ level: 'warn', kind: 'pull', profile: 'team', origin: { workstation: setting('a').workstation, name: 'a', mine: false } });
 
       // B's list: A's entries with A's name; B's own marked as B's.
@@ -235,8 +239,10 @@ describe('team mode: the activity log is the team’s', () => {
       expect(await c.services.activity.team!.flush()).toBe(true);
       const store = await openTeamStore({ url: team.pg.url, password: team.pg.password, workstation: me, workstationName: 'c' });
       try {
-        const again = (await valueIn<ActivityPage>(c, 'activity.list', { scope: 'workstation', limit: 10000 })).entries;
-        await store.pushActivity(again.map((e) => ({ localId: Number(e.id), at: new Date(e.at), level: e.level, kind: e.kind, profile: e.profile, message: e.message, messageId: e.text?.id ?? null, messageValues: e.text?.values ?? null, details: e.details })));
+        const again = await c.db.all<LocalActivityRow>('SELECT * FROM activity ORDER BY id');
+        await store.pushActivity(
+          again.map((r) => ({ epoch: r.epoch, localId: Number(r.id), at: r.occurred_at, level: r.level, kind: r.kind, profile: r.profile, message: r.message, messageId: r.message_id, messageValues: r.message_values ? JSON.parse(r.message_values) : null, details: r.details })),
+        );
       } finally {
         await store.close();
       }
@@ -298,4 +304,92 @@ describe('team mode: the activity log is the team’s', () => {
     expect(run.code, run.err.join('\n')).toBe(0);
     expect(run.out.at(-1)?.split('\t')).toEqual([expect.any(String), 'info', 'test', '-', 'Encryption at rest turned on: the data file and new send archives are encrypted from the next start.']);
   }, 60_000);
+
+  it('a copy of A’s data dir running on a second machine (same workstation id) pushes its entries too, and A shows them live', async () => {
+    const me = setting('a').workstation;
+    const twinDir = join(team.dir, 'a-twin');
+    await cp(team.dataDirs.a, twinDir, { recursive: true });
+    const a = await team.open('a');
+    const twin = await openAppContext({ dataDir: twinDir, host: 'cli', secrets: null, env: team.env });
+    const onA: ActivityEntry[] = [];
+    const off = a.bus.on('activity.onEntry', (entry) => void onA.push(entry));
+    try {
+      expect(await until(async () => (await listeners()) >= 2, 10_000), 'both listen').toBe(true);
+      await twin.services.activity.log({ level: 'info', kind: 'twin', messageId: 'encryption.activity.turnedOn', details: 'from the copy' });
+      await a.services.activity.log({ level: 'info', kind: 'twin', messageId: 'encryption.activity.turnedOn', details: 'from the original' });
+      expect(await until(async () => onA.some((e) => e.details === 'from the copy'), 3_000), 'A heard the copy’s entry').toBe(true);
+      expect(onA.find((e) => e.details === 'from the copy')?.origin).toMatchObject({ workstation: me, mine: true });
+      expect(await twin.services.activity.team!.flush()).toBe(true);
+      expect(await a.services.activity.team!.flush()).toBe(true);
+      const inTeam = (await admin.query<{ details: string }>("SELECT details FROM team_activity WHERE workstation = $1 AND kind = 'twin' ORDER BY details", [me])).rows.map((r) => r.details);
+      expect(inTeam).toEqual(['from the copy', 'from the original']);
+      // A's own entry is not heard back from the team as if it were another's.
+      expect(onA.filter((e) => e.details === 'from the original')).toHaveLength(1);
+    } finally {
+      off();
+      await twin.close();
+      await a.close();
+    }
+  }, 60_000);
+
+  it('a data file replaced under the same workstation id (made anew, restored from a backup) loses no entry: all reach the team and B', async () => {
+    const me = setting('a').workstation;
+    const file = join(team.dataDirs.a, 'loopdesk.duckdb');
+    const write = async (ctx: AppContext, label: string, n: number) => {
+      for (let i = 0; i < n; i++) await ctx.services.activity.log({ level: 'info', kind: 'replace', messageId: 'encryption.activity.turnedOn', details: `${label} ${i}` });
+      expect(await ctx.services.activity.team!.flush(), `pushed ${label}`).toBe(true);
+    };
+    const dropFile = async () => {
+      for (const f of [file, `${file}.wal`]) await rm(f, { force: true });
+    };
+
+    let a = await team.open('a');
+    await write(a, 'old file', 3);
+    await a.close();
+    // Deleted and made anew: local ids start again at 1, far below what the team has from A.
+    await dropFile();
+    a = await team.open('a');
+    try {
+      await write(a, 'new file', 3);
+      // A backup of this file, then more entries that reach the team…
+      await a.close();
+      await copyFile(file, `${file}.backup`);
+      a = await team.open('a');
+      await write(a, 'after backup', 2);
+      await a.close();
+      // … then the backup is restored: its ids continue below the ones just pushed.
+      await dropFile();
+      await rename(`${file}.backup`, file);
+      a = await team.open('a');
+      await write(a, 'restored', 2);
+    } finally {
+      await a.close();
+    }
+
+    const inTeam = (await admin.query<{ details: string }>("SELECT details FROM team_activity WHERE workstation = $1 AND kind = 'replace' ORDER BY occurred_at, local_id", [me])).rows.map((r) => r.details);
+    const expected = ['old file 0', 'old file 1', 'old file 2', 'new file 0', 'new file 1', 'new file 2', 'after backup 0', 'after backup 1', 'restored 0', 'restored 1'];
+    expect(inTeam).toEqual(expected);
+    const b = await team.open('b');
+    try {
+      const page = await valueIn<ActivityPage>(b, 'activity.list', { search: 'replace', limit: 1000 });
+      const fromA = page.entries.filter((e) => e.origin?.name === 'a' && e.kind === 'replace');
+      expect(fromA.map((e) => e.details).sort()).toEqual([...expected].sort());
+      expect(new Set(fromA.map((e) => e.id)).size, 'every entry has an id of its own').toBe(expected.length);
+    } finally {
+      await b.close();
+    }
+    // A's own list shows them all too, as its own: the restored file's from its log, the rest
+    // (the lost file's) from the team, none twice.
+    a = await team.open('a');
+    try {
+      const page = await valueIn<ActivityPage>(a, 'activity.list', { search: 'replace', limit: 1000 });
+      const own = page.entries.filter((e) => e.kind === 'replace');
+      expect(own.map((e) => e.details).sort()).toEqual([...expected].sort());
+      expect(own.every((e) => e.origin?.mine === true && e.origin.name === 'a')).toBe(true);
+      expect(page.total, 'counted once each').toBe(page.entries.length);
+      expect(new Set(page.entries.map((e) => e.id)).size).toBe(page.entries.length);
+    } finally {
+      await a.close();
+    }
+  }, 90_000);
 });

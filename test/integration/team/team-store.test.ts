@@ -5,6 +5,7 @@ import { nextSecond } from '../../../main/services/sends/send-runner';
 import type { ClaimRequest } from '../../../main/services/store/send-claims';
 import { migrateTeamDatabase, openTeamStore, type TeamNotice, type TeamStore } from '../../../main/services/team/team-store';
 import { TEAM_MIGRATIONS } from '../../../main/services/team/team-migrations';
+import { describeUrl } from '../../../main/services/team/team-connection';
 import { freePort } from '../../helpers/sshd';
 import { startPostgres, type PostgresHandle } from '../../helpers/postgres';
 
@@ -97,6 +98,43 @@ describe('team store on a real PostgreSQL 15', () => {
     const rows = (await c.query('SELECT version FROM team_migrations')).rows;
     await c.end();
     expect(rows).toEqual(TEAM_MIGRATIONS.map((m) => ({ version: m.version })));
+  });
+
+  it('refuses a database without the log-epoch migration (7) with the “run team init” message; team init adds it and keeps the rows written before', async () => {
+    const name = pgServer.createDatabase('loopdesk_epochs');
+    const url = pgServer.url.replace(/\/[^/]+$/, `/${name}`);
+    const before = TEAM_MIGRATIONS.filter((m) => m.version < 7);
+    expect(await migrateTeamDatabase({ url, password: pgServer.password }, before)).toEqual([1, 2, 3, 4, 5, 6]);
+    const c = new pg.Client({ connectionString: pgServer.urlWithPassword.replace(/\/[^/]+$/, `/${name}`) });
+    await c.connect();
+    try {
+      // An entry and a suppression change pushed by an earlier Loopdesk.
+      await c.query(`INSERT INTO team_activity (workstation, local_id, workstation_name, occurred_at, level, kind, message) VALUES ('w-old', 5, 'old', now(), 'info', 'test', 'pushed before epochs')`);
+      await c.query(`INSERT INTO team_suppression VALUES ('old@example.com', false, 'unsubscribed', 'mailing 1', now(), 'w-old', 'old', nextval('team_suppression_seq'))`);
+      const err = await openTeamStore({ url, password: pgServer.password, workstation: 'w-old', workstationName: 'old' }).catch((e) => e);
+      expect(isAppError(err) && err.code).toBe('TEAM_UNAVAILABLE');
+      expect((err as { details: unknown }).details).toEqual({ reason: 'schema-outdated', version: 6, latest: 7 });
+      const target = describeUrl(url);
+      expect((err as Error).message).toBe(`The team database ${target} has schema 6, this Loopdesk needs 7. Run “loopdesk team init --url ${target}” to update it.`);
+
+      expect(await migrateTeamDatabase({ url, password: pgServer.password })).toEqual([7]);
+      const store = await openTeamStore({ url, password: pgServer.password, workstation: 'w-old', workstationName: 'old' });
+      try {
+        // The old entry is the default epoch's: its cursor goes on from it, and a repeat is still written once.
+        expect(await store.pushedActivity()).toEqual(new Map([['', 5]]));
+        const entry = { localId: 5, at: new Date(), level: 'info' as const, kind: 'test', profile: null, message: 'again', messageId: null, messageValues: null, details: null };
+        await store.pushActivity([{ ...entry, epoch: '' }, { ...entry, epoch: 'e-new' }]);
+        expect((await c.query('SELECT epoch, message FROM team_activity ORDER BY epoch')).rows).toEqual([
+          { epoch: '', message: 'pushed before epochs' },
+          { epoch: 'e-new', message: 'again' },
+        ]);
+        expect(await store.pullSuppression(0)).toEqual([expect.objectContaining({ email: 'old@example.com', by: 'w-old', epoch: '' })]);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      await c.end();
+    }
   });
 
   it('lets exactly one of many concurrent claims on one source mailing in, and reserves unique names', async () => {

@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { copyFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -200,5 +201,41 @@ describe('team mode: one suppression list for the whole team', () => {
     const send = await valueIn<Send>(b, 'sends.create', { profile: 'team', client: team.client.name, path: recipients, sourceMailingId: team.client.mailingIds[1], mapping: inspection.mapping });
     expect(send).toMatchObject({ recipients: 1, excluded: 1 });
     expect(await listed(b)).toContain('late@example.com');
+  });
+
+  it('a data file made anew or restored from a backup (same workstation id) gets back this workstation’s own changes from the team', async () => {
+    const file = join(team.dataDirs.a, 'loopdesk.duckdb');
+    const dropFile = async () => {
+      for (const f of [file, `${file}.wal`]) await rm(f, { force: true });
+    };
+    const reopen = async () => {
+      a = await team.open('a');
+      a.services.sends.startScheduler({ tickMs: 60_000 });
+      await a.services.sends.tick();
+    };
+    await valueIn(a, 'responses.suppressionImport', { path: addressFile('own.csv', ['own-1@example.com', 'own-2@example.com']), reason: 'unsubscribed by phone' });
+    expect((await valueIn<{ removed: boolean }>(a, 'responses.suppressionRemove', { email: 'own-2@example.com', reason: 'asked to be mailed again' })).removed).toBe(true);
+    expect(await within(3_000, async () => (await shared('own-2@example.com'))?.removed === true)).toBeDefined();
+
+    // Deleted and made anew: the first sync brings back what this workstation had pushed.
+    await a.close();
+    await dropFile();
+    await reopen();
+    // The pass syncs in the background.
+    expect(await within(3_000, async () => (await listed(a)).has('own-1@example.com')), 'own suppression back').toBeDefined();
+    expect(await listed(a)).not.toContain('own-2@example.com');
+    expect(await a.db.all('SELECT email, removed_by FROM suppression_removed WHERE email = $1', ['own-2@example.com'])).toEqual([{ email: 'own-2@example.com', removed_by: '' }]);
+
+    // A backup, then a change pushed from the live file, then the backup restored: the change comes back.
+    await a.close();
+    await copyFile(file, `${file}.backup`);
+    await reopen();
+    await valueIn(a, 'responses.suppressionImport', { path: addressFile('after-backup.csv', ['own-3@example.com']), reason: 'unsubscribed by letter' });
+    expect(await within(3_000, async () => (await shared('own-3@example.com'))?.removed === false)).toBeDefined();
+    await a.close();
+    await dropFile();
+    await rename(`${file}.backup`, file);
+    await reopen();
+    expect(await within(3_000, async () => (await listed(a)).has('own-3@example.com')), 'change made after the backup back').toBeDefined();
   });
 });
