@@ -282,6 +282,7 @@ export function createSendsService(deps: SendsDeps): SendsService {
           state,
           scheduledAt,
           recipients,
+          excluded: report.excludedCount,
           uploadDir: target.client.uploadDir,
           logDir: target.client.logDir,
           ...prepared,

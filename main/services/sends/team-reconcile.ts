@@ -92,7 +92,7 @@ function adoptedRecord(send: AbandonedSend, dataDir: string): SendRecord {
     inputFile: '',
     draftJson: '{}',
     recipients: send.recipients,
-    excluded: 0,
+    excluded: send.excluded ?? 0,
     fileName: send.fileName,
     productsFileName: send.productsFileName,
     workDir: join(dataDir, 'sends', send.id),

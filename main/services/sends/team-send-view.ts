@@ -27,7 +27,7 @@ export function teamSendDto(team: Pick<TeamStore, 'workstation'>, t: TeamSend, e
     updatedAt: t.updatedAt.toISOString(),
     inputFile: '',
     recipients: t.recipients,
-    excluded: 0,
+    excluded: t.excluded,
     fileName: t.fileName,
     productsFileName: t.productsFileName,
     mailingId: t.mailingId,

@@ -21,6 +21,8 @@ export interface ClaimRequest {
   /** When the send is due (shown to the team; absent: now). */
   readonly scheduledAt?: Date;
   readonly recipients: number;
+  /** Rows the prepared file leaves out (absent: none). */
+  readonly excluded?: number;
   readonly uploadDir: string;
   readonly logDir: string;
   /** The prepared remote names; the claim may move them to a later free second. */
@@ -48,7 +50,7 @@ export type LeaseOutcome =
   /** The send ended elsewhere (another workstation reconciled it): upload nothing, ever. */
   | { readonly kind: 'ended'; readonly state: string; readonly message: string; readonly text: CatalogText | null };
 
-/** A state change other workstations should see. */
+/** A state change other workstations should see (or, in the same state, a change of the send's counts). */
 export interface ClaimStateChange {
   readonly sendId: string;
   readonly state: string;
@@ -56,6 +58,9 @@ export interface ClaimStateChange {
   readonly message?: string;
   readonly text?: CatalogText | null;
   readonly mailingId?: string | null;
+  /** The send's counts as they stand now (rows left out at upload change them while it stays `uploading`). */
+  readonly recipients?: number;
+  readonly excluded?: number;
 }
 
 /** The send path's view of shared send coordination. */

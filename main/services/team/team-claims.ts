@@ -27,9 +27,9 @@ export async function claimTeamSend(db: TeamDb, me: Claimant, request: ClaimRequ
     return await db.transaction(async (c) => {
       // The lock: the partial unique index lets one active send per source mailing in.
       await c.query(
-        `INSERT INTO team_sends (id, profile, client, source_mailing_id, source_mailing_name, test, state, active, recipients, upload_dir, log_dir, file_name, products_file_name, workstation, started_by, scheduled_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, true, $8, $9, $10, $11, $12, $13, $13, $14)`,
-        [request.sendId, request.profile, request.client, request.sourceMailingId, request.sourceMailingName, request.test, request.state, request.recipients, request.uploadDir, request.logDir, request.fileName, request.productsFileName, me.id, request.scheduledAt ?? null],
+        `INSERT INTO team_sends (id, profile, client, source_mailing_id, source_mailing_name, test, state, active, recipients, upload_dir, log_dir, file_name, products_file_name, workstation, started_by, scheduled_at, excluded)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, true, $8, $9, $10, $11, $12, $13, $13, $14, $15)`,
+        [request.sendId, request.profile, request.client, request.sourceMailingId, request.sourceMailingName, request.test, request.state, request.recipients, request.uploadDir, request.logDir, request.fileName, request.productsFileName, me.id, request.scheduledAt ?? null, request.excluded ?? 0],
       );
       let names: ClaimedNames | undefined;
       for (let s = 0; s < MAX_NAME_TRIES && !names; s++) {

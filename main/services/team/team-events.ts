@@ -32,3 +32,13 @@ export function storedTeamText(id: string | null | undefined, values: string | n
     return null;
   }
 }
+
+/** Whether a stored step (the journal's last row) is `step` in `state` again: its English text, key and values alike. */
+export function sameTeamStep(stored: { state: string; message: string; message_id: string | null; message_values: string | null }, state: string, step: TeamStep): boolean {
+  return (
+    stored.state === state &&
+    stored.message === step.message &&
+    stored.message_id === (step.text?.id ?? null) &&
+    stored.message_values === (step.text ? JSON.stringify(step.text.values) : null)
+  );
+}

@@ -190,4 +190,13 @@ export const TEAM_MIGRATIONS: readonly TeamMigration[] = [
       ALTER TABLE team_suppression ADD COLUMN changed_by_epoch text NOT NULL DEFAULT '';
     `,
   },
+  {
+    version: 8,
+    name: 'excluded rows of each shared send',
+    sql: `
+      -- Rows the send leaves out (invalid at preparation, suppressed by upload time) beside its
+      -- recipients, so other workstations show both counts as they stand now. Sends claimed before show 0.
+      ALTER TABLE team_sends ADD COLUMN excluded integer NOT NULL DEFAULT 0;
+    `,
+  },
 ];

@@ -51,6 +51,8 @@ export interface TeamSend {
   readonly sourceMailingName: string;
   readonly test: boolean;
   readonly recipients: number;
+  /** Rows left out (0 for sends claimed before team migration 8). */
+  readonly excluded: number;
   readonly state: string;
   readonly active: boolean;
   readonly fileName: string;

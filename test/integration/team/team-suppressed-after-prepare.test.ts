@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../../main/app/app-context';
+import { main } from '../../../main/cli/main';
 import type { Send } from '../../../shared/contract/sends';
 import { startTeam, valueIn, type TeamSetup } from '../../helpers/team-setup';
 
@@ -13,6 +14,9 @@ describe('team mode: an address another workstation suppresses after a send was 
   let admin: pg.Client;
   let a: AppContext;
   let b: AppContext;
+  let send: Send;
+  /** What B's Sends screen was told live (NOTIFY), for A's send. */
+  const heardOnB: Send[] = [];
 
   beforeAll(async () => {
     team = await startTeam(['a', 'b'], { seed: 'supup' });
@@ -20,6 +24,11 @@ describe('team mode: an address another workstation suppresses after a send was 
     await admin.connect();
     a = await team.open('a');
     b = await team.open('b');
+    // B's first scheduler pass starts its watch of the team's NOTIFY, as the app does.
+    await b.services.sends.tick();
+    b.bus.on('sends.onChanged', (s) => {
+      if (s.id === send?.id) heardOnB.push(s);
+    });
   });
   afterAll(async () => {
     await a?.close();
@@ -31,7 +40,7 @@ describe('team mode: an address another workstation suppresses after a send was 
   it('is left out of A’s scheduled upload: A pulls the team’s list right before it uploads', async () => {
     // A prepares a scheduled real send to a@example.com and c@example.com.
     const inspection = await valueIn<{ mapping: unknown[] }>(a, 'recipients.inspect', { profile: 'team', client: team.client.name, path: team.recipients });
-    const send = await valueIn<Send>(a, 'sends.create', {
+    send = await valueIn<Send>(a, 'sends.create', {
       profile: 'team',
       client: team.client.name,
       path: team.recipients,
@@ -64,5 +73,50 @@ describe('team mode: an address another workstation suppresses after a send was 
     expect(after.timeline.find((t) => t.text?.id === 'sends.step.suppressedAtUpload')?.text?.values).toMatchObject({ count: 1, kept: 1 });
     const rejected = readFileSync(join(team.dataDirs.a, 'rejected', `send-${send.id}-rejected.csv`), 'utf8');
     expect(rejected).toContain('"c@example.com was put on the suppression list after the send was prepared (unsubscribed by phone)";"c@example.com"');
+  });
+
+  it('shows B the step that left the row out (in B’s language) and the send’s new counts, live and in `loopdesk status`', async () => {
+    expect(send?.id).toBeDefined();
+    await a.services.sends.tick();
+    // Live: the NOTIFY of A's change made B's Sends screen show the step while the send was still uploading, or later.
+    for (let i = 0; i < 100 && !heardOnB.some((s) => s.timeline.some((t) => t.text?.id === 'sends.step.suppressedAtUpload')); i++) await sleep(50);
+    const live = heardOnB.find((s) => s.timeline.some((t) => t.text?.id === 'sends.step.suppressedAtUpload'));
+    expect(live, JSON.stringify(heardOnB.map((s) => [s.state, s.recipients, s.timeline.map((t) => t.text?.id)]))).toBeDefined();
+    expect(live).toMatchObject({ recipients: 1, excluded: 1, origin: { name: 'a', mine: false } });
+
+    // B's view of the send (none of A's files): the step with its values and the counts as they stand now.
+    const seen = await valueIn<Send>(b, 'sends.get', { id: send.id });
+    expect(seen).toMatchObject({ recipients: 1, excluded: 1, origin: { name: 'a', mine: false } });
+    const step = seen.timeline.filter((t) => t.text?.id === 'sends.step.suppressedAtUpload');
+    expect(step).toHaveLength(1);
+    expect(step[0]).toMatchObject({ state: 'uploading', text: { values: { count: 1, kept: 1 } } });
+    const states = seen.timeline.map((t) => t.text?.id);
+    expect(states.indexOf('sends.step.suppressedAtUpload')).toBeLessThan(states.indexOf('sends.step.onServer'));
+
+    // Counts the team lost (a send claimed before team migration 8) are told again after A restarts, without a second step.
+    const rows = async () => (await admin.query('SELECT count(*)::int AS n FROM team_send_events WHERE send_id = $1', [send.id])).rows[0].n as number;
+    const before = await rows();
+    await admin.query('UPDATE team_sends SET excluded = 0 WHERE id = $1', [send.id]);
+    await a.close();
+    a = await team.open('a');
+    await a.services.sends.tick();
+    expect((await admin.query('SELECT excluded FROM team_sends WHERE id = $1', [send.id])).rows[0]).toEqual({ excluded: 1 });
+    expect(await rows()).toBe(before);
+
+    // B's command line, in English and in German.
+    await b.close();
+    const status = async (lang: string) => {
+      const out: string[] = [];
+      const code = await main(['--data-dir', team.dataDirs.b, '--lang', lang, 'status', send.id], { out: (t: string) => out.push(t), err: (t: string) => out.push(t) } as never, team.env);
+      expect(code, out.join('\n')).toBe(0);
+      return out.join('\n');
+    };
+    const english = await status('en');
+    expect(english).toMatch(/\t1 recipient\t/);
+    expect(english).toMatch(/uploading {2}1 recipient was put on the suppression list after this send was prepared and left out; 1 recipient remains\. The left-out rows are in .*send-[^ ]*-rejected\.csv\./);
+    const german = await status('de');
+    expect(german).toMatch(/\t1 Empfänger\t/);
+    expect(german).toMatch(/wird hochgeladen {2}1 Empfänger wurde nach der Vorbereitung dieses Versands auf die Sperrliste gesetzt und ausgelassen; 1 Empfänger bleibt\. Die ausgelassenen Zeilen stehen in .*send-[^ ]*-rejected\.csv\./);
+    b = await team.open('b');
   });
 });

@@ -1,0 +1,120 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import type { Send } from '../../shared/contract/sends';
+import { spawnCli } from '../helpers/cli-loop';
+import { expect, startServe, test, type ServedHost } from './fixtures';
+import { englishOnScreen, overflowing } from './i18n-check';
+import { shootBoth } from './shots';
+import { startTeamHost, type TeamHost } from './team-host';
+
+/** The words this walk clicks or waits for, per language. */
+const WORDS = {
+  de: {
+    suppressionTab: 'Sperrliste',
+    file: 'Zu importierende Datei',
+    reason: 'Grund für diese Adressen',
+    importButton: 'Adressen importieren',
+    send: 'Versand',
+    timeline: 'Verlauf',
+    approve: 'Versand freigeben',
+    approveAndSend: 'Freigeben und senden',
+    leftOut: '1 Empfänger wurde nach der Vorbereitung dieses Versands auf die Sperrliste gesetzt und ausgelassen; 1 Empfänger bleibt.',
+    counts: '1 Empfänger; 1 Zeile ausgelassen',
+  },
+  en: {
+    suppressionTab: 'Suppression list',
+    file: 'File to import',
+    reason: 'Reason for these addresses',
+    importButton: 'Import addresses',
+    send: 'Send',
+    timeline: 'Timeline',
+    approve: 'Approve send',
+    approveAndSend: 'Approve and send',
+    leftOut: '1 recipient was put on the suppression list after this send was prepared and left out; 1 recipient remains.',
+    counts: '1 recipient; 1 row left out',
+  },
+} as const;
+
+/**
+ * Team mode: workstation A prepares a real send (four-eyes), an operator on B (`loopdesk serve`)
+ * suppresses one of its addresses and approves it; A leaves that row out right before its
+ * upload. B's Sends screen shows A's step in B's language and the counts as they are now.
+ */
+for (const [locale, lang] of [
+  ['en-GB', 'en'],
+  ['de-DE', 'de'],
+] as const) {
+  test.describe(`team mode: a row A left out at upload, on B's screen (${locale})`, () => {
+    test.use({ locale });
+    let host: { team: TeamHost; stop(): Promise<void> };
+    let served: { host: ServedHost; stop(): Promise<void> };
+    let env: NodeJS.ProcessEnv;
+    let work: string;
+    const a = async <T>(...args: string[]): Promise<T> => {
+      const run = await spawnCli(host.team.dataDirs.a, ['--json', ...args], env);
+      expect(run.code, `workstation A: loopdesk --json ${args.join(' ')} exited ${run.code}\nstdout: ${run.out || '(empty)'}\nstderr: ${run.err || '(empty)'}`).toBe(0);
+      return JSON.parse(run.out) as T;
+    };
+
+    test.beforeAll(async () => {
+      test.setTimeout(120_000);
+      host = await startTeamHost(`e2e-supstep-${lang}`);
+      env = { ...process.env, ...host.team.env };
+      served = await startServe({ sandbox: false, dataDir: host.team.dataDirs.b, env });
+      work = mkdtempSync(join(tmpdir(), `loopdesk-teamstep-${lang}-`));
+    });
+    test.afterAll(async () => {
+      await served?.stop();
+      await host?.stop();
+      if (work) rmSync(work, { recursive: true, force: true });
+    });
+
+    test(`B's timeline shows the step A wrote when it left a suppressed row out, and the new counts (${lang})`, async ({ page }) => {
+      test.setTimeout(120_000);
+      const w = WORDS[lang];
+      const send = await a<Send>('send', host.team.recipients, '--profile', 'team', '--mailing', host.team.mailingIds[0], '--yes');
+      expect(send).toMatchObject({ state: 'awaiting_approval', recipients: 2 });
+
+      // On B: c@example.com is suppressed (it reaches the team's list), then B approves A's send.
+      await page.goto(`${served.host.url}#/responses`);
+      await page.getByRole('tab', { name: w.suppressionTab }).click();
+      const unsubscribed = join(work, 'unsubscribed.csv');
+      writeFileSync(unsubscribed, 'Email\nc@example.com\n');
+      await page.getByLabel(w.file).setInputFiles(unsubscribed);
+      await page.getByLabel(w.reason).fill(lang === 'de' ? 'Abmeldung per Telefon' : 'Unsubscribed by phone');
+      await page.getByRole('button', { name: w.importButton }).click();
+      await expect(page.getByRole('status').filter({ hasText: 'unsubscribed.csv' })).toBeVisible();
+      const url = new URL(host.team.url);
+      url.password = host.team.password;
+      const admin = new pg.Client({ connectionString: url.toString() });
+      await admin.connect();
+      try {
+        await expect(async () => expect((await admin.query("SELECT 1 FROM team_suppression WHERE email = 'c@example.com' AND NOT removed")).rowCount).toBe(1)).toPass({ timeout: 10_000 });
+      } finally {
+        await admin.end();
+      }
+
+      await page.goto(`${served.host.url}#/sends/${send.id}`);
+      const detail = page.getByRole('region', { name: `${w.send} ${send.id}` });
+      const panel = page.getByTestId('approval-panel');
+      await panel.getByRole('button', { name: w.approve }).click();
+      await page.getByRole('dialog').getByRole('button', { name: w.approveAndSend }).click();
+
+      // A's next pass (`status` runs one) pulls the team's list and leaves c@example.com out before it uploads.
+      const after = await a<Send>('status', send.id);
+      expect(after).toMatchObject({ recipients: 1, excluded: 1 });
+
+      // No reload: B hears of it through the team's NOTIFY, in its own language.
+      const timeline = detail.getByRole('list', { name: w.timeline });
+      await expect(timeline).toContainText(w.leftOut);
+      await expect(detail).toContainText(w.counts);
+      await page.setViewportSize({ width: 1024, height: 700 });
+      if (lang === 'de') expect(await englishOnScreen(page, ['sends', 'team'], [/send-[\w-]+-rejected\.csv/]), 'English on the German timeline').toEqual([]);
+      expect(await overflowing(page), 'text overflowing its box').toEqual([]);
+      await page.setViewportSize({ width: 1280, height: 860 });
+      await shootBoth(page, `team-left-out-step-${lang}`, timeline.getByRole('listitem').filter({ hasText: w.leftOut }));
+    });
+  });
+}
