@@ -113,11 +113,12 @@ describe('team store on a real PostgreSQL 15', () => {
       await c.query(`INSERT INTO team_suppression VALUES ('old@example.com', false, 'unsubscribed', 'mailing 1', now(), 'w-old', 'old', nextval('team_suppression_seq'))`);
       const err = await openTeamStore({ url, password: pgServer.password, workstation: 'w-old', workstationName: 'old' }).catch((e) => e);
       expect(isAppError(err) && err.code).toBe('TEAM_UNAVAILABLE');
-      expect((err as { details: unknown }).details).toEqual({ reason: 'schema-outdated', version: 6, latest: 7 });
+      const latest = TEAM_MIGRATIONS.at(-1)!.version;
+      expect((err as { details: unknown }).details).toEqual({ reason: 'schema-outdated', version: 6, latest });
       const target = describeUrl(url);
-      expect((err as Error).message).toBe(`The team database ${target} has schema 6, this Loopdesk needs 7. Run “loopdesk team init --url ${target}” to update it.`);
+      expect((err as Error).message).toBe(`The team database ${target} has schema 6, this Loopdesk needs ${latest}. Run “loopdesk team init --url ${target}” to update it.`);
 
-      expect(await migrateTeamDatabase({ url, password: pgServer.password })).toEqual([7]);
+      expect(await migrateTeamDatabase({ url, password: pgServer.password })).toEqual(TEAM_MIGRATIONS.filter((m) => m.version >= 7).map((m) => m.version));
       const store = await openTeamStore({ url, password: pgServer.password, workstation: 'w-old', workstationName: 'old' });
       try {
         // The old entry is the default epoch's: its cursor goes on from it, and a repeat is still written once.
