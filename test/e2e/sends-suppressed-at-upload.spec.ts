@@ -6,14 +6,11 @@ import { spawnCli } from '../helpers/cli-loop';
 import { expect, test } from './fixtures';
 import { englishOnScreen, overflowing } from './i18n-check';
 import { shootBoth } from './shots';
+import { importSuppressionOnScreen } from './suppression-import';
 
 /** The words this walk clicks or waits for, per language. */
 const WORDS = {
   de: {
-    suppressionTab: 'Sperrliste',
-    file: 'Zu importierende Datei',
-    reason: 'Grund für diese Adressen',
-    importButton: 'Adressen importieren',
     send: 'Versand',
     checkNow: 'Jetzt prüfen',
     failed: 'Fehlgeschlagen',
@@ -22,10 +19,6 @@ const WORDS = {
     allLeftOut: 'Nicht hochgeladen: Alle 2 Empfänger wurden nach der Vorbereitung dieses Versands auf die Sperrliste gesetzt.',
   },
   en: {
-    suppressionTab: 'Suppression list',
-    file: 'File to import',
-    reason: 'Reason for these addresses',
-    importButton: 'Import addresses',
     send: 'Send',
     checkNow: 'Check now',
     failed: 'Failed',
@@ -65,14 +58,7 @@ for (const [locale, lang] of [
         const allId = await send(gone, mailings[1].id);
 
         // An operator imports two unsubscribes on the Suppression list tab.
-        await page.goto(`${host.url}#/responses`);
-        await page.getByRole('tab', { name: w.suppressionTab }).click();
-        const unsubscribed = join(work, 'unsubscribed.csv');
-        writeFileSync(unsubscribed, 'Email\nanna@example.com\ndora@example.com\n');
-        await page.getByLabel(w.file).setInputFiles(unsubscribed);
-        await page.getByLabel(w.reason).fill(lang === 'de' ? 'Abmeldung per Telefon' : 'Unsubscribed by phone');
-        await page.getByRole('button', { name: w.importButton }).click();
-        await expect(page.getByRole('status').filter({ hasText: 'unsubscribed.csv' })).toBeVisible();
+        await importSuppressionOnScreen(page, host.url, lang, work, ['anna@example.com', 'dora@example.com']);
         expect(Date.now(), 'the suppression was imported before the sends were due').toBeLessThan(new Date(at).getTime());
 
         const detailOf = (id: string) => page.getByRole('region', { name: `${w.send} ${id}` });

@@ -1,7 +1,6 @@
-import { spawnCli } from '../helpers/cli-loop';
 import { expect, startServe, test, type ServedHost } from './fixtures';
 import { shootBoth } from './shots';
-import { go, startTeamHost, type TeamHost } from './team-host';
+import { go, startTeamHost, workstationCli, type TeamHost } from './team-host';
 
 /**
  * The team's activity log in the browser host: workstation B runs `loopdesk serve`; workstation
@@ -16,10 +15,7 @@ for (const locale of ['en-GB', 'de-DE'] as const) {
     let host: { team: TeamHost; stop(): Promise<void> };
     let served: { host: ServedHost; stop(): Promise<void> };
     let env: NodeJS.ProcessEnv;
-    const cli = async (dataDir: string, ...args: string[]) => {
-      const run = await spawnCli(dataDir, args, env);
-      expect(run.code, run.err).toBe(0);
-    };
+    const cli = (dataDir: string, ...args: string[]) => workstationCli(dataDir, env, args);
 
     test.beforeAll(async () => {
       test.setTimeout(120_000);

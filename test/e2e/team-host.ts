@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
+import { spawnCli } from '../helpers/cli-loop';
+import { expect } from './fixtures';
 
 // The team specs' shared set-up: a team (PostgreSQL, sandbox, workstations A and B) in a
 // process of its own, and the way to a screen whatever the window's language.
@@ -9,6 +11,16 @@ const REPO = fileURLToPath(new URL('../..', import.meta.url));
 
 /** A screen of the main navigation by its route (its label depends on the language). */
 export const go = (page: Page, route: string) => page.getByRole('navigation', { name: /.*/ }).locator(`a[href="#/${route}"]`).first().click();
+
+/**
+ * Runs `loopdesk …args` on a workstation's data dir; unless it exits 0 the test fails with
+ * everything the CLI said (a `--json` error goes to stdout, other detail to stderr). Its stdout.
+ */
+export async function workstationCli(dataDir: string, env: NodeJS.ProcessEnv, args: readonly string[]): Promise<string> {
+  const run = await spawnCli(dataDir, [...args], env);
+  expect(run.code, `loopdesk ${args.join(' ')} on ${dataDir} exited ${run.code}\nstdout: ${run.out || '(empty)'}\nstderr: ${run.err || '(empty)'}`).toBe(0);
+  return run.out;
+}
 
 /** What test/helpers/team-e2e-host.ts prints. */
 export interface TeamHost {

@@ -1,8 +1,7 @@
 import type { Send } from '../../shared/contract/sends';
-import { spawnCli } from '../helpers/cli-loop';
 import { expect, startServe, test, type ServedHost } from './fixtures';
 import { shootBoth } from './shots';
-import { go, startTeamHost, type TeamHost } from './team-host';
+import { go, startTeamHost, workstationCli, type TeamHost } from './team-host';
 
 /**
  * Team mode in the browser host: workstation B runs `loopdesk serve` on a data dir that joined
@@ -17,12 +16,7 @@ for (const locale of ['en-GB', 'de-DE'] as const) {
     let served: { host: ServedHost; stop(): Promise<void> };
     let env: NodeJS.ProcessEnv;
     /** Workstation A, through the CLI. */
-    const a = async <T>(...args: string[]): Promise<T> => {
-      const run = await spawnCli(host.team.dataDirs.a, ['--json', ...args], env);
-      // A failure keeps everything the CLI said: its --json error goes to stdout, other detail to stderr.
-      expect(run.code, `workstation A: loopdesk --json ${args.join(' ')} exited ${run.code}\nstdout: ${run.out || '(empty)'}\nstderr: ${run.err || '(empty)'}`).toBe(0);
-      return JSON.parse(run.out) as T;
-    };
+    const a = async <T>(...args: string[]): Promise<T> => JSON.parse(await workstationCli(host.team.dataDirs.a, env, ['--json', ...args])) as T;
 
     test.beforeAll(async () => {
       test.setTimeout(120_000);

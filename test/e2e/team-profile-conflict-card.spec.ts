@@ -1,8 +1,7 @@
-import { spawnCli } from '../helpers/cli-loop';
 import { startSwitchRelay, type SwitchRelay } from '../helpers/switch-relay';
 import { expect, startServe, test, type ServedHost } from './fixtures';
 import { shootBoth } from './shots';
-import { go, startTeamHost, type TeamHost } from './team-host';
+import { go, startTeamHost, workstationCli, type TeamHost } from './team-host';
 
 /**
  * A change to a shared profile made on workstation B while the team database was away, which
@@ -19,11 +18,7 @@ for (const locale of ['en-GB', 'de-DE'] as const) {
     let served: { host: ServedHost; stop(): Promise<void> };
     let relay: SwitchRelay;
     let env: NodeJS.ProcessEnv;
-    const cli = async (dataDir: string, ...args: string[]) => {
-      const run = await spawnCli(dataDir, args, env);
-      expect(run.code, run.err).toBe(0);
-      return run.out;
-    };
+    const cli = (dataDir: string, ...args: string[]) => workstationCli(dataDir, env, args);
     /** Workstation A, through the CLI. */
     const a = (...args: string[]) => cli(host.team.dataDirs.a, ...args);
 

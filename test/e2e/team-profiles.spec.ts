@@ -1,7 +1,6 @@
-import { spawnCli } from '../helpers/cli-loop';
 import { expect, startServe, test, type ServedHost } from './fixtures';
 import { shootBoth } from './shots';
-import { go, startTeamHost, type TeamHost } from './team-host';
+import { go, startTeamHost, workstationCli, type TeamHost } from './team-host';
 
 /**
  * Shared profiles (#16) on the Connections screen of workstation B (`loopdesk serve` on a data
@@ -18,11 +17,7 @@ for (const locale of ['en-GB', 'de-DE'] as const) {
     let served: { host: ServedHost; stop(): Promise<void> };
     let env: NodeJS.ProcessEnv;
     /** Workstation A, through the CLI. */
-    const a = async (...args: string[]) => {
-      const run = await spawnCli(host.team.dataDirs.a, args, env);
-      expect(run.code, run.err).toBe(0);
-      return run.out;
-    };
+    const a = (...args: string[]) => workstationCli(host.team.dataDirs.a, env, args);
 
     test.beforeAll(async () => {
       test.setTimeout(120_000);

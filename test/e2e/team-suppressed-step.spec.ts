@@ -1,21 +1,17 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { Send } from '../../shared/contract/sends';
-import { spawnCli } from '../helpers/cli-loop';
 import { expect, startServe, test, type ServedHost } from './fixtures';
 import { englishOnScreen, overflowing } from './i18n-check';
 import { shootBoth } from './shots';
-import { startTeamHost, type TeamHost } from './team-host';
+import { importSuppressionOnScreen } from './suppression-import';
+import { startTeamHost, workstationCli, type TeamHost } from './team-host';
 
 /** The words this walk clicks or waits for, per language. */
 const WORDS = {
   de: {
-    suppressionTab: 'Sperrliste',
-    file: 'Zu importierende Datei',
-    reason: 'Grund für diese Adressen',
-    importButton: 'Adressen importieren',
     send: 'Versand',
     timeline: 'Verlauf',
     approve: 'Versand freigeben',
@@ -24,10 +20,6 @@ const WORDS = {
     counts: '1 Empfänger; 1 Zeile ausgelassen',
   },
   en: {
-    suppressionTab: 'Suppression list',
-    file: 'File to import',
-    reason: 'Reason for these addresses',
-    importButton: 'Import addresses',
     send: 'Send',
     timeline: 'Timeline',
     approve: 'Approve send',
@@ -52,11 +44,7 @@ for (const [locale, lang] of [
     let served: { host: ServedHost; stop(): Promise<void> };
     let env: NodeJS.ProcessEnv;
     let work: string;
-    const a = async <T>(...args: string[]): Promise<T> => {
-      const run = await spawnCli(host.team.dataDirs.a, ['--json', ...args], env);
-      expect(run.code, `workstation A: loopdesk --json ${args.join(' ')} exited ${run.code}\nstdout: ${run.out || '(empty)'}\nstderr: ${run.err || '(empty)'}`).toBe(0);
-      return JSON.parse(run.out) as T;
-    };
+    const a = async <T>(...args: string[]): Promise<T> => JSON.parse(await workstationCli(host.team.dataDirs.a, env, ['--json', ...args])) as T;
 
     test.beforeAll(async () => {
       test.setTimeout(120_000);
@@ -78,14 +66,7 @@ for (const [locale, lang] of [
       expect(send).toMatchObject({ state: 'awaiting_approval', recipients: 2 });
 
       // On B: c@example.com is suppressed (it reaches the team's list), then B approves A's send.
-      await page.goto(`${served.host.url}#/responses`);
-      await page.getByRole('tab', { name: w.suppressionTab }).click();
-      const unsubscribed = join(work, 'unsubscribed.csv');
-      writeFileSync(unsubscribed, 'Email\nc@example.com\n');
-      await page.getByLabel(w.file).setInputFiles(unsubscribed);
-      await page.getByLabel(w.reason).fill(lang === 'de' ? 'Abmeldung per Telefon' : 'Unsubscribed by phone');
-      await page.getByRole('button', { name: w.importButton }).click();
-      await expect(page.getByRole('status').filter({ hasText: 'unsubscribed.csv' })).toBeVisible();
+      await importSuppressionOnScreen(page, served.host.url, lang, work, ['c@example.com']);
       const url = new URL(host.team.url);
       url.password = host.team.password;
       const admin = new pg.Client({ connectionString: url.toString() });
