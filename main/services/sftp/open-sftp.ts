@@ -8,13 +8,7 @@ import { fingerprintOf, keyTypeOf } from './fingerprint';
 import { checkHostKey } from './host-key-policy';
 import { createSession } from './sftp-session';
 import { withTimeout } from './timeout';
-import type { OpenSftpOptions, SftpSession, SftpTarget } from './types';
-
-/** The parts of ssh2-sftp-client that its type definitions leave out but we rely on. */
-export interface SftpClientInternals {
-  readonly client: Client;
-  readonly sftp?: SFTPWrapper;
-}
+import type { OpenSftpOptions, SftpClientInternals, SftpSession, SftpTarget } from './types';
 
 /**
  * Extra time on top of readyTimeout for opening the SFTP subsystem after login, at most one

@@ -9,7 +9,6 @@ import { AppError, isAppError } from '../../../shared/contract/result';
 import type { ErrorMessageId, MessageValues } from '../../../shared/i18n/messages';
 import { reasonValues } from './reason';
 import { isTransientError, mapRemoteError } from './errors';
-import type { SftpClientInternals } from './open-sftp';
 import { createProgressTracker } from './progress';
 import { recheckLostRename, removePart, type RecoveryLinks } from './link-recovery';
 import { FAST_TRANSFER, FAST_UPLOAD, PLAIN_CHUNK, readToFile, writeFileOverChannels, writeInRequests } from './transfer-modes';
@@ -20,6 +19,7 @@ import type {
   DownloadResult,
   RemoteEntry,
   RemoteStat,
+  SftpClientInternals,
   SftpLogEvent,
   SftpSession,
   SftpTarget,

@@ -1,7 +1,14 @@
+import type { Client, SFTPWrapper } from 'ssh2';
 import type { ConnectionOptions } from '../../../shared/contract/profiles';
 import type { CatalogText } from '../../../shared/contract/catalog-text';
 import type { MessageId, MessageValues } from '../../../shared/i18n/messages';
 import type { TransferProgress } from './progress';
+
+/** The parts of ssh2-sftp-client that its type definitions leave out but we rely on. */
+export interface SftpClientInternals {
+  readonly client: Client;
+  readonly sftp?: SFTPWrapper;
+}
 
 /** Where and how to connect; built by the profiles service from a profile plus its secret. */
 export interface SftpTarget {

@@ -2,7 +2,7 @@ import type { FixCode, ValidationReport } from '../../../../shared/contract/reci
 import type { MessageId } from '../../../../shared/i18n/messages';
 import { useI18n, type I18n } from '../../i18n/use-i18n';
 import { setExcluded, type NewSendState } from './draft-model';
-import type { StepProps } from './new-send-screen';
+import type { StepProps } from './step-props';
 import { DataTable } from '../../components/data-table';
 
 /** A space between two inline parts (a string literal in JSX would read as untranslated text to the i18n lint). */

@@ -5,7 +5,7 @@ import { useApi, useHostEvent } from '../../api/api-context';
 import { HostFileLink } from '../../components/host-file-link';
 import { LongValue } from '../../components/long-value';
 import { problemValue, reasonText, setExcluded, setOverride, toSendDraft, type NewSendState } from './draft-model';
-import type { StepProps } from './new-send-screen';
+import type { StepProps } from './step-props';
 import type { MessageId } from '../../../../shared/i18n/messages';
 import { useI18n } from '../../i18n/use-i18n';
 import { PreviewRows } from './preview-rows';

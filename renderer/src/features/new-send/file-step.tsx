@@ -12,7 +12,7 @@ import { useI18n, type I18n } from '../../i18n/use-i18n';
 import { fileErrorText, type FileProblem } from './file-problem';
 import type { NewSendState, OpenOverrides } from './draft-model';
 import { FileDrop } from './file-drop';
-import type { StepProps } from './new-send-screen';
+import type { StepProps } from './step-props';
 
 /** A space between two inline parts (a string literal in JSX would read as untranslated text to the i18n lint). */
 const SPACE = ' ';

@@ -11,6 +11,7 @@ import { useNewSendSession, type NewSendStepId } from './handoff';
 import { MappingTable } from './mapping-table';
 import { ProductsStep } from './products-step';
 import { SendStep } from './send-step';
+import type { StepProps } from './step-props';
 import { ConfirmDialog } from '../../components/confirm-dialog';
 import { ErrorCallout } from '../../components/error-callout';
 import { PreviewRows } from './preview-rows';
@@ -26,15 +27,6 @@ const STEPS: readonly { id: NewSendStepId; label: MessageId }[] = [
   { id: 'send', label: 'newSend.step.send' },
 ];
 type StepId = NewSendStepId;
-
-/** Everything a step needs from the screen. */
-export interface StepProps {
-  readonly draft: NewSendState;
-  readonly update: (patch: Partial<NewSendState>) => void;
-  readonly profile: Profile | undefined;
-  readonly mailing: MailingUse | undefined;
-  readonly goTo: (step: StepId) => void;
-}
 
 /** New send: file → mapping → check → products → send, nothing leaves the machine before the last step's confirmation. */
 export function NewSendScreen() {

@@ -7,7 +7,7 @@ import { CheckProgress, useValidation } from './check-step';
 import { FileDrop } from './file-drop';
 import { MappingTable } from './mapping-table';
 import { fileErrorText, type FileProblem } from './file-problem';
-import type { StepProps } from './new-send-screen';
+import type { StepProps } from './step-props';
 import type { MessageId } from '../../../../shared/i18n/messages';
 import { useI18n } from '../../i18n/use-i18n';
 import { ErrorCallout } from '../../components/error-callout';

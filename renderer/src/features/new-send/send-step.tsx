@@ -6,7 +6,7 @@ import { useI18n } from '../../i18n/use-i18n';
 import { navigate } from '../../routes';
 import { requestNotificationPermission } from '../sends/send-notifications';
 import { EMPTY_DRAFT, toSendDraft } from './draft-model';
-import type { StepProps } from './new-send-screen';
+import type { StepProps } from './step-props';
 import { useLanguage } from '../../i18n/language-provider';
 
 /** Between the links of a list of sends (data, like the e-mail lists). */
