@@ -115,7 +115,8 @@ describe('electron-builder --linux dir with a stand-in Electron', () => {
     const dir = join(appOutDir, 'resources', 'app.asar.unpacked', 'dist', 'electron');
     expect(readdirSync(dir).filter((n) => n.endsWith('-worker.mjs')).sort()).toEqual(['excel-worker.mjs', 'prepare-worker.mjs']);
 
-    // The prepare worker: reads a CSV, is told which records to write, writes them.
+    // The prepare worker: is told which records of a CSV to write (by their ranges in its text),
+    // reads the CSV itself, writes them.
     const csv = join(work.path, 'two.csv');
     writeFileSync(csv, 'a@example.com;Anna\nb@example.com;Ben\n');
     const outPath = join(work.path, 'subscribers.csv');
@@ -128,15 +129,13 @@ describe('electron-builder --linux dir with a stand-in Electron', () => {
     });
     const written = await new Promise<{ rows: number }>((resolve, reject) => {
       prepared.on('error', reject);
-      prepared.on('message', (m: { kind: string; text?: string; rows?: number; message?: string }) => {
-        if (m.kind === 'text') {
-          prepared.postMessage({ kind: 'took' });
-          // Both records, by their ranges in the text: 0–18 and 19–36.
-          prepared.postMessage({ kind: 'rows', spans: new Float64Array([0, 18, 19, 36]), patches: [] });
-          prepared.postMessage({ kind: 'end' });
-        } else if (m.kind === 'done') resolve({ rows: m.rows! });
+      prepared.on('message', (m: { kind: string; rows?: number; message?: string }) => {
+        if (m.kind === 'done') resolve({ rows: m.rows! });
         else if (m.kind === 'failed') reject(new Error(m.message));
       });
+      // Both records, by their ranges in the text: 0–18 and 19–36.
+      prepared.postMessage({ kind: 'rows', spans: new Float64Array([0, 18, 19, 36]), patches: [] });
+      prepared.postMessage({ kind: 'end' });
     });
     await prepared.terminate();
     expect(written.rows).toBe(2);
