@@ -278,6 +278,16 @@ export class SendJournal {
     return (await this.db.all<Row>(sql, params as never)).map(fromRow);
   }
 
+  /** How many timeline steps each of these sends has (sends without any are left out). */
+  async stepCounts(ids: readonly string[]): Promise<Map<string, number>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db.all<{ send_id: string; n: bigint }>(
+      `SELECT send_id, count(*) AS n FROM send_events WHERE send_id IN (${ids.map((_, i) => `$${i + 1}`).join(', ')}) GROUP BY send_id`,
+      [...ids],
+    );
+    return new Map(rows.map((r) => [r.send_id, Number(r.n)]));
+  }
+
   /** The timeline of a send, oldest first. */
   async timeline(id: string): Promise<SendEvent[]> {
     const rows = await this.db.all<{
