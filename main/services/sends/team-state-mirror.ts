@@ -36,13 +36,16 @@ export function createStateMirror(team: MirrorTeam, journal: SendJournal): State
     // Not known to the team (sent before this workstation joined): nothing to tell. Claimed before
     // team migration 9: its steps were told the old way, up to the one before its newest.
     const from = told.get(id) ?? timeline.length;
+    const counts = { mailingId: record.mailingId, recipients: record.recipients, excluded: record.excluded };
+    // Each step in its own state (steps never change; the record may be read before a step written right after).
     for (let n = from + 1; n <= timeline.length; n++) {
       const step = timeline[n - 1];
-      // The newest step carries the send's state as it stands (a poll may move it without a step of its own).
-      const state = n === timeline.length ? record.state : step.state;
-      await team.recordState({ sendId: id, state, message: step.message, text: step.text, mailingId: record.mailingId, recipients: record.recipients, excluded: record.excluded, step: n });
+      await team.recordState({ sendId: id, state: step.state, message: step.message, text: step.text, ...counts, step: n });
       told.set(id, n);
     }
+    const last = timeline.at(-1);
+    // A send moved on without a step of its own (a poll): the new state alone; the team ignores a repeat and an older state.
+    if (last && last.state !== record.state) await team.recordState({ sendId: id, state: record.state, message: last.message, text: last.text, ...counts });
   };
   const flush = () => {
     chain = chain.then(async () => {
