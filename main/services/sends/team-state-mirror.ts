@@ -30,22 +30,22 @@ export function createStateMirror(team: MirrorTeam, journal: SendJournal): State
   let chain: Promise<void> = Promise.resolve();
 
   const push = async (id: string) => {
-    const record = await journal.find(id);
-    if (!record) return;
-    const timeline = await journal.timeline(id);
+    const found = await journal.findWithTimeline(id);
+    if (!found) return;
+    const { record, timeline } = found;
     // Not known to the team (sent before this workstation joined): nothing to tell. Claimed before
     // team migration 9: its steps were told the old way, up to the one before its newest.
     const from = told.get(id) ?? timeline.length;
     const counts = { mailingId: record.mailingId, recipients: record.recipients, excluded: record.excluded };
-    // Each step in its own state (steps never change; the record may be read before a step written right after).
+    // Each step in its own state, with the counts as they stand now.
     for (let n = from + 1; n <= timeline.length; n++) {
       const step = timeline[n - 1];
       await team.recordState({ sendId: id, state: step.state, message: step.message, text: step.text, ...counts, step: n });
       told.set(id, n);
     }
     const last = timeline.at(-1);
-    // A send moved on without a step of its own (a poll): the new state alone; the team ignores a repeat and an older state.
-    if (last && last.state !== record.state) await team.recordState({ sendId: id, state: record.state, message: last.message, text: last.text, ...counts });
+    // A send moved on without a step of its own (a poll): the state alone, no step; the team ignores a repeat.
+    if (last && last.state !== record.state) await team.recordState({ sendId: id, state: record.state, ...counts });
   };
   const flush = () => {
     chain = chain.then(async () => {

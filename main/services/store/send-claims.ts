@@ -54,7 +54,7 @@ export type LeaseOutcome =
 export interface ClaimStateChange {
   readonly sendId: string;
   readonly state: string;
-  /** The step's sentence in English, and (`text`) as its catalog key and values for other workstations' languages. */
+  /** The step's sentence in English, and (`text`) as its catalog key and values for other workstations' languages; both left out for a state reached without a step. */
   readonly message?: string;
   readonly text?: CatalogText | null;
   readonly mailingId?: string | null;

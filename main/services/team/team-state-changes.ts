@@ -41,6 +41,8 @@ export async function recordTeamState(db: TeamDb, me: string, change: ClaimState
       if (step !== null) await c.query('UPDATE team_sends SET told_steps = $3 WHERE id = $1 AND (workstation = $2 OR lease_holder = $2) AND (told_steps IS NULL OR told_steps < $3)', [change.sendId, me, step]);
       return;
     }
+    // A state reached without a step of its own (the owner's poll) is announced without one.
+    if (change.message === undefined && !change.text) return void (await notifyState(c, change.sendId, change.state, me));
     const said: TeamStep = { message: change.message ?? '', text: change.text };
     const last = (await c.query<{ state: string; message: string; message_id: string | null; message_values: string | null }>(
       'SELECT state, message, message_id, message_values FROM team_send_events WHERE send_id = $1 ORDER BY id DESC LIMIT 1',
