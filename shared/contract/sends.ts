@@ -42,6 +42,17 @@ export type ServerTime = z.output<typeof ServerTime>;
 /** States after which nothing more happens to a send (the one list; every other is in flight). */
 export const FINISHED_SEND_STATES = ['sent', 'error', 'cancelled'] as const satisfies readonly SendState[];
 
+/**
+ * Whether a send may go from `from` to `to`: only forward in {@link SEND_STATES}' order (a step
+ * in the same state, such as rows left out while `uploading`, is fine), never out of a finished
+ * state. The team journal applies the same rule in its UPDATE (team-state-changes.ts), so a
+ * workstation that lags behind the team (a decision taken elsewhere) can never move a send back.
+ */
+export function movesForward(from: SendState, to: SendState): boolean {
+  if ((FINISHED_SEND_STATES as readonly SendState[]).includes(from)) return false;
+  return SEND_STATES.indexOf(to) >= SEND_STATES.indexOf(from);
+}
+
 /** One step of a send's timeline. */
 export const SendEvent = z.object({
   /** When Loopdesk recorded the step: ISO time on this workstation's clock. */

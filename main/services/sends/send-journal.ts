@@ -278,27 +278,27 @@ export class SendJournal {
     return (await this.db.all<Row>(sql, params as never)).map(fromRow);
   }
 
+  /** How many timeline steps each of these sends has (sends without any are left out). */
+  async stepCounts(ids: readonly string[]): Promise<Map<string, number>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db.all<{ send_id: string; n: bigint }>(
+      `SELECT send_id, count(*) AS n FROM send_events WHERE send_id IN (${ids.map((_, i) => `$${i + 1}`).join(', ')}) GROUP BY send_id`,
+      [...ids],
+    );
+    return new Map(rows.map((r) => [r.send_id, Number(r.n)]));
+  }
+
   /** The timeline of a send, oldest first. */
-  async timeline(id: string): Promise<SendEvent[]> {
-    const rows = await this.db.all<{
-      occurred_at: Date;
-      state: SendState;
-      message: string;
-      server_time: string | null;
-      server_zone: string | null;
-      message_id: string | null;
-      message_values: string | null;
-    }>('SELECT occurred_at, state, message, server_time, server_zone, message_id, message_values FROM send_events WHERE send_id = $1 ORDER BY occurred_at, rowid', [id]);
-    return rows.map((r) => ({
-      at: r.occurred_at.toISOString(),
-      state: r.state,
-      message: r.message,
-      text: r.message_id ? { id: r.message_id, values: r.message_values ? (JSON.parse(r.message_values) as CatalogText['values']) : {} } : null,
-      server:
-        r.server_time !== null && r.server_zone !== null
-          ? { time: r.server_time, timeZone: r.server_zone, at: isKnownTimeZone(r.server_zone) ? (serverTimeToInstant(r.server_time, r.server_zone)?.toISOString() ?? null) : null }
-          : null,
-    }));
+  timeline(id: string): Promise<SendEvent[]> {
+    return timelineOf((sql, params) => this.db.all(sql, params), id);
+  }
+
+  /** One send and its timeline as of one moment (each step told with the counts it came with), or undefined. */
+  findWithTimeline(id: string): Promise<{ record: SendRecord; timeline: SendEvent[] } | undefined> {
+    return this.db.transaction(async (tx) => {
+      const rows = await tx.all<Row>('SELECT * FROM sends WHERE id = $1', [id]);
+      return rows[0] ? { record: fromRow(rows[0]), timeline: await timelineOf(tx.all, id) } : undefined;
+    });
   }
 
   /** The send occupying a source mailing, if any. */
@@ -348,4 +348,27 @@ export class SendJournal {
       approval: null,
     };
   }
+}
+
+/** A send's timeline, oldest first, read through `all` (the database, or one transaction of it). */
+async function timelineOf(all: Database['all'], id: string): Promise<SendEvent[]> {
+  const rows = await all<{
+    occurred_at: Date;
+    state: SendState;
+    message: string;
+    server_time: string | null;
+    server_zone: string | null;
+    message_id: string | null;
+    message_values: string | null;
+  }>('SELECT occurred_at, state, message, server_time, server_zone, message_id, message_values FROM send_events WHERE send_id = $1 ORDER BY occurred_at, rowid', [id]);
+  return rows.map((r) => ({
+    at: r.occurred_at.toISOString(),
+    state: r.state,
+    message: r.message,
+    text: r.message_id ? { id: r.message_id, values: r.message_values ? (JSON.parse(r.message_values) as CatalogText['values']) : {} } : null,
+    server:
+      r.server_time !== null && r.server_zone !== null
+        ? { time: r.server_time, timeZone: r.server_zone, at: isKnownTimeZone(r.server_zone) ? (serverTimeToInstant(r.server_time, r.server_zone)?.toISOString() ?? null) : null }
+        : null,
+  }));
 }

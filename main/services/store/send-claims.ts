@@ -54,13 +54,19 @@ export type LeaseOutcome =
 export interface ClaimStateChange {
   readonly sendId: string;
   readonly state: string;
-  /** The step's sentence in English, and (`text`) as its catalog key and values for other workstations' languages. */
+  /** The step's sentence in English, and (`text`) as its catalog key and values for other workstations' languages; both left out for a state reached without a step. */
   readonly message?: string;
   readonly text?: CatalogText | null;
   readonly mailingId?: string | null;
   /** The send's counts as they stand now (rows left out at upload change them while it stays `uploading`). */
   readonly recipients?: number;
   readonly excluded?: number;
+  /**
+   * The step's position in the owner's local timeline (1 = its first step, which the claim
+   * stands for). The team writes each position once, so a step told again is not repeated.
+   * Left out for changes that are no step of the owner's timeline (a claim freed, an abandoned send ended).
+   */
+  readonly step?: number;
 }
 
 /** The send path's view of shared send coordination. */
@@ -90,6 +96,8 @@ export interface SendClaims {
   /**
    * Records a state change of a send this workstation owns or holds the lease of (others'
    * changes are ignored: only they move a send); a final state releases the source-mailing lock.
+   * A change that would move the send back (the team is ahead: approved elsewhere) is not
+   * recorded (`movesForward` in shared/contract/sends.ts).
    */
   recordState(change: ClaimStateChange): Promise<void>;
 }

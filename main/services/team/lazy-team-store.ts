@@ -41,6 +41,7 @@ export function lazyTeamStore(open: () => Promise<TeamStore>, info: { readonly w
     get: via('get') as TeamStore['get'],
     decide: via('decide') as TeamStore['decide'],
     decisions: via('decisions') as TeamStore['decisions'],
+    toldSteps: via('toldSteps') as TeamStore['toldSteps'],
     activeWorkstations: via('activeWorkstations') as TeamStore['activeWorkstations'],
     watch: via('watch') as TeamStore['watch'],
     // Shared suppression list (#16)

@@ -24,7 +24,8 @@ export interface TeamDecisionRecord {
 /**
  * Records another team member's decision on a send that waits for approval, in one transaction
  * with its event and NOTIFY. Approved: the send becomes `queued` in the team (its workstation
- * uploads it at its next pass). Rejected: the send ends `cancelled` and frees its source mailing,
+ * uploads it at its next pass), or `scheduled` while its time is still ahead, as its own
+ * workstation settles it (four-eyes.ts): the team never has it further on than its owner will. Rejected: the send ends `cancelled` and frees its source mailing,
  * so it can never upload. Refused: the send is unknown (NOT_FOUND), not waiting for approval or
  * already decided (CONFLICT), or started by the deciding workstation itself (FORBIDDEN).
  */
@@ -38,18 +39,18 @@ export async function decideTeamSend(db: TeamDb, me: Claimant, sendId: string, d
       throw new AppError('CONFLICT', 'error.team.notAwaitingApproval', { sendId, state: row.state.replaceAll('_', ' ') }, { sendId, state: state.success ? state.data : null, workstation: row.started_by });
     }
     const approved = decision === 'approved';
-    const at = (
-      await c.query<{ decided_at: Date }>(
+    const { decided_at: at, state } = (
+      await c.query<{ decided_at: Date; state: string }>(
         `UPDATE team_sends SET decision = $2, decided_by = $3, decided_by_name = $4, decided_at = now(), decision_reason = $5, updated_at = now(),
-           state = CASE WHEN $6 THEN 'queued' ELSE 'cancelled' END,
+           state = CASE WHEN NOT $6 THEN 'cancelled' WHEN scheduled_at > now() THEN 'scheduled' ELSE 'queued' END,
            active = $6, released_at = CASE WHEN $6 THEN NULL ELSE now() END
-         WHERE id = $1 RETURNING decided_at`,
+         WHERE id = $1 RETURNING decided_at, state`,
         [sendId, decision, me.id, me.name, approved ? null : reason, approved],
       )
-    ).rows[0].decided_at;
+    ).rows[0];
     const text = approved ? teamText('team.event.approved', { name: me.name }) : reason ? teamText('team.event.rejectedWithReason', { name: me.name, reason }) : teamText('team.event.rejected', { name: me.name });
-    await insertTeamEvent(c, sendId, approved ? 'queued' : 'cancelled', text, me.id);
-    await notifyState(c, sendId, approved ? 'queued' : 'cancelled', me.id);
+    await insertTeamEvent(c, sendId, state, text, me.id);
+    await notifyState(c, sendId, state, me.id);
     return { sendId, decision, by: me.id, byName: me.name, at, reason: approved ? null : reason };
   });
 }

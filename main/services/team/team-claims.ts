@@ -27,8 +27,8 @@ export async function claimTeamSend(db: TeamDb, me: Claimant, request: ClaimRequ
     return await db.transaction(async (c) => {
       // The lock: the partial unique index lets one active send per source mailing in.
       await c.query(
-        `INSERT INTO team_sends (id, profile, client, source_mailing_id, source_mailing_name, test, state, active, recipients, upload_dir, log_dir, file_name, products_file_name, workstation, started_by, scheduled_at, excluded)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, true, $8, $9, $10, $11, $12, $13, $13, $14, $15)`,
+        `INSERT INTO team_sends (id, profile, client, source_mailing_id, source_mailing_name, test, state, active, recipients, upload_dir, log_dir, file_name, products_file_name, workstation, started_by, scheduled_at, excluded, told_steps)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, true, $8, $9, $10, $11, $12, $13, $13, $14, $15, 1)`,
         [request.sendId, request.profile, request.client, request.sourceMailingId, request.sourceMailingName, request.test, request.state, request.recipients, request.uploadDir, request.logDir, request.fileName, request.productsFileName, me.id, request.scheduledAt ?? null, request.excluded ?? 0],
       );
       let names: ClaimedNames | undefined;
@@ -43,6 +43,7 @@ export async function claimTeamSend(db: TeamDb, me: Claimant, request: ClaimRequ
         if (name) await c.query('INSERT INTO team_file_names (profile, upload_dir, name, send_id) VALUES ($1, $2, $3, $4)', [request.profile, request.uploadDir, name, request.sendId]);
       }
       if (names.fileName !== request.fileName) await c.query('UPDATE team_sends SET file_name = $2, products_file_name = $3 WHERE id = $1', [request.sendId, names.fileName, names.productsFileName]);
+      // This step stands for the first of the send's local timeline (told_steps = 1 above).
       await insertTeamEvent(c, request.sendId, request.state, teamText('team.event.claimed', { name: me.name }), me.id);
       await notifyState(c, request.sendId, request.state, me.id);
       return names;

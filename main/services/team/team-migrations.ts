@@ -199,4 +199,15 @@ export const TEAM_MIGRATIONS: readonly TeamMigration[] = [
       ALTER TABLE team_sends ADD COLUMN excluded integer NOT NULL DEFAULT 0;
     `,
   },
+  {
+    version: 9,
+    name: 'steps of each shared send told so far',
+    sql: `
+      -- How many steps of its owner's local timeline the team journal has (the claim or adoption
+      -- counts as the first). Each step is pushed with its position, so a step told twice (an
+      -- answer lost, a push retried) is written once, and steps queued while the database was
+      -- away all arrive, in order. NULL for sends claimed before: only their newest step is told.
+      ALTER TABLE team_sends ADD COLUMN told_steps integer;
+    `,
+  },
 ];

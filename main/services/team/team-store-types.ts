@@ -193,6 +193,12 @@ export interface TeamStore extends SendClaims {
   decide(sendId: string, decision: TeamDecision, reason: string): Promise<TeamDecisionRecord>;
   /** The decisions taken on these sends (undecided ones are left out). */
   decisions(sendIds: readonly string[]): Promise<TeamDecisionRecord[]>;
+  /**
+   * How many steps of each of these sends' local timelines the team has (see
+   * `ClaimStateChange.step`); null for a send claimed before team migration 9; sends the team
+   * does not know are left out.
+   */
+  toldSteps(sendIds: readonly string[]): Promise<Map<string, number | null>>;
   /** This workstation's name as the team sees it. */
   readonly workstationName: string;
   /** Workstations seen within the last `withinMs`. */

@@ -7,7 +7,7 @@ import { putTeamProfile, teamProfiles, watchTeamProfiles } from './team-profiles
 import { watchTeamNotices } from './team-notices';
 import { announceTeamActivity, othersTeamActivity, pushedTeamActivity, purgeTeamActivity, pushTeamActivity, teamActivityOf, watchTeamActivity } from './team-activity';
 import { checkTeamSchema, openTeamPool } from './team-pool';
-import { adoptTeamSend, recordTeamState } from './team-state-changes';
+import { adoptTeamSend, recordTeamState, toldTeamSteps } from './team-state-changes';
 import { pullTeamSuppression, pushTeamSuppression, watchTeamSuppression } from './team-suppression';
 import { DEFAULT_LEASE, type LeaseTiming, type TeamStore, type TeamStoreOptions } from './team-store-types';
 
@@ -68,6 +68,7 @@ export async function openTeamStore(options: TeamStoreOptions): Promise<TeamStor
     get: (sendId) => teamSendWithEvents(db, sendId),
     decide: (sendId, decision, reason) => decideTeamSend(db, { id: me, name: options.workstationName }, sendId, decision, reason),
     decisions: (sendIds) => teamDecisions(db, sendIds),
+    toldSteps: (sendIds) => toldTeamSteps(db, sendIds),
     activeWorkstations: (withinMs = 120_000) => activeTeamWorkstations(db, withinMs),
     watch: (listener) => watchTeamNotices(db.config, listener),
     // Shared suppression list (#16)

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAppError } from '../../../shared/contract/result';
+import { FINISHED_SEND_STATES, movesForward, SEND_STATES } from '../../../shared/contract/sends';
 import { nextSecond } from '../../../main/services/sends/send-runner';
 import type { ClaimRequest } from '../../../main/services/store/send-claims';
 import { migrateTeamDatabase, openTeamStore, type TeamNotice, type TeamStore } from '../../../main/services/team/team-store';
@@ -191,6 +192,68 @@ describe('team store on a real PostgreSQL 15', () => {
     const a2 = await open('a');
     const outcome = await a2.acquireLease('s-lease');
     expect(outcome).toEqual({ kind: 'ended', state: 'error', message: 'reconciled', text: step });
+  });
+
+  it('moves a send only forward, in the order movesForward defines, for every pair of states', async () => {
+    const a = byId('a');
+    const admin = new pg.Client({ connectionString: pgServer.urlWithPassword });
+    await admin.connect();
+    try {
+      let n = 0;
+      for (const from of SEND_STATES) {
+        for (const to of SEND_STATES) {
+          const id = `s-order-${from}-${to}`;
+          const stamp = `2026120805${String(Math.floor(n / 60)).padStart(2, '0')}${String(n % 60).padStart(2, '0')}`;
+          n++;
+          await a.claim(request(id, { sourceMailingId: id, fileName: `${stamp}_subscribers.csv`, state: 'queued' }));
+          await admin.query('UPDATE team_sends SET state = $2, active = $3 WHERE id = $1', [id, from, !(FINISHED_SEND_STATES as readonly string[]).includes(from)]);
+          await a.recordState({ sendId: id, state: to, message: 'told', step: 2 });
+          const row = (await admin.query<{ state: string; told: string }>("SELECT state, (SELECT count(*) FROM team_send_events e WHERE e.send_id = s.id AND e.message = 'told') AS told FROM team_sends s WHERE id = $1", [id])).rows[0];
+          expect({ from, to, accepted: row.state === to && row.told === '1' }).toEqual({ from, to, accepted: movesForward(from, to) });
+        }
+      }
+    } finally {
+      await admin.end();
+    }
+  });
+
+  it('takes each step of a send once, and nothing from a workstation that lags behind an approval, even when two writers race', async () => {
+    const [a, b] = [byId('a'), byId('b')];
+    await a.claim(request('s-steps', { sourceMailingId: 'steps', fileName: '20261208060000_subscribers.csv', state: 'awaiting_approval' }));
+    await b.decide('s-steps', 'approved', '');
+    const events = async () => (await b.get('s-steps'))!.events.map((e) => `${e.state}:${e.message}`);
+    const state = async () => (await b.get('s-steps'))!.state;
+    expect(await state()).toBe('queued');
+    // A's process that has not seen the approval yet tells its old state: refused, and counted as told.
+    await a.recordState({ sendId: 's-steps', state: 'awaiting_approval', message: 'Waits for approval.' });
+    await a.recordState({ sendId: 's-steps', state: 'awaiting_approval', message: 'Waits for approval.', step: 1 });
+    expect(await state()).toBe('queued');
+    expect((await a.toldSteps(['s-steps'])).get('s-steps')).toBe(1);
+    // Its own "Approved by" step after B's is not repeated; each step told twice is written once.
+    await a.recordState({ sendId: 's-steps', state: 'queued', message: 'Approved by ws b.', text: { id: 'team.event.approved', values: { name: 'ws b' } }, step: 2 });
+    await a.recordState({ sendId: 's-steps', state: 'uploading', message: 'Uploading.', step: 3 });
+    await a.recordState({ sendId: 's-steps', state: 'uploading', message: 'Uploading.', step: 3 });
+    await a.recordState({ sendId: 's-steps', state: 'uploading', message: '1 row left out.', recipients: 9, excluded: 1, step: 4 });
+    // Two processes race: one tells the newer state, one an older one; whatever the order, the newer wins.
+    await Promise.all([
+      a.recordState({ sendId: 's-steps', state: 'on_server', message: 'On the server.', step: 5 }),
+      a.recordState({ sendId: 's-steps', state: 'queued', message: 'Queued again.', step: 5 }),
+    ]);
+    expect(await state()).toBe('on_server');
+    expect(await events()).toEqual(['awaiting_approval:Claimed by ws a.', 'queued:Approved by ws b.', 'uploading:Uploading.', 'uploading:1 row left out.', 'on_server:On the server.']);
+    expect((await b.get('s-steps'))).toMatchObject({ recipients: 9, excluded: 1 });
+    expect((await a.toldSteps(['s-steps', 'unknown'])).get('s-steps')).toBe(5);
+  });
+
+  it('approves a send whose time is still ahead as scheduled, as its own workstation will', async () => {
+    const [a, b] = [byId('a'), byId('b')];
+    await a.claim(request('s-later', { sourceMailingId: 'later', fileName: '20261208070000_subscribers.csv', state: 'awaiting_approval', scheduledAt: new Date(Date.now() + 3_600_000) }));
+    await b.decide('s-later', 'approved', '');
+    expect((await b.get('s-later'))?.state).toBe('scheduled');
+    // Its owner settles it as scheduled, then due: both forward.
+    await a.recordState({ sendId: 's-later', state: 'scheduled', message: 'Approved by ws b.', text: { id: 'team.event.approved', values: { name: 'ws b' } }, step: 2 });
+    await a.recordState({ sendId: 's-later', state: 'queued', message: 'Due.', step: 3 });
+    expect((await b.get('s-later'))?.events.map((e) => `${e.state}:${e.message}`)).toEqual(['awaiting_approval:Claimed by ws a.', 'scheduled:Approved by ws b.', 'queued:Due.']);
   });
 
   it('fails with TEAM_UNAVAILABLE, quickly, when the database cannot be reached', async () => {
