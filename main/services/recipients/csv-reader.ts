@@ -20,12 +20,30 @@ interface StreamDecoder {
   end(): string | undefined;
 }
 
+/** Windows-1252's characters for the bytes 0x80–0x9F, from iconv-lite's own table (U+FFFD for the five bytes the code page leaves undefined). */
+const CP1252_C1 = iconv.decode(Buffer.from(Array.from({ length: 32 }, (_, i) => 0x80 + i)), 'windows-1252');
+const C1 = /[\x80-\x9f]/;
+const C1_ALL = /[\x80-\x9f]/g;
+
 /**
- * The platform's TextDecoder for UTF-8 (a third faster than iconv-lite's, which wraps Node's
- * StringDecoder; a BOM in the text is kept, as the caller skips the file's own), iconv-lite's
- * streaming decoder for everything else.
+ * Windows-1252 as iconv-lite decodes it, five times faster: every byte is its Latin-1 character
+ * (Node decodes that natively) except 0x80–0x9F, which are looked up where a piece has them
+ * (€, „, “, – in German text). Node's TextDecoder cannot do it: it decodes this label as Latin-1.
+ */
+function windows1252(bytes: Buffer): string {
+  const text = bytes.toString('latin1');
+  return C1.test(text) ? text.replace(C1_ALL, (c) => CP1252_C1[c.charCodeAt(0) - 0x80]) : text;
+}
+
+/**
+ * The decoder of a file's text: the platform's TextDecoder for UTF-8 (a third faster than
+ * iconv-lite's, which wraps Node's StringDecoder; a BOM in the text is kept, as the caller skips
+ * the file's own), Node's own Latin-1 for the single-byte Western charsets (one byte is one
+ * character, so no state between pieces), iconv-lite's streaming decoder for everything else.
  */
 function streamDecoder(encoding: string): StreamDecoder {
+  if (encoding === 'windows-1252') return { write: windows1252, end: () => undefined };
+  if (encoding === 'iso-8859-1') return { write: (bytes) => bytes.toString('latin1'), end: () => undefined };
   if (encoding !== 'utf-8') return iconv.getDecoder(encoding, { stripBOM: false });
   const d = new TextDecoder('utf-8', { ignoreBOM: true });
   return { write: (bytes) => d.decode(bytes, { stream: true }), end: () => d.decode() };

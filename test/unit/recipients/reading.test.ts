@@ -177,6 +177,20 @@ describe('openSpreadsheet on files from other programs', () => {
     }
   });
 
+  it('decodes Windows-1252 and ISO-8859-1 exactly as iconv-lite does, every byte value, across pieces', async () => {
+    // The reader decodes these single-byte charsets itself (Latin-1 plus the 0x80–0x9F table).
+    let seed = 7;
+    const random = Buffer.from(Array.from({ length: 300_000 }, () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) >> 16) & 0xff));
+    const bytes = Buffer.concat([Buffer.from(Array.from({ length: 256 }, (_, i) => i)), random, Buffer.alloc(70_000, 0x41), Buffer.from([0x80, 0x9f, 0x81])]);
+    const path = join(tmp, 'single-byte.txt');
+    writeFileSync(path, bytes);
+    for (const encoding of ['windows-1252', 'iso-8859-1']) {
+      let got = '';
+      for await (const c of decodedChunks(path, { encoding, bomLength: 0 })) got += c.text;
+      expect(got === iconv.decode(bytes, encoding), encoding).toBe(true);
+    }
+  });
+
   it.each([
     ['broken.xlsx', /could not be read|not a valid/],
     ['legacy.xls', /\.xls/],
