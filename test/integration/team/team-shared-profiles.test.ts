@@ -184,7 +184,7 @@ describe('team mode: shared profiles (client set-ups and source mailings, never 
     expect(refused.ok).toBe(false);
     if (refused.ok) return;
     expect(refused.error).toMatchObject({ code: 'CONFLICT', messageId: 'error.profiles.changedByOther', values: { name: 'acme', by: 'a' }, details: { profile: 'acme', teamVersion: savedA.team!.version, by: 'a', removed: false } });
-    expect(refused.error.message).toContain('Reload the profile');
+    expect(refused.error.message).toContain('Compare both versions, then keep yours or take theirs');
     // Nothing of B's refused edit was kept, here or in the team.
     await b.services.profiles.syncTeam();
     expect((await profileIn(b, 'acme'))!.options).toMatchObject({ pollMinutes: 3, retries: onB.options.retries });
