@@ -107,15 +107,21 @@ function unreadable(path: string): AppError {
 
 /** The prepared file's records, read once from disk in 1 MB pieces. */
 async function eachRecord(path: string, onRecord: (r: RawRecord, index: number) => void): Promise<number> {
-  let rest = '';
   let index = 0;
-  const take = (r: RawRecord) => onRecord(r, index++);
+  for await (const records of recordBatches(path)) for (const r of records) onRecord(r, index++);
+  return index;
+}
+
+/** The prepared file's complete records, a 1 MB piece's worth at a time; refuses a file that ends inside a record. */
+async function* recordBatches(path: string): AsyncGenerator<RawRecord[]> {
+  let rest = '';
   for await (const chunk of createReadStream(path, { highWaterMark: CHUNK_BYTES })) {
     const buf = rest + (chunk as Buffer).toString('latin1');
-    rest = buf.slice(splitRecords(buf, take, path));
+    const records: RawRecord[] = [];
+    rest = buf.slice(splitRecords(buf, (r) => records.push(r), path));
+    yield records;
   }
   if (rest !== '') throw unreadable(path);
-  return index;
 }
 
 /** A value as the client's encoding reads it (ASCII, almost every address, is the same in all three). */
@@ -156,23 +162,14 @@ export async function findSuppressed(path: string, encoding: ClosedLoopEncoding,
 export async function writeWithout(path: string, leaveOut: ReadonlySet<number>, target: string): Promise<number> {
   let kept = 0;
   async function* bytes(): AsyncGenerator<Buffer> {
-    let rest = '';
     let index = 0;
-    for await (const chunk of createReadStream(path, { highWaterMark: CHUNK_BYTES })) {
-      const buf = rest + (chunk as Buffer).toString('latin1');
+    for await (const records of recordBatches(path)) {
       let out = '';
-      rest = buf.slice(
-        splitRecords(
-          buf,
-          (r) => {
-            if (!leaveOut.has(index++)) {
-              out += r.text;
-              kept++;
-            }
-          },
-          path,
-        ),
-      );
+      for (const r of records) {
+        if (leaveOut.has(index++)) continue;
+        out += r.text;
+        kept++;
+      }
       if (out !== '') yield Buffer.from(out, 'latin1');
     }
   }
