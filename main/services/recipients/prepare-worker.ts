@@ -85,6 +85,7 @@ class TextWindow {
     }
   }
 
+  /** Closes the file (after the last row, or a failure). */
   async close(): Promise<void> {
     await this.source.return(undefined);
   }
@@ -101,7 +102,6 @@ async function* rows(): AsyncGenerator<readonly ClosedLoopRow[]> {
   for (;;) {
     const m = await next();
     if (m.kind === 'end') return;
-    if (m.kind !== 'rows') continue;
     const out: ClosedLoopRow[] = [];
     const s = m.spans;
     // Ranges come in file order: the last one ends furthest.
