@@ -31,6 +31,10 @@ export async function claimTeamSend(db: TeamDb, me: Claimant, request: ClaimRequ
          VALUES ($1, $2, $3, $4, $5, $6, $7, true, $8, $9, $10, $11, $12, $13, $13, $14, $15, 1)`,
         [request.sendId, request.profile, request.client, request.sourceMailingId, request.sourceMailingName, request.test, request.state, request.recipients, request.uploadDir, request.logDir, request.fileName, request.productsFileName, me.id, request.scheduledAt ?? null, request.excluded ?? 0],
       );
+      // The INSERT may have waited for the previous send's release to commit (the unique index
+      // waits on a row being changed), so `now()` (when this transaction began) can be earlier
+      // than that release. The send is in flight from when it won the lock: stamp it now.
+      await c.query('UPDATE team_sends SET created_at = clock_timestamp() WHERE id = $1', [request.sendId]);
       let names: ClaimedNames | undefined;
       for (let s = 0; s < MAX_NAME_TRIES && !names; s++) {
         const candidate = namesAt(s);
