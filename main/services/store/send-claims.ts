@@ -67,6 +67,13 @@ export interface ClaimStateChange {
    * Left out for changes that are no step of the owner's timeline (a claim freed, an abandoned send ended).
    */
   readonly step?: number;
+  /**
+   * When the step was taken, by the owner's clock (its local timeline's time): the team journal
+   * shows it, however late the step arrives, and the step's place is (`at`, `step`), so the steps
+   * of a data file restored from an older backup are taken too (team migration 10). Left out: the
+   * time it arrives, and the place by position only.
+   */
+  readonly at?: Date;
 }
 
 /** The send path's view of shared send coordination. */

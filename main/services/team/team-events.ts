@@ -10,16 +10,20 @@ export interface TeamStep {
   readonly text?: CatalogText | null;
 }
 
-/** Writes one step of a send into the shared journal (inside the caller's transaction). */
-export function insertTeamEvent(c: pg.PoolClient, sendId: string, state: string, step: TeamStep, workstation: string): Promise<pg.QueryResult> {
+/**
+ * Writes one step of a send into the shared journal (inside the caller's transaction), at `at`
+ * (when the step was taken on its workstation) or, left out, now.
+ */
+export function insertTeamEvent(c: pg.PoolClient, sendId: string, state: string, step: TeamStep, workstation: string, at?: Date): Promise<pg.QueryResult> {
   // Columns named: migration 6 added the catalog key and its values.
-  return c.query('INSERT INTO team_send_events (send_id, state, message, workstation, message_id, message_values) VALUES ($1, $2, $3, $4, $5, $6)', [
+  return c.query('INSERT INTO team_send_events (send_id, state, message, workstation, message_id, message_values, occurred_at) VALUES ($1, $2, $3, $4, $5, $6, COALESCE($7::timestamptz, now()))', [
     sendId,
     state,
     step.message,
     workstation,
     step.text?.id ?? null,
     step.text ? JSON.stringify(step.text.values) : null,
+    at ?? null,
   ]);
 }
 

@@ -210,4 +210,16 @@ export const TEAM_MIGRATIONS: readonly TeamMigration[] = [
       ALTER TABLE team_sends ADD COLUMN told_steps integer;
     `,
   },
+  {
+    version: 10,
+    name: 'time of the newest step told of each shared send',
+    sql: `
+      -- The owner's local time of the newest step the team has (beside its position, told_steps).
+      -- A data file restored from an older backup has a shorter timeline than the team was told, so
+      -- positions alone would hide its new steps; they are all later than this time, though. A step
+      -- is taken when (its time, its position) lies past (told_at, told_steps). NULL: positions only
+      -- (just claimed or adopted, or claimed before).
+      ALTER TABLE team_sends ADD COLUMN told_at timestamptz;
+    `,
+  },
 ];

@@ -4,6 +4,16 @@ import type { TeamDecision, TeamDecisionRecord } from './team-approvals';
 import type { SharedSuppressionChange, SuppressionChange, SuppressionPushResult } from './team-suppression';
 import type { TeamStep } from './team-events';
 
+/**
+ * How far the team has a send's local timeline (team migrations 9 and 10): the position of the
+ * newest step it has (null: claimed before migration 9, only the newest step is told) and that
+ * step's time on its workstation (null: not told since the claim or adoption, or before migration 10).
+ */
+export interface TeamTold {
+  readonly steps: number | null;
+  readonly at: Date | null;
+}
+
 /** NOTIFY channel on which every send state change is announced. */
 export const TEAM_CHANNEL = 'loopdesk_sends';
 
@@ -194,11 +204,10 @@ export interface TeamStore extends SendClaims {
   /** The decisions taken on these sends (undecided ones are left out). */
   decisions(sendIds: readonly string[]): Promise<TeamDecisionRecord[]>;
   /**
-   * How many steps of each of these sends' local timelines the team has (see
-   * `ClaimStateChange.step`); null for a send claimed before team migration 9; sends the team
-   * does not know are left out.
+   * Where the team's copy of each of these sends' local timelines ends (see
+   * `ClaimStateChange.step` and `.at`); sends the team does not know are left out.
    */
-  toldSteps(sendIds: readonly string[]): Promise<Map<string, number | null>>;
+  toldSteps(sendIds: readonly string[]): Promise<Map<string, TeamTold>>;
   /** This workstation's name as the team sees it. */
   readonly workstationName: string;
   /** Workstations seen within the last `withinMs`. */

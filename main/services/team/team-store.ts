@@ -16,7 +16,7 @@ import { DEFAULT_LEASE, type LeaseTiming, type TeamStore, type TeamStoreOptions 
 // (team-claims), leases (team-leases), state changes (team-state-changes), NOTIFY/LISTEN
 // (team-notices) and the journal's reads (team-journal). Import them from here.
 export { migrateTeamDatabase } from './apply-team-migrations';
-export { DEFAULT_LEASE, TEAM_CHANNEL, TEAM_PROFILES_CHANNEL, type TeamProfileRow, type TeamProfilePut, type TeamProfileNotice, type AbandonedSend, type LeaseTiming, type TeamNotice, type TeamSend, type TeamSendEvent, type TeamStore, type TeamStoreOptions } from './team-store-types';
+export { DEFAULT_LEASE, TEAM_CHANNEL, TEAM_PROFILES_CHANNEL, type TeamProfileRow, type TeamProfilePut, type TeamProfileNotice, type AbandonedSend, type LeaseTiming, type TeamNotice, type TeamSend, type TeamSendEvent, type TeamStore, type TeamStoreOptions, type TeamTold } from './team-store-types';
 // Shared activity log (#16)
 export { TEAM_ACTIVITY_CHANNEL, type TeamActivityFilter, type TeamActivityInput, type TeamActivityNotice, type TeamActivityRow } from './team-store-types';
 export type { TeamDecision, TeamDecisionRecord } from './team-approvals';

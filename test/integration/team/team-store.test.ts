@@ -228,7 +228,7 @@ describe('team store on a real PostgreSQL 15', () => {
     await a.recordState({ sendId: 's-steps', state: 'awaiting_approval', message: 'Waits for approval.' });
     await a.recordState({ sendId: 's-steps', state: 'awaiting_approval', message: 'Waits for approval.', step: 1 });
     expect(await state()).toBe('queued');
-    expect((await a.toldSteps(['s-steps'])).get('s-steps')).toBe(1);
+    expect((await a.toldSteps(['s-steps'])).get('s-steps')).toEqual({ steps: 1, at: null });
     // Its own "Approved by" step after B's is not repeated; each step told twice is written once.
     await a.recordState({ sendId: 's-steps', state: 'queued', message: 'Approved by ws b.', text: { id: 'team.event.approved', values: { name: 'ws b' } }, step: 2 });
     await a.recordState({ sendId: 's-steps', state: 'uploading', message: 'Uploading.', step: 3 });
@@ -242,7 +242,43 @@ describe('team store on a real PostgreSQL 15', () => {
     expect(await state()).toBe('on_server');
     expect(await events()).toEqual(['awaiting_approval:Claimed by ws a.', 'queued:Approved by ws b.', 'uploading:Uploading.', 'uploading:1 row left out.', 'on_server:On the server.']);
     expect((await b.get('s-steps'))).toMatchObject({ recipients: 9, excluded: 1 });
-    expect((await a.toldSteps(['s-steps', 'unknown'])).get('s-steps')).toBe(5);
+    expect((await a.toldSteps(['s-steps', 'unknown'])).get('s-steps')).toEqual({ steps: 5, at: null });
+  });
+
+  it('takes the steps of a data file restored from an older backup (past the newest step told by their time), each once, at their own time', async () => {
+    const [a, b] = [byId('a'), byId('b')];
+    const id = 's-restored';
+    await a.claim(request(id, { sourceMailingId: 'restored', fileName: '20261208080000_subscribers.csv', state: 'queued' }));
+    const t = (seconds: number) => new Date(Date.UTC(2026, 11, 8, 8, 0, seconds));
+    const told = async () => (await a.toldSteps([id])).get(id);
+    const events = async () => (await b.get(id))!.events.map((e) => ({ step: `${e.state}:${e.message}`, at: e.at.toISOString() }));
+    await a.recordState({ sendId: id, state: 'uploading', message: 'Uploading.', step: 2, at: t(1) });
+    await a.recordState({ sendId: id, state: 'on_server', message: 'On the server.', step: 3, at: t(2) });
+    await a.recordState({ sendId: id, state: 'taken', message: 'Taken.', step: 4, at: t(3) });
+    expect(await told()).toEqual({ steps: 4, at: t(3) });
+    // A's data file comes back from a backup with two steps: the steps it takes now are 3 and 4
+    // of its timeline again, later than any the team has. The backup's own steps, told again, are not new.
+    await a.recordState({ sendId: id, state: 'uploading', message: 'Uploading.', step: 2, at: t(1) });
+    await a.recordState({ sendId: id, state: 'imported', message: 'Imported.', step: 3, at: t(20) });
+    await a.recordState({ sendId: id, state: 'imported', message: 'Imported.', step: 3, at: t(20) });
+    await a.recordState({ sendId: id, state: 'imported', message: '1 recipient imported.', step: 4, at: t(21) });
+    // Two steps in one millisecond: the position orders them.
+    await a.recordState({ sendId: id, state: 'mailing_created', message: 'Mailing created.', step: 5, at: t(22) });
+    await a.recordState({ sendId: id, state: 'sending', message: 'Sending started.', step: 6, at: t(22) });
+    // Not past the newest step told: a step of an earlier time, or the same time and position.
+    await a.recordState({ sendId: id, state: 'sending', message: 'Earlier.', step: 7, at: t(21) });
+    await a.recordState({ sendId: id, state: 'sending', message: 'Again.', step: 6, at: t(22) });
+    expect(await events()).toEqual([
+      { step: 'queued:Claimed by ws a.', at: expect.any(String) },
+      { step: 'uploading:Uploading.', at: t(1).toISOString() },
+      { step: 'on_server:On the server.', at: t(2).toISOString() },
+      { step: 'taken:Taken.', at: t(3).toISOString() },
+      { step: 'imported:Imported.', at: t(20).toISOString() },
+      { step: 'imported:1 recipient imported.', at: t(21).toISOString() },
+      { step: 'mailing_created:Mailing created.', at: t(22).toISOString() },
+      { step: 'sending:Sending started.', at: t(22).toISOString() },
+    ]);
+    expect(await told()).toEqual({ steps: 6, at: t(22) });
   });
 
   it('approves a send whose time is still ahead as scheduled, as its own workstation will', async () => {
