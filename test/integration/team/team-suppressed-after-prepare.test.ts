@@ -70,7 +70,16 @@ describe('team mode: an address another workstation suppresses after a send was 
     expect(uploaded).toContain('"a@example.com"');
     expect(uploaded).not.toContain('c@example.com');
     expect(readdirSync(join(team.client.localDir, 'upload'))).toEqual([after.fileName]);
-    expect(after.timeline.find((t) => t.text?.id === 'sends.step.suppressedAtUpload')?.text?.values).toMatchObject({ count: 1, kept: 1 });
+    expect(after.origin).toMatchObject({ name: 'a', mine: true });
+    // The step names the workstation whose disk has the rows file, so the others name it instead of showing a path they cannot open.
+    expect(after.timeline.find((t) => t.text?.id === 'sends.step.suppressedAtUpload')?.text?.values).toMatchObject({
+      count: 1,
+      kept: 1,
+      file: join(team.dataDirs.a, 'rejected', `send-${send.id}-rejected.csv`),
+      fileName: `send-${send.id}-rejected.csv`,
+      workstation: after.origin?.workstation,
+      workstationName: 'a',
+    });
     const rejected = readFileSync(join(team.dataDirs.a, 'rejected', `send-${send.id}-rejected.csv`), 'utf8');
     expect(rejected).toContain('"c@example.com was put on the suppression list after the send was prepared (unsubscribed by phone)";"c@example.com"');
   });
