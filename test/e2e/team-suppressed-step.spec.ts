@@ -137,6 +137,12 @@ for (const [locale, lang] of [
       } finally {
         await pageA.close();
       }
+      // A's command line prints the file's full path in the same step; B's names the file and A.
+      const printedA = await workstationCli(host.team.dataDirs.a, env, ['--lang', lang, 'status', send.id]);
+      expect(printedA).toContain(join(host.team.dataDirs.a, 'rejected', fileName));
+      const printedB = await workstationCli(host.team.dataDirs.b, env, ['--lang', lang, 'status', send.id]);
+      expect(printedB).toContain(w.elsewhere(fileName));
+      expect(printedB).not.toContain(host.team.dataDirs.a);
     });
   });
 }

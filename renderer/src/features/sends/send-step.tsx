@@ -1,24 +1,14 @@
 import type { CatalogText } from '../../../../shared/contract/catalog-text';
 import type { Send } from '../../../../shared/contract/sends';
-import type { MessageId } from '../../../../shared/i18n/messages';
+import { REJECTED_FILE_STEPS, rejectedFilePlace } from '../../../../shared/contract/rejected-file-place';
 import { HostFileLink } from '../../components/host-file-link';
-import { rejectedFilePlace } from './rejected-file-place';
 import { useSendTexts } from './use-send-texts';
 
 /**
- * Steps that point at the send's rejected-rows file, each with its sentence without the file:
- * the file is shown apart, as a download (or "Show in folder") on the workstation that wrote
- * it, and by name and workstation everywhere else.
- */
-const REJECTED_FILE_STEPS: Partial<Record<string, MessageId>> = {
-  'sends.step.suppressedAtUpload': 'sends.step.suppressedAtUpload.counts',
-  'sends.step.allSuppressedAtUpload': 'sends.step.allSuppressedAtUpload.counts',
-};
-
-/**
  * A sentence a service wrote about a send (timeline step, the reason it failed) in the reader's
- * language. `layout` is where it stands: the timeline (its own line in the step's row) or a
- * callout (a paragraph).
+ * language. A step that points at the send's rejected-rows file shows the file apart: a download
+ * (or "Show in folder") on the workstation that wrote it, its name and that workstation elsewhere.
+ * `layout` is where it stands: the timeline (its own line in the step's row) or a callout (a paragraph).
  */
 export function SendStep(props: { text: CatalogText | null; english: string; origin: Send['origin']; layout: 'timeline' | 'callout' }) {
   const { t, rich, stepNode } = useSendTexts();

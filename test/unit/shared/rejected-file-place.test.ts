@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rejectedFilePlace } from '../../../renderer/src/features/sends/rejected-file-place';
+import { rejectedFilePlace } from '../../../shared/contract/rejected-file-place';
 
 const FILE = '/home/anna/.loopdesk/rejected/send-20261206-abcd1234-rejected.csv';
 const A = { workstation: 'ws-a', name: "Anna's PC" };
