@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Locator } from '@playwright/test';
@@ -17,6 +17,7 @@ const WORDS = {
     timeline: 'Verlauf',
     leftOut: '1 Empfänger wurde nach der Vorbereitung dieses Versands auf die Sperrliste gesetzt und ausgelassen; 2 Empfänger bleiben.',
     allLeftOut: 'Nicht hochgeladen: Alle 2 Empfänger wurden nach der Vorbereitung dieses Versands auf die Sperrliste gesetzt.',
+    download: 'Ausgelassene Zeilen herunterladen',
   },
   en: {
     send: 'Send',
@@ -25,6 +26,7 @@ const WORDS = {
     timeline: 'Timeline',
     leftOut: '1 recipient was put on the suppression list after this send was prepared and left out; 2 recipients remain.',
     allLeftOut: 'Not uploaded: all 2 recipients were put on the suppression list after this send was prepared.',
+    download: 'Download left-out rows',
   },
 } as const;
 
@@ -40,7 +42,7 @@ for (const [locale, lang] of [
   test.describe(`rows suppressed after a send was prepared (${locale})`, () => {
     test.use({ locale, sandbox: true, sandboxInterval: 1 });
 
-    test(`the Sends timeline says how many recipients were left out at upload, and a send with nobody left fails saying why (${lang})`, async ({ app: page, host }) => {
+    test(`the Sends timeline says how many recipients were left out at upload and offers their rows, and a send with nobody left fails saying why (${lang})`, async ({ app: page, host }) => {
       test.setTimeout(120_000);
       const w = WORDS[lang];
       const work = mkdtempSync(join(tmpdir(), `loopdesk-supup-${lang}-`));
@@ -82,7 +84,23 @@ for (const [locale, lang] of [
         const timeline = part.getByRole('list', { name: w.timeline });
         await until(part, () => expect(timeline).toContainText(w.leftOut, { timeout: 1_500 }));
         await check('timeline with rows left out at upload');
-        await shootBoth(page, `supup-${lang}-left-out-timeline`, timeline.getByRole('listitem').filter({ hasText: w.leftOut }));
+        const step = timeline.getByRole('listitem').filter({ hasText: w.leftOut });
+        await shootBoth(page, `supup-${lang}-left-out-timeline`, step);
+        // The left-out rows are on this workstation: the step downloads them (the browser host's way for files Loopdesk wrote).
+        const fileName = `send-${partId}-rejected.csv`;
+        const downloadOf = async (where: Locator, id: string) => {
+          const [file] = await Promise.all([page.waitForEvent('download'), where.getByRole('link', { name: w.download }).click()]);
+          expect(file.suggestedFilename()).toBe(`send-${id}-rejected.csv`);
+          return readFileSync(await file.path(), 'utf8');
+        };
+        const rows = await downloadOf(step, partId);
+        expect(rows).toContain('"anna@example.com"');
+        expect(rows).not.toContain('bernd@example.com');
+        await expect(step).toContainText(fileName);
+        // The CLI on this workstation prints the file's full path in the same step.
+        const status = await cli('status', partId);
+        expect(status.code, status.err).toBe(0);
+        expect(status.out).toContain(join(host.dataDir, 'rejected', fileName));
 
         // 2 Nobody left: failed, nothing uploaded, the reason in the error box and the timeline.
         await page.goto(`${host.url}#/sends/${allId}`);
@@ -92,6 +110,9 @@ for (const [locale, lang] of [
         await expect(all.getByRole('list', { name: w.timeline })).toContainText(w.allLeftOut);
         await check('failed send with every recipient suppressed');
         await shootBoth(page, `supup-${lang}-all-left-out`, all.getByRole('alert'));
+        const allRows = await downloadOf(all.getByRole('alert'), allId);
+        expect(allRows).toContain('"anna@example.com"');
+        expect(allRows).toContain('"dora@example.com"');
       } finally {
         rmSync(work, { recursive: true, force: true });
       }

@@ -4,7 +4,8 @@ import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { DEFAULT_MASTER_FIELDS, DEFAULT_PRODUCT_FIELDS, type Profile } from '../../../shared/contract/profiles';
 import type { Inspection, ValidationReport } from '../../../shared/contract/recipients';
-import { FINISHED_SEND_STATES, type Send } from '../../../shared/contract/sends';
+import { REJECTED_FILE_STEPS, rejectedFilePlace } from '../../../shared/contract/rejected-file-place';
+import { FINISHED_SEND_STATES, type Send, type SendEvent } from '../../../shared/contract/sends';
 import type { MessageId } from '../../../shared/i18n/messages';
 import { CliError, EXIT_USAGE, type CliIo, type GlobalOptions } from '../cli-io';
 import { cliText, STATE_LABELS, type CliText } from '../cli-text';
@@ -295,7 +296,20 @@ function line(s: Send, c: CliText): string {
  * (this computer's clock), the state, and what happened, in the CLI's language.
  */
 export function timelineLines(s: Send, c: CliText): string[] {
-  return s.timeline.map((e) => `  ${c.fmt.dateTime(e.at, { seconds: true })}  ${c.t(STATE_LABELS[e.state])}  ${c.say(e.text, e.message)}`);
+  return s.timeline.map((e) => `  ${c.fmt.dateTime(e.at, { seconds: true })}  ${c.t(STATE_LABELS[e.state])}  ${stepText(s, e, c)}`);
+}
+
+/**
+ * A step's sentence. One that points at a rejected-rows file another workstation of the team
+ * keeps names that workstation instead of a path on its disk (as the Sends screen does); on the
+ * workstation that wrote it the full path stays in the sentence, to open or copy.
+ */
+function stepText(s: Send, e: SendEvent, c: CliText): string {
+  const counts = e.text ? REJECTED_FILE_STEPS[e.text.id] : undefined;
+  const place = e.text && counts ? rejectedFilePlace(e.text.values, s.origin) : null;
+  if (!e.text || !counts || !place || place.here) return c.say(e.text, e.message);
+  const where = c.intl.formatMessage({ id: 'sends.rejectedFile.elsewhere' }, { file: place.fileName, workstation: place.workstation, code: (chunks: string[]) => chunks.join('') });
+  return `${c.t(counts, e.text.values)} ${where}`;
 }
 
 /**

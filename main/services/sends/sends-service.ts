@@ -128,6 +128,7 @@ export function createSendsService(deps: SendsDeps): SendsService {
       rejectedDir: join(deps.dataDir, 'rejected'),
       language: deps.language ?? (() => 'en'),
       archive: async (record) => void (await archiveFiles(record.workDir, record.archiveDir, deps.dataKey)),
+      workstation: () => (deps.team ? { id: deps.team.workstation, name: deps.team.workstationName } : undefined),
     },
   };
   const fourEyes: FourEyesDeps = { team: deps.team, journal, log: deps.log, changed, decided };

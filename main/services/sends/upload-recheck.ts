@@ -1,5 +1,5 @@
 import { rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { appIntl } from '../../../shared/i18n/intl';
 import type { Locale } from '../../../shared/i18n/locale';
 import type { Send } from '../../../shared/contract/sends';
@@ -21,6 +21,13 @@ export interface RecheckDeps {
   readonly language: () => Locale;
   /** Archives the send's work folder again, so the audit copy is what was uploaded. */
   readonly archive: (record: SendRecord) => Promise<void>;
+  /**
+   * Team mode: this workstation (its id and its name as the team sees it). The steps that point
+   * at the rejected-rows file carry it, since the file lies on this workstation's disk only:
+   * every reader compares it with its own workstation and offers the file or names where it is.
+   * Absent outside team mode.
+   */
+  readonly workstation?: () => { readonly id: string; readonly name: string } | undefined;
 }
 
 /** The runner's parts the check uses. */
@@ -56,12 +63,15 @@ export async function leaveOutSuppressed(runner: RecheckRunner, deps: RecheckDep
   const left = check.suppressed.length;
   const kept = check.rows - left;
   const file = sendRejectedFile(deps.rejectedDir, record.id);
+  // The file's path is only of use on this workstation; the file name and the workstation are for the others (see RecheckDeps.workstation).
+  const here = deps.workstation?.();
+  const where = { file, fileName: basename(file), ...(here ? { workstation: here.id, workstationName: here.name } : {}) };
   const intl = appIntl(deps.language());
   await appendRejectedRows(file, client.fieldNames, check.suppressed, (r) => intl.formatMessage({ id: 'sends.rejected.suppressedAtUpload' }, { email: r.email, reason: r.reason }));
   // From the journal's count, not `left`: after a crash between the journal and the rename the rows are found again, and counted once.
   const counts = { recipients: kept, excluded: record.excluded + Math.max(0, record.recipients - kept) };
   if (kept === 0) {
-    const why = said('sends.step.allSuppressedAtUpload', { count: left, file });
+    const why = said('sends.step.allSuppressedAtUpload', { count: left, ...where });
     const ended = await runner.journal.update(record.id, { ...counts, state: 'error', error: { ...why, rows: [] } }, { state: 'error', ...why });
     await runner.log({ level: 'error', kind: 'send', profile: record.profile, messageId: 'sends.activity.allSuppressedAtUpload', values: { id: record.id, count: left } });
     return ended;
@@ -69,7 +79,7 @@ export async function leaveOutSuppressed(runner: RecheckRunner, deps: RecheckDep
   const tmp = `${subscribers}.kept.tmp`;
   try {
     await writeWithout(subscribers, new Set(check.suppressed.map((r) => r.index)), tmp);
-    const updated = await runner.journal.update(record.id, counts, { state: 'uploading', ...said('sends.step.suppressedAtUpload', { count: left, kept, file }) });
+    const updated = await runner.journal.update(record.id, counts, { state: 'uploading', ...said('sends.step.suppressedAtUpload', { count: left, kept, ...where }) });
     await rename(tmp, subscribers);
     await deps.archive(updated);
     await runner.log({ level: 'warn', kind: 'send', profile: record.profile, messageId: 'sends.activity.suppressedAtUpload', values: { id: record.id, count: left, kept } });

@@ -73,6 +73,9 @@ describe('a send uploaded later than it was prepared is checked against the supp
 
     const rejected = join(app.dataDir, 'rejected', `send-${send.id}-rejected.csv`);
     expect(step!.text!.values.file).toBe(rejected);
+    // Outside team mode the step names no workstation: the file is on the only one there is.
+    expect(step!.text!.values).toMatchObject({ fileName: `send-${send.id}-rejected.csv` });
+    expect(step!.text!.values).not.toHaveProperty('workstation');
     const rows = readFileSync(rejected, 'utf8').replace(/^\uFEFF/, '').split('\n').filter(Boolean);
     expect(rows[0]).toMatch(/^"reasons";"Email";"broadmail_ID";"WAVE_ID";"Salutation";"First name";"Last name"/);
     expect(rows).toHaveLength(2);

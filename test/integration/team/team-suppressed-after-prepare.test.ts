@@ -70,7 +70,16 @@ describe('team mode: an address another workstation suppresses after a send was 
     expect(uploaded).toContain('"a@example.com"');
     expect(uploaded).not.toContain('c@example.com');
     expect(readdirSync(join(team.client.localDir, 'upload'))).toEqual([after.fileName]);
-    expect(after.timeline.find((t) => t.text?.id === 'sends.step.suppressedAtUpload')?.text?.values).toMatchObject({ count: 1, kept: 1 });
+    expect(after.origin).toMatchObject({ name: 'a', mine: true });
+    // The step names the workstation whose disk has the rows file, so the others name it instead of showing a path they cannot open.
+    expect(after.timeline.find((t) => t.text?.id === 'sends.step.suppressedAtUpload')?.text?.values).toMatchObject({
+      count: 1,
+      kept: 1,
+      file: join(team.dataDirs.a, 'rejected', `send-${send.id}-rejected.csv`),
+      fileName: `send-${send.id}-rejected.csv`,
+      workstation: after.origin?.workstation,
+      workstationName: 'a',
+    });
     const rejected = readFileSync(join(team.dataDirs.a, 'rejected', `send-${send.id}-rejected.csv`), 'utf8');
     expect(rejected).toContain('"c@example.com was put on the suppression list after the send was prepared (unsubscribed by phone)";"c@example.com"');
   });
@@ -113,10 +122,13 @@ describe('team mode: an address another workstation suppresses after a send was 
     };
     const english = await status('en');
     expect(english).toMatch(/\t1 recipient\t/);
-    expect(english).toMatch(/uploading {2}1 recipient was put on the suppression list after this send was prepared and left out; 1 recipient remains\. The left-out rows are in .*send-[^ ]*-rejected\.csv\./);
+    // The rows file by name and the workstation that keeps it: a path on A's disk is of no use on B.
+    expect(english).toContain(`uploading  1 recipient was put on the suppression list after this send was prepared and left out; 1 recipient remains. The left-out rows are in send-${send.id}-rejected.csv, kept on workstation a; open the file there.`);
+    expect(english).not.toContain(team.dataDirs.a);
     const german = await status('de');
     expect(german).toMatch(/\t1 Empfänger\t/);
-    expect(german).toMatch(/wird hochgeladen {2}1 Empfänger wurde nach der Vorbereitung dieses Versands auf die Sperrliste gesetzt und ausgelassen; 1 Empfänger bleibt\. Die ausgelassenen Zeilen stehen in .*send-[^ ]*-rejected\.csv\./);
+    expect(german).toContain(`wird hochgeladen  1 Empfänger wurde nach der Vorbereitung dieses Versands auf die Sperrliste gesetzt und ausgelassen; 1 Empfänger bleibt. Die ausgelassenen Zeilen stehen in send-${send.id}-rejected.csv auf dem Arbeitsplatz a; öffnen Sie die Datei dort.`);
+    expect(german).not.toContain(team.dataDirs.a);
     b = await team.open('b');
   });
 });

@@ -7,6 +7,7 @@ import { DataTable } from '../../components/data-table';
 import { navigate } from '../../routes';
 import { useNewSendSession } from '../new-send/handoff';
 import { canCancel, SERVER_PROBLEM_LABELS, STATE_EXPLAIN, STATE_LABELS, STATE_TONE } from './send-states';
+import { SendStep } from './send-step';
 import { SendTimeline } from './send-timeline';
 import { useSendTexts } from './use-send-texts';
 import { ApprovalPanel } from './approval-panel';
@@ -26,7 +27,7 @@ type CheckNote = { readonly at: number } | { readonly error: AppErrorInfo };
 
 /** Why the send failed, the rows the server rejected, and the way to send it again. */
 function SendFailure(props: { send: Send }) {
-  const { t, stepNode } = useSendTexts();
+  const { t } = useSendTexts();
   const newSend = useNewSendSession();
   const s = props.send;
   if (s.state !== 'error' || !s.error) return null;
@@ -34,7 +35,7 @@ function SendFailure(props: { send: Send }) {
   return (
     <div className="callout callout-error" role="alert">
       <h3>{t('sends.error.title')}</h3>
-      <p>{stepNode(s.error.text, s.error.message)}</p>
+      <SendStep text={s.error.text} english={s.error.message} origin={s.origin} layout="callout" />
       {s.error.rows.length > 0 && (
         <DataTable
           label={t('sends.rows.label')}
@@ -173,7 +174,7 @@ export function SendDetail(props: { send: Send; onChanged: (s: Send) => void }) 
           </span>
         </div>
       )}
-      <SendTimeline timeline={s.timeline} />
+      <SendTimeline timeline={s.timeline} origin={s.origin} />
       <div className="button-row">
         {/* A cancelled send never reached the server: there is nothing to check. */}
         {s.state !== 'cancelled' && (

@@ -1,5 +1,6 @@
-import type { SendEvent } from '../../../../shared/contract/sends';
+import type { Send, SendEvent } from '../../../../shared/contract/sends';
 import { STATE_LABELS, STATE_TONE } from './send-states';
+import { SendStep } from './send-step';
 import { useSendTexts } from './use-send-texts';
 
 /**
@@ -33,9 +34,12 @@ function TimelineTimes(props: { event: SendEvent }) {
   );
 }
 
-/** A send's steps, oldest first, each with its state, its clock and its sentence. */
-export function SendTimeline(props: { timeline: readonly SendEvent[] }) {
-  const { t, rich, stepNode } = useSendTexts();
+/**
+ * A send's steps, oldest first, each with its state, its clock and its sentence. `origin` is the
+ * send's (team mode), so a step that points at a file can tell whether that file is on this workstation.
+ */
+export function SendTimeline(props: { timeline: readonly SendEvent[]; origin: Send['origin'] }) {
+  const { t, rich } = useSendTexts();
   return (
     <>
       <h3 id="timeline-title">{t('sends.timeline.title')}</h3>
@@ -47,7 +51,7 @@ export function SendTimeline(props: { timeline: readonly SendEvent[] }) {
           <li key={i} className={`timeline-${STATE_TONE[e.state]}`}>
             <span className="timeline-state">{t(STATE_LABELS[e.state])}</span>
             <TimelineTimes event={e} />
-            {e.message && <span className="timeline-message">{stepNode(e.text, e.message)}</span>}
+            {e.message && <SendStep text={e.text} english={e.message} origin={props.origin} layout="timeline" />}
           </li>
         ))}
       </ol>
