@@ -119,12 +119,26 @@ export function createSuppressionSync(db: Database, team: SuppressionTeam, optio
       const result = await team.pushSuppression(outbox, db.epoch, now);
       superseded.push(...result.superseded);
       await checkClock(result.clock);
-      // Confirmed: gone from the outbox, unless the address changed again meanwhile (that change goes next time).
-      await db.run(
-        `DELETE FROM suppression_outbox o USING (${FROM_JSON_ROWS('email', 'removed', 'changed_at')}) p
-         WHERE o.email = p.email AND o.removed = p.removed AND o.changed_at = p.changed_at`,
-        [JSON.stringify(outbox.map((c) => ({ email: c.email, removed: c.removed, changed_at: c.changedAt.toISOString() })))],
-      );
+      const offsetMs = result.clock?.offsetMs ?? 0;
+      const ownRemovals = offsetMs === 0 ? [] : outbox.filter((c) => c.removed && c.workstationClock);
+      await db.transaction(async (tx) => {
+        // Confirmed: gone from the outbox, unless the address changed again meanwhile (that change goes next time).
+        await tx.run(
+          `DELETE FROM suppression_outbox o USING (${FROM_JSON_ROWS('email', 'removed', 'changed_at')}) p
+           WHERE o.email = p.email AND o.removed = p.removed AND o.changed_at = p.changed_at`,
+          [JSON.stringify(outbox.map((c) => ({ email: c.email, removed: c.removed, changed_at: c.changedAt.toISOString() })))],
+        );
+        // This workstation's removals stand here against unsubscribes from the mailing server's
+        // files (SuppressionList.add compares the times): from now on on the team's time, as the
+        // team holds them, so a later unsubscribe is not held back by a clock that runs fast.
+        if (ownRemovals.length > 0) {
+          await tx.run(
+            `UPDATE suppression_removed r SET removed_at = p.happened_at FROM (${FROM_JSON_ROWS('email', 'changed_at', 'happened_at')}) p
+             WHERE r.email = p.email AND r.removed_at = p.changed_at AND r.removed_by = ''`,
+            [JSON.stringify(ownRemovals.map((c) => ({ email: c.email, changed_at: c.changedAt.toISOString(), happened_at: new Date(c.changedAt.getTime() + offsetMs).toISOString() })))],
+          );
+        }
+      });
       pushed += outbox.length;
       if (outbox.length < PUSH_PAGE) break;
     }

@@ -140,6 +140,20 @@ describe('team mode: suppression changes are ordered by real time, not by workst
     expect(await fast.listed()).toContain('offline@example.com');
   });
 
+  it('a removal made on a fast clock does not hold back an unsubscribe made after it that the same workstation pulls', async () => {
+    const fast = await workstation('fast6', 10 * MINUTE);
+    await fast.list.add([{ email: 'pulled@example.com', reason: 'unsubscribed', source: 'import old.xlsx' }]);
+    expect(await fast.list.remove('pulled@example.com', 'asked to be mailed again')).toBe(true);
+    await fast.sync.sync();
+    expect(await shared('pulled@example.com')).toMatchObject({ removed: true, changed_by_name: 'fast6' });
+    // After the removal in real time (but 10 minutes before what the fast clock stamped on it), the recipient unsubscribes.
+    await sleep(50);
+    const unsubscribedAt = new Date();
+    expect(await fast.list.add([{ email: 'pulled@example.com', reason: 'Unsubscribed', source: 'mailing 51106527229', at: unsubscribedAt }])).toBe(1);
+    await fast.sync.sync();
+    expect(await shared('pulled@example.com')).toMatchObject({ removed: false, changed_by_name: 'fast6', changed_at: unsubscribedAt });
+  });
+
   it('times from the mailing server’s files are pushed as they are, whatever the workstation’s clock', async () => {
     const fast = await workstation('fast4', 10 * MINUTE);
     const bouncedAt = new Date(Date.now() - 3 * MINUTE);
