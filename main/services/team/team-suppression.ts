@@ -62,10 +62,11 @@ export interface SuppressionPushResult {
 
 /** This workstation's clock against the team database's, from one round trip. */
 export interface TeamClockReading {
-  /** Team database time minus workstation time, in ms: positive when this workstation's clock is behind. */
+  /**
+   * Team database time minus workstation time, in ms: positive when this workstation's clock is
+   * behind. Exact to half the round trip (a few ms on a LAN).
+   */
   readonly offsetMs: number;
-  /** Half the round trip: the true offset lies within `offsetMs` ± this. */
-  readonly uncertaintyMs: number;
 }
 
 /**
@@ -77,7 +78,7 @@ async function readTeamClock(c: pg.ClientBase, now: () => number): Promise<TeamC
   const sent = now();
   const at = (await c.query<{ at: Date }>('SELECT clock_timestamp() AS at')).rows[0].at.getTime();
   const received = now();
-  return { offsetMs: Math.round(at - (sent + received) / 2), uncertaintyMs: Math.ceil((received - sent) / 2) };
+  return { offsetMs: Math.round(at - (sent + received) / 2) };
 }
 
 /** Measures this workstation's clock (`now`, epoch ms) against the team database's (at connect, and for the operator's warning). */
@@ -99,8 +100,8 @@ export function measureTeamClock(db: TeamDb, now: () => number = Date.now): Prom
  * recipient is mailed again. So the team database's clock (a server's, kept by time sync) is the
  * one time scale: every change is stored and compared on it. Changes stamped by this
  * workstation's clock (`workstationClock`) are moved by the offset measured in this very
- * transaction, one round trip after the lock (`now` is this workstation's clock, epoch ms); the
- * round trip on a LAN is a few milliseconds, far below the minutes that matter. Times from the
+ * transaction, one round trip after the lock (`now` is this workstation's clock, epoch ms): exact
+ * to half a round trip, a few milliseconds on a LAN, far below the minutes that matter. Times from the
  * mailing server's files (an unsubscribe's own time) are on real time already and go as they are.
  *
  * Why the offset at push, not one remembered from when the change was made: while connected, a
