@@ -20,7 +20,7 @@ import { createSoftBounceDraftService } from '../services/responses/soft-bounce-
 import { createSuppressionAdminService } from '../services/responses/suppression-admin-service';
 import { createSendsService, type SendsService } from '../services/sends/sends-service';
 import { SuppressionList } from '../services/suppression/suppression-list';
-import { createSuppressionSync } from '../services/suppression/suppression-sync';
+import { clockOffEntry, createSuppressionSync } from '../services/suppression/suppression-sync';
 import { keyringNamespace, openKeyringSecretStore, type SecretStore } from '../services/secrets/secret-store';
 import { resolveDataKey, type DataKey } from '../services/store/data-key';
 import { removeUnneededIncoming } from '../services/store/incoming-files';
@@ -121,16 +121,18 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
   // Team mode: the suppression list is shared. The local table stays the working copy; a real
   // send is validated only after a pull from the team (unreachable: refused, TEAM_UNAVAILABLE).
   const suppressionSync = team
-    ? createSuppressionSync(db, team, (lost) =>
-        activity.log({
-          level: 'warn',
-          kind: 'suppression',
-          profile: null,
-          messageId: 'responses.activity.suppressionSuperseded',
-          values: { count: lost.length },
-          details: lost.map((c) => `${c.email} ${c.removed ? 'removed' : 'suppressed'} ${c.changedAt.toISOString()}`).join('\n'),
-        }),
-      )
+    ? createSuppressionSync(db, team, {
+        onSuperseded: (lost) =>
+          activity.log({
+            level: 'warn',
+            kind: 'suppression',
+            profile: null,
+            messageId: 'responses.activity.suppressionSuperseded',
+            values: { count: lost.length },
+            details: lost.map((c) => `${c.email} ${c.removed ? 'removed' : 'suppressed'} ${c.changedAt.toISOString()}`).join('\n'),
+          }),
+        onClockOff: (offsetMs) => activity.log(clockOffEntry(offsetMs)),
+      })
     : undefined;
   const suppressedForSend = suppressionSync ? async () => (await suppressionSync.sync(), suppression.lookup()) : suppressed;
   const sends = createSendsService({

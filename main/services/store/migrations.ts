@@ -139,4 +139,14 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE activity ADD COLUMN epoch VARCHAR DEFAULT '';
     `,
   },
+  {
+    version: 7,
+    name: 'suppression outbox: which clock stamped each change',
+    // True: read off this workstation's clock, so team mode puts it on the team database's time
+    // when it pushes (team-suppression.ts); false: a time from the mailing server's response
+    // files, on real time already. Rows waiting from before stay false: pushed as they were.
+    sql: `
+      ALTER TABLE suppression_outbox ADD COLUMN workstation_clock BOOLEAN DEFAULT false;
+    `,
+  },
 ];

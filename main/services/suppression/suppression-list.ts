@@ -18,7 +18,16 @@ export interface SuppressionEntry {
 const MS = (column: string) => `date_trunc('millisecond', ${column})`;
 
 /** DuckDB types of the columns that batches carry. */
-const COLUMN_TYPES: Record<string, string> = { email: 'VARCHAR', removed: 'BOOLEAN', reason: 'VARCHAR', source: 'VARCHAR', changed_at: 'TIMESTAMPTZ', happened_at: 'TIMESTAMPTZ', by_name: 'VARCHAR' };
+const COLUMN_TYPES: Record<string, string> = {
+  email: 'VARCHAR',
+  removed: 'BOOLEAN',
+  reason: 'VARCHAR',
+  source: 'VARCHAR',
+  changed_at: 'TIMESTAMPTZ',
+  happened_at: 'TIMESTAMPTZ',
+  by_name: 'VARCHAR',
+  workstation_clock: 'BOOLEAN',
+};
 
 /**
  * A SELECT of the rows in parameter $1, a JSON array of objects with these columns: one
@@ -34,7 +43,15 @@ export const FROM_JSON_ROWS = (...columns: readonly string[]): string =>
  * team mode pushes to the shared list (suppression-sync.ts); alone, it is just kept.
  */
 export class SuppressionList {
-  constructor(private readonly db: Database) {}
+  /**
+   * @param now This workstation's clock (epoch ms), which stamps imports and removals; such
+   *   changes are marked `workstation_clock` in the outbox, so team mode can put them on the team
+   *   database's time (team-suppression.ts). Tests skew it.
+   */
+  constructor(
+    private readonly db: Database,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** A lookup by lower-cased address for one validation run (loaded once, then in memory). */
   async lookup(): Promise<(email: string) => string | undefined> {
@@ -46,24 +63,28 @@ export class SuppressionList {
 
   /**
    * Adds addresses in one set-based statement per step (idempotent: an existing entry keeps its
-   * first reason; an address removed at or after its `at` stays removed). Returns how many were added.
+   * first reason; an address removed at or after its `at` stays removed). An entry without `at`
+   * (an operator's import) is newer than any removal known here, whatever the times say: a
+   * removal pulled from the team is on the team database's time, which this workstation's clock
+   * may be behind. Returns how many were added.
    */
   async add(entries: readonly SuppressionEntry[]): Promise<number> {
     if (entries.length === 0) return 0;
-    const now = new Date();
+    const now = new Date(this.now());
     const unique = [...new Map(entries.map((e) => [e.email.trim().toLowerCase(), e])).entries()];
-    const rows = JSON.stringify(unique.map(([email, e]) => ({ email, reason: e.reason, source: e.source, happened_at: (e.at ?? now).toISOString() })));
+    // An entry's own time (`at`) comes from the mailing server's files; without one it is this workstation's clock.
+    const rows = JSON.stringify(unique.map(([email, e]) => ({ email, reason: e.reason, source: e.source, happened_at: (e.at ?? now).toISOString(), workstation_clock: e.at === undefined })));
     return this.db.transaction(async (tx) => {
       await tx.run(
         `CREATE OR REPLACE TEMP TABLE suppression_incoming AS
-         SELECT * FROM (${FROM_JSON_ROWS('email', 'reason', 'source', 'happened_at')}) i
+         SELECT * FROM (${FROM_JSON_ROWS('email', 'reason', 'source', 'happened_at', 'workstation_clock')}) i
          WHERE NOT EXISTS (SELECT 1 FROM suppression s WHERE s.email = i.email)
-           AND NOT EXISTS (SELECT 1 FROM suppression_removed r WHERE r.email = i.email AND r.removed_at >= i.happened_at)`,
+           AND (i.workstation_clock OR NOT EXISTS (SELECT 1 FROM suppression_removed r WHERE r.email = i.email AND r.removed_at >= i.happened_at))`,
         [rows],
       );
       await tx.run('INSERT INTO suppression SELECT email, reason, source, now() FROM suppression_incoming');
       await tx.run('DELETE FROM suppression_removed WHERE email IN (SELECT email FROM suppression_incoming)');
-      await tx.run(`INSERT OR REPLACE INTO suppression_outbox SELECT email, false, reason, source, ${MS('happened_at')} FROM suppression_incoming`);
+      await tx.run(`INSERT OR REPLACE INTO suppression_outbox SELECT email, false, reason, source, ${MS('happened_at')}, workstation_clock FROM suppression_incoming`);
       const added = Number((await tx.all<{ n: bigint }>('SELECT count(*) AS n FROM suppression_incoming'))[0].n);
       await tx.run('DROP TABLE suppression_incoming');
       return added;
@@ -73,12 +94,12 @@ export class SuppressionList {
   /** Removes one address, leaving a tombstone with the reason; returns whether it was listed. */
   async remove(email: string, reason = ''): Promise<boolean> {
     const key = email.trim().toLowerCase();
-    const at = new Date().toISOString();
+    const at = new Date(this.now()).toISOString();
     return this.db.transaction(async (tx) => {
       const rows = await tx.all<{ email: string }>('DELETE FROM suppression WHERE email = $1 RETURNING email', [key]);
       if (rows.length === 0) return false;
       await tx.run(`INSERT OR REPLACE INTO suppression_removed VALUES ($1, $2, CAST($3 AS TIMESTAMPTZ), '')`, [key, reason, at]);
-      await tx.run(`INSERT OR REPLACE INTO suppression_outbox VALUES ($1, true, $2, '', CAST($3 AS TIMESTAMPTZ))`, [key, reason, at]);
+      await tx.run(`INSERT OR REPLACE INTO suppression_outbox VALUES ($1, true, $2, '', CAST($3 AS TIMESTAMPTZ), true)`, [key, reason, at]);
       return true;
     });
   }
@@ -94,8 +115,11 @@ export interface SuppressionRow {
 
 /** Listing and export of the suppression list (removal is the list's own). */
 export class SuppressionAdmin extends SuppressionList {
-  constructor(private readonly database: Database) {
-    super(database);
+  constructor(
+    private readonly database: Database,
+    now?: () => number,
+  ) {
+    super(database, now);
   }
 
   /** Entries, newest first, optionally filtered by a part of the address. */

@@ -46,6 +46,7 @@ export function lazyTeamStore(open: () => Promise<TeamStore>, info: { readonly w
     watch: via('watch') as TeamStore['watch'],
     // Shared suppression list (#16)
     pushSuppression: via('pushSuppression') as TeamStore['pushSuppression'],
+    measureClock: via('measureClock') as TeamStore['measureClock'],
     pullSuppression: via('pullSuppression') as TeamStore['pullSuppression'],
     watchSuppression: via('watchSuppression') as TeamStore['watchSuppression'],
     // Shared profiles (#16)

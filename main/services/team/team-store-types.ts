@@ -1,7 +1,7 @@
 import type { CatalogText } from '../../../shared/contract/catalog-text';
 import type { ClaimRequest, SendClaims } from '../store/send-claims';
 import type { TeamDecision, TeamDecisionRecord } from './team-approvals';
-import type { SharedSuppressionChange, SuppressionChange, SuppressionPushResult } from './team-suppression';
+import type { SharedSuppressionChange, SuppressionChange, SuppressionPushResult, TeamClockReading } from './team-suppression';
 import type { TeamStep } from './team-events';
 
 /**
@@ -232,8 +232,14 @@ export interface TeamStore extends SendClaims {
   close(): Promise<void>;
 
   // Shared suppression list (#16)
-  /** Pushes this workstation's suppression changes, made in the data file opening `epoch`, in one transaction; the latest change per address wins (team-suppression.ts). */
-  pushSuppression(changes: readonly SuppressionChange[], epoch: string): Promise<SuppressionPushResult>;
+  /**
+   * Pushes this workstation's suppression changes, made in the data file opening `epoch`, in one
+   * transaction; the latest change per address wins, on the team database's time (changes stamped
+   * by this workstation's clock `now`, epoch ms, are corrected by its measured offset; team-suppression.ts).
+   */
+  pushSuppression(changes: readonly SuppressionChange[], epoch: string, now?: () => number): Promise<SuppressionPushResult>;
+  /** Measures this workstation's clock `now` (epoch ms) against the team database's in one round trip. */
+  measureClock(now?: () => number): Promise<TeamClockReading>;
   /** The shared suppression list's changes after sequence `afterSeq`, oldest first (one page). */
   pullSuppression(afterSeq: number): Promise<SharedSuppressionChange[]>;
   /** Calls `listener` when another workstation changed the shared list, and on every (re)connect of the listener; returns the stop function. */

@@ -8,7 +8,7 @@ import { watchTeamNotices } from './team-notices';
 import { announceTeamActivity, othersTeamActivity, pushedTeamActivity, purgeTeamActivity, pushTeamActivity, teamActivityOf, watchTeamActivity } from './team-activity';
 import { checkTeamSchema, openTeamPool } from './team-pool';
 import { adoptTeamSend, recordTeamState, toldTeamSteps } from './team-state-changes';
-import { pullTeamSuppression, pushTeamSuppression, watchTeamSuppression } from './team-suppression';
+import { measureTeamClock, pullTeamSuppression, pushTeamSuppression, watchTeamSuppression } from './team-suppression';
 import { DEFAULT_LEASE, type LeaseTiming, type TeamStore, type TeamStoreOptions } from './team-store-types';
 
 // The store is split by job: connection and schema check (team-pool), error mapping (team-errors),
@@ -21,7 +21,7 @@ export { DEFAULT_LEASE, TEAM_CHANNEL, TEAM_PROFILES_CHANNEL, type TeamProfileRow
 export { TEAM_ACTIVITY_CHANNEL, type TeamActivityFilter, type TeamActivityInput, type TeamActivityNotice, type TeamActivityRow } from './team-store-types';
 export type { TeamDecision, TeamDecisionRecord } from './team-approvals';
 // Shared suppression list (#16)
-export { SUPPRESSION_CHANNEL, type SharedSuppressionChange, type SuppressionChange, type SuppressionPushResult } from './team-suppression';
+export { SUPPRESSION_CHANNEL, type SharedSuppressionChange, type SuppressionChange, type SuppressionPushResult, type TeamClockReading } from './team-suppression';
 
 /**
  * Connects a workstation to the team database. Checks that `team init` ran (all migrations
@@ -72,7 +72,8 @@ export async function openTeamStore(options: TeamStoreOptions): Promise<TeamStor
     activeWorkstations: (withinMs = 120_000) => activeTeamWorkstations(db, withinMs),
     watch: (listener) => watchTeamNotices(db.config, listener),
     // Shared suppression list (#16)
-    pushSuppression: (changes, epoch) => pushTeamSuppression(db, { id: me, name: options.workstationName, epoch }, changes),
+    pushSuppression: (changes, epoch, now) => pushTeamSuppression(db, { id: me, name: options.workstationName, epoch }, changes, now),
+    measureClock: (now) => measureTeamClock(db, now),
     pullSuppression: (afterSeq) => pullTeamSuppression(db, afterSeq),
     watchSuppression: (listener) => watchTeamSuppression(db.config, me, listener),
     // Shared profiles (#16)

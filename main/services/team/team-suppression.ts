@@ -26,8 +26,18 @@ export interface SuppressionChange {
   readonly reason: string;
   /** Where it came from (`mailing 123`, `import list.xlsx`); '' for removals. */
   readonly source: string;
-  /** When it happened, on the workstation that made it; decides which change wins. */
+  /**
+   * When it happened; decides which change wins. Pushed: as {@link workstationClock} says; in the
+   * team database and in pulled changes: on the team database's time.
+   */
   readonly changedAt: Date;
+  /**
+   * Pushed changes only. True: `changedAt` was read off this workstation's clock (an operator's
+   * import or removal), so the push puts it on the team database's time. False or missing: it is
+   * on real time already (an unsubscribe's or bounce's own time from the mailing server's
+   * response files) and is pushed as it is.
+   */
+  readonly workstationClock?: boolean;
 }
 
 /** A change as the team database holds it: with who made it and its place in the change sequence. */
@@ -46,6 +56,34 @@ export interface SuppressionPushResult {
   readonly superseded: readonly SuppressionChange[];
   /** How many changed the shared list. */
   readonly applied: number;
+  /** The clock reading the push corrected its changes by; missing when there was nothing to push. */
+  readonly clock?: TeamClockReading;
+}
+
+/** This workstation's clock against the team database's, from one round trip. */
+export interface TeamClockReading {
+  /**
+   * Team database time minus workstation time, in ms: positive when this workstation's clock is
+   * behind. Exact to half the round trip (a few ms on a LAN).
+   */
+  readonly offsetMs: number;
+}
+
+/**
+ * Reads the team database's clock in one round trip on a connection already open (so connecting
+ * does not count) and sets it against this workstation's clock `now` (epoch ms) halfway through
+ * the round trip. `clock_timestamp()`, not `now()`: inside a transaction `now()` is its start.
+ */
+async function readTeamClock(c: pg.ClientBase, now: () => number): Promise<TeamClockReading> {
+  const sent = now();
+  const at = (await c.query<{ at: Date }>('SELECT clock_timestamp() AS at')).rows[0].at.getTime();
+  const received = now();
+  return { offsetMs: Math.round(at - (sent + received) / 2) };
+}
+
+/** Measures this workstation's clock (`now`, epoch ms) against the team database's (at connect, and for the operator's warning). */
+export function measureTeamClock(db: TeamDb, now: () => number = Date.now): Promise<TeamClockReading> {
+  return db.transaction((c) => readTeamClock(c, now));
 }
 
 /**
@@ -55,15 +93,42 @@ export interface SuppressionPushResult {
  * removed, changes nothing. A change that loses against a newer opposite one is not applied but
  * kept with its author in `team_suppression_superseded` and returned, so nothing is lost
  * silently. Announces the push on {@link SUPPRESSION_CHANNEL} when it changed anything.
+ *
+ * Whose time: "latest" must mean latest in real time, and workstation clocks are often minutes
+ * off (a wrong time zone, no time sync), which would let an older change beat a newer one: a
+ * clock 10 minutes fast makes its removal beat an unsubscribe made 5 minutes after it, and that
+ * recipient is mailed again. So the team database's clock (a server's, kept by time sync) is the
+ * one time scale: every change is stored and compared on it. Changes stamped by this
+ * workstation's clock (`workstationClock`) are moved by the offset measured in this very
+ * transaction, one round trip after the lock (`now` is this workstation's clock, epoch ms): exact
+ * to half a round trip, a few milliseconds on a LAN, far below the minutes that matter. Times from the
+ * mailing server's files (an unsubscribe's own time) are on real time already and go as they are.
+ *
+ * Why the offset at push, not one remembered from when the change was made: while connected, a
+ * workstation pushes a change within a second of making it, so the two are the same offset and
+ * nothing needs storing. A change made offline is pushed with the offset of its push. A wrong
+ * clock usually stays as wrong while offline (no time sync), so that puts the change right; a
+ * clock set right between the change and the push gives an offset of about 0, so the change
+ * compares as it did before this correction existed. Only a clock that went wrong between the
+ * change and its push misplaces it (an offset remembered from before the change fails the same
+ * way for a clock that changed before the change). Whatever loses is kept in
+ * `team_suppression_superseded`, never dropped.
  */
-export async function pushTeamSuppression(db: TeamDb, me: { readonly id: string; readonly name: string; readonly epoch: string }, changes: readonly SuppressionChange[]): Promise<SuppressionPushResult> {
+export async function pushTeamSuppression(
+  db: TeamDb,
+  me: { readonly id: string; readonly name: string; readonly epoch: string },
+  changes: readonly SuppressionChange[],
+  now: () => number = Date.now,
+): Promise<SuppressionPushResult> {
   if (changes.length === 0) return { superseded: [], applied: 0 };
   // One row per address (the last one given): an upsert may touch each row once per statement.
   changes = [...new Map(changes.map((c) => [c.email, c])).values()];
-  const params = [changes.map((c) => c.email), changes.map((c) => c.removed), changes.map((c) => c.reason), changes.map((c) => c.source), changes.map((c) => c.changedAt), me.id, me.name];
   const incoming = `SELECT * FROM unnest($1::text[], $2::boolean[], $3::text[], $4::text[], $5::timestamptz[]) AS c(email, removed, reason, source, changed_at)`;
   return db.transaction(async (c) => {
     await c.query('SELECT pg_advisory_xact_lock($1)', [PUSH_LOCK]);
+    const clock = await readTeamClock(c, now);
+    const onTeamTime = changes.map((x) => (x.workstationClock ? new Date(x.changedAt.getTime() + clock.offsetMs) : x.changedAt));
+    const params = [changes.map((x) => x.email), changes.map((x) => x.removed), changes.map((x) => x.reason), changes.map((x) => x.source), onTeamTime, me.id, me.name];
     const superseded = (
       await c.query<{ email: string; removed: boolean; reason: string; source: string; changed_at: Date }>(
         `INSERT INTO team_suppression_superseded (email, removed, reason, source, changed_at, changed_by, changed_by_name, superseded_by_seq)
@@ -88,7 +153,7 @@ export async function pushTeamSuppression(db: TeamDb, me: { readonly id: string;
     // of the sequence, they reach it (and everyone, harmlessly) with its next pull.
     if (superseded.length > 0) await c.query(`UPDATE team_suppression SET seq = nextval('team_suppression_seq') WHERE email = ANY($1)`, [superseded.map((r) => r.email)]);
     if (applied > 0) await c.query('SELECT pg_notify($1, $2)', [SUPPRESSION_CHANNEL, JSON.stringify({ workstation: me.id })]);
-    return { applied, superseded: superseded.map((r) => ({ email: r.email, removed: r.removed, reason: r.reason, source: r.source, changedAt: r.changed_at })) };
+    return { applied, clock, superseded: superseded.map((r) => ({ email: r.email, removed: r.removed, reason: r.reason, source: r.source, changedAt: r.changed_at })) };
   });
 }
 
