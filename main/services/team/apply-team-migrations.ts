@@ -3,7 +3,7 @@ import { AppError, isAppError } from '../../../shared/contract/result';
 import { connectionConfig, describeUrl } from './team-connection';
 import { unavailable } from './team-errors';
 import { TEAM_MIGRATIONS, type TeamMigration } from './team-migrations';
-import type { TeamStoreOptions } from './team-store-types';
+import type { TeamStoreOptions } from './team-options';
 
 /** Advisory lock key under which migrations run (one `team init` at a time). */
 const MIGRATION_LOCK = 0x10_0d_e5_c0;

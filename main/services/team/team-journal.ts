@@ -1,6 +1,7 @@
 import { storedTeamText } from './team-events';
 import type { TeamDb } from './team-pool';
-import type { AbandonedSend, LeaseTiming, TeamSend, TeamSendEvent } from './team-store-types';
+import type { LeaseTiming } from './team-options';
+import type { AbandonedSend, TeamSend, TeamSendEvent } from './team-store-types';
 
 /** Sends left mid-upload by another workstation whose lease ran out (plus grace) or that is gone. */
 export async function abandonedTeamSends(db: TeamDb, me: string, lease: LeaseTiming): Promise<AbandonedSend[]> {

@@ -2,7 +2,7 @@ import { AppError } from '../../../shared/contract/result';
 import type { LeaseOutcome } from '../store/send-claims';
 import { storedTeamText } from './team-events';
 import type { TeamDb } from './team-pool';
-import type { LeaseTiming } from './team-store-types';
+import type { LeaseTiming } from './team-options';
 import { teamText } from './team-text';
 
 /** The leases this workstation holds, renewed on a timer while an upload runs. */

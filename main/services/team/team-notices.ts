@@ -1,5 +1,14 @@
 import pg from 'pg';
-import { TEAM_CHANNEL, type TeamNotice } from './team-store-types';
+
+/** NOTIFY channel on which every send state change is announced. */
+export const TEAM_CHANNEL = 'loopdesk_sends';
+
+/** What a NOTIFY carries. */
+export interface TeamNotice {
+  readonly sendId: string;
+  readonly state: string;
+  readonly workstation: string;
+}
 
 /** Announces a state change on {@link TEAM_CHANNEL}, inside the caller's transaction (sent on commit). */
 export function notifyState(c: pg.PoolClient, sendId: string, state: string, workstation: string): Promise<pg.QueryResult> {

@@ -3,7 +3,7 @@ import { AppError, isAppError } from '../../../shared/contract/result';
 import { connectionConfig, describeUrl } from './team-connection';
 import { isConnectionError, isPgError, unavailable } from './team-errors';
 import { TEAM_MIGRATIONS } from './team-migrations';
-import type { TeamStoreOptions } from './team-store-types';
+import type { TeamStoreOptions } from './team-options';
 
 /** The store's connection to the team database: a small pool whose failures become TEAM_UNAVAILABLE. */
 export interface TeamDb {

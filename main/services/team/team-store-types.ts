@@ -3,6 +3,7 @@ import type { ClaimRequest, SendClaims } from '../store/send-claims';
 import type { TeamDecision, TeamDecisionRecord } from './team-approvals';
 import type { SharedSuppressionChange, SuppressionChange, SuppressionPushResult, TeamClockReading } from './team-suppression';
 import type { TeamStep } from './team-events';
+import type { TeamNotice } from './team-notices';
 
 /**
  * How far the team has a send's local timeline (team migrations 9 and 10): the position of the
@@ -12,37 +13,6 @@ import type { TeamStep } from './team-events';
 export interface TeamTold {
   readonly steps: number | null;
   readonly at: Date | null;
-}
-
-/** NOTIFY channel on which every send state change is announced. */
-export const TEAM_CHANNEL = 'loopdesk_sends';
-
-/** Timing of leases; tests shorten it. */
-export interface LeaseTiming {
-  /** How long a lease lasts after each renewal. */
-  readonly ttlMs: number;
-  /** After a lease ran out, how long others still wait before they take the send over. */
-  readonly graceMs: number;
-  /** A creator not seen for this long counts as gone, for sends it never leased. */
-  readonly staleAfterMs: number;
-}
-
-/** Default lease timing: renewed every 10 s, lost after 30 s, taken over 10 s later. */
-export const DEFAULT_LEASE: LeaseTiming = { ttlMs: 30_000, graceMs: 10_000, staleAfterMs: 60_000 };
-
-/** Options of `openTeamStore` (team-store.ts). */
-export interface TeamStoreOptions {
-  /** `postgres://user@host:port/db?sslmode=…`, without the password. */
-  readonly url: string;
-  /** The role's password (environment variable or keychain; never the settings file). */
-  readonly password?: string;
-  /** This workstation's id (settings `team.workstation`). */
-  readonly workstation: string;
-  /** Shown to the others ("who else is active"). */
-  readonly workstationName: string;
-  readonly lease?: Partial<LeaseTiming>;
-  /** Connection and statement time-out; an unreachable database fails this fast. */
-  readonly timeoutMs?: number;
 }
 
 /** A send that its workstation left mid-upload: someone must reconcile it from the server. */
@@ -89,13 +59,6 @@ export interface TeamSendEvent {
   /** The step's sentence in English; `text` is its catalog key and values (null for steps written before team migration 6). */
   readonly message: string;
   readonly text: CatalogText | null;
-  readonly workstation: string;
-}
-
-/** What a NOTIFY carries. */
-export interface TeamNotice {
-  readonly sendId: string;
-  readonly state: string;
   readonly workstation: string;
 }
 

@@ -9,14 +9,17 @@ import { announceTeamActivity, othersTeamActivity, pushedTeamActivity, purgeTeam
 import { checkTeamSchema, openTeamPool } from './team-pool';
 import { adoptTeamSend, recordTeamState, toldTeamSteps } from './team-state-changes';
 import { measureTeamClock, pullTeamSuppression, pushTeamSuppression, watchTeamSuppression } from './team-suppression';
-import { DEFAULT_LEASE, type LeaseTiming, type TeamStore, type TeamStoreOptions } from './team-store-types';
+import { DEFAULT_LEASE, type LeaseTiming, type TeamStoreOptions } from './team-options';
+import type { TeamStore } from './team-store-types';
 
 // The store is split by job: connection and schema check (team-pool), error mapping (team-errors),
 // migrations under the advisory lock (apply-team-migrations), claims and name reservations
 // (team-claims), leases (team-leases), state changes (team-state-changes), NOTIFY/LISTEN
 // (team-notices) and the journal's reads (team-journal). Import them from here.
 export { migrateTeamDatabase } from './apply-team-migrations';
-export { DEFAULT_LEASE, TEAM_CHANNEL, TEAM_PROFILES_CHANNEL, type TeamProfileRow, type TeamProfilePut, type TeamProfileNotice, type AbandonedSend, type LeaseTiming, type TeamNotice, type TeamSend, type TeamSendEvent, type TeamStore, type TeamStoreOptions, type TeamTold } from './team-store-types';
+export { TEAM_PROFILES_CHANNEL, type TeamProfileRow, type TeamProfilePut, type TeamProfileNotice, type AbandonedSend, type TeamSend, type TeamSendEvent, type TeamStore, type TeamTold } from './team-store-types';
+export { DEFAULT_LEASE, type LeaseTiming, type TeamStoreOptions } from './team-options';
+export { TEAM_CHANNEL, type TeamNotice } from './team-notices';
 // Shared activity log (#16)
 export { TEAM_ACTIVITY_CHANNEL, type TeamActivityFilter, type TeamActivityInput, type TeamActivityNotice, type TeamActivityRow } from './team-store-types';
 export type { TeamDecision, TeamDecisionRecord } from './team-approvals';
