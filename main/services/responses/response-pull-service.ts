@@ -54,7 +54,7 @@ export function createResponsePullService(deps: ResponsePullDeps): ResponsesPart
         }
       });
       const added = await suppression.add(
-        (await suppressionCandidates(db)).map((s) => ({ email: s.userId, reason: s.reason === 'unsubscribe' ? 'Unsubscribed' : 'Hard bounce', source: `mailing ${s.mailingId ?? '?'}`, at: s.lastAt ?? undefined })),
+        (await suppressionCandidates(db)).map((s) => ({ email: s.userId, reason: s.reason === 'unsubscribe' ? 'Unsubscribed' : 'Hard bounce', source: `mailing ${s.mailingId ?? '?'}`, at: s.lastAt ?? undefined, atIsLocal: s.lastAtIsPull })),
       );
       await deps.afterPull?.();
       const counts = (o: string) => files.filter((f) => f.outcome === o).length;

@@ -19,6 +19,8 @@ export interface SuppressionCandidate {
    * time stands; a newer event suppresses the address again.
    */
   readonly lastAt: Date | null;
+  /** True when `lastAt` is when the file was pulled (this workstation's clock), not the event's own time. */
+  readonly lastAtIsPull: boolean;
 }
 
 /** One soft-bounced recipient of a mailing (a candidate for a manual resend). */
@@ -42,9 +44,10 @@ const HARD_BOUNCES = `
  * occurrence). The sending side filters recipient files against this list.
  */
 export async function suppressionCandidates(db: Database): Promise<SuppressionCandidate[]> {
-  const rows = await db.all<{ user_id: string; reason: SuppressionReason; since: Date | null; mailing_id: bigint | null; last_at: Date | null }>(
+  const rows = await db.all<{ user_id: string; reason: SuppressionReason; since: Date | null; mailing_id: bigint | null; last_at: Date | null; last_at_is_pull: boolean | null }>(
     `SELECT any_value(user_id) AS user_id, reason, min(created) AS since, arg_min(mailing_id, created) AS mailing_id,
-       max(least(CAST(created AS TIMESTAMPTZ), f.ingested_at)) AS last_at FROM (
+       max(least(CAST(created AS TIMESTAMPTZ), f.ingested_at)) AS last_at,
+       arg_max(CAST(created AS TIMESTAMPTZ) > f.ingested_at, least(CAST(created AS TIMESTAMPTZ), f.ingested_at)) AS last_at_is_pull FROM (
        SELECT user_id, 'unsubscribe' AS reason, created, mailing_id, source_file FROM unsubscribes
        UNION ALL SELECT user_id, 'hard_bounce', created, mailing_id, source_file FROM (${HARD_BOUNCES})
      ) e LEFT JOIN response_files f ON f.id = e.source_file
@@ -57,6 +60,7 @@ export async function suppressionCandidates(db: Database): Promise<SuppressionCa
     since: r.since ? formatTimestamp(r.since) : null,
     mailingId: r.mailing_id === null ? null : String(r.mailing_id),
     lastAt: r.last_at,
+    lastAtIsPull: r.last_at_is_pull === true,
   }));
 }
 

@@ -12,6 +12,12 @@ export interface SuppressionEntry {
    * not brought back; a newer unsubscribe suppresses it again.
    */
   readonly at?: Date;
+  /**
+   * True when `at` was read off this workstation's clock (an unsubscribe whose time stamp lay
+   * ahead of when its file was pulled counts from the pull): team mode then puts it on the team
+   * database's time like an operator's change.
+   */
+  readonly atIsLocal?: boolean;
 }
 
 /** Milliseconds are what JavaScript dates hold: every change time is kept at that precision, so it compares equal after a round trip. */
@@ -27,6 +33,7 @@ const COLUMN_TYPES: Record<string, string> = {
   happened_at: 'TIMESTAMPTZ',
   by_name: 'VARCHAR',
   workstation_clock: 'BOOLEAN',
+  undated: 'BOOLEAN',
 };
 
 /**
@@ -72,14 +79,17 @@ export class SuppressionList {
     if (entries.length === 0) return 0;
     const now = new Date(this.now());
     const unique = [...new Map(entries.map((e) => [e.email.trim().toLowerCase(), e])).entries()];
-    // An entry's own time (`at`) comes from the mailing server's files; without one it is this workstation's clock.
-    const rows = JSON.stringify(unique.map(([email, e]) => ({ email, reason: e.reason, source: e.source, happened_at: (e.at ?? now).toISOString(), workstation_clock: e.at === undefined })));
+    // An entry's own time (`at`) comes from the mailing server's files, or from this workstation's
+    // clock when the caller says so (`atIsLocal`); without one it is this workstation's clock now.
+    const rows = JSON.stringify(
+      unique.map(([email, e]) => ({ email, reason: e.reason, source: e.source, happened_at: (e.at ?? now).toISOString(), workstation_clock: e.at === undefined || e.atIsLocal === true, undated: e.at === undefined })),
+    );
     return this.db.transaction(async (tx) => {
       await tx.run(
         `CREATE OR REPLACE TEMP TABLE suppression_incoming AS
-         SELECT * FROM (${FROM_JSON_ROWS('email', 'reason', 'source', 'happened_at', 'workstation_clock')}) i
+         SELECT * FROM (${FROM_JSON_ROWS('email', 'reason', 'source', 'happened_at', 'workstation_clock', 'undated')}) i
          WHERE NOT EXISTS (SELECT 1 FROM suppression s WHERE s.email = i.email)
-           AND (i.workstation_clock OR NOT EXISTS (SELECT 1 FROM suppression_removed r WHERE r.email = i.email AND r.removed_at >= i.happened_at))`,
+           AND (i.undated OR NOT EXISTS (SELECT 1 FROM suppression_removed r WHERE r.email = i.email AND r.removed_at >= i.happened_at))`,
         [rows],
       );
       await tx.run('INSERT INTO suppression SELECT email, reason, source, now() FROM suppression_incoming');

@@ -108,11 +108,19 @@ describe('KPIs', () => {
 describe('suppression helpers', () => {
   it('lists unsubscribed and hard-bounced recipients with reason and date', async () => {
     expect(await suppressionCandidates(store.db)).toEqual([
-      { userId: 'b@example.com', reason: 'hard_bounce', since: '2021-01-01 12:07:56', mailingId: M1, lastAt: new Date(2021, 0, 1, 12, 10, 0) },
-      { userId: 'c@example.com', reason: 'hard_bounce', since: '2021-01-02 08:00:00', mailingId: M2, lastAt: new Date(2021, 0, 2, 8, 0, 0) },
-      { userId: 'd@example.com', reason: 'unsubscribe', since: '2021-01-01 13:20:00', mailingId: M1, lastAt: new Date(2021, 0, 1, 13, 20, 0) },
-      { userId: 'F@Example.com', reason: 'unsubscribe', since: '2021-01-02 09:00:00', mailingId: M1, lastAt: new Date(2021, 0, 2, 9, 0, 0) },
+      { userId: 'b@example.com', reason: 'hard_bounce', since: '2021-01-01 12:07:56', mailingId: M1, lastAt: new Date(2021, 0, 1, 12, 10, 0), lastAtIsPull: false },
+      { userId: 'c@example.com', reason: 'hard_bounce', since: '2021-01-02 08:00:00', mailingId: M2, lastAt: new Date(2021, 0, 2, 8, 0, 0), lastAtIsPull: false },
+      { userId: 'd@example.com', reason: 'unsubscribe', since: '2021-01-01 13:20:00', mailingId: M1, lastAt: new Date(2021, 0, 1, 13, 20, 0), lastAtIsPull: false },
+      { userId: 'F@Example.com', reason: 'unsubscribe', since: '2021-01-02 09:00:00', mailingId: M1, lastAt: new Date(2021, 0, 2, 9, 0, 0), lastAtIsPull: false },
     ]);
+  });
+
+  it('an unsubscribe stamped later than its file was pulled counts from the pull, marked as this workstation’s clock', async () => {
+    await store.db.run(`UPDATE unsubscribes SET created = CAST(now() AS TIMESTAMP) + INTERVAL 1 DAY WHERE user_id = 'd@example.com'`);
+    const pulled = (await store.db.all<{ at: Date }>(`SELECT f.ingested_at AS at FROM unsubscribes u JOIN response_files f ON f.id = u.source_file WHERE u.user_id = 'd@example.com'`))[0].at;
+    const d = (await suppressionCandidates(store.db)).find((c) => c.userId === 'd@example.com')!;
+    expect(d).toMatchObject({ reason: 'unsubscribe', lastAt: pulled, lastAtIsPull: true });
+    expect((await suppressionCandidates(store.db)).filter((c) => c.lastAtIsPull).map((c) => c.userId)).toEqual(['d@example.com']);
   });
 
   it('lists soft bounces minus unsubscribed or hard-bounced recipients (address case-insensitive)', async () => {

@@ -23,10 +23,13 @@ describe('suppression outbox: which clock stamped each change', () => {
       await list.add([
         { email: 'import@example.com', reason: 'by phone', source: 'import calls.xlsx' },
         { email: 'pulled@example.com', reason: 'Unsubscribed', source: 'mailing 2', at: new Date('2026-12-06T09:00:00Z') },
+        // An unsubscribe whose time stamp lay ahead of its pull counts from the pull: this workstation's clock.
+        { email: 'ahead@example.com', reason: 'Unsubscribed', source: 'mailing 2', at: new Date('2026-12-06T09:30:00Z'), atIsLocal: true },
       ]);
       expect(await list.remove('import@example.com', 'asked again')).toBe(true);
       const rows = await db.all<{ email: string; removed: boolean; changed_at: Date; workstation_clock: boolean }>('SELECT email, removed, changed_at, workstation_clock FROM suppression_outbox ORDER BY email');
       expect(rows.map((r) => [r.email, r.removed, r.changed_at.toISOString(), r.workstation_clock])).toEqual([
+        ['ahead@example.com', false, '2026-12-06T09:30:00.000Z', true],
         ['import@example.com', true, '2026-12-06T10:00:00.000Z', true],
         ['pulled@example.com', false, '2026-12-06T09:00:00.000Z', false],
         ['waiting@example.com', false, '2026-12-01T10:00:00.000Z', false],
