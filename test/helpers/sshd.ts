@@ -176,6 +176,53 @@ export function descendantsOf(pid: number): number[] {
   return out;
 }
 
+/** The one-letter state of a process (R, S, D, T, Z, …) from /proc, or undefined once it is gone. */
+function processState(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0];
+  } catch {
+    return undefined;
+  }
+}
+
+/** Sends SIGSTOP to each PID and waits (up to `timeoutMs`) until each is stopped, a zombie or gone. */
+async function stopAll(pids: readonly number[], timeoutMs = 3000): Promise<void> {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGSTOP');
+    } catch {
+      // Already gone.
+    }
+  }
+  // kill() returns before the target stops; a fork it is in the middle of may still complete.
+  // Once its state reads T, that fork is done and the child shows up in /proc.
+  const deadline = Date.now() + timeoutMs;
+  const settled = (pid: number) => ['T', 't', 'Z', 'X', undefined].includes(processState(pid));
+  while (!pids.every(settled) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 1));
+}
+
+/**
+ * Freezes `root` and every process below it, so none of them can accept a connection or fork,
+ * and returns the PIDs below `root`, all stopped and ready to be killed.
+ *
+ * A snapshot taken while the listener runs is not enough: a listener woken by SIGTERM while a
+ * connection waits in its backlog sees the ready socket first (ppoll reports it before the
+ * signal), so it accepts and forks that connection before it handles the SIGTERM. That session
+ * was not in the snapshot, survived the "pause" and served the client (CI: a reconnect sent
+ * after the pause deleted a `.part` on the supposedly unreachable server).
+ */
+async function freezeTree(root: number): Promise<number[]> {
+  await stopAll([root]);
+  const frozen = new Set<number>();
+  for (;;) {
+    const found = descendantsOf(root).filter((pid) => !frozen.has(pid));
+    if (found.length === 0) return [...frozen];
+    for (const pid of found) frozen.add(pid);
+    await stopAll(found);
+  }
+}
+
 /**
  * Starts a private OpenSSH sshd on 127.0.0.1 with its own host key, config and SFTP root.
  *
@@ -262,20 +309,18 @@ export async function startSshd(opts: SshdOptions = {}): Promise<SshdHandle> {
     const child = proc;
     proc = undefined;
     if (!child || child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
-    // Session processes are children of the listener; stop them too so nothing outlives us.
-    const sessions = descendantsOf(child.pid);
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGTERM');
-    for (const pid of sessions) {
+    // Session processes are children of the listener; stop them too so nothing outlives us.
+    // Freeze first, kill after: from the moment this starts, no new session can be served.
+    const sessions = await freezeTree(child.pid);
+    for (const pid of [child.pid, ...sessions]) {
       try {
         process.kill(pid, 'SIGKILL');
       } catch {
         // Already gone.
       }
     }
-    const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
     await exited;
-    clearTimeout(timer);
   };
 
   newHostKey();

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSftp, type SftpSession, type TransferProgress } from '../../../main/services/sftp';
@@ -171,6 +172,50 @@ describe('SFTP transfers against a real OpenSSH sshd', () => {
     session = await openSftp(sshdTarget(sshd));
     expect(await session.exists(`${upload}/${name}`)).toBe(false);
     expect(await session.exists(part)).toBe(false);
+  });
+
+  it('test server: pause() serves no connection that arrives while it stops, not even one waiting to be accepted', async () => {
+    // The test below relies on this. A listener woken by SIGTERM while a connection waited in
+    // its backlog still accepted and forked it; that session survived the pause and served
+    // the upload's clean-up (CI: partRemoved true on a "paused" server). Here connections keep
+    // arriving while pause() runs; each one that got sshd's banner stays open, because a
+    // session that survived would keep it open (it waits for our SSH ident), so after the
+    // pause every socket must be closed.
+    const sockets: Socket[] = [];
+    const greeted: Socket[] = [];
+    const dropped = new Set<Socket>();
+    let arriving = true;
+    const open = () => {
+      if (!arriving || sockets.length >= 200) return;
+      const s = connect({ host: sshd.host, port: sshd.port });
+      sockets.push(s);
+      s.on('error', () => undefined);
+      s.once('data', () => {
+        greeted.push(s);
+        // Old greeted ones go (their sessions simply end), so sshd's MaxStartups never drops a new one.
+        const old = greeted.length > 20 ? greeted.shift() : undefined;
+        if (old) dropped.add(old);
+        old?.destroy();
+        open();
+      });
+      // Refused, reset or its session killed: come back at once, as a client's reconnect does.
+      s.once('close', () => dropped.has(s) || open());
+    };
+    for (let i = 0; i < 4; i++) open();
+    const started = Date.now();
+    while (greeted.length < 8 && Date.now() - started < 10_000) await new Promise((r) => setTimeout(r, 5));
+    expect(greeted.length).toBeGreaterThanOrEqual(8);
+    await sshd.pause();
+    arriving = false;
+    const deadline = Date.now() + 3_000;
+    while (sockets.some((s) => !s.closed) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    const served = sockets.filter((s) => !s.closed).length;
+    for (const s of sockets) s.destroy();
+    await sshd.resume();
+    // The main session died with the pause.
+    await session.end();
+    session = await openSftp(sshdTarget(sshd));
+    expect(served).toBe(0);
   });
 
   it('leaves the .part for later when the server stays unreachable, and still publishes nothing', async () => {
