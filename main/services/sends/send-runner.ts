@@ -11,6 +11,7 @@ import { reasonValues } from '../sftp/reason';
 import { deriveStatus, parseErrorFile, parseLogFile, StatusLayoutError, statusFileNames, type ServerObservation } from './server-status-adapter';
 import { said, SERVER_STATES, type Said, type SendJournal, type SendRecord } from './send-journal';
 import { leaveOutSuppressed, type RecheckDeps } from './upload-recheck';
+import { ownNameOnServer } from './own-name-check';
 
 /** An error's sentence in both forms: its catalog key where it has one, else its English text alone. */
 export function errorSaid(e: unknown): Said {
@@ -47,6 +48,7 @@ function remote(dir: string, name: string): string {
 export async function uploadSend(deps: RunnerDeps, id: string): Promise<SendRecord> {
   const record = await deps.journal.get(id);
   if (record.state !== 'queued' && record.state !== 'uploading') return record;
+  if (record.nameHold?.kind === 'held') return record; // the operator decides first (own-name-check.ts)
   const leased = await takeUploadLease(deps, record);
   if (leased !== true) return leased;
   try {
@@ -99,6 +101,10 @@ async function uploadLeased(deps: RunnerDeps, id: string): Promise<SendRecord> {
       if (await alreadyTaken(session, record)) {
         return deps.journal.update(id, { state: 'taken' }, { state: 'taken', ...said('sends.step.alreadyTaken') });
       }
+      if (!record.namesFinal && record.nameHold?.kind !== 'notThisSend') {
+        const own = await ownNameOnServer(session, record, { scratchDir: deps.scratchDir, timeZone: deps.timeZoneOf(record) });
+        if (own) return holdOwnName(deps, record, attempt - 1, own.since);
+      }
       record = await claimFreeNames(deps, session, record);
       if (!record.namesFinal) {
         if (!(await deps.journal.markNamesFinal(id))) return deps.journal.get(id); // cancelled meanwhile: upload nothing
@@ -150,6 +156,21 @@ async function uploadLeased(deps: RunnerDeps, id: string): Promise<SendRecord> {
   deps.changed(record);
   if (record.state === 'on_server' || SERVER_STATES.includes(record.state)) await rm(record.workDir, { recursive: true, force: true }).catch(() => undefined);
   return record;
+}
+
+/**
+ * Holds a send whose own name the server already has and that may be this very send
+ * (own-name-check.ts): back to `queued` with its attempts as they were, since nothing left, and a
+ * step and an activity entry that tell the operator what to check and decide.
+ */
+async function holdOwnName(deps: RunnerDeps, record: SendRecord, attempts: number, since: Date): Promise<SendRecord> {
+  const held = await deps.journal.update(
+    record.id,
+    { state: 'queued', uploadAttempts: attempts, nameHold: { kind: 'held', since: since.toISOString() } },
+    { state: 'queued', ...said('sends.step.heldOwnName', { file: record.fileName, at: since.getTime() }) },
+  );
+  await deps.log({ level: 'warn', kind: 'upload', profile: record.profile, messageId: 'sends.activity.heldOwnName', values: { id: record.id, file: record.fileName } });
+  return held;
 }
 
 /**
