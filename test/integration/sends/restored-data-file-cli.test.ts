@@ -74,7 +74,7 @@ describe('loopdesk after a restore of the data dir', () => {
     cpSync(backup, home(), { recursive: true });
     const held = await cli(['status', send.id]);
     expect(held.code, held.err).toBe(0);
-    expect(held.out.split('\n')[0]).toContain('\tHeld: already on the server?\t');
+    expect(held.out.split('\n')[0]).toContain('\tHeld\t');
     expect(held.out).toContain(`Held before the upload: the server already has ${send.fileName}`);
     await sandbox.processNow();
     expect(logs()).toHaveLength(1);
