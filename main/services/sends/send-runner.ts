@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { AppError, isAppError, isAppErrorOf } from '../../../shared/contract/result';
-import type { Send } from '../../../shared/contract/sends';
+import { SendState, type Send } from '../../../shared/contract/sends';
 import type { LogActivity } from '../activity/activity-service';
 import { formatWallClock, isKnownTimeZone, parseServerTime, resolveTimeZone } from '../../../shared/zoned-time';
 import type { SftpSession } from '../sftp';
@@ -69,6 +69,7 @@ async function takeUploadLease(deps: RunnerDeps, record: SendRecord): Promise<tr
     const lease = await deps.claims.acquireLease(record.id);
     if (lease.kind === 'held') return true;
     if (lease.kind === 'busy') return record;
+    if (lease.ownAhead) return followTeam(deps, record, lease.state, lease.ownAhead);
     // Another workstation's last step is the reason: in the reader's language where the shared journal kept its key (reason.ts's form), else its English line.
     const inner: Record<string, string> = lease.text ? { reasonId: lease.text.id, reasonValues: JSON.stringify(lease.text.values) } : {};
     const takenOver = said('sends.step.takenOver', { state: lease.state, reason: lease.message, ...inner });
@@ -85,6 +86,28 @@ async function takeUploadLease(deps: RunnerDeps, record: SendRecord): Promise<tr
     }
     return record;
   }
+}
+
+/**
+ * Team mode: the team has this workstation's send past its upload (or finished) on this
+ * workstation's own word, while this data file still has it before the upload: the file is older
+ * than what it told the team (restored from a backup, or a copy of the data folder). The team's
+ * state wins (the server had the send from the newer data): nothing is uploaded, and the local
+ * record follows the team with its names and mailing ID, so the poller goes on where the team is.
+ */
+async function followTeam(deps: RunnerDeps, record: SendRecord, teamState: string, team: { fileName: string; productsFileName: string | null; mailingId: string | null }): Promise<SendRecord> {
+  const parsed = SendState.safeParse(teamState);
+  const state = parsed.success && !['awaiting_approval', 'scheduled', 'queued', 'uploading'].includes(parsed.data) ? parsed.data : 'error';
+  const why = said('sends.step.teamAhead', { state: teamState, file: team.fileName });
+  const followed = await deps.journal.update(
+    record.id,
+    { state, namesFinal: true, fileName: team.fileName, productsFileName: team.productsFileName, mailingId: team.mailingId ?? record.mailingId, nameHold: null, error: state === 'error' ? { ...why, rows: [] } : null },
+    { state, ...why },
+  );
+  await deps.log({ level: 'warn', kind: 'upload', profile: record.profile, messageId: 'sends.activity.teamAhead', values: { id: record.id, file: team.fileName } });
+  await rm(record.workDir, { recursive: true, force: true }).catch(() => undefined);
+  deps.changed(followed);
+  return followed;
 }
 
 async function uploadLeased(deps: RunnerDeps, id: string): Promise<SendRecord> {
