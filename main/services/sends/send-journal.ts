@@ -46,13 +46,16 @@ export interface SendRecord {
 }
 
 /**
- * A send whose own name the server already has, before its names were final. `held`: nothing is
- * uploaded until the operator says whether that file is this send (a data file restored from an
- * older backup, or a copy of one, has not seen its upload) or another sender's; `since` is when
- * the server had it (ISO), as far as its files tell. `notThisSend`: the operator said it is
- * another sender's, so the send moves to the next free second as any new send would.
+ * A send whose own name (or one its claim walked to) the server already has, before its names
+ * were final. `held`: nothing is uploaded until the operator says whether that file (`fileName`,
+ * with the products name of the same stamp) is this send (a data file restored from an older
+ * backup, or a copy of one, has not seen its upload) or another sender's; `since` is when the
+ * server had it (ISO), as far as its files tell. `notThisSend`: the operator said it is another
+ * sender's, so the send moves to the next free second as any new send would.
  */
-export type NameHold = { readonly kind: 'held'; readonly since: string | null } | { readonly kind: 'notThisSend' };
+export type NameHold =
+  | { readonly kind: 'held'; readonly since: string | null; readonly fileName: string; readonly productsFileName: string | null }
+  | { readonly kind: 'notThisSend' };
 
 /** Why a send failed, as the Sends screen shows it (the contract's `Send.error`). */
 export interface SendError {
@@ -374,7 +377,7 @@ export class SendJournal {
       error: record.error,
       serverHalted: record.serverHalted,
       lastCheckedAt: record.lastCheckedAt ? record.lastCheckedAt.toISOString() : null,
-      held: record.nameHold?.kind === 'held' && record.state === 'queued' ? { file: record.fileName, since: record.nameHold.since } : null,
+      held: record.nameHold?.kind === 'held' && record.state === 'queued' ? { file: record.nameHold.fileName, since: record.nameHold.since } : null,
       timeline: await this.timeline(record.id),
       origin: null,
       approval: null,

@@ -124,11 +124,8 @@ async function uploadLeased(deps: RunnerDeps, id: string): Promise<SendRecord> {
       if (await alreadyTaken(session, record)) {
         return deps.journal.update(id, { state: 'taken' }, { state: 'taken', ...said('sends.step.alreadyTaken') });
       }
-      if (!record.namesFinal && record.nameHold?.kind !== 'notThisSend') {
-        const own = await ownNameOnServer(session, record, { scratchDir: deps.scratchDir, timeZone: deps.timeZoneOf(record) });
-        if (own) return holdOwnName(deps, record, attempt - 1, own.since);
-      }
-      record = await claimFreeNames(deps, session, record);
+      record = await claimFreeNames(deps, session, record, attempt - 1);
+      if (record.nameHold?.kind === 'held') return record; // may be this very send, already on the server: the operator decides
       if (!record.namesFinal) {
         if (!(await deps.journal.markNamesFinal(id))) return deps.journal.get(id); // cancelled meanwhile: upload nothing
         record = await deps.journal.get(id);
@@ -186,13 +183,13 @@ async function uploadLeased(deps: RunnerDeps, id: string): Promise<SendRecord> {
  * (own-name-check.ts): back to `queued` with its attempts as they were, since nothing left, and a
  * step and an activity entry that tell the operator what to check and decide.
  */
-async function holdOwnName(deps: RunnerDeps, record: SendRecord, attempts: number, since: Date): Promise<SendRecord> {
+async function holdOwnName(deps: RunnerDeps, record: SendRecord, attempts: number, names: { fileName: string; productsFileName: string | null }, since: Date): Promise<SendRecord> {
   const held = await deps.journal.update(
     record.id,
-    { state: 'queued', uploadAttempts: attempts, nameHold: { kind: 'held', since: since.toISOString() } },
-    { state: 'queued', ...said('sends.step.heldOwnName', { file: record.fileName, at: since.getTime() }) },
+    { state: 'queued', uploadAttempts: attempts, nameHold: { kind: 'held', since: since.toISOString(), ...names } },
+    { state: 'queued', ...said('sends.step.heldOwnName', { file: names.fileName, at: since.getTime() }) },
   );
-  await deps.log({ level: 'warn', kind: 'upload', profile: record.profile, messageId: 'sends.activity.heldOwnName', values: { id: record.id, file: record.fileName } });
+  await deps.log({ level: 'warn', kind: 'upload', profile: record.profile, messageId: 'sends.activity.heldOwnName', values: { id: record.id, file: names.fileName } });
   return held;
 }
 
@@ -213,8 +210,13 @@ async function alreadyTaken(session: SftpSession, record: SendRecord): Promise<b
  * and the server has already taken; reusing its stem would make Loopdesk read the other file's
  * mailing ID. Only the journal changes: the prepared local files keep their names, so a crash
  * here leaves nothing inconsistent.
+ *
+ * Before it walks past a name the server has, it asks whether that file may be this very send
+ * (own-name-check.ts: a data file restored from an older backup, or copied); then the send is held
+ * (`attempts`: its upload attempts as they were, since nothing left) and nothing is uploaded,
+ * unless the operator has said the server's files are another sender's (`notThisSend`).
  */
-async function claimFreeNames(deps: RunnerDeps, session: SftpSession, record: SendRecord): Promise<SendRecord> {
+async function claimFreeNames(deps: RunnerDeps, session: SftpSession, record: SendRecord, attempts: number): Promise<SendRecord> {
   if (record.namesFinal) return record;
   const uploads = new Set((await session.list(record.uploadDir)).map((e) => e.name.replace(/\.part$/, '')));
   const logs = new Set((await listOrEmpty(session, record.logDir)).map((e) => e.name));
@@ -232,7 +234,14 @@ async function claimFreeNames(deps: RunnerDeps, session: SftpSession, record: Se
   if (!taken(stamp)) return record;
   // Team mode: a name is only ours once the team database reserved it for this send.
   const reserved = async (at: string) => !deps.claims || deps.claims.reserveNames(record.id, record.profile, record.uploadDir, namesFor(at));
-  while (taken(stamp) || !(await reserved(stamp))) stamp = nextSecond(stamp);
+  const options = { scratchDir: deps.scratchDir, timeZone: deps.timeZoneOf(record) };
+  while (taken(stamp) || !(await reserved(stamp))) {
+    if (taken(stamp) && record.nameHold?.kind !== 'notThisSend') {
+      const own = await ownNameOnServer(session, record, namesFor(stamp).fileName, options);
+      if (own) return holdOwnName(deps, record, attempts, namesFor(stamp), own.since);
+    }
+    stamp = nextSecond(stamp);
+  }
   const names = namesFor(stamp);
   return deps.journal.update(record.id, names, { state: 'uploading', ...said('sends.step.renamed', { stamp: oldStamp, file: names.fileName }) });
 }

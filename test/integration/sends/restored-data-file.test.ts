@@ -157,3 +157,45 @@ describe('a file of another sender under a send\'s own name, that the server got
     expect(done.mailingId).not.toBe('99999999999');
   });
 });
+
+describe('a restored send whose first upload had moved to the next free second (another sender had its own name)', () => {
+  it('is held with the name it went out under, and "it is this send" follows that one', async () => {
+    const path = join(data.path, 'recipients.csv');
+    const inspection = await call<{ mapping: unknown[] }>('recipients.inspect', { profile: 'Sandbox', client: 'demo', path });
+    const created = await call<Send>('sends.create', {
+      profile: 'Sandbox', client: 'demo', path, sourceMailingId: sandbox.clients[0].mailings[2].id, mapping: inspection.mapping,
+      scheduledAt: new Date(Date.now() + 4_000).toISOString(),
+    });
+    const stamp = created.fileName.slice(0, 14);
+    // Another system's file of the same second, taken by the server yesterday: only its log is left.
+    const yesterday = formatWallClock(wallClockAt(Date.now() - 86_400_000, ''));
+    writeFileSync(join(serverDir('logs'), `${stamp}_subscribers.log`), `timestamp;event;file;mailingId;records;message\n${yesterday};mailing_created;${created.fileName};99999999998;7;\n`);
+    await context.close();
+    copyDataDir(data.path, backup.path);
+    await open();
+    while ((await call<Send>('sends.get', { id: created.id })).state === 'scheduled') {
+      await new Promise((r) => setTimeout(r, 250));
+      await context.services.sends.tick();
+    }
+    await sandbox.processNow();
+    const [sent] = await call<Send[]>('sends.refresh', { id: created.id });
+    expect(sent.state).toBe('sent');
+    const moved = `${nextSecond(stamp)}_subscribers.csv`;
+    expect(sent.fileName).toBe(moved);
+    const before = recipientLogs().length;
+
+    await context.close();
+    copyDataDir(backup.path, data.path);
+    await open();
+    await context.services.sends.tick();
+    await sandbox.processNow();
+    expect(recipientLogs()).toHaveLength(before);
+    const held = await call<Send>('sends.get', { id: created.id });
+    expect(held).toMatchObject({ state: 'queued', held: { file: moved } });
+    const followed = await call<Send>('sends.resolveHold', { id: created.id, choice: 'isThisSend' });
+    expect(followed).toMatchObject({ state: 'on_server', fileName: moved });
+    const [done] = await call<Send[]>('sends.refresh', { id: created.id });
+    expect(done).toMatchObject({ state: 'sent', mailingId: sent.mailingId });
+    expect(recipientLogs()).toHaveLength(before);
+  });
+});
