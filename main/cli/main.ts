@@ -24,6 +24,7 @@ function help(c: CliText): string {
         ['prepare <file> --mailing <id> [--profile P --client C] [--mapping m.json] [--products p.csv] [--out DIR]', t('cli.help.prepare')],
         ['send <file> --profile P [--client C] --mailing <id> [--test] [--at <ISO time>] [--yes]', t('cli.help.send')],
         ['send approve <send-id> | send reject <send-id> [--reason TEXT]', t('cli.help.approve')],
+        ['send resolve <send-id> --is-this-send | --not-this-send --yes', t('sends.held.cli.help')],
         ['status [<send>] [--watch [--every S]]', t('cli.help.status')],
         ['activity [--mine] [--level L] [--search TEXT] [--limit N] [--watch]', t('cli.help.activity')],
         ['pull --profile P [--client C]', t('cli.help.pull')],

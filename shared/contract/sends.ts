@@ -98,6 +98,13 @@ export const Send = z.object({
   /** The server's interface is halted (after an error) and processes nothing until restarted. */
   serverHalted: z.boolean(),
   lastCheckedAt: z.string().nullable(),
+  /**
+   * Held before its upload: the server already has a file under this send's own name (`file`)
+   * since `since` (ISO, null when the server's files do not tell), and that file may be this very
+   * send, uploaded from a newer copy of this data (the data folder was restored from an older
+   * backup, or copied). Nothing is uploaded until the operator answers `sends.resolveHold`.
+   */
+  held: z.object({ file: z.string(), since: z.string().nullable() }).nullable().default(null),
   timeline: z.array(SendEvent),
   /**
    * Team mode: the workstation that started the send (its name as the team sees it), and whether
@@ -136,6 +143,11 @@ export const sendsContract = service(
     cancel: method('Cancel a send that has not started uploading', z.object({ id: z.string() }), Send),
     refresh: method('Check the server now for one send, or for every active send', z.object({ id: z.string().optional() }), z.array(Send)),
     approve: method('Four-eyes: approve a send another team member started, so it uploads', z.object({ id: z.string().min(1) }), Send),
+    resolveHold: method(
+      'A held send (Send.held): `isThisSend` follows the file on the server as this send and uploads nothing; `notThisSend` uploads under the next free name',
+      z.object({ id: z.string().min(1), choice: z.enum(['isThisSend', 'notThisSend']) }),
+      Send,
+    ),
     reject: method(
       'Four-eyes: reject a send another team member started; it never uploads',
       z.object({ id: z.string().min(1), reason: z.string().max(500).default('') }),

@@ -52,6 +52,7 @@ const samples = (csv: string): Record<string, unknown> => ({
   'sends.refresh': {},
   'sends.approve': { id: 'no-such-send' },
   'sends.reject': { id: 'no-such-send', reason: 'wrong list' },
+  'sends.resolveHold': { id: 'no-such-send', choice: 'isThisSend' },
   'team.status': {},
   'responses.pull': { profile: 'contract' },
   'responses.files': {},
@@ -91,6 +92,7 @@ const EXPECTED_FAILURES: Record<string, string> = {
   // Four-eyes decisions need team mode; this workstation is alone.
   'sends.approve': 'FORBIDDEN',
   'sends.reject': 'FORBIDDEN',
+  'sends.resolveHold': 'NOT_FOUND',
   // Sharing a profile needs team mode too.
   'profiles.share': 'FORBIDDEN',
   'profiles.reload': 'FORBIDDEN',

@@ -11,6 +11,7 @@ import { CliError, EXIT_USAGE, type CliIo, type GlobalOptions } from '../cli-io'
 import { cliText, STATE_LABELS, type CliText } from '../cli-text';
 import { call, openDoor, type Door } from '../door';
 import { approvalCommand } from './approval-commands';
+import { holdCommand } from './hold-command';
 import { pickClient } from './client-command';
 
 /**
@@ -138,6 +139,7 @@ async function confirm(c: CliText, question: string): Promise<boolean> {
 /** `loopdesk send <file> --profile P --mailing <id> [--test] [--at ISO] [--yes]`. */
 export async function sendCommand(argv: string[], door: Door, options: GlobalOptions, io: CliIo): Promise<number> {
   if (argv[0] === 'approve' || argv[0] === 'reject') return approvalCommand(argv, door, options, io);
+  if (argv[0] === 'resolve') return holdCommand(argv, door, options, io);
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -209,7 +211,8 @@ export async function sendCommand(argv: string[], door: Door, options: GlobalOpt
           ...timelineLines(send, c),
         ].join('\n'),
   );
-  return send.state === 'error' || send.state === 'uploading' ? 1 : 0;
+  // Held (the server already has a file under its name): not uploaded; the timeline above says why.
+  return send.state === 'error' || send.state === 'uploading' || send.held ? 1 : 0;
 }
 
 /**
@@ -249,7 +252,7 @@ export function wakeSignal(): { notify(): void; wait(ms: number): Promise<void> 
 }
 
 async function untilUploaded(door: Door, first: Send): Promise<Send> {
-  const pending = (s: Send) => s.state === 'queued' || s.state === 'uploading';
+  const pending = (s: Send) => (s.state === 'queued' && !s.held) || s.state === 'uploading';
   let send = first;
   if (!door.remote) {
     for (let i = 0; i < 100 && pending(send); i++) {
@@ -280,7 +283,7 @@ function line(s: Send, c: CliText): string {
   return [
     s.id,
     c.t(s.test ? 'cli.status.test' : 'cli.status.real'),
-    c.t(STATE_LABELS[s.state]),
+    c.t(s.held ? 'sends.held.badge' : STATE_LABELS[s.state]),
     s.client,
     s.sourceMailingId,
     c.t('cli.status.recipients', { count: s.recipients }),

@@ -41,7 +41,21 @@ export interface SendRecord {
   readonly error: SendError | null;
   readonly serverHalted: boolean;
   readonly lastCheckedAt: Date | null;
+  /** The server already has a file under this send's own name that may be this very send (send-runner.ts, `ownNameOnServer`); absent: none. */
+  readonly nameHold?: NameHold | null;
 }
+
+/**
+ * A send whose own name (or one its claim walked to) the server already has, before its names
+ * were final. `held`: nothing is uploaded until the operator says whether that file (`fileName`,
+ * with the products name of the same stamp) is this send (a data file restored from an older
+ * backup, or a copy of one, has not seen its upload) or another sender's; `since` is when the
+ * server had it (ISO), as far as its files tell. `notThisSend`: the operator said it is another
+ * sender's, so the send moves to the next free second as any new send would.
+ */
+export type NameHold =
+  | { readonly kind: 'held'; readonly since: string | null; readonly fileName: string; readonly productsFileName: string | null }
+  | { readonly kind: 'notThisSend' };
 
 /** Why a send failed, as the Sends screen shows it (the contract's `Send.error`). */
 export interface SendError {
@@ -112,6 +126,7 @@ interface Row {
   error_json: string | null;
   server_halted: boolean;
   last_checked_at: Date | null;
+  name_hold: string | null;
 }
 
 /** A stored error; one written before the catalog has no `text`. */
@@ -149,12 +164,13 @@ function fromRow(r: Row): SendRecord {
     error: r.error_json ? errorFromJson(r.error_json) : null,
     serverHalted: r.server_halted,
     lastCheckedAt: r.last_checked_at,
+    nameHold: r.name_hold ? (JSON.parse(r.name_hold) as NameHold) : null,
   };
 }
 
 /** What can change on a send after it was created. */
 export type SendPatch = Partial<
-  Pick<SendRecord, 'state' | 'mailingId' | 'error' | 'serverHalted' | 'lastCheckedAt' | 'uploadAttempts' | 'namesFinal' | 'fileName' | 'productsFileName' | 'recipients' | 'excluded'>
+  Pick<SendRecord, 'state' | 'mailingId' | 'error' | 'serverHalted' | 'lastCheckedAt' | 'uploadAttempts' | 'namesFinal' | 'fileName' | 'productsFileName' | 'recipients' | 'excluded' | 'nameHold'>
 >;
 
 /**
@@ -170,7 +186,7 @@ export class SendJournal {
     await this.db.transaction(async (tx) => {
       await tx.run(
         `INSERT INTO sends VALUES ($id, $profile, $client, $smid, $smname, $wave, $test, $state, $scheduled, $created, $updated, $input, $draft,
-          $recipients, $excluded, $file, $products, $work, $archive, $upload, $log, 0, NULL, NULL, false, NULL, false)`,
+          $recipients, $excluded, $file, $products, $work, $archive, $upload, $log, 0, NULL, NULL, false, NULL, false, NULL)`,
         {
           id: record.id,
           profile: record.profile,
@@ -201,6 +217,22 @@ export class SendJournal {
 
   /** Applies a patch and, when given, appends a timeline entry, in one transaction. */
   async update(id: string, patch: SendPatch, event?: TimelineEntry): Promise<SendRecord> {
+    await this.patch(id, patch, event, '');
+    return this.get(id);
+  }
+
+  /**
+   * Like {@link update}, but only while the send is still held for its own name (send-runner.ts,
+   * own-name-check.ts): one statement, so an operator's answer and a cancel can never both win.
+   * Undefined when it is no longer held.
+   */
+  async updateHeld(id: string, patch: SendPatch, event: TimelineEntry): Promise<SendRecord | undefined> {
+    const done = await this.patch(id, patch, event, " AND state = 'queued' AND json_extract_string(name_hold, '$.kind') = 'held'");
+    return done ? this.get(id) : undefined;
+  }
+
+  /** The UPDATE (with `guard` appended to its WHERE) and the timeline entry when it changed the row; whether it did. */
+  private async patch(id: string, patch: SendPatch, event: TimelineEntry | undefined, guard: string): Promise<boolean> {
     const sets: string[] = ['updated_at = now()'];
     const params: Record<string, unknown> = { id };
     const column: Record<keyof SendPatch, string> = {
@@ -215,17 +247,19 @@ export class SendJournal {
       productsFileName: 'products_file_name',
       recipients: 'recipients',
       excluded: 'excluded',
+      nameHold: 'name_hold',
     };
     for (const [key, value] of Object.entries(patch) as [keyof SendPatch, unknown][]) {
       if (value === undefined) continue;
       sets.push(`${column[key]} = $${key}`);
-      params[key] = key === 'error' ? (value === null ? null : JSON.stringify(value)) : value instanceof Date ? value.toISOString() : value;
+      params[key] = key === 'error' || key === 'nameHold' ? (value === null ? null : JSON.stringify(value)) : value instanceof Date ? value.toISOString() : value;
     }
-    await this.db.transaction(async (tx) => {
-      await tx.run(`UPDATE sends SET ${sets.join(', ')} WHERE id = $id`, params as never);
+    return this.db.transaction(async (tx) => {
+      const rows = await tx.all<{ id: string }>(`UPDATE sends SET ${sets.join(', ')} WHERE id = $id${guard} RETURNING id`, params as never);
+      if (rows.length === 0) return false;
       if (event) await tx.run(EVENT_INSERT, [id, event.state, event.message, event.server?.time ?? null, event.server?.timeZone ?? null, ...textColumns(event.text)]);
+      return true;
     });
-    return this.get(id);
   }
 
   /**
@@ -343,6 +377,7 @@ export class SendJournal {
       error: record.error,
       serverHalted: record.serverHalted,
       lastCheckedAt: record.lastCheckedAt ? record.lastCheckedAt.toISOString() : null,
+      held: record.nameHold?.kind === 'held' && record.state === 'queued' ? { file: record.nameHold.fileName, since: record.nameHold.since } : null,
       timeline: await this.timeline(record.id),
       origin: null,
       approval: null,

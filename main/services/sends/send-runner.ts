@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { AppError, isAppError, isAppErrorOf } from '../../../shared/contract/result';
-import type { Send } from '../../../shared/contract/sends';
+import { SendState, type Send } from '../../../shared/contract/sends';
 import type { LogActivity } from '../activity/activity-service';
 import { formatWallClock, isKnownTimeZone, parseServerTime, resolveTimeZone } from '../../../shared/zoned-time';
 import type { SftpSession } from '../sftp';
@@ -11,6 +11,7 @@ import { reasonValues } from '../sftp/reason';
 import { deriveStatus, parseErrorFile, parseLogFile, StatusLayoutError, statusFileNames, type ServerObservation } from './server-status-adapter';
 import { said, SERVER_STATES, type Said, type SendJournal, type SendRecord } from './send-journal';
 import { leaveOutSuppressed, type RecheckDeps } from './upload-recheck';
+import { ownNameOnServer } from './own-name-check';
 
 /** An error's sentence in both forms: its catalog key where it has one, else its English text alone. */
 export function errorSaid(e: unknown): Said {
@@ -47,6 +48,7 @@ function remote(dir: string, name: string): string {
 export async function uploadSend(deps: RunnerDeps, id: string): Promise<SendRecord> {
   const record = await deps.journal.get(id);
   if (record.state !== 'queued' && record.state !== 'uploading') return record;
+  if (record.nameHold?.kind === 'held') return record; // the operator decides first (own-name-check.ts)
   const leased = await takeUploadLease(deps, record);
   if (leased !== true) return leased;
   try {
@@ -67,6 +69,7 @@ async function takeUploadLease(deps: RunnerDeps, record: SendRecord): Promise<tr
     const lease = await deps.claims.acquireLease(record.id);
     if (lease.kind === 'held') return true;
     if (lease.kind === 'busy') return record;
+    if (lease.ownAhead) return followTeam(deps, record, lease.state, lease.ownAhead);
     // Another workstation's last step is the reason: in the reader's language where the shared journal kept its key (reason.ts's form), else its English line.
     const inner: Record<string, string> = lease.text ? { reasonId: lease.text.id, reasonValues: JSON.stringify(lease.text.values) } : {};
     const takenOver = said('sends.step.takenOver', { state: lease.state, reason: lease.message, ...inner });
@@ -85,6 +88,28 @@ async function takeUploadLease(deps: RunnerDeps, record: SendRecord): Promise<tr
   }
 }
 
+/**
+ * Team mode: the team has this workstation's send past its upload (or finished) on this
+ * workstation's own word, while this data file still has it before the upload: the file is older
+ * than what it told the team (restored from a backup, or a copy of the data folder). The team's
+ * state wins (the server had the send from the newer data): nothing is uploaded, and the local
+ * record follows the team with its names and mailing ID, so the poller goes on where the team is.
+ */
+async function followTeam(deps: RunnerDeps, record: SendRecord, teamState: string, team: { fileName: string; productsFileName: string | null; mailingId: string | null }): Promise<SendRecord> {
+  const parsed = SendState.safeParse(teamState);
+  const state = parsed.success && !['awaiting_approval', 'scheduled', 'queued', 'uploading'].includes(parsed.data) ? parsed.data : 'error';
+  const why = said('sends.step.teamAhead', { state: teamState, file: team.fileName });
+  const followed = await deps.journal.update(
+    record.id,
+    { state, namesFinal: true, fileName: team.fileName, productsFileName: team.productsFileName, mailingId: team.mailingId ?? record.mailingId, nameHold: null, error: state === 'error' ? { ...why, rows: [] } : null },
+    { state, ...why },
+  );
+  await deps.log({ level: 'warn', kind: 'upload', profile: record.profile, messageId: 'sends.activity.teamAhead', values: { id: record.id, file: team.fileName } });
+  await rm(record.workDir, { recursive: true, force: true }).catch(() => undefined);
+  deps.changed(followed);
+  return followed;
+}
+
 async function uploadLeased(deps: RunnerDeps, id: string): Promise<SendRecord> {
   let record = await deps.journal.get(id);
   const attempt = record.uploadAttempts + 1;
@@ -99,7 +124,8 @@ async function uploadLeased(deps: RunnerDeps, id: string): Promise<SendRecord> {
       if (await alreadyTaken(session, record)) {
         return deps.journal.update(id, { state: 'taken' }, { state: 'taken', ...said('sends.step.alreadyTaken') });
       }
-      record = await claimFreeNames(deps, session, record);
+      record = await claimFreeNames(deps, session, record, attempt - 1);
+      if (record.nameHold?.kind === 'held') return record; // may be this very send, already on the server: the operator decides
       if (!record.namesFinal) {
         if (!(await deps.journal.markNamesFinal(id))) return deps.journal.get(id); // cancelled meanwhile: upload nothing
         record = await deps.journal.get(id);
@@ -153,6 +179,21 @@ async function uploadLeased(deps: RunnerDeps, id: string): Promise<SendRecord> {
 }
 
 /**
+ * Holds a send whose own name the server already has and that may be this very send
+ * (own-name-check.ts): back to `queued` with its attempts as they were, since nothing left, and a
+ * step and an activity entry that tell the operator what to check and decide.
+ */
+async function holdOwnName(deps: RunnerDeps, record: SendRecord, attempts: number, names: { fileName: string; productsFileName: string | null }, since: Date): Promise<SendRecord> {
+  const held = await deps.journal.update(
+    record.id,
+    { state: 'queued', uploadAttempts: attempts, nameHold: { kind: 'held', since: since.toISOString(), ...names } },
+    { state: 'queued', ...said('sends.step.heldOwnName', { file: names.fileName, at: since.getTime() }) },
+  );
+  await deps.log({ level: 'warn', kind: 'upload', profile: record.profile, messageId: 'sends.activity.heldOwnName', values: { id: record.id, file: names.fileName } });
+  return held;
+}
+
+/**
  * After an interruption: the server has already taken the recipient file when its log
  * exists. Then nothing may be uploaded again, whatever is left in the upload directory.
  */
@@ -169,8 +210,13 @@ async function alreadyTaken(session: SftpSession, record: SendRecord): Promise<b
  * and the server has already taken; reusing its stem would make Loopdesk read the other file's
  * mailing ID. Only the journal changes: the prepared local files keep their names, so a crash
  * here leaves nothing inconsistent.
+ *
+ * Before it walks past a name the server has, it asks whether that file may be this very send
+ * (own-name-check.ts: a data file restored from an older backup, or copied); then the send is held
+ * (`attempts`: its upload attempts as they were, since nothing left) and nothing is uploaded,
+ * unless the operator has said the server's files are another sender's (`notThisSend`).
  */
-async function claimFreeNames(deps: RunnerDeps, session: SftpSession, record: SendRecord): Promise<SendRecord> {
+async function claimFreeNames(deps: RunnerDeps, session: SftpSession, record: SendRecord, attempts: number): Promise<SendRecord> {
   if (record.namesFinal) return record;
   const uploads = new Set((await session.list(record.uploadDir)).map((e) => e.name.replace(/\.part$/, '')));
   const logs = new Set((await listOrEmpty(session, record.logDir)).map((e) => e.name));
@@ -188,7 +234,14 @@ async function claimFreeNames(deps: RunnerDeps, session: SftpSession, record: Se
   if (!taken(stamp)) return record;
   // Team mode: a name is only ours once the team database reserved it for this send.
   const reserved = async (at: string) => !deps.claims || deps.claims.reserveNames(record.id, record.profile, record.uploadDir, namesFor(at));
-  while (taken(stamp) || !(await reserved(stamp))) stamp = nextSecond(stamp);
+  const options = { scratchDir: deps.scratchDir, timeZone: deps.timeZoneOf(record) };
+  while (taken(stamp) || !(await reserved(stamp))) {
+    if (taken(stamp) && record.nameHold?.kind !== 'notThisSend') {
+      const own = await ownNameOnServer(session, record, namesFor(stamp).fileName, options);
+      if (own) return holdOwnName(deps, record, attempts, namesFor(stamp), own.since);
+    }
+    stamp = nextSecond(stamp);
+  }
   const names = namesFor(stamp);
   return deps.journal.update(record.id, names, { state: 'uploading', ...said('sends.step.renamed', { stamp: oldStamp, file: names.fileName }) });
 }

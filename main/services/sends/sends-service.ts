@@ -358,6 +358,34 @@ export function createSendsService(deps: SendsDeps): SendsService {
       const others = shared.filter((t) => !known.has(t.id) && (!profile || t.profile === profile)).map((t) => teamSendDto(deps.team!, t, t.events));
       return [...mine, ...others].sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id)).slice(0, limit);
     },
+    async resolveHold({ id, choice }) {
+      const r = await journal.find(id);
+      if (!r) throw new AppError('NOT_FOUND', 'error.sends.noSuchSend', { id });
+      const hold = r.nameHold?.kind === 'held' ? r.nameHold : undefined;
+      const file = hold?.fileName ?? r.fileName;
+      // The operator's answer to own-name-check.ts: the server's file is this send (follow it, upload
+      // nothing), or another sender's (the next upload moves to the next free second, as for any send).
+      const updated =
+        choice === 'isThisSend'
+          ? await journal.updateHeld(
+              id,
+              { state: 'on_server', namesFinal: true, nameHold: null, fileName: file, productsFileName: hold ? hold.productsFileName : r.productsFileName },
+              { state: 'on_server', ...said('sends.step.heldIsThisSend', { file }) },
+            )
+          : await journal.updateHeld(id, { nameHold: { kind: 'notThisSend' } }, { state: 'queued', ...said('sends.step.heldNotThisSend', { file }) });
+      if (!updated) throw new AppError('CONFLICT', 'error.sends.notHeld', { id });
+      if (choice === 'isThisSend') await rm(r.workDir, { recursive: true, force: true });
+      await deps.log({
+        level: choice === 'isThisSend' ? 'info' : 'warn',
+        kind: 'send',
+        profile: r.profile,
+        messageId: choice === 'isThisSend' ? 'sends.activity.heldIsThisSend' : 'sends.activity.heldNotThisSend',
+        values: { id, file },
+      });
+      changed(updated);
+      if (timer) setImmediate(() => void runTick());
+      return dto(id);
+    },
     async approve({ id }) {
       await decide(fourEyes, id, 'approved', '');
       return dto(id);

@@ -35,6 +35,7 @@ export function teamSendDto(team: Pick<TeamStore, 'workstation'>, t: TeamSend, e
     error: null,
     serverHalted: false,
     lastCheckedAt: null,
+    held: null,
     timeline: events.flatMap((e) => {
       const s = SendState.safeParse(e.state);
       return s.success ? [{ at: e.at.toISOString(), state: s.data, message: e.message, text: e.text, server: null }] : [];

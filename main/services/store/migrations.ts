@@ -149,4 +149,13 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE suppression_outbox ADD COLUMN workstation_clock BOOLEAN DEFAULT false;
     `,
   },
+  {
+    version: 8,
+    name: 'sends: a send held because the server already has a file under its own name',
+    // JSON (send-journal.ts, NameHold): held until the operator says whether the server's file is
+    // this send (a restored or copied data file) or another sender's; NULL for every other send.
+    sql: `
+      ALTER TABLE sends ADD COLUMN name_hold VARCHAR;
+    `,
+  },
 ];

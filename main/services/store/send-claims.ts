@@ -47,8 +47,20 @@ export type LeaseOutcome =
   | { readonly kind: 'held' }
   /** Another workstation holds a live lease: upload nothing now, ask again later. */
   | { readonly kind: 'busy'; readonly holder: string }
-  /** The send ended elsewhere (another workstation reconciled it): upload nothing, ever. */
-  | { readonly kind: 'ended'; readonly state: string; readonly message: string; readonly text: CatalogText | null };
+  /**
+   * The send is past its upload, or finished, for the team (another workstation reconciled it, or
+   * this one's newer data moved it on): upload nothing, ever. `ownAhead`: the team got there on
+   * this workstation's own word (it owns the send and told the newest step), so this data file is
+   * older than what it told the team (restored from a backup, or a copy); the team's names and
+   * mailing ID, for the local record to follow. Absent when another workstation ended it.
+   */
+  | {
+      readonly kind: 'ended';
+      readonly state: string;
+      readonly message: string;
+      readonly text: CatalogText | null;
+      readonly ownAhead?: { readonly fileName: string; readonly productsFileName: string | null; readonly mailingId: string | null };
+    };
 
 /** A state change other workstations should see (or, in the same state, a change of the send's counts). */
 export interface ClaimStateChange {

@@ -55,9 +55,22 @@ export function teamLeases(db: TeamDb, me: string, lease: LeaseTiming): TeamLeas
       }
       return { kind: 'held' };
     }
-    const now = (await db.query<{ state: string; active: boolean; lease_holder: string | null; message: string | null; message_id: string | null; message_values: string | null }>(
-      `SELECT s.state, s.active, s.lease_holder, e.message, e.message_id, e.message_values FROM team_sends s
-       LEFT JOIN LATERAL (SELECT message, message_id, message_values FROM team_send_events WHERE send_id = s.id ORDER BY id DESC LIMIT 1) e ON true
+    const now = (await db.query<{
+      state: string;
+      active: boolean;
+      lease_holder: string | null;
+      message: string | null;
+      message_id: string | null;
+      message_values: string | null;
+      owner: string;
+      told_by: string | null;
+      file_name: string;
+      products_file_name: string | null;
+      mailing_id: string | null;
+    }>(
+      `SELECT s.state, s.active, s.lease_holder, e.message, e.message_id, e.message_values, s.workstation AS owner, e.workstation AS told_by,
+              s.file_name, s.products_file_name, s.mailing_id FROM team_sends s
+       LEFT JOIN LATERAL (SELECT message, message_id, message_values, workstation FROM team_send_events WHERE send_id = s.id ORDER BY id DESC LIMIT 1) e ON true
        WHERE s.id = $1`,
       [sendId],
     )).rows[0];
@@ -67,7 +80,10 @@ export function teamLeases(db: TeamDb, me: string, lease: LeaseTiming): TeamLeas
       return { kind: 'ended', state: 'error', message: gone.message, text: gone.text };
     }
     if (!now.active || !['queued', 'uploading', 'scheduled'].includes(now.state)) {
-      return { kind: 'ended', state: now.state, message: now.message ?? '', text: storedTeamText(now.message_id, now.message_values) };
+      const ended = { kind: 'ended' as const, state: now.state, message: now.message ?? '', text: storedTeamText(now.message_id, now.message_values) };
+      // Moved on by this workstation's own (newer) data: the local record can follow the team.
+      if (now.owner !== me || (now.told_by !== null && now.told_by !== me)) return ended;
+      return { ...ended, ownAhead: { fileName: now.file_name, productsFileName: now.products_file_name, mailingId: now.mailing_id } };
     }
     return { kind: 'busy', holder: now.lease_holder ?? '' };
   };

@@ -11,13 +11,14 @@ import { SendStep } from './send-step';
 import { SendTimeline } from './send-timeline';
 import { useSendTexts } from './use-send-texts';
 import { ApprovalPanel } from './approval-panel';
+import { HeldPanel } from './held-panel';
 
 /** A send's state as a coloured badge. */
 export function StateBadge(props: { send: Send; testId?: string }) {
   const { t } = useSendTexts();
   return (
-    <span className={`badge badge-state-${STATE_TONE[props.send.state]}`} data-testid={props.testId}>
-      {t(STATE_LABELS[props.send.state])}
+    <span className={`badge badge-state-${props.send.held ? 'error' : STATE_TONE[props.send.state]}`} data-testid={props.testId}>
+      {t(props.send.held ? 'sends.held.badge' : STATE_LABELS[props.send.state])}
     </span>
   );
 }
@@ -151,8 +152,9 @@ export function SendDetail(props: { send: Send; onChanged: (s: Send) => void }) 
         <h2 id="send-detail-title">{t(s.test ? 'sends.detail.titleTest' : 'sends.detail.title', { id: s.id })}</h2>
         <StateBadge send={s} testId="send-state" />
       </header>
-      <p className="muted">{t(STATE_EXPLAIN[s.state])}</p>
+      <p className="muted">{t(s.held ? 'sends.held.explain' : STATE_EXPLAIN[s.state])}</p>
       <ApprovalPanel send={s} onChanged={props.onChanged} />
+      <HeldPanel send={s} onChanged={props.onChanged} />
       {s.serverHalted && (
         <div className="callout callout-danger" role="alert">
           <h3>{t('sends.halted.title')}</h3>
