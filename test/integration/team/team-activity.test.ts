@@ -321,7 +321,7 @@ describe('team mode: the activity log is the team’s', () => {
       expect(await until(async () => (await listeners()) >= 2, 10_000), 'both listen').toBe(true);
       await twin.services.activity.log({ level: 'info', kind: 'twin', messageId: 'encryption.activity.turnedOn', details: 'from the copy' });
       await a.services.activity.log({ level: 'info', kind: 'twin', messageId: 'encryption.activity.turnedOn', details: 'from the original' });
-      expect(await until(async () => onA.some((e) => e.details === 'from the copy'), 3_000), 'A heard the copy’s entry').toBe(true);
+      expect(await until(async () => onA.some((e) => e.details === 'from the copy'), 10_000), 'A heard the copy’s entry').toBe(true);
       expect(onA.find((e) => e.details === 'from the copy')?.origin).toMatchObject({ workstation: me, mine: true });
       expect(await twin.services.activity.team!.flush()).toBe(true);
       expect(await a.services.activity.team!.flush()).toBe(true);
