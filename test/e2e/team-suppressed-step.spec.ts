@@ -16,6 +16,7 @@ const WORDS = {
     timeline: 'Verlauf',
     approve: 'Versand freigeben',
     approveAndSend: 'Freigeben und senden',
+    approvedBy: 'Freigegeben von b',
     leftOut: '1 Empfänger wurde nach der Vorbereitung dieses Versands auf die Sperrliste gesetzt und ausgelassen; 1 Empfänger bleibt.',
     counts: '1 Empfänger; 1 Zeile ausgelassen',
     elsewhere: (file: string) => `Die ausgelassenen Zeilen stehen in ${file} auf dem Arbeitsplatz a; öffnen Sie die Datei dort.`,
@@ -26,6 +27,7 @@ const WORDS = {
     timeline: 'Timeline',
     approve: 'Approve send',
     approveAndSend: 'Approve and send',
+    approvedBy: 'Approved by b',
     leftOut: '1 recipient was put on the suppression list after this send was prepared and left out; 1 recipient remains.',
     counts: '1 recipient; 1 row left out',
     elsewhere: (file: string) => `The left-out rows are in ${file}, kept on workstation a; open the file there.`,
@@ -92,6 +94,9 @@ for (const [locale, lang] of [
       const panel = page.getByTestId('approval-panel');
       await panel.getByRole('button', { name: w.approve }).click();
       await page.getByRole('dialog').getByRole('button', { name: w.approveAndSend }).click();
+      // The approval is in the team (the screen shows the decision) before A's pass looks for it:
+      // the click alone returns before the host has written it.
+      await expect(page.getByTestId('approval-decision')).toContainText(w.approvedBy);
 
       // A's next pass (`status` runs one) pulls the team's list and leaves c@example.com out before it uploads.
       const after = await a<Send>('status', send.id);

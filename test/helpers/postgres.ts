@@ -80,7 +80,6 @@ export async function startPostgres(options: { readonly tls?: boolean } = {}): P
   await writeFile(pwFile, PG_TEST_PASSWORD, { mode: 0o600 });
   await chown(pwFile, uid, gid);
   asPostgres(join(PG_BIN, 'initdb'), ['-D', data, '-U', PG_TEST_SUPERUSER, '--pwfile', pwFile, '-A', 'scram-sha-256', '-E', 'UTF8', '--locale', 'C', '--no-sync']);
-  const port = await freePort();
   const tlsArgs: string[] = [];
   if (options.tls) {
     // A self-signed certificate for 127.0.0.1: enough for sslmode=require, refused by verify-full.
@@ -92,31 +91,48 @@ export async function startPostgres(options: { readonly tls?: boolean } = {}): P
     tlsArgs.push('-c', 'ssl=on', '-c', `ssl_cert_file=${cert}`, '-c', `ssl_key_file=${key}`);
   }
   const logFile = join(dir, 'server.log');
-  const child = spawn(
-    'runuser',
-    ['-u', PG_USER, '--', join(PG_BIN, 'postgres'), '-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'max_connections=200', '-c', `log_destination=stderr`, ...tlsArgs],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  running.set(child, data);
-  let log = '';
-  child.stderr!.on('data', (b: Buffer) => (log += b.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.once('exit', () => running.delete(child));
   const env = { ...process.env, PGPASSWORD: PG_TEST_PASSWORD };
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`postgres exited with ${child.exitCode} before accepting connections:\n${log}`);
-    try {
-      execFileSync(join(PG_BIN, 'pg_isready'), ['-h', '127.0.0.1', '-p', String(port), '-U', PG_TEST_SUPERUSER], { stdio: 'ignore', env });
-      break;
-    } catch {
+  /**
+   * Starts the postmaster on a port that was free a moment ago. Another process (a parallel test
+   * file's server) may take that port before the postmaster binds it: then it exits saying so, and
+   * the next port is tried. Ready is what THIS postmaster logs, never an answer on the port, which
+   * could come from whoever took it.
+   */
+  const launch = async (port: number) => {
+    const child = spawn(
+      'runuser',
+      ['-u', PG_USER, '--', join(PG_BIN, 'postgres'), '-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'max_connections=200', '-c', `log_destination=stderr`, ...tlsArgs],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    running.set(child, data);
+    const started = { child, log: '', exited: new Promise<void>((resolve) => child.once('exit', () => resolve())) };
+    child.stderr!.on('data', (b: Buffer) => (started.log += b.toString()));
+    child.once('exit', () => running.delete(child));
+    const deadline = Date.now() + 30_000;
+    while (!started.log.includes('database system is ready to accept connections')) {
+      if (child.exitCode !== null || child.signalCode !== null) {
+        await started.exited;
+        if (started.log.includes('Address already in use')) return undefined;
+        throw new Error(`postgres exited with ${child.exitCode ?? child.signalCode} before accepting connections:\n${started.log}`);
+      }
       if (Date.now() > deadline) {
         child.kill('SIGKILL');
-        throw new Error(`postgres did not accept connections within 30 s:\n${log}`);
+        throw new Error(`postgres did not accept connections within 30 s:\n${started.log}`);
       }
-      await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, 50));
     }
+    return started;
+  };
+  let port = 0;
+  let server: Awaited<ReturnType<typeof launch>>;
+  for (let attempt = 1; !server; attempt++) {
+    port = await freePort();
+    server = await launch(port);
+    if (!server && attempt === 5) throw new Error('postgres found its port taken five times in a row');
   }
+  const { child, exited } = server;
+  const log = () => server!.log;
+  execFileSync(join(PG_BIN, 'pg_isready'), ['-h', '127.0.0.1', '-p', String(port), '-U', PG_TEST_SUPERUSER], { stdio: 'ignore', env });
   const psql = (sql: string, db = 'postgres') =>
     execFileSync(psqlBin(), ['-h', '127.0.0.1', '-p', String(port), '-U', PG_TEST_SUPERUSER, '-d', db, '-v', 'ON_ERROR_STOP=1', '-qAt', '-c', sql], { encoding: 'utf8', env });
   const createDatabase = (name: string) => {
@@ -135,7 +151,7 @@ export async function startPostgres(options: { readonly tls?: boolean } = {}): P
     urlWithPassword: `postgres://${PG_TEST_SUPERUSER}:${encodeURIComponent(PG_TEST_PASSWORD)}@127.0.0.1:${port}/${database}`,
     pid: postmasterPid(data) ?? child.pid!,
     dir,
-    logs: () => log || (existsSync(logFile) ? readFileSync(logFile, 'utf8') : ''),
+    logs: () => log() || (existsSync(logFile) ? readFileSync(logFile, 'utf8') : ''),
     createDatabase,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {

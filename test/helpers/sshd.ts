@@ -251,7 +251,7 @@ export async function startSshd(opts: SshdOptions = {}): Promise<SshdHandle> {
   await chown(root, account.uid, account.gid);
   await chmod(account.home, 0o755);
 
-  const port = await freePort();
+  let port = await freePort();
   const configPath = join(dir, 'sshd_config');
   let generation = 0;
   let hostKeyPath = '';
@@ -292,17 +292,40 @@ export async function startSshd(opts: SshdOptions = {}): Promise<SshdHandle> {
       { mode: 0o600 },
     );
 
-  const launch = async () => {
+  /**
+   * Starts sshd on `port` and waits until THIS process says it listens (an SSH banner on the port
+   * could come from another test file's server that took the port in between). Answers false when
+   * sshd found the port taken.
+   */
+  const listen = async (): Promise<boolean> => {
     await writeConfig();
     const child = spawn(SSHD_BIN, ['-D', '-e', '-f', configPath], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let own = '';
     child.stderr?.on('data', (d: Buffer) => {
+      own += d.toString('utf8');
       stderr += d.toString('utf8');
       if (stderr.length > 200_000) stderr = stderr.slice(-100_000);
     });
     proc = child;
     running.add(child);
     child.once('exit', () => running.delete(child));
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    const deadline = Date.now() + 10_000;
+    while (!own.includes(`Server listening on 127.0.0.1 port ${port}`)) {
+      if (child.exitCode !== null || child.signalCode !== null) {
+        await exited;
+        if (own.includes('Address already in use')) return false;
+        throw new Error(`sshd exited (${child.exitCode ?? child.signalCode}) before listening:\n${stderr}`);
+      }
+      if (Date.now() > deadline) throw new Error(`sshd did not listen on 127.0.0.1:${port} within 10 s:\n${stderr}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
     await waitForBanner(port, child, () => stderr);
+    return true;
+  };
+  /** Starts sshd again on the port its clients know (after a pause or a new host key). */
+  const launch = async () => {
+    if (!(await listen())) throw new Error(`sshd could not listen on 127.0.0.1:${port} again: another process took the port meanwhile.\n${stderr}`);
   };
 
   const halt = async () => {
@@ -325,7 +348,11 @@ export async function startSshd(opts: SshdOptions = {}): Promise<SshdHandle> {
 
   newHostKey();
   try {
-    await launch();
+    // The port was free a moment ago; should another process have taken it since, take another.
+    for (let attempt = 1; !(await listen()); attempt++) {
+      if (attempt === 5) throw new Error(`sshd found its port taken five times in a row:\n${stderr}`);
+      port = await freePort();
+    }
   } catch (err) {
     await halt();
     await rm(dir, { recursive: true, force: true });
@@ -335,7 +362,9 @@ export async function startSshd(opts: SshdOptions = {}): Promise<SshdHandle> {
 
   const handle: SshdHandle = {
     host: '127.0.0.1',
-    port,
+    get port() {
+      return port;
+    },
     get hostKeyFingerprint() {
       return hostKeyFingerprint;
     },

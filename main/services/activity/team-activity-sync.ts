@@ -62,8 +62,20 @@ export function createTeamActivitySync(deps: { readonly db: Database; readonly t
   let marks: Map<string, number> | undefined;
   /** Every local entry up to this id is known to be in the team, so a push reads only past it. */
   let floor = 0;
-  /** The log epochs this data file holds entries of (loaded with the first push): this workstation's notices about them are old news here. */
-  let held: Set<string> | undefined;
+  /**
+   * The log epochs this data file holds entries of: this workstation's notices about them are old
+   * news here. Read from the local log alone, so a notice is judged by it even while the first
+   * push still waits for the team database (a copy's entries must not be taken for old news).
+   */
+  let held: Promise<Set<string>> | undefined;
+  const heldEpochs = () =>
+    (held ??= db.all<{ epoch: string }>('SELECT DISTINCT epoch FROM activity').then(
+      (rows) => new Set([db.epoch, ...rows.map((r) => r.epoch)]),
+      (error: unknown) => {
+        held = undefined;
+        throw error;
+      },
+    ));
   let chain: Promise<boolean> = Promise.resolve(true);
   let timer: NodeJS.Timeout | undefined;
   let failures = 0;
@@ -76,7 +88,6 @@ export function createTeamActivitySync(deps: { readonly db: Database; readonly t
       marks = await team.pushedActivity();
       floor = 0;
     }
-    held ??= new Set([db.epoch, ...(await db.all<{ epoch: string }>('SELECT DISTINCT epoch FROM activity')).map((r) => r.epoch)]);
     /** The newest epoch pushed and its range, for the notice. */
     let newest: { epoch: string; from: number; to: number } | undefined;
     for (;;) {
@@ -131,11 +142,13 @@ export function createTeamActivitySync(deps: { readonly db: Database; readonly t
   const onNotice = (notice: TeamActivityNotice) => {
     // This workstation's own entries are in its log; not so those of a copy of its data file
     // running elsewhere under the same workstation id (another epoch), which are shown like others'.
-    if (notice.workstation === team.workstation && (held === undefined || held.has(notice.epoch))) return;
-    team.activityOf(notice.workstation, notice.epoch, notice.from, notice.to, LIVE_CAP).then(
-      (rows) => rows.length && deps.others(rows),
-      () => undefined,
-    );
+    const own = notice.workstation === team.workstation ? heldEpochs().then((epochs) => epochs.has(notice.epoch)) : Promise.resolve(false);
+    own
+      .then((isOwn) => (isOwn ? [] : team.activityOf(notice.workstation, notice.epoch, notice.from, notice.to, LIVE_CAP)))
+      .then(
+        (rows) => rows.length && deps.others(rows),
+        () => undefined,
+      );
   };
 
   /** Listens once the team database answers; tried again with each retry until it does. */
@@ -160,6 +173,7 @@ export function createTeamActivitySync(deps: { readonly db: Database; readonly t
       await (chain = chain.then(() => team.purgeActivity(before).then(() => true, () => false)));
     },
     start() {
+      void heldEpochs().catch(() => undefined);
       void flush();
       listen();
     },

@@ -175,8 +175,10 @@ describe('response data: send, process, export, pull', () => {
 
 describe('daily pull schedule', () => {
   it('pulls each profile once a day, at its pull time on the local clock', async () => {
+    // One day for every time asked about (a new Date() per call could fall on the next day around midnight).
+    const day = new Date();
     const at = (h: number, m: number) => {
-      const d = new Date();
+      const d = new Date(day);
       d.setHours(h, m, 0, 0);
       return d;
     };

@@ -68,15 +68,18 @@ describe('sending through the sandbox', () => {
 
   it('a scheduled send waits, survives a restart of the services, and goes out once', async () => {
     const mailing = app.sandbox.clients[0].mailings[2].id;
-    const at = new Date(Date.now() + 1500).toISOString();
+    // Far enough ahead that the pass below runs before it is due, even on a loaded machine (with
+    // 1.5 s, a pass held up that long would upload it and "still scheduled" would fail).
+    const at = new Date(Date.now() + 8_000).toISOString();
     const created = await app.call<Send>('sends.create', { ...(await draft(mailing)), scheduledAt: at });
     expect(created.state).toBe('scheduled');
     await app.context.services.sends.tick();
+    expect(Date.now(), 'the pass ran before the send was due').toBeLessThan(Date.parse(at));
     expect((await app.call<Send>('sends.get', { id: created.id })).state).toBe('scheduled');
     // Restart everything on the same data dir, as `npm start` again would (the sandbox too).
     await app.restart();
     expect((await app.call<Send>('sends.get', { id: created.id })).state).toBe('scheduled');
-    await new Promise((r) => setTimeout(r, 1600));
+    await new Promise((r) => setTimeout(r, Date.parse(at) - Date.now() + 100));
     const done = await app.drive(created.id);
     expect(done.mailingId).toMatch(/^\d{11}$/);
     expect(done.timeline.filter((t) => t.state === 'uploading')).toHaveLength(1);

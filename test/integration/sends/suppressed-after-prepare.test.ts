@@ -20,8 +20,14 @@ const RECIPIENTS = [
 ].join('\r\n');
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Waits until the send is due (its scheduled time has passed). */
+const due = (send: Send) => sleep(Math.max(0, Date.parse(send.scheduledAt) - Date.now() + 100));
 
-async function scheduledSend(mailingIndex: number, file: string, recipients = RECIPIENTS, inMs = 1200): Promise<Send> {
+/**
+ * A real send prepared now, due in `inMs`: far enough ahead that it is still "scheduled" when
+ * `sends.create` answers on a loaded machine (with 1.2 s the preparation itself could take longer).
+ */
+async function scheduledSend(mailingIndex: number, file: string, recipients = RECIPIENTS, inMs = 6_000): Promise<Send> {
   const path = join(app.dataDir, file);
   writeFileSync(path, recipients, 'utf8');
   const draft = await app.draft(path, app.sandbox.clients[0].mailings[mailingIndex].id);
@@ -49,7 +55,7 @@ describe('a send uploaded later than it was prepared is checked against the supp
   it('an address suppressed after preparation is left out of the uploaded file, with a journal step, an activity entry and a rejected row', async () => {
     const send = await scheduledSend(0, 'later.csv');
     await suppress('unsubscribed.csv', ['Anna.Schmidt@example.com']);
-    await sleep(1300);
+    await due(send);
     await app.context.services.sends.tick();
 
     const after = await app.call<Send>('sends.get', { id: send.id });
@@ -91,7 +97,7 @@ describe('a send uploaded later than it was prepared is checked against the supp
   it('when every address was suppressed after preparation, nothing is uploaded and the send ends in error saying why', async () => {
     const send = await scheduledSend(1, 'all-gone.csv', RECIPIENTS.replaceAll('@example.com', '@example.org'));
     await suppress('all-unsubscribed.csv', ['anna.schmidt@example.org', 'juergen.mueller@example.org', 'doris.koch@example.org']);
-    await sleep(1300);
+    await due(send);
     const before = readdirSync(uploadDir());
     await app.context.services.sends.tick();
 

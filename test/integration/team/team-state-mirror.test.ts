@@ -8,6 +8,11 @@ import { SEND_STATES, type Send } from '../../../shared/contract/sends';
 import { createTeamSend, startTeam, valueIn, type TeamSetup } from '../../helpers/team-setup';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Polls `check` until it holds or `ms` passed (NOTIFY and the team's background work can lag on a loaded machine). */
+async function until(check: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check()) && Date.now() < deadline) await sleep(50);
+}
 
 describe('team mode: the state mirror tells the team every step, forward only, each once', () => {
   let team: TeamSetup;
@@ -71,7 +76,7 @@ describe('team mode: the state mirror tells the team every step, forward only, e
     const mine = await runUntil(a, send.id, 'sent');
     expect(mine.state).toBe('sent');
     await a.services.sends.tick(); // the final state reaches the team at the next pass at the latest
-    for (let i = 0; i < 40 && announced.get(send.id)?.at(-1) !== 'sent'; i++) await sleep(50);
+    await until(() => announced.get(send.id)?.at(-1) === 'sent');
 
     // Never back to awaiting approval, not even for a moment.
     expect(announced.get(send.id)?.at(-1)).toBe('sent');
@@ -99,7 +104,7 @@ describe('team mode: the state mirror tells the team every step, forward only, e
     const list = join(team.dir, 'b-unsubscribed.csv');
     writeFileSync(list, 'Email\nc@example.com\n');
     await valueIn(b, 'responses.suppressionImport', { path: list, reason: 'unsubscribed by phone' });
-    for (let i = 0; i < 100 && !(await admin.query("SELECT 1 FROM team_suppression WHERE email = 'c@example.com' AND NOT removed")).rowCount; i++) await sleep(50);
+    await until(async () => Boolean((await admin.query("SELECT 1 FROM team_suppression WHERE email = 'c@example.com' AND NOT removed")).rowCount));
     await valueIn<Send>(b, 'sends.approve', { id: send.id });
 
     // The team takes no step of A's now (as when its database is away for them); leases and the

@@ -46,7 +46,8 @@ describe('team mode: an address another workstation suppresses after a send was 
       path: team.recipients,
       sourceMailingId: team.client.mailingIds[0],
       mapping: inspection.mapping,
-      scheduledAt: new Date(Date.now() + 2_000).toISOString(),
+      // Far enough ahead to be still scheduled when the claim and the team's list pull are done on a loaded machine.
+      scheduledAt: new Date(Date.now() + 8_000).toISOString(),
     });
     expect(send).toMatchObject({ state: 'scheduled', recipients: 2 });
 

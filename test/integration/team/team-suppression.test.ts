@@ -69,7 +69,7 @@ describe('team mode: one suppression list for the whole team', () => {
     // so what arrives within a second arrived by NOTIFY.
     for (const w of [a, b, c]) w.services.sends.startScheduler({ tickMs: 60_000 });
     for (const w of [a, b, c]) await w.services.sends.tick();
-    await within(5_000, async () => (await listeners()) === 3);
+    expect(await within(30_000, async () => (await listeners()) === 3), 'every workstation listens').toBeDefined();
   });
   afterAll(async () => {
     for (const w of [a, b, c]) await w?.close();
@@ -104,14 +104,14 @@ describe('team mode: one suppression list for the whole team', () => {
     // A is away while B removes the address: A's file still lists it.
     await a.close();
     expect((await valueIn<{ removed: boolean }>(b, 'responses.suppressionRemove', { email: 'c@example.com', reason: 'asked to be mailed again' })).removed).toBe(true);
-    expect(await within(2_000, async () => (await shared('c@example.com'))?.removed === true)).toBeDefined();
+    expect(await within(15_000, async () => (await shared('c@example.com'))?.removed === true)).toBeDefined();
     a = await team.open('a');
     expect(await listed(a)).toContain('c@example.com');
     // A pulls its response files again (the old unsubscribe is still in them), then syncs.
     await valueIn(a, 'responses.pull', { profile: 'team' });
     a.services.sends.startScheduler({ tickMs: 60_000 });
     await a.services.sends.tick();
-    expect(await within(3_000, async () => !(await listed(a)).has('c@example.com'))).toBeDefined();
+    expect(await within(15_000, async () => !(await listed(a)).has('c@example.com'))).toBeDefined();
     await valueIn(a, 'responses.pull', { profile: 'team' });
     await a.services.sends.tick();
     await sleep(500);
@@ -120,7 +120,7 @@ describe('team mode: one suppression list for the whole team', () => {
     expect(await shared('c@example.com')).toMatchObject({ removed: true, changed_by_name: 'b' });
 
     // A new suppression after the removal (an operator's import on A) suppresses it again everywhere.
-    expect(await within(5_000, async () => (await listeners()) === 3)).toBeDefined();
+    expect(await within(30_000, async () => (await listeners()) === 3)).toBeDefined();
     await valueIn(a, 'responses.suppressionImport', { path: addressFile('again.csv', ['c@example.com']), reason: 'unsubscribed by phone' });
     expect(await within(1_000, async () => (await listed(b)).has('c@example.com')), 'B had it again within a second').toBeDefined();
     expect(await shared('c@example.com')).toMatchObject({ removed: false, changed_by_name: 'a' });
@@ -128,7 +128,7 @@ describe('team mode: one suppression list for the whole team', () => {
 
   it('changes made while the team database is cut off are pushed after it is back; an older one loses visibly', async () => {
     await valueIn(b, 'responses.suppressionImport', { path: addressFile('known.csv', ['known@example.com']), reason: 'known' });
-    expect(await within(2_000, async () => (await listed(c)).has('known@example.com') && (await listed(a)).has('known@example.com'))).toBeDefined();
+    expect(await within(15_000, async () => (await listed(c)).has('known@example.com') && (await listed(a)).has('known@example.com'))).toBeDefined();
 
     // Cut: new connections through the proxy are reset, and the open ones end.
     proxy.setDefault({ kind: 'cut', direction: 'toServer', afterBytes: 0, reset: true });
@@ -151,21 +151,21 @@ describe('team mode: one suppression list for the whole team', () => {
     // Back: C's next pass pushes what it kept.
     proxy.setDefault({ kind: 'pass' });
     await c.services.sends.tick();
-    expect(await within(5_000, async () => (await listed(a)).has('offline@example.com') && (await listed(b)).has('offline@example.com'))).toBeDefined();
+    expect(await within(15_000, async () => (await listed(a)).has('offline@example.com') && (await listed(b)).has('offline@example.com'))).toBeDefined();
     expect(await shared('offline@example.com')).toMatchObject({ removed: false, changed_by_name: 'c' });
     // C's removal was older than the new suppression: not applied, but kept and reported on C.
     expect(await shared('known@example.com')).toMatchObject({ removed: false, changed_by_name: 'a' });
-    expect(await within(3_000, async () => (await listed(c)).has('known@example.com'))).toBeDefined();
+    expect(await within(15_000, async () => (await listed(c)).has('known@example.com'))).toBeDefined();
     const lost = (await admin.query('SELECT email, removed, changed_by_name FROM team_suppression_superseded')).rows;
     expect(lost).toContainEqual({ email: 'known@example.com', removed: true, changed_by_name: 'c' });
     // The note is written to C's log after the push that lost returns (the log writes in the background).
     const notes = async () => (await c.db.all<{ message_id: string }>("SELECT message_id FROM activity WHERE message_id = 'responses.activity.suppressionSuperseded'")).length;
-    expect(await within(3_000, async () => (await notes()) > 0)).toBeDefined();
+    expect(await within(15_000, async () => (await notes()) > 0)).toBeDefined();
     expect(await notes()).toBe(1);
   });
 
   it('10,000 addresses reach the other workstations in one batch', async () => {
-    expect(await within(5_000, async () => (await listeners()) === 3), 'every workstation listens again after the cut').toBeDefined();
+    expect(await within(30_000, async () => (await listeners()) === 3), 'every workstation listens again after the cut').toBeDefined();
     const emails = Array.from({ length: 10_000 }, (_, i) => `bulk${i}@example.com`);
     const path = addressFile('bulk.csv', emails);
     const commits = async () => {
@@ -192,7 +192,7 @@ describe('team mode: one suppression list for the whole team', () => {
     // B is closed while A suppresses an address, and opens without its scheduler: no pass, no listener.
     await b.close();
     await valueIn(a, 'responses.suppressionImport', { path: addressFile('late.csv', ['late@example.com']), reason: 'unsubscribed by e-mail' });
-    expect(await within(2_000, async () => (await shared('late@example.com'))?.removed === false)).toBeDefined();
+    expect(await within(15_000, async () => (await shared('late@example.com'))?.removed === false)).toBeDefined();
     b = await team.open('b');
     expect(await listed(b)).not.toContain('late@example.com');
     const recipients = join(dir, 'late-recipients.csv');
@@ -215,14 +215,14 @@ describe('team mode: one suppression list for the whole team', () => {
     };
     await valueIn(a, 'responses.suppressionImport', { path: addressFile('own.csv', ['own-1@example.com', 'own-2@example.com']), reason: 'unsubscribed by phone' });
     expect((await valueIn<{ removed: boolean }>(a, 'responses.suppressionRemove', { email: 'own-2@example.com', reason: 'asked to be mailed again' })).removed).toBe(true);
-    expect(await within(3_000, async () => (await shared('own-2@example.com'))?.removed === true)).toBeDefined();
+    expect(await within(15_000, async () => (await shared('own-2@example.com'))?.removed === true)).toBeDefined();
 
     // Deleted and made anew: the first sync brings back what this workstation had pushed.
     await a.close();
     await dropFile();
     await reopen();
     // The pass syncs in the background.
-    expect(await within(3_000, async () => (await listed(a)).has('own-1@example.com')), 'own suppression back').toBeDefined();
+    expect(await within(15_000, async () => (await listed(a)).has('own-1@example.com')), 'own suppression back').toBeDefined();
     expect(await listed(a)).not.toContain('own-2@example.com');
     expect(await a.db.all('SELECT email, removed_by FROM suppression_removed WHERE email = $1', ['own-2@example.com'])).toEqual([{ email: 'own-2@example.com', removed_by: '' }]);
 
@@ -231,11 +231,11 @@ describe('team mode: one suppression list for the whole team', () => {
     await copyFile(file, `${file}.backup`);
     await reopen();
     await valueIn(a, 'responses.suppressionImport', { path: addressFile('after-backup.csv', ['own-3@example.com']), reason: 'unsubscribed by letter' });
-    expect(await within(3_000, async () => (await shared('own-3@example.com'))?.removed === false)).toBeDefined();
+    expect(await within(15_000, async () => (await shared('own-3@example.com'))?.removed === false)).toBeDefined();
     await a.close();
     await dropFile();
     await rename(`${file}.backup`, file);
     await reopen();
-    expect(await within(3_000, async () => (await listed(a)).has('own-3@example.com')), 'change made after the backup back').toBeDefined();
+    expect(await within(15_000, async () => (await listed(a)).has('own-3@example.com')), 'change made after the backup back').toBeDefined();
   });
 });
