@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { Result } from './result';
 
 /**
  * One method of a service: the schema of its single object argument and of its value.
@@ -39,11 +38,6 @@ export function service<N extends string, M extends Record<string, MethodSpec>, 
   }
   return { name, methods, events: (events ?? {}) as E };
 }
-
-/** What a caller sees: each method takes its input and resolves to a {@link Result}. */
-export type ClientOf<S extends ServiceSpec> = {
-  readonly [K in keyof S['methods']]: (input: z.input<S['methods'][K]['input']>) => Promise<Result<z.output<S['methods'][K]['output']>>>;
-};
 
 /**
  * What a service implements: each method takes the parsed input and returns the value,

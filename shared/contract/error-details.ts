@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ExcludedRow, FieldMapping, FixCode, FlagCode, FlaggedValue, ProblemCode, SourceMailingMismatch, TidiedValue } from './recipients';
 import { CatalogText } from './catalog-text';
-import type { ErrorCode } from './result';
+import type { ErrorCode } from './error-codes';
 import { SendState } from './sends';
 
 /*

@@ -1,11 +1,13 @@
 import { activityContract } from './activity';
 import { appContract } from './app';
-import { channelOf, type ClientOf, type EventOf, type ServiceSpec } from './define';
+import type { z } from 'zod';
+import { channelOf, type EventOf, type ServiceSpec } from './define';
 import { mailingsContract } from './mailings';
 import { profilesContract } from './profiles';
 import { recipientsContract } from './recipients';
 import { responsesContract } from './responses';
 import { sendsContract } from './sends';
+import type { Result } from './result';
 import { teamContract } from './team';
 
 export * from './define';
@@ -28,6 +30,11 @@ export const contracts = {
 
 /** The record of contracts, keyed by service name. */
 export type Contracts = typeof contracts;
+
+/** What a caller sees: each method takes its input and resolves to a {@link Result}. */
+export type ClientOf<S extends ServiceSpec> = {
+  readonly [K in keyof S['methods']]: (input: z.input<S['methods'][K]['input']>) => Promise<Result<z.output<S['methods'][K]['output']>>>;
+};
 
 /** The typed API the renderer and tests call: `api.profiles.list({})`. */
 export type Api = { readonly [K in keyof Contracts]: ClientOf<Contracts[K]> };
