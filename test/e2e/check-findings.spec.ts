@@ -91,7 +91,10 @@ test.describe('check step findings', () => {
   test('rows naming another source mailing: the check explains, Continue says why it is off, one click fills the chosen mailing', async ({ app: page }) => {
     await nav(page, 'New send').click();
     const mailing = page.getByLabel('Source mailing', { exact: true });
-    const ids = await mailing.locator('option').evaluateAll((o) => o.map((x) => (x as HTMLOptionElement).value).filter((v) => /^\d+$/.test(v)));
+    const mailingIds = () => mailing.locator('option').evaluateAll((o) => o.map((x) => (x as HTMLOptionElement).value).filter((v) => /^\d+$/.test(v)));
+    // The list of source mailings arrives after the screen: read it once it holds the client's mailings (two at least).
+    await expect.poll(async () => (await mailingIds()).length).toBeGreaterThan(1);
+    const ids = await mailingIds();
     await mailing.selectOption({ label: (await mailing.locator('option', { hasText: 'Weekly newsletter' }).textContent())! });
     const chosen = await mailing.inputValue();
     const other = ids.find((id) => id !== chosen)!;

@@ -225,7 +225,10 @@ test.describe('Check findings in German', () => {
   test('risky values, tidied values and rows naming another source mailing are explained in German, with nothing clipped', async ({ app: page }) => {
     await page.goto(`${page.url().split('#')[0]}#/new-send`);
     const mailing = page.getByLabel('Quellmailing', { exact: true });
-    const ids = await mailing.locator('option').evaluateAll((o) => o.map((x) => (x as HTMLOptionElement).value).filter((v) => /^\d+$/.test(v)));
+    const mailingIds = () => mailing.locator('option').evaluateAll((o) => o.map((x) => (x as HTMLOptionElement).value).filter((v) => /^\d+$/.test(v)));
+    // The list of source mailings arrives after the screen: read it once it holds the client's mailings (two at least).
+    await expect.poll(async () => (await mailingIds()).length).toBeGreaterThan(1);
+    const ids = await mailingIds();
     await mailing.selectOption({ label: (await mailing.locator('option', { hasText: 'Weekly newsletter' }).textContent())! });
     const chosen = await mailing.inputValue();
     const other = ids.find((id) => id !== chosen)!;
