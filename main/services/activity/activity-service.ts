@@ -86,11 +86,16 @@ export function createActivityService(db: Database, bus: EventBus, team?: TeamSt
   const sync = team ? createTeamActivitySync({ db, team, others: (rows) => rows.forEach((r) => bus.emit('activity.onEntry', teamEntry(r, team.workstation, db.epoch))) }) : undefined;
   sync?.start();
 
-  /** The local log's entries, newest first; with `held`, only those it held then (per epoch, up to that id). */
+  /**
+   * The local log's entries, newest first; with `held`, only those it held then. One data file
+   * numbers its entries from one sequence, whatever their epoch, and writes them one at a time:
+   * what it held is every id up to the newest then (per epoch, up to that epoch's newest: what
+   * the team read leaves out), without a condition per epoch.
+   */
   const localList = async (filter: { limit: number; offset: number; level?: string; profile?: string; search?: string; held?: readonly Held[] }) => {
     const where: string[] = [];
     const params: (string | number)[] = [];
-    if (filter.held) where.push(filter.held.length ? `(${filter.held.map((h) => `(epoch = $${params.push(h.epoch)} AND id <= $${params.push(h.last)})`).join(' OR ')})` : 'false');
+    if (filter.held) where.push(`id <= $${params.push(Math.max(0, ...filter.held.map((h) => h.last)))}`);
     if (filter.level) where.push(`level = $${params.push(filter.level)}`);
     if (filter.profile) where.push(`profile = $${params.push(filter.profile)}`);
     if (filter.search) where.push(`(message ILIKE $${params.push(`%${filter.search}%`)} OR kind ILIKE $${params.length})`);
