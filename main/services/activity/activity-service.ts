@@ -6,6 +6,7 @@ import type { TeamActivityRow, TeamStore } from '../team/team-store';
 import { appIntl } from '../../../shared/i18n/intl';
 import type { MessageId, MessageValues } from '../../../shared/i18n/messages';
 import { createTeamActivitySync, type LocalActivityRow, type TeamActivitySync } from './team-activity-sync';
+import { withinTeamWait } from './team-wait';
 
 /** What any service hands the activity log: the sentence as a catalog key and its values. */
 export type ActivityInput = {
@@ -20,10 +21,15 @@ export type ActivityInput = {
 /** Appends to the activity log; services take this function, not the whole service. */
 export type LogActivity = (entry: ActivityInput) => Promise<void>;
 
-/** Team mode: how long a list waits for the other workstations' entries before it shows this workstation's alone. */
+/**
+ * Team mode: how long a list waits for the other workstations' entries before it shows this
+ * workstation's alone (time this process ran: its own stalls do not count, see withinTeamWait).
+ */
 const TEAM_LIST_WAIT_MS = 1_500;
 
 type Origin = ActivityEntry['origin'];
+/** Per log epoch, the newest id the local log held when a list began. */
+type Held = { readonly epoch: string; readonly last: number };
 
 function toEntry(row: LocalActivityRow, origin: Origin): ActivityEntry {
   return {
@@ -44,9 +50,12 @@ function toEntry(row: LocalActivityRow, origin: Origin): ActivityEntry {
  * replaced data file's). Its id names the workstation and the log epoch, so it never collides
  * with a local one or another epoch's.
  */
-function teamEntry(row: TeamActivityRow, me: string): ActivityEntry {
+function teamEntry(row: TeamActivityRow, me: string, epoch: string): ActivityEntry {
   return {
-    id: `${row.workstation}:${row.epoch}:${row.localId}`,
+    // This workstation's entry of this opening of its data file is in the local log under its local
+    // id (the team may deliver it before a list reads it locally): the same id, so a screen that
+    // got it live does not show it twice.
+    id: row.workstation === me && row.epoch === epoch ? String(row.localId) : `${row.workstation}:${row.epoch}:${row.localId}`,
     at: row.at.toISOString(),
     level: row.level,
     kind: row.kind,
@@ -74,12 +83,19 @@ export type ActivityService = ImplOf<typeof activityContract> & {
  */
 export function createActivityService(db: Database, bus: EventBus, team?: TeamStore): ActivityService {
   const mine: Origin = team ? { workstation: team.workstation, name: team.workstationName, mine: true } : null;
-  const sync = team ? createTeamActivitySync({ db, team, others: (rows) => rows.forEach((r) => bus.emit('activity.onEntry', teamEntry(r, team.workstation))) }) : undefined;
+  const sync = team ? createTeamActivitySync({ db, team, others: (rows) => rows.forEach((r) => bus.emit('activity.onEntry', teamEntry(r, team.workstation, db.epoch))) }) : undefined;
   sync?.start();
 
-  const localList = async (filter: { limit: number; offset: number; level?: string; profile?: string; search?: string }) => {
+  /**
+   * The local log's entries, newest first; with `held`, only those it held then. One data file
+   * numbers its entries from one sequence, whatever their epoch, and writes them one at a time:
+   * what it held is every id up to the newest then (per epoch, up to that epoch's newest: what
+   * the team read leaves out), without a condition per epoch.
+   */
+  const localList = async (filter: { limit: number; offset: number; level?: string; profile?: string; search?: string; held?: readonly Held[] }) => {
     const where: string[] = [];
     const params: (string | number)[] = [];
+    if (filter.held) where.push(`id <= $${params.push(Math.max(0, ...filter.held.map((h) => h.last)))}`);
     if (filter.level) where.push(`level = $${params.push(filter.level)}`);
     if (filter.profile) where.push(`profile = $${params.push(filter.profile)}`);
     if (filter.search) where.push(`(message ILIKE $${params.push(`%${filter.search}%`)} OR kind ILIKE $${params.length})`);
@@ -106,13 +122,16 @@ export function createActivityService(db: Database, bus: EventBus, team?: TeamSt
       // The whole team: this workstation's entries from its own log (complete even while some
       // wait to be pushed), the rest from the team database (the others', and this one's that
       // its log lacks: a data file restored from a backup or made anew), merged newest first.
+      // Both sides split at one moment, `held`: the local side reads what the log held then, the
+      // team everything else. An entry written meanwhile comes from the team once pushed (else
+      // the next list has it), never from both.
       const wanted = offset + limit;
       const held = (await db.all<{ epoch: string; last: bigint }>('SELECT epoch, max(id) AS last FROM activity GROUP BY epoch')).map((h) => ({ epoch: h.epoch, last: Number(h.last) }));
       const [own, others] = await Promise.all([
-        localList({ limit: wanted, offset: 0, level, profile, search }),
-        Promise.race([team.othersActivity({ limit: wanted, level, profile, search, held }).catch(() => undefined), new Promise<undefined>((r) => setTimeout(() => r(undefined), TEAM_LIST_WAIT_MS).unref())]),
+        localList({ limit: wanted, offset: 0, level, profile, search, held }),
+        withinTeamWait(team.othersActivity({ limit: wanted, level, profile, search, held }), TEAM_LIST_WAIT_MS),
       ]);
-      const merged = [...own.entries, ...(others?.entries.map((r) => teamEntry(r, team.workstation)) ?? [])].sort((a, b) => b.at.localeCompare(a.at));
+      const merged = [...own.entries, ...(others?.entries.map((r) => teamEntry(r, team.workstation, db.epoch)) ?? [])].sort((a, b) => b.at.localeCompare(a.at));
       return {
         entries: merged.slice(offset, offset + limit),
         total: own.total + (others?.total ?? 0),

@@ -60,8 +60,9 @@ export async function pushedTeamActivity(db: TeamDb, me: string): Promise<Map<st
   return new Map(rows.map((r) => [r.epoch, Number(r.last)]));
 }
 
-const SELECT = `SELECT a.workstation, COALESCE(w.name, a.workstation_name) AS workstation_name, a.epoch, a.local_id, a.occurred_at, a.level, a.kind, a.profile, a.message, a.message_id, a.message_values, a.details
-  FROM team_activity a LEFT JOIN team_workstations w ON w.id = a.workstation`;
+const COLUMNS = `a.workstation, COALESCE(w.name, a.workstation_name) AS workstation_name, a.epoch, a.local_id, a.occurred_at, a.level, a.kind, a.profile, a.message, a.message_id, a.message_values, a.details`;
+const FROM = 'FROM team_activity a LEFT JOIN team_workstations w ON w.id = a.workstation';
+const SELECT = `SELECT ${COLUMNS} ${FROM}`;
 
 interface Row {
   workstation: string;
@@ -113,9 +114,16 @@ export async function othersTeamActivity(db: TeamDb, me: string, filter: TeamAct
   if (filter.profile) where.push(`a.profile = $${params.push(filter.profile)}`);
   if (filter.search) where.push(`(a.message ILIKE $${params.push(`%${filter.search}%`)} OR a.kind ILIKE $${params.length})`);
   const clause = where.join(' AND ');
-  const total = (await db.query<{ n: string }>(`SELECT count(*) AS n FROM team_activity a WHERE ${clause}`, params)).rows[0];
-  const rows = (await db.query<Row>(`${SELECT} WHERE ${clause} ORDER BY a.occurred_at DESC, a.workstation, a.epoch, a.local_id DESC LIMIT $${params.length + 1}`, [...params, filter.limit])).rows;
-  return { entries: rows.map(toRow), total: Number(total?.n ?? 0) };
+  // The count in the same statement as the rows: one snapshot (an entry pushed between two
+  // statements would be listed but not counted) and one round trip. At least one row is read, so
+  // no row means nothing matches.
+  const rows = (
+    await db.query<Row & { total: string }>(
+      `SELECT ${COLUMNS}, (SELECT count(*) FROM team_activity a WHERE ${clause}) AS total ${FROM} WHERE ${clause} ORDER BY a.occurred_at DESC, a.workstation, a.epoch, a.local_id DESC LIMIT $${params.length + 1}`,
+      [...params, Math.max(1, filter.limit)],
+    )
+  ).rows;
+  return { entries: rows.slice(0, filter.limit).map(toRow), total: Number(rows[0]?.total ?? 0) };
 }
 
 /** The newest `limit` of `workstation`'s entries of `epoch` with local ids `from`…`to`, oldest first. */
