@@ -78,11 +78,14 @@ interface EventRow {
   message_id: string | null;
   message_values: string | null;
   workstation: string;
+  workstation_name: string | null;
 }
-const EVENT_COLUMNS = 'occurred_at, state, message, message_id, message_values, workstation';
+/** The journal's columns with the name of the workstation that wrote each step (`e`: team_send_events, joined by {@link EVENT_FROM}). */
+const EVENT_COLUMNS = 'e.occurred_at, e.state, e.message, e.message_id, e.message_values, e.workstation, w.name AS workstation_name';
+const EVENT_FROM = 'team_send_events e LEFT JOIN team_workstations w ON w.id = e.workstation';
 
 function toEvent(e: EventRow): TeamSendEvent {
-  return { at: e.occurred_at, state: e.state, message: e.message, text: storedTeamText(e.message_id, e.message_values), workstation: e.workstation };
+  return { at: e.occurred_at, state: e.state, message: e.message, text: storedTeamText(e.message_id, e.message_values), workstation: e.workstation, workstationName: e.workstation_name ?? e.workstation };
 }
 
 /** The shared journal, newest first (at most `limit` rows, 1 to 100 000), with each send's events when asked. */
@@ -91,7 +94,7 @@ export async function listTeamSends(db: TeamDb, limit = 1000, withEvents = false
   const sends = rows.map((r) => ({ ...toTeamSend(r), events: [] as TeamSendEvent[] }));
   if (withEvents && sends.length > 0) {
     const byId = new Map(sends.map((s) => [s.id, s]));
-    const events = (await db.query<EventRow & { send_id: string }>(`SELECT send_id, ${EVENT_COLUMNS} FROM team_send_events WHERE send_id = ANY($1) ORDER BY id`, [[...byId.keys()]])).rows;
+    const events = (await db.query<EventRow & { send_id: string }>(`SELECT e.send_id, ${EVENT_COLUMNS} FROM ${EVENT_FROM} WHERE e.send_id = ANY($1) ORDER BY e.id`, [[...byId.keys()]])).rows;
     for (const e of events) byId.get(e.send_id)?.events.push(toEvent(e));
   }
   return sends;
@@ -101,7 +104,7 @@ export async function listTeamSends(db: TeamDb, limit = 1000, withEvents = false
 export async function teamSendWithEvents(db: TeamDb, id: string): Promise<(TeamSend & { readonly events: TeamSendEvent[] }) | undefined> {
   const row = (await db.query<Record<string, unknown>>(`${TEAM_SEND_SELECT} WHERE s.id = $1`, [id])).rows[0];
   if (!row) return undefined;
-  const events = (await db.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM team_send_events WHERE send_id = $1 ORDER BY id`, [id])).rows;
+  const events = (await db.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM ${EVENT_FROM} WHERE e.send_id = $1 ORDER BY e.id`, [id])).rows;
   return { ...toTeamSend(row), events: events.map(toEvent) };
 }
 
