@@ -73,6 +73,7 @@ describe('team mode: a send held on A for its own name, as B sees it', () => {
     const all = await cliB('status');
     expect(all.out.split('\n').find((l) => l.startsWith(created.id))).toMatch(/\tHeld\t.*from a/);
     const one = await cliB('status', created.id);
+    expect(one.out.split('\n')[0]).toMatch(/\tHeld\t.*from a/);
     expect(one.out).toContain(`Held before the upload: the server already has ${created.fileName}`);
 
     // A's operator answers: the server's file is this send.
