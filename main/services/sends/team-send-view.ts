@@ -1,4 +1,5 @@
 import { SendState, type Send } from '../../../shared/contract/sends';
+import { HELD_STEP_ID } from '../team/team-events';
 import type { TeamSend, TeamSendEvent, TeamStore } from '../team/team-store';
 
 /** A send's four-eyes decision as the contract carries it. */
@@ -6,8 +7,6 @@ export function approvalOf(t: Pick<TeamSend, 'decision'>): Send['approval'] {
   return t.decision ? { decision: t.decision.decision, by: t.decision.byName, at: t.decision.at.toISOString(), reason: t.decision.reason } : null;
 }
 
-/** The step a send takes when it is held before its upload for its own name (send-runner.ts `holdOwnName`). */
-const HELD_STEP = 'sends.step.heldOwnName';
 
 /**
  * Whether another workstation's send is held before its upload (own-name-check.ts), read from the
@@ -20,7 +19,7 @@ const HELD_STEP = 'sends.step.heldOwnName';
  */
 export function heldInTeam(t: Pick<TeamSend, 'active' | 'state' | 'fileName'>, events: readonly TeamSendEvent[]): Send['held'] {
   const last = events.at(-1);
-  if (!t.active || !['queued', 'uploading'].includes(t.state) || last?.text?.id !== HELD_STEP) return null;
+  if (!t.active || !['queued', 'uploading'].includes(t.state) || last?.text?.id !== HELD_STEP_ID) return null;
   const { file, at } = last.text.values;
   return {
     file: typeof file === 'string' ? file : t.fileName,

@@ -1,14 +1,14 @@
-import { storedTeamText } from './team-events';
+import { NOT_HELD, storedTeamText } from './team-events';
 import type { TeamDb } from './team-pool';
 import type { LeaseTiming } from './team-options';
 import type { AbandonedSend, TeamSend, TeamSendEvent } from './team-store-types';
 
-/** Sends left mid-upload by another workstation whose lease ran out (plus grace) or that is gone. */
+/** Sends left mid-upload by another workstation whose lease ran out (plus grace) or that is gone (not those held on it: {@link NOT_HELD}). */
 export async function abandonedTeamSends(db: TeamDb, me: string, lease: LeaseTiming): Promise<AbandonedSend[]> {
   const rows = (
     await db.query<Record<string, unknown>>(
       `SELECT s.* FROM team_sends s LEFT JOIN team_workstations w ON w.id = s.workstation
-       WHERE s.active AND s.state IN ('queued', 'uploading') AND s.workstation <> $1
+       WHERE s.active AND s.state IN ('queued', 'uploading') AND s.workstation <> $1 AND ${NOT_HELD('s')}
          AND ((s.lease_holder IS NOT NULL AND s.lease_until < now() - make_interval(secs => $2::double precision / 1000))
            OR (s.lease_holder IS NULL AND (w.last_seen IS NULL OR w.last_seen < now() - make_interval(secs => $3::double precision / 1000))))
        ORDER BY s.created_at`,

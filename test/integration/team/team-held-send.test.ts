@@ -91,3 +91,74 @@ describe('team mode: a send held on A for its own name, as B sees it', () => {
     expect(answered.timeline.filter((e) => e.text?.id === 'sends.step.heldOwnName')).toHaveLength(1);
   });
 });
+
+/**
+ * A held send's team state is `uploading` with no lease. While its owner is away (closed longer
+ * than a workstation counts as gone), the others must not take it over and reconcile it from the
+ * server: a file under its name is exactly what the hold is about (this send, or another sender's),
+ * and only its owner's operator can answer that. The hold waits for A; when A answers "not this
+ * send", A uploads it under the next free name, and B sees that too.
+ */
+describe('team mode: a held send while its workstation is away', () => {
+  let team: TeamSetup;
+  let admin: pg.Client;
+  let a: AppContext | undefined;
+  let b: AppContext | undefined;
+
+  beforeAll(async () => {
+    team = await startTeam(['a', 'b'], { seed: 'held-away', env: { LOOPDESK_TEAM_LEASE_MS: '1000' } });
+    admin = new pg.Client({ connectionString: team.pg.urlWithPassword });
+    await admin.connect();
+  });
+  afterAll(async () => {
+    await a?.close();
+    await b?.close();
+    await admin?.end();
+    await team?.stop();
+  });
+
+  it('B neither adopts nor ends it; A answers when it is back, and B sees the upload under the new name', async () => {
+    a = await team.open('a');
+    const inspection = await valueIn<{ mapping: unknown[] }>(a, 'recipients.inspect', { profile: 'team', client: team.client.name, path: team.recipients });
+    const created = await valueIn<Send>(a, 'sends.create', {
+      profile: 'team', client: team.client.name, path: team.recipients, sourceMailingId: team.client.mailingIds[1], mapping: inspection.mapping,
+      scheduledAt: new Date(Date.now() + 1_500).toISOString(),
+    });
+    const now = formatWallClock(wallClockAt(Date.now(), ''));
+    writeFileSync(join(team.client.localDir, 'logs', created.fileName.replace(/\.csv$/, '.log')), `timestamp;event;file;mailingId;records;message\n${now};received;${created.fileName};;;\n${now};mailing_created;${created.fileName};99999999996;2;\n`);
+    await new Promise((r) => setTimeout(r, 1_600));
+    await a.services.sends.tick();
+    await a.services.sends.tick();
+    expect(await valueIn<Send>(a, 'sends.get', { id: created.id })).toMatchObject({ state: 'queued', held: { file: created.fileName } });
+    await a.close();
+    a = undefined;
+
+    // A is away for longer than the team waits for a workstation it no longer sees.
+    await new Promise((r) => setTimeout(r, 2_500));
+    b = await team.open('b');
+    for (let i = 0; i < 3; i++) {
+      await b.services.sends.tick();
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    const row = (await admin.query<{ state: string; active: boolean; workstation: string; lease_holder: string | null }>('SELECT state, active, workstation, lease_holder FROM team_sends WHERE id = $1', [created.id])).rows[0];
+    const aId = (await admin.query<{ id: string }>("SELECT id FROM team_workstations WHERE name = 'a'")).rows[0].id;
+    expect(row).toMatchObject({ state: 'uploading', active: true, workstation: aId, lease_holder: null });
+    const seen = await valueIn<Send>(b, 'sends.get', { id: created.id });
+    expect(seen).toMatchObject({ origin: { mine: false }, held: { file: created.fileName, workstation: 'a' } });
+
+    // A is back and answers: another sender's file. It uploads under the next free name.
+    a = await team.open('a');
+    const answered = await valueIn<Send>(a, 'sends.resolveHold', { id: created.id, choice: 'notThisSend' });
+    expect(answered.held).toBeNull();
+    await a.services.sends.tick();
+    await a.services.sends.tick();
+    const uploaded = await valueIn<Send>(a, 'sends.get', { id: created.id });
+    expect(uploaded.state).toBe('on_server');
+    expect(uploaded.fileName).not.toBe(created.fileName);
+    const after = await valueIn<Send>(b, 'sends.get', { id: created.id });
+    expect(after.held).toBeNull();
+    const ids = after.timeline.map((e) => e.text?.id);
+    expect(ids.slice(ids.indexOf('sends.step.heldOwnName'))).toEqual(['sends.step.heldOwnName', 'sends.step.heldNotThisSend', 'sends.step.uploading', 'sends.step.renamed', 'sends.step.onServer']);
+    expect(after).toMatchObject({ state: 'on_server', fileName: uploaded.fileName });
+  });
+});
