@@ -74,7 +74,7 @@ for (const [locale, lang] of [
       await workstationCli(host.team.dataDirs.b, env, ['send', 'approve', send.id]);
       await a<Send>('status', send.id);
       const held = await a<Send>('status', send.id);
-      expect(held).toMatchObject({ state: 'queued', held: { file: send.fileName, workstation: null } });
+      expect(held).toMatchObject({ state: 'queued', held: { file: send.fileName } });
 
       await page.goto(`${served.host.url}#/sends/${send.id}`);
       const detail = page.getByRole('region', { name: `${w.send} ${send.id}` });
