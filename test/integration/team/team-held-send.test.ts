@@ -76,6 +76,12 @@ describe('team mode: a send held on A for its own name, as B sees it', () => {
     expect(one.out.split('\n')[0]).toMatch(/\tHeld\t.*from a/);
     expect(one.out).toContain(`Held before the upload: the server already has ${created.fileName}`);
 
+    // B cannot answer for A (A keeps the send's files): the command says where to answer, and nothing changes.
+    const elsewhere = await cliB('send', 'resolve', created.id, '--is-this-send');
+    expect(elsewhere.code).toBe(1);
+    expect(elsewhere.out).toContain(`Send ${created.id} is held on workstation a, not on this one.`);
+    expect(await valueIn<Send>(a, 'sends.get', { id: created.id })).toMatchObject({ state: 'queued', held: { file: created.fileName } });
+
     // A's operator answers: the server's file is this send.
     const followed = await valueIn<Send>(a, 'sends.resolveHold', { id: created.id, choice: 'isThisSend' });
     expect(followed.state).toBe('on_server');
