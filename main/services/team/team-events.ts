@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { CatalogText } from '../../../shared/contract/catalog-text';
+import type { MessageId } from '../../../shared/i18n/messages';
 
 /**
  * One step of a send in the shared journal: the English sentence (logs, older workstations) and,
@@ -48,7 +49,7 @@ export function sameTeamStep(stored: { state: string; message: string; message_i
 }
 
 /** The step a send takes when it is held before its upload for its own name (send-runner.ts `holdOwnName`). */
-export const HELD_STEP_ID = 'sends.step.heldOwnName';
+export const HELD_STEP_ID = 'sends.step.heldOwnName' satisfies MessageId;
 
 /**
  * SQL: whether the send `alias` (a team_sends row) is not held on its owner, i.e. its newest step
