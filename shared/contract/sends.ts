@@ -103,8 +103,11 @@ export const Send = z.object({
    * since `since` (ISO, null when the server's files do not tell), and that file may be this very
    * send, uploaded from a newer copy of this data (the data folder was restored from an older
    * backup, or copied). Nothing is uploaded until the operator answers `sends.resolveHold`.
+   * `workstation`: team mode, a send held on another workstation (the name of the one that holds
+   * it, whose step says why); only that one can answer, since the answer needs the send's files.
+   * Null: held here.
    */
-  held: z.object({ file: z.string(), since: z.string().nullable() }).nullable().default(null),
+  held: z.object({ file: z.string(), since: z.string().nullable(), workstation: z.string().nullable().default(null) }).nullable().default(null),
   timeline: z.array(SendEvent),
   /**
    * Team mode: the workstation that started the send (its name as the team sees it), and whether

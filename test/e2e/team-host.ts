@@ -30,6 +30,8 @@ export interface TeamHost {
   readonly password: string;
   readonly recipients: string;
   readonly mailingIds: readonly string[];
+  /** The sandbox client's log folder on disk (the server's status files). */
+  readonly logDir: string;
 }
 
 /** Starts the team (PostgreSQL, sandbox, two workstations) in its own process. */

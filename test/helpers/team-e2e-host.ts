@@ -5,6 +5,7 @@
  * approval. Prints one JSON line with what the test needs, then runs until SIGTERM.
  * Arguments: seed.
  */
+import { join } from 'node:path';
 import { startTeam } from './team-setup';
 
 const team = await startTeam(['a', 'b'], { seed: process.argv[2] ?? 'e2e', client: { fourEyes: true } });
@@ -16,6 +17,7 @@ process.stdout.write(
     password: team.pg.password,
     recipients: team.recipients,
     mailingIds: team.client.mailingIds,
+    logDir: join(team.client.localDir, 'logs'),
   })}\n`,
 );
 await new Promise<void>((resolve) => process.once('SIGTERM', () => resolve()));

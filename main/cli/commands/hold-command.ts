@@ -30,6 +30,9 @@ export async function holdCommand(argv: string[], door: Door, options: GlobalOpt
   const isThisSend = values['is-this-send'];
   if (!id || positionals.length > 1 || isThisSend === values['not-this-send'] || (isThisSend && values.yes)) throw CliError.usage(USAGE, EXIT_USAGE);
   if (!isThisSend && !values.yes) throw new CliError('sends.held.cli.needsYes', { id }, { exitCode: EXIT_USAGE, usage: USAGE });
+  // Team mode: another workstation's send, held there. Only that one keeps the send's files the answer needs.
+  const held = (await call<Send>(door, 'sends.get', { id }).catch(() => undefined))?.held;
+  if (held?.workstation) throw new CliError('sends.held.cli.elsewhere', { id, workstation: held.workstation }, { code: 'CONFLICT' });
   let send = await call<Send>(door, 'sends.resolveHold', { id, choice: isThisSend ? 'isThisSend' : 'notThisSend' });
   // This process owns the data dir: one pass uploads it (or checks the server) now; a running app's scheduler does it itself.
   if (!door.remote) {

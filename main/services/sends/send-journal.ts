@@ -377,7 +377,7 @@ export class SendJournal {
       error: record.error,
       serverHalted: record.serverHalted,
       lastCheckedAt: record.lastCheckedAt ? record.lastCheckedAt.toISOString() : null,
-      held: record.nameHold?.kind === 'held' && record.state === 'queued' ? { file: record.nameHold.fileName, since: record.nameHold.since } : null,
+      held: record.nameHold?.kind === 'held' && record.state === 'queued' ? { file: record.nameHold.fileName, since: record.nameHold.since, workstation: null } : null,
       timeline: await this.timeline(record.id),
       origin: null,
       approval: null,

@@ -1,9 +1,31 @@
 import { SendState, type Send } from '../../../shared/contract/sends';
+import { HELD_STEP_ID } from '../team/team-events';
 import type { TeamSend, TeamSendEvent, TeamStore } from '../team/team-store';
 
 /** A send's four-eyes decision as the contract carries it. */
 export function approvalOf(t: Pick<TeamSend, 'decision'>): Send['approval'] {
   return t.decision ? { decision: t.decision.decision, by: t.decision.byName, at: t.decision.at.toISOString(), reason: t.decision.reason } : null;
+}
+
+
+/**
+ * Whether another workstation's send is held before its upload (own-name-check.ts), read from the
+ * shared journal: the team's state of such a send stays where it was (`uploading`: it only moves
+ * forward), but the owner's hold step is written to the journal all the same
+ * (team-state-changes.ts). So the send is held while that step is its newest and it is in flight;
+ * the owner's answer, its cancel or anything else it does next is a newer step. The step's own
+ * values name the file and the server's time; the hold is the owner's to answer (the answer needs
+ * the send's files), so the workstation that wrote the step is named.
+ */
+export function heldInTeam(t: Pick<TeamSend, 'active' | 'state' | 'fileName'>, events: readonly TeamSendEvent[]): Send['held'] {
+  const last = events.at(-1);
+  if (!t.active || !['queued', 'uploading'].includes(t.state) || last?.text?.id !== HELD_STEP_ID) return null;
+  const { file, at } = last.text.values;
+  return {
+    file: typeof file === 'string' ? file : t.fileName,
+    since: typeof at === 'number' && Number.isFinite(at) ? new Date(at).toISOString() : null,
+    workstation: last.workstationName,
+  };
 }
 
 /**
@@ -35,7 +57,7 @@ export function teamSendDto(team: Pick<TeamStore, 'workstation'>, t: TeamSend, e
     error: null,
     serverHalted: false,
     lastCheckedAt: null,
-    held: null,
+    held: heldInTeam(t, events),
     timeline: events.flatMap((e) => {
       const s = SendState.safeParse(e.state);
       return s.success ? [{ at: e.at.toISOString(), state: s.data, message: e.message, text: e.text, server: null }] : [];

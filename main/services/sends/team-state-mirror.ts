@@ -30,7 +30,9 @@ function pastTold(told: Told, n: number, at: number): boolean {
  * team, so every step the team lacks is pushed in order with its place (rows left out at upload
  * as much as a new state), each written once even when told twice. A step that cannot be told now
  * (database away) waits, with the ones after it, for the next pass; nothing needs marking locally.
- * The team refuses what would move a send back (team-state-changes.ts).
+ * The team refuses what would move a send back (team-state-changes.ts); the step itself still
+ * reaches its journal while the send is in flight (a send held for its own name goes back to
+ * `queued` here, and the others must see why), without moving the team's state.
  *
  * Why the time: a data file restored from an older backup (or a copy of an older one) has fewer
  * steps of a send than the team was told, and the positions of its new steps start again below

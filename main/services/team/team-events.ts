@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { CatalogText } from '../../../shared/contract/catalog-text';
+import type { MessageId } from '../../../shared/i18n/messages';
 
 /**
  * One step of a send in the shared journal: the English sentence (logs, older workstations) and,
@@ -46,3 +47,18 @@ export function sameTeamStep(stored: { state: string; message: string; message_i
     stored.message_values === (step.text ? JSON.stringify(step.text.values) : null)
   );
 }
+
+/** The step a send takes when it is held before its upload for its own name (send-runner.ts `holdOwnName`). */
+export const HELD_STEP_ID = 'sends.step.heldOwnName' satisfies MessageId;
+
+/**
+ * SQL: whether the send `alias` (a team_sends row) is not held on its owner, i.e. its newest step
+ * in the shared journal is not {@link HELD_STEP_ID}. A held send stays `uploading` for the team
+ * (its state only moves forward) with no lease, so it looks abandoned while its owner is away;
+ * but a file under its name on the server is exactly what the hold asks its owner's operator
+ * about (this send, or another sender's). Taking it over would settle that question by itself
+ * (the file found: followed as this send; a mailing possibly never sent), so nobody takes it over
+ * (team-leases.ts `takeOver`, team-journal.ts `abandonedTeamSends`): it waits for its owner.
+ */
+export const NOT_HELD = (alias: string) =>
+  `COALESCE((SELECT message_id FROM team_send_events WHERE send_id = ${alias}.id ORDER BY id DESC LIMIT 1), '') <> '${HELD_STEP_ID}'`;

@@ -1,14 +1,14 @@
-import { storedTeamText } from './team-events';
+import { NOT_HELD, storedTeamText } from './team-events';
 import type { TeamDb } from './team-pool';
 import type { LeaseTiming } from './team-options';
 import type { AbandonedSend, TeamSend, TeamSendEvent } from './team-store-types';
 
-/** Sends left mid-upload by another workstation whose lease ran out (plus grace) or that is gone. */
+/** Sends left mid-upload by another workstation whose lease ran out (plus grace) or that is gone (not those held on it: {@link NOT_HELD}). */
 export async function abandonedTeamSends(db: TeamDb, me: string, lease: LeaseTiming): Promise<AbandonedSend[]> {
   const rows = (
     await db.query<Record<string, unknown>>(
       `SELECT s.* FROM team_sends s LEFT JOIN team_workstations w ON w.id = s.workstation
-       WHERE s.active AND s.state IN ('queued', 'uploading') AND s.workstation <> $1
+       WHERE s.active AND s.state IN ('queued', 'uploading') AND s.workstation <> $1 AND ${NOT_HELD('s')}
          AND ((s.lease_holder IS NOT NULL AND s.lease_until < now() - make_interval(secs => $2::double precision / 1000))
            OR (s.lease_holder IS NULL AND (w.last_seen IS NULL OR w.last_seen < now() - make_interval(secs => $3::double precision / 1000))))
        ORDER BY s.created_at`,
@@ -78,11 +78,14 @@ interface EventRow {
   message_id: string | null;
   message_values: string | null;
   workstation: string;
+  workstation_name: string | null;
 }
-const EVENT_COLUMNS = 'occurred_at, state, message, message_id, message_values, workstation';
+/** The journal's columns with the name of the workstation that wrote each step (`e`: team_send_events, joined by {@link EVENT_FROM}). */
+const EVENT_COLUMNS = 'e.occurred_at, e.state, e.message, e.message_id, e.message_values, e.workstation, w.name AS workstation_name';
+const EVENT_FROM = 'team_send_events e LEFT JOIN team_workstations w ON w.id = e.workstation';
 
 function toEvent(e: EventRow): TeamSendEvent {
-  return { at: e.occurred_at, state: e.state, message: e.message, text: storedTeamText(e.message_id, e.message_values), workstation: e.workstation };
+  return { at: e.occurred_at, state: e.state, message: e.message, text: storedTeamText(e.message_id, e.message_values), workstation: e.workstation, workstationName: e.workstation_name ?? e.workstation };
 }
 
 /** The shared journal, newest first (at most `limit` rows, 1 to 100 000), with each send's events when asked. */
@@ -91,7 +94,7 @@ export async function listTeamSends(db: TeamDb, limit = 1000, withEvents = false
   const sends = rows.map((r) => ({ ...toTeamSend(r), events: [] as TeamSendEvent[] }));
   if (withEvents && sends.length > 0) {
     const byId = new Map(sends.map((s) => [s.id, s]));
-    const events = (await db.query<EventRow & { send_id: string }>(`SELECT send_id, ${EVENT_COLUMNS} FROM team_send_events WHERE send_id = ANY($1) ORDER BY id`, [[...byId.keys()]])).rows;
+    const events = (await db.query<EventRow & { send_id: string }>(`SELECT e.send_id, ${EVENT_COLUMNS} FROM ${EVENT_FROM} WHERE e.send_id = ANY($1) ORDER BY e.id`, [[...byId.keys()]])).rows;
     for (const e of events) byId.get(e.send_id)?.events.push(toEvent(e));
   }
   return sends;
@@ -101,7 +104,7 @@ export async function listTeamSends(db: TeamDb, limit = 1000, withEvents = false
 export async function teamSendWithEvents(db: TeamDb, id: string): Promise<(TeamSend & { readonly events: TeamSendEvent[] }) | undefined> {
   const row = (await db.query<Record<string, unknown>>(`${TEAM_SEND_SELECT} WHERE s.id = $1`, [id])).rows[0];
   if (!row) return undefined;
-  const events = (await db.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM team_send_events WHERE send_id = $1 ORDER BY id`, [id])).rows;
+  const events = (await db.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM ${EVENT_FROM} WHERE e.send_id = $1 ORDER BY e.id`, [id])).rows;
   return { ...toTeamSend(row), events: events.map(toEvent) };
 }
 

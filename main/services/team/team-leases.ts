@@ -1,6 +1,6 @@
 import { AppError } from '../../../shared/contract/result';
 import type { LeaseOutcome } from '../store/send-claims';
-import { storedTeamText } from './team-events';
+import { NOT_HELD, storedTeamText } from './team-events';
 import type { TeamDb } from './team-pool';
 import type { LeaseTiming } from './team-options';
 import { teamText } from './team-text';
@@ -110,7 +110,7 @@ export function teamLeases(db: TeamDb, me: string, lease: LeaseTiming): TeamLeas
     async takeOver(sendId) {
       const r = await db.query(
         `UPDATE team_sends s SET lease_holder = $2, lease_until = now() + make_interval(secs => $3::double precision / 1000)
-         WHERE s.id = $1 AND s.active AND s.state IN ('queued', 'uploading') AND s.workstation <> $2
+         WHERE s.id = $1 AND s.active AND s.state IN ('queued', 'uploading') AND s.workstation <> $2 AND ${NOT_HELD('s')}
            AND ((s.lease_holder IS NOT NULL AND s.lease_until < now() - make_interval(secs => $4::double precision / 1000))
              OR (s.lease_holder IS NULL AND NOT EXISTS (SELECT 1 FROM team_workstations w WHERE w.id = s.workstation AND w.last_seen >= now() - make_interval(secs => $5::double precision / 1000))))
          RETURNING s.id`,

@@ -1,3 +1,4 @@
+import type pg from 'pg';
 import { SEND_STATES } from '../../../shared/contract/sends';
 import type { ClaimStateChange } from '../store/send-claims';
 import { insertTeamEvent, sameTeamStep, type TeamStep } from './team-events';
@@ -31,10 +32,22 @@ const PAST_TOLD = (step: string, at: string) =>
  * and a lease holder) cannot race past them:
  * - forward only: the new state is not before the team's (SEND_STATES order, `movesForward`), and
  *   a finished send (inactive) takes nothing more. A workstation that lags behind the team (its
- *   send approved elsewhere, not yet settled here) tells nothing old.
+ *   send approved elsewhere, not yet settled here) never moves the send back.
  * - each step once: a change with its timeline place (`step`, and its time `at`) is written only
- *   past the place of the newest step the team has ({@link PAST_TOLD}). A step that may not move
- *   the send (behind the team) is counted as told all the same, so it is not offered again.
+ *   past the place of the newest step the team has ({@link PAST_TOLD}).
+ *
+ * The send's state (team_sends.state) and its journal (team_send_events) are two things: the state
+ * is the team's and only moves forward; the journal is the owner's timeline as told, each step with
+ * the state its owner was in. A step behind the team's state (its place past the told one) is
+ * therefore counted as told and, while the send is in flight, written to the journal with its own
+ * state, leaving team_sends.state as it is; unless the journal has that very step already (same
+ * state and sentence: a data file restored from an older backup takes again what the team has). Why: such a step can be the one thing the other
+ * workstations must know. A send held before its upload for its own name (own-name-check.ts) goes
+ * back to `queued` on its owner after the team heard `uploading`; without its step the others
+ * would see an upload that never ends, with no word that it waits for an operator's answer on the
+ * owner (team-send-view.ts reads the hold from that step). Nobody reads the state back from the
+ * journal (the lease, the adoption and the forward rule read team_sends), so nothing moves back. A
+ * finished send takes no step at all: its journal ends with how it ended.
  * A step the journal already ends with is not written twice (the owner's "Approved by …" after the
  * approver's own; counts told again after a restart). A step is shown at its own time (`at`), not
  * at the time it arrived.
@@ -57,20 +70,38 @@ export async function recordTeamState(db: TeamDb, me: string, change: ClaimState
       [change.sendId, change.state, final, change.mailingId ?? null, me, change.recipients ?? null, change.excluded ?? null, step, SEND_STATES, at],
     );
     if (r.rowCount === 0) {
-      // Behind the team, or the send finished: the step is dealt with (nothing to write).
-      if (step !== null) await c.query(`UPDATE team_sends SET told_steps = $3, told_at = $4 WHERE id = $1 AND (workstation = $2 OR lease_holder = $2) AND ${PAST_TOLD('$3', '$4')}`, [change.sendId, me, step, at]);
-      return;
+      if (step === null) return; // a repeat, behind the team, or finished: nothing to tell
+      // Counted as told; while the send is in flight a step behind the team's state is written all the same (see above).
+      const behind = await c.query<{ state: string }>(
+        `UPDATE team_sends SET told_steps = $3, told_at = $4 WHERE id = $1 AND (workstation = $2 OR lease_holder = $2) AND ${PAST_TOLD('$3', '$4')} RETURNING active, state`,
+        [change.sendId, me, step, at],
+      );
+      const row = behind.rows[0] as { state: string; active: boolean } | undefined;
+      if (!row?.active || (change.message === undefined && !change.text)) return;
+      const said: TeamStep = { message: change.message ?? '', text: change.text };
+      const known = await c.query(
+        'SELECT 1 FROM team_send_events WHERE send_id = $1 AND state = $2 AND message = $3 AND message_id IS NOT DISTINCT FROM $4 AND message_values IS NOT DISTINCT FROM $5 LIMIT 1',
+        [change.sendId, change.state, said.message, said.text?.id ?? null, said.text ? JSON.stringify(said.text.values) : null],
+      );
+      if (known.rowCount !== 0) return; // a step the team has (a restored data file takes it again)
+      await insertTeamEvent(c, change.sendId, change.state, said, me, at ?? undefined);
+      // Announced with the team's state (unchanged), so the others read the new step.
+      return void (await notifyState(c, change.sendId, row.state, me));
     }
     // A state reached without a step of its own (the owner's poll) is announced without one.
-    if (change.message === undefined && !change.text) return void (await notifyState(c, change.sendId, change.state, me));
-    const said: TeamStep = { message: change.message ?? '', text: change.text };
-    const last = (await c.query<{ state: string; message: string; message_id: string | null; message_values: string | null }>(
-      'SELECT state, message, message_id, message_values FROM team_send_events WHERE send_id = $1 ORDER BY id DESC LIMIT 1',
-      [change.sendId],
-    )).rows[0];
-    if (!last || !sameTeamStep(last, change.state, said)) await insertTeamEvent(c, change.sendId, change.state, said, me, at ?? undefined);
+    if (change.message !== undefined || change.text) await writeStep(c, change, me, at);
     await notifyState(c, change.sendId, change.state, me);
   });
+}
+
+/** Writes the change's step into the shared journal, unless the journal already ends with it. */
+async function writeStep(c: pg.PoolClient, change: ClaimStateChange, me: string, at: Date | null): Promise<void> {
+  const said: TeamStep = { message: change.message ?? '', text: change.text };
+  const last = (await c.query<{ state: string; message: string; message_id: string | null; message_values: string | null }>(
+    'SELECT state, message, message_id, message_values FROM team_send_events WHERE send_id = $1 ORDER BY id DESC LIMIT 1',
+    [change.sendId],
+  )).rows[0];
+  if (!last || !sameTeamStep(last, change.state, said)) await insertTeamEvent(c, change.sendId, change.state, said, me, at ?? undefined);
 }
 
 /** Where the team's copy of each send's local timeline ends (sends the team does not know are left out). */

@@ -59,7 +59,9 @@ export interface TeamSendEvent {
   /** The step's sentence in English; `text` is its catalog key and values (null for steps written before team migration 6). */
   readonly message: string;
   readonly text: CatalogText | null;
+  /** The workstation that wrote the step: its id, and its name as the team knows it (the id when it left the team). */
   readonly workstation: string;
+  readonly workstationName: string;
 }
 
 // Shared profiles (#16)

@@ -5,6 +5,7 @@ import { useApi } from '../../api/api-context';
 import { ConfirmDialog } from '../../components/confirm-dialog';
 import { ErrorCallout } from '../../components/error-callout';
 import { useI18n } from '../../i18n/use-i18n';
+import { useSendTexts } from './use-send-texts';
 
 /**
  * A send held before its upload because the server already has a file under its own name
@@ -24,6 +25,7 @@ export function HeldPanel(props: { send: Send; onChanged: (s: Send) => void }) {
   const b = (c: React.ReactNode[]) => <strong className="mono">{c}</strong>;
   if (!s.held) return null;
   const held = s.held;
+  if (held.workstation !== null) return <HeldElsewhere send={s} workstation={held.workstation} />;
 
   const follow = async () => {
     setBusy(true);
@@ -67,6 +69,32 @@ export function HeldPanel(props: { send: Send; onChanged: (s: Send) => void }) {
           <p>{t('sends.held.confirmBody', { count: s.recipients, mailing: s.sourceMailingName, file: held.file })}</p>
         </ConfirmDialog>
       )}
+    </section>
+  );
+}
+
+/**
+ * Team mode: another workstation's send, held there (`Send.held.workstation`). Its step says why,
+ * marked as that workstation's; only that workstation can answer, because the answer needs the
+ * send's files, which it keeps (main/services/sends/team-send-view.ts). So no buttons here: the
+ * panel says where the answer is given, and the timeline shows it once given.
+ */
+function HeldElsewhere(props: { send: Send; workstation: string }) {
+  const { t, rich, stepNode } = useSendTexts();
+  const id = useId();
+  const s = props.send;
+  const step = s.timeline.findLast((e) => e.text?.id === 'sends.step.heldOwnName');
+  const code = (c: React.ReactNode[]) => <code className="small">{c}</code>;
+  return (
+    <section className="callout callout-warn held-panel" role="status" aria-labelledby={`${id}-title`} data-testid="held-panel">
+      <h3 id={`${id}-title`}>{t('sends.held.elsewhere.title', { workstation: props.workstation })}</h3>
+      {step && (
+        <figure className="held-step">
+          <figcaption className="small muted">{t('sends.held.elsewhere.step', { workstation: props.workstation })}</figcaption>
+          <blockquote data-testid="held-step">{stepNode(step.text, step.message)}</blockquote>
+        </figure>
+      )}
+      <p data-testid="held-waits">{rich('sends.held.elsewhere.waits', { workstation: props.workstation, id: s.id, code })}</p>
     </section>
   );
 }

@@ -152,7 +152,7 @@ export function SendDetail(props: { send: Send; onChanged: (s: Send) => void }) 
         <h2 id="send-detail-title">{t(s.test ? 'sends.detail.titleTest' : 'sends.detail.title', { id: s.id })}</h2>
         <StateBadge send={s} testId="send-state" />
       </header>
-      <p className="muted">{t(s.held ? 'sends.held.explain' : STATE_EXPLAIN[s.state])}</p>
+      <p className="muted">{s.held?.workstation ? t('sends.held.explainElsewhere', { workstation: s.held.workstation }) : t(s.held ? 'sends.held.explain' : STATE_EXPLAIN[s.state])}</p>
       <ApprovalPanel send={s} onChanged={props.onChanged} />
       <HeldPanel send={s} onChanged={props.onChanged} />
       {s.serverHalted && (
