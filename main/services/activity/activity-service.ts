@@ -6,7 +6,7 @@ import type { TeamActivityRow, TeamStore } from '../team/team-store';
 import { appIntl } from '../../../shared/i18n/intl';
 import type { MessageId, MessageValues } from '../../../shared/i18n/messages';
 import { createTeamActivitySync, type LocalActivityRow, type TeamActivitySync } from './team-activity-sync';
-import { withinTeamWait } from './team-wait';
+import { withinTeamWait } from '../team/team-wait';
 
 /** What any service hands the activity log: the sentence as a catalog key and its values. */
 export type ActivityInput = {

@@ -2,6 +2,7 @@ import { AppError, isAppErrorOf } from '../../../shared/contract/result';
 import type { LogActivity } from '../activity/activity-service';
 import type { Settings } from '../store/settings';
 import type { TeamProfileRow, TeamStore } from '../team/team-store';
+import { withinTeamWait } from '../team/team-wait';
 import type { ProfileConflict } from '../../../shared/contract/profiles';
 import { setupDifferences } from './setup-differences';
 import { SharedSetup, sharedSetupOf, withSharedSetup } from './shared-setup';
@@ -211,7 +212,7 @@ export function createProfileSharing(deps: ProfileSharingDeps) {
     async ready() {
       if (!team) return;
       firstPull ??= sync().catch(() => undefined);
-      await Promise.race([firstPull, new Promise((r) => setTimeout(r, FIRST_PULL_WAIT_MS).unref?.())]);
+      await withinTeamWait(firstPull, FIRST_PULL_WAIT_MS);
     },
     /** Hears the others' changes within a second (LISTEN/NOTIFY) and retries what waits; long-running hosts call it. */
     async start() {

@@ -25,6 +25,7 @@ import { ACTIVE_STATES, said, SendJournal, SERVER_STATES, type SendRecord } from
 import { FAST_POLL_MS, pollDue } from './poll-schedule';
 import { namesShiftedBy, pollSend, uploadSend, type RunnerDeps } from './send-runner';
 import { personaliseForTest } from './test-send';
+import { withinTeamWait } from '../team/team-wait';
 
 /** What the sends service needs. */
 export interface SendsDeps {
@@ -351,7 +352,7 @@ export function createSendsService(deps: SendsDeps): SendsService {
       const records = await journal.list({ profile, limit });
       // Team mode: the sends other workstations started too (the team database away: this workstation's only).
       // A database that does not answer holds the screen up at most TEAM_LIST_WAIT_MS.
-      const shared = deps.team ? await Promise.race([deps.team.list({ limit, events: true }).catch(() => []), new Promise<[]>((r) => setTimeout(() => r([]), TEAM_LIST_WAIT_MS).unref())]) : [];
+      const shared = deps.team ? ((await withinTeamWait(deps.team.list({ limit, events: true }), TEAM_LIST_WAIT_MS)) ?? []) : [];
       for (const t of shared) if (t.decision) decided.set(t.id, approvalOf(t)!);
       const mine = await Promise.all(records.map((r) => toDto(r, progress.get(r.id) ?? null)));
       const known = new Set(records.map((r) => r.id));
