@@ -12,6 +12,7 @@ import { deriveStatus, parseErrorFile, parseLogFile, StatusLayoutError, statusFi
 import { said, SERVER_STATES, type Said, type SendJournal, type SendRecord } from './send-journal';
 import { leaveOutSuppressed, type RecheckDeps } from './upload-recheck';
 import { ownNameOnServer } from './own-name-check';
+import { HELD_STEP_ID } from '../team/team-events';
 
 /** An error's sentence in both forms: its catalog key where it has one, else its English text alone. */
 export function errorSaid(e: unknown): Said {
@@ -187,7 +188,7 @@ async function holdOwnName(deps: RunnerDeps, record: SendRecord, attempts: numbe
   const held = await deps.journal.update(
     record.id,
     { state: 'queued', uploadAttempts: attempts, nameHold: { kind: 'held', since: since.toISOString(), ...names } },
-    { state: 'queued', ...said('sends.step.heldOwnName', { file: names.fileName, at: since.getTime() }) },
+    { state: 'queued', ...said(HELD_STEP_ID, { file: names.fileName, at: since.getTime() }) },
   );
   await deps.log({ level: 'warn', kind: 'upload', profile: record.profile, messageId: 'sends.activity.heldOwnName', values: { id: record.id, file: names.fileName } });
   return held;
