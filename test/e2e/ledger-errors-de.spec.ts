@@ -31,6 +31,16 @@ test.describe('the response-file ledger in German', () => {
     expect(await overflowing(page)).toEqual([]);
     await shootBoth(page, 'ledger-de-10-rejected-file', row);
 
+    // The Activity screen names the file and its reason in German too (no English sentence in the entry or its tooltip).
+    await page.goto(`${page.url().split('#')[0]}#/activity`);
+    const entry = page.getByRole('gridcell').filter({ hasText: 'wurde nicht eingelesen' });
+    await expect(entry).toContainText(`${name} (`);
+    await expect(entry).toContainText('fehlt die Spalte "linkId" einer clicks-Datei.');
+    await expect(entry).toContainText('Beim nächsten Abruf wird es erneut versucht.');
+    await entry.hover();
+    expect(await englishOnScreen(page, undefined, sandboxData(host.dataDir))).toEqual([]);
+    await shootBoth(page, 'ledger-de-11-rejected-file-activity', entry);
+
     // The same row read in English after a language switch: the key is stored, not the German text.
     await page.goto(`${page.url().split('#')[0]}#/settings`);
     await page.getByRole('region', { name: 'Sprache' }).getByRole('radio', { name: 'English' }).click();

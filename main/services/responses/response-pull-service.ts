@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { AppError } from '../../../shared/contract/result';
 import { appIntl } from '../../../shared/i18n/intl';
+import type { MessageId } from '../../../shared/i18n/messages';
 import type { EventBus } from '../../core/event-bus';
 import type { LogActivity } from '../activity/activity-service';
 import type { ProfilesService } from '../profiles/profiles-service';
@@ -64,8 +65,10 @@ export function createResponsePullService(deps: ResponsePullDeps): ResponsesPart
         profile,
         messageId: 'responses.activity.pulled',
         values: { ingested: counts('ingested'), replaced: counts('replaced'), skipped: counts('skipped'), rejected: counts('rejected'), added },
-        details: files.filter((f) => f.outcome === 'rejected').map((f) => `${f.name}: ${f.message}`).join('\n') || null,
+        details: null,
       });
+      // Each rejected file gets an entry of its own, its reason in the reader's language (reason.ts's form).
+      for (const f of files) if (f.outcome === 'rejected') await deps.log({ level: 'warn', kind: 'pull', profile, messageId: 'responses.activity.fileRejected', values: { file: f.name, client: f.client, ...rejectionReason(f) } });
       return { files };
     },
 
@@ -92,4 +95,14 @@ export function createResponsePullService(deps: ResponsePullDeps): ResponsesPart
       return { ...result };
     },
   };
+}
+
+/**
+ * Why a pulled file was rejected, as the values of a wrapping message: the error's own English
+ * sentence (`reason`), and where it has a catalog key, that key and its values beside it.
+ */
+function rejectionReason(f: PulledFile): { reason: string; reasonId?: string; reasonValues?: string } {
+  if (f.text) return { reason: appIntl('en').formatMessage({ id: f.text.id as MessageId }, f.text.values), reasonId: f.text.id, reasonValues: JSON.stringify(f.text.values) };
+  const retry = ` ${appIntl('en').formatMessage({ id: 'responses.pulled.retry' })}`;
+  return { reason: f.message.endsWith(retry) ? f.message.slice(0, -retry.length) : f.message };
 }
