@@ -2,18 +2,11 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActivityEntry } from '../../../shared/contract/activity';
 import { startTeam, type TeamSetup } from '../../helpers/team-setup';
+import { lockTeamTable, stall } from '../../helpers/team-stall';
 
 type ActivityPage = { entries: ActivityEntry[]; total: number; team: { workstation: string; othersMissing: boolean } | null };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Blocks this process's event loop for `ms`: what a busy machine or a long synchronous task does to it. */
-function stall(ms: number): void {
-  const end = performance.now() + ms;
-  while (performance.now() < end) {
-    // busy on purpose
-  }
-}
 
 describe('team mode: the whole team’s activity list', () => {
   let team: TeamSetup;
@@ -33,13 +26,7 @@ describe('team mode: the whole team’s activity list', () => {
       (await admin.query<{ n: string }>("SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%FROM team_activity a LEFT JOIN team_workstations%'")).rows[0].n,
     );
   /** Holds the team's read of the others' entries (not the push: team_activity has no key into team_workstations) until the returned release. */
-  const holdTeamReads = async () => {
-    const locker = new pg.Client({ connectionString: team.pg.urlWithPassword });
-    await locker.connect();
-    await locker.query('BEGIN');
-    await locker.query('LOCK TABLE team_workstations IN ACCESS EXCLUSIVE MODE');
-    return locker;
-  };
+  const holdTeamReads = () => lockTeamTable(team.pg.urlWithPassword, 'team_workstations');
 
   beforeAll(async () => {
     team = await startTeam(['a', 'b'], { seed: 'activity-list' });

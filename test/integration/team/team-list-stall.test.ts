@@ -2,16 +2,9 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Send } from '../../../shared/contract/sends';
 import { createTeamSend, startTeam, valueIn, type TeamSetup } from '../../helpers/team-setup';
+import { lockTeamTable, stall } from '../../helpers/team-stall';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Keeps this process busy for `ms`, as a loaded machine or a long synchronous task would. */
-function stall(ms: number): void {
-  const end = performance.now() + ms;
-  while (performance.now() < end) {
-    // busy on purpose
-  }
-}
 
 describe('team mode: a stall of this process is not the team database missing (sends list)', () => {
   let team: TeamSetup;
@@ -39,10 +32,7 @@ describe('team mode: a stall of this process is not the team database missing (s
       // Warm: A's list reaches the team and shows B's send.
       expect((await valueIn<Send[]>(a, 'sends.list', {})).some((s) => s.id === id)).toBe(true);
       // Hold A's read of the shared journal (it joins team_workstations) until the lock goes.
-      locker = new pg.Client({ connectionString: team.pg.urlWithPassword });
-      await locker.connect();
-      await locker.query('BEGIN');
-      await locker.query('LOCK TABLE team_workstations IN ACCESS EXCLUSIVE MODE');
+      locker = await lockTeamTable(team.pg.urlWithPassword, 'team_workstations');
       const listing = valueIn<Send[]>(a, 'sends.list', {});
       const waiting = async () =>
         Number((await admin.query<{ n: string }>("SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%FROM team_sends s LEFT JOIN team_workstations%'")).rows[0].n);
