@@ -14,6 +14,26 @@ import { startTeam, valueIn, type TeamSetup } from '../../helpers/team-setup';
  * was (`uploading`: it only moves forward), but the other workstations see that the send is held,
  * why (A's step), and that it waits for an answer on A; after A answers they see the outcome.
  */
+
+/**
+ * Creates a real send on `context` due in 1.5 s, puts a log of another upload under the send's own
+ * name on the server (taken after the send was due, so it may be this very send), and runs two
+ * scheduler passes: the send is held, and the mirror has told the team.
+ */
+async function heldOn(team: TeamSetup, context: AppContext, sourceMailingId: string, foreignMailingId: string): Promise<Send> {
+  const inspection = await valueIn<{ mapping: unknown[] }>(context, 'recipients.inspect', { profile: 'team', client: team.client.name, path: team.recipients });
+  const created = await valueIn<Send>(context, 'sends.create', {
+    profile: 'team', client: team.client.name, path: team.recipients, sourceMailingId, mapping: inspection.mapping,
+    scheduledAt: new Date(Date.now() + 1_500).toISOString(),
+  });
+  const now = formatWallClock(wallClockAt(Date.now(), ''));
+  writeFileSync(join(team.client.localDir, 'logs', created.fileName.replace(/\.csv$/, '.log')), `timestamp;event;file;mailingId;records;message\n${now};received;${created.fileName};;;\n${now};mailing_created;${created.fileName};${foreignMailingId};2;\n`);
+  await new Promise((r) => setTimeout(r, 1_600));
+  await context.services.sends.tick();
+  await context.services.sends.tick(); // the mirror tells the team
+  return created;
+}
+
 describe('team mode: a send held on A for its own name, as B sees it', () => {
   let team: TeamSetup;
   let admin: pg.Client;
@@ -42,17 +62,7 @@ describe('team mode: a send held on A for its own name, as B sees it', () => {
 
   it("B sees that A's send is held, A's reason, and that only A can answer; then the answer A gave", async () => {
     a = await team.open('a');
-    const inspection = await valueIn<{ mapping: unknown[] }>(a, 'recipients.inspect', { profile: 'team', client: team.client.name, path: team.recipients });
-    const created = await valueIn<Send>(a, 'sends.create', {
-      profile: 'team', client: team.client.name, path: team.recipients, sourceMailingId: team.client.mailingIds[0], mapping: inspection.mapping,
-      scheduledAt: new Date(Date.now() + 1_500).toISOString(),
-    });
-    // Another upload under this send's own name, which the server took after the send was due: it may be this very send.
-    const now = formatWallClock(wallClockAt(Date.now(), ''));
-    writeFileSync(join(team.client.localDir, 'logs', created.fileName.replace(/\.csv$/, '.log')), `timestamp;event;file;mailingId;records;message\n${now};received;${created.fileName};;;\n${now};mailing_created;${created.fileName};99999999997;2;\n`);
-    await new Promise((r) => setTimeout(r, 1_600));
-    await a.services.sends.tick();
-    await a.services.sends.tick(); // the mirror tells the team
+    const created = await heldOn(team, a, team.client.mailingIds[0], '99999999997');
     const heldOnA = await valueIn<Send>(a, 'sends.get', { id: created.id });
     expect(heldOnA).toMatchObject({ state: 'queued', held: { file: created.fileName } });
     // The team's state never moves back: it stays where A's upload began.
@@ -125,16 +135,7 @@ describe('team mode: a held send while its workstation is away', () => {
 
   it('B neither adopts nor ends it; A answers when it is back, and B sees the upload under the new name', async () => {
     a = await team.open('a');
-    const inspection = await valueIn<{ mapping: unknown[] }>(a, 'recipients.inspect', { profile: 'team', client: team.client.name, path: team.recipients });
-    const created = await valueIn<Send>(a, 'sends.create', {
-      profile: 'team', client: team.client.name, path: team.recipients, sourceMailingId: team.client.mailingIds[1], mapping: inspection.mapping,
-      scheduledAt: new Date(Date.now() + 1_500).toISOString(),
-    });
-    const now = formatWallClock(wallClockAt(Date.now(), ''));
-    writeFileSync(join(team.client.localDir, 'logs', created.fileName.replace(/\.csv$/, '.log')), `timestamp;event;file;mailingId;records;message\n${now};received;${created.fileName};;;\n${now};mailing_created;${created.fileName};99999999996;2;\n`);
-    await new Promise((r) => setTimeout(r, 1_600));
-    await a.services.sends.tick();
-    await a.services.sends.tick();
+    const created = await heldOn(team, a, team.client.mailingIds[1], '99999999996');
     expect(await valueIn<Send>(a, 'sends.get', { id: created.id })).toMatchObject({ state: 'queued', held: { file: created.fileName } });
     await a.close();
     a = undefined;
