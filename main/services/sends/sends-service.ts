@@ -24,6 +24,7 @@ import { reasonValues } from '../sftp/reason';
 import { ACTIVE_STATES, said, SendJournal, SERVER_STATES, type SendRecord } from './send-journal';
 import { FAST_POLL_MS, pollDue } from './poll-schedule';
 import { namesShiftedBy, pollSend, uploadSend, type RunnerDeps } from './send-runner';
+import { ServerClockStore } from './server-clock';
 import { personaliseForTest } from './test-send';
 import { withinTeamWait } from '../team/team-wait';
 
@@ -63,6 +64,16 @@ export type SendsService = ImplOf<typeof sendsContract> & {
   removeOrphans(): Promise<string[]>;
   readonly journal: SendJournal;
 };
+
+/** A profile's server as the operator set it up (`host:port`), for the activity log; the profile's name when it is gone. */
+function serverNameOf(profiles: Pick<ProfilesService, 'stored'>, profile: string): string {
+  try {
+    const stored = profiles.stored(profile);
+    return `${stored.host}:${stored.port}`;
+  } catch {
+    return profile;
+  }
+}
 
 /** Team mode: how long the Sends list waits for the other workstations' sends before it shows this workstation's alone. */
 const TEAM_LIST_WAIT_MS = 1_500;
@@ -113,6 +124,7 @@ export function createSendsService(deps: SendsDeps): SendsService {
     scratchDir: join(deps.dataDir, 'tmp'),
     timeZoneOf: (record) => clientTimeZone(deps.profiles, record.profile, record.client),
     claims: deps.team,
+    serverClock: new ServerClockStore(deps.db, deps.log, (profile) => serverNameOf(deps.profiles, profile)),
     recheck: {
       suppressed: deps.suppressed,
       clientOf: (record) => {
