@@ -2,7 +2,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { isKnownTimeZone, serverTimeToInstant } from '../../../shared/zoned-time';
 import type { SftpSession } from '../sftp';
-import { ownEvidenceFrom, type ServerClockSource } from './server-clock';
+import { onThisClock, ownEvidenceFrom, type ClockMeasurement, type ServerClockSource } from './server-clock';
 import { parseLogFile, statusFileNames } from './server-status-adapter';
 import type { SendRecord } from './send-journal';
 
@@ -45,7 +45,9 @@ export const SERVER_CLOCK_MARGIN_MS = 5 * 60_000;
  * log of the stem (the server writes one for every file it takes). The log's own first time is
  * used where it has one (read in the client's time zone), else the file's modification time. An
  * error file is no evidence: an upload the server refused sent nothing. Answers when the server
- * had the file, or undefined when it has nothing of that name or it is provably older than the send.
+ * had the file (on this workstation's clock where the server's is measured, so the operator compares
+ * it with when the send went out), or undefined when it has nothing of that name or it is provably
+ * older than the send.
  */
 export async function ownNameOnServer(
   session: SftpSession,
@@ -62,10 +64,11 @@ export async function ownNameOnServer(
   if (times.length === 0) return undefined;
   const due = Math.max(record.createdAt.getTime(), record.scheduledAt.getTime());
   const newest = Math.max(...times);
-  const held = { since: new Date(Math.min(...times)) };
-  if (newest >= due - SERVER_CLOCK_MARGIN_MS) return held;
-  const clock = (await options.clock.known()) ?? (await options.clock.measure());
-  return newest < ownEvidenceFrom(due, clock) ? undefined : held;
+  const known = await options.clock.known();
+  const held = (clock: ClockMeasurement | undefined) => ({ since: new Date(onThisClock(Math.min(...times), clock)) });
+  if (newest >= due - SERVER_CLOCK_MARGIN_MS) return held(known);
+  const clock = known ?? (await options.clock.measure());
+  return newest < ownEvidenceFrom(due, clock) ? undefined : held(clock);
 }
 
 /** The earliest time the log file names (undefined: none readable, or a layout this adapter does not know). */

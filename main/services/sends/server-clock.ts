@@ -97,6 +97,11 @@ export function ownEvidenceFrom(dueMs: number, clock: ClockMeasurement | undefin
   return dueMs + clock.offsetMs - clock.errorMs - MEASURED_SLACK_MS;
 }
 
+/** A time on the server's clock moved onto this workstation's by the measured offset; as it is without a measurement. */
+export function onThisClock(serverTime: number, clock: ClockMeasurement | undefined): number {
+  return clock ? serverTime - clock.offsetMs : serverTime;
+}
+
 /** How a send reaches the measurements of its server (the own-name check's view). */
 export interface ServerClockSource {
   /** The last measurement for this server, when recent enough to use. */

@@ -5,6 +5,8 @@ import type { Send } from '../../../shared/contract/sends';
 import { openAppContext, type AppContext } from '../../../main/app/app-context';
 import { startDemoSandbox } from '../../../main/app/demo-sandbox';
 import type { SandboxHandle } from '../../../main/services/sandbox';
+import { nextSecond } from '../../../main/services/sends/send-runner';
+import { formatWallClock, wallClockAt } from '../../../shared/zoned-time';
 import { callService } from '../../helpers/call-service';
 import { tempDir } from '../../helpers/temp-dir';
 
@@ -109,6 +111,10 @@ describe('a server whose clock runs ten minutes behind, and a data dir restored 
     expect(held).toMatchObject({ state: 'queued', held: { file: held.fileName } });
     expect(held.fileName.replace(/\.csv$/, '.log')).toBe(recipientLogs()[0]);
     expect(held.timeline.at(-1)?.text?.id).toBe('sends.step.heldOwnName');
+    // "Since" is on this computer's clock (the server's would say ten minutes before the send was even created).
+    const since = Date.parse(held.held!.since!);
+    expect(since).toBeGreaterThanOrEqual(Date.parse(held.createdAt) - 5_000);
+    expect(since).toBeLessThanOrEqual(Date.now());
     // The check measured the clock on the spot (a probe write, nothing left behind) and kept it.
     const clock = await storedClock();
     expect(Math.abs(Number(clock!.offset_ms) + BEHIND_SECONDS * 1000)).toBeLessThanOrEqual(Number(clock!.error_ms));
@@ -117,5 +123,24 @@ describe('a server whose clock runs ten minutes behind, and a data dir restored 
     await context.services.sends.tick();
     expect(await clockWarnings()).toHaveLength(1);
     expect(recipientLogs()).toHaveLength(1);
+  });
+});
+
+describe('the measured clock still tells another sender\'s file apart', () => {
+  it('a log of the same second the server wrote 20 minutes before the send was due (on its clock, 30 on ours) is walked past, and the send goes out', async () => {
+    const path = join(data.path, 'recipients.csv');
+    const inspection = await call<{ mapping: unknown[] }>('recipients.inspect', { profile: 'Sandbox', client: 'demo', path });
+    const created = await call<Send>('sends.create', {
+      profile: 'Sandbox', client: 'demo', path, sourceMailingId: sandbox.clients[0].mailings[1].id, mapping: inspection.mapping,
+      scheduledAt: new Date(Date.now() + 1_500).toISOString(),
+    });
+    const stem = created.fileName.replace(/\.csv$/, '');
+    // Another system's upload of the same second, taken by the server long before: only its log is left, in the server's (behind) time.
+    const then = formatWallClock(wallClockAt(Date.now() - (BEHIND_SECONDS + 20 * 60) * 1000, ''));
+    writeFileSync(join(serverDir('logs'), `${stem}.log`), `timestamp;event;file;mailingId;records;message\n${then};received;${created.fileName};;;\n${then};mailing_created;${created.fileName};99999999997;5;\n`);
+    await new Promise((r) => setTimeout(r, 1_600));
+    await context.services.sends.tick();
+    const uploaded = await call<Send>('sends.get', { id: created.id });
+    expect(uploaded).toMatchObject({ state: 'on_server', held: null, fileName: `${nextSecond(stem.slice(0, 14))}_subscribers.csv` });
   });
 });
