@@ -142,5 +142,7 @@ describe('the measured clock still tells another sender\'s file apart', () => {
     await context.services.sends.tick();
     const uploaded = await call<Send>('sends.get', { id: created.id });
     expect(uploaded).toMatchObject({ state: 'on_server', held: null, fileName: `${nextSecond(stem.slice(0, 14))}_subscribers.csv` });
+    // Its upload measured the clock again; the operator was told once per profile, not once per upload.
+    expect(await clockWarnings()).toHaveLength(1);
   });
 });
