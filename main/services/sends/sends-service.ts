@@ -24,7 +24,7 @@ import { reasonValues } from '../sftp/reason';
 import { ACTIVE_STATES, said, SendJournal, SERVER_STATES, type SendRecord } from './send-journal';
 import { FAST_POLL_MS, pollDue } from './poll-schedule';
 import { namesShiftedBy, pollSend, uploadSend, type RunnerDeps } from './send-runner';
-import { ServerClockStore } from './server-clock';
+import { ServerClockStore, serverNameOf } from './server-clock';
 import { personaliseForTest } from './test-send';
 import { withinTeamWait } from '../team/team-wait';
 
@@ -46,6 +46,8 @@ export interface SendsDeps {
    * upload leases (README, "Team mode"). Absent: this workstation alone, as before.
    */
   readonly team?: TeamStore;
+  /** The servers' clocks per profile (server-clock.ts), shared with the connection test that measures them too; absent: the service keeps its own. */
+  readonly serverClock?: ServerClockStore;
   /** Team mode: further team bookkeeping started by each scheduler pass (the shared suppression list); it runs on its own. */
   readonly teamPass?: () => void;
 }
@@ -64,16 +66,6 @@ export type SendsService = ImplOf<typeof sendsContract> & {
   removeOrphans(): Promise<string[]>;
   readonly journal: SendJournal;
 };
-
-/** A profile's server as the operator set it up (`host:port`), for the activity log; the profile's name when it is gone. */
-function serverNameOf(profiles: Pick<ProfilesService, 'stored'>, profile: string): string {
-  try {
-    const stored = profiles.stored(profile);
-    return `${stored.host}:${stored.port}`;
-  } catch {
-    return profile;
-  }
-}
 
 /** Team mode: how long the Sends list waits for the other workstations' sends before it shows this workstation's alone. */
 const TEAM_LIST_WAIT_MS = 1_500;
@@ -124,7 +116,7 @@ export function createSendsService(deps: SendsDeps): SendsService {
     scratchDir: join(deps.dataDir, 'tmp'),
     timeZoneOf: (record) => clientTimeZone(deps.profiles, record.profile, record.client),
     claims: deps.team,
-    serverClock: new ServerClockStore(deps.db, deps.log, (profile) => serverNameOf(deps.profiles, profile)),
+    serverClock: deps.serverClock ?? new ServerClockStore(deps.db, deps.log, (profile) => serverNameOf(deps.profiles, profile)),
     recheck: {
       suppressed: deps.suppressed,
       clientOf: (record) => {

@@ -1,4 +1,5 @@
 import type { LogActivity } from '../activity/activity-service';
+import type { ProfilesService } from '../profiles/profiles-service';
 import type { SftpSession } from '../sftp';
 import type { Database } from '../store/database';
 
@@ -163,6 +164,7 @@ export class ServerClockStore {
         profile,
         messageId: measured.offsetMs < 0 ? 'sends.activity.serverClockBehind' : 'sends.activity.serverClockAhead',
         values: { server: this.serverName(profile), minutes },
+        details: `server clock minus this workstation's: ${measured.offsetMs} ms (± ${measured.errorMs} ms)`,
       });
     }
     return measured;
@@ -197,5 +199,15 @@ export async function samplePart(session: SftpSession, partPath: string, before:
     return part ? { modifyTime: part.modifyTime, before, after } : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/** A profile's server as the operator set it up (`host:port`), for the activity log; the profile's name when it is gone. */
+export function serverNameOf(profiles: Pick<ProfilesService, 'stored'>, profile: string): string {
+  try {
+    const stored = profiles.stored(profile);
+    return `${stored.host}:${stored.port}`;
+  } catch {
+    return profile;
   }
 }

@@ -146,3 +146,15 @@ describe('the measured clock still tells another sender\'s file apart', () => {
     expect(await clockWarnings()).toHaveLength(1);
   });
 });
+
+describe('the connection test measures the server clock too', () => {
+  it('its probe write in the upload folder keeps a tight measurement, before any send needs one', async () => {
+    await context.db.run('DELETE FROM server_clock');
+    const report = await call<{ ok: boolean }>('profiles.test', { name: 'Sandbox' });
+    expect(report.ok).toBe(true);
+    const clock = await storedClock();
+    expect(Number(clock!.error_ms)).toBeLessThan(2_000); // one small write's round trip, plus the file time's second
+    expect(Math.abs(Number(clock!.offset_ms) + BEHIND_SECONDS * 1000)).toBeLessThanOrEqual(Number(clock!.error_ms));
+    expect(readdirSync(serverDir('upload')).filter((n) => n.startsWith('.loopdesk-write-test'))).toEqual([]);
+  });
+});
