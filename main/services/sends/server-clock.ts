@@ -147,15 +147,18 @@ export class ServerClockStore {
    */
   async record(profile: string, fingerprint: string, sample: ClockSample): Promise<ClockMeasurement> {
     const measured = { ...measureServerClock(sample), measuredAt: new Date(sample.after) };
-    const [previous] = await this.db.all<Row>('SELECT * FROM server_clock WHERE profile = $1', [profile]);
     const off = Math.abs(measured.offsetMs) - measured.errorMs > WARN_OFFSET_MS;
     const fine = Math.abs(measured.offsetMs) + measured.errorMs <= WARN_OFFSET_MS;
-    const warnedBefore = previous?.server === fingerprint && previous.warned;
-    const warn = off && !warnedBefore;
-    await this.db.run(
-      `INSERT OR REPLACE INTO server_clock (profile, server, offset_ms, error_ms, measured_at, warned) VALUES ($1, $2, $3, $4, $5, $6)`,
-      [profile, fingerprint, measured.offsetMs, measured.errorMs, measured.measuredAt.toISOString(), warn || (warnedBefore && !fine)],
-    );
+    // One transaction: two uploads measuring at once must not both take the warning for theirs.
+    const warn = await this.db.transaction(async (tx) => {
+      const [previous] = await tx.all<Row>('SELECT * FROM server_clock WHERE profile = $1', [profile]);
+      const warnedBefore = previous?.server === fingerprint && previous.warned;
+      await tx.run(
+        `INSERT OR REPLACE INTO server_clock (profile, server, offset_ms, error_ms, measured_at, warned) VALUES ($1, $2, $3, $4, $5, $6)`,
+        [profile, fingerprint, measured.offsetMs, measured.errorMs, measured.measuredAt.toISOString(), (off && !warnedBefore) || (warnedBefore && !fine)],
+      );
+      return off && !warnedBefore;
+    });
     if (warn) {
       const minutes = Math.round(Math.abs(measured.offsetMs) / 6_000) / 10;
       await this.log({
