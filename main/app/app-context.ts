@@ -19,6 +19,7 @@ import type { ResponsesService } from '../services/responses/responses-service';
 import { createSoftBounceDraftService } from '../services/responses/soft-bounce-draft-service';
 import { createSuppressionAdminService } from '../services/responses/suppression-admin-service';
 import { createSendsService, type SendsService } from '../services/sends/sends-service';
+import { ServerClockStore, serverNameOf } from '../services/sends/server-clock';
 import { SuppressionList } from '../services/suppression/suppression-list';
 import { clockOffEntry, createSuppressionSync } from '../services/suppression/suppression-sync';
 import { keyringNamespace, openKeyringSecretStore, type SecretStore } from '../services/secrets/secret-store';
@@ -111,7 +112,17 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
   const teamSetting = readTeamSetting(settings);
   const team = teamSetting ? teamStoreFor(teamSetting, env, secrets) : undefined;
   const activity = createActivityService(db, bus, team);
-  const profiles = createProfilesService({ settings, secrets, log: activity.log, env, team, teamChanged: (names) => bus.emit('profiles.onTeamChange', { names: [...names] }) });
+  // The servers' clocks, measured on Loopdesk's own writes: the connection test's probe and every send's upload.
+  const serverClock = new ServerClockStore(db, activity.log, (profile) => serverNameOf(profiles, profile));
+  const profiles = createProfilesService({
+    settings,
+    secrets,
+    log: activity.log,
+    env,
+    team,
+    teamChanged: (names) => bus.emit('profiles.onTeamChange', { names: [...names] }),
+    serverClock: (profile, fingerprint, sample) => serverClock.record(profile, fingerprint, sample),
+  });
   const version = appVersion();
   const suppression = new SuppressionList(db);
   const suppressed = () => suppression.lookup();
@@ -145,6 +156,7 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
     language: () => mainLanguage(settings, options.systemLocale),
     dataKey: atRest.encrypt ? dataKey?.key : undefined,
     team,
+    serverClock,
     // Each scheduler pass (the first at start): listen for the others' changes, push and pull.
     teamPass: suppressionSync ? () => void suppressionSync.watch().then(() => suppressionSync.soon()) : undefined,
   });

@@ -32,6 +32,8 @@ export interface DemoSandboxOptions {
   readonly timeScale?: number;
   /** Seed of a new sandbox root (default: a random one); the same seed gives the same history. */
   readonly seed?: string;
+  /** Seconds the sandbox server's clock runs ahead of this machine's (negative: behind; default 0), for tests of a server with a wrong clock. */
+  readonly clockOffsetSeconds?: number;
 }
 
 /** Name of the profile that points at the embedded sandbox. */
@@ -78,6 +80,7 @@ export async function startDemoSandbox(context: AppContext, options: DemoSandbox
     history: options.history ?? false,
     timeScale: options.timeScale,
     seed: options.seed,
+    clockOffsetSeconds: options.clockOffsetSeconds,
   });
   context.onClose(() => sandbox.stop());
   const profiles = context.services.profiles;

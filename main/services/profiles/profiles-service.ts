@@ -4,7 +4,7 @@ import type { CatalogText } from '../../../shared/contract/catalog-text';
 import { ClientConfig, ProfileInput, type Profile, type profilesContract } from '../../../shared/contract/profiles';
 import type { LogActivity } from '../activity/activity-service';
 import type { SecretStore } from '../secrets/secret-store';
-import { openSftp, probeHostKey, type SftpSession, type SftpTarget } from '../sftp';
+import { openSftp, probeHostKey, type SftpSession, type SftpTarget, type WriteCheck } from '../sftp';
 import type { Settings } from '../store/settings';
 import { createProfileSharing, type TeamProfilesPort } from './profile-sharing';
 import { sharedSetupOf } from './shared-setup';
@@ -26,6 +26,8 @@ export interface ProfilesDeps {
   readonly teamChanged?: (names: readonly string[]) => void;
   /** Team mode: how often changes made while the team database was away are retried (tests shorten it). */
   readonly teamRetryMs?: number;
+  /** Keeps the server clock the connection test's probe write read off (sends/server-clock.ts); absent: not kept. */
+  readonly serverClock?: (profile: string, fingerprint: string, sample: NonNullable<WriteCheck['clock']>) => Promise<unknown>;
 }
 
 /** The profiles service plus what other services use to reach a server. */
@@ -328,6 +330,8 @@ export function createProfilesService(deps: ProfilesDeps): ProfilesService {
             ['responses', client.responseDir],
           ] as const) {
             const check = await session.checkWritable(dir);
+            // An own write: the probe's time measures the server's clock before any send needs it.
+            if (check.clock && role === 'upload') await deps.serverClock?.(name, session.fingerprint, check.clock).catch(() => undefined);
             // The SFTP layer's own catalog text where it gives one; else the catalog's sentence around its English words.
             const own = (check as { readonly text?: CatalogText }).text;
             const text: CatalogText = own ?? (check.ok ? { id: 'connections.check.writable', values: { dir } } : { id: 'connections.check.failed', values: { dir, reason: check.message } });

@@ -55,6 +55,13 @@ export interface SandboxOptions {
    * clicks within half a minute. Recorded per mailing, so changing it never rewrites history.
    */
   readonly timeScale?: number;
+  /**
+   * How many seconds the server's clock runs ahead of this machine's (negative: behind; default
+   * 0), as a real server's may when nobody keeps it in sync: the times it writes into its logs and
+   * the file times it reports over SFTP are shifted by it, so a rehearsal or test can show what a
+   * client makes of a server whose clock is wrong. Added to `now` when both are given.
+   */
+  readonly clockOffsetSeconds?: number;
 }
 
 /** A source mailing as the operator needs it for a profile. */
@@ -139,6 +146,10 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
       throw new AppError('INVALID_INPUT', k === 'port' ? 'error.sandbox.port' : 'error.sandbox.option', { option: k, value: String(v) });
   if (options.timeScale !== undefined && !(Number.isFinite(options.timeScale) && options.timeScale >= 1 && options.timeScale <= 1_000_000))
     throw new AppError('INVALID_INPUT', 'error.sandbox.timeScale', { value: String(options.timeScale) });
+  const offset = options.clockOffsetSeconds ?? 0;
+  if (!Number.isFinite(offset) || Math.abs(offset) > 366 * 86_400)
+    throw new AppError('INVALID_INPUT', 'error.sandbox.clockOffset', { value: String(offset) });
+  const clockOffsetMs = Math.round(offset * 1000);
   const historyDays = options.history === true ? 60 : options.history ? options.history.days : 0;
   if (!Number.isInteger(historyDays) || historyDays < 0 || historyDays > 366)
     throw new AppError('INVALID_INPUT', 'error.sandbox.history', { value: String(historyDays) });
@@ -146,7 +157,7 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
   const seed = seedOpt ?? config.seed;
   const ledger = await Ledger.load(paths.stateDir);
   const onError = options.onError ?? ((e: unknown) => console.error('[sandbox]', e));
-  const runtime = new SandboxRuntime(paths, config, seed, ledger, onError, options.haltOnError, options.now ?? (() => new Date()), options.timeScale ?? 1);
+  const runtime = new SandboxRuntime(paths, config, seed, ledger, onError, options.haltOnError, () => new Date((options.now?.() ?? new Date()).getTime() + clockOffsetMs), options.timeScale ?? 1);
   if (options.restart) await runtime.restart();
   // Only a new root gets a history: an existing one already has whatever it has sent.
   if (created && historyDays > 0 && ledger.entries().length === 0) await runtime.seedHistory(historyDays);
@@ -163,6 +174,7 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
       authorizedKeysFile: paths.authorizedKeys,
       port: options.port ?? 0,
       canWrite: diskQuotaCheck(paths.sftpRoot, config.clients),
+      clockOffsetMs,
     });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;

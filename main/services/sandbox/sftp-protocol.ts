@@ -47,9 +47,13 @@ export function openFlags(pflags: number): number | null {
   return flags;
 }
 
-/** SFTP attributes of a file. */
-export function toAttrs(st: Stats): Attributes {
-  return { mode: st.mode, uid: st.uid, gid: st.gid, size: st.size, atime: Math.floor(st.atimeMs / 1000), mtime: Math.floor(st.mtimeMs / 1000) };
+/**
+ * SFTP attributes of a file. `clockOffsetMs` is how far the server's clock runs ahead (negative:
+ * behind) of the machine's, whose times the disk keeps: a server with a wrong clock reports its
+ * files' times on that clock (SandboxOptions.clockOffsetSeconds).
+ */
+export function toAttrs(st: Stats, clockOffsetMs = 0): Attributes {
+  return { mode: st.mode, uid: st.uid, gid: st.gid, size: st.size, atime: Math.floor((st.atimeMs + clockOffsetMs) / 1000), mtime: Math.floor((st.mtimeMs + clockOffsetMs) / 1000) };
 }
 
 function permString(mode: number): string {
@@ -66,8 +70,8 @@ function permString(mode: number): string {
  * ssh2-sftp-client's list() reads the type and rights from this string, so it has to
  * be there and in this shape.
  */
-export function longName(name: string, st: Stats, owner: string, nowMs = Date.now()): string {
-  const d = st.mtime;
+export function longName(name: string, st: Stats, owner: string, nowMs = Date.now(), clockOffsetMs = 0): string {
+  const d = new Date(st.mtimeMs + clockOffsetMs);
   const recent = Math.abs(nowMs - st.mtimeMs) < 182 * 24 * 3600 * 1000;
   const when = `${MONTHS[d.getMonth()]} ${String(d.getDate()).padStart(2)} ${recent ? `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}` : ` ${d.getFullYear()}`}`;
   return `${permString(st.mode)} ${String(st.nlink).padStart(4)} ${owner.padEnd(8)} ${owner.padEnd(8)} ${String(st.size).padStart(8)} ${when} ${name}`;

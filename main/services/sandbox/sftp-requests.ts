@@ -18,9 +18,9 @@ const MAX_READ = 256 * 1024;
 
 /**
  * Serves one SFTP channel. `owner` is the logged-in user, shown in listings; `canWrite` is the
- * disk-full fault switch (see SftpServerOptions).
+ * disk-full fault switch and `clockOffsetMs` the server clock's error (see SftpServerOptions).
  */
-export function serveSftp(sftp: SFTPWrapper, jail: PathJail, owner: string, canWrite?: (virtualPath: string, growth: number) => Promise<boolean>): void {
+export function serveSftp(sftp: SFTPWrapper, jail: PathJail, owner: string, canWrite?: (virtualPath: string, growth: number) => Promise<boolean>, clockOffsetMs = 0): void {
   const handles = new Map<number, Handle>();
   let nextHandle = 1;
 
@@ -120,7 +120,7 @@ export function serveSftp(sftp: SFTPWrapper, jail: PathJail, owner: string, canW
       const [, h] = getHandle(handle);
       if (!h) return void sftp.status(reqid, STATUS_CODE.FAILURE, 'Invalid handle');
       const st = h.kind === 'file' ? await h.fh.stat() : await stat(h.local);
-      sftp.attrs(reqid, toAttrs(st));
+      sftp.attrs(reqid, toAttrs(st, clockOffsetMs));
     }),
   );
 
@@ -129,7 +129,7 @@ export function serveSftp(sftp: SFTPWrapper, jail: PathJail, owner: string, canW
       const jp = await jailed(reqid, p, mode);
       if (!jp) return;
       const st = mode === 'follow' ? await stat(jp.local) : await lstat(jp.local);
-      sftp.attrs(reqid, toAttrs(st));
+      sftp.attrs(reqid, toAttrs(st, clockOffsetMs));
     });
   sftp.on('STAT', statLike('follow'));
   sftp.on('LSTAT', statLike('nofollow'));
@@ -138,8 +138,11 @@ export function serveSftp(sftp: SFTPWrapper, jail: PathJail, owner: string, canW
     const a = attrs as Partial<Attributes>;
     if (typeof a.size === 'number') await (typeof target === 'string' ? truncate(target, a.size) : target.truncate(a.size));
     if (typeof a.mode === 'number') await (typeof target === 'string' ? chmod(target, a.mode & 0o777) : target.chmod(a.mode & 0o777));
-    if (typeof a.atime === 'number' && typeof a.mtime === 'number')
-      await (typeof target === 'string' ? utimes(target, a.atime, a.mtime) : target.utimes(a.atime, a.mtime));
+    if (typeof a.atime === 'number' && typeof a.mtime === 'number') {
+      // The client names times on the server's clock; the disk keeps the machine's.
+      const [atime, mtime] = [a.atime - clockOffsetMs / 1000, a.mtime - clockOffsetMs / 1000];
+      await (typeof target === 'string' ? utimes(target, atime, mtime) : target.utimes(atime, mtime));
+    }
     // uid/gid are ignored: the sandbox owns every file, as a chrooted OpenSSH user would not chown either.
   };
 
@@ -181,7 +184,7 @@ export function serveSftp(sftp: SFTPWrapper, jail: PathJail, owner: string, canW
       const entries = [];
       for (const name of names) {
         const st = await lstat(path.join(h.local, name)).catch(() => null);
-        if (st) entries.push({ filename: name, longname: longName(name, st, owner), attrs: toAttrs(st) });
+        if (st) entries.push({ filename: name, longname: longName(name, st, owner, Date.now(), clockOffsetMs), attrs: toAttrs(st, clockOffsetMs) });
       }
       if (entries.length === 0) return void sftp.status(reqid, STATUS_CODE.EOF);
       sftp.name(reqid, entries);

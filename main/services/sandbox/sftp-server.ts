@@ -32,6 +32,11 @@ export interface SftpServerOptions {
    * Absent: every write is allowed.
    */
   readonly canWrite?: (virtualPath: string, growth: number) => Promise<boolean>;
+  /**
+   * How far the server's clock runs ahead (negative: behind) of this machine's, in ms: the file
+   * times it reports (STAT, READDIR) and accepts (SETSTAT) are on that clock. Default 0.
+   */
+  readonly clockOffsetMs?: number;
 }
 
 /** A running SFTP server. */
@@ -63,7 +68,7 @@ export async function startSftpServer(opts: SftpServerOptions): Promise<SftpServ
     client.on('ready', () => {
       client.on('session', (acceptSession) => {
         const session = acceptSession();
-        session.on('sftp', (acceptSftp) => serveSftp(acceptSftp(), jail, userName, opts.canWrite));
+        session.on('sftp', (acceptSftp) => serveSftp(acceptSftp(), jail, userName, opts.canWrite, opts.clockOffsetMs ?? 0));
       });
     });
     client.on('error', () => {

@@ -2,13 +2,16 @@ import { readFile, rm } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { isKnownTimeZone, serverTimeToInstant } from '../../../shared/zoned-time';
 import type { SftpSession } from '../sftp';
+import { onThisClock, ownEvidenceFrom, type ClockMeasurement, type ServerClockSource } from './server-clock';
 import { parseLogFile, statusFileNames } from './server-status-adapter';
 import type { SendRecord } from './send-journal';
 
 /**
- * How far the server's clock may run behind this workstation's. The server's times of this
- * send's own upload could otherwise look older than the send itself, and the send would take
- * its own file for another sender's; a larger margin only holds a few more truly foreign files.
+ * How far the server's clock may run behind this workstation's before anything is known of it:
+ * evidence newer than the send's due time less this is held without asking further, as always.
+ * Older evidence is judged on the measured clock (server-clock.ts): the stored measurement, or one
+ * taken right then with a probe write, since a server more than this behind would make this
+ * send's own upload look older than the send (and the mailing would go out twice).
  */
 export const SERVER_CLOCK_MARGIN_MS = 5 * 60_000;
 
@@ -27,8 +30,13 @@ export const SERVER_CLOCK_MARGIN_MS = 5 * 60_000;
  * A file under such a name is either this send itself, or another sender's that used the same
  * second (another workstation, another system). The server's
  * files cannot name the sender; their times can rule this send out: a file or log the server had
- * before this send was even due (less {@link SERVER_CLOCK_MARGIN_MS}) is another sender's, and the
- * send moves to the next free second as before. Anything later may be this send, and guessing
+ * before this send was even due is another sender's, and the send moves to the next free second as
+ * before. The server's times are on the server's clock, the due time on this workstation's: the
+ * two are compared on one clock through the measured offset (server-clock.ts, `ownEvidenceFrom`:
+ * less the measurement's error and a minute's slack). Evidence newer than the due time less
+ * {@link SERVER_CLOCK_MARGIN_MS} is held without a measurement; older evidence needs one (the one
+ * stored, else a probe write right now); with none to be had, a day's margin
+ * (`UNMEASURED_MARGIN_MS`) decides: when unsure, hold. Anything later may be this send, and guessing
  * either way costs too much (a second mailing to the whole list, or a mailing silently never sent),
  * so the send is held and the operator decides (`sends.resolveHold`).
  *
@@ -37,9 +45,16 @@ export const SERVER_CLOCK_MARGIN_MS = 5 * 60_000;
  * log of the stem (the server writes one for every file it takes). The log's own first time is
  * used where it has one (read in the client's time zone), else the file's modification time. An
  * error file is no evidence: an upload the server refused sent nothing. Answers when the server
- * had the file, or undefined when it has nothing of that name or it is provably older than the send.
+ * had the file (on this workstation's clock where the server's is measured, so the operator compares
+ * it with when the send went out), or undefined when it has nothing of that name or it is provably
+ * older than the send.
  */
-export async function ownNameOnServer(session: SftpSession, record: SendRecord, fileName: string, options: { scratchDir: string; timeZone: string }): Promise<{ since: Date } | undefined> {
+export async function ownNameOnServer(
+  session: SftpSession,
+  record: SendRecord,
+  fileName: string,
+  options: { scratchDir: string; timeZone: string; clock: ServerClockSource },
+): Promise<{ since: Date } | undefined> {
   const names = statusFileNames(fileName);
   const times: number[] = [];
   const upload = await session.stat(posix.join(record.uploadDir, fileName));
@@ -48,8 +63,12 @@ export async function ownNameOnServer(session: SftpSession, record: SendRecord, 
   if (log) times.push((await firstLogTime(session, record, names.log, options)) ?? log.modifyTime);
   if (times.length === 0) return undefined;
   const due = Math.max(record.createdAt.getTime(), record.scheduledAt.getTime());
-  if (Math.max(...times) < due - SERVER_CLOCK_MARGIN_MS) return undefined;
-  return { since: new Date(Math.min(...times)) };
+  const newest = Math.max(...times);
+  const known = await options.clock.known();
+  const held = (clock: ClockMeasurement | undefined) => ({ since: new Date(onThisClock(Math.min(...times), clock)) });
+  if (newest >= due - SERVER_CLOCK_MARGIN_MS) return held(known);
+  const clock = known ?? (await options.clock.measure());
+  return newest < ownEvidenceFrom(due, clock) ? undefined : held(clock);
 }
 
 /** The earliest time the log file names (undefined: none readable, or a layout this adapter does not know). */

@@ -12,6 +12,7 @@ import { deriveStatus, parseErrorFile, parseLogFile, StatusLayoutError, statusFi
 import { said, SERVER_STATES, type Said, type SendJournal, type SendRecord } from './send-journal';
 import { leaveOutSuppressed, type RecheckDeps } from './upload-recheck';
 import { ownNameOnServer } from './own-name-check';
+import { samplePart, serverClockOf, tighter, type ClockSample, type ServerClockStore } from './server-clock';
 import { HELD_STEP_ID } from '../team/team-events';
 
 /** An error's sentence in both forms: its catalog key where it has one, else its English text alone. */
@@ -35,6 +36,8 @@ export interface RunnerDeps {
   readonly claims?: SendClaims;
   /** Real sends: the suppression list is checked again right before the upload (upload-recheck.ts). */
   readonly recheck?: RecheckDeps;
+  /** The servers' clocks as measured on Loopdesk's own uploads (server-clock.ts); absent: measured only when the own-name check needs it. */
+  readonly serverClock?: ServerClockStore;
 }
 
 function remote(dir: string, name: string): string {
@@ -144,6 +147,8 @@ async function uploadLeased(deps: RunnerDeps, id: string): Promise<SendRecord> {
         { name: record.productsFileName, local: locals.products },
         { name: record.fileName, local: locals.subscribers },
       ];
+      /** The server's clock read off this upload's own files (the tighter of the two), kept for the own-name check of later sends. */
+      let clock: ClockSample | undefined;
       for (const { name, local } of uploads) {
         if (!name) continue;
         if (!local) {
@@ -155,11 +160,16 @@ async function uploadLeased(deps: RunnerDeps, id: string): Promise<SendRecord> {
         if (existing) {
           throw new AppError('TARGET_EXISTS', 'error.sends.foreignFile', { name, dir: record.uploadDir }, { path: remote(record.uploadDir, name) });
         }
+        const before = Date.now();
         await session.uploadAtomic(local, record.uploadDir, name, {
-          beforePublish: deps.claims ? () => deps.claims!.assertLease(id) : undefined,
+          beforePublish: async () => {
+            clock = tighter(clock, await samplePart(session, `${remote(record.uploadDir, name)}.part`, before));
+            if (deps.claims) await deps.claims.assertLease(id);
+          },
           onProgress: (p) => deps.changed(record, { bytes: p.bytes, total: p.total, rateBytesPerSec: p.rateBytesPerSec, etaSeconds: p.etaSeconds ?? -1 }),
         });
       }
+      if (clock && deps.serverClock) await deps.serverClock.record(record.profile, session.fingerprint, clock).catch(() => undefined);
       return deps.journal.update(id, { state: 'on_server' }, { state: 'on_server', ...said('sends.step.onServer', { file: record.fileName }) });
     });
   } catch (e) {
@@ -235,7 +245,7 @@ async function claimFreeNames(deps: RunnerDeps, session: SftpSession, record: Se
   if (!taken(stamp)) return record;
   // Team mode: a name is only ours once the team database reserved it for this send.
   const reserved = async (at: string) => !deps.claims || deps.claims.reserveNames(record.id, record.profile, record.uploadDir, namesFor(at));
-  const options = { scratchDir: deps.scratchDir, timeZone: deps.timeZoneOf(record) };
+  const options = { scratchDir: deps.scratchDir, timeZone: deps.timeZoneOf(record), clock: serverClockOf(deps.serverClock, session, record.profile, record.uploadDir) };
   while (taken(stamp) || !(await reserved(stamp))) {
     if (taken(stamp) && record.nameHold?.kind !== 'notThisSend') {
       const own = await ownNameOnServer(session, record, namesFor(stamp).fileName, options);

@@ -24,6 +24,7 @@ import { reasonValues } from '../sftp/reason';
 import { ACTIVE_STATES, said, SendJournal, SERVER_STATES, type SendRecord } from './send-journal';
 import { FAST_POLL_MS, pollDue } from './poll-schedule';
 import { namesShiftedBy, pollSend, uploadSend, type RunnerDeps } from './send-runner';
+import { ServerClockStore, serverNameOf } from './server-clock';
 import { personaliseForTest } from './test-send';
 import { withinTeamWait } from '../team/team-wait';
 
@@ -45,6 +46,8 @@ export interface SendsDeps {
    * upload leases (README, "Team mode"). Absent: this workstation alone, as before.
    */
   readonly team?: TeamStore;
+  /** The servers' clocks per profile (server-clock.ts), shared with the connection test that measures them too; absent: the service keeps its own. */
+  readonly serverClock?: ServerClockStore;
   /** Team mode: further team bookkeeping started by each scheduler pass (the shared suppression list); it runs on its own. */
   readonly teamPass?: () => void;
 }
@@ -113,6 +116,7 @@ export function createSendsService(deps: SendsDeps): SendsService {
     scratchDir: join(deps.dataDir, 'tmp'),
     timeZoneOf: (record) => clientTimeZone(deps.profiles, record.profile, record.client),
     claims: deps.team,
+    serverClock: deps.serverClock ?? new ServerClockStore(deps.db, deps.log, (profile) => serverNameOf(deps.profiles, profile)),
     recheck: {
       suppressed: deps.suppressed,
       clientOf: (record) => {

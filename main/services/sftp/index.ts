@@ -22,4 +22,5 @@ export type {
   SftpTarget,
   UploadOptions,
   UploadResult,
+  WriteCheck,
 } from './types';

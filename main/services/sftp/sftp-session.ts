@@ -25,6 +25,7 @@ import type {
   SftpTarget,
   UploadOptions,
   UploadResult,
+  WriteCheck,
 } from './types';
 
 /** How long end() may take before the socket is simply destroyed (end() can hang after ECONNRESET). */
@@ -181,11 +182,14 @@ class Session implements SftpSession {
     await this.run('delete', path, () => this.client.delete(path, true));
   }
 
-  async checkWritable(dir: string): Promise<{ readonly ok: boolean; readonly message: string; readonly text: CatalogText }> {
+  async checkWritable(dir: string): Promise<WriteCheck> {
     const probe = posix.join(dir, `.loopdesk-write-test-${randomBytes(6).toString('hex')}.tmp`);
     const content = Buffer.from('loopdesk write test\n');
+    const before = Date.now();
+    let after: number;
     try {
       await this.run('write test', probe, () => writeInRequests(this.internals.sftp, content, probe));
+      after = Date.now();
     } catch (err) {
       // A refused WRITE leaves the opened (empty) probe behind; it must not litter the directory.
       if (this.connected) await this.remove(probe).catch(() => undefined);
@@ -202,7 +206,8 @@ class Session implements SftpSession {
     } catch (err) {
       return { ok: false, ...checkText('error.sftp.check.notRemoved', { path: dir, probe, ...reasonValues(err) }) };
     }
-    return { ok: true, ...checkText('error.sftp.check.writable', { path: dir }) };
+    // The probe's time is the server's clock at its write, which `before` and `after` bracket here.
+    return { ok: true, ...checkText('error.sftp.check.writable', { path: dir }), clock: kept ? { modifyTime: kept.modifyTime, before, after } : undefined };
   }
 
   async download(remotePath: string, localPath: string, opts: DownloadOptions = {}): Promise<DownloadResult> {

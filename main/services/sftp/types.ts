@@ -96,6 +96,15 @@ export interface DownloadResult {
   readonly seconds: number;
 }
 
+/** What {@link SftpSession.checkWritable} found. */
+export interface WriteCheck {
+  readonly ok: boolean;
+  readonly message: string;
+  readonly text: CatalogText;
+  /** The probe's modification time on the server (ms) and this workstation's clock just before its write and just after: a measurement of the server's clock. */
+  readonly clock?: { readonly modifyTime: number; readonly before: number; readonly after: number };
+}
+
 /** An open SFTP connection with the operations Loopdesk needs. */
 export interface SftpSession {
   /** The server's SSH identification string, e.g. `SSH-2.0-OpenSSH_9.2p1 Debian-2`. */
@@ -132,8 +141,10 @@ export interface SftpSession {
   /**
    * Creates and removes a temporary file in `dir`; never throws, reports in words: `message` in
    * English, `text` the same sentence as a catalog key and values for the reader's language.
+   * `clock`: the probe's modification time on the server and this workstation's clock around its
+   * write, a measurement of the server's clock (sends/server-clock.ts); absent when not written.
    */
-  checkWritable(dir: string): Promise<{ readonly ok: boolean; readonly message: string; readonly text: CatalogText }>;
+  checkWritable(dir: string): Promise<WriteCheck>;
   /** Closes the connection; bounded by a timeout because end() can hang after a reset. */
   end(): Promise<void>;
 }

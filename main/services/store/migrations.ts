@@ -158,4 +158,21 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE sends ADD COLUMN name_hold VARCHAR;
     `,
   },
+  {
+    version: 9,
+    name: 'the SFTP server clock per profile',
+    // The last measured offset of a profile's server clock from this workstation's (ms, server
+    // minus local, true within ± error_ms), on the server with host key `server`; `warned`: the
+    // operator was told the clock is more than a minute off (sends/server-clock.ts).
+    sql: `
+      CREATE TABLE server_clock (
+        profile VARCHAR PRIMARY KEY,
+        server VARCHAR NOT NULL,
+        offset_ms BIGINT NOT NULL,
+        error_ms BIGINT NOT NULL,
+        measured_at TIMESTAMPTZ NOT NULL,
+        warned BOOLEAN NOT NULL DEFAULT false
+      );
+    `,
+  },
 ];
