@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -200,5 +200,22 @@ describe.each(['fast', 'plain'] as const)('a response file that changes on the s
     expect(next.files.find((f) => f.name === name)).toMatchObject({ outcome: 'ingested', rows: rowsOf(6) });
     expect(await rowsByVersion(mode)).toEqual({ ...before, v6: rowsOf(6) });
     expect(await fileRejections(name, mode)).toHaveLength(1);
+  }, 60_000);
+  it('a file deleted after the listing is still rejected as missing (not as changing), and read in once it is back', async () => {
+    const [first, gone] = ['20261206_clicks.csv', '20261207_clicks.csv'];
+    writeInPlace(mode, join(serverDir(), first), 7);
+    writeInPlace(mode, join(serverDir(), gone), 8);
+    const before = await rowsByVersion(mode);
+    // Listed with the others, deleted while the day before it downloads.
+    const watch = changeWhileDownloading(localDir(), first, 1, () => rmSync(join(serverDir(), gone)));
+    const pulled = await call<Pull>('responses.pull', { profile });
+    watch.stop();
+    expect(pulled.files.find((f) => f.name === first)).toMatchObject({ outcome: 'ingested', rows: rowsOf(7) });
+    expect(pulled.files.find((f) => f.name === gone)).toMatchObject({ outcome: 'rejected', rows: 0, text: { id: 'error.sftp.remoteFileMissing' } });
+    expect(await rowsByVersion(mode)).toEqual({ ...before, v7: rowsOf(7) });
+
+    writeInPlace(mode, join(serverDir(), gone), 9);
+    const next = await call<Pull>('responses.pull', { profile });
+    expect(next.files.find((f) => f.name === gone)).toMatchObject({ outcome: 'ingested', rows: rowsOf(9) });
   }, 60_000);
 });
