@@ -4,9 +4,9 @@ import { isAppError } from '../../../shared/contract/result';
 import type { SftpSession } from '../sftp';
 
 /** Downloads of one file within a pull: the first and up to two more while the server is still changing it. */
-export const SETTLE_ATTEMPTS = 3;
+const SETTLE_ATTEMPTS = 3;
 /** Pause before the second download; it doubles before each further one (400 ms, then 800 ms). */
-export const SETTLE_PAUSE_MS = 400;
+const SETTLE_PAUSE_MS = 400;
 
 /** The size and modification time (ms since the epoch) a file had on the server. */
 export interface RemoteVersion {
