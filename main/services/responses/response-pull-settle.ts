@@ -27,10 +27,11 @@ export type SettledDownload =
  *
  * A server that replaces a file (or is still writing it) between the listing and the end of the
  * download gives a short copy or one of an older version. So after each download the file is
- * stat'ed again: only when it still has the size and time the download started from, and the
- * copy has that size, is the copy kept. Otherwise the copy is deleted and the file downloaded
- * again at once, after a short pause that grows, up to {@link SETTLE_ATTEMPTS} times in all.
- * Whatever is returned unsettled has left no local copy behind, so nothing half-read is ingested.
+ * stat'ed again: only when it still has the size and time it was expected to have (the listing's,
+ * then those of the last stat) and the copy has that size, is the copy kept. Otherwise the copy is
+ * deleted and the file downloaded again at once, after a short pause that grows, up to
+ * {@link SETTLE_ATTEMPTS} times in all. An unsettled result leaves no copy from this pull behind
+ * (the SFTP layer removes a short `.part` itself), so nothing half-read is ingested.
  * A file that is gone at the last try throws its NOT_FOUND error; other failures throw at once.
  */
 export async function downloadSettled(session: SftpSession, remotePath: string, localPath: string, listed: RemoteVersion): Promise<SettledDownload> {
