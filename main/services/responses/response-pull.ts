@@ -9,6 +9,7 @@ import type { PulledFile } from '../../../shared/contract/responses';
 import type { SftpSession } from '../sftp';
 import type { Database } from '../store/database';
 import { ingestFile, listResponseFiles } from './ingest';
+import { downloadSettled } from './response-pull-settle';
 import { DEFAULT_RESPONSE_FILE_NAMES, responseFileNameMatcher } from '../../../shared/contract/response-file-names';
 import { RESPONSE_KIND_NAMES } from './response-kinds';
 
@@ -30,9 +31,11 @@ export function responseFilesIn(names: readonly { name: string; size: number; mo
 /**
  * Pulls one client's response directory: a file already ingested with the same size and
  * modification time is not even downloaded; every other file is downloaded completely
- * (the SFTP layer writes `.part` and renames) and then ingested in one transaction, so a
- * cut download or a broken file never leaves half its rows. One bad file does not stop
- * the others; it is retried on the next pull.
+ * (the SFTP layer writes `.part` and renames), checked against the server once more and
+ * downloaded again at once while the server is still changing it (response-pull-settle.ts),
+ * and then ingested in one transaction, so a cut download, a file replaced mid-download or a
+ * broken file never leaves half its rows. One bad file does not stop the others; it is
+ * retried on the next pull.
  */
 export async function pullClient(args: {
   db: Database;
@@ -60,25 +63,33 @@ export async function pullClient(args: {
     } else {
       const local = join(dir, file.name);
       try {
-        await session.download(posix.join(client.responseDir, file.name), local);
-        const ingested = await ingestFile(db, { profile, client: client.name, kind: file.kind, localPath: local, remoteName: file.name, size: file.size, mtime: file.mtime, dialect: client.responseDialect });
-        result = {
-          client: client.name,
-          name: file.name,
-          kind: file.kind,
-          outcome: ingested.outcome,
-          rows: ingested.rows,
-          ...(ingested.outcome === 'replaced'
-            ? said('responses.pulled.replaced', { rows: ingested.rows })
-            : ingested.outcome === 'skipped'
-              ? said('responses.pulled.sameContent')
-              : said('responses.pulled.ingested', { rows: ingested.rows })),
-        };
+        const download = await downloadSettled(session, posix.join(client.responseDir, file.name), local, { size: file.size, mtime: file.mtime.getTime() });
+        if (download.settled) {
+          // The ledger records the version that was read in, which may be newer than the listing's.
+          const { size, mtime } = download.version;
+          const ingested = await ingestFile(db, { profile, client: client.name, kind: file.kind, localPath: local, remoteName: file.name, size, mtime: new Date(mtime), dialect: client.responseDialect });
+          result = {
+            client: client.name,
+            name: file.name,
+            kind: file.kind,
+            outcome: ingested.outcome,
+            rows: ingested.rows,
+            ...(ingested.outcome === 'replaced'
+              ? said('responses.pulled.replaced', { rows: ingested.rows })
+              : ingested.outcome === 'skipped'
+                ? said('responses.pulled.sameContent')
+                : said('responses.pulled.ingested', { rows: ingested.rows })),
+          };
+        } else {
+          // Still changing after every try: nothing of it was read in (no rows, no ledger entry); the next pull tries again.
+          const reason = said('responses.pulled.keptChanging', { tries: download.attempts });
+          result = { client: client.name, name: file.name, kind: file.kind, outcome: 'rejected', rows: 0, message: `${reason.message} ${retrySentence()}`, text: reason.text };
+        }
       } catch (e) {
         if (!isAppError(e) && !(e instanceof Error)) throw e;
         // The reason is the error's own sentence; the client adds "It will be tried again on the next pull."
         const text: CatalogText | undefined = isAppError(e) && e.messageId ? { id: e.messageId, values: { ...e.values } } : undefined;
-        const message = `${e.message} ${appIntl('en').formatMessage({ id: 'responses.pulled.retry' })}`;
+        const message = `${e.message} ${retrySentence()}`;
         result = { client: client.name, name: file.name, kind: file.kind, outcome: 'rejected', rows: 0, message, ...(text ? { text } : { code: isAppError(e) ? e.code : 'INTERNAL' }) };
       }
     }
@@ -86,6 +97,11 @@ export async function pullClient(args: {
     args.onFile?.(result, index, files.length);
   }
   return results;
+}
+
+/** "It will be tried again on the next pull.", in English: ends a rejected file's message. */
+function retrySentence(): string {
+  return appIntl('en').formatMessage({ id: 'responses.pulled.retry' });
 }
 
 /** A pulled file's sentence: English for logs and `--json`, key and values for clients. */
