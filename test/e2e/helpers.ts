@@ -19,11 +19,14 @@ export async function dropFile(page: Page, zone: Locator, path: string, name: st
   await zone.dispatchEvent('drop', { dataTransfer });
 }
 
-/** Presses "Check now" until the detail panel shows `text` (the poll interval of the profile is minutes). */
-export async function checkUntil(page: Page, detail: Locator, text: RegExp | string, timeoutMs = 25_000): Promise<void> {
+/**
+ * Presses "Check now" (`checkNow`: its label in the window's language) until the detail panel
+ * shows `text` (the poll interval of the profile is minutes).
+ */
+export async function checkUntil(page: Page, detail: Locator, text: RegExp | string, timeoutMs = 25_000, checkNow = 'Check now'): Promise<void> {
   await expect(async () => {
-    await detail.getByRole('button', { name: 'Check now' }).click();
-    await expect(detail.getByRole('button', { name: 'Check now' })).toBeEnabled();
+    await detail.getByRole('button', { name: checkNow }).click();
+    await expect(detail.getByRole('button', { name: checkNow })).toBeEnabled();
     await expect(detail.getByTestId('send-state')).toHaveText(text, { timeout: 1_500 });
   }).toPass({ timeout: timeoutMs, intervals: [500, 1000] });
 }

@@ -56,6 +56,8 @@ export function FirstRunGuide() {
           onClick={() => {
             window.localStorage.setItem(DISMISSED_KEY, '1');
             setHidden(true);
+            // The button goes away with the guide: the keyboard carries on from the screen, not from the top of the page.
+            document.getElementById('main')?.focus();
           }}
         >
           {t('shell.firstRun.hide')}
