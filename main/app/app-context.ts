@@ -112,6 +112,8 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
   const team = teamSetting ? teamStoreFor(teamSetting, env, secrets) : undefined;
   const activity = createActivityService(db, bus, team);
   const profiles = createProfilesService({ settings, secrets, log: activity.log, env, team, teamChanged: (names) => bus.emit('profiles.onTeamChange', { names: [...names] }) });
+  // Removed profiles past their 30 days go at start, with the secrets kept for them (logged).
+  await profiles.purgeRemoved();
   const version = appVersion();
   const suppression = new SuppressionList(db);
   const suppressed = () => suppression.lookup();
