@@ -1,7 +1,10 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../../main/app/app-context';
+import { openSettings } from '../../../main/services/store/settings';
+import { readTeamSetting, TEAM_SETTING } from '../../../main/services/team/team-settings';
 import type { Profile, RemovedProfile } from '../../../shared/contract/profiles';
+import { startSwitchRelay, type SwitchRelay } from '../../helpers/switch-relay';
 import { callIn, startTeam, valueIn, type TeamSetup } from '../../helpers/team-setup';
 
 const until = async (what: string, check: () => Promise<boolean> | boolean, ms = 15_000) => {
@@ -22,24 +25,33 @@ describe('team mode: restoring a removed shared profile', () => {
   let admin: pg.Client;
   let a: AppContext;
   let b: AppContext;
+  let c: AppContext;
+  let link: SwitchRelay;
   const B_SECRET = 'B-own-wrong-Secret-0815';
 
   const profileIn = (context: AppContext, name: string) => valueIn<Profile[]>(context, 'profiles.list', {}).then((all) => all.find((p) => p.name === name));
-  const removedIn = (context: AppContext) => valueIn<RemovedProfile[]>(context, 'profiles.removed', {});
+  const removedIn = (context: AppContext, name = 'acme') => valueIn<RemovedProfile[]>(context, 'profiles.removed', {}).then((all) => all.filter((r) => r.name === name));
   const row = async () => (await admin.query(`SELECT removed, version, restored_from FROM team_profiles WHERE name = 'acme'`)).rows[0] as { removed: boolean; version: string; restored_from: string | null };
   /** Signs in to the sandbox with the workstation's own secret for acme: A's is right, B's is its own wrong one. */
   const signIn = (context: AppContext) => context.services.profiles.withSession('acme', async (s) => s.serverIdent);
 
   beforeAll(async () => {
-    team = await startTeam(['a', 'b'], { seed: 'restore' });
+    team = await startTeam(['a', 'b', 'c'], { seed: 'restore' });
     admin = new pg.Client({ connectionString: team.pg.urlWithPassword });
     await admin.connect();
+    // Workstation c reaches the team database through a link the tests can pull out.
+    link = await startSwitchRelay(team.pg.port);
+    const settings = openSettings(team.dataDirs.c);
+    const joined = readTeamSetting(settings)!;
+    settings.set(TEAM_SETTING, { ...joined, url: team.pg.url.replace(`:${team.pg.port}/`, `:${link.port}/`) });
     a = await team.open('a');
     b = await team.open('b');
-    for (const w of [a, b]) await w.services.profiles.startTeamSync();
+    c = await team.open('c');
+    for (const w of [a, b, c]) await w.services.profiles.startTeamSync();
   }, 120_000);
   afterAll(async () => {
-    for (const w of [a, b]) await w?.close();
+    for (const w of [a, b, c]) await w?.close();
+    await link?.stop();
     await admin?.end();
     await team?.stop();
   });
@@ -107,5 +119,35 @@ describe('team mode: restoring a removed shared profile', () => {
     }
     expect((await profileIn(a, 'acme'))!.host).toBe('10.9.8.7');
     expect((await row()).removed).toBe(false);
+  }, 60_000);
+
+  it('removed while the team database is away: restored there before it reached the team, nothing changes for the others; removed again and sent later, a restore elsewhere brings c its own secret back', async () => {
+    await valueIn<Profile>(a, 'profiles.save', { profile: { name: 'globex', host: '127.0.0.1', user: 'g', auth: { kind: 'password' } } });
+    await until('c has globex', async () => (await profileIn(c, 'globex'))?.team?.state === 'shared');
+    await until('b has globex', async () => (await profileIn(b, 'globex')) !== undefined);
+    await valueIn(c, 'profiles.setSecret', { name: 'globex', secret: 'C-own-Secret' });
+    const version = (await profileIn(c, 'globex'))!.team!.version;
+
+    link.cut();
+    expect(await valueIn(c, 'profiles.remove', { name: 'globex' })).toEqual({ removed: true });
+    expect(await removedIn(c, 'globex')).toEqual([expect.objectContaining({ name: 'globex', removedBy: 'c', removedHere: true, secretKept: true })]);
+    // Undone before the database answered: back as it was, the removal never leaves c.
+    const back = await valueIn<Profile>(c, 'profiles.restore', { name: 'globex' });
+    expect(back).toMatchObject({ secretAvailable: true, team: { version, state: 'shared' } });
+    link.restore();
+    await c.services.profiles.syncTeam();
+    expect((await admin.query(`SELECT removed, version FROM team_profiles WHERE name = 'globex'`)).rows[0]).toEqual({ removed: false, version: String(version) });
+    expect(await profileIn(b, 'globex')).toBeDefined();
+
+    // Removed away again, and sent when the database answers: b drops it; b's restore brings it back on c with c's own secret.
+    link.cut();
+    expect(await valueIn(c, 'profiles.remove', { name: 'globex' })).toEqual({ removed: true });
+    link.restore();
+    await until('B dropped globex', async () => (await profileIn(b, 'globex')) === undefined, 20_000);
+    expect(await removedIn(b, 'globex')).toEqual([expect.objectContaining({ name: 'globex', removedBy: 'c', removedHere: false })]);
+    await valueIn<Profile>(b, 'profiles.restore', { name: 'globex' });
+    await until('c has globex back', async () => (await profileIn(c, 'globex')) !== undefined, 20_000);
+    expect(await profileIn(c, 'globex')).toMatchObject({ secretAvailable: true, team: { state: 'shared' } });
+    expect(await removedIn(c, 'globex')).toEqual([]);
   }, 60_000);
 });
