@@ -336,9 +336,8 @@ export function createProfilesService(deps: ProfilesDeps): ProfilesService {
         if (readAll().some((p) => p.name === name)) throw new AppError('ALREADY_EXISTS', 'error.profiles.restoreNameTaken', { name });
         // Team mode: over the team's removal marker first, so a newer profile of the name is never overwritten.
         const team = await sharing.onRestore(entry);
-        const profile = await removed.takeBack(entry);
-        const back: StoredProfile = { ...profile, team };
-        if (!team) delete (back as { team?: unknown }).team;
+        const { team: _before, ...profile } = await removed.takeBack(entry);
+        const back: StoredProfile = team ? { ...profile, team } : profile;
         writeAll([...readAll(), back]);
         await deps.log({ level: 'info', kind: 'profile', profile: name, messageId: 'connections.activity.restored', values: { by: entry.removedBy, at: entry.removedAt } });
         return view(back);

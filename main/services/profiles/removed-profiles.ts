@@ -90,7 +90,7 @@ export function createRemovedProfiles(deps: { readonly settings: Settings; reado
     marked(id: string, version: number): void {
       write(read().map((e) => (e.id === id ? { ...e, markerVersion: version } : e)));
     },
-    /** The removal that was `removed` (the last one of its name), when it still is on the list: for messages that name it. */
+    /** The newest removal of `name` still on the list (a message about using a removed profile names who removed it and when). */
     latest: (name: string): RemovedEntry | undefined => read().filter((e) => e.profile.name === name).sort((x, y) => y.removedAt - x.removedAt)[0],
     /** Purges removals older than {@link REMOVED_PROFILE_DAYS} days with their kept secrets; each is logged. Returns how many went. */
     async purge(): Promise<number> {
