@@ -123,6 +123,9 @@ export function createProfilesService(deps: ProfilesDeps): ProfilesService {
         sessionSecrets.delete(key);
         await deps.secrets?.delete(key);
       },
+      async has(key) {
+        return sessionSecrets.has(key) || (await deps.secrets?.get(key)) !== undefined;
+      },
     },
   });
   // Team mode: shared profiles (#16). Every change of the settings file's profiles runs through
@@ -326,7 +329,7 @@ export function createProfilesService(deps: ProfilesDeps): ProfilesService {
     async removed() {
       await sharing.ready();
       await exclusive(() => removed.purge());
-      return removed.list().map((e) => removed.view(e));
+      return Promise.all(removed.list().map((e) => removed.view(e)));
     },
     async restore({ name, id }) {
       await sharing.ready();

@@ -23,7 +23,6 @@ export const RemovedEntry = z.object({
    * profile that was not shared, or a removal still waiting for the team database.
    */
   markerVersion: z.number().int().nullable(),
-  secretKept: z.boolean(),
 });
 export type RemovedEntry = z.output<typeof RemovedEntry>;
 
@@ -32,6 +31,8 @@ export interface SecretSlots {
   /** Moves the secret in `from` to `to`; false when there was none. */
   move(from: string, to: string): Promise<boolean>;
   drop(key: string): Promise<void>;
+  /** Whether a secret is in `key` now (a secret kept for this session only is gone after a restart). */
+  has(key: string): Promise<boolean>;
 }
 
 /** Who removed a profile, when, and (team mode) the removal's marker version. */
@@ -62,9 +63,8 @@ export function createRemovedProfiles(deps: { readonly settings: Settings; reado
     /** Puts a removed profile on the list and moves its secrets aside. */
     async keep(p: StoredProfile, removal: Removal): Promise<RemovedEntry> {
       const id = randomUUID();
-      let secretKept = false;
-      for (const key of Object.values(secretKeys(p.name))) if (await deps.slots.move(key, keptSlot(id, key))) secretKept = true;
-      const entry: RemovedEntry = { id, profile: p, removedAt: removal.at, removedBy: removal.by, removedHere: removal.here, markerVersion: removal.markerVersion, secretKept };
+      for (const key of Object.values(secretKeys(p.name))) await deps.slots.move(key, keptSlot(id, key));
+      const entry: RemovedEntry = { id, profile: p, removedAt: removal.at, removedBy: removal.by, removedHere: removal.here, markerVersion: removal.markerVersion };
       write([...read(), entry]);
       return entry;
     },
@@ -104,8 +104,11 @@ export function createRemovedProfiles(deps: { readonly settings: Settings; reado
       return expired.length;
     },
     /** A removal as the contract shows it. */
-    view(e: RemovedEntry): RemovedProfile {
+    async view(e: RemovedEntry): Promise<RemovedProfile> {
       const p = e.profile;
+      // Asked now, not remembered: a secret kept for the session only is gone after a restart.
+      let secretKept = false;
+      for (const key of Object.values(secretKeys(p.name))) if (await deps.slots.has(keptSlot(e.id, key))) secretKept = true;
       return {
         id: e.id,
         name: p.name,
@@ -118,7 +121,7 @@ export function createRemovedProfiles(deps: { readonly settings: Settings; reado
         removedAt: new Date(e.removedAt).toISOString(),
         removedBy: e.removedBy,
         removedHere: e.removedHere,
-        secretKept: e.secretKept,
+        secretKept,
         purgeAt: new Date(expiresAt(e)).toISOString(),
       };
     },

@@ -121,6 +121,20 @@ describe('removing a profile can be undone (solo)', () => {
     expect(await secrets.get('password:acme')).toBe(PASSWORD);
   });
 
+  it('a password kept for this session only is listed as kept until a restart, then as not kept (it is gone)', async () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    let app = await openAppContext({ dataDir: dir.path, host: 'memory', secrets: null });
+    await valueIn(app, 'profiles.save', { profile: acme });
+    await valueIn(app, 'profiles.remove', { name: 'acme' });
+    expect((await valueIn<RemovedProfile[]>(app, 'profiles.removed', {}))[0].secretKept).toBe(true);
+    await app.close();
+    app = await openAppContext({ dataDir: dir.path, host: 'memory', secrets: null });
+    contexts.push(app);
+    expect((await valueIn<RemovedProfile[]>(app, 'profiles.removed', {}))[0].secretKept).toBe(false);
+    expect(await valueIn<Profile>(app, 'profiles.restore', { name: 'acme' })).toMatchObject({ secretAvailable: false });
+  });
+
   it('purges a removal after 30 days with its kept password, logged (injected clock)', async () => {
     const dir = tempDir();
     dirs.push(dir);
