@@ -123,6 +123,8 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
     teamChanged: (names) => bus.emit('profiles.onTeamChange', { names: [...names] }),
     serverClock: (profile, fingerprint, sample) => serverClock.record(profile, fingerprint, sample),
   });
+  // Removed profiles past their 30 days go at start, with the secrets kept for them (logged).
+  await profiles.purgeRemoved();
   const version = appVersion();
   const suppression = new SuppressionList(db);
   const suppressed = () => suppression.lookup();

@@ -308,6 +308,38 @@ export const HostKeyProbe = z.object({ fingerprint: z.string(), keyType: z.strin
 
 const ByName = z.object({ name: z.string().min(1) });
 
+/** How many days a removed profile stays in "Recently removed" before it is purged with its kept secret. */
+export const REMOVED_PROFILE_DAYS = 30;
+
+/**
+ * A profile in "Recently removed": its set-up and this workstation's secret are kept for
+ * {@link REMOVED_PROFILE_DAYS} days, so a removal made by mistake is undone with `restore`.
+ */
+export const RemovedProfile = z.object({
+  /** Names this removal (a name may have been removed more than once). */
+  id: z.string(),
+  name: z.string(),
+  host: z.string(),
+  port: z.number(),
+  user: z.string(),
+  authKind: z.enum(['password', 'key']),
+  /** The names of its clients. */
+  clients: z.array(z.string()),
+  /** Team mode: it was shared, so a restore brings it back on every workstation. */
+  shared: z.boolean(),
+  /** When it was removed (ISO time). */
+  removedAt: z.string(),
+  /** Who removed it: the workstation's name in team mode, else the operator's user name. */
+  removedBy: z.string(),
+  /** True when it was removed on this workstation (else another team member removed it). */
+  removedHere: z.boolean(),
+  /** Whether this workstation kept a password, key or passphrase for it (it comes back with it). */
+  secretKept: z.boolean(),
+  /** When it is purged for good, its kept secret with it (ISO time). */
+  purgeAt: z.string(),
+});
+export type RemovedProfile = z.output<typeof RemovedProfile>;
+
 /** Connection profiles: servers, credentials, pinned keys and client setups. */
 export const profilesContract = service(
   'profiles',
@@ -319,7 +351,17 @@ export const profilesContract = service(
       z.object({ profile: ProfileInput, replace: z.boolean().default(false) }),
       Profile,
     ),
-    remove: method('Delete a profile and its stored secrets', ByName, z.object({ removed: z.boolean() })),
+    remove: method(
+      'Remove a profile: it goes to "Recently removed" for 30 days with its stored secret (team mode: from every workstation), and cannot be used to send until restored',
+      ByName,
+      z.object({ removed: z.boolean() }),
+    ),
+    removed: method('The recently removed profiles (30 days), newest first, with who removed each and when', z.object({}), z.array(RemovedProfile)),
+    restore: method(
+      'Bring a recently removed profile back with its kept secret (team mode: on every workstation); `id` picks one removal, else the newest of that name. Refused over a newer profile of the same name',
+      z.object({ name: z.string().min(1), id: z.string().min(1).optional() }),
+      Profile,
+    ),
     probeHostKey: method('Connect far enough to read the server key, without logging in', ByName, HostKeyProbe),
     trust: method(
       'Pin a host key fingerprint (SHA256:…) for a profile',

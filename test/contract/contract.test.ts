@@ -79,6 +79,9 @@ const samples = (csv: string): Record<string, unknown> => ({
   'profiles.conflict': { name: 'contract' },
   'profiles.resolve': { name: 'contract', keep: 'mine', teamVersion: 1 },
   'profiles.remove': { name: 'contract' },
+  'profiles.removed': {},
+  // Nothing of that name was removed: a clear NOT_FOUND (test/integration/app/profile-undo.test.ts restores for real).
+  'profiles.restore': { name: 'never-removed' },
 });
 
 /** Channels that must reach a server: with nothing listening they end in a clear expected error. */
@@ -98,6 +101,7 @@ const EXPECTED_FAILURES: Record<string, string> = {
   'profiles.reload': 'FORBIDDEN',
   'profiles.conflict': 'FORBIDDEN',
   'profiles.resolve': 'FORBIDDEN',
+  'profiles.restore': 'NOT_FOUND',
 };
 
 let data: ReturnType<typeof tempDir>;

@@ -102,6 +102,6 @@ test.describe('Verbindungen (German)', () => {
     await expect(dialog.getByRole('button', { name: 'Behalten' })).toBeVisible();
     await shootBoth(page, '16-remove-connection-de');
     await dialog.getByRole('button', { name: 'Verbindung entfernen' }).click();
-    await expect(page.getByRole('status').filter({ hasText: 'Verbindung „Testserver“ samt gespeichertem Passwort entfernt.' })).toBeVisible();
+    await expect(page.getByRole('status').filter({ hasText: 'Verbindung „Testserver“ entfernt. Sie bleibt 30 Tage unten unter „Kürzlich entfernt“' })).toBeVisible();
   });
 });

@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ProfileExport, type ConnectionReport, type Profile, type ProfileConflict, type ProfileDifference, type ProfileInput, type ProfileTeam } from '../../../shared/contract/profiles';
+import { ProfileExport, REMOVED_PROFILE_DAYS, type RemovedProfile, type ConnectionReport, type Profile, type ProfileConflict, type ProfileDifference, type ProfileInput, type ProfileTeam } from '../../../shared/contract/profiles';
 import type { MessageId } from '../../../shared/i18n/messages';
 import { CliError, EXIT_USAGE, report, type CliIo, type GlobalOptions, type Usage } from '../cli-io';
 import { cliText, helpColumns, type CliText } from '../cli-text';
 import { issueText } from '../../core/dispatcher';
 import { call, withDoor, type Door } from '../door';
+import { confirm } from './send-commands';
 import { applyFlags, flagOptions, flagUsage, PROFILE_FLAGS, profileToExport, profileToInput } from '../setting-flags';
 
 const USAGE: Usage = (c) =>
@@ -23,7 +24,9 @@ const USAGE: Usage = (c) =>
         ['loopdesk profile test NAME'],
         ['loopdesk profile trust NAME SHA256:…'],
         ['loopdesk profile untrust NAME SHA256:…'],
-        ['loopdesk profile remove NAME'],
+        ['loopdesk profile remove NAME [--yes]', c.t('connections.cli.usage.remove', { days: REMOVED_PROFILE_DAYS })],
+        ['loopdesk profile removed', c.t('connections.cli.usage.removed', { days: REMOVED_PROFILE_DAYS })],
+        ['loopdesk profile restore NAME', c.t('connections.cli.usage.restore')],
         ['loopdesk profile share NAME | unshare NAME', c.t('cli.profile.usage.share')],
         ['loopdesk profile reload NAME', c.t('cli.profile.usage.reload')],
         ['loopdesk profile resolve NAME [--keep-mine [--version N] | --take-team]', c.t('cli.profile.usage.resolve')],
@@ -112,7 +115,7 @@ function readExport(path: string) {
 export async function profileCommand(argv: string[], options: GlobalOptions, io: CliIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const [sub] = argv;
   if (!sub || sub === 'help') throw CliError.usage(USAGE, sub ? 0 : EXIT_USAGE);
-  if (!['add', 'set', 'list', 'show', 'export', 'import', 'test', 'trust', 'untrust', 'remove', 'share', 'unshare', 'reload', 'resolve'].includes(sub)) throw new CliError('cli.profile.unknown', { command: sub }, { exitCode: EXIT_USAGE, usage: USAGE });
+  if (!['add', 'set', 'list', 'show', 'export', 'import', 'test', 'trust', 'untrust', 'remove', 'removed', 'restore', 'share', 'unshare', 'reload', 'resolve'].includes(sub)) throw new CliError('cli.profile.unknown', { command: sub }, { exitCode: EXIT_USAGE, usage: USAGE });
   return withDoor(options, env, (door) => profileSub(argv, door, options, io));
 }
 
@@ -243,9 +246,44 @@ async function profileSub(argv: string[], door: Door, options: GlobalOptions, io
       ]);
     }
     case 'remove': {
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { yes: { type: 'boolean', default: false } } });
+      const name = positionals[0];
+      if (!name) throw new CliError('cli.usage.syntax', { syntax: 'loopdesk profile remove NAME [--yes]' }, { exitCode: EXIT_USAGE });
+      // Asked first, naming the server (a wrong name is told by the removal below: nothing to confirm).
+      if (!values.yes) {
+        const found = await invoke('profiles.get', { name });
+        if (found.ok) {
+          const p = found.value as Profile;
+          const c = cliText(options.lang);
+          const address = `${p.user}@${p.host}:${p.port}`;
+          if (!(await confirm(c, c.t('connections.cli.confirmRemove', { name, address, days: REMOVED_PROFILE_DAYS })))) {
+            throw new CliError(process.stdin.isTTY ? 'connections.cli.notRemoved' : 'connections.cli.notRemovedNoTerminal', { name }, { code: 'NOT_CONFIRMED' });
+          }
+        }
+      }
+      return report(io, options, await invoke('profiles.remove', { name }), (r: { removed: boolean }, c) =>
+        r.removed ? [c.t('cli.profile.removed', { name }), c.t('connections.cli.removedUndo', { name, days: REMOVED_PROFILE_DAYS })] : [c.t('cli.profile.notThere', { name })],
+      );
+    }
+    case 'removed':
+      return report(io, options, await invoke('profiles.removed', {}), (removed: RemovedProfile[], c) =>
+        removed.length === 0
+          ? [c.t('connections.cli.removedNone', { days: REMOVED_PROFILE_DAYS })]
+          : removed.map((r) =>
+              c.t('connections.cli.removedLine', {
+                name: r.name,
+                address: `${r.user}@${r.host}:${r.port}`,
+                by: r.removedBy,
+                at: Date.parse(r.removedAt),
+                purge: Date.parse(r.purgeAt),
+                secret: r.secretKept ? 'yes' : 'no',
+              }),
+            ),
+      );
+    case 'restore': {
       const name = rest[0];
-      if (!name) throw new CliError('cli.usage.syntax', { syntax: 'loopdesk profile remove NAME' }, { exitCode: EXIT_USAGE });
-      return report(io, options, await invoke('profiles.remove', { name }), (r: { removed: boolean }, c) => [c.t(r.removed ? 'cli.profile.removed' : 'cli.profile.notThere', { name })]);
+      if (!name) throw new CliError('cli.usage.syntax', { syntax: 'loopdesk profile restore NAME' }, { exitCode: EXIT_USAGE });
+      return report(io, options, await invoke('profiles.restore', { name }), (p: Profile, c) => [c.t('connections.cli.restored', { name, shared: p.team?.shared ? 'yes' : 'no' })]);
     }
     case 'share':
     case 'unshare': {

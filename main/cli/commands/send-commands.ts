@@ -126,7 +126,7 @@ export async function prepareCommand(argv: string[], options: GlobalOptions, io:
 }
 
 /** Asks a yes/no question on the terminal; English `y`/`yes` count in every language, German `j`/`ja` too. */
-async function confirm(c: CliText, question: string): Promise<boolean> {
+export async function confirm(c: CliText, question: string): Promise<boolean> {
   if (!process.stdin.isTTY) return false;
   const rl = createInterface({ input: process.stdin, output: process.stdout });
   try {

@@ -4,6 +4,7 @@ import type { Settings } from '../store/settings';
 import type { TeamProfileRow, TeamStore } from '../team/team-store';
 import { withinTeamWait } from '../team/team-wait';
 import type { ProfileConflict } from '../../../shared/contract/profiles';
+import type { RemovedEntry, RemovedProfiles } from './removed-profiles';
 import { setupDifferences } from './setup-differences';
 import { SharedSetup, sharedSetupOf, withSharedSetup } from './shared-setup';
 import type { StoredProfile } from './stored-profile';
@@ -23,8 +24,8 @@ export interface ProfileSharingDeps {
   readonly settings: Settings;
   readAll(): StoredProfile[];
   writeAll(profiles: readonly StoredProfile[]): void;
-  /** Drops a profile's secrets from this workstation (a removal). */
-  dropSecrets(name: string): Promise<void>;
+  /** "Recently removed": a profile the team removed goes there with this workstation's secret, and comes back from there when restored. */
+  readonly removed: RemovedProfiles;
   readonly log: LogActivity;
   /** Tells the screens which profiles changed through the team. */
   changed(names: readonly string[]): void;
@@ -107,8 +108,19 @@ export function createProfileSharing(deps: ProfileSharingDeps) {
         PENDING_REMOVALS,
         removals().filter((x) => x.name !== removal.name),
       );
-      // Another member changed it after the version removed here: their change wins, the profile comes back.
-      if (!r.ok) await deps.log({ level: 'warn', kind: 'profile', profile: removal.name, messageId: 'connections.activity.removalNotShared', values: { by: r.current.updatedByName } });
+      const waiting = deps.removed.waiting(removal.name);
+      if (r.ok) {
+        // In "Recently removed" under the team's marker now, so a restore anywhere brings it back here too.
+        if (waiting) deps.removed.marked(waiting.id, r.version);
+        continue;
+      }
+      // Another member changed it after the version removed here: their change wins, the profile
+      // comes back (with this workstation's secret), and the pull below brings their version.
+      if (waiting && !find(removal.name)) {
+        put(removal.name, await deps.removed.takeBack(waiting));
+        changed.push(removal.name);
+      }
+      await deps.log({ level: 'warn', kind: 'profile', profile: removal.name, messageId: 'connections.activity.removalNotShared', values: { by: r.current.updatedByName } });
     }
     for (const p of deps.readAll()) {
       if (p.team?.state !== 'pending') continue;
@@ -136,13 +148,20 @@ export function createProfileSharing(deps: ProfileSharingDeps) {
       // changes not shared yet (pending, conflict), stays as it is.
       const follows = local?.team?.state === 'shared' && (local.team.version ?? 0) < row.version;
       if (row.removed) {
-        if (!follows) continue;
+        if (!follows || !local) continue;
+        // Into "Recently removed" with this workstation's own secret, until restored (anywhere) or purged.
         put(row.name, undefined);
-        await deps.dropSecrets(row.name);
+        await deps.removed.keep(local, { by: row.updatedByName, here: false, at: row.updatedAt.getTime(), markerVersion: row.version });
         await deps.log({ level: 'info', kind: 'profile', profile: row.name, messageId: 'connections.activity.removedByTeam', values: { by: row.updatedByName } });
       } else if (!local && !removedHere.has(row.name)) {
-        put(row.name, take(row, undefined));
-        await deps.log({ level: 'info', kind: 'profile', profile: row.name, messageId: 'connections.activity.updatedByTeam', values: { version: row.version, by: row.updatedByName } });
+        // Restored over a removal this workstation kept: its copy and its own secret come back.
+        const kept = row.restoredFrom === null ? undefined : deps.removed.byMarker(row.name, row.restoredFrom);
+        put(row.name, take(row, kept && (await deps.removed.takeBack(kept))));
+        await deps.log(
+          kept
+            ? { level: 'info', kind: 'profile', profile: row.name, messageId: 'connections.activity.restoredByTeam', values: { by: row.updatedByName } }
+            : { level: 'info', kind: 'profile', profile: row.name, messageId: 'connections.activity.updatedByTeam', values: { version: row.version, by: row.updatedByName } },
+        );
       } else if (follows) {
         put(row.name, take(row, local));
         await deps.log({ level: 'info', kind: 'profile', profile: row.name, messageId: 'connections.activity.updatedByTeam', values: { version: row.version, by: row.updatedByName } });
@@ -300,17 +319,50 @@ export function createProfileSharing(deps: ProfileSharingDeps) {
         deps.changed([name]);
       }
     },
-    /** Removes a profile's team copy (before it goes here); refused when another member changed it since. */
-    async onRemove(p: StoredProfile): Promise<void> {
-      if (!team || !p.team || p.team.version === null) return;
+    /**
+     * Removes a profile's team copy (before it goes here); refused when another member changed it
+     * since. Returns the removal marker's version; null when not shared or the database is away.
+     */
+    async onRemove(p: StoredProfile): Promise<number | null> {
+      if (!team || !p.team || p.team.version === null) return null;
       try {
         const r = await team.putProfile(p.name, null, p.team.version);
         if (!r.ok) throw conflict(p.name, r.current, p.team.version);
+        return r.version;
       } catch (e) {
         if (!isAppErrorOf(e, 'TEAM_UNAVAILABLE')) throw e;
         // Kept as a marker here and sent when the database answers; the local copy goes now.
         deps.settings.set(PENDING_REMOVALS, [...removals().filter((x) => x.name !== p.name), { name: p.name, version: p.team.version }]);
+        return null;
       }
+    },
+    /**
+     * The team facts of a removed profile being restored (inside `exclusive`, before it is put
+     * back here). A removal still waiting for the database is simply dropped; a shared one is
+     * restored over the team's removal marker as a new version (every workstation that kept it
+     * takes it back). Refused with CONFLICT when the team has a newer profile of that name.
+     * Throws TEAM_UNAVAILABLE with the database away (nothing changes then).
+     */
+    async onRestore(entry: RemovedEntry): Promise<TeamInfo | undefined> {
+      const p = entry.profile;
+      if (!p.team) return undefined;
+      if (removals().some((x) => x.name === p.name) && entry.markerVersion === null) {
+        deps.settings.set(
+          PENDING_REMOVALS,
+          removals().filter((x) => x.name !== p.name),
+        );
+        return p.team;
+      }
+      // Out of the team now (`team leave`): it comes back here and is offered to the team on rejoining.
+      if (!team) return { ...p.team, state: p.team.state === 'conflict' ? 'conflict' : 'pending' };
+      const row = (await team.profiles()).find((r) => r.name === p.name);
+      if (!row) return push(p, null);
+      const newer = (current: TeamProfileRow) =>
+        new AppError('CONFLICT', 'error.profiles.restoreNewer', { name: p.name, by: current.updatedByName }, { profile: p.name, teamVersion: current.version, by: current.updatedByName, removed: false });
+      if (!row.removed) throw newer(row);
+      const r = await team.putProfile(p.name, sharedSetupOf(p), row.version, row.version);
+      if (!r.ok) throw r.current.removed ? conflict(p.name, r.current, row.version) : newer(r.current);
+      return { version: r.version, state: 'shared', changedBy: team.workstationName };
     },
     /** Shares a profile that was this workstation's own; a name the team already shares is refused. */
     async share(p: StoredProfile): Promise<StoredProfile> {

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { userInfo } from 'node:os';
 import { AppError, type ImplOf } from '../../../shared/contract';
 import type { CatalogText } from '../../../shared/contract/catalog-text';
 import { ClientConfig, ProfileInput, type Profile, type profilesContract } from '../../../shared/contract/profiles';
@@ -7,6 +8,7 @@ import type { SecretStore } from '../secrets/secret-store';
 import { openSftp, probeHostKey, type SftpSession, type SftpTarget, type WriteCheck } from '../sftp';
 import type { Settings } from '../store/settings';
 import { createProfileSharing, type TeamProfilesPort } from './profile-sharing';
+import { createRemovedProfiles } from './removed-profiles';
 import { sharedSetupOf } from './shared-setup';
 import { secretKeys, StoredProfile } from './stored-profile';
 
@@ -28,6 +30,8 @@ export interface ProfilesDeps {
   readonly teamRetryMs?: number;
   /** Keeps the server clock the connection test's probe write read off (sends/server-clock.ts); absent: not kept. */
   readonly serverClock?: (profile: string, fingerprint: string, sample: NonNullable<WriteCheck['clock']>) => Promise<unknown>;
+  /** The clock "Recently removed" keeps its 30 days by (tests move it on). */
+  readonly now?: () => number;
 }
 
 /** The profiles service plus what other services use to reach a server. */
@@ -46,7 +50,19 @@ export type ProfilesService = ImplOf<typeof profilesContract> & {
   stopTeamSync(): Promise<void>;
   /** Team mode: pushes changes that wait and pulls the team's now (throws TEAM_UNAVAILABLE when it is away). */
   syncTeam(): Promise<void>;
+  /** Purges removed profiles older than 30 days with their kept secrets (logged); the app runs it at start. Returns how many went. */
+  purgeRemoved(): Promise<number>;
 };
+
+/** Who removes a profile here: the workstation's team name, else the operator's user name. */
+function operatorName(team: TeamProfilesPort | undefined): string {
+  if (team) return team.workstationName;
+  try {
+    return userInfo().username;
+  } catch {
+    return '';
+  }
+}
 
 /**
  * Connection profiles: saved in the settings file without secrets; passwords, pasted keys
@@ -64,8 +80,11 @@ export function createProfilesService(deps: ProfilesDeps): ProfilesService {
   const writeAll = (profiles: readonly StoredProfile[]) => deps.settings.set(SETTINGS_KEY, profiles);
   const find = (name: string): StoredProfile => {
     const p = readAll().find((x) => x.name === name);
-    if (!p) throw new AppError('NOT_FOUND', 'error.profiles.notFound', { name });
-    return p;
+    if (p) return p;
+    // A removed profile is never used (a send of it fails with this, nothing is uploaded); the message says how to get it back.
+    const gone = removed.latest(name);
+    if (gone) throw new AppError('NOT_FOUND', 'error.profiles.removed', { name, by: gone.removedBy, at: gone.removedAt });
+    throw new AppError('NOT_FOUND', 'error.profiles.notFound', { name });
   };
   const replace = (profile: StoredProfile) => writeAll(readAll().map((p) => (p.name === profile.name ? profile : p)));
 
@@ -79,12 +98,38 @@ export function createProfilesService(deps: ProfilesDeps): ProfilesService {
     sessionSecrets.set(key, value);
     return 'session';
   };
-  const dropSecrets = async (name: string) => {
-    for (const key of Object.values(secretKeys(name))) {
-      sessionSecrets.delete(key);
-      await deps.secrets?.delete(key);
-    }
-  };
+  // "Recently removed": a removed profile's secrets move to slots of their own (in the store, or
+  // this session's memory where there is none) and come back with it.
+  const removed = createRemovedProfiles({
+    settings: deps.settings,
+    log: deps.log,
+    now: deps.now ?? Date.now,
+    slots: {
+      async move(from, to) {
+        let moved = false;
+        const inSession = sessionSecrets.get(from);
+        if (inSession !== undefined) {
+          sessionSecrets.set(to, inSession);
+          sessionSecrets.delete(from);
+          moved = true;
+        }
+        const stored = await deps.secrets?.get(from);
+        if (deps.secrets && stored !== undefined) {
+          await deps.secrets.set(to, stored);
+          await deps.secrets.delete(from);
+          moved = true;
+        }
+        return moved;
+      },
+      async drop(key) {
+        sessionSecrets.delete(key);
+        await deps.secrets?.delete(key);
+      },
+      async has(key) {
+        return sessionSecrets.has(key) || (await deps.secrets?.get(key)) !== undefined;
+      },
+    },
+  });
   // Team mode: shared profiles (#16). Every change of the settings file's profiles runs through
   // `exclusive`, so a pull of the team's changes never writes over a save in flight.
   const sharing = createProfileSharing({
@@ -92,7 +137,7 @@ export function createProfilesService(deps: ProfilesDeps): ProfilesService {
     settings: deps.settings,
     readAll,
     writeAll,
-    dropSecrets,
+    removed,
     log: deps.log,
     changed: (names) => deps.teamChanged?.(names),
     retryMs: deps.teamRetryMs,
@@ -275,11 +320,32 @@ export function createProfilesService(deps: ProfilesDeps): ProfilesService {
         const found = readAll().find((p) => p.name === name);
         if (!found) return { removed: false };
         // Team mode: the team's copy goes first (a marker, so no other workstation shares it again).
-        await sharing.onRemove(found);
+        const markerVersion = await sharing.onRemove(found);
         writeAll(readAll().filter((p) => p.name !== name));
-        await dropSecrets(name);
+        // Kept with its secret in "Recently removed" for 30 days, so a mistake is undone with everything back.
+        await removed.keep(found, { by: operatorName(deps.team), here: true, at: (deps.now ?? Date.now)(), markerVersion });
         await deps.log({ level: 'info', kind: 'profile', profile: name, messageId: 'connections.activity.removed' });
         return { removed: true };
+      });
+    },
+    async removed() {
+      await sharing.ready();
+      await exclusive(() => removed.purge());
+      return Promise.all(removed.list().map((e) => removed.view(e)));
+    },
+    async restore({ name, id }) {
+      await sharing.ready();
+      return exclusive(async () => {
+        await removed.purge();
+        const entry = removed.pick(name, id);
+        if (readAll().some((p) => p.name === name)) throw new AppError('ALREADY_EXISTS', 'error.profiles.restoreNameTaken', { name });
+        // Team mode: over the team's removal marker first, so a newer profile of the name is never overwritten.
+        const team = await sharing.onRestore(entry);
+        const { team: _before, ...profile } = await removed.takeBack(entry);
+        const back: StoredProfile = team ? { ...profile, team } : profile;
+        writeAll([...readAll(), back]);
+        await deps.log({ level: 'info', kind: 'profile', profile: name, messageId: 'connections.activity.restored', values: { by: entry.removedBy, at: entry.removedAt } });
+        return view(back);
       });
     },
     async probeHostKey({ name }) {
@@ -376,5 +442,6 @@ export function createProfilesService(deps: ProfilesDeps): ProfilesService {
     startTeamSync: () => sharing.start(),
     stopTeamSync: () => sharing.stop(),
     syncTeam: () => sharing.sync(),
+    purgeRemoved: () => exclusive(() => removed.purge()),
   };
 }

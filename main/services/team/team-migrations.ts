@@ -222,4 +222,15 @@ export const TEAM_MIGRATIONS: readonly TeamMigration[] = [
       ALTER TABLE team_sends ADD COLUMN told_at timestamptz;
     `,
   },
+  {
+    version: 11,
+    name: 'shared profiles: which removal a version brought back',
+    sql: `
+      -- A removed profile brought back ("Restore" in Recently removed) names the removal marker's
+      -- version it replaced; later changes keep it, a new profile that takes the name clears it.
+      -- Each workstation that kept its copy (and its own secret) under that marker takes it back;
+      -- a new profile of the same name never gets a secret kept for the old one. NULL: not restored.
+      ALTER TABLE team_profiles ADD COLUMN restored_from bigint;
+    `,
+  },
 ];

@@ -15,6 +15,7 @@ const rowOf = (r: Record<string, unknown>): TeamProfileRow => ({
   updatedBy: String(r.updated_by),
   updatedByName: String(r.updated_by_name),
   updatedAt: r.updated_at as Date,
+  restoredFrom: r.restored_from === null || r.restored_from === undefined ? null : Number(r.restored_from),
 });
 
 /** Every shared profile of the team, removal markers included. */
@@ -27,6 +28,8 @@ export async function teamProfiles(db: TeamDb): Promise<TeamProfileRow[]> {
  * `baseVersion`; a profile the team does not have (or removed) is written when `baseVersion` is
  * null or that removal's version. Anything else is another member's newer change: returned, not
  * overwritten. One transaction with the NOTIFY, which the others hear on commit.
+ * `restores`: a restore over the removal marker of that version (each workstation that kept its
+ * copy under it takes it back); a new profile over a removal clears the mark, other changes keep it.
  */
 export async function putTeamProfile(
   db: TeamDb,
@@ -34,6 +37,7 @@ export async function putTeamProfile(
   name: string,
   setup: Readonly<Record<string, unknown>> | null,
   baseVersion: number | null,
+  restores?: number,
 ): Promise<TeamProfilePut> {
   try {
     return await db.transaction(async (c) => {
@@ -52,13 +56,15 @@ export async function putTeamProfile(
       const fits = baseVersion === current.version || (current.removed && baseVersion === null);
       if (!fits) return { ok: false, current };
       const version = current.version + 1;
-      await c.query('UPDATE team_profiles SET setup = $2, removed = $3, version = $4, updated_by = $5, updated_by_name = $6, updated_at = now() WHERE name = $1', [
+      const restoredFrom = restores ?? (current.removed ? null : current.restoredFrom);
+      await c.query('UPDATE team_profiles SET setup = $2, removed = $3, version = $4, updated_by = $5, updated_by_name = $6, updated_at = now(), restored_from = $7 WHERE name = $1', [
         name,
         setup,
         setup === null,
         version,
         me.id,
         me.name,
+        restoredFrom,
       ]);
       await notifyProfile(c, { name, version, workstation: me.id });
       return { ok: true, version };

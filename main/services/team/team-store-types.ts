@@ -81,6 +81,8 @@ export interface TeamProfileRow {
   readonly updatedBy: string;
   readonly updatedByName: string;
   readonly updatedAt: Date;
+  /** The version of the removal marker this profile was restored over (kept through later changes); null when it never was. */
+  readonly restoredFrom: number | null;
 }
 
 /** Outcome of a change to a shared profile: its new version, or the team's newer row that refused it. */
@@ -216,7 +218,7 @@ export interface TeamStore extends SendClaims {
    * Writes a profile's set-up (`null`: removes it) if the team's copy is still at `baseVersion`
    * (`null`: the team has no live profile of that name); otherwise returns the team's row.
    */
-  putProfile(name: string, setup: Readonly<Record<string, unknown>> | null, baseVersion: number | null): Promise<TeamProfilePut>;
+  putProfile(name: string, setup: Readonly<Record<string, unknown>> | null, baseVersion: number | null, restores?: number): Promise<TeamProfilePut>;
   /** Calls `listener` for every profile change (LISTEN/NOTIFY) and `connected` after each (re)connect; returns the stop function. */
   watchProfiles(listener: (notice: TeamProfileNotice) => void, connected?: () => void): Promise<() => Promise<void>>;
 }

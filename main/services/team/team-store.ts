@@ -81,7 +81,7 @@ export async function openTeamStore(options: TeamStoreOptions): Promise<TeamStor
     watchSuppression: (listener) => watchTeamSuppression(db.config, me, listener),
     // Shared profiles (#16)
     profiles: () => teamProfiles(db),
-    putProfile: (name, setup, baseVersion) => putTeamProfile(db, { id: me, name: options.workstationName }, name, setup, baseVersion),
+    putProfile: (name, setup, baseVersion, restores) => putTeamProfile(db, { id: me, name: options.workstationName }, name, setup, baseVersion, restores),
     watchProfiles: (listener, connected) => watchTeamProfiles(db.config, listener, connected),
     // Shared activity log (#16)
     pushActivity: (entries) => pushTeamActivity(db, { id: me, name: options.workstationName }, entries),

@@ -88,7 +88,7 @@ describe('loopdesk profile (CLI) against a real sshd', () => {
   it('lists and removes profiles', async () => {
     const list = await cli(['--json', 'profile', 'list']);
     expect(JSON.parse(list.out).map((p: { name: string }) => p.name)).toEqual(['acme', 'acme-key']);
-    expect((await cli(['profile', 'remove', 'acme-key'])).code).toBe(0);
+    expect((await cli(['profile', 'remove', 'acme-key', '--yes'])).code).toBe(0);
     expect(JSON.parse((await cli(['--json', 'profile', 'list'])).out)).toHaveLength(1);
   });
 

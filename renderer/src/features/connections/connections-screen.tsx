@@ -8,6 +8,7 @@ import { ConnectionTestPanel, useConnectionTest } from './connection-test';
 import { draftFromProfile, emptyProfileDraft, type ProfileDraft } from './profile-draft';
 import { ProfileForm } from './profile-form';
 import { ConflictDialog } from './conflict-dialog';
+import { RecentlyRemoved } from './recently-removed';
 import { ConfirmDialog } from '../../components/confirm-dialog';
 import { ErrorCallout } from '../../components/error-callout';
 import { useLoad } from '../../components/use-load';
@@ -33,8 +34,13 @@ const TEAM_STATE_TEXT: Record<ProfileTeam['state'], MessageId> = {
   conflict: 'connections.team.state.conflict',
 };
 
-/** A notice after saving or removing, kept as its key so a language switch re-renders it. */
-type Notice = { readonly id: 'connections.notice.saved' | 'connections.notice.removed' | 'connections.notice.reloaded' | 'connections.notice.keptMine'; readonly name: string };
+/** A notice after saving, removing or restoring, kept as its key so a language switch re-renders it. */
+type Notice = {
+  readonly id: 'connections.notice.saved' | 'connections.notice.removed' | 'connections.notice.restored' | 'connections.notice.reloaded' | 'connections.notice.keptMine';
+  readonly name: string;
+  /** Restored: whether it came back on every workstation of the team. */
+  readonly shared?: boolean;
+};
 
 /** Connection profiles: list, add, edit, test (with host-key trust) and remove. */
 export function ConnectionsScreen() {
@@ -43,6 +49,8 @@ export function ConnectionsScreen() {
   const [mode, setMode] = useState<Mode>({ kind: 'list' });
   const [notice, setNotice] = useState<Notice | null>(null);
   const [removing, setRemoving] = useState<Profile | null>(null);
+  // Bumped by a removal here, so "Recently removed" shows it at once.
+  const [removals, setRemovals] = useState(0);
 
   const list = useCallback(async () => api.profiles.list({}), [api]);
   const { value: profiles, error: loadError, reload, setValue: setProfiles } = useLoad<readonly Profile[]>(list);
@@ -83,7 +91,7 @@ export function ConnectionsScreen() {
 
       {notice && (
         <div className="callout callout-ok notice" role="status">
-          <span>{t(notice.id, { name: notice.name })}</span>
+          <span>{t(notice.id, { name: notice.name, shared: notice.shared ? 'yes' : 'no' })}</span>
           <button type="button" className="button ghost" onClick={() => setNotice(null)} aria-label={t('connections.notice.dismissLabel')}>
             {t('connections.notice.dismiss')}
           </button>
@@ -131,6 +139,17 @@ export function ConnectionsScreen() {
         </ul>
       )}
 
+      {mode.kind === 'list' && (
+        <RecentlyRemoved
+          reloadKey={removals}
+          teamMode={teamMode}
+          onRestored={(p) => {
+            setNotice({ id: 'connections.notice.restored', name: p.name, shared: p.team?.shared ?? false });
+            void reload();
+          }}
+        />
+      )}
+
       {removing && (
         <RemoveDialog
           profile={removing}
@@ -138,6 +157,7 @@ export function ConnectionsScreen() {
           onRemoved={(name) => {
             setRemoving(null);
             setNotice({ id: 'connections.notice.removed', name });
+            setRemovals((n) => n + 1);
             void reload();
           }}
         />
@@ -303,6 +323,7 @@ function RemoveDialog(props: { profile: Profile; onClose: () => void; onRemoved:
       }}
     >
       <p>{t('connections.remove.body')}</p>
+      {props.profile.team?.shared && <p className="note">{t('connections.remove.team')}</p>}
       {props.profile.sandbox && <p className="note">{t('connections.remove.sandbox')}</p>}
     </ConfirmDialog>
   );

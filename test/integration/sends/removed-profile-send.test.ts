@@ -1,0 +1,33 @@
+import { readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Profile } from '../../../shared/contract/profiles';
+import type { Send } from '../../../shared/contract/sends';
+import { useSandboxApp } from '../../helpers/sandbox-app';
+
+const app = useSandboxApp();
+
+describe('a send of a removed profile', () => {
+  it('a scheduled send whose profile was removed fails at its time, naming the removal and how to restore; nothing reaches the server, and a restore does not send it', async () => {
+    const path = join(app.dataDir, 'removed-profile.csv');
+    writeFileSync(path, 'E-Mail;Vorname\nanna@example.com;Anna\n');
+    const client = app.sandbox.clients[0];
+    const created = await app.call<Send>('sends.create', { ...(await app.draft(path, client.mailings[0].id)), scheduledAt: new Date(Date.now() + 1_500).toISOString() });
+    expect(created.state).toBe('scheduled');
+
+    await app.call('profiles.remove', { name: 'Sandbox' });
+    await new Promise((r) => setTimeout(r, 1_700));
+    await app.context.services.sends.tick();
+    const failed = await app.call<Send>('sends.get', { id: created.id });
+    expect(failed.state).toBe('error');
+    expect(failed.error?.text?.id).toBe('error.profiles.removed');
+    expect(failed.error?.message).toContain('Profile “Sandbox” was removed by');
+    expect(readdirSync(join(client.localDir, 'upload')).filter((f) => f.endsWith('.csv'))).toEqual([]);
+
+    // Restoring the profile brings the connection back, not the send: it stays failed, never sent twice or late.
+    expect(await app.call<Profile>('profiles.restore', { name: 'Sandbox' })).toMatchObject({ name: 'Sandbox', secretAvailable: true });
+    await app.context.services.sends.tick();
+    expect((await app.call<Send>('sends.get', { id: created.id })).state).toBe('error');
+    expect(readdirSync(join(client.localDir, 'upload')).filter((f) => f.endsWith('.csv'))).toEqual([]);
+  });
+});
