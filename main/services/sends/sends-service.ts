@@ -164,6 +164,14 @@ export function createSendsService(deps: SendsDeps): SendsService {
     });
   };
 
+  /** The profile's poll interval in minutes; NaN for a profile that is gone (removed, kept under Recently removed). */
+  const pollMinutesOf = (profile: string): number => {
+    try {
+      return deps.profiles.stored(profile).options.pollMinutes;
+    } catch {
+      return Number.NaN;
+    }
+  };
   const tick = async () => {
     await mkdir(runner.scratchDir, { recursive: true });
     if (deps.team) {
@@ -193,7 +201,9 @@ export function createSendsService(deps: SendsDeps): SendsService {
       else retryAfter.delete(s.id);
     }
     for (const s of await journal.list({ states: SERVER_STATES })) {
-      const profileMs = pollMs ?? deps.profiles.stored(s.profile).options.pollMinutes * 60_000;
+      const profileMs = pollMs ?? pollMinutesOf(s.profile) * 60_000;
+      // A removed profile's sends wait, unasked, until it is restored; the others are checked as usual.
+      if (Number.isNaN(profileMs)) continue;
       if (pollDue(s, Date.now(), { profileMs, fastMs: pollMs ?? fastPollMs })) await pollSend(runner, s.id);
     }
   };

@@ -31,3 +31,40 @@ describe('a send of a removed profile', () => {
     expect(readdirSync(join(client.localDir, 'upload')).filter((f) => f.endsWith('.csv'))).toEqual([]);
   });
 });
+
+describe('the scheduler with a removed profile', () => {
+  it("keeps checking the other profiles' sends on the server while a removed profile's send waits unasked", async () => {
+    const stored = app.context.services.profiles.stored('Sandbox');
+    await app.call('profiles.save', {
+      profile: { name: 'Second', host: stored.host, port: stored.port, user: stored.user, auth: { kind: 'password', password: app.sandbox.password }, trustedKeys: [...stored.trustedKeys], clients: stored.clients, options: stored.options },
+    });
+    const client = app.sandbox.clients[0];
+    const sendOn = async (profile: string, name: string) => {
+      const path = join(app.dataDir, `${name}.csv`);
+      writeFileSync(path, `E-Mail;Vorname\n${name}@example.com;${name}\n`);
+      const inspection = await app.call<{ mapping: unknown[] }>('recipients.inspect', { profile, client: 'demo', path });
+      const created = await app.call<Send>('sends.create', { profile, client: 'demo', path, sourceMailingId: client.mailings[0].id, mapping: inspection.mapping });
+      await app.context.services.sends.tick();
+      const sent = await app.call<Send>('sends.get', { id: created.id });
+      expect(sent.state).toBe('on_server');
+      return sent;
+    };
+    // The other profile's send first, the removed profile's send newest (the scheduler lists newest first).
+    const other = await sendOn('Second', 'bert');
+    await new Promise((r) => setTimeout(r, 1_100)); // the next send takes the next second's name
+    await sendOn('Sandbox', 'carla');
+    await app.call('profiles.remove', { name: 'Sandbox' });
+
+    const checkedBefore = (await app.call<Send>('sends.get', { id: other.id })).lastCheckedAt;
+    expect(checkedBefore).not.toBeNull();
+    await new Promise((r) => setTimeout(r, 20));
+    app.context.services.sends.startScheduler({ fastPollMs: 1, tickMs: 3_600_000 });
+    try {
+      await app.context.services.sends.tick();
+    } finally {
+      await app.context.services.sends.stopScheduler();
+    }
+    const checkedAfter = (await app.call<Send>('sends.get', { id: other.id })).lastCheckedAt;
+    expect(Date.parse(checkedAfter!)).toBeGreaterThan(Date.parse(checkedBefore!));
+  });
+});
