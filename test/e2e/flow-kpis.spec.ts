@@ -8,6 +8,8 @@ test.describe('KPIs in operator words', () => {
   test.use(SANDBOX_RESPONSES_AT_ONCE);
 
   test('cards say what they count, the definition is one click away, every link shows, a selection is named by what it shares', async ({ app: page }) => {
+    // Send, pull and check: on a loaded machine this took up to 56 s, near the 60 s default.
+    test.setTimeout(120_000);
     // Two sends of the demo list with the same source mailing.
     await page.getByRole('region', { name: 'Where to start' }).getByRole('button', { name: 'Send the demo list' }).click();
     const first = await sendNow(page);

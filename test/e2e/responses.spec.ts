@@ -35,6 +35,8 @@ test.describe('responses', () => {
   test.use(SANDBOX_RESPONSES_AT_ONCE);
 
   test('pull after a real send, read the KPIs, filter and export the data, resend soft bounces', async ({ app: page }) => {
+    // A long walk: on a loaded machine (CI) it took up to 70 s, past the 60 s default.
+    test.setTimeout(180_000);
     const recipients = test.info().outputPath('kunden.csv');
     writeRecipients(recipients);
     const { mailingId, sourceId } = await sendForReal(page, recipients);
