@@ -13,13 +13,18 @@ test.describe('the recipient journey in German', () => {
   test.use({ locale: 'de-DE', sandbox: true });
 
   test('the event filter takes the German words the grid shows ("Klick", "Öffnung")', async ({ app: page, host }) => {
+    await page.setViewportSize({ width: 1024, height: 700 });
+    await page.goto(`${page.url().split('#')[0]}#/responses`);
+    // The host pulls every connection once when it starts (its daily pull time, 07:00, has passed):
+    // a pull of our own first, so that one has listed the still empty folder and cannot take the files below.
+    const pull = page.getByRole('button', { name: 'Jetzt abrufen', exact: true });
+    await pull.click();
+    await expect(page.getByRole('status').filter({ hasText: /abgerufen|noch keine Reaktionsdateien/ })).toBeVisible({ timeout: 30_000 });
+
     // The test fixtures' response files, offered by the sandbox server as yesterday's export.
     const dir = sandboxResponseDir(host.dataDir);
     for (const kind of RESPONSE_KIND_NAMES) copyFileSync(join(FIXTURES, `20210101_${kind}.csv`), join(dir, `${yesterdayStamp()}_${kind}.csv`));
-
-    await page.setViewportSize({ width: 1024, height: 700 });
-    await page.goto(`${page.url().split('#')[0]}#/responses`);
-    await page.getByRole('button', { name: 'Jetzt abrufen', exact: true }).click();
+    await pull.click();
     await expect(page.getByRole('status').filter({ hasText: /^7 Dateien abgerufen: 7 neu/ })).toBeVisible({ timeout: 30_000 });
 
     await page.getByRole('tab', { name: 'Daten durchsuchen' }).click();
