@@ -125,8 +125,8 @@ export async function runSftpBench(): Promise<BenchResult[]> {
       return { bench, value, unit: 'MB/s', baseline, ratio: Math.round((value / baseline) * 100) / 100, target: 'ratio >= 1', peakRssMB: peakRssMB() };
     };
     // The same upload over a link with LATENCY_MS added each way (through the test fault proxy):
-    // what an operator's real server looks like. OpenSSH keeps 64 requests in flight; ours is
-    // ssh2's fastPut with the session's chunk size and concurrency.
+    // what an operator's real server looks like. OpenSSH keeps 64 requests in flight; ours is the
+    // fast upload over two SFTP channels (FAST_UPLOAD: the round trip is above its threshold).
     const proxy = await startFaultProxy({ targetPort: sshd.port });
     proxy.setDefault({ kind: 'latency', ms: LATENCY_MS });
     const far = { up: [] as number[], theirUp: [] as number[] };
