@@ -1,3 +1,5 @@
+import { cpSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { openAppContext, type AppContext } from '../../main/app/app-context';
 import { SANDBOX_PROFILE, startDemoSandbox, type DemoSandboxOptions } from '../../main/app/demo-sandbox';
@@ -30,6 +32,18 @@ export interface SandboxApp {
   drive(id: string): Promise<Send>;
   /** Closes the services and opens them again on the same data dir, the sandbox too (as starting the app again would). */
   restart(): Promise<void>;
+  /** The nightly backup: the app closed, the data dir copied aside (all but the sandbox server's own files), the app opened again. */
+  backup(): Promise<void>;
+  /** The restore of the last {@link backup}: the app closed, the data dir replaced by it (the server's files stay as they are), opened again. */
+  restore(): Promise<void>;
+  /** The logs of recipient files the sandbox server has taken (one per upload it received). */
+  recipientLogs(): string[];
+}
+
+/** Copies every part of the data dir but the sandbox server's own files from `from` to `to` (both closed). */
+function copyDataDir(from: string, to: string): void {
+  for (const name of readdirSync(to)) if (name !== 'sandbox') rmSync(join(to, name), { recursive: true, force: true });
+  for (const name of readdirSync(from)) if (name !== 'sandbox') cpSync(join(from, name), join(to, name), { recursive: true });
 }
 
 /**
@@ -39,6 +53,7 @@ export interface SandboxApp {
  */
 export function useSandboxApp(options: DemoSandboxOptions = {}): SandboxApp {
   let data: ReturnType<typeof tempDir> | undefined;
+  let backup: ReturnType<typeof tempDir> | undefined;
   let context: AppContext | undefined;
   let sandbox: SandboxHandle | undefined;
   const open = async (dataDir: string) => {
@@ -52,6 +67,7 @@ export function useSandboxApp(options: DemoSandboxOptions = {}): SandboxApp {
   afterAll(async () => {
     await context?.close();
     data?.cleanup();
+    backup?.cleanup();
   });
   const started = <T>(value: T | undefined): T => {
     if (value === undefined) throw new Error('useSandboxApp: the app is open only while the tests run');
@@ -82,6 +98,19 @@ export function useSandboxApp(options: DemoSandboxOptions = {}): SandboxApp {
       await app.context.close();
       await open(app.dataDir);
     },
+    async backup() {
+      backup ??= tempDir();
+      await app.context.close();
+      copyDataDir(app.dataDir, backup.path);
+      await open(app.dataDir);
+    },
+    async restore() {
+      if (!backup) throw new Error('useSandboxApp: restore() needs a backup() first');
+      await app.context.close();
+      copyDataDir(backup.path, app.dataDir);
+      await open(app.dataDir);
+    },
+    recipientLogs: () => readdirSync(join(app.sandbox.clients[0].localDir, 'logs')).filter((n) => /^\d{14}_subscribers\.log$/.test(n)),
   };
   return app;
 }

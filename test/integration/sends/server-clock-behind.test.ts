@@ -1,14 +1,10 @@
-import { cpSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Send } from '../../../shared/contract/sends';
-import { openAppContext, type AppContext } from '../../../main/app/app-context';
-import { startDemoSandbox } from '../../../main/app/demo-sandbox';
-import type { SandboxHandle } from '../../../main/services/sandbox';
 import { nextSecond } from '../../../main/services/sends/send-runner';
 import { formatWallClock, wallClockAt } from '../../../shared/zoned-time';
-import { callService } from '../../helpers/call-service';
-import { tempDir } from '../../helpers/temp-dir';
+import { useSandboxApp } from '../../helpers/sandbox-app';
 
 /**
  * Never a mailing sent twice when the SFTP server's clock runs behind this workstation's: the
@@ -22,67 +18,37 @@ import { tempDir } from '../../helpers/temp-dir';
 
 const BEHIND_SECONDS = 600;
 
-let data: ReturnType<typeof tempDir>;
-let backup: ReturnType<typeof tempDir>;
-let context: AppContext;
-let sandbox: SandboxHandle;
+const app = useSandboxApp({ clockOffsetSeconds: -BEHIND_SECONDS });
 
-const call = <T>(channel: string, payload: unknown): Promise<T> => callService<T>(context, channel, payload);
-
-async function open(): Promise<void> {
-  context = await openAppContext({ dataDir: data.path, host: 'memory', secrets: null });
-  sandbox = await startDemoSandbox(context, { interval: 0, exportInterval: 0, clockOffsetSeconds: -BEHIND_SECONDS });
-}
-
-/** Copies every part of the data dir but the sandbox server's own files from `from` to `to` (both closed). */
-function copyDataDir(from: string, to: string): void {
-  for (const name of readdirSync(to)) if (name !== 'sandbox') rmSync(join(to, name), { recursive: true, force: true });
-  for (const name of readdirSync(from)) if (name !== 'sandbox') cpSync(join(from, name), join(to, name), { recursive: true });
-}
-
-const serverDir = (kind: 'logs' | 'upload') => join(sandbox.clients[0].localDir, kind);
-const recipientLogs = () => readdirSync(serverDir('logs')).filter((n) => /^\d{14}_subscribers\.log$/.test(n));
-const storedClock = async () => (await context.db.all<{ offset_ms: bigint; error_ms: bigint }>('SELECT offset_ms, error_ms FROM server_clock WHERE profile = $1', ['Sandbox']))[0];
+const serverDir = (kind: 'logs' | 'upload') => join(app.sandbox.clients[0].localDir, kind);
+const storedClock = async () => (await app.context.db.all<{ offset_ms: bigint; error_ms: bigint }>('SELECT offset_ms, error_ms FROM server_clock WHERE profile = $1', ['Sandbox']))[0];
 const clockWarnings = async () =>
-  (await call<{ entries: { text: { id: string; values: Record<string, unknown> } | null }[] }>('activity.list', { limit: 200 })).entries.filter((e) => e.text?.id === 'sends.activity.serverClockBehind');
-
-beforeAll(async () => {
-  data = tempDir();
-  backup = tempDir();
-  await open();
-});
-afterAll(async () => {
-  await context?.close();
-  data?.cleanup();
-  backup?.cleanup();
-});
+  (await app.call<{ entries: { text: { id: string; values: Record<string, unknown> } | null }[] }>('activity.list', { limit: 200 })).entries.filter((e) => e.text?.id === 'sends.activity.serverClockBehind');
 
 describe('a server whose clock runs ten minutes behind, and a data dir restored from before a send went out', () => {
   let sendId: string;
 
   it('the send goes out once; its upload measures the server clock, and the operator is told once', async () => {
-    const path = join(data.path, 'recipients.csv');
+    const path = join(app.dataDir, 'recipients.csv');
     writeFileSync(path, ['E-Mail;Anrede;Vorname;Nachname', 'anna.schmidt@example.com;Frau;Anna;Schmidt', 'bernd.meier@example.com;Herr;Bernd;Meier'].join('\n'));
-    const inspection = await call<{ mapping: unknown[] }>('recipients.inspect', { profile: 'Sandbox', client: 'demo', path });
-    const created = await call<Send>('sends.create', {
-      profile: 'Sandbox', client: 'demo', path, sourceMailingId: sandbox.clients[0].mailings[0].id, mapping: inspection.mapping,
+    const inspection = await app.call<{ mapping: unknown[] }>('recipients.inspect', { profile: 'Sandbox', client: 'demo', path });
+    const created = await app.call<Send>('sends.create', {
+      profile: 'Sandbox', client: 'demo', path, sourceMailingId: app.sandbox.clients[0].mailings[0].id, mapping: inspection.mapping,
       scheduledAt: new Date(Date.now() + 4_000).toISOString(),
     });
     expect(created.state).toBe('scheduled');
     sendId = created.id;
     // The nightly backup, before any upload: the restored data file will know nothing of the server's clock.
-    await context.close();
-    copyDataDir(data.path, backup.path);
-    await open();
+    await app.backup();
     expect(await storedClock()).toBeUndefined();
-    while ((await call<Send>('sends.get', { id: sendId })).state === 'scheduled') {
+    while ((await app.call<Send>('sends.get', { id: sendId })).state === 'scheduled') {
       await new Promise((r) => setTimeout(r, 250));
-      await context.services.sends.tick();
+      await app.context.services.sends.tick();
     }
-    await sandbox.processNow();
-    const [done] = await call<Send[]>('sends.refresh', { id: sendId });
+    await app.sandbox.processNow();
+    const [done] = await app.call<Send[]>('sends.refresh', { id: sendId });
     expect(done.state).toBe('sent');
-    expect(recipientLogs()).toEqual([done.fileName.replace(/\.csv$/, '.log')]);
+    expect(app.recipientLogs()).toEqual([done.fileName.replace(/\.csv$/, '.log')]);
 
     // The upload's own .part measured the server clock: ten minutes behind, within the bound it states.
     const clock = await storedClock();
@@ -92,24 +58,22 @@ describe('a server whose clock runs ten minutes behind, and a data dir restored 
     expect(Math.abs(offset + BEHIND_SECONDS * 1000)).toBeLessThanOrEqual(error);
     const warnings = await clockWarnings();
     expect(warnings).toHaveLength(1);
-    expect(warnings[0].text?.values).toMatchObject({ server: `127.0.0.1:${sandbox.port}`, minutes: 10 });
+    expect(warnings[0].text?.values).toMatchObject({ server: `127.0.0.1:${app.sandbox.port}`, minutes: 10 });
   });
 
   it('after the restore the send is held, not uploaded a second time', async () => {
-    await context.close();
-    copyDataDir(backup.path, data.path);
-    await open();
-    expect((await call<Send>('sends.get', { id: sendId })).state).toBe('scheduled'); // the backup's view
+    await app.restore();
+    expect((await app.call<Send>('sends.get', { id: sendId })).state).toBe('scheduled'); // the backup's view
     expect(await storedClock()).toBeUndefined(); // and it knows nothing of the server's clock
-    await context.services.sends.tick();
-    await sandbox.processNow();
-    await context.services.sends.tick();
+    await app.context.services.sends.tick();
+    await app.sandbox.processNow();
+    await app.context.services.sends.tick();
     // The server received this send once: one log, one mailing, nothing waiting in the upload folder.
-    expect(recipientLogs()).toHaveLength(1);
+    expect(app.recipientLogs()).toHaveLength(1);
     expect(readdirSync(serverDir('upload'))).toEqual([]);
-    const held = await call<Send>('sends.get', { id: sendId });
+    const held = await app.call<Send>('sends.get', { id: sendId });
     expect(held).toMatchObject({ state: 'queued', held: { file: held.fileName } });
-    expect(held.fileName.replace(/\.csv$/, '.log')).toBe(recipientLogs()[0]);
+    expect(held.fileName.replace(/\.csv$/, '.log')).toBe(app.recipientLogs()[0]);
     expect(held.timeline.at(-1)?.text?.id).toBe('sends.step.heldOwnName');
     // "Since" is on this computer's clock (the server's would say ten minutes before the send was even created).
     const since = Date.parse(held.held!.since!);
@@ -120,18 +84,18 @@ describe('a server whose clock runs ten minutes behind, and a data dir restored 
     expect(Math.abs(Number(clock!.offset_ms) + BEHIND_SECONDS * 1000)).toBeLessThanOrEqual(Number(clock!.error_ms));
     // The warning of the restored data file's own (first) measurement: again once, for this data file.
     expect(await clockWarnings()).toHaveLength(1);
-    await context.services.sends.tick();
+    await app.context.services.sends.tick();
     expect(await clockWarnings()).toHaveLength(1);
-    expect(recipientLogs()).toHaveLength(1);
+    expect(app.recipientLogs()).toHaveLength(1);
   });
 });
 
 describe('the measured clock still tells another sender\'s file apart', () => {
   it('a log of the same second the server wrote 20 minutes before the send was due (on its clock, 30 on ours) is walked past, and the send goes out', async () => {
-    const path = join(data.path, 'recipients.csv');
-    const inspection = await call<{ mapping: unknown[] }>('recipients.inspect', { profile: 'Sandbox', client: 'demo', path });
-    const created = await call<Send>('sends.create', {
-      profile: 'Sandbox', client: 'demo', path, sourceMailingId: sandbox.clients[0].mailings[1].id, mapping: inspection.mapping,
+    const path = join(app.dataDir, 'recipients.csv');
+    const inspection = await app.call<{ mapping: unknown[] }>('recipients.inspect', { profile: 'Sandbox', client: 'demo', path });
+    const created = await app.call<Send>('sends.create', {
+      profile: 'Sandbox', client: 'demo', path, sourceMailingId: app.sandbox.clients[0].mailings[1].id, mapping: inspection.mapping,
       scheduledAt: new Date(Date.now() + 1_500).toISOString(),
     });
     const stem = created.fileName.replace(/\.csv$/, '');
@@ -139,8 +103,8 @@ describe('the measured clock still tells another sender\'s file apart', () => {
     const then = formatWallClock(wallClockAt(Date.now() - (BEHIND_SECONDS + 20 * 60) * 1000, ''));
     writeFileSync(join(serverDir('logs'), `${stem}.log`), `timestamp;event;file;mailingId;records;message\n${then};received;${created.fileName};;;\n${then};mailing_created;${created.fileName};99999999997;5;\n`);
     await new Promise((r) => setTimeout(r, 1_600));
-    await context.services.sends.tick();
-    const uploaded = await call<Send>('sends.get', { id: created.id });
+    await app.context.services.sends.tick();
+    const uploaded = await app.call<Send>('sends.get', { id: created.id });
     expect(uploaded).toMatchObject({ state: 'on_server', held: null, fileName: `${nextSecond(stem.slice(0, 14))}_subscribers.csv` });
     // Its upload measured the clock again; the operator was told once per profile, not once per upload.
     expect(await clockWarnings()).toHaveLength(1);
@@ -149,8 +113,8 @@ describe('the measured clock still tells another sender\'s file apart', () => {
 
 describe('the connection test measures the server clock too', () => {
   it('its probe write in the upload folder keeps a tight measurement, before any send needs one', async () => {
-    await context.db.run('DELETE FROM server_clock');
-    const report = await call<{ ok: boolean }>('profiles.test', { name: 'Sandbox' });
+    await app.context.db.run('DELETE FROM server_clock');
+    const report = await app.call<{ ok: boolean }>('profiles.test', { name: 'Sandbox' });
     expect(report.ok).toBe(true);
     const clock = await storedClock();
     expect(Number(clock!.error_ms)).toBeLessThan(2_000); // one small write's round trip, plus the file time's second
