@@ -7,10 +7,11 @@ import { gridLocaleText } from '../../components/grid-locale';
 import { gridTheme } from '../../components/grid-theme';
 import { useLanguage } from '../../i18n/language-provider';
 import { ErrorCallout } from '../../components/error-callout';
-import { useLoad } from '../../components/use-load';
+import { mapResult, useLoad } from '../../components/use-load';
 import { useI18n } from '../../i18n/use-i18n';
 import { EN_MESSAGES, type MessageId } from '../../../../shared/i18n/messages';
 import { kindMessage, kindText } from './activity-kinds';
+import { withLiveEntries } from './live-during-load';
 
 ModuleRegistry.registerModules([AllCommunityModule]);
 
@@ -42,8 +43,15 @@ export function ActivityScreen() {
   // Team mode: the whole team's log, or this workstation's only (read again from the host on change).
   const [scope, setScope] = useState<ActivityScope>('team');
 
+  // Entries that arrive live while a list is on its way (in team mode it may wait for the team
+  // database): the answer replaces the page, so they are merged into it, else they would be lost.
+  const arriving = useRef<ActivityEntry[] | null>(null);
   const list = useCallback(async () => {
-    return api.activity.list({ limit: PAGE, offset: 0, scope });
+    const live: ActivityEntry[] = [];
+    arriving.current = live;
+    const r = await api.activity.list({ limit: PAGE, offset: 0, scope });
+    if (arriving.current === live) arriving.current = null;
+    return mapResult(r, (p) => withLiveEntries(p, live, PAGE));
   }, [api, scope]);
   const { value: page, error, reload, setValue: setPage } = useLoad(list);
   const rows = page?.entries ?? null;
@@ -52,6 +60,7 @@ export function ActivityScreen() {
 
   useHostEvent('activity.onEntry', (entry) => {
     if (scope === 'workstation' && entry.origin && !entry.origin.mine) return;
+    arriving.current?.push(entry);
     setPage((prev) => (prev && !prev.entries.some((e) => e.id === entry.id) ? { ...prev, entries: [entry, ...prev.entries].slice(0, PAGE), total: prev.total + 1 } : prev));
   });
 
