@@ -18,7 +18,9 @@ const WORDS = {
     step: 'Vor dem Upload angehalten: Auf dem Server liegt bereits',
     waits: 'Dieser Versand wartet auf eine Antwort auf dem Arbeitsplatz a',
     explain: 'Es wird nichts hochgeladen, bis auf dem Arbeitsplatz a entschieden wird.',
-    answered: 'auf dem Server dieser Versand ist: Loopdesk verfolgt ihn dort und lädt nichts erneut hoch.',
+    decides: 'Es wird nichts hochgeladen, bis auf dem Arbeitsplatz a entschieden wird, ob diese Datei dieser Versand ist.',
+    answered: (file: string) => `Auf dem Arbeitsplatz a wurde bestätigt, dass ${file} auf dem Server dieser Versand ist: Loopdesk verfolgt ihn dort und lädt nichts erneut hoch.`,
+    you: /\bSie\b/,
   },
   en: {
     send: 'Send',
@@ -29,7 +31,9 @@ const WORDS = {
     step: 'Held before the upload: the server already has',
     waits: 'This send waits for an answer on workstation a',
     explain: 'Nothing is uploaded until an operator answers on workstation a.',
-    answered: 'on the server is this send: Loopdesk follows it there and uploads nothing again.',
+    decides: 'Nothing is uploaded until the operator at workstation a decides whether that file is this send.',
+    answered: (file: string) => `The operator at workstation a confirmed that ${file} on the server is this send: Loopdesk follows it there and uploads nothing again.`,
+    you: /\b[Yy]ou\b/,
   },
 } as const;
 
@@ -84,6 +88,10 @@ for (const [locale, lang] of [
       await expect(detail).toContainText(w.explain);
       await expect(panel).toContainText(w.wrote);
       await expect(panel.getByTestId('held-step')).toContainText(`${w.step} ${send.fileName}`);
+      // A's step speaks of A's operator, not of the reader ("you"), in the panel and in the timeline.
+      await expect(panel.getByTestId('held-step')).toContainText(w.decides);
+      await expect(panel.getByTestId('held-step')).not.toContainText(w.you);
+      await expect(detail.getByRole('list', { name: w.timeline }).getByRole('listitem').last()).toContainText(w.decides);
       await expect(panel.getByTestId('held-waits')).toContainText(w.waits);
       await expect(panel.getByTestId('held-waits')).toContainText(`loopdesk send resolve ${send.id}`);
       // Only A can answer: nothing to click here.
@@ -97,7 +105,8 @@ for (const [locale, lang] of [
       // A's operator answers on A: the server's file is this send. B shows it without a reload.
       await a<Send>('send', 'resolve', send.id, '--is-this-send');
       await expect(panel).toHaveCount(0, { timeout: 15_000 });
-      await expect(detail.getByRole('list', { name: w.timeline })).toContainText(w.answered);
+      await expect(detail.getByRole('list', { name: w.timeline })).toContainText(w.answered(send.fileName));
+      await expect(detail.getByRole('list', { name: w.timeline })).not.toContainText(w.you);
       await expect(detail.getByTestId('send-state')).not.toHaveText(w.badge);
       await shootBoth(page, `team-held-answered-on-b-${lang}`, detail.getByRole('list', { name: w.timeline }));
     });
