@@ -5,7 +5,7 @@ import { formatWallClock, wallClockAt } from '../../shared/zoned-time';
 import { expect, startServe, test, type ServedHost } from './fixtures';
 import { englishOnScreen, overflowing } from './i18n-check';
 import { shootBoth } from './shots';
-import { startTeamHost, workstationCli, type TeamHost } from './team-host';
+import { go, startTeamHost, workstationCli, type TeamHost } from './team-host';
 
 /** The words this walk waits for, per language. */
 const WORDS = {
@@ -21,6 +21,8 @@ const WORDS = {
     decides: 'Es wird nichts hochgeladen, bis auf dem Arbeitsplatz a entschieden wird, ob diese Datei dieser Versand ist.',
     answered: (file: string) => `Auf dem Arbeitsplatz a wurde bestätigt, dass ${file} auf dem Server dieser Versand ist: Loopdesk verfolgt ihn dort und lädt nichts erneut hoch.`,
     you: /\bSie\b/,
+    grid: 'Aktivitätseinträge',
+    heldEntry: (id: string) => `Versand ${id} ist auf dem Arbeitsplatz a angehalten:`,
   },
   en: {
     send: 'Send',
@@ -34,6 +36,8 @@ const WORDS = {
     decides: 'Nothing is uploaded until the operator at workstation a decides whether that file is this send.',
     answered: (file: string) => `The operator at workstation a confirmed that ${file} on the server is this send: Loopdesk follows it there and uploads nothing again.`,
     you: /\b[Yy]ou\b/,
+    grid: 'Activity entries',
+    heldEntry: (id: string) => `Send ${id} is held on workstation a:`,
   },
 } as const;
 
@@ -109,6 +113,13 @@ for (const [locale, lang] of [
       await expect(detail.getByRole('list', { name: w.timeline })).not.toContainText(w.you);
       await expect(detail.getByTestId('send-state')).not.toHaveText(w.badge);
       await shootBoth(page, `team-held-answered-on-b-${lang}`, detail.getByRole('list', { name: w.timeline }));
+
+      // B's Activity screen: A's "held" entry says who decides (A), not "decide on the Sends screen".
+      await go(page, 'activity');
+      const heldEntry = page.getByLabel(w.grid).locator('[row-index]').filter({ hasText: w.heldEntry(send.id) });
+      await expect(heldEntry).toHaveCount(1);
+      await expect(heldEntry.getByTestId('activity-origin')).toBeVisible();
+      await expect(heldEntry).not.toContainText(w.you);
     });
   });
 }

@@ -12,6 +12,7 @@ import { useI18n } from '../../i18n/use-i18n';
 import { EN_MESSAGES, type MessageId } from '../../../../shared/i18n/messages';
 import { kindMessage, kindText } from './activity-kinds';
 import { withLiveEntries } from './live-during-load';
+import { entryText } from './told-elsewhere';
 
 ModuleRegistry.registerModules([AllCommunityModule]);
 
@@ -112,7 +113,7 @@ export function ActivityScreen() {
         flex: 1,
         // The five columns fit a 1024-pixel window beside the navigation.
         minWidth: 160,
-        valueGetter: (p) => (p.data ? say(p.data.text, p.data.message) : ''),
+        valueGetter: (p) => (p.data ? say(entryText(p.data), p.data.message) : ''),
         // Team mode: another workstation's entry starts with a "from NAME" badge (found by search too).
         cellRenderer: (p: CustomCellRendererProps<ActivityEntry, string>) => (
           <>
@@ -124,8 +125,8 @@ export function ActivityScreen() {
             {p.value}
           </>
         ),
-        getQuickFilterText: (p) => (p.data ? `${say(p.data.text, p.data.message)} ${p.data.message}${p.data.origin && !p.data.origin.mine ? ` ${t('activity.origin.from', { name: p.data.origin.name })}` : ''}` : ''),
-        tooltipValueGetter: (p) => p.data?.details ?? (p.data ? say(p.data.text, p.data.message) : undefined),
+        getQuickFilterText: (p) => (p.data ? `${say(entryText(p.data), p.data.message)} ${p.data.message}${p.data.origin && !p.data.origin.mine ? ` ${t('activity.origin.from', { name: p.data.origin.name })}` : ''}` : ''),
+        tooltipValueGetter: (p) => p.data?.details ?? (p.data ? say(entryText(p.data), p.data.message) : undefined),
       },
     ],
     [t, fmt, say],
