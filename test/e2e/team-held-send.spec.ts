@@ -22,6 +22,7 @@ const WORDS = {
     answered: (file: string) => `Auf dem Arbeitsplatz a wurde bestätigt, dass ${file} auf dem Server dieser Versand ist: Loopdesk verfolgt ihn dort und lädt nichts erneut hoch.`,
     you: /\bSie\b/,
     grid: 'Aktivitätseinträge',
+    clockA: 'Arbeitsplatz a',
     heldEntry: (id: string) => `Versand ${id} ist auf dem Arbeitsplatz a angehalten:`,
   },
   en: {
@@ -37,6 +38,7 @@ const WORDS = {
     answered: (file: string) => `The operator at workstation a confirmed that ${file} on the server is this send: Loopdesk follows it there and uploads nothing again.`,
     you: /\b[Yy]ou\b/,
     grid: 'Activity entries',
+    clockA: 'workstation a',
     heldEntry: (id: string) => `Send ${id} is held on workstation a:`,
   },
 } as const;
@@ -96,6 +98,8 @@ for (const [locale, lang] of [
       await expect(panel.getByTestId('held-step')).toContainText(w.decides);
       await expect(panel.getByTestId('held-step')).not.toContainText(w.you);
       await expect(detail.getByRole('list', { name: w.timeline }).getByRole('listitem').last()).toContainText(w.decides);
+      // Its time is A's clock, not this computer's.
+      await expect(detail.getByRole('list', { name: w.timeline }).getByRole('listitem').last().locator('.clock-label')).toHaveText(w.clockA);
       await expect(panel.getByTestId('held-waits')).toContainText(w.waits);
       await expect(panel.getByTestId('held-waits')).toContainText(`loopdesk send resolve ${send.id}`);
       // Only A can answer: nothing to click here.

@@ -91,7 +91,7 @@ export function teamSendDto(team: Pick<TeamStore, 'workstation'>, t: TeamSend, e
       const s = SendState.safeParse(e.state);
       if (!s.success) return [];
       const told = e.workstation === team.workstation ? null : toldElsewhere(e.text, e.workstationName);
-      return [{ at: e.at.toISOString(), state: s.data, message: told?.message ?? e.message, text: told?.text ?? e.text, server: null }];
+      return [{ at: e.at.toISOString(), state: s.data, message: told?.message ?? e.message, text: told?.text ?? e.text, server: null, workstation: e.workstation === team.workstation ? null : e.workstationName }];
     }),
     origin: { workstation: t.startedBy, name: t.startedByName, mine: t.startedBy === team.workstation },
     approval: approvalOf(t),

@@ -77,6 +77,7 @@ describe('team mode: a send held on A for its own name, as B sees it', () => {
     expect(seen.held).toEqual({ file: created.fileName, since: heldOnA.held!.since, workstation: 'a' });
     // A's step, worded for B: A's operator decides, not "you".
     expect(seen.timeline.at(-1)).toMatchObject({ state: 'queued', text: { id: 'sends.step.heldOwnName.elsewhere', values: { file: created.fileName, by: 'a' } } });
+    expect(seen.timeline.at(-1)?.workstation).toBe('a');
     expect(seen.timeline.at(-1)?.message).toMatch(/Nothing is uploaded until the operator at workstation a decides whether that file is this send\.$/);
     const listed = (await valueIn<Send[]>(b, 'sends.list', {})).find((s) => s.id === created.id);
     expect(listed?.held).toMatchObject({ file: created.fileName, workstation: 'a' });

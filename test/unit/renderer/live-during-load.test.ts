@@ -30,7 +30,7 @@ function send(id: string, updatedAt: string, steps: number): Send {
     serverHalted: false,
     lastCheckedAt: null,
     held: null,
-    timeline: Array.from({ length: steps }, (_, i) => ({ at: updatedAt, state: 'queued' as const, message: `step ${i}`, text: null, server: null })),
+    timeline: Array.from({ length: steps }, (_, i) => ({ at: updatedAt, state: 'queued' as const, message: `step ${i}`, text: null, server: null, workstation: null })),
     origin: null,
     approval: null,
   };
