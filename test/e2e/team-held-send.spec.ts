@@ -23,6 +23,7 @@ const WORDS = {
     you: /\bSie\b/,
     grid: 'Aktivitätseinträge',
     clockA: 'Arbeitsplatz a',
+    clocksTeam: 'Steht dort ein Arbeitsplatz, hat dieser Arbeitsplatz den Schritt ausgeführt; die Zeit stammt von seiner Uhr.',
     heldEntry: (id: string) => `Versand ${id} ist auf dem Arbeitsplatz a angehalten:`,
   },
   en: {
@@ -39,6 +40,7 @@ const WORDS = {
     you: /\b[Yy]ou\b/,
     grid: 'Activity entries',
     clockA: 'workstation a',
+    clocksTeam: "A workstation's name marks a step that workstation took, at its clock.",
     heldEntry: (id: string) => `Send ${id} is held on workstation a:`,
   },
 } as const;
@@ -100,6 +102,7 @@ for (const [locale, lang] of [
       await expect(detail.getByRole('list', { name: w.timeline }).getByRole('listitem').last()).toContainText(w.decides);
       // Its time is A's clock, not this computer's.
       await expect(detail.getByRole('list', { name: w.timeline }).getByRole('listitem').last().locator('.clock-label')).toHaveText(w.clockA);
+      await expect(detail.locator('#timeline-clocks')).toContainText(w.clocksTeam);
       await expect(panel.getByTestId('held-waits')).toContainText(w.waits);
       await expect(panel.getByTestId('held-waits')).toContainText(`loopdesk send resolve ${send.id}`);
       // Only A can answer: nothing to click here.

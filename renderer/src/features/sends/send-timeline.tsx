@@ -46,6 +46,12 @@ export function SendTimeline(props: { timeline: readonly SendEvent[]; origin: Se
       <h3 id="timeline-title">{t('sends.timeline.title')}</h3>
       <p className="hint" id="timeline-clocks">
         {rich('sends.timeline.clocks', { em: (c) => <em>{c}</em> })}
+        {props.timeline.some((e) => e.workstation) && (
+          <>
+            {' '}
+            {t('sends.timeline.clocksTeam')}
+          </>
+        )}
       </p>
       <ol className="timeline" aria-labelledby="timeline-title" aria-describedby="timeline-clocks">
         {props.timeline.map((e, i) => (
