@@ -64,6 +64,11 @@ export const SendEvent = z.object({
   text: CatalogText.nullable().default(null),
   /** The server's own time of the step where its log file gives one; null for steps Loopdesk saw itself. */
   server: ServerTime.nullable().default(null),
+  /**
+   * Team mode: the name of the workstation that took the step, when it is another one (its time is
+   * that workstation's clock, not this computer's); null for this workstation's own steps.
+   */
+  workstation: z.string().nullable().default(null),
 });
 export type SendEvent = z.output<typeof SendEvent>;
 

@@ -5,7 +5,7 @@ import { formatWallClock, wallClockAt } from '../../shared/zoned-time';
 import { expect, startServe, test, type ServedHost } from './fixtures';
 import { englishOnScreen, overflowing } from './i18n-check';
 import { shootBoth } from './shots';
-import { startTeamHost, workstationCli, type TeamHost } from './team-host';
+import { go, startTeamHost, workstationCli, type TeamHost } from './team-host';
 
 /** The words this walk waits for, per language. */
 const WORDS = {
@@ -18,7 +18,13 @@ const WORDS = {
     step: 'Vor dem Upload angehalten: Auf dem Server liegt bereits',
     waits: 'Dieser Versand wartet auf eine Antwort auf dem Arbeitsplatz a',
     explain: 'Es wird nichts hochgeladen, bis auf dem Arbeitsplatz a entschieden wird.',
-    answered: 'auf dem Server dieser Versand ist: Loopdesk verfolgt ihn dort und lädt nichts erneut hoch.',
+    decides: 'Es wird nichts hochgeladen, bis auf dem Arbeitsplatz a entschieden wird, ob diese Datei dieser Versand ist.',
+    answered: (file: string) => `Auf dem Arbeitsplatz a wurde bestätigt, dass ${file} auf dem Server dieser Versand ist: Loopdesk verfolgt ihn dort und lädt nichts erneut hoch.`,
+    you: /\bSie\b/,
+    grid: 'Aktivitätseinträge',
+    clockA: 'Arbeitsplatz a',
+    clocksTeam: 'Steht dort ein Arbeitsplatz, hat dieser Arbeitsplatz den Schritt ausgeführt; die Zeit stammt von seiner Uhr.',
+    heldEntry: (id: string) => `Versand ${id} ist auf dem Arbeitsplatz a angehalten:`,
   },
   en: {
     send: 'Send',
@@ -29,7 +35,13 @@ const WORDS = {
     step: 'Held before the upload: the server already has',
     waits: 'This send waits for an answer on workstation a',
     explain: 'Nothing is uploaded until an operator answers on workstation a.',
-    answered: 'on the server is this send: Loopdesk follows it there and uploads nothing again.',
+    decides: 'Nothing is uploaded until the operator at workstation a decides whether that file is this send.',
+    answered: (file: string) => `The operator at workstation a confirmed that ${file} on the server is this send: Loopdesk follows it there and uploads nothing again.`,
+    you: /\b[Yy]ou\b/,
+    grid: 'Activity entries',
+    clockA: 'workstation a',
+    clocksTeam: "A workstation's name marks a step that workstation took, at its clock.",
+    heldEntry: (id: string) => `Send ${id} is held on workstation a:`,
   },
 } as const;
 
@@ -84,6 +96,13 @@ for (const [locale, lang] of [
       await expect(detail).toContainText(w.explain);
       await expect(panel).toContainText(w.wrote);
       await expect(panel.getByTestId('held-step')).toContainText(`${w.step} ${send.fileName}`);
+      // A's step speaks of A's operator, not of the reader ("you"), in the panel and in the timeline.
+      await expect(panel.getByTestId('held-step')).toContainText(w.decides);
+      await expect(panel.getByTestId('held-step')).not.toContainText(w.you);
+      await expect(detail.getByRole('list', { name: w.timeline }).getByRole('listitem').last()).toContainText(w.decides);
+      // Its time is A's clock, not this computer's.
+      await expect(detail.getByRole('list', { name: w.timeline }).getByRole('listitem').last().locator('.clock-label')).toHaveText(w.clockA);
+      await expect(detail.locator('#timeline-clocks')).toContainText(w.clocksTeam);
       await expect(panel.getByTestId('held-waits')).toContainText(w.waits);
       await expect(panel.getByTestId('held-waits')).toContainText(`loopdesk send resolve ${send.id}`);
       // Only A can answer: nothing to click here.
@@ -97,9 +116,17 @@ for (const [locale, lang] of [
       // A's operator answers on A: the server's file is this send. B shows it without a reload.
       await a<Send>('send', 'resolve', send.id, '--is-this-send');
       await expect(panel).toHaveCount(0, { timeout: 15_000 });
-      await expect(detail.getByRole('list', { name: w.timeline })).toContainText(w.answered);
+      await expect(detail.getByRole('list', { name: w.timeline })).toContainText(w.answered(send.fileName));
+      await expect(detail.getByRole('list', { name: w.timeline })).not.toContainText(w.you);
       await expect(detail.getByTestId('send-state')).not.toHaveText(w.badge);
       await shootBoth(page, `team-held-answered-on-b-${lang}`, detail.getByRole('list', { name: w.timeline }));
+
+      // B's Activity screen: A's "held" entry says who decides (A), not "decide on the Sends screen".
+      await go(page, 'activity');
+      const heldEntry = page.getByLabel(w.grid).locator('[row-index]').filter({ hasText: w.heldEntry(send.id) });
+      await expect(heldEntry).toHaveCount(1);
+      await expect(heldEntry.getByTestId('activity-origin')).toBeVisible();
+      await expect(heldEntry).not.toContainText(w.you);
     });
   });
 }

@@ -405,5 +405,6 @@ async function timelineOf(all: Database['all'], id: string): Promise<SendEvent[]
       r.server_time !== null && r.server_zone !== null
         ? { time: r.server_time, timeZone: r.server_zone, at: isKnownTimeZone(r.server_zone) ? (serverTimeToInstant(r.server_time, r.server_zone)?.toISOString() ?? null) : null }
         : null,
+    workstation: null,
   }));
 }

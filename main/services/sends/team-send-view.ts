@@ -1,4 +1,7 @@
+import type { CatalogText } from '../../../shared/contract/catalog-text';
 import { SendState, type Send } from '../../../shared/contract/sends';
+import { appIntl } from '../../../shared/i18n/intl';
+import type { MessageId } from '../../../shared/i18n/messages';
 import { HELD_STEP_ID } from '../team/team-events';
 import type { TeamSend, TeamSendEvent, TeamStore } from '../team/team-store';
 
@@ -26,6 +29,32 @@ export function heldInTeam(t: Pick<TeamSend, 'active' | 'state' | 'fileName'>, e
     since: typeof at === 'number' && Number.isFinite(at) ? new Date(at).toISOString() : null,
     workstation: last.workstationName,
   };
+}
+
+/**
+ * Steps worded for the operator of the workstation that took them: "you decide", "you confirmed",
+ * "this workstation", "here". Shown on another workstation, each says instead which workstation
+ * (its operator) it was, in the third person; the values stay, `by` names that workstation.
+ */
+const ELSEWHERE: Readonly<Partial<Record<string, MessageId>>> = {
+  'sends.step.heldOwnName': 'sends.step.heldOwnName.elsewhere',
+  'sends.step.heldIsThisSend': 'sends.step.heldIsThisSend.elsewhere',
+  'sends.step.heldNotThisSend': 'sends.step.heldNotThisSend.elsewhere',
+  'sends.step.adopted': 'sends.step.adopted.elsewhere',
+  'sends.step.takenOver': 'sends.step.takenOver.elsewhere',
+  'sends.step.teamAhead': 'sends.step.teamAhead.elsewhere',
+};
+
+/**
+ * A step another workstation (`by`, its name) wrote, as this one shows it: its third-person
+ * wording where the step was written for that workstation's own operator, with the English line
+ * to match; null when its own wording fits anywhere.
+ */
+export function toldElsewhere(text: CatalogText | null, by: string): { text: CatalogText; message: string } | null {
+  const id = text ? ELSEWHERE[text.id] : undefined;
+  if (!text || !id) return null;
+  const values = { ...text.values, by };
+  return { text: { id, values }, message: appIntl('en').formatMessage({ id }, values) };
 }
 
 /**
@@ -60,7 +89,9 @@ export function teamSendDto(team: Pick<TeamStore, 'workstation'>, t: TeamSend, e
     held: heldInTeam(t, events),
     timeline: events.flatMap((e) => {
       const s = SendState.safeParse(e.state);
-      return s.success ? [{ at: e.at.toISOString(), state: s.data, message: e.message, text: e.text, server: null }] : [];
+      if (!s.success) return [];
+      const told = e.workstation === team.workstation ? null : toldElsewhere(e.text, e.workstationName);
+      return [{ at: e.at.toISOString(), state: s.data, message: told?.message ?? e.message, text: told?.text ?? e.text, server: null, workstation: e.workstation === team.workstation ? null : e.workstationName }];
     }),
     origin: { workstation: t.startedBy, name: t.startedByName, mine: t.startedBy === team.workstation },
     approval: approvalOf(t),

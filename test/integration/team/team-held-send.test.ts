@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../../main/app/app-context';
 import { main } from '../../../main/cli/main';
 import type { Send } from '../../../shared/contract/sends';
+import { appIntl } from '../../../shared/i18n/intl';
+import type { MessageId } from '../../../shared/i18n/messages';
 import { formatWallClock, wallClockAt } from '../../../shared/zoned-time';
 import { startTeam, valueIn, type TeamSetup } from '../../helpers/team-setup';
 
@@ -73,7 +75,10 @@ describe('team mode: a send held on A for its own name, as B sees it', () => {
     expect(seen.origin).toMatchObject({ name: 'a', mine: false });
     expect(seen.state).toBe('uploading');
     expect(seen.held).toEqual({ file: created.fileName, since: heldOnA.held!.since, workstation: 'a' });
-    expect(seen.timeline.at(-1)).toMatchObject({ state: 'queued', text: { id: 'sends.step.heldOwnName', values: { file: created.fileName } } });
+    // A's step, worded for B: A's operator decides, not "you".
+    expect(seen.timeline.at(-1)).toMatchObject({ state: 'queued', text: { id: 'sends.step.heldOwnName.elsewhere', values: { file: created.fileName, by: 'a' } } });
+    expect(seen.timeline.at(-1)?.workstation).toBe('a');
+    expect(seen.timeline.at(-1)?.message).toMatch(/Nothing is uploaded until the operator at workstation a decides whether that file is this send\.$/);
     const listed = (await valueIn<Send[]>(b, 'sends.list', {})).find((s) => s.id === created.id);
     expect(listed?.held).toMatchObject({ file: created.fileName, workstation: 'a' });
     await b.close();
@@ -85,6 +90,8 @@ describe('team mode: a send held on A for its own name, as B sees it', () => {
     const one = await cliB('status', created.id);
     expect(one.out.split('\n')[0]).toMatch(/\tHeld\t.*from a/);
     expect(one.out).toContain(`Held before the upload: the server already has ${created.fileName}`);
+    expect(one.out).toContain('the data folder of workstation a');
+    expect(one.out).not.toContain('until you decide');
 
     // B cannot answer for A (A keeps the send's files): the command says where to answer, and nothing changes.
     const elsewhere = await cliB('send', 'resolve', created.id, '--is-this-send');
@@ -102,9 +109,18 @@ describe('team mode: a send held on A for its own name, as B sees it', () => {
     // A follows the server's file (the tick read its log on: the mailing it already sent).
     expect(answered).toMatchObject({ state: 'mailing_created', mailingId: '99999999997' });
     const ids = answered.timeline.map((e) => e.text?.id);
-    expect(answered.timeline[ids.indexOf('sends.step.heldOwnName') + 1]).toMatchObject({ state: 'on_server', text: { id: 'sends.step.heldIsThisSend', values: { file: created.fileName } } });
+    const answer = answered.timeline[ids.indexOf('sends.step.heldOwnName.elsewhere') + 1];
+    expect(answer).toMatchObject({ state: 'on_server', text: { id: 'sends.step.heldIsThisSend.elsewhere', values: { file: created.fileName, by: 'a' } } });
+    // On B it was A's operator who answered, in either language.
+    expect(answer.message).toBe(`The operator at workstation a confirmed that ${created.fileName} on the server is this send: Loopdesk follows it there and uploads nothing again.`);
+    expect(appIntl('de').formatMessage({ id: answer.text!.id as MessageId }, answer.text!.values)).toBe(
+      `Auf dem Arbeitsplatz a wurde bestätigt, dass ${created.fileName} auf dem Server dieser Versand ist: Loopdesk verfolgt ihn dort und lädt nichts erneut hoch.`,
+    );
     // Every step once: the hold and the answer, each written a single time.
-    expect(answered.timeline.filter((e) => e.text?.id === 'sends.step.heldOwnName')).toHaveLength(1);
+    expect(answered.timeline.filter((e) => e.text?.id?.startsWith('sends.step.heldOwnName'))).toHaveLength(1);
+    // On A, its own operator answered: "you".
+    const own = (await valueIn<Send>(a, 'sends.get', { id: created.id })).timeline.find((e) => e.text?.id === 'sends.step.heldIsThisSend');
+    expect(own?.message).toBe(`You confirmed that ${created.fileName} on the server is this send: Loopdesk follows it there and uploads nothing again.`);
   });
 });
 
@@ -165,7 +181,12 @@ describe('team mode: a held send while its workstation is away', () => {
     const after = await valueIn<Send>(b, 'sends.get', { id: created.id });
     expect(after.held).toBeNull();
     const ids = after.timeline.map((e) => e.text?.id);
-    expect(ids.slice(ids.indexOf('sends.step.heldOwnName'))).toEqual(['sends.step.heldOwnName', 'sends.step.heldNotThisSend', 'sends.step.uploading', 'sends.step.renamed', 'sends.step.onServer']);
+    expect(ids.slice(ids.indexOf('sends.step.heldOwnName.elsewhere'))).toEqual(['sends.step.heldOwnName.elsewhere', 'sends.step.heldNotThisSend.elsewhere', 'sends.step.uploading', 'sends.step.renamed', 'sends.step.onServer']);
+    const notThis = after.timeline[ids.indexOf('sends.step.heldNotThisSend.elsewhere')];
+    expect(notThis.message).toBe(`The operator at workstation a confirmed that ${created.fileName} on the server is not this send: this send is uploaded under the next free name.`);
+    expect(appIntl('de').formatMessage({ id: notThis.text!.id as MessageId }, notThis.text!.values)).toBe(
+      `Auf dem Arbeitsplatz a wurde bestätigt, dass ${created.fileName} auf dem Server nicht dieser Versand ist: Dieser Versand wird unter dem nächsten freien Namen hochgeladen.`,
+    );
     expect(after).toMatchObject({ state: 'on_server', fileName: uploaded.fileName });
   });
 });

@@ -7,10 +7,12 @@ import { gridLocaleText } from '../../components/grid-locale';
 import { gridTheme } from '../../components/grid-theme';
 import { useLanguage } from '../../i18n/language-provider';
 import { ErrorCallout } from '../../components/error-callout';
-import { useLoad } from '../../components/use-load';
+import { mapResult, useLoad } from '../../components/use-load';
 import { useI18n } from '../../i18n/use-i18n';
 import { EN_MESSAGES, type MessageId } from '../../../../shared/i18n/messages';
 import { kindMessage, kindText } from './activity-kinds';
+import { withLiveEntries } from './live-during-load';
+import { entryText } from './told-elsewhere';
 
 ModuleRegistry.registerModules([AllCommunityModule]);
 
@@ -42,8 +44,15 @@ export function ActivityScreen() {
   // Team mode: the whole team's log, or this workstation's only (read again from the host on change).
   const [scope, setScope] = useState<ActivityScope>('team');
 
+  // Entries that arrive live while a list is on its way (in team mode it may wait for the team
+  // database): the answer replaces the page, so they are merged into it, else they would be lost.
+  const arriving = useRef<ActivityEntry[] | null>(null);
   const list = useCallback(async () => {
-    return api.activity.list({ limit: PAGE, offset: 0, scope });
+    const live: ActivityEntry[] = [];
+    arriving.current = live;
+    const r = await api.activity.list({ limit: PAGE, offset: 0, scope });
+    if (arriving.current === live) arriving.current = null;
+    return mapResult(r, (p) => withLiveEntries(p, live, PAGE));
   }, [api, scope]);
   const { value: page, error, reload, setValue: setPage } = useLoad(list);
   const rows = page?.entries ?? null;
@@ -52,6 +61,7 @@ export function ActivityScreen() {
 
   useHostEvent('activity.onEntry', (entry) => {
     if (scope === 'workstation' && entry.origin && !entry.origin.mine) return;
+    arriving.current?.push(entry);
     setPage((prev) => (prev && !prev.entries.some((e) => e.id === entry.id) ? { ...prev, entries: [entry, ...prev.entries].slice(0, PAGE), total: prev.total + 1 } : prev));
   });
 
@@ -103,7 +113,7 @@ export function ActivityScreen() {
         flex: 1,
         // The five columns fit a 1024-pixel window beside the navigation.
         minWidth: 160,
-        valueGetter: (p) => (p.data ? say(p.data.text, p.data.message) : ''),
+        valueGetter: (p) => (p.data ? say(entryText(p.data), p.data.message) : ''),
         // Team mode: another workstation's entry starts with a "from NAME" badge (found by search too).
         cellRenderer: (p: CustomCellRendererProps<ActivityEntry, string>) => (
           <>
@@ -115,8 +125,8 @@ export function ActivityScreen() {
             {p.value}
           </>
         ),
-        getQuickFilterText: (p) => (p.data ? `${say(p.data.text, p.data.message)} ${p.data.message}${p.data.origin && !p.data.origin.mine ? ` ${t('activity.origin.from', { name: p.data.origin.name })}` : ''}` : ''),
-        tooltipValueGetter: (p) => p.data?.details ?? (p.data ? say(p.data.text, p.data.message) : undefined),
+        getQuickFilterText: (p) => (p.data ? `${say(entryText(p.data), p.data.message)} ${p.data.message}${p.data.origin && !p.data.origin.mine ? ` ${t('activity.origin.from', { name: p.data.origin.name })}` : ''}` : ''),
+        tooltipValueGetter: (p) => p.data?.details ?? (p.data ? say(entryText(p.data), p.data.message) : undefined),
       },
     ],
     [t, fmt, say],

@@ -83,7 +83,8 @@ function HeldElsewhere(props: { send: Send; workstation: string }) {
   const { t, rich, stepNode } = useSendTexts();
   const id = useId();
   const s = props.send;
-  const step = s.timeline.findLast((e) => e.text?.id === 'sends.step.heldOwnName');
+  // Worded for another workstation (team-send-view.ts); the step's own wording on a send from before that.
+  const step = s.timeline.findLast((e) => e.text?.id === 'sends.step.heldOwnName.elsewhere' || e.text?.id === 'sends.step.heldOwnName');
   const code = (c: React.ReactNode[]) => <code className="small">{c}</code>;
   return (
     <section className="callout callout-warn held-panel" role="status" aria-labelledby={`${id}-title`} data-testid="held-panel">

@@ -14,7 +14,8 @@ function serverWallClock(time: string): Date | null {
 
 /**
  * The time of a timeline step with the clock it comes from: the server's own time from its log
- * (as written, in the client's zone) where it has one, else this computer's time.
+ * (as written, in the client's zone) where it has one, else the time of the computer that saw it:
+ * this one, or (team mode) the other workstation that took the step.
  */
 function TimelineTimes(props: { event: SendEvent }) {
   const { t, rich, fmt } = useSendTexts();
@@ -22,7 +23,7 @@ function TimelineTimes(props: { event: SendEvent }) {
   if (!e.server) {
     return (
       <span className="timeline-times small" data-testid="timeline-time">
-        <time dateTime={e.at}>{fmt.dateTime(e.at, { seconds: true })}</time> <span className="clock-label">{t('sends.clock.thisComputer')}</span>
+        <time dateTime={e.at}>{fmt.dateTime(e.at, { seconds: true })}</time> <span className="clock-label">{e.workstation ? t('sends.clock.workstation', { workstation: e.workstation }) : t('sends.clock.thisComputer')}</span>
       </span>
     );
   }
@@ -45,6 +46,12 @@ export function SendTimeline(props: { timeline: readonly SendEvent[]; origin: Se
       <h3 id="timeline-title">{t('sends.timeline.title')}</h3>
       <p className="hint" id="timeline-clocks">
         {rich('sends.timeline.clocks', { em: (c) => <em>{c}</em> })}
+        {props.timeline.some((e) => e.workstation) && (
+          <>
+            {' '}
+            {t('sends.timeline.clocksTeam')}
+          </>
+        )}
       </p>
       <ol className="timeline" aria-labelledby="timeline-title" aria-describedby="timeline-clocks">
         {props.timeline.map((e, i) => (

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Send } from '../../../../shared/contract/sends';
 import { useApi, useHostEvent } from '../../api/api-context';
 import { DataTable } from '../../components/data-table';
@@ -8,6 +8,7 @@ import { mapResult, useLoad } from '../../components/use-load';
 import { navigate, routeParam } from '../../routes';
 import { SendDetail, StateBadge } from './send-detail';
 import { useSendTexts } from './use-send-texts';
+import { withLiveSends } from './live-during-load';
 
 function byNewest(a: Send, b: Send): number {
   return b.createdAt.localeCompare(a.createdAt);
@@ -30,9 +31,24 @@ export function SendsScreen() {
   const { t, rich, fmt, errorMessage } = useSendTexts();
   const [selectedId, select] = useSelectedId();
 
-  const loadSends = useCallback(async () => mapResult(await api.sends.list({ limit: 200 }), (list) => [...list].sort(byNewest)), [api]);
+  // Sends that change live while the list is on its way: the answer replaces the list, so they
+  // are merged into it (the later copy of each), else a new send or a step would be missing.
+  const arriving = useRef<Send[] | null>(null);
+  const loadSends = useCallback(async () => {
+    const live: Send[] = [];
+    arriving.current = live;
+    const r = await api.sends.list({ limit: 200 });
+    if (arriving.current === live) arriving.current = null;
+    return mapResult(r, (list) => withLiveSends(list, live).sort(byNewest));
+  }, [api]);
   const { value: sends, error: loadError, reload: load, setValue: setSends } = useLoad<Send[]>(loadSends);
-  const merge = useCallback((s: Send) => setSends((prev) => (prev ? [s, ...prev.filter((x) => x.id !== s.id)].sort(byNewest) : prev)), [setSends]);
+  const merge = useCallback(
+    (s: Send) => {
+      arriving.current?.push(s);
+      setSends((prev) => (prev ? [s, ...prev.filter((x) => x.id !== s.id)].sort(byNewest) : prev));
+    },
+    [setSends],
+  );
   useHostEvent('sends.onChanged', merge);
 
   const selected = sends?.find((s) => s.id === selectedId) ?? null;

@@ -1,0 +1,17 @@
+import type { ActivityEntry } from '../../../../shared/contract/activity';
+import type { CatalogText } from '../../../../shared/contract/catalog-text';
+import type { MessageId } from '../../../../shared/i18n/messages';
+
+/**
+ * Entries worded for the operator of the workstation that logged them ("Decide on the Sends
+ * screen"): in team mode another workstation's copy names that workstation instead (`by`).
+ */
+const ELSEWHERE: Readonly<Partial<Record<string, MessageId>>> = {
+  'sends.activity.heldOwnName': 'sends.activity.heldOwnName.elsewhere',
+};
+
+/** The catalog text to show for an entry: another workstation's "you" entry in the third person, else its own. */
+export function entryText(entry: ActivityEntry): CatalogText | null {
+  const id = entry.text && entry.origin && !entry.origin.mine ? ELSEWHERE[entry.text.id] : undefined;
+  return entry.text && id && entry.origin ? { id, values: { ...entry.text.values, by: entry.origin.name } } : entry.text;
+}
