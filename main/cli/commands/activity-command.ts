@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { ActivityLevel, type ActivityEntry } from '../../../shared/contract/activity';
+import { entryText } from '../../../shared/i18n/activity-entry-text';
 import type { MessageId } from '../../../shared/i18n/messages';
 import { CliError, EXIT_USAGE, type CliIo, type GlobalOptions, type Usage } from '../cli-io';
 import { cliText, helpColumns, type CliText } from '../cli-text';
@@ -25,7 +26,7 @@ function line(e: ActivityEntry, c: CliText): string {
     c.t(LEVELS[e.level]),
     e.kind,
     e.profile ?? '-',
-    c.say(e.text, e.message),
+    c.say(entryText(e), e.message),
     // Team mode: another workstation's entry says which one.
     ...(e.origin && !e.origin.mine ? [c.t('cli.activity.from', { name: e.origin.name })] : []),
   ].join('\t');

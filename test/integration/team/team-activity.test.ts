@@ -106,6 +106,8 @@ describe('team mode: the activity log is the team’s', () => {
       const german = appIntl('de').formatMessage({ id: 'responses.activity.pulled' }, text.values);
       expect(german).toBe('Abruf der Reaktionsdaten: 4 neu, 0 ersetzt, 1 unverändert, 2 Dateien abgelehnt; 1 Adresse zur Sperrliste hinzugefügt.');
       expect(fromA[0].message).toContain('Response pull: 4 new');
+      // An entry A worded for its own operator ("You approved …"), to be read on B in the third person.
+      await a.services.activity.log({ level: 'info', kind: 'send', profile: 'team', messageId: 'team.activity.youApproved', values: { sendId: 's-9', name: 'Bea' } });
     } finally {
       offA();
       offB();
@@ -119,6 +121,7 @@ describe('team mode: the activity log is the team’s', () => {
     const line = run.out.find((l) => l.includes('Abruf der Reaktionsdaten: 4 neu'));
     expect(line).toBeDefined();
     expect(line!.split('\t')).toEqual([expect.any(String), 'Warnung', 'pull', 'team', 'Abruf der Reaktionsdaten: 4 neu, 0 ersetzt, 1 unverändert, 2 Dateien abgelehnt; 1 Adresse zur Sperrliste hinzugefügt.', 'von a']);
+    expect(run.out.find((l) => l.includes('s-9'))?.split('\t')[4]).toBe('Auf dem Arbeitsplatz a wurde Versand s-9 von Bea freigegeben.');
     // B's own entry carries no origin mark.
     expect(run.out.find((l) => l.includes('Verschlüsselung gespeicherter Daten'))?.split('\t')).toHaveLength(5);
   }, 60_000);

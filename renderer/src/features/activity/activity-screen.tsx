@@ -12,7 +12,7 @@ import { useI18n } from '../../i18n/use-i18n';
 import { EN_MESSAGES, type MessageId } from '../../../../shared/i18n/messages';
 import { kindMessage, kindText } from './activity-kinds';
 import { withLiveEntries } from './live-during-load';
-import { entryText } from './told-elsewhere';
+import { entryText } from '../../../../shared/i18n/activity-entry-text';
 
 ModuleRegistry.registerModules([AllCommunityModule]);
 

@@ -1,6 +1,6 @@
-import type { ActivityEntry } from '../../../../shared/contract/activity';
-import type { CatalogText } from '../../../../shared/contract/catalog-text';
-import type { MessageId } from '../../../../shared/i18n/messages';
+import type { ActivityEntry } from '../contract/activity';
+import type { CatalogText } from '../contract/catalog-text';
+import type { MessageId } from './messages';
 
 /**
  * Entries worded for the operator of the workstation that logged them ("Decide on the Sends
@@ -8,6 +8,8 @@ import type { MessageId } from '../../../../shared/i18n/messages';
  */
 const ELSEWHERE: Readonly<Partial<Record<string, MessageId>>> = {
   'sends.activity.heldOwnName': 'sends.activity.heldOwnName.elsewhere',
+  'team.activity.youApproved': 'team.activity.youApproved.elsewhere',
+  'team.activity.youRejected': 'team.activity.youRejected.elsewhere',
 };
 
 /** The catalog text to show for an entry: another workstation's "you" entry in the third person, else its own. */

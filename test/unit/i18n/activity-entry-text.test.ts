@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ActivityEntry } from '../../../shared/contract/activity';
 import { appIntl } from '../../../shared/i18n/intl';
 import type { MessageId } from '../../../shared/i18n/messages';
-import { entryText } from '../../../renderer/src/features/activity/told-elsewhere';
+import { entryText } from '../../../shared/i18n/activity-entry-text';
 
 const held = (origin: ActivityEntry['origin']): ActivityEntry => ({
   id: '1',
@@ -27,5 +27,15 @@ describe('entryText (Activity: an entry worded for the operator who logged it)',
   it('keeps this workstation’s own entry, and one outside team mode, as logged', () => {
     expect(entryText(held({ workstation: 'w-b', name: 'b', mine: true }))?.id).toBe('sends.activity.heldOwnName');
     expect(entryText(held(null))?.id).toBe('sends.activity.heldOwnName');
+  });
+
+  it('words another workstation’s approval and rejection in the third person (they were logged as “You approved …”)', () => {
+    const decided = (id: string, values: Record<string, string>): ActivityEntry => ({ ...held({ workstation: 'w-a', name: 'a', mine: false }), level: 'info', kind: 'send', text: { id, values } });
+    const approved = entryText(decided('team.activity.youApproved', { sendId: 's-2', name: 'Bea' }))!;
+    expect(appIntl('en').formatMessage({ id: approved.id as MessageId }, approved.values)).toBe('The operator at workstation a approved send s-2, started by Bea.');
+    expect(appIntl('de').formatMessage({ id: approved.id as MessageId }, approved.values)).toBe('Auf dem Arbeitsplatz a wurde Versand s-2 von Bea freigegeben.');
+    const rejected = entryText(decided('team.activity.youRejected', { sendId: 's-3', name: 'Bea', reason: 'wrong list' }))!;
+    expect(appIntl('en').formatMessage({ id: rejected.id as MessageId }, rejected.values)).toBe('The operator at workstation a rejected send s-3, started by Bea (wrong list).');
+    expect(appIntl('de').formatMessage({ id: rejected.id as MessageId }, rejected.values)).toBe('Auf dem Arbeitsplatz a wurde Versand s-3 von Bea abgelehnt (wrong list).');
   });
 });
