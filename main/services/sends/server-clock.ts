@@ -163,7 +163,7 @@ export class ServerClockStore {
       const minutes = Math.round(Math.abs(measured.offsetMs) / 6_000) / 10;
       await this.log({
         level: 'warn',
-        kind: 'sftp',
+        kind: 'connect',
         profile,
         messageId: measured.offsetMs < 0 ? 'sends.activity.serverClockBehind' : 'sends.activity.serverClockAhead',
         values: { server: this.serverName(profile), minutes },
