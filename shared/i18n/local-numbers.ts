@@ -1,13 +1,17 @@
 import { parse, TYPE, type MessageFormatElement } from '@formatjs/icu-messageformat-parser';
 
 /**
- * Argument names whose numbers are identifiers or positions (a mailing ID, a port, a PID, a
- * schema version, an exit code, line/row/record numbers an operator looks up in a file): they
- * are shown exactly as written, never grouped (`1234567`, not `1.234.567`). Any name ending in
- * `Id`, and `id` itself, counts too. A new identifier argument gets its name here.
+ * Argument names whose numbers are identifiers or positions (a mailing ID, a send, a wave, a
+ * source mailing, a port, a PID, a schema version, an exit code, line/row/record numbers an
+ * operator looks up in a file): they are shown exactly as written, never grouped (`1234567`,
+ * not `1.234.567`). Any name ending in `Id` counts too. A new identifier argument gets its name here.
  */
 export const VERBATIM_NUMBER_ARGUMENTS: ReadonlySet<string> = new Set([
   'id',
+  'mailing',
+  'send',
+  'source',
+  'wave',
   'pid',
   'port',
   'year',

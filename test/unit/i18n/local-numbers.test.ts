@@ -31,6 +31,7 @@ describe.each(hosts)('numbers in simple arguments are written for the locale: %s
     expect(say('de', 'cli.mailing.added', { id: 1234567, name: 'Newsletter', client: 'Acme', profile: 'prod' })).toContain('Quellmailing 1234567 „Newsletter“');
     expect(say('en', 'cli.mailing.added', { id: 1234567, name: 'Newsletter', client: 'Acme', profile: 'prod' })).toContain('Source mailing 1234567 "Newsletter"');
     expect(say('de', 'error.store.dataDirInUse', { dataDir: '/data', pid: 12345 })).toContain('von PID 12345 verwendet');
+    expect(say('de', 'responses.resend.hint', { client: 'Acme', profile: 'prod', source: 1234567 })).toContain('mit dem Quellmailing 1234567;');
     expect(say('de', 'connections.card.address', { user: 'op', host: 'sftp.example.com', port: 10022 })).toBe('op@sftp.example.com:10022');
   });
 
