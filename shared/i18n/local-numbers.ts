@@ -3,8 +3,10 @@ import { parse, TYPE, type MessageFormatElement } from '@formatjs/icu-messagefor
 /**
  * Argument names whose numbers are identifiers or positions (a mailing ID, a send, a wave, a
  * source mailing, a port, a PID, a schema version, an exit code, line/row/record numbers an
- * operator looks up in a file): they are shown exactly as written, never grouped (`1234567`,
- * not `1.234.567`). Any name ending in `Id` counts too. A new identifier argument gets its name here.
+ * operator looks up in a file) and the bounds of a value the operator types (`{min}`/`{max}`:
+ * "a whole number from 1 to 65535", as typed into the box, and a port's bound is a port): they
+ * are shown exactly as written, never grouped (`1234567`, not `1.234.567`). Any name ending in
+ * `Id` counts too. A new identifier argument gets its name here.
  */
 export const VERBATIM_NUMBER_ARGUMENTS: ReadonlySet<string> = new Set([
   'id',
@@ -23,6 +25,10 @@ export const VERBATIM_NUMBER_ARGUMENTS: ReadonlySet<string> = new Set([
   'record',
   'start',
   'end',
+  'min',
+  'max',
+  'minimum',
+  'maximum',
 ]);
 
 /** True for an argument whose number is an identifier or position (see {@link VERBATIM_NUMBER_ARGUMENTS}). */

@@ -20,11 +20,11 @@ describe.each(hosts)('numbers in simple arguments are written for the locale: %s
     expect(say('en', 'sends.transfer.downloaded', values)).toBe('Downloaded /responses/opens.csv (2,048 bytes) in 1.47 s');
   });
 
-  it('groups amounts above a thousand but keeps positions as written', () => {
+  it('groups amounts above a thousand but keeps positions and typed bounds as written', () => {
     expect(say('de', 'connections.test.ms', { ms: 1234 })).toBe('1.234 ms');
     expect(say('en', 'connections.test.ms', { ms: 1234 })).toBe('1,234 ms');
     const columns = say('de', 'error.recipients.file.tooManyColumns', { path: 'a.csv', columns: 20000, row: 1234, max: 16384 });
-    expect(columns).toContain('hat 20.000 Spalten in der Kopfzeile (Zeile 1234), mehr als die 16.384,');
+    expect(columns).toContain('hat 20.000 Spalten in der Kopfzeile (Zeile 1234), mehr als die 16384,');
   });
 
   it('leaves identifiers alone: a mailing ID, a PID, a port', () => {
@@ -32,6 +32,7 @@ describe.each(hosts)('numbers in simple arguments are written for the locale: %s
     expect(say('en', 'cli.mailing.added', { id: 1234567, name: 'Newsletter', client: 'Acme', profile: 'prod' })).toContain('Source mailing 1234567 "Newsletter"');
     expect(say('de', 'error.store.dataDirInUse', { dataDir: '/data', pid: 12345 })).toContain('von PID 12345 verwendet');
     expect(say('de', 'responses.resend.hint', { client: 'Acme', profile: 'prod', source: 1234567 })).toContain('mit dem Quellmailing 1234567;');
+    expect(say('de', 'connections.problem.wholeNumber', { field: 'Port', min: 1, max: 65535 })).toBe('Port muss eine ganze Zahl von 1 bis 65535 sein.');
     expect(say('de', 'connections.card.address', { user: 'op', host: 'sftp.example.com', port: 10022 })).toBe('op@sftp.example.com:10022');
   });
 
