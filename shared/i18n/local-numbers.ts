@@ -19,6 +19,7 @@ export const VERBATIM_NUMBER_ARGUMENTS: ReadonlySet<string> = new Set([
   'year',
   'code',
   'version',
+  'overwritten',
   'latest',
   'line',
   'row',
