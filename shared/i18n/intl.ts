@@ -1,6 +1,7 @@
 import { createIntl, createIntlCache, type IntlShape } from '@formatjs/intl';
 import { MESSAGES } from './messages';
 import { intlTag, type Locale } from './locale';
+import { withLocalNumbers } from './local-numbers';
 
 /** The formatting object of one language: `formatMessage`, `formatNumber`, `formatDate` … (FormatJS). */
 export type AppIntl = IntlShape<string>;
@@ -12,11 +13,12 @@ const made = new Map<Locale, AppIntl>();
  * The FormatJS `intl` object for `locale`, with the catalog. Main, the CLI and tests use this;
  * the renderer gets the same thing from react-intl's `IntlProvider` (see `renderer/src/i18n`).
  * A message that fails to format is reported on stderr and shown by its key, never thrown.
+ * A number in a simple argument (`{seconds}`) is written for the locale (see `local-numbers.ts`).
  */
 export function appIntl(locale: Locale): AppIntl {
   let intl = made.get(locale);
   if (!intl) {
-    intl = createIntl({ locale: intlTag(locale), messages: MESSAGES[locale], onError: reportIntlError }, cache);
+    intl = withLocalNumbers(createIntl({ locale: intlTag(locale), messages: MESSAGES[locale], onError: reportIntlError }, cache));
     made.set(locale, intl);
   }
   return intl;

@@ -17,3 +17,26 @@ export const VALUE_TEXT: Readonly<Record<string, Readonly<Record<string, Message
   },
   bounce_class: { hard: 'grid.bounceClass.hard', soft: 'grid.bounceClass.soft' },
 };
+
+/**
+ * Words the vendor's response files use for a recipient's device, platform and browser that
+ * have a word of their own in each language ("Unknown" → "Unbekannt"), per dimension: the
+ * stored value and its catalog key. Any other value (such as "Windows 10" or "Chrome 126.0")
+ * is a name and is shown as the server sent it.
+ */
+export const VENDOR_VALUE_TEXT: Readonly<Record<'device' | 'platform' | 'browser', Readonly<Record<string, MessageId>>>> = {
+  device: {
+    Desktop: 'responses.chart.word.desktop',
+    Mobile: 'responses.chart.word.mobile',
+    Tablet: 'responses.chart.word.tablet',
+    Unknown: 'responses.chart.word.unknown',
+  },
+  platform: { Unknown: 'responses.chart.word.unknown' },
+  browser: { Unknown: 'responses.chart.word.unknown' },
+};
+
+/** A device, platform or browser value as the reader reads it: its word where {@link VENDOR_VALUE_TEXT} has one, else as sent. */
+export function vendorValueText(dimension: keyof typeof VENDOR_VALUE_TEXT, value: string, t: (id: MessageId) => string): string {
+  const id = VENDOR_VALUE_TEXT[dimension][value];
+  return id ? t(id) : value;
+}

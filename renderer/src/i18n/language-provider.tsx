@@ -1,8 +1,9 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { IntlProvider } from 'react-intl';
+import { createIntl, createIntlCache, RawIntlProvider } from 'react-intl';
 import type { Api } from '../../../shared/contract';
 import { subscribeEvent, type Transport } from '../../../shared/contract/client';
 import { reportIntlError } from '../../../shared/i18n/intl';
+import { withLocalNumbers } from '../../../shared/i18n/local-numbers';
 import { intlTag, localeFromTag, type Locale } from '../../../shared/i18n/locale';
 import { MESSAGES } from '../../../shared/i18n/messages';
 
@@ -15,6 +16,13 @@ interface LanguageContextValue {
 }
 
 const LanguageContext = createContext<LanguageContextValue | null>(null);
+
+const intlCache = createIntlCache();
+
+/** The react-intl `intl` of one language; numbers in simple arguments are written for the locale (`local-numbers.ts`). */
+export function rendererIntl(language: Locale) {
+  return withLocalNumbers(createIntl({ locale: intlTag(language), messages: MESSAGES[language], defaultLocale: 'en-GB', onError: reportIntlError }, intlCache));
+}
 
 /**
  * Gives every screen its language: the one chosen in Settings (kept in the data dir's
@@ -56,11 +64,10 @@ export function LanguageProvider(props: { api: Api | null; subscribe?: Transport
   );
 
   const value = useMemo(() => ({ ...state, setLanguage }), [state, setLanguage]);
+  const intl = useMemo(() => rendererIntl(state.language), [state.language]);
   return (
     <LanguageContext.Provider value={value}>
-      <IntlProvider locale={intlTag(state.language)} messages={MESSAGES[state.language]} defaultLocale="en-GB" onError={reportIntlError}>
-        {props.children}
-      </IntlProvider>
+      <RawIntlProvider value={intl}>{props.children}</RawIntlProvider>
     </LanguageContext.Provider>
   );
 }

@@ -3,6 +3,7 @@ import { AG_CHARTS_LOCALE_DE_DE, AG_CHARTS_LOCALE_EN_US } from 'ag-charts-locale
 import { AgCharts } from 'ag-charts-react';
 import { useId, useMemo, type ReactNode } from 'react';
 import type { MessageId } from '../../../../shared/i18n/messages';
+import { dimensionBars, timelineSpanText } from './chart-text';
 import { hourDate, timelinePoints } from './timeline-data';
 import { usePrefersDark } from '../../components/use-prefers-dark';
 import { useLanguage } from '../../i18n/language-provider';
@@ -107,12 +108,10 @@ export function TimelineChart(props: { timeline: MailingReportData['timeline'] }
       legend: { position: 'bottom' },
     };
   }, [shape, t, fmt]);
-  const from = shape.from ? fmt.dateTime(hourDate(shape.from)) : null;
-  const to = shape.to ? fmt.dateTime(hourDate(shape.to)) : null;
   return (
     <ChartFigure
       title={t('responses.chart.timeline')}
-      subtitle={from && to ? t('responses.chart.timelineSpan', { from, to }) : undefined}
+      subtitle={timelineSpanText(shape, t, fmt)}
       options={options}
       head={[t('report.header.hour'), t('report.header.opens'), t('report.header.clicks')]}
       rows={props.timeline.map((h) => [fmt.dateTime(hourDate(h.hour)), h.opens, h.clicks])}
@@ -132,7 +131,7 @@ export function ClientCharts(props: { clients: MailingReportData['clients'] }) {
   return (
     <div className="chart-grid">
       {DIMENSIONS.map((d) => (
-        <DimensionChart key={d.dimension} title={d.title} head={d.head} clients={props.clients.filter((c) => c.dimension === d.dimension)} />
+        <DimensionChart key={d.dimension} dimension={d.dimension} title={d.title} head={d.head} clients={props.clients} />
       ))}
     </div>
   );
@@ -142,20 +141,9 @@ export function ClientCharts(props: { clients: MailingReportData['clients'] }) {
  * Opens and clicks per value as bars drawn in HTML: the names (such as "Chrome Mobile 126.0")
  * wrap in their own column and are never cut off, whatever the window size.
  */
-function DimensionChart(props: { title: MessageId; head: MessageId; clients: MailingReportData['clients'] }) {
+function DimensionChart(props: { dimension: (typeof DIMENSIONS)[number]['dimension']; title: MessageId; head: MessageId; clients: MailingReportData['clients'] }) {
   const { t, fmt } = useI18n();
-  const notGiven = t('responses.chart.notGiven');
-  const data = useMemo(() => {
-    const byValue = new Map<string, { value: string; opens: number; clicks: number }>();
-    for (const c of props.clients) {
-      const key = c.value ?? notGiven;
-      const entry = byValue.get(key) ?? { value: key, opens: 0, clicks: 0 };
-      if (c.source === 'open') entry.opens += c.events;
-      else entry.clicks += c.events;
-      byValue.set(key, entry);
-    }
-    return [...byValue.values()].sort((a, b) => b.opens + b.clicks - (a.opens + a.clicks));
-  }, [props.clients, notGiven]);
+  const data = useMemo(() => dimensionBars(props.dimension, props.clients, t), [props.dimension, props.clients, t]);
   const max = Math.max(1, ...data.map((d) => Math.max(d.opens, d.clicks)));
   return (
     <ChartFigure
