@@ -161,7 +161,7 @@ describe('xlsx reader: what Excel stores, where ExcelJS read it wrong', () => {
         { name: 'xl/worksheets/sheet1.xml', data: sheet, declaredSize: 4096 },
       ]),
     );
-    await expect(rows(lying)).rejects.toMatchObject({ code: 'UNSUPPORTED_FILE', message: expect.stringMatching(/more than the 4096 bytes its directory states/) });
+    await expect(rows(lying)).rejects.toMatchObject({ code: 'UNSUPPORTED_FILE', message: expect.stringMatching(/more than the 4,096 bytes its directory states/) });
   });
 
   it('refuses damage instead of losing a value: row 0, a shared string that does not exist, broken markup', async () => {
