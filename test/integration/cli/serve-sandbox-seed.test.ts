@@ -80,6 +80,6 @@ describe('loopdesk serve --sandbox-seed', () => {
 
   it('the help names the option', async () => {
     const r = await cli(['--lang', 'en', 'help']);
-    expect(r.out.join('\n')).toMatch(/serve --sandbox-seed TEXT +the demo sandbox's IDs and simulated responses are the same on every run with the same TEXT/);
+    expect(r.out.join('\n')).toMatch(/serve --sandbox-seed TEXT +fixes the demo sandbox's IDs and simulated responses: the same TEXT and the same uploaded files give the same data/);
   });
 });
