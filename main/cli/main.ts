@@ -16,7 +16,8 @@ function help(c: CliText): string {
     helpColumns(
       [
         ['start', t('cli.help.start')],
-        ['serve [--port N] [--no-sandbox] [--no-sandbox-history] [--sandbox-no-halt-on-error] [--sandbox-time-scale N]', t('cli.help.serve')],
+        ['serve [--port N] [--no-sandbox] [--no-sandbox-history] [--sandbox-no-halt-on-error] [--sandbox-time-scale N] [--sandbox-seed TEXT]', t('cli.help.serve')],
+        ['serve --sandbox-seed TEXT', t('cli.help.serveSandboxSeed')],
         ['sandbox --root DIR [--port N] [--interval S] [--export-interval S] [--seed N] [--no-halt-on-error] [--history-days N] [--time-scale N]', t('cli.help.sandbox')],
         ['profile add|set|list|show|export|import|test|trust|untrust|remove …', t('cli.help.profile')],
         ['client set|show|add|remove …', t('cli.help.client')],

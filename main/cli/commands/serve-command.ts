@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import type { CliIo, GlobalOptions } from '../cli-io';
+import type { DemoSandboxOptions } from '../../app/demo-sandbox';
+import { CliError, EXIT_USAGE, type CliIo, type GlobalOptions } from '../cli-io';
 import { cliText } from '../cli-text';
 
 /** Resolves when the process is asked to stop (Ctrl-C, SIGTERM). */
@@ -11,11 +12,10 @@ function untilStopped(): Promise<void> {
 }
 
 /**
- * `loopdesk serve`: the browser host, with the demo sandbox unless --no-sandbox. It owns the
- * data dir: it builds a missing or stale UI first, runs the scheduler, and opens a door (a
- * 0600 file with its port and token) so `loopdesk` commands talk to it instead of refusing.
+ * Reads `serve`'s own options (before anything is built or opened, so a mistake is told at once):
+ * the port, and the demo sandbox's options, or null with --no-sandbox.
  */
-export async function serveCommand(argv: string[], options: GlobalOptions, io: CliIo): Promise<number> {
+export function serveOptions(argv: string[]): { port: number; sandbox: DemoSandboxOptions | null } {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -27,8 +27,33 @@ export async function serveCommand(argv: string[], options: GlobalOptions, io: C
       'no-sandbox-history': { type: 'boolean', default: false },
       'sandbox-no-halt-on-error': { type: 'boolean', default: false },
       'sandbox-time-scale': { type: 'string' },
+      // Fixes the sandbox's IDs and simulated outcomes (response counts), for runs that compare them.
+      'sandbox-seed': { type: 'string' },
     },
   });
+  const seed = values['sandbox-seed'];
+  if (seed !== undefined && seed.trim() === '') throw new CliError('cli.error.sandboxSeed', {}, { exitCode: EXIT_USAGE });
+  if (values['no-sandbox']) return { port: Number(values.port), sandbox: null };
+  return {
+    port: Number(values.port),
+    sandbox: {
+      interval: values['sandbox-interval'] ? Number(values['sandbox-interval']) : undefined,
+      exportInterval: values['sandbox-export-interval'] ? Number(values['sandbox-export-interval']) : undefined,
+      history: !values['no-sandbox-history'],
+      haltOnError: values['sandbox-no-halt-on-error'] ? false : undefined,
+      timeScale: values['sandbox-time-scale'] ? Number(values['sandbox-time-scale']) : undefined,
+      seed,
+    },
+  };
+}
+
+/**
+ * `loopdesk serve`: the browser host, with the demo sandbox unless --no-sandbox. It owns the
+ * data dir: it builds a missing or stale UI first, runs the scheduler, and opens a door (a
+ * 0600 file with its port and token) so `loopdesk` commands talk to it instead of refusing.
+ */
+export async function serveCommand(argv: string[], options: GlobalOptions, io: CliIo): Promise<number> {
+  const { port, sandbox } = serveOptions(argv);
   const { ensureRendererBuilt } = await import('../../host/renderer-build');
   await ensureRendererBuilt(io.err, options.lang);
   const { startBrowserHost } = await import('../../host/browser/browser-host');
@@ -44,17 +69,11 @@ export async function serveCommand(argv: string[], options: GlobalOptions, io: C
     const context = await openAppContext({ dataDir: options.dataDir, host: 'browser', requestRestart: () => requestRestart() });
     let why: 'stop' | 'restart';
     try {
-      if (!values['no-sandbox']) {
+      if (sandbox) {
         const { startDemoSandbox } = await import('../../app/demo-sandbox');
-        await startDemoSandbox(context, {
-          interval: values['sandbox-interval'] ? Number(values['sandbox-interval']) : undefined,
-          exportInterval: values['sandbox-export-interval'] ? Number(values['sandbox-export-interval']) : undefined,
-          history: !values['no-sandbox-history'],
-          haltOnError: values['sandbox-no-halt-on-error'] ? false : undefined,
-          timeScale: values['sandbox-time-scale'] ? Number(values['sandbox-time-scale']) : undefined,
-        });
+        await startDemoSandbox(context, sandbox);
       }
-      const host = await startBrowserHost(context, { port: kept?.port ?? Number(values.port), token: kept?.token, rendererDir: rendererDir(), doorFile: true });
+      const host = await startBrowserHost(context, { port: kept?.port ?? port, token: kept?.token, rendererDir: rendererDir(), doorFile: true });
       context.onClose(() => host.close());
       // This process owns the data dir: it uploads due sends and follows them on the server.
       context.services.sends.startScheduler();

@@ -76,7 +76,7 @@ interface LedgerRow {
 /**
  * Ingests one response file into its table, recording it in the file ledger.
  *
- * Unchanged files (same SHA-256) are skipped; a changed file replaces its earlier rows.
+ * Unchanged files (same SHA-256) are skipped, recording only their new size and time; a changed file replaces its earlier rows.
  * Delete, insert and ledger update are one transaction, and DuckDB's CSV reader runs in
  * strict mode, so a malformed or truncated file is rejected whole (`VALIDATION_FAILED`,
  * naming the CSV record) and the data from an earlier version stays as it was.
@@ -97,6 +97,9 @@ export async function ingestFile(db: Database, input: IngestFileInput): Promise<
     ])
   )[0];
   if (existing && existing.status === 'ingested' && existing.sha256 === sha256) {
+    // The server wrote the same bytes again: record the version's size and time, so the next
+    // pull (which compares the listing with these) skips it without downloading. Rows stay.
+    await db.run('UPDATE response_files SET size = $1, mtime = $2::TIMESTAMPTZ WHERE id = $3', [input.size, input.mtime.toISOString(), existing.id]);
     return { outcome: 'skipped', fileId: String(existing.id), rows: Number(existing.row_count), sha256 };
   }
 
