@@ -98,8 +98,13 @@ export async function ingestFile(db: Database, input: IngestFileInput): Promise<
   )[0];
   if (existing && existing.status === 'ingested' && existing.sha256 === sha256) {
     // The server wrote the same bytes again: record the version's size and time, so the next
-    // pull (which compares the listing with these) skips it without downloading. Rows stay.
-    await db.run('UPDATE response_files SET size = $1, mtime = $2::TIMESTAMPTZ WHERE id = $3', [input.size, input.mtime.toISOString(), existing.id]);
+    // pull (which compares the listing with these) skips it without downloading. Rows stay. A note
+    // of a broken version rejected in between goes too: the server has the content read in again.
+    await db.run('UPDATE response_files SET size = $1, mtime = $2::TIMESTAMPTZ, error = NULL, error_at = NULL, error_message_id = NULL, error_message_values = NULL WHERE id = $3', [
+      input.size,
+      input.mtime.toISOString(),
+      existing.id,
+    ]);
     return { outcome: 'skipped', fileId: String(existing.id), rows: Number(existing.row_count), sha256 };
   }
 

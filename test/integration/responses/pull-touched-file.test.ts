@@ -91,4 +91,23 @@ describe('a response file the server writes again unchanged (new time, same cont
     // The next pull compares the listing with the recorded time: no download this time.
     expect(await pulledFile()).toMatchObject({ outcome: 'skipped', rows: 2, text: { id: 'responses.pulled.unchanged' } });
   }, 60_000);
+
+  it('after a broken version was rejected, the good content back (a new time) clears the rejection and is then not downloaded again', async () => {
+    // The server writes a broken version (a row cut short): rejected whole, the earlier rows stay, the entry notes why.
+    writeFileSync(serverPath(), CONTENT.split('\n').slice(0, 2).join('\n') + '\n"51106527231";"2"\n');
+    utimesSync(serverPath(), at(9), at(9));
+    expect(await pulledFile()).toMatchObject({ outcome: 'rejected' });
+    const [noted] = await ledgerEntry();
+    expect(noted).toMatchObject({ status: 'ingested', rows: 2 });
+    expect(noted!.error).not.toBeNull();
+
+    // Then the good content again: downloaded once, the same content, so the note goes with the new time.
+    writeFileSync(serverPath(), CONTENT);
+    utimesSync(serverPath(), at(11), at(11));
+    expect(await pulledFile()).toMatchObject({ outcome: 'skipped', rows: 2, text: { id: 'responses.pulled.sameContent' } });
+    const [settled] = await ledgerEntry();
+    expect(settled).toMatchObject({ status: 'ingested', rows: 2, error: null });
+    expect(settled!.mtime.getTime()).toBe(at(11).getTime());
+    expect(await pulledFile()).toMatchObject({ outcome: 'skipped', rows: 2, text: { id: 'responses.pulled.unchanged' } });
+  }, 60_000);
 });
