@@ -146,6 +146,21 @@ for (const lang of ['en', 'de'] as const) {
       await button('newSend.file.continue').click();
       await expect(page.getByRole('heading', { name: t('newSend.stepHeading', { n: 2, total: 5, label: t('newSend.step.mapping') }) })).toBeFocused();
       await shoot('new-send-mapping');
+      // At 1024 px the whole table fits its card (the first row's value was cut at the card's edge, with no sign
+      // that it scrolls), and no confidence badge takes more than two lines.
+      await page.setViewportSize(SHOT_SIZES[1]);
+      const mappingTable = page.locator('.mapping-table');
+      const fit = await mappingTable.evaluate((table) => {
+        const box = table.parentElement!;
+        const badges = [...table.querySelectorAll<HTMLElement>('.badge')].map((b) => {
+          const style = getComputedStyle(b);
+          const lines = (b.clientHeight - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom)) / parseFloat(style.lineHeight);
+          return { text: b.textContent, lines: Math.round(lines * 10) / 10 };
+        });
+        return { scroll: box.scrollWidth - box.clientWidth, tall: badges.filter((b) => b.lines > 2.2) };
+      });
+      expect(fit, 'mapping table at 1024 px').toEqual({ scroll: 0, tall: [] });
+      await page.setViewportSize(SHOT_SIZES[0]);
 
       // 7 Check: one row cannot be sent, and the table says which.
       await button('newSend.mapping.continue').click();
