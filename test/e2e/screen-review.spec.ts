@@ -230,6 +230,7 @@ for (const lang of ['en', 'de'] as const) {
       await page.keyboard.press('Enter');
       await expect(h1('responses.title')).toBeVisible();
       await expect(page.getByRole('region', { name: t('responses.report.titleOne', { id: mailingId }) })).toBeVisible();
+      await shoot('responses-from-send');
 
       // 13 Responses: pull until the mailing is listed, then its KPIs (a few recipients: the counts may still be zero).
       await nav(page, t('shell.nav.responses')).click();
