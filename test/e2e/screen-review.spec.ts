@@ -118,6 +118,16 @@ for (const lang of ['en', 'de'] as const) {
       await expect(h1('responses.title')).toBeVisible();
       await expect(button('responses.pull.now')).toBeVisible();
       await shoot('responses-empty');
+      // Browse before any pull: the empty grid offers the same pull as "Pull now" above the tabs, from the keyboard too.
+      await page.getByRole('tab', { name: t('responses.tab.data') }).click();
+      const emptyBrowse = page.getByRole('region', { name: t('responses.grid.region') });
+      await expect(emptyBrowse.getByText(t('responses.grid.noRows'))).toBeVisible();
+      const pullHere = emptyBrowse.getByRole('button', { name: t('responses.pull.now'), exact: true });
+      await shoot('responses-grid-empty', pullHere);
+      await pullHere.focus();
+      await page.keyboard.press('Enter');
+      const summary = pattern(t, 'responses.pull.summary', { count: 2, ingested: 0, replaced: 0, skipped: 0, rejected: 0 }).source.slice(1);
+      await expect(page.getByRole('status').filter({ hasText: new RegExp(`^(${escape(t('responses.pull.noFiles'))}|${summary})`) })).toBeVisible({ timeout: 20_000 });
 
       // 5 New send, file step: connection, client, source mailing and a German Excel CSV.
       await nav(page, t('shell.nav.newSend')).click();
@@ -136,6 +146,21 @@ for (const lang of ['en', 'de'] as const) {
       await button('newSend.file.continue').click();
       await expect(page.getByRole('heading', { name: t('newSend.stepHeading', { n: 2, total: 5, label: t('newSend.step.mapping') }) })).toBeFocused();
       await shoot('new-send-mapping');
+      // At 1024 px the whole table fits its card (the first row's value was cut at the card's edge, with no sign
+      // that it scrolls), and no confidence badge takes more than two lines.
+      await page.setViewportSize(SHOT_SIZES[1]);
+      const mappingTable = page.locator('.mapping-table');
+      const fit = await mappingTable.evaluate((table) => {
+        const box = table.parentElement!;
+        const badges = [...table.querySelectorAll<HTMLElement>('.badge')].map((b) => {
+          const style = getComputedStyle(b);
+          const lines = (b.clientHeight - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom)) / parseFloat(style.lineHeight);
+          return { text: b.textContent, lines: Math.round(lines * 10) / 10 };
+        });
+        return { scroll: box.scrollWidth - box.clientWidth, tall: badges.filter((b) => b.lines > 2.2) };
+      });
+      expect(fit, 'mapping table at 1024 px').toEqual({ scroll: 0, tall: [] });
+      await page.setViewportSize(SHOT_SIZES[0]);
 
       // 7 Check: one row cannot be sent, and the table says which.
       await button('newSend.mapping.continue').click();
@@ -200,6 +225,12 @@ for (const lang of ['en', 'de'] as const) {
       await expect(detail.getByRole('definition').filter({ hasText: '_subscribers.csv' })).toHaveText(/_subscribers\.csv\n\d+_products\.csv$/, { useInnerText: true });
       await shoot('sends-detail');
       await shoot('sends-timeline', detail.getByRole('list', { name: t('sends.timeline.title') }));
+      // From the sent mailing to its responses in one keypress (the first-run guide names Responses as the next step).
+      await detail.getByRole('button', { name: t('sends.showResponses'), exact: true }).focus();
+      await page.keyboard.press('Enter');
+      await expect(h1('responses.title')).toBeVisible();
+      await expect(page.getByRole('region', { name: t('responses.report.titleOne', { id: mailingId }) })).toBeVisible();
+      await shoot('responses-from-send');
 
       // 13 Responses: pull until the mailing is listed, then its KPIs (a few recipients: the counts may still be zero).
       await nav(page, t('shell.nav.responses')).click();
@@ -248,6 +279,12 @@ for (const lang of ['en', 'de'] as const) {
       await expect(h1('settings.title')).toBeVisible();
       await expect(page.getByRole('region', { name: t('settings.language.title') }).getByRole('radio', { name: t('settings.language.german') })).toBeVisible();
       await shoot('settings');
+      // The guide hidden at the start comes back from Settings, on Connections, even after the first sends.
+      await shoot('settings-guide', button('settings.guide.show'));
+      await button('settings.guide.show').click();
+      await expect(h1('connections.title')).toBeVisible();
+      await expect(guide).toBeVisible();
+      await shoot('first-run-again');
 
       // Checked last, so every state is photographed first and a failure can be looked at.
       expect(unnamed, 'controls without an accessible name').toEqual([]);

@@ -42,10 +42,10 @@ export function MappingTable(props: {
         <caption>{props.caption}</caption>
         <thead>
           <tr>
-            <th scope="col">{t('newSend.mapping.col.field')}</th>
-            <th scope="col">{t('newSend.mapping.col.source')}</th>
-            <th scope="col">{t('newSend.mapping.col.sure')}</th>
-            <th scope="col">{t('newSend.mapping.col.first')}</th>
+            <th scope="col" className="col-field">{t('newSend.mapping.col.field')}</th>
+            <th scope="col" className="col-source">{t('newSend.mapping.col.source')}</th>
+            <th scope="col" className="col-sure">{t('newSend.mapping.col.sure')}</th>
+            <th scope="col" className="col-first">{t('newSend.mapping.col.first')}</th>
           </tr>
         </thead>
         <tbody>

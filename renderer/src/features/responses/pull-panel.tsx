@@ -1,4 +1,4 @@
-import { Fragment, useCallback, useEffect, useId, useState } from 'react';
+import { Fragment, useCallback, useEffect, useId, useRef, useState, type MutableRefObject } from 'react';
 import type { Profile } from '../../../../shared/contract/profiles';
 import type { AppErrorInfo } from '../../../../shared/contract/result';
 import type { ResponseFile } from '../../../../shared/contract/responses';
@@ -15,7 +15,7 @@ import { DataTable } from '../../components/data-table';
  * "Pull now": downloads the response files of a connection (all clients or one) and says per
  * file what happened. `onPulled` lets the screen refresh what depends on the data.
  */
-export function PullPanel(props: { onPulled: () => void }) {
+export function PullPanel(props: { onPulled: () => void; startRef?: MutableRefObject<(() => void) | null> }) {
   const api = useApi();
   const { t, rich, say, errorMessage, locale } = useI18n();
   const id = useId();
@@ -49,6 +49,21 @@ export function PullPanel(props: { onPulled: () => void }) {
     }
   };
 
+  // Another part of the screen (Browse's empty state) starts this same pull; the panel comes into
+  // view so its progress and result are seen.
+  const panel = useRef<HTMLElement>(null);
+  const startRef = props.startRef;
+  useEffect(() => {
+    if (!startRef) return;
+    startRef.current = profile && !pulling ? () => {
+      panel.current?.scrollIntoView({ block: 'nearest' });
+      void pull();
+    } : null;
+    return () => {
+      startRef.current = null;
+    };
+  });
+
   // Why a file was rejected, then that it is tried again. An error without a catalog key yet is
   // told by its code's general sentence outside English (its English text holds the retry already).
   const rejection = (f: PulledFileRow): string => {
@@ -60,7 +75,7 @@ export function PullPanel(props: { onPulled: () => void }) {
   const clients = profiles?.find((p) => p.name === profile)?.clients ?? [];
   const count = (o: PulledFileRow['outcome']) => files?.filter((f) => f.outcome === o).length ?? 0;
   return (
-    <section className="card pull-panel" aria-labelledby={`${id}-title`}>
+    <section ref={panel} className="card pull-panel" aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`} className="visually-hidden">
         {t('responses.pull.title')}
       </h2>

@@ -74,6 +74,26 @@ function columnDefs(columns: readonly Column[], i18n: Pick<I18n, 't' | 'fmt'>): 
   });
 }
 
+interface NoRowsProps {
+  readonly text: string;
+  readonly pullLabel: string;
+  readonly onPull?: () => void;
+}
+
+/** The grid without rows: why, and the pull that fills it (the same as "Pull now" above the tabs). */
+function NoRows(props: NoRowsProps) {
+  return (
+    <div className="grid-no-rows">
+      <p>{props.text}</p>
+      {props.onPull && (
+        <button type="button" className="button primary" onClick={props.onPull}>
+          {props.pullLabel}
+        </button>
+      )}
+    </div>
+  );
+}
+
 /** The grid's current sort, in the order the operator applied it. */
 function currentSort(grid: AgGridReact<Row> | null): { colId: string; sort: 'asc' | 'desc' }[] {
   const state = grid?.api?.getColumnState() ?? [];
@@ -87,7 +107,7 @@ function currentSort(grid: AgGridReact<Row> | null): { colId: string; sort: 'asc
  * Browse data: pick a table or joined view, sort and filter in the column headers (done in
  * the database, so millions of rows stay quick), and export exactly what is shown to Excel.
  */
-export function ResponseGrid(props: { initialView?: GridViewName; initialMailingId?: string }) {
+export function ResponseGrid(props: { initialView?: GridViewName; initialMailingId?: string; onPull?: () => void }) {
   const api = useApi();
   const i18n = useI18n();
   const { t, fmt, errorMessage, locale } = i18n;
@@ -292,7 +312,8 @@ export function ResponseGrid(props: { initialView?: GridViewName; initialMailing
               defaultColDef={{ floatingFilter: true, suppressHeaderMenuButton: false, wrapHeaderText: true, autoHeaderHeight: true }}
               localeText={localeText}
               components={{ agDateInput: dateComponent }}
-              overlayNoRowsTemplate={t('responses.grid.noRows')}
+              noRowsOverlayComponent={NoRows}
+              noRowsOverlayComponentParams={{ text: t('responses.grid.noRows'), pullLabel: t('responses.pull.now'), onPull: props.onPull } satisfies NoRowsProps}
               enableCellTextSelection
             />
           </div>

@@ -52,6 +52,8 @@ export function ResponsesScreen() {
   const { t } = useI18n();
   const place = usePlace();
   const [reloadKey, setReloadKey] = useState(0);
+  // The pull panel's own "Pull now", for Browse's empty state to start the same pull.
+  const startPull = useRef<(() => void) | null>(null);
   const tabRefs = useRef<Partial<Record<TabId, HTMLButtonElement | null>>>({});
 
   // Arrow keys move between tabs (WAI-ARIA tabs pattern, automatic activation).
@@ -70,7 +72,7 @@ export function ResponsesScreen() {
         <h1 id="screen-title">{t('responses.title')}</h1>
         <p className="lead">{t('responses.lead')}</p>
       </header>
-      <PullPanel onPulled={() => setReloadKey((k) => k + 1)} />
+      <PullPanel onPulled={() => setReloadKey((k) => k + 1)} startRef={startPull} />
       <div className="tabs" role="tablist" aria-label={t('responses.tabs')}>
         {TABS.map((tab, i) => (
           <button
@@ -95,7 +97,7 @@ export function ResponsesScreen() {
       <div className="tab-panel" role="tabpanel" id="responses-panel" aria-labelledby={`responses-tab-${place.tab}`}>
         {place.tab === 'mailings' &&
           (place.reportIds.length > 0 ? <MailingReport key={place.reportIds.join(',')} mailingIds={place.reportIds} /> : <MailingsTab reloadKey={reloadKey} />)}
-        {place.tab === 'data' && <ResponseGrid key={`${place.view ?? ''}/${place.mailingId ?? ''}/${reloadKey}`} initialView={place.view} initialMailingId={place.mailingId} />}
+        {place.tab === 'data' && <ResponseGrid key={`${place.view ?? ''}/${place.mailingId ?? ''}/${reloadKey}`} initialView={place.view} initialMailingId={place.mailingId} onPull={() => startPull.current?.()} />}
         {place.tab === 'files' && <FilesTab reloadKey={reloadKey} />}
         {place.tab === 'suppression' && <SuppressionPanel />}
       </div>

@@ -184,6 +184,12 @@ export function SendDetail(props: { send: Send; onChanged: (s: Send) => void }) 
             {t(checking ? 'sends.checking' : 'sends.checkNow')}
           </button>
         )}
+        {/* Once the server named the mailing, its responses are the next step (the first-run guide says so). */}
+        {s.mailingId && (
+          <button type="button" className="button primary" onClick={() => navigate('responses', `report/${s.mailingId}`)}>
+            {t('sends.showResponses')}
+          </button>
+        )}
         {canCancel(s.state) && (
           <button type="button" className="button danger-outline" onClick={() => setConfirmCancel(true)}>
             {t('sends.cancel')}

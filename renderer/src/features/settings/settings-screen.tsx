@@ -5,6 +5,7 @@ import { ErrorCallout } from '../../components/error-callout';
 import { useLoad } from '../../components/use-load';
 import { useI18n } from '../../i18n/use-i18n';
 import { EncryptionPanel } from './encryption-panel';
+import { GuideSection } from './guide-section';
 import { LanguageSection } from './language-section';
 import { RetentionSection } from './retention-section';
 import { TeamPanel } from './team-panel';
@@ -31,6 +32,7 @@ export function SettingsScreen() {
       {current && <RetentionSection current={current} onChanged={reload} />}
       {current && <EncryptionPanel current={current} onChanged={reload} />}
       <TeamPanel />
+      <GuideSection />
     </section>
   );
 }

@@ -6,7 +6,13 @@ import { useI18n } from '../../i18n/use-i18n';
 import { navigate } from '../../routes';
 import { useNewSendSession } from '../new-send/handoff';
 
+/** '1': the operator hid the guide; '0': asked for it back (Settings), so it shows even after the first send. */
 const DISMISSED_KEY = 'loopdesk.firstRunGuide.hidden';
+
+/** Brings the guide back after it was hidden (or went away with the first send); it shows on Connections. */
+export function showFirstRunGuideAgain(): void {
+  window.localStorage.setItem(DISMISSED_KEY, '0');
+}
 
 /** What the guide needs to know: the sandbox, its first usable mailing, and whether anything was sent yet. */
 interface Start {
@@ -19,7 +25,7 @@ interface Start {
 /**
  * The first screen's "where to start": send the sandbox's demo list (three clicks: this
  * button, "Send for real…", "Send now"), or add one's own connection. It goes away by itself
- * after the first send, or when the operator hides it.
+ * after the first send, or when the operator hides it; Settings brings it back.
  */
 export function FirstRunGuide() {
   const newSend = useNewSendSession();
@@ -27,6 +33,7 @@ export function FirstRunGuide() {
   const { t, rich } = useI18n();
   const [start, setStart] = useState<Start | null>(null);
   const [hidden, setHidden] = useState(() => window.localStorage.getItem(DISMISSED_KEY) === '1');
+  const askedBack = window.localStorage.getItem(DISMISSED_KEY) === '0';
 
   useEffect(() => {
     let live = true;
@@ -43,7 +50,7 @@ export function FirstRunGuide() {
     };
   }, [api]);
 
-  if (hidden || !start || start.hasSends) return null;
+  if (hidden || !start || (start.hasSends && !askedBack)) return null;
   const demo = start.sandbox.profile && start.sandbox.demoList && start.mailing ? { profile: start.sandbox.profile, path: start.sandbox.demoList, mailing: start.mailing } : null;
 
   return (
