@@ -165,6 +165,8 @@ for (const lang of ['en', 'de'] as const) {
       let dialog = page.getByRole('dialog', { name: t('newSend.confirm.testTitle') });
       await expect(dialog).toBeVisible();
       await expect(dialog.locator(':focus')).toHaveCount(1);
+      // "When" is asked once (the radios), not also stated in a fact row above them.
+      await expect.soft(dialog.getByText(t('newSend.confirm.when'), { exact: true })).toHaveCount(1);
       await shoot('new-send-test-confirm');
       await page.keyboard.press('Escape');
       await expect(dialog).toHaveCount(0);
@@ -184,6 +186,7 @@ for (const lang of ['en', 'de'] as const) {
       await openReal.click();
       dialog = page.getByRole('dialog', { name: t('newSend.confirm.realTitle') });
       await expect(dialog.getByRole('button', { name: t('newSend.confirm.realNow') })).toBeVisible();
+      await expect.soft(dialog.getByText(t('newSend.confirm.when'), { exact: true })).toHaveCount(1);
       await shoot('new-send-real-confirm');
       await dialog.getByRole('button', { name: t('newSend.cancel'), exact: true }).click();
       await expect(openReal).toBeFocused();
@@ -199,6 +202,10 @@ for (const lang of ['en', 'de'] as const) {
       // The send's two files read as two names, one per line (they ran together into one long name).
       await expect(detail.getByRole('definition').filter({ hasText: '_subscribers.csv' })).toHaveText(/_subscribers\.csv\n\d+_products\.csv$/, { useInnerText: true });
       await shoot('sends-detail');
+      // The "Uploading" step says more than its title.
+      const uploading = detail.getByRole('list', { name: t('sends.timeline.title') }).getByRole('listitem').filter({ has: page.getByText(t('sends.state.uploading'), { exact: true }) });
+      await expect(uploading.locator('.timeline-message')).toHaveCount(1);
+      expect.soft((await uploading.locator('.timeline-message').innerText()).trim()).not.toMatch(new RegExp(`^${escape(t('sends.state.uploading'))}\\b`, 'i'));
       await shoot('sends-timeline', detail.getByRole('list', { name: t('sends.timeline.title') }));
 
       // 13 Responses: pull until the mailing is listed, then its KPIs (a few recipients: the counts may still be zero).
