@@ -82,6 +82,15 @@ for (const lang of ['en', 'de'] as const) {
         }
       };
 
+      /** Runs `check` with the window at the small laptop size (1024×700), then gives the window its size back. */
+      const atSmall = async (check: () => Promise<void>) => {
+        const before = page.viewportSize()!;
+        await page.setViewportSize(SHOT_SIZES[1]);
+        await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+        await check();
+        await page.setViewportSize(before);
+      };
+
       // 1 First run: the guide says where to start; the first Tab reaches the skip link, which moves focus to the screen.
       await expect(page.locator('html')).toHaveAttribute('lang', lang === 'de' ? 'de-DE' : 'en-GB');
       const guide = page.getByRole('region', { name: t('shell.firstRun.title') });
@@ -248,6 +257,16 @@ for (const lang of ['en', 'de'] as const) {
       await expect(h1('activity.title')).toBeVisible();
       await expect(page.getByLabel(t('activity.grid.label'))).toBeVisible();
       await shoot('activity');
+      // At 1024 the message, the column an operator reads, is shown whole (it wraps rather than ending in "…").
+      await atSmall(async () => {
+        const messages = page.getByLabel(t('activity.grid.label')).locator('[role="gridcell"][col-id="message"]');
+        await expect(messages.first()).toBeVisible();
+        // A cell, or the value box inside it, narrower (or lower) than its text: cut short with "…".
+        const cut = await messages.evaluateAll((els) =>
+          els.filter((el) => [el, ...el.querySelectorAll('*')].some((e) => e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1)).map((el) => el.textContent),
+        );
+        expect.soft(cut, 'activity messages cut short at 1024×700').toEqual([]);
+      });
 
       // 17 Settings: the navigation says that the language is chosen there; the chooser names both languages.
       await expect(nav(page, t('shell.nav.settings'))).toContainText(t('settings.language.title'));
