@@ -116,6 +116,13 @@ for (const lang of ['en', 'de'] as const) {
       await expect(h1('mailings.title')).toBeVisible();
       await expect(page.getByRole('region', { name: t('mailings.client.region', { client: 'demo', profile: 'Sandbox' }) })).toBeVisible();
       await shoot('mailings');
+      // At 1024 a mailing's actions stand on one line (stacked, they made each row three buttons tall).
+      await atSmall(async () => {
+        const actions = page.getByRole('table').first().getByRole('row').nth(1).getByRole('button');
+        await expect(actions).toHaveCount(3);
+        const tops = await actions.evaluateAll((els) => els.map((el) => Math.round(el.getBoundingClientRect().top)));
+        expect.soft(new Set(tops).size, `tops of the three actions: ${tops.join(', ')}`).toBe(1);
+      });
 
       // 4 Sends and Responses before anything was sent: each empty state says what to do and links there.
       await nav(page, t('shell.nav.sends')).click();
