@@ -112,7 +112,7 @@ test.describe('the send-and-response loop in German', () => {
     const mailingId = (await detail.getByTestId('mailing-id').textContent())!.trim();
     expect(mailingId).toMatch(/^\d+$/);
     const timeline = detail.getByRole('list', { name: 'Verlauf' });
-    await expect(timeline).toContainText('Wird hochgeladen.');
+    await expect(timeline).toContainText('Die Dateien werden unter einem vorläufigen Namen in das Upload-Verzeichnis des Mandanten geschrieben und erst vollständig umbenannt, damit der Server nie eine halbe Datei importiert.');
     await look('sends-timeline', timeline);
     // The desktop notifications of both sends speak German.
     await expect.poll(async () => (await notifications()).length).toBeGreaterThanOrEqual(2);

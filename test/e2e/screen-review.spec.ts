@@ -82,6 +82,15 @@ for (const lang of ['en', 'de'] as const) {
         }
       };
 
+      /** Runs `check` with the window at the small laptop size (1024×700), then gives the window its size back. */
+      const atSmall = async (check: () => Promise<void>) => {
+        const before = page.viewportSize()!;
+        await page.setViewportSize(SHOT_SIZES[1]);
+        await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+        await check();
+        await page.setViewportSize(before);
+      };
+
       // 1 First run: the guide says where to start; the first Tab reaches the skip link, which moves focus to the screen.
       await expect(page.locator('html')).toHaveAttribute('lang', lang === 'de' ? 'de-DE' : 'en-GB');
       const guide = page.getByRole('region', { name: t('shell.firstRun.title') });
@@ -107,6 +116,13 @@ for (const lang of ['en', 'de'] as const) {
       await expect(h1('mailings.title')).toBeVisible();
       await expect(page.getByRole('region', { name: t('mailings.client.region', { client: 'demo', profile: 'Sandbox' }) })).toBeVisible();
       await shoot('mailings');
+      // At 1024 a mailing's actions stand on one line (stacked, they made each row three buttons tall).
+      await atSmall(async () => {
+        const actions = page.getByRole('table').first().getByRole('row').nth(1).getByRole('button');
+        await expect(actions).toHaveCount(3);
+        const tops = await actions.evaluateAll((els) => els.map((el) => Math.round(el.getBoundingClientRect().top)));
+        expect.soft(new Set(tops).size, `tops of the three actions: ${tops.join(', ')}`).toBe(1);
+      });
 
       // 4 Sends and Responses before anything was sent: each empty state says what to do and links there.
       await nav(page, t('shell.nav.sends')).click();
@@ -190,6 +206,8 @@ for (const lang of ['en', 'de'] as const) {
       let dialog = page.getByRole('dialog', { name: t('newSend.confirm.testTitle') });
       await expect(dialog).toBeVisible();
       await expect(dialog.locator(':focus')).toHaveCount(1);
+      // "When" is asked once (the radios), not also stated in a fact row above them.
+      await expect.soft(dialog.getByText(t('newSend.confirm.when'), { exact: true })).toHaveCount(1);
       await shoot('new-send-test-confirm');
       await page.keyboard.press('Escape');
       await expect(dialog).toHaveCount(0);
@@ -209,6 +227,7 @@ for (const lang of ['en', 'de'] as const) {
       await openReal.click();
       dialog = page.getByRole('dialog', { name: t('newSend.confirm.realTitle') });
       await expect(dialog.getByRole('button', { name: t('newSend.confirm.realNow') })).toBeVisible();
+      await expect.soft(dialog.getByText(t('newSend.confirm.when'), { exact: true })).toHaveCount(1);
       await shoot('new-send-real-confirm');
       await dialog.getByRole('button', { name: t('newSend.cancel'), exact: true }).click();
       await expect(openReal).toBeFocused();
@@ -224,6 +243,10 @@ for (const lang of ['en', 'de'] as const) {
       // The send's two files read as two names, one per line (they ran together into one long name).
       await expect(detail.getByRole('definition').filter({ hasText: '_subscribers.csv' })).toHaveText(/_subscribers\.csv\n\d+_products\.csv$/, { useInnerText: true });
       await shoot('sends-detail');
+      // The "Uploading" step says more than its title.
+      const uploading = detail.getByRole('list', { name: t('sends.timeline.title') }).getByRole('listitem').filter({ has: page.getByText(t('sends.state.uploading'), { exact: true }) });
+      await expect(uploading.locator('.timeline-message')).toHaveCount(1);
+      expect.soft((await uploading.locator('.timeline-message').innerText()).trim()).not.toMatch(new RegExp(`^${escape(t('sends.state.uploading'))}\\b`, 'i'));
       await shoot('sends-timeline', detail.getByRole('list', { name: t('sends.timeline.title') }));
       // From the sent mailing to its responses in one keypress (the first-run guide names Responses as the next step).
       await detail.getByRole('button', { name: t('sends.showResponses'), exact: true }).focus();
@@ -272,6 +295,16 @@ for (const lang of ['en', 'de'] as const) {
       await expect(h1('activity.title')).toBeVisible();
       await expect(page.getByLabel(t('activity.grid.label'))).toBeVisible();
       await shoot('activity');
+      // At 1024 the message, the column an operator reads, is shown whole (it wraps rather than ending in "…").
+      await atSmall(async () => {
+        const messages = page.getByLabel(t('activity.grid.label')).locator('[role="gridcell"][col-id="message"]');
+        await expect(messages.first()).toBeVisible();
+        // A cell, or the value box inside it, narrower (or lower) than its text: cut short with "…".
+        const cut = await messages.evaluateAll((els) =>
+          els.filter((el) => [el, ...el.querySelectorAll('*')].some((e) => e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1)).map((el) => el.textContent),
+        );
+        expect.soft(cut, 'activity messages cut short at 1024×700').toEqual([]);
+      });
 
       // 17 Settings: the navigation says that the language is chosen there; the chooser names both languages.
       await expect(nav(page, t('shell.nav.settings'))).toContainText(t('settings.language.title'));

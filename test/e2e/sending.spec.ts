@@ -93,7 +93,9 @@ test.describe('sending', () => {
     await expect(dialog).toContainText('demo');
     await expect(dialog).toContainText(`Weekly newsletter (ID ${sourceId})`);
     await expect(dialog.getByTestId('confirm-recipients')).toHaveText('The test file holds exactly 2 rows: one per test recipient (test.one@example.com, test.two@example.com), each with the values of one of the first 2 rows of your file');
-    await expect(dialog.getByTestId('confirm-when')).toHaveText('Now');
+    // "When" is asked once, by the radios (no fact row repeating it).
+    await expect(dialog.getByRole('radio', { name: 'Now' })).toBeChecked();
+    await expect(dialog.getByText('When', { exact: true })).toHaveCount(1);
     await dialog.getByRole('radio', { name: 'At a date and time' }).check();
     await expect(dialog.getByLabel('Send at')).toBeVisible();
     // The confirmation shows the time in the language's form (British English: day first).

@@ -97,7 +97,7 @@ for (const [locale, lang] of [
         const timeline = realDetail.getByRole('list', { name: w.timeline });
         await expect(timeline.getByRole('listitem')).not.toHaveCount(0);
         if (lang === 'de') {
-          await expect(timeline).toContainText('Wird hochgeladen.');
+          await expect(timeline).toContainText('Die Dateien werden unter einem vorläufigen Namen in das Upload-Verzeichnis des Mandanten geschrieben und erst vollständig umbenannt, damit der Server nie eine halbe Datei importiert.');
           await expect(timeline).toContainText('Serveruhr');
           // Dates and times in the German format.
           await expect(timeline.getByTestId('timeline-time').first()).toHaveText(/^\d{2}\.\d{2}\.\d{4} \d{2}:\d{2}:\d{2} dieser Computer$/);

@@ -34,7 +34,7 @@ describe('a send speaks the reader’s language: timeline steps, errors and acti
     }
     const lines = done.timeline.map((s) => german(s.text, s.message));
     expect(lines[0]).toBe('Versand an 2 Empfänger mit ' + app.sandbox.clients[0].mailings[0].name + ' eingereiht.');
-    expect(lines).toContain('Wird hochgeladen.');
+    expect(lines).toContain('Die Dateien werden unter einem vorläufigen Namen in das Upload-Verzeichnis des Mandanten geschrieben und erst vollständig umbenannt, damit der Server nie eine halbe Datei importiert.');
     expect(lines).toContain('2 Empfänger importiert.');
     // The activity log got the same treatment.
     const { entries } = await app.call<{ entries: ActivityEntry[] }>('activity.list', { limit: 50 });

@@ -144,7 +144,7 @@ describe('disk full on the server (SSH_FX_FAILURE on WRITE)', () => {
     const log = readFileSync(join(clientDir(), 'logs', done.fileName.replace(/\.csv$/, '.log')), 'utf8');
     expect(parseLogFile(log).filter((e) => e.event === 'received')).toHaveLength(1);
     expect(done.timeline.filter((t) => t.state === 'uploading').map((t) => t.message)).toEqual([
-      'Uploading.',
+      "The files go into the client's upload directory under a temporary name and get their final names only once complete, so the server never imports half a file.",
       expect.stringMatching(/^Interrupted: /),
       'Uploading again (attempt 2) after an interruption.',
     ]);

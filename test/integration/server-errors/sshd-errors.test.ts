@@ -170,7 +170,7 @@ describe('sends and the connection test against OpenSSH', () => {
     expect(deniedAfter.state).toBe('on_server');
     expect(readdirSync(join(sshd.root, 'denied', 'upload'))).toEqual([deniedAfter.fileName]);
     expect(deniedAfter.timeline.filter((t) => t.state === 'uploading').map((t) => t.message)).toEqual([
-      'Uploading.',
+      "The files go into the client's upload directory under a temporary name and get their final names only once complete, so the server never imports half a file.",
       expect.stringMatching(/^Interrupted: /),
       'Uploading again (attempt 2) after an interruption.',
     ]);

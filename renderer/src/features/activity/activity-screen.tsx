@@ -78,8 +78,10 @@ export function ActivityScreen() {
       {
         field: 'at',
         headerName: t('activity.column.time'),
-        // Fits a German or English date with seconds (06.12.2026 14:30:05).
-        width: 180,
+        // The date over the time (06.12.2026 / 14:30:05): the message, the column an operator reads, gets the room.
+        width: 118,
+        wrapText: true,
+        autoHeight: true,
         sort: 'desc',
         valueFormatter: (p) => fmt.dateTime(String(p.value ?? ''), { seconds: true }),
         getQuickFilterText: (p) => fmt.dateTime(String(p.value ?? ''), { seconds: true }),
@@ -88,7 +90,7 @@ export function ActivityScreen() {
         field: 'level',
         headerName: t('activity.column.level'),
         // Fits the bold German "Warnung" and "Fehler" whole.
-        width: 110,
+        width: 96,
         valueFormatter: (p) => (Object.hasOwn(LEVEL_LABEL, String(p.value)) ? t(LEVEL_LABEL[p.value as ActivityEntry['level']]) : String(p.value)),
         getQuickFilterText: (p) => (Object.hasOwn(LEVEL_LABEL, String(p.value)) ? t(LEVEL_LABEL[p.value as ActivityEntry['level']]) : String(p.value)),
         cellClass: (p) => `level-cell level-${String(p.value)}`,
@@ -96,6 +98,7 @@ export function ActivityScreen() {
       {
         field: 'kind',
         headerName: t('activity.column.kind'),
+        // Fits "Heruntergeladen"; a longer German label may be cut short: its tooltip has it whole.
         width: 160,
         valueFormatter: (p) => kindText(t, String(p.value ?? '')),
         getQuickFilterText: (p) => {
@@ -106,13 +109,17 @@ export function ActivityScreen() {
         // The whole label (a long German one may be cut short) and the machine kind behind it.
         tooltipValueGetter: (p) => t('activity.kind.tooltip', { label: kindText(t, String(p.value ?? '')), kind: String(p.value ?? '') }),
       },
-      { field: 'profile', headerName: t('activity.column.profile'), width: 120, valueFormatter: (p) => (p.value ? String(p.value) : t('format.empty')) },
+      { field: 'profile', headerName: t('activity.column.profile'), width: 110, valueFormatter: (p) => (p.value ? String(p.value) : t('format.empty')) },
       {
         field: 'message',
         headerName: t('activity.column.message'),
         flex: 1,
-        // The five columns fit a 1024-pixel window beside the navigation.
+        // The five columns fit a 1024-pixel window beside the navigation; there the message, the
+        // column an operator reads, wraps onto more lines rather than being cut short.
         minWidth: 160,
+        wrapText: true,
+        autoHeight: true,
+        cellClass: 'activity-message',
         valueGetter: (p) => (p.data ? say(entryText(p.data), p.data.message) : ''),
         // Team mode: another workstation's entry starts with a "from NAME" badge (found by search too).
         cellRenderer: (p: CustomCellRendererProps<ActivityEntry, string>) => (

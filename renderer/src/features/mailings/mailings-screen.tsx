@@ -94,8 +94,16 @@ export function MailingsScreen() {
                   rowClassName={(m) => (m.retired ? 'row-retired' : undefined)}
                   fullRow={(m) => (isEditing(m.id) ? <MailingForm target={editing!} initial={m} onCancel={() => setEditing(null)} onSaved={saved} /> : undefined)}
                   columns={[
-                    { header: t('mailings.column.id'), className: 'mono', cell: (m) => m.id },
-                    { header: t('mailings.column.name'), cell: (m) => m.name },
+                    // The ID under the name, not in a column of its own: at 1024 pixels the row's three actions then fit on one line.
+                    {
+                      header: t('mailings.column.nameAndId'),
+                      cell: (m) => (
+                        <>
+                          <span className="mailing-name">{m.name}</span>
+                          <span className="mono small muted mailing-id">{m.id}</span>
+                        </>
+                      ),
+                    },
                     { header: t('mailings.column.notes'), className: 'small', cell: (m) => m.notes || <span className="muted">{t('format.empty')}</span> },
                     {
                       header: t('mailings.column.status'),

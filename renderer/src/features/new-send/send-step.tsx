@@ -156,8 +156,6 @@ function SendDialog(props: StepProps & { test: boolean; testRecipients: readonly
         <dd data-testid="confirm-recipients">{recipientsText}</dd>
         <dt>{t('newSend.productCatalog')}</dt>
         <dd>{draft.useProducts && draft.products ? draft.products.catalog.fileName : t('newSend.send.noCatalog')}</dd>
-        <dt>{t('newSend.confirm.when')}</dt>
-        <dd data-testid="confirm-when">{when === 'now' ? t('newSend.confirm.now') : atIso ? fmt.dateTime(atIso, { seconds: true }) : t('newSend.confirm.pickTime')}</dd>
       </dl>
       <fieldset className="when-fieldset">
         <legend>{t('newSend.confirm.when')}</legend>
@@ -183,6 +181,8 @@ function SendDialog(props: StepProps & { test: boolean; testRecipients: readonly
               aria-describedby={`${id}-at-hint`}
               onChange={(e) => setAt(e.target.value)}
             />
+            {/* "When" is asked once (these radios); the time as Loopdesk read it, in the reader's date form. */}
+            {atIso && <p>{rich('newSend.confirm.atReadBack', { time: fmt.dateTime(atIso, { seconds: true }), b: (c) => <strong data-testid="confirm-when">{c}</strong> })}</p>}
             <p className="hint" id={`${id}-at-hint`}>
               {t(atIso ? 'newSend.confirm.atHint' : 'newSend.confirm.atHintInvalid', { zone: Intl.DateTimeFormat().resolvedOptions().timeZone })}
             </p>
