@@ -3,7 +3,7 @@ import { formats } from '../../../shared/i18n/formats';
 import { appIntl, type AppIntl } from '../../../shared/i18n/intl';
 import type { Locale } from '../../../shared/i18n/locale';
 import type { MessageId } from '../../../shared/i18n/messages';
-import { VALUE_TEXT } from '../../../shared/i18n/value-words';
+import { VALUE_TEXT, vendorValueText } from '../../../shared/i18n/value-words';
 import type { Database } from '../store/database';
 import { compileGridQuery, type GridColumn, type GridColumnType, type GridQuery } from './grid-query';
 import { KPI_DEFINITIONS, activityTimeline, clicksPerLink, clientStats, kpisForMailings } from './kpis';
@@ -150,7 +150,7 @@ export async function exportMailingReport(db: Database, input: ExportMailingRepo
     await sheet(
       t('report.sheet.devices'),
       local([col('source', 'grid.column.event', 'text'), col('dimension', 'report.header.dimension', 'text'), col('value', 'report.header.value', 'text'), col('events', 'grid.column.events', 'number'), col('recipients', 'grid.column.recipients', 'number')]),
-      clients.map((s) => [t(EVENT_TEXT[s.source]), t(DIMENSION_TEXT[s.dimension]), s.value, s.events, s.recipients]),
+      clients.map((s) => [t(EVENT_TEXT[s.source]), t(DIMENSION_TEXT[s.dimension]), s.value === null ? null : vendorValueText(s.dimension, s.value, t), s.events, s.recipients]),
     );
     let rows = 0;
     const details = ['mailing_recipients', 'opens', 'clicks_with_links', 'unsubscribes', 'responses'] as const;

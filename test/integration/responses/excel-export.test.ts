@@ -99,6 +99,10 @@ describe('Excel export (read back without ExcelJS)', () => {
     expect(kpiTexts).not.toContain('Open rate');
     expect(sheetTexts(zip, zip.text('xl/worksheets/sheet3.xml')).slice(0, 5)).toEqual(['Link-ID', 'Linkname', 'URL', 'Klicks', 'Klickende Empfänger']);
     expect(sheetTexts(zip, zip.text('xl/worksheets/sheet6.xml'))).toContain('Empfänger');
+    // The vendor's device words read in the report's language, as on the charts ("Mobile" is "Mobilgerät").
+    const devices = sheetTexts(zip, zip.text('xl/worksheets/sheet5.xml'));
+    expect(devices).toContain('Mobilgerät');
+    expect(devices).not.toContain('Mobile');
     const styles = zip.text('xl/styles.xml');
     expect(styles).toContain('formatCode="0.0 %"');
     expect(styles).toContain('formatCode="dd.mm.yyyy hh:mm:ss"');
