@@ -4,8 +4,9 @@ import type { Page, WebSocketRoute } from '@playwright/test';
  * The window's WebSocket to the real host, passed through message by message, except that the
  * answer to (or the call of) `channel` can be held back until the test lets it go: a slow first
  * load, made exact. Nothing is made up; every message is the host's or the window's own.
+ * `which` picks the calls of `channel` to hold by their payload (default: all).
  */
-export async function throttleChannel(page: Page, channel: string, hold: 'call' | 'reply') {
+export async function throttleChannel(page: Page, channel: string, hold: 'call' | 'reply', which: (payload: unknown) => boolean = () => true) {
   const held: (() => void)[] = [];
   const calls = new Set<number>();
   const seen: { event: string; payload: unknown }[] = [];
@@ -13,8 +14,8 @@ export async function throttleChannel(page: Page, channel: string, hold: 'call' 
   await page.routeWebSocket(/\/ws\?token=/, (ws: WebSocketRoute) => {
     const server = ws.connectToServer();
     ws.onMessage((m) => {
-      const msg = JSON.parse(String(m)) as { type: string; id?: number; channel?: string };
-      if (msg.type === 'call' && msg.channel === channel && msg.id !== undefined) {
+      const msg = JSON.parse(String(m)) as { type: string; id?: number; channel?: string; payload?: unknown };
+      if (msg.type === 'call' && msg.channel === channel && msg.id !== undefined && which(msg.payload)) {
         calls.add(msg.id);
         if (hold === 'call' && holding) return void held.push(() => server.send(m));
       }

@@ -40,6 +40,7 @@ const letters = (s: string) => s.replace(/[^\p{L}]/gu, '').length;
 /**
  * Every English literal of the catalog areas named (all when none are: `shared/i18n/catalog/en/*.json`) that a German
  * screen must not show. Skipped: messages the same in both languages (product names, "Status"),
+ * the vendor's device words (`responses.chart.word.*`, also parts of browser names the server sends),
  * pieces the German message contains too (`Loopdesk`), and pieces under 4 letters.
  */
 export function englishFragments(areas?: readonly string[]): EnglishFragment[] {
@@ -50,7 +51,8 @@ export function englishFragments(areas?: readonly string[]): EnglishFragment[] {
     const de = JSON.parse(readFileSync(join(CATALOG, 'de', file), 'utf8')) as Record<string, string>;
     for (const [key, message] of Object.entries(en)) {
       const german = de[key] ?? '';
-      if (message === german) continue;
+      // The vendor's device words are also parts of names the server sends ("Chrome Mobile 126.0"), shown as data.
+      if (message === german || key.startsWith('responses.chart.word.')) continue;
       for (const run of literalRuns(parse(message))) {
         const text = run.replace(/\s+/g, ' ').trim();
         if (letters(text) < 4 || german.includes(text)) continue;
