@@ -50,7 +50,8 @@ async function contend(store: TeamStore, uploadDir: string, index: number, until
   let n = 0;
   while (!until()) {
     const sendId = `contender-${index}-${n}`;
-    const stamp = `20261206${String(100000 + ((n * 7 + index) % 90000)).padStart(6, '0')}`;
+    // Names of a day long past: the measured send's names (stamped now) must never meet theirs.
+    const stamp = `20200101${String(100000 + ((n * 7 + index) % 90000)).padStart(6, '0')}`;
     try {
       await store.claim({ sendId, profile: 'bench', client: 'demo', sourceMailingId: `900000000${index}`, sourceMailingName: `contender ${index}`, test: false, state: 'queued', recipients: RECIPIENTS, uploadDir, logDir: 'logs', fileName: `${stamp}_subscribers.csv`, productsFileName: null });
       await store.acquireLease(sendId);
