@@ -25,11 +25,7 @@ describe('a data dir restored from a backup taken while a real send was schedule
   it('the send goes out once before the restore', async () => {
     const path = join(app.dataDir, 'recipients.csv');
     writeFileSync(path, ['E-Mail;Anrede;Vorname;Nachname', 'anna.schmidt@example.com;Frau;Anna;Schmidt', 'bernd.meier@example.com;Herr;Bernd;Meier'].join('\n'));
-    const inspection = await app.call<{ mapping: unknown[] }>('recipients.inspect', { profile: 'Sandbox', client: 'demo', path });
-    const created = await app.call<Send>('sends.create', {
-      profile: 'Sandbox', client: 'demo', path, sourceMailingId: app.sandbox.clients[0].mailings[0].id, mapping: inspection.mapping,
-      scheduledAt: new Date(Date.now() + 4_000).toISOString(),
-    });
+    const created = await app.call<Send>('sends.create', { ...(await app.draft(path, app.sandbox.clients[0].mailings[0].id)), scheduledAt: new Date(Date.now() + 4_000).toISOString() });
     expect(created.state).toBe('scheduled');
     sendId = created.id;
     // The nightly backup: the app closed, the data dir copied.
@@ -94,11 +90,7 @@ describe('a data dir restored from a backup taken while a real send was schedule
 describe('a file of another sender under a send\'s own name, that the server got after the send was due', () => {
   it('holds the send as well (the server cannot say whose it is); "not this send" uploads it under the next free second', async () => {
     const path = join(app.dataDir, 'recipients.csv');
-    const inspection = await app.call<{ mapping: unknown[] }>('recipients.inspect', { profile: 'Sandbox', client: 'demo', path });
-    const created = await app.call<Send>('sends.create', {
-      profile: 'Sandbox', client: 'demo', path, sourceMailingId: app.sandbox.clients[0].mailings[1].id, mapping: inspection.mapping,
-      scheduledAt: new Date(Date.now() + 1_500).toISOString(),
-    });
+    const created = await app.call<Send>('sends.create', { ...(await app.draft(path, app.sandbox.clients[0].mailings[1].id)), scheduledAt: new Date(Date.now() + 1_500).toISOString() });
     const stem = created.fileName.replace(/\.csv$/, '');
     // Another system's upload of the same second, already taken by the server: only its log is left.
     const now = formatWallClock(wallClockAt(Date.now(), ''));
@@ -124,11 +116,7 @@ describe('a file of another sender under a send\'s own name, that the server got
 describe('a restored send whose first upload had moved to the next free second (another sender had its own name)', () => {
   it('is held with the name it went out under, and "it is this send" follows that one', async () => {
     const path = join(app.dataDir, 'recipients.csv');
-    const inspection = await app.call<{ mapping: unknown[] }>('recipients.inspect', { profile: 'Sandbox', client: 'demo', path });
-    const created = await app.call<Send>('sends.create', {
-      profile: 'Sandbox', client: 'demo', path, sourceMailingId: app.sandbox.clients[0].mailings[2].id, mapping: inspection.mapping,
-      scheduledAt: new Date(Date.now() + 4_000).toISOString(),
-    });
+    const created = await app.call<Send>('sends.create', { ...(await app.draft(path, app.sandbox.clients[0].mailings[2].id)), scheduledAt: new Date(Date.now() + 4_000).toISOString() });
     const stamp = created.fileName.slice(0, 14);
     // Another system's file of the same second, taken by the server yesterday: only its log is left.
     const yesterday = formatWallClock(wallClockAt(Date.now() - 86_400_000, ''));

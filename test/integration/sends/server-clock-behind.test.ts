@@ -31,11 +31,7 @@ describe('a server whose clock runs ten minutes behind, and a data dir restored 
   it('the send goes out once; its upload measures the server clock, and the operator is told once', async () => {
     const path = join(app.dataDir, 'recipients.csv');
     writeFileSync(path, ['E-Mail;Anrede;Vorname;Nachname', 'anna.schmidt@example.com;Frau;Anna;Schmidt', 'bernd.meier@example.com;Herr;Bernd;Meier'].join('\n'));
-    const inspection = await app.call<{ mapping: unknown[] }>('recipients.inspect', { profile: 'Sandbox', client: 'demo', path });
-    const created = await app.call<Send>('sends.create', {
-      profile: 'Sandbox', client: 'demo', path, sourceMailingId: app.sandbox.clients[0].mailings[0].id, mapping: inspection.mapping,
-      scheduledAt: new Date(Date.now() + 4_000).toISOString(),
-    });
+    const created = await app.call<Send>('sends.create', { ...(await app.draft(path, app.sandbox.clients[0].mailings[0].id)), scheduledAt: new Date(Date.now() + 4_000).toISOString() });
     expect(created.state).toBe('scheduled');
     sendId = created.id;
     // The nightly backup, before any upload: the restored data file will know nothing of the server's clock.
@@ -93,11 +89,7 @@ describe('a server whose clock runs ten minutes behind, and a data dir restored 
 describe('the measured clock still tells another sender\'s file apart', () => {
   it('a log of the same second the server wrote 20 minutes before the send was due (on its clock, 30 on ours) is walked past, and the send goes out', async () => {
     const path = join(app.dataDir, 'recipients.csv');
-    const inspection = await app.call<{ mapping: unknown[] }>('recipients.inspect', { profile: 'Sandbox', client: 'demo', path });
-    const created = await app.call<Send>('sends.create', {
-      profile: 'Sandbox', client: 'demo', path, sourceMailingId: app.sandbox.clients[0].mailings[1].id, mapping: inspection.mapping,
-      scheduledAt: new Date(Date.now() + 1_500).toISOString(),
-    });
+    const created = await app.call<Send>('sends.create', { ...(await app.draft(path, app.sandbox.clients[0].mailings[1].id)), scheduledAt: new Date(Date.now() + 1_500).toISOString() });
     const stem = created.fileName.replace(/\.csv$/, '');
     // Another system's upload of the same second, taken by the server long before: only its log is left, in the server's (behind) time.
     const then = formatWallClock(wallClockAt(Date.now() - (BEHIND_SECONDS + 20 * 60) * 1000, ''));
